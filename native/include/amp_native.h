@@ -1,0 +1,265 @@
+/*
+ * amp_native.h: the C ABI of the AMP KPN runtime.
+ *
+ * This is the only header the binding (and any other host) includes. It is plain C with
+ * fixed-width types and opaque handles. No exception and no abort() crosses it: every entry
+ * point returns a status from the table below.
+ *
+ * Data layout everywhere: planar (batch, channel, frame), frames fastest, double precision:
+ *     index = (b * channels + c) * frames + f
+ * A tensor dimension of 1 broadcasts over the other side's size (parameters, modulation).
+ *
+ * Memory: buffers passed in are caller-owned. Buffers the runtime returns through `double **out`
+ * are released with amp_free(); node states with amp_release_state(). Strings returned by the
+ * runtime stay valid until the runtime is destroyed (or, for last-error strings, until the next
+ * call that fails).
+ */
+#ifndef AMP_NATIVE_H
+#define AMP_NATIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever a struct layout or a function signature below changes. */
+#define AMP_API_VERSION 1u
+
+/* ---------------------------------------------------------------------------------------------
+ * Status codes (stable; mapped one to one to named codes in TypeScript).
+ * ------------------------------------------------------------------------------------------- */
+#define AMP_OK 0
+#define AMP_ERR_INVALID_ARGUMENT (-1) /* invalid argument, bad params, missing required input */
+#define AMP_ERR_SHAPE_MISMATCH (-2)   /* a tensor's B x C x F differs from the expected one */
+#define AMP_ERR_UNKNOWN_NODE_TYPE (-3)
+#define AMP_ERR_UNSUPPORTED (-4)      /* e.g. backward mode on a node without an adjoint */
+#define AMP_ERR_PENDING (-5)          /* output not ready yet */
+#define AMP_ERR_CANCELLED (-6)        /* a render stopped because its cancel flag was raised */
+#define AMP_ERR_INTERNAL (-7)         /* out of memory or an unexpected internal failure */
+
+/* Stable upper-case name of a status ("AMP_OK", "AMP_ERR_SHAPE_MISMATCH", ...). */
+const char *amp_status_name(int32_t status);
+
+/* AMP_API_VERSION of the compiled library; hosts check it at load time. */
+uint32_t amp_api_version(void);
+
+/* JSON array describing every registered node type: type name, summary, input ports,
+ * parameters (name, kind, default, range, unit, doc), heat work constant, backward support.
+ * Static storage; used to generate the TypeScript option types and the node reference. */
+const char *amp_node_catalog_json(void);
+
+/* Peak |x| and RMS of each (batch, channel) lane of a planar tensor; peak_out and rms_out hold
+ * batches x channels values each. Non-finite samples count as 0 in both. */
+int32_t amp_analyze_levels(const double *data, uint32_t batches, uint32_t channels,
+                           uint32_t frames, double *peak_out, double *rms_out);
+
+/* ---------------------------------------------------------------------------------------------
+ * Single-node invocation (the seed's amp_run_node / amp_run_node_v2).
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct AmpNodeDescriptorView {
+    const char *name;        /* instance name, used in error messages */
+    const char *type_name;   /* registered type, e.g. "sine_osc" */
+    const char *params_json; /* JSON object; parsed once, when *state is NULL */
+} AmpNodeDescriptorView;
+
+/* A planar tensor. */
+typedef struct AmpAudioView {
+    const double *data;
+    uint32_t batches;
+    uint32_t channels;
+    uint32_t frames;
+} AmpAudioView;
+
+/* A named parameter tensor; any dimension may be 1 (broadcast). */
+typedef struct AmpParamView {
+    const char *name;
+    const double *data;
+    uint32_t batches;
+    uint32_t channels;
+    uint32_t frames;
+} AmpParamView;
+
+typedef struct AmpNodeInputs {
+    const AmpAudioView *audio;  /* one view per input port, in the descriptor's port order */
+    uint32_t audio_count;
+    const AmpParamView *params; /* per-call parameter tensors (override params_json values) */
+    uint32_t param_count;
+} AmpNodeInputs;
+
+/* Control history: named, time-indexed automation curves, read-only for nodes. */
+#define AMP_INTERPOLATION_STEP 0u   /* value of the last point at or before the frame */
+#define AMP_INTERPOLATION_LINEAR 1u /* linear between the surrounding points, held at the ends */
+
+typedef struct AmpHistoryCurve {
+    const char *name;
+    const double *times_frames; /* ascending, in frames from the start of the render */
+    const double *values;
+    uint32_t point_count;
+    uint32_t interpolation; /* AMP_INTERPOLATION_* */
+} AmpHistoryCurve;
+
+typedef struct AmpControlHistory {
+    const AmpHistoryCurve *curves;
+    uint32_t curve_count;
+    uint64_t frame_offset; /* absolute frame index of the first frame of this call */
+} AmpControlHistory;
+
+typedef enum AmpExecutionMode {
+    AMP_EXECUTION_FORWARD = 0,
+    AMP_EXECUTION_BACKWARD = 1
+} AmpExecutionMode;
+
+typedef struct AmpNodeMetrics {
+    double measured_delay_frames;   /* latency the node actually adds, in output frames */
+    double accumulated_heat;        /* heat summed over the call's frames and batches */
+    double processing_time_seconds; /* wall time inside the node's process step */
+    double total_time_seconds;      /* wall time of the whole call */
+    double thread_cpu_time_seconds; /* CPU time of the calling thread during the call */
+    double reserved[6];             /* node telemetry (fft_divider: see docs) */
+} AmpNodeMetrics;
+
+/*
+ * Runs one node on one window of `frames` frames.
+ * - batches: B of every input and of the output; channels: C of audio port 0 (0 for sources).
+ * - *state == NULL: the node is created from the descriptor (params_json parsed here) and the
+ *   new state is returned through *state. A state created for another node type gives
+ *   AMP_ERR_INVALID_ARGUMENT. Release the final state with amp_release_state().
+ * - *out receives a B x (*out_channels) x frames buffer to release with amp_free().
+ * - history may be NULL.
+ * Consecutive calls continue the stream (block invariance: any split of the frames gives the
+ * same output, bit for bit).
+ */
+int32_t amp_run_node(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs,
+                     int32_t batches, int32_t channels, int32_t frames, double sample_rate,
+                     double **out, int32_t *out_channels, void **state,
+                     const AmpControlHistory *history);
+
+/* As amp_run_node, with an execution mode and metrics (metrics may be NULL). In backward mode
+ * audio port 0 carries the upstream gradient (the shape of the forward output) and *out receives
+ * the gradient with respect to audio port 0; nodes without an adjoint return AMP_ERR_UNSUPPORTED. */
+int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs,
+                        int32_t batches, int32_t channels, int32_t frames, double sample_rate,
+                        double **out, int32_t *out_channels, void **state,
+                        const AmpControlHistory *history, AmpExecutionMode mode,
+                        AmpNodeMetrics *metrics);
+
+void amp_release_state(void *state);
+void amp_free(double *buffer);
+
+/* ---------------------------------------------------------------------------------------------
+ * Graph runtime.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct AmpGraphRuntime AmpGraphRuntime;
+
+typedef struct AmpErrorView {
+    int32_t code;
+    const char *stage;  /* "parse", "create", "compile", "configure", "set_param", "execute", ... */
+    const char *node;   /* node name, or "" when the error is not about one node */
+    const char *detail; /* readable message naming node, key, expected and provided values */
+} AmpErrorView;
+
+typedef struct AmpNodeSummary {
+    const char *name;
+    const char *type_name;
+    uint32_t index;           /* position in the graph description's node list */
+    uint32_t output_channels;
+    uint32_t declared_delay_frames;
+    uint32_t oversample;
+    double measured_delay_frames;
+    double total_heat;        /* cumulative since create / reset, summed over batches */
+    AmpNodeMetrics last_metrics;
+} AmpNodeSummary;
+
+typedef struct AmpGraphSummary {
+    uint32_t node_count;
+    uint32_t batches;
+    uint32_t block_frames;
+    uint32_t output_channels;
+    double sample_rate;
+    uint64_t frames_rendered;  /* since create / reset */
+    double total_heat;         /* all nodes, all batches, since create / reset */
+    uint32_t latency_frames;   /* accumulated declared delay from the sources to the output */
+} AmpGraphSummary;
+
+typedef struct AmpRenderOptions {
+    /* Optional per-frame heat curves: (node_count + 1) x batches x frames; row i < node_count is
+     * node i (graph description order), the last row is the graph total. NULL: not recorded. */
+    double *heat_out;
+    uint64_t heat_len;
+    /* Optional cooperative cancel flag, read once per block; non-zero stops the render with
+     * AMP_ERR_CANCELLED (the runtime then needs amp_graph_runtime_reset before rendering). */
+    const volatile int32_t *cancel_flag;
+    /* Optional automation curves, times relative to the start of this render call. */
+    const AmpControlHistory *history;
+} AmpRenderOptions;
+
+/*
+ * Creates a runtime from a UTF-8 JSON graph description:
+ *   { "nodes": [ { "name", "type", "params": { ... } } ],
+ *     "edges": [ { "from", "to" } ],                               audio edges
+ *     "modulations": [ { "from", "to", "param", "mode": "add"|"multiply",
+ *                        "scale"?: number, "channel"?: integer } ],
+ *     "output": name, "sample_rate"?: number }
+ * The graph is parsed, validated and compiled here (topological order over audio and
+ * modulation edges; a cycle is rejected with its nodes named). Sample rate defaults to 48000,
+ * batches to 1, block frames to 512.
+ * On failure the status is returned and *out_runtime is still a runtime, in a failed state,
+ * whose last error and log can be read; every other call on it returns
+ * AMP_ERR_INVALID_ARGUMENT. Destroy it in both cases. *out_runtime is NULL only when memory
+ * ran out.
+ */
+int32_t amp_graph_runtime_create(const char *graph_json, AmpGraphRuntime **out_runtime);
+void amp_graph_runtime_destroy(AmpGraphRuntime *runtime);
+
+/* Allocates every buffer for `batches` lanes and blocks of at most `block_frames` frames,
+ * and resets the stream to frame 0. Rendering allocates nothing after this. */
+int32_t amp_graph_runtime_configure(AmpGraphRuntime *runtime, uint32_t batches,
+                                    uint32_t block_frames);
+/* Changes the sample rate (Hz, > 0) and resets the stream to frame 0. */
+int32_t amp_graph_runtime_set_sample_rate(AmpGraphRuntime *runtime, double sample_rate);
+/* Resets every node's state, the heat totals and the frame counter. Overrides stay. */
+int32_t amp_graph_runtime_reset(AmpGraphRuntime *runtime);
+
+/*
+ * Overrides a signal parameter (or the node's "thermo.heat" channel) with a tensor of exactly
+ * the expected shape: batches x 1 x block_frames (the configured values). The tensor is what
+ * the node sees as that parameter on every block. A different shape returns
+ * AMP_ERR_SHAPE_MISMATCH, keeps the previous value in force, sets the last error and appends an
+ * "amp_graph_runtime_set_param_shape_mismatch" record to the log.
+ */
+int32_t amp_graph_runtime_set_param(AmpGraphRuntime *runtime, const char *node,
+                                    const char *param, const double *data, uint32_t batches,
+                                    uint32_t channels, uint32_t frames);
+/* Removes the overrides of one node (node != NULL) or of every node (node == NULL). */
+int32_t amp_graph_runtime_clear_params(AmpGraphRuntime *runtime, const char *node);
+
+/* Renders `frames` frames into out (batches x output_channels x frames, caller-owned;
+ * out_len counts doubles), continuing the stream. options may be NULL. */
+int32_t amp_graph_runtime_execute(AmpGraphRuntime *runtime, uint64_t frames, double *out,
+                                  uint64_t out_len, const AmpRenderOptions *options);
+
+uint32_t amp_graph_runtime_node_count(const AmpGraphRuntime *runtime);
+/* Name of node `index` (graph description order), or NULL when out of range. */
+const char *amp_graph_runtime_node_name(const AmpGraphRuntime *runtime, uint32_t index);
+int32_t amp_graph_runtime_describe_node(const AmpGraphRuntime *runtime, const char *node,
+                                        AmpNodeSummary *out_summary);
+int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
+                                         AmpGraphSummary *out_summary);
+
+/* The last error; returns its code (AMP_OK and empty strings when nothing failed). */
+int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorView *out_error);
+
+/* Copies the runtime log (JSON lines, one record per line, oldest first) into buffer and
+ * NUL-terminates it when capacity allows. Returns the full length in bytes without the NUL,
+ * so a call with capacity 0 asks for the size. */
+size_t amp_graph_runtime_read_log(const AmpGraphRuntime *runtime, char *buffer, size_t capacity);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AMP_NATIVE_H */

@@ -1,0 +1,150 @@
+// node.h: the contract between the runtime and one node type.
+//
+// A node type is a static NodeSpec (type name, ports, parameters with defaults and ranges, heat
+// work constant) plus a Node subclass with prepare / process / reset. The runtime parses and
+// validates params_json against the spec once (see runtime/node_config.h), then:
+//   1. output_channels(input channel counts) at compile time,
+//   2. prepare(max block) at configure time: the only place a node may allocate,
+//   3. process(block) per block: no allocation, no locks, no exceptions,
+//   4. reset() to return to frame 0.
+// All tensors are planar (batch, channel, frame), frames fastest.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "amp_native.h"
+
+namespace amp {
+
+// Read-only planar tensor. A dimension of 1 broadcasts (stride 0) over the consumer's size.
+struct TensorView {
+    const double *data = nullptr;
+    uint32_t batches = 0;
+    uint32_t channels = 0;
+    uint32_t frames = 0;
+
+    bool empty() const { return data == nullptr; }
+    // Pointer to frame 0 of lane (b, c), broadcasting b and c.
+    const double *row(uint32_t b, uint32_t c) const {
+        const size_t bb = batches == 1 ? 0 : b;
+        const size_t cc = channels == 1 ? 0 : c;
+        return data + (bb * channels + cc) * frames;
+    }
+    // Step between consecutive frames of a row: 0 when the tensor is constant over frames.
+    size_t frame_stride() const { return frames == 1 ? 0 : 1; }
+    double at(uint32_t b, uint32_t c, uint32_t f) const { return row(b, c)[f * frame_stride()]; }
+};
+
+enum class ParamKind {
+    Signal,  // per-frame tensor: params_json gives the base value; modulatable; set_param override
+    Number,  // static real, params_json only
+    Integer, // static integer, params_json only
+    Boolean, // static flag, params_json only
+};
+
+struct ParamSpec {
+    const char *name;
+    ParamKind kind;
+    double default_value;
+    double min_value; // inclusive
+    double max_value; // inclusive
+    const char *unit; // "Hz", "cycles", "frames", "" ...
+    const char *doc;  // one sentence for the generated reference and TSDoc
+};
+
+struct PortSpec {
+    const char *name;
+    const char *doc;
+};
+
+struct NodeConfig;
+class Node;
+
+struct NodeSpec {
+    const char *type_name;
+    const char *summary;         // one line: what it computes
+    const PortSpec *inputs;      // audio input ports (none for sources)
+    uint32_t input_count;
+    const ParamSpec *params;
+    uint32_t param_count;
+    double heat_work;            // W in heat = sum(x^2)/R + W * oversample, per batch and frame
+    bool has_backward;           // implements Node::backward
+    const char *backward_doc;    // the adjoint rule, or why there is none
+    std::unique_ptr<Node> (*create)(const NodeConfig &config);
+};
+
+// Parsed and validated params_json of one node instance.
+struct NodeConfig {
+    std::string name;
+    const NodeSpec *spec = nullptr;
+    std::vector<double> values; // one per spec param (signal params: the base value)
+    uint32_t oversample = 1;
+    uint32_t declared_delay_frames = 0;
+    bool declared_delay_given = false;
+    std::string heat_param = "thermo.heat";
+    double thermo_resistance = 1.0;
+    double thermo_work = 0.0; // defaults to spec->heat_work
+    int modulation_mode = 0;  // 0 add, 1 multiply (default mode for this node's modulation edges)
+    uint32_t modulation_channels = 0; // 0: not declared
+
+    double value(uint32_t param_index) const { return values[param_index]; }
+};
+
+struct PrepareContext {
+    uint32_t batches;
+    uint32_t max_frames; // largest block process() will see
+    double sample_rate;
+    const uint32_t *input_channels; // one per port
+    uint32_t input_count;
+    uint32_t output_channels;
+};
+
+struct ProcessContext {
+    const TensorView *inputs;  // one per port: batches x C_port x frames
+    const TensorView *params;  // one per spec param; static params are empty views
+    double *out;               // batches x output_channels x frames, written entirely
+    uint32_t output_channels;
+    uint32_t batches;
+    uint32_t frames;
+    double sample_rate;
+    const AmpControlHistory *history; // may be null
+    uint64_t frame_index;             // absolute index of frame 0 of this block
+    double *telemetry;                // AmpNodeMetrics::reserved[6], node-defined
+};
+
+// Backward (adjoint) call: `gradient` is the upstream gradient with the forward output's shape;
+// the node writes the gradient with respect to audio port 0 into `out`.
+struct BackwardContext {
+    TensorView gradient;
+    const TensorView *params;
+    double *out;
+    uint32_t input_channels;
+    uint32_t batches;
+    uint32_t frames;
+    double sample_rate;
+};
+
+class Node {
+  public:
+    virtual ~Node() = default;
+    // Output channel count for the given input channel counts (one per port). Returns 0 and
+    // sets `error` when the combination is invalid.
+    virtual uint32_t output_channels(const uint32_t *input_channels, uint32_t input_count,
+                                     std::string &error) const = 0;
+    virtual void prepare(const PrepareContext &context) = 0;
+    virtual void process(const ProcessContext &context) noexcept = 0;
+    virtual int32_t backward(const BackwardContext &) noexcept { return AMP_ERR_UNSUPPORTED; }
+    virtual void reset() noexcept = 0;
+    // Latency the node adds, in output frames (its measured delay).
+    virtual double intrinsic_delay_frames() const { return 0.0; }
+};
+
+// The registry: every node type, in one table (nodes/registry.cpp).
+const NodeSpec *const *node_registry(size_t *count);
+const NodeSpec *find_node_spec(const std::string &type_name);
+
+} // namespace amp
