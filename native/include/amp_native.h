@@ -126,7 +126,13 @@ typedef struct AmpNodeMetrics {
  * - batches: B of every input and of the output; channels: C of audio port 0 (0 for sources).
  * - *state == NULL: the node is created from the descriptor (params_json parsed here) and the
  *   new state is returned through *state. A state created for another node type gives
- *   AMP_ERR_INVALID_ARGUMENT. Release the final state with amp_release_state().
+ *   AMP_ERR_INVALID_ARGUMENT. When batches, input channels or sample rate differ from the ones
+ *   the state was made for, the call starts a fresh stream in a NEW state returned through
+ *   *state; the caller releases the replaced one. Release the final state with
+ *   amp_release_state().
+ * - inputs->params: signal parameters by name (B in {1, batches}, C in {1, output channels},
+ *   F in {1, frames}; otherwise AMP_ERR_SHAPE_MISMATCH). A parameter named like the node's
+ *   thermo.heat_param replaces its published heat.
  * - *out receives a B x (*out_channels) x frames buffer to release with amp_free().
  * - history may be NULL.
  * Consecutive calls continue the stream (block invariance: any split of the frames gives the
@@ -148,6 +154,9 @@ int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeIn
 
 void amp_release_state(void *state);
 void amp_free(double *buffer);
+
+/* Node states created by amp_run_node / amp_run_node_v2 and not yet released (leak checks). */
+int64_t amp_live_state_count(void);
 
 /* ---------------------------------------------------------------------------------------------
  * Graph runtime.
@@ -191,7 +200,8 @@ typedef struct AmpRenderOptions {
     double *heat_out;
     uint64_t heat_len;
     /* Optional cooperative cancel flag, read once per block; non-zero stops the render with
-     * AMP_ERR_CANCELLED (the runtime then needs amp_graph_runtime_reset before rendering). */
+     * AMP_ERR_CANCELLED. The stream stays consistent at the block where it stopped (the frames
+     * before it are in `out`); reset to start again from frame 0. */
     const volatile int32_t *cancel_flag;
     /* Optional automation curves, times relative to the start of this render call. */
     const AmpControlHistory *history;

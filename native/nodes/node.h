@@ -21,18 +21,22 @@
 namespace amp {
 
 // Read-only planar tensor. A dimension of 1 broadcasts (stride 0) over the consumer's size.
+// lane_stride is the distance between consecutive (batch, channel) rows; 0 means `frames`
+// (a dense tensor). A window of a longer tensor keeps the longer tensor's lane stride.
 struct TensorView {
     const double *data = nullptr;
     uint32_t batches = 0;
     uint32_t channels = 0;
     uint32_t frames = 0;
+    size_t lane_stride = 0;
 
     bool empty() const { return data == nullptr; }
+    size_t stride() const { return lane_stride != 0 ? lane_stride : frames; }
     // Pointer to frame 0 of lane (b, c), broadcasting b and c.
     const double *row(uint32_t b, uint32_t c) const {
         const size_t bb = batches == 1 ? 0 : b;
         const size_t cc = channels == 1 ? 0 : c;
-        return data + (bb * channels + cc) * frames;
+        return data + (bb * channels + cc) * stride();
     }
     // Step between consecutive frames of a row: 0 when the tensor is constant over frames.
     size_t frame_stride() const { return frames == 1 ? 0 : 1; }
@@ -50,15 +54,24 @@ struct ParamSpec {
     const char *name;
     ParamKind kind;
     double default_value;
-    double min_value; // inclusive
-    double max_value; // inclusive
+    double min_value; // inclusive unless min_exclusive
+    double max_value; // inclusive unless max_exclusive
     const char *unit; // "Hz", "cycles", "frames", "" ...
     const char *doc;  // one sentence for the generated reference and TSDoc
+    bool min_exclusive = false; // the range is open at min_value
+    bool max_exclusive = false; // the range is open at max_value
+};
+
+// How several audio edges into one port combine.
+enum class Gather {
+    Sum,    // channels added, the port has max(C_edge) channels; C_edge < max broadcasts c mod C_edge
+    Concat, // channels side by side in edge order, the port has sum(C_edge) channels
 };
 
 struct PortSpec {
     const char *name;
     const char *doc;
+    Gather gather;
 };
 
 struct NodeConfig;
@@ -107,6 +120,7 @@ struct ProcessContext {
     const TensorView *inputs;  // one per port: batches x C_port x frames
     const TensorView *params;  // one per spec param; static params are empty views
     double *out;               // batches x output_channels x frames, written entirely
+    size_t out_lane_stride;    // distance between output rows (>= frames)
     uint32_t output_channels;
     uint32_t batches;
     uint32_t frames;
@@ -114,6 +128,10 @@ struct ProcessContext {
     const AmpControlHistory *history; // may be null
     uint64_t frame_index;             // absolute index of frame 0 of this block
     double *telemetry;                // AmpNodeMetrics::reserved[6], node-defined
+
+    double *out_row(uint32_t b, uint32_t c) const {
+        return out + (static_cast<size_t>(b) * output_channels + c) * out_lane_stride;
+    }
 };
 
 // Backward (adjoint) call: `gradient` is the upstream gradient with the forward output's shape;
@@ -121,7 +139,7 @@ struct ProcessContext {
 struct BackwardContext {
     TensorView gradient;
     const TensorView *params;
-    double *out;
+    double *out; // batches x input_channels x frames, dense
     uint32_t input_channels;
     uint32_t batches;
     uint32_t frames;
@@ -141,6 +159,14 @@ class Node {
     virtual void reset() noexcept = 0;
     // Latency the node adds, in output frames (its measured delay).
     virtual double intrinsic_delay_frames() const { return 0.0; }
+
+    // Feedback support. A node whose output over a block of n frames depends only on input
+    // older than `loop_delay_frames()` (>= n) can break a cycle: the scheduler then calls
+    // emit() (produce this block's output) before the block's input exists, and absorb()
+    // (consume the input) later in the same block. process() must equal absorb() then emit().
+    virtual uint32_t loop_delay_frames() const { return 0; }
+    virtual void emit(const ProcessContext &) noexcept {}
+    virtual void absorb(const ProcessContext &) noexcept {}
 };
 
 // The registry: every node type, in one table (nodes/registry.cpp).

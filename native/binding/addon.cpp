@@ -1,0 +1,52 @@
+// addon.cpp: module initialisation and per-environment state.
+//
+// Exports (the NativeAddon interface of src/native/addon-types.ts): apiVersion, statusName,
+// nodeCatalog, setErrorClass, analyzeLevels, createRuntime. Every environment that loads the
+// module (main thread, worker threads) gets its own AddonData, released with the environment.
+#include <napi.h>
+
+#include "addon_data.h"
+#include "args.h"
+#include "functions.h"
+#include "runtime_wrap.h"
+
+namespace amp_binding {
+
+AddonData &GetAddonData(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+
+namespace {
+
+// setErrorClass(errorClass): the class every native failure is thrown as; replaces any previous
+// registration for this environment.
+void SetErrorClass(const Napi::CallbackInfo &info) {
+    const ArgContext ctx{info, "setErrorClass"};
+    const Napi::Function error_class = FunctionArg(ctx, 0, "errorClass");
+    GetAddonData(info.Env()).error_class = Napi::Persistent(error_class);
+}
+
+}  // namespace
+
+}  // namespace amp_binding
+
+namespace {
+
+// Module initialisation, once per environment. NODE_API_MODULE needs an unqualified name.
+Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
+    using namespace amp_binding;
+    auto *data = new AddonData();
+    // The environment owns data from here on and deletes it at teardown.
+    env.SetInstanceData<AddonData>(data);
+    data->runtime_constructor = Napi::Persistent(RuntimeWrap::DefineClass(env));
+
+    exports.Set("apiVersion", Napi::Function::New<ApiVersion>(env, "apiVersion"));
+    exports.Set("statusName", Napi::Function::New<StatusNameOf>(env, "statusName"));
+    exports.Set("nodeCatalog", Napi::Function::New<NodeCatalog>(env, "nodeCatalog"));
+    exports.Set("setErrorClass", Napi::Function::New<SetErrorClass>(env, "setErrorClass"));
+    exports.Set("analyzeLevels", Napi::Function::New<AnalyzeLevels>(env, "analyzeLevels"));
+    exports.Set("createRuntime", Napi::Function::New<RuntimeWrap::Create>(env, "createRuntime"));
+    return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(amp_kpn, InitAmpKpn)

@@ -1,0 +1,61 @@
+// functions.cpp: stateless entry points (see functions.h).
+#include "functions.h"
+
+#include <string>
+
+#include "amp_native.h"
+#include "args.h"
+#include "errors.h"
+
+namespace amp_binding {
+
+Napi::Value ApiVersion(const Napi::CallbackInfo &info) {
+    return Napi::Number::New(info.Env(), amp_api_version());
+}
+
+Napi::Value StatusNameOf(const Napi::CallbackInfo &info) {
+    const ArgContext ctx{info, "statusName"};
+    const int32_t code = Int32Arg(ctx, 0, "code");
+    return Napi::String::New(info.Env(), StatusName(code));
+}
+
+Napi::Value NodeCatalog(const Napi::CallbackInfo &info) {
+    const char *catalog = amp_node_catalog_json();
+    return Napi::String::New(info.Env(), catalog != nullptr ? catalog : "[]");
+}
+
+Napi::Value AnalyzeLevels(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    const ArgContext ctx{info, "analyzeLevels"};
+    const Napi::Float64Array samples = Float64ArrayArg(ctx, 0, "samples");
+    const uint32_t batches = Uint32Arg(ctx, 1, "batches");
+    const uint32_t channels = Uint32Arg(ctx, 2, "channels");
+    const uint32_t frames = Uint32Arg(ctx, 3, "frames");
+    // The runtime reads batches x channels x frames doubles: the lengths must agree before the
+    // pointer is handed over (products of three uint32 values fit in 96 bits, so compare in
+    // two steps to stay within uint64_t).
+    const uint64_t lanes = uint64_t{batches} * channels;
+    const uint64_t length = samples.ElementLength();
+    if ((frames == 0 ? length != 0 : (length % frames != 0 || length / frames != lanes))) {
+        throw Napi::RangeError::New(
+            env, "analyzeLevels: argument \"samples\" has " + std::to_string(length) +
+                     " values but batches x channels x frames is " + std::to_string(batches) +
+                     " x " + std::to_string(channels) + " x " + std::to_string(frames));
+    }
+    Napi::Float64Array peak = Napi::Float64Array::New(env, static_cast<size_t>(lanes));
+    Napi::Float64Array rms = Napi::Float64Array::New(env, static_cast<size_t>(lanes));
+    const int32_t status =
+        amp_analyze_levels(samples.Data(), batches, channels, frames, peak.Data(), rms.Data());
+    if (status != AMP_OK) {
+        ErrorInfo failure;
+        failure.code = status;
+        failure.stage = "analyze_levels";
+        throw MakeAmpError(env, failure);
+    }
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("peak", peak);
+    result.Set("rms", rms);
+    return result;
+}
+
+}  // namespace amp_binding

@@ -1,0 +1,17 @@
+// functions.h: the module-level functions that map to stateless C ABI entry points.
+#pragma once
+
+#include <napi.h>
+
+namespace amp_binding {
+
+// apiVersion(): amp_api_version().
+Napi::Value ApiVersion(const Napi::CallbackInfo &info);
+// statusName(code): amp_status_name(code).
+Napi::Value StatusNameOf(const Napi::CallbackInfo &info);
+// nodeCatalog(): amp_node_catalog_json(), the JSON text of every registered node type.
+Napi::Value NodeCatalog(const Napi::CallbackInfo &info);
+// analyzeLevels(samples, batches, channels, frames): {peak, rms}, each batches x channels.
+Napi::Value AnalyzeLevels(const Napi::CallbackInfo &info);
+
+}  // namespace amp_binding

@@ -1,0 +1,103 @@
+// render_worker.cpp: the asynchronous render (see render_worker.h).
+#include "render_worker.h"
+
+#include "errors.h"
+
+namespace amp_binding {
+
+RenderWorker::RenderWorker(Napi::Env env, std::shared_ptr<RuntimeState> state, uint64_t frames,
+                           Napi::Float64Array samples, Napi::Float64Array heat,
+                           std::unique_ptr<HistoryCopy> history)
+    : Napi::AsyncWorker(env, "amp_kpn:render"),
+      deferred_(Napi::Promise::Deferred::New(env)),
+      state_(std::move(state)),
+      handle_(state_->handle()),
+      frames_(frames),
+      samples_(Napi::Persistent(samples)),
+      samples_data_(samples.Data()),
+      samples_len_(samples.ElementLength()),
+      heat_data_(nullptr),
+      heat_len_(0),
+      history_(std::move(history)) {
+    if (!heat.IsEmpty()) {
+        heat_ = Napi::Persistent(heat);
+        heat_data_ = heat.Data();
+        heat_len_ = heat.ElementLength();
+    }
+}
+
+RenderWorker::~RenderWorker() {
+    // Reached without Settle() only when the work was never completed (environment teardown):
+    // the render is over either way, so the state may release a deferred destroy.
+    if (!settled_) {
+        state_->EndRender();
+    }
+}
+
+void RenderWorker::Execute() {
+    AmpRenderOptions options{};
+    options.heat_out = heat_data_;
+    options.heat_len = heat_len_;
+    options.cancel_flag = state_->cancel_flag();
+    options.history = history_ ? history_->view() : nullptr;
+    status_ = amp_graph_runtime_execute(handle_, frames_, samples_data_, samples_len_, &options);
+}
+
+void RenderWorker::OnOK() {
+    if (status_ == AMP_OK) {
+        Settle(Env(), nullptr);
+        return;
+    }
+    // Read before Settle(): ending the render may release the handle (deferred destroy).
+    ErrorInfo failure;
+    try {
+        failure = LastErrorFor(handle_, status_, "execute");
+    } catch (...) {
+        failure.code = status_;
+        failure.stage = "execute";
+    }
+    Settle(Env(), &failure);
+}
+
+void RenderWorker::OnError(const Napi::Error &error) {
+    ErrorInfo failure;
+    failure.code = AMP_ERR_INTERNAL;
+    failure.stage = "binding";
+    try {
+        failure.detail = error.Message();
+    } catch (...) {
+        failure.detail = "render worker failed";
+    }
+    Settle(Env(), &failure);
+}
+
+void RenderWorker::Settle(Napi::Env env, const ErrorInfo *failure) {
+    settled_ = true;
+    state_->EndRender();
+    try {
+        if (failure == nullptr) {
+            Napi::Object result = Napi::Object::New(env);
+            result.Set("samples", samples_.Value());
+            if (!heat_.IsEmpty()) {
+                result.Set("heat", heat_.Value());
+            }
+            deferred_.Resolve(result);
+        } else {
+            deferred_.Reject(MakeAmpError(env, *failure).Value());
+        }
+    } catch (const Napi::Error &error) {
+        try {
+            deferred_.Reject(error.Value());
+        } catch (...) {
+            // The environment is shutting down; nothing is left to notify.
+        }
+    } catch (...) {
+        try {
+            deferred_.Reject(Napi::Error::New(env, "amp_kpn: render settlement failed").Value());
+        } catch (...) {
+            // As above.
+        }
+    }
+}
+
+}  // namespace amp_binding

@@ -1,0 +1,56 @@
+// render_worker.h: one amp_graph_runtime_execute call on the libuv thread pool.
+//
+// Everything the call reads or writes is prepared on the JS thread before the worker is queued:
+// the output arrays (allocated by the caller, kept alive by references held here and written
+// in place, so the result reaches JS without a copy), the history copy, the cancel flag (in the
+// shared RuntimeState). The promise resolves with {samples, heat?} or rejects with the error
+// built from the runtime's last error (code -6, AMP_ERR_CANCELLED, after cancel()).
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "errors.h"
+#include "history.h"
+#include "runtime_state.h"
+
+namespace amp_binding {
+
+class RenderWorker : public Napi::AsyncWorker {
+public:
+    // `heat` may be empty (no heat recorded); `history` may be null. The caller has already
+    // called state->BeginRender() and calls Queue() next.
+    RenderWorker(Napi::Env env, std::shared_ptr<RuntimeState> state, uint64_t frames,
+                 Napi::Float64Array samples, Napi::Float64Array heat,
+                 std::unique_ptr<HistoryCopy> history);
+    ~RenderWorker() override;
+
+    Napi::Promise Promise() const { return deferred_.Promise(); }
+
+protected:
+    void Execute() override;
+    void OnOK() override;
+    void OnError(const Napi::Error &error) override;
+
+private:
+    // Ends the render on the state, then resolves or rejects; never throws.
+    void Settle(Napi::Env env, const ErrorInfo *failure);
+
+    Napi::Promise::Deferred deferred_;
+    std::shared_ptr<RuntimeState> state_;
+    AmpGraphRuntime *handle_;
+    uint64_t frames_;
+    Napi::Reference<Napi::Float64Array> samples_;
+    Napi::Reference<Napi::Float64Array> heat_;
+    double *samples_data_;
+    uint64_t samples_len_;
+    double *heat_data_;
+    uint64_t heat_len_;
+    std::unique_ptr<HistoryCopy> history_;
+    int32_t status_ = AMP_ERR_INTERNAL;
+    bool settled_ = false;
+};
+
+}  // namespace amp_binding

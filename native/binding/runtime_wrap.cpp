@@ -1,0 +1,309 @@
+// runtime_wrap.cpp: the JS Runtime object over AmpGraphRuntime (see runtime_wrap.h).
+#include "runtime_wrap.h"
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "addon_data.h"
+#include "args.h"
+#include "errors.h"
+#include "history.h"
+#include "render_worker.h"
+
+namespace amp_binding {
+
+namespace {
+
+// Product of tensor dimensions in doubles; false when it overflows uint64_t.
+bool CheckedProduct(std::initializer_list<uint64_t> factors, uint64_t *out) {
+    uint64_t product = 1;
+    for (const uint64_t factor : factors) {
+        if (factor != 0 && product > std::numeric_limits<uint64_t>::max() / factor) {
+            return false;
+        }
+        product *= factor;
+    }
+    *out = product;
+    return true;
+}
+
+// Largest Float64Array the binding allocates, in elements (2^53 - 1: exact as a JS number).
+constexpr uint64_t kMaxArrayElements = 9007199254740991ull;
+
+Napi::Float64Array NewOutputArray(Napi::Env env, const char *what,
+                                  std::initializer_list<uint64_t> dims) {
+    uint64_t length = 0;
+    if (!CheckedProduct(dims, &length) || length > kMaxArrayElements ||
+        length > std::numeric_limits<size_t>::max()) {
+        throw Napi::RangeError::New(env, std::string("render: the ") + what +
+                                             " array would be too large to allocate");
+    }
+    return Napi::Float64Array::New(env, static_cast<size_t>(length));
+}
+
+Napi::Object MetricsObject(Napi::Env env, const AmpNodeMetrics &metrics) {
+    Napi::Object object = Napi::Object::New(env);
+    object.Set("measuredDelayFrames", metrics.measured_delay_frames);
+    object.Set("accumulatedHeat", metrics.accumulated_heat);
+    object.Set("processingTimeSeconds", metrics.processing_time_seconds);
+    object.Set("totalTimeSeconds", metrics.total_time_seconds);
+    object.Set("threadCpuTimeSeconds", metrics.thread_cpu_time_seconds);
+    constexpr uint32_t kReserved = sizeof(metrics.reserved) / sizeof(metrics.reserved[0]);
+    Napi::Array reserved = Napi::Array::New(env, kReserved);
+    for (uint32_t i = 0; i < kReserved; ++i) {
+        reserved.Set(i, metrics.reserved[i]);
+    }
+    object.Set("reserved", reserved);
+    return object;
+}
+
+std::string CopyString(const char *text) { return text != nullptr ? std::string(text) : std::string(); }
+
+}  // namespace
+
+Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
+    return Napi::ObjectWrap<RuntimeWrap>::DefineClass(
+        env, "Runtime",
+        {
+            InstanceMethod<&RuntimeWrap::Configure>("configure"),
+            InstanceMethod<&RuntimeWrap::SetSampleRate>("setSampleRate"),
+            InstanceMethod<&RuntimeWrap::Reset>("reset"),
+            InstanceMethod<&RuntimeWrap::SetParam>("setParam"),
+            InstanceMethod<&RuntimeWrap::ClearParams>("clearParams"),
+            InstanceMethod<&RuntimeWrap::Render>("render"),
+            InstanceMethod<&RuntimeWrap::Cancel>("cancel"),
+            InstanceMethod<&RuntimeWrap::NodeNames>("nodeNames"),
+            InstanceMethod<&RuntimeWrap::DescribeNode>("describeNode"),
+            InstanceMethod<&RuntimeWrap::DescribeGraph>("describeGraph"),
+            InstanceMethod<&RuntimeWrap::LastError>("lastError"),
+            InstanceMethod<&RuntimeWrap::ReadLog>("readLog"),
+            InstanceMethod<&RuntimeWrap::Destroy>("destroy"),
+        });
+}
+
+Napi::Value RuntimeWrap::Create(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    const ArgContext ctx{info, "createRuntime"};
+    const std::string graph_json = StringArg(ctx, 0, "graphJson");
+
+    AmpGraphRuntime *handle = nullptr;
+    const int32_t status = amp_graph_runtime_create(graph_json.c_str(), &handle);
+    if (status != AMP_OK || handle == nullptr) {
+        // A failed create still returns a runtime (in a failed state) that holds the error.
+        const int32_t code = status != AMP_OK ? status : AMP_ERR_INTERNAL;
+        const ErrorInfo failure = LastErrorFor(handle, code, "create");
+        if (handle != nullptr) {
+            amp_graph_runtime_destroy(handle);
+        }
+        throw MakeAmpError(env, failure);
+    }
+
+    AddonData &data = GetAddonData(env);
+    std::shared_ptr<RuntimeState> state;
+    try {
+        state = std::make_shared<RuntimeState>(handle);
+    } catch (...) {
+        amp_graph_runtime_destroy(handle);
+        throw;
+    }
+    data.pending_runtime = std::move(state);
+    try {
+        Napi::Object object = data.runtime_constructor.New({});
+        data.pending_runtime.reset();
+        return object;
+    } catch (...) {
+        // Releases the handle when the constructor never took it.
+        data.pending_runtime.reset();
+        throw;
+    }
+}
+
+RuntimeWrap::RuntimeWrap(const Napi::CallbackInfo &info) : Napi::ObjectWrap<RuntimeWrap>(info) {
+    AddonData &data = GetAddonData(info.Env());
+    if (!data.pending_runtime) {
+        throw Napi::TypeError::New(info.Env(),
+                                   "Runtime cannot be constructed directly; use createRuntime()");
+    }
+    state_ = std::move(data.pending_runtime);
+    data.pending_runtime.reset();
+}
+
+AmpGraphRuntime *RuntimeWrap::Usable(Napi::Env env) const {
+    if (state_->destroyed() || state_->handle() == nullptr) {
+        throw MakeAmpError(env, BindingError("runtime destroyed"));
+    }
+    if (state_->rendering()) {
+        throw MakeAmpError(env, BindingError("runtime busy: a render is in progress"));
+    }
+    return state_->handle();
+}
+
+void RuntimeWrap::Check(Napi::Env env, int32_t status, const char *stage) const {
+    if (status != AMP_OK) {
+        throw MakeAmpError(env, LastErrorFor(state_->handle(), status, stage));
+    }
+}
+
+void RuntimeWrap::Configure(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "configure"};
+    const uint32_t batches = Uint32Arg(ctx, 0, "batches");
+    const uint32_t block_frames = Uint32Arg(ctx, 1, "blockFrames");
+    Check(info.Env(), amp_graph_runtime_configure(handle, batches, block_frames), "configure");
+}
+
+void RuntimeWrap::SetSampleRate(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "setSampleRate"};
+    const double sample_rate = NumberArg(ctx, 0, "sampleRate");
+    Check(info.Env(), amp_graph_runtime_set_sample_rate(handle, sample_rate), "set_sample_rate");
+}
+
+void RuntimeWrap::Reset(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    Check(info.Env(), amp_graph_runtime_reset(handle), "reset");
+}
+
+void RuntimeWrap::SetParam(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "setParam"};
+    const std::string node = StringArg(ctx, 0, "node");
+    const std::string param = StringArg(ctx, 1, "param");
+    const Napi::Float64Array data = Float64ArrayArg(ctx, 2, "data");
+    const uint32_t batches = Uint32Arg(ctx, 3, "batches");
+    const uint32_t channels = Uint32Arg(ctx, 4, "channels");
+    const uint32_t frames = Uint32Arg(ctx, 5, "frames");
+    // The runtime reads batches x channels x frames doubles from data: a shorter array would be
+    // read out of bounds, so the lengths must agree before the pointer is handed over.
+    uint64_t expected = 0;
+    if (!CheckedProduct({batches, channels, frames}, &expected) ||
+        expected != data.ElementLength()) {
+        throw Napi::RangeError::New(
+            info.Env(), "setParam: argument \"data\" has " + std::to_string(data.ElementLength()) +
+                            " values but batches x channels x frames is " +
+                            std::to_string(batches) + " x " + std::to_string(channels) + " x " +
+                            std::to_string(frames));
+    }
+    Check(info.Env(),
+          amp_graph_runtime_set_param(handle, node.c_str(), param.c_str(), data.Data(), batches,
+                                      channels, frames),
+          "set_param");
+}
+
+void RuntimeWrap::ClearParams(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "clearParams"};
+    if (info[0].IsUndefined()) {
+        Check(info.Env(), amp_graph_runtime_clear_params(handle, nullptr), "clear_params");
+        return;
+    }
+    const std::string node = StringArg(ctx, 0, "node");
+    Check(info.Env(), amp_graph_runtime_clear_params(handle, node.c_str()), "clear_params");
+}
+
+Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    AmpGraphRuntime *handle = Usable(env);
+    const ArgContext ctx{info, "render"};
+    const uint64_t frames = FrameCountArg(ctx, 0, "frames");
+    const Napi::Object options = ObjectArg(ctx, 1, "options");
+    const bool record_heat =
+        BooleanValue(ctx, options.Get("recordHeat"), "argument \"options.recordHeat\"");
+    std::unique_ptr<HistoryCopy> history;
+    const Napi::Value curves = options.Get("history");
+    if (!curves.IsUndefined()) {
+        history = HistoryCopy::FromJs(ctx, curves, "argument \"options.history\"");
+    }
+
+    AmpGraphSummary summary{};
+    Check(env, amp_graph_runtime_describe_graph(handle, &summary), "describe_graph");
+    const Napi::Float64Array samples =
+        NewOutputArray(env, "samples", {summary.batches, summary.output_channels, frames});
+    Napi::Float64Array heat;
+    if (record_heat) {
+        heat = NewOutputArray(env, "heat",
+                              {uint64_t{summary.node_count} + 1, summary.batches, frames});
+    }
+
+    auto *worker = new RenderWorker(env, state_, frames, samples, heat, std::move(history));
+    const Napi::Promise promise = worker->Promise();
+    state_->BeginRender();
+    try {
+        worker->Queue();
+    } catch (...) {
+        delete worker;
+        throw;
+    }
+    return promise;
+}
+
+void RuntimeWrap::Cancel(const Napi::CallbackInfo &) { state_->Cancel(); }
+
+Napi::Value RuntimeWrap::NodeNames(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    AmpGraphRuntime *handle = Usable(env);
+    const uint32_t count = amp_graph_runtime_node_count(handle);
+    Napi::Array names = Napi::Array::New(env, count);
+    for (uint32_t i = 0; i < count; ++i) {
+        names.Set(i, Napi::String::New(env, CopyString(amp_graph_runtime_node_name(handle, i))));
+    }
+    return names;
+}
+
+Napi::Value RuntimeWrap::DescribeNode(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    AmpGraphRuntime *handle = Usable(env);
+    const ArgContext ctx{info, "describeNode"};
+    const std::string node = StringArg(ctx, 0, "node");
+    AmpNodeSummary summary{};
+    Check(env, amp_graph_runtime_describe_node(handle, node.c_str(), &summary), "describe_node");
+    Napi::Object object = Napi::Object::New(env);
+    object.Set("name", Napi::String::New(env, CopyString(summary.name)));
+    object.Set("type", Napi::String::New(env, CopyString(summary.type_name)));
+    object.Set("index", summary.index);
+    object.Set("outputChannels", summary.output_channels);
+    object.Set("declaredDelayFrames", summary.declared_delay_frames);
+    object.Set("oversample", summary.oversample);
+    object.Set("measuredDelayFrames", summary.measured_delay_frames);
+    object.Set("totalHeat", summary.total_heat);
+    object.Set("lastMetrics", MetricsObject(env, summary.last_metrics));
+    return object;
+}
+
+Napi::Value RuntimeWrap::DescribeGraph(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    AmpGraphRuntime *handle = Usable(env);
+    AmpGraphSummary summary{};
+    Check(env, amp_graph_runtime_describe_graph(handle, &summary), "describe_graph");
+    Napi::Object object = Napi::Object::New(env);
+    object.Set("nodeCount", summary.node_count);
+    object.Set("batches", summary.batches);
+    object.Set("blockFrames", summary.block_frames);
+    object.Set("outputChannels", summary.output_channels);
+    object.Set("sampleRate", summary.sample_rate);
+    // Exact up to 2^53 frames (about 5900 years at 48 kHz).
+    object.Set("framesRendered", static_cast<double>(summary.frames_rendered));
+    object.Set("totalHeat", summary.total_heat);
+    object.Set("latencyFrames", summary.latency_frames);
+    return object;
+}
+
+Napi::Value RuntimeWrap::LastError(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    AmpGraphRuntime *handle = Usable(env);
+    return ErrorInfoObject(env, ReadLastError(handle));
+}
+
+Napi::Value RuntimeWrap::ReadLog(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    AmpGraphRuntime *handle = Usable(env);
+    const size_t length = amp_graph_runtime_read_log(handle, nullptr, 0);
+    std::vector<char> buffer(length + 1, '\0');
+    const size_t written = amp_graph_runtime_read_log(handle, buffer.data(), buffer.size());
+    return Napi::String::New(env, buffer.data(), written < length ? written : length);
+}
+
+void RuntimeWrap::Destroy(const Napi::CallbackInfo &) { state_->Destroy(); }
+
+}  // namespace amp_binding

@@ -1,0 +1,66 @@
+// gain: y[b, c, f] = x[b, c, f] * gain[b, c, f], gain broadcast over batches and channels.
+//
+// Ports: in (sum). Parameters: gain (signal, default 1, linear factor).
+// Heat: the shared model on its input, W = 1.
+// Backward: dx = g * gain (the parameter gradient sum(g * x) is the graph pass's business).
+#include "nodes/node.h"
+#include "nodes/node_helpers.h"
+
+namespace amp {
+namespace {
+
+enum : uint32_t { kGain };
+
+const ParamSpec kParams[] = {
+    {"gain", ParamKind::Signal, 1.0, -1e12, 1e12, "", "Linear factor applied to every sample."},
+};
+const PortSpec kPorts[] = {{"in", "Signal to scale.", Gather::Sum}};
+
+class GainNode final : public Node {
+  public:
+    uint32_t output_channels(const uint32_t *input_channels, uint32_t input_count,
+                             std::string &error) const override {
+        return same_channels_as_input(input_channels, input_count, error);
+    }
+    void prepare(const PrepareContext &) override {}
+    void reset() noexcept override {}
+
+    void process(const ProcessContext &ctx) noexcept override {
+        scale(ctx.inputs[0], ctx.params[kGain], ctx.batches, ctx.output_channels, ctx.frames,
+              ctx.out, ctx.out_lane_stride);
+    }
+
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        scale(ctx.gradient, ctx.params[kGain], ctx.batches, ctx.input_channels, ctx.frames,
+              ctx.out, ctx.frames);
+        return AMP_OK;
+    }
+
+  private:
+    static void scale(const TensorView &x, const TensorView &gain, uint32_t batches,
+                      uint32_t channels, uint32_t frames, double *out, size_t out_stride) {
+        const size_t step = gain.frame_stride();
+        for (uint32_t b = 0; b < batches; ++b)
+            for (uint32_t c = 0; c < channels; ++c) {
+                const double *in = x.row(b, c);
+                const double *g = gain.row(b, c);
+                double *y = out + (static_cast<size_t>(b) * channels + c) * out_stride;
+                if (step == 0) {
+                    const double k = g[0];
+                    for (uint32_t f = 0; f < frames; ++f) y[f] = in[f] * k;
+                } else {
+                    for (uint32_t f = 0; f < frames; ++f) y[f] = in[f] * g[f];
+                }
+            }
+    }
+};
+
+std::unique_ptr<Node> create(const NodeConfig &) { return std::make_unique<GainNode>(); }
+
+} // namespace
+
+extern const NodeSpec kGainSpec = {
+    "gain", "Multiplies its input by a gain.", kPorts, 1, kParams, 1, 1.0, true,
+    "Exact: dx = g * gain.", create};
+
+} // namespace amp

@@ -1,0 +1,83 @@
+// safety: output protection. Non-finite input samples become 0 (and are counted), then a DC
+// blocker dc <- a * dc + (1 - a) * x; y = x - dc, then a clip to [-limit, limit].
+//
+// Ports: in (sum). Parameters: dc_alpha (number in [0, 1), default 0.995; 0 removes each
+// sample entirely), limit (signal in (0, 1e6], default 1).
+// Telemetry: reserved[0] = non-finite samples replaced since reset.
+// Heat: the shared model on its input, W = 4.
+// Backward: not implemented yet (returns -4); the rule is the DC blocker's exact adjoint with a
+// zero derivative where the clip was active.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "nodes/node.h"
+#include "nodes/node_helpers.h"
+
+namespace amp {
+namespace {
+
+enum : uint32_t { kDcAlpha, kLimit };
+
+const ParamSpec kParams[] = {
+    {"dc_alpha", ParamKind::Number, 0.995, 0.0, 1.0, "", "DC blocker pole a; the tracked DC level follows dc <- a*dc + (1-a)*x.", false, true},
+    {"limit", ParamKind::Signal, 1.0, 0.0, 1e6, "", "Output clip level; y is clipped to [-limit, limit].", true, false},
+};
+const PortSpec kPorts[] = {{"in", "Signal to protect.", Gather::Sum}};
+
+class SafetyNode final : public Node {
+  public:
+    explicit SafetyNode(const NodeConfig &config) : alpha_(config.value(kDcAlpha)) {}
+
+    uint32_t output_channels(const uint32_t *input_channels, uint32_t input_count,
+                             std::string &error) const override {
+        return same_channels_as_input(input_channels, input_count, error);
+    }
+    void prepare(const PrepareContext &ctx) override {
+        dc_.assign(static_cast<size_t>(ctx.batches) * ctx.output_channels, 0.0);
+        reset();
+    }
+    void reset() noexcept override {
+        std::fill(dc_.begin(), dc_.end(), 0.0);
+        nonfinite_ = 0;
+    }
+
+    void process(const ProcessContext &ctx) noexcept override {
+        const TensorView &limit = ctx.params[kLimit];
+        const size_t step = limit.frame_stride();
+        const double beta = 1.0 - alpha_;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.output_channels; ++c) {
+                const double *x = ctx.inputs[0].row(b, c);
+                const double *lim = limit.row(b, c);
+                double *y = ctx.out_row(b, c);
+                double &dc = dc_[static_cast<size_t>(b) * ctx.output_channels + c];
+                for (uint32_t f = 0; f < ctx.frames; ++f) {
+                    double in = x[f];
+                    if (!std::isfinite(in)) {
+                        in = 0.0;
+                        ++nonfinite_;
+                    }
+                    dc = alpha_ * dc + beta * in;
+                    const double l = lim[f * step];
+                    y[f] = std::min(l, std::max(-l, in - dc));
+                }
+            }
+        ctx.telemetry[0] = static_cast<double>(nonfinite_);
+    }
+
+  private:
+    double alpha_;
+    std::vector<double> dc_;
+    uint64_t nonfinite_ = 0;
+};
+
+std::unique_ptr<Node> create(const NodeConfig &config) { return std::make_unique<SafetyNode>(config); }
+
+} // namespace
+
+extern const NodeSpec kSafetySpec = {
+    "safety", "Replaces non-finite samples, removes DC and clips.", kPorts, 1, kParams, 2, 4.0, false,
+    "Not implemented yet (returns -4).", create};
+
+} // namespace amp

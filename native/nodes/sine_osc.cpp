@@ -1,0 +1,96 @@
+// sine_osc: y = amplitude * sin(2 pi phi), one phase per (batch, channel).
+//
+// Phase convention (nodes.md): phi <- frac(phi + frequency / sample_rate) is advanced before
+// each sample, so the first sample is sin(2 pi (phase + frequency / sample_rate)). The phase is
+// 64-bit fixed point (dsp/phase.h): exact wrap, no drift, and a block-invariant closed form when
+// the frequency is constant over a block.
+// Ports: none (a source). Parameters: frequency (signal, Hz, default 440; negative runs
+// backwards), amplitude (signal, default 0.5), phase (number, initial phase in cycles),
+// channels (integer 1..64). Per-channel modulation of frequency or amplitude gives
+// per-channel outputs.
+// Heat: the shared model on its output, W = 8.
+// Backward: no audio input; the amplitude gradient sum(g * sin) belongs to the graph pass,
+// so this call returns -4.
+#include <vector>
+
+#include "dsp/phase.h"
+#include "dsp/sin2pi.h"
+#include "nodes/node.h"
+
+namespace amp {
+namespace {
+
+enum : uint32_t { kFrequency, kAmplitude, kPhase, kChannels };
+
+const ParamSpec kParams[] = {
+    {"frequency", ParamKind::Signal, 440.0, -1e6, 1e6, "Hz", "Oscillation frequency."},
+    {"amplitude", ParamKind::Signal, 0.5, -1e6, 1e6, "", "Peak amplitude."},
+    {"phase", ParamKind::Number, 0.0, -1e6, 1e6, "cycles", "Initial phase."},
+    {"channels", ParamKind::Integer, 1.0, 1.0, 64.0, "", "Number of output channels."},
+};
+
+class SineOscNode final : public Node {
+  public:
+    explicit SineOscNode(const NodeConfig &config)
+        : channels_(static_cast<uint32_t>(config.value(kChannels))),
+          initial_phase_(dsp::phase_from_cycles(config.value(kPhase))) {}
+
+    uint32_t output_channels(const uint32_t *, uint32_t, std::string &) const override {
+        return channels_;
+    }
+    void prepare(const PrepareContext &ctx) override {
+        phases_.assign(static_cast<size_t>(ctx.batches) * channels_, initial_phase_);
+        reset();
+    }
+    void reset() noexcept override {
+        for (auto &phase : phases_) phase = initial_phase_;
+    }
+
+    void process(const ProcessContext &ctx) noexcept override {
+        const TensorView &frequency = ctx.params[kFrequency];
+        const TensorView &amplitude = ctx.params[kAmplitude];
+        const double sample_rate = ctx.sample_rate;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels_; ++c) {
+                dsp::Phase &phase = phases_[static_cast<size_t>(b) * channels_ + c];
+                const double *freq = frequency.row(b, c);
+                double *y = ctx.out_row(b, c);
+                if (frequency.frame_stride() == 0) {
+                    const dsp::Phase inc = dsp::phase_increment(freq[0], sample_rate);
+                    const dsp::Phase start = phase;
+                    for (uint32_t f = 0; f < ctx.frames; ++f)
+                        y[f] = dsp::sin2pi(start + (static_cast<dsp::Phase>(f) + 1) * inc);
+                    phase = start + static_cast<dsp::Phase>(ctx.frames) * inc;
+                } else {
+                    dsp::Phase p = phase;
+                    for (uint32_t f = 0; f < ctx.frames; ++f) {
+                        p += dsp::phase_increment(freq[f], sample_rate);
+                        y[f] = dsp::sin2pi(p);
+                    }
+                    phase = p;
+                }
+                const double *amp = amplitude.row(b, c);
+                if (amplitude.frame_stride() == 0) {
+                    const double a = amp[0];
+                    for (uint32_t f = 0; f < ctx.frames; ++f) y[f] *= a;
+                } else {
+                    for (uint32_t f = 0; f < ctx.frames; ++f) y[f] *= amp[f];
+                }
+            }
+    }
+
+  private:
+    uint32_t channels_;
+    dsp::Phase initial_phase_;
+    std::vector<dsp::Phase> phases_;
+};
+
+std::unique_ptr<Node> create(const NodeConfig &config) { return std::make_unique<SineOscNode>(config); }
+
+} // namespace
+
+extern const NodeSpec kSineOscSpec = {
+    "sine_osc", "Sine oscillator with a drift-free fixed-point phase.", nullptr, 0, kParams, 4, 8.0, false,
+    "Not implemented: a source with no audio input (returns -4).", create};
+
+} // namespace amp

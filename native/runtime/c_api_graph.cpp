@@ -1,0 +1,195 @@
+// c_api_graph.cpp: the amp_graph_runtime_* C functions. Each catches everything, records the
+// failure as the last error (and in the log), and returns a status code.
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+
+#include "amp_native.h"
+#include "runtime/errors.h"
+#include "runtime/graph_runtime.h"
+#include "runtime/json.h"
+
+struct AmpGraphRuntime {
+    std::unique_ptr<amp::GraphRuntime> runtime; // null when creation failed
+    int32_t error_code = AMP_OK;
+    std::string error_stage;
+    std::string error_node;
+    std::string error_detail;
+    std::string creation_log; // the log of a runtime whose creation failed
+};
+
+namespace {
+
+void record(AmpGraphRuntime *handle, int32_t code, const std::string &stage,
+            const std::string &node, const std::string &detail) {
+    handle->error_code = code;
+    handle->error_stage = stage;
+    handle->error_node = node;
+    handle->error_detail = detail;
+    const std::string line = "{\"event\":\"amp_graph_runtime_error\",\"code\":" +
+                             std::to_string(code) + ",\"status\":" +
+                             amp::json_quote(amp_status_name(code)) + ",\"stage\":" +
+                             amp::json_quote(stage) + ",\"node\":" + amp::json_quote(node) +
+                             ",\"detail\":" + amp::json_quote(detail) + "}";
+    if (handle->runtime) handle->runtime->log(line);
+    else handle->creation_log += line + "\n";
+}
+
+// Runs `body` against a live runtime, turning every failure into a status code.
+template <typename Body>
+int32_t guarded(AmpGraphRuntime *handle, const char *stage, Body body) {
+    if (handle == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    if (!handle->runtime) {
+        record(handle, AMP_ERR_INVALID_ARGUMENT, stage, "",
+               "this runtime failed at creation; only last_error, read_log and destroy apply");
+        return AMP_ERR_INVALID_ARGUMENT;
+    }
+    try {
+        return body(*handle->runtime);
+    } catch (const amp::AmpFailure &failure) {
+        record(handle, failure.code, failure.stage, failure.node, failure.what());
+        return failure.code;
+    } catch (const std::bad_alloc &) {
+        record(handle, AMP_ERR_INTERNAL, stage, "", "out of memory");
+        return AMP_ERR_INTERNAL;
+    } catch (const std::exception &error) {
+        record(handle, AMP_ERR_INTERNAL, stage, "", std::string("internal error: ") + error.what());
+        return AMP_ERR_INTERNAL;
+    } catch (...) {
+        record(handle, AMP_ERR_INTERNAL, stage, "", "internal error");
+        return AMP_ERR_INTERNAL;
+    }
+}
+
+} // namespace
+
+extern "C" {
+
+int32_t amp_graph_runtime_create(const char *graph_json, AmpGraphRuntime **out_runtime) {
+    if (out_runtime == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    *out_runtime = nullptr;
+    AmpGraphRuntime *handle = new (std::nothrow) AmpGraphRuntime();
+    if (handle == nullptr) return AMP_ERR_INTERNAL;
+    *out_runtime = handle;
+    if (graph_json == nullptr) {
+        record(handle, AMP_ERR_INVALID_ARGUMENT, "parse", "", "graph JSON is null");
+        return AMP_ERR_INVALID_ARGUMENT;
+    }
+    try {
+        handle->runtime = std::make_unique<amp::GraphRuntime>(graph_json);
+        handle->runtime->log("{\"event\":\"amp_graph_runtime_created\",\"nodes\":" +
+                             std::to_string(handle->runtime->node_count()) + "}");
+        return AMP_OK;
+    } catch (const amp::AmpFailure &failure) {
+        handle->runtime.reset();
+        record(handle, failure.code, failure.stage, failure.node, failure.what());
+        return failure.code;
+    } catch (const std::bad_alloc &) {
+        handle->runtime.reset();
+        record(handle, AMP_ERR_INTERNAL, "create", "", "out of memory");
+        return AMP_ERR_INTERNAL;
+    } catch (const std::exception &error) {
+        handle->runtime.reset();
+        record(handle, AMP_ERR_INTERNAL, "create", "", std::string("internal error: ") + error.what());
+        return AMP_ERR_INTERNAL;
+    }
+}
+
+void amp_graph_runtime_destroy(AmpGraphRuntime *runtime) { delete runtime; }
+
+int32_t amp_graph_runtime_configure(AmpGraphRuntime *runtime, uint32_t batches,
+                                    uint32_t block_frames) {
+    return guarded(runtime, "configure", [&](amp::GraphRuntime &rt) {
+        rt.configure(batches, block_frames);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_set_sample_rate(AmpGraphRuntime *runtime, double sample_rate) {
+    return guarded(runtime, "set_sample_rate", [&](amp::GraphRuntime &rt) {
+        rt.set_sample_rate(sample_rate);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_reset(AmpGraphRuntime *runtime) {
+    return guarded(runtime, "reset", [&](amp::GraphRuntime &rt) {
+        rt.reset();
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_set_param(AmpGraphRuntime *runtime, const char *node, const char *param,
+                                    const double *data, uint32_t batches, uint32_t channels,
+                                    uint32_t frames) {
+    return guarded(runtime, "set_param", [&](amp::GraphRuntime &rt) {
+        rt.set_param(node, param, data, batches, channels, frames);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_clear_params(AmpGraphRuntime *runtime, const char *node) {
+    return guarded(runtime, "clear_params", [&](amp::GraphRuntime &rt) {
+        rt.clear_params(node);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_execute(AmpGraphRuntime *runtime, uint64_t frames, double *out,
+                                  uint64_t out_len, const AmpRenderOptions *options) {
+    return guarded(runtime, "execute", [&](amp::GraphRuntime &rt) {
+        const int32_t status = rt.execute(frames, out, out_len, options);
+        if (status == AMP_ERR_CANCELLED)
+            record(runtime, status, "execute", "", "render cancelled by the caller");
+        return status;
+    });
+}
+
+uint32_t amp_graph_runtime_node_count(const AmpGraphRuntime *runtime) {
+    return runtime != nullptr && runtime->runtime ? runtime->runtime->node_count() : 0;
+}
+
+const char *amp_graph_runtime_node_name(const AmpGraphRuntime *runtime, uint32_t index) {
+    return runtime != nullptr && runtime->runtime ? runtime->runtime->node_name(index) : nullptr;
+}
+
+int32_t amp_graph_runtime_describe_node(const AmpGraphRuntime *runtime, const char *node,
+                                        AmpNodeSummary *out_summary) {
+    if (out_summary == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    return guarded(const_cast<AmpGraphRuntime *>(runtime), "describe_node", [&](amp::GraphRuntime &rt) {
+        rt.describe_node(node, *out_summary);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
+                                         AmpGraphSummary *out_summary) {
+    if (out_summary == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    return guarded(const_cast<AmpGraphRuntime *>(runtime), "describe_graph", [&](amp::GraphRuntime &rt) {
+        rt.describe_graph(*out_summary);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorView *out_error) {
+    if (runtime == nullptr || out_error == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    out_error->code = runtime->error_code;
+    out_error->stage = runtime->error_stage.c_str();
+    out_error->node = runtime->error_node.c_str();
+    out_error->detail = runtime->error_detail.c_str();
+    return runtime->error_code;
+}
+
+size_t amp_graph_runtime_read_log(const AmpGraphRuntime *runtime, char *buffer, size_t capacity) {
+    if (runtime == nullptr) return 0;
+    const std::string text = runtime->runtime ? runtime->runtime->log_text() : runtime->creation_log;
+    if (buffer != nullptr && capacity > 0) {
+        const size_t copied = std::min(capacity - 1, text.size());
+        std::memcpy(buffer, text.data(), copied);
+        buffer[copied] = '\0';
+    }
+    return text.size();
+}
+
+} // extern "C"

@@ -1,0 +1,105 @@
+// c_api_misc.cpp: status names, API version, the node catalogue and level analysis.
+#include <cmath>
+#include <string>
+
+#include "amp_native.h"
+#include "nodes/node.h"
+#include "runtime/errors.h"
+#include "runtime/json.h"
+#include "runtime/node_config.h"
+
+namespace {
+
+const char *kind_name(amp::ParamKind kind) {
+    switch (kind) {
+    case amp::ParamKind::Signal: return "signal";
+    case amp::ParamKind::Number: return "number";
+    case amp::ParamKind::Integer: return "integer";
+    case amp::ParamKind::Boolean: return "boolean";
+    }
+    return "unknown";
+}
+
+std::string build_catalog() {
+    size_t count = 0;
+    const amp::NodeSpec *const *specs = amp::node_registry(&count);
+    std::string json = "{\"apiVersion\":" + std::to_string(AMP_API_VERSION) + ",\"nodes\":[";
+    for (size_t i = 0; i < count; ++i) {
+        const amp::NodeSpec &spec = *specs[i];
+        json += i ? "," : "";
+        json += "{\"type\":" + amp::json_quote(spec.type_name) +
+                ",\"summary\":" + amp::json_quote(spec.summary) + ",\"inputs\":[";
+        for (uint32_t p = 0; p < spec.input_count; ++p) {
+            json += p ? "," : "";
+            json += "{\"name\":" + amp::json_quote(spec.inputs[p].name) +
+                    ",\"doc\":" + amp::json_quote(spec.inputs[p].doc) + ",\"gather\":" +
+                    (spec.inputs[p].gather == amp::Gather::Concat ? "\"concat\"" : "\"sum\"") + "}";
+        }
+        json += "],\"params\":[";
+        for (uint32_t p = 0; p < spec.param_count; ++p) {
+            const amp::ParamSpec &param = spec.params[p];
+            json += p ? "," : "";
+            json += "{\"name\":" + amp::json_quote(param.name) +
+                    ",\"kind\":" + amp::json_quote(kind_name(param.kind)) + ",\"default\":" +
+                    (param.kind == amp::ParamKind::Boolean
+                         ? std::string(param.default_value != 0.0 ? "true" : "false")
+                         : amp::format_number(param.default_value)) +
+                    ",\"min\":" + amp::format_number(param.min_value) +
+                    ",\"max\":" + amp::format_number(param.max_value) +
+                    ",\"minExclusive\":" + (param.min_exclusive ? "true" : "false") +
+                    ",\"maxExclusive\":" + (param.max_exclusive ? "true" : "false") +
+                    ",\"unit\":" + amp::json_quote(param.unit) +
+                    ",\"doc\":" + amp::json_quote(param.doc) + "}";
+        }
+        json += "],\"heatWork\":" + amp::format_number(spec.heat_work) +
+                ",\"hasBackward\":" + (spec.has_backward ? "true" : "false") +
+                ",\"backwardDoc\":" + amp::json_quote(spec.backward_doc) + "}";
+    }
+    json += "]}";
+    return json;
+}
+
+} // namespace
+
+extern "C" {
+
+const char *amp_status_name(int32_t status) {
+    switch (status) {
+    case AMP_OK: return "AMP_OK";
+    case AMP_ERR_INVALID_ARGUMENT: return "AMP_ERR_INVALID_ARGUMENT";
+    case AMP_ERR_SHAPE_MISMATCH: return "AMP_ERR_SHAPE_MISMATCH";
+    case AMP_ERR_UNKNOWN_NODE_TYPE: return "AMP_ERR_UNKNOWN_NODE_TYPE";
+    case AMP_ERR_UNSUPPORTED: return "AMP_ERR_UNSUPPORTED";
+    case AMP_ERR_PENDING: return "AMP_ERR_PENDING";
+    case AMP_ERR_CANCELLED: return "AMP_ERR_CANCELLED";
+    case AMP_ERR_INTERNAL: return "AMP_ERR_INTERNAL";
+    default: return "AMP_ERR_UNKNOWN_STATUS";
+    }
+}
+
+uint32_t amp_api_version(void) { return AMP_API_VERSION; }
+
+const char *amp_node_catalog_json(void) {
+    static const std::string catalog = build_catalog();
+    return catalog.c_str();
+}
+
+int32_t amp_analyze_levels(const double *data, uint32_t batches, uint32_t channels,
+                           uint32_t frames, double *peak_out, double *rms_out) {
+    if ((data == nullptr && frames > 0) || peak_out == nullptr || rms_out == nullptr)
+        return AMP_ERR_INVALID_ARGUMENT;
+    for (size_t lane = 0; lane < static_cast<size_t>(batches) * channels; ++lane) {
+        const double *row = data + lane * frames;
+        double peak = 0.0, energy = 0.0;
+        for (uint32_t f = 0; f < frames; ++f) {
+            const double x = std::isfinite(row[f]) ? row[f] : 0.0;
+            peak = std::fmax(peak, std::fabs(x));
+            energy += x * x;
+        }
+        peak_out[lane] = peak;
+        rms_out[lane] = frames > 0 ? std::sqrt(energy / frames) : 0.0;
+    }
+    return AMP_OK;
+}
+
+} // extern "C"

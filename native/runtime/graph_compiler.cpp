@@ -1,0 +1,290 @@
+// graph_compiler.cpp: ordering, loop splitting, channel inference; see graph_compiler.h.
+#include "runtime/graph_compiler.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "runtime/errors.h"
+#include "runtime/node_config.h"
+
+namespace amp {
+
+namespace {
+
+const char *kStage = "compile";
+
+// A dependency between two nodes, from either kind of edge.
+struct Link {
+    uint32_t from;
+    uint32_t to;
+    bool modulation;
+    uint32_t param; // for modulation links
+};
+
+std::vector<Link> all_links(const GraphDescription &graph) {
+    std::vector<Link> links;
+    for (const AudioEdge &edge : graph.edges) links.push_back({edge.from, edge.to, false, 0});
+    for (const ModulationEdge &edge : graph.modulations)
+        links.push_back({edge.from, edge.to, true, edge.param});
+    return links;
+}
+
+// Nodes that lie on a cycle (strongly connected component of size > 1, or a self loop).
+std::vector<bool> nodes_on_cycles(size_t node_count, const std::vector<Link> &links) {
+    std::vector<std::vector<uint32_t>> out(node_count);
+    std::vector<bool> self_loop(node_count, false);
+    for (const Link &link : links) {
+        out[link.from].push_back(link.to);
+        if (link.from == link.to) self_loop[link.from] = true;
+    }
+    // Tarjan's algorithm, recursive (graphs are small; depth <= node count).
+    std::vector<int> index(node_count, -1), low(node_count, 0);
+    std::vector<bool> on_stack(node_count, false), cyclic(node_count, false);
+    std::vector<uint32_t> stack;
+    int counter = 0;
+    std::function<void(uint32_t)> visit = [&](uint32_t v) {
+        index[v] = low[v] = counter++;
+        stack.push_back(v);
+        on_stack[v] = true;
+        for (uint32_t w : out[v]) {
+            if (index[w] < 0) {
+                visit(w);
+                low[v] = std::min(low[v], low[w]);
+            } else if (on_stack[w]) {
+                low[v] = std::min(low[v], index[w]);
+            }
+        }
+        if (low[v] == index[v]) {
+            std::vector<uint32_t> component;
+            uint32_t w = 0;
+            do {
+                w = stack.back();
+                stack.pop_back();
+                on_stack[w] = false;
+                component.push_back(w);
+            } while (w != v);
+            for (uint32_t member : component)
+                cyclic[member] = component.size() > 1 || self_loop[member];
+        }
+    };
+    for (uint32_t v = 0; v < node_count; ++v)
+        if (index[v] < 0) visit(v);
+    return cyclic;
+}
+
+// Step ids: process/emit of node n = 2n, absorb of node n = 2n + 1 (only for split nodes).
+uint32_t producer_step(uint32_t node) { return 2 * node; }
+uint32_t consumer_step(uint32_t node, bool split, bool modulation) {
+    return split && !modulation ? 2 * node + 1 : 2 * node;
+}
+
+[[noreturn]] void reject_cycle(const GraphDescription &graph, const std::vector<Link> &links,
+                               const std::vector<bool> &split, const std::vector<bool> &done) {
+    // Walk backwards from an unfinished step through unfinished producers until a step
+    // repeats: the repeated stretch is a cycle.
+    const size_t step_count = 2 * graph.nodes.size();
+    std::vector<int> in_link(step_count, -1);
+    for (size_t i = 0; i < links.size(); ++i) {
+        const Link &link = links[i];
+        const uint32_t to = consumer_step(link.to, split[link.to], link.modulation);
+        if (!done[to] && !done[producer_step(link.from)]) in_link[to] = static_cast<int>(i);
+    }
+    uint32_t step = 0;
+    while (step < step_count && (done[step] || in_link[step] < 0)) ++step;
+    std::vector<uint32_t> path;
+    std::vector<int> seen(step_count, -1);
+    while (seen[step] < 0) {
+        seen[step] = static_cast<int>(path.size());
+        path.push_back(static_cast<uint32_t>(in_link[step]));
+        step = producer_step(links[static_cast<size_t>(in_link[step])].from);
+    }
+    std::vector<uint32_t> cycle(path.begin() + seen[step], path.end());
+    std::reverse(cycle.begin(), cycle.end());
+    std::string text = graph.nodes[links[cycle.front()].from].name;
+    std::string names;
+    for (uint32_t id : cycle) {
+        const Link &link = links[id];
+        text += link.modulation ? " ~> " : " -> ";
+        text += graph.nodes[link.to].name;
+        if (link.modulation)
+            text += std::string(".") + graph.nodes[link.to].spec->params[link.param].name;
+        names += std::string(names.empty() ? "" : ", ") + "\"" + graph.nodes[link.to].name + "\"";
+    }
+    throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[links[cycle.front()].from].name,
+                     "graph: cycle without a delay of at least one frame through nodes " + names +
+                         ": " + text +
+                         " (-> audio, ~> modulation); put a delay node with frames >= 1 in the loop");
+}
+
+std::vector<Step> order_steps(const GraphDescription &graph, const std::vector<Link> &links,
+                              const std::vector<bool> &split) {
+    const size_t n = graph.nodes.size();
+    const size_t step_count = 2 * n;
+    std::vector<std::vector<uint32_t>> successors(step_count);
+    std::vector<uint32_t> pending(step_count, 0);
+    std::vector<bool> exists(step_count, false);
+    for (uint32_t v = 0; v < n; ++v) {
+        exists[2 * v] = true;
+        if (split[v]) {
+            exists[2 * v + 1] = true;
+            successors[2 * v].push_back(2 * v + 1); // emit before absorb
+            ++pending[2 * v + 1];
+        }
+    }
+    for (const Link &link : links) {
+        const uint32_t from = producer_step(link.from);
+        const uint32_t to = consumer_step(link.to, split[link.to], link.modulation);
+        successors[from].push_back(to);
+        ++pending[to];
+    }
+    // Kahn's algorithm; among ready steps the lowest id first (deterministic order).
+    std::vector<Step> steps;
+    std::vector<bool> done(step_count, false);
+    for (;;) {
+        uint32_t ready = UINT32_MAX;
+        for (uint32_t s = 0; s < step_count; ++s)
+            if (exists[s] && !done[s] && pending[s] == 0) {
+                ready = s;
+                break;
+            }
+        if (ready == UINT32_MAX) break;
+        done[ready] = true;
+        const uint32_t node = ready / 2;
+        const StepKind kind = !split[node] ? StepKind::Process
+                              : (ready % 2 == 0 ? StepKind::Emit : StepKind::Absorb);
+        steps.push_back({node, kind});
+        for (uint32_t next : successors[ready]) --pending[next];
+    }
+    for (uint32_t s = 0; s < step_count; ++s)
+        if (exists[s] && !done[s]) reject_cycle(graph, links, split, done);
+    return steps;
+}
+
+void infer_channels(const GraphDescription &graph, CompiledGraph &plan) {
+    const size_t n = graph.nodes.size();
+    plan.output_channels.assign(n, 0);
+    plan.port_channels.assign(n, {});
+    for (uint32_t v = 0; v < n; ++v) plan.port_channels[v].assign(graph.nodes[v].spec->input_count, 0);
+    // Fixed point: loops start from 0 channels and grow to the stable count.
+    for (size_t iteration = 0; iteration <= n + 1; ++iteration) {
+        bool changed = false;
+        for (const Step &step : plan.steps) {
+            if (step.kind == StepKind::Absorb) continue;
+            const uint32_t v = step.node;
+            const NodeSpec &spec = *graph.nodes[v].spec;
+            for (uint32_t p = 0; p < spec.input_count; ++p) {
+                uint32_t channels = 0;
+                for (uint32_t id : plan.port_edges[v][p]) {
+                    const uint32_t c = plan.output_channels[graph.edges[id].from];
+                    channels = spec.inputs[p].gather == Gather::Concat ? channels + c
+                                                                       : std::max(channels, c);
+                }
+                plan.port_channels[v][p] = channels;
+            }
+            const bool inputs_known =
+                std::all_of(plan.port_channels[v].begin(), plan.port_channels[v].end(),
+                            [](uint32_t c) { return c > 0; });
+            if (!inputs_known) continue;
+            std::string error;
+            const uint32_t channels = plan.nodes[v]->output_channels(
+                plan.port_channels[v].data(), spec.input_count, error);
+            if (channels == 0)
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
+                                 node_label(graph.nodes[v].name, spec.type_name) + ": " + error);
+            if (channels > 1024)
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
+                                 node_label(graph.nodes[v].name, spec.type_name) +
+                                     ": more than 1024 channels (" + std::to_string(channels) +
+                                     "); a concat input inside a feedback loop grows without bound");
+            if (channels != plan.output_channels[v]) {
+                plan.output_channels[v] = channels;
+                changed = true;
+            }
+        }
+        if (!changed) return;
+    }
+    throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, "",
+                     "graph: channel counts inside a feedback loop do not settle (a concat input "
+                     "inside the loop grows them without bound)");
+}
+
+uint32_t compute_latency(const GraphDescription &graph, const CompiledGraph &plan) {
+    std::vector<uint32_t> arrival(graph.nodes.size(), 0);
+    for (const Step &step : plan.steps) {
+        if (step.kind == StepKind::Emit) continue;
+        const uint32_t v = step.node;
+        uint32_t in = 0;
+        for (const auto &port : plan.port_edges[v])
+            for (uint32_t id : port) in = std::max(in, arrival[graph.edges[id].from]);
+        arrival[v] = in + graph.nodes[v].config.declared_delay_frames;
+    }
+    return arrival[graph.output];
+}
+
+} // namespace
+
+CompiledGraph compile_graph(const GraphDescription &graph) {
+    CompiledGraph plan;
+    const size_t n = graph.nodes.size();
+    for (const NodeDescription &node : graph.nodes) plan.nodes.push_back(node.spec->create(node.config));
+
+    plan.port_edges.assign(n, {});
+    plan.param_mods.assign(n, {});
+    for (uint32_t v = 0; v < n; ++v) {
+        plan.port_edges[v].assign(graph.nodes[v].spec->input_count, {});
+        plan.param_mods[v].assign(graph.nodes[v].spec->param_count, {});
+    }
+    for (uint32_t id = 0; id < graph.edges.size(); ++id)
+        plan.port_edges[graph.edges[id].to][graph.edges[id].port].push_back(id);
+    for (uint32_t id = 0; id < graph.modulations.size(); ++id)
+        plan.param_mods[graph.modulations[id].to][graph.modulations[id].param].push_back(id);
+    for (uint32_t v = 0; v < n; ++v) {
+        const NodeSpec &spec = *graph.nodes[v].spec;
+        for (uint32_t p = 0; p < spec.input_count; ++p)
+            if (plan.port_edges[v][p].empty())
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
+                                 node_label(graph.nodes[v].name, spec.type_name) + ": input \"" +
+                                     spec.inputs[p].name + "\" has no incoming edge");
+    }
+
+    const std::vector<Link> links = all_links(graph);
+    const std::vector<bool> cyclic = nodes_on_cycles(n, links);
+    std::vector<bool> split(n, false);
+    for (uint32_t v = 0; v < n; ++v) {
+        const uint32_t loop_delay = plan.nodes[v]->loop_delay_frames();
+        if (cyclic[v] && loop_delay >= 1) {
+            split[v] = true;
+            plan.max_block = std::min(plan.max_block, loop_delay);
+        }
+    }
+    plan.steps = order_steps(graph, links, split);
+    infer_channels(graph, plan);
+
+    plan.param_offset.assign(n, 0);
+    for (uint32_t v = 0; v < n; ++v) {
+        plan.param_offset[v] = static_cast<uint32_t>(plan.param_channels.size());
+        for (uint32_t p = 0; p < graph.nodes[v].spec->param_count; ++p) {
+            uint32_t channels = 1;
+            for (uint32_t id : plan.param_mods[v][p]) {
+                const ModulationEdge &edge = graph.modulations[id];
+                if (edge.channel < 0 && plan.output_channels[edge.from] > 1)
+                    channels = std::max(plan.output_channels[v], 1u);
+                if (edge.channel >= 0 &&
+                    static_cast<uint32_t>(edge.channel) >= plan.output_channels[edge.from])
+                    throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
+                                     "modulation " + graph.nodes[edge.from].name + " ~> " +
+                                         graph.nodes[v].name + "." +
+                                         graph.nodes[v].spec->params[p].name + ": \"channel\" " +
+                                         std::to_string(edge.channel) + " is out of range; \"" +
+                                         graph.nodes[edge.from].name + "\" has " +
+                                         std::to_string(plan.output_channels[edge.from]) +
+                                         " channel(s)");
+            }
+            plan.param_channels.push_back(channels);
+        }
+    }
+    plan.latency_frames = compute_latency(graph, plan);
+    return plan;
+}
+
+} // namespace amp

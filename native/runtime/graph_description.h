@@ -1,0 +1,48 @@
+// graph_description.h: the parsed, validated form of a graph description (the JSON documented
+// at amp_graph_runtime_create). Names are resolved to indices; node params are validated
+// against their specs. Errors throw AmpFailure with stage "parse" or "create".
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "nodes/node.h"
+#include "runtime/json.h"
+
+namespace amp {
+
+struct NodeDescription {
+    std::string name;
+    const NodeSpec *spec = nullptr;
+    NodeConfig config;
+};
+
+struct AudioEdge {
+    uint32_t from;
+    uint32_t to;
+    uint32_t port; // index into the target's spec->inputs
+};
+
+enum class ModulationMode { Add, Multiply };
+
+struct ModulationEdge {
+    uint32_t from;
+    uint32_t to;
+    uint32_t param; // index into the target's spec->params (a signal parameter)
+    ModulationMode mode;
+    double scale;
+    int32_t channel; // fixed source channel, or -1 for the broadcast rule
+};
+
+struct GraphDescription {
+    std::vector<NodeDescription> nodes; // description order = node index
+    std::vector<AudioEdge> edges;
+    std::vector<ModulationEdge> modulations;
+    uint32_t output = 0;
+    double sample_rate = 48000.0;
+    bool timing = false; // measure per-node processing time
+};
+
+GraphDescription parse_graph_description(const std::string &json);
+
+} // namespace amp

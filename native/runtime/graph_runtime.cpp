@@ -1,0 +1,503 @@
+// graph_runtime.cpp: buffers, block loop, parameters, modulation and heat; see graph_runtime.h.
+#include "runtime/graph_runtime.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+
+#include "runtime/errors.h"
+#include "runtime/heat.h"
+#include "runtime/node_config.h"
+
+namespace amp {
+
+namespace {
+
+constexpr uint32_t kMaxBatches = 4096;
+constexpr uint32_t kMaxBlockFrames = 1u << 20;
+constexpr size_t kMaxLogRecords = 1000;
+
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+std::string shape_json(uint32_t batches, uint32_t channels, uint32_t frames) {
+    return "{\"batches\":" + std::to_string(batches) + ",\"channels\":" + std::to_string(channels) +
+           ",\"frames\":" + std::to_string(frames) + "}";
+}
+
+std::string shape_text(uint32_t batches, uint32_t channels, uint32_t frames) {
+    return std::to_string(batches) + "x" + std::to_string(channels) + "x" + std::to_string(frames);
+}
+
+} // namespace
+
+GraphRuntime::GraphRuntime(const std::string &graph_json)
+    : graph_(parse_graph_description(graph_json)), plan_(compile_graph(graph_)) {
+    sample_rate_ = graph_.sample_rate;
+    state_.resize(graph_.nodes.size());
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
+        state_[v].overrides.assign(graph_.nodes[v].spec->param_count, {});
+        state_[v].params.assign(graph_.nodes[v].spec->param_count, TensorView{});
+        state_[v].param_buffers.assign(graph_.nodes[v].spec->param_count, nullptr);
+        state_[v].inputs.assign(graph_.nodes[v].spec->input_count, TensorView{});
+        state_[v].port_buffers.assign(graph_.nodes[v].spec->input_count, nullptr);
+    }
+    configure(1, 512);
+}
+
+uint32_t GraphRuntime::find_node(const char *name, const char *stage) const {
+    if (name == nullptr) throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, "", "node name is null");
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v)
+        if (graph_.nodes[v].name == name) return v;
+    throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, name,
+                     std::string("no node named \"") + name + "\" in the graph");
+}
+
+const char *GraphRuntime::node_name(uint32_t index) const {
+    return index < graph_.nodes.size() ? graph_.nodes[index].name.c_str() : nullptr;
+}
+
+void GraphRuntime::configure(uint32_t batches, uint32_t block_frames) {
+    if (batches < 1 || batches > kMaxBatches)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "configure", "",
+                         "batches expects an integer in [1, " + std::to_string(kMaxBatches) +
+                             "], got " + std::to_string(batches));
+    if (block_frames < 1 || block_frames > kMaxBlockFrames)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "configure", "",
+                         "block_frames expects an integer in [1, " +
+                             std::to_string(kMaxBlockFrames) + "], got " +
+                             std::to_string(block_frames));
+    const bool shape_changed = batches != batches_ || block_frames != block_;
+    batches_ = batches;
+    block_ = block_frames;
+    max_step_ = std::min(block_, plan_.max_block);
+    if (shape_changed) {
+        bool dropped = false;
+        for (NodeState &node : state_) {
+            for (auto &values : node.overrides) {
+                dropped = dropped || !values.empty();
+                values.clear();
+            }
+            dropped = dropped || !node.heat_override.empty();
+            node.heat_override.clear();
+        }
+        if (dropped)
+            log("{\"event\":\"amp_graph_runtime_overrides_cleared\",\"reason\":\"configure changed "
+                "the batches or block frames\"}");
+    }
+    allocate();
+    reset();
+    log("{\"event\":\"amp_graph_runtime_configured\",\"batches\":" + std::to_string(batches_) +
+        ",\"block_frames\":" + std::to_string(block_) +
+        ",\"scheduler_block_frames\":" + std::to_string(max_step_) + "}");
+}
+
+void GraphRuntime::allocate() {
+    const size_t b = batches_, f = block_;
+    size_t total = b * f; // graph heat
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
+        const NodeSpec &spec = *graph_.nodes[v].spec;
+        total += b * plan_.output_channels[v] * f + b * f;
+        for (uint32_t p = 0; p < spec.input_count; ++p) {
+            const auto &edges = plan_.port_edges[v][p];
+            const bool direct = edges.size() == 1 &&
+                                plan_.output_channels[graph_.edges[edges[0]].from] ==
+                                    plan_.port_channels[v][p];
+            if (!direct) total += b * plan_.port_channels[v][p] * f;
+        }
+        for (uint32_t p = 0; p < spec.param_count; ++p)
+            if (!plan_.param_mods[v][p].empty()) total += b * plan_.param_channels[plan_.param_slot(v, p)] * f;
+    }
+    arena_.assign(total, 0.0);
+    double *cursor = arena_.data();
+    auto take = [&cursor](size_t count) {
+        double *slice = cursor;
+        cursor += count;
+        return slice;
+    };
+    graph_heat_ = take(b * f);
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
+        const NodeSpec &spec = *graph_.nodes[v].spec;
+        NodeState &node = state_[v];
+        node.out = take(b * plan_.output_channels[v] * f);
+        node.heat = take(b * f);
+        for (uint32_t p = 0; p < spec.input_count; ++p) {
+            const auto &edges = plan_.port_edges[v][p];
+            const bool direct = edges.size() == 1 &&
+                                plan_.output_channels[graph_.edges[edges[0]].from] ==
+                                    plan_.port_channels[v][p];
+            node.port_buffers[p] = direct ? nullptr : take(b * plan_.port_channels[v][p] * f);
+        }
+        for (uint32_t p = 0; p < spec.param_count; ++p)
+            node.param_buffers[p] = plan_.param_mods[v][p].empty()
+                                        ? nullptr
+                                        : take(b * plan_.param_channels[plan_.param_slot(v, p)] * f);
+        std::vector<uint32_t> channels(plan_.port_channels[v]);
+        PrepareContext context{batches_, max_step_, sample_rate_, channels.data(),
+                               spec.input_count, plan_.output_channels[v]};
+        plan_.nodes[v]->prepare(context);
+    }
+}
+
+void GraphRuntime::set_sample_rate(double sample_rate) {
+    if (!(sample_rate > 0.0) || sample_rate > 1e7)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "set_sample_rate", "",
+                         "sample_rate expects a number in (0, 10000000] Hz, got " +
+                             format_number(sample_rate));
+    sample_rate_ = sample_rate;
+    allocate();
+    reset();
+}
+
+void GraphRuntime::reset() {
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
+        plan_.nodes[v]->reset();
+        NodeState &node = state_[v];
+        node.heat_total = 0.0;
+        std::fill(std::begin(node.telemetry), std::end(node.telemetry), 0.0);
+        node.processing_seconds = 0.0;
+        node.cpu_seconds = 0.0;
+    }
+    position_ = 0;
+    graph_heat_total_ = 0.0;
+    last_total_seconds_ = 0.0;
+}
+
+void GraphRuntime::set_param(const char *node_name, const char *param, const double *data,
+                             uint32_t batches, uint32_t channels, uint32_t frames) {
+    const uint32_t v = find_node(node_name, "set_param");
+    const NodeDescription &node = graph_.nodes[v];
+    const std::string label = node_label(node.name, node.spec->type_name);
+    if (param == nullptr)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "set_param", node.name, label + ": parameter name is null");
+    const std::string name = param;
+    const bool is_heat = name == node.config.heat_param;
+    const int index = is_heat ? -1 : find_param_index(*node.spec, name);
+    if (!is_heat) {
+        std::string signal_names;
+        for (uint32_t p = 0; p < node.spec->param_count; ++p)
+            if (node.spec->params[p].kind == ParamKind::Signal)
+                signal_names += std::string(signal_names.empty() ? "" : ", ") + node.spec->params[p].name;
+        signal_names += std::string(signal_names.empty() ? "" : ", ") + node.config.heat_param;
+        if (index < 0)
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "set_param", node.name,
+                             label + ": unknown parameter \"" + name + "\"; settable: " + signal_names);
+        if (node.spec->params[index].kind != ParamKind::Signal)
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "set_param", node.name,
+                             label + ": parameter \"" + name +
+                                 "\" is static (set it in params_json); settable: " + signal_names);
+    }
+    if (batches != batches_ || channels != 1 || frames != block_) {
+        const std::string expected = shape_text(batches_, 1, block_);
+        const std::string provided = shape_text(batches, channels, frames);
+        log("{\"event\":\"amp_graph_runtime_set_param_shape_mismatch\",\"node\":" +
+            json_quote(node.name) + ",\"param\":" + json_quote(name) +
+            ",\"expected\":" + shape_json(batches_, 1, block_) +
+            ",\"provided\":" + shape_json(batches, channels, frames) + "}");
+        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "set_param", node.name,
+                         label + ": parameter \"" + name + "\" expects a tensor of shape " +
+                             expected + " (batches x 1 x block_frames), got " + provided +
+                             "; the previous value stays in force");
+    }
+    if (data == nullptr)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "set_param", node.name,
+                         label + ": parameter \"" + name + "\": data is null");
+    const size_t count = static_cast<size_t>(batches) * frames;
+    for (size_t i = 0; i < count; ++i) {
+        const bool ok = is_heat ? (std::isfinite(data[i]) && data[i] >= 0.0)
+                                : value_in_range(node.spec->params[index], data[i]);
+        if (!ok)
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "set_param", node.name,
+                             label + ": parameter \"" + name + "\" expects " +
+                                 (is_heat ? std::string("a finite number >= 0")
+                                          : describe_range(node.spec->params[index])) +
+                                 ", got " + format_number(data[i]) + " at batch " +
+                                 std::to_string(i / frames) + ", frame " + std::to_string(i % frames));
+    }
+    std::vector<double> &target = is_heat ? state_[v].heat_override : state_[v].overrides[static_cast<size_t>(index)];
+    target.assign(data, data + count);
+    log("{\"event\":\"amp_graph_runtime_set_param\",\"node\":" + json_quote(node.name) +
+        ",\"param\":" + json_quote(name) + ",\"shape\":" + shape_json(batches, channels, frames) + "}");
+}
+
+void GraphRuntime::clear_params(const char *node_name) {
+    const uint32_t first = node_name == nullptr ? 0 : find_node(node_name, "clear_params");
+    const uint32_t last = node_name == nullptr ? node_count() : first + 1;
+    for (uint32_t v = first; v < last; ++v) {
+        for (auto &values : state_[v].overrides) values.clear();
+        state_[v].heat_override.clear();
+    }
+    log(std::string("{\"event\":\"amp_graph_runtime_clear_params\",\"node\":") +
+        (node_name == nullptr ? "null" : json_quote(node_name)) + "}");
+}
+
+int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
+                              const AmpRenderOptions *options) {
+    const uint32_t out_channels = plan_.output_channels[graph_.output];
+    const uint64_t needed = static_cast<uint64_t>(batches_) * out_channels * frames;
+    if (out == nullptr && frames > 0)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "", "output buffer is null");
+    if (out_len < needed)
+        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
+                         "output buffer holds " + std::to_string(out_len) + " doubles; " +
+                             shape_text(batches_, out_channels, static_cast<uint32_t>(std::min<uint64_t>(frames, UINT32_MAX))) +
+                             " needs " + std::to_string(needed));
+    double *heat_out = options != nullptr ? options->heat_out : nullptr;
+    const uint64_t heat_needed = static_cast<uint64_t>(node_count() + 1) * batches_ * frames;
+    if (heat_out != nullptr && options->heat_len < heat_needed)
+        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
+                         "heat buffer holds " + std::to_string(options->heat_len) +
+                             " doubles; (nodes + 1) x batches x frames needs " + std::to_string(heat_needed));
+    const volatile int32_t *cancel = options != nullptr ? options->cancel_flag : nullptr;
+    AmpControlHistory history{};
+    const AmpControlHistory *history_ptr = nullptr;
+    if (options != nullptr && options->history != nullptr) {
+        history = *options->history;
+        history.frame_offset = position_;
+        history_ptr = &history;
+    }
+
+    const auto started = std::chrono::steady_clock::now();
+    for (NodeState &node : state_) {
+        node.processing_seconds = 0.0;
+        node.cpu_seconds = 0.0;
+    }
+    const NodeState &output = state_[graph_.output];
+    uint64_t done = 0;
+    int32_t status = AMP_OK;
+    while (done < frames) {
+        if (cancel != nullptr && *cancel != 0) {
+            status = AMP_ERR_CANCELLED;
+            break;
+        }
+        const uint32_t offset = static_cast<uint32_t>(position_ % block_);
+        const uint32_t n = static_cast<uint32_t>(
+            std::min<uint64_t>({frames - done, static_cast<uint64_t>(block_ - offset), max_step_}));
+        run_block(position_, n, offset, history_ptr);
+        for (uint32_t b = 0; b < batches_; ++b)
+            for (uint32_t c = 0; c < out_channels; ++c)
+                std::memcpy(out + (static_cast<size_t>(b) * out_channels + c) * frames + done,
+                            output.out + (static_cast<size_t>(b) * out_channels + c) * block_,
+                            n * sizeof(double));
+        if (heat_out != nullptr) {
+            for (uint32_t v = 0; v <= node_count(); ++v) {
+                const double *rows = v < node_count() ? state_[v].heat : graph_heat_;
+                for (uint32_t b = 0; b < batches_; ++b)
+                    std::memcpy(heat_out + (static_cast<size_t>(v) * batches_ + b) * frames + done,
+                                rows + static_cast<size_t>(b) * block_, n * sizeof(double));
+            }
+        }
+        position_ += n;
+        done += n;
+    }
+    last_total_seconds_ =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return status;
+}
+
+void GraphRuntime::run_block(uint64_t position, uint32_t frames, uint32_t offset_in_block,
+                             const AmpControlHistory *history) {
+    std::fill(graph_heat_, graph_heat_ + static_cast<size_t>(batches_) * block_, 0.0);
+    for (const Step &step : plan_.steps) {
+        if (!graph_.timing) {
+            run_step(step, position, frames, offset_in_block, history);
+            continue;
+        }
+        const double cpu_before = thread_cpu_seconds();
+        const auto before = std::chrono::steady_clock::now();
+        run_step(step, position, frames, offset_in_block, history);
+        NodeState &node = state_[step.node];
+        node.processing_seconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+        node.cpu_seconds += thread_cpu_seconds() - cpu_before;
+    }
+}
+
+void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames,
+                            uint32_t offset_in_block, const AmpControlHistory *history) {
+    const uint32_t v = step.node;
+    NodeState &node = state_[v];
+    if (step.kind != StepKind::Emit) gather_inputs(v, frames);
+    evaluate_params(v, frames, offset_in_block);
+    ProcessContext context{};
+    context.inputs = node.inputs.data();
+    context.params = node.params.data();
+    context.out = node.out;
+    context.out_lane_stride = block_;
+    context.output_channels = plan_.output_channels[v];
+    context.batches = batches_;
+    context.frames = frames;
+    context.sample_rate = sample_rate_;
+    context.history = history;
+    context.frame_index = position;
+    context.telemetry = node.telemetry;
+    switch (step.kind) {
+    case StepKind::Process: plan_.nodes[v]->process(context); break;
+    case StepKind::Emit: plan_.nodes[v]->emit(context); break;
+    case StepKind::Absorb: plan_.nodes[v]->absorb(context); break;
+    }
+    if (step.kind != StepKind::Emit) compute_heat(v, frames, offset_in_block);
+}
+
+void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
+    const NodeSpec &spec = *graph_.nodes[v].spec;
+    NodeState &node = state_[v];
+    for (uint32_t p = 0; p < spec.input_count; ++p) {
+        const auto &edges = plan_.port_edges[v][p];
+        const uint32_t channels = plan_.port_channels[v][p];
+        double *buffer = node.port_buffers[p];
+        if (buffer == nullptr) {
+            node.inputs[p] = TensorView{state_[graph_.edges[edges[0]].from].out, batches_, channels,
+                                        frames, block_};
+            continue;
+        }
+        const bool concat = spec.inputs[p].gather == Gather::Concat;
+        if (!concat)
+            for (uint32_t b = 0; b < batches_; ++b)
+                for (uint32_t c = 0; c < channels; ++c)
+                    std::fill_n(buffer + (static_cast<size_t>(b) * channels + c) * block_, frames, 0.0);
+        uint32_t first_channel = 0;
+        for (uint32_t id : edges) {
+            const uint32_t source = graph_.edges[id].from;
+            const uint32_t source_channels = plan_.output_channels[source];
+            const double *src = state_[source].out;
+            for (uint32_t b = 0; b < batches_; ++b) {
+                if (concat) {
+                    for (uint32_t c = 0; c < source_channels; ++c)
+                        std::memcpy(buffer + (static_cast<size_t>(b) * channels + first_channel + c) * block_,
+                                    src + (static_cast<size_t>(b) * source_channels + c) * block_,
+                                    frames * sizeof(double));
+                } else {
+                    for (uint32_t c = 0; c < channels; ++c) {
+                        const double *in = src + (static_cast<size_t>(b) * source_channels + c % source_channels) * block_;
+                        double *acc = buffer + (static_cast<size_t>(b) * channels + c) * block_;
+                        for (uint32_t f = 0; f < frames; ++f) acc[f] += in[f];
+                    }
+                }
+            }
+            first_channel += source_channels;
+        }
+        node.inputs[p] = TensorView{buffer, batches_, channels, frames, block_};
+    }
+}
+
+void GraphRuntime::evaluate_params(uint32_t v, uint32_t frames, uint32_t offset_in_block) {
+    const NodeDescription &description = graph_.nodes[v];
+    NodeState &node = state_[v];
+    for (uint32_t p = 0; p < description.spec->param_count; ++p) {
+        if (description.spec->params[p].kind != ParamKind::Signal) continue;
+        const std::vector<double> &override_values = node.overrides[p];
+        const TensorView base =
+            override_values.empty()
+                ? TensorView{&description.config.values[p], 1, 1, 1, 0}
+                : TensorView{override_values.data() + offset_in_block, batches_, 1, frames, block_};
+        double *buffer = node.param_buffers[p];
+        if (buffer == nullptr) {
+            node.params[p] = base;
+            continue;
+        }
+        const uint32_t channels = plan_.param_channels[plan_.param_slot(v, p)];
+        const size_t base_step = base.frame_stride();
+        for (uint32_t b = 0; b < batches_; ++b)
+            for (uint32_t c = 0; c < channels; ++c) {
+                const double *from = base.row(b, c);
+                double *to = buffer + (static_cast<size_t>(b) * channels + c) * block_;
+                for (uint32_t f = 0; f < frames; ++f) to[f] = from[f * base_step];
+            }
+        for (uint32_t id : plan_.param_mods[v][p]) {
+            const ModulationEdge &edge = graph_.modulations[id];
+            const uint32_t source_channels = plan_.output_channels[edge.from];
+            const double *src = state_[edge.from].out;
+            const double scale = edge.scale;
+            for (uint32_t b = 0; b < batches_; ++b)
+                for (uint32_t c = 0; c < channels; ++c) {
+                    const uint32_t sc = edge.channel >= 0 ? static_cast<uint32_t>(edge.channel)
+                                                          : c % source_channels;
+                    const double *m = src + (static_cast<size_t>(b) * source_channels + sc) * block_;
+                    double *to = buffer + (static_cast<size_t>(b) * channels + c) * block_;
+                    if (edge.mode == ModulationMode::Add)
+                        for (uint32_t f = 0; f < frames; ++f) to[f] += scale * m[f];
+                    else
+                        for (uint32_t f = 0; f < frames; ++f) to[f] *= scale * m[f];
+                }
+        }
+        node.params[p] = TensorView{buffer, batches_, channels, frames, block_};
+    }
+}
+
+void GraphRuntime::compute_heat(uint32_t v, uint32_t frames, uint32_t offset_in_block) {
+    const NodeDescription &description = graph_.nodes[v];
+    NodeState &node = state_[v];
+    const HeatModel model = HeatModel::of(description.config);
+    const bool source = description.spec->input_count == 0;
+    const TensorView output{node.out, batches_, plan_.output_channels[v], frames, block_};
+    const TensorView *signals = source ? &output : node.inputs.data();
+    const uint32_t signal_count = source ? 1 : description.spec->input_count;
+    double total = 0.0;
+    for (uint32_t b = 0; b < batches_; ++b) {
+        double *heat = node.heat + static_cast<size_t>(b) * block_;
+        if (node.heat_override.empty()) {
+            total += heat_for_batch(model, signals, signal_count, b, frames, heat);
+        } else {
+            std::memcpy(heat, node.heat_override.data() + static_cast<size_t>(b) * block_ + offset_in_block,
+                        frames * sizeof(double));
+            for (uint32_t f = 0; f < frames; ++f) total += heat[f];
+        }
+        double *graph_heat = graph_heat_ + static_cast<size_t>(b) * block_;
+        for (uint32_t f = 0; f < frames; ++f) graph_heat[f] += heat[f];
+    }
+    node.heat_total += total;
+    graph_heat_total_ += total;
+}
+
+void GraphRuntime::describe_node(const char *node_name, AmpNodeSummary &summary) const {
+    const uint32_t v = find_node(node_name, "describe_node");
+    const NodeDescription &description = graph_.nodes[v];
+    const NodeState &node = state_[v];
+    summary = AmpNodeSummary{};
+    summary.name = description.name.c_str();
+    summary.type_name = description.spec->type_name;
+    summary.index = v;
+    summary.output_channels = plan_.output_channels[v];
+    summary.declared_delay_frames = description.config.declared_delay_frames;
+    summary.oversample = description.config.oversample;
+    summary.measured_delay_frames = plan_.nodes[v]->intrinsic_delay_frames();
+    summary.total_heat = node.heat_total;
+    AmpNodeMetrics &metrics = summary.last_metrics;
+    metrics.measured_delay_frames = summary.measured_delay_frames;
+    metrics.accumulated_heat = node.heat_total;
+    metrics.processing_time_seconds = node.processing_seconds;
+    metrics.total_time_seconds = last_total_seconds_;
+    metrics.thread_cpu_time_seconds = node.cpu_seconds;
+    std::copy(std::begin(node.telemetry), std::end(node.telemetry), metrics.reserved);
+}
+
+void GraphRuntime::describe_graph(AmpGraphSummary &summary) const {
+    summary = AmpGraphSummary{};
+    summary.node_count = node_count();
+    summary.batches = batches_;
+    summary.block_frames = block_;
+    summary.output_channels = plan_.output_channels[graph_.output];
+    summary.sample_rate = sample_rate_;
+    summary.frames_rendered = position_;
+    summary.total_heat = graph_heat_total_;
+    summary.latency_frames = plan_.latency_frames;
+}
+
+void GraphRuntime::log(const std::string &json_line) {
+    if (log_.size() >= kMaxLogRecords) log_.erase(log_.begin());
+    log_.push_back(json_line);
+}
+
+std::string GraphRuntime::log_text() const {
+    std::string text;
+    for (const std::string &line : log_) text += line + "\n";
+    return text;
+}
+
+} // namespace amp

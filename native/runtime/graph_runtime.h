@@ -1,0 +1,80 @@
+// graph_runtime.h: one compiled graph with its buffers, overrides, heat totals, errors and log.
+// The C functions amp_graph_runtime_* (c_api_graph.cpp) are thin wrappers over this class.
+// Methods throw AmpFailure; the wrappers record it as the last error.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "amp_native.h"
+#include "runtime/graph_compiler.h"
+#include "runtime/graph_description.h"
+
+namespace amp {
+
+class GraphRuntime {
+  public:
+    // Parses and compiles; throws AmpFailure. Configures B = 1, block = 512.
+    explicit GraphRuntime(const std::string &graph_json);
+
+    void configure(uint32_t batches, uint32_t block_frames);
+    void set_sample_rate(double sample_rate);
+    void reset();
+    void set_param(const char *node, const char *param, const double *data, uint32_t batches,
+                   uint32_t channels, uint32_t frames);
+    void clear_params(const char *node);
+    // Returns AMP_OK or AMP_ERR_CANCELLED; throws on invalid arguments.
+    int32_t execute(uint64_t frames, double *out, uint64_t out_len, const AmpRenderOptions *options);
+
+    uint32_t node_count() const { return static_cast<uint32_t>(graph_.nodes.size()); }
+    const char *node_name(uint32_t index) const;
+    void describe_node(const char *node, AmpNodeSummary &summary) const;
+    void describe_graph(AmpGraphSummary &summary) const;
+
+    // Appends one JSON line to the log (bounded: the oldest records are dropped).
+    void log(const std::string &json_line);
+    std::string log_text() const;
+
+  private:
+    struct NodeState {
+        double *out = nullptr;                  // batches x output_channels x block
+        double *heat = nullptr;                 // batches x block
+        std::vector<double *> port_buffers;     // per port; null when the input is a direct view
+        std::vector<TensorView> inputs;         // per port, rebuilt each block
+        std::vector<TensorView> params;         // per spec param, rebuilt each block
+        std::vector<double *> param_buffers;    // per spec param; null when not modulated
+        std::vector<std::vector<double>> overrides; // per spec param; empty when not overridden
+        std::vector<double> heat_override;      // batches x 1 x block, or empty
+        double heat_total = 0.0;
+        double telemetry[6] = {0, 0, 0, 0, 0, 0};
+        double processing_seconds = 0.0;        // last execute call (timing on)
+        double cpu_seconds = 0.0;               // last execute call (timing on)
+    };
+
+    uint32_t find_node(const char *name, const char *stage) const;
+    void allocate();
+    void run_block(uint64_t position, uint32_t frames, uint32_t offset_in_block,
+                   const AmpControlHistory *history);
+    void run_step(const Step &step, uint64_t position, uint32_t frames, uint32_t offset_in_block,
+                  const AmpControlHistory *history);
+    void gather_inputs(uint32_t node, uint32_t frames);
+    void evaluate_params(uint32_t node, uint32_t frames, uint32_t offset_in_block);
+    void compute_heat(uint32_t node, uint32_t frames, uint32_t offset_in_block);
+
+    GraphDescription graph_;
+    CompiledGraph plan_;
+    uint32_t batches_ = 1;
+    uint32_t block_ = 512;      // configured block: buffer size and override period
+    uint32_t max_step_ = 512;   // largest scheduler block: min(block_, feedback limit)
+    double sample_rate_ = 48000.0;
+    uint64_t position_ = 0;     // frames rendered since reset
+    double graph_heat_total_ = 0.0;
+    double last_total_seconds_ = 0.0;
+    std::vector<double> arena_; // every buffer of the render path
+    double *graph_heat_ = nullptr; // batches x block: sum over nodes, per frame
+    std::vector<NodeState> state_;
+    std::vector<std::string> log_;
+};
+
+} // namespace amp

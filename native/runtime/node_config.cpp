@@ -1,0 +1,206 @@
+// node_config.cpp: params_json validation; see node_config.h.
+#include "runtime/node_config.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "runtime/errors.h"
+
+namespace amp {
+
+namespace {
+
+constexpr uint32_t kMaxOversample = 64;
+constexpr double kMaxDeclaredDelay = 16777216.0; // 2^24 frames
+
+const char *kind_word(ParamKind kind) {
+    switch (kind) {
+    case ParamKind::Integer: return "an integer";
+    case ParamKind::Boolean: return "a boolean";
+    case ParamKind::Signal:
+    case ParamKind::Number: return "a finite number";
+    }
+    return "a value";
+}
+
+std::string known_keys(const NodeSpec &spec) {
+    std::string keys;
+    for (uint32_t i = 0; i < spec.param_count; ++i) {
+        keys += spec.params[i].name;
+        keys += ", ";
+    }
+    keys += "oversample, declared_delay_frames, thermo, modulation";
+    return keys;
+}
+
+[[noreturn]] void reject(const std::string &stage, const std::string &node, const std::string &label,
+                         const std::string &key, const std::string &expected,
+                         const std::string &provided) {
+    throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, node,
+                     label + ": parameter \"" + key + "\" expects " + expected + ", got " +
+                         provided);
+}
+
+double read_integer(const JsonValue &value, double min_value, double max_value,
+                    const std::string &stage, const std::string &node, const std::string &label,
+                    const std::string &key) {
+    const std::string expected =
+        "an integer in [" + format_number(min_value) + ", " + format_number(max_value) + "]";
+    if (!value.is_number() || std::floor(value.number) != value.number ||
+        value.number < min_value || value.number > max_value)
+        reject(stage, node, label, key, expected, value.describe());
+    return value.number;
+}
+
+void parse_thermo(const JsonValue &thermo, NodeConfig &config, const std::string &stage,
+                  const std::string &label) {
+    if (!thermo.is_object())
+        reject(stage, config.name, label, "thermo",
+               "an object with heat_param, resistance, work", thermo.describe());
+    for (const auto &member : thermo.members) {
+        const std::string key = "thermo." + member.first;
+        const JsonValue &value = member.second;
+        if (member.first == "heat_param") {
+            if (!value.is_string() || value.string.empty())
+                reject(stage, config.name, label, key, "a non-empty string", value.describe());
+            config.heat_param = value.string;
+        } else if (member.first == "resistance") {
+            if (!value.is_number() || !(value.number > 0.0))
+                reject(stage, config.name, label, key, "a number in (0, inf)", value.describe());
+            config.thermo_resistance = value.number;
+        } else if (member.first == "work") {
+            if (!value.is_number() || value.number < 0.0)
+                reject(stage, config.name, label, key, "a number in [0, inf)", value.describe());
+            config.thermo_work = value.number;
+        } else {
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
+                             label + ": unknown parameter \"" + key +
+                                 "\"; known: thermo.heat_param, thermo.resistance, thermo.work");
+        }
+    }
+}
+
+void parse_modulation(const JsonValue &modulation, NodeConfig &config, const std::string &stage,
+                      const std::string &label) {
+    if (!modulation.is_object())
+        reject(stage, config.name, label, "modulation", "an object with mode, channels",
+               modulation.describe());
+    for (const auto &member : modulation.members) {
+        const std::string key = "modulation." + member.first;
+        const JsonValue &value = member.second;
+        if (member.first == "mode") {
+            if (!value.is_string() || (value.string != "add" && value.string != "multiply"))
+                reject(stage, config.name, label, key, "\"add\" or \"multiply\"",
+                       value.describe());
+            config.modulation_mode = value.string == "add" ? 0 : 1;
+        } else if (member.first == "channels") {
+            config.modulation_channels = static_cast<uint32_t>(
+                read_integer(value, 1, 64, stage, config.name, label, key));
+        } else {
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
+                             label + ": unknown parameter \"" + key +
+                                 "\"; known: modulation.mode, modulation.channels");
+        }
+    }
+}
+
+} // namespace
+
+std::string format_number(double value) {
+    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+    std::ostringstream out;
+    if (std::floor(value) == value && std::fabs(value) < 1e15) {
+        out << static_cast<long long>(value);
+    } else {
+        out.precision(17);
+        out << value;
+    }
+    return out.str();
+}
+
+std::string node_label(const std::string &node_name, const std::string &type_name) {
+    return "node \"" + node_name + "\" (" + type_name + ")";
+}
+
+std::string describe_range(const ParamSpec &param) {
+    if (param.kind == ParamKind::Boolean) return "a boolean";
+    std::string text = kind_word(param.kind);
+    text += " in ";
+    text += param.min_exclusive ? "(" : "[";
+    text += format_number(param.min_value) + ", " + format_number(param.max_value);
+    text += param.max_exclusive ? ")" : "]";
+    if (param.unit != nullptr && param.unit[0] != '\0') {
+        text += " ";
+        text += param.unit;
+    }
+    return text;
+}
+
+bool value_in_range(const ParamSpec &param, double value) {
+    if (!std::isfinite(value)) return false;
+    if (param.kind == ParamKind::Boolean) return value == 0.0 || value == 1.0;
+    if (param.kind == ParamKind::Integer && std::floor(value) != value) return false;
+    if (param.min_exclusive ? !(value > param.min_value) : !(value >= param.min_value))
+        return false;
+    if (param.max_exclusive ? !(value < param.max_value) : !(value <= param.max_value))
+        return false;
+    return true;
+}
+
+int find_param_index(const NodeSpec &spec, const std::string &name) {
+    for (uint32_t i = 0; i < spec.param_count; ++i)
+        if (name == spec.params[i].name) return static_cast<int>(i);
+    return -1;
+}
+
+NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
+                             const JsonValue *params, const std::string &stage) {
+    NodeConfig config;
+    config.name = node_name;
+    config.spec = &spec;
+    config.thermo_work = spec.heat_work;
+    config.values.resize(spec.param_count);
+    for (uint32_t i = 0; i < spec.param_count; ++i) config.values[i] = spec.params[i].default_value;
+    const std::string label = node_label(node_name, spec.type_name);
+    if (params == nullptr || params->is_null()) return config;
+    if (!params->is_object())
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, node_name,
+                         label + ": params must be a JSON object, got " + params->describe());
+
+    for (const auto &member : params->members) {
+        const std::string &key = member.first;
+        const JsonValue &value = member.second;
+        const int index = find_param_index(spec, key);
+        if (index >= 0) {
+            const ParamSpec &param = spec.params[index];
+            double number = 0.0;
+            if (param.kind == ParamKind::Boolean) {
+                if (!value.is_bool()) reject(stage, node_name, label, key, "a boolean", value.describe());
+                number = value.boolean ? 1.0 : 0.0;
+            } else {
+                if (!value.is_number() || !value_in_range(param, value.number))
+                    reject(stage, node_name, label, key, describe_range(param), value.describe());
+                number = value.number;
+            }
+            config.values[static_cast<size_t>(index)] = number;
+        } else if (key == "oversample") {
+            config.oversample = static_cast<uint32_t>(
+                read_integer(value, 1, kMaxOversample, stage, node_name, label, key));
+        } else if (key == "declared_delay_frames") {
+            config.declared_delay_frames = static_cast<uint32_t>(
+                read_integer(value, 0, kMaxDeclaredDelay, stage, node_name, label, key));
+            config.declared_delay_given = true;
+        } else if (key == "thermo") {
+            parse_thermo(value, config, stage, label);
+        } else if (key == "modulation") {
+            parse_modulation(value, config, stage, label);
+        } else {
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, node_name,
+                             label + ": unknown parameter \"" + key + "\"; known: " +
+                                 known_keys(spec));
+        }
+    }
+    return config;
+}
+
+} // namespace amp
