@@ -12,18 +12,19 @@ namespace amp::dsp {
 
 using Phase = uint64_t;
 
-// frac(cycles) as fixed point; any finite real (negative values wrap).
-inline Phase phase_from_cycles(double cycles) {
-    constexpr double kOneCycle = 18446744073709551616.0; // 2^64
-    double fraction = cycles - std::floor(cycles);       // [0, 1]
-    double scaled = fraction * kOneCycle;
-    if (!(scaled < kOneCycle)) scaled = 0.0; // fraction rounded up to exactly 1
+// frac(cycles) as fixed point; any finite real (negative values wrap). Computed in long
+// double (64-bit mantissa on x86-64) so the increment keeps all 64 bits of the ratio.
+inline Phase phase_from_cycles(long double cycles) {
+    constexpr long double kOneCycle = 18446744073709551616.0L; // 2^64
+    const long double fraction = cycles - std::floor(cycles); // [0, 1]
+    long double scaled = fraction * kOneCycle;
+    if (!(scaled < kOneCycle)) scaled = 0.0L; // fraction rounded up to exactly 1
     return static_cast<Phase>(scaled);
 }
 
 // Phase increment of one frame at `frequency_hz` and `sample_rate_hz`.
 inline Phase phase_increment(double frequency_hz, double sample_rate_hz) {
-    return phase_from_cycles(frequency_hz / sample_rate_hz);
+    return phase_from_cycles(static_cast<long double>(frequency_hz) / sample_rate_hz);
 }
 
 } // namespace amp::dsp
