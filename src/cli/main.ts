@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/** The `amp-kpn` command line: `render` and `demo`. Errors print one line to stderr and exit 1. */
+import { AmpError } from "../errors";
+import { demoCommand, DEMO_USAGE } from "./demo-command";
+import { renderCommand, RENDER_USAGE } from "./render-command";
+
+type Command = (args: readonly string[], print: (line: string) => void) => Promise<unknown>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  render: renderCommand,
+  demo: demoCommand,
+};
+
+const USAGE = `usage: amp-kpn <command> [options]
+
+${RENDER_USAGE}
+
+${DEMO_USAGE}`;
+
+/** One line describing an error, for stderr. */
+export function errorLine(error: unknown): string {
+  if (error instanceof AmpError) {
+    const firstLine = error.message.split("\n")[0] ?? error.message;
+    return error.stage === "cli" ? firstLine : `${firstLine} (${error.code})`;
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0] ?? text;
+}
+
+/**
+ * Runs the CLI with `argv` (without node and the script path); returns the exit status.
+ * @param argv - e.g. `["render", "g.json", "--frames", "480", "--out", "o.wav"]`
+ */
+export async function main(argv: readonly string[], print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    print(USAGE);
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`amp-kpn: unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(", ")}\n`);
+    return 1;
+  }
+  try {
+    await command(rest, print);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`amp-kpn ${name}: ${errorLine(error)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((status) => {
+    process.exitCode = status;
+  });
+}

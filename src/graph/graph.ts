@@ -1,0 +1,372 @@
+/**
+ * The fluent graph builder. A {@link Graph} is an immutable value: every method returns a new
+ * graph and leaves the receiver unchanged. Values are validated against the node catalogue as
+ * they are added, so mistakes surface at the line that made them, with a message naming the
+ * node, the parameter, what was expected and what was given.
+ *
+ * This module never loads the native addon: graphs can be built, serialised, hashed and printed
+ * without a compiler.
+ */
+import { inspect } from "node:util";
+import { ampError, invalidError, validationError } from "../errors";
+import type { ModulationMode } from "../nodes/common";
+import { camelCase } from "../nodes/names";
+import { isNodeSpec, type NodeSpec } from "../nodes/spec";
+import { contentHash } from "./canonical";
+import { formatGraph } from "./format";
+import type { EdgeJSON, GraphJSON, ModulationJSON, NodeJSON, NodeParamsJSON } from "./json";
+import { checkNumber, requireNodeType, toParamsJSON } from "./validate-params";
+
+/** Options of a modulation edge ({@link Graph.modulate}). */
+export interface ModulateOptions {
+  /** `"add"`: `p + scale * m`; `"multiply"`: `p * (scale * m)`. Default: the target node's `modulation.mode`, else `"add"` (applied by the runtime; omitted from the JSON). */
+  readonly mode?: ModulationMode | undefined;
+  /** Multiplier of the modulating signal, finite. Default 1 (left to the runtime when omitted). */
+  readonly scale?: number | undefined;
+  /** Fixed source channel, integer in [0, 63]. Default: broadcast (1 channel to all, else `c mod C_src`). */
+  readonly channel?: number | undefined;
+}
+
+/** An element of {@link Graph.chain}: the name of a node already in the graph, or `[name, spec]` to add one. */
+export type ChainLink = string | readonly [name: string, spec: NodeSpec];
+
+/** Limits of the graph-level values (inclusive). */
+export const GRAPH_LIMITS = {
+  sampleRate: { kind: "number", min: 0, minExclusive: true, max: 10_000_000 },
+  modulationChannel: { min: 0, max: 63 },
+} as const;
+
+const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const TOP_LEVEL_KEYS = ["nodes", "edges", "modulations", "output", "sample_rate", "timing"];
+
+interface GraphData {
+  readonly nodes: readonly NodeJSON[];
+  readonly edges: readonly EdgeJSON[];
+  readonly modulations: readonly ModulationJSON[];
+  readonly output: string | undefined;
+  readonly sampleRate: number | undefined;
+  readonly timing: boolean | undefined;
+}
+
+const EMPTY: GraphData = Object.freeze({ nodes: [], edges: [], modulations: [], output: undefined, sampleRate: undefined, timing: undefined });
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** An immutable dataflow graph: nodes, audio edges, modulation edges and an output node. */
+export class Graph {
+  readonly #data: GraphData;
+  #hash: string | undefined;
+
+  private constructor(data: GraphData) {
+    this.#data = data;
+  }
+
+  /** The empty graph (same as {@link graph}). */
+  static empty(): Graph {
+    return new Graph(EMPTY);
+  }
+
+  /**
+   * Rebuilds a graph from its JSON description (an object or JSON text), validating everything
+   * as the builder does. `Graph.fromJSON(g.toJSON())` equals `g`.
+   */
+  static fromJSON(json: GraphJSON | string): Graph {
+    const value: unknown = typeof json === "string" ? parseJsonText(json) : json;
+    if (!isPlainObject(value)) throw validationError({ param: "graph", label: "value" }, "a graph JSON object", value);
+    for (const key of Object.keys(value)) {
+      if (!TOP_LEVEL_KEYS.includes(key)) throw invalidError({ param: key, label: "graph key" }, `is unknown; a graph has ${TOP_LEVEL_KEYS.join(", ")}`);
+    }
+    let g = Graph.empty();
+    for (const node of arrayField(value, "nodes", true)) {
+      if (!isPlainObject(node)) throw validationError({ param: "nodes[]", label: "graph key" }, "an object { name, type, params }", node);
+      for (const key of Object.keys(node)) {
+        if (key !== "name" && key !== "type" && key !== "params") throw invalidError({ param: key, label: "node key" }, "is unknown; a node has name, type, params");
+      }
+      g = g.#addNode(node.name, node.type, toParamsJSONChecked(node.name, node.type, node.params ?? {}));
+    }
+    for (const edge of arrayField(value, "edges", false)) {
+      if (!isPlainObject(edge)) throw validationError({ param: "edges[]", label: "graph key" }, "an object { from, to }", edge);
+      for (const key of Object.keys(edge)) {
+        if (key !== "from" && key !== "to" && key !== "port") throw invalidError({ param: key, label: "edge key" }, "is unknown; an edge has from, to, port");
+      }
+      g = g.connect(edge.from as string, edge.to as string, edge.port === undefined ? {} : { port: edge.port as string });
+    }
+    for (const mod of arrayField(value, "modulations", false)) {
+      if (!isPlainObject(mod)) throw validationError({ param: "modulations[]", label: "graph key" }, "an object { from, to, param, mode, scale?, channel? }", mod);
+      for (const key of Object.keys(mod)) {
+        if (!["from", "to", "param", "mode", "scale", "channel"].includes(key)) {
+          throw invalidError({ param: key, label: "modulation key" }, "is unknown; a modulation has from, to, param, mode, scale, channel");
+        }
+      }
+      g = g.#addModulation(mod.from, mod.to, mod.param, { mode: mod.mode as ModulationMode, scale: mod.scale as number | undefined, channel: mod.channel as number | undefined }, false);
+    }
+    if (value.output === undefined) throw noOutputError();
+    g = g.output(value.output as string);
+    if (value.sample_rate !== undefined) g = g.withSampleRate(value.sample_rate as number);
+    if (value.timing !== undefined) g = g.withTiming(value.timing as boolean);
+    return g;
+  }
+
+  /** Nodes in insertion order (the order the runtime reports them and records heat rows in). */
+  get nodes(): readonly NodeJSON[] {
+    return this.#data.nodes;
+  }
+
+  /** Audio edges in insertion order. */
+  get edges(): readonly EdgeJSON[] {
+    return this.#data.edges;
+  }
+
+  /** Modulation edges in insertion order. */
+  get modulations(): readonly ModulationJSON[] {
+    return this.#data.modulations;
+  }
+
+  /** Name of the output node, or `undefined` before {@link Graph.output} was called. */
+  get outputName(): string | undefined {
+    return this.#data.output;
+  }
+
+  /** The graph's own sample rate in Hz, or `undefined` (renders then default to 48000). */
+  get sampleRate(): number | undefined {
+    return this.#data.sampleRate;
+  }
+
+  /** True when per-node processing times are measured; `undefined` leaves the runtime's default (off). */
+  get timing(): boolean | undefined {
+    return this.#data.timing;
+  }
+
+  /** The node of that name, or `undefined`. */
+  node(name: string): NodeJSON | undefined {
+    return this.#data.nodes.find((node) => node.name === name);
+  }
+
+  /** True when a node of that name exists. */
+  has(name: string): boolean {
+    return this.node(name) !== undefined;
+  }
+
+  /**
+   * Adds a node. Names are unique, start with a letter or `_`, and contain only letters, digits,
+   * `_` and `-` (a `.` separates node and parameter in {@link Graph.modulate}).
+   * @param name - instance name
+   * @param spec - from a node factory, e.g. `sineOsc({ frequency: 220 })`
+   */
+  add(name: string, spec: NodeSpec): Graph {
+    if (!isNodeSpec(spec)) throw validationError({ node: name }, "a node spec from a factory such as sineOsc({ ... })", spec);
+    return this.#addNode(name, spec.type, toParamsJSON(name, spec.type, spec.options, "ts"));
+  }
+
+  /** Changes options of an existing node; the given options replace the old ones key by key (`thermo` and `modulation` merge). */
+  set(name: string, options: Readonly<Record<string, unknown>>): Graph {
+    const node = this.#requireNode(name, "set");
+    const update = toParamsJSON(name, node.type, options, "ts");
+    const params: Record<string, NodeParamsJSON[string]> = { ...node.params };
+    for (const [key, value] of Object.entries(update)) {
+      const old = params[key];
+      params[key] = (key === "thermo" || key === "modulation") && typeof old === "object" && typeof value === "object" ? Object.freeze({ ...old, ...value }) : value;
+    }
+    const replaced: NodeJSON = Object.freeze({ name, type: node.type, params: Object.freeze(params) });
+    return this.#with({ nodes: Object.freeze(this.#data.nodes.map((n) => (n.name === name ? replaced : n))) });
+  }
+
+  /** Removes a node with its edges and modulations (and the output, when it was the output). */
+  remove(name: string): Graph {
+    this.#requireNode(name, "remove");
+    const d = this.#data;
+    return this.#with({
+      nodes: Object.freeze(d.nodes.filter((n) => n.name !== name)),
+      edges: Object.freeze(d.edges.filter((e) => e.from !== name && e.to !== name)),
+      modulations: Object.freeze(d.modulations.filter((m) => m.from !== name && m.to !== name)),
+      output: d.output === name ? undefined : d.output,
+    });
+  }
+
+  /**
+   * Adds an audio edge: the output of `from` feeds an audio input of `to`. Both nodes must exist;
+   * `to` must have an audio input. Several edges into one port are summed or concatenated as the
+   * node's reference says (e.g. `mix` concatenates channels).
+   * @param options - `port`: input port of `to` by name (default: its first port)
+   */
+  connect(from: string, to: string, options: { readonly port?: string | undefined } = {}): Graph {
+    this.#requireNode(from, "edge source");
+    const target = this.#requireNode(to, "edge target");
+    const entry = requireNodeType(target.name, target.type);
+    if (entry.inputs.length === 0) {
+      throw invalidError({ node: to, type: target.type }, `has no audio input (it is a source), so the edge "${from}" -> "${to}" is invalid; use modulate() to drive its parameters`);
+    }
+    const edge: { -readonly [K in keyof EdgeJSON]: EdgeJSON[K] } = { from, to };
+    if (options.port !== undefined) {
+      if (!entry.inputs.some((port) => port.name === options.port)) {
+        throw validationError({ node: to, type: target.type, param: "port", label: "edge option" }, `one of ${entry.inputs.map((p) => `"${p.name}"`).join(", ")}`, options.port);
+      }
+      edge.port = options.port;
+    }
+    Object.freeze(edge);
+    return this.#with({ edges: Object.freeze([...this.#data.edges, edge]) });
+  }
+
+  /**
+   * Connects nodes in series: `chain("osc", "amp", "out")` is `connect("osc", "amp").connect("amp", "out")`.
+   * A link may be `[name, spec]` to add that node first.
+   */
+  chain(...links: readonly ChainLink[]): Graph {
+    let g: Graph = this;
+    let previous: string | undefined;
+    for (const link of links) {
+      let name: string;
+      if (typeof link === "string") {
+        name = link;
+      } else {
+        name = link[0];
+        g = g.add(name, link[1]);
+      }
+      if (previous !== undefined) g = g.connect(previous, name);
+      previous = name;
+    }
+    return g;
+  }
+
+  /**
+   * Adds a modulation edge: the output of `source` modulates a signal parameter of another node.
+   * @param source - modulating node
+   * @param target - `"node.param"`, e.g. `"osc.frequency"` (camelCase or JSON name)
+   * @param options - mode, scale, channel
+   */
+  modulate(source: string, target: string, options: ModulateOptions = {}): Graph {
+    if (typeof target !== "string" || !target.includes(".")) {
+      throw validationError({ param: "target", label: "modulation" }, `"node.param" (e.g. "osc.frequency")`, target);
+    }
+    const dot = target.indexOf(".");
+    return this.#addModulation(source, target.slice(0, dot), target.slice(dot + 1), options, true);
+  }
+
+  /** Sets the output node (it must exist). */
+  output(name: string): Graph {
+    this.#requireNode(name, "output");
+    return this.#with({ output: name });
+  }
+
+  /** Sets (or with `undefined`, clears) the graph's sample rate in Hz, a finite number in [1, 10000000]. */
+  withSampleRate(sampleRate: number | undefined): Graph {
+    if (sampleRate !== undefined) checkNumber({ param: "sample_rate", label: "graph" }, sampleRate, { ...GRAPH_LIMITS.sampleRate, unit: "Hz" });
+    return this.#with({ sampleRate });
+  }
+
+  /** Switches per-node processing-time measurement on or off (`undefined`: the runtime's default, off). */
+  withTiming(enabled: boolean | undefined): Graph {
+    if (enabled !== undefined && typeof enabled !== "boolean") throw validationError({ param: "timing", label: "graph" }, "a boolean", enabled);
+    return this.#with({ timing: enabled });
+  }
+
+  /** The JSON description read by the native runtime. Throws AMP_ERR_INVALID_ARGUMENT when no output is set. */
+  toJSON(): GraphJSON {
+    const d = this.#data;
+    if (d.output === undefined) throw noOutputError();
+    const json: { -readonly [K in keyof GraphJSON]: GraphJSON[K] } = { nodes: d.nodes, edges: d.edges, modulations: d.modulations, output: d.output };
+    if (d.sampleRate !== undefined) json.sample_rate = d.sampleRate;
+    if (d.timing !== undefined) json.timing = d.timing;
+    return json;
+  }
+
+  /** The JSON description as text (`JSON.stringify(toJSON(), null, indent)`). */
+  toJSONText(indent: number = 2): string {
+    return JSON.stringify(this.toJSON(), null, indent);
+  }
+
+  /** Stable content hash: lower-case hex sha256 of the canonical JSON (sorted keys). Needs an output. */
+  get hash(): string {
+    if (this.#hash === undefined) this.#hash = contentHash(this.toJSON());
+    return this.#hash;
+  }
+
+  /** True when both graphs have the same JSON description. */
+  equals(other: Graph): boolean {
+    return other instanceof Graph && this.#data.output !== undefined && other.#data.output !== undefined && this.hash === other.hash;
+  }
+
+  /** A readable multi-line description: nodes, edges, modulations, output. */
+  toString(): string {
+    const d = this.#data;
+    return formatGraph({ ...d, hash: d.output === undefined ? undefined : this.hash });
+  }
+
+  /** `util.inspect` / `console.log` output: same as {@link Graph.toString}. */
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  #with(patch: Partial<GraphData>): Graph {
+    return new Graph(Object.freeze({ ...this.#data, ...patch }));
+  }
+
+  #requireNode(name: unknown, role: string): NodeJSON {
+    if (typeof name !== "string") throw validationError({ param: role, label: "node name for" }, "a node name", name);
+    const node = this.node(name);
+    if (node === undefined) {
+      const known = this.#data.nodes.map((n) => n.name).join(", ");
+      throw invalidError({ node: name }, `is not in the graph (${role}); nodes: ${known === "" ? "none" : known}`);
+    }
+    return node;
+  }
+
+  #addNode(name: unknown, type: unknown, params: NodeParamsJSON): Graph {
+    if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
+      throw validationError({ param: "name", label: "node" }, "a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/", name);
+    }
+    if (this.has(name)) throw invalidError({ node: name }, "is already in the graph (node names are unique)");
+    const node: NodeJSON = Object.freeze({ name, type: type as string, params });
+    return this.#with({ nodes: Object.freeze([...this.#data.nodes, node]) });
+  }
+
+  #addModulation(source: unknown, targetName: unknown, paramName: unknown, options: ModulateOptions, tsNames: boolean): Graph {
+    this.#requireNode(source, "modulation source");
+    const target = this.#requireNode(targetName, "modulation target");
+    const entry = requireNodeType(target.name, target.type);
+    const param = entry.params.find((p) => p.name === paramName || (tsNames && camelCase(p.name) === paramName));
+    const signals = entry.params.filter((p) => p.kind === "signal").map((p) => p.name);
+    const subject = { node: target.name, type: target.type, param: String(paramName) };
+    if (param === undefined) throw invalidError(subject, `is unknown; modulatable parameters: ${signals.join(", ") || "none"}`);
+    if (param.kind !== "signal") throw invalidError(subject, `is not modulatable (kind ${param.kind}); modulatable parameters: ${signals.join(", ") || "none"}`);
+    const mod: { -readonly [K in keyof ModulationJSON]: ModulationJSON[K] } = { from: source as string, to: target.name, param: param.name };
+    if (options.mode !== undefined) {
+      if (options.mode !== "add" && options.mode !== "multiply") throw validationError({ ...subject, param: "mode", label: "modulation option" }, `"add" or "multiply"`, options.mode);
+      mod.mode = options.mode;
+    }
+    if (options.scale !== undefined) mod.scale = checkNumber({ ...subject, param: "scale", label: "modulation option" }, options.scale, { kind: "number", min: null, max: null, unit: "" });
+    if (options.channel !== undefined) mod.channel = checkNumber({ ...subject, param: "channel", label: "modulation option" }, options.channel, { kind: "integer", ...GRAPH_LIMITS.modulationChannel, unit: "" });
+    return this.#with({ modulations: Object.freeze([...this.#data.modulations, Object.freeze(mod)]) });
+  }
+}
+
+/** Starts a new, empty graph: `graph().add("osc", sineOsc({ frequency: 220 })).output("osc")`. */
+export function graph(): Graph {
+  return Graph.empty();
+}
+
+function noOutputError() {
+  return ampError("AMP_ERR_INVALID_ARGUMENT", "graph has no output: call .output(name) with the node whose output is the graph's output");
+}
+
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw ampError("AMP_ERR_INVALID_ARGUMENT", `graph JSON text does not parse: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function arrayField(value: Record<string, unknown>, key: string, required: boolean): readonly unknown[] {
+  const field = value[key];
+  if (field === undefined && !required) return [];
+  if (!Array.isArray(field)) throw validationError({ param: key, label: "graph key" }, "an array", field);
+  return field;
+}
+
+function toParamsJSONChecked(name: unknown, type: unknown, params: unknown): NodeParamsJSON {
+  if (typeof name !== "string") throw validationError({ param: "name", label: "node" }, "a node name", name);
+  return toParamsJSON(name, type as string, params, "json");
+}

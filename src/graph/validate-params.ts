@@ -1,0 +1,124 @@
+/**
+ * Validation of one node's parameters at the TypeScript edge, against the node catalogue.
+ * Accepts either the TypeScript options of a factory (camelCase keys) or the `params` of a graph
+ * JSON (snake_case keys) and returns the frozen JSON form. Messages name the key as the caller
+ * wrote it.
+ */
+import { invalidError, validationError, type ValidationSubject } from "../errors";
+import type { CatalogNode, CatalogParam } from "../nodes/catalog-types";
+import { findNodeType, nodeTypes } from "../nodes/catalog";
+import { METADATA_LIMITS } from "../nodes/common";
+import { camelCase } from "../nodes/names";
+import { expectedText, inRange, type RangeSpec } from "../nodes/param-text";
+import type { NodeParamsJSON, ParamValueJSON } from "./json";
+
+/** Which key spelling the input uses. */
+export type KeyNaming = "ts" | "json";
+
+const MODES = ["add", "multiply"] as const;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
+}
+
+/** Returns the catalogue entry of `type` or throws AMP_ERR_UNKNOWN_NODE_TYPE naming the node. */
+export function requireNodeType(node: string | undefined, type: unknown): CatalogNode {
+  const entry = typeof type === "string" ? findNodeType(type) : undefined;
+  if (entry === undefined) {
+    const subject: ValidationSubject = { node };
+    if (typeof type !== "string") throw validationError({ ...subject, param: "type" }, "a node type name", type);
+    throw invalidError(subject, `has unknown type ${JSON.stringify(type)}; known types: ${nodeTypes().join(", ")}`, "AMP_ERR_UNKNOWN_NODE_TYPE");
+  }
+  return entry;
+}
+
+/** Checks a number against a kind and an inclusive range; returns it. */
+export function checkNumber(subject: ValidationSubject, value: unknown, spec: RangeSpec & { unit: string }): number {
+  if (typeof value !== "number" || !inRange(spec, value)) throw validationError(subject, expectedText(spec), value);
+  return value;
+}
+
+function checkParam(subject: ValidationSubject, param: CatalogParam, value: unknown): number | boolean {
+  if (param.kind === "boolean") {
+    if (typeof value !== "boolean") throw validationError(subject, "a boolean", value);
+    return value;
+  }
+  return checkNumber(subject, value, param);
+}
+
+function checkThermo(subject: ValidationSubject, value: unknown, naming: KeyNaming): ParamValueJSON {
+  if (!isPlainObject(value)) throw validationError(subject, "an object { heatParam?, resistance?, work? }", value);
+  const out: { heat_param?: string; resistance?: number; work?: number } = {};
+  const heatKey = naming === "ts" ? "heatParam" : "heat_param";
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined) continue;
+    const inner: ValidationSubject = { ...subject, param: `thermo.${key}` };
+    if (key === heatKey) {
+      if (typeof item !== "string" || item.length === 0) throw validationError(inner, "a non-empty string", item);
+      out.heat_param = item;
+    } else if (key === "resistance") {
+      out.resistance = checkNumber(inner, item, { kind: "number", min: 0, minExclusive: true, max: null, unit: "" });
+    } else if (key === "work") {
+      out.work = checkNumber(inner, item, { kind: "number", min: 0, max: null, unit: "" });
+    } else {
+      throw invalidError(inner, `is unknown; thermo accepts ${heatKey}, resistance, work`);
+    }
+  }
+  return Object.freeze(out);
+}
+
+function checkModulationMeta(subject: ValidationSubject, value: unknown): ParamValueJSON {
+  if (!isPlainObject(value)) throw validationError(subject, "an object { mode?, channels? }", value);
+  const out: { mode?: "add" | "multiply"; channels?: number } = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined) continue;
+    const inner: ValidationSubject = { ...subject, param: `modulation.${key}` };
+    if (key === "mode") {
+      if (item !== "add" && item !== "multiply") throw validationError(inner, `one of ${MODES.map((m) => `"${m}"`).join(", ")}`, item);
+      out.mode = item;
+    } else if (key === "channels") {
+      out.channels = checkNumber(inner, item, { kind: "integer", ...METADATA_LIMITS.modulationChannels, unit: "" });
+    } else {
+      throw invalidError(inner, "is unknown; modulation accepts mode, channels");
+    }
+  }
+  return Object.freeze(out);
+}
+
+function knownKeys(node: CatalogNode, naming: KeyNaming): string {
+  const params = node.params.map((param) => (naming === "ts" ? camelCase(param.name) : param.name));
+  const meta = naming === "ts" ? ["oversample", "declaredDelayFrames", "thermo", "modulation"] : ["oversample", "declared_delay_frames", "thermo", "modulation"];
+  return [...params, ...meta].join(", ");
+}
+
+/**
+ * Validates and converts one node's parameters to their frozen JSON form.
+ * @param name - node instance name (for messages)
+ * @param type - registered node type
+ * @param input - factory options (`naming` "ts") or JSON params (`naming` "json")
+ */
+export function toParamsJSON(name: string, type: string, input: unknown, naming: KeyNaming): NodeParamsJSON {
+  const node = requireNodeType(name, type);
+  const base: ValidationSubject = { node: name, type };
+  if (!isPlainObject(input)) throw validationError({ ...base, param: "params" }, "an object", input);
+  const out: Record<string, ParamValueJSON> = {};
+  const delayKey = naming === "ts" ? "declaredDelayFrames" : "declared_delay_frames";
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    const subject: ValidationSubject = { ...base, param: key };
+    if (key === "oversample") {
+      out.oversample = checkNumber(subject, value, { kind: "integer", ...METADATA_LIMITS.oversample, unit: "" });
+    } else if (key === delayKey) {
+      out.declared_delay_frames = checkNumber(subject, value, { kind: "integer", ...METADATA_LIMITS.declaredDelayFrames, unit: "frames" });
+    } else if (key === "thermo") {
+      out.thermo = checkThermo(base, value, naming);
+    } else if (key === "modulation") {
+      out.modulation = checkModulationMeta(base, value);
+    } else {
+      const param = node.params.find((p) => (naming === "ts" ? camelCase(p.name) : p.name) === key);
+      if (param === undefined) throw invalidError(subject, `is unknown; ${type} accepts ${knownKeys(node, naming)}`);
+      out[param.name] = checkParam(subject, param, value);
+    }
+  }
+  return Object.freeze(out);
+}

@@ -1,0 +1,42 @@
+/**
+ * amp-kpn: audio-rate dataflow graphs over a C++ runtime.
+ *
+ * ```ts
+ * import { graph, sineOsc, gain, render } from "amp-kpn";
+ * const g = graph().add("osc", sineOsc({ frequency: 220 })).add("amp", gain({ gain: 0.5 })).chain("osc", "amp").output("amp");
+ * const result = await render(g, { seconds: 1 });
+ * ```
+ * Building, serialising and hashing graphs never loads the native addon; rendering and analysis do.
+ */
+export { AmpError, AMP_STATUS, statusName, validationError } from "./errors";
+export type { AmpErrorInfo, AmpStatusName, ValidationSubject } from "./errors";
+
+export { Graph, graph, GRAPH_LIMITS } from "./graph/graph";
+export type { ChainLink, ModulateOptions } from "./graph/graph";
+export type { EdgeJSON, GraphJSON, ModulationJSON, ModulationMetaJSON, NodeJSON, NodeParamsJSON, ParamValueJSON, ThermoJSON } from "./graph/json";
+export { canonicalJson, contentHash } from "./graph/canonical";
+
+export * from "./nodes/generated";
+export { nodeSpec } from "./nodes/spec";
+export type { NodeSpec } from "./nodes/spec";
+export { findNodeType, nodeCatalog, nodeTypes } from "./nodes/catalog";
+export type { CatalogNode, CatalogParam, CatalogPort, NodeCatalog, ParamKind } from "./nodes/catalog-types";
+export type { CommonNodeOptions, ModulationMode, ModulationOptions, ThermoOptions } from "./nodes/common";
+
+export { Runtime, RENDER_LIMITS } from "./render/runtime";
+export type { AutomationCurve, RuntimeDescription, RuntimeLogRecord, RuntimeOptions, RuntimeRenderOptions } from "./render/runtime";
+export { render } from "./render/render";
+export type { RenderOptions } from "./render/render";
+export { RenderResult } from "./render/result";
+export type { GraphSummary, HeatCurves, NodeMetrics, NodeSummary } from "./render/result";
+export type { TensorShape } from "./render/shape";
+export { summarizeRender } from "./render/summary";
+export type { LaneLevels, RenderSummary } from "./render/summary";
+
+export { analyzeLevels } from "./analysis/levels";
+export type { Levels } from "./analysis/levels";
+
+export { decodeWav, encodeWav, readWav, writeWav } from "./io/wav";
+export type { WavAudio, WavBitDepth, WavWriteOptions } from "./io/wav";
+
+export { demoGraph } from "./demo";

@@ -1,0 +1,56 @@
+/**
+ * The shape of the native node catalogue (`amp_node_catalog_json()`, addon `nodeCatalog()`), from
+ * which the option types, the factories and the node reference are generated.
+ */
+
+/** How a parameter is given: `signal` is a per-frame tensor (modulatable, overridable with `setParam`); the others are static values in `params_json`. */
+export type ParamKind = "signal" | "number" | "integer" | "boolean";
+
+/** One parameter of a node type. */
+export interface CatalogParam {
+  /** Name in the graph JSON (`params_json`), lower snake case. */
+  readonly name: string;
+  readonly kind: ParamKind;
+  /** Default value (booleans: 0 or 1, or a boolean). */
+  readonly default: number | boolean | null;
+  /** Lower bound (inclusive unless `minExclusive`); `null` when unbounded. */
+  readonly min: number | null;
+  /** Upper bound (inclusive unless `maxExclusive`); `null` when unbounded. */
+  readonly max: number | null;
+  /** True when the range is open at `min`. */
+  readonly minExclusive?: boolean;
+  /** True when the range is open at `max`. */
+  readonly maxExclusive?: boolean;
+  /** Unit such as `"Hz"`, `"cycles"`, `"frames"`, or `""`. */
+  readonly unit: string;
+  /** One sentence. */
+  readonly doc: string;
+}
+
+/** One audio input port. */
+export interface CatalogPort {
+  readonly name: string;
+  readonly doc: string;
+}
+
+/** One registered node type. */
+export interface CatalogNode {
+  /** Registered type name, e.g. `"sine_osc"`. */
+  readonly type: string;
+  /** One line: what it computes. */
+  readonly summary: string;
+  /** Audio input ports; empty for sources. */
+  readonly inputs: readonly CatalogPort[];
+  readonly params: readonly CatalogParam[];
+  /** W in `heat = sum(x^2) / R + W * oversample`, per batch and frame. */
+  readonly heatWork: number;
+  readonly hasBackward: boolean;
+  /** The adjoint rule, or why there is none. */
+  readonly backwardDoc: string;
+}
+
+/** The whole catalogue. */
+export interface NodeCatalog {
+  readonly apiVersion: number;
+  readonly nodes: readonly CatalogNode[];
+}

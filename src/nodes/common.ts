@@ -1,0 +1,45 @@
+/**
+ * Metadata options every node accepts, next to its own parameters. In the graph JSON they sit in
+ * the node's `params` object under snake_case keys: `oversample`, `declared_delay_frames`,
+ * `thermo: { heat_param, resistance, work }`, `modulation: { mode, channels }`.
+ */
+
+/** How a modulation edge combines with the parameter: add gives `p + scale * m`, multiply gives `p * (scale * m)`. */
+export type ModulationMode = "add" | "multiply";
+
+/** Heat model overrides: `heat = sum(x^2) / resistance + work * oversample` per batch and frame. */
+export interface ThermoOptions {
+  /** Name under which the node publishes its heat channel. Default `"thermo.heat"`. JSON `heat_param`. */
+  readonly heatParam?: string | undefined;
+  /** R of the heat model, > 0 (finite). Default 1. */
+  readonly resistance?: number | undefined;
+  /** W of the heat model, per frame, >= 0 (finite). Default: the node type's catalogue value. */
+  readonly work?: number | undefined;
+}
+
+/** Default modulation behaviour for this node's parameters. */
+export interface ModulationOptions {
+  /** Default mode of modulation edges into this node. Default `"add"`. */
+  readonly mode?: ModulationMode | undefined;
+  /** Number of modulation channels the node expects, integer in [1, 64]. */
+  readonly channels?: number | undefined;
+}
+
+/** Options every node factory accepts. */
+export interface CommonNodeOptions {
+  /** Internal oversampling factor, integer in [1, 64]. Default 1. */
+  readonly oversample?: number | undefined;
+  /** Latency the node adds, in output frames, integer in [0, 16777216]. Default: the node's own delay. JSON `declared_delay_frames`. */
+  readonly declaredDelayFrames?: number | undefined;
+  /** Heat model overrides. */
+  readonly thermo?: ThermoOptions | undefined;
+  /** Default modulation mode and channel count for this node's parameters. */
+  readonly modulation?: ModulationOptions | undefined;
+}
+
+/** Limits of the metadata values (inclusive). */
+export const METADATA_LIMITS = {
+  oversample: { min: 1, max: 64 },
+  declaredDelayFrames: { min: 0, max: 16777216 },
+  modulationChannels: { min: 1, max: 64 },
+} as const;

@@ -1,0 +1,66 @@
+/** `render(graph, options)`: one-shot rendering through a temporary {@link Runtime}. */
+import { ampError, validationError } from "../errors";
+import type { Graph } from "../graph/graph";
+import type { RenderResult } from "./result";
+import { cancelledError, checkSampleRate, RENDER_LIMITS, Runtime, type AutomationCurve } from "./runtime";
+import { checkInteger } from "./shape";
+
+/** Options of {@link render}. Give exactly one of `frames` and `seconds`. */
+export interface RenderOptions {
+  /** Length in frames, integer in [1, 2147483647]. */
+  readonly frames?: number | undefined;
+  /** Length in seconds, finite and > 0; rendered as `Math.round(seconds * sampleRate)` frames (at least 1). */
+  readonly seconds?: number | undefined;
+  /** Sample rate in Hz, in (0, 10000000]. Default: the graph's `sampleRate`, else 48000. */
+  readonly sampleRate?: number | undefined;
+  /** Independent lanes rendered together, integer in [1, 4096]. Default 1. */
+  readonly batches?: number | undefined;
+  /** Largest block the scheduler runs, in frames, integer in [1, 1048576]. Default 512. */
+  readonly blockFrames?: number | undefined;
+  /** Record per-frame heat curves per node and for the graph. Default false. */
+  readonly recordHeat?: boolean | undefined;
+  /** Cancels the render: the promise rejects with an AmpError of code `"AMP_ERR_CANCELLED"`. */
+  readonly signal?: AbortSignal | undefined;
+  /** Automation curves (control history) for the render. */
+  readonly automation?: readonly AutomationCurve[] | undefined;
+}
+
+/** Resolves the frame count of `frames` / `seconds` at a sample rate; throws unless exactly one is valid. */
+export function resolveFrames(options: { readonly frames?: number | undefined; readonly seconds?: number | undefined }, sampleRate: number): number {
+  const { frames, seconds } = options;
+  if ((frames === undefined) === (seconds === undefined)) {
+    throw ampError("AMP_ERR_INVALID_ARGUMENT", `render options: give exactly one of "frames" and "seconds", got ${frames === undefined ? "neither" : "both"}`);
+  }
+  if (frames !== undefined) return checkInteger({ param: "frames", label: "render option" }, frames, RENDER_LIMITS.frames.min, RENDER_LIMITS.frames.max, "frames");
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) {
+    throw validationError({ param: "seconds", label: "render option" }, "a finite number > 0", seconds);
+  }
+  const count = Math.round(seconds * sampleRate);
+  if (count < RENDER_LIMITS.frames.min || count > RENDER_LIMITS.frames.max) {
+    throw validationError({ param: "seconds", label: "render option" }, `a duration of 1 to ${RENDER_LIMITS.frames.max} frames at ${sampleRate} Hz`, seconds);
+  }
+  return count;
+}
+
+/**
+ * Renders a graph once: creates a runtime, renders, reads the summaries and releases it.
+ *
+ * ```ts
+ * const result = await render(g, { seconds: 2, sampleRate: 48000 });
+ * result.channel(0, 0); // Float64Array view of batch 0, channel 0
+ * ```
+ * @param graph - a graph with an output
+ * @param options - length (`frames` or `seconds`), sample rate, batches, block size, heat, cancellation
+ */
+export async function render(graph: Graph, options: RenderOptions): Promise<RenderResult> {
+  if (typeof options !== "object" || options === null) throw validationError({ param: "options", label: "argument" }, "an object with frames or seconds", options);
+  const sampleRate = options.sampleRate === undefined ? graph.sampleRate ?? 48000 : checkSampleRate(options.sampleRate);
+  const frames = resolveFrames(options, sampleRate);
+  if (options.signal?.aborted === true) throw cancelledError(options.signal.reason);
+  const runtime = Runtime.create(graph, { sampleRate, batches: options.batches, blockFrames: options.blockFrames });
+  try {
+    return await runtime.render(frames, { recordHeat: options.recordHeat, signal: options.signal, automation: options.automation });
+  } finally {
+    runtime.dispose();
+  }
+}

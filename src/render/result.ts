@@ -1,0 +1,100 @@
+/** The value a render resolves with: samples, their shape, heat curves and summaries. */
+import { inspect } from "node:util";
+import type { Graph } from "../graph/graph";
+import type { NativeGraphSummary, NativeNodeMetrics, NativeNodeSummary } from "../native/addon-types";
+import { checkInteger, type TensorShape } from "./shape";
+
+/** Per-call metrics of one node (mirrors `AmpNodeMetrics`); times in seconds, zero unless the graph has timing on. */
+export type NodeMetrics = NativeNodeMetrics;
+
+/** What the runtime reports about one node (`describe_node`): delays in frames, heat summed over batches since create / reset. */
+export type NodeSummary = NativeNodeSummary;
+
+/** What the runtime reports about the graph (`describe_graph`): latency in frames, heat summed over nodes and batches. */
+export type GraphSummary = NativeGraphSummary;
+
+/** Per-frame heat curves of a render, each planar `batches x frames` (heat units per frame). */
+export interface HeatCurves {
+  /** Sum over all nodes. */
+  readonly graph: Float64Array;
+  /** One curve per node, by node name. */
+  readonly nodes: Readonly<Record<string, Float64Array>>;
+}
+
+/** What {@link RenderResult} is built from. */
+export interface RenderResultInit {
+  readonly graph: Graph;
+  readonly samples: Float64Array;
+  readonly shape: TensorShape;
+  readonly sampleRate: number;
+  readonly heat: HeatCurves | undefined;
+  readonly nodes: Readonly<Record<string, NodeSummary>>;
+  readonly summary: GraphSummary;
+}
+
+/** The output of a render: planar samples (batches x channels x frames) plus heat and summaries. */
+export class RenderResult {
+  /** The graph that was rendered. */
+  readonly graph: Graph;
+  /** Planar samples, `index = (b * channels + c) * frames + f`. */
+  readonly samples: Float64Array;
+  /** Shape of {@link RenderResult.samples}. */
+  readonly shape: TensorShape;
+  /** Sample rate in Hz. */
+  readonly sampleRate: number;
+  /** Per-frame heat curves, present when the render was asked to record heat. */
+  readonly heat: HeatCurves | undefined;
+  /** Node summaries by node name, read after the render. */
+  readonly nodes: Readonly<Record<string, NodeSummary>>;
+  /** Graph summary (latency, total heat, frames rendered), read after the render. */
+  readonly summary: GraphSummary;
+
+  constructor(init: RenderResultInit) {
+    this.graph = init.graph;
+    this.samples = init.samples;
+    this.shape = Object.freeze({ ...init.shape });
+    this.sampleRate = init.sampleRate;
+    this.heat = init.heat;
+    this.nodes = Object.freeze({ ...init.nodes });
+    this.summary = Object.freeze({ ...init.summary });
+  }
+
+  /** Duration in seconds (`frames / sampleRate`). */
+  get durationSeconds(): number {
+    return this.shape.frames / this.sampleRate;
+  }
+
+  /**
+   * One lane of the samples: a view (no copy) of `frames` values.
+   * @param batch - integer in [0, batches - 1]; default 0
+   * @param channel - integer in [0, channels - 1]; default 0
+   */
+  channel(batch = 0, channel = 0): Float64Array {
+    const { batches, channels, frames } = this.shape;
+    checkInteger({ param: "batch", label: "argument" }, batch, 0, batches - 1);
+    checkInteger({ param: "channel", label: "argument" }, channel, 0, channels - 1);
+    const start = (batch * channels + channel) * frames;
+    return this.samples.subarray(start, start + frames);
+  }
+
+  /**
+   * The samples of one batch: a view of `channels x frames` planar values.
+   * @param batch - integer in [0, batches - 1]; default 0
+   */
+  batch(batch = 0): Float64Array {
+    const { batches, channels, frames } = this.shape;
+    checkInteger({ param: "batch", label: "argument" }, batch, 0, batches - 1);
+    return this.samples.subarray(batch * channels * frames, (batch + 1) * channels * frames);
+  }
+
+  /** One line: shape, rate, duration, latency and total heat. */
+  toString(): string {
+    const { batches, channels, frames } = this.shape;
+    return `RenderResult (${batches} batch${batches === 1 ? "" : "es"} x ${channels} channel${channels === 1 ? "" : "s"} x ${frames} frames, ${this.sampleRate} Hz, ${this.durationSeconds.toFixed(3)} s, latency ${this.summary.latencyFrames} frames, total heat ${this.summary.totalHeat.toPrecision(6)})`;
+  }
+
+  /** `util.inspect` / `console.log` output: same as {@link RenderResult.toString}. */
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}

@@ -1,0 +1,352 @@
+/**
+ * `Runtime`: one compiled graph in the native runtime. Values are validated here; the addon
+ * checks types only. Renders run on a worker thread and resolve with a {@link RenderResult}.
+ * Native failures are {@link AmpError}s; a failed render carries the caller's stack.
+ */
+import { AmpError, ampError, invalidError, validationError, type ValidationSubject } from "../errors";
+import type { Graph } from "../graph/graph";
+import { GRAPH_LIMITS } from "../graph/graph";
+import { checkNumber, requireNodeType } from "../graph/validate-params";
+import type { NativeHistoryCurve, NativeRuntime } from "../native/addon-types";
+import { loadAddon } from "../native/load-addon";
+import { camelCase } from "../nodes/names";
+import { RenderResult, type GraphSummary, type HeatCurves, type NodeSummary } from "./result";
+import { checkInteger, checkTensor, type TensorShape } from "./shape";
+
+/** Limits of the render values (inclusive). */
+export const RENDER_LIMITS = {
+  batches: { min: 1, max: 4096 },
+  blockFrames: { min: 1, max: 1_048_576 },
+  frames: { min: 1, max: 2 ** 31 - 1 },
+} as const;
+
+/** Options of {@link Runtime.create}. */
+export interface RuntimeOptions {
+  /** Sample rate in Hz, in (0, 10000000]. Default: the graph's `sampleRate`, else 48000. */
+  readonly sampleRate?: number | undefined;
+  /** Independent lanes rendered together, integer in [1, 4096]. Default 1. */
+  readonly batches?: number | undefined;
+  /** Largest block the scheduler runs, in frames, integer in [1, 1048576]. Default 512. */
+  readonly blockFrames?: number | undefined;
+}
+
+/** One automation curve (control history): values at frame times, relative to the start of the render. */
+export interface AutomationCurve {
+  /** Curve name, as read by nodes (e.g. a controller output). */
+  readonly name: string;
+  /** Ascending times in frames, finite. */
+  readonly timesFrames: Float64Array | readonly number[];
+  /** One value per time, finite. */
+  readonly values: Float64Array | readonly number[];
+  /** `"step"`: the last point at or before the frame; `"linear"`: linear between points, held at the ends. Default `"linear"`. */
+  readonly interpolation?: "step" | "linear" | undefined;
+}
+
+/** Options of {@link Runtime.render}. */
+export interface RuntimeRenderOptions {
+  /** Record per-frame heat curves per node and for the graph. Default false. Audio is identical either way. */
+  readonly recordHeat?: boolean | undefined;
+  /** Cancels the render: rejects with AMP_ERR_CANCELLED and resets the runtime to frame 0. */
+  readonly signal?: AbortSignal | undefined;
+  /** Automation curves for this render. */
+  readonly automation?: readonly AutomationCurve[] | undefined;
+}
+
+/** One record of the runtime log (a parsed JSON line), e.g. `{ "event": "amp_graph_runtime_set_param_shape_mismatch", ... }`. */
+export type RuntimeLogRecord = Readonly<Record<string, unknown>>;
+
+/** Node and graph summaries of a runtime. */
+export interface RuntimeDescription {
+  readonly graph: GraphSummary;
+  readonly nodes: Readonly<Record<string, NodeSummary>>;
+}
+
+const DEFAULT_SAMPLE_RATE = 48000;
+const DEFAULT_BLOCK_FRAMES = 512;
+
+/** Checks a render option that is an integer in a range. */
+function option(name: string, value: unknown, limits: { min: number; max: number }, unit = ""): number {
+  return checkInteger({ param: name, label: "render option" }, value, limits.min, limits.max, unit);
+}
+
+/** Checks a sample rate in Hz. */
+export function checkSampleRate(value: unknown, subject: ValidationSubject = { param: "sampleRate", label: "render option" }): number {
+  return checkNumber(subject, value, { ...GRAPH_LIMITS.sampleRate, unit: "Hz" });
+}
+
+/** Rewrites a native error's stack to the stack captured where the caller started the work. */
+export function withCallerStack(error: unknown, callerStack: string | undefined): unknown {
+  if (!(error instanceof Error) || callerStack === undefined) return error;
+  const frames = callerStack.split("\n").slice(1).join("\n");
+  error.stack = `${error.name}: ${error.message}\n${frames}`;
+  return error;
+}
+
+/** The AMP_ERR_CANCELLED error of a render stopped before it started. */
+export function cancelledError(reason: unknown): AmpError {
+  const why = reason instanceof Error ? reason.message : reason === undefined ? "" : String(reason);
+  return ampError("AMP_ERR_CANCELLED", `render cancelled${why === "" ? "" : `: ${why}`}`, { stage: "render" });
+}
+
+function toHistory(curves: readonly AutomationCurve[]): NativeHistoryCurve[] {
+  return curves.map((curve, i) => {
+    const subject = { param: `automation[${i}]`, label: "render option" };
+    if (typeof curve !== "object" || curve === null || typeof curve.name !== "string" || curve.name === "") {
+      throw validationError(subject, "an object { name, timesFrames, values, interpolation? } with a non-empty name", curve);
+    }
+    const times = Float64Array.from(curve.timesFrames);
+    const values = Float64Array.from(curve.values);
+    if (times.length === 0 || times.length !== values.length) {
+      throw invalidError(subject, `needs as many times as values (at least one), got ${times.length} times and ${values.length} values`);
+    }
+    for (let k = 0; k < times.length; k += 1) {
+      const t = times[k] ?? Number.NaN;
+      const v = values[k] ?? Number.NaN;
+      if (!Number.isFinite(t) || !Number.isFinite(v) || (k > 0 && t < (times[k - 1] ?? t))) {
+        throw invalidError(subject, `needs finite values and ascending finite times; point ${k} is (${t}, ${v})`);
+      }
+    }
+    const interpolation = curve.interpolation ?? "linear";
+    if (interpolation !== "step" && interpolation !== "linear") throw validationError({ ...subject, param: `automation[${i}].interpolation` }, `"step" or "linear"`, interpolation);
+    return { name: curve.name, timesFrames: times, values, interpolation: interpolation === "step" ? 0 : 1 };
+  });
+}
+
+/** A compiled graph in the native runtime. Create with {@link Runtime.create}; release with {@link Runtime.dispose}. */
+export class Runtime {
+  /** The graph this runtime was created from. */
+  readonly graph: Graph;
+  #native: NativeRuntime;
+  #disposed = false;
+  #batches: number;
+  #blockFrames: number;
+  #sampleRate: number;
+
+  private constructor(graph: Graph, native: NativeRuntime, sampleRate: number) {
+    this.graph = graph;
+    this.#native = native;
+    this.#batches = 1;
+    this.#blockFrames = DEFAULT_BLOCK_FRAMES;
+    this.#sampleRate = sampleRate;
+  }
+
+  /**
+   * Compiles a graph in the native runtime and configures it. Loads the addon on first use.
+   * @param graph - a graph with an output
+   * @param options - sample rate (Hz), batches, block size (frames)
+   */
+  static create(graph: Graph, options: RuntimeOptions = {}): Runtime {
+    const json = JSON.stringify(graph.toJSON());
+    const sampleRate = options.sampleRate === undefined ? graph.sampleRate ?? DEFAULT_SAMPLE_RATE : checkSampleRate(options.sampleRate);
+    const batches = option("batches", options.batches ?? 1, RENDER_LIMITS.batches);
+    const blockFrames = option("blockFrames", options.blockFrames ?? DEFAULT_BLOCK_FRAMES, RENDER_LIMITS.blockFrames, "frames");
+    const native = loadAddon().createRuntime(json);
+    const runtime = new Runtime(graph, native, sampleRate);
+    try {
+      if (sampleRate !== (graph.sampleRate ?? DEFAULT_SAMPLE_RATE)) native.setSampleRate(sampleRate);
+      runtime.configure(batches, blockFrames);
+    } catch (error) {
+      runtime.dispose();
+      throw error;
+    }
+    return runtime;
+  }
+
+  /** Configured batches. */
+  get batches(): number {
+    return this.#batches;
+  }
+
+  /** Configured largest block, in frames. */
+  get blockFrames(): number {
+    return this.#blockFrames;
+  }
+
+  /** Sample rate in Hz. */
+  get sampleRate(): number {
+    return this.#sampleRate;
+  }
+
+  /** True after {@link Runtime.dispose}. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /**
+   * Allocates every buffer for `batches` lanes and blocks of at most `blockFrames` frames, and
+   * resets the stream to frame 0. Rendering allocates nothing after this.
+   * @param batches - integer in [1, 4096]
+   * @param blockFrames - integer in [1, 1048576]
+   */
+  configure(batches: number, blockFrames: number): void {
+    const native = this.#live();
+    option("batches", batches, RENDER_LIMITS.batches);
+    option("blockFrames", blockFrames, RENDER_LIMITS.blockFrames, "frames");
+    native.configure(batches, blockFrames);
+    this.#batches = batches;
+    this.#blockFrames = blockFrames;
+  }
+
+  /** Changes the sample rate (Hz, in (0, 10000000]) and resets the stream to frame 0. */
+  setSampleRate(sampleRate: number): void {
+    const native = this.#live();
+    checkSampleRate(sampleRate, { param: "sampleRate", label: "argument" });
+    native.setSampleRate(sampleRate);
+    this.#sampleRate = sampleRate;
+  }
+
+  /** Resets every node's state, the heat totals and the frame counter. Overrides stay. */
+  reset(): void {
+    this.#live().reset();
+  }
+
+  /**
+   * Overrides a signal parameter (or the node's heat channel, `"thermo.heat"` unless renamed)
+   * with a tensor the node sees on every block. The shape must be exactly
+   * `batches x 1 x blockFrames` (the configured values); another shape throws
+   * AMP_ERR_SHAPE_MISMATCH from the runtime, which keeps the previous value and logs the mismatch.
+   * @param node - node name
+   * @param param - signal parameter name (JSON or camelCase) or the heat channel name
+   * @param data - planar values, `shape.batches * shape.channels * shape.frames` of them, finite
+   * @param shape - the tensor's shape
+   */
+  setParam(node: string, param: string, data: Float64Array, shape: TensorShape): void {
+    const native = this.#live();
+    const paramName = this.#checkOverride(node, param);
+    const subject = { node, param: paramName };
+    const checked = checkTensor(subject, data, shape);
+    for (let i = 0; i < data.length; i += 1) {
+      if (!Number.isFinite(data[i])) throw invalidError({ ...subject, label: "override of parameter" }, `expects finite values, got ${data[i]} at index ${i}`);
+    }
+    native.setParam(node, paramName, data, checked.batches, checked.channels, checked.frames);
+  }
+
+  /** Removes the overrides of one node, or of every node when `node` is omitted. */
+  clearParams(node?: string): void {
+    const native = this.#live();
+    if (node === undefined) {
+      native.clearParams();
+      return;
+    }
+    this.#checkNode(node);
+    native.clearParams(node);
+  }
+
+  /**
+   * Renders `frames` more frames of the stream on a worker thread.
+   * @param frames - integer in [1, 2147483647]
+   * @param options - heat recording, cancellation, automation
+   * @returns the samples (batches x output channels x frames) with heat and summaries
+   */
+  async render(frames: number, options: RuntimeRenderOptions = {}): Promise<RenderResult> {
+    const holder: { stack?: string } = {};
+    Error.captureStackTrace(holder, Runtime.prototype.render);
+    const native = this.#live();
+    option("frames", frames, RENDER_LIMITS.frames, "frames");
+    const recordHeat = options.recordHeat ?? false;
+    if (typeof recordHeat !== "boolean") throw validationError({ param: "recordHeat", label: "render option" }, "a boolean", recordHeat);
+    const history = options.automation === undefined ? undefined : toHistory(options.automation);
+    const signal = options.signal;
+    if (signal !== undefined && signal.aborted) throw withCallerStack(cancelledError(signal.reason), holder.stack);
+    const onAbort = (): void => native.cancel();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let output;
+    try {
+      output = await native.render(frames, history === undefined ? { recordHeat } : { recordHeat, history });
+    } catch (error) {
+      if (error instanceof AmpError && error.status === -6 && !this.#disposed) native.reset();
+      throw withCallerStack(error, holder.stack);
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+    return this.#result(frames, output.samples, output.heat);
+  }
+
+  /** Raises the cancel flag of the render in flight (no-op when none). */
+  cancel(): void {
+    if (!this.#disposed) this.#native.cancel();
+  }
+
+  /** Node and graph summaries (delays in frames, heat totals since create / reset, last metrics). */
+  describe(): RuntimeDescription {
+    const native = this.#live();
+    const nodes: Record<string, NodeSummary> = {};
+    for (const name of native.nodeNames()) nodes[name] = native.describeNode(name);
+    return { graph: native.describeGraph(), nodes };
+  }
+
+  /** The runtime log, oldest first, one parsed record per JSON line. */
+  readLog(): RuntimeLogRecord[] {
+    const text = this.#live().readLog();
+    return text
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        try {
+          return JSON.parse(line) as RuntimeLogRecord;
+        } catch {
+          return { text: line };
+        }
+      });
+  }
+
+  /** Releases the native runtime (deferred until a render in flight settles). Idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#native.destroy();
+  }
+
+  #live(): NativeRuntime {
+    if (this.#disposed) throw ampError("AMP_ERR_INVALID_ARGUMENT", "this Runtime was disposed; create a new one", { stage: "runtime" });
+    return this.#native;
+  }
+
+  #checkNode(node: unknown): { name: string; type: string; params: Readonly<Record<string, unknown>> } {
+    const found = typeof node === "string" ? this.graph.node(node) : undefined;
+    if (found === undefined) {
+      throw invalidError({ node: String(node) }, `is not in the graph; nodes: ${this.graph.nodes.map((n) => n.name).join(", ")}`);
+    }
+    return found;
+  }
+
+  #checkOverride(node: string, param: string): string {
+    const found = this.#checkNode(node);
+    const entry = requireNodeType(found.name, found.type);
+    const thermo = found.params.thermo as { heat_param?: string } | undefined;
+    const heatParam = thermo?.heat_param ?? "thermo.heat";
+    if (param === heatParam) return param;
+    const spec = entry.params.find((p) => p.name === param || camelCase(p.name) === param);
+    const signals = entry.params.filter((p) => p.kind === "signal").map((p) => p.name);
+    const allowed = [...signals, heatParam].join(", ");
+    const subject = { node, type: found.type, param };
+    if (spec === undefined) throw invalidError(subject, `is unknown; overridable: ${allowed}`);
+    if (spec.kind !== "signal") throw invalidError(subject, `is static (kind ${spec.kind}) and cannot be overridden per block; overridable: ${allowed}`);
+    return spec.name;
+  }
+
+  #result(frames: number, samples: Float64Array, heat: Float64Array | undefined): RenderResult {
+    const description = this.describe();
+    const batches = this.#batches;
+    const channels = description.graph.outputChannels;
+    const names = Object.keys(description.nodes);
+    let curves: HeatCurves | undefined;
+    if (heat !== undefined) {
+      const lane = batches * frames;
+      const nodes: Record<string, Float64Array> = {};
+      names.forEach((name, i) => {
+        nodes[name] = heat.subarray(i * lane, (i + 1) * lane);
+      });
+      curves = Object.freeze({ graph: heat.subarray(names.length * lane, (names.length + 1) * lane), nodes: Object.freeze(nodes) });
+    }
+    return new RenderResult({
+      graph: this.graph,
+      samples,
+      shape: { batches, channels, frames },
+      sampleRate: this.#sampleRate,
+      heat: curves,
+      nodes: description.nodes,
+      summary: description.graph,
+    });
+  }
+}

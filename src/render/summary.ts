@@ -1,0 +1,52 @@
+/** A JSON-ready summary of a render: shape, levels (computed natively), latency, heat, graph hash. */
+import { analyzeLevels } from "../analysis/levels";
+import type { RenderResult } from "./result";
+import type { TensorShape } from "./shape";
+
+/** Peak and RMS of one (batch, channel) lane, linear. */
+export interface LaneLevels {
+  readonly batch: number;
+  readonly channel: number;
+  readonly peak: number;
+  readonly rms: number;
+}
+
+/** What `amp-kpn render --summary` writes. */
+export interface RenderSummary {
+  /** sha256 of the graph's canonical JSON. */
+  readonly graphHash: string;
+  readonly shape: TensorShape;
+  /** Hz. */
+  readonly sampleRate: number;
+  readonly durationSeconds: number;
+  /** One entry per (batch, channel), batch-major. */
+  readonly levels: readonly LaneLevels[];
+  /** Accumulated declared delay from the sources to the output, in frames. */
+  readonly latencyFrames: number;
+  /** Heat totals of the render: per node and for the graph (summed over frames and batches). */
+  readonly heat: { readonly graph: number; readonly nodes: Readonly<Record<string, number>> };
+}
+
+/** Summarises a render result; peak and RMS come from the native `analyzeLevels`. */
+export function summarizeRender(result: RenderResult): RenderSummary {
+  const { batches, channels } = result.shape;
+  const levels = analyzeLevels(result.samples, result.shape);
+  const lanes: LaneLevels[] = [];
+  for (let b = 0; b < batches; b += 1) {
+    for (let c = 0; c < channels; c += 1) {
+      const i = b * channels + c;
+      lanes.push({ batch: b, channel: c, peak: levels.peak[i] ?? 0, rms: levels.rms[i] ?? 0 });
+    }
+  }
+  const nodes: Record<string, number> = {};
+  for (const [name, summary] of Object.entries(result.nodes)) nodes[name] = summary.totalHeat;
+  return {
+    graphHash: result.graph.hash,
+    shape: { ...result.shape },
+    sampleRate: result.sampleRate,
+    durationSeconds: result.durationSeconds,
+    levels: lanes,
+    latencyFrames: result.summary.latencyFrames,
+    heat: { graph: result.summary.totalHeat, nodes },
+  };
+}
