@@ -31,6 +31,8 @@ export interface CatalogParam {
 export interface CatalogPort {
   readonly name: string;
   readonly doc: string;
+  /** How several edges into the port combine: channels added (`sum`) or side by side in edge order (`concat`). */
+  readonly gather?: "sum" | "concat";
 }
 
 /** One registered node type. */

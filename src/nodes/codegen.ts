@@ -70,7 +70,7 @@ function nodeInterface(node: CatalogNode): string {
   const header = docComment([
     `Options of the \`${node.type}\` node: ${node.summary}`,
     "",
-    `Heat work W = ${node.heatWork} per frame. Backward: ${node.hasBackward ? node.backwardDoc : `not implemented (${node.backwardDoc})`}`,
+    `Heat work W = ${node.heatWork} per frame. Backward (${node.hasBackward ? "implemented" : "not implemented"}): ${node.backwardDoc}`,
   ]);
   const members = node.params
     .map((param) => `${docComment([param.doc, "", paramFacts(param)], "  ")}  readonly ${camelCase(param.name)}?: ${tsType(param)} | undefined;\n`)
@@ -80,7 +80,8 @@ function nodeInterface(node: CatalogNode): string {
 
 function inputsText(node: CatalogNode): string {
   if (node.inputs.length === 0) return "Source: no audio input.";
-  return `Audio inputs: ${node.inputs.map((port) => `\`${port.name}\` (${port.doc.replace(/\.$/, "")})`).join(", ")}.`;
+  const gather = (port: CatalogNode["inputs"][number]): string => (port.gather === undefined ? "" : `; several edges: ${port.gather === "sum" ? "summed" : "concatenated"}`);
+  return `Audio inputs: ${node.inputs.map((port) => `\`${port.name}\` (${port.doc.replace(/\.$/, "")}${gather(port)})`).join(", ")}.`;
 }
 
 function nodeFactory(node: CatalogNode): string {
@@ -140,7 +141,7 @@ function nodeSection(node: CatalogNode): string {
   }
   lines.push(`Heat: \`heat = sum(x^2) / R + ${node.heatWork} * oversample\` per batch and frame (R = \`thermo.resistance\`, default 1).`);
   lines.push("");
-  lines.push(`Backward: ${node.hasBackward ? "implemented" : "not implemented (-4, AMP_ERR_UNSUPPORTED)"}. ${node.backwardDoc}`);
+  lines.push(`Backward (${node.hasBackward ? "implemented" : "not implemented: -4, AMP_ERR_UNSUPPORTED"}): ${node.backwardDoc}`);
   lines.push("");
   return lines.join("\n");
 }

@@ -7,19 +7,19 @@ import { nodeSpec } from "./spec";
 import type { NodeSpec } from "./spec";
 
 /**
- * Options of the `constant` node: Fills batches x channels x frames with value.
+ * Options of the `constant` node: Fills every frame with a value.
  *
- * Heat work W = 1 per frame. Backward: d/d value = sum of the upstream gradient.
+ * Heat work W = 0.25 per frame. Backward (not implemented): Not implemented: a source with no audio input (returns -4).
  */
 export interface ConstantOptions extends CommonNodeOptions {
   /**
-   * The constant value.
+   * Value written to every frame.
    *
    * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0. Range: [-1000000000000, 1000000000000].
    */
   readonly value?: number | undefined;
   /**
-   * Output channel count.
+   * Number of output channels.
    *
    * Static integer. Default: 1. Range: [1, 64].
    */
@@ -27,7 +27,7 @@ export interface ConstantOptions extends CommonNodeOptions {
 }
 
 /**
- * A `constant` node: Fills batches x channels x frames with value.
+ * A `constant` node: Fills every frame with a value.
  *
  * Source: no audio input.
  * @param options - parameters and common metadata, see {@link ConstantOptions}; all optional
@@ -37,13 +37,13 @@ export function constant(options: ConstantOptions = {}): NodeSpec<"constant"> {
 }
 
 /**
- * Options of the `delay` node: y[f] = x[f - d] for an integer delay d.
+ * Options of the `delay` node: Delays its input by an integer number of frames.
  *
- * Heat work W = 1 per frame. Backward: dx[f] = g[f + d].
+ * Heat work W = 0.5 per frame. Backward (implemented): Exact: dx[f] = g[f + d] within the call's window (0 past its end).
  */
 export interface DelayOptions extends CommonNodeOptions {
   /**
-   * Delay length.
+   * Delay d in frames.
    *
    * Static integer. Unit: frames. Default: 1. Range: [0, 16777216].
    */
@@ -51,9 +51,9 @@ export interface DelayOptions extends CommonNodeOptions {
 }
 
 /**
- * A `delay` node: y[f] = x[f - d] for an integer delay d.
+ * A `delay` node: Delays its input by an integer number of frames.
  *
- * Audio inputs: `in` (Audio input).
+ * Audio inputs: `in` (Signal to delay; several edges: summed).
  * @param options - parameters and common metadata, see {@link DelayOptions}; all optional
  */
 export function delay(options: DelayOptions = {}): NodeSpec<"delay"> {
@@ -61,13 +61,13 @@ export function delay(options: DelayOptions = {}): NodeSpec<"delay"> {
 }
 
 /**
- * Options of the `gain` node: y = x * gain, gain broadcast over channels and batches.
+ * Options of the `gain` node: Multiplies its input by a gain.
  *
- * Heat work W = 1 per frame. Backward: dx = g * gain; dgain = sum g * x.
+ * Heat work W = 1 per frame. Backward (implemented): Exact: dx = g * gain.
  */
 export interface GainOptions extends CommonNodeOptions {
   /**
-   * Linear gain factor.
+   * Linear factor applied to every sample.
    *
    * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 1. Range: [-1000000000000, 1000000000000].
    */
@@ -75,9 +75,9 @@ export interface GainOptions extends CommonNodeOptions {
 }
 
 /**
- * A `gain` node: y = x * gain, gain broadcast over channels and batches.
+ * A `gain` node: Multiplies its input by a gain.
  *
- * Audio inputs: `in` (Audio input).
+ * Audio inputs: `in` (Signal to scale; several edges: summed).
  * @param options - parameters and common metadata, see {@link GainOptions}; all optional
  */
 export function gain(options: GainOptions = {}): NodeSpec<"gain"> {
@@ -85,19 +85,19 @@ export function gain(options: GainOptions = {}): NodeSpec<"gain"> {
 }
 
 /**
- * Options of the `mix` node: Sums all input channels into channels outputs.
+ * Options of the `mix` node: Sums all input channels into each output channel.
  *
- * Heat work W = 1 per frame. Backward: Transpose of the sum.
+ * Heat work W = 1 per frame. Backward (implemented): Exact: the transpose of the sum (each input channel receives the sum of the output gradients).
  */
 export interface MixOptions extends CommonNodeOptions {
   /**
-   * Output channel count.
+   * Number of output channels; each is the same sum.
    *
    * Static integer. Default: 1. Range: [1, 64].
    */
   readonly channels?: number | undefined;
   /**
-   * Divide by the input count.
+   * Divide the sum by the number of input channels.
    *
    * Static boolean. Default: false.
    */
@@ -105,9 +105,9 @@ export interface MixOptions extends CommonNodeOptions {
 }
 
 /**
- * A `mix` node: Sums all input channels into channels outputs.
+ * A `mix` node: Sums all input channels into each output channel.
  *
- * Audio inputs: `in` (Audio inputs (any number of edges)).
+ * Audio inputs: `in` (Signals to sum; edges are concatenated channel-wise; several edges: concatenated).
  * @param options - parameters and common metadata, see {@link MixOptions}; all optional
  */
 export function mix(options: MixOptions = {}): NodeSpec<"mix"> {
@@ -115,19 +115,19 @@ export function mix(options: MixOptions = {}): NodeSpec<"mix"> {
 }
 
 /**
- * Options of the `safety` node: DC blocker then clip to [-limit, limit]; NaN/Inf become 0.
+ * Options of the `safety` node: Replaces non-finite samples, removes DC and clips.
  *
- * Heat work W = 2 per frame. Backward: Linear part exact; clip derivative 0 outside.
+ * Heat work W = 4 per frame. Backward (not implemented): Not implemented yet (returns -4).
  */
 export interface SafetyOptions extends CommonNodeOptions {
   /**
-   * DC blocker pole.
+   * DC blocker pole a; the tracked DC level follows dc <- a*dc + (1-a)*x.
    *
    * Static number. Default: 0.995. Range: [0, 1). JSON key: `dc_alpha`.
    */
   readonly dcAlpha?: number | undefined;
   /**
-   * Clip level.
+   * Output clip level; y is clipped to [-limit, limit].
    *
    * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 1. Range: (0, 1000000].
    */
@@ -135,9 +135,9 @@ export interface SafetyOptions extends CommonNodeOptions {
 }
 
 /**
- * A `safety` node: DC blocker then clip to [-limit, limit]; NaN/Inf become 0.
+ * A `safety` node: Replaces non-finite samples, removes DC and clips.
  *
- * Audio inputs: `in` (Audio input).
+ * Audio inputs: `in` (Signal to protect; several edges: summed).
  * @param options - parameters and common metadata, see {@link SafetyOptions}; all optional
  */
 export function safety(options: SafetyOptions = {}): NodeSpec<"safety"> {
@@ -145,13 +145,13 @@ export function safety(options: SafetyOptions = {}): NodeSpec<"safety"> {
 }
 
 /**
- * Options of the `sine_osc` node: amp * sin(2 pi phi).
+ * Options of the `sine_osc` node: Sine oscillator with a drift-free fixed-point phase.
  *
- * Heat work W = 8 per frame. Backward: d/d amplitude.
+ * Heat work W = 8 per frame. Backward (not implemented): Not implemented: a source with no audio input (returns -4).
  */
 export interface SineOscOptions extends CommonNodeOptions {
   /**
-   * Oscillator frequency.
+   * Oscillation frequency.
    *
    * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 440. Range: [-1000000, 1000000].
    */
@@ -169,7 +169,7 @@ export interface SineOscOptions extends CommonNodeOptions {
    */
   readonly phase?: number | undefined;
   /**
-   * Output channel count.
+   * Number of output channels.
    *
    * Static integer. Default: 1. Range: [1, 64].
    */
@@ -177,7 +177,7 @@ export interface SineOscOptions extends CommonNodeOptions {
 }
 
 /**
- * A `sine_osc` node: amp * sin(2 pi phi).
+ * A `sine_osc` node: Sine oscillator with a drift-free fixed-point phase.
  *
  * Source: no audio input.
  * @param options - parameters and common metadata, see {@link SineOscOptions}; all optional
@@ -205,7 +205,7 @@ export const NODE_CATALOG: NodeCatalog = {
   "nodes": [
     {
       "type": "constant",
-      "summary": "Fills batches x channels x frames with value.",
+      "summary": "Fills every frame with a value.",
       "inputs": [],
       "params": [
         {
@@ -214,8 +214,10 @@ export const NODE_CATALOG: NodeCatalog = {
           "default": 0,
           "min": -1000000000000,
           "max": 1000000000000,
+          "minExclusive": false,
+          "maxExclusive": false,
           "unit": "",
-          "doc": "The constant value."
+          "doc": "Value written to every frame."
         },
         {
           "name": "channels",
@@ -223,21 +225,24 @@ export const NODE_CATALOG: NodeCatalog = {
           "default": 1,
           "min": 1,
           "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
           "unit": "",
-          "doc": "Output channel count."
+          "doc": "Number of output channels."
         }
       ],
-      "heatWork": 1,
-      "hasBackward": true,
-      "backwardDoc": "d/d value = sum of the upstream gradient."
+      "heatWork": 0.25,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4)."
     },
     {
       "type": "gain",
-      "summary": "y = x * gain, gain broadcast over channels and batches.",
+      "summary": "Multiplies its input by a gain.",
       "inputs": [
         {
           "name": "in",
-          "doc": "Audio input."
+          "doc": "Signal to scale.",
+          "gather": "sum"
         }
       ],
       "params": [
@@ -247,21 +252,24 @@ export const NODE_CATALOG: NodeCatalog = {
           "default": 1,
           "min": -1000000000000,
           "max": 1000000000000,
+          "minExclusive": false,
+          "maxExclusive": false,
           "unit": "",
-          "doc": "Linear gain factor."
+          "doc": "Linear factor applied to every sample."
         }
       ],
       "heatWork": 1,
       "hasBackward": true,
-      "backwardDoc": "dx = g * gain; dgain = sum g * x."
+      "backwardDoc": "Exact: dx = g * gain."
     },
     {
       "type": "mix",
-      "summary": "Sums all input channels into channels outputs.",
+      "summary": "Sums all input channels into each output channel.",
       "inputs": [
         {
           "name": "in",
-          "doc": "Audio inputs (any number of edges)."
+          "doc": "Signals to sum; edges are concatenated channel-wise.",
+          "gather": "concat"
         }
       ],
       "params": [
@@ -271,30 +279,35 @@ export const NODE_CATALOG: NodeCatalog = {
           "default": 1,
           "min": 1,
           "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
           "unit": "",
-          "doc": "Output channel count."
+          "doc": "Number of output channels; each is the same sum."
         },
         {
           "name": "normalize",
           "kind": "boolean",
-          "default": 0,
+          "default": false,
           "min": 0,
           "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
           "unit": "",
-          "doc": "Divide by the input count."
+          "doc": "Divide the sum by the number of input channels."
         }
       ],
       "heatWork": 1,
       "hasBackward": true,
-      "backwardDoc": "Transpose of the sum."
+      "backwardDoc": "Exact: the transpose of the sum (each input channel receives the sum of the output gradients)."
     },
     {
       "type": "delay",
-      "summary": "y[f] = x[f - d] for an integer delay d.",
+      "summary": "Delays its input by an integer number of frames.",
       "inputs": [
         {
           "name": "in",
-          "doc": "Audio input."
+          "doc": "Signal to delay.",
+          "gather": "sum"
         }
       ],
       "params": [
@@ -304,21 +317,24 @@ export const NODE_CATALOG: NodeCatalog = {
           "default": 1,
           "min": 0,
           "max": 16777216,
+          "minExclusive": false,
+          "maxExclusive": false,
           "unit": "frames",
-          "doc": "Delay length."
+          "doc": "Delay d in frames."
         }
       ],
-      "heatWork": 1,
+      "heatWork": 0.5,
       "hasBackward": true,
-      "backwardDoc": "dx[f] = g[f + d]."
+      "backwardDoc": "Exact: dx[f] = g[f + d] within the call's window (0 past its end)."
     },
     {
       "type": "safety",
-      "summary": "DC blocker then clip to [-limit, limit]; NaN/Inf become 0.",
+      "summary": "Replaces non-finite samples, removes DC and clips.",
       "inputs": [
         {
           "name": "in",
-          "doc": "Audio input."
+          "doc": "Signal to protect.",
+          "gather": "sum"
         }
       ],
       "params": [
@@ -328,9 +344,10 @@ export const NODE_CATALOG: NodeCatalog = {
           "default": 0.995,
           "min": 0,
           "max": 1,
+          "minExclusive": false,
+          "maxExclusive": true,
           "unit": "",
-          "doc": "DC blocker pole.",
-          "maxExclusive": true
+          "doc": "DC blocker pole a; the tracked DC level follows dc <- a*dc + (1-a)*x."
         },
         {
           "name": "limit",
@@ -338,18 +355,19 @@ export const NODE_CATALOG: NodeCatalog = {
           "default": 1,
           "min": 0,
           "max": 1000000,
+          "minExclusive": true,
+          "maxExclusive": false,
           "unit": "",
-          "doc": "Clip level.",
-          "minExclusive": true
+          "doc": "Output clip level; y is clipped to [-limit, limit]."
         }
       ],
-      "heatWork": 2,
-      "hasBackward": true,
-      "backwardDoc": "Linear part exact; clip derivative 0 outside."
+      "heatWork": 4,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented yet (returns -4)."
     },
     {
       "type": "sine_osc",
-      "summary": "amp * sin(2 pi phi).",
+      "summary": "Sine oscillator with a drift-free fixed-point phase.",
       "inputs": [],
       "params": [
         {
@@ -358,8 +376,10 @@ export const NODE_CATALOG: NodeCatalog = {
           "default": 440,
           "min": -1000000,
           "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
           "unit": "Hz",
-          "doc": "Oscillator frequency."
+          "doc": "Oscillation frequency."
         },
         {
           "name": "amplitude",
@@ -367,6 +387,8 @@ export const NODE_CATALOG: NodeCatalog = {
           "default": 0.5,
           "min": -1000000,
           "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
           "unit": "",
           "doc": "Peak amplitude."
         },
@@ -376,6 +398,8 @@ export const NODE_CATALOG: NodeCatalog = {
           "default": 0,
           "min": -1000000,
           "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
           "unit": "cycles",
           "doc": "Initial phase."
         },
@@ -385,13 +409,15 @@ export const NODE_CATALOG: NodeCatalog = {
           "default": 1,
           "min": 1,
           "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
           "unit": "",
-          "doc": "Output channel count."
+          "doc": "Number of output channels."
         }
       ],
       "heatWork": 8,
-      "hasBackward": true,
-      "backwardDoc": "d/d amplitude."
+      "hasBackward": false,
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4)."
     }
   ]
 };
