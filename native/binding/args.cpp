@@ -10,8 +10,6 @@ namespace {
 constexpr double kMaxUint32 = 4294967295.0;
 constexpr double kMaxSafeInteger = 9007199254740991.0;  // 2^53 - 1
 
-std::string ArgumentName(const char *name) { return std::string("argument \"") + name + "\""; }
-
 bool IsIntegerIn(const Napi::Value &value, double low, double high) {
     if (!value.IsNumber()) {
         return false;
@@ -25,7 +23,8 @@ bool IsIntegerIn(const Napi::Value &value, double low, double high) {
 
 void ThrowTypeError(Napi::Env env, const char *method, const std::string &argument,
                     const std::string &expected) {
-    throw Napi::TypeError::New(env, std::string(method) + ": " + argument + " must be " + expected);
+    throw Napi::TypeError::New(env, std::string(method) + ": argument \"" + argument +
+                                        "\" must be " + expected);
 }
 
 std::string StringValue(const ArgContext &ctx, const Napi::Value &value, const std::string &name) {
@@ -66,17 +65,17 @@ Napi::Object ObjectValue(const ArgContext &ctx, const Napi::Value &value, const 
 }
 
 std::string StringArg(const ArgContext &ctx, size_t index, const char *name) {
-    return StringValue(ctx, ctx.info[index], ArgumentName(name));
+    return StringValue(ctx, ctx.info[index], name);
 }
 
 uint32_t Uint32Arg(const ArgContext &ctx, size_t index, const char *name) {
-    return Uint32Value(ctx, ctx.info[index], ArgumentName(name));
+    return Uint32Value(ctx, ctx.info[index], name);
 }
 
 int32_t Int32Arg(const ArgContext &ctx, size_t index, const char *name) {
     const Napi::Value value = ctx.info[index];
     if (!IsIntegerIn(value, -2147483648.0, 2147483647.0)) {
-        ThrowTypeError(ctx.info.Env(), ctx.method, ArgumentName(name),
+        ThrowTypeError(ctx.info.Env(), ctx.method, name,
                        "an integer in [-2147483648, 2147483647]");
     }
     return value.As<Napi::Number>().Int32Value();
@@ -85,7 +84,7 @@ int32_t Int32Arg(const ArgContext &ctx, size_t index, const char *name) {
 double NumberArg(const ArgContext &ctx, size_t index, const char *name) {
     const Napi::Value value = ctx.info[index];
     if (!value.IsNumber()) {
-        ThrowTypeError(ctx.info.Env(), ctx.method, ArgumentName(name), "a number");
+        ThrowTypeError(ctx.info.Env(), ctx.method, name, "a number");
     }
     return value.As<Napi::Number>().DoubleValue();
 }
@@ -93,24 +92,24 @@ double NumberArg(const ArgContext &ctx, size_t index, const char *name) {
 uint64_t FrameCountArg(const ArgContext &ctx, size_t index, const char *name) {
     const Napi::Value value = ctx.info[index];
     if (!IsIntegerIn(value, 0.0, kMaxSafeInteger)) {
-        ThrowTypeError(ctx.info.Env(), ctx.method, ArgumentName(name),
+        ThrowTypeError(ctx.info.Env(), ctx.method, name,
                        "an integer in [0, 9007199254740991]");
     }
     return static_cast<uint64_t>(value.As<Napi::Number>().DoubleValue());
 }
 
 Napi::Float64Array Float64ArrayArg(const ArgContext &ctx, size_t index, const char *name) {
-    return Float64ArrayValue(ctx, ctx.info[index], ArgumentName(name));
+    return Float64ArrayValue(ctx, ctx.info[index], name);
 }
 
 Napi::Object ObjectArg(const ArgContext &ctx, size_t index, const char *name) {
-    return ObjectValue(ctx, ctx.info[index], ArgumentName(name));
+    return ObjectValue(ctx, ctx.info[index], name);
 }
 
 Napi::Function FunctionArg(const ArgContext &ctx, size_t index, const char *name) {
     const Napi::Value value = ctx.info[index];
     if (!value.IsFunction()) {
-        ThrowTypeError(ctx.info.Env(), ctx.method, ArgumentName(name), "a function");
+        ThrowTypeError(ctx.info.Env(), ctx.method, name, "a function");
     }
     return value.As<Napi::Function>();
 }

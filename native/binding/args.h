@@ -19,6 +19,7 @@ struct ArgContext {
     const char *method;
 };
 
+// Throws `<method>: argument "<argument>" must be <expected>`.
 [[noreturn]] void ThrowTypeError(Napi::Env env, const char *method, const std::string &argument,
                                  const std::string &expected);
 

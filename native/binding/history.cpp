@@ -38,9 +38,9 @@ std::unique_ptr<HistoryCopy> HistoryCopy::FromJs(const ArgContext &ctx, const Na
         // past the shorter one, so it is refused here rather than left to TypeScript.
         if (times.ElementLength() != values.ElementLength() ||
             times.ElementLength() > std::numeric_limits<uint32_t>::max()) {
-            throw Napi::RangeError::New(
-                ctx.info.Env(), std::string(ctx.method) + ": " + path +
-                                    ".timesFrames and .values must have the same length");
+            throw Napi::RangeError::New(ctx.info.Env(), std::string(ctx.method) + ": arguments \"" +
+                                                            path + ".timesFrames\" and \"" + path +
+                                                            ".values\" must have the same length");
         }
         const uint32_t interpolation =
             Uint32Value(ctx, curve.Get("interpolation"), path + ".interpolation");

@@ -209,11 +209,11 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
     const uint64_t frames = FrameCountArg(ctx, 0, "frames");
     const Napi::Object options = ObjectArg(ctx, 1, "options");
     const bool record_heat =
-        BooleanValue(ctx, options.Get("recordHeat"), "argument \"options.recordHeat\"");
+        BooleanValue(ctx, options.Get("recordHeat"), "options.recordHeat");
     std::unique_ptr<HistoryCopy> history;
     const Napi::Value curves = options.Get("history");
     if (!curves.IsUndefined()) {
-        history = HistoryCopy::FromJs(ctx, curves, "argument \"options.history\"");
+        history = HistoryCopy::FromJs(ctx, curves, "options.history");
     }
 
     AmpGraphSummary summary{};

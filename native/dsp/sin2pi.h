@@ -1,39 +1,47 @@
-// sin2pi.h: sin(2 pi phi) for a fixed-point phase (see phase.h), branch-free so that loops
-// over frames vectorise. Accuracy: |error| < 2e-16 against a correctly rounded sine.
+// sin2pi.h: sin(2 pi phi) for a fixed-point phase (see phase.h), written so that loops over
+// frames vectorise with baseline SSE2 (no 64-bit integer to double conversion instruction is
+// needed, no branches). Accuracy: |error| < 2e-15 against sin(2 pi phi) with phi exact.
 //
-// Method: the phase as a signed fraction t in [-1/2, 1/2); |t| > 1/4 reflects to
-// sign(t)/2 - t (sin(pi - x) = sin x), done exactly in integers; then the Taylor series of
-// sin on [-pi/2, pi/2] through x^21 (truncation below 1.2e-18), evaluated by Horner in x^2.
+// Method: the phase as a signed fraction t in [-1/2, 1/2), rounded to a multiple of 2^-52
+// cycle and converted exactly with the 2^52 + 2^51 "magic number" (integer add, double
+// subtract); |t| > 1/4 reflects to sign(t)/2 - t (sin(pi - x) = sin x, exact in double);
+// then the Taylor series of sin on [-pi/2, pi/2] through x^21 (truncation below 1.2e-18).
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "dsp/phase.h"
 
 namespace amp::dsp {
 
 inline double sin2pi(Phase phase) {
-    constexpr int64_t kQuarter = int64_t{1} << 62;
-    constexpr uint64_t kHalf = uint64_t{1} << 63;
-    // 2 pi / 2^64: maps the signed fixed-point fraction to radians.
-    constexpr double kRadiansPerUnit = 6.283185307179586476925286766559 / 18446744073709551616.0;
-    int64_t t = static_cast<int64_t>(phase);
-    const int64_t reflected = static_cast<int64_t>(kHalf - phase);
-    t = (t > kQuarter || t < -kQuarter) ? reflected : t;
-    const double x = static_cast<double>(t) * kRadiansPerUnit;
-    const double x2 = x * x;
-    // Coefficients (-1)^k / (2k+1)!, k = 10 .. 1.
-    double p = 1.9572941063391261e-20;  //  1/21!
-    p = p * x2 - 8.2206352466243295e-18; // -1/19!
-    p = p * x2 + 2.8114572543455206e-15; //  1/17!
-    p = p * x2 - 7.6471637318198164e-13; // -1/15!
-    p = p * x2 + 1.6059043836821613e-10; //  1/13!
-    p = p * x2 - 2.5052108385441720e-08; // -1/11!
-    p = p * x2 + 2.7557319223985893e-06; //  1/9!
-    p = p * x2 - 1.9841269841269841e-04; // -1/7!
-    p = p * x2 + 8.3333333333333333e-03; //  1/5!
-    p = p * x2 - 1.6666666666666666e-01; // -1/3!
-    return x + x * (x2 * p);
+    constexpr uint64_t kMagicBits = 0x4338000000000000ull; // bit pattern of 2^52 + 2^51
+    constexpr double kMagic = 6755399441055744.0;          // 2^52 + 2^51
+    constexpr double kCyclesPerUnit = 1.0 / 4503599627370496.0; // 2^-52
+    constexpr double kTwoPi = 6.283185307179586476925286766559;
+    // Arithmetic shift keeps the sign: units of 2^-52 cycle, in [-2^51, 2^51).
+    const int64_t units = static_cast<int64_t>(phase) >> 12;
+    const uint64_t bits = static_cast<uint64_t>(units) + kMagicBits;
+    double biased = 0.0;
+    std::memcpy(&biased, &bits, sizeof biased);
+    double t = (biased - kMagic) * kCyclesPerUnit; // exact
+    t = t > 0.25 ? 0.5 - t : t;
+    t = t < -0.25 ? -0.5 - t : t;
+    const double x = t * kTwoPi;
+    const double y = x * x;
+    // sin x = x + x * y * P(y), P(y) = sum a_k y^k with a_k = (-1)^(k+1) / (2k+3)!, k = 0..9,
+    // by Estrin's scheme (short dependency chains, so consecutive frames overlap).
+    const double q0 = -1.6666666666666666e-01 + 8.3333333333333333e-03 * y;
+    const double q1 = -1.9841269841269841e-04 + 2.7557319223985893e-06 * y;
+    const double q2 = -2.5052108385441720e-08 + 1.6059043836821613e-10 * y;
+    const double q3 = -7.6471637318198164e-13 + 2.8114572543455206e-15 * y;
+    const double q4 = -8.2206352466243295e-18 + 1.9572941063391263e-20 * y;
+    const double y2 = y * y;
+    const double y4 = y2 * y2;
+    const double y8 = y4 * y4;
+    const double p = ((q0 + q1 * y2) + (q2 + q3 * y2) * y4) + q4 * y8;
+    return x + x * (y * p);
 }
 
 } // namespace amp::dsp

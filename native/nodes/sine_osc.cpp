@@ -15,6 +15,7 @@
 
 #include "dsp/phase.h"
 #include "dsp/sin2pi.h"
+#include "dsp/sine_block.h"
 #include "nodes/node.h"
 
 namespace amp {
@@ -55,27 +56,22 @@ class SineOscNode final : public Node {
                 dsp::Phase &phase = phases_[static_cast<size_t>(b) * channels_ + c];
                 const double *freq = frequency.row(b, c);
                 double *y = ctx.out_row(b, c);
+                const double *amp = amplitude.row(b, c);
+                const bool constant_amplitude = amplitude.frame_stride() == 0;
                 if (frequency.frame_stride() == 0) {
-                    const dsp::Phase inc = dsp::phase_increment(freq[0], sample_rate);
-                    const dsp::Phase start = phase;
-                    for (uint32_t f = 0; f < ctx.frames; ++f)
-                        y[f] = dsp::sin2pi(start + (static_cast<dsp::Phase>(f) + 1) * inc);
-                    phase = start + static_cast<dsp::Phase>(ctx.frames) * inc;
+                    phase = dsp::sine_block(phase, dsp::phase_increment(freq[0], sample_rate),
+                                            constant_amplitude ? amp[0] : 1.0, y, ctx.frames);
                 } else {
                     dsp::Phase p = phase;
+                    const double a = constant_amplitude ? amp[0] : 1.0;
                     for (uint32_t f = 0; f < ctx.frames; ++f) {
                         p += dsp::phase_increment(freq[f], sample_rate);
-                        y[f] = dsp::sin2pi(p);
+                        y[f] = a * dsp::sin2pi(p);
                     }
                     phase = p;
                 }
-                const double *amp = amplitude.row(b, c);
-                if (amplitude.frame_stride() == 0) {
-                    const double a = amp[0];
-                    for (uint32_t f = 0; f < ctx.frames; ++f) y[f] *= a;
-                } else {
+                if (!constant_amplitude)
                     for (uint32_t f = 0; f < ctx.frames; ++f) y[f] *= amp[f];
-                }
             }
     }
 

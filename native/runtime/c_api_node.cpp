@@ -203,7 +203,6 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
     } else {
         std::vector<amp::TensorView> audio(spec->input_count);
         std::vector<amp::TensorView> param_windows(spec->param_count);
-        std::vector<double> heat(kChunkFrames);
         const amp::HeatModel model = amp::HeatModel::of(state->config);
         for (uint32_t offset = 0; offset < F; offset += kChunkFrames) {
             const uint32_t n = std::min(kChunkFrames, F - offset);
@@ -234,8 +233,8 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
                     const amp::TensorView part = window(heat_override, offset, n);
                     for (uint32_t f = 0; f < n; ++f) heat_sum += part.at(b, 0, f);
                 } else {
-                    heat_sum += amp::heat_for_batch(model, source ? &output : audio.data(),
-                                                    source ? 1 : spec->input_count, b, n, heat.data());
+                    heat_sum += amp::heat_total_for_batch(model, source ? &output : audio.data(),
+                                                          source ? 1 : spec->input_count, b, n);
                 }
             }
             state->position += n;

@@ -262,6 +262,7 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         history_ptr = &history;
     }
 
+    heat_curves_ = heat_out != nullptr;
     const auto started = std::chrono::steady_clock::now();
     for (NodeState &node : state_) {
         node.processing_seconds = 0.0;
@@ -302,7 +303,7 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
 
 void GraphRuntime::run_block(uint64_t position, uint32_t frames, uint32_t offset_in_block,
                              const AmpControlHistory *history) {
-    std::fill(graph_heat_, graph_heat_ + static_cast<size_t>(batches_) * block_, 0.0);
+    if (heat_curves_) std::fill(graph_heat_, graph_heat_ + static_cast<size_t>(batches_) * block_, 0.0);
     for (const Step &step : plan_.steps) {
         if (!graph_.timing) {
             run_step(step, position, frames, offset_in_block, history);
@@ -441,15 +442,20 @@ void GraphRuntime::compute_heat(uint32_t v, uint32_t frames, uint32_t offset_in_
     double total = 0.0;
     for (uint32_t b = 0; b < batches_; ++b) {
         double *heat = node.heat + static_cast<size_t>(b) * block_;
-        if (node.heat_override.empty()) {
-            total += heat_for_batch(model, signals, signal_count, b, frames, heat);
-        } else {
-            std::memcpy(heat, node.heat_override.data() + static_cast<size_t>(b) * block_ + offset_in_block,
-                        frames * sizeof(double));
+        if (!node.heat_override.empty()) {
+            const double *values = node.heat_override.data() + static_cast<size_t>(b) * block_ + offset_in_block;
+            for (uint32_t f = 0; f < frames; ++f) total += values[f];
+            if (heat_curves_) std::memcpy(heat, values, frames * sizeof(double));
+        } else if (heat_curves_) {
+            heat_curve_for_batch(model, signals, signal_count, b, frames, heat);
             for (uint32_t f = 0; f < frames; ++f) total += heat[f];
+        } else {
+            total += heat_total_for_batch(model, signals, signal_count, b, frames);
         }
-        double *graph_heat = graph_heat_ + static_cast<size_t>(b) * block_;
-        for (uint32_t f = 0; f < frames; ++f) graph_heat[f] += heat[f];
+        if (heat_curves_) {
+            double *graph_heat = graph_heat_ + static_cast<size_t>(b) * block_;
+            for (uint32_t f = 0; f < frames; ++f) graph_heat[f] += heat[f];
+        }
     }
     node.heat_total += total;
     graph_heat_total_ += total;

@@ -73,6 +73,7 @@ class GraphRuntime {
     double last_total_seconds_ = 0.0;
     std::vector<double> arena_; // every buffer of the render path
     double *graph_heat_ = nullptr; // batches x block: sum over nodes, per frame
+    bool heat_curves_ = false;     // this render records per-frame heat (else totals only)
     std::vector<NodeState> state_;
     std::vector<std::string> log_;
 };
