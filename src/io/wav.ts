@@ -68,19 +68,19 @@ export function decodeWav(bytes: Uint8Array): WavAudio {
   } catch (error) {
     throw ampError("AMP_ERR_INVALID_ARGUMENT", `not a readable WAV file: ${error instanceof Error ? error.message : String(error)}`, { stage: "wav" });
   }
-  const fmt = wav.fmt as { numChannels: number; sampleRate: number; audioFormat: number };
+  // Read before converting: the conversions below replace (and clear) the fmt object.
+  const { numChannels: channels, sampleRate, audioFormat } = wav.fmt as { numChannels: number; sampleRate: number; audioFormat: number };
   const bitDepth = wav.bitDepth;
-  if (fmt.audioFormat === 6) wav.fromALaw("16");
-  else if (fmt.audioFormat === 7) wav.fromMuLaw("16");
-  else if (fmt.audioFormat === 17) wav.fromIMAADPCM("16");
+  if (audioFormat === 6) wav.fromALaw("16");
+  else if (audioFormat === 7) wav.fromMuLaw("16");
+  else if (audioFormat === 17) wav.fromIMAADPCM("16");
   if (wav.bitDepth !== "32f" && wav.bitDepth !== "64") wav.toBitDepth("64");
-  const channels = fmt.numChannels;
   const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
   const lanes: Float64Array[] = Array.isArray(raw) ? raw : [raw];
   const frames = lanes[0]?.length ?? 0;
   const samples = new Float64Array(channels * frames);
   lanes.forEach((lane, c) => samples.set(lane, c * frames));
-  return { samples, channels, frames, sampleRate: fmt.sampleRate, bitDepth };
+  return { samples, channels, frames, sampleRate, bitDepth };
 }
 
 /**
