@@ -23,12 +23,15 @@ namespace amp {
 // Read-only planar tensor. A dimension of 1 broadcasts (stride 0) over the consumer's size.
 // lane_stride is the distance between consecutive (batch, channel) rows; 0 means `frames`
 // (a dense tensor). A window of a longer tensor keeps the longer tensor's lane stride.
+// Alternatively `rows` lists one pointer per (batch, channel) lane (a gathered input whose
+// lanes live in different buffers); then `data` is unused but non-null.
 struct TensorView {
     const double *data = nullptr;
     uint32_t batches = 0;
     uint32_t channels = 0;
     uint32_t frames = 0;
     size_t lane_stride = 0;
+    const double *const *rows = nullptr;
 
     bool empty() const { return data == nullptr; }
     size_t stride() const { return lane_stride != 0 ? lane_stride : frames; }
@@ -36,6 +39,7 @@ struct TensorView {
     const double *row(uint32_t b, uint32_t c) const {
         const size_t bb = batches == 1 ? 0 : b;
         const size_t cc = channels == 1 ? 0 : c;
+        if (rows != nullptr) return rows[bb * channels + cc];
         return data + (bb * channels + cc) * stride();
     }
     // Step between consecutive frames of a row: 0 when the tensor is constant over frames.

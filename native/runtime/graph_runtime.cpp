@@ -46,6 +46,7 @@ GraphRuntime::GraphRuntime(const std::string &graph_json)
         state_[v].param_buffers.assign(graph_.nodes[v].spec->param_count, nullptr);
         state_[v].inputs.assign(graph_.nodes[v].spec->input_count, TensorView{});
         state_[v].port_buffers.assign(graph_.nodes[v].spec->input_count, nullptr);
+        state_[v].port_rows.assign(graph_.nodes[v].spec->input_count, {});
     }
     configure(1, 512);
 }
@@ -97,19 +98,21 @@ void GraphRuntime::configure(uint32_t batches, uint32_t block_frames) {
         ",\"scheduler_block_frames\":" + std::to_string(max_step_) + "}");
 }
 
+bool GraphRuntime::port_needs_buffer(uint32_t v, uint32_t p) const {
+    const auto &edges = plan_.port_edges[v][p];
+    if (edges.size() == 1)
+        return plan_.output_channels[graph_.edges[edges[0]].from] != plan_.port_channels[v][p];
+    return graph_.nodes[v].spec->inputs[p].gather == Gather::Sum;
+}
+
 void GraphRuntime::allocate() {
     const size_t b = batches_, f = block_;
     size_t total = b * f; // graph heat
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         const NodeSpec &spec = *graph_.nodes[v].spec;
         total += b * plan_.output_channels[v] * f + b * f;
-        for (uint32_t p = 0; p < spec.input_count; ++p) {
-            const auto &edges = plan_.port_edges[v][p];
-            const bool direct = edges.size() == 1 &&
-                                plan_.output_channels[graph_.edges[edges[0]].from] ==
-                                    plan_.port_channels[v][p];
-            if (!direct) total += b * plan_.port_channels[v][p] * f;
-        }
+        for (uint32_t p = 0; p < spec.input_count; ++p)
+            if (port_needs_buffer(v, p)) total += b * plan_.port_channels[v][p] * f;
         for (uint32_t p = 0; p < spec.param_count; ++p)
             if (!plan_.param_mods[v][p].empty()) total += b * plan_.param_channels[plan_.param_slot(v, p)] * f;
     }
@@ -126,17 +129,29 @@ void GraphRuntime::allocate() {
         NodeState &node = state_[v];
         node.out = take(b * plan_.output_channels[v] * f);
         node.heat = take(b * f);
-        for (uint32_t p = 0; p < spec.input_count; ++p) {
-            const auto &edges = plan_.port_edges[v][p];
-            const bool direct = edges.size() == 1 &&
-                                plan_.output_channels[graph_.edges[edges[0]].from] ==
-                                    plan_.port_channels[v][p];
-            node.port_buffers[p] = direct ? nullptr : take(b * plan_.port_channels[v][p] * f);
-        }
+        for (uint32_t p = 0; p < spec.input_count; ++p)
+            node.port_buffers[p] = port_needs_buffer(v, p) ? take(b * plan_.port_channels[v][p] * f) : nullptr;
         for (uint32_t p = 0; p < spec.param_count; ++p)
             node.param_buffers[p] = plan_.param_mods[v][p].empty()
                                         ? nullptr
                                         : take(b * plan_.param_channels[plan_.param_slot(v, p)] * f);
+    }
+    // Second pass, now that every output buffer exists: concat lane tables, then prepare.
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
+        const NodeSpec &spec = *graph_.nodes[v].spec;
+        NodeState &node = state_[v];
+        for (uint32_t p = 0; p < spec.input_count; ++p) {
+            node.port_rows[p].clear();
+            if (spec.inputs[p].gather != Gather::Concat || plan_.port_edges[v][p].size() < 2) continue;
+            // A concat input reads each lane where its producer wrote it: a table, no copy.
+            for (uint32_t batch = 0; batch < batches_; ++batch)
+                for (uint32_t id : plan_.port_edges[v][p]) {
+                    const uint32_t source = graph_.edges[id].from;
+                    for (uint32_t c = 0; c < plan_.output_channels[source]; ++c)
+                        node.port_rows[p].push_back(
+                            state_[source].out + (static_cast<size_t>(batch) * plan_.output_channels[source] + c) * f);
+                }
+        }
         std::vector<uint32_t> channels(plan_.port_channels[v]);
         PrepareContext context{batches_, max_step_, sample_rate_, channels.data(),
                                spec.input_count, plan_.output_channels[v]};
@@ -352,6 +367,11 @@ void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
         const auto &edges = plan_.port_edges[v][p];
         const uint32_t channels = plan_.port_channels[v][p];
         double *buffer = node.port_buffers[p];
+        if (!node.port_rows[p].empty()) {
+            node.inputs[p] = TensorView{state_[graph_.edges[edges[0]].from].out, batches_, channels,
+                                        frames, block_, node.port_rows[p].data()};
+            continue;
+        }
         if (buffer == nullptr) {
             node.inputs[p] = TensorView{state_[graph_.edges[edges[0]].from].out, batches_, channels,
                                         frames, block_};

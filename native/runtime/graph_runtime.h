@@ -41,6 +41,7 @@ class GraphRuntime {
         double *out = nullptr;                  // batches x output_channels x block
         double *heat = nullptr;                 // batches x block
         std::vector<double *> port_buffers;     // per port; null when the input is a direct view
+        std::vector<std::vector<const double *>> port_rows; // per port: lane table of a concat
         std::vector<TensorView> inputs;         // per port, rebuilt each block
         std::vector<TensorView> params;         // per spec param, rebuilt each block
         std::vector<double *> param_buffers;    // per spec param; null when not modulated
@@ -54,6 +55,8 @@ class GraphRuntime {
 
     uint32_t find_node(const char *name, const char *stage) const;
     void allocate();
+    // A port gets its own buffer when its edges must be summed or their channels broadcast.
+    bool port_needs_buffer(uint32_t node, uint32_t port) const;
     void run_block(uint64_t position, uint32_t frames, uint32_t offset_in_block,
                    const AmpControlHistory *history);
     void run_step(const Step &step, uint64_t position, uint32_t frames, uint32_t offset_in_block,

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "dsp/reduce.h"
 #include "nodes/node.h"
 
 namespace amp {
@@ -18,20 +19,14 @@ struct HeatModel {
     }
 };
 
-// Sum over the signals' channels and frames of x^2 for batch b, accumulated in 4 interleaved
-// partial sums (a fixed order: deterministic, and the loop vectorises).
+// Sum over the signals' channels and frames of x^2 for batch b (dsp::sum_of_squares per lane).
 inline double signal_energy(const TensorView *signals, uint32_t signal_count, uint32_t b,
                             uint32_t frames) {
-    double partial[4] = {0.0, 0.0, 0.0, 0.0};
+    double energy = 0.0;
     for (uint32_t s = 0; s < signal_count; ++s)
-        for (uint32_t c = 0; c < signals[s].channels; ++c) {
-            const double *x = signals[s].row(b, c);
-            uint32_t f = 0;
-            for (; f + 4 <= frames; f += 4)
-                for (uint32_t k = 0; k < 4; ++k) partial[k] += x[f + k] * x[f + k];
-            for (; f < frames; ++f) partial[0] += x[f] * x[f];
-        }
-    return (partial[0] + partial[1]) + (partial[2] + partial[3]);
+        for (uint32_t c = 0; c < signals[s].channels; ++c)
+            energy += dsp::sum_of_squares(signals[s].row(b, c), frames);
+    return energy;
 }
 
 // The heat of batch b summed over `frames` frames, without the per-frame curve.
