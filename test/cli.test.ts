@@ -70,6 +70,7 @@ describe.skipIf(!addonBuilt())("amp-kpn CLI", () => {
     [["render", "ok.json", "--frames", "10", "--seconds", "1", "--out", "x.wav"], /^amp-kpn render: render options: give exactly one of "frames" and "seconds", got both \(AMP_ERR_INVALID_ARGUMENT\)$/],
     [["render", "ok.json", "--frames", "ten", "--out", "x.wav"], /^amp-kpn render: --frames expects a number, got "ten"$/],
     [["render", "ok.json", "--frames", "10"], /^amp-kpn render: --out is required$/],
+    [["render", "ok.json", "--frames", "10", "--out", "x.wav", "--bit-depth", "8"], /^amp-kpn render: --bit-depth expects 32f, 16 or 24, got "8"$/],
     [["render", "ok.json", "--frames", "10", "--out", "x.wav", "--bogus"], /^amp-kpn render: Unknown option '--bogus'/],
     [["frobnicate"], /^amp-kpn: unknown command "frobnicate"; commands: render, demo$/],
   ])("prints one line to stderr and exits 1 for %j", (args, expected) => {

@@ -1,4 +1,5 @@
 // The graph builder without the addon: round trip, hash, immutability, validation, inspect.
+import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { AmpError } from "../src/errors";
@@ -120,6 +121,15 @@ describe("hash", () => {
     ];
     const hashes = new Set([g.hash, ...variants.map((v) => v.hash)]);
     expect(hashes.size).toBe(variants.length + 1);
+  });
+
+  it("is the sha256 of the documented canonical text (a golden value: changing it breaks stored hashes)", () => {
+    const g = graph().add("osc", sineOsc({ frequency: 220 })).add("amp", gain({ gain: 0.5 })).connect("osc", "amp").output("amp");
+    const canonical =
+      '{"edges":[{"from":"osc","to":"amp"}],"modulations":[],"nodes":[{"name":"osc","params":{"frequency":220},"type":"sine_osc"},{"name":"amp","params":{"gain":0.5},"type":"gain"}],"output":"amp"}';
+    expect(canonicalJson(g.toJSON())).toBe(canonical);
+    expect(g.hash).toBe(createHash("sha256").update(canonical).digest("hex"));
+    expect(g.hash).toBe("ac53e384a68ff83597a7f65a6a85fba96e9e5d0ac0881933380dc60ed304311d");
   });
 
   it("canonicalJson sorts keys at every depth", () => {

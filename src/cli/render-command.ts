@@ -50,6 +50,7 @@ export async function renderCommand(args: readonly string[], print: (line: strin
   const graphPath = positionals[0] ?? "";
   const out = requiredFlag("out", values.out);
   const bitDepth = (values["bit-depth"] ?? "32f") as WavBitDepth;
+  if (!["32f", "16", "24"].includes(bitDepth)) throw usageError(`--bit-depth expects 32f, 16 or 24, got ${JSON.stringify(bitDepth)}`);
   const graph = await readGraph(graphPath);
   const sampleRate = numberFlag("sample-rate", values["sample-rate"]);
   if (sampleRate !== undefined && !Number.isInteger(sampleRate)) throw usageError(`--sample-rate expects an integer (a WAV file stores whole Hz), got ${sampleRate}`);

@@ -70,7 +70,7 @@ function nodeInterface(node: CatalogNode): string {
   const header = docComment([
     `Options of the \`${node.type}\` node: ${node.summary}`,
     "",
-    `Heat work W = ${node.heatWork} per frame. Backward (${node.hasBackward ? "implemented" : "not implemented"}): ${node.backwardDoc}`,
+    `Heat work W = ${node.heatWork} per frame. Backward: ${node.backwardDoc}`,
   ]);
   const members = node.params
     .map((param) => `${docComment([param.doc, "", paramFacts(param)], "  ")}  readonly ${camelCase(param.name)}?: ${tsType(param)} | undefined;\n`)
@@ -141,7 +141,7 @@ function nodeSection(node: CatalogNode): string {
   }
   lines.push(`Heat: \`heat = sum(x^2) / R + ${node.heatWork} * oversample\` per batch and frame (R = \`thermo.resistance\`, default 1).`);
   lines.push("");
-  lines.push(`Backward (${node.hasBackward ? "implemented" : "not implemented: -4, AMP_ERR_UNSUPPORTED"}): ${node.backwardDoc}`);
+  lines.push(`Backward: ${node.backwardDoc}`);
   lines.push("");
   return lines.join("\n");
 }
@@ -159,9 +159,9 @@ function generateMarkdown(catalog: NodeCatalog): string {
     "with `Runtime.setParam`; the other kinds are static. Ranges: `[` `]` closed, `(` `)` open. A value outside is",
     `rejected with a message such as: ${"`"}node "osc" (sine_osc): parameter "frequency" expects ${expectedText({ kind: "signal", min: -1000000, max: 1000000, unit: "Hz" })}, got "abc"${"`"}.`,
     "",
-    "| node | factory | summary |",
-    "| --- | --- | --- |",
-    ...nodes.map((node) => `| [\`${node.type}\`](#${node.type.replace(/[^a-z0-9_-]/g, "")}) | \`${factoryName(node.type)}\` | ${cell(node.summary)} |`),
+    "| node | factory | backward | summary |",
+    "| --- | --- | --- | --- |",
+    ...nodes.map((node) => `| [\`${node.type}\`](#${node.type.replace(/[^a-z0-9_-]/g, "")}) | \`${factoryName(node.type)}\` | ${node.hasBackward ? "yes" : "no (-4)"} | ${cell(node.summary)} |`),
     "",
     "## Options every node accepts",
     "",

@@ -9,7 +9,7 @@ import type { NodeSpec } from "./spec";
 /**
  * Options of the `constant` node: Fills every frame with a value.
  *
- * Heat work W = 0.25 per frame. Backward (not implemented): Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 0.25 per frame. Backward: Not implemented: a source with no audio input (returns -4).
  */
 export interface ConstantOptions extends CommonNodeOptions {
   /**
@@ -39,7 +39,7 @@ export function constant(options: ConstantOptions = {}): NodeSpec<"constant"> {
 /**
  * Options of the `delay` node: Delays its input by an integer number of frames.
  *
- * Heat work W = 0.5 per frame. Backward (implemented): Exact: dx[f] = g[f + d] within the call's window (0 past its end).
+ * Heat work W = 0.5 per frame. Backward: Exact: dx[f] = g[f + d] within the call's window (0 past its end).
  */
 export interface DelayOptions extends CommonNodeOptions {
   /**
@@ -63,7 +63,7 @@ export function delay(options: DelayOptions = {}): NodeSpec<"delay"> {
 /**
  * Options of the `gain` node: Multiplies its input by a gain.
  *
- * Heat work W = 1 per frame. Backward (implemented): Exact: dx = g * gain.
+ * Heat work W = 1 per frame. Backward: Exact: dx = g * gain.
  */
 export interface GainOptions extends CommonNodeOptions {
   /**
@@ -87,7 +87,7 @@ export function gain(options: GainOptions = {}): NodeSpec<"gain"> {
 /**
  * Options of the `mix` node: Sums all input channels into each output channel.
  *
- * Heat work W = 1 per frame. Backward (implemented): Exact: the transpose of the sum (each input channel receives the sum of the output gradients).
+ * Heat work W = 1 per frame. Backward: Exact: the transpose of the sum (each input channel receives the sum of the output gradients).
  */
 export interface MixOptions extends CommonNodeOptions {
   /**
@@ -117,7 +117,7 @@ export function mix(options: MixOptions = {}): NodeSpec<"mix"> {
 /**
  * Options of the `safety` node: Replaces non-finite samples, removes DC and clips.
  *
- * Heat work W = 4 per frame. Backward (not implemented): Not implemented yet (returns -4).
+ * Heat work W = 4 per frame. Backward: Not implemented yet (returns -4).
  */
 export interface SafetyOptions extends CommonNodeOptions {
   /**
@@ -147,7 +147,7 @@ export function safety(options: SafetyOptions = {}): NodeSpec<"safety"> {
 /**
  * Options of the `sine_osc` node: Sine oscillator with a drift-free fixed-point phase.
  *
- * Heat work W = 8 per frame. Backward (not implemented): Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 8 per frame. Backward: Not implemented: a source with no audio input (returns -4).
  */
 export interface SineOscOptions extends CommonNodeOptions {
   /**
