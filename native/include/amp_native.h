@@ -201,9 +201,12 @@ typedef struct AmpRenderOptions {
     uint64_t heat_len;
     /* Optional cooperative cancel flag, read once per block; non-zero stops the render with
      * AMP_ERR_CANCELLED. The stream stays consistent at the block where it stopped (the frames
-     * before it are in `out`); reset to start again from frame 0. */
+     * before it are in `out`); reset to start again from frame 0. Hosts write it from another
+     * thread with a relaxed atomic store (or an aligned 32-bit volatile store); the runtime
+     * only reads it. */
     const volatile int32_t *cancel_flag;
-    /* Optional automation curves, times relative to the start of this render call. */
+    /* Optional automation curves, times relative to the start of this render call (the
+     * runtime sets frame_offset itself; the caller's value is ignored). */
     const AmpControlHistory *history;
 } AmpRenderOptions;
 
@@ -260,7 +263,8 @@ int32_t amp_graph_runtime_describe_node(const AmpGraphRuntime *runtime, const ch
 int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                                          AmpGraphSummary *out_summary);
 
-/* The last error; returns its code (AMP_OK and empty strings when nothing failed). */
+/* The last error; returns its code (AMP_OK and empty strings when nothing failed yet). Every
+ * call that returns a non-OK status records its failure here first, cancellation included. */
 int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorView *out_error);
 
 /* Copies the runtime log (JSON lines, one record per line, oldest first) into buffer and
