@@ -330,6 +330,9 @@ export class Runtime {
     const batches = this.#batches;
     const channels = description.graph.outputChannels;
     const names = Object.keys(description.nodes);
+    if (samples.length !== batches * channels * frames) {
+      throw ampError("AMP_ERR_INTERNAL", `render returned ${samples.length} samples, expected ${batches}x${channels}x${frames}`, { stage: "render" });
+    }
     let curves: HeatCurves | undefined;
     if (heat !== undefined) {
       const lane = batches * frames;
