@@ -71,6 +71,12 @@ async function use(): Promise<RenderResult> {
 }
 void use;
 void AmpError;
+// @ts-expect-error an option the node does not have
+sineOsc({ freq: 1 });
+// @ts-expect-error a parameter of the wrong type
+gain({ gain: "0.5" });
+// @ts-expect-error graphs are immutable
+g.nodes.push(json.nodes[0]!);
 `,
     );
     const [status, output] = tsc50(dir, [consumer, ...declarationFiles(join(ROOT, "dist"))]);

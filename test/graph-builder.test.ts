@@ -158,6 +158,7 @@ describe("immutability", () => {
     expect(Object.isFrozen(g.nodes[0])).toBe(true);
     expect(Object.isFrozen(g.nodes[0]?.params)).toBe(true);
     expect(Object.isFrozen(g.edges)).toBe(true);
+    expect(Object.isFrozen(g)).toBe(true);
     expect(() => {
       (g.nodes as unknown as unknown[]).push({});
     }).toThrow(TypeError);

@@ -61,6 +61,7 @@ export class Graph {
 
   private constructor(data: GraphData) {
     this.#data = data;
+    Object.freeze(this);
   }
 
   /** The empty graph (same as {@link graph}). */
