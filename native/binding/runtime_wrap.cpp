@@ -1,6 +1,7 @@
 // runtime_wrap.cpp: the JS Runtime object over AmpGraphRuntime (see runtime_wrap.h).
 #include "runtime_wrap.h"
 
+#include <initializer_list>
 #include <limits>
 #include <string>
 #include <vector>
