@@ -104,7 +104,9 @@ typedef struct AmpHistoryCurve {
 typedef struct AmpControlHistory {
     const AmpHistoryCurve *curves;
     uint32_t curve_count;
-    uint64_t frame_offset; /* absolute frame index of the first frame of this call */
+    /* The frame of the node's stream (frames processed since its state was created or reset)
+     * at which curve time 0 lies; a node samples a curve at (stream frame - frame_offset). */
+    uint64_t frame_offset;
 } AmpControlHistory;
 
 typedef enum AmpExecutionMode {
@@ -192,6 +194,10 @@ typedef struct AmpGraphSummary {
     uint64_t frames_rendered;  /* since create / reset */
     double total_heat;         /* all nodes, all batches, since create / reset */
     uint32_t latency_frames;   /* accumulated declared delay from the sources to the output */
+    uint32_t scheduler_block_frames; /* largest block used: min(block_frames, smallest loop delay) */
+    uint32_t latency_compensation;   /* 1 when on (the default), 0 when off */
+    double thermal_budget;           /* heat per second; 0 when none */
+    uint64_t frames_over_budget;     /* (batch, frame) pairs whose graph heat rate exceeded it */
 } AmpGraphSummary;
 
 typedef struct AmpRenderOptions {
@@ -208,6 +214,11 @@ typedef struct AmpRenderOptions {
     /* Optional automation curves, times relative to the start of this render call (the
      * runtime sets frame_offset itself; the caller's value is ignored). */
     const AmpControlHistory *history;
+    /* Optional thermal-budget flags, batches x frames: 1 where the graph's total heat per
+     * second (heat per frame x sample rate) exceeds the graph's thermal_budget, else 0. NULL:
+     * not recorded. Requires a budget in the graph description. */
+    uint8_t *over_budget_out;
+    uint64_t over_budget_len;
 } AmpRenderOptions;
 
 /*
@@ -216,10 +227,14 @@ typedef struct AmpRenderOptions {
  *     "edges": [ { "from", "to" } ],                               audio edges
  *     "modulations": [ { "from", "to", "param", "mode": "add"|"multiply",
  *                        "scale"?: number, "channel"?: integer } ],
- *     "output": name, "sample_rate"?: number }
- * The graph is parsed, validated and compiled here (topological order over audio and
- * modulation edges; a cycle is rejected with its nodes named). Sample rate defaults to 48000,
- * batches to 1, block frames to 512.
+ *     "output": name, "sample_rate"?: number, "timing"?: boolean,
+ *     "latency_compensation"?: boolean (default true), "thermal_budget"?: heat per second,
+ *     "schedule"?: [[names of stage 0], [names of stage 1], ...] }
+ * Audio and modulation edges may carry "delay_frames" (integer >= 0); an audio edge may name
+ * its target "port". The graph is parsed, validated and compiled here (topological order over
+ * audio and modulation edges; a cycle without a delay of at least one frame is rejected with
+ * its nodes named; an explicit schedule is checked). Sample rate defaults to 48000, batches to
+ * 1, block frames to 512.
  * On failure the status is returned and *out_runtime is still a runtime, in a failed state,
  * whose last error and log can be read; every other call on it returns
  * AMP_ERR_INVALID_ARGUMENT. Destroy it in both cases. *out_runtime is NULL only when memory

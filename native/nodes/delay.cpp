@@ -3,9 +3,9 @@
 // Ports: in (sum). Parameters: frames (integer 0..2^24, the delay d).
 // The node keeps one ring of d + max_block frames per (batch, channel), allocated in prepare.
 // process() writes the block into the ring, then reads d frames behind the write position.
-// The delay is the node's function, not a latency: it is reported as the measured delay but
-// is not declared, so latency compensation leaves it alone. A delay of d >= 1 frame makes a
-// feedback loop legal (the scheduler's business).
+// The delay is the node's function, not a latency: its latency is 0, so latency compensation
+// leaves it alone. A delay of d >= 1 frame makes a feedback loop legal (the scheduler splits
+// the node into emit and absorb steps).
 // Heat: the shared model on its input, W = 0.5.
 // Backward (the call's window is the whole signal): dx[f] = g[f + d], 0 past the window.
 #include <algorithm>
@@ -82,8 +82,6 @@ class DelayNode final : public Node {
             }
         return AMP_OK;
     }
-
-    double intrinsic_delay_frames() const override { return static_cast<double>(delay_); }
 
   private:
     double *lane(uint32_t b, uint32_t c, uint32_t channels) {

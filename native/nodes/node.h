@@ -52,6 +52,7 @@ enum class ParamKind {
     Number,  // static real, params_json only
     Integer, // static integer, params_json only
     Boolean, // static flag, params_json only
+    Text,    // static non-empty string, params_json only (e.g. a control-history curve name)
 };
 
 struct ParamSpec {
@@ -64,6 +65,7 @@ struct ParamSpec {
     const char *doc;  // one sentence for the generated reference and TSDoc
     bool min_exclusive = false; // the range is open at min_value
     bool max_exclusive = false; // the range is open at max_value
+    const char *default_text = nullptr; // Text parameters: the default, or null when required
 };
 
 // How several audio edges into one port combine.
@@ -99,6 +101,7 @@ struct NodeConfig {
     std::string name;
     const NodeSpec *spec = nullptr;
     std::vector<double> values; // one per spec param (signal params: the base value)
+    std::vector<std::string> texts; // one per spec param; used by Text params only
     uint32_t oversample = 1;
     uint32_t declared_delay_frames = 0;
     bool declared_delay_given = false;
@@ -109,6 +112,7 @@ struct NodeConfig {
     uint32_t modulation_channels = 0; // 0: not declared
 
     double value(uint32_t param_index) const { return values[param_index]; }
+    const std::string &text(uint32_t param_index) const { return texts[param_index]; }
 };
 
 struct PrepareContext {
@@ -161,14 +165,19 @@ class Node {
     virtual void process(const ProcessContext &context) noexcept = 0;
     virtual int32_t backward(const BackwardContext &) noexcept { return AMP_ERR_UNSUPPORTED; }
     virtual void reset() noexcept = 0;
-    // Latency the node adds, in output frames (its measured delay).
-    virtual double intrinsic_delay_frames() const { return 0.0; }
+    // Processing latency the node adds, in output frames (e.g. a linear-phase filter's group
+    // delay). A delay node's delay is its function, not latency: it reports 0.
+    virtual uint32_t latency_frames() const { return 0; }
 
     // Feedback support. A node whose output over a block of n frames depends only on input
     // older than `loop_delay_frames()` (>= n) can break a cycle: the scheduler then calls
     // emit() (produce this block's output) before the block's input exists, and absorb()
     // (consume the input) later in the same block. process() must equal absorb() then emit().
     virtual uint32_t loop_delay_frames() const { return 0; }
+
+    // Name of the control-history curve the node reads, or null. The runtime checks before a
+    // render that the curve is supplied.
+    virtual const char *required_curve() const { return nullptr; }
     virtual void emit(const ProcessContext &) noexcept {}
     virtual void absorb(const ProcessContext &) noexcept {}
 };

@@ -11,6 +11,7 @@ extern const NodeSpec kMixSpec;
 extern const NodeSpec kDelaySpec;
 extern const NodeSpec kSafetySpec;
 extern const NodeSpec kSineOscSpec;
+extern const NodeSpec kControllerSpec;
 
 namespace {
 const NodeSpec *const kRegistry[] = {
@@ -20,6 +21,7 @@ const NodeSpec *const kRegistry[] = {
     &kDelaySpec,
     &kSafetySpec,
     &kSineOscSpec,
+    &kControllerSpec,
 };
 } // namespace
 

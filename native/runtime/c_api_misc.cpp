@@ -16,6 +16,7 @@ const char *kind_name(amp::ParamKind kind) {
     case amp::ParamKind::Number: return "number";
     case amp::ParamKind::Integer: return "integer";
     case amp::ParamKind::Boolean: return "boolean";
+    case amp::ParamKind::Text: return "text";
     }
     return "unknown";
 }
@@ -43,6 +44,8 @@ std::string build_catalog() {
                     ",\"kind\":" + amp::json_quote(kind_name(param.kind)) + ",\"default\":" +
                     (param.kind == amp::ParamKind::Boolean
                          ? std::string(param.default_value != 0.0 ? "true" : "false")
+                     : param.kind == amp::ParamKind::Text
+                         ? (param.default_text != nullptr ? amp::json_quote(param.default_text) : std::string("null"))
                          : amp::format_number(param.default_value)) +
                     ",\"min\":" + amp::format_number(param.min_value) +
                     ",\"max\":" + amp::format_number(param.max_value) +

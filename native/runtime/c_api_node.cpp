@@ -248,7 +248,7 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
     *out_channels = static_cast<int32_t>(produced_channels);
     if (metrics != nullptr) {
         *metrics = AmpNodeMetrics{};
-        metrics->measured_delay_frames = state->node->intrinsic_delay_frames();
+        metrics->measured_delay_frames = state->node->latency_frames();
         metrics->accumulated_heat = heat_sum;
         metrics->processing_time_seconds = processing;
         metrics->total_time_seconds =

@@ -1,4 +1,5 @@
-// graph_compiler.cpp: ordering, loop splitting, channel inference; see graph_compiler.h.
+// graph_compiler.cpp: ordering, loop splitting, channel inference, latency; see
+// graph_compiler.h.
 #include "runtime/graph_compiler.h"
 
 #include <algorithm>
@@ -13,35 +14,21 @@ namespace {
 
 const char *kStage = "compile";
 
-// A dependency between two nodes, from either kind of edge.
-struct Link {
-    uint32_t from;
-    uint32_t to;
-    bool modulation;
-    uint32_t param; // for modulation links
-};
-
-std::vector<Link> all_links(const GraphDescription &graph) {
-    std::vector<Link> links;
-    for (const AudioEdge &edge : graph.edges) links.push_back({edge.from, edge.to, false, 0});
-    for (const ModulationEdge &edge : graph.modulations)
-        links.push_back({edge.from, edge.to, true, edge.param});
-    return links;
-}
-
-// Nodes that lie on a cycle (strongly connected component of size > 1, or a self loop).
-std::vector<bool> nodes_on_cycles(size_t node_count, const std::vector<Link> &links) {
+// Strongly connected component id of every node (Tarjan); `cyclic` marks nodes on a cycle.
+std::vector<uint32_t> components(size_t node_count, const std::vector<LinkPlan> &links,
+                                 std::vector<bool> &cyclic) {
     std::vector<std::vector<uint32_t>> out(node_count);
     std::vector<bool> self_loop(node_count, false);
-    for (const Link &link : links) {
+    for (const LinkPlan &link : links) {
         out[link.from].push_back(link.to);
         if (link.from == link.to) self_loop[link.from] = true;
     }
-    // Tarjan's algorithm, recursive (graphs are small; depth <= node count).
     std::vector<int> index(node_count, -1), low(node_count, 0);
-    std::vector<bool> on_stack(node_count, false), cyclic(node_count, false);
-    std::vector<uint32_t> stack;
+    std::vector<bool> on_stack(node_count, false);
+    std::vector<uint32_t> stack, component_of(node_count, 0);
+    cyclic.assign(node_count, false);
     int counter = 0;
+    uint32_t next_component = 0;
     std::function<void(uint32_t)> visit = [&](uint32_t v) {
         index[v] = low[v] = counter++;
         stack.push_back(v);
@@ -55,38 +42,51 @@ std::vector<bool> nodes_on_cycles(size_t node_count, const std::vector<Link> &li
             }
         }
         if (low[v] == index[v]) {
-            std::vector<uint32_t> component;
+            std::vector<uint32_t> members;
             uint32_t w = 0;
             do {
                 w = stack.back();
                 stack.pop_back();
                 on_stack[w] = false;
-                component.push_back(w);
+                members.push_back(w);
             } while (w != v);
-            for (uint32_t member : component)
-                cyclic[member] = component.size() > 1 || self_loop[member];
+            for (uint32_t member : members) {
+                component_of[member] = next_component;
+                cyclic[member] = members.size() > 1 || self_loop[member];
+            }
+            ++next_component;
         }
     };
     for (uint32_t v = 0; v < node_count; ++v)
         if (index[v] < 0) visit(v);
-    return cyclic;
+    return component_of;
 }
 
-// Step ids: process/emit of node n = 2n, absorb of node n = 2n + 1 (only for split nodes).
+// Step ids: process or emit of node n = 2n, absorb of node n = 2n + 1 (split nodes only).
 uint32_t producer_step(uint32_t node) { return 2 * node; }
-uint32_t consumer_step(uint32_t node, bool split, bool modulation) {
-    return split && !modulation ? 2 * node + 1 : 2 * node;
+uint32_t consumer_step(const LinkPlan &link, const std::vector<bool> &split) {
+    return split[link.to] && !link.modulation ? 2 * link.to + 1 : 2 * link.to;
 }
 
-[[noreturn]] void reject_cycle(const GraphDescription &graph, const std::vector<Link> &links,
+std::string link_text(const GraphDescription &graph, const LinkPlan &link) {
+    std::string text = graph.nodes[link.from].name + (link.modulation ? " ~> " : " -> ") +
+                       graph.nodes[link.to].name;
+    if (link.modulation)
+        text += std::string(".") +
+                graph.nodes[link.to].spec->params[graph.modulations[link.index].param].name;
+    return text;
+}
+
+[[noreturn]] void reject_cycle(const GraphDescription &graph, const std::vector<LinkPlan> &links,
                                const std::vector<bool> &split, const std::vector<bool> &done) {
     // Walk backwards from an unfinished step through unfinished producers until a step
     // repeats: the repeated stretch is a cycle.
     const size_t step_count = 2 * graph.nodes.size();
     std::vector<int> in_link(step_count, -1);
     for (size_t i = 0; i < links.size(); ++i) {
-        const Link &link = links[i];
-        const uint32_t to = consumer_step(link.to, split[link.to], link.modulation);
+        const LinkPlan &link = links[i];
+        if (link.breaks_cycle) continue;
+        const uint32_t to = consumer_step(link, split);
         if (!done[to] && !done[producer_step(link.from)]) in_link[to] = static_cast<int>(i);
     }
     uint32_t step = 0;
@@ -103,21 +103,20 @@ uint32_t consumer_step(uint32_t node, bool split, bool modulation) {
     std::string text = graph.nodes[links[cycle.front()].from].name;
     std::string names;
     for (uint32_t id : cycle) {
-        const Link &link = links[id];
-        text += link.modulation ? " ~> " : " -> ";
-        text += graph.nodes[link.to].name;
-        if (link.modulation)
-            text += std::string(".") + graph.nodes[link.to].spec->params[link.param].name;
+        const LinkPlan &link = links[id];
+        const std::string full = link_text(graph, link);
+        text += full.substr(graph.nodes[link.from].name.size());
         names += std::string(names.empty() ? "" : ", ") + "\"" + graph.nodes[link.to].name + "\"";
     }
     throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[links[cycle.front()].from].name,
                      "graph: cycle without a delay of at least one frame through nodes " + names +
                          ": " + text +
-                         " (-> audio, ~> modulation); put a delay node with frames >= 1 in the loop");
+                         " (-> audio, ~> modulation); put a delay node with frames >= 1 or an edge "
+                         "with delay_frames >= 1 in the loop");
 }
 
-std::vector<Step> order_steps(const GraphDescription &graph, const std::vector<Link> &links,
-                              const std::vector<bool> &split) {
+std::vector<Step> default_order(const GraphDescription &graph, const std::vector<LinkPlan> &links,
+                                const std::vector<bool> &split) {
     const size_t n = graph.nodes.size();
     const size_t step_count = 2 * n;
     std::vector<std::vector<uint32_t>> successors(step_count);
@@ -131,9 +130,10 @@ std::vector<Step> order_steps(const GraphDescription &graph, const std::vector<L
             ++pending[2 * v + 1];
         }
     }
-    for (const Link &link : links) {
+    for (const LinkPlan &link : links) {
+        if (link.breaks_cycle) continue;
         const uint32_t from = producer_step(link.from);
-        const uint32_t to = consumer_step(link.to, split[link.to], link.modulation);
+        const uint32_t to = consumer_step(link, split);
         successors[from].push_back(to);
         ++pending[to];
     }
@@ -157,6 +157,32 @@ std::vector<Step> order_steps(const GraphDescription &graph, const std::vector<L
     }
     for (uint32_t s = 0; s < step_count; ++s)
         if (exists[s] && !done[s]) reject_cycle(graph, links, split, done);
+    return steps;
+}
+
+// The caller's stages, checked: every producer a node waits for must sit in an earlier stage.
+// Split nodes emit at the start of the block, so nothing waits on their position.
+std::vector<Step> explicit_order(const GraphDescription &graph, const std::vector<LinkPlan> &links,
+                                 const std::vector<bool> &split) {
+    std::vector<uint32_t> stage_of(graph.nodes.size(), 0);
+    for (uint32_t s = 0; s < graph.schedule.size(); ++s)
+        for (uint32_t v : graph.schedule[s]) stage_of[v] = s;
+    for (const LinkPlan &link : links) {
+        if (link.breaks_cycle || split[link.from]) continue;
+        if (stage_of[link.from] >= stage_of[link.to])
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[link.to].name,
+                             "graph: invalid \"schedule\": node \"" + graph.nodes[link.to].name +
+                                 "\" (stage " + std::to_string(stage_of[link.to]) +
+                                 ") depends on node \"" + graph.nodes[link.from].name + "\" (stage " +
+                                 std::to_string(stage_of[link.from]) + ") through " +
+                                 link_text(graph, link) +
+                                 "; every producer must be in an earlier stage than its consumers");
+    }
+    std::vector<Step> steps;
+    for (uint32_t v = 0; v < graph.nodes.size(); ++v)
+        if (split[v]) steps.push_back({v, StepKind::Emit});
+    for (const auto &cohort : graph.schedule)
+        for (uint32_t v : cohort) steps.push_back({v, split[v] ? StepKind::Absorb : StepKind::Process});
     return steps;
 }
 
@@ -208,17 +234,58 @@ void infer_channels(const GraphDescription &graph, CompiledGraph &plan) {
                      "inside the loop grows them without bound)");
 }
 
-uint32_t compute_latency(const GraphDescription &graph, const CompiledGraph &plan) {
-    std::vector<uint32_t> arrival(graph.nodes.size(), 0);
-    for (const Step &step : plan.steps) {
-        if (step.kind == StepKind::Emit) continue;
-        const uint32_t v = step.node;
-        uint32_t in = 0;
-        for (const auto &port : plan.port_edges[v])
-            for (uint32_t id : port) in = std::max(in, arrival[graph.edges[id].from]);
-        arrival[v] = in + graph.nodes[v].config.declared_delay_frames;
+// Declared delays and padding per node (a declared delay below the node's own latency is an
+// error: the runtime can add latency, not remove it).
+void resolve_declared_delays(const GraphDescription &graph, CompiledGraph &plan) {
+    const size_t n = graph.nodes.size();
+    plan.declared.assign(n, 0);
+    plan.padding.assign(n, 0);
+    for (uint32_t v = 0; v < n; ++v) {
+        const NodeConfig &config = graph.nodes[v].config;
+        const uint32_t latency = plan.nodes[v]->latency_frames();
+        if (config.declared_delay_given && config.declared_delay_frames < latency)
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
+                             node_label(graph.nodes[v].name, graph.nodes[v].spec->type_name) +
+                                 ": parameter \"declared_delay_frames\" expects an integer >= " +
+                                 std::to_string(latency) + " (the node's own latency), got " +
+                                 std::to_string(config.declared_delay_frames));
+        plan.declared[v] = config.declared_delay_given ? config.declared_delay_frames : latency;
+        plan.padding[v] = plan.declared[v] - latency;
     }
-    return arrival[graph.output];
+}
+
+// Accumulated declared delay at each node's inputs; links inside a cycle carry none (a loop
+// has no finite latency). Relaxation over the component DAG, then compensation per link.
+void compensate_latency(const GraphDescription &graph, CompiledGraph &plan,
+                        const std::vector<uint32_t> &component) {
+    const size_t n = graph.nodes.size();
+    plan.arrival.assign(n, 0);
+    for (size_t round = 0; round <= n; ++round) {
+        bool changed = false;
+        for (const LinkPlan &link : plan.links) {
+            if (component[link.from] == component[link.to]) continue;
+            const uint32_t ready = plan.arrival[link.from] + plan.declared[link.from];
+            if (ready > plan.arrival[link.to]) {
+                plan.arrival[link.to] = ready;
+                changed = true;
+            }
+        }
+        for (uint32_t v = 0; v < n; ++v)
+            for (uint32_t w = 0; w < n; ++w)
+                if (component[v] == component[w] && plan.arrival[w] > plan.arrival[v]) {
+                    plan.arrival[v] = plan.arrival[w];
+                    changed = true;
+                }
+        if (!changed) break;
+    }
+    for (LinkPlan &link : plan.links) {
+        link.compensation = 0;
+        if (graph.latency_compensation && component[link.from] != component[link.to])
+            link.compensation =
+                plan.arrival[link.to] - (plan.arrival[link.from] + plan.declared[link.from]);
+        link.delay += link.compensation;
+    }
+    plan.latency_frames = plan.arrival[graph.output] + plan.declared[graph.output];
 }
 
 } // namespace
@@ -246,9 +313,25 @@ CompiledGraph compile_graph(const GraphDescription &graph) {
                                  node_label(graph.nodes[v].name, spec.type_name) + ": input \"" +
                                      spec.inputs[p].name + "\" has no incoming edge");
     }
+    resolve_declared_delays(graph, plan);
 
-    const std::vector<Link> links = all_links(graph);
-    const std::vector<bool> cyclic = nodes_on_cycles(n, links);
+    plan.audio_edge_count = static_cast<uint32_t>(graph.edges.size());
+    for (uint32_t id = 0; id < graph.edges.size(); ++id) {
+        const AudioEdge &edge = graph.edges[id];
+        plan.links.push_back({edge.from, edge.to, false, id, edge.delay_frames + plan.padding[edge.from], 0, false});
+    }
+    for (uint32_t id = 0; id < graph.modulations.size(); ++id) {
+        const ModulationEdge &edge = graph.modulations[id];
+        plan.links.push_back({edge.from, edge.to, true, id, edge.delay_frames + plan.padding[edge.from], 0, false});
+    }
+
+    std::vector<bool> cyclic;
+    const std::vector<uint32_t> component = components(n, plan.links, cyclic);
+    for (LinkPlan &link : plan.links)
+        if (component[link.from] == component[link.to] && cyclic[link.from] && link.delay >= 1) {
+            link.breaks_cycle = true;
+            plan.max_block = std::min(plan.max_block, link.delay);
+        }
     std::vector<bool> split(n, false);
     for (uint32_t v = 0; v < n; ++v) {
         const uint32_t loop_delay = plan.nodes[v]->loop_delay_frames();
@@ -257,7 +340,8 @@ CompiledGraph compile_graph(const GraphDescription &graph) {
             plan.max_block = std::min(plan.max_block, loop_delay);
         }
     }
-    plan.steps = order_steps(graph, links, split);
+    plan.steps = default_order(graph, plan.links, split); // also rejects delay-free cycles
+    if (!graph.schedule.empty()) plan.steps = explicit_order(graph, plan.links, split);
     infer_channels(graph, plan);
 
     plan.param_offset.assign(n, 0);
@@ -283,7 +367,7 @@ CompiledGraph compile_graph(const GraphDescription &graph) {
             plan.param_channels.push_back(channels);
         }
     }
-    plan.latency_frames = compute_latency(graph, plan);
+    compensate_latency(graph, plan, component);
     return plan;
 }
 

@@ -7,8 +7,14 @@
 //   delay-free cycle and is rejected with its nodes named.
 // - Infers channel counts (a fixed point, so that loops are handled) and checks every input
 //   port has an edge.
-// - The largest block the scheduler may use is the smallest loop delay of a split node, so
-//   feedback is exact at any requested block size.
+// - An edge with a delay of at least one frame on a cycle is no ordering constraint either.
+// - The largest block the scheduler may use is the smallest loop delay (split node or delayed
+//   edge), so feedback is exact at any requested block size.
+// - Declared delays: a node whose declared_delay_frames exceeds its own latency has its output
+//   padded by the difference; with latency compensation on, every link into a node is delayed
+//   so that all its inputs carry the same accumulated declared delay (links inside a feedback
+//   loop are not compensated).
+// - An explicit schedule (stages of cohorts) replaces the default order when it is valid.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +33,17 @@ struct Step {
     StepKind kind;
 };
 
+// A dependency carried by an audio edge or a modulation edge, with the delay it holds back.
+struct LinkPlan {
+    uint32_t from;
+    uint32_t to;
+    bool modulation;
+    uint32_t index;        // into GraphDescription::edges or ::modulations
+    uint32_t delay;        // frames held back: edge delay + source padding + compensation
+    uint32_t compensation; // the part added by latency compensation
+    bool breaks_cycle;     // inside a cycle with delay >= 1: not an ordering constraint
+};
+
 struct CompiledGraph {
     std::vector<std::unique_ptr<Node>> nodes;                // per node (description order)
     std::vector<Step> steps;                                 // execution order within a block
@@ -36,8 +53,18 @@ struct CompiledGraph {
     std::vector<std::vector<std::vector<uint32_t>>> param_mods;  // [node][param] -> modulation ids
     std::vector<uint32_t> param_channels;                    // per (node, param) flattened: see param_slot
     std::vector<uint32_t> param_offset;                      // per node: first param slot
-    uint32_t max_block = UINT32_MAX;                         // feedback limit on the block size
-    uint32_t latency_frames = 0;                             // declared delay, sources to output
+    std::vector<LinkPlan> links;       // audio edges (index = edge id), then modulation edges
+    std::vector<uint32_t> declared;    // per node: declared delay (its own latency if not given)
+    std::vector<uint32_t> padding;     // per node: declared - own latency, added by the runtime
+    std::vector<uint32_t> arrival;     // per node: accumulated declared delay at its inputs
+    uint32_t max_block = UINT32_MAX;   // feedback limit on the block size
+    uint32_t latency_frames = 0;       // accumulated declared delay at the output
+
+    const LinkPlan &audio_link(uint32_t edge) const { return links[edge]; }
+    const LinkPlan &modulation_link(uint32_t modulation) const {
+        return links[audio_edge_count + modulation];
+    }
+    uint32_t audio_edge_count = 0;
 
     size_t param_slot(uint32_t node, uint32_t param) const { return param_offset[node] + param; }
 };

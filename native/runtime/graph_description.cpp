@@ -44,6 +44,44 @@ const JsonValue &require(const JsonValue &object, const char *key, JsonValue::Ty
 }
 
 uint32_t resolve(const std::map<std::string, uint32_t> &names, const std::string &name,
+                 const std::string &where);
+
+uint32_t read_delay(const JsonValue &edge, const std::string &where, const std::string &node) {
+    const JsonValue *delay = edge.find("delay_frames");
+    if (delay == nullptr) return 0;
+    if (!delay->is_number() || std::floor(delay->number) != delay->number || delay->number < 0 ||
+        delay->number > 16777216.0)
+        fail(where + ": \"delay_frames\" expects an integer in [0, 16777216], got " + delay->describe(), node);
+    return static_cast<uint32_t>(delay->number);
+}
+
+void parse_schedule(const JsonValue &schedule, GraphDescription &graph,
+                    const std::map<std::string, uint32_t> &names) {
+    if (!schedule.is_array())
+        fail("graph: \"schedule\" expects an array of stages (arrays of node names), got " + schedule.describe());
+    std::vector<bool> seen(graph.nodes.size(), false);
+    for (size_t s = 0; s < schedule.array.size(); ++s) {
+        const JsonValue &stage = schedule.array[s];
+        const std::string where = "schedule[" + std::to_string(s) + "]";
+        if (!stage.is_array()) fail(where + ": expects an array of node names, got " + stage.describe());
+        std::vector<uint32_t> cohort;
+        for (const JsonValue &name : stage.array) {
+            if (!name.is_string()) fail(where + ": expects node names, got " + name.describe());
+            const uint32_t v = resolve(names, name.string, where);
+            if (seen[v]) fail("graph: \"schedule\" lists node \"" + name.string + "\" twice", name.string);
+            seen[v] = true;
+            cohort.push_back(v);
+        }
+        graph.schedule.push_back(std::move(cohort));
+    }
+    for (uint32_t v = 0; v < graph.nodes.size(); ++v)
+        if (!seen[v])
+            fail("graph: \"schedule\" does not list node \"" + graph.nodes[v].name +
+                     "\"; an explicit schedule must list every node once",
+                 graph.nodes[v].name);
+}
+
+uint32_t resolve(const std::map<std::string, uint32_t> &names, const std::string &name,
                  const std::string &where) {
     const auto it = names.find(name);
     if (it == names.end()) fail(where + ": no node named \"" + name + "\"");
@@ -85,7 +123,7 @@ void parse_edges(const JsonValue &edges, GraphDescription &graph,
         const JsonValue &edge = edges.array[i];
         const std::string where = "edges[" + std::to_string(i) + "]";
         if (!edge.is_object()) fail(where + ": expects an object, got " + edge.describe());
-        check_keys(edge, where, {"from", "to", "port"});
+        check_keys(edge, where, {"from", "to", "port", "delay_frames"});
         AudioEdge parsed{};
         parsed.from = resolve(names, require(edge, "from", JsonValue::Type::String, where).string, where);
         parsed.to = resolve(names, require(edge, "to", JsonValue::Type::String, where).string, where);
@@ -111,6 +149,7 @@ void parse_edges(const JsonValue &edges, GraphDescription &graph,
                      target.name);
             }
         }
+        parsed.delay_frames = read_delay(edge, where, target.name);
         graph.edges.push_back(parsed);
     }
 }
@@ -121,7 +160,7 @@ void parse_modulations(const JsonValue &modulations, GraphDescription &graph,
         const JsonValue &edge = modulations.array[i];
         const std::string where = "modulations[" + std::to_string(i) + "]";
         if (!edge.is_object()) fail(where + ": expects an object, got " + edge.describe());
-        check_keys(edge, where, {"from", "to", "param", "mode", "scale", "channel"});
+        check_keys(edge, where, {"from", "to", "param", "mode", "scale", "channel", "delay_frames"});
         ModulationEdge parsed{};
         parsed.from = resolve(names, require(edge, "from", JsonValue::Type::String, where).string, where);
         parsed.to = resolve(names, require(edge, "to", JsonValue::Type::String, where).string, where);
@@ -160,6 +199,7 @@ void parse_modulations(const JsonValue &modulations, GraphDescription &graph,
                      target.name);
             parsed.channel = static_cast<int32_t>(channel->number);
         }
+        parsed.delay_frames = read_delay(edge, where, target.name);
         graph.modulations.push_back(parsed);
     }
 }
@@ -172,7 +212,8 @@ GraphDescription parse_graph_description(const std::string &json) {
     if (!parse_json(json, root, error))
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "parse", "", "graph JSON is malformed: " + error);
     if (!root.is_object()) fail("graph: expects a JSON object, got " + root.describe());
-    check_keys(root, "graph", {"nodes", "edges", "modulations", "output", "sample_rate", "timing"});
+    check_keys(root, "graph", {"nodes", "edges", "modulations", "output", "sample_rate", "timing",
+                               "latency_compensation", "thermal_budget", "schedule"});
 
     GraphDescription graph;
     std::map<std::string, uint32_t> names;
@@ -199,6 +240,18 @@ GraphDescription parse_graph_description(const std::string &json) {
         if (!timing->is_bool()) fail("graph: \"timing\" expects a boolean, got " + timing->describe());
         graph.timing = timing->boolean;
     }
+    if (const JsonValue *compensation = root.find("latency_compensation")) {
+        if (!compensation->is_bool())
+            fail("graph: \"latency_compensation\" expects a boolean, got " + compensation->describe());
+        graph.latency_compensation = compensation->boolean;
+    }
+    if (const JsonValue *budget = root.find("thermal_budget")) {
+        if (!budget->is_number() || !(budget->number > 0.0))
+            fail("graph: \"thermal_budget\" expects a number in (0, inf) (heat per second), got " +
+                 budget->describe());
+        graph.thermal_budget = budget->number;
+    }
+    if (const JsonValue *schedule = root.find("schedule")) parse_schedule(*schedule, graph, names);
     return graph;
 }
 

@@ -20,7 +20,8 @@ struct NodeDescription {
 struct AudioEdge {
     uint32_t from;
     uint32_t to;
-    uint32_t port; // index into the target's spec->inputs
+    uint32_t port;         // index into the target's spec->inputs
+    uint32_t delay_frames; // a delay on the edge itself (>= 1 makes a loop through it legal)
 };
 
 enum class ModulationMode { Add, Multiply };
@@ -32,6 +33,7 @@ struct ModulationEdge {
     ModulationMode mode;
     double scale;
     int32_t channel; // fixed source channel, or -1 for the broadcast rule
+    uint32_t delay_frames;
 };
 
 struct GraphDescription {
@@ -40,7 +42,11 @@ struct GraphDescription {
     std::vector<ModulationEdge> modulations;
     uint32_t output = 0;
     double sample_rate = 48000.0;
-    bool timing = false; // measure per-node processing time
+    bool timing = false;               // measure per-node processing time
+    bool latency_compensation = true;  // align inputs whose accumulated declared delay differs
+    double thermal_budget = 0.0;       // heat per second; 0 = no budget
+    // Explicit schedule (IPLS): stages of cohorts of node indices, or empty for the default.
+    std::vector<std::vector<uint32_t>> schedule;
 };
 
 GraphDescription parse_graph_description(const std::string &json);

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "dsp/control_curve.h"
 #include "runtime/errors.h"
 #include "runtime/heat.h"
 #include "runtime/node_config.h"
@@ -48,7 +49,19 @@ GraphRuntime::GraphRuntime(const std::string &graph_json)
         state_[v].port_buffers.assign(graph_.nodes[v].spec->input_count, nullptr);
         state_[v].port_rows.assign(graph_.nodes[v].spec->input_count, {});
     }
+    fifos_.resize(plan_.links.size());
+    delayed_out_.assign(graph_.nodes.size(), {});
+    delayed_in_.assign(graph_.nodes.size(), {});
+    for (uint32_t id = 0; id < plan_.links.size(); ++id)
+        if (plan_.links[id].delay > 0) {
+            delayed_out_[plan_.links[id].from].push_back(id);
+            delayed_in_[plan_.links[id].to].push_back(id);
+        }
     configure(1, 512);
+}
+
+const double *GraphRuntime::link_source(uint32_t id) const {
+    return plan_.links[id].delay > 0 ? fifos_[id].staging : state_[plan_.links[id].from].out;
 }
 
 uint32_t GraphRuntime::find_node(const char *name, const char *stage) const {
@@ -116,6 +129,11 @@ void GraphRuntime::allocate() {
         for (uint32_t p = 0; p < spec.param_count; ++p)
             if (!plan_.param_mods[v][p].empty()) total += b * plan_.param_channels[plan_.param_slot(v, p)] * f;
     }
+    for (const LinkPlan &link : plan_.links)
+        if (link.delay > 0) total += b * plan_.output_channels[link.from] * (link.delay + 2 * f);
+    const uint32_t output_padding = plan_.padding[graph_.output];
+    const size_t output_lanes = b * plan_.output_channels[graph_.output];
+    if (output_padding > 0) total += output_lanes * (output_padding + 2 * f);
     arena_.assign(total, 0.0);
     double *cursor = arena_.data();
     auto take = [&cursor](size_t count) {
@@ -136,6 +154,27 @@ void GraphRuntime::allocate() {
                                         ? nullptr
                                         : take(b * plan_.param_channels[plan_.param_slot(v, p)] * f);
     }
+    for (uint32_t id = 0; id < plan_.links.size(); ++id) {
+        const LinkPlan &link = plan_.links[id];
+        LinkFifo &fifo = fifos_[id];
+        fifo = LinkFifo{};
+        if (link.delay == 0) continue;
+        fifo.lanes = static_cast<uint32_t>(b * plan_.output_channels[link.from]);
+        fifo.delay = link.delay;
+        fifo.block = f;
+        fifo.capacity = link.delay + f;
+        fifo.ring = take(fifo.lanes * fifo.capacity);
+        fifo.staging = take(fifo.lanes * f);
+    }
+    output_fifo_ = LinkFifo{};
+    if (output_padding > 0) {
+        output_fifo_.lanes = static_cast<uint32_t>(output_lanes);
+        output_fifo_.delay = output_padding;
+        output_fifo_.block = f;
+        output_fifo_.capacity = output_padding + f;
+        output_fifo_.ring = take(output_lanes * output_fifo_.capacity);
+        output_fifo_.staging = take(output_lanes * f);
+    }
     // Second pass, now that every output buffer exists: concat lane tables, then prepare.
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         const NodeSpec &spec = *graph_.nodes[v].spec;
@@ -149,7 +188,7 @@ void GraphRuntime::allocate() {
                     const uint32_t source = graph_.edges[id].from;
                     for (uint32_t c = 0; c < plan_.output_channels[source]; ++c)
                         node.port_rows[p].push_back(
-                            state_[source].out + (static_cast<size_t>(batch) * plan_.output_channels[source] + c) * f);
+                            link_source(id) + (static_cast<size_t>(batch) * plan_.output_channels[source] + c) * f);
                 }
         }
         std::vector<uint32_t> channels(plan_.port_channels[v]);
@@ -178,7 +217,11 @@ void GraphRuntime::reset() {
         node.processing_seconds = 0.0;
         node.cpu_seconds = 0.0;
     }
+    for (LinkFifo &fifo : fifos_)
+        if (fifo.capacity > 0) fifo.clear();
+    if (output_fifo_.capacity > 0) output_fifo_.clear();
     position_ = 0;
+    frames_over_budget_ = 0;
     graph_heat_total_ = 0.0;
     last_total_seconds_ = 0.0;
 }
@@ -260,14 +303,22 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
     if (out_len < needed)
         throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
                          "output buffer holds " + std::to_string(out_len) + " doubles; " +
-                             shape_text(batches_, out_channels, static_cast<uint32_t>(std::min<uint64_t>(frames, UINT32_MAX))) +
-                             " needs " + std::to_string(needed));
+                             std::to_string(batches_) + "x" + std::to_string(out_channels) + "x" +
+                             std::to_string(frames) + " needs " + std::to_string(needed));
     double *heat_out = options != nullptr ? options->heat_out : nullptr;
     const uint64_t heat_needed = static_cast<uint64_t>(node_count() + 1) * batches_ * frames;
     if (heat_out != nullptr && options->heat_len < heat_needed)
         throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
                          "heat buffer holds " + std::to_string(options->heat_len) +
                              " doubles; (nodes + 1) x batches x frames needs " + std::to_string(heat_needed));
+    uint8_t *budget_out = options != nullptr ? options->over_budget_out : nullptr;
+    if (budget_out != nullptr && graph_.thermal_budget <= 0.0)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "",
+                         "over-budget flags were requested but the graph has no \"thermal_budget\"");
+    if (budget_out != nullptr && options->over_budget_len < static_cast<uint64_t>(batches_) * frames)
+        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
+                         "over-budget buffer holds " + std::to_string(options->over_budget_len) +
+                             " bytes; batches x frames needs " + std::to_string(batches_ * frames));
     const volatile int32_t *cancel = options != nullptr ? options->cancel_flag : nullptr;
     AmpControlHistory history{};
     const AmpControlHistory *history_ptr = nullptr;
@@ -276,14 +327,17 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         history.frame_offset = position_;
         history_ptr = &history;
     }
+    check_history(history_ptr);
 
-    heat_curves_ = heat_out != nullptr;
+    heat_curves_ = heat_out != nullptr || graph_.thermal_budget > 0.0;
     const auto started = std::chrono::steady_clock::now();
     for (NodeState &node : state_) {
         node.processing_seconds = 0.0;
         node.cpu_seconds = 0.0;
     }
     const NodeState &output = state_[graph_.output];
+    const bool padded = output_fifo_.capacity > 0;
+    const double *result = padded ? output_fifo_.staging : output.out;
     uint64_t done = 0;
     int32_t status = AMP_OK;
     while (done < frames) {
@@ -295,10 +349,14 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         const uint32_t n = static_cast<uint32_t>(
             std::min<uint64_t>({frames - done, static_cast<uint64_t>(block_ - offset), max_step_}));
         run_block(position_, n, offset, history_ptr);
+        if (padded) {
+            output_fifo_.push(output.out, block_, position_, n);
+            output_fifo_.pull(position_, n);
+        }
         for (uint32_t b = 0; b < batches_; ++b)
             for (uint32_t c = 0; c < out_channels; ++c)
                 std::memcpy(out + (static_cast<size_t>(b) * out_channels + c) * frames + done,
-                            output.out + (static_cast<size_t>(b) * out_channels + c) * block_,
+                            result + (static_cast<size_t>(b) * out_channels + c) * block_,
                             n * sizeof(double));
         if (heat_out != nullptr) {
             for (uint32_t v = 0; v <= node_count(); ++v) {
@@ -308,12 +366,62 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
                                 rows + static_cast<size_t>(b) * block_, n * sizeof(double));
             }
         }
+        if (graph_.thermal_budget > 0.0) check_budget(n, done, frames, budget_out);
         position_ += n;
         done += n;
     }
     last_total_seconds_ =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return status;
+}
+
+// Runs before every render, so it builds no string unless it fails (rendering allocates
+// nothing).
+void GraphRuntime::check_history(const AmpControlHistory *history) const {
+    auto fail = [](const AmpHistoryCurve &curve, const std::string &what) {
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "",
+                         std::string("control-history curve \"") + curve.name + "\" " + what);
+    };
+    for (uint32_t c = 0; history != nullptr && c < history->curve_count; ++c) {
+        const AmpHistoryCurve &curve = history->curves[c];
+        if (curve.name == nullptr || curve.name[0] == '\0')
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "", "a control-history curve has no name");
+        if (curve.point_count == 0 || curve.times_frames == nullptr || curve.values == nullptr)
+            fail(curve, "has no points");
+        if (curve.interpolation > AMP_INTERPOLATION_LINEAR)
+            fail(curve, "interpolation expects 0 (step) or 1 (linear), got " + std::to_string(curve.interpolation));
+        for (uint32_t i = 0; i < curve.point_count; ++i) {
+            if (!std::isfinite(curve.times_frames[i]) || !std::isfinite(curve.values[i]))
+                fail(curve, "point " + std::to_string(i) + " is not finite");
+            if (i > 0 && curve.times_frames[i] < curve.times_frames[i - 1])
+                fail(curve, "times must be ascending; point " + std::to_string(i) + " at " +
+                                format_number(curve.times_frames[i]) + " frames comes after " +
+                                format_number(curve.times_frames[i - 1]));
+        }
+    }
+    for (uint32_t v = 0; v < node_count(); ++v) {
+        const char *needed = plan_.nodes[v]->required_curve();
+        if (needed == nullptr || dsp::find_curve(history, needed) != nullptr) continue;
+        std::string supplied;
+        for (uint32_t c = 0; history != nullptr && c < history->curve_count; ++c)
+            supplied += std::string(supplied.empty() ? "" : ", ") + "\"" + history->curves[c].name + "\"";
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", graph_.nodes[v].name,
+                         node_label(graph_.nodes[v].name, graph_.nodes[v].spec->type_name) +
+                             ": no control-history curve named \"" + needed + "\" in this render; supplied: " +
+                             (supplied.empty() ? "none" : supplied));
+    }
+}
+
+void GraphRuntime::check_budget(uint32_t frames, uint64_t done, uint64_t total, uint8_t *flags) {
+    const double limit = graph_.thermal_budget / sample_rate_; // heat per frame
+    for (uint32_t b = 0; b < batches_; ++b) {
+        const double *heat = graph_heat_ + static_cast<size_t>(b) * block_;
+        for (uint32_t f = 0; f < frames; ++f) {
+            const bool over = heat[f] > limit;
+            frames_over_budget_ += over ? 1 : 0;
+            if (flags != nullptr) flags[static_cast<size_t>(b) * total + done + f] = over ? 1 : 0;
+        }
+    }
 }
 
 void GraphRuntime::run_block(uint64_t position, uint32_t frames, uint32_t offset_in_block,
@@ -338,6 +446,8 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
                             uint32_t offset_in_block, const AmpControlHistory *history) {
     const uint32_t v = step.node;
     NodeState &node = state_[v];
+    for (uint32_t id : delayed_in_[v])
+        if (plan_.links[id].modulation || step.kind != StepKind::Emit) fifos_[id].pull(position, frames);
     if (step.kind != StepKind::Emit) gather_inputs(v, frames);
     evaluate_params(v, frames, offset_in_block);
     ProcessContext context{};
@@ -357,6 +467,8 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
     case StepKind::Emit: plan_.nodes[v]->emit(context); break;
     case StepKind::Absorb: plan_.nodes[v]->absorb(context); break;
     }
+    if (step.kind != StepKind::Absorb)
+        for (uint32_t id : delayed_out_[v]) fifos_[id].push(node.out, block_, position, frames);
     if (step.kind != StepKind::Emit) compute_heat(v, frames, offset_in_block);
 }
 
@@ -368,13 +480,12 @@ void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
         const uint32_t channels = plan_.port_channels[v][p];
         double *buffer = node.port_buffers[p];
         if (!node.port_rows[p].empty()) {
-            node.inputs[p] = TensorView{state_[graph_.edges[edges[0]].from].out, batches_, channels,
-                                        frames, block_, node.port_rows[p].data()};
+            node.inputs[p] = TensorView{link_source(edges[0]), batches_, channels, frames, block_,
+                                        node.port_rows[p].data()};
             continue;
         }
         if (buffer == nullptr) {
-            node.inputs[p] = TensorView{state_[graph_.edges[edges[0]].from].out, batches_, channels,
-                                        frames, block_};
+            node.inputs[p] = TensorView{link_source(edges[0]), batches_, channels, frames, block_};
             continue;
         }
         const bool concat = spec.inputs[p].gather == Gather::Concat;
@@ -386,7 +497,7 @@ void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
         for (uint32_t id : edges) {
             const uint32_t source = graph_.edges[id].from;
             const uint32_t source_channels = plan_.output_channels[source];
-            const double *src = state_[source].out;
+            const double *src = link_source(id);
             for (uint32_t b = 0; b < batches_; ++b) {
                 if (concat) {
                     for (uint32_t c = 0; c < source_channels; ++c)
@@ -433,7 +544,7 @@ void GraphRuntime::evaluate_params(uint32_t v, uint32_t frames, uint32_t offset_
         for (uint32_t id : plan_.param_mods[v][p]) {
             const ModulationEdge &edge = graph_.modulations[id];
             const uint32_t source_channels = plan_.output_channels[edge.from];
-            const double *src = state_[edge.from].out;
+            const double *src = link_source(plan_.audio_edge_count + id);
             const double scale = edge.scale;
             for (uint32_t b = 0; b < batches_; ++b)
                 for (uint32_t c = 0; c < channels; ++c) {
@@ -490,9 +601,9 @@ void GraphRuntime::describe_node(const char *node_name, AmpNodeSummary &summary)
     summary.type_name = description.spec->type_name;
     summary.index = v;
     summary.output_channels = plan_.output_channels[v];
-    summary.declared_delay_frames = description.config.declared_delay_frames;
+    summary.declared_delay_frames = plan_.declared[v];
     summary.oversample = description.config.oversample;
-    summary.measured_delay_frames = plan_.nodes[v]->intrinsic_delay_frames();
+    summary.measured_delay_frames = plan_.nodes[v]->latency_frames() + plan_.padding[v];
     summary.total_heat = node.heat_total;
     AmpNodeMetrics &metrics = summary.last_metrics;
     metrics.measured_delay_frames = summary.measured_delay_frames;
@@ -513,6 +624,10 @@ void GraphRuntime::describe_graph(AmpGraphSummary &summary) const {
     summary.frames_rendered = position_;
     summary.total_heat = graph_heat_total_;
     summary.latency_frames = plan_.latency_frames;
+    summary.scheduler_block_frames = max_step_;
+    summary.latency_compensation = graph_.latency_compensation ? 1 : 0;
+    summary.thermal_budget = graph_.thermal_budget;
+    summary.frames_over_budget = frames_over_budget_;
 }
 
 void GraphRuntime::log(const std::string &json_line) {

@@ -10,6 +10,7 @@
 #include "amp_native.h"
 #include "runtime/graph_compiler.h"
 #include "runtime/graph_description.h"
+#include "runtime/link_fifo.h"
 
 namespace amp {
 
@@ -54,6 +55,10 @@ class GraphRuntime {
     };
 
     uint32_t find_node(const char *name, const char *stage) const;
+    // What a consumer of link `id` reads: the producer's output, or the link's FIFO staging.
+    const double *link_source(uint32_t id) const;
+    void check_history(const AmpControlHistory *history) const;
+    void check_budget(uint32_t frames, uint64_t done, uint64_t total, uint8_t *flags);
     void allocate();
     // A port gets its own buffer when its edges must be summed or their channels broadcast.
     bool port_needs_buffer(uint32_t node, uint32_t port) const;
@@ -78,6 +83,11 @@ class GraphRuntime {
     double *graph_heat_ = nullptr; // batches x block: sum over nodes, per frame
     bool heat_curves_ = false;     // this render records per-frame heat (else totals only)
     std::vector<NodeState> state_;
+    std::vector<LinkFifo> fifos_;                   // per link; capacity 0 when not delayed
+    std::vector<std::vector<uint32_t>> delayed_out_; // per node: its delayed outgoing links
+    std::vector<std::vector<uint32_t>> delayed_in_;  // per node: its delayed incoming links
+    LinkFifo output_fifo_;                           // the output node's padding, if any
+    uint64_t frames_over_budget_ = 0;
     std::vector<std::string> log_;
 };
 

@@ -17,6 +17,7 @@ const char *kind_word(ParamKind kind) {
     switch (kind) {
     case ParamKind::Integer: return "an integer";
     case ParamKind::Boolean: return "a boolean";
+    case ParamKind::Text: return "a non-empty string";
     case ParamKind::Signal:
     case ParamKind::Number: return "a finite number";
     }
@@ -104,6 +105,15 @@ void parse_modulation(const JsonValue &modulation, NodeConfig &config, const std
     }
 }
 
+void check_required_texts(const NodeSpec &spec, const NodeConfig &config, const std::string &stage,
+                          const std::string &label) {
+    for (uint32_t i = 0; i < spec.param_count; ++i)
+        if (spec.params[i].kind == ParamKind::Text && config.texts[i].empty())
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
+                             label + ": parameter \"" + spec.params[i].name +
+                                 "\" is required (a non-empty string)");
+}
+
 } // namespace
 
 std::string format_number(double value) {
@@ -123,7 +133,7 @@ std::string node_label(const std::string &node_name, const std::string &type_nam
 }
 
 std::string describe_range(const ParamSpec &param) {
-    if (param.kind == ParamKind::Boolean) return "a boolean";
+    if (param.kind == ParamKind::Boolean || param.kind == ParamKind::Text) return kind_word(param.kind);
     std::string text = kind_word(param.kind);
     text += " in ";
     text += param.min_exclusive ? "(" : "[";
@@ -137,7 +147,7 @@ std::string describe_range(const ParamSpec &param) {
 }
 
 bool value_in_range(const ParamSpec &param, double value) {
-    if (!std::isfinite(value)) return false;
+    if (!std::isfinite(value) || param.kind == ParamKind::Text) return false;
     if (param.kind == ParamKind::Boolean) return value == 0.0 || value == 1.0;
     if (param.kind == ParamKind::Integer && std::floor(value) != value) return false;
     if (param.min_exclusive ? !(value > param.min_value) : !(value >= param.min_value))
@@ -160,9 +170,16 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
     config.spec = &spec;
     config.thermo_work = spec.heat_work;
     config.values.resize(spec.param_count);
-    for (uint32_t i = 0; i < spec.param_count; ++i) config.values[i] = spec.params[i].default_value;
+    config.texts.resize(spec.param_count);
+    for (uint32_t i = 0; i < spec.param_count; ++i) {
+        config.values[i] = spec.params[i].default_value;
+        if (spec.params[i].default_text != nullptr) config.texts[i] = spec.params[i].default_text;
+    }
     const std::string label = node_label(node_name, spec.type_name);
-    if (params == nullptr || params->is_null()) return config;
+    if (params == nullptr || params->is_null()) {
+        check_required_texts(spec, config, stage, label);
+        return config;
+    }
     if (!params->is_object())
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, node_name,
                          label + ": params must be a JSON object, got " + params->describe());
@@ -174,6 +191,12 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
         if (index >= 0) {
             const ParamSpec &param = spec.params[index];
             double number = 0.0;
+            if (param.kind == ParamKind::Text) {
+                if (!value.is_string() || value.string.empty())
+                    reject(stage, node_name, label, key, "a non-empty string", value.describe());
+                config.texts[static_cast<size_t>(index)] = value.string;
+                continue;
+            }
             if (param.kind == ParamKind::Boolean) {
                 if (!value.is_bool()) reject(stage, node_name, label, key, "a boolean", value.describe());
                 number = value.boolean ? 1.0 : 0.0;
@@ -200,6 +223,7 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
                                  known_keys(spec));
         }
     }
+    check_required_texts(spec, config, stage, label);
     return config;
 }
 

@@ -50,30 +50,36 @@ void free(void *pointer) { __libc_free(pointer); }
 
 namespace {
 
-// Every node of the first set, modulation, fan-out, a feedback loop and timing on.
+// Every node, modulation, fan-out, feedback through a delay node and through a delayed edge,
+// declared delays with latency compensation, a control curve, a thermal budget, timing on.
 const char *kGraph = R"({
   "nodes": [
-    {"name": "lfo", "type": "sine_osc", "params": {"frequency": 3, "amplitude": 200}},
+    {"name": "curve", "type": "controller", "params": {"curve": "level"}},
+    {"name": "lfo", "type": "sine_osc", "params": {"frequency": 3, "amplitude": 200, "declared_delay_frames": 5}},
     {"name": "osc", "type": "sine_osc", "params": {"frequency": 440, "channels": 2}},
     {"name": "bias", "type": "constant", "params": {"value": 0.1, "channels": 2}},
     {"name": "amp", "type": "gain", "params": {"gain": 0.8}},
     {"name": "loop", "type": "mix", "params": {"channels": 2}},
     {"name": "echo", "type": "delay", "params": {"frames": 37}},
     {"name": "fb", "type": "gain", "params": {"gain": 0.4}},
+    {"name": "ring", "type": "gain", "params": {"gain": 0.3, "declared_delay_frames": 12}},
     {"name": "out", "type": "safety", "params": {"limit": 0.9}}
   ],
   "edges": [
     {"from": "osc", "to": "amp"}, {"from": "bias", "to": "amp"},
     {"from": "amp", "to": "loop"}, {"from": "fb", "to": "loop"},
     {"from": "loop", "to": "echo"}, {"from": "echo", "to": "fb"},
-    {"from": "loop", "to": "out"}
+    {"from": "loop", "to": "out"}, {"from": "loop", "to": "ring"}, {"from": "ring", "to": "out"},
+    {"from": "out", "to": "ring", "delay_frames": 40}
   ],
   "modulations": [
     {"from": "lfo", "to": "osc", "param": "frequency", "mode": "add"},
-    {"from": "lfo", "to": "amp", "param": "gain", "mode": "multiply", "scale": 0.004}
+    {"from": "lfo", "to": "amp", "param": "gain", "mode": "multiply", "scale": 0.004},
+    {"from": "curve", "to": "fb", "param": "gain", "mode": "multiply"}
   ],
   "output": "out",
-  "timing": true
+  "timing": true,
+  "thermal_budget": 500000
 })";
 
 } // namespace
@@ -99,10 +105,20 @@ TEST(rendering_allocates_nothing_after_configure) {
     options.heat_len = heat.size();
     volatile int32_t cancel = 0;
     options.cancel_flag = &cancel;
+    const double times[3] = {0.0, 24000.0, 30000.0};
+    const double values[3] = {0.0, 1.0, 0.5};
+    AmpHistoryCurve curve{"level", times, values, 3, AMP_INTERPOLATION_LINEAR};
+    AmpControlHistory history{&curve, 1, 0};
+    options.history = &history;
+    std::vector<uint8_t> over(2 * frames);
+    options.over_budget_out = over.data();
+    options.over_budget_len = over.size();
 
     const long before = g_allocations;
     CHECK_EQ(amp_graph_runtime_execute(rt, frames, out.data(), out.size(), &options), AMP_OK);
-    CHECK_EQ(amp_graph_runtime_execute(rt, 1001, out.data(), out.size(), nullptr), AMP_OK);
+    options.heat_out = nullptr;
+    options.over_budget_out = nullptr;
+    CHECK_EQ(amp_graph_runtime_execute(rt, 1001, out.data(), out.size(), &options), AMP_OK);
     const long during = g_allocations - before;
     std::printf("  allocations while rendering %llu frames: %ld\n",
                 static_cast<unsigned long long>(frames + 1001), during);
