@@ -7,7 +7,7 @@ namespace amp_binding {
 
 RenderWorker::RenderWorker(Napi::Env env, std::shared_ptr<RuntimeState> state, uint64_t frames,
                            Napi::Float64Array samples, Napi::Float64Array heat,
-                           std::unique_ptr<HistoryCopy> history)
+                           Napi::Uint8Array over_budget, std::unique_ptr<HistoryCopy> history)
     : Napi::AsyncWorker(env, "amp_kpn:render"),
       deferred_(Napi::Promise::Deferred::New(env)),
       state_(std::move(state)),
@@ -24,6 +24,11 @@ RenderWorker::RenderWorker(Napi::Env env, std::shared_ptr<RuntimeState> state, u
         heat_data_ = heat.Data();
         heat_len_ = heat.ElementLength();
     }
+    if (!over_budget.IsEmpty()) {
+        over_budget_ = Napi::Persistent(over_budget);
+        over_budget_data_ = over_budget.Data();
+        over_budget_len_ = over_budget.ElementLength();
+    }
 }
 
 RenderWorker::~RenderWorker() {
@@ -38,6 +43,8 @@ void RenderWorker::Execute() {
     AmpRenderOptions options{};
     options.heat_out = heat_data_;
     options.heat_len = heat_len_;
+    options.over_budget_out = over_budget_data_;
+    options.over_budget_len = over_budget_len_;
     options.cancel_flag = state_->cancel_flag();
     options.history = history_ ? history_->view() : nullptr;
     status_ = amp_graph_runtime_execute(handle_, frames_, samples_data_, samples_len_, &options);
@@ -80,6 +87,9 @@ void RenderWorker::Settle(Napi::Env env, const ErrorInfo *failure) {
             result.Set("samples", samples_.Value());
             if (!heat_.IsEmpty()) {
                 result.Set("heat", heat_.Value());
+            }
+            if (!over_budget_.IsEmpty()) {
+                result.Set("overBudget", over_budget_.Value());
             }
             deferred_.Resolve(result);
         } else {

@@ -3,7 +3,7 @@
 // Everything the call reads or writes is prepared on the JS thread before the worker is queued:
 // the output arrays (allocated by the caller, kept alive by references held here and written
 // in place, so the result reaches JS without a copy), the history copy, the cancel flag (in the
-// shared RuntimeState). The promise resolves with {samples, heat?} or rejects with the error
+// shared RuntimeState). The promise resolves with {samples, heat?, overBudget?} or rejects with the error
 // built from the runtime's last error (code -6, AMP_ERR_CANCELLED, after cancel()).
 #pragma once
 
@@ -20,11 +20,11 @@ namespace amp_binding {
 
 class RenderWorker : public Napi::AsyncWorker {
 public:
-    // `heat` may be empty (no heat recorded); `history` may be null. The caller has already
-    // called state->BeginRender() and calls Queue() next.
+    // `heat` and `over_budget` may be empty (not recorded); `history` may be null. The caller
+    // has already called state->BeginRender() and calls Queue() next.
     RenderWorker(Napi::Env env, std::shared_ptr<RuntimeState> state, uint64_t frames,
                  Napi::Float64Array samples, Napi::Float64Array heat,
-                 std::unique_ptr<HistoryCopy> history);
+                 Napi::Uint8Array over_budget, std::unique_ptr<HistoryCopy> history);
     ~RenderWorker() override;
 
     Napi::Promise Promise() const { return deferred_.Promise(); }
@@ -48,6 +48,9 @@ private:
     uint64_t samples_len_;
     double *heat_data_;
     uint64_t heat_len_;
+    Napi::Reference<Napi::Uint8Array> over_budget_;
+    uint8_t *over_budget_data_ = nullptr;
+    uint64_t over_budget_len_ = 0;
     std::unique_ptr<HistoryCopy> history_;
     int32_t status_ = AMP_ERR_INTERNAL;
     bool settled_ = false;

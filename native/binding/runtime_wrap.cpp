@@ -211,6 +211,10 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
     const Napi::Object options = ObjectArg(ctx, 1, "options");
     const bool record_heat =
         BooleanValue(ctx, options.Get("recordHeat"), "options.recordHeat");
+    const Napi::Value over_budget_option = options.Get("recordOverBudget");
+    const bool record_over_budget =
+        !over_budget_option.IsUndefined() &&
+        BooleanValue(ctx, over_budget_option, "options.recordOverBudget");
     std::unique_ptr<HistoryCopy> history;
     const Napi::Value curves = options.Get("history");
     if (!curves.IsUndefined()) {
@@ -227,7 +231,16 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
                               {uint64_t{summary.node_count} + 1, summary.batches, frames});
     }
 
-    auto *worker = new RenderWorker(env, state_, frames, samples, heat, std::move(history));
+    Napi::Uint8Array over_budget;
+    if (record_over_budget) {
+        uint64_t length = 0;
+        if (!CheckedProduct({summary.batches, frames}, &length) || length > kMaxArrayElements) {
+            throw Napi::RangeError::New(env, "render: the overBudget array would be too large to allocate");
+        }
+        over_budget = Napi::Uint8Array::New(env, static_cast<size_t>(length));
+    }
+
+    auto *worker = new RenderWorker(env, state_, frames, samples, heat, over_budget, std::move(history));
     const Napi::Promise promise = worker->Promise();
     state_->BeginRender();
     try {
@@ -287,6 +300,10 @@ Napi::Value RuntimeWrap::DescribeGraph(const Napi::CallbackInfo &info) {
     object.Set("framesRendered", static_cast<double>(summary.frames_rendered));
     object.Set("totalHeat", summary.total_heat);
     object.Set("latencyFrames", summary.latency_frames);
+    object.Set("schedulerBlockFrames", summary.scheduler_block_frames);
+    object.Set("latencyCompensation", summary.latency_compensation != 0);
+    object.Set("thermalBudget", summary.thermal_budget);
+    object.Set("framesOverBudget", static_cast<double>(summary.frames_over_budget));
     return object;
 }
 

@@ -45,7 +45,7 @@ const char *amp_status_name(int32_t status);
 /* AMP_API_VERSION of the compiled library; hosts check it at load time. */
 uint32_t amp_api_version(void);
 
-/* JSON array describing every registered node type: type name, summary, input ports,
+/* JSON object {"apiVersion", "nodes": [...]} describing every registered node type: type name, summary, input ports,
  * parameters (name, kind, default, range, unit, doc), heat work constant, backward support.
  * Static storage; used to generate the TypeScript option types and the node reference. */
 const char *amp_node_catalog_json(void);

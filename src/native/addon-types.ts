@@ -50,6 +50,13 @@ export interface NativeGraphSummary {
   framesRendered: number;
   totalHeat: number;
   latencyFrames: number;
+  /** Largest block the scheduler uses: min(blockFrames, smallest feedback-loop delay). */
+  schedulerBlockFrames: number;
+  latencyCompensation: boolean;
+  /** Heat per second; 0 when the graph has no budget. */
+  thermalBudget: number;
+  /** (batch, frame) pairs whose graph heat rate exceeded the budget, since create / reset. */
+  framesOverBudget: number;
 }
 
 /** One automation curve (AmpHistoryCurve); times in frames from the start of the render. */
@@ -63,6 +70,8 @@ export interface NativeHistoryCurve {
 export interface NativeRenderOptions {
   /** Record per-frame heat curves: (nodeCount + 1) x batches x frames, last row = graph total. */
   recordHeat: boolean;
+  /** Record batches x frames flags (1 = the graph's heat rate exceeded its thermal budget). */
+  recordOverBudget?: boolean;
   history?: NativeHistoryCurve[];
 }
 
@@ -71,6 +80,8 @@ export interface NativeRenderOutput {
   samples: Float64Array;
   /** Present when recordHeat was true. */
   heat?: Float64Array;
+  /** Present when recordOverBudget was true: batches x frames. */
+  overBudget?: Uint8Array;
 }
 
 /** Wraps one AmpGraphRuntime. Calls other than cancel() while a render runs throw (-1, busy). */
