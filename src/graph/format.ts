@@ -9,6 +9,9 @@ export interface FormattableGraph {
   readonly output: string | undefined;
   readonly sampleRate: number | undefined;
   readonly timing: boolean | undefined;
+  readonly latencyCompensation: boolean | undefined;
+  readonly thermalBudget: number | undefined;
+  readonly schedule: readonly (readonly string[])[] | undefined;
   /** Content hash, or `undefined` when the graph has no output yet. */
   readonly hash: string | undefined;
 }
@@ -39,6 +42,8 @@ export function formatGraph(g: FormattableGraph): string {
   head.push(g.output === undefined ? "no output yet" : `output "${g.output}"`);
   if (g.sampleRate !== undefined) head.push(`${g.sampleRate} Hz`);
   if (g.timing !== undefined) head.push(`timing ${g.timing ? "on" : "off"}`);
+  if (g.latencyCompensation !== undefined) head.push(`latency compensation ${g.latencyCompensation ? "on" : "off"}`);
+  if (g.thermalBudget !== undefined) head.push(`thermal budget ${g.thermalBudget}/s`);
   if (g.hash !== undefined) head.push(`sha256 ${g.hash.slice(0, 12)}`);
   const lines = [`Graph (${head.join(", ")})`];
   if (g.nodes.length > 0) {
@@ -53,7 +58,12 @@ export function formatGraph(g: FormattableGraph): string {
   }
   if (g.edges.length > 0) {
     lines.push("  edges");
-    for (const edge of g.edges) lines.push(`    ${edge.from} -> ${edge.to}${edge.port === undefined ? "" : ` (port ${edge.port})`}`);
+    for (const edge of g.edges) {
+      const extra: string[] = [];
+      if (edge.port !== undefined) extra.push(`port ${edge.port}`);
+      if (edge.delay_frames !== undefined) extra.push(`delay ${edge.delay_frames} frames`);
+      lines.push(`    ${edge.from} -> ${edge.to}${extra.length === 0 ? "" : `  ${extra.join(", ")}`}`);
+    }
   }
   if (g.modulations.length > 0) {
     lines.push("  modulations");
@@ -63,8 +73,13 @@ export function formatGraph(g: FormattableGraph): string {
       const extra: string[] = [mod.mode ?? fallback ?? "add"];
       if (mod.scale !== undefined) extra.push(`scale ${mod.scale}`);
       if (mod.channel !== undefined) extra.push(`channel ${mod.channel}`);
+      if (mod.delay_frames !== undefined) extra.push(`delay ${mod.delay_frames} frames`);
       lines.push(`    ${mod.from} -> ${mod.to}.${mod.param}  ${extra.join(", ")}`);
     }
+  }
+  if (g.schedule !== undefined) {
+    lines.push("  schedule");
+    g.schedule.forEach((stage, i) => lines.push(`    ${i}: ${stage.join(", ")}`));
   }
   return lines.join("\n");
 }

@@ -25,6 +25,16 @@ export interface ModulateOptions {
   readonly scale?: number | undefined;
   /** Fixed source channel, integer in [0, 63]. Default: broadcast (1 channel to all, else `c mod C_src`). */
   readonly channel?: number | undefined;
+  /** Extra delay on the modulation edge, integer frames in [0, 16777216]. Default 0. */
+  readonly delayFrames?: number | undefined;
+}
+
+/** Options of an audio edge ({@link Graph.connect}). */
+export interface ConnectOptions {
+  /** Input port of the target by name. Default: its first port. */
+  readonly port?: string | undefined;
+  /** Extra delay on the edge, integer frames in [0, 16777216]. Default 0; at least 1 closes a feedback loop. */
+  readonly delayFrames?: number | undefined;
 }
 
 /** An element of {@link Graph.chain}: the name of a node already in the graph, or `[name, spec]` to add one. */
@@ -37,7 +47,8 @@ export const GRAPH_LIMITS = {
 } as const;
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const TOP_LEVEL_KEYS = ["nodes", "edges", "modulations", "output", "sample_rate", "timing"];
+const TOP_LEVEL_KEYS = ["nodes", "edges", "modulations", "output", "sample_rate", "timing", "latency_compensation", "thermal_budget", "schedule"];
+const DELAY_FRAMES = { kind: "integer", min: 0, max: 16_777_216, unit: "frames" } as const;
 
 interface GraphData {
   readonly nodes: readonly NodeJSON[];
@@ -46,9 +57,22 @@ interface GraphData {
   readonly output: string | undefined;
   readonly sampleRate: number | undefined;
   readonly timing: boolean | undefined;
+  readonly latencyCompensation: boolean | undefined;
+  readonly thermalBudget: number | undefined;
+  readonly schedule: readonly (readonly string[])[] | undefined;
 }
 
-const EMPTY: GraphData = Object.freeze({ nodes: [], edges: [], modulations: [], output: undefined, sampleRate: undefined, timing: undefined });
+const EMPTY: GraphData = Object.freeze({
+  nodes: [],
+  edges: [],
+  modulations: [],
+  output: undefined,
+  sampleRate: undefined,
+  timing: undefined,
+  latencyCompensation: undefined,
+  thermalBudget: undefined,
+  schedule: undefined,
+});
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -90,23 +114,33 @@ export class Graph {
     for (const edge of arrayField(value, "edges", false)) {
       if (!isPlainObject(edge)) throw validationError({ param: "edges[]", label: "graph key" }, "an object { from, to }", edge);
       for (const key of Object.keys(edge)) {
-        if (key !== "from" && key !== "to" && key !== "port") throw invalidError({ param: key, label: "edge key" }, "is unknown; an edge has from, to, port");
+        if (!["from", "to", "port", "delay_frames"].includes(key)) throw invalidError({ param: key, label: "edge key" }, "is unknown; an edge has from, to, port, delay_frames");
       }
-      g = g.connect(edge.from as string, edge.to as string, edge.port === undefined ? {} : { port: edge.port as string });
+      g = g.connect(edge.from as string, edge.to as string, { port: edge.port as string | undefined, delayFrames: edge.delay_frames as number | undefined });
     }
     for (const mod of arrayField(value, "modulations", false)) {
       if (!isPlainObject(mod)) throw validationError({ param: "modulations[]", label: "graph key" }, "an object { from, to, param, mode, scale?, channel? }", mod);
       for (const key of Object.keys(mod)) {
-        if (!["from", "to", "param", "mode", "scale", "channel"].includes(key)) {
-          throw invalidError({ param: key, label: "modulation key" }, "is unknown; a modulation has from, to, param, mode, scale, channel");
+        if (!["from", "to", "param", "mode", "scale", "channel", "delay_frames"].includes(key)) {
+          throw invalidError({ param: key, label: "modulation key" }, "is unknown; a modulation has from, to, param, mode, scale, channel, delay_frames");
         }
       }
-      g = g.#addModulation(mod.from, mod.to, mod.param, { mode: mod.mode as ModulationMode, scale: mod.scale as number | undefined, channel: mod.channel as number | undefined }, false);
+      const options: ModulateOptions = {
+        mode: mod.mode as ModulationMode | undefined,
+        scale: mod.scale as number | undefined,
+        channel: mod.channel as number | undefined,
+        delayFrames: mod.delay_frames as number | undefined,
+      };
+      g = g.#addModulation(mod.from, mod.to, mod.param, options, false);
     }
     if (value.output === undefined) throw noOutputError();
     g = g.output(value.output as string);
     if (value.sample_rate !== undefined) g = g.withSampleRate(value.sample_rate as number);
     if (value.timing !== undefined) g = g.withTiming(value.timing as boolean);
+    if (value.latency_compensation !== undefined) g = g.withLatencyCompensation(value.latency_compensation as boolean);
+    if (value.thermal_budget !== undefined) g = g.withThermalBudget(value.thermal_budget as number);
+    if (value.schedule !== undefined) g = g.withSchedule(value.schedule as string[][]);
+    g.#checkSchedule();
     return g;
   }
 
@@ -140,6 +174,21 @@ export class Graph {
     return this.#data.timing;
   }
 
+  /** True (the runtime's default when `undefined`) when paths with different declared delays are aligned. */
+  get latencyCompensation(): boolean | undefined {
+    return this.#data.latencyCompensation;
+  }
+
+  /** Thermal budget in heat per second, or `undefined` for none. */
+  get thermalBudget(): number | undefined {
+    return this.#data.thermalBudget;
+  }
+
+  /** Explicit schedule (stages of node names), or `undefined` for the compiled order. */
+  get schedule(): readonly (readonly string[])[] | undefined {
+    return this.#data.schedule;
+  }
+
   /** The node of that name, or `undefined`. */
   node(name: string): NodeJSON | undefined {
     return this.#data.nodes.find((node) => node.name === name);
@@ -164,7 +213,7 @@ export class Graph {
   /** Changes options of an existing node; the given options replace the old ones key by key (`thermo` and `modulation` merge). */
   set(name: string, options: Readonly<Record<string, unknown>>): Graph {
     const node = this.#requireNode(name, "set");
-    const update = toParamsJSON(name, node.type, options, "ts");
+    const update = toParamsJSON(name, node.type, options, "ts", true);
     const params: Record<string, NodeParamsJSON[string]> = { ...node.params };
     for (const [key, value] of Object.entries(update)) {
       const old = params[key];
@@ -183,6 +232,7 @@ export class Graph {
       edges: Object.freeze(d.edges.filter((e) => e.from !== name && e.to !== name)),
       modulations: Object.freeze(d.modulations.filter((m) => m.from !== name && m.to !== name)),
       output: d.output === name ? undefined : d.output,
+      schedule: d.schedule === undefined ? undefined : Object.freeze(d.schedule.map((stage) => Object.freeze(stage.filter((n) => n !== name))).filter((stage) => stage.length > 0)),
     });
   }
 
@@ -190,9 +240,10 @@ export class Graph {
    * Adds an audio edge: the output of `from` feeds an audio input of `to`. Both nodes must exist;
    * `to` must have an audio input. Several edges into one port are summed or concatenated as the
    * node's reference says (e.g. `mix` concatenates channels).
-   * @param options - `port`: input port of `to` by name (default: its first port)
+   * @param options - `port`: input port of `to` by name (default: its first port); `delayFrames`:
+   *   extra delay on the edge, integer frames in [0, 16777216] (default 0; >= 1 closes a feedback loop)
    */
-  connect(from: string, to: string, options: { readonly port?: string | undefined } = {}): Graph {
+  connect(from: string, to: string, options: ConnectOptions = {}): Graph {
     this.#requireNode(from, "edge source");
     const target = this.#requireNode(to, "edge target");
     const entry = requireNodeType(target.name, target.type);
@@ -206,6 +257,7 @@ export class Graph {
       }
       edge.port = options.port;
     }
+    if (options.delayFrames !== undefined) edge.delay_frames = checkNumber({ node: to, type: target.type, param: "delayFrames", label: "edge option" }, options.delayFrames, DELAY_FRAMES);
     Object.freeze(edge);
     return this.#with({ edges: Object.freeze([...this.#data.edges, edge]) });
   }
@@ -257,6 +309,41 @@ export class Graph {
     return this.#with({ sampleRate });
   }
 
+  /** Switches latency compensation on or off (`undefined`: the runtime's default, on). */
+  withLatencyCompensation(enabled: boolean | undefined): Graph {
+    if (enabled !== undefined && typeof enabled !== "boolean") throw validationError({ param: "latency_compensation", label: "graph" }, "a boolean", enabled);
+    return this.#with({ latencyCompensation: enabled });
+  }
+
+  /** Sets (or with `undefined`, clears) the thermal budget, heat per second in (0, inf). Frames over it are flagged; audio is unchanged. */
+  withThermalBudget(heatPerSecond: number | undefined): Graph {
+    if (heatPerSecond !== undefined) checkNumber({ param: "thermal_budget", label: "graph" }, heatPerSecond, { kind: "number", min: 0, minExclusive: true, max: null, unit: "heat per second" });
+    return this.#with({ thermalBudget: heatPerSecond });
+  }
+
+  /**
+   * Sets (or with `undefined`, clears) an explicit schedule: stages of node names, run in order.
+   * Every node must be listed exactly once by the time the graph is serialised; the runtime checks
+   * that the order respects the edges.
+   */
+  withSchedule(stages: readonly (readonly string[])[] | undefined): Graph {
+    if (stages === undefined) return this.#with({ schedule: undefined });
+    if (!Array.isArray(stages)) throw validationError({ param: "schedule", label: "graph" }, "an array of stages (arrays of node names)", stages);
+    const seen = new Set<string>();
+    const copy = stages.map((stage, s) => {
+      if (!Array.isArray(stage)) throw validationError({ param: `schedule[${s}]`, label: "graph" }, "an array of node names", stage);
+      return Object.freeze(
+        stage.map((name: unknown) => {
+          this.#requireNode(name, `schedule[${s}]`);
+          if (seen.has(name as string)) throw invalidError({ node: name as string }, "is listed twice in the schedule");
+          seen.add(name as string);
+          return name as string;
+        }),
+      );
+    });
+    return this.#with({ schedule: Object.freeze(copy) });
+  }
+
   /** Switches per-node processing-time measurement on or off (`undefined`: the runtime's default, off). */
   withTiming(enabled: boolean | undefined): Graph {
     if (enabled !== undefined && typeof enabled !== "boolean") throw validationError({ param: "timing", label: "graph" }, "a boolean", enabled);
@@ -270,6 +357,12 @@ export class Graph {
     const json: { -readonly [K in keyof GraphJSON]: GraphJSON[K] } = { nodes: d.nodes, edges: d.edges, modulations: d.modulations, output: d.output };
     if (d.sampleRate !== undefined) json.sample_rate = d.sampleRate;
     if (d.timing !== undefined) json.timing = d.timing;
+    if (d.latencyCompensation !== undefined) json.latency_compensation = d.latencyCompensation;
+    if (d.thermalBudget !== undefined) json.thermal_budget = d.thermalBudget;
+    if (d.schedule !== undefined) {
+      this.#checkSchedule();
+      json.schedule = d.schedule;
+    }
     return json;
   }
 
@@ -298,6 +391,14 @@ export class Graph {
   /** `util.inspect` / `console.log` output: same as {@link Graph.toString}. */
   [inspect.custom](): string {
     return this.toString();
+  }
+
+  #checkSchedule(): void {
+    const schedule = this.#data.schedule;
+    if (schedule === undefined) return;
+    const listed = new Set(schedule.flat());
+    const missing = this.#data.nodes.filter((n) => !listed.has(n.name)).map((n) => n.name);
+    if (missing.length > 0) throw invalidError({ node: missing[0] }, `is not in the schedule; an explicit schedule lists every node once (missing: ${missing.join(", ")})`);
   }
 
   #with(patch: Partial<GraphData>): Graph {
@@ -339,6 +440,7 @@ export class Graph {
     }
     if (options.scale !== undefined) mod.scale = checkNumber({ ...subject, param: "scale", label: "modulation option" }, options.scale, { kind: "number", min: null, max: null, unit: "" });
     if (options.channel !== undefined) mod.channel = checkNumber({ ...subject, param: "channel", label: "modulation option" }, options.channel, { kind: "integer", ...GRAPH_LIMITS.modulationChannel, unit: "" });
+    if (options.delayFrames !== undefined) mod.delay_frames = checkNumber({ ...subject, param: "delayFrames", label: "modulation option" }, options.delayFrames, DELAY_FRAMES);
     return this.#with({ modulations: Object.freeze([...this.#data.modulations, Object.freeze(mod)]) });
   }
 }

@@ -40,6 +40,8 @@ export interface EdgeJSON {
   readonly to: string;
   /** Input port of `to` by name; default its first port. */
   readonly port?: string;
+  /** Extra delay on the edge, integer frames in [0, 16777216]; a delay of at least 1 frame closes a feedback loop. */
+  readonly delay_frames?: number;
 }
 
 /** A modulation edge: the output of `from` modulates parameter `param` of node `to`. */
@@ -53,6 +55,8 @@ export interface ModulationJSON {
   readonly scale?: number;
   /** Fixed source channel (integer >= 0); when absent, channels broadcast (1 to all, else `c mod C_src`). */
   readonly channel?: number;
+  /** Extra delay on the edge, integer frames in [0, 16777216]. */
+  readonly delay_frames?: number;
 }
 
 /** The whole description. */
@@ -66,4 +70,10 @@ export interface GraphJSON {
   readonly sample_rate?: number;
   /** Measure per-node processing times (off by default: timing costs nothing when off). */
   readonly timing?: boolean;
+  /** Delay earlier paths so that paths with different declared delays arrive aligned. Runtime default: true. */
+  readonly latency_compensation?: boolean;
+  /** Thermal budget in heat per second (> 0): frames whose graph heat rate exceeds it are flagged; audio is unchanged. */
+  readonly thermal_budget?: number;
+  /** Explicit schedule: stages of node names, every node exactly once; checked by the runtime. */
+  readonly schedule?: readonly (readonly string[])[];
 }

@@ -9,7 +9,7 @@ import type { CatalogNode, CatalogParam } from "../nodes/catalog-types";
 import { findNodeType, nodeTypes } from "../nodes/catalog";
 import { METADATA_LIMITS } from "../nodes/common";
 import { camelCase } from "../nodes/names";
-import { expectedText, inRange, type RangeSpec } from "../nodes/param-text";
+import { expectedText, inRange, isRequired, type RangeSpec } from "../nodes/param-text";
 import type { NodeParamsJSON, ParamValueJSON } from "./json";
 
 /** Which key spelling the input uses. */
@@ -38,9 +38,13 @@ export function checkNumber(subject: ValidationSubject, value: unknown, spec: Ra
   return value;
 }
 
-function checkParam(subject: ValidationSubject, param: CatalogParam, value: unknown): number | boolean {
+function checkParam(subject: ValidationSubject, param: CatalogParam, value: unknown): number | boolean | string {
   if (param.kind === "boolean") {
     if (typeof value !== "boolean") throw validationError(subject, "a boolean", value);
+    return value;
+  }
+  if (param.kind === "text") {
+    if (typeof value !== "string" || value === "") throw validationError(subject, "a non-empty string", value);
     return value;
   }
   return checkNumber(subject, value, param);
@@ -96,8 +100,9 @@ function knownKeys(node: CatalogNode, naming: KeyNaming): string {
  * @param name - node instance name (for messages)
  * @param type - registered node type
  * @param input - factory options (`naming` "ts") or JSON params (`naming` "json")
+ * @param partial - true for an update of some keys (required parameters are not checked)
  */
-export function toParamsJSON(name: string, type: string, input: unknown, naming: KeyNaming): NodeParamsJSON {
+export function toParamsJSON(name: string, type: string, input: unknown, naming: KeyNaming, partial = false): NodeParamsJSON {
   const node = requireNodeType(name, type);
   const base: ValidationSubject = { node: name, type };
   if (!isPlainObject(input)) throw validationError({ ...base, param: "params" }, "an object", input);
@@ -118,6 +123,11 @@ export function toParamsJSON(name: string, type: string, input: unknown, naming:
       const param = node.params.find((p) => (naming === "ts" ? camelCase(p.name) : p.name) === key);
       if (param === undefined) throw invalidError(subject, `is unknown; ${type} accepts ${knownKeys(node, naming)}`);
       out[param.name] = checkParam(subject, param, value);
+    }
+  }
+  for (const param of node.params) {
+    if (!partial && isRequired(param) && out[param.name] === undefined) {
+      throw invalidError({ ...base, param: naming === "ts" ? camelCase(param.name) : param.name }, `is required (${expectedText(param)})`);
     }
   }
   return Object.freeze(out);

@@ -3,16 +3,16 @@
  * which the option types, the factories and the node reference are generated.
  */
 
-/** How a parameter is given: `signal` is a per-frame tensor (modulatable, overridable with `setParam`); the others are static values in `params_json`. */
-export type ParamKind = "signal" | "number" | "integer" | "boolean";
+/** How a parameter is given: `signal` is a per-frame tensor (modulatable, overridable with `setParam`); the others are static values in `params_json` (`text`: a non-empty string). */
+export type ParamKind = "signal" | "number" | "integer" | "boolean" | "text";
 
 /** One parameter of a node type. */
 export interface CatalogParam {
   /** Name in the graph JSON (`params_json`), lower snake case. */
   readonly name: string;
   readonly kind: ParamKind;
-  /** Default value (booleans: 0 or 1, or a boolean). */
-  readonly default: number | boolean | null;
+  /** Default value (booleans: a boolean, or 0 / 1); `null`: none, the parameter is required. */
+  readonly default: number | boolean | string | null;
   /** Lower bound (inclusive unless `minExclusive`); `null` when unbounded. */
   readonly min: number | null;
   /** Upper bound (inclusive unless `maxExclusive`); `null` when unbounded. */

@@ -37,6 +37,48 @@ export function constant(options: ConstantOptions = {}): NodeSpec<"constant"> {
 }
 
 /**
+ * Options of the `controller` node: Outputs a named control-history curve, sampled per frame.
+ *
+ * Heat work W = 0.5 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ */
+export interface ControllerOptions extends CommonNodeOptions {
+  /**
+   * Name of the control-history curve to output.
+   *
+   * Static text. Required.
+   */
+  readonly curve: string;
+  /**
+   * Factor applied to the curve value.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 1. Range: [-1000000000000, 1000000000000].
+   */
+  readonly scale?: number | undefined;
+  /**
+   * Added after scaling.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0. Range: [-1000000000000, 1000000000000].
+   */
+  readonly offset?: number | undefined;
+  /**
+   * Number of identical output channels.
+   *
+   * Static integer. Default: 1. Range: [1, 64].
+   */
+  readonly channels?: number | undefined;
+}
+
+/**
+ * A `controller` node: Outputs a named control-history curve, sampled per frame.
+ *
+ * Source: no audio input.
+ * @param options - parameters and common metadata, see {@link ControllerOptions}; required: curve
+ */
+export function controller(options: ControllerOptions): NodeSpec<"controller"> {
+  return nodeSpec("controller", options);
+}
+
+/**
  * Options of the `delay` node: Delays its input by an integer number of frames.
  *
  * Heat work W = 0.5 per frame. Backward: Exact: dx[f] = g[f + d] within the call's window (0 past its end).
@@ -189,6 +231,7 @@ export function sineOsc(options: SineOscOptions = {}): NodeSpec<"sine_osc"> {
 /** Options type of each node type, by type name. */
 export interface NodeOptionsByType {
   "constant": ConstantOptions;
+  "controller": ControllerOptions;
   "delay": DelayOptions;
   "gain": GainOptions;
   "mix": MixOptions;
@@ -416,6 +459,60 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 8,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4)."
+    },
+    {
+      "type": "controller",
+      "summary": "Outputs a named control-history curve, sampled per frame.",
+      "inputs": [],
+      "params": [
+        {
+          "name": "curve",
+          "kind": "text",
+          "default": null,
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Name of the control-history curve to output."
+        },
+        {
+          "name": "scale",
+          "kind": "signal",
+          "default": 1,
+          "min": -1000000000000,
+          "max": 1000000000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Factor applied to the curve value."
+        },
+        {
+          "name": "offset",
+          "kind": "signal",
+          "default": 0,
+          "min": -1000000000000,
+          "max": 1000000000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Added after scaling."
+        },
+        {
+          "name": "channels",
+          "kind": "integer",
+          "default": 1,
+          "min": 1,
+          "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Number of identical output channels."
+        }
+      ],
+      "heatWork": 0.5,
       "hasBackward": false,
       "backwardDoc": "Not implemented: a source with no audio input (returns -4)."
     }

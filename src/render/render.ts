@@ -19,6 +19,8 @@ export interface RenderOptions {
   readonly blockFrames?: number | undefined;
   /** Record per-frame heat curves per node and for the graph. Default false. */
   readonly recordHeat?: boolean | undefined;
+  /** Record per-frame thermal-budget flags (needs a graph with a thermal budget). Default false. */
+  readonly recordOverBudget?: boolean | undefined;
   /** Cancels the render: the promise rejects with an AmpError of code `"AMP_ERR_CANCELLED"`. */
   readonly signal?: AbortSignal | undefined;
   /** Automation curves (control history) for the render. */
@@ -59,7 +61,12 @@ export async function render(graph: Graph, options: RenderOptions): Promise<Rend
   if (options.signal?.aborted === true) throw cancelledError(options.signal.reason);
   const runtime = Runtime.create(graph, { sampleRate, batches: options.batches, blockFrames: options.blockFrames });
   try {
-    return await runtime.render(frames, { recordHeat: options.recordHeat, signal: options.signal, automation: options.automation });
+    return await runtime.render(frames, {
+      recordHeat: options.recordHeat,
+      recordOverBudget: options.recordOverBudget,
+      signal: options.signal,
+      automation: options.automation,
+    });
   } finally {
     runtime.dispose();
   }

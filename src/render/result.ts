@@ -28,6 +28,7 @@ export interface RenderResultInit {
   readonly shape: TensorShape;
   readonly sampleRate: number;
   readonly heat: HeatCurves | undefined;
+  readonly overBudget: Uint8Array | undefined;
   readonly nodes: Readonly<Record<string, NodeSummary>>;
   readonly summary: GraphSummary;
 }
@@ -44,6 +45,8 @@ export class RenderResult {
   readonly sampleRate: number;
   /** Per-frame heat curves, present when the render was asked to record heat. */
   readonly heat: HeatCurves | undefined;
+  /** Thermal-budget flags, planar `batches x frames` (1 where the graph's heat per second exceeded its budget), when recorded. */
+  readonly overBudget: Uint8Array | undefined;
   /** Node summaries by node name, read after the render. */
   readonly nodes: Readonly<Record<string, NodeSummary>>;
   /** Graph summary (latency, total heat, frames rendered), read after the render. */
@@ -55,6 +58,7 @@ export class RenderResult {
     this.shape = Object.freeze({ ...init.shape });
     this.sampleRate = init.sampleRate;
     this.heat = init.heat;
+    this.overBudget = init.overBudget;
     this.nodes = Object.freeze({ ...init.nodes });
     this.summary = Object.freeze({ ...init.summary });
   }

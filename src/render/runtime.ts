@@ -7,7 +7,7 @@ import { AmpError, ampError, invalidError, validationError, type ValidationSubje
 import type { Graph } from "../graph/graph";
 import { GRAPH_LIMITS } from "../graph/graph";
 import { checkNumber, requireNodeType } from "../graph/validate-params";
-import type { NativeHistoryCurve, NativeRuntime } from "../native/addon-types";
+import type { NativeHistoryCurve, NativeRenderOptions, NativeRuntime } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
 import { camelCase } from "../nodes/names";
 import { RenderResult, type GraphSummary, type HeatCurves, type NodeSummary } from "./result";
@@ -46,6 +46,8 @@ export interface AutomationCurve {
 export interface RuntimeRenderOptions {
   /** Record per-frame heat curves per node and for the graph. Default false. Audio is identical either way. */
   readonly recordHeat?: boolean | undefined;
+  /** Record per-frame thermal-budget flags (needs a graph with a thermal budget). Default false. */
+  readonly recordOverBudget?: boolean | undefined;
   /** Cancels the render: rejects with AMP_ERR_CANCELLED and resets the runtime to frame 0. */
   readonly signal?: AbortSignal | undefined;
   /** Automation curves for this render. */
@@ -245,6 +247,11 @@ export class Runtime {
     option("frames", frames, RENDER_LIMITS.frames, "frames");
     const recordHeat = options.recordHeat ?? false;
     if (typeof recordHeat !== "boolean") throw validationError({ param: "recordHeat", label: "render option" }, "a boolean", recordHeat);
+    const recordOverBudget = options.recordOverBudget ?? false;
+    if (typeof recordOverBudget !== "boolean") throw validationError({ param: "recordOverBudget", label: "render option" }, "a boolean", recordOverBudget);
+    if (recordOverBudget && this.graph.thermalBudget === undefined) {
+      throw ampError("AMP_ERR_INVALID_ARGUMENT", 'render option "recordOverBudget" needs a graph with a thermal budget: use graph.withThermalBudget(heatPerSecond)');
+    }
     const history = options.automation === undefined ? undefined : toHistory(options.automation);
     const signal = options.signal;
     if (signal !== undefined && signal.aborted) throw withCallerStack(cancelledError(signal.reason), holder.stack);
@@ -252,14 +259,17 @@ export class Runtime {
     signal?.addEventListener("abort", onAbort, { once: true });
     let output;
     try {
-      output = await native.render(frames, history === undefined ? { recordHeat } : { recordHeat, history });
+      const nativeOptions: NativeRenderOptions = { recordHeat };
+      if (recordOverBudget) nativeOptions.recordOverBudget = true;
+      if (history !== undefined) nativeOptions.history = history;
+      output = await native.render(frames, nativeOptions);
     } catch (error) {
       if (error instanceof AmpError && error.status === -6 && !this.#disposed) native.reset();
       throw withCallerStack(error, holder.stack);
     } finally {
       signal?.removeEventListener("abort", onAbort);
     }
-    return this.#result(frames, output.samples, output.heat);
+    return this.#result(frames, output.samples, output.heat, output.overBudget);
   }
 
   /** Raises the cancel flag of the render in flight (no-op when none). */
@@ -325,7 +335,7 @@ export class Runtime {
     return spec.name;
   }
 
-  #result(frames: number, samples: Float64Array, heat: Float64Array | undefined): RenderResult {
+  #result(frames: number, samples: Float64Array, heat: Float64Array | undefined, overBudget: Uint8Array | undefined): RenderResult {
     const description = this.describe();
     const batches = this.#batches;
     const channels = description.graph.outputChannels;
@@ -348,6 +358,7 @@ export class Runtime {
       shape: { batches, channels, frames },
       sampleRate: this.#sampleRate,
       heat: curves,
+      overBudget,
       nodes: description.nodes,
       summary: description.graph,
     });
