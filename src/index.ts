@@ -12,7 +12,7 @@ export { AmpError, AMP_STATUS, statusName, validationError } from "./errors";
 export type { AmpErrorInfo, AmpStatusName, ValidationSubject } from "./errors";
 
 export { Graph, graph, GRAPH_LIMITS } from "./graph/graph";
-export type { ChainLink, ModulateOptions } from "./graph/graph";
+export type { ChainLink, ConnectOptions, ModulateOptions } from "./graph/graph";
 export type { EdgeJSON, GraphJSON, ModulationJSON, ModulationMetaJSON, NodeJSON, NodeParamsJSON, ParamValueJSON, ThermoJSON } from "./graph/json";
 export { canonicalJson, contentHash } from "./graph/canonical";
 
