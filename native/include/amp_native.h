@@ -45,9 +45,11 @@ const char *amp_status_name(int32_t status);
 /* AMP_API_VERSION of the compiled library; hosts check it at load time. */
 uint32_t amp_api_version(void);
 
-/* JSON object {"apiVersion", "nodes": [...]} describing every registered node type: type name, summary, input ports,
- * parameters (name, kind, default, range, unit, doc), heat work constant, backward support.
- * Static storage; used to generate the TypeScript option types and the node reference. */
+/* JSON object {"apiVersion", "nodes": [...], "limits": {...}}: every registered node type (type
+ * name, summary, input ports with their gather rule, parameters with kind, default, range, unit
+ * and doc, heat work constant, backward support) and the runtime's other value limits
+ * (oversample, delays, modulation channels, sample rate, batches, block frames). Static
+ * storage; used to generate the TypeScript option types and the node reference. */
 const char *amp_node_catalog_json(void);
 
 /* Peak |x| and RMS of each (batch, channel) lane of a planar tensor; peak_out and rms_out hold

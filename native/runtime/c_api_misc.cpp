@@ -5,6 +5,7 @@
 #include "amp_native.h"
 #include "nodes/node.h"
 #include "runtime/errors.h"
+#include "runtime/limits.h"
 #include "runtime/json.h"
 #include "runtime/node_config.h"
 
@@ -58,7 +59,20 @@ std::string build_catalog() {
                 ",\"hasBackward\":" + (spec.has_backward ? "true" : "false") +
                 ",\"backwardDoc\":" + amp::json_quote(spec.backward_doc) + "}";
     }
-    json += "]}";
+    json += "],\"limits\":{";
+    auto range = [](const char *name, double min, double max, bool min_exclusive) {
+        return amp::json_quote(name) + ":{\"min\":" + amp::format_number(min) + ",\"max\":" +
+               amp::format_number(max) + ",\"minExclusive\":" + (min_exclusive ? "true" : "false") + "}";
+    };
+    json += range("oversample", 1, amp::limits::kMaxOversample, false) + "," +
+            range("declaredDelayFrames", 0, amp::limits::kMaxDelayFrames, false) + "," +
+            range("edgeDelayFrames", 0, amp::limits::kMaxDelayFrames, false) + "," +
+            range("modulationChannels", 1, amp::limits::kMaxModulationChannels, false) + "," +
+            range("modulationChannel", 0, amp::limits::kMaxModulationChannel, false) + "," +
+            range("sampleRate", 0, amp::limits::kMaxSampleRate, true) + "," +
+            range("batches", 1, amp::limits::kMaxBatches, false) + "," +
+            range("blockFrames", 1, amp::limits::kMaxBlockFrames, false);
+    json += "}}";
     return json;
 }
 

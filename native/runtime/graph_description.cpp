@@ -5,6 +5,7 @@
 #include <map>
 
 #include "runtime/errors.h"
+#include "runtime/limits.h"
 #include "runtime/node_config.h"
 
 namespace amp {
@@ -50,8 +51,10 @@ uint32_t read_delay(const JsonValue &edge, const std::string &where, const std::
     const JsonValue *delay = edge.find("delay_frames");
     if (delay == nullptr) return 0;
     if (!delay->is_number() || std::floor(delay->number) != delay->number || delay->number < 0 ||
-        delay->number > 16777216.0)
-        fail(where + ": \"delay_frames\" expects an integer in [0, 16777216], got " + delay->describe(), node);
+        delay->number > limits::kMaxDelayFrames)
+        fail(where + ": \"delay_frames\" expects an integer in [0, " + std::to_string(limits::kMaxDelayFrames) +
+                 "], got " + delay->describe(),
+             node);
     return static_cast<uint32_t>(delay->number);
 }
 
@@ -194,7 +197,7 @@ void parse_modulations(const JsonValue &modulations, GraphDescription &graph,
         parsed.channel = -1;
         if (const JsonValue *channel = edge.find("channel")) {
             if (!channel->is_number() || std::floor(channel->number) != channel->number ||
-                channel->number < 0 || channel->number > 63)
+                channel->number < 0 || channel->number > limits::kMaxModulationChannel)
                 fail(where + ": \"channel\" expects an integer in [0, 63], got " + channel->describe(),
                      target.name);
             parsed.channel = static_cast<int32_t>(channel->number);
@@ -232,7 +235,7 @@ GraphDescription parse_graph_description(const std::string &json) {
     graph.output = resolve(names, require(root, "output", JsonValue::Type::String, "graph").string,
                            "graph: \"output\"");
     if (const JsonValue *rate = root.find("sample_rate")) {
-        if (!rate->is_number() || !(rate->number > 0.0) || rate->number > 1e7)
+        if (!rate->is_number() || !(rate->number > 0.0) || rate->number > limits::kMaxSampleRate)
             fail("graph: \"sample_rate\" expects a number in (0, 10000000] Hz, got " + rate->describe());
         graph.sample_rate = rate->number;
     }

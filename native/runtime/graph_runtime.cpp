@@ -10,14 +10,13 @@
 #include "dsp/control_curve.h"
 #include "runtime/errors.h"
 #include "runtime/heat.h"
+#include "runtime/limits.h"
 #include "runtime/node_config.h"
 
 namespace amp {
 
 namespace {
 
-constexpr uint32_t kMaxBatches = 4096;
-constexpr uint32_t kMaxBlockFrames = 1u << 20;
 constexpr size_t kMaxLogRecords = 1000;
 
 double thread_cpu_seconds() {
@@ -77,14 +76,14 @@ const char *GraphRuntime::node_name(uint32_t index) const {
 }
 
 void GraphRuntime::configure(uint32_t batches, uint32_t block_frames) {
-    if (batches < 1 || batches > kMaxBatches)
+    if (batches < 1 || batches > limits::kMaxBatches)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "configure", "",
-                         "batches expects an integer in [1, " + std::to_string(kMaxBatches) +
+                         "batches expects an integer in [1, " + std::to_string(limits::kMaxBatches) +
                              "], got " + std::to_string(batches));
-    if (block_frames < 1 || block_frames > kMaxBlockFrames)
+    if (block_frames < 1 || block_frames > limits::kMaxBlockFrames)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "configure", "",
                          "block_frames expects an integer in [1, " +
-                             std::to_string(kMaxBlockFrames) + "], got " +
+                             std::to_string(limits::kMaxBlockFrames) + "], got " +
                              std::to_string(block_frames));
     const bool shape_changed = batches != batches_ || block_frames != block_;
     batches_ = batches;
@@ -199,7 +198,7 @@ void GraphRuntime::allocate() {
 }
 
 void GraphRuntime::set_sample_rate(double sample_rate) {
-    if (!(sample_rate > 0.0) || sample_rate > 1e7)
+    if (!(sample_rate > 0.0) || sample_rate > limits::kMaxSampleRate)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "set_sample_rate", "",
                          "sample_rate expects a number in (0, 10000000] Hz, got " +
                              format_number(sample_rate));

@@ -5,13 +5,12 @@
 #include <sstream>
 
 #include "runtime/errors.h"
+#include "runtime/limits.h"
 
 namespace amp {
 
 namespace {
 
-constexpr uint32_t kMaxOversample = 64;
-constexpr double kMaxDeclaredDelay = 16777216.0; // 2^24 frames
 
 const char *kind_word(ParamKind kind) {
     switch (kind) {
@@ -96,7 +95,7 @@ void parse_modulation(const JsonValue &modulation, NodeConfig &config, const std
             config.modulation_mode = value.string == "add" ? 0 : 1;
         } else if (member.first == "channels") {
             config.modulation_channels = static_cast<uint32_t>(
-                read_integer(value, 1, 64, stage, config.name, label, key));
+                read_integer(value, 1, limits::kMaxModulationChannels, stage, config.name, label, key));
         } else {
             throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
                              label + ": unknown parameter \"" + key +
@@ -208,10 +207,10 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
             config.values[static_cast<size_t>(index)] = number;
         } else if (key == "oversample") {
             config.oversample = static_cast<uint32_t>(
-                read_integer(value, 1, kMaxOversample, stage, node_name, label, key));
+                read_integer(value, 1, limits::kMaxOversample, stage, node_name, label, key));
         } else if (key == "declared_delay_frames") {
             config.declared_delay_frames = static_cast<uint32_t>(
-                read_integer(value, 0, kMaxDeclaredDelay, stage, node_name, label, key));
+                read_integer(value, 0, limits::kMaxDelayFrames, stage, node_name, label, key));
             config.declared_delay_given = true;
         } else if (key == "thermo") {
             parse_thermo(value, config, stage, label);
