@@ -54,7 +54,7 @@ struct NodeRun {
 inline NodeRun run_node(const std::string &type, const std::string &params_json,
                         const std::vector<Tensor> &inputs, const std::vector<NamedTensor> &params,
                         uint32_t batches, uint32_t frames, std::vector<uint32_t> chunks = {},
-                        double sample_rate = 48000.0) {
+                        double sample_rate = 48000.0, const AmpControlHistory *history = nullptr) {
     NodeRun result;
     if (chunks.empty()) chunks.push_back(frames);
     AmpNodeDescriptorView descriptor{"node", type.c_str(), params_json.c_str()};
@@ -83,7 +83,7 @@ inline NodeRun run_node(const std::string &type, const std::string &params_json,
         const uint32_t channels = inputs.empty() ? 0 : inputs[0].channels;
         result.status = amp_run_node_v2(&descriptor, &node_inputs, static_cast<int32_t>(batches),
                                         static_cast<int32_t>(channels), static_cast<int32_t>(n),
-                                        sample_rate, &out, &out_channels, &state, nullptr,
+                                        sample_rate, &out, &out_channels, &state, history,
                                         AMP_EXECUTION_FORWARD, &metrics);
         if (result.status != AMP_OK) break;
         result.heat += metrics.accumulated_heat;
@@ -112,10 +112,12 @@ inline NodeRun run_node(const std::string &type, const std::string &params_json,
 // One call, frame by frame, and uneven chunks must agree bit for bit.
 inline bool block_invariant(const std::string &type, const std::string &params_json,
                             const std::vector<Tensor> &inputs, const std::vector<NamedTensor> &params,
-                            uint32_t batches, uint32_t frames) {
-    const NodeRun whole = run_node(type, params_json, inputs, params, batches, frames);
-    const NodeRun single = run_node(type, params_json, inputs, params, batches, frames, {1});
-    const NodeRun uneven = run_node(type, params_json, inputs, params, batches, frames, {1, 7, 64, 3, 129, 2});
+                            uint32_t batches, uint32_t frames,
+                            const AmpControlHistory *history = nullptr) {
+    const NodeRun whole = run_node(type, params_json, inputs, params, batches, frames, {}, 48000.0, history);
+    const NodeRun single = run_node(type, params_json, inputs, params, batches, frames, {1}, 48000.0, history);
+    const NodeRun uneven = run_node(type, params_json, inputs, params, batches, frames, {1, 7, 64, 3, 129, 2},
+                                    48000.0, history);
     return whole.status == AMP_OK && whole.out.data == single.out.data && whole.out.data == uneven.out.data;
 }
 

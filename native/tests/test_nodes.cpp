@@ -209,4 +209,35 @@ TEST(sine_rejects_bad_params) {
     expect_bad_params("sine_osc", "[1]", {"params must be a JSON object"}, __LINE__);
 }
 
+// ---- controller ----------------------------------------------------------------------------
+TEST(controller_outputs_its_curve_scaled_per_lane) {
+    const double times[4] = {0.0, 100.0, 100.0, 250.5};
+    const double values[4] = {-1.0, 1.0, 0.5, 2.0};
+    AmpHistoryCurve curves[2] = {{"other", times, values, 1, AMP_INTERPOLATION_STEP},
+                                 {"level", times, values, 4, AMP_INTERPOLATION_LINEAR}};
+    const AmpControlHistory history{curves, 2, 0};
+    const Tensor scale = noise(B, C, F, 10);
+    const Tensor offset{B, C, 1, {0.0, 1.0, 2.0, 3.0}};
+    const auto run = run_node("controller", "{\"curve\":\"level\",\"channels\":2}", {},
+                              {{"scale", scale}, {"offset", offset}}, B, F, {}, 48000.0, &history);
+    CHECK_EQ(run.status, AMP_OK);
+    for (uint32_t b = 0; b < B; ++b)
+        for (uint32_t c = 0; c < C; ++c)
+            for (uint32_t f = 0; f < F; ++f) {
+                const double t = f;
+                double curve = 2.0;
+                if (t < 100.0) curve = -1.0 + 2.0 * (t / 100.0);
+                else if (t < 250.5) curve = 0.5 + 1.5 * ((t - 100.0) / 150.5);
+                CHECK_NEAR(run.out.at(b, c, f), curve * scale.at(b, c, f) + offset.at(b, c, 0), 1e-14);
+            }
+    CHECK(block_invariant("controller", "{\"curve\":\"level\",\"channels\":2}", {},
+                          {{"scale", scale}, {"offset", offset}}, B, F, &history));
+}
+
+TEST(controller_rejects_bad_params) {
+    expect_bad_params("controller", "{}", {"victim", "controller", "\"curve\" is required"}, __LINE__);
+    expect_bad_params("controller", "{\"curve\":\"\"}", {"\"curve\"", "a non-empty string", "got \"\""}, __LINE__);
+    expect_bad_params("controller", "{\"curve\":3}", {"\"curve\"", "got 3"}, __LINE__);
+}
+
 AMP_TEST_MAIN()

@@ -8,63 +8,12 @@
 
 namespace {
 
-// Renders with optional history curves, heat and budget flags; returns samples.
-struct Render {
-    int32_t status = 0;
-    std::string error;
-    std::vector<double> samples;
-    std::vector<uint8_t> over;
-    AmpGraphSummary graph{};
-};
-
-struct Curve {
-    std::string name;
-    std::vector<double> times;
-    std::vector<double> values;
-    uint32_t interpolation;
-};
+using amp_test::Curve;
+using Render = amp_test::Rendered;
 
 Render run(const std::string &json, uint32_t batches, uint32_t block, uint64_t frames,
-           const std::vector<Curve> &curves = {}, bool flags = false,
-           const std::vector<uint64_t> &calls = {}) {
-    Render result;
-    AmpGraphRuntime *rt = nullptr;
-    result.status = amp_graph_runtime_create(json.c_str(), &rt);
-    if (result.status == AMP_OK) result.status = amp_graph_runtime_configure(rt, batches, block);
-    if (result.status == AMP_OK) {
-        amp_graph_runtime_describe_graph(rt, &result.graph);
-        const uint32_t channels = result.graph.output_channels;
-        std::vector<AmpHistoryCurve> views;
-        for (const Curve &curve : curves)
-            views.push_back({curve.name.c_str(), curve.times.data(), curve.values.data(),
-                             static_cast<uint32_t>(curve.times.size()), curve.interpolation});
-        AmpControlHistory history{views.data(), static_cast<uint32_t>(views.size()), 0};
-        result.samples.assign(batches * channels * frames, 0.0);
-        result.over.assign(batches * frames, 0);
-        uint64_t done = 0;
-        size_t call = 0;
-        while (done < frames && result.status == AMP_OK) {
-            const uint64_t n = std::min<uint64_t>(calls.empty() ? frames : calls[call++ % calls.size()], frames - done);
-            std::vector<double> part(batches * channels * n);
-            std::vector<uint8_t> over(batches * n);
-            AmpRenderOptions options{};
-            options.history = curves.empty() ? nullptr : &history;
-            if (flags) {
-                options.over_budget_out = over.data();
-                options.over_budget_len = over.size();
-            }
-            result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), &options);
-            for (size_t lane = 0; lane < batches * channels; ++lane)
-                for (uint64_t f = 0; f < n; ++f) result.samples[lane * frames + done + f] = part[lane * n + f];
-            for (size_t b = 0; b < batches; ++b)
-                for (uint64_t f = 0; f < n; ++f) result.over[b * frames + done + f] = over[b * n + f];
-            done += n;
-        }
-        amp_graph_runtime_describe_graph(rt, &result.graph);
-    }
-    if (result.status != AMP_OK) result.error = amp_test::last_error(rt);
-    amp_graph_runtime_destroy(rt);
-    return result;
+           const std::vector<Curve> &curves = {}, bool flags = false) {
+    return amp_test::render(json, batches, block, frames, {}, curves, flags);
 }
 
 // An impulse at frame 0 from a step curve, split into two paths with different declared

@@ -47,38 +47,64 @@ inline int run_all() {
     return failed == 0 ? 0 : 1;
 }
 
-// Renders `frames` frames of a graph in execute calls of the given sizes (cycled).
-struct Rendered {
-    int32_t status = 0;
-    std::vector<double> samples;
-    uint32_t channels = 0;
-    std::string error;
+// A named automation curve owned by a test.
+struct Curve {
+    std::string name;
+    std::vector<double> times;
+    std::vector<double> values;
+    uint32_t interpolation;
 };
 
+struct Rendered {
+    int32_t status = 0;
+    std::vector<double> samples; // batches x channels x frames
+    std::vector<uint8_t> over;   // batches x frames thermal-budget flags (when asked for)
+    uint32_t channels = 0;
+    std::string error;
+    AmpGraphSummary graph{};     // read after the render
+};
+
+// Renders `frames` frames of a graph in execute calls of the given sizes (cycled; empty: one
+// call), with optional control-history curves and thermal-budget flags.
 inline Rendered render(const std::string &json, uint32_t batches, uint32_t block, uint64_t frames,
-                       const std::vector<uint64_t> &call_sizes = {}) {
+                       const std::vector<uint64_t> &call_sizes = {},
+                       const std::vector<Curve> &curves = {}, bool budget_flags = false) {
     Rendered result;
     AmpGraphRuntime *rt = nullptr;
     result.status = amp_graph_runtime_create(json.c_str(), &rt);
     if (result.status == AMP_OK) result.status = amp_graph_runtime_configure(rt, batches, block);
     if (result.status == AMP_OK) {
-        AmpGraphSummary summary{};
-        amp_graph_runtime_describe_graph(rt, &summary);
-        result.channels = summary.output_channels;
-        result.samples.assign(static_cast<size_t>(batches) * result.channels * frames, 0.0);
-        std::vector<double> part;
+        amp_graph_runtime_describe_graph(rt, &result.graph);
+        result.channels = result.graph.output_channels;
+        const size_t lanes = static_cast<size_t>(batches) * result.channels;
+        std::vector<AmpHistoryCurve> views;
+        for (const Curve &curve : curves)
+            views.push_back({curve.name.c_str(), curve.times.data(), curve.values.data(),
+                             static_cast<uint32_t>(curve.times.size()), curve.interpolation});
+        const AmpControlHistory history{views.data(), static_cast<uint32_t>(views.size()), 0};
+        result.samples.assign(lanes * frames, 0.0);
+        result.over.assign(static_cast<size_t>(batches) * frames, 0);
         uint64_t done = 0;
         size_t call = 0;
         while (done < frames && result.status == AMP_OK) {
             uint64_t n = call_sizes.empty() ? frames : call_sizes[call++ % call_sizes.size()];
             n = std::min<uint64_t>(n, frames - done);
-            part.assign(static_cast<size_t>(batches) * result.channels * n, 0.0);
-            result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), nullptr);
-            for (size_t lane = 0; lane < static_cast<size_t>(batches) * result.channels; ++lane)
-                for (uint64_t f = 0; f < n; ++f)
-                    result.samples[lane * frames + done + f] = part[lane * n + f];
+            std::vector<double> part(lanes * n);
+            std::vector<uint8_t> over(static_cast<size_t>(batches) * n);
+            AmpRenderOptions options{};
+            options.history = curves.empty() ? nullptr : &history;
+            if (budget_flags) {
+                options.over_budget_out = over.data();
+                options.over_budget_len = over.size();
+            }
+            result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), &options);
+            for (size_t lane = 0; lane < lanes; ++lane)
+                for (uint64_t f = 0; f < n; ++f) result.samples[lane * frames + done + f] = part[lane * n + f];
+            for (size_t b = 0; b < batches; ++b)
+                for (uint64_t f = 0; f < n; ++f) result.over[b * frames + done + f] = over[b * n + f];
             done += n;
         }
+        amp_graph_runtime_describe_graph(rt, &result.graph);
     }
     if (result.status != AMP_OK) {
         AmpErrorView error{};
