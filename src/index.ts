@@ -11,8 +11,9 @@
 export { AmpError, AMP_STATUS, statusName, validationError } from "./errors";
 export type { AmpErrorInfo, AmpStatusName, ValidationSubject } from "./errors";
 
-export { Graph, graph, GRAPH_LIMITS } from "./graph/graph";
-export type { ChainLink, ConnectOptions, ModulateOptions } from "./graph/graph";
+export { Graph, graph } from "./graph/graph";
+export { GRAPH_LIMITS } from "./graph/limits";
+export type { ChainLink, ConnectOptions, ModulateOptions } from "./graph/options";
 export type { EdgeJSON, GraphJSON, ModulationJSON, ModulationMetaJSON, NodeJSON, NodeParamsJSON, ParamValueJSON, ThermoJSON } from "./graph/json";
 export { canonicalJson, contentHash } from "./graph/canonical";
 
@@ -20,11 +21,14 @@ export * from "./nodes/generated";
 export { nodeSpec } from "./nodes/spec";
 export type { NodeSpec } from "./nodes/spec";
 export { findNodeType, nodeCatalog, nodeTypes } from "./nodes/catalog";
-export type { CatalogNode, CatalogParam, CatalogPort, NodeCatalog, ParamKind } from "./nodes/catalog-types";
+export type { CatalogLimit, CatalogLimits, CatalogNode, CatalogParam, CatalogPort, NodeCatalog, ParamKind } from "./nodes/catalog-types";
+export type { LimitName, LimitRange } from "./nodes/limit-facts";
 export type { CommonNodeOptions, ModulationMode, ModulationOptions, ThermoOptions } from "./nodes/common";
 
-export { Runtime, RENDER_LIMITS } from "./render/runtime";
-export type { AutomationCurve, RuntimeDescription, RuntimeLogRecord, RuntimeOptions, RuntimeRenderOptions } from "./render/runtime";
+export { Runtime } from "./render/runtime";
+export type { RuntimeDescription, RuntimeLogRecord, RuntimeOptions, RuntimeRenderOptions } from "./render/runtime";
+export { RENDER_LIMITS } from "./render/limits";
+export type { ControlHistory, CurveDefinition, CurveInput, CurveInterpolation, CurvePoint, CurveTimeUnit } from "./render/history";
 export { render } from "./render/render";
 export type { RenderOptions } from "./render/render";
 export { RenderResult } from "./render/result";

@@ -60,16 +60,25 @@ describe("declarations under TypeScript 5.0", () => {
     const consumer = join(dir, "consumer.ts");
     writeFileSync(
       consumer,
-      `import { graph, sineOsc, gain, render, Runtime, Graph, AmpError, RenderResult, readWav, type GraphJSON } from ${JSON.stringify(join(ROOT, "dist", "index"))};
+      `import { graph, sineOsc, gain, render, Runtime, Graph, AmpError, RenderResult, readWav, NATIVE_LIMITS, type ControlHistory, type GraphJSON } from ${JSON.stringify(join(ROOT, "dist", "index"))};
 const g: Graph = graph().add("osc", sineOsc({ frequency: 220 })).add("amp", gain({ gain: 0.5 })).chain("osc", "amp").output("amp");
 const json: GraphJSON = g.toJSON();
 async function use(): Promise<RenderResult> {
   const rt = Runtime.create(Graph.fromJSON(json), { batches: 2 });
   rt.dispose();
   await readWav("x.wav");
+  const history: ControlHistory = { cutoff: [[0, 200], [1.5, 4000]], gate: { points: [[0, 1], [480, 0]], unit: "frames", interpolation: "step" } };
+  await render(g, { frames: 10, history });
+  // @ts-expect-error the old automation option is gone: history is the one way
+  await render(g, { frames: 10, automation: [] });
   return render(g, { frames: 10, signal: new AbortController().signal });
 }
 void use;
+const openAtZero: true = NATIVE_LIMITS.sampleRate.minExclusive;
+void openAtZero;
+// @ts-expect-error a curve's unit is seconds or frames
+const badUnit: ControlHistory = { cutoff: { points: [[0, 1]], unit: "ms" } };
+void badUnit;
 void AmpError;
 // @ts-expect-error an option the node does not have
 sineOsc({ freq: 1 });

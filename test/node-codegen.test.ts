@@ -38,9 +38,42 @@ describe("generateNodeFiles", () => {
     expect(md).toContain("| `normalize` | `normalize` | boolean | false |  |  | Divide by the input count. |");
   });
 
-  it("parses the bare-array form of the catalogue too", () => {
-    expect(parseCatalog(JSON.stringify(fixture.nodes)).nodes).toEqual(fixture.nodes);
+  it("carries the catalogue's limits into NATIVE_LIMITS, NODE_CATALOG and the reference", () => {
+    expect(ts).toContain("export const NATIVE_LIMITS = {");
+    expect(ts).toContain("  oversample: { min: 1, max: 32, minExclusive: false },");
+    expect(ts).toContain("  sampleRate: { min: 0, max: 192000, minExclusive: true },");
+    expect(ts).toContain("A finite number in (0, 192000] Hz;");
+    expect(ts).toContain("} as const satisfies CatalogLimits;");
+    expect(ts).toContain('  "limits": NATIVE_LIMITS\n};');
+    expect(md).toContain("| `oversample` | `oversample` | internal oversampling factor, integer in [1, 32], default 1 |");
+    expect(md).toContain("| `declared_delay_frames` | `declaredDelayFrames` | latency the node adds, in output frames: integer in [0, 65536] frames |");
+    expect(md).toContain("| `modulation.channels` | `modulation.channels` | modulation channel count, integer in [1, 16] |");
+    expect(md).toContain("| `sampleRate` | graph `sample_rate`, render and runtime `sampleRate` | number | (0, 192000] | Hz | sample rate |");
+    expect(md).toContain("| `blockFrames` | render and runtime `blockFrames` | integer | [1, 8192] | frames | largest block the scheduler runs |");
+  });
+
+  it("carries limits beyond the required ones, known or not, in catalogue order", () => {
+    const extra = { ...fixture.limits, threads: { min: 1, max: 16, minExclusive: false }, "voice-count": { min: 1, max: 8.5 } };
+    const catalog = parseCatalog(JSON.stringify({ apiVersion: 1, nodes: fixture.nodes, limits: extra }));
+    expect(Object.keys(catalog.limits).slice(-2)).toEqual(["threads", "voice-count"]);
+    expect(catalog.limits["voice-count"]).toEqual({ min: 1, max: 8.5, minExclusive: false });
+    const generated = generateNodeFiles(catalog);
+    expect(generated["src/nodes/generated.ts"]).toContain("  threads: { min: 1, max: 16, minExclusive: false },");
+    expect(generated["src/nodes/generated.ts"]).toContain('  "voice-count": { min: 1, max: 8.5, minExclusive: false },');
+    expect(generated["docs/nodes.md"]).toContain("| `threads` | `amp_graph_runtime_set_threads` | integer | [1, 16] |  | threads a render may use |");
+    expect(generated["docs/nodes.md"]).toContain("| `voice-count` | the runtime | number | [1, 8.5] |  | runtime limit `voice-count` |");
+  });
+
+  it("requires a complete limits object and names what is wrong", () => {
+    const text = (limits: unknown): string => JSON.stringify({ apiVersion: 1, nodes: fixture.nodes, limits });
+    expect(parseCatalog(text(fixture.limits)).limits).toEqual(fixture.limits);
+    expect(() => parseCatalog(JSON.stringify(fixture.nodes))).toThrow(/"nodes" array/);
     expect(() => parseCatalog('{"nodes": 3}')).toThrow(/nodes/);
+    expect(() => parseCatalog(text(undefined))).toThrow('node catalogue: expected a "limits" object, got undefined');
+    const { batches: _batches, ...withoutBatches } = fixture.limits;
+    expect(() => parseCatalog(text(withoutBatches))).toThrow('node catalogue: limit "batches" is missing');
+    expect(() => parseCatalog(text({ ...fixture.limits, voices: { min: 1, max: "8" } }))).toThrow(/limit "voices" expects \{ min, max, minExclusive \}/);
+    expect(() => parseCatalog(text({ ...fixture.limits, batches: { min: 1, max: "many" } }))).toThrow(/limit "batches" expects \{ min, max, minExclusive \}/);
   });
 });
 

@@ -5,7 +5,6 @@ import {
   AmpError,
   analyzeLevels,
   constant,
-  controller,
   gain,
   graph,
   render,
@@ -150,17 +149,6 @@ describe.skipIf(!addonBuilt())("render", () => {
     expect(summary.levels).toHaveLength(2);
     expect(summary.heat.nodes.osc).toBe(result.nodes.osc?.totalHeat);
     expect(String(result)).toMatch(/^RenderResult \(2 batches x 1 channel x 64 frames, 48000 Hz/);
-  });
-
-  it("passes automation curves to the runtime (step and linear)", async () => {
-    const g = graph().add("ctl", controller({ curve: "level", scale: 2 })).output("ctl");
-    const linear = await render(g, { frames: 12, blockFrames: 4, automation: [{ name: "level", timesFrames: [0, 10], values: [0, 1] }] });
-    expectClose(linear.samples, [0, 0.2, 0.4, 0.6, 0.8, 1, 1.2, 1.4, 1.6, 1.8, 2, 2], 1e-12);
-    const step = await render(g, { frames: 4, automation: [{ name: "level", timesFrames: [0, 2], values: [1, 3], interpolation: "step" }] });
-    expect(Array.from(step.samples)).toEqual([2, 2, 6, 6]);
-    await expect(render(g, { frames: 4, automation: [{ name: "level", timesFrames: [2, 0], values: [1, 3] }] })).rejects.toThrow(
-      'render option "automation[0]" needs finite values and ascending finite times; point 1 is (0, 3)',
-    );
   });
 
   it("flags frames over the thermal budget without changing the audio", async () => {

@@ -9,46 +9,21 @@
  */
 import { inspect } from "node:util";
 import { ampError, invalidError, validationError } from "../errors";
-import type { ModulationMode } from "../nodes/common";
-import { camelCase } from "../nodes/names";
 import { isNodeSpec, type NodeSpec } from "../nodes/spec";
 import { contentHash } from "./canonical";
 import { formatGraph } from "./format";
+import { readGraphJSON } from "./from-json";
 import type { EdgeJSON, GraphJSON, ModulationJSON, NodeJSON, NodeParamsJSON } from "./json";
-import { checkNumber, requireNodeType, toParamsJSON } from "./validate-params";
+import { GRAPH_LIMITS } from "./limits";
+import { edgeJSON, modulationJSON } from "./links";
+import type { ChainLink, ConnectOptions, ModulateOptions } from "./options";
+import { checkScheduleComplete, copySchedule, scheduleWithout } from "./schedule";
+import { checkNumber, toParamsJSON } from "./validate-params";
 
-/** Options of a modulation edge ({@link Graph.modulate}). */
-export interface ModulateOptions {
-  /** `"add"`: `p + scale * m`; `"multiply"`: `p * (scale * m)`. Default: the target node's `modulation.mode`, else `"add"` (applied by the runtime; omitted from the JSON). */
-  readonly mode?: ModulationMode | undefined;
-  /** Multiplier of the modulating signal, finite. Default 1 (left to the runtime when omitted). */
-  readonly scale?: number | undefined;
-  /** Fixed source channel, integer in [0, 63]. Default: broadcast (1 channel to all, else `c mod C_src`). */
-  readonly channel?: number | undefined;
-  /** Extra delay on the modulation edge, integer frames in [0, 16777216]. Default 0. */
-  readonly delayFrames?: number | undefined;
-}
-
-/** Options of an audio edge ({@link Graph.connect}). */
-export interface ConnectOptions {
-  /** Input port of the target by name. Default: its first port. */
-  readonly port?: string | undefined;
-  /** Extra delay on the edge, integer frames in [0, 16777216]. Default 0; at least 1 closes a feedback loop. */
-  readonly delayFrames?: number | undefined;
-}
-
-/** An element of {@link Graph.chain}: the name of a node already in the graph, or `[name, spec]` to add one. */
-export type ChainLink = string | readonly [name: string, spec: NodeSpec];
-
-/** Limits of the graph-level values (inclusive). */
-export const GRAPH_LIMITS = {
-  sampleRate: { kind: "number", min: 0, minExclusive: true, max: 10_000_000 },
-  modulationChannel: { min: 0, max: 63 },
-} as const;
+export { GRAPH_LIMITS } from "./limits";
+export type { ChainLink, ConnectOptions, ModulateOptions } from "./options";
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const TOP_LEVEL_KEYS = ["nodes", "edges", "modulations", "output", "sample_rate", "timing", "latency_compensation", "thermal_budget", "schedule"];
-const DELAY_FRAMES = { kind: "integer", min: 0, max: 16_777_216, unit: "frames" } as const;
 
 interface GraphData {
   readonly nodes: readonly NodeJSON[];
@@ -74,10 +49,6 @@ const EMPTY: GraphData = Object.freeze({
   schedule: undefined,
 });
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** An immutable dataflow graph: nodes, audio edges, modulation edges and an output node. */
 export class Graph {
   readonly #data: GraphData;
@@ -98,49 +69,22 @@ export class Graph {
    * as the builder does. `Graph.fromJSON(g.toJSON())` equals `g`.
    */
   static fromJSON(json: GraphJSON | string): Graph {
-    const value: unknown = typeof json === "string" ? parseJsonText(json) : json;
-    if (!isPlainObject(value)) throw validationError({ param: "graph", label: "value" }, "a graph JSON object", value);
-    for (const key of Object.keys(value)) {
-      if (!TOP_LEVEL_KEYS.includes(key)) throw invalidError({ param: key, label: "graph key" }, `is unknown; a graph has ${TOP_LEVEL_KEYS.join(", ")}`);
-    }
+    const d = readGraphJSON(json);
     let g = Graph.empty();
-    for (const node of arrayField(value, "nodes", true)) {
-      if (!isPlainObject(node)) throw validationError({ param: "nodes[]", label: "graph key" }, "an object { name, type, params }", node);
-      for (const key of Object.keys(node)) {
-        if (key !== "name" && key !== "type" && key !== "params") throw invalidError({ param: key, label: "node key" }, "is unknown; a node has name, type, params");
-      }
-      g = g.#addNode(node.name, node.type, toParamsJSONChecked(node.name, node.type, node.params ?? {}));
+    for (const node of d.nodes) {
+      if (typeof node.name !== "string") throw validationError({ param: "name", label: "node" }, "a node name", node.name);
+      g = g.#addNode(node.name, node.type, toParamsJSON(node.name, node.type as string, node.params, "json"));
     }
-    for (const edge of arrayField(value, "edges", false)) {
-      if (!isPlainObject(edge)) throw validationError({ param: "edges[]", label: "graph key" }, "an object { from, to }", edge);
-      for (const key of Object.keys(edge)) {
-        if (!["from", "to", "port", "delay_frames"].includes(key)) throw invalidError({ param: key, label: "edge key" }, "is unknown; an edge has from, to, port, delay_frames");
-      }
-      g = g.connect(edge.from as string, edge.to as string, { port: edge.port as string | undefined, delayFrames: edge.delay_frames as number | undefined });
-    }
-    for (const mod of arrayField(value, "modulations", false)) {
-      if (!isPlainObject(mod)) throw validationError({ param: "modulations[]", label: "graph key" }, "an object { from, to, param, mode, scale?, channel? }", mod);
-      for (const key of Object.keys(mod)) {
-        if (!["from", "to", "param", "mode", "scale", "channel", "delay_frames"].includes(key)) {
-          throw invalidError({ param: key, label: "modulation key" }, "is unknown; a modulation has from, to, param, mode, scale, channel, delay_frames");
-        }
-      }
-      const options: ModulateOptions = {
-        mode: mod.mode as ModulationMode | undefined,
-        scale: mod.scale as number | undefined,
-        channel: mod.channel as number | undefined,
-        delayFrames: mod.delay_frames as number | undefined,
-      };
-      g = g.#addModulation(mod.from, mod.to, mod.param, options, false);
-    }
-    if (value.output === undefined) throw noOutputError();
-    g = g.output(value.output as string);
-    if (value.sample_rate !== undefined) g = g.withSampleRate(value.sample_rate as number);
-    if (value.timing !== undefined) g = g.withTiming(value.timing as boolean);
-    if (value.latency_compensation !== undefined) g = g.withLatencyCompensation(value.latency_compensation as boolean);
-    if (value.thermal_budget !== undefined) g = g.withThermalBudget(value.thermal_budget as number);
-    if (value.schedule !== undefined) g = g.withSchedule(value.schedule as string[][]);
-    g.#checkSchedule();
+    for (const edge of d.edges) g = g.connect(edge.from as string, edge.to as string, edge.options);
+    for (const mod of d.modulations) g = g.#addModulation(mod.from, mod.to, mod.param, mod.options, false);
+    if (d.output === undefined) throw noOutputError();
+    g = g.output(d.output as string);
+    if (d.sampleRate !== undefined) g = g.withSampleRate(d.sampleRate as number);
+    if (d.timing !== undefined) g = g.withTiming(d.timing as boolean);
+    if (d.latencyCompensation !== undefined) g = g.withLatencyCompensation(d.latencyCompensation as boolean);
+    if (d.thermalBudget !== undefined) g = g.withThermalBudget(d.thermalBudget as number);
+    if (d.schedule !== undefined) g = g.withSchedule(d.schedule as string[][]);
+    checkScheduleComplete(g.#data.schedule, g.#data.nodes);
     return g;
   }
 
@@ -232,7 +176,7 @@ export class Graph {
       edges: Object.freeze(d.edges.filter((e) => e.from !== name && e.to !== name)),
       modulations: Object.freeze(d.modulations.filter((m) => m.from !== name && m.to !== name)),
       output: d.output === name ? undefined : d.output,
-      schedule: d.schedule === undefined ? undefined : Object.freeze(d.schedule.map((stage) => Object.freeze(stage.filter((n) => n !== name))).filter((stage) => stage.length > 0)),
+      schedule: scheduleWithout(d.schedule, name),
     });
   }
 
@@ -241,24 +185,12 @@ export class Graph {
    * `to` must have an audio input. Several edges into one port are summed or concatenated as the
    * node's reference says (e.g. `mix` concatenates channels).
    * @param options - `port`: input port of `to` by name (default: its first port); `delayFrames`:
-   *   extra delay on the edge, integer frames in [0, 16777216] (default 0; >= 1 closes a feedback loop)
+   *   extra delay on the edge, integer frames in [0, 16777216] (`GRAPH_LIMITS.edgeDelayFrames`;
+   *   default 0; >= 1 closes a feedback loop)
    */
   connect(from: string, to: string, options: ConnectOptions = {}): Graph {
     this.#requireNode(from, "edge source");
-    const target = this.#requireNode(to, "edge target");
-    const entry = requireNodeType(target.name, target.type);
-    if (entry.inputs.length === 0) {
-      throw invalidError({ node: to, type: target.type }, `has no audio input (it is a source), so the edge "${from}" -> "${to}" is invalid; use modulate() to drive its parameters`);
-    }
-    const edge: { -readonly [K in keyof EdgeJSON]: EdgeJSON[K] } = { from, to };
-    if (options.port !== undefined) {
-      if (!entry.inputs.some((port) => port.name === options.port)) {
-        throw validationError({ node: to, type: target.type, param: "port", label: "edge option" }, `one of ${entry.inputs.map((p) => `"${p.name}"`).join(", ")}`, options.port);
-      }
-      edge.port = options.port;
-    }
-    if (options.delayFrames !== undefined) edge.delay_frames = checkNumber({ node: to, type: target.type, param: "delayFrames", label: "edge option" }, options.delayFrames, DELAY_FRAMES);
-    Object.freeze(edge);
+    const edge = edgeJSON(from, this.#requireNode(to, "edge target"), options);
     return this.#with({ edges: Object.freeze([...this.#data.edges, edge]) });
   }
 
@@ -287,7 +219,7 @@ export class Graph {
    * Adds a modulation edge: the output of `source` modulates a signal parameter of another node.
    * @param source - modulating node
    * @param target - `"node.param"`, e.g. `"osc.frequency"` (camelCase or JSON name)
-   * @param options - mode, scale, channel
+   * @param options - mode, scale, channel, delayFrames (see {@link ModulateOptions})
    */
   modulate(source: string, target: string, options: ModulateOptions = {}): Graph {
     if (typeof target !== "string" || !target.includes(".")) {
@@ -303,13 +235,18 @@ export class Graph {
     return this.#with({ output: name });
   }
 
-  /** Sets (or with `undefined`, clears) the graph's sample rate in Hz, a finite number in [1, 10000000]. */
+  /** Sets (or with `undefined`, clears) the graph's sample rate in Hz, a finite number in (0, 10000000] (`GRAPH_LIMITS.sampleRate`; open at 0, fractional rates allowed). */
   withSampleRate(sampleRate: number | undefined): Graph {
-    if (sampleRate !== undefined) checkNumber({ param: "sample_rate", label: "graph" }, sampleRate, { ...GRAPH_LIMITS.sampleRate, unit: "Hz" });
+    if (sampleRate !== undefined) checkNumber({ param: "sample_rate", label: "graph" }, sampleRate, GRAPH_LIMITS.sampleRate);
     return this.#with({ sampleRate });
   }
 
-  /** Switches latency compensation on or off (`undefined`: the runtime's default, on). */
+  /**
+   * Switches latency compensation on or off (`undefined`: the runtime's default, on). On, every
+   * node's inputs (audio and modulation) arrive aligned: links from paths with less accumulated
+   * declared delay are delayed by the difference, and the graph reports its latency in
+   * `summary.latencyFrames`. Off, each path arrives with its own delay. JSON `latency_compensation`.
+   */
   withLatencyCompensation(enabled: boolean | undefined): Graph {
     if (enabled !== undefined && typeof enabled !== "boolean") throw validationError({ param: "latency_compensation", label: "graph" }, "a boolean", enabled);
     return this.#with({ latencyCompensation: enabled });
@@ -328,20 +265,7 @@ export class Graph {
    */
   withSchedule(stages: readonly (readonly string[])[] | undefined): Graph {
     if (stages === undefined) return this.#with({ schedule: undefined });
-    if (!Array.isArray(stages)) throw validationError({ param: "schedule", label: "graph" }, "an array of stages (arrays of node names)", stages);
-    const seen = new Set<string>();
-    const copy = stages.map((stage, s) => {
-      if (!Array.isArray(stage)) throw validationError({ param: `schedule[${s}]`, label: "graph" }, "an array of node names", stage);
-      return Object.freeze(
-        stage.map((name: unknown) => {
-          this.#requireNode(name, `schedule[${s}]`);
-          if (seen.has(name as string)) throw invalidError({ node: name as string }, "is listed twice in the schedule");
-          seen.add(name as string);
-          return name as string;
-        }),
-      );
-    });
-    return this.#with({ schedule: Object.freeze(copy) });
+    return this.#with({ schedule: copySchedule(stages, (name, role) => this.#requireNode(name, role)) });
   }
 
   /** Switches per-node processing-time measurement on or off (`undefined`: the runtime's default, off). */
@@ -360,7 +284,7 @@ export class Graph {
     if (d.latencyCompensation !== undefined) json.latency_compensation = d.latencyCompensation;
     if (d.thermalBudget !== undefined) json.thermal_budget = d.thermalBudget;
     if (d.schedule !== undefined) {
-      this.#checkSchedule();
+      checkScheduleComplete(d.schedule, d.nodes);
       json.schedule = d.schedule;
     }
     return json;
@@ -393,14 +317,6 @@ export class Graph {
     return this.toString();
   }
 
-  #checkSchedule(): void {
-    const schedule = this.#data.schedule;
-    if (schedule === undefined) return;
-    const listed = new Set(schedule.flat());
-    const missing = this.#data.nodes.filter((n) => !listed.has(n.name)).map((n) => n.name);
-    if (missing.length > 0) throw invalidError({ node: missing[0] }, `is not in the schedule; an explicit schedule lists every node once (missing: ${missing.join(", ")})`);
-  }
-
   #with(patch: Partial<GraphData>): Graph {
     return new Graph(Object.freeze({ ...this.#data, ...patch }));
   }
@@ -427,21 +343,8 @@ export class Graph {
   #addModulation(source: unknown, targetName: unknown, paramName: unknown, options: ModulateOptions, tsNames: boolean): Graph {
     this.#requireNode(source, "modulation source");
     const target = this.#requireNode(targetName, "modulation target");
-    const entry = requireNodeType(target.name, target.type);
-    const param = entry.params.find((p) => p.name === paramName || (tsNames && camelCase(p.name) === paramName));
-    const signals = entry.params.filter((p) => p.kind === "signal").map((p) => p.name);
-    const subject = { node: target.name, type: target.type, param: String(paramName) };
-    if (param === undefined) throw invalidError(subject, `is unknown; modulatable parameters: ${signals.join(", ") || "none"}`);
-    if (param.kind !== "signal") throw invalidError(subject, `is not modulatable (kind ${param.kind}); modulatable parameters: ${signals.join(", ") || "none"}`);
-    const mod: { -readonly [K in keyof ModulationJSON]: ModulationJSON[K] } = { from: source as string, to: target.name, param: param.name };
-    if (options.mode !== undefined) {
-      if (options.mode !== "add" && options.mode !== "multiply") throw validationError({ ...subject, param: "mode", label: "modulation option" }, `"add" or "multiply"`, options.mode);
-      mod.mode = options.mode;
-    }
-    if (options.scale !== undefined) mod.scale = checkNumber({ ...subject, param: "scale", label: "modulation option" }, options.scale, { kind: "number", min: null, max: null, unit: "" });
-    if (options.channel !== undefined) mod.channel = checkNumber({ ...subject, param: "channel", label: "modulation option" }, options.channel, { kind: "integer", ...GRAPH_LIMITS.modulationChannel, unit: "" });
-    if (options.delayFrames !== undefined) mod.delay_frames = checkNumber({ ...subject, param: "delayFrames", label: "modulation option" }, options.delayFrames, DELAY_FRAMES);
-    return this.#with({ modulations: Object.freeze([...this.#data.modulations, Object.freeze(mod)]) });
+    const mod = modulationJSON(source as string, target, paramName, options, tsNames);
+    return this.#with({ modulations: Object.freeze([...this.#data.modulations, mod]) });
   }
 }
 
@@ -452,24 +355,4 @@ export function graph(): Graph {
 
 function noOutputError() {
   return ampError("AMP_ERR_INVALID_ARGUMENT", "graph has no output: call .output(name) with the node whose output is the graph's output");
-}
-
-function parseJsonText(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw ampError("AMP_ERR_INVALID_ARGUMENT", `graph JSON text does not parse: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-function arrayField(value: Record<string, unknown>, key: string, required: boolean): readonly unknown[] {
-  const field = value[key];
-  if (field === undefined && !required) return [];
-  if (!Array.isArray(field)) throw validationError({ param: key, label: "graph key" }, "an array", field);
-  return field;
-}
-
-function toParamsJSONChecked(name: unknown, type: unknown, params: unknown): NodeParamsJSON {
-  if (typeof name !== "string") throw validationError({ param: "name", label: "node" }, "a node name", name);
-  return toParamsJSON(name, type as string, params, "json");
 }

@@ -81,7 +81,7 @@ function checkModulationMeta(subject: ValidationSubject, value: unknown): ParamV
       if (item !== "add" && item !== "multiply") throw validationError(inner, `one of ${MODES.map((m) => `"${m}"`).join(", ")}`, item);
       out.mode = item;
     } else if (key === "channels") {
-      out.channels = checkNumber(inner, item, { kind: "integer", ...METADATA_LIMITS.modulationChannels, unit: "" });
+      out.channels = checkNumber(inner, item, METADATA_LIMITS.modulationChannels);
     } else {
       throw invalidError(inner, "is unknown; modulation accepts mode, channels");
     }
@@ -112,9 +112,9 @@ export function toParamsJSON(name: string, type: string, input: unknown, naming:
     if (value === undefined) continue;
     const subject: ValidationSubject = { ...base, param: key };
     if (key === "oversample") {
-      out.oversample = checkNumber(subject, value, { kind: "integer", ...METADATA_LIMITS.oversample, unit: "" });
+      out.oversample = checkNumber(subject, value, METADATA_LIMITS.oversample);
     } else if (key === delayKey) {
-      out.declared_delay_frames = checkNumber(subject, value, { kind: "integer", ...METADATA_LIMITS.declaredDelayFrames, unit: "frames" });
+      out.declared_delay_frames = checkNumber(subject, value, METADATA_LIMITS.declaredDelayFrames);
     } else if (key === "thermo") {
       out.thermo = checkThermo(base, value, naming);
     } else if (key === "modulation") {

@@ -51,8 +51,43 @@ export interface CatalogNode {
   readonly backwardDoc: string;
 }
 
+/** One runtime value limit: `[min, max]`, or `(min, max]` when `minExclusive`. */
+export interface CatalogLimit {
+  readonly min: number;
+  readonly max: number;
+  /** True when the range is open at `min` (the sample rate: `(0, max]`). */
+  readonly minExclusive: boolean;
+}
+
+/**
+ * The runtime's value limits outside node parameters (`native/runtime/limits.h`), exported by
+ * the catalogue so that TypeScript validates with the same numbers. The eight named ones are
+ * required; a runtime may export more (carried into `NATIVE_LIMITS` and the reference as is).
+ */
+export interface CatalogLimits {
+  readonly [name: string]: CatalogLimit;
+  /** Node metadata `oversample`: integer factor. */
+  readonly oversample: CatalogLimit;
+  /** Node metadata `declared_delay_frames`: integer frames. */
+  readonly declaredDelayFrames: CatalogLimit;
+  /** `delay_frames` of an audio or modulation edge: integer frames. */
+  readonly edgeDelayFrames: CatalogLimit;
+  /** Node metadata `modulation.channels`: integer channel count. */
+  readonly modulationChannels: CatalogLimit;
+  /** `channel` of a modulation edge: integer source channel index. */
+  readonly modulationChannel: CatalogLimit;
+  /** Sample rate in Hz (graph `sample_rate`, render and runtime option). */
+  readonly sampleRate: CatalogLimit;
+  /** Batches (independent lanes) of a configured runtime: integer. */
+  readonly batches: CatalogLimit;
+  /** Largest block of a configured runtime: integer frames. */
+  readonly blockFrames: CatalogLimit;
+}
+
 /** The whole catalogue. */
 export interface NodeCatalog {
   readonly apiVersion: number;
   readonly nodes: readonly CatalogNode[];
+  /** The runtime's value limits outside node parameters. */
+  readonly limits: CatalogLimits;
 }

@@ -1,8 +1,11 @@
 /**
  * Metadata options every node accepts, next to its own parameters. In the graph JSON they sit in
  * the node's `params` object under snake_case keys: `oversample`, `declared_delay_frames`,
- * `thermo: { heat_param, resistance, work }`, `modulation: { mode, channels }`.
+ * `thermo: { heat_param, resistance, work }`, `modulation: { mode, channels }`. The ranges quoted
+ * below are the native ones ({@link NATIVE_LIMITS}); a test checks that they still agree.
  */
+import { NATIVE_LIMITS } from "./generated";
+import { limitRange } from "./limit-facts";
 
 /** How a modulation edge combines with the parameter: add gives `p + scale * m`, multiply gives `p * (scale * m)`. */
 export type ModulationMode = "add" | "multiply";
@@ -37,9 +40,9 @@ export interface CommonNodeOptions {
   readonly modulation?: ModulationOptions | undefined;
 }
 
-/** Limits of the metadata values (inclusive). */
-export const METADATA_LIMITS = {
-  oversample: { min: 1, max: 64 },
-  declaredDelayFrames: { min: 0, max: 16777216 },
-  modulationChannels: { min: 1, max: 64 },
-} as const;
+/** Limits of the metadata values, from the native catalogue ({@link NATIVE_LIMITS}). */
+export const METADATA_LIMITS = Object.freeze({
+  oversample: limitRange(NATIVE_LIMITS, "oversample"),
+  declaredDelayFrames: limitRange(NATIVE_LIMITS, "declaredDelayFrames"),
+  modulationChannels: limitRange(NATIVE_LIMITS, "modulationChannels"),
+});

@@ -2,8 +2,9 @@
 import { ampError, validationError } from "../errors";
 import type { Graph } from "../graph/graph";
 import type { RenderResult } from "./result";
-import { cancelledError, checkSampleRate, RENDER_LIMITS, Runtime, type AutomationCurve } from "./runtime";
-import { checkInteger } from "./shape";
+import type { ControlHistory } from "./history";
+import { checkRenderOption, checkSampleRate, RENDER_LIMITS } from "./limits";
+import { cancelledError, Runtime } from "./runtime";
 
 /** Options of {@link render}. Give exactly one of `frames` and `seconds`. */
 export interface RenderOptions {
@@ -23,8 +24,15 @@ export interface RenderOptions {
   readonly recordOverBudget?: boolean | undefined;
   /** Cancels the render: the promise rejects with an AmpError of code `"AMP_ERR_CANCELLED"`. */
   readonly signal?: AbortSignal | undefined;
-  /** Automation curves (control history) for the render. */
-  readonly automation?: readonly AutomationCurve[] | undefined;
+  /**
+   * Control history of the render: curves by name, read by `controller` nodes, e.g.
+   * `{ cutoff: [[0, 200], [1.5, 4000]] }` (times in seconds, linear) or
+   * `{ gate: { points: [[0, 1], [480, 0]], unit: "frames", interpolation: "step" } }`.
+   * Held before the first and after the last point; linear between points (or step); two points
+   * at the same time make a jump; times are relative to the start of the render. Seconds become
+   * frames as `time * sampleRate`, not rounded. See {@link ControlHistory}.
+   */
+  readonly history?: ControlHistory | undefined;
 }
 
 /** Resolves the frame count of `frames` / `seconds` at a sample rate; throws unless exactly one is valid. */
@@ -33,7 +41,7 @@ export function resolveFrames(options: { readonly frames?: number | undefined; r
   if ((frames === undefined) === (seconds === undefined)) {
     throw ampError("AMP_ERR_INVALID_ARGUMENT", `render options: give exactly one of "frames" and "seconds", got ${frames === undefined ? "neither" : "both"}`);
   }
-  if (frames !== undefined) return checkInteger({ param: "frames", label: "render option" }, frames, RENDER_LIMITS.frames.min, RENDER_LIMITS.frames.max, "frames");
+  if (frames !== undefined) return checkRenderOption("frames", frames);
   if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) {
     throw validationError({ param: "seconds", label: "render option" }, "a finite number > 0", seconds);
   }
@@ -52,7 +60,7 @@ export function resolveFrames(options: { readonly frames?: number | undefined; r
  * result.channel(0, 0); // Float64Array view of batch 0, channel 0
  * ```
  * @param graph - a graph with an output
- * @param options - length (`frames` or `seconds`), sample rate, batches, block size, heat, cancellation
+ * @param options - length (`frames` or `seconds`), sample rate, batches, block size, heat, control history, cancellation
  */
 export async function render(graph: Graph, options: RenderOptions): Promise<RenderResult> {
   if (typeof options !== "object" || options === null) throw validationError({ param: "options", label: "argument" }, "an object with frames or seconds", options);
@@ -65,7 +73,7 @@ export async function render(graph: Graph, options: RenderOptions): Promise<Rend
       recordHeat: options.recordHeat,
       recordOverBudget: options.recordOverBudget,
       signal: options.signal,
-      automation: options.automation,
+      history: options.history,
     });
   } finally {
     runtime.dispose();

@@ -3,22 +3,16 @@
  * checks types only. Renders run on a worker thread and resolve with a {@link RenderResult}.
  * Native failures are {@link AmpError}s; a failed render carries the caller's stack.
  */
-import { AmpError, ampError, invalidError, validationError, type ValidationSubject } from "../errors";
+import { AmpError, ampError, invalidError, validationError } from "../errors";
 import type { Graph } from "../graph/graph";
-import { GRAPH_LIMITS } from "../graph/graph";
-import { checkNumber, requireNodeType } from "../graph/validate-params";
-import type { NativeHistoryCurve, NativeRenderOptions, NativeRuntime } from "../native/addon-types";
+import { requireNodeType } from "../graph/validate-params";
+import type { NativeRenderOptions, NativeRuntime } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
 import { camelCase } from "../nodes/names";
+import { toNativeHistory, type ControlHistory } from "./history";
+import { checkRenderOption, checkSampleRate } from "./limits";
 import { RenderResult, type GraphSummary, type HeatCurves, type NodeSummary } from "./result";
-import { checkInteger, checkTensor, type TensorShape } from "./shape";
-
-/** Limits of the render values (inclusive). */
-export const RENDER_LIMITS = {
-  batches: { min: 1, max: 4096 },
-  blockFrames: { min: 1, max: 1_048_576 },
-  frames: { min: 1, max: 2 ** 31 - 1 },
-} as const;
+import { checkTensor, type TensorShape } from "./shape";
 
 /** Options of {@link Runtime.create}. */
 export interface RuntimeOptions {
@@ -30,18 +24,6 @@ export interface RuntimeOptions {
   readonly blockFrames?: number | undefined;
 }
 
-/** One automation curve (control history): values at frame times, relative to the start of the render. */
-export interface AutomationCurve {
-  /** Curve name, as read by nodes (e.g. a controller output). */
-  readonly name: string;
-  /** Ascending times in frames, finite. */
-  readonly timesFrames: Float64Array | readonly number[];
-  /** One value per time, finite. */
-  readonly values: Float64Array | readonly number[];
-  /** `"step"`: the last point at or before the frame; `"linear"`: linear between points, held at the ends. Default `"linear"`. */
-  readonly interpolation?: "step" | "linear" | undefined;
-}
-
 /** Options of {@link Runtime.render}. */
 export interface RuntimeRenderOptions {
   /** Record per-frame heat curves per node and for the graph. Default false. Audio is identical either way. */
@@ -50,8 +32,15 @@ export interface RuntimeRenderOptions {
   readonly recordOverBudget?: boolean | undefined;
   /** Cancels the render: rejects with AMP_ERR_CANCELLED and resets the runtime to frame 0. */
   readonly signal?: AbortSignal | undefined;
-  /** Automation curves for this render. */
-  readonly automation?: readonly AutomationCurve[] | undefined;
+  /**
+   * Control history of this render: curves by name, read by `controller` nodes, e.g.
+   * `{ cutoff: [[0, 200], [1.5, 4000]] }` (times in seconds, linear) or
+   * `{ gate: { points: [[0, 1], [480, 0]], unit: "frames", interpolation: "step" } }`.
+   * Held before the first and after the last point; linear between points (or step); two points
+   * at the same time make a jump; times are relative to the start of this render call. Seconds
+   * become frames as `time * sampleRate`, not rounded. See {@link ControlHistory}.
+   */
+  readonly history?: ControlHistory | undefined;
 }
 
 /** One record of the runtime log (a parsed JSON line), e.g. `{ "event": "amp_graph_runtime_set_param_shape_mismatch", ... }`. */
@@ -66,16 +55,6 @@ export interface RuntimeDescription {
 const DEFAULT_SAMPLE_RATE = 48000;
 const DEFAULT_BLOCK_FRAMES = 512;
 
-/** Checks a render option that is an integer in a range. */
-function option(name: string, value: unknown, limits: { min: number; max: number }, unit = ""): number {
-  return checkInteger({ param: name, label: "render option" }, value, limits.min, limits.max, unit);
-}
-
-/** Checks a sample rate in Hz. */
-export function checkSampleRate(value: unknown, subject: ValidationSubject = { param: "sampleRate", label: "render option" }): number {
-  return checkNumber(subject, value, { ...GRAPH_LIMITS.sampleRate, unit: "Hz" });
-}
-
 /** Rewrites a native error's stack to the stack captured where the caller started the work. */
 export function withCallerStack(error: unknown, callerStack: string | undefined): unknown {
   if (!(error instanceof Error) || callerStack === undefined) return error;
@@ -88,30 +67,6 @@ export function withCallerStack(error: unknown, callerStack: string | undefined)
 export function cancelledError(reason: unknown): AmpError {
   const why = reason instanceof Error ? reason.message : reason === undefined ? "" : String(reason);
   return ampError("AMP_ERR_CANCELLED", `render cancelled${why === "" ? "" : `: ${why}`}`, { stage: "render" });
-}
-
-function toHistory(curves: readonly AutomationCurve[]): NativeHistoryCurve[] {
-  return curves.map((curve, i) => {
-    const subject = { param: `automation[${i}]`, label: "render option" };
-    if (typeof curve !== "object" || curve === null || typeof curve.name !== "string" || curve.name === "") {
-      throw validationError(subject, "an object { name, timesFrames, values, interpolation? } with a non-empty name", curve);
-    }
-    const times = Float64Array.from(curve.timesFrames);
-    const values = Float64Array.from(curve.values);
-    if (times.length === 0 || times.length !== values.length) {
-      throw invalidError(subject, `needs as many times as values (at least one), got ${times.length} times and ${values.length} values`);
-    }
-    for (let k = 0; k < times.length; k += 1) {
-      const t = times[k] ?? Number.NaN;
-      const v = values[k] ?? Number.NaN;
-      if (!Number.isFinite(t) || !Number.isFinite(v) || (k > 0 && t < (times[k - 1] ?? t))) {
-        throw invalidError(subject, `needs finite values and ascending finite times; point ${k} is (${t}, ${v})`);
-      }
-    }
-    const interpolation = curve.interpolation ?? "linear";
-    if (interpolation !== "step" && interpolation !== "linear") throw validationError({ ...subject, param: `automation[${i}].interpolation` }, `"step" or "linear"`, interpolation);
-    return { name: curve.name, timesFrames: times, values, interpolation: interpolation === "step" ? 0 : 1 };
-  });
 }
 
 /** A compiled graph in the native runtime. Create with {@link Runtime.create}; release with {@link Runtime.dispose}. */
@@ -140,8 +95,8 @@ export class Runtime {
   static create(graph: Graph, options: RuntimeOptions = {}): Runtime {
     const json = JSON.stringify(graph.toJSON());
     const sampleRate = options.sampleRate === undefined ? graph.sampleRate ?? DEFAULT_SAMPLE_RATE : checkSampleRate(options.sampleRate);
-    const batches = option("batches", options.batches ?? 1, RENDER_LIMITS.batches);
-    const blockFrames = option("blockFrames", options.blockFrames ?? DEFAULT_BLOCK_FRAMES, RENDER_LIMITS.blockFrames, "frames");
+    const batches = checkRenderOption("batches", options.batches ?? 1);
+    const blockFrames = checkRenderOption("blockFrames", options.blockFrames ?? DEFAULT_BLOCK_FRAMES);
     const native = loadAddon().createRuntime(json);
     const runtime = new Runtime(graph, native, sampleRate);
     try {
@@ -182,8 +137,8 @@ export class Runtime {
    */
   configure(batches: number, blockFrames: number): void {
     const native = this.#live();
-    option("batches", batches, RENDER_LIMITS.batches);
-    option("blockFrames", blockFrames, RENDER_LIMITS.blockFrames, "frames");
+    checkRenderOption("batches", batches);
+    checkRenderOption("blockFrames", blockFrames);
     native.configure(batches, blockFrames);
     this.#batches = batches;
     this.#blockFrames = blockFrames;
@@ -237,14 +192,14 @@ export class Runtime {
   /**
    * Renders `frames` more frames of the stream on a worker thread.
    * @param frames - integer in [1, 2147483647]
-   * @param options - heat recording, cancellation, automation
+   * @param options - heat recording, over-budget flags, cancellation, control history
    * @returns the samples (batches x output channels x frames) with heat and summaries
    */
   async render(frames: number, options: RuntimeRenderOptions = {}): Promise<RenderResult> {
     const holder: { stack?: string } = {};
     Error.captureStackTrace(holder, Runtime.prototype.render);
     const native = this.#live();
-    option("frames", frames, RENDER_LIMITS.frames, "frames");
+    checkRenderOption("frames", frames);
     const recordHeat = options.recordHeat ?? false;
     if (typeof recordHeat !== "boolean") throw validationError({ param: "recordHeat", label: "render option" }, "a boolean", recordHeat);
     const recordOverBudget = options.recordOverBudget ?? false;
@@ -252,7 +207,7 @@ export class Runtime {
     if (recordOverBudget && this.graph.thermalBudget === undefined) {
       throw ampError("AMP_ERR_INVALID_ARGUMENT", 'render option "recordOverBudget" needs a graph with a thermal budget: use graph.withThermalBudget(heatPerSecond)');
     }
-    const history = options.automation === undefined ? undefined : toHistory(options.automation);
+    const history = options.history === undefined ? undefined : toNativeHistory(options.history, this.#sampleRate);
     const signal = options.signal;
     if (signal !== undefined && signal.aborted) throw withCallerStack(cancelledError(signal.reason), holder.stack);
     const onAbort = (): void => native.cancel();

@@ -1,0 +1,104 @@
+/** Generator of `docs/nodes.md`: the node reference, the common options and the runtime limits. */
+import type { CatalogNode, NodeCatalog } from "./catalog-types";
+import { GENERATED_BANNER, hasRequired, inputsText, sortedNodes } from "./codegen-text";
+import { formatLimit, limitFacts, limitRange, type LimitName } from "./limit-facts";
+import { camelCase, factoryName, optionsInterfaceName } from "./names";
+import { expectedText, formatDefault, formatRange, isRequired } from "./param-text";
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function nodeSection(node: CatalogNode): string {
+  const lines: string[] = [
+    `## ${node.type}`,
+    "",
+    node.summary,
+    "",
+    `Factory: \`${factoryName(node.type)}(options${hasRequired(node) ? "" : "?"}: ${optionsInterfaceName(node.type)})\`. ${inputsText(node)}`,
+    "",
+  ];
+  if (node.params.length > 0) {
+    lines.push("| parameter | TS option | kind | default | range | unit | description |");
+    lines.push("| --- | --- | --- | --- | --- | --- | --- |");
+    for (const param of node.params) {
+      lines.push(
+        `| \`${param.name}\` | \`${camelCase(param.name)}\` | ${param.kind} | ${isRequired(param) ? "required" : cell(formatDefault(param))} | ${cell(formatRange(param))} | ${cell(param.unit)} | ${cell(param.doc)} |`,
+      );
+    }
+    lines.push("");
+  }
+  lines.push(`Heat: \`heat = sum(x^2) / R + ${node.heatWork} * oversample\` per batch and frame (R = \`thermo.resistance\`, default 1).`);
+  lines.push("");
+  lines.push(`Backward: ${node.backwardDoc}`);
+  lines.push("");
+  return lines.join("\n");
+}
+
+/** `integer in [1, 64]` (+ unit) for a limit of the catalogue. */
+function limitText(catalog: NodeCatalog, name: LimitName): string {
+  const range = limitRange(catalog.limits, name);
+  return `${range.kind === "integer" ? "integer" : "number"} in ${formatLimit(range)}${range.unit === "" ? "" : ` ${range.unit}`}`;
+}
+
+/** The validation message the reference quotes: a signal parameter with a range, preferably `sine_osc.frequency`. */
+function exampleMessage(catalog: NodeCatalog): string {
+  const candidates = catalog.nodes.flatMap((node) => node.params.filter((p) => p.kind === "signal" && (p.min !== null || p.max !== null)).map((param) => ({ node, param })));
+  const pick = candidates.find((c) => c.node.type === "sine_osc" && c.param.name === "frequency") ?? candidates[0];
+  if (pick === undefined) return "";
+  const name = pick.node.type === "sine_osc" ? "osc" : "n";
+  return `A value outside is rejected with a message such as: \`node "${name}" (${pick.node.type}): parameter "${camelCase(pick.param.name)}" expects ${expectedText(pick.param)}, got "abc"\`.`;
+}
+
+function limitsSection(catalog: NodeCatalog): string[] {
+  return [
+    "## Runtime limits",
+    "",
+    "Limits of values outside node parameters, from the catalogue's `limits` (`native/runtime/limits.h`). The TypeScript",
+    "library validates with the same numbers (`NATIVE_LIMITS`, and `GRAPH_LIMITS`, `RENDER_LIMITS` derived from it).",
+    "",
+    "| limit | given as | kind | range | unit | meaning |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...Object.entries(catalog.limits).map(([name, limit]) => {
+      const facts = limitFacts(name, limit);
+      return `| \`${name}\` | ${cell(facts.where)} | ${facts.kind} | ${cell(formatLimit(limit))} | ${cell(facts.unit)} | ${cell(facts.meaning)} |`;
+    }),
+    "",
+  ];
+}
+
+/** The text of `docs/nodes.md`. */
+export function generateMarkdown(catalog: NodeCatalog): string {
+  const nodes = sortedNodes(catalog);
+  const lines: string[] = [
+    `<!-- ${GENERATED_BANNER} -->`,
+    "",
+    "# Node reference",
+    "",
+    `Generated from the native node catalogue (\`amp_node_catalog_json()\`, API version ${catalog.apiVersion}).`,
+    "Parameter names are the keys of a node's `params` in the graph JSON; the TypeScript factories take the",
+    "camelCase option of the same name. `signal` parameters are per-frame tensors: modulatable and overridable",
+    "with `Runtime.setParam`; the other kinds are static. Ranges: `[` `]` closed, `(` `)` open.",
+    exampleMessage(catalog),
+    "",
+    "| node | factory | backward | summary |",
+    "| --- | --- | --- | --- |",
+    ...nodes.map((node) => `| [\`${node.type}\`](#${node.type.replace(/[^a-z0-9_-]/g, "")}) | \`${factoryName(node.type)}\` | ${node.hasBackward ? "yes" : "no (-4)"} | ${cell(node.summary)} |`),
+    "",
+    "## Options every node accepts",
+    "",
+    "| JSON key | TS option | meaning |",
+    "| --- | --- | --- |",
+    `| \`oversample\` | \`oversample\` | internal oversampling factor, ${limitText(catalog, "oversample")}, default 1 |`,
+    `| \`declared_delay_frames\` | \`declaredDelayFrames\` | latency the node adds, in output frames: ${limitText(catalog, "declaredDelayFrames")} |`,
+    "| `thermo.heat_param` | `thermo.heatParam` | name of the node's heat channel, default `thermo.heat` |",
+    "| `thermo.resistance` | `thermo.resistance` | R of the heat model, > 0, default 1 |",
+    "| `thermo.work` | `thermo.work` | W of the heat model, >= 0, default the node's own (below) |",
+    "| `modulation.mode` | `modulation.mode` | default mode of modulation edges into the node: `add` or `multiply` |",
+    `| \`modulation.channels\` | \`modulation.channels\` | modulation channel count, ${limitText(catalog, "modulationChannels")} |`,
+    "",
+    ...limitsSection(catalog),
+  ];
+  for (const node of nodes) lines.push(nodeSection(node));
+  return lines.join("\n");
+}
