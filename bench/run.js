@@ -2,7 +2,8 @@
 // run.js (`npm run bench`): render throughput of amp-kpn against the older prototype's published
 // figures and against Web Audio's offline renderer measured in this same run.
 // Graphs: 1 sine, and 32 parallel sines summed by a mix; 48 kHz, 10 s, batch 1, mono.
-// Each case is rendered once to warm up, then REPEATS times; the median is reported.
+// Each case is rendered once to warm up, then REPEATS times; the median is reported. The 32-sine
+// graph is also rendered with `threads: 2` (bit-identical output; see docs/scheduling.md).
 "use strict";
 const { render } = require("../dist/index.js");
 const { parallelSines } = require("./graphs.js");
@@ -22,13 +23,13 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function timeOurs(count, blockFrames) {
+async function timeOurs(count, blockFrames, threads) {
   const g = parallelSines(count);
-  await render(g, { frames: FRAMES, blockFrames });
+  await render(g, { frames: FRAMES, blockFrames, threads });
   const times = [];
   for (let i = 0; i < REPEATS; i += 1) {
     const started = process.hrtime.bigint();
-    await render(g, { frames: FRAMES, blockFrames });
+    await render(g, { frames: FRAMES, blockFrames, threads });
     times.push(Number(process.hrtime.bigint() - started) / 1e9);
   }
   return median(times);
@@ -51,12 +52,15 @@ async function main() {
   const rows = [];
   for (const count of [1, 32]) {
     const webAudio = await timeWebAudio(count);
-    for (const block of [128, 512]) {
-      const seconds = await timeOurs(count, block);
+    const cases = [[128, 1], [512, 1]];
+    if (count > 1) cases.push([512, 2]); // independent sines: one level split across two threads
+    for (const [block, threads] of cases) {
+      const seconds = await timeOurs(count, block, threads);
       const framesPerSecond = FRAMES / seconds;
       rows.push({
         graph: count === 1 ? "1 sine" : `${count} sines + mix`,
         block,
+        threads,
         "ms / 10 s": format(seconds * 1e3, 2),
         "M frames/s": format(framesPerSecond / 1e6, 2),
         "x realtime": format(SECONDS / seconds, 0),

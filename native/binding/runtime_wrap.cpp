@@ -69,6 +69,7 @@ Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
         {
             InstanceMethod<&RuntimeWrap::Configure>("configure"),
             InstanceMethod<&RuntimeWrap::SetSampleRate>("setSampleRate"),
+            InstanceMethod<&RuntimeWrap::SetThreads>("setThreads"),
             InstanceMethod<&RuntimeWrap::Reset>("reset"),
             InstanceMethod<&RuntimeWrap::SetParam>("setParam"),
             InstanceMethod<&RuntimeWrap::ClearParams>("clearParams"),
@@ -152,6 +153,13 @@ void RuntimeWrap::Configure(const Napi::CallbackInfo &info) {
     const uint32_t batches = Uint32Arg(ctx, 0, "batches");
     const uint32_t block_frames = Uint32Arg(ctx, 1, "blockFrames");
     Check(info.Env(), amp_graph_runtime_configure(handle, batches, block_frames), "configure");
+}
+
+void RuntimeWrap::SetThreads(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "setThreads"};
+    const uint32_t threads = Uint32Arg(ctx, 0, "threads");
+    Check(info.Env(), amp_graph_runtime_set_threads(handle, threads), "set_threads");
 }
 
 void RuntimeWrap::SetSampleRate(const Napi::CallbackInfo &info) {
@@ -304,6 +312,9 @@ Napi::Value RuntimeWrap::DescribeGraph(const Napi::CallbackInfo &info) {
     object.Set("latencyCompensation", summary.latency_compensation != 0);
     object.Set("thermalBudget", summary.thermal_budget);
     object.Set("framesOverBudget", static_cast<double>(summary.frames_over_budget));
+    object.Set("threads", summary.threads);
+    object.Set("levels", summary.levels);
+    object.Set("parallelLevels", summary.parallel_levels);
     return object;
 }
 

@@ -29,6 +29,7 @@ public:
 private:
     void Configure(const Napi::CallbackInfo &info);
     void SetSampleRate(const Napi::CallbackInfo &info);
+    void SetThreads(const Napi::CallbackInfo &info);
     void Reset(const Napi::CallbackInfo &info);
     void SetParam(const Napi::CallbackInfo &info);
     void ClearParams(const Napi::CallbackInfo &info);

@@ -200,6 +200,10 @@ typedef struct AmpGraphSummary {
     uint32_t latency_compensation;   /* 1 when on (the default), 0 when off */
     double thermal_budget;           /* heat per second; 0 when none */
     uint64_t frames_over_budget;     /* (batch, frame) pairs whose graph heat rate exceeded it */
+    uint32_t threads;                /* set with amp_graph_runtime_set_threads */
+    uint32_t levels;                 /* dependency levels of the schedule */
+    uint32_t parallel_levels;        /* levels split across threads (0 with one thread, or when
+                                      * the scheduler block is under 256 frames) */
 } AmpGraphSummary;
 
 typedef struct AmpRenderOptions {
@@ -251,6 +255,10 @@ int32_t amp_graph_runtime_configure(AmpGraphRuntime *runtime, uint32_t batches,
                                     uint32_t block_frames);
 /* Changes the sample rate (Hz, > 0) and resets the stream to frame 0. */
 int32_t amp_graph_runtime_set_sample_rate(AmpGraphRuntime *runtime, double sample_rate);
+/* Threads a render may use, in [1, 16] (default 1: the calling thread only). Independent nodes
+ * of one dependency level run on different threads; the output, the heat and every summary are
+ * bit-identical for any thread count. Helper threads sleep between renders. */
+int32_t amp_graph_runtime_set_threads(AmpGraphRuntime *runtime, uint32_t threads);
 /* Resets every node's state, the heat totals and the frame counter. Overrides stay. */
 int32_t amp_graph_runtime_reset(AmpGraphRuntime *runtime);
 

@@ -113,6 +113,13 @@ int32_t amp_graph_runtime_set_sample_rate(AmpGraphRuntime *runtime, double sampl
     });
 }
 
+int32_t amp_graph_runtime_set_threads(AmpGraphRuntime *runtime, uint32_t threads) {
+    return guarded(runtime, "set_threads", [&](amp::GraphRuntime &rt) {
+        rt.set_threads(threads);
+        return AMP_OK;
+    });
+}
+
 int32_t amp_graph_runtime_reset(AmpGraphRuntime *runtime) {
     return guarded(runtime, "reset", [&](amp::GraphRuntime &rt) {
         rt.reset();

@@ -71,7 +71,8 @@ std::string build_catalog() {
             range("modulationChannel", 0, amp::limits::kMaxModulationChannel, false) + "," +
             range("sampleRate", 0, amp::limits::kMaxSampleRate, true) + "," +
             range("batches", 1, amp::limits::kMaxBatches, false) + "," +
-            range("blockFrames", 1, amp::limits::kMaxBlockFrames, false);
+            range("blockFrames", 1, amp::limits::kMaxBlockFrames, false) + "," +
+            range("threads", 1, amp::limits::kMaxThreads, false);
     json += "}}";
     return json;
 }

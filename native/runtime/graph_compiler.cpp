@@ -186,6 +186,29 @@ std::vector<Step> explicit_order(const GraphDescription &graph, const std::vecto
     return steps;
 }
 
+// Groups the ordered steps into levels: a step's level is one more than the highest level of
+// the steps it waits for, so the steps of one level can run at the same time.
+std::vector<std::vector<Step>> assign_levels(const GraphDescription &graph, const std::vector<LinkPlan> &links,
+                                             const std::vector<bool> &split, const std::vector<Step> &steps) {
+    const size_t step_count = 2 * graph.nodes.size();
+    std::vector<std::vector<uint32_t>> predecessors(step_count);
+    for (uint32_t v = 0; v < graph.nodes.size(); ++v)
+        if (split[v]) predecessors[2 * v + 1].push_back(2 * v);
+    for (const LinkPlan &link : links)
+        if (!link.breaks_cycle) predecessors[consumer_step(link, split)].push_back(producer_step(link.from));
+    std::vector<uint32_t> level(step_count, 0);
+    std::vector<std::vector<Step>> levels;
+    for (const Step &step : steps) {
+        const uint32_t id = 2 * step.node + (step.kind == StepKind::Absorb ? 1 : 0);
+        uint32_t mine = 0;
+        for (uint32_t before : predecessors[id]) mine = std::max(mine, level[before] + 1);
+        level[id] = mine;
+        if (levels.size() <= mine) levels.resize(mine + 1);
+        levels[mine].push_back(step);
+    }
+    return levels;
+}
+
 void infer_channels(const GraphDescription &graph, CompiledGraph &plan) {
     const size_t n = graph.nodes.size();
     plan.output_channels.assign(n, 0);
@@ -342,6 +365,7 @@ CompiledGraph compile_graph(const GraphDescription &graph) {
     }
     plan.steps = default_order(graph, plan.links, split); // also rejects delay-free cycles
     if (!graph.schedule.empty()) plan.steps = explicit_order(graph, plan.links, split);
+    plan.levels = assign_levels(graph, plan.links, split, plan.steps);
     infer_channels(graph, plan);
 
     plan.param_offset.assign(n, 0);

@@ -47,6 +47,8 @@ struct LinkPlan {
 struct CompiledGraph {
     std::vector<std::unique_ptr<Node>> nodes;                // per node (description order)
     std::vector<Step> steps;                                 // execution order within a block
+    std::vector<std::vector<Step>> levels;                   // the steps again, grouped so that a
+                                                             // step depends only on earlier levels
     std::vector<uint32_t> output_channels;                   // per node
     std::vector<std::vector<uint32_t>> port_channels;        // [node][port]
     std::vector<std::vector<std::vector<uint32_t>>> port_edges;  // [node][port] -> audio edge ids

@@ -10,6 +10,7 @@
 #include "amp_native.h"
 #include "runtime/graph_compiler.h"
 #include "runtime/graph_description.h"
+#include "runtime/level_workers.h"
 #include "runtime/link_fifo.h"
 
 namespace amp {
@@ -21,6 +22,8 @@ class GraphRuntime {
 
     void configure(uint32_t batches, uint32_t block_frames);
     void set_sample_rate(double sample_rate);
+    // Threads a render may use (1 = the render thread only). Results do not depend on it.
+    void set_threads(uint32_t threads);
     void reset();
     void set_param(const char *node, const char *param, const double *data, uint32_t batches,
                    uint32_t channels, uint32_t frames);
@@ -49,6 +52,7 @@ class GraphRuntime {
         std::vector<std::vector<double>> overrides; // per spec param; empty when not overridden
         std::vector<double> heat_override;      // batches x 1 x block, or empty
         double heat_total = 0.0;
+        double block_heat = 0.0;                // the last block's heat, summed over batches
         double telemetry[6] = {0, 0, 0, 0, 0, 0};
         double processing_seconds = 0.0;        // last execute call (timing on)
         double cpu_seconds = 0.0;               // last execute call (timing on)
@@ -66,6 +70,10 @@ class GraphRuntime {
                    const AmpControlHistory *history);
     void run_step(const Step &step, uint64_t position, uint32_t frames, uint32_t offset_in_block,
                   const AmpControlHistory *history);
+    void run_timed_step(const Step &step, uint64_t position, uint32_t frames,
+                        uint32_t offset_in_block, const AmpControlHistory *history);
+    void plan_parallel_levels();
+    void sum_graph_heat(uint32_t frames);
     void gather_inputs(uint32_t node, uint32_t frames);
     void evaluate_params(uint32_t node, uint32_t frames, uint32_t offset_in_block);
     void compute_heat(uint32_t node, uint32_t frames, uint32_t offset_in_block);
@@ -88,6 +96,18 @@ class GraphRuntime {
     std::vector<std::vector<uint32_t>> delayed_in_;  // per node: its delayed incoming links
     LinkFifo output_fifo_;                           // the output node's padding, if any
     uint64_t frames_over_budget_ = 0;
+    uint32_t threads_ = 1;
+    std::unique_ptr<LevelWorkers> workers_;
+    // Per level: the steps of each participant, or empty when the level runs on one thread.
+    std::vector<std::vector<std::vector<Step>>> level_buckets_;
+    struct LevelJob {
+        GraphRuntime *runtime;
+        const std::vector<std::vector<Step>> *buckets;
+        uint64_t position;
+        uint32_t frames;
+        uint32_t offset_in_block;
+        const AmpControlHistory *history;
+    };
     std::vector<std::string> log_;
 };
 

@@ -13,5 +13,6 @@ constexpr uint32_t kMaxModulationChannel = 63;       // modulation edge "channel
 constexpr double kMaxSampleRate = 1e7;               // sample rate: (0, 1e7] Hz
 constexpr uint32_t kMaxBatches = 4096;               // configure batches: [1, 4096]
 constexpr uint32_t kMaxBlockFrames = 1u << 20;       // configure block_frames: [1, 2^20]
+constexpr uint32_t kMaxThreads = 16;                 // set_threads: [1, 16]
 
 } // namespace amp::limits

@@ -57,6 +57,12 @@ export interface NativeGraphSummary {
   thermalBudget: number;
   /** (batch, frame) pairs whose graph heat rate exceeded the budget, since create / reset. */
   framesOverBudget: number;
+  /** Threads a render may use (amp_graph_runtime_set_threads). */
+  threads: number;
+  /** Dependency levels of the schedule. */
+  levels: number;
+  /** Levels split across threads (0 with one thread or blocks under 256 frames). */
+  parallelLevels: number;
 }
 
 /** One automation curve (AmpHistoryCurve); times in frames from the start of the render. */
@@ -88,6 +94,8 @@ export interface NativeRenderOutput {
 export interface NativeRuntime {
   configure(batches: number, blockFrames: number): void;
   setSampleRate(sampleRate: number): void;
+  /** amp_graph_runtime_set_threads: threads a render may use, 1..16; results do not depend on it. */
+  setThreads(threads: number): void;
   reset(): void;
   setParam(
     node: string,

@@ -82,6 +82,8 @@ export interface CatalogLimits {
   readonly batches: CatalogLimit;
   /** Largest block of a configured runtime: integer frames. */
   readonly blockFrames: CatalogLimit;
+  /** Threads a render may use: integer. */
+  readonly threads: CatalogLimit;
 }
 
 /** The whole catalogue. */

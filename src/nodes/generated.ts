@@ -263,6 +263,8 @@ export const NATIVE_LIMITS = {
   batches: { min: 1, max: 4096, minExclusive: false },
   /** Largest block the scheduler runs. An integer in [1, 1048576] frames; render and runtime `blockFrames`. */
   blockFrames: { min: 1, max: 1048576, minExclusive: false },
+  /** Threads a render may use. An integer in [1, 16]; render and runtime `threads`. */
+  threads: { min: 1, max: 16, minExclusive: false },
 } as const satisfies CatalogLimits;
 
 /** The native node catalogue these types were generated from; used for validation at the TypeScript edge. */

@@ -7,7 +7,7 @@ import type { CatalogLimit, CatalogLimits } from "./catalog-types";
 import { formatRange } from "./param-text";
 
 /** Name of a runtime limit every catalogue has, e.g. `"sampleRate"`. */
-export type LimitName = "oversample" | "declaredDelayFrames" | "edgeDelayFrames" | "modulationChannels" | "modulationChannel" | "sampleRate" | "batches" | "blockFrames";
+export type LimitName = "oversample" | "declaredDelayFrames" | "edgeDelayFrames" | "modulationChannels" | "modulationChannel" | "sampleRate" | "batches" | "blockFrames" | "threads";
 
 /** A runtime limit as a range for validation and messages: kind, bounds (closed at `max`), unit. */
 export interface LimitRange {
@@ -54,12 +54,11 @@ const REQUIRED_FACTS: { readonly [Name in LimitName]: LimitFacts } = {
   sampleRate: { kind: "number", unit: "Hz", where: "graph `sample_rate`, render and runtime `sampleRate`", meaning: "sample rate" },
   batches: { kind: "integer", unit: "", where: "render and runtime `batches`", meaning: "independent lanes rendered together" },
   blockFrames: { kind: "integer", unit: "frames", where: "render and runtime `blockFrames`", meaning: "largest block the scheduler runs" },
+  threads: { kind: "integer", unit: "", where: "render and runtime `threads`", meaning: "threads a render may use" },
 };
 
 /** Facts of limits a runtime may export beyond the required ones. */
-const OPTIONAL_FACTS: Readonly<Record<string, LimitFacts>> = {
-  threads: { kind: "integer", unit: "", where: "`amp_graph_runtime_set_threads`", meaning: "threads a render may use" },
-};
+const OPTIONAL_FACTS: Readonly<Record<string, LimitFacts>> = {};
 
 /** The limits every catalogue has, in catalogue order. */
 export const REQUIRED_LIMITS: readonly LimitName[] = Object.freeze(Object.keys(REQUIRED_FACTS) as LimitName[]);

@@ -18,6 +18,8 @@ export interface RenderOptions {
   readonly batches?: number | undefined;
   /** Largest block the scheduler runs, in frames, integer in [1, 1048576]. Default 512. */
   readonly blockFrames?: number | undefined;
+  /** Threads the render may use, integer in [1, 16]; output is bit-identical for any count. Default 1. */
+  readonly threads?: number | undefined;
   /** Record per-frame heat curves per node and for the graph. Default false. */
   readonly recordHeat?: boolean | undefined;
   /** Record per-frame thermal-budget flags (needs a graph with a thermal budget). Default false. */
@@ -67,7 +69,7 @@ export async function render(graph: Graph, options: RenderOptions): Promise<Rend
   const sampleRate = options.sampleRate === undefined ? graph.sampleRate ?? 48000 : checkSampleRate(options.sampleRate);
   const frames = resolveFrames(options, sampleRate);
   if (options.signal?.aborted === true) throw cancelledError(options.signal.reason);
-  const runtime = Runtime.create(graph, { sampleRate, batches: options.batches, blockFrames: options.blockFrames });
+  const runtime = Runtime.create(graph, { sampleRate, batches: options.batches, blockFrames: options.blockFrames, threads: options.threads });
   try {
     return await runtime.render(frames, {
       recordHeat: options.recordHeat,

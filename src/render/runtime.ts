@@ -22,6 +22,12 @@ export interface RuntimeOptions {
   readonly batches?: number | undefined;
   /** Largest block the scheduler runs, in frames, integer in [1, 1048576]. Default 512. */
   readonly blockFrames?: number | undefined;
+  /**
+   * Threads a render may use, integer in [1, 16] (capped at the machine's cores). Default 1.
+   * Independent nodes of one dependency level run in parallel once blocks reach 256 frames;
+   * samples, heat and summaries are bit-identical for every thread count.
+   */
+  readonly threads?: number | undefined;
 }
 
 /** Options of {@link Runtime.render}. */
@@ -90,17 +96,19 @@ export class Runtime {
   /**
    * Compiles a graph in the native runtime and configures it. Loads the addon on first use.
    * @param graph - a graph with an output
-   * @param options - sample rate (Hz), batches, block size (frames)
+   * @param options - sample rate (Hz), batches, block size (frames), threads
    */
   static create(graph: Graph, options: RuntimeOptions = {}): Runtime {
     const json = JSON.stringify(graph.toJSON());
     const sampleRate = options.sampleRate === undefined ? graph.sampleRate ?? DEFAULT_SAMPLE_RATE : checkSampleRate(options.sampleRate);
     const batches = checkRenderOption("batches", options.batches ?? 1);
     const blockFrames = checkRenderOption("blockFrames", options.blockFrames ?? DEFAULT_BLOCK_FRAMES);
+    const threads = checkRenderOption("threads", options.threads ?? 1);
     const native = loadAddon().createRuntime(json);
     const runtime = new Runtime(graph, native, sampleRate);
     try {
       if (sampleRate !== (graph.sampleRate ?? DEFAULT_SAMPLE_RATE)) native.setSampleRate(sampleRate);
+      if (threads !== 1) native.setThreads(threads);
       runtime.configure(batches, blockFrames);
     } catch (error) {
       runtime.dispose();
@@ -150,6 +158,13 @@ export class Runtime {
     checkSampleRate(sampleRate, { param: "sampleRate", label: "argument" });
     native.setSampleRate(sampleRate);
     this.#sampleRate = sampleRate;
+  }
+
+  /** Threads renders may use, integer in [1, 16]; see {@link RuntimeOptions.threads}. */
+  setThreads(threads: number): void {
+    const native = this.#live();
+    checkRenderOption("threads", threads, { param: "threads", label: "argument" });
+    native.setThreads(threads);
   }
 
   /** Resets every node's state, the heat totals and the frame counter. Overrides stay. */

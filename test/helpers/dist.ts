@@ -1,6 +1,5 @@
 // Helpers for tests that need dist/ (the compiled library) or the compiled addon.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(__dirname, "..", "..");
@@ -10,7 +9,3 @@ export function ensureDist(): void {
   execFileSync("flock", ["/tmp/amp-ts-build.lock", process.execPath, join(__dirname, "ensure-dist.cjs")], { cwd: ROOT, stdio: "pipe" });
 }
 
-/** True when the compiled addon exists. */
-export function addonBuilt(): boolean {
-  return existsSync(join(ROOT, "build", "Release", "amp_kpn.node"));
-}
