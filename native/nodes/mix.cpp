@@ -1,5 +1,6 @@
 // mix: every output channel is the sum of all input channels; with normalize, divided by the
-// number of input channels.
+// number of input channels. Summation order: four channels at a time, ((x0 + x1) + (x2 + x3))
+// added to the running sum, then the rest one by one.
 //
 // Ports: in (concat: each incoming edge contributes its own channels, so mixing N mono sources
 // sums N channels). Parameters: channels (integer 1..64), normalize (boolean, default false).
@@ -44,12 +45,7 @@ class MixNode final : public Node {
         const double weight = normalize_ ? 1.0 / static_cast<double>(x.channels) : 1.0;
         for (uint32_t b = 0; b < ctx.batches; ++b) {
             double *first = ctx.out_row(b, 0);
-            const double *in0 = x.row(b, 0);
-            for (uint32_t f = 0; f < ctx.frames; ++f) first[f] = in0[f];
-            for (uint32_t c = 1; c < x.channels; ++c) {
-                const double *in = x.row(b, c);
-                for (uint32_t f = 0; f < ctx.frames; ++f) first[f] += in[f];
-            }
+            sum_rows(x, b, ctx.frames, first);
             if (normalize_)
                 for (uint32_t f = 0; f < ctx.frames; ++f) first[f] *= weight;
             for (uint32_t c = 1; c < ctx.output_channels; ++c)
@@ -76,6 +72,25 @@ class MixNode final : public Node {
     }
 
   private:
+    // out[f] = sum over c of x[b, c, f], four channels per pass: ((x0 + x1) + (x2 + x3)) added
+    // to the running sum, then the remaining channels one by one. A fixed order: deterministic.
+    static void sum_rows(const TensorView &x, uint32_t b, uint32_t frames, double *__restrict out) {
+        const uint32_t channels = x.channels;
+        uint32_t c = 0;
+        for (uint32_t f = 0; f < frames; ++f) out[f] = 0.0;
+        for (; c + 4 <= channels; c += 4) {
+            const double *__restrict x0 = x.row(b, c);
+            const double *__restrict x1 = x.row(b, c + 1);
+            const double *__restrict x2 = x.row(b, c + 2);
+            const double *__restrict x3 = x.row(b, c + 3);
+            for (uint32_t f = 0; f < frames; ++f) out[f] += (x0[f] + x1[f]) + (x2[f] + x3[f]);
+        }
+        for (; c < channels; ++c) {
+            const double *__restrict in = x.row(b, c);
+            for (uint32_t f = 0; f < frames; ++f) out[f] += in[f];
+        }
+    }
+
     uint32_t channels_;
     bool normalize_;
 };
