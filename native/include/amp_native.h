@@ -159,6 +159,17 @@ int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeIn
 void amp_release_state(void *state);
 void amp_free(double *buffer);
 
+typedef struct AmpErrorView {
+    int32_t code;
+    const char *stage;  /* "parse", "create", "compile", "configure", "set_param", "execute", ... */
+    const char *node;   /* node name, or "" when the error is not about one node */
+    const char *detail; /* readable message naming node, key, expected and provided values */
+} AmpErrorView;
+
+/* The last failure of amp_run_node / amp_run_node_v2 on the calling thread (per thread, like
+ * errno); returns its code. The strings stay valid until the next failing call on the thread. */
+int32_t amp_run_node_last_error(AmpErrorView *out_error);
+
 /* Node states created by amp_run_node / amp_run_node_v2 and not yet released (leak checks). */
 int64_t amp_live_state_count(void);
 
@@ -167,13 +178,6 @@ int64_t amp_live_state_count(void);
  * ------------------------------------------------------------------------------------------- */
 
 typedef struct AmpGraphRuntime AmpGraphRuntime;
-
-typedef struct AmpErrorView {
-    int32_t code;
-    const char *stage;  /* "parse", "create", "compile", "configure", "set_param", "execute", ... */
-    const char *node;   /* node name, or "" when the error is not about one node */
-    const char *detail; /* readable message naming node, key, expected and provided values */
-} AmpErrorView;
 
 typedef struct AmpNodeSummary {
     const char *name;

@@ -24,6 +24,29 @@ constexpr uint64_t kStateMagic = 0x31454432504d41ull; // "AMP2DE1"
 constexpr uint32_t kChunkFrames = 4096;
 std::atomic<int64_t> g_live_states{0};
 
+// The last failure of amp_run_node / amp_run_node_v2 on this thread (like errno: per thread,
+// so concurrent callers never see each other's errors).
+struct NodeCallError {
+    int32_t code = AMP_OK;
+    std::string stage;
+    std::string node;
+    std::string detail;
+};
+thread_local NodeCallError t_last_error;
+
+int32_t record_failure(int32_t code, const std::string &stage, const std::string &node,
+                       const std::string &detail) {
+    try {
+        t_last_error.code = code;
+        t_last_error.stage = stage;
+        t_last_error.node = node;
+        t_last_error.detail = detail;
+    } catch (...) {
+        t_last_error.code = code; // out of memory for the text: keep the code
+    }
+    return code;
+}
+
 struct SingleNodeState {
     uint64_t magic = kStateMagic;
     const amp::NodeSpec *spec = nullptr;
@@ -273,10 +296,26 @@ int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeIn
         return run(descriptor, inputs, batches, channels, frames, sample_rate, out, out_channels,
                    state, history, mode, metrics);
     } catch (const amp::AmpFailure &failure) {
-        return failure.code;
+        const std::string node = !failure.node.empty() ? failure.node
+                                 : descriptor != nullptr && descriptor->name != nullptr ? descriptor->name
+                                                                                         : "";
+        return record_failure(failure.code, failure.stage, node, failure.what());
+    } catch (const std::bad_alloc &) {
+        return record_failure(AMP_ERR_INTERNAL, "run_node", "", "out of memory");
+    } catch (const std::exception &error) {
+        return record_failure(AMP_ERR_INTERNAL, "run_node", "", std::string("internal error: ") + error.what());
     } catch (...) {
-        return AMP_ERR_INTERNAL;
+        return record_failure(AMP_ERR_INTERNAL, "run_node", "", "internal error");
     }
+}
+
+int32_t amp_run_node_last_error(AmpErrorView *out_error) {
+    if (out_error == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    out_error->code = t_last_error.code;
+    out_error->stage = t_last_error.stage.c_str();
+    out_error->node = t_last_error.node.c_str();
+    out_error->detail = t_last_error.detail.c_str();
+    return t_last_error.code;
 }
 
 int32_t amp_run_node(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs,

@@ -181,6 +181,24 @@ TEST(backward_of_gain_is_its_adjoint) {
     amp_release_state(state);
 }
 
+TEST(run_node_failures_are_readable_per_thread) {
+    AmpNodeDescriptorView descriptor{"osc", "sine_osc", "{\"frequency\": 5e6}"};
+    double *out = nullptr;
+    int32_t out_channels = 0;
+    void *state = nullptr;
+    CHECK_EQ(amp_run_node(&descriptor, nullptr, 1, 0, 4, 48000, &out, &out_channels, &state, nullptr),
+             AMP_ERR_INVALID_ARGUMENT);
+    AmpErrorView error{};
+    CHECK_EQ(amp_run_node_last_error(&error), AMP_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(std::string(error.node), std::string("osc"));
+    CHECK_CONTAINS(error.detail, "node \"osc\" (sine_osc): parameter \"frequency\" expects a finite number in [-1000000, 1000000] Hz, got 5000000");
+    AmpNodeDescriptorView gain{"g", "gain", "{}"};
+    CHECK_EQ(amp_run_node(&gain, nullptr, 1, 0, 4, 48000, &out, &out_channels, &state, nullptr),
+             AMP_ERR_INVALID_ARGUMENT);
+    amp_run_node_last_error(&error);
+    CHECK_CONTAINS(error.detail, "needs 1 audio input(s), got 0");
+}
+
 TEST(a_replaced_state_is_released_exactly_once_by_the_caller) {
     const int64_t before = amp_live_state_count();
     AmpNodeDescriptorView descriptor{"g", "gain", "{\"gain\": 2}"};
