@@ -1,8 +1,8 @@
 /** The readable text form of a graph (what `console.log(graph)` prints). */
 import type { EdgeJSON, ModulationJSON, NodeJSON, ParamValueJSON } from "./json";
 
-/** What {@link formatGraph} needs. */
-export interface FormattableGraph {
+/** The content of a graph value, as the builder keeps it (JSON-shaped nodes and links). */
+export interface GraphData {
   readonly nodes: readonly NodeJSON[];
   readonly edges: readonly EdgeJSON[];
   readonly modulations: readonly ModulationJSON[];
@@ -12,6 +12,10 @@ export interface FormattableGraph {
   readonly latencyCompensation: boolean | undefined;
   readonly thermalBudget: number | undefined;
   readonly schedule: readonly (readonly string[])[] | undefined;
+}
+
+/** What {@link formatGraph} needs. */
+export interface FormattableGraph extends GraphData {
   /** Content hash, or `undefined` when the graph has no output yet. */
   readonly hash: string | undefined;
 }

@@ -11,7 +11,7 @@ import { inspect } from "node:util";
 import { ampError, invalidError, validationError } from "../errors";
 import { isNodeSpec, type NodeSpec } from "../nodes/spec";
 import { contentHash } from "./canonical";
-import { formatGraph } from "./format";
+import { formatGraph, type GraphData } from "./format";
 import { readGraphJSON } from "./from-json";
 import type { EdgeJSON, GraphJSON, ModulationJSON, NodeJSON, NodeParamsJSON } from "./json";
 import { GRAPH_LIMITS } from "./limits";
@@ -25,17 +25,6 @@ export type { ChainLink, ConnectOptions, ModulateOptions } from "./options";
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-interface GraphData {
-  readonly nodes: readonly NodeJSON[];
-  readonly edges: readonly EdgeJSON[];
-  readonly modulations: readonly ModulationJSON[];
-  readonly output: string | undefined;
-  readonly sampleRate: number | undefined;
-  readonly timing: boolean | undefined;
-  readonly latencyCompensation: boolean | undefined;
-  readonly thermalBudget: number | undefined;
-  readonly schedule: readonly (readonly string[])[] | undefined;
-}
 
 const EMPTY: GraphData = Object.freeze({
   nodes: [],
