@@ -41,6 +41,10 @@ class DelayNode final : public Node {
         reset();
     }
 
+    size_t prepared_bytes(const PrepareContext &ctx) const override {
+        return static_cast<size_t>(ctx.batches) * ctx.output_channels * (delay_ + ctx.max_frames) * sizeof(double);
+    }
+
     void reset() noexcept override {
         std::fill(ring_.begin(), ring_.end(), 0.0);
         write_ = delay_ % capacity_; // d zeros are already "written"

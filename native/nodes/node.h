@@ -162,6 +162,9 @@ class Node {
     virtual uint32_t output_channels(const uint32_t *input_channels, uint32_t input_count,
                                      std::string &error) const = 0;
     virtual void prepare(const PrepareContext &context) = 0;
+    // Bytes prepare() would allocate for this context (checked against the memory budget
+    // before anything is allocated); small fixed states may report 0.
+    virtual size_t prepared_bytes(const PrepareContext &) const { return 0; }
     virtual void process(const ProcessContext &context) noexcept = 0;
     virtual int32_t backward(const BackwardContext &) noexcept { return AMP_ERR_UNSUPPORTED; }
     virtual void reset() noexcept = 0;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <unistd.h>
 
 #include "dsp/control_curve.h"
 #include "runtime/errors.h"
@@ -85,10 +86,25 @@ void GraphRuntime::configure(uint32_t batches, uint32_t block_frames) {
                          "block_frames expects an integer in [1, " +
                              std::to_string(limits::kMaxBlockFrames) + "], got " +
                              std::to_string(block_frames));
+    const uint32_t max_step = std::min(block_frames, plan_.max_block);
+    check_memory(batches, block_frames, max_step);
     const bool shape_changed = batches != batches_ || block_frames != block_;
+    const uint32_t old_batches = batches_, old_block = block_, old_step = max_step_;
     batches_ = batches;
     block_ = block_frames;
-    max_step_ = std::min(block_, plan_.max_block);
+    max_step_ = max_step;
+    try {
+        allocate();
+        plan_parallel_levels();
+    } catch (...) {
+        // Nothing half-applied: back to the previous configuration (it fitted before).
+        batches_ = old_batches;
+        block_ = old_block;
+        max_step_ = old_step;
+        allocate();
+        plan_parallel_levels();
+        throw;
+    }
     if (shape_changed) {
         bool dropped = false;
         for (NodeState &node : state_) {
@@ -103,8 +119,6 @@ void GraphRuntime::configure(uint32_t batches, uint32_t block_frames) {
             log("{\"event\":\"amp_graph_runtime_overrides_cleared\",\"reason\":\"configure changed "
                 "the batches or block frames\"}");
     }
-    allocate();
-    plan_parallel_levels();
     reset();
     log("{\"event\":\"amp_graph_runtime_configured\",\"batches\":" + std::to_string(batches_) +
         ",\"block_frames\":" + std::to_string(block_) +
@@ -118,8 +132,7 @@ bool GraphRuntime::port_needs_buffer(uint32_t v, uint32_t p) const {
     return graph_.nodes[v].spec->inputs[p].gather == Gather::Sum;
 }
 
-void GraphRuntime::allocate() {
-    const size_t b = batches_, f = block_;
+size_t GraphRuntime::arena_doubles(size_t b, size_t f) const {
     size_t total = b * f; // graph heat
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         const NodeSpec &spec = *graph_.nodes[v].spec;
@@ -132,8 +145,37 @@ void GraphRuntime::allocate() {
     for (const LinkPlan &link : plan_.links)
         if (link.delay > 0) total += b * plan_.output_channels[link.from] * (link.delay + 2 * f);
     const uint32_t output_padding = plan_.padding[graph_.output];
+    if (output_padding > 0) total += b * plan_.output_channels[graph_.output] * (output_padding + 2 * f);
+    return total;
+}
+
+// Refuses configurations whose buffers (arena + node states) would exceed half the machine's
+// memory: better a clear error than the kernel's out-of-memory killer.
+void GraphRuntime::check_memory(uint32_t batches, uint32_t block, uint32_t max_step) const {
+    double bytes = static_cast<double>(arena_doubles(batches, block)) * sizeof(double);
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
+        std::vector<uint32_t> channels(plan_.port_channels[v]);
+        const PrepareContext context{batches, max_step, sample_rate_, channels.data(),
+                                     graph_.nodes[v].spec->input_count, plan_.output_channels[v]};
+        bytes += static_cast<double>(plan_.nodes[v]->prepared_bytes(context));
+    }
+    const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
+    const double pages = static_cast<double>(sysconf(_SC_PHYS_PAGES));
+    const double budget = page > 0 && pages > 0 ? page * pages / 2.0 : 8.0 * 1024 * 1024 * 1024;
+    if (bytes > budget)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "configure", "",
+                         "batches " + std::to_string(batches) + " x block_frames " + std::to_string(block) +
+                             " needs " + format_number(std::ceil(bytes / (1024.0 * 1024.0))) +
+                             " MiB of buffers; the limit is " +
+                             format_number(std::floor(budget / (1024.0 * 1024.0))) +
+                             " MiB (half the machine's memory)");
+}
+
+void GraphRuntime::allocate() {
+    const size_t b = batches_, f = block_;
+    const size_t total = arena_doubles(b, f);
+    const uint32_t output_padding = plan_.padding[graph_.output];
     const size_t output_lanes = b * plan_.output_channels[graph_.output];
-    if (output_padding > 0) total += output_lanes * (output_padding + 2 * f);
     arena_.assign(total, 0.0);
     double *cursor = arena_.data();
     auto take = [&cursor](size_t count) {
@@ -203,8 +245,15 @@ void GraphRuntime::set_sample_rate(double sample_rate) {
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "set_sample_rate", "",
                          "sample_rate expects a number in (0, 10000000] Hz, got " +
                              format_number(sample_rate));
+    const double old_rate = sample_rate_;
     sample_rate_ = sample_rate;
-    allocate();
+    try {
+        allocate();
+    } catch (...) {
+        sample_rate_ = old_rate;
+        allocate();
+        throw;
+    }
     reset();
 }
 

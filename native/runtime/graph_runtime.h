@@ -63,6 +63,8 @@ class GraphRuntime {
     const double *link_source(uint32_t id) const;
     void check_history(const AmpControlHistory *history) const;
     void check_budget(uint32_t frames, uint64_t done, uint64_t total, uint8_t *flags);
+    size_t arena_doubles(size_t batches, size_t block) const;
+    void check_memory(uint32_t batches, uint32_t block, uint32_t max_step) const;
     void allocate();
     // A port gets its own buffer when its edges must be summed or their channels broadcast.
     bool port_needs_buffer(uint32_t node, uint32_t port) const;

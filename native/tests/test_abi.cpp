@@ -266,6 +266,22 @@ TEST(describe_node_reports_declared_delay_and_oversample) {
     CHECK_EQ(amp_graph_runtime_describe_node(r.rt, "missing", &summary), AMP_ERR_INVALID_ARGUMENT);
 }
 
+TEST(a_configuration_too_large_for_memory_is_refused_and_the_old_one_stays) {
+    Runtime r(R"({"nodes":[{"name":"x","type":"constant"},
+        {"name":"d","type":"delay","params":{"frames":16777216}}],
+      "edges":[{"from":"x","to":"d"}],"output":"d"})");
+    CHECK_EQ(r.status, AMP_OK);
+    CHECK_EQ(amp_graph_runtime_configure(r.rt, 2, 64), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_configure(r.rt, 4096, 1u << 20), AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(r.rt), "MiB of buffers; the limit is");
+    AmpGraphSummary summary{};
+    amp_graph_runtime_describe_graph(r.rt, &summary);
+    CHECK_EQ(summary.batches, 2u);
+    CHECK_EQ(summary.block_frames, 64u);
+    const std::vector<double> out = r.run(100, 2, 64);
+    CHECK_EQ(r.status, AMP_OK);
+}
+
 TEST(status_names_and_api_version_are_stable) {
     CHECK_EQ(amp_api_version(), AMP_API_VERSION);
     CHECK_EQ(std::string(amp_status_name(-2)), std::string("AMP_ERR_SHAPE_MISMATCH"));
