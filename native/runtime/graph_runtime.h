@@ -53,6 +53,11 @@ class GraphRuntime {
         std::vector<double> heat_override;      // batches x 1 x block, or empty
         double heat_total = 0.0;
         double block_heat = 0.0;                // the last block's heat, summed over batches
+        // Sum of squares of each output lane over the current block (batches x channels), kept
+        // when the node's own heat or a consumer's heat reads it (see plan_energy_sharing).
+        std::vector<double> lane_energy;
+        bool keeps_lane_energy = false;
+        std::vector<bool> port_reads_energy;    // per port: input energy = producers' lane energies
         double telemetry[6] = {0, 0, 0, 0, 0, 0};
         double processing_seconds = 0.0;        // last execute call (timing on)
         double cpu_seconds = 0.0;               // last execute call (timing on)
@@ -75,6 +80,8 @@ class GraphRuntime {
     void run_timed_step(const Step &step, uint64_t position, uint32_t frames,
                         uint32_t offset_in_block, const AmpControlHistory *history);
     void plan_parallel_levels();
+    void plan_energy_sharing();
+    double input_energy(uint32_t node, uint32_t batch, uint32_t frames) const;
     void sum_graph_heat(uint32_t frames);
     void gather_inputs(uint32_t node, uint32_t frames);
     void evaluate_params(uint32_t node, uint32_t frames, uint32_t offset_in_block);

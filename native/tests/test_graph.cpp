@@ -251,6 +251,46 @@ TEST(heat_curves_sum_to_the_totals_and_do_not_change_the_audio) {
     amp_graph_runtime_destroy(rt);
 }
 
+TEST(heat_totals_match_the_curves_in_feedback_graphs_too) {
+    // Totals are computed from lane energies (shared between producers and consumers where the
+    // samples are the same), curves frame by frame: they must agree, loops and delays included.
+    const std::string json = R"({"nodes":[
+        {"name":"x","type":"sine_osc","params":{"frequency":700,"channels":2}},
+        {"name":"sum","type":"mix","params":{"channels":2}},
+        {"name":"echo","type":"delay","params":{"frames":5}},
+        {"name":"fb","type":"gain","params":{"gain":0.7}},
+        {"name":"tap","type":"gain","params":{"gain":2}}],
+      "edges":[{"from":"x","to":"sum"},{"from":"fb","to":"sum"},{"from":"sum","to":"echo"},
+               {"from":"echo","to":"fb"},{"from":"echo","to":"tap"},{"from":"x","to":"tap","delay_frames":3}],
+      "output":"sum"})";
+    for (uint32_t block : {1u, 5u, 64u}) {
+        AmpGraphRuntime *rt = nullptr;
+        CHECK_EQ(amp_graph_runtime_create(json.c_str(), &rt), AMP_OK);
+        amp_graph_runtime_configure(rt, 2, block);
+        const uint64_t frames = 700;
+        const uint32_t nodes = amp_graph_runtime_node_count(rt);
+        std::vector<double> out(2 * 2 * frames), heat((nodes + 1) * 2 * frames);
+        CHECK_EQ(amp_graph_runtime_execute(rt, frames, out.data(), out.size(), nullptr), AMP_OK);
+        std::vector<double> totals(nodes);
+        for (uint32_t v = 0; v < nodes; ++v) {
+            AmpNodeSummary summary{};
+            amp_graph_runtime_describe_node(rt, amp_graph_runtime_node_name(rt, v), &summary);
+            totals[v] = summary.total_heat;
+        }
+        amp_graph_runtime_reset(rt);
+        AmpRenderOptions options{};
+        options.heat_out = heat.data();
+        options.heat_len = heat.size();
+        CHECK_EQ(amp_graph_runtime_execute(rt, frames, out.data(), out.size(), &options), AMP_OK);
+        for (uint32_t v = 0; v < nodes; ++v) {
+            double curve = 0.0;
+            for (size_t i = 0; i < 2 * frames; ++i) curve += heat[v * 2 * frames + i];
+            CHECK_NEAR(totals[v], curve, 1e-9 * curve);
+        }
+        amp_graph_runtime_destroy(rt);
+    }
+}
+
 TEST(graph_latency_accumulates_declared_delays_along_the_longest_path) {
     AmpGraphRuntime *rt = nullptr;
     CHECK_EQ(amp_graph_runtime_create(R"({"nodes":[
