@@ -59,7 +59,7 @@ class SineOscNode final : public Node {
                 const double *amp = amplitude.row(b, c);
                 const bool constant_amplitude = amplitude.frame_stride() == 0;
                 if (frequency.frame_stride() == 0) {
-                    phase = dsp::sine_block(phase, dsp::phase_increment(freq[0], sample_rate),
+                    phase = dsp::sine_block(phase, increments_.get(freq[0], sample_rate),
                                             constant_amplitude ? amp[0] : 1.0, y, ctx.frames);
                 } else {
                     dsp::Phase p = phase;
@@ -76,6 +76,23 @@ class SineOscNode final : public Node {
     }
 
   private:
+    // The phase increment of the last constant frequency seen (its long double division is
+    // the costliest part of a short block otherwise).
+    struct IncrementCache {
+        double frequency = 0.0;
+        double sample_rate = 0.0;
+        dsp::Phase increment = 0;
+        dsp::Phase get(double f, double sr) {
+            if (f != frequency || sr != sample_rate) {
+                frequency = f;
+                sample_rate = sr;
+                increment = dsp::phase_increment(f, sr);
+            }
+            return increment;
+        }
+    };
+
+    IncrementCache increments_;
     uint32_t channels_;
     dsp::Phase initial_phase_;
     std::vector<dsp::Phase> phases_;
