@@ -37,6 +37,9 @@ export type { TensorShape } from "./render/shape";
 export { summarizeRender } from "./render/summary";
 export type { LaneLevels, RenderSummary } from "./render/summary";
 
+export { NodeRunner } from "./node-call/node-runner";
+export type { NodeBackwardOptions, NodeCallOptions, NodeForwardOptions, NodeParamValue, NodeRunResult, NodeTensor } from "./node-call/node-runner";
+
 export { analyzeLevels } from "./analysis/levels";
 export type { Levels } from "./analysis/levels";
 

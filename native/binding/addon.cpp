@@ -1,13 +1,16 @@
 // addon.cpp: module initialisation and per-environment state.
 //
 // Exports (the NativeAddon interface of src/native/addon-types.ts): apiVersion, statusName,
-// nodeCatalog, setErrorClass, analyzeLevels, createRuntime. Every environment that loads the
-// module (main thread, worker threads) gets its own AddonData, released with the environment.
+// nodeCatalog, setErrorClass, analyzeLevels, createRuntime, NodeState, runNode, liveStateCount.
+// Every environment that loads the module (main thread, worker threads) gets its own AddonData,
+// released with the environment.
 #include <napi.h>
 
 #include "addon_data.h"
 #include "args.h"
 #include "functions.h"
+#include "node_call.h"
+#include "node_state_wrap.h"
 #include "runtime_wrap.h"
 
 namespace amp_binding {
@@ -44,6 +47,9 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     exports.Set("setErrorClass", Napi::Function::New<SetErrorClass>(env, "setErrorClass"));
     exports.Set("analyzeLevels", Napi::Function::New<AnalyzeLevels>(env, "analyzeLevels"));
     exports.Set("createRuntime", Napi::Function::New<RuntimeWrap::Create>(env, "createRuntime"));
+    exports.Set("NodeState", NodeStateWrap::DefineClass(env));
+    exports.Set("runNode", Napi::Function::New<RunNode>(env, "runNode"));
+    exports.Set("liveStateCount", Napi::Function::New<LiveStateCount>(env, "liveStateCount"));
     return exports;
 }
 

@@ -64,6 +64,40 @@ Napi::Object ObjectValue(const ArgContext &ctx, const Napi::Value &value, const 
     return value.As<Napi::Object>();
 }
 
+Napi::Array ArrayValue(const ArgContext &ctx, const Napi::Value &value, const std::string &name) {
+    if (!value.IsArray()) {
+        ThrowTypeError(ctx.info.Env(), ctx.method, name, "an array");
+    }
+    return value.As<Napi::Array>();
+}
+
+uint64_t FrameCountValue(const ArgContext &ctx, const Napi::Value &value, const std::string &name) {
+    if (!IsIntegerIn(value, 0.0, kMaxSafeInteger)) {
+        ThrowTypeError(ctx.info.Env(), ctx.method, name, "an integer in [0, 9007199254740991]");
+    }
+    return static_cast<uint64_t>(value.As<Napi::Number>().DoubleValue());
+}
+
+Napi::Float64Array CurrentFloat64Array(const Napi::Float64Array &array) {
+    return Napi::Float64Array(array.Env(), array);
+}
+
+void CheckTensorLength(const ArgContext &ctx, size_t length, const std::string &name,
+                       uint32_t batches, uint32_t channels, uint32_t frames) {
+    // batches x channels fits in uint64_t; comparing length / frames with it avoids the
+    // 96-bit product.
+    const uint64_t lanes = uint64_t{batches} * channels;
+    const uint64_t count = length;
+    const bool matches = frames == 0 ? count == 0 : (count % frames == 0 && count / frames == lanes);
+    if (!matches) {
+        throw Napi::RangeError::New(
+            ctx.info.Env(), std::string(ctx.method) + ": argument \"" + name + "\" has " +
+                                std::to_string(count) + " values but batches x channels x frames is " +
+                                std::to_string(batches) + " x " + std::to_string(channels) + " x " +
+                                std::to_string(frames));
+    }
+}
+
 std::string StringArg(const ArgContext &ctx, size_t index, const char *name) {
     return StringValue(ctx, ctx.info[index], name);
 }
@@ -90,12 +124,7 @@ double NumberArg(const ArgContext &ctx, size_t index, const char *name) {
 }
 
 uint64_t FrameCountArg(const ArgContext &ctx, size_t index, const char *name) {
-    const Napi::Value value = ctx.info[index];
-    if (!IsIntegerIn(value, 0.0, kMaxSafeInteger)) {
-        ThrowTypeError(ctx.info.Env(), ctx.method, name,
-                       "an integer in [0, 9007199254740991]");
-    }
-    return static_cast<uint64_t>(value.As<Napi::Number>().DoubleValue());
+    return FrameCountValue(ctx, ctx.info[index], name);
 }
 
 Napi::Float64Array Float64ArrayArg(const ArgContext &ctx, size_t index, const char *name) {

@@ -40,5 +40,20 @@ bool BooleanValue(const ArgContext &ctx, const Napi::Value &value, const std::st
 Napi::Float64Array Float64ArrayValue(const ArgContext &ctx, const Napi::Value &value,
                                      const std::string &name);
 Napi::Object ObjectValue(const ArgContext &ctx, const Napi::Value &value, const std::string &name);
+Napi::Array ArrayValue(const ArgContext &ctx, const Napi::Value &value, const std::string &name);
+uint64_t FrameCountValue(const ArgContext &ctx, const Napi::Value &value, const std::string &name);
+
+// The array as it is now. node-addon-api reads a typed array's data pointer and length once, when
+// the handle is made; any JS that ran since (a getter of the caller's object) may have detached
+// or shrunk its buffer (resizable ArrayBuffer). Take pointers and lengths from this, after the
+// last user code ran and right before native code reads the memory.
+Napi::Float64Array CurrentFloat64Array(const Napi::Float64Array &array);
+
+// The one memory-safety check on values: a buffer handed to the runtime as a
+// batches x channels x frames tensor must hold exactly that many doubles, or the runtime would
+// read out of bounds. Throws a RangeError
+//   <method>: argument "<name>" has <length> values but batches x channels x frames is B x C x F
+void CheckTensorLength(const ArgContext &ctx, size_t length, const std::string &name,
+                       uint32_t batches, uint32_t channels, uint32_t frames);
 
 }  // namespace amp_binding

@@ -23,6 +23,16 @@ std::string MessageFor(const ErrorInfo &info, const std::string &code_name) {
     return message;
 }
 
+// A copy of the view's strings (valid only until the runtime's next failing call).
+ErrorInfo FromView(int32_t code, const AmpErrorView &view) {
+    ErrorInfo info;
+    info.code = code;
+    info.stage = CopyString(view.stage);
+    info.node = CopyString(view.node);
+    info.detail = CopyString(view.detail);
+    return info;
+}
+
 }  // namespace
 
 std::string StatusName(int32_t status) {
@@ -33,11 +43,18 @@ std::string StatusName(int32_t status) {
 ErrorInfo ReadLastError(const AmpGraphRuntime *runtime) {
     AmpErrorView view{};
     const int32_t code = amp_graph_runtime_last_error(runtime, &view);
+    return FromView(code, view);
+}
+
+ErrorInfo NodeCallErrorFor(int32_t status, const char *fallback_stage) {
+    AmpErrorView view{};
+    const int32_t code = amp_run_node_last_error(&view);
+    if (code == status) {
+        return FromView(code, view);
+    }
     ErrorInfo info;
-    info.code = code;
-    info.stage = CopyString(view.stage);
-    info.node = CopyString(view.node);
-    info.detail = CopyString(view.detail);
+    info.code = status;
+    info.stage = fallback_stage;
     return info;
 }
 

@@ -35,6 +35,10 @@ ErrorInfo LastErrorFor(const AmpGraphRuntime *runtime, int32_t status, const cha
 // The runtime's last error as recorded (AMP_OK and empty strings when nothing failed).
 ErrorInfo ReadLastError(const AmpGraphRuntime *runtime);
 
+// The calling thread's last amp_run_node / amp_run_node_v2 failure (amp_run_node_last_error)
+// when it describes `status`; otherwise {status, fallback_stage, "", ""}.
+ErrorInfo NodeCallErrorFor(int32_t status, const char *fallback_stage);
+
 // An error raised by the binding itself: code AMP_ERR_INVALID_ARGUMENT, stage "binding".
 ErrorInfo BindingError(const std::string &detail);
 

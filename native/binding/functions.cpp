@@ -31,17 +31,8 @@ Napi::Value AnalyzeLevels(const Napi::CallbackInfo &info) {
     const uint32_t batches = Uint32Arg(ctx, 1, "batches");
     const uint32_t channels = Uint32Arg(ctx, 2, "channels");
     const uint32_t frames = Uint32Arg(ctx, 3, "frames");
-    // The runtime reads batches x channels x frames doubles: the lengths must agree before the
-    // pointer is handed over (products of three uint32 values fit in 96 bits, so compare in
-    // two steps to stay within uint64_t).
+    CheckTensorLength(ctx, samples.ElementLength(), "samples", batches, channels, frames);
     const uint64_t lanes = uint64_t{batches} * channels;
-    const uint64_t length = samples.ElementLength();
-    if ((frames == 0 ? length != 0 : (length % frames != 0 || length / frames != lanes))) {
-        throw Napi::RangeError::New(
-            env, "analyzeLevels: argument \"samples\" has " + std::to_string(length) +
-                     " values but batches x channels x frames is " + std::to_string(batches) +
-                     " x " + std::to_string(channels) + " x " + std::to_string(frames));
-    }
     Napi::Float64Array peak = Napi::Float64Array::New(env, static_cast<size_t>(lanes));
     Napi::Float64Array rms = Napi::Float64Array::New(env, static_cast<size_t>(lanes));
     const int32_t status =

@@ -15,7 +15,7 @@ std::vector<double> CopyArray(const Napi::Float64Array &array) {
 }  // namespace
 
 std::unique_ptr<HistoryCopy> HistoryCopy::FromJs(const ArgContext &ctx, const Napi::Value &curves,
-                                                 const std::string &name) {
+                                                 const std::string &name, uint64_t frame_offset) {
     if (!curves.IsArray()) {
         ThrowTypeError(ctx.info.Env(), ctx.method, name, "an array of history curves");
     }
@@ -30,26 +30,29 @@ std::unique_ptr<HistoryCopy> HistoryCopy::FromJs(const ArgContext &ctx, const Na
         const std::string path = name + "[" + std::to_string(i) + "]";
         const Napi::Object curve = ObjectValue(ctx, array.Get(i), path);
         copy->names_.push_back(StringValue(ctx, curve.Get("name"), path + ".name"));
+        // Every getter runs before anything is copied, and the lengths are compared on the
+        // copies: a getter cannot shrink or detach an array between the check and the copy.
         const Napi::Float64Array times =
             Float64ArrayValue(ctx, curve.Get("timesFrames"), path + ".timesFrames");
         const Napi::Float64Array values =
             Float64ArrayValue(ctx, curve.Get("values"), path + ".values");
+        const uint32_t interpolation =
+            Uint32Value(ctx, curve.Get("interpolation"), path + ".interpolation");
+        copy->times_.push_back(CopyArray(CurrentFloat64Array(times)));
+        copy->values_.push_back(CopyArray(CurrentFloat64Array(values)));
         // One point count covers both arrays: a length mismatch would make the runtime read
         // past the shorter one, so it is refused here rather than left to TypeScript.
-        if (times.ElementLength() != values.ElementLength() ||
-            times.ElementLength() > std::numeric_limits<uint32_t>::max()) {
+        const size_t points = copy->times_.back().size();
+        if (points != copy->values_.back().size() ||
+            points > std::numeric_limits<uint32_t>::max()) {
             throw Napi::RangeError::New(ctx.info.Env(), std::string(ctx.method) + ": arguments \"" +
                                                             path + ".timesFrames\" and \"" + path +
                                                             ".values\" must have the same length");
         }
-        const uint32_t interpolation =
-            Uint32Value(ctx, curve.Get("interpolation"), path + ".interpolation");
-        copy->times_.push_back(CopyArray(times));
-        copy->values_.push_back(CopyArray(values));
 
         AmpHistoryCurve native{};
         native.interpolation = interpolation;
-        native.point_count = static_cast<uint32_t>(times.ElementLength());
+        native.point_count = static_cast<uint32_t>(points);
         copy->curves_.push_back(native);
     }
     // Pointers are taken once every vector has its final storage.
@@ -60,7 +63,7 @@ std::unique_ptr<HistoryCopy> HistoryCopy::FromJs(const ArgContext &ctx, const Na
     }
     copy->history_.curves = copy->curves_.empty() ? nullptr : copy->curves_.data();
     copy->history_.curve_count = static_cast<uint32_t>(copy->curves_.size());
-    copy->history_.frame_offset = 0;
+    copy->history_.frame_offset = frame_offset;
     return copy;
 }
 

@@ -1,7 +1,7 @@
-// history.h: a native copy of the render's automation curves (AmpControlHistory).
+// history.h: a native copy of automation curves (AmpControlHistory) for a render or a node call.
 //
-// The JS curves are copied on the JS thread before the render is queued, so the worker reads
-// memory that no JS code can change or collect while it runs.
+// The JS curves are copied on the JS thread before the native call (or before the render is
+// queued), so the runtime reads memory that no JS code can change or collect while it runs.
 #pragma once
 
 #include <napi.h>
@@ -18,12 +18,13 @@ namespace amp_binding {
 class HistoryCopy {
 public:
     // Copies `curves` (an array of NativeHistoryCurve: {name, timesFrames, values,
-    // interpolation}); `name` is the argument path used in TypeError messages.
+    // interpolation}); `name` is the argument path used in TypeError messages. `frame_offset`
+    // becomes AmpControlHistory::frame_offset: the stream frame at which curve time 0 lies
+    // (read by amp_run_node; the graph runtime sets it itself and ignores this value).
     static std::unique_ptr<HistoryCopy> FromJs(const ArgContext &ctx, const Napi::Value &curves,
-                                               const std::string &name);
+                                               const std::string &name, uint64_t frame_offset = 0);
 
-    // Valid as long as this object lives. Times are relative to the start of the render call;
-    // frame_offset is left 0 (the graph runtime positions the curves itself).
+    // Valid as long as this object lives.
     const AmpControlHistory *view() const noexcept { return &history_; }
 
 private:

@@ -10,6 +10,7 @@
 #include "args.h"
 #include "errors.h"
 #include "history.h"
+#include "metrics.h"
 #include "render_worker.h"
 
 namespace amp_binding {
@@ -41,22 +42,6 @@ Napi::Float64Array NewOutputArray(Napi::Env env, const char *what,
                                              " array would be too large to allocate");
     }
     return Napi::Float64Array::New(env, static_cast<size_t>(length));
-}
-
-Napi::Object MetricsObject(Napi::Env env, const AmpNodeMetrics &metrics) {
-    Napi::Object object = Napi::Object::New(env);
-    object.Set("measuredDelayFrames", metrics.measured_delay_frames);
-    object.Set("accumulatedHeat", metrics.accumulated_heat);
-    object.Set("processingTimeSeconds", metrics.processing_time_seconds);
-    object.Set("totalTimeSeconds", metrics.total_time_seconds);
-    object.Set("threadCpuTimeSeconds", metrics.thread_cpu_time_seconds);
-    constexpr uint32_t kReserved = sizeof(metrics.reserved) / sizeof(metrics.reserved[0]);
-    Napi::Array reserved = Napi::Array::New(env, kReserved);
-    for (uint32_t i = 0; i < kReserved; ++i) {
-        reserved.Set(i, metrics.reserved[i]);
-    }
-    object.Set("reserved", reserved);
-    return object;
 }
 
 std::string CopyString(const char *text) { return text != nullptr ? std::string(text) : std::string(); }
@@ -183,17 +168,7 @@ void RuntimeWrap::SetParam(const Napi::CallbackInfo &info) {
     const uint32_t batches = Uint32Arg(ctx, 3, "batches");
     const uint32_t channels = Uint32Arg(ctx, 4, "channels");
     const uint32_t frames = Uint32Arg(ctx, 5, "frames");
-    // The runtime reads batches x channels x frames doubles from data: a shorter array would be
-    // read out of bounds, so the lengths must agree before the pointer is handed over.
-    uint64_t expected = 0;
-    if (!CheckedProduct({batches, channels, frames}, &expected) ||
-        expected != data.ElementLength()) {
-        throw Napi::RangeError::New(
-            info.Env(), "setParam: argument \"data\" has " + std::to_string(data.ElementLength()) +
-                            " values but batches x channels x frames is " +
-                            std::to_string(batches) + " x " + std::to_string(channels) + " x " +
-                            std::to_string(frames));
-    }
+    CheckTensorLength(ctx, data.ElementLength(), "data", batches, channels, frames);
     Check(info.Env(),
           amp_graph_runtime_set_param(handle, node.c_str(), param.c_str(), data.Data(), batches,
                                       channels, frames),

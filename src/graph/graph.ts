@@ -18,12 +18,11 @@ import { GRAPH_LIMITS } from "./limits";
 import { edgeJSON, modulationJSON } from "./links";
 import type { ChainLink, ConnectOptions, ModulateOptions } from "./options";
 import { checkScheduleComplete, copySchedule, scheduleWithout } from "./schedule";
-import { checkNumber, toParamsJSON } from "./validate-params";
+import { checkNodeName, checkNumber, toParamsJSON } from "./validate-params";
 
 export { GRAPH_LIMITS } from "./limits";
 export type { ChainLink, ConnectOptions, ModulateOptions } from "./options";
 
-const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 
 const EMPTY: GraphData = Object.freeze({
@@ -321,9 +320,7 @@ export class Graph {
   }
 
   #addNode(name: unknown, type: unknown, params: NodeParamsJSON): Graph {
-    if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
-      throw validationError({ param: "name", label: "node" }, "a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/", name);
-    }
+    checkNodeName(name);
     if (this.has(name)) throw invalidError({ node: name }, "is already in the graph (node names are unique)");
     const node: NodeJSON = Object.freeze({ name, type: type as string, params });
     return this.#with({ nodes: Object.freeze([...this.#data.nodes, node]) });

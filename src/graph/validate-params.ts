@@ -17,6 +17,15 @@ export type KeyNaming = "ts" | "json";
 
 const MODES = ["add", "multiply"] as const;
 
+const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** Checks a node instance name: starts with a letter or `_`, then letters, digits, `_` and `-`. */
+export function checkNodeName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
+    throw validationError({ param: "name", label: "node" }, "a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/", name);
+  }
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 }

@@ -1,6 +1,7 @@
 /**
  * The shape of the compiled addon (`build/Release/amp_kpn.node`): a thin 1:1 layer over the C
  * ABI in `native/include/amp_native.h`. Only `src/native/` loads it; graph building never does.
+ * Graph renders are asynchronous (a worker thread); single-node calls (`runNode`) are synchronous.
  *
  * The addon validates argument types only; values are validated in TypeScript before they get
  * here. Every native failure is thrown (or the render promise rejected) as an instance of the
@@ -120,6 +121,67 @@ export interface NativeRuntime {
   destroy(): void;
 }
 
+/** Mirrors AmpNodeDescriptorView. `paramsJson` is parsed once, when the state is created. */
+export interface NativeNodeDescriptor {
+  /** Instance name, used in error messages. */
+  name: string;
+  /** Registered node type, e.g. "sine_osc". */
+  type: string;
+  /** JSON object of the node's params (snake_case keys), or "" for none. */
+  paramsJson: string;
+}
+
+/** Mirrors AmpAudioView: a planar tensor; `data.length` must equal batches x channels x frames. */
+export interface NativeAudioView {
+  data: Float64Array;
+  batches: number;
+  channels: number;
+  frames: number;
+}
+
+/** Mirrors AmpParamView: a named signal-parameter tensor; any dimension may be 1 (broadcast). */
+export interface NativeParamView extends NativeAudioView {
+  name: string;
+}
+
+/** Mirrors AmpNodeInputs. */
+export interface NativeNodeInputs {
+  /** One view per audio input port, in the node's port order (backward: port 0 is the gradient). */
+  audio: NativeAudioView[];
+  params: NativeParamView[];
+}
+
+export interface NativeRunNodeOptions {
+  /** AmpExecutionMode: 0 forward, 1 backward. */
+  mode: 0 | 1;
+  history?: NativeHistoryCurve[];
+  /** AmpControlHistory.frame_offset: the stream frame at which curve time 0 lies. Default 0. */
+  historyFrameOffset?: number;
+}
+
+export interface NativeRunNodeOutput {
+  /** batches x outputChannels x frames, planar (a copy; the native buffer is already freed). */
+  samples: Float64Array;
+  outputChannels: number;
+  metrics: NativeNodeMetrics;
+}
+
+/**
+ * Owns one opaque amp_run_node state. `new NodeState()` is empty; runNode creates the node in it.
+ * It always holds the current state: when a call replaces the state (other batches, input
+ * channels or sample rate: a fresh stream), runNode releases the old one and keeps the new one.
+ */
+export interface NativeNodeState {
+  /** amp_release_state, leaving the object empty (the next runNode starts a fresh stream). Idempotent; the finalizer releases a state never released. */
+  release(): void;
+  /** True while a native state is held. */
+  readonly live: boolean;
+}
+
+export interface NativeNodeStateClass {
+  new (): NativeNodeState;
+}
+
 export interface NativeErrorClass {
   new (message: string, info: NativeErrorInfo & { codeName: string }): Error;
 }
@@ -140,4 +202,24 @@ export interface NativeAddon {
   ): { peak: Float64Array; rms: Float64Array };
   /** Throws (an instance of the registered class) with the runtime's last error on failure. */
   createRuntime(graphJson: string): NativeRuntime;
+  /** The owner of an amp_run_node state. */
+  NodeState: NativeNodeStateClass;
+  /**
+   * amp_run_node_v2 on one window, synchronously (amp_run_node is mode 0 without metrics).
+   * Throws a TypeError naming a mistyped argument, a RangeError when a data array's length is not
+   * its batches x channels x frames, and the registered class with amp_run_node_last_error when
+   * the runtime fails.
+   */
+  runNode(
+    descriptor: NativeNodeDescriptor,
+    inputs: NativeNodeInputs,
+    batches: number,
+    channels: number,
+    frames: number,
+    sampleRate: number,
+    state: NativeNodeState,
+    options: NativeRunNodeOptions,
+  ): NativeRunNodeOutput;
+  /** amp_live_state_count: node states created by runNode and not yet released (leak checks). */
+  liveStateCount(): number;
 }

@@ -69,8 +69,8 @@ function curveDefinition(subject: ValidationSubject, input: unknown): CurveDefin
   return { points: points as CurvePoint[], unit, interpolation };
 }
 
-function nativeCurve(name: string, input: unknown, sampleRate: number): NativeHistoryCurve {
-  const subject: ValidationSubject = { param: `history.${name}`, label: "render option" };
+function nativeCurve(name: string, input: unknown, sampleRate: number, label: string): NativeHistoryCurve {
+  const subject: ValidationSubject = { param: `history.${name}`, label };
   const curve = curveDefinition(subject, input);
   const seconds = (curve.unit ?? "seconds") === "seconds";
   const unitText = seconds ? "seconds" : "frames";
@@ -101,11 +101,12 @@ function nativeCurve(name: string, input: unknown, sampleRate: number): NativeHi
  * (`time * sampleRate` for seconds, not rounded), interpolation as 0 (step) or 1 (linear).
  * @param history - curves by name (see {@link ControlHistory})
  * @param sampleRate - Hz, used to convert seconds to frames
+ * @param label - what the option is called in messages (`render option "history.cutoff" ...`)
  */
-export function toNativeHistory(history: unknown, sampleRate: number): NativeHistoryCurve[] {
-  if (!isPlainObject(history)) throw validationError({ param: "history", label: "render option" }, "an object of curves by name, e.g. { cutoff: [[0, 200], [1.5, 4000]] }", history);
+export function toNativeHistory(history: unknown, sampleRate: number, label = "render option"): NativeHistoryCurve[] {
+  if (!isPlainObject(history)) throw validationError({ param: "history", label }, "an object of curves by name, e.g. { cutoff: [[0, 200], [1.5, 4000]] }", history);
   return Object.entries(history).map(([name, input]) => {
-    if (name === "") throw invalidError({ param: "history", label: "render option" }, 'has a curve named ""; curve names are non-empty');
-    return nativeCurve(name, input, sampleRate);
+    if (name === "") throw invalidError({ param: "history", label }, 'has a curve named ""; curve names are non-empty');
+    return nativeCurve(name, input, sampleRate, label);
   });
 }

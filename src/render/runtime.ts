@@ -5,14 +5,13 @@
  */
 import { AmpError, ampError, invalidError, validationError } from "../errors";
 import type { Graph } from "../graph/graph";
-import { requireNodeType } from "../graph/validate-params";
 import type { NativeRenderOptions, NativeRuntime } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
-import { camelCase } from "../nodes/names";
 import { toNativeHistory, type ControlHistory } from "./history";
 import { checkRenderOption, checkSampleRate } from "./limits";
 import { RenderResult, type GraphSummary, type HeatCurves, type NodeSummary } from "./result";
 import { checkTensor, type TensorShape } from "./shape";
+import { signalTarget } from "./signal-params";
 
 /** Options of {@link Runtime.create}. */
 export interface RuntimeOptions {
@@ -291,18 +290,7 @@ export class Runtime {
   }
 
   #checkOverride(node: string, param: string): string {
-    const found = this.#checkNode(node);
-    const entry = requireNodeType(found.name, found.type);
-    const thermo = found.params.thermo as { heat_param?: string } | undefined;
-    const heatParam = thermo?.heat_param ?? "thermo.heat";
-    if (param === heatParam) return param;
-    const spec = entry.params.find((p) => p.name === param || camelCase(p.name) === param);
-    const signals = entry.params.filter((p) => p.kind === "signal").map((p) => p.name);
-    const allowed = [...signals, heatParam].join(", ");
-    const subject = { node, type: found.type, param };
-    if (spec === undefined) throw invalidError(subject, `is unknown; overridable: ${allowed}`);
-    if (spec.kind !== "signal") throw invalidError(subject, `is static (kind ${spec.kind}) and cannot be overridden per block; overridable: ${allowed}`);
-    return spec.name;
+    return signalTarget(this.#checkNode(node), param).name;
   }
 
   #result(frames: number, samples: Float64Array, heat: Float64Array | undefined, overBudget: Uint8Array | undefined): RenderResult {
