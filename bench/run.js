@@ -52,7 +52,10 @@ async function main() {
   const rows = [];
   for (const count of [1, 32]) {
     const webAudio = await timeWebAudio(count);
-    const cases = [[128, 1], [512, 1]];
+    const cases = [
+      [128, 1],
+      [512, 1],
+    ];
     if (count > 1) cases.push([512, 2]); // independent sines: one level split across two threads
     for (const [block, threads] of cases) {
       const seconds = await timeOurs(count, block, threads);

@@ -90,7 +90,9 @@ export function describeValue(value: unknown): string {
   if (typeof value === "function") return "a function";
   if (ArrayBuffer.isView(value)) {
     const length = (value as unknown as { length?: unknown }).length;
-    return typeof length === "number" ? `a ${value.constructor.name} of length ${length}` : `a ${value.constructor.name} of ${value.byteLength} bytes`;
+    return typeof length === "number"
+      ? `a ${value.constructor.name} of length ${length}`
+      : `a ${value.constructor.name} of ${value.byteLength} bytes`;
   }
   try {
     const text = JSON.stringify(value);

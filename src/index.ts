@@ -14,7 +14,16 @@ export type { AmpErrorInfo, AmpStatusName, ValidationSubject } from "./errors";
 export { Graph, graph } from "./graph/graph";
 export { GRAPH_LIMITS } from "./graph/limits";
 export type { ChainLink, ConnectOptions, ModulateOptions } from "./graph/options";
-export type { EdgeJSON, GraphJSON, ModulationJSON, ModulationMetaJSON, NodeJSON, NodeParamsJSON, ParamValueJSON, ThermoJSON } from "./graph/json";
+export type {
+  EdgeJSON,
+  GraphJSON,
+  ModulationJSON,
+  ModulationMetaJSON,
+  NodeJSON,
+  NodeParamsJSON,
+  ParamValueJSON,
+  ThermoJSON,
+} from "./graph/json";
 export { canonicalJson, contentHash } from "./graph/canonical";
 
 export * from "./nodes/generated";
@@ -38,7 +47,14 @@ export { summarizeRender } from "./render/summary";
 export type { LaneLevels, RenderSummary } from "./render/summary";
 
 export { NodeRunner } from "./node-call/node-runner";
-export type { NodeBackwardOptions, NodeCallOptions, NodeForwardOptions, NodeParamValue, NodeRunResult, NodeTensor } from "./node-call/node-runner";
+export type {
+  NodeBackwardOptions,
+  NodeCallOptions,
+  NodeForwardOptions,
+  NodeParamValue,
+  NodeRunResult,
+  NodeTensor,
+} from "./node-call/node-runner";
 
 export { analyzeLevels } from "./analysis/levels";
 export type { Levels } from "./analysis/levels";

@@ -7,10 +7,22 @@ describe("analyzeLevels", () => {
   it("gives peak |x| and RMS per (batch, channel) lane", () => {
     // 2 batches x 2 channels x 4 frames, planar.
     const samples = new Float64Array([
-      1, -1, 1, -1, // b0 c0: peak 1, rms 1
-      0, 0, 0, 0, // b0 c1: silence
-      3, 4, 0, 0, // b1 c0: peak 4, rms sqrt(25 / 4) = 2.5
-      -0.5, 0.5, -0.5, 0.5, // b1 c1: peak 0.5, rms 0.5
+      1,
+      -1,
+      1,
+      -1, // b0 c0: peak 1, rms 1
+      0,
+      0,
+      0,
+      0, // b0 c1: silence
+      3,
+      4,
+      0,
+      0, // b1 c0: peak 4, rms sqrt(25 / 4) = 2.5
+      -0.5,
+      0.5,
+      -0.5,
+      0.5, // b1 c1: peak 0.5, rms 0.5
     ]);
     const { peak, rms } = loadAddon().analyzeLevels(samples, 2, 2, 4);
     expect(peak).toBeInstanceOf(Float64Array);

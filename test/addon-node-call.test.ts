@@ -67,7 +67,9 @@ describe("runNode", () => {
 
   it("throws the runtime's last error as an AmpError", () => {
     const addon = loadAddon();
-    const unknown = thrown(() => addon.runNode({ name: "n", type: "nope", paramsJson: "" }, { audio: [], params: [] }, 1, 0, 4, 48000, newState(), { mode: 0 }));
+    const unknown = thrown(() =>
+      addon.runNode({ name: "n", type: "nope", paramsJson: "" }, { audio: [], params: [] }, 1, 0, 4, 48000, newState(), { mode: 0 }),
+    );
     expect(unknown).toBeInstanceOf(AmpError);
     expect((unknown as AmpError).code).toBe("AMP_ERR_UNKNOWN_NODE_TYPE");
     expect((unknown as AmpError).status).toBe(-3);
@@ -77,21 +79,47 @@ describe("runNode", () => {
 
     const state = newState();
     addon.runNode(GAIN, audio(new Float64Array(2), 1, 1, 2), 1, 1, 2, 48000, state, { mode: 0 });
-    const other = thrown(() => addon.runNode({ name: "o", type: "sine_osc", paramsJson: "" }, { audio: [], params: [] }, 1, 0, 2, 48000, state, { mode: 0 }));
+    const other = thrown(() =>
+      addon.runNode({ name: "o", type: "sine_osc", paramsJson: "" }, { audio: [], params: [] }, 1, 0, 2, 48000, state, { mode: 0 }),
+    );
     expect((other as AmpError).status).toBe(-1);
     expect((other as AmpError).message).toMatch(/state belongs to node type "gain"/);
     expect(state.live).toBe(true); // a failed call leaves the state as it was
 
-    const bad = thrown(() => addon.runNode({ name: "g", type: "gain", paramsJson: '{"gian":1}' }, audio(new Float64Array(2), 1, 1, 2), 1, 1, 2, 48000, newState(), { mode: 0 }));
+    const bad = thrown(() =>
+      addon.runNode(
+        { name: "g", type: "gain", paramsJson: '{"gian":1}' },
+        audio(new Float64Array(2), 1, 1, 2),
+        1,
+        1,
+        2,
+        48000,
+        newState(),
+        { mode: 0 },
+      ),
+    );
     expect((bad as AmpError).status).toBe(-1);
     expect((bad as AmpError).message).toMatch(/gian/);
   });
 
   it("passes the history frame offset: the stream frame where curve time 0 lies", () => {
-    const history = [{ name: "ramp", timesFrames: new Float64Array([0, 64]), values: new Float64Array([0, 64]), interpolation: 1 as const }];
+    const history = [
+      { name: "ramp", timesFrames: new Float64Array([0, 64]), values: new Float64Array([0, 64]), interpolation: 1 as const },
+    ];
     const descriptor = { name: "c", type: "controller", paramsJson: '{"curve":"ramp"}' };
     const run = (offset?: number): number[] =>
-      Array.from(loadAddon().runNode(descriptor, { audio: [], params: [] }, 1, 0, 16, 48000, newState(), offset === undefined ? { mode: 0, history } : { mode: 0, history, historyFrameOffset: offset }).samples);
+      Array.from(
+        loadAddon().runNode(
+          descriptor,
+          { audio: [], params: [] },
+          1,
+          0,
+          16,
+          48000,
+          newState(),
+          offset === undefined ? { mode: 0, history } : { mode: 0, history, historyFrameOffset: offset },
+        ).samples,
+      );
     expect(run()).toEqual(Array.from({ length: 16 }, (_, f) => f));
     expect(run(10)).toEqual(Array.from({ length: 16 }, (_, f) => Math.max(0, f - 10)));
   });
@@ -101,29 +129,45 @@ describe("runNode", () => {
     const inputs = audio(x, 1, 1, 2);
     const call = (...args: unknown[]): unknown => untyped().runNode(...args);
     expect(() => call("gain", inputs, 1, 1, 2, 48000, newState(), { mode: 0 })).toThrow(/runNode: argument "descriptor" must be an object/);
-    expect(() => call({ name: "g", type: "gain" }, inputs, 1, 1, 2, 48000, newState(), { mode: 0 })).toThrow(/argument "descriptor.paramsJson" must be a string/);
-    expect(() => call(GAIN, { audio: [{ data: [1, 2], batches: 1, channels: 1, frames: 2 }], params: [] }, 1, 1, 2, 48000, newState(), { mode: 0 })).toThrow(
-      /argument "inputs.audio\[0\].data" must be a Float64Array/,
+    expect(() => call({ name: "g", type: "gain" }, inputs, 1, 1, 2, 48000, newState(), { mode: 0 })).toThrow(
+      /argument "descriptor.paramsJson" must be a string/,
     );
-    expect(() => call(GAIN, { audio: [], params: [{ data: x, batches: 1, channels: 1, frames: 2 }] }, 1, 1, 2, 48000, newState(), { mode: 0 })).toThrow(/argument "inputs.params\[0\].name" must be a string/);
+    expect(() =>
+      call(GAIN, { audio: [{ data: [1, 2], batches: 1, channels: 1, frames: 2 }], params: [] }, 1, 1, 2, 48000, newState(), { mode: 0 }),
+    ).toThrow(/argument "inputs.audio\[0\].data" must be a Float64Array/);
+    expect(() =>
+      call(GAIN, { audio: [], params: [{ data: x, batches: 1, channels: 1, frames: 2 }] }, 1, 1, 2, 48000, newState(), { mode: 0 }),
+    ).toThrow(/argument "inputs.params\[0\].name" must be a string/);
     expect(() => call(GAIN, { audio: {} }, 1, 1, 2, 48000, newState(), { mode: 0 })).toThrow(/argument "inputs.audio" must be an array/);
-    expect(() => call(GAIN, inputs, 1.5, 1, 2, 48000, newState(), { mode: 0 })).toThrow(/argument "batches" must be an integer in \[-2147483648, 2147483647\]/);
+    expect(() => call(GAIN, inputs, 1.5, 1, 2, 48000, newState(), { mode: 0 })).toThrow(
+      /argument "batches" must be an integer in \[-2147483648, 2147483647\]/,
+    );
     expect(() => call(GAIN, inputs, 1, 1, 2, "48000", newState(), { mode: 0 })).toThrow(/argument "sampleRate" must be a number/);
     expect(() => call(GAIN, inputs, 1, 1, 2, 48000, {}, { mode: 0 })).toThrow(/argument "state" must be a NodeState/);
-    expect(() => call(GAIN, inputs, 1, 1, 2, 48000, newState(), { mode: 2 })).toThrow(/argument "options.mode" must be 0 \(forward\) or 1 \(backward\)/);
-    expect(() => call(GAIN, inputs, 1, 1, 2, 48000, newState(), { mode: 0, historyFrameOffset: -1 })).toThrow(/argument "options.historyFrameOffset" must be an integer/);
-    expect(() => call(GAIN, inputs, 1, 1, 2, 48000, newState(), { mode: 0, history: {} })).toThrow(/argument "options.history" must be an array of history curves/);
+    expect(() => call(GAIN, inputs, 1, 1, 2, 48000, newState(), { mode: 2 })).toThrow(
+      /argument "options.mode" must be 0 \(forward\) or 1 \(backward\)/,
+    );
+    expect(() => call(GAIN, inputs, 1, 1, 2, 48000, newState(), { mode: 0, historyFrameOffset: -1 })).toThrow(
+      /argument "options.historyFrameOffset" must be an integer/,
+    );
+    expect(() => call(GAIN, inputs, 1, 1, 2, 48000, newState(), { mode: 0, history: {} })).toThrow(
+      /argument "options.history" must be an array of history curves/,
+    );
     expect(thrown(() => call(GAIN, inputs, 1, 1, 2, 48000, newState(), { mode: "forward" }))).toBeInstanceOf(TypeError);
   });
 
   it("refuses another native object as the state (type tag, not instanceof)", () => {
-    const runtime = loadAddon().createRuntime(JSON.stringify({ nodes: [{ name: "c", type: "constant", params: {} }], edges: [], modulations: [], output: "c" }));
+    const runtime = loadAddon().createRuntime(
+      JSON.stringify({ nodes: [{ name: "c", type: "constant", params: {} }], edges: [], modulations: [], output: "c" }),
+    );
     const destroy = runtime.destroy.bind(runtime);
     try {
       const NodeState = loadAddon().NodeState;
       Object.setPrototypeOf(runtime, NodeState.prototype);
       expect(runtime instanceof NodeState).toBe(true);
-      expect(() => untyped().runNode(GAIN, audio(new Float64Array(2), 1, 1, 2), 1, 1, 2, 48000, runtime, { mode: 0 })).toThrow(/argument "state" must be a NodeState/);
+      expect(() => untyped().runNode(GAIN, audio(new Float64Array(2), 1, 1, 2), 1, 1, 2, 48000, runtime, { mode: 0 })).toThrow(
+        /argument "state" must be a NodeState/,
+      );
       expect(() => (runtime as unknown as NativeNodeState).release()).toThrow(TypeError);
     } finally {
       destroy();
@@ -137,15 +181,27 @@ describe("runNode", () => {
       new RangeError('runNode: argument "inputs.audio[0].data" has 3 values but batches x channels x frames is 1 x 2 x 2'),
     );
     const params = [{ name: "gain", data: new Float64Array(1), batches: 1, channels: 1, frames: 2 }];
-    expect(() => addon.runNode(GAIN, { audio: [{ data: new Float64Array(2), batches: 1, channels: 1, frames: 2 }], params }, 1, 1, 2, 48000, newState(), { mode: 0 })).toThrow(
-      /argument "inputs.params\[0\].data" has 1 values/,
-    );
+    expect(() =>
+      addon.runNode(
+        GAIN,
+        { audio: [{ data: new Float64Array(2), batches: 1, channels: 1, frames: 2 }], params },
+        1,
+        1,
+        2,
+        48000,
+        newState(),
+        { mode: 0 },
+      ),
+    ).toThrow(/argument "inputs.params\[0\].data" has 1 values/);
     expect(addon.liveStateCount()).toBe(start);
   });
 
   it("checks lengths after every getter ran: a buffer shrunk by a getter is refused", () => {
     // A resizable ArrayBuffer (ES2024; the project's lib is ES2022, hence the local type).
-    const Resizable = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer & { resize(length: number): void };
+    const Resizable = ArrayBuffer as unknown as new (
+      length: number,
+      options: { maxByteLength: number },
+    ) => ArrayBuffer & { resize(length: number): void };
     const buffer = new Resizable(8 * 1024, { maxByteLength: 8 * 1024 });
     const data = new Float64Array(buffer); // length-tracking: shrinks with the buffer
     const view = { data, batches: 1, channels: 1, frames: 1024 };
@@ -156,7 +212,9 @@ describe("runNode", () => {
         return [];
       },
     };
-    expect(() => loadAddon().runNode(GAIN, inputs, 1, 1, 1024, 48000, newState(), { mode: 0 })).toThrow(/has 1 values but batches x channels x frames is 1 x 1 x 1024/);
+    expect(() => loadAddon().runNode(GAIN, inputs, 1, 1, 1024, 48000, newState(), { mode: 0 })).toThrow(
+      /has 1 values but batches x channels x frames is 1 x 1 x 1024/,
+    );
   });
 
   it("a NodeState collected without release() releases its state in the finalizer", () => {

@@ -55,7 +55,12 @@ function expectAmpError(error: unknown, status: number, code: string, stage: str
 
 describe("createRuntime", () => {
   it("throws an AmpError carrying the runtime's error for bad JSON", () => {
-    const error = expectAmpError(thrown(() => loadAddon().createRuntime("{not json")), -1, "AMP_ERR_INVALID_ARGUMENT", "parse");
+    const error = expectAmpError(
+      thrown(() => loadAddon().createRuntime("{not json")),
+      -1,
+      "AMP_ERR_INVALID_ARGUMENT",
+      "parse",
+    );
     expect(error.detail.length).toBeGreaterThan(0);
     expect(error.message).toBe(error.detail);
     expect(error.node).toBe("");
@@ -157,7 +162,12 @@ describe("busy, cancel, destroy", () => {
   it("throws busy for every other call while a render is in flight", async () => {
     const runtime = create(SINE_GAIN);
     const pending = runtime.render(48_000, { recordHeat: false });
-    const busy = expectAmpError(thrown(() => runtime.configure(1, 256)), -1, "AMP_ERR_INVALID_ARGUMENT", "binding");
+    const busy = expectAmpError(
+      thrown(() => runtime.configure(1, 256)),
+      -1,
+      "AMP_ERR_INVALID_ARGUMENT",
+      "binding",
+    );
     expect(busy.detail).toBe("runtime busy: a render is in progress");
     expect(busy.message).toBe(busy.detail);
     for (const call of [
@@ -182,7 +192,15 @@ describe("busy, cancel, destroy", () => {
     const runtime = create(SINE_GAIN);
     const pending = runtime.render(LONG_RENDER_FRAMES, { recordHeat: false });
     runtime.cancel();
-    const error = expectAmpError(await pending.then(() => undefined, (e: unknown) => e), -6, "AMP_ERR_CANCELLED", "execute");
+    const error = expectAmpError(
+      await pending.then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+      -6,
+      "AMP_ERR_CANCELLED",
+      "execute",
+    );
     expect(error.message.length).toBeGreaterThan(0);
     runtime.reset();
     const { samples } = await runtime.render(256, { recordHeat: false });
@@ -202,7 +220,12 @@ describe("busy, cancel, destroy", () => {
     runtime.destroy();
     runtime.destroy();
     runtime.cancel();
-    const error = expectAmpError(thrown(() => runtime.describeGraph()), -1, "AMP_ERR_INVALID_ARGUMENT", "binding");
+    const error = expectAmpError(
+      thrown(() => runtime.describeGraph()),
+      -1,
+      "AMP_ERR_INVALID_ARGUMENT",
+      "binding",
+    );
     expect(error.detail).toBe("runtime destroyed");
     expect((thrown(() => runtime.render(1, { recordHeat: false })) as AmpError).detail).toBe("runtime destroyed");
     expect((thrown(() => runtime.reset()) as AmpError).detail).toBe("runtime destroyed");

@@ -32,7 +32,20 @@ describe("amp-kpn CLI", () => {
       .output("amp");
     const graphPath = join(dir, "g.json");
     writeFileSync(graphPath, g.toJSONText());
-    const run = cli("render", graphPath, "--frames", "4800", "--sample-rate", "48000", "--block", "128", "--out", "out.wav", "--summary", "out.json");
+    const run = cli(
+      "render",
+      graphPath,
+      "--frames",
+      "4800",
+      "--sample-rate",
+      "48000",
+      "--block",
+      "128",
+      "--out",
+      "out.wav",
+      "--summary",
+      "out.json",
+    );
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("rendered 1 x 2 x 4800 frames");
@@ -57,7 +70,13 @@ describe("amp-kpn CLI", () => {
 
   it("writes batches x channels WAV channels and takes --seconds and --bit-depth", async () => {
     const graphPath = join(dir, "c.json");
-    writeFileSync(graphPath, graph().add("c", constant({ value: 0.25, channels: 3 })).output("c").toJSONText());
+    writeFileSync(
+      graphPath,
+      graph()
+        .add("c", constant({ value: 0.25, channels: 3 }))
+        .output("c")
+        .toJSONText(),
+    );
     const run = cli("render", graphPath, "--seconds", "0.01", "--batches", "2", "--bit-depth", "16", "--out", "c.wav", "--quiet");
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe("");
@@ -67,15 +86,27 @@ describe("amp-kpn CLI", () => {
 
   it.each([
     [["render", "missing.json", "--frames", "10", "--out", "x.wav"], /^amp-kpn render: cannot read graph file missing.json: ENOENT/],
-    [["render", "bad.json", "--frames", "10", "--out", "x.wav"], /^amp-kpn render: node "o" \(sine_osc\): parameter "frequency" expects a finite number in \[-1000000, 1000000\] Hz, got "x" \(AMP_ERR_INVALID_ARGUMENT\)$/],
-    [["render", "ok.json", "--frames", "10", "--seconds", "1", "--out", "x.wav"], /^amp-kpn render: render options: give exactly one of "frames" and "seconds", got both \(AMP_ERR_INVALID_ARGUMENT\)$/],
+    [
+      ["render", "bad.json", "--frames", "10", "--out", "x.wav"],
+      /^amp-kpn render: node "o" \(sine_osc\): parameter "frequency" expects a finite number in \[-1000000, 1000000\] Hz, got "x" \(AMP_ERR_INVALID_ARGUMENT\)$/,
+    ],
+    [
+      ["render", "ok.json", "--frames", "10", "--seconds", "1", "--out", "x.wav"],
+      /^amp-kpn render: render options: give exactly one of "frames" and "seconds", got both \(AMP_ERR_INVALID_ARGUMENT\)$/,
+    ],
     [["render", "ok.json", "--frames", "ten", "--out", "x.wav"], /^amp-kpn render: --frames expects a number, got "ten"$/],
     [["render", "ok.json", "--frames", "10"], /^amp-kpn render: --out is required$/],
-    [["render", "ok.json", "--frames", "10", "--out", "x.wav", "--bit-depth", "8"], /^amp-kpn render: --bit-depth expects 32f, 16 or 24, got "8"$/],
+    [
+      ["render", "ok.json", "--frames", "10", "--out", "x.wav", "--bit-depth", "8"],
+      /^amp-kpn render: --bit-depth expects 32f, 16 or 24, got "8"$/,
+    ],
     [["render", "ok.json", "--frames", "10", "--out", "x.wav", "--bogus"], /^amp-kpn render: Unknown option '--bogus'/],
     [["frobnicate"], /^amp-kpn: unknown command "frobnicate"; commands: render, demo$/],
   ])("prints one line to stderr and exits 1 for %j", (args, expected) => {
-    writeFileSync(join(dir, "bad.json"), JSON.stringify({ nodes: [{ name: "o", type: "sine_osc", params: { frequency: "x" } }], edges: [], modulations: [], output: "o" }));
+    writeFileSync(
+      join(dir, "bad.json"),
+      JSON.stringify({ nodes: [{ name: "o", type: "sine_osc", params: { frequency: "x" } }], edges: [], modulations: [], output: "o" }),
+    );
     writeFileSync(join(dir, "ok.json"), graph().add("c", constant()).output("c").toJSONText());
     const run = cli(...args);
     expect(run.status).toBe(1);

@@ -96,15 +96,19 @@ g.nodes.push(json.nodes[0]!);
   it.each([
     ["syntax (import attributes, 5.3)", `export type { Other } from "./other" with { "resolution-mode": "require" };\n`, /error TS1005/],
     ["types (NoInfer, 5.4)", `export declare function pick<T>(values: T[], fallback: NoInfer<T>): T;\n`, /Cannot find name 'NoInfer'/],
-  ])("fails on declarations that use newer %s, which the current compiler accepts", (_label, text, expected) => {
-    const canary = join(dir, "canary.d.ts");
-    writeFileSync(canary, text);
-    writeFileSync(join(dir, "other.d.ts"), "export type Other = number;\n");
-    const [status, output] = tsc50(dir, [canary]);
-    expect(status).not.toBe(0);
-    expect(output).toMatch(expected);
-    const [currentStatus, currentOutput] = tsc50(dir, [canary], join(ROOT, "node_modules", "typescript", "bin", "tsc"));
-    expect(currentOutput).toBe("");
-    expect(currentStatus).toBe(0);
-  }, 120_000);
+  ])(
+    "fails on declarations that use newer %s, which the current compiler accepts",
+    (_label, text, expected) => {
+      const canary = join(dir, "canary.d.ts");
+      writeFileSync(canary, text);
+      writeFileSync(join(dir, "other.d.ts"), "export type Other = number;\n");
+      const [status, output] = tsc50(dir, [canary]);
+      expect(status).not.toBe(0);
+      expect(output).toMatch(expected);
+      const [currentStatus, currentOutput] = tsc50(dir, [canary], join(ROOT, "node_modules", "typescript", "bin", "tsc"));
+      expect(currentOutput).toBe("");
+      expect(currentStatus).toBe(0);
+    },
+    120_000,
+  );
 });

@@ -4,7 +4,13 @@ import { AmpError, AMP_STATUS, describeValue, statusName, validationError } from
 
 describe("AmpError", () => {
   it("takes (message, { code, codeName, stage, node, detail }) as the addon constructs it", () => {
-    const error = new AmpError("boom", { code: -2, codeName: "AMP_ERR_SHAPE_MISMATCH", stage: "set_param", node: "g", detail: "expected 2x1x4, got 2x1x3" });
+    const error = new AmpError("boom", {
+      code: -2,
+      codeName: "AMP_ERR_SHAPE_MISMATCH",
+      stage: "set_param",
+      node: "g",
+      detail: "expected 2x1x4, got 2x1x3",
+    });
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe("AmpError");
     expect(error.message).toBe("boom");
@@ -17,17 +23,25 @@ describe("AmpError", () => {
   });
 
   it("maps every status to its stable name", () => {
-    expect(Object.entries(AMP_STATUS).map(([name, code]) => [code, statusName(code)])).toEqual(Object.entries(AMP_STATUS).map(([name, code]) => [code, name]));
+    expect(Object.entries(AMP_STATUS).map(([name, code]) => [code, statusName(code)])).toEqual(
+      Object.entries(AMP_STATUS).map(([name, code]) => [code, name]),
+    );
     expect(statusName(-99)).toBe("AMP_ERR_UNKNOWN");
   });
 });
 
 describe("validationError", () => {
   it("names node, type, parameter, expected and provided values", () => {
-    const error = validationError({ node: "osc", type: "sine_osc", param: "frequency" }, "a finite number in [-1000000, 1000000] Hz", "abc");
+    const error = validationError(
+      { node: "osc", type: "sine_osc", param: "frequency" },
+      "a finite number in [-1000000, 1000000] Hz",
+      "abc",
+    );
     expect(error.message).toBe('node "osc" (sine_osc): parameter "frequency" expects a finite number in [-1000000, 1000000] Hz, got "abc"');
     expect(error).toMatchObject({ code: "AMP_ERR_INVALID_ARGUMENT", status: -1, stage: "validate", node: "osc" });
-    expect(validationError({ param: "frames", label: "render option" }, "an integer", 1.5).message).toBe('render option "frames" expects an integer, got 1.5');
+    expect(validationError({ param: "frames", label: "render option" }, "an integer", 1.5).message).toBe(
+      'render option "frames" expects an integer, got 1.5',
+    );
   });
 
   it("formats provided values readably", () => {

@@ -45,7 +45,12 @@ describe("JSON form", () => {
     expect(json.output).toBe("s");
     expect(json.nodes.map((n) => n.name)).toEqual(["osc", "lfo", "amp", "d", "m", "s"]);
     expect(json.nodes[0]?.params).toEqual({ frequency: 220, channels: 2, thermo: { heat_param: "thermo.heat", resistance: 2, work: 3 } });
-    expect(json.nodes[2]?.params).toEqual({ gain: 0.5, oversample: 2, declared_delay_frames: 4, modulation: { mode: "multiply", channels: 2 } });
+    expect(json.nodes[2]?.params).toEqual({
+      gain: 0.5,
+      oversample: 2,
+      declared_delay_frames: 4,
+      modulation: { mode: "multiply", channels: 2 },
+    });
     expect(json.nodes[4]?.params).toEqual({ channels: 2, normalize: true });
     expect(json.nodes[5]?.params).toEqual({ dc_alpha: 0.99, limit: 0.8 });
     expect(json.edges).toEqual([
@@ -109,20 +114,42 @@ describe("JSON form", () => {
     const g = graph().add("c", constant()).add("a", gain()).connect("c", "a").output("a");
     expectValidation(() => g.withSchedule([["c"], ["c", "a"]]), 'node "c" is listed twice in the schedule');
     expectValidation(() => g.withSchedule([["c"], ["x"]]), 'node "x" is not in the graph (schedule[1]); nodes: c, a');
-    expectValidation(() => g.withSchedule([["c"]]).toJSON(), 'node "a" is not in the schedule; an explicit schedule lists every node once (missing: a)');
+    expectValidation(
+      () => g.withSchedule([["c"]]).toJSON(),
+      'node "a" is not in the schedule; an explicit schedule lists every node once (missing: a)',
+    );
     expectValidation(() => g.withThermalBudget(0), 'graph "thermal_budget" expects a finite number in (0, inf) heat per second, got 0');
-    expectValidation(() => g.connect("c", "a", { delayFrames: 0.5 }), 'node "a" (gain): edge option "delayFrames" expects an integer in [0, 16777216] frames, got 0.5');
-    expectValidation(() => graph().add("k", controller({} as never)), 'node "k" (controller): parameter "curve" is required (a non-empty string)');
-    expectValidation(() => graph().add("k", controller({ curve: "" })), 'node "k" (controller): parameter "curve" expects a non-empty string, got ""');
+    expectValidation(
+      () => g.connect("c", "a", { delayFrames: 0.5 }),
+      'node "a" (gain): edge option "delayFrames" expects an integer in [0, 16777216] frames, got 0.5',
+    );
+    expectValidation(
+      () => graph().add("k", controller({} as never)),
+      'node "k" (controller): parameter "curve" is required (a non-empty string)',
+    );
+    expectValidation(
+      () => graph().add("k", controller({ curve: "" })),
+      'node "k" (controller): parameter "curve" expects a non-empty string, got ""',
+    );
     expectValidation(
       () => Graph.fromJSON({ nodes: [{ name: "k", type: "controller", params: {} }], edges: [], modulations: [], output: "k" }),
       'node "k" (controller): parameter "curve" is required (a non-empty string)',
     );
-    expect(graph().add("k", controller({ curve: "x" })).set("k", { scale: 3 }).node("k")?.params).toEqual({ curve: "x", scale: 3 });
+    expect(
+      graph()
+        .add("k", controller({ curve: "x" }))
+        .set("k", { scale: 3 })
+        .node("k")?.params,
+    ).toEqual({ curve: "x", scale: 3 });
   });
 
   it("reads a hand-written JSON with optional members omitted", () => {
-    const g = Graph.fromJSON({ nodes: [{ name: "c", type: "constant", params: { value: 0.75 } }], edges: [], modulations: [], output: "c" });
+    const g = Graph.fromJSON({
+      nodes: [{ name: "c", type: "constant", params: { value: 0.75 } }],
+      edges: [],
+      modulations: [],
+      output: "c",
+    });
     expect(g.nodes[0]?.params).toEqual({ value: 0.75 });
     const minimal = Graph.fromJSON('{"nodes":[{"name":"c","type":"constant","params":{}}],"output":"c"}');
     expect(minimal.toJSON()).toEqual({ nodes: [{ name: "c", type: "constant", params: {} }], edges: [], modulations: [], output: "c" });
@@ -130,7 +157,10 @@ describe("JSON form", () => {
 
   it("rejects malformed JSON with named keys", () => {
     expectValidation(() => Graph.fromJSON("{nope"), /^graph JSON text does not parse/);
-    expectValidation(() => Graph.fromJSON({ nodes: [], output: "x", extra: 1 } as never), 'graph key "extra" is unknown; a graph has nodes, edges, modulations, output, sample_rate, timing, latency_compensation, thermal_budget, schedule');
+    expectValidation(
+      () => Graph.fromJSON({ nodes: [], output: "x", extra: 1 } as never),
+      'graph key "extra" is unknown; a graph has nodes, edges, modulations, output, sample_rate, timing, latency_compensation, thermal_budget, schedule',
+    );
     expectValidation(
       () => Graph.fromJSON({ nodes: [{ name: "o", type: "sine_osc", params: { freq: 1 } }], edges: [], modulations: [], output: "o" }),
       'node "o" (sine_osc): parameter "freq" is unknown; sine_osc accepts frequency, amplitude, phase, channels, oversample, declared_delay_frames, thermo, modulation',
@@ -139,7 +169,10 @@ describe("JSON form", () => {
       () => Graph.fromJSON({ nodes: [{ name: "s", type: "safety", params: { dc_alpha: "x" } }], edges: [], modulations: [], output: "s" }),
       'node "s" (safety): parameter "dc_alpha" expects a finite number in [0, 1), got "x"',
     );
-    expectValidation(() => Graph.fromJSON({ nodes: [{ name: "c", type: "constant", params: {} }], edges: [], modulations: [] } as never), /^graph has no output/);
+    expectValidation(
+      () => Graph.fromJSON({ nodes: [{ name: "c", type: "constant", params: {} }], edges: [], modulations: [] } as never),
+      /^graph has no output/,
+    );
   });
 });
 
@@ -170,7 +203,11 @@ describe("hash", () => {
   });
 
   it("is the sha256 of the documented canonical text (a golden value: changing it breaks stored hashes)", () => {
-    const g = graph().add("osc", sineOsc({ frequency: 220 })).add("amp", gain({ gain: 0.5 })).connect("osc", "amp").output("amp");
+    const g = graph()
+      .add("osc", sineOsc({ frequency: 220 }))
+      .add("amp", gain({ gain: 0.5 }))
+      .connect("osc", "amp")
+      .output("amp");
     const canonical =
       '{"edges":[{"from":"osc","to":"amp"}],"modulations":[],"nodes":[{"name":"osc","params":{"frequency":220},"type":"sine_osc"},{"name":"amp","params":{"gain":0.5},"type":"gain"}],"output":"amp"}';
     expect(canonicalJson(g.toJSON())).toBe(canonical);
@@ -185,7 +222,9 @@ describe("hash", () => {
 
 describe("immutability", () => {
   it("every method returns a new graph and leaves the receiver unchanged", () => {
-    const base = graph().add("osc", sineOsc({ frequency: 220 })).add("amp", gain());
+    const base = graph()
+      .add("osc", sineOsc({ frequency: 220 }))
+      .add("amp", gain());
     const before = JSON.stringify(base.nodes) + JSON.stringify(base.edges);
     const connected = base.connect("osc", "amp");
     const withOut = connected.output("amp");
@@ -211,7 +250,9 @@ describe("immutability", () => {
   });
 
   it("chain adds [name, spec] links and connects in series", () => {
-    const g = graph().chain(["c", constant({ value: 0.75 })], ["g1", gain({ gain: 2 })], ["g2", gain()]).output("g2");
+    const g = graph()
+      .chain(["c", constant({ value: 0.75 })], ["g1", gain({ gain: 2 })], ["g2", gain()])
+      .output("g2");
     expect(g.edges).toEqual([
       { from: "c", to: "g1" },
       { from: "g1", to: "g2" },
@@ -236,23 +277,62 @@ describe("validation messages", () => {
     expect(error.status).toBe(-1);
     expect(error.node).toBe("osc");
     expect(error.detail).toBe(error.message);
-    expectValidation(() => graph().add("osc", sineOsc({ frequency: 2e6 })), 'node "osc" (sine_osc): parameter "frequency" expects a finite number in [-1000000, 1000000] Hz, got 2000000');
+    expectValidation(
+      () => graph().add("osc", sineOsc({ frequency: 2e6 })),
+      'node "osc" (sine_osc): parameter "frequency" expects a finite number in [-1000000, 1000000] Hz, got 2000000',
+    );
     expectValidation(() => graph().add("osc", sineOsc({ frequency: Number.NaN })), /got NaN$/);
-    expectValidation(() => graph().add("c", constant({ channels: 1.5 })), 'node "c" (constant): parameter "channels" expects an integer in [1, 64], got 1.5');
-    expectValidation(() => graph().add("c", constant({ channels: 65 })), 'node "c" (constant): parameter "channels" expects an integer in [1, 64], got 65');
-    expectValidation(() => graph().add("m", mix({ normalize: 1 as unknown as boolean })), 'node "m" (mix): parameter "normalize" expects a boolean, got 1');
-    expectValidation(() => graph().add("d", delay({ frames: -1 })), 'node "d" (delay): parameter "frames" expects an integer in [0, 16777216] frames, got -1');
-    expectValidation(() => graph().add("s", safety({ dcAlpha: 1 })), 'node "s" (safety): parameter "dcAlpha" expects a finite number in [0, 1), got 1');
-    expectValidation(() => graph().add("s", safety({ limit: 0 })), 'node "s" (safety): parameter "limit" expects a finite number in (0, 1000000], got 0');
+    expectValidation(
+      () => graph().add("c", constant({ channels: 1.5 })),
+      'node "c" (constant): parameter "channels" expects an integer in [1, 64], got 1.5',
+    );
+    expectValidation(
+      () => graph().add("c", constant({ channels: 65 })),
+      'node "c" (constant): parameter "channels" expects an integer in [1, 64], got 65',
+    );
+    expectValidation(
+      () => graph().add("m", mix({ normalize: 1 as unknown as boolean })),
+      'node "m" (mix): parameter "normalize" expects a boolean, got 1',
+    );
+    expectValidation(
+      () => graph().add("d", delay({ frames: -1 })),
+      'node "d" (delay): parameter "frames" expects an integer in [0, 16777216] frames, got -1',
+    );
+    expectValidation(
+      () => graph().add("s", safety({ dcAlpha: 1 })),
+      'node "s" (safety): parameter "dcAlpha" expects a finite number in [0, 1), got 1',
+    );
+    expectValidation(
+      () => graph().add("s", safety({ limit: 0 })),
+      'node "s" (safety): parameter "limit" expects a finite number in (0, 1000000], got 0',
+    );
   });
 
   it("checks the common metadata", () => {
-    expectValidation(() => graph().add("g", gain({ oversample: 0 })), 'node "g" (gain): parameter "oversample" expects an integer in [1, 64], got 0');
-    expectValidation(() => graph().add("g", gain({ declaredDelayFrames: -2 })), 'node "g" (gain): parameter "declaredDelayFrames" expects an integer in [0, 16777216] frames, got -2');
-    expectValidation(() => graph().add("g", gain({ thermo: { resistance: 0 } })), 'node "g" (gain): parameter "thermo.resistance" expects a finite number in (0, inf), got 0');
-    expectValidation(() => graph().add("g", gain({ thermo: { heatParam: "" } })), 'node "g" (gain): parameter "thermo.heatParam" expects a non-empty string, got ""');
-    expectValidation(() => graph().add("g", gain({ modulation: { mode: "sub" as "add" } })), 'node "g" (gain): parameter "modulation.mode" expects one of "add", "multiply", got "sub"');
-    expectValidation(() => graph().add("g", gain({ thermo: { heat: 1 } as never })), 'node "g" (gain): parameter "thermo.heat" is unknown; thermo accepts heatParam, resistance, work');
+    expectValidation(
+      () => graph().add("g", gain({ oversample: 0 })),
+      'node "g" (gain): parameter "oversample" expects an integer in [1, 64], got 0',
+    );
+    expectValidation(
+      () => graph().add("g", gain({ declaredDelayFrames: -2 })),
+      'node "g" (gain): parameter "declaredDelayFrames" expects an integer in [0, 16777216] frames, got -2',
+    );
+    expectValidation(
+      () => graph().add("g", gain({ thermo: { resistance: 0 } })),
+      'node "g" (gain): parameter "thermo.resistance" expects a finite number in (0, inf), got 0',
+    );
+    expectValidation(
+      () => graph().add("g", gain({ thermo: { heatParam: "" } })),
+      'node "g" (gain): parameter "thermo.heatParam" expects a non-empty string, got ""',
+    );
+    expectValidation(
+      () => graph().add("g", gain({ modulation: { mode: "sub" as "add" } })),
+      'node "g" (gain): parameter "modulation.mode" expects one of "add", "multiply", got "sub"',
+    );
+    expectValidation(
+      () => graph().add("g", gain({ thermo: { heat: 1 } as never })),
+      'node "g" (gain): parameter "thermo.heat" is unknown; thermo accepts heatParam, resistance, work',
+    );
   });
 
   it("rejects unknown and duplicate names, unknown types and bad edges", () => {
@@ -261,10 +341,19 @@ describe("validation messages", () => {
     expectValidation(() => g.add("a.b", gain()), 'node "name" expects a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got "a.b"');
     expectValidation(() => g.connect("osc", "nope"), 'node "nope" is not in the graph (edge target); nodes: osc, amp');
     expectValidation(() => g.connect("nope", "amp"), 'node "nope" is not in the graph (edge source); nodes: osc, amp');
-    expectValidation(() => g.connect("amp", "osc"), 'node "osc" (sine_osc) has no audio input (it is a source), so the edge "amp" -> "osc" is invalid; use modulate() to drive its parameters');
-    expectValidation(() => g.connect("osc", "amp", { port: "side" }), 'node "amp" (gain): edge option "port" expects one of "in", got "side"');
+    expectValidation(
+      () => g.connect("amp", "osc"),
+      'node "osc" (sine_osc) has no audio input (it is a source), so the edge "amp" -> "osc" is invalid; use modulate() to drive its parameters',
+    );
+    expectValidation(
+      () => g.connect("osc", "amp", { port: "side" }),
+      'node "amp" (gain): edge option "port" expects one of "in", got "side"',
+    );
     expectValidation(() => g.output("nope"), 'node "nope" is not in the graph (output); nodes: osc, amp');
-    const unknown = expectValidation(() => g.add("x", nodeSpec("reverb", {})), /^node "x" has unknown type "reverb"; known types: constant, .*gain, mix, safety, sine_osc/);
+    const unknown = expectValidation(
+      () => g.add("x", nodeSpec("reverb", {})),
+      /^node "x" has unknown type "reverb"; known types: constant, .*gain, mix, safety, sine_osc/,
+    );
     expect(unknown.code).toBe("AMP_ERR_UNKNOWN_NODE_TYPE");
     expect(unknown.status).toBe(-3);
     expectValidation(() => g.add("y", { type: "gain" } as never), /^node "y" expects a node spec/);
@@ -274,15 +363,30 @@ describe("validation messages", () => {
     const g = graph().add("osc", sineOsc()).add("amp", gain()).connect("osc", "amp");
     expectValidation(() => g.modulate("osc", "amp"), 'modulation "target" expects "node.param" (e.g. "osc.frequency"), got "amp"');
     expectValidation(() => g.modulate("osc", "amp.level"), 'node "amp" (gain): parameter "level" is unknown; modulatable parameters: gain');
-    expectValidation(() => g.modulate("amp", "osc.channels"), 'node "osc" (sine_osc): parameter "channels" is not modulatable (kind integer); modulatable parameters: frequency, amplitude');
+    expectValidation(
+      () => g.modulate("amp", "osc.channels"),
+      'node "osc" (sine_osc): parameter "channels" is not modulatable (kind integer); modulatable parameters: frequency, amplitude',
+    );
     expectValidation(() => g.modulate("nope", "amp.gain"), 'node "nope" is not in the graph (modulation source); nodes: osc, amp');
-    expectValidation(() => g.modulate("osc", "amp.gain", { scale: Number.POSITIVE_INFINITY }), 'node "amp" (gain): modulation option "scale" expects a finite number in (-inf, inf), got Infinity');
-    expectValidation(() => g.modulate("osc", "amp.gain", { channel: 64 }), 'node "amp" (gain): modulation option "channel" expects an integer in [0, 63], got 64');
-    expectValidation(() => g.modulate("osc", "amp.gain", { mode: "mul" as "add" }), 'node "amp" (gain): modulation option "mode" expects "add" or "multiply", got "mul"');
+    expectValidation(
+      () => g.modulate("osc", "amp.gain", { scale: Number.POSITIVE_INFINITY }),
+      'node "amp" (gain): modulation option "scale" expects a finite number in (-inf, inf), got Infinity',
+    );
+    expectValidation(
+      () => g.modulate("osc", "amp.gain", { channel: 64 }),
+      'node "amp" (gain): modulation option "channel" expects an integer in [0, 63], got 64',
+    );
+    expectValidation(
+      () => g.modulate("osc", "amp.gain", { mode: "mul" as "add" }),
+      'node "amp" (gain): modulation option "mode" expects "add" or "multiply", got "mul"',
+    );
   });
 
   it("rejects a graph without output and a bad sample rate", () => {
-    expectValidation(() => graph().add("c", constant()).toJSON(), "graph has no output: call .output(name) with the node whose output is the graph's output");
+    expectValidation(
+      () => graph().add("c", constant()).toJSON(),
+      "graph has no output: call .output(name) with the node whose output is the graph's output",
+    );
     expectValidation(() => graph().withSampleRate(0), 'graph "sample_rate" expects a finite number in (0, 10000000] Hz, got 0');
   });
 });
@@ -294,9 +398,9 @@ describe("inspect", () => {
     expect(text.split("\n")).toEqual([
       `Graph (6 nodes, output "s", sha256 ${example().hash.slice(0, 12)})`,
       "  nodes",
-      "    osc  sine_osc  frequency=220 channels=2 thermo={heat_param:\"thermo.heat\",resistance:2,work:3}",
+      '    osc  sine_osc  frequency=220 channels=2 thermo={heat_param:"thermo.heat",resistance:2,work:3}',
       "    lfo  sine_osc  frequency=2 amplitude=1",
-      "    amp  gain      gain=0.5 oversample=2 declared_delay_frames=4 modulation={mode:\"multiply\",channels:2}",
+      '    amp  gain      gain=0.5 oversample=2 declared_delay_frames=4 modulation={mode:"multiply",channels:2}',
       "    d    delay     frames=3",
       "    m    mix       channels=2 normalize=true",
       "    s    safety    dc_alpha=0.99 limit=0.8  (output)",

@@ -51,12 +51,22 @@ describe("validation uses the native numbers", () => {
 
   it("names the native ranges of the node metadata and the link options", () => {
     const { oversample, declaredDelayFrames, modulationChannels, modulationChannel, edgeDelayFrames } = NATIVE_LIMITS;
-    expect(() => graph().add("o", sineOsc({ oversample: oversample.max + 1 }))).toThrow(`expects an integer in ${formatLimit(oversample)}, got ${oversample.max + 1}`);
-    expect(() => graph().add("o", sineOsc({ declaredDelayFrames: -1 }))).toThrow(`expects an integer in ${formatLimit(declaredDelayFrames)} frames`);
-    expect(() => graph().add("o", sineOsc({ modulation: { channels: 0 } }))).toThrow(`expects an integer in ${formatLimit(modulationChannels)}, got 0`);
+    expect(() => graph().add("o", sineOsc({ oversample: oversample.max + 1 }))).toThrow(
+      `expects an integer in ${formatLimit(oversample)}, got ${oversample.max + 1}`,
+    );
+    expect(() => graph().add("o", sineOsc({ declaredDelayFrames: -1 }))).toThrow(
+      `expects an integer in ${formatLimit(declaredDelayFrames)} frames`,
+    );
+    expect(() => graph().add("o", sineOsc({ modulation: { channels: 0 } }))).toThrow(
+      `expects an integer in ${formatLimit(modulationChannels)}, got 0`,
+    );
     const g = graph().add("a", sineOsc()).add("b", sineOsc());
-    expect(() => g.modulate("a", "b.frequency", { channel: modulationChannel.max + 1 })).toThrow(`expects an integer in ${formatLimit(modulationChannel)}`);
-    expect(() => g.modulate("a", "b.frequency", { delayFrames: edgeDelayFrames.max + 1 })).toThrow(`expects an integer in ${formatLimit(edgeDelayFrames)} frames`);
+    expect(() => g.modulate("a", "b.frequency", { channel: modulationChannel.max + 1 })).toThrow(
+      `expects an integer in ${formatLimit(modulationChannel)}`,
+    );
+    expect(() => g.modulate("a", "b.frequency", { delayFrames: edgeDelayFrames.max + 1 })).toThrow(
+      `expects an integer in ${formatLimit(edgeDelayFrames)} frames`,
+    );
   });
 });
 
@@ -87,7 +97,9 @@ describe("hand-written TSDoc quotes the native ranges", () => {
   ];
 
   it.each(QUOTES)("%s: %s -> %s", (file, marker, name) => {
-    const lines = readFileSync(join(ROOT, file), "utf8").split("\n").filter((line) => line.includes(marker));
+    const lines = readFileSync(join(ROOT, file), "utf8")
+      .split("\n")
+      .filter((line) => line.includes(marker));
     expect(lines.length, `no line of ${file} contains ${JSON.stringify(marker)}`).toBeGreaterThan(0);
     for (const line of lines) expect(line).toContain(formatLimit(NATIVE_LIMITS[name]));
   });

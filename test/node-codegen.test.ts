@@ -21,7 +21,9 @@ describe("generateNodeFiles", () => {
 
   it("writes an options interface with TSDoc (unit, default, range) and a factory per node", () => {
     expect(ts).toContain("export interface SineOscOptions extends CommonNodeOptions {");
-    expect(ts).toContain("Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 440. Range: [-1000000, 1000000].");
+    expect(ts).toContain(
+      "Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 440. Range: [-1000000, 1000000].",
+    );
     expect(ts).toContain("  readonly frequency?: number | undefined;");
     expect(ts).toContain("  readonly dcAlpha?: number | undefined;");
     expect(ts).toContain("Static number. Default: 0.995. Range: [0, 1). JSON key: `dc_alpha`.");
@@ -46,10 +48,16 @@ describe("generateNodeFiles", () => {
     expect(ts).toContain("} as const satisfies CatalogLimits;");
     expect(ts).toContain('  "limits": NATIVE_LIMITS\n};');
     expect(md).toContain("| `oversample` | `oversample` | internal oversampling factor, integer in [1, 32], default 1 |");
-    expect(md).toContain("| `declared_delay_frames` | `declaredDelayFrames` | latency the node adds, in output frames: integer in [0, 65536] frames |");
+    expect(md).toContain(
+      "| `declared_delay_frames` | `declaredDelayFrames` | latency the node adds, in output frames: integer in [0, 65536] frames |",
+    );
     expect(md).toContain("| `modulation.channels` | `modulation.channels` | modulation channel count, integer in [1, 16] |");
-    expect(md).toContain("| `sampleRate` | graph `sample_rate`, render and runtime `sampleRate` | number | (0, 192000] | Hz | sample rate |");
-    expect(md).toContain("| `blockFrames` | render and runtime `blockFrames` | integer | [1, 8192] | frames | largest block the scheduler runs |");
+    expect(md).toContain(
+      "| `sampleRate` | graph `sample_rate`, render and runtime `sampleRate` | number | (0, 192000] | Hz | sample rate |",
+    );
+    expect(md).toContain(
+      "| `blockFrames` | render and runtime `blockFrames` | integer | [1, 8192] | frames | largest block the scheduler runs |",
+    );
   });
 
   it("carries limits beyond the required ones, known or not, in catalogue order", () => {
@@ -60,7 +68,9 @@ describe("generateNodeFiles", () => {
     const generated = generateNodeFiles(catalog);
     expect(generated["src/nodes/generated.ts"]).toContain("  threads: { min: 1, max: 16, minExclusive: false },");
     expect(generated["src/nodes/generated.ts"]).toContain('  "voice-count": { min: 1, max: 8.5, minExclusive: false },');
-    expect(generated["docs/nodes.md"]).toContain("| `threads` | render and runtime `threads` | integer | [1, 16] |  | threads a render may use |");
+    expect(generated["docs/nodes.md"]).toContain(
+      "| `threads` | render and runtime `threads` | integer | [1, 16] |  | threads a render may use |",
+    );
     expect(generated["docs/nodes.md"]).toContain("| `voice-count` | the runtime | number | [1, 8.5] |  | runtime limit `voice-count` |");
   });
 
@@ -72,8 +82,12 @@ describe("generateNodeFiles", () => {
     expect(() => parseCatalog(text(undefined))).toThrow('node catalogue: expected a "limits" object, got undefined');
     const { batches: _batches, ...withoutBatches } = fixture.limits;
     expect(() => parseCatalog(text(withoutBatches))).toThrow('node catalogue: limit "batches" is missing');
-    expect(() => parseCatalog(text({ ...fixture.limits, voices: { min: 1, max: "8" } }))).toThrow(/limit "voices" expects \{ min, max, minExclusive \}/);
-    expect(() => parseCatalog(text({ ...fixture.limits, batches: { min: 1, max: "many" } }))).toThrow(/limit "batches" expects \{ min, max, minExclusive \}/);
+    expect(() => parseCatalog(text({ ...fixture.limits, voices: { min: 1, max: "8" } }))).toThrow(
+      /limit "voices" expects \{ min, max, minExclusive \}/,
+    );
+    expect(() => parseCatalog(text({ ...fixture.limits, batches: { min: 1, max: "many" } }))).toThrow(
+      /limit "batches" expects \{ min, max, minExclusive \}/,
+    );
   });
 });
 

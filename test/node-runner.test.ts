@@ -25,7 +25,8 @@ function lanes(batches: number, channels: number, frames: number): NodeTensor {
   const samples = new Float64Array(batches * channels * frames);
   for (let b = 0; b < batches; b += 1)
     for (let c = 0; c < channels; c += 1)
-      for (let f = 0; f < frames; f += 1) samples[(b * channels + c) * frames + f] = Math.sin(0.37 * f + 1.3 * c + 2.9 * b) * (1 + b + 0.5 * c);
+      for (let f = 0; f < frames; f += 1)
+        samples[(b * channels + c) * frames + f] = Math.sin(0.37 * f + 1.3 * c + 2.9 * b) * (1 + b + 0.5 * c);
   return { samples, shape: { batches, channels, frames } };
 }
 
@@ -33,7 +34,8 @@ function lanes(batches: number, channels: number, frames: number): NodeTensor {
 function slice(tensor: NodeTensor, start: number, frames: number): NodeTensor {
   const { batches, channels, frames: total } = tensor.shape;
   const samples = new Float64Array(batches * channels * frames);
-  for (let lane = 0; lane < batches * channels; lane += 1) samples.set(tensor.samples.subarray(lane * total + start, lane * total + start + frames), lane * frames);
+  for (let lane = 0; lane < batches * channels; lane += 1)
+    samples.set(tensor.samples.subarray(lane * total + start, lane * total + start + frames), lane * frames);
   return { samples, shape: { batches, channels, frames } };
 }
 
@@ -41,7 +43,12 @@ function slice(tensor: NodeTensor, start: number, frames: number): NodeTensor {
  * Runs `total` frames through a fresh runner in windows of the given sizes (repeated until
  * `total` is reached) and joins the planar windows into one planar tensor.
  */
-function streamed(make: () => NodeRunner, total: number, windows: readonly number[], call: { input?: NodeTensor; params?: Record<string, NodeTensor> } = {}): Float64Array {
+function streamed(
+  make: () => NodeRunner,
+  total: number,
+  windows: readonly number[],
+  call: { input?: NodeTensor; params?: Record<string, NodeTensor> } = {},
+): Float64Array {
   const batches = 2;
   const { input, params } = call;
   const node = make();
@@ -57,7 +64,8 @@ function streamed(make: () => NodeRunner, total: number, windows: readonly numbe
   const out = new Float64Array(batches * channels * total);
   for (const { start: at, result } of parts) {
     const frames = result.shape.frames;
-    for (let lane = 0; lane < batches * channels; lane += 1) out.set(result.samples.subarray(lane * frames, (lane + 1) * frames), lane * total + at);
+    for (let lane = 0; lane < batches * channels; lane += 1)
+      out.set(result.samples.subarray(lane * frames, (lane + 1) * frames), lane * total + at);
   }
   return out;
 }
@@ -69,7 +77,12 @@ function perBatch(values: readonly number[]): NodeTensor {
 
 function expectSameBits(actual: Float64Array, expected: Float64Array): void {
   expect(Array.from(actual)).toEqual(Array.from(expected));
-  expect(Buffer.compare(Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength), Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength))).toBe(0);
+  expect(
+    Buffer.compare(
+      Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength),
+      Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength),
+    ),
+  ).toBe(0);
 }
 
 function thrown(action: () => unknown): AmpError {
@@ -89,7 +102,10 @@ describe("NodeRunner forward", () => {
     const x = lanes(2, 2, 48);
     const result = runner("g", gain({ gain: 2.5 })).forward([x]);
     expect(result.shape).toEqual({ batches: 2, channels: 2, frames: 48 });
-    expectSameBits(result.samples, x.samples.map((v) => v * 2.5));
+    expectSameBits(
+      result.samples,
+      x.samples.map((v) => v * 2.5),
+    );
     expect(result.metrics.accumulatedHeat).toBeGreaterThan(0);
   });
 
@@ -97,7 +113,10 @@ describe("NodeRunner forward", () => {
     const x = lanes(2, 2, 16);
     const result = runner("g", gain({ gain: 2.5 })).forward([x], { params: { gain: perBatch([3, -0.5]) } });
     const lane = 2 * 16; // frames of one batch (2 channels x 16 frames)
-    expectSameBits(result.samples, x.samples.map((v, i) => v * (i < lane ? 3 : -0.5)));
+    expectSameBits(
+      result.samples,
+      x.samples.map((v, i) => v * (i < lane ? 3 : -0.5)),
+    );
   });
 
   it("sine_osc: one window, frame by frame and uneven windows give the same bits", () => {
@@ -128,7 +147,16 @@ describe("NodeRunner forward", () => {
   });
 
   it("controller: history times are relative to the runner's stream, so windows agree with one window", () => {
-    const history = { ramp: { points: [[0, 0], [40, 1], [41, -1]] as const, unit: "frames" as const } };
+    const history = {
+      ramp: {
+        points: [
+          [0, 0],
+          [40, 1],
+          [41, -1],
+        ] as const,
+        unit: "frames" as const,
+      },
+    };
     const run = (windows: readonly number[]): Float64Array => {
       const node = runner("ctl", controller({ curve: "ramp" }));
       const out: number[] = [];
@@ -163,7 +191,10 @@ describe("NodeRunner backward", () => {
     node.forward([lanes(2, 2, 32)]);
     const result = node.backward(g);
     expect(result.shape).toEqual({ batches: 2, channels: 2, frames: 32 });
-    expectSameBits(result.samples, g.samples.map((v) => v * -1.75));
+    expectSameBits(
+      result.samples,
+      g.samples.map((v) => v * -1.75),
+    );
   });
 
   it("delay: the gradient is shifted back by d frames within the window", () => {
@@ -193,7 +224,9 @@ describe("NodeRunner backward", () => {
   it("needs the input channels before the first forward call", () => {
     const error = thrown(() => runner("g", gain()).backward(lanes(1, 2, 4)));
     expect(error.stage).toBe("validate");
-    expect(error.message).toBe('node "g" (gain): option "inputChannels" is required before the first forward call (the channels of the node\'s audio input)');
+    expect(error.message).toBe(
+      'node "g" (gain): option "inputChannels" is required before the first forward call (the channels of the node\'s audio input)',
+    );
     const result = runner("g2", gain({ gain: 2 })).backward(lanes(1, 2, 4), { inputChannels: 2 });
     expect(result.shape.channels).toBe(2);
   });
@@ -215,23 +248,37 @@ describe("NodeRunner validation at the TypeScript edge", () => {
   it("checks options, inputs and parameter values with the uniform messages", () => {
     const g = runner("g", gain());
     const x = lanes(2, 2, 4);
-    expect(() => NodeRunner.create("g", gain({ gain: "2" as unknown as number }))).toThrow('node "g" (gain): parameter "gain" expects a finite number in [-1000000000000, 1000000000000], got "2"');
+    expect(() => NodeRunner.create("g", gain({ gain: "2" as unknown as number }))).toThrow(
+      'node "g" (gain): parameter "gain" expects a finite number in [-1000000000000, 1000000000000], got "2"',
+    );
     expect(() => NodeRunner.create("1g", gain())).toThrow(/node "name" expects a name matching/);
     expect(() => g.forward([])).toThrow('node "g" (gain) expects 1 audio input(s) (in), got 0');
     expect(() => g.forward([{ samples: new Float64Array(3), shape: { batches: 1, channels: 1, frames: 4 } }])).toThrow(
       'node "g" (gain): argument "inputs[0].samples" expects 1x1x4 = 4 values (batches x channels x frames), got a Float64Array of length 3',
     );
-    expect(() => g.forward([x], { batches: 1 })).toThrow('node "g" (gain): argument "inputs[0].shape.batches" expects 1 (the call\'s batches), got 2');
+    expect(() => g.forward([x], { batches: 1 })).toThrow(
+      'node "g" (gain): argument "inputs[0].shape.batches" expects 1 (the call\'s batches), got 2',
+    );
     expect(() => g.forward([x], { sampleRate: 0 })).toThrow(/option "sampleRate" expects a finite number in \(0, 10000000\] Hz, got 0/);
-    expect(() => g.forward([x], { params: { gain: 2e12 } })).toThrow(/parameter "gain" expects a finite number in \[-1000000000000, 1000000000000\], got 2000000000000/);
-    expect(() => g.forward([x], { params: { gain: { samples: new Float64Array([1, Number.NaN]), shape: { batches: 2, channels: 1, frames: 1 } } } })).toThrow(/expects finite values, got NaN at index 1/);
+    expect(() => g.forward([x], { params: { gain: 2e12 } })).toThrow(
+      /parameter "gain" expects a finite number in \[-1000000000000, 1000000000000\], got 2000000000000/,
+    );
+    expect(() =>
+      g.forward([x], { params: { gain: { samples: new Float64Array([1, Number.NaN]), shape: { batches: 2, channels: 1, frames: 1 } } } }),
+    ).toThrow(/expects finite values, got NaN at index 1/);
     expect(() => g.forward([x], { params: { gain: perBatch([1, 2, 3]) } })).toThrow(/argument "params.gain.shape.batches" expects 1 or 2/);
-    expect(() => runner("osc", sineOsc()).forward([])).toThrow('node "osc" (sine_osc): option "frames" is required for a node without audio inputs (an integer in [1, 2147483647] frames)');
+    expect(() => runner("osc", sineOsc()).forward([])).toThrow(
+      'node "osc" (sine_osc): option "frames" is required for a node without audio inputs (an integer in [1, 2147483647] frames)',
+    );
   });
 
   it("reports a shape the runtime refuses as an AmpError from the runtime", () => {
     // Parameter channels must be 1 or the output channels; only the runtime knows the latter.
-    const error = thrown(() => runner("g", gain()).forward([lanes(1, 2, 4)], { params: { gain: { samples: new Float64Array(3), shape: { batches: 1, channels: 3, frames: 1 } } } }));
+    const error = thrown(() =>
+      runner("g", gain()).forward([lanes(1, 2, 4)], {
+        params: { gain: { samples: new Float64Array(3), shape: { batches: 1, channels: 3, frames: 1 } } },
+      }),
+    );
     expect(error.code).toBe("AMP_ERR_SHAPE_MISMATCH");
     expect(error.stage).toBe("run_node");
     expect(error.message).toMatch(/channels is 3; expected 1 or 2/);

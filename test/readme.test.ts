@@ -27,7 +27,9 @@ describe("README example", () => {
     expect(imports).not.toBeNull();
     const body = source.replace(importLine, "");
     const program = `const {${imports?.[1] ?? ""}} = require(${JSON.stringify(join(ROOT, "dist", "index.js"))});\n(async () => {\n${body}\n})().catch((error) => { console.error(error); process.exit(1); });\n`;
-    const js = ts.transpileModule(program, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const js = ts.transpileModule(program, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
     const dir = mkdtempSync(join(tmpdir(), "amp-readme-"));
     mkdirSync(join(dir, "out"));
     writeFileSync(join(dir, "example.js"), js);

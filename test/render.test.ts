@@ -82,7 +82,9 @@ describe("render", () => {
     const blockFrames = 256;
     const frames = 1000;
     const freqs = [220, 331.5];
-    const g = graph().add("osc", sineOsc({ frequency: 440, amplitude: amp, phase, channels: 2 })).output("osc");
+    const g = graph()
+      .add("osc", sineOsc({ frequency: 440, amplitude: amp, phase, channels: 2 }))
+      .output("osc");
     const runtime = Runtime.create(g, { sampleRate: sr, batches: 2, blockFrames });
     try {
       const freqTensor = new Float64Array(2 * blockFrames);
@@ -107,12 +109,18 @@ describe("render", () => {
   it("takes seconds or frames, exactly one", async () => {
     const g = constantThroughGains(1, 1, 1);
     expect((await render(g, { seconds: 0.01, sampleRate: 44100 })).shape.frames).toBe(441);
-    await expect(render(g, { frames: 10, seconds: 1 })).rejects.toThrow('render options: give exactly one of "frames" and "seconds", got both');
+    await expect(render(g, { frames: 10, seconds: 1 })).rejects.toThrow(
+      'render options: give exactly one of "frames" and "seconds", got both',
+    );
     await expect(render(g, {})).rejects.toThrow("got neither");
-    await expect(render(g, { frames: 1.5 })).rejects.toThrow('render option "frames" expects an integer in [1, 2147483647] frames, got 1.5');
+    await expect(render(g, { frames: 1.5 })).rejects.toThrow(
+      'render option "frames" expects an integer in [1, 2147483647] frames, got 1.5',
+    );
     await expect(render(g, { seconds: -1 })).rejects.toThrow('render option "seconds" expects a finite number > 0, got -1');
     await expect(render(g, { frames: 4, batches: 0 })).rejects.toThrow('render option "batches" expects an integer in [1, 4096], got 0');
-    await expect(render(g, { frames: 4, sampleRate: 0 })).rejects.toThrow('render option "sampleRate" expects a finite number in (0, 10000000] Hz, got 0');
+    await expect(render(g, { frames: 4, sampleRate: 0 })).rejects.toThrow(
+      'render option "sampleRate" expects a finite number in (0, 10000000] Hz, got 0',
+    );
   });
 
   it("records heat curves per node and for the graph, and reports summaries", async () => {
@@ -151,7 +159,9 @@ describe("render", () => {
   });
 
   it("flags frames over the thermal budget without changing the audio", async () => {
-    const base = graph().add("osc", sineOsc({ frequency: 50, amplitude: 1 })).output("osc");
+    const base = graph()
+      .add("osc", sineOsc({ frequency: 50, amplitude: 1 }))
+      .output("osc");
     await expect(render(base, { frames: 8, recordOverBudget: true })).rejects.toThrow(/needs a graph with a thermal budget/);
     const budgeted = base.withThermalBudget(1e-9);
     const flagged = await render(budgeted, { frames: 64, batches: 2, recordOverBudget: true });
@@ -248,7 +258,12 @@ describe("errors", () => {
       expect(error.detail).toContain("2x1x3");
       const records = runtime.readLog().filter((r) => r.event === "amp_graph_runtime_set_param_shape_mismatch");
       expect(records).toHaveLength(1);
-      expect(records[0]).toMatchObject({ node: "a", param: "gain", expected: { batches: 2, channels: 1, frames: 4 }, provided: { batches: 2, channels: 1, frames: 3 } });
+      expect(records[0]).toMatchObject({
+        node: "a",
+        param: "gain",
+        expected: { batches: 2, channels: 1, frames: 4 },
+        provided: { batches: 2, channels: 1, frames: 3 },
+      });
     } finally {
       runtime.dispose();
     }
@@ -257,11 +272,21 @@ describe("errors", () => {
   it("setParam values are validated at the TypeScript edge", () => {
     const runtime = Runtime.create(constantThroughGains(1, 1, 1), { blockFrames: 4 });
     try {
-      expect(() => runtime.setParam("nope", "gain", new Float64Array(4), { batches: 1, channels: 1, frames: 4 })).toThrow('node "nope" is not in the graph; nodes: c, a, b, cc');
-      expect(() => runtime.setParam("a", "level", new Float64Array(4), { batches: 1, channels: 1, frames: 4 })).toThrow('node "a" (gain): parameter "level" is unknown; overridable: gain, thermo.heat');
-      expect(() => runtime.setParam("c", "channels", new Float64Array(4), { batches: 1, channels: 1, frames: 4 })).toThrow("is static (kind integer)");
-      expect(() => runtime.setParam("a", "gain", new Float64Array(3), { batches: 1, channels: 1, frames: 4 })).toThrow('node "a": argument "data" expects 1x1x4 = 4 values (batches x channels x frames), got a Float64Array of length 3');
-      expect(() => runtime.setParam("a", "gain", Float64Array.from([1, Number.NaN, 1, 1]), { batches: 1, channels: 1, frames: 4 })).toThrow("expects finite values, got NaN at index 1");
+      expect(() => runtime.setParam("nope", "gain", new Float64Array(4), { batches: 1, channels: 1, frames: 4 })).toThrow(
+        'node "nope" is not in the graph; nodes: c, a, b, cc',
+      );
+      expect(() => runtime.setParam("a", "level", new Float64Array(4), { batches: 1, channels: 1, frames: 4 })).toThrow(
+        'node "a" (gain): parameter "level" is unknown; overridable: gain, thermo.heat',
+      );
+      expect(() => runtime.setParam("c", "channels", new Float64Array(4), { batches: 1, channels: 1, frames: 4 })).toThrow(
+        "is static (kind integer)",
+      );
+      expect(() => runtime.setParam("a", "gain", new Float64Array(3), { batches: 1, channels: 1, frames: 4 })).toThrow(
+        'node "a": argument "data" expects 1x1x4 = 4 values (batches x channels x frames), got a Float64Array of length 3',
+      );
+      expect(() => runtime.setParam("a", "gain", Float64Array.from([1, Number.NaN, 1, 1]), { batches: 1, channels: 1, frames: 4 })).toThrow(
+        "expects finite values, got NaN at index 1",
+      );
       runtime.setParam("a", "thermo.heat", new Float64Array(4), { batches: 1, channels: 1, frames: 4 });
     } finally {
       runtime.dispose();
@@ -269,7 +294,14 @@ describe("errors", () => {
   });
 
   it("a graph the runtime rejects throws an AmpError with the runtime's stage", () => {
-    const cyclic = graph().add("a", gain()).add("b", gain()).add("c", constant()).connect("c", "a").connect("a", "b").connect("b", "a").output("b");
+    const cyclic = graph()
+      .add("a", gain())
+      .add("b", gain())
+      .add("c", constant())
+      .connect("c", "a")
+      .connect("a", "b")
+      .connect("b", "a")
+      .output("b");
     let caught: unknown;
     try {
       Runtime.create(cyclic);

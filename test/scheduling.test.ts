@@ -20,7 +20,16 @@ import {
 } from "../src/index";
 
 /** A unit impulse at frame 0: a step curve 1 at frame 0, 0 from frame 1 on. */
-const IMPULSE: ControlHistory = { impulse: { points: [[0, 1], [1, 0]], unit: "frames", interpolation: "step" } };
+const IMPULSE: ControlHistory = {
+  impulse: {
+    points: [
+      [0, 1],
+      [1, 0],
+    ],
+    unit: "frames",
+    interpolation: "step",
+  },
+};
 
 /** Frames whose value is not zero. */
 function nonZeroFrames(samples: Float64Array): number[] {
@@ -83,7 +92,19 @@ describe("feedback: y[n] = x[n] + a * y[n - D] is exact for any block size", () 
   const BLOCKS = [1, 7, 64, 4096];
 
   /** An impulse, then a few more step values so that several echoes overlap and add. */
-  const BURST: ControlHistory = { impulse: { points: [[0, 1], [1, -0.5], [2, 0.3], [5, 0.125], [6, 0]], unit: "frames", interpolation: "step" } };
+  const BURST: ControlHistory = {
+    impulse: {
+      points: [
+        [0, 1],
+        [1, -0.5],
+        [2, 0.3],
+        [5, 0.125],
+        [6, 0],
+      ],
+      unit: "frames",
+      interpolation: "step",
+    },
+  };
 
   function input(history: ControlHistory): Float64Array {
     const curve = history.impulse as { points: readonly CurvePoint[] };
@@ -224,7 +245,13 @@ describe("a linear control curve drives a parameter frame by frame", () => {
     expect(expected[10]).not.toBe(expected[11]);
     const outputs: Float64Array[] = [];
     for (const blockFrames of [1, 7, 512]) {
-      const result = await render(driven, { frames: FRAMES, blockFrames, sampleRate: SAMPLE_RATE, batches: 2, history: { cutoff: POINTS } });
+      const result = await render(driven, {
+        frames: FRAMES,
+        blockFrames,
+        sampleRate: SAMPLE_RATE,
+        batches: 2,
+        history: { cutoff: POINTS },
+      });
       expect(result.shape).toEqual({ batches: 2, channels: 2, frames: FRAMES });
       for (let b = 0; b < 2; b += 1) for (let c = 0; c < 2; c += 1) expect(result.channel(b, c)).toEqual(expected);
       outputs.push(result.samples);
@@ -265,9 +292,16 @@ describe("explicit schedules", () => {
 
 describe("explicit schedules of feedback loops", () => {
   const loop = (closedBy: "node" | "edge"): Graph => {
-    const g = graph().add("x", controller({ curve: "impulse" })).add("sum", mix()).add("fb", gain({ gain: 0.5 })).connect("x", "sum");
+    const g = graph()
+      .add("x", controller({ curve: "impulse" }))
+      .add("sum", mix())
+      .add("fb", gain({ gain: 0.5 }))
+      .connect("x", "sum");
     if (closedBy === "edge") return g.connect("sum", "fb", { delayFrames: 3 }).connect("fb", "sum").output("sum");
-    return g.add("d", delay({ frames: 3 })).chain("sum", "d", "fb", "sum").output("sum");
+    return g
+      .add("d", delay({ frames: 3 }))
+      .chain("sum", "d", "fb", "sum")
+      .output("sum");
   };
 
   it("a loop closed by an edge delay: the consumer of the delayed link may run first", async () => {
@@ -280,18 +314,24 @@ describe("explicit schedules of feedback loops", () => {
   it("a loop closed by a delay node: the delay node is listed where it absorbs its input", async () => {
     const plain = await render(loop("node"), { frames: 24, blockFrames: 2, history: IMPULSE });
     // d emits at the start of every block, so fb may run before it; d absorbs after sum.
-    const staged = await render(loop("node").withSchedule([["x"], ["fb"], ["sum"], ["d"]]), { frames: 24, blockFrames: 2, history: IMPULSE });
+    const staged = await render(loop("node").withSchedule([["x"], ["fb"], ["sum"], ["d"]]), {
+      frames: 24,
+      blockFrames: 2,
+      history: IMPULSE,
+    });
     expect(staged.samples).toEqual(plain.samples);
     expect(nonZeroFrames(staged.samples)).toEqual([0, 3, 6, 9, 12, 15, 18, 21]);
-    await expect(render(loop("node").withSchedule([["x", "d"], ["fb"], ["sum"]]), { frames: 24, blockFrames: 2, history: IMPULSE })).rejects.toThrow(
-      'node "d" (stage 0) depends on node "sum" (stage 2) through sum -> d',
-    );
+    await expect(
+      render(loop("node").withSchedule([["x", "d"], ["fb"], ["sum"]]), { frames: 24, blockFrames: 2, history: IMPULSE }),
+    ).rejects.toThrow('node "d" (stage 0) depends on node "sum" (stage 2) through sum -> d');
   });
 });
 
 describe("thermal budget", () => {
   it("flags (x^2 + 8) * 48000 > budget for a unit sine and leaves the samples alone", async () => {
-    const base = graph().add("osc", sineOsc({ frequency: 1000, amplitude: 1 })).output("osc");
+    const base = graph()
+      .add("osc", sineOsc({ frequency: 1000, amplitude: 1 }))
+      .output("osc");
     const budget = 8.5 * 48000; // heat per second; W = 8 for sine_osc, R = 1, oversample 1
     const budgeted = base.withThermalBudget(budget);
     const flagged = await render(budgeted, { frames: 480, batches: 2, blockFrames: 64, recordOverBudget: true });

@@ -4,7 +4,10 @@ import { delay, gain, graph, mix, render, Runtime, sineOsc } from "../src/index"
 
 // 12 oscillators into gains into one mix, with a feedback echo: levels wide enough to split.
 function wide() {
-  let g = graph().add("sum", mix({ channels: 2 })).add("echo", delay({ frames: 700 })).add("fb", gain({ gain: 0.3 }));
+  let g = graph()
+    .add("sum", mix({ channels: 2 }))
+    .add("echo", delay({ frames: 700 }))
+    .add("fb", gain({ gain: 0.3 }));
   for (let i = 0; i < 12; i += 1) {
     g = g.add(`o${i}`, sineOsc({ frequency: 100 + 31 * i, channels: 1 + (i % 2) })).add(`g${i}`, gain({ gain: 1 / (i + 1) }));
     g = g.chain(`o${i}`, `g${i}`, "sum");
@@ -27,7 +30,9 @@ describe("threads", () => {
   });
 
   it("are validated with the uniform message and can change between renders", async () => {
-    await expect(render(wide(), { frames: 10, threads: 0 })).rejects.toThrow('render option "threads" expects an integer in [1, 16], got 0');
+    await expect(render(wide(), { frames: 10, threads: 0 })).rejects.toThrow(
+      'render option "threads" expects an integer in [1, 16], got 0',
+    );
     const runtime = Runtime.create(wide(), { blockFrames: 512, threads: 2 });
     try {
       const first = await runtime.render(3000);

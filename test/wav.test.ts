@@ -66,9 +66,15 @@ describe("WAV I/O", () => {
   });
 
   it("validates its arguments", () => {
-    expect(() => encodeWav(new Float64Array(3), { channels: 2, sampleRate: 48000 })).toThrow('argument "samples" expects a length that is a multiple of 2 channels, got a Float64Array of length 3');
-    expect(() => encodeWav(new Float64Array(2), { channels: 1, sampleRate: 44100.5 })).toThrow('WAV option "sampleRate" expects an integer in [1, 4294967295] Hz, got 44100.5');
-    expect(() => encodeWav(new Float64Array(2), { channels: 1, sampleRate: 48000, bitDepth: "8" as "16" })).toThrow('WAV option "bitDepth" expects one of "32f", "16", "24", got "8"');
+    expect(() => encodeWav(new Float64Array(3), { channels: 2, sampleRate: 48000 })).toThrow(
+      'argument "samples" expects a length that is a multiple of 2 channels, got a Float64Array of length 3',
+    );
+    expect(() => encodeWav(new Float64Array(2), { channels: 1, sampleRate: 44100.5 })).toThrow(
+      'WAV option "sampleRate" expects an integer in [1, 4294967295] Hz, got 44100.5',
+    );
+    expect(() => encodeWav(new Float64Array(2), { channels: 1, sampleRate: 48000, bitDepth: "8" as "16" })).toThrow(
+      'WAV option "bitDepth" expects one of "32f", "16", "24", got "8"',
+    );
     expect(() => decodeWav(new Uint8Array([1, 2, 3]))).toThrow(/^not a readable WAV file/);
   });
 });

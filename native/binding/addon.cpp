@@ -27,9 +27,9 @@ void SetErrorClass(const Napi::CallbackInfo &info) {
     GetAddonData(info.Env()).error_class = Napi::Persistent(error_class);
 }
 
-}  // namespace
+} // namespace
 
-}  // namespace amp_binding
+} // namespace amp_binding
 
 namespace {
 
@@ -53,6 +53,6 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     return exports;
 }
 
-}  // namespace
+} // namespace
 
 NODE_API_MODULE(amp_kpn, InitAmpKpn)

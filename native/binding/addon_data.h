@@ -25,4 +25,4 @@ struct AddonData {
 // The environment's AddonData; never null after module initialisation.
 AddonData &GetAddonData(Napi::Env env);
 
-}  // namespace amp_binding
+} // namespace amp_binding

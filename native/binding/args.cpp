@@ -8,18 +8,17 @@ namespace amp_binding {
 namespace {
 
 constexpr double kMaxUint32 = 4294967295.0;
-constexpr double kMaxSafeInteger = 9007199254740991.0;  // 2^53 - 1
+constexpr double kMaxSafeInteger = 9007199254740991.0; // 2^53 - 1
 
 bool IsIntegerIn(const Napi::Value &value, double low, double high) {
     if (!value.IsNumber()) {
         return false;
     }
     const double number = value.As<Napi::Number>().DoubleValue();
-    return std::isfinite(number) && std::floor(number) == number && number >= low &&
-           number <= high;
+    return std::isfinite(number) && std::floor(number) == number && number >= low && number <= high;
 }
 
-}  // namespace
+} // namespace
 
 void ThrowTypeError(Napi::Env env, const char *method, const std::string &argument,
                     const std::string &expected) {
@@ -88,13 +87,14 @@ void CheckTensorLength(const ArgContext &ctx, size_t length, const std::string &
     // 96-bit product.
     const uint64_t lanes = uint64_t{batches} * channels;
     const uint64_t count = length;
-    const bool matches = frames == 0 ? count == 0 : (count % frames == 0 && count / frames == lanes);
+    const bool matches =
+        frames == 0 ? count == 0 : (count % frames == 0 && count / frames == lanes);
     if (!matches) {
         throw Napi::RangeError::New(
-            ctx.info.Env(), std::string(ctx.method) + ": argument \"" + name + "\" has " +
-                                std::to_string(count) + " values but batches x channels x frames is " +
-                                std::to_string(batches) + " x " + std::to_string(channels) + " x " +
-                                std::to_string(frames));
+            ctx.info.Env(),
+            std::string(ctx.method) + ": argument \"" + name + "\" has " + std::to_string(count) +
+                " values but batches x channels x frames is " + std::to_string(batches) + " x " +
+                std::to_string(channels) + " x " + std::to_string(frames));
     }
 }
 
@@ -109,8 +109,7 @@ uint32_t Uint32Arg(const ArgContext &ctx, size_t index, const char *name) {
 int32_t Int32Arg(const ArgContext &ctx, size_t index, const char *name) {
     const Napi::Value value = ctx.info[index];
     if (!IsIntegerIn(value, -2147483648.0, 2147483647.0)) {
-        ThrowTypeError(ctx.info.Env(), ctx.method, name,
-                       "an integer in [-2147483648, 2147483647]");
+        ThrowTypeError(ctx.info.Env(), ctx.method, name, "an integer in [-2147483648, 2147483647]");
     }
     return value.As<Napi::Number>().Int32Value();
 }
@@ -143,4 +142,4 @@ Napi::Function FunctionArg(const ArgContext &ctx, size_t index, const char *name
     return value.As<Napi::Function>();
 }
 
-}  // namespace amp_binding
+} // namespace amp_binding

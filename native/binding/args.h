@@ -56,4 +56,4 @@ Napi::Float64Array CurrentFloat64Array(const Napi::Float64Array &array);
 void CheckTensorLength(const ArgContext &ctx, size_t length, const std::string &name,
                        uint32_t batches, uint32_t channels, uint32_t frames);
 
-}  // namespace amp_binding
+} // namespace amp_binding

@@ -7,7 +7,9 @@ namespace amp_binding {
 
 namespace {
 
-std::string CopyString(const char *text) { return text != nullptr ? std::string(text) : std::string(); }
+std::string CopyString(const char *text) {
+    return text != nullptr ? std::string(text) : std::string();
+}
 
 std::string MessageFor(const ErrorInfo &info, const std::string &code_name) {
     if (!info.detail.empty()) {
@@ -33,7 +35,7 @@ ErrorInfo FromView(int32_t code, const AmpErrorView &view) {
     return info;
 }
 
-}  // namespace
+} // namespace
 
 std::string StatusName(int32_t status) {
     const char *name = amp_status_name(status);
@@ -95,8 +97,7 @@ Napi::Error MakeAmpError(Napi::Env env, const ErrorInfo &info) {
     if (!data.error_class.IsEmpty()) {
         Napi::Object fields = ErrorInfoObject(env, info);
         fields.Set("codeName", Napi::String::New(env, code_name));
-        Napi::Object error =
-            data.error_class.New({Napi::String::New(env, message), fields});
+        Napi::Object error = data.error_class.New({Napi::String::New(env, message), fields});
         return Napi::Error(env, error);
     }
     Napi::Error error = Napi::Error::New(env, message);
@@ -108,4 +109,4 @@ Napi::Error MakeAmpError(Napi::Env env, const ErrorInfo &info) {
     return error;
 }
 
-}  // namespace amp_binding
+} // namespace amp_binding

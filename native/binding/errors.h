@@ -48,4 +48,4 @@ Napi::Error MakeAmpError(Napi::Env env, const ErrorInfo &info);
 // {code, stage, node, detail}: the NativeErrorInfo shape returned by lastError().
 Napi::Object ErrorInfoObject(Napi::Env env, const ErrorInfo &info);
 
-}  // namespace amp_binding
+} // namespace amp_binding

@@ -49,4 +49,4 @@ Napi::Value AnalyzeLevels(const Napi::CallbackInfo &info) {
     return result;
 }
 
-}  // namespace amp_binding
+} // namespace amp_binding

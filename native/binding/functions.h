@@ -14,4 +14,4 @@ Napi::Value NodeCatalog(const Napi::CallbackInfo &info);
 // analyzeLevels(samples, batches, channels, frames): {peak, rms}, each batches x channels.
 Napi::Value AnalyzeLevels(const Napi::CallbackInfo &info);
 
-}  // namespace amp_binding
+} // namespace amp_binding

@@ -12,7 +12,7 @@ std::vector<double> CopyArray(const Napi::Float64Array &array) {
     return std::vector<double>(data, data + array.ElementLength());
 }
 
-}  // namespace
+} // namespace
 
 std::unique_ptr<HistoryCopy> HistoryCopy::FromJs(const ArgContext &ctx, const Napi::Value &curves,
                                                  const std::string &name, uint64_t frame_offset) {
@@ -67,4 +67,4 @@ std::unique_ptr<HistoryCopy> HistoryCopy::FromJs(const ArgContext &ctx, const Na
     return copy;
 }
 
-}  // namespace amp_binding
+} // namespace amp_binding

@@ -16,7 +16,7 @@
 namespace amp_binding {
 
 class HistoryCopy {
-public:
+  public:
     // Copies `curves` (an array of NativeHistoryCurve: {name, timesFrames, values,
     // interpolation}); `name` is the argument path used in TypeError messages. `frame_offset`
     // becomes AmpControlHistory::frame_offset: the stream frame at which curve time 0 lies
@@ -27,7 +27,7 @@ public:
     // Valid as long as this object lives.
     const AmpControlHistory *view() const noexcept { return &history_; }
 
-private:
+  private:
     HistoryCopy() = default;
 
     std::vector<std::string> names_;
@@ -37,4 +37,4 @@ private:
     AmpControlHistory history_{};
 };
 
-}  // namespace amp_binding
+} // namespace amp_binding

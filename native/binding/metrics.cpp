@@ -19,4 +19,4 @@ Napi::Object MetricsObject(Napi::Env env, const AmpNodeMetrics &metrics) {
     return object;
 }
 
-}  // namespace amp_binding
+} // namespace amp_binding

@@ -12,4 +12,4 @@ namespace amp_binding {
 //  threadCpuTimeSeconds, reserved: number[6]}.
 Napi::Object MetricsObject(Napi::Env env, const AmpNodeMetrics &metrics);
 
-}  // namespace amp_binding
+} // namespace amp_binding

@@ -80,7 +80,7 @@ struct NativeBufferFree {
     void operator()(double *buffer) const noexcept { amp_free(buffer); }
 };
 
-}  // namespace
+} // namespace
 
 Napi::Value RunNode(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
@@ -94,7 +94,8 @@ Napi::Value RunNode(const Napi::CallbackInfo &info) {
     const std::string params_json =
         StringValue(ctx, descriptor.Get("paramsJson"), "descriptor.paramsJson");
     const Napi::Object inputs = ObjectArg(ctx, 1, "inputs");
-    const std::vector<TensorArg> audio = TensorsValue(ctx, inputs.Get("audio"), "inputs.audio", false);
+    const std::vector<TensorArg> audio =
+        TensorsValue(ctx, inputs.Get("audio"), "inputs.audio", false);
     const std::vector<TensorArg> params =
         TensorsValue(ctx, inputs.Get("params"), "inputs.params", true);
     const int32_t batches = Int32Arg(ctx, 2, "batches");
@@ -105,9 +106,10 @@ Napi::Value RunNode(const Napi::CallbackInfo &info) {
     const Napi::Object options = ObjectArg(ctx, 7, "options");
     const AmpExecutionMode mode = ModeValue(ctx, options.Get("mode"));
     const Napi::Value offset_value = options.Get("historyFrameOffset");
-    const uint64_t frame_offset = offset_value.IsUndefined()
-                                      ? 0
-                                      : FrameCountValue(ctx, offset_value, "options.historyFrameOffset");
+    const uint64_t frame_offset =
+        offset_value.IsUndefined()
+            ? 0
+            : FrameCountValue(ctx, offset_value, "options.historyFrameOffset");
     std::unique_ptr<HistoryCopy> history;
     const Napi::Value curves = options.Get("history");
     if (!curves.IsUndefined()) {
@@ -140,9 +142,9 @@ Napi::Value RunNode(const Napi::CallbackInfo &info) {
     double *out = nullptr;
     int32_t out_channels = 0;
     AmpNodeMetrics metrics{};
-    const int32_t status = amp_run_node_v2(
-        &descriptor_view, &input_views, batches, channels, frames, sample_rate, &out,
-        &out_channels, &slot, history ? history->view() : nullptr, mode, &metrics);
+    const int32_t status = amp_run_node_v2(&descriptor_view, &input_views, batches, channels,
+                                           frames, sample_rate, &out, &out_channels, &slot,
+                                           history ? history->view() : nullptr, mode, &metrics);
     state->Adopt(slot);
     const std::unique_ptr<double, NativeBufferFree> owned(out);
     if (status != AMP_OK) {
@@ -153,11 +155,11 @@ Napi::Value RunNode(const Napi::CallbackInfo &info) {
     if (out_channels < 0 || batches < 0 || frames < 0) {
         throw MakeAmpError(env, InternalError("runNode: the runtime accepted a negative shape"));
     }
-    const uint64_t count =
-        uint64_t{static_cast<uint32_t>(batches)} * static_cast<uint32_t>(out_channels) *
-        static_cast<uint32_t>(frames);
+    const uint64_t count = uint64_t{static_cast<uint32_t>(batches)} *
+                           static_cast<uint32_t>(out_channels) * static_cast<uint32_t>(frames);
     if (count > std::numeric_limits<size_t>::max() / sizeof(double)) {
-        throw Napi::RangeError::New(env, "runNode: the output array would be too large to allocate");
+        throw Napi::RangeError::New(env,
+                                    "runNode: the output array would be too large to allocate");
     }
     if (count > 0 && out == nullptr) {
         throw MakeAmpError(env, InternalError("runNode: the runtime returned no output buffer"));
@@ -177,4 +179,4 @@ Napi::Value LiveStateCount(const Napi::CallbackInfo &info) {
     return Napi::Number::New(info.Env(), static_cast<double>(amp_live_state_count()));
 }
 
-}  // namespace amp_binding
+} // namespace amp_binding

@@ -25,4 +25,4 @@ Napi::Value RunNode(const Napi::CallbackInfo &info);
 // liveStateCount(): amp_live_state_count(), node states created and not yet released.
 Napi::Value LiveStateCount(const Napi::CallbackInfo &info);
 
-}  // namespace amp_binding
+} // namespace amp_binding

@@ -23,7 +23,7 @@ void CheckReceiver(const Napi::CallbackInfo &info, const char *method) {
     }
 }
 
-}  // namespace
+} // namespace
 
 Napi::Function NodeStateWrap::DefineClass(Napi::Env env) {
     return Napi::ObjectWrap<NodeStateWrap>::DefineClass(
@@ -67,4 +67,4 @@ Napi::Value NodeStateWrap::Live(const Napi::CallbackInfo &info) {
     return Napi::Boolean::New(info.Env(), state_ != nullptr);
 }
 
-}  // namespace amp_binding
+} // namespace amp_binding

@@ -19,7 +19,7 @@
 namespace amp_binding {
 
 class NodeStateWrap : public Napi::ObjectWrap<NodeStateWrap> {
-public:
+  public:
     // The exported class.
     static Napi::Function DefineClass(Napi::Env env);
     // The NodeState in `value` (an object this class constructed), or a TypeError naming the
@@ -38,7 +38,7 @@ public:
     // the call replaced it.
     void Adopt(void *state) noexcept;
 
-private:
+  private:
     // release(): amp_release_state, then empty. Idempotent.
     void Release(const Napi::CallbackInfo &info);
     // live: true while a native state is held.
@@ -47,4 +47,4 @@ private:
     void *state_ = nullptr;
 };
 
-}  // namespace amp_binding
+} // namespace amp_binding

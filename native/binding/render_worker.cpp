@@ -8,16 +8,10 @@ namespace amp_binding {
 RenderWorker::RenderWorker(Napi::Env env, std::shared_ptr<RuntimeState> state, uint64_t frames,
                            Napi::Float64Array samples, Napi::Float64Array heat,
                            Napi::Uint8Array over_budget, std::unique_ptr<HistoryCopy> history)
-    : Napi::AsyncWorker(env, "amp_kpn:render"),
-      deferred_(Napi::Promise::Deferred::New(env)),
-      state_(std::move(state)),
-      handle_(state_->handle()),
-      frames_(frames),
-      samples_(Napi::Persistent(samples)),
-      samples_data_(samples.Data()),
-      samples_len_(samples.ElementLength()),
-      heat_data_(nullptr),
-      heat_len_(0),
+    : Napi::AsyncWorker(env, "amp_kpn:render"), deferred_(Napi::Promise::Deferred::New(env)),
+      state_(std::move(state)), handle_(state_->handle()), frames_(frames),
+      samples_(Napi::Persistent(samples)), samples_data_(samples.Data()),
+      samples_len_(samples.ElementLength()), heat_data_(nullptr), heat_len_(0),
       history_(std::move(history)) {
     if (!heat.IsEmpty()) {
         heat_ = Napi::Persistent(heat);
@@ -110,4 +104,4 @@ void RenderWorker::Settle(Napi::Env env, const ErrorInfo *failure) {
     }
 }
 
-}  // namespace amp_binding
+} // namespace amp_binding

@@ -3,8 +3,8 @@
 // Everything the call reads or writes is prepared on the JS thread before the worker is queued:
 // the output arrays (allocated by the caller, kept alive by references held here and written
 // in place, so the result reaches JS without a copy), the history copy, the cancel flag (in the
-// shared RuntimeState). The promise resolves with {samples, heat?, overBudget?} or rejects with the error
-// built from the runtime's last error (code -6, AMP_ERR_CANCELLED, after cancel()).
+// shared RuntimeState). The promise resolves with {samples, heat?, overBudget?} or rejects with the
+// error built from the runtime's last error (code -6, AMP_ERR_CANCELLED, after cancel()).
 #pragma once
 
 #include <napi.h>
@@ -19,22 +19,22 @@
 namespace amp_binding {
 
 class RenderWorker : public Napi::AsyncWorker {
-public:
+  public:
     // `heat` and `over_budget` may be empty (not recorded); `history` may be null. The caller
     // has already called state->BeginRender() and calls Queue() next.
     RenderWorker(Napi::Env env, std::shared_ptr<RuntimeState> state, uint64_t frames,
-                 Napi::Float64Array samples, Napi::Float64Array heat,
-                 Napi::Uint8Array over_budget, std::unique_ptr<HistoryCopy> history);
+                 Napi::Float64Array samples, Napi::Float64Array heat, Napi::Uint8Array over_budget,
+                 std::unique_ptr<HistoryCopy> history);
     ~RenderWorker() override;
 
     Napi::Promise Promise() const { return deferred_.Promise(); }
 
-protected:
+  protected:
     void Execute() override;
     void OnOK() override;
     void OnError(const Napi::Error &error) override;
 
-private:
+  private:
     // Ends the render on the state, then resolves or rejects; never throws.
     void Settle(Napi::Env env, const ErrorInfo *failure);
 
@@ -56,4 +56,4 @@ private:
     bool settled_ = false;
 };
 
-}  // namespace amp_binding
+} // namespace amp_binding

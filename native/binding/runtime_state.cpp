@@ -40,4 +40,4 @@ void RuntimeState::Release() noexcept {
     }
 }
 
-}  // namespace amp_binding
+} // namespace amp_binding

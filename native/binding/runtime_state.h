@@ -14,7 +14,7 @@
 namespace amp_binding {
 
 class RuntimeState {
-public:
+  public:
     // Takes ownership of `handle` (a successfully created runtime).
     explicit RuntimeState(AmpGraphRuntime *handle) noexcept;
     ~RuntimeState();
@@ -38,7 +38,7 @@ public:
 
     const volatile int32_t *cancel_flag() const noexcept { return &cancel_flag_; }
 
-private:
+  private:
     void Release() noexcept;
 
     AmpGraphRuntime *handle_;
@@ -48,4 +48,4 @@ private:
     volatile int32_t cancel_flag_ = 0;
 };
 
-}  // namespace amp_binding
+} // namespace amp_binding

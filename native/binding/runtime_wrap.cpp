@@ -44,9 +44,11 @@ Napi::Float64Array NewOutputArray(Napi::Env env, const char *what,
     return Napi::Float64Array::New(env, static_cast<size_t>(length));
 }
 
-std::string CopyString(const char *text) { return text != nullptr ? std::string(text) : std::string(); }
+std::string CopyString(const char *text) {
+    return text != nullptr ? std::string(text) : std::string();
+}
 
-}  // namespace
+} // namespace
 
 Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
     return Napi::ObjectWrap<RuntimeWrap>::DefineClass(
@@ -192,8 +194,7 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
     const ArgContext ctx{info, "render"};
     const uint64_t frames = FrameCountArg(ctx, 0, "frames");
     const Napi::Object options = ObjectArg(ctx, 1, "options");
-    const bool record_heat =
-        BooleanValue(ctx, options.Get("recordHeat"), "options.recordHeat");
+    const bool record_heat = BooleanValue(ctx, options.Get("recordHeat"), "options.recordHeat");
     const Napi::Value over_budget_option = options.Get("recordOverBudget");
     const bool record_over_budget =
         !over_budget_option.IsUndefined() &&
@@ -218,12 +219,14 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
     if (record_over_budget) {
         uint64_t length = 0;
         if (!CheckedProduct({summary.batches, frames}, &length) || length > kMaxArrayElements) {
-            throw Napi::RangeError::New(env, "render: the overBudget array would be too large to allocate");
+            throw Napi::RangeError::New(
+                env, "render: the overBudget array would be too large to allocate");
         }
         over_budget = Napi::Uint8Array::New(env, static_cast<size_t>(length));
     }
 
-    auto *worker = new RenderWorker(env, state_, frames, samples, heat, over_budget, std::move(history));
+    auto *worker =
+        new RenderWorker(env, state_, frames, samples, heat, over_budget, std::move(history));
     const Napi::Promise promise = worker->Promise();
     state_->BeginRender();
     try {
@@ -310,4 +313,4 @@ Napi::Value RuntimeWrap::ReadLog(const Napi::CallbackInfo &info) {
 
 void RuntimeWrap::Destroy(const Napi::CallbackInfo &) { state_->Destroy(); }
 
-}  // namespace amp_binding
+} // namespace amp_binding

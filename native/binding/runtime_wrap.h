@@ -17,7 +17,7 @@
 namespace amp_binding {
 
 class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
-public:
+  public:
     // The (unexported) class; stored in AddonData::runtime_constructor.
     static Napi::Function DefineClass(Napi::Env env);
     // createRuntime(graphJson: string): Runtime.
@@ -26,7 +26,7 @@ public:
     // Only reachable through Create(), which leaves the state in AddonData::pending_runtime.
     explicit RuntimeWrap(const Napi::CallbackInfo &info);
 
-private:
+  private:
     void Configure(const Napi::CallbackInfo &info);
     void SetSampleRate(const Napi::CallbackInfo &info);
     void SetThreads(const Napi::CallbackInfo &info);
@@ -50,4 +50,4 @@ private:
     std::shared_ptr<RuntimeState> state_;
 };
 
-}  // namespace amp_binding
+} // namespace amp_binding

@@ -16,7 +16,7 @@ using Phase = uint64_t;
 // double (64-bit mantissa on x86-64) so the increment keeps all 64 bits of the ratio.
 inline Phase phase_from_cycles(long double cycles) {
     constexpr long double kOneCycle = 18446744073709551616.0L; // 2^64
-    const long double fraction = cycles - std::floor(cycles); // [0, 1]
+    const long double fraction = cycles - std::floor(cycles);  // [0, 1]
     long double scaled = fraction * kOneCycle;
     if (!(scaled < kOneCycle)) scaled = 0.0L; // fraction rounded up to exactly 1
     return static_cast<Phase>(scaled);

@@ -12,7 +12,8 @@ namespace amp::dsp {
 // adds overlap), combined pairwise.
 inline double sum_of_squares(const double *x, uint32_t frames) {
     typedef double Lanes __attribute__((vector_size(32)));
-    Lanes acc[4] = {{0.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.0, 0.0}};
+    Lanes acc[4] = {
+        {0.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.0, 0.0}};
     uint32_t f = 0;
     for (; f + 16 <= frames; f += 16)
         for (uint32_t k = 0; k < 4; ++k) {
@@ -25,7 +26,8 @@ inline double sum_of_squares(const double *x, uint32_t frames) {
     for (; f < frames; ++f) partial[f % 16] += x[f] * x[f];
     double pairs[8];
     for (uint32_t k = 0; k < 8; ++k) pairs[k] = partial[2 * k] + partial[2 * k + 1];
-    return ((pairs[0] + pairs[1]) + (pairs[2] + pairs[3])) + ((pairs[4] + pairs[5]) + (pairs[6] + pairs[7]));
+    return ((pairs[0] + pairs[1]) + (pairs[2] + pairs[3])) +
+           ((pairs[4] + pairs[5]) + (pairs[6] + pairs[7]));
 }
 
 } // namespace amp::dsp

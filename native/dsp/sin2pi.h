@@ -16,8 +16,8 @@
 namespace amp::dsp {
 
 inline double sin2pi(Phase phase) {
-    constexpr uint64_t kMagicBits = 0x4338000000000000ull; // bit pattern of 2^52 + 2^51
-    constexpr double kMagic = 6755399441055744.0;          // 2^52 + 2^51
+    constexpr uint64_t kMagicBits = 0x4338000000000000ull;      // bit pattern of 2^52 + 2^51
+    constexpr double kMagic = 6755399441055744.0;               // 2^52 + 2^51
     constexpr double kCyclesPerUnit = 1.0 / 4503599627370496.0; // 2^-52
     constexpr double kTwoPi = 6.283185307179586476925286766559;
     // Arithmetic shift keeps the sign: units of 2^-52 cycle, in [-2^51, 2^51).

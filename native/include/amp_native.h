@@ -34,10 +34,10 @@ extern "C" {
 #define AMP_ERR_INVALID_ARGUMENT (-1) /* invalid argument, bad params, missing required input */
 #define AMP_ERR_SHAPE_MISMATCH (-2)   /* a tensor's B x C x F differs from the expected one */
 #define AMP_ERR_UNKNOWN_NODE_TYPE (-3)
-#define AMP_ERR_UNSUPPORTED (-4)      /* e.g. backward mode on a node without an adjoint */
-#define AMP_ERR_PENDING (-5)          /* output not ready yet */
-#define AMP_ERR_CANCELLED (-6)        /* a render stopped because its cancel flag was raised */
-#define AMP_ERR_INTERNAL (-7)         /* out of memory or an unexpected internal failure */
+#define AMP_ERR_UNSUPPORTED (-4) /* e.g. backward mode on a node without an adjoint */
+#define AMP_ERR_PENDING (-5)     /* output not ready yet */
+#define AMP_ERR_CANCELLED (-6)   /* a render stopped because its cancel flag was raised */
+#define AMP_ERR_INTERNAL (-7)    /* out of memory or an unexpected internal failure */
 
 /* Stable upper-case name of a status ("AMP_OK", "AMP_ERR_SHAPE_MISMATCH", ...). */
 const char *amp_status_name(int32_t status);
@@ -54,8 +54,8 @@ const char *amp_node_catalog_json(void);
 
 /* Peak |x| and RMS of each (batch, channel) lane of a planar tensor; peak_out and rms_out hold
  * batches x channels values each. Non-finite samples count as 0 in both. */
-int32_t amp_analyze_levels(const double *data, uint32_t batches, uint32_t channels,
-                           uint32_t frames, double *peak_out, double *rms_out);
+int32_t amp_analyze_levels(const double *data, uint32_t batches, uint32_t channels, uint32_t frames,
+                           double *peak_out, double *rms_out);
 
 /* ---------------------------------------------------------------------------------------------
  * Single-node invocation (the seed's amp_run_node / amp_run_node_v2).
@@ -85,7 +85,7 @@ typedef struct AmpParamView {
 } AmpParamView;
 
 typedef struct AmpNodeInputs {
-    const AmpAudioView *audio;  /* one view per input port, in the descriptor's port order */
+    const AmpAudioView *audio; /* one view per input port, in the descriptor's port order */
     uint32_t audio_count;
     const AmpParamView *params; /* per-call parameter tensors (override params_json values) */
     uint32_t param_count;
@@ -149,7 +149,8 @@ int32_t amp_run_node(const AmpNodeDescriptorView *descriptor, const AmpNodeInput
 
 /* As amp_run_node, with an execution mode and metrics (metrics may be NULL). In backward mode
  * audio port 0 carries the upstream gradient (the shape of the forward output) and *out receives
- * the gradient with respect to audio port 0; nodes without an adjoint return AMP_ERR_UNSUPPORTED. */
+ * the gradient with respect to audio port 0; nodes without an adjoint return AMP_ERR_UNSUPPORTED.
+ */
 int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs,
                         int32_t batches, int32_t channels, int32_t frames, double sample_rate,
                         double **out, int32_t *out_channels, void **state,
@@ -182,12 +183,12 @@ typedef struct AmpGraphRuntime AmpGraphRuntime;
 typedef struct AmpNodeSummary {
     const char *name;
     const char *type_name;
-    uint32_t index;           /* position in the graph description's node list */
+    uint32_t index; /* position in the graph description's node list */
     uint32_t output_channels;
     uint32_t declared_delay_frames;
     uint32_t oversample;
     double measured_delay_frames;
-    double total_heat;        /* cumulative since create / reset, summed over batches */
+    double total_heat; /* cumulative since create / reset, summed over batches */
     AmpNodeMetrics last_metrics;
 } AmpNodeSummary;
 
@@ -197,17 +198,18 @@ typedef struct AmpGraphSummary {
     uint32_t block_frames;
     uint32_t output_channels;
     double sample_rate;
-    uint64_t frames_rendered;  /* since create / reset */
-    double total_heat;         /* all nodes, all batches, since create / reset */
-    uint32_t latency_frames;   /* accumulated declared delay from the sources to the output */
-    uint32_t scheduler_block_frames; /* largest block used: min(block_frames, smallest loop delay) */
-    uint32_t latency_compensation;   /* 1 when on (the default), 0 when off */
-    double thermal_budget;           /* heat per second; 0 when none */
-    uint64_t frames_over_budget;     /* (batch, frame) pairs whose graph heat rate exceeded it */
-    uint32_t threads;                /* set with amp_graph_runtime_set_threads */
-    uint32_t levels;                 /* dependency levels of the schedule */
-    uint32_t parallel_levels;        /* levels split across threads (0 with one thread, or when
-                                      * the scheduler block is under 256 frames) */
+    uint64_t frames_rendered; /* since create / reset */
+    double total_heat;        /* all nodes, all batches, since create / reset */
+    uint32_t latency_frames;  /* accumulated declared delay from the sources to the output */
+    uint32_t
+        scheduler_block_frames;    /* largest block used: min(block_frames, smallest loop delay) */
+    uint32_t latency_compensation; /* 1 when on (the default), 0 when off */
+    double thermal_budget;         /* heat per second; 0 when none */
+    uint64_t frames_over_budget;   /* (batch, frame) pairs whose graph heat rate exceeded it */
+    uint32_t threads;              /* set with amp_graph_runtime_set_threads */
+    uint32_t levels;               /* dependency levels of the schedule */
+    uint32_t parallel_levels;      /* levels split across threads (0 with one thread, or when
+                                    * the scheduler block is under 256 frames) */
 } AmpGraphSummary;
 
 typedef struct AmpRenderOptions {
@@ -273,9 +275,9 @@ int32_t amp_graph_runtime_reset(AmpGraphRuntime *runtime);
  * AMP_ERR_SHAPE_MISMATCH, keeps the previous value in force, sets the last error and appends an
  * "amp_graph_runtime_set_param_shape_mismatch" record to the log.
  */
-int32_t amp_graph_runtime_set_param(AmpGraphRuntime *runtime, const char *node,
-                                    const char *param, const double *data, uint32_t batches,
-                                    uint32_t channels, uint32_t frames);
+int32_t amp_graph_runtime_set_param(AmpGraphRuntime *runtime, const char *node, const char *param,
+                                    const double *data, uint32_t batches, uint32_t channels,
+                                    uint32_t frames);
 /* Removes the overrides of one node (node != NULL) or of every node (node == NULL). */
 int32_t amp_graph_runtime_clear_params(AmpGraphRuntime *runtime, const char *node);
 

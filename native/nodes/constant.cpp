@@ -51,7 +51,16 @@ std::unique_ptr<Node> create(const NodeConfig &config) {
 } // namespace
 
 extern const NodeSpec kConstantSpec = {
-    "constant", "Fills every frame with a value.", nullptr, 0, kParams, 2, 0.25, false,
-    "Not implemented: a source with no audio input (returns -4).", create};
+    /*type_name=*/"constant",
+    /*summary=*/"Fills every frame with a value.",
+    /*inputs=*/nullptr,
+    /*input_count=*/0,
+    /*params=*/kParams,
+    /*param_count=*/2,
+    /*heat_work=*/0.25,
+    /*has_backward=*/false,
+    /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+    /*create=*/create,
+};
 
 } // namespace amp

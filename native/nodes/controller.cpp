@@ -17,7 +17,8 @@ namespace {
 enum : uint32_t { kCurve, kScale, kOffset, kChannels };
 
 const ParamSpec kParams[] = {
-    {"curve", ParamKind::Text, 0.0, 0.0, 0.0, "", "Name of the control-history curve to output.", false, false, nullptr},
+    {"curve", ParamKind::Text, 0.0, 0.0, 0.0, "", "Name of the control-history curve to output.",
+     false, false, nullptr},
     {"scale", ParamKind::Signal, 1.0, -1e12, 1e12, "", "Factor applied to the curve value."},
     {"offset", ParamKind::Signal, 0.0, -1e12, 1e12, "", "Added after scaling."},
     {"channels", ParamKind::Integer, 1.0, 1.0, 64.0, "", "Number of identical output channels."},
@@ -28,14 +29,17 @@ class ControllerNode final : public Node {
     explicit ControllerNode(const NodeConfig &config)
         : curve_(config.text(kCurve)), channels_(static_cast<uint32_t>(config.value(kChannels))) {}
 
-    uint32_t output_channels(const uint32_t *, uint32_t, std::string &) const override { return channels_; }
+    uint32_t output_channels(const uint32_t *, uint32_t, std::string &) const override {
+        return channels_;
+    }
     void prepare(const PrepareContext &) override {}
     void reset() noexcept override {}
     const char *required_curve() const override { return curve_.c_str(); }
 
     void process(const ProcessContext &ctx) noexcept override {
         const AmpHistoryCurve *curve = dsp::find_curve(ctx.history, curve_.c_str());
-        const double origin = ctx.history != nullptr ? static_cast<double>(ctx.history->frame_offset) : 0.0;
+        const double origin =
+            ctx.history != nullptr ? static_cast<double>(ctx.history->frame_offset) : 0.0;
         const TensorView &scale = ctx.params[kScale];
         const TensorView &offset = ctx.params[kOffset];
         for (uint32_t b = 0; b < ctx.batches; ++b)
@@ -57,12 +61,23 @@ class ControllerNode final : public Node {
     uint32_t channels_;
 };
 
-std::unique_ptr<Node> create(const NodeConfig &config) { return std::make_unique<ControllerNode>(config); }
+std::unique_ptr<Node> create(const NodeConfig &config) {
+    return std::make_unique<ControllerNode>(config);
+}
 
 } // namespace
 
 extern const NodeSpec kControllerSpec = {
-    "controller", "Outputs a named control-history curve, sampled per frame.", nullptr, 0, kParams, 4, 0.5, false,
-    "Not implemented: a source with no audio input (returns -4).", create};
+    /*type_name=*/"controller",
+    /*summary=*/"Outputs a named control-history curve, sampled per frame.",
+    /*inputs=*/nullptr,
+    /*input_count=*/0,
+    /*params=*/kParams,
+    /*param_count=*/4,
+    /*heat_work=*/0.5,
+    /*has_backward=*/false,
+    /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+    /*create=*/create,
+};
 
 } // namespace amp

@@ -42,7 +42,8 @@ class DelayNode final : public Node {
     }
 
     size_t prepared_bytes(const PrepareContext &ctx) const override {
-        return static_cast<size_t>(ctx.batches) * ctx.output_channels * (delay_ + ctx.max_frames) * sizeof(double);
+        return static_cast<size_t>(ctx.batches) * ctx.output_channels * (delay_ + ctx.max_frames) *
+               sizeof(double);
     }
 
     void reset() noexcept override {
@@ -80,7 +81,8 @@ class DelayNode final : public Node {
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < ctx.input_channels; ++c) {
                 const double *g = ctx.gradient.row(b, c);
-                double *dx = ctx.out + (static_cast<size_t>(b) * ctx.input_channels + c) * ctx.frames;
+                double *dx =
+                    ctx.out + (static_cast<size_t>(b) * ctx.input_channels + c) * ctx.frames;
                 for (size_t f = 0; f < ctx.frames; ++f)
                     dx[f] = f + delay_ < ctx.frames ? g[f + delay_] : 0.0;
             }
@@ -110,12 +112,23 @@ class DelayNode final : public Node {
     std::vector<double> ring_;
 };
 
-std::unique_ptr<Node> create(const NodeConfig &config) { return std::make_unique<DelayNode>(config); }
+std::unique_ptr<Node> create(const NodeConfig &config) {
+    return std::make_unique<DelayNode>(config);
+}
 
 } // namespace
 
 extern const NodeSpec kDelaySpec = {
-    "delay", "Delays its input by an integer number of frames.", kPorts, 1, kParams, 1, 0.5, true,
-    "Exact: dx[f] = g[f + d] within the call's window (0 past its end).", create};
+    /*type_name=*/"delay",
+    /*summary=*/"Delays its input by an integer number of frames.",
+    /*inputs=*/kPorts,
+    /*input_count=*/1,
+    /*params=*/kParams,
+    /*param_count=*/1,
+    /*heat_work=*/0.5,
+    /*has_backward=*/true,
+    /*backward_doc=*/"Exact: dx[f] = g[f + d] within the call's window (0 past its end).",
+    /*create=*/create,
+};
 
 } // namespace amp

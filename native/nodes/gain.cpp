@@ -31,8 +31,8 @@ class GainNode final : public Node {
     }
 
     int32_t backward(const BackwardContext &ctx) noexcept override {
-        scale(ctx.gradient, ctx.params[kGain], ctx.batches, ctx.input_channels, ctx.frames,
-              ctx.out, ctx.frames);
+        scale(ctx.gradient, ctx.params[kGain], ctx.batches, ctx.input_channels, ctx.frames, ctx.out,
+              ctx.frames);
         return AMP_OK;
     }
 
@@ -60,7 +60,16 @@ std::unique_ptr<Node> create(const NodeConfig &) { return std::make_unique<GainN
 } // namespace
 
 extern const NodeSpec kGainSpec = {
-    "gain", "Multiplies its input by a gain.", kPorts, 1, kParams, 1, 1.0, true,
-    "Exact: dx = g * gain.", create};
+    /*type_name=*/"gain",
+    /*summary=*/"Multiplies its input by a gain.",
+    /*inputs=*/kPorts,
+    /*input_count=*/1,
+    /*params=*/kParams,
+    /*param_count=*/1,
+    /*heat_work=*/1.0,
+    /*has_backward=*/true,
+    /*backward_doc=*/"Exact: dx = g * gain.",
+    /*create=*/create,
+};
 
 } // namespace amp

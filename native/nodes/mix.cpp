@@ -18,10 +18,13 @@ namespace {
 enum : uint32_t { kChannels, kNormalize };
 
 const ParamSpec kParams[] = {
-    {"channels", ParamKind::Integer, 1.0, 1.0, 64.0, "", "Number of output channels; each is the same sum."},
-    {"normalize", ParamKind::Boolean, 0.0, 0.0, 1.0, "", "Divide the sum by the number of input channels."},
+    {"channels", ParamKind::Integer, 1.0, 1.0, 64.0, "",
+     "Number of output channels; each is the same sum."},
+    {"normalize", ParamKind::Boolean, 0.0, 0.0, 1.0, "",
+     "Divide the sum by the number of input channels."},
 };
-const PortSpec kPorts[] = {{"in", "Signals to sum; edges are concatenated channel-wise.", Gather::Concat}};
+const PortSpec kPorts[] = {
+    {"in", "Signals to sum; edges are concatenated channel-wise.", Gather::Concat}};
 
 class MixNode final : public Node {
   public:
@@ -100,8 +103,18 @@ std::unique_ptr<Node> create(const NodeConfig &config) { return std::make_unique
 } // namespace
 
 extern const NodeSpec kMixSpec = {
-    "mix", "Sums all input channels into each output channel.", kPorts, 1, kParams, 2, 1.0, true,
-    "Exact: the transpose of the sum (each input channel receives the sum of the output gradients).",
-    create};
+    /*type_name=*/"mix",
+    /*summary=*/"Sums all input channels into each output channel.",
+    /*inputs=*/kPorts,
+    /*input_count=*/1,
+    /*params=*/kParams,
+    /*param_count=*/2,
+    /*heat_work=*/1.0,
+    /*has_backward=*/true,
+    /*backward_doc=*/
+    "Exact: the transpose of the sum (each input channel receives "
+    "the sum of the output gradients).",
+    /*create=*/create,
+};
 
 } // namespace amp

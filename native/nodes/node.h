@@ -59,18 +59,18 @@ struct ParamSpec {
     const char *name;
     ParamKind kind;
     double default_value;
-    double min_value; // inclusive unless min_exclusive
-    double max_value; // inclusive unless max_exclusive
-    const char *unit; // "Hz", "cycles", "frames", "" ...
-    const char *doc;  // one sentence for the generated reference and TSDoc
-    bool min_exclusive = false; // the range is open at min_value
-    bool max_exclusive = false; // the range is open at max_value
+    double min_value;                   // inclusive unless min_exclusive
+    double max_value;                   // inclusive unless max_exclusive
+    const char *unit;                   // "Hz", "cycles", "frames", "" ...
+    const char *doc;                    // one sentence for the generated reference and TSDoc
+    bool min_exclusive = false;         // the range is open at min_value
+    bool max_exclusive = false;         // the range is open at max_value
     const char *default_text = nullptr; // Text parameters: the default, or null when required
 };
 
 // How several audio edges into one port combine.
 enum class Gather {
-    Sum,    // channels added, the port has max(C_edge) channels; C_edge < max broadcasts c mod C_edge
+    Sum, // channels added, the port has max(C_edge) channels; C_edge < max broadcasts c mod C_edge
     Concat, // channels side by side in edge order, the port has sum(C_edge) channels
 };
 
@@ -85,14 +85,14 @@ class Node;
 
 struct NodeSpec {
     const char *type_name;
-    const char *summary;         // one line: what it computes
-    const PortSpec *inputs;      // audio input ports (none for sources)
+    const char *summary;    // one line: what it computes
+    const PortSpec *inputs; // audio input ports (none for sources)
     uint32_t input_count;
     const ParamSpec *params;
     uint32_t param_count;
-    double heat_work;            // W in heat = sum(x^2)/R + W * oversample, per batch and frame
-    bool has_backward;           // implements Node::backward
-    const char *backward_doc;    // the adjoint rule, or why there is none
+    double heat_work;         // W in heat = sum(x^2)/R + W * oversample, per batch and frame
+    bool has_backward;        // implements Node::backward
+    const char *backward_doc; // the adjoint rule, or why there is none
     std::unique_ptr<Node> (*create)(const NodeConfig &config);
 };
 
@@ -100,7 +100,7 @@ struct NodeSpec {
 struct NodeConfig {
     std::string name;
     const NodeSpec *spec = nullptr;
-    std::vector<double> values; // one per spec param (signal params: the base value)
+    std::vector<double> values;     // one per spec param (signal params: the base value)
     std::vector<std::string> texts; // one per spec param; used by Text params only
     uint32_t oversample = 1;
     uint32_t declared_delay_frames = 0;
@@ -125,10 +125,10 @@ struct PrepareContext {
 };
 
 struct ProcessContext {
-    const TensorView *inputs;  // one per port: batches x C_port x frames
-    const TensorView *params;  // one per spec param; static params are empty views
-    double *out;               // batches x output_channels x frames, written entirely
-    size_t out_lane_stride;    // distance between output rows (>= frames)
+    const TensorView *inputs; // one per port: batches x C_port x frames
+    const TensorView *params; // one per spec param; static params are empty views
+    double *out;              // batches x output_channels x frames, written entirely
+    size_t out_lane_stride;   // distance between output rows (>= frames)
     uint32_t output_channels;
     uint32_t batches;
     uint32_t frames;

@@ -15,13 +15,8 @@ extern const NodeSpec kControllerSpec;
 
 namespace {
 const NodeSpec *const kRegistry[] = {
-    &kConstantSpec,
-    &kGainSpec,
-    &kMixSpec,
-    &kDelaySpec,
-    &kSafetySpec,
-    &kSineOscSpec,
-    &kControllerSpec,
+    &kConstantSpec, &kGainSpec,    &kMixSpec,        &kDelaySpec,
+    &kSafetySpec,   &kSineOscSpec, &kControllerSpec,
 };
 } // namespace
 

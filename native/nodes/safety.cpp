@@ -20,8 +20,10 @@ namespace {
 enum : uint32_t { kDcAlpha, kLimit };
 
 const ParamSpec kParams[] = {
-    {"dc_alpha", ParamKind::Number, 0.995, 0.0, 1.0, "", "DC blocker pole a; the tracked DC level follows dc <- a*dc + (1-a)*x.", false, true},
-    {"limit", ParamKind::Signal, 1.0, 0.0, 1e6, "", "Output clip level; y is clipped to [-limit, limit].", true, false},
+    {"dc_alpha", ParamKind::Number, 0.995, 0.0, 1.0, "",
+     "DC blocker pole a; the tracked DC level follows dc <- a*dc + (1-a)*x.", false, true},
+    {"limit", ParamKind::Signal, 1.0, 0.0, 1e6, "",
+     "Output clip level; y is clipped to [-limit, limit].", true, false},
 };
 const PortSpec kPorts[] = {{"in", "Signal to protect.", Gather::Sum}};
 
@@ -72,12 +74,23 @@ class SafetyNode final : public Node {
     uint64_t nonfinite_ = 0;
 };
 
-std::unique_ptr<Node> create(const NodeConfig &config) { return std::make_unique<SafetyNode>(config); }
+std::unique_ptr<Node> create(const NodeConfig &config) {
+    return std::make_unique<SafetyNode>(config);
+}
 
 } // namespace
 
 extern const NodeSpec kSafetySpec = {
-    "safety", "Replaces non-finite samples, removes DC and clips.", kPorts, 1, kParams, 2, 4.0, false,
-    "Not implemented yet (returns -4).", create};
+    /*type_name=*/"safety",
+    /*summary=*/"Replaces non-finite samples, removes DC and clips.",
+    /*inputs=*/kPorts,
+    /*input_count=*/1,
+    /*params=*/kParams,
+    /*param_count=*/2,
+    /*heat_work=*/4.0,
+    /*has_backward=*/false,
+    /*backward_doc=*/"Not implemented yet (returns -4).",
+    /*create=*/create,
+};
 
 } // namespace amp

@@ -98,12 +98,23 @@ class SineOscNode final : public Node {
     std::vector<dsp::Phase> phases_;
 };
 
-std::unique_ptr<Node> create(const NodeConfig &config) { return std::make_unique<SineOscNode>(config); }
+std::unique_ptr<Node> create(const NodeConfig &config) {
+    return std::make_unique<SineOscNode>(config);
+}
 
 } // namespace
 
 extern const NodeSpec kSineOscSpec = {
-    "sine_osc", "Sine oscillator with a drift-free fixed-point phase.", nullptr, 0, kParams, 4, 8.0, false,
-    "Not implemented: a source with no audio input (returns -4).", create};
+    /*type_name=*/"sine_osc",
+    /*summary=*/"Sine oscillator with a drift-free fixed-point phase.",
+    /*inputs=*/nullptr,
+    /*input_count=*/0,
+    /*params=*/kParams,
+    /*param_count=*/4,
+    /*heat_work=*/8.0,
+    /*has_backward=*/false,
+    /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+    /*create=*/create,
+};
 
 } // namespace amp

@@ -27,13 +27,15 @@ void record(AmpGraphRuntime *handle, int32_t code, const std::string &stage,
     handle->error_stage = stage;
     handle->error_node = node;
     handle->error_detail = detail;
-    const std::string line = "{\"event\":\"amp_graph_runtime_error\",\"code\":" +
-                             std::to_string(code) + ",\"status\":" +
-                             amp::json_quote(amp_status_name(code)) + ",\"stage\":" +
-                             amp::json_quote(stage) + ",\"node\":" + amp::json_quote(node) +
-                             ",\"detail\":" + amp::json_quote(detail) + "}";
-    if (handle->runtime) handle->runtime->log(line);
-    else handle->creation_log += line + "\n";
+    const std::string line =
+        "{\"event\":\"amp_graph_runtime_error\",\"code\":" + std::to_string(code) +
+        ",\"status\":" + amp::json_quote(amp_status_name(code)) +
+        ",\"stage\":" + amp::json_quote(stage) + ",\"node\":" + amp::json_quote(node) +
+        ",\"detail\":" + amp::json_quote(detail) + "}";
+    if (handle->runtime)
+        handle->runtime->log(line);
+    else
+        handle->creation_log += line + "\n";
 }
 
 // Runs `body` against a live runtime, turning every failure into a status code.
@@ -91,7 +93,8 @@ int32_t amp_graph_runtime_create(const char *graph_json, AmpGraphRuntime **out_r
         return AMP_ERR_INTERNAL;
     } catch (const std::exception &error) {
         handle->runtime.reset();
-        record(handle, AMP_ERR_INTERNAL, "create", "", std::string("internal error: ") + error.what());
+        record(handle, AMP_ERR_INTERNAL, "create", "",
+               std::string("internal error: ") + error.what());
         return AMP_ERR_INTERNAL;
     }
 }
@@ -164,19 +167,21 @@ const char *amp_graph_runtime_node_name(const AmpGraphRuntime *runtime, uint32_t
 int32_t amp_graph_runtime_describe_node(const AmpGraphRuntime *runtime, const char *node,
                                         AmpNodeSummary *out_summary) {
     if (out_summary == nullptr) return AMP_ERR_INVALID_ARGUMENT;
-    return guarded(const_cast<AmpGraphRuntime *>(runtime), "describe_node", [&](amp::GraphRuntime &rt) {
-        rt.describe_node(node, *out_summary);
-        return AMP_OK;
-    });
+    return guarded(const_cast<AmpGraphRuntime *>(runtime), "describe_node",
+                   [&](amp::GraphRuntime &rt) {
+                       rt.describe_node(node, *out_summary);
+                       return AMP_OK;
+                   });
 }
 
 int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                                          AmpGraphSummary *out_summary) {
     if (out_summary == nullptr) return AMP_ERR_INVALID_ARGUMENT;
-    return guarded(const_cast<AmpGraphRuntime *>(runtime), "describe_graph", [&](amp::GraphRuntime &rt) {
-        rt.describe_graph(*out_summary);
-        return AMP_OK;
-    });
+    return guarded(const_cast<AmpGraphRuntime *>(runtime), "describe_graph",
+                   [&](amp::GraphRuntime &rt) {
+                       rt.describe_graph(*out_summary);
+                       return AMP_OK;
+                   });
 }
 
 int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorView *out_error) {
@@ -190,7 +195,8 @@ int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorVie
 
 size_t amp_graph_runtime_read_log(const AmpGraphRuntime *runtime, char *buffer, size_t capacity) {
     if (runtime == nullptr) return 0;
-    const std::string text = runtime->runtime ? runtime->runtime->log_text() : runtime->creation_log;
+    const std::string text =
+        runtime->runtime ? runtime->runtime->log_text() : runtime->creation_log;
     if (buffer != nullptr && capacity > 0) {
         const size_t copied = std::min(capacity - 1, text.size());
         std::memcpy(buffer, text.data(), copied);

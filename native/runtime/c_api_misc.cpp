@@ -5,8 +5,8 @@
 #include "amp_native.h"
 #include "nodes/node.h"
 #include "runtime/errors.h"
-#include "runtime/limits.h"
 #include "runtime/json.h"
+#include "runtime/limits.h"
 #include "runtime/node_config.h"
 
 namespace {
@@ -46,7 +46,8 @@ std::string build_catalog() {
                     (param.kind == amp::ParamKind::Boolean
                          ? std::string(param.default_value != 0.0 ? "true" : "false")
                      : param.kind == amp::ParamKind::Text
-                         ? (param.default_text != nullptr ? amp::json_quote(param.default_text) : std::string("null"))
+                         ? (param.default_text != nullptr ? amp::json_quote(param.default_text)
+                                                          : std::string("null"))
                          : amp::format_number(param.default_value)) +
                     ",\"min\":" + amp::format_number(param.min_value) +
                     ",\"max\":" + amp::format_number(param.max_value) +
@@ -61,8 +62,9 @@ std::string build_catalog() {
     }
     json += "],\"limits\":{";
     auto range = [](const char *name, double min, double max, bool min_exclusive) {
-        return amp::json_quote(name) + ":{\"min\":" + amp::format_number(min) + ",\"max\":" +
-               amp::format_number(max) + ",\"minExclusive\":" + (min_exclusive ? "true" : "false") + "}";
+        return amp::json_quote(name) + ":{\"min\":" + amp::format_number(min) +
+               ",\"max\":" + amp::format_number(max) +
+               ",\"minExclusive\":" + (min_exclusive ? "true" : "false") + "}";
     };
     json += range("oversample", 1, amp::limits::kMaxOversample, false) + "," +
             range("declaredDelayFrames", 0, amp::limits::kMaxDelayFrames, false) + "," +
@@ -102,8 +104,8 @@ const char *amp_node_catalog_json(void) {
     return catalog.c_str();
 }
 
-int32_t amp_analyze_levels(const double *data, uint32_t batches, uint32_t channels,
-                           uint32_t frames, double *peak_out, double *rms_out) {
+int32_t amp_analyze_levels(const double *data, uint32_t batches, uint32_t channels, uint32_t frames,
+                           double *peak_out, double *rms_out) {
     if ((data == nullptr && frames > 0) || peak_out == nullptr || rms_out == nullptr)
         return AMP_ERR_INVALID_ARGUMENT;
     for (size_t lane = 0; lane < static_cast<size_t>(batches) * channels; ++lane) {

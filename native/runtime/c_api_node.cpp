@@ -76,8 +76,9 @@ double thread_cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-std::unique_ptr<SingleNodeState> make_state(const amp::NodeSpec &spec, const AmpNodeDescriptorView &d,
-                                            uint32_t batches, const std::vector<uint32_t> &channels,
+std::unique_ptr<SingleNodeState> make_state(const amp::NodeSpec &spec,
+                                            const AmpNodeDescriptorView &d, uint32_t batches,
+                                            const std::vector<uint32_t> &channels,
                                             double sample_rate) {
     auto state = std::make_unique<SingleNodeState>();
     state->spec = &spec;
@@ -87,7 +88,8 @@ std::unique_ptr<SingleNodeState> make_state(const amp::NodeSpec &spec, const Amp
         std::string error;
         if (!amp::parse_json(d.params_json, params, error))
             throw amp::AmpFailure(AMP_ERR_INVALID_ARGUMENT, "run_node", name,
-                                  amp::node_label(name, spec.type_name) + ": params_json is malformed: " + error);
+                                  amp::node_label(name, spec.type_name) +
+                                      ": params_json is malformed: " + error);
     }
     state->config = amp::parse_node_config(spec, name, &params, "run_node");
     state->node = spec.create(state->config);
@@ -99,8 +101,8 @@ std::unique_ptr<SingleNodeState> make_state(const amp::NodeSpec &spec, const Amp
     if (state->output_channels == 0)
         throw amp::AmpFailure(AMP_ERR_INVALID_ARGUMENT, "run_node", name,
                               amp::node_label(name, spec.type_name) + ": " + error);
-    amp::PrepareContext context{batches, kChunkFrames, sample_rate, channels.data(),
-                                spec.input_count, state->output_channels};
+    amp::PrepareContext context{batches,         kChunkFrames,     sample_rate,
+                                channels.data(), spec.input_count, state->output_channels};
     state->node->prepare(context);
     return state;
 }
@@ -118,26 +120,30 @@ amp::TensorView window(const amp::TensorView &view, uint32_t offset, uint32_t fr
 void check_dimension(const char *what, const char *dimension, uint32_t given, uint32_t full) {
     if (given != 1 && given != full)
         fail(AMP_ERR_SHAPE_MISMATCH, std::string(what) + ": " + dimension + " is " +
-                                         std::to_string(given) + "; expected 1 or " + std::to_string(full));
+                                         std::to_string(given) + "; expected 1 or " +
+                                         std::to_string(full));
 }
 
 int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs, int32_t batches,
-            int32_t channels, int32_t frames, double sample_rate, double **out, int32_t *out_channels,
-            void **state_slot, const AmpControlHistory *history, AmpExecutionMode mode,
-            AmpNodeMetrics *metrics) {
+            int32_t channels, int32_t frames, double sample_rate, double **out,
+            int32_t *out_channels, void **state_slot, const AmpControlHistory *history,
+            AmpExecutionMode mode, AmpNodeMetrics *metrics) {
     const auto started = std::chrono::steady_clock::now();
     const double cpu_started = thread_cpu_seconds();
     if (descriptor == nullptr || descriptor->type_name == nullptr || out == nullptr ||
         out_channels == nullptr || state_slot == nullptr)
-        fail(AMP_ERR_INVALID_ARGUMENT, "descriptor, type_name, out, out_channels and state must not be null");
+        fail(AMP_ERR_INVALID_ARGUMENT,
+             "descriptor, type_name, out, out_channels and state must not be null");
     if (batches < 1 || frames < 0 || channels < 0 || !(sample_rate > 0.0))
-        fail(AMP_ERR_INVALID_ARGUMENT, "batches >= 1, frames >= 0, channels >= 0 and sample_rate > 0 expected; got " +
-                                           std::to_string(batches) + ", " + std::to_string(frames) + ", " +
-                                           std::to_string(channels) + ", " + amp::format_number(sample_rate));
+        fail(AMP_ERR_INVALID_ARGUMENT,
+             "batches >= 1, frames >= 0, channels >= 0 and sample_rate > 0 expected; got " +
+                 std::to_string(batches) + ", " + std::to_string(frames) + ", " +
+                 std::to_string(channels) + ", " + amp::format_number(sample_rate));
     *out = nullptr;
     const amp::NodeSpec *spec = amp::find_node_spec(descriptor->type_name);
     if (spec == nullptr)
-        fail(AMP_ERR_UNKNOWN_NODE_TYPE, std::string("unknown node type \"") + descriptor->type_name + "\"");
+        fail(AMP_ERR_UNKNOWN_NODE_TYPE,
+             std::string("unknown node type \"") + descriptor->type_name + "\"");
     const bool backward = mode == AMP_EXECUTION_BACKWARD;
     if (backward && !spec->has_backward)
         fail(AMP_ERR_UNSUPPORTED, std::string("node type \"") + spec->type_name +
@@ -147,18 +153,19 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
     const uint32_t audio_count = inputs != nullptr ? inputs->audio_count : 0;
     if (audio_count < spec->input_count)
         fail(AMP_ERR_INVALID_ARGUMENT, std::string("node type \"") + spec->type_name + "\" needs " +
-                                           std::to_string(spec->input_count) + " audio input(s), got " +
-                                           std::to_string(audio_count));
+                                           std::to_string(spec->input_count) +
+                                           " audio input(s), got " + std::to_string(audio_count));
     std::vector<uint32_t> input_channels(spec->input_count);
     for (uint32_t p = 0; p < spec->input_count; ++p) {
         const AmpAudioView &view = inputs->audio[p];
         if (view.data == nullptr && F > 0)
-            fail(AMP_ERR_INVALID_ARGUMENT, std::string("audio input ") + std::to_string(p) + " has no data");
+            fail(AMP_ERR_INVALID_ARGUMENT,
+                 std::string("audio input ") + std::to_string(p) + " has no data");
         if (view.batches != B || view.frames != F)
-            fail(AMP_ERR_SHAPE_MISMATCH, "audio input " + std::to_string(p) + " is " +
-                                             std::to_string(view.batches) + "x" + std::to_string(view.channels) +
-                                             "x" + std::to_string(view.frames) + "; expected " +
-                                             std::to_string(B) + "xCx" + std::to_string(F));
+            fail(AMP_ERR_SHAPE_MISMATCH,
+                 "audio input " + std::to_string(p) + " is " + std::to_string(view.batches) + "x" +
+                     std::to_string(view.channels) + "x" + std::to_string(view.frames) +
+                     "; expected " + std::to_string(B) + "xCx" + std::to_string(F));
         input_channels[p] = backward && p == 0 ? static_cast<uint32_t>(channels) : view.channels;
     }
 
@@ -167,7 +174,8 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
         fail(AMP_ERR_INVALID_ARGUMENT, "state is not a node state made by amp_run_node");
     if (existing != nullptr && existing->spec != spec)
         fail(AMP_ERR_INVALID_ARGUMENT, std::string("state belongs to node type \"") +
-                                           existing->spec->type_name + "\", not \"" + spec->type_name + "\"");
+                                           existing->spec->type_name + "\", not \"" +
+                                           spec->type_name + "\"");
     SingleNodeState *state = existing;
     std::unique_ptr<SingleNodeState> fresh;
     if (state == nullptr || state->batches != B || state->input_channels != input_channels ||
@@ -214,15 +222,21 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
         const AmpAudioView &g = inputs->audio[0];
         if (g.channels != state->output_channels) {
             std::free(buffer);
-            fail(AMP_ERR_SHAPE_MISMATCH, label + ": the upstream gradient has " + std::to_string(g.channels) +
-                                             " channels; the forward output has " +
-                                             std::to_string(state->output_channels));
+            fail(AMP_ERR_SHAPE_MISMATCH,
+                 label + ": the upstream gradient has " + std::to_string(g.channels) +
+                     " channels; the forward output has " + std::to_string(state->output_channels));
         }
-        amp::BackwardContext context{amp::TensorView{g.data, B, g.channels, F, 0}, params.data(), buffer,
-                                     input_channels[0], B, F, sample_rate};
+        amp::BackwardContext context{amp::TensorView{g.data, B, g.channels, F, 0},
+                                     params.data(),
+                                     buffer,
+                                     input_channels[0],
+                                     B,
+                                     F,
+                                     sample_rate};
         const auto before = std::chrono::steady_clock::now();
         status = state->node->backward(context);
-        processing = std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+        processing =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
     } else {
         std::vector<amp::TensorView> audio(spec->input_count);
         std::vector<amp::TensorView> param_windows(spec->param_count);
@@ -233,7 +247,8 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
                 const AmpAudioView &view = inputs->audio[p];
                 audio[p] = window(amp::TensorView{view.data, B, view.channels, F, 0}, offset, n);
             }
-            for (uint32_t p = 0; p < spec->param_count; ++p) param_windows[p] = window(params[p], offset, n);
+            for (uint32_t p = 0; p < spec->param_count; ++p)
+                param_windows[p] = window(params[p], offset, n);
             amp::ProcessContext context{};
             context.inputs = audio.data();
             context.params = param_windows.data();
@@ -248,7 +263,8 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
             context.telemetry = state->telemetry;
             const auto before = std::chrono::steady_clock::now();
             state->node->process(context);
-            processing += std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+            processing +=
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
             const amp::TensorView output{buffer + offset, B, state->output_channels, n, F};
             const bool source = spec->input_count == 0;
             for (uint32_t b = 0; b < B; ++b) {
@@ -297,13 +313,15 @@ int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeIn
                    state, history, mode, metrics);
     } catch (const amp::AmpFailure &failure) {
         const std::string node = !failure.node.empty() ? failure.node
-                                 : descriptor != nullptr && descriptor->name != nullptr ? descriptor->name
-                                                                                         : "";
+                                 : descriptor != nullptr && descriptor->name != nullptr
+                                     ? descriptor->name
+                                     : "";
         return record_failure(failure.code, failure.stage, node, failure.what());
     } catch (const std::bad_alloc &) {
         return record_failure(AMP_ERR_INTERNAL, "run_node", "", "out of memory");
     } catch (const std::exception &error) {
-        return record_failure(AMP_ERR_INTERNAL, "run_node", "", std::string("internal error: ") + error.what());
+        return record_failure(AMP_ERR_INTERNAL, "run_node", "",
+                              std::string("internal error: ") + error.what());
     } catch (...) {
         return record_failure(AMP_ERR_INTERNAL, "run_node", "", "internal error");
     }
@@ -336,4 +354,3 @@ void amp_free(double *buffer) { std::free(buffer); }
 int64_t amp_live_state_count(void) { return g_live_states.load(); }
 
 } // extern "C"
-

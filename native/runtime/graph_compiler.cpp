@@ -150,8 +150,8 @@ std::vector<Step> default_order(const GraphDescription &graph, const std::vector
         if (ready == UINT32_MAX) break;
         done[ready] = true;
         const uint32_t node = ready / 2;
-        const StepKind kind = !split[node] ? StepKind::Process
-                              : (ready % 2 == 0 ? StepKind::Emit : StepKind::Absorb);
+        const StepKind kind =
+            !split[node] ? StepKind::Process : (ready % 2 == 0 ? StepKind::Emit : StepKind::Absorb);
         steps.push_back({node, kind});
         for (uint32_t next : successors[ready]) --pending[next];
     }
@@ -173,8 +173,8 @@ std::vector<Step> explicit_order(const GraphDescription &graph, const std::vecto
             throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[link.to].name,
                              "graph: invalid \"schedule\": node \"" + graph.nodes[link.to].name +
                                  "\" (stage " + std::to_string(stage_of[link.to]) +
-                                 ") depends on node \"" + graph.nodes[link.from].name + "\" (stage " +
-                                 std::to_string(stage_of[link.from]) + ") through " +
+                                 ") depends on node \"" + graph.nodes[link.from].name +
+                                 "\" (stage " + std::to_string(stage_of[link.from]) + ") through " +
                                  link_text(graph, link) +
                                  "; every producer must be in an earlier stage than its consumers");
     }
@@ -182,20 +182,24 @@ std::vector<Step> explicit_order(const GraphDescription &graph, const std::vecto
     for (uint32_t v = 0; v < graph.nodes.size(); ++v)
         if (split[v]) steps.push_back({v, StepKind::Emit});
     for (const auto &cohort : graph.schedule)
-        for (uint32_t v : cohort) steps.push_back({v, split[v] ? StepKind::Absorb : StepKind::Process});
+        for (uint32_t v : cohort)
+            steps.push_back({v, split[v] ? StepKind::Absorb : StepKind::Process});
     return steps;
 }
 
 // Groups the ordered steps into levels: a step's level is one more than the highest level of
 // the steps it waits for, so the steps of one level can run at the same time.
-std::vector<std::vector<Step>> assign_levels(const GraphDescription &graph, const std::vector<LinkPlan> &links,
-                                             const std::vector<bool> &split, const std::vector<Step> &steps) {
+std::vector<std::vector<Step>> assign_levels(const GraphDescription &graph,
+                                             const std::vector<LinkPlan> &links,
+                                             const std::vector<bool> &split,
+                                             const std::vector<Step> &steps) {
     const size_t step_count = 2 * graph.nodes.size();
     std::vector<std::vector<uint32_t>> predecessors(step_count);
     for (uint32_t v = 0; v < graph.nodes.size(); ++v)
         if (split[v]) predecessors[2 * v + 1].push_back(2 * v);
     for (const LinkPlan &link : links)
-        if (!link.breaks_cycle) predecessors[consumer_step(link, split)].push_back(producer_step(link.from));
+        if (!link.breaks_cycle)
+            predecessors[consumer_step(link, split)].push_back(producer_step(link.from));
     std::vector<uint32_t> level(step_count, 0);
     std::vector<std::vector<Step>> levels;
     for (const Step &step : steps) {
@@ -213,7 +217,8 @@ void infer_channels(const GraphDescription &graph, CompiledGraph &plan) {
     const size_t n = graph.nodes.size();
     plan.output_channels.assign(n, 0);
     plan.port_channels.assign(n, {});
-    for (uint32_t v = 0; v < n; ++v) plan.port_channels[v].assign(graph.nodes[v].spec->input_count, 0);
+    for (uint32_t v = 0; v < n; ++v)
+        plan.port_channels[v].assign(graph.nodes[v].spec->input_count, 0);
     // Fixed point: loops start from 0 channels and grow to the stable count.
     for (size_t iteration = 0; iteration <= n + 1; ++iteration) {
         bool changed = false;
@@ -235,16 +240,17 @@ void infer_channels(const GraphDescription &graph, CompiledGraph &plan) {
                             [](uint32_t c) { return c > 0; });
             if (!inputs_known) continue;
             std::string error;
-            const uint32_t channels = plan.nodes[v]->output_channels(
-                plan.port_channels[v].data(), spec.input_count, error);
+            const uint32_t channels = plan.nodes[v]->output_channels(plan.port_channels[v].data(),
+                                                                     spec.input_count, error);
             if (channels == 0)
                 throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
                                  node_label(graph.nodes[v].name, spec.type_name) + ": " + error);
             if (channels > 1024)
-                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
-                                 node_label(graph.nodes[v].name, spec.type_name) +
-                                     ": more than 1024 channels (" + std::to_string(channels) +
-                                     "); a concat input inside a feedback loop grows without bound");
+                throw AmpFailure(
+                    AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
+                    node_label(graph.nodes[v].name, spec.type_name) +
+                        ": more than 1024 channels (" + std::to_string(channels) +
+                        "); a concat input inside a feedback loop grows without bound");
             if (channels != plan.output_channels[v]) {
                 plan.output_channels[v] = channels;
                 changed = true;
@@ -316,7 +322,8 @@ void compensate_latency(const GraphDescription &graph, CompiledGraph &plan,
 CompiledGraph compile_graph(const GraphDescription &graph) {
     CompiledGraph plan;
     const size_t n = graph.nodes.size();
-    for (const NodeDescription &node : graph.nodes) plan.nodes.push_back(node.spec->create(node.config));
+    for (const NodeDescription &node : graph.nodes)
+        plan.nodes.push_back(node.spec->create(node.config));
 
     plan.port_edges.assign(n, {});
     plan.param_mods.assign(n, {});
@@ -341,11 +348,13 @@ CompiledGraph compile_graph(const GraphDescription &graph) {
     plan.audio_edge_count = static_cast<uint32_t>(graph.edges.size());
     for (uint32_t id = 0; id < graph.edges.size(); ++id) {
         const AudioEdge &edge = graph.edges[id];
-        plan.links.push_back({edge.from, edge.to, false, id, edge.delay_frames + plan.padding[edge.from], 0, false});
+        plan.links.push_back(
+            {edge.from, edge.to, false, id, edge.delay_frames + plan.padding[edge.from], 0, false});
     }
     for (uint32_t id = 0; id < graph.modulations.size(); ++id) {
         const ModulationEdge &edge = graph.modulations[id];
-        plan.links.push_back({edge.from, edge.to, true, id, edge.delay_frames + plan.padding[edge.from], 0, false});
+        plan.links.push_back(
+            {edge.from, edge.to, true, id, edge.delay_frames + plan.padding[edge.from], 0, false});
     }
 
     std::vector<bool> cyclic;
@@ -379,14 +388,13 @@ CompiledGraph compile_graph(const GraphDescription &graph) {
                     channels = std::max(plan.output_channels[v], 1u);
                 if (edge.channel >= 0 &&
                     static_cast<uint32_t>(edge.channel) >= plan.output_channels[edge.from])
-                    throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
-                                     "modulation " + graph.nodes[edge.from].name + " ~> " +
-                                         graph.nodes[v].name + "." +
-                                         graph.nodes[v].spec->params[p].name + ": \"channel\" " +
-                                         std::to_string(edge.channel) + " is out of range; \"" +
-                                         graph.nodes[edge.from].name + "\" has " +
-                                         std::to_string(plan.output_channels[edge.from]) +
-                                         " channel(s)");
+                    throw AmpFailure(
+                        AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
+                        "modulation " + graph.nodes[edge.from].name + " ~> " + graph.nodes[v].name +
+                            "." + graph.nodes[v].spec->params[p].name + ": \"channel\" " +
+                            std::to_string(edge.channel) + " is out of range; \"" +
+                            graph.nodes[edge.from].name + "\" has " +
+                            std::to_string(plan.output_channels[edge.from]) + " channel(s)");
             }
             plan.param_channels.push_back(channels);
         }

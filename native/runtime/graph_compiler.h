@@ -45,22 +45,22 @@ struct LinkPlan {
 };
 
 struct CompiledGraph {
-    std::vector<std::unique_ptr<Node>> nodes;                // per node (description order)
-    std::vector<Step> steps;                                 // execution order within a block
-    std::vector<std::vector<Step>> levels;                   // the steps again, grouped so that a
-                                                             // step depends only on earlier levels
-    std::vector<uint32_t> output_channels;                   // per node
-    std::vector<std::vector<uint32_t>> port_channels;        // [node][port]
-    std::vector<std::vector<std::vector<uint32_t>>> port_edges;  // [node][port] -> audio edge ids
-    std::vector<std::vector<std::vector<uint32_t>>> param_mods;  // [node][param] -> modulation ids
-    std::vector<uint32_t> param_channels;                    // per (node, param) flattened: see param_slot
-    std::vector<uint32_t> param_offset;                      // per node: first param slot
-    std::vector<LinkPlan> links;       // audio edges (index = edge id), then modulation edges
-    std::vector<uint32_t> declared;    // per node: declared delay (its own latency if not given)
-    std::vector<uint32_t> padding;     // per node: declared - own latency, added by the runtime
-    std::vector<uint32_t> arrival;     // per node: accumulated declared delay at its inputs
-    uint32_t max_block = UINT32_MAX;   // feedback limit on the block size
-    uint32_t latency_frames = 0;       // accumulated declared delay at the output
+    std::vector<std::unique_ptr<Node>> nodes;         // per node (description order)
+    std::vector<Step> steps;                          // execution order within a block
+    std::vector<std::vector<Step>> levels;            // the steps again, grouped so that a
+                                                      // step depends only on earlier levels
+    std::vector<uint32_t> output_channels;            // per node
+    std::vector<std::vector<uint32_t>> port_channels; // [node][port]
+    std::vector<std::vector<std::vector<uint32_t>>> port_edges; // [node][port] -> audio edge ids
+    std::vector<std::vector<std::vector<uint32_t>>> param_mods; // [node][param] -> modulation ids
+    std::vector<uint32_t> param_channels; // per (node, param) flattened: see param_slot
+    std::vector<uint32_t> param_offset;   // per node: first param slot
+    std::vector<LinkPlan> links;          // audio edges (index = edge id), then modulation edges
+    std::vector<uint32_t> declared;       // per node: declared delay (its own latency if not given)
+    std::vector<uint32_t> padding;        // per node: declared - own latency, added by the runtime
+    std::vector<uint32_t> arrival;        // per node: accumulated declared delay at its inputs
+    uint32_t max_block = UINT32_MAX;      // feedback limit on the block size
+    uint32_t latency_frames = 0;          // accumulated declared delay at the output
 
     const LinkPlan &audio_link(uint32_t edge) const { return links[edge]; }
     const LinkPlan &modulation_link(uint32_t modulation) const {

@@ -52,8 +52,8 @@ uint32_t read_delay(const JsonValue &edge, const std::string &where, const std::
     if (delay == nullptr) return 0;
     if (!delay->is_number() || std::floor(delay->number) != delay->number || delay->number < 0 ||
         delay->number > limits::kMaxDelayFrames)
-        fail(where + ": \"delay_frames\" expects an integer in [0, " + std::to_string(limits::kMaxDelayFrames) +
-                 "], got " + delay->describe(),
+        fail(where + ": \"delay_frames\" expects an integer in [0, " +
+                 std::to_string(limits::kMaxDelayFrames) + "], got " + delay->describe(),
              node);
     return static_cast<uint32_t>(delay->number);
 }
@@ -61,17 +61,20 @@ uint32_t read_delay(const JsonValue &edge, const std::string &where, const std::
 void parse_schedule(const JsonValue &schedule, GraphDescription &graph,
                     const std::map<std::string, uint32_t> &names) {
     if (!schedule.is_array())
-        fail("graph: \"schedule\" expects an array of stages (arrays of node names), got " + schedule.describe());
+        fail("graph: \"schedule\" expects an array of stages (arrays of node names), got " +
+             schedule.describe());
     std::vector<bool> seen(graph.nodes.size(), false);
     for (size_t s = 0; s < schedule.array.size(); ++s) {
         const JsonValue &stage = schedule.array[s];
         const std::string where = "schedule[" + std::to_string(s) + "]";
-        if (!stage.is_array()) fail(where + ": expects an array of node names, got " + stage.describe());
+        if (!stage.is_array())
+            fail(where + ": expects an array of node names, got " + stage.describe());
         std::vector<uint32_t> cohort;
         for (const JsonValue &name : stage.array) {
             if (!name.is_string()) fail(where + ": expects node names, got " + name.describe());
             const uint32_t v = resolve(names, name.string, where);
-            if (seen[v]) fail("graph: \"schedule\" lists node \"" + name.string + "\" twice", name.string);
+            if (seen[v])
+                fail("graph: \"schedule\" lists node \"" + name.string + "\" twice", name.string);
             seen[v] = true;
             cohort.push_back(v);
         }
@@ -101,13 +104,15 @@ void parse_nodes(const JsonValue &nodes, GraphDescription &graph,
         const std::string &name = require(node, "name", JsonValue::Type::String, where).string;
         if (name.empty()) fail(where + ": \"name\" must not be empty");
         if (names.count(name) != 0) fail(where + ": duplicate node name \"" + name + "\"", name);
-        const std::string &type = require(node, "type", JsonValue::Type::String, where, name).string;
+        const std::string &type =
+            require(node, "type", JsonValue::Type::String, where, name).string;
         const NodeSpec *spec = find_node_spec(type);
         if (spec == nullptr) {
             size_t count = 0;
             const NodeSpec *const *all = node_registry(&count);
             std::string known;
-            for (size_t k = 0; k < count; ++k) known += std::string(k ? ", " : "") + all[k]->type_name;
+            for (size_t k = 0; k < count; ++k)
+                known += std::string(k ? ", " : "") + all[k]->type_name;
             fail("node \"" + name + "\": unknown node type \"" + type + "\"; known: " + known, name,
                  AMP_ERR_UNKNOWN_NODE_TYPE);
         }
@@ -128,8 +133,10 @@ void parse_edges(const JsonValue &edges, GraphDescription &graph,
         if (!edge.is_object()) fail(where + ": expects an object, got " + edge.describe());
         check_keys(edge, where, {"from", "to", "port", "delay_frames"});
         AudioEdge parsed{};
-        parsed.from = resolve(names, require(edge, "from", JsonValue::Type::String, where).string, where);
-        parsed.to = resolve(names, require(edge, "to", JsonValue::Type::String, where).string, where);
+        parsed.from =
+            resolve(names, require(edge, "from", JsonValue::Type::String, where).string, where);
+        parsed.to =
+            resolve(names, require(edge, "to", JsonValue::Type::String, where).string, where);
         const NodeDescription &target = graph.nodes[parsed.to];
         if (target.spec->input_count == 0)
             fail(where + ": node \"" + target.name + "\" (" + target.spec->type_name +
@@ -163,10 +170,13 @@ void parse_modulations(const JsonValue &modulations, GraphDescription &graph,
         const JsonValue &edge = modulations.array[i];
         const std::string where = "modulations[" + std::to_string(i) + "]";
         if (!edge.is_object()) fail(where + ": expects an object, got " + edge.describe());
-        check_keys(edge, where, {"from", "to", "param", "mode", "scale", "channel", "delay_frames"});
+        check_keys(edge, where,
+                   {"from", "to", "param", "mode", "scale", "channel", "delay_frames"});
         ModulationEdge parsed{};
-        parsed.from = resolve(names, require(edge, "from", JsonValue::Type::String, where).string, where);
-        parsed.to = resolve(names, require(edge, "to", JsonValue::Type::String, where).string, where);
+        parsed.from =
+            resolve(names, require(edge, "from", JsonValue::Type::String, where).string, where);
+        parsed.to =
+            resolve(names, require(edge, "to", JsonValue::Type::String, where).string, where);
         const NodeDescription &target = graph.nodes[parsed.to];
         const std::string &param = require(edge, "param", JsonValue::Type::String, where).string;
         const int index = find_param_index(*target.spec, param);
@@ -176,12 +186,13 @@ void parse_modulations(const JsonValue &modulations, GraphDescription &graph,
                 if (target.spec->params[p].kind == ParamKind::Signal)
                     known += std::string(known.empty() ? "" : ", ") + target.spec->params[p].name;
             fail(where + ": " + node_label(target.name, target.spec->type_name) +
-                     " has no modulatable parameter \"" + param + "\"; modulatable: " +
-                     (known.empty() ? "none" : known),
+                     " has no modulatable parameter \"" + param +
+                     "\"; modulatable: " + (known.empty() ? "none" : known),
                  target.name);
         }
         parsed.param = static_cast<uint32_t>(index);
-        parsed.mode = target.config.modulation_mode == 1 ? ModulationMode::Multiply : ModulationMode::Add;
+        parsed.mode =
+            target.config.modulation_mode == 1 ? ModulationMode::Multiply : ModulationMode::Add;
         if (const JsonValue *mode = edge.find("mode")) {
             if (!mode->is_string() || (mode->string != "add" && mode->string != "multiply"))
                 fail(where + ": \"mode\" expects \"add\" or \"multiply\", got " + mode->describe(),
@@ -191,14 +202,16 @@ void parse_modulations(const JsonValue &modulations, GraphDescription &graph,
         parsed.scale = 1.0;
         if (const JsonValue *scale = edge.find("scale")) {
             if (!scale->is_number())
-                fail(where + ": \"scale\" expects a finite number, got " + scale->describe(), target.name);
+                fail(where + ": \"scale\" expects a finite number, got " + scale->describe(),
+                     target.name);
             parsed.scale = scale->number;
         }
         parsed.channel = -1;
         if (const JsonValue *channel = edge.find("channel")) {
             if (!channel->is_number() || std::floor(channel->number) != channel->number ||
                 channel->number < 0 || channel->number > limits::kMaxModulationChannel)
-                fail(where + ": \"channel\" expects an integer in [0, 63], got " + channel->describe(),
+                fail(where + ": \"channel\" expects an integer in [0, 63], got " +
+                         channel->describe(),
                      target.name);
             parsed.channel = static_cast<int32_t>(channel->number);
         }
@@ -213,10 +226,12 @@ GraphDescription parse_graph_description(const std::string &json) {
     JsonValue root;
     std::string error;
     if (!parse_json(json, root, error))
-        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "parse", "", "graph JSON is malformed: " + error);
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "parse", "",
+                         "graph JSON is malformed: " + error);
     if (!root.is_object()) fail("graph: expects a JSON object, got " + root.describe());
-    check_keys(root, "graph", {"nodes", "edges", "modulations", "output", "sample_rate", "timing",
-                               "latency_compensation", "thermal_budget", "schedule"});
+    check_keys(root, "graph",
+               {"nodes", "edges", "modulations", "output", "sample_rate", "timing",
+                "latency_compensation", "thermal_budget", "schedule"});
 
     GraphDescription graph;
     std::map<std::string, uint32_t> names;
@@ -236,16 +251,19 @@ GraphDescription parse_graph_description(const std::string &json) {
                            "graph: \"output\"");
     if (const JsonValue *rate = root.find("sample_rate")) {
         if (!rate->is_number() || !(rate->number > 0.0) || rate->number > limits::kMaxSampleRate)
-            fail("graph: \"sample_rate\" expects a number in (0, 10000000] Hz, got " + rate->describe());
+            fail("graph: \"sample_rate\" expects a number in (0, 10000000] Hz, got " +
+                 rate->describe());
         graph.sample_rate = rate->number;
     }
     if (const JsonValue *timing = root.find("timing")) {
-        if (!timing->is_bool()) fail("graph: \"timing\" expects a boolean, got " + timing->describe());
+        if (!timing->is_bool())
+            fail("graph: \"timing\" expects a boolean, got " + timing->describe());
         graph.timing = timing->boolean;
     }
     if (const JsonValue *compensation = root.find("latency_compensation")) {
         if (!compensation->is_bool())
-            fail("graph: \"latency_compensation\" expects a boolean, got " + compensation->describe());
+            fail("graph: \"latency_compensation\" expects a boolean, got " +
+                 compensation->describe());
         graph.latency_compensation = compensation->boolean;
     }
     if (const JsonValue *budget = root.find("thermal_budget")) {

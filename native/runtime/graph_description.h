@@ -42,9 +42,9 @@ struct GraphDescription {
     std::vector<ModulationEdge> modulations;
     uint32_t output = 0;
     double sample_rate = 48000.0;
-    bool timing = false;               // measure per-node processing time
-    bool latency_compensation = true;  // align inputs whose accumulated declared delay differs
-    double thermal_budget = 0.0;       // heat per second; 0 = no budget
+    bool timing = false;              // measure per-node processing time
+    bool latency_compensation = true; // align inputs whose accumulated declared delay differs
+    double thermal_budget = 0.0;      // heat per second; 0 = no budget
     // Explicit schedule (IPLS): stages of cohorts of node indices, or empty for the default.
     std::vector<std::vector<uint32_t>> schedule;
 };

@@ -80,8 +80,9 @@ const char *GraphRuntime::node_name(uint32_t index) const {
 void GraphRuntime::configure(uint32_t batches, uint32_t block_frames) {
     if (batches < 1 || batches > limits::kMaxBatches)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "configure", "",
-                         "batches expects an integer in [1, " + std::to_string(limits::kMaxBatches) +
-                             "], got " + std::to_string(batches));
+                         "batches expects an integer in [1, " +
+                             std::to_string(limits::kMaxBatches) + "], got " +
+                             std::to_string(batches));
     if (block_frames < 1 || block_frames > limits::kMaxBlockFrames)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "configure", "",
                          "block_frames expects an integer in [1, " +
@@ -143,12 +144,14 @@ size_t GraphRuntime::arena_doubles(size_t b, size_t f) const {
         for (uint32_t p = 0; p < spec.input_count; ++p)
             if (port_needs_buffer(v, p)) total += b * plan_.port_channels[v][p] * f;
         for (uint32_t p = 0; p < spec.param_count; ++p)
-            if (!plan_.param_mods[v][p].empty()) total += b * plan_.param_channels[plan_.param_slot(v, p)] * f;
+            if (!plan_.param_mods[v][p].empty())
+                total += b * plan_.param_channels[plan_.param_slot(v, p)] * f;
     }
     for (const LinkPlan &link : plan_.links)
         if (link.delay > 0) total += b * plan_.output_channels[link.from] * (link.delay + 2 * f);
     const uint32_t output_padding = plan_.padding[graph_.output];
-    if (output_padding > 0) total += b * plan_.output_channels[graph_.output] * (output_padding + 2 * f);
+    if (output_padding > 0)
+        total += b * plan_.output_channels[graph_.output] * (output_padding + 2 * f);
     return total;
 }
 
@@ -158,8 +161,12 @@ void GraphRuntime::check_memory(uint32_t batches, uint32_t block, uint32_t max_s
     double bytes = static_cast<double>(arena_doubles(batches, block)) * sizeof(double);
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         std::vector<uint32_t> channels(plan_.port_channels[v]);
-        const PrepareContext context{batches, max_step, sample_rate_, channels.data(),
-                                     graph_.nodes[v].spec->input_count, plan_.output_channels[v]};
+        const PrepareContext context{batches,
+                                     max_step,
+                                     sample_rate_,
+                                     channels.data(),
+                                     graph_.nodes[v].spec->input_count,
+                                     plan_.output_channels[v]};
         bytes += static_cast<double>(plan_.nodes[v]->prepared_bytes(context));
     }
     const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
@@ -167,8 +174,9 @@ void GraphRuntime::check_memory(uint32_t batches, uint32_t block, uint32_t max_s
     const double budget = page > 0 && pages > 0 ? page * pages / 2.0 : 8.0 * 1024 * 1024 * 1024;
     if (bytes > budget)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "configure", "",
-                         "batches " + std::to_string(batches) + " x block_frames " + std::to_string(block) +
-                             " needs " + format_number(std::ceil(bytes / (1024.0 * 1024.0))) +
+                         "batches " + std::to_string(batches) + " x block_frames " +
+                             std::to_string(block) + " needs " +
+                             format_number(std::ceil(bytes / (1024.0 * 1024.0))) +
                              " MiB of buffers; the limit is " +
                              format_number(std::floor(budget / (1024.0 * 1024.0))) +
                              " MiB (half the machine's memory)");
@@ -193,11 +201,13 @@ void GraphRuntime::allocate() {
         node.out = take(b * plan_.output_channels[v] * f);
         node.heat = take(b * f);
         for (uint32_t p = 0; p < spec.input_count; ++p)
-            node.port_buffers[p] = port_needs_buffer(v, p) ? take(b * plan_.port_channels[v][p] * f) : nullptr;
+            node.port_buffers[p] =
+                port_needs_buffer(v, p) ? take(b * plan_.port_channels[v][p] * f) : nullptr;
         for (uint32_t p = 0; p < spec.param_count; ++p)
-            node.param_buffers[p] = plan_.param_mods[v][p].empty()
-                                        ? nullptr
-                                        : take(b * plan_.param_channels[plan_.param_slot(v, p)] * f);
+            node.param_buffers[p] =
+                plan_.param_mods[v][p].empty()
+                    ? nullptr
+                    : take(b * plan_.param_channels[plan_.param_slot(v, p)] * f);
     }
     for (uint32_t id = 0; id < plan_.links.size(); ++id) {
         const LinkPlan &link = plan_.links[id];
@@ -226,19 +236,21 @@ void GraphRuntime::allocate() {
         NodeState &node = state_[v];
         for (uint32_t p = 0; p < spec.input_count; ++p) {
             node.port_rows[p].clear();
-            if (spec.inputs[p].gather != Gather::Concat || plan_.port_edges[v][p].size() < 2) continue;
+            if (spec.inputs[p].gather != Gather::Concat || plan_.port_edges[v][p].size() < 2)
+                continue;
             // A concat input reads each lane where its producer wrote it: a table, no copy.
             for (uint32_t batch = 0; batch < batches_; ++batch)
                 for (uint32_t id : plan_.port_edges[v][p]) {
                     const uint32_t source = graph_.edges[id].from;
                     for (uint32_t c = 0; c < plan_.output_channels[source]; ++c)
                         node.port_rows[p].push_back(
-                            link_source(id) + (static_cast<size_t>(batch) * plan_.output_channels[source] + c) * f);
+                            link_source(id) +
+                            (static_cast<size_t>(batch) * plan_.output_channels[source] + c) * f);
                 }
         }
         std::vector<uint32_t> channels(plan_.port_channels[v]);
-        PrepareContext context{batches_, max_step_, sample_rate_, channels.data(),
-                               spec.input_count, plan_.output_channels[v]};
+        PrepareContext context{batches_,        max_step_,        sample_rate_,
+                               channels.data(), spec.input_count, plan_.output_channels[v]};
         plan_.nodes[v]->prepare(context);
     }
 }
@@ -285,7 +297,8 @@ void GraphRuntime::set_param(const char *node_name, const char *param, const dou
     const NodeDescription &node = graph_.nodes[v];
     const std::string label = node_label(node.name, node.spec->type_name);
     if (param == nullptr)
-        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "set_param", node.name, label + ": parameter name is null");
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "set_param", node.name,
+                         label + ": parameter name is null");
     const std::string name = param;
     const bool is_heat = name == node.config.heat_param;
     const int index = is_heat ? -1 : find_param_index(*node.spec, name);
@@ -293,11 +306,13 @@ void GraphRuntime::set_param(const char *node_name, const char *param, const dou
         std::string signal_names;
         for (uint32_t p = 0; p < node.spec->param_count; ++p)
             if (node.spec->params[p].kind == ParamKind::Signal)
-                signal_names += std::string(signal_names.empty() ? "" : ", ") + node.spec->params[p].name;
+                signal_names +=
+                    std::string(signal_names.empty() ? "" : ", ") + node.spec->params[p].name;
         signal_names += std::string(signal_names.empty() ? "" : ", ") + node.config.heat_param;
         if (index < 0)
             throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "set_param", node.name,
-                             label + ": unknown parameter \"" + name + "\"; settable: " + signal_names);
+                             label + ": unknown parameter \"" + name +
+                                 "\"; settable: " + signal_names);
         if (node.spec->params[index].kind != ParamKind::Signal)
             throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "set_param", node.name,
                              label + ": parameter \"" + name +
@@ -328,12 +343,15 @@ void GraphRuntime::set_param(const char *node_name, const char *param, const dou
                                  (is_heat ? std::string("a finite number >= 0")
                                           : describe_range(node.spec->params[index])) +
                                  ", got " + format_number(data[i]) + " at batch " +
-                                 std::to_string(i / frames) + ", frame " + std::to_string(i % frames));
+                                 std::to_string(i / frames) + ", frame " +
+                                 std::to_string(i % frames));
     }
-    std::vector<double> &target = is_heat ? state_[v].heat_override : state_[v].overrides[static_cast<size_t>(index)];
+    std::vector<double> &target =
+        is_heat ? state_[v].heat_override : state_[v].overrides[static_cast<size_t>(index)];
     target.assign(data, data + count);
     log("{\"event\":\"amp_graph_runtime_set_param\",\"node\":" + json_quote(node.name) +
-        ",\"param\":" + json_quote(name) + ",\"shape\":" + shape_json(batches, channels, frames) + "}");
+        ",\"param\":" + json_quote(name) + ",\"shape\":" + shape_json(batches, channels, frames) +
+        "}");
 }
 
 void GraphRuntime::clear_params(const char *node_name) {
@@ -363,12 +381,15 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
     if (heat_out != nullptr && options->heat_len < heat_needed)
         throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
                          "heat buffer holds " + std::to_string(options->heat_len) +
-                             " doubles; (nodes + 1) x batches x frames needs " + std::to_string(heat_needed));
+                             " doubles; (nodes + 1) x batches x frames needs " +
+                             std::to_string(heat_needed));
     uint8_t *budget_out = options != nullptr ? options->over_budget_out : nullptr;
     if (budget_out != nullptr && graph_.thermal_budget <= 0.0)
-        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "",
-                         "over-budget flags were requested but the graph has no \"thermal_budget\"");
-    if (budget_out != nullptr && options->over_budget_len < static_cast<uint64_t>(batches_) * frames)
+        throw AmpFailure(
+            AMP_ERR_INVALID_ARGUMENT, "execute", "",
+            "over-budget flags were requested but the graph has no \"thermal_budget\"");
+    if (budget_out != nullptr &&
+        options->over_budget_len < static_cast<uint64_t>(batches_) * frames)
         throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
                          "over-budget buffer holds " + std::to_string(options->over_budget_len) +
                              " bytes; batches x frames needs " + std::to_string(batches_ * frames));
@@ -447,11 +468,13 @@ void GraphRuntime::check_history(const AmpControlHistory *history) const {
     for (uint32_t c = 0; history != nullptr && c < history->curve_count; ++c) {
         const AmpHistoryCurve &curve = history->curves[c];
         if (curve.name == nullptr || curve.name[0] == '\0')
-            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "", "a control-history curve has no name");
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "",
+                             "a control-history curve has no name");
         if (curve.point_count == 0 || curve.times_frames == nullptr || curve.values == nullptr)
             fail(curve, "has no points");
         if (curve.interpolation > AMP_INTERPOLATION_LINEAR)
-            fail(curve, "interpolation expects 0 (step) or 1 (linear), got " + std::to_string(curve.interpolation));
+            fail(curve, "interpolation expects 0 (step) or 1 (linear), got " +
+                            std::to_string(curve.interpolation));
         for (uint32_t i = 0; i < curve.point_count; ++i) {
             if (!std::isfinite(curve.times_frames[i]) || !std::isfinite(curve.values[i]))
                 fail(curve, "point " + std::to_string(i) + " is not finite");
@@ -466,11 +489,13 @@ void GraphRuntime::check_history(const AmpControlHistory *history) const {
         if (needed == nullptr || dsp::find_curve(history, needed) != nullptr) continue;
         std::string supplied;
         for (uint32_t c = 0; history != nullptr && c < history->curve_count; ++c)
-            supplied += std::string(supplied.empty() ? "" : ", ") + "\"" + history->curves[c].name + "\"";
-        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", graph_.nodes[v].name,
-                         node_label(graph_.nodes[v].name, graph_.nodes[v].spec->type_name) +
-                             ": no control-history curve named \"" + needed + "\" in this render; supplied: " +
-                             (supplied.empty() ? "none" : supplied));
+            supplied +=
+                std::string(supplied.empty() ? "" : ", ") + "\"" + history->curves[c].name + "\"";
+        throw AmpFailure(
+            AMP_ERR_INVALID_ARGUMENT, "execute", graph_.nodes[v].name,
+            node_label(graph_.nodes[v].name, graph_.nodes[v].spec->type_name) +
+                ": no control-history curve named \"" + needed +
+                "\" in this render; supplied: " + (supplied.empty() ? "none" : supplied));
     }
 }
 
@@ -491,7 +516,8 @@ void GraphRuntime::run_block(uint64_t position, uint32_t frames, uint32_t offset
     for (size_t level = 0; level < plan_.levels.size(); ++level) {
         const auto &buckets = level_buckets_[level];
         if (buckets.empty()) {
-            for (const Step &step : plan_.levels[level]) run_timed_step(step, position, frames, offset_in_block, history);
+            for (const Step &step : plan_.levels[level])
+                run_timed_step(step, position, frames, offset_in_block, history);
             continue;
         }
         LevelJob job{this, &buckets, position, frames, offset_in_block, history};
@@ -499,7 +525,8 @@ void GraphRuntime::run_block(uint64_t position, uint32_t frames, uint32_t offset
             [](void *context, uint32_t participant) {
                 const LevelJob &work = *static_cast<const LevelJob *>(context);
                 for (const Step &step : (*work.buckets)[participant])
-                    work.runtime->run_timed_step(step, work.position, work.frames, work.offset_in_block, work.history);
+                    work.runtime->run_timed_step(step, work.position, work.frames,
+                                                 work.offset_in_block, work.history);
             },
             &job);
     }
@@ -516,7 +543,8 @@ void GraphRuntime::run_timed_step(const Step &step, uint64_t position, uint32_t 
     const auto before = std::chrono::steady_clock::now();
     run_step(step, position, frames, offset_in_block, history);
     NodeState &node = state_[step.node];
-    node.processing_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+    node.processing_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
     node.cpu_seconds += thread_cpu_seconds() - cpu_before;
 }
 
@@ -541,8 +569,9 @@ void GraphRuntime::sum_graph_heat(uint32_t frames) {
 void GraphRuntime::set_threads(uint32_t threads) {
     if (threads < 1 || threads > limits::kMaxThreads)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "set_threads", "",
-                         "threads expects an integer in [1, " + std::to_string(limits::kMaxThreads) +
-                             "], got " + std::to_string(threads));
+                         "threads expects an integer in [1, " +
+                             std::to_string(limits::kMaxThreads) + "], got " +
+                             std::to_string(threads));
     if (threads == threads_) return;
     threads_ = threads;
     workers_.reset();
@@ -566,7 +595,8 @@ void GraphRuntime::plan_parallel_levels() {
         for (const Step &step : steps) {
             const NodeDescription &node = graph_.nodes[step.node];
             const double cost = (node.spec->heat_work + 1.0) *
-                                std::max(1u, plan_.output_channels[step.node]) * node.config.oversample;
+                                std::max(1u, plan_.output_channels[step.node]) *
+                                node.config.oversample;
             weighted.push_back({cost, step});
         }
         std::stable_sort(weighted.begin(), weighted.end(),
@@ -574,7 +604,8 @@ void GraphRuntime::plan_parallel_levels() {
         std::vector<std::vector<Step>> buckets(participants);
         std::vector<double> load(participants, 0.0);
         for (const auto &entry : weighted) {
-            const size_t lightest = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+            const size_t lightest =
+                static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
             buckets[lightest].push_back(entry.second);
             load[lightest] += entry.first;
         }
@@ -587,7 +618,8 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
     const uint32_t v = step.node;
     NodeState &node = state_[v];
     for (uint32_t id : delayed_in_[v])
-        if (plan_.links[id].modulation || step.kind != StepKind::Emit) fifos_[id].pull(position, frames);
+        if (plan_.links[id].modulation || step.kind != StepKind::Emit)
+            fifos_[id].pull(position, frames);
     if (step.kind != StepKind::Emit) gather_inputs(v, frames);
     evaluate_params(v, frames, offset_in_block);
     ProcessContext context{};
@@ -620,7 +652,7 @@ void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
         const uint32_t channels = plan_.port_channels[v][p];
         double *buffer = node.port_buffers[p];
         if (!node.port_rows[p].empty()) {
-            node.inputs[p] = TensorView{link_source(edges[0]), batches_, channels, frames, block_,
+            node.inputs[p] = TensorView{link_source(edges[0]),   batches_, channels, frames, block_,
                                         node.port_rows[p].data()};
             continue;
         }
@@ -632,7 +664,8 @@ void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
         if (!concat)
             for (uint32_t b = 0; b < batches_; ++b)
                 for (uint32_t c = 0; c < channels; ++c)
-                    std::fill_n(buffer + (static_cast<size_t>(b) * channels + c) * block_, frames, 0.0);
+                    std::fill_n(buffer + (static_cast<size_t>(b) * channels + c) * block_, frames,
+                                0.0);
         uint32_t first_channel = 0;
         for (uint32_t id : edges) {
             const uint32_t source = graph_.edges[id].from;
@@ -641,12 +674,16 @@ void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
             for (uint32_t b = 0; b < batches_; ++b) {
                 if (concat) {
                     for (uint32_t c = 0; c < source_channels; ++c)
-                        std::memcpy(buffer + (static_cast<size_t>(b) * channels + first_channel + c) * block_,
+                        std::memcpy(buffer +
+                                        (static_cast<size_t>(b) * channels + first_channel + c) *
+                                            block_,
                                     src + (static_cast<size_t>(b) * source_channels + c) * block_,
                                     frames * sizeof(double));
                 } else {
                     for (uint32_t c = 0; c < channels; ++c) {
-                        const double *in = src + (static_cast<size_t>(b) * source_channels + c % source_channels) * block_;
+                        const double *in =
+                            src + (static_cast<size_t>(b) * source_channels + c % source_channels) *
+                                      block_;
                         double *acc = buffer + (static_cast<size_t>(b) * channels + c) * block_;
                         for (uint32_t f = 0; f < frames; ++f) acc[f] += in[f];
                     }
@@ -690,7 +727,8 @@ void GraphRuntime::evaluate_params(uint32_t v, uint32_t frames, uint32_t offset_
                 for (uint32_t c = 0; c < channels; ++c) {
                     const uint32_t sc = edge.channel >= 0 ? static_cast<uint32_t>(edge.channel)
                                                           : c % source_channels;
-                    const double *m = src + (static_cast<size_t>(b) * source_channels + sc) * block_;
+                    const double *m =
+                        src + (static_cast<size_t>(b) * source_channels + sc) * block_;
                     double *to = buffer + (static_cast<size_t>(b) * channels + c) * block_;
                     if (edge.mode == ModulationMode::Add)
                         for (uint32_t f = 0; f < frames; ++f) to[f] += scale * m[f];
@@ -723,7 +761,8 @@ void GraphRuntime::compute_heat(uint32_t v, uint32_t frames, uint32_t offset_in_
                     dsp::sum_of_squares(output.row(b, c), frames);
         double *heat = node.heat + static_cast<size_t>(b) * block_;
         if (!node.heat_override.empty()) {
-            const double *values = node.heat_override.data() + static_cast<size_t>(b) * block_ + offset_in_block;
+            const double *values =
+                node.heat_override.data() + static_cast<size_t>(b) * block_ + offset_in_block;
             for (uint32_t f = 0; f < frames; ++f) total += values[f];
             if (heat_curves_) std::memcpy(heat, values, frames * sizeof(double));
         } else if (heat_curves_) {
@@ -731,7 +770,8 @@ void GraphRuntime::compute_heat(uint32_t v, uint32_t frames, uint32_t offset_in_
             for (uint32_t f = 0; f < frames; ++f) total += heat[f];
         } else if (source && node.keeps_lane_energy) {
             double energy = 0.0;
-            for (uint32_t c = 0; c < channels; ++c) energy += node.lane_energy[static_cast<size_t>(b) * channels + c];
+            for (uint32_t c = 0; c < channels; ++c)
+                energy += node.lane_energy[static_cast<size_t>(b) * channels + c];
             total += energy * model.conductance + model.work * frames;
         } else if (!source) {
             total += input_energy(v, b, frames) * model.conductance + model.work * frames;
@@ -756,7 +796,8 @@ double GraphRuntime::input_energy(uint32_t v, uint32_t b, uint32_t frames) const
         for (uint32_t id : plan_.port_edges[v][p]) {
             const uint32_t source = graph_.edges[id].from;
             const uint32_t channels = plan_.output_channels[source];
-            const double *lanes = state_[source].lane_energy.data() + static_cast<size_t>(b) * channels;
+            const double *lanes =
+                state_[source].lane_energy.data() + static_cast<size_t>(b) * channels;
             for (uint32_t c = 0; c < channels; ++c) energy += lanes[c];
         }
     }
@@ -781,7 +822,8 @@ void GraphRuntime::plan_energy_sharing() {
         for (uint32_t p = 0; p < spec.input_count; ++p) {
             const auto &edges = plan_.port_edges[v][p];
             bool direct = !port_needs_buffer(v, p);
-            for (uint32_t id : edges) direct = direct && plan_.links[id].delay == 0 && !split[graph_.edges[id].from];
+            for (uint32_t id : edges)
+                direct = direct && plan_.links[id].delay == 0 && !split[graph_.edges[id].from];
             if (!direct) continue;
             state_[v].port_reads_energy[p] = true;
             for (uint32_t id : edges) state_[graph_.edges[id].from].keeps_lane_energy = true;
@@ -832,8 +874,9 @@ void GraphRuntime::describe_graph(AmpGraphSummary &summary) const {
     summary.frames_over_budget = frames_over_budget_;
     summary.threads = threads_;
     summary.levels = static_cast<uint32_t>(plan_.levels.size());
-    summary.parallel_levels = static_cast<uint32_t>(
-        std::count_if(level_buckets_.begin(), level_buckets_.end(), [](const auto &buckets) { return !buckets.empty(); }));
+    summary.parallel_levels =
+        static_cast<uint32_t>(std::count_if(level_buckets_.begin(), level_buckets_.end(),
+                                            [](const auto &buckets) { return !buckets.empty(); }));
 }
 
 void GraphRuntime::log(const std::string &json_line) {

@@ -29,7 +29,8 @@ class GraphRuntime {
                    uint32_t channels, uint32_t frames);
     void clear_params(const char *node);
     // Returns AMP_OK or AMP_ERR_CANCELLED; throws on invalid arguments.
-    int32_t execute(uint64_t frames, double *out, uint64_t out_len, const AmpRenderOptions *options);
+    int32_t execute(uint64_t frames, double *out, uint64_t out_len,
+                    const AmpRenderOptions *options);
 
     uint32_t node_count() const { return static_cast<uint32_t>(graph_.nodes.size()); }
     const char *node_name(uint32_t index) const;
@@ -42,25 +43,25 @@ class GraphRuntime {
 
   private:
     struct NodeState {
-        double *out = nullptr;                  // batches x output_channels x block
-        double *heat = nullptr;                 // batches x block
-        std::vector<double *> port_buffers;     // per port; null when the input is a direct view
+        double *out = nullptr;              // batches x output_channels x block
+        double *heat = nullptr;             // batches x block
+        std::vector<double *> port_buffers; // per port; null when the input is a direct view
         std::vector<std::vector<const double *>> port_rows; // per port: lane table of a concat
-        std::vector<TensorView> inputs;         // per port, rebuilt each block
-        std::vector<TensorView> params;         // per spec param, rebuilt each block
-        std::vector<double *> param_buffers;    // per spec param; null when not modulated
+        std::vector<TensorView> inputs;                     // per port, rebuilt each block
+        std::vector<TensorView> params;                     // per spec param, rebuilt each block
+        std::vector<double *> param_buffers;        // per spec param; null when not modulated
         std::vector<std::vector<double>> overrides; // per spec param; empty when not overridden
-        std::vector<double> heat_override;      // batches x 1 x block, or empty
+        std::vector<double> heat_override;          // batches x 1 x block, or empty
         double heat_total = 0.0;
-        double block_heat = 0.0;                // the last block's heat, summed over batches
+        double block_heat = 0.0; // the last block's heat, summed over batches
         // Sum of squares of each output lane over the current block (batches x channels), kept
         // when the node's own heat or a consumer's heat reads it (see plan_energy_sharing).
         std::vector<double> lane_energy;
         bool keeps_lane_energy = false;
-        std::vector<bool> port_reads_energy;    // per port: input energy = producers' lane energies
+        std::vector<bool> port_reads_energy; // per port: input energy = producers' lane energies
         double telemetry[6] = {0, 0, 0, 0, 0, 0};
-        double processing_seconds = 0.0;        // last execute call (timing on)
-        double cpu_seconds = 0.0;               // last execute call (timing on)
+        double processing_seconds = 0.0; // last execute call (timing on)
+        double cpu_seconds = 0.0;        // last execute call (timing on)
     };
 
     uint32_t find_node(const char *name, const char *stage) const;
@@ -90,17 +91,17 @@ class GraphRuntime {
     GraphDescription graph_;
     CompiledGraph plan_;
     uint32_t batches_ = 1;
-    uint32_t block_ = 512;      // configured block: buffer size and override period
-    uint32_t max_step_ = 512;   // largest scheduler block: min(block_, feedback limit)
+    uint32_t block_ = 512;    // configured block: buffer size and override period
+    uint32_t max_step_ = 512; // largest scheduler block: min(block_, feedback limit)
     double sample_rate_ = 48000.0;
-    uint64_t position_ = 0;     // frames rendered since reset
+    uint64_t position_ = 0; // frames rendered since reset
     double graph_heat_total_ = 0.0;
     double last_total_seconds_ = 0.0;
-    std::vector<double> arena_; // every buffer of the render path
+    std::vector<double> arena_;    // every buffer of the render path
     double *graph_heat_ = nullptr; // batches x block: sum over nodes, per frame
     bool heat_curves_ = false;     // this render records per-frame heat (else totals only)
     std::vector<NodeState> state_;
-    std::vector<LinkFifo> fifos_;                   // per link; capacity 0 when not delayed
+    std::vector<LinkFifo> fifos_;                    // per link; capacity 0 when not delayed
     std::vector<std::vector<uint32_t>> delayed_out_; // per node: its delayed outgoing links
     std::vector<std::vector<uint32_t>> delayed_in_;  // per node: its delayed incoming links
     LinkFifo output_fifo_;                           // the output node's padding, if any

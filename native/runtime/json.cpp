@@ -52,9 +52,8 @@ class Parser {
     }
 
     void skip_space() {
-        while (pos_ < text_.size() &&
-               (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
-                text_[pos_] == '\r'))
+        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
+                                       text_[pos_] == '\n' || text_[pos_] == '\r'))
             ++pos_;
     }
 
@@ -73,9 +72,7 @@ class Parser {
         switch (c) {
         case '{': return object(out, depth);
         case '[': return array(out, depth);
-        case '"':
-            out.type = JsonValue::Type::String;
-            return string(out.string);
+        case '"': out.type = JsonValue::Type::String; return string(out.string);
         case 't':
             out.type = JsonValue::Type::Boolean;
             out.boolean = true;
@@ -84,9 +81,7 @@ class Parser {
             out.type = JsonValue::Type::Boolean;
             out.boolean = false;
             return literal("false");
-        case 'n':
-            out.type = JsonValue::Type::Null;
-            return literal("null");
+        case 'n': out.type = JsonValue::Type::Null; return literal("null");
         default:
             if (c == '-' || (c >= '0' && c <= '9')) return number(out);
             return fail(std::string("unexpected character '") + c + "'");
@@ -177,10 +172,14 @@ class Parser {
         for (int i = 0; i < 4; ++i) {
             const char h = text_[pos_++];
             code <<= 4;
-            if (h >= '0' && h <= '9') code |= static_cast<unsigned long>(h - '0');
-            else if (h >= 'a' && h <= 'f') code |= static_cast<unsigned long>(h - 'a' + 10);
-            else if (h >= 'A' && h <= 'F') code |= static_cast<unsigned long>(h - 'A' + 10);
-            else return fail("invalid \\u escape");
+            if (h >= '0' && h <= '9')
+                code |= static_cast<unsigned long>(h - '0');
+            else if (h >= 'a' && h <= 'f')
+                code |= static_cast<unsigned long>(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F')
+                code |= static_cast<unsigned long>(h - 'A' + 10);
+            else
+                return fail("invalid \\u escape");
         }
         return true;
     }

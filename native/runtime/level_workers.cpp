@@ -34,8 +34,10 @@ uint32_t usable_participants(uint32_t requested) {
 
 } // namespace
 
-LevelWorkers::LevelWorkers(uint32_t participants) : participants_(usable_participants(participants)) {
-    for (uint32_t p = 1; p < participants_; ++p) helpers_.emplace_back([this, p] { helper_loop(p); });
+LevelWorkers::LevelWorkers(uint32_t participants)
+    : participants_(usable_participants(participants)) {
+    for (uint32_t p = 1; p < participants_; ++p)
+        helpers_.emplace_back([this, p] { helper_loop(p); });
 }
 
 LevelWorkers::~LevelWorkers() {

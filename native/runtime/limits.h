@@ -6,13 +6,14 @@
 
 namespace amp::limits {
 
-constexpr uint32_t kMaxOversample = 64;              // params_json "oversample": [1, 64]
-constexpr uint32_t kMaxDelayFrames = 1u << 24;       // declared_delay_frames, edge delay_frames: [0, 2^24]
-constexpr uint32_t kMaxModulationChannels = 64;      // params_json modulation.channels: [1, 64]
-constexpr uint32_t kMaxModulationChannel = 63;       // modulation edge "channel": [0, 63]
-constexpr double kMaxSampleRate = 1e7;               // sample rate: (0, 1e7] Hz
-constexpr uint32_t kMaxBatches = 4096;               // configure batches: [1, 4096]
-constexpr uint32_t kMaxBlockFrames = 1u << 20;       // configure block_frames: [1, 2^20]
-constexpr uint32_t kMaxThreads = 16;                 // set_threads: [1, 16]
+constexpr uint32_t kMaxOversample = 64; // params_json "oversample": [1, 64]
+constexpr uint32_t kMaxDelayFrames = 1u
+                                     << 24; // declared_delay_frames, edge delay_frames: [0, 2^24]
+constexpr uint32_t kMaxModulationChannels = 64; // params_json modulation.channels: [1, 64]
+constexpr uint32_t kMaxModulationChannel = 63;  // modulation edge "channel": [0, 63]
+constexpr double kMaxSampleRate = 1e7;          // sample rate: (0, 1e7] Hz
+constexpr uint32_t kMaxBatches = 4096;          // configure batches: [1, 4096]
+constexpr uint32_t kMaxBlockFrames = 1u << 20;  // configure block_frames: [1, 2^20]
+constexpr uint32_t kMaxThreads = 16;            // set_threads: [1, 16]
 
 } // namespace amp::limits

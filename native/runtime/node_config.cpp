@@ -11,7 +11,6 @@ namespace amp {
 
 namespace {
 
-
 const char *kind_word(ParamKind kind) {
     switch (kind) {
     case ParamKind::Integer: return "an integer";
@@ -33,9 +32,9 @@ std::string known_keys(const NodeSpec &spec) {
     return keys;
 }
 
-[[noreturn]] void reject(const std::string &stage, const std::string &node, const std::string &label,
-                         const std::string &key, const std::string &expected,
-                         const std::string &provided) {
+[[noreturn]] void reject(const std::string &stage, const std::string &node,
+                         const std::string &label, const std::string &key,
+                         const std::string &expected, const std::string &provided) {
     throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, node,
                      label + ": parameter \"" + key + "\" expects " + expected + ", got " +
                          provided);
@@ -55,8 +54,8 @@ double read_integer(const JsonValue &value, double min_value, double max_value,
 void parse_thermo(const JsonValue &thermo, NodeConfig &config, const std::string &stage,
                   const std::string &label) {
     if (!thermo.is_object())
-        reject(stage, config.name, label, "thermo",
-               "an object with heat_param, resistance, work", thermo.describe());
+        reject(stage, config.name, label, "thermo", "an object with heat_param, resistance, work",
+               thermo.describe());
     for (const auto &member : thermo.members) {
         const std::string key = "thermo." + member.first;
         const JsonValue &value = member.second;
@@ -90,12 +89,11 @@ void parse_modulation(const JsonValue &modulation, NodeConfig &config, const std
         const JsonValue &value = member.second;
         if (member.first == "mode") {
             if (!value.is_string() || (value.string != "add" && value.string != "multiply"))
-                reject(stage, config.name, label, key, "\"add\" or \"multiply\"",
-                       value.describe());
+                reject(stage, config.name, label, key, "\"add\" or \"multiply\"", value.describe());
             config.modulation_mode = value.string == "add" ? 0 : 1;
         } else if (member.first == "channels") {
-            config.modulation_channels = static_cast<uint32_t>(
-                read_integer(value, 1, limits::kMaxModulationChannels, stage, config.name, label, key));
+            config.modulation_channels = static_cast<uint32_t>(read_integer(
+                value, 1, limits::kMaxModulationChannels, stage, config.name, label, key));
         } else {
             throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
                              label + ": unknown parameter \"" + key +
@@ -132,7 +130,8 @@ std::string node_label(const std::string &node_name, const std::string &type_nam
 }
 
 std::string describe_range(const ParamSpec &param) {
-    if (param.kind == ParamKind::Boolean || param.kind == ParamKind::Text) return kind_word(param.kind);
+    if (param.kind == ParamKind::Boolean || param.kind == ParamKind::Text)
+        return kind_word(param.kind);
     std::string text = kind_word(param.kind);
     text += " in ";
     text += param.min_exclusive ? "(" : "[";
@@ -197,7 +196,8 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
                 continue;
             }
             if (param.kind == ParamKind::Boolean) {
-                if (!value.is_bool()) reject(stage, node_name, label, key, "a boolean", value.describe());
+                if (!value.is_bool())
+                    reject(stage, node_name, label, key, "a boolean", value.describe());
                 number = value.boolean ? 1.0 : 0.0;
             } else {
                 if (!value.is_number() || !value_in_range(param, value.number))
@@ -218,8 +218,8 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
             parse_modulation(value, config, stage, label);
         } else {
             throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, node_name,
-                             label + ": unknown parameter \"" + key + "\"; known: " +
-                                 known_keys(spec));
+                             label + ": unknown parameter \"" + key +
+                                 "\"; known: " + known_keys(spec));
         }
     }
     check_required_texts(spec, config, stage, label);

@@ -77,7 +77,8 @@ TEST(set_param_with_a_wrong_shape_is_rejected_and_logged) {
     amp_graph_runtime_configure(r.rt, 2, 4);
     CHECK_EQ(amp_graph_runtime_set_param(r.rt, "a", "gain", kA, 2, 1, 4), AMP_OK);
     const double wrong[16] = {0};
-    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "a", "gain", wrong, 2, 1, 8), AMP_ERR_SHAPE_MISMATCH);
+    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "a", "gain", wrong, 2, 1, 8),
+             AMP_ERR_SHAPE_MISMATCH);
     AmpErrorView error{};
     CHECK_EQ(amp_graph_runtime_last_error(r.rt, &error), AMP_ERR_SHAPE_MISMATCH);
     CHECK_EQ(std::string(error.stage), std::string("set_param"));
@@ -92,22 +93,28 @@ TEST(set_param_with_a_wrong_shape_is_rejected_and_logged) {
     const std::vector<double> out = r.run(4, 2, 1);
     for (int i = 0; i < 8; ++i) CHECK_NEAR(out[i], 0.75 * kA[i] * 3 * 0.5, 1e-12);
     // A multiple of the expected frame count is a mismatch too, and so are wrong channels.
-    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "a", "gain", wrong, 2, 2, 4), AMP_ERR_SHAPE_MISMATCH);
-    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "a", "gain", wrong, 1, 1, 4), AMP_ERR_SHAPE_MISMATCH);
+    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "a", "gain", wrong, 2, 2, 4),
+             AMP_ERR_SHAPE_MISMATCH);
+    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "a", "gain", wrong, 1, 1, 4),
+             AMP_ERR_SHAPE_MISMATCH);
 }
 
 TEST(set_param_rejects_unknown_static_and_out_of_range_values) {
     Runtime r(R"({"nodes":[{"name":"osc","type":"sine_osc"}],"output":"osc"})");
     amp_graph_runtime_configure(r.rt, 1, 2);
     const double values[2] = {1.0, 2.0};
-    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "osc", "freq", values, 1, 1, 2), AMP_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "osc", "freq", values, 1, 1, 2),
+             AMP_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(amp_test::last_error(r.rt), "unknown parameter \"freq\"");
-    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "osc", "channels", values, 1, 1, 2), AMP_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "osc", "channels", values, 1, 1, 2),
+             AMP_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(amp_test::last_error(r.rt), "is static");
     const double huge[2] = {1.0, 5e6};
-    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "osc", "frequency", huge, 1, 1, 2), AMP_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "osc", "frequency", huge, 1, 1, 2),
+             AMP_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(amp_test::last_error(r.rt), "got 5000000 at batch 0, frame 1");
-    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "nope", "frequency", values, 1, 1, 2), AMP_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "nope", "frequency", values, 1, 1, 2),
+             AMP_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(amp_test::last_error(r.rt), "no node named \"nope\"");
 }
 
@@ -119,7 +126,8 @@ TEST(thermo_heat_override_checks_shape_and_leaves_audio_alone) {
     Runtime r(kGainChain);
     amp_graph_runtime_configure(r.rt, 2, 4);
     const double heat[8] = {1, 2, 3, 4, 5, 6, 7, 8};
-    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "b", "thermo.heat", heat, 2, 1, 3), AMP_ERR_SHAPE_MISMATCH);
+    CHECK_EQ(amp_graph_runtime_set_param(r.rt, "b", "thermo.heat", heat, 2, 1, 3),
+             AMP_ERR_SHAPE_MISMATCH);
     CHECK_EQ(amp_graph_runtime_set_param(r.rt, "b", "thermo.heat", heat, 2, 1, 4), AMP_OK);
     const std::vector<double> out = r.run(8, 2, 1);
     CHECK(out == reference);
@@ -143,8 +151,9 @@ TEST(unknown_node_type_is_code_minus_3) {
     double *out = nullptr;
     int32_t out_channels = 0;
     void *state = nullptr;
-    CHECK_EQ(amp_run_node(&descriptor, nullptr, 1, 0, 4, 48000, &out, &out_channels, &state, nullptr),
-             AMP_ERR_UNKNOWN_NODE_TYPE);
+    CHECK_EQ(
+        amp_run_node(&descriptor, nullptr, 1, 0, 4, 48000, &out, &out_channels, &state, nullptr),
+        AMP_ERR_UNKNOWN_NODE_TYPE);
     CHECK(state == nullptr);
 }
 
@@ -186,12 +195,14 @@ TEST(run_node_failures_are_readable_per_thread) {
     double *out = nullptr;
     int32_t out_channels = 0;
     void *state = nullptr;
-    CHECK_EQ(amp_run_node(&descriptor, nullptr, 1, 0, 4, 48000, &out, &out_channels, &state, nullptr),
-             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(
+        amp_run_node(&descriptor, nullptr, 1, 0, 4, 48000, &out, &out_channels, &state, nullptr),
+        AMP_ERR_INVALID_ARGUMENT);
     AmpErrorView error{};
     CHECK_EQ(amp_run_node_last_error(&error), AMP_ERR_INVALID_ARGUMENT);
     CHECK_EQ(std::string(error.node), std::string("osc"));
-    CHECK_CONTAINS(error.detail, "node \"osc\" (sine_osc): parameter \"frequency\" expects a finite number in [-1000000, 1000000] Hz, got 5000000");
+    CHECK_CONTAINS(error.detail, "node \"osc\" (sine_osc): parameter \"frequency\" expects a "
+                                 "finite number in [-1000000, 1000000] Hz, got 5000000");
     AmpNodeDescriptorView gain{"g", "gain", "{}"};
     CHECK_EQ(amp_run_node(&gain, nullptr, 1, 0, 4, 48000, &out, &out_channels, &state, nullptr),
              AMP_ERR_INVALID_ARGUMENT);
@@ -208,19 +219,25 @@ TEST(a_replaced_state_is_released_exactly_once_by_the_caller) {
     double *out = nullptr;
     int32_t out_channels = 0;
     void *state = nullptr;
-    CHECK_EQ(amp_run_node(&descriptor, &inputs, 1, 1, 4, 48000, &out, &out_channels, &state, nullptr), AMP_OK);
+    CHECK_EQ(
+        amp_run_node(&descriptor, &inputs, 1, 1, 4, 48000, &out, &out_channels, &state, nullptr),
+        AMP_OK);
     amp_free(out);
     void *first = state;
     CHECK(first != nullptr);
     CHECK_EQ(amp_live_state_count(), before + 1);
     // Same shape: the state is reused.
-    CHECK_EQ(amp_run_node(&descriptor, &inputs, 1, 1, 4, 48000, &out, &out_channels, &state, nullptr), AMP_OK);
+    CHECK_EQ(
+        amp_run_node(&descriptor, &inputs, 1, 1, 4, 48000, &out, &out_channels, &state, nullptr),
+        AMP_OK);
     amp_free(out);
     CHECK(state == first);
     // Two channels now: the node replaces the state; the old one is still alive for the caller.
     AmpAudioView stereo{x, 1, 2, 2};
     inputs.audio = &stereo;
-    CHECK_EQ(amp_run_node(&descriptor, &inputs, 1, 2, 2, 48000, &out, &out_channels, &state, nullptr), AMP_OK);
+    CHECK_EQ(
+        amp_run_node(&descriptor, &inputs, 1, 2, 2, 48000, &out, &out_channels, &state, nullptr),
+        AMP_OK);
     amp_free(out);
     CHECK(state != first);
     CHECK_EQ(out_channels, 2);
@@ -240,7 +257,8 @@ TEST(a_state_of_another_node_type_is_an_error_not_an_abort) {
     double *out = nullptr;
     int32_t out_channels = 0;
     void *state = nullptr;
-    CHECK_EQ(amp_run_node(&gain, &inputs, 1, 1, 4, 48000, &out, &out_channels, &state, nullptr), AMP_OK);
+    CHECK_EQ(amp_run_node(&gain, &inputs, 1, 1, 4, 48000, &out, &out_channels, &state, nullptr),
+             AMP_OK);
     amp_free(out);
     void *kept = state;
     CHECK_EQ(amp_run_node(&delay, &inputs, 1, 1, 4, 48000, &out, &out_channels, &state, nullptr),
@@ -305,7 +323,8 @@ TEST(cancel_flag_stops_a_render_and_the_runtime_renders_again) {
     volatile int32_t flag = 1;
     AmpRenderOptions options{};
     options.cancel_flag = &flag;
-    CHECK_EQ(amp_graph_runtime_execute(r.rt, 1000, out.data(), out.size(), &options), AMP_ERR_CANCELLED);
+    CHECK_EQ(amp_graph_runtime_execute(r.rt, 1000, out.data(), out.size(), &options),
+             AMP_ERR_CANCELLED);
     AmpGraphSummary summary{};
     amp_graph_runtime_describe_graph(r.rt, &summary);
     CHECK_EQ(summary.frames_rendered, 0u);

@@ -7,8 +7,8 @@
 
 #include "node_harness.h"
 
-using amp_test::Tensor;
 using amp_test::noise;
+using amp_test::Tensor;
 
 namespace {
 
@@ -20,20 +20,22 @@ Tensor forward(const std::string &type, const std::string &params, const Tensor 
 }
 
 // A^T g through backward mode; `input_channels` = channels of the forward input.
-Tensor backward(const std::string &type, const std::string &params, const Tensor &g, uint32_t input_channels) {
+Tensor backward(const std::string &type, const std::string &params, const Tensor &g,
+                uint32_t input_channels) {
     AmpNodeDescriptorView descriptor{"node", type.c_str(), params.c_str()};
     AmpAudioView view{g.data.data(), g.batches, g.channels, g.frames};
     AmpNodeInputs inputs{&view, 1, nullptr, 0};
     double *out = nullptr;
     int32_t out_channels = 0;
     void *state = nullptr;
-    const int32_t status = amp_run_node_v2(&descriptor, &inputs, static_cast<int32_t>(g.batches),
-                                           static_cast<int32_t>(input_channels), static_cast<int32_t>(g.frames),
-                                           48000.0, &out, &out_channels, &state, nullptr,
-                                           AMP_EXECUTION_BACKWARD, nullptr);
+    const int32_t status = amp_run_node_v2(
+        &descriptor, &inputs, static_cast<int32_t>(g.batches), static_cast<int32_t>(input_channels),
+        static_cast<int32_t>(g.frames), 48000.0, &out, &out_channels, &state, nullptr,
+        AMP_EXECUTION_BACKWARD, nullptr);
     CHECK_EQ(status, AMP_OK);
     Tensor result{g.batches, static_cast<uint32_t>(out_channels), g.frames, {}};
-    if (status == AMP_OK) result.data.assign(out, out + result.batches * result.channels * result.frames);
+    if (status == AMP_OK)
+        result.data.assign(out, out + result.batches * result.channels * result.frames);
     amp_free(out);
     amp_release_state(state);
     return result;
@@ -60,7 +62,9 @@ void dot_product_test(const std::string &type, const std::string &params, uint32
 
 } // namespace
 
-TEST(gain_adjoint_passes_the_dot_product_test) { dot_product_test("gain", "{\"gain\": -1.75}", 2, 2, 10); }
+TEST(gain_adjoint_passes_the_dot_product_test) {
+    dot_product_test("gain", "{\"gain\": -1.75}", 2, 2, 10);
+}
 
 TEST(mix_adjoint_passes_the_dot_product_test) {
     dot_product_test("mix", "{\"channels\": 2}", 3, 2, 20);
@@ -68,7 +72,9 @@ TEST(mix_adjoint_passes_the_dot_product_test) {
 }
 
 TEST(delay_adjoint_passes_the_dot_product_test) {
-    for (int d : {0, 1, 17, 256, 300}) dot_product_test("delay", "{\"frames\": " + std::to_string(d) + "}", 2, 2, 40 + static_cast<uint64_t>(d));
+    for (int d : {0, 1, 17, 256, 300})
+        dot_product_test("delay", "{\"frames\": " + std::to_string(d) + "}", 2, 2,
+                         40 + static_cast<uint64_t>(d));
 }
 
 TEST(nodes_without_an_adjoint_return_minus_4) {
@@ -80,8 +86,8 @@ TEST(nodes_without_an_adjoint_return_minus_4) {
         double *out = nullptr;
         int32_t out_channels = 0;
         void *state = nullptr;
-        CHECK_EQ(amp_run_node_v2(&descriptor, &inputs, 1, 1, 4, 48000.0, &out, &out_channels, &state,
-                                 nullptr, AMP_EXECUTION_BACKWARD, nullptr),
+        CHECK_EQ(amp_run_node_v2(&descriptor, &inputs, 1, 1, 4, 48000.0, &out, &out_channels,
+                                 &state, nullptr, AMP_EXECUTION_BACKWARD, nullptr),
                  AMP_ERR_UNSUPPORTED);
     }
 }

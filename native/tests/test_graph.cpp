@@ -38,8 +38,10 @@ std::string comb(uint32_t d, double a) {
     return R"({"nodes":[
       {"name":"x","type":"constant","params":{"value":0}},
       {"name":"sum","type":"mix"},
-      {"name":"fb","type":"delay","params":{"frames":)" + std::to_string(d) + R"(}},
-      {"name":"a","type":"gain","params":{"gain":)" + std::to_string(a) + R"(}}],
+      {"name":"fb","type":"delay","params":{"frames":)" +
+           std::to_string(d) + R"(}},
+      {"name":"a","type":"gain","params":{"gain":)" +
+           std::to_string(a) + R"(}}],
      "edges":[{"from":"x","to":"sum"},{"from":"a","to":"sum"},{"from":"sum","to":"fb"},{"from":"fb","to":"a"}],
      "output":"sum"})";
 }
@@ -76,13 +78,16 @@ TEST(a_feedback_comb_is_exact_for_any_block_size) {
             CHECK_EQ(amp_graph_runtime_configure(rt, 1, block), AMP_OK);
             std::vector<double> impulse(block, 0.0);
             impulse[0] = 1.0;
-            CHECK_EQ(amp_graph_runtime_set_param(rt, "x", "value", impulse.data(), 1, 1, block), AMP_OK);
+            CHECK_EQ(amp_graph_runtime_set_param(rt, "x", "value", impulse.data(), 1, 1, block),
+                     AMP_OK);
             std::vector<double> first(block), out(frames);
             // The first block carries the impulse; then the override is cleared.
             const uint64_t head = std::min<uint64_t>(block, frames);
             CHECK_EQ(amp_graph_runtime_execute(rt, head, out.data(), head, nullptr), AMP_OK);
             amp_graph_runtime_clear_params(rt, "x");
-            CHECK_EQ(amp_graph_runtime_execute(rt, frames - head, out.data() + head, frames - head, nullptr), AMP_OK);
+            CHECK_EQ(amp_graph_runtime_execute(rt, frames - head, out.data() + head, frames - head,
+                                               nullptr),
+                     AMP_OK);
             CHECK(out == expected);
             amp_graph_runtime_destroy(rt);
         }
@@ -92,7 +97,8 @@ TEST(a_feedback_comb_is_exact_for_any_block_size) {
 TEST(a_delay_free_cycle_is_rejected_with_its_nodes) {
     const auto result = render(R"({"nodes":[
         {"name":"src","type":"constant"},{"name":"p","type":"gain"},{"name":"q","type":"gain"}],
-      "edges":[{"from":"src","to":"p"},{"from":"p","to":"q"},{"from":"q","to":"p"}],"output":"q"})", 1, 64, 64);
+      "edges":[{"from":"src","to":"p"},{"from":"p","to":"q"},{"from":"q","to":"p"}],"output":"q"})",
+                               1, 64, 64);
     CHECK_EQ(result.status, AMP_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(result.error, "cycle without a delay");
     CHECK_CONTAINS(result.error, "\"p\"");
@@ -103,7 +109,8 @@ TEST(a_delay_free_cycle_is_rejected_with_its_nodes) {
 TEST(a_zero_frame_delay_does_not_make_a_loop_legal) {
     const auto result = render(R"({"nodes":[
         {"name":"src","type":"constant"},{"name":"m","type":"mix"},{"name":"d","type":"delay","params":{"frames":0}}],
-      "edges":[{"from":"src","to":"m"},{"from":"m","to":"d"},{"from":"d","to":"m"}],"output":"m"})", 1, 64, 64);
+      "edges":[{"from":"src","to":"m"},{"from":"m","to":"d"},{"from":"d","to":"m"}],"output":"m"})",
+                               1, 64, 64);
     CHECK_EQ(result.status, AMP_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(result.error, "\"d\"");
 }
@@ -112,7 +119,8 @@ TEST(a_modulation_cycle_is_rejected_with_its_nodes) {
     const auto result = render(R"({"nodes":[
         {"name":"a","type":"sine_osc"},{"name":"b","type":"sine_osc"}],
       "modulations":[{"from":"a","to":"b","param":"frequency"},{"from":"b","to":"a","param":"amplitude"}],
-      "output":"b"})", 1, 64, 64);
+      "output":"b"})",
+                               1, 64, 64);
     CHECK_EQ(result.status, AMP_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(result.error, "~> b.frequency");
     CHECK_CONTAINS(result.error, "~> a.amplitude");
@@ -128,7 +136,8 @@ TEST(modulation_add_and_multiply_apply_scale_per_frame) {
       "edges":[{"from":"x","to":"g"}],
       "modulations":[{"from":"m","to":"g","param":"gain","mode":"add","scale":0.5},
                      {"from":"m2","to":"g","param":"gain","mode":"multiply","scale":3}],
-      "output":"g"})", 2, 16, 20);
+      "output":"g"})",
+                               2, 16, 20);
     CHECK_EQ(result.status, AMP_OK);
     for (double x : result.samples) CHECK_NEAR(x, (2 + 0.5 * 4) * (3 * 0.25), 1e-15);
 }
@@ -143,7 +152,8 @@ TEST(modulation_broadcasts_channels_and_can_pick_one) {
         {"name":"g","type":"gain","params":{"gain":0}}],
       "edges":[{"from":"x","to":"g"}],
       "modulations":[{"from":"m","to":"g","param":"gain","mode":"add","scale":1}],
-      "output":"g"})", 1, 32, 32);
+      "output":"g"})",
+                               1, 32, 32);
     CHECK_EQ(result.status, AMP_OK);
     CHECK_EQ(result.channels, 3u);
     for (uint32_t f = 0; f < 32; ++f) {
@@ -157,13 +167,15 @@ TEST(modulation_broadcasts_channels_and_can_pick_one) {
         {"name":"g","type":"gain","params":{"gain":0}}],
       "edges":[{"from":"x","to":"g"}],
       "modulations":[{"from":"m","to":"g","param":"gain","channel":1}],
-      "output":"g"})", 1, 32, 8);
+      "output":"g"})",
+                              1, 32, 8);
     CHECK_EQ(fixed.status, AMP_OK);
     CHECK_NEAR(fixed.samples[0], std::sin(2 * M_PI * 1000.0 / 48000.0), 1e-12);
     const auto bad = render(R"({"nodes":[
         {"name":"x","type":"constant"},{"name":"m","type":"sine_osc"},{"name":"g","type":"gain"}],
       "edges":[{"from":"x","to":"g"}],
-      "modulations":[{"from":"m","to":"g","param":"gain","channel":3}],"output":"g"})", 1, 32, 8);
+      "modulations":[{"from":"m","to":"g","param":"gain","channel":3}],"output":"g"})",
+                            1, 32, 8);
     CHECK_EQ(bad.status, AMP_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(bad.error, "\"channel\" 3 is out of range");
 }
@@ -171,9 +183,11 @@ TEST(modulation_broadcasts_channels_and_can_pick_one) {
 TEST(modulation_of_a_static_or_unknown_parameter_is_rejected) {
     const auto result = render(R"({"nodes":[
         {"name":"m","type":"constant"},{"name":"o","type":"sine_osc"}],
-      "modulations":[{"from":"m","to":"o","param":"channels"}],"output":"o"})", 1, 32, 8);
+      "modulations":[{"from":"m","to":"o","param":"channels"}],"output":"o"})",
+                               1, 32, 8);
     CHECK_EQ(result.status, AMP_ERR_INVALID_ARGUMENT);
-    CHECK_CONTAINS(result.error, "no modulatable parameter \"channels\"; modulatable: frequency, amplitude");
+    CHECK_CONTAINS(result.error,
+                   "no modulatable parameter \"channels\"; modulatable: frequency, amplitude");
 }
 
 TEST(sum_gather_broadcasts_and_concat_gather_stacks_channels) {
@@ -182,7 +196,8 @@ TEST(sum_gather_broadcasts_and_concat_gather_stacks_channels) {
         {"name":"a","type":"constant","params":{"value":1}},
         {"name":"b","type":"constant","params":{"value":10,"channels":2}},
         {"name":"g","type":"gain"}],
-      "edges":[{"from":"a","to":"g"},{"from":"b","to":"g"}],"output":"g"})", 2, 8, 4);
+      "edges":[{"from":"a","to":"g"},{"from":"b","to":"g"}],"output":"g"})",
+                               2, 8, 4);
     CHECK_EQ(summed.status, AMP_OK);
     CHECK_EQ(summed.channels, 2u);
     for (double x : summed.samples) CHECK_EQ(x, 11.0);
@@ -191,7 +206,8 @@ TEST(sum_gather_broadcasts_and_concat_gather_stacks_channels) {
         {"name":"a","type":"constant","params":{"value":1}},
         {"name":"b","type":"constant","params":{"value":10,"channels":2}},
         {"name":"m","type":"mix","params":{"normalize":true}}],
-      "edges":[{"from":"a","to":"m"},{"from":"b","to":"m"}],"output":"m"})", 2, 8, 4);
+      "edges":[{"from":"a","to":"m"},{"from":"b","to":"m"}],"output":"m"})",
+                              2, 8, 4);
     CHECK_EQ(mixed.status, AMP_OK);
     for (double x : mixed.samples) CHECK_NEAR(x, 7.0, 1e-15);
 }
@@ -209,11 +225,16 @@ TEST(graph_description_errors_name_the_problem) {
         CHECK_CONTAINS(result.error, part);
     };
     check(R"({"nodes":[{"name":"a","type":"constant"}],"output":"zz"})", "no node named \"zz\"");
-    check(R"({"nodes":[{"name":"a","type":"constant"},{"name":"a","type":"gain"}],"output":"a"})", "duplicate node name \"a\"");
-    check(R"({"nodes":[{"name":"a","type":"constant"}],"edges":[{"from":"a","to":"a"}],"output":"a"})", "is a source and has no audio input");
-    check(R"({"nodes":[{"name":"a","type":"constant"}],"output":"a","extra":1})", "unknown key \"extra\"");
+    check(R"({"nodes":[{"name":"a","type":"constant"},{"name":"a","type":"gain"}],"output":"a"})",
+          "duplicate node name \"a\"");
+    check(
+        R"({"nodes":[{"name":"a","type":"constant"}],"edges":[{"from":"a","to":"a"}],"output":"a"})",
+        "is a source and has no audio input");
+    check(R"({"nodes":[{"name":"a","type":"constant"}],"output":"a","extra":1})",
+          "unknown key \"extra\"");
     check(R"({"nodes":[],"output":"a"})", "at least one node");
-    check(R"({"nodes":[{"name":"a","type":"constant"}],"output":"a","sample_rate":-1})", "sample_rate");
+    check(R"({"nodes":[{"name":"a","type":"constant"}],"output":"a","sample_rate":-1})",
+          "sample_rate");
 }
 
 TEST(heat_curves_sum_to_the_totals_and_do_not_change_the_audio) {
@@ -299,7 +320,9 @@ TEST(graph_latency_accumulates_declared_delays_along_the_longest_path) {
         {"name":"q","type":"gain"},
         {"name":"m","type":"mix","params":{"declared_delay_frames":1}}],
       "edges":[{"from":"s","to":"p"},{"from":"s","to":"q"},{"from":"p","to":"m"},{"from":"q","to":"m"}],
-      "output":"m"})", &rt), AMP_OK);
+      "output":"m"})",
+                                      &rt),
+             AMP_OK);
     AmpGraphSummary graph{};
     amp_graph_runtime_describe_graph(rt, &graph);
     CHECK_EQ(graph.latency_frames, 16u);

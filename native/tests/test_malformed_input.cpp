@@ -64,8 +64,10 @@ TEST(mutated_graph_descriptions_fail_cleanly_or_render) {
             ++accepted;
             AmpGraphSummary summary{};
             amp_graph_runtime_describe_graph(rt, &summary);
-            std::vector<double> samples(static_cast<size_t>(summary.batches) * summary.output_channels * 64);
-            const int32_t rendered = amp_graph_runtime_execute(rt, 64, samples.data(), samples.size(), &options);
+            std::vector<double> samples(static_cast<size_t>(summary.batches) *
+                                        summary.output_channels * 64);
+            const int32_t rendered =
+                amp_graph_runtime_execute(rt, 64, samples.data(), samples.size(), &options);
             CHECK(rendered == AMP_OK || rendered == AMP_ERR_INVALID_ARGUMENT);
         } else {
             ++rejected;
@@ -83,14 +85,16 @@ TEST(mutated_graph_descriptions_fail_cleanly_or_render) {
 
 TEST(mutated_params_json_fails_cleanly_in_run_node) {
     Random random{777};
-    const std::string seed = R"({"frequency":440,"amplitude":0.25,"phase":0.5,"channels":2,"thermo":{"work":3},"modulation":{"mode":"add"}})";
+    const std::string seed =
+        R"({"frequency":440,"amplitude":0.25,"phase":0.5,"channels":2,"thermo":{"work":3},"modulation":{"mode":"add"}})";
     for (int i = 0; i < 3000; ++i) {
         const std::string params = mutate(seed, random);
         AmpNodeDescriptorView descriptor{"osc", "sine_osc", params.c_str()};
         double *out = nullptr;
         int32_t out_channels = 0;
         void *state = nullptr;
-        const int32_t status = amp_run_node(&descriptor, nullptr, 1, 0, 16, 48000, &out, &out_channels, &state, nullptr);
+        const int32_t status = amp_run_node(&descriptor, nullptr, 1, 0, 16, 48000, &out,
+                                            &out_channels, &state, nullptr);
         if (status == AMP_OK) {
             CHECK(out != nullptr && out_channels >= 1);
             amp_free(out);

@@ -6,12 +6,12 @@
 
 #include "node_harness.h"
 
-using amp_test::NamedTensor;
-using amp_test::Tensor;
 using amp_test::block_invariant;
 using amp_test::expect_bad_params;
+using amp_test::NamedTensor;
 using amp_test::noise;
 using amp_test::run_node;
+using amp_test::Tensor;
 
 namespace {
 constexpr uint32_t B = 2, C = 2, F = 300;
@@ -33,9 +33,11 @@ TEST(constant_fills_each_lane_with_its_value) {
 }
 
 TEST(constant_rejects_bad_params) {
-    expect_bad_params("constant", "{\"channels\":0}", {"victim", "constant", "channels", "[1, 64]", "got 0"}, __LINE__);
+    expect_bad_params("constant", "{\"channels\":0}",
+                      {"victim", "constant", "channels", "[1, 64]", "got 0"}, __LINE__);
     expect_bad_params("constant", "{\"value\":\"x\"}", {"\"value\"", "got \"x\""}, __LINE__);
-    expect_bad_params("constant", "{\"valeu\":1}", {"unknown parameter \"valeu\"", "known: value, channels"}, __LINE__);
+    expect_bad_params("constant", "{\"valeu\":1}",
+                      {"unknown parameter \"valeu\"", "known: value, channels"}, __LINE__);
 }
 
 // ---- gain ----------------------------------------------------------------------------------
@@ -59,16 +61,20 @@ TEST(gain_multiplies_per_lane_and_frame) {
 }
 
 TEST(gain_rejects_bad_params) {
-    expect_bad_params("gain", "{\"gain\":true}", {"victim", "(gain)", "\"gain\"", "finite number", "got true"}, __LINE__);
-    expect_bad_params("gain", "{\"oversample\":0}", {"\"oversample\"", "[1, 64]", "got 0"}, __LINE__);
-    expect_bad_params("gain", "{\"thermo\":{\"resistance\":0}}", {"thermo.resistance", "(0, inf)"}, __LINE__);
+    expect_bad_params("gain", "{\"gain\":true}",
+                      {"victim", "(gain)", "\"gain\"", "finite number", "got true"}, __LINE__);
+    expect_bad_params("gain", "{\"oversample\":0}", {"\"oversample\"", "[1, 64]", "got 0"},
+                      __LINE__);
+    expect_bad_params("gain", "{\"thermo\":{\"resistance\":0}}", {"thermo.resistance", "(0, inf)"},
+                      __LINE__);
 }
 
 // ---- mix -----------------------------------------------------------------------------------
 TEST(mix_sums_all_input_channels_into_each_output) {
     const Tensor x = noise(B, 3, F, 4);
     for (int normalize = 0; normalize < 2; ++normalize) {
-        const std::string params = std::string("{\"channels\":2,\"normalize\":") + (normalize ? "true" : "false") + "}";
+        const std::string params =
+            std::string("{\"channels\":2,\"normalize\":") + (normalize ? "true" : "false") + "}";
         const auto run = run_node("mix", params, {x}, {}, B, F);
         CHECK_EQ(run.status, AMP_OK);
         CHECK_EQ(run.out.channels, 2u);
@@ -84,8 +90,10 @@ TEST(mix_sums_all_input_channels_into_each_output) {
 }
 
 TEST(mix_rejects_bad_params) {
-    expect_bad_params("mix", "{\"normalize\":1}", {"\"normalize\"", "a boolean", "got 1"}, __LINE__);
-    expect_bad_params("mix", "{\"channels\":2.5}", {"\"channels\"", "integer", "got 2.5"}, __LINE__);
+    expect_bad_params("mix", "{\"normalize\":1}", {"\"normalize\"", "a boolean", "got 1"},
+                      __LINE__);
+    expect_bad_params("mix", "{\"channels\":2.5}", {"\"channels\"", "integer", "got 2.5"},
+                      __LINE__);
 }
 
 // ---- delay ---------------------------------------------------------------------------------
@@ -104,7 +112,8 @@ TEST(delay_shifts_by_whole_frames) {
 }
 
 TEST(delay_rejects_bad_params) {
-    expect_bad_params("delay", "{\"frames\":-1}", {"\"frames\"", "[0, 16777216]", "got -1"}, __LINE__);
+    expect_bad_params("delay", "{\"frames\":-1}", {"\"frames\"", "[0, 16777216]", "got -1"},
+                      __LINE__);
     expect_bad_params("delay", "{\"frames\":1.5}", {"\"frames\"", "got 1.5"}, __LINE__);
 }
 
@@ -167,14 +176,16 @@ TEST(sine_matches_the_phase_convention_per_lane) {
 TEST(sine_with_per_frame_frequency_accumulates_phase) {
     Tensor frequency = noise(B, 1, F, 9);
     for (double &v : frequency.data) v = 1000.0 + 800.0 * v;
-    const auto run = run_node("sine_osc", "{\"amplitude\":1}", {}, {{"frequency", frequency}}, B, F);
+    const auto run =
+        run_node("sine_osc", "{\"amplitude\":1}", {}, {{"frequency", frequency}}, B, F);
     CHECK_EQ(run.status, AMP_OK);
     for (uint32_t b = 0; b < B; ++b) {
         long double phase = 0.0L;
         for (uint32_t f = 0; f < F; ++f) {
             phase += frequency.at(b, 0, f) / kRate;
             phase -= std::floor(phase);
-            CHECK_NEAR(run.out.at(b, 0, f), std::sin(2.0 * M_PI * static_cast<double>(phase)), 1e-12);
+            CHECK_NEAR(run.out.at(b, 0, f), std::sin(2.0 * M_PI * static_cast<double>(phase)),
+                       1e-12);
         }
     }
     CHECK(block_invariant("sine_osc", "{}", {}, {{"frequency", frequency}}, B, F));
@@ -195,7 +206,8 @@ TEST(sine_stays_accurate_over_a_long_render) {
 }
 
 TEST(sine_heat_follows_the_model) {
-    const auto run = run_node("sine_osc", "{\"channels\":2,\"thermo\":{\"resistance\":2,\"work\":3}}", {}, {}, B, F);
+    const auto run = run_node(
+        "sine_osc", "{\"channels\":2,\"thermo\":{\"resistance\":2,\"work\":3}}", {}, {}, B, F);
     double expected = 0.0;
     for (double v : run.out.data) expected += v * v / 2.0;
     expected += B * F * 3.0;
@@ -203,9 +215,12 @@ TEST(sine_heat_follows_the_model) {
 }
 
 TEST(sine_rejects_bad_params) {
-    expect_bad_params("sine_osc", "{\"frequency\":2e6}", {"victim", "sine_osc", "\"frequency\"", "[-1000000, 1000000] Hz", "got 2000000"}, __LINE__);
+    expect_bad_params(
+        "sine_osc", "{\"frequency\":2e6}",
+        {"victim", "sine_osc", "\"frequency\"", "[-1000000, 1000000] Hz", "got 2000000"}, __LINE__);
     expect_bad_params("sine_osc", "{\"channels\":65}", {"\"channels\"", "got 65"}, __LINE__);
-    expect_bad_params("sine_osc", "{\"modulation\":{\"mode\":\"divide\"}}", {"modulation.mode", "\"add\" or \"multiply\""}, __LINE__);
+    expect_bad_params("sine_osc", "{\"modulation\":{\"mode\":\"divide\"}}",
+                      {"modulation.mode", "\"add\" or \"multiply\""}, __LINE__);
     expect_bad_params("sine_osc", "[1]", {"params must be a JSON object"}, __LINE__);
 }
 
@@ -226,17 +241,22 @@ TEST(controller_outputs_its_curve_scaled_per_lane) {
             for (uint32_t f = 0; f < F; ++f) {
                 const double t = f;
                 double curve = 2.0;
-                if (t < 100.0) curve = -1.0 + 2.0 * (t / 100.0);
-                else if (t < 250.5) curve = 0.5 + 1.5 * ((t - 100.0) / 150.5);
-                CHECK_NEAR(run.out.at(b, c, f), curve * scale.at(b, c, f) + offset.at(b, c, 0), 1e-14);
+                if (t < 100.0)
+                    curve = -1.0 + 2.0 * (t / 100.0);
+                else if (t < 250.5)
+                    curve = 0.5 + 1.5 * ((t - 100.0) / 150.5);
+                CHECK_NEAR(run.out.at(b, c, f), curve * scale.at(b, c, f) + offset.at(b, c, 0),
+                           1e-14);
             }
     CHECK(block_invariant("controller", "{\"curve\":\"level\",\"channels\":2}", {},
                           {{"scale", scale}, {"offset", offset}}, B, F, &history));
 }
 
 TEST(controller_rejects_bad_params) {
-    expect_bad_params("controller", "{}", {"victim", "controller", "\"curve\" is required"}, __LINE__);
-    expect_bad_params("controller", "{\"curve\":\"\"}", {"\"curve\"", "a non-empty string", "got \"\""}, __LINE__);
+    expect_bad_params("controller", "{}", {"victim", "controller", "\"curve\" is required"},
+                      __LINE__);
+    expect_bad_params("controller", "{\"curve\":\"\"}",
+                      {"\"curve\"", "a non-empty string", "got \"\""}, __LINE__);
     expect_bad_params("controller", "{\"curve\":3}", {"\"curve\"", "got 3"}, __LINE__);
 }
 

@@ -26,7 +26,8 @@ std::string two_paths(bool compensation) {
         {"name":"sum","type":"mix"}],
       "edges":[{"from":"impulse","to":"slow"},{"from":"impulse","to":"fast"},
                {"from":"slow","to":"sum"},{"from":"fast","to":"sum"}],
-      "output":"sum","latency_compensation":)") + (compensation ? "true" : "false") + "}";
+      "output":"sum","latency_compensation":)") +
+           (compensation ? "true" : "false") + "}";
 }
 
 const Curve kImpulse{"impulse", {0.0, 1.0}, {1.0, 0.0}, AMP_INTERPOLATION_STEP};
@@ -62,7 +63,8 @@ TEST(measured_delay_of_every_node_agrees_with_its_declared_delay) {
         for (uint32_t declared : {0u, 1u, 7u, 300u}) {
             const std::string json = std::string(R"({"nodes":[
                 {"name":"impulse","type":"controller","params":{"curve":"impulse"}},
-                {"name":"n","type":")") + type + R"(","params":{"declared_delay_frames":)" +
+                {"name":"n","type":")") +
+                                     type + R"(","params":{"declared_delay_frames":)" +
                                      std::to_string(declared) + R"(}}],
               "edges":[{"from":"impulse","to":"n"}],"output":"n"})";
             AmpGraphRuntime *rt = nullptr;
@@ -88,11 +90,12 @@ TEST(a_feedback_loop_through_a_delayed_edge_is_exact_for_any_block_size) {
             {"name":"x","type":"controller","params":{"curve":"impulse"}},
             {"name":"y","type":"mix"},
             {"name":"fb","type":"gain","params":{"gain":-0.75}}],
-          "edges":[{"from":"x","to":"y"},{"from":"y","to":"fb","delay_frames":)" + std::to_string(d) +
-                                 R"(},{"from":"fb","to":"y"}],"output":"y"})";
+          "edges":[{"from":"x","to":"y"},{"from":"y","to":"fb","delay_frames":)" +
+                                 std::to_string(d) + R"(},{"from":"fb","to":"y"}],"output":"y"})";
         const uint64_t frames = 300;
         std::vector<double> expected(frames);
-        for (uint64_t n = 0; n < frames; ++n) expected[n] = (n == 0 ? 1.0 : 0.0) + (n >= d ? a * expected[n - d] : 0.0);
+        for (uint64_t n = 0; n < frames; ++n)
+            expected[n] = (n == 0 ? 1.0 : 0.0) + (n >= d ? a * expected[n - d] : 0.0);
         for (uint32_t block : {1u, 7u, 64u, 4096u}) {
             const Render r = run(json, 1, block, frames, {kImpulse});
             CHECK_EQ(r.status, AMP_OK);
@@ -104,7 +107,8 @@ TEST(a_feedback_loop_through_a_delayed_edge_is_exact_for_any_block_size) {
 
 TEST(modulation_inside_a_feedback_loop_needs_and_honours_a_delay) {
     // osc's amplitude is modulated by its own output one frame late (a delayed modulation edge).
-    const std::string looped = R"({"nodes":[{"name":"osc","type":"sine_osc","params":{"frequency":1000,"amplitude":0.5}}],
+    const std::string looped =
+        R"({"nodes":[{"name":"osc","type":"sine_osc","params":{"frequency":1000,"amplitude":0.5}}],
         "modulations":[{"from":"osc","to":"osc","param":"amplitude","mode":"add","scale":0.25,"delay_frames":1}],
         "output":"osc"})";
     const Render reference = run(looped, 1, 1, 200);
@@ -112,13 +116,15 @@ TEST(modulation_inside_a_feedback_loop_needs_and_honours_a_delay) {
     double previous = 0.0;
     for (uint64_t n = 0; n < 200; ++n) {
         const double amplitude = 0.5 + 0.25 * previous;
-        const double expected = amplitude * std::sin(2 * M_PI * static_cast<double>(n + 1) * 1000.0 / 48000.0);
+        const double expected =
+            amplitude * std::sin(2 * M_PI * static_cast<double>(n + 1) * 1000.0 / 48000.0);
         CHECK_NEAR(reference.samples[n], expected, 1e-12);
         previous = reference.samples[n];
     }
     for (uint32_t block : {7u, 64u}) CHECK(run(looped, 1, block, 200).samples == reference.samples);
     const Render undelayed = run(R"({"nodes":[{"name":"osc","type":"sine_osc"}],
-        "modulations":[{"from":"osc","to":"osc","param":"amplitude"}],"output":"osc"})", 1, 8, 8);
+        "modulations":[{"from":"osc","to":"osc","param":"amplitude"}],"output":"osc"})",
+                                 1, 8, 8);
     CHECK_EQ(undelayed.status, AMP_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(undelayed.error, "osc ~> osc.amplitude");
 }
@@ -131,29 +137,38 @@ TEST(a_control_curve_drives_a_parameter_frame_by_frame) {
         {"name":"g","type":"gain","params":{"gain":0}}],
       "edges":[{"from":"one","to":"g"}],
       "modulations":[{"from":"ctl","to":"g","param":"gain","mode":"add"}],"output":"g"})";
-    const Curve linear{"level", {10.0, 50.0, 50.0, 80.5}, {0.0, 1.0, 0.25, 0.75}, AMP_INTERPOLATION_LINEAR};
-    const Curve step{"level", {10.0, 50.0, 50.0, 80.5}, {0.0, 1.0, 0.25, 0.75}, AMP_INTERPOLATION_STEP};
+    const Curve linear{
+        "level", {10.0, 50.0, 50.0, 80.5}, {0.0, 1.0, 0.25, 0.75}, AMP_INTERPOLATION_LINEAR};
+    const Curve step{
+        "level", {10.0, 50.0, 50.0, 80.5}, {0.0, 1.0, 0.25, 0.75}, AMP_INTERPOLATION_STEP};
     const uint64_t frames = 120;
     const Render r = run(json, 2, 16, frames, {linear});
     CHECK_EQ(r.status, AMP_OK);
     for (uint64_t f = 0; f < frames; ++f) {
         double expected = 0.0;
-        if (f < 10) expected = 0.0;
-        else if (f < 50) expected = (static_cast<double>(f) - 10.0) / 40.0;
-        else if (static_cast<double>(f) < 80.5) expected = 0.25 + 0.5 * ((static_cast<double>(f) - 50.0) / 30.5);
-        else expected = 0.75;
-        for (size_t lane = 0; lane < 4; ++lane) CHECK_NEAR(r.samples[lane * frames + f], expected, 1e-15);
+        if (f < 10)
+            expected = 0.0;
+        else if (f < 50)
+            expected = (static_cast<double>(f) - 10.0) / 40.0;
+        else if (static_cast<double>(f) < 80.5)
+            expected = 0.25 + 0.5 * ((static_cast<double>(f) - 50.0) / 30.5);
+        else
+            expected = 0.75;
+        for (size_t lane = 0; lane < 4; ++lane)
+            CHECK_NEAR(r.samples[lane * frames + f], expected, 1e-15);
     }
     const Render s = run(json, 2, 16, frames, {step});
     for (uint64_t f = 0; f < frames; ++f) {
         const double expected = f < 50 ? (f < 10 ? 0.0 : 0.0) : (f < 81 ? 0.25 : 0.75);
         CHECK_EQ(s.samples[f], f < 10 ? 0.0 : expected);
     }
-    for (uint32_t block : {1u, 7u, 64u}) CHECK(run(json, 2, block, frames, {linear}).samples == r.samples);
+    for (uint32_t block : {1u, 7u, 64u})
+        CHECK(run(json, 2, block, frames, {linear}).samples == r.samples);
     // Times are relative to each render call: a second call starts the curve again.
     AmpGraphRuntime *rt = nullptr;
     amp_graph_runtime_create(json.c_str(), &rt);
-    AmpHistoryCurve view{"level", linear.times.data(), linear.values.data(), 4, AMP_INTERPOLATION_LINEAR};
+    AmpHistoryCurve view{"level", linear.times.data(), linear.values.data(), 4,
+                         AMP_INTERPOLATION_LINEAR};
     AmpControlHistory history{&view, 1, 0};
     AmpRenderOptions options{};
     options.history = &history;
@@ -165,15 +180,18 @@ TEST(a_control_curve_drives_a_parameter_frame_by_frame) {
 }
 
 TEST(a_missing_or_malformed_curve_is_a_clear_error) {
-    const std::string json = R"({"nodes":[{"name":"ctl","type":"controller","params":{"curve":"cutoff"}}],"output":"ctl"})";
+    const std::string json =
+        R"({"nodes":[{"name":"ctl","type":"controller","params":{"curve":"cutoff"}}],"output":"ctl"})";
     const Render missing = run(json, 1, 8, 8);
     CHECK_EQ(missing.status, AMP_ERR_INVALID_ARGUMENT);
-    CHECK_CONTAINS(missing.error, "node \"ctl\" (controller): no control-history curve named \"cutoff\"");
+    CHECK_CONTAINS(missing.error,
+                   "node \"ctl\" (controller): no control-history curve named \"cutoff\"");
     const Render unordered = run(json, 1, 8, 8, {{"cutoff", {5.0, 1.0}, {0.0, 1.0}, 1}});
     CHECK_CONTAINS(unordered.error, "times must be ascending");
     const Render other = run(json, 1, 8, 8, {{"gain", {0.0}, {1.0}, 0}});
     CHECK_CONTAINS(other.error, "supplied: \"gain\"");
-    const Render unnamed = run(R"({"nodes":[{"name":"ctl","type":"controller"}],"output":"ctl"})", 1, 8, 8);
+    const Render unnamed =
+        run(R"({"nodes":[{"name":"ctl","type":"controller"}],"output":"ctl"})", 1, 8, 8);
     CHECK_CONTAINS(unnamed.error, "parameter \"curve\" is required");
 }
 
@@ -194,17 +212,20 @@ TEST(an_explicit_schedule_is_checked_and_gives_identical_output) {
     CHECK(staged.samples == plain.samples);
     const Render wrong = run(base + R"(,"schedule":[["a","b"],["ga","gb"],["m"]]})", 2, 32, 500);
     CHECK_EQ(wrong.status, AMP_ERR_INVALID_ARGUMENT);
-    CHECK_CONTAINS(wrong.error, "node \"a\" (stage 0) depends on node \"b\" (stage 0) through b ~> a.frequency");
+    CHECK_CONTAINS(wrong.error,
+                   "node \"a\" (stage 0) depends on node \"b\" (stage 0) through b ~> a.frequency");
     const Render partial = run(base + R"(,"schedule":[["a","b"],["ga","gb"]]})", 2, 32, 500);
     CHECK_CONTAINS(partial.error, "does not list node \"m\"");
 }
 
 TEST(a_thermal_budget_flags_frames_and_leaves_the_audio_alone) {
     // A sine of amplitude 1: heat per frame = sin^2 + 8 (W); per second x 48000.
-    const std::string base = R"({"nodes":[{"name":"osc","type":"sine_osc","params":{"frequency":1000,"amplitude":1}}],"output":"osc")";
+    const std::string base =
+        R"({"nodes":[{"name":"osc","type":"sine_osc","params":{"frequency":1000,"amplitude":1}}],"output":"osc")";
     const double budget = 8.5 * 48000.0;
     const Render without = run(base + "}", 2, 64, 480);
-    const Render with = run(base + ",\"thermal_budget\":" + std::to_string(budget) + "}", 2, 64, 480, {}, true);
+    const Render with =
+        run(base + ",\"thermal_budget\":" + std::to_string(budget) + "}", 2, 64, 480, {}, true);
     CHECK_EQ(with.status, AMP_OK);
     CHECK(with.samples == without.samples);
     uint64_t over = 0;

@@ -61,7 +61,7 @@ struct Rendered {
     std::vector<uint8_t> over;   // batches x frames thermal-budget flags (when asked for)
     uint32_t channels = 0;
     std::string error;
-    AmpGraphSummary graph{};     // read after the render
+    AmpGraphSummary graph{}; // read after the render
 };
 
 // Renders `frames` frames of a graph in execute calls of the given sizes (cycled; empty: one
@@ -99,9 +99,11 @@ inline Rendered render(const std::string &json, uint32_t batches, uint32_t block
             }
             result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), &options);
             for (size_t lane = 0; lane < lanes; ++lane)
-                for (uint64_t f = 0; f < n; ++f) result.samples[lane * frames + done + f] = part[lane * n + f];
+                for (uint64_t f = 0; f < n; ++f)
+                    result.samples[lane * frames + done + f] = part[lane * n + f];
             for (size_t b = 0; b < batches; ++b)
-                for (uint64_t f = 0; f < n; ++f) result.over[b * frames + done + f] = over[b * n + f];
+                for (uint64_t f = 0; f < n; ++f)
+                    result.over[b * frames + done + f] = over[b * n + f];
             done += n;
         }
         amp_graph_runtime_describe_graph(rt, &result.graph);
@@ -129,49 +131,49 @@ inline bool contains(const std::string &text, const std::string &part) {
 
 #define AMP_CONCAT_INNER(a, b) a##b
 #define AMP_CONCAT(a, b) AMP_CONCAT_INNER(a, b)
-#define TEST(name)                                                                         \
-    static void name();                                                                    \
-    static amp_test::Registrar AMP_CONCAT(registrar_, name)(#name, name);                  \
+#define TEST(name)                                                                                 \
+    static void name();                                                                            \
+    static amp_test::Registrar AMP_CONCAT(registrar_, name)(#name, name);                          \
     static void name()
 
-#define CHECK(condition)                                                                   \
-    do {                                                                                   \
-        if (!(condition)) {                                                                \
-            ++amp_test::failures();                                                        \
-            std::printf("  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #condition);    \
-        }                                                                                  \
+#define CHECK(condition)                                                                           \
+    do {                                                                                           \
+        if (!(condition)) {                                                                        \
+            ++amp_test::failures();                                                                \
+            std::printf("  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #condition);            \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_EQ(actual, expected)                                                         \
-    do {                                                                                   \
-        const auto amp_a = (actual);                                                       \
-        const auto amp_e = (expected);                                                     \
-        if (!(amp_a == amp_e)) {                                                           \
-            ++amp_test::failures();                                                        \
-            std::printf("  %s:%d: %s == %s failed\n", __FILE__, __LINE__, #actual, #expected); \
-        }                                                                                  \
+#define CHECK_EQ(actual, expected)                                                                 \
+    do {                                                                                           \
+        const auto amp_a = (actual);                                                               \
+        const auto amp_e = (expected);                                                             \
+        if (!(amp_a == amp_e)) {                                                                   \
+            ++amp_test::failures();                                                                \
+            std::printf("  %s:%d: %s == %s failed\n", __FILE__, __LINE__, #actual, #expected);     \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_NEAR(actual, expected, tolerance)                                            \
-    do {                                                                                   \
-        const double amp_a = (actual);                                                     \
-        const double amp_e = (expected);                                                   \
-        if (!(std::fabs(amp_a - amp_e) <= (tolerance))) {                                  \
-            ++amp_test::failures();                                                        \
-            std::printf("  %s:%d: %s = %.17g, expected %.17g (tolerance %g)\n", __FILE__,    \
-                        __LINE__, #actual, amp_a, amp_e, static_cast<double>(tolerance));  \
-        }                                                                                  \
+#define CHECK_NEAR(actual, expected, tolerance)                                                    \
+    do {                                                                                           \
+        const double amp_a = (actual);                                                             \
+        const double amp_e = (expected);                                                           \
+        if (!(std::fabs(amp_a - amp_e) <= (tolerance))) {                                          \
+            ++amp_test::failures();                                                                \
+            std::printf("  %s:%d: %s = %.17g, expected %.17g (tolerance %g)\n", __FILE__,          \
+                        __LINE__, #actual, amp_a, amp_e, static_cast<double>(tolerance));          \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_CONTAINS(text, part)                                                         \
-    do {                                                                                   \
-        const std::string amp_t = (text);                                                  \
-        if (!amp_test::contains(amp_t, (part))) {                                          \
-            ++amp_test::failures();                                                        \
-            std::printf("  %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__,   \
-                        amp_t.c_str(), std::string(part).c_str());                        \
-        }                                                                                  \
+#define CHECK_CONTAINS(text, part)                                                                 \
+    do {                                                                                           \
+        const std::string amp_t = (text);                                                          \
+        if (!amp_test::contains(amp_t, (part))) {                                                  \
+            ++amp_test::failures();                                                                \
+            std::printf("  %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__,           \
+                        amp_t.c_str(), std::string(part).c_str());                                 \
+        }                                                                                          \
     } while (0)
 
-#define AMP_TEST_MAIN()                                                                    \
+#define AMP_TEST_MAIN()                                                                            \
     int main() { return amp_test::run_all(); }

@@ -62,7 +62,9 @@ Result render(uint32_t threads, uint32_t block) {
     options.history = &history;
     options.heat_out = result.heat.data();
     options.heat_len = result.heat.size();
-    CHECK_EQ(amp_graph_runtime_execute(rt, frames, result.samples.data(), result.samples.size(), &options), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_execute(rt, frames, result.samples.data(), result.samples.size(),
+                                       &options),
+             AMP_OK);
     amp_graph_runtime_describe_graph(rt, &result.graph);
     amp_graph_runtime_destroy(rt);
     return result;
@@ -97,8 +99,12 @@ TEST(threads_out_of_range_are_rejected) {
 
 TEST(a_runtime_can_change_its_thread_count_between_renders) {
     AmpGraphRuntime *rt = nullptr;
-    CHECK_EQ(amp_graph_runtime_create(R"({"nodes":[{"name":"a","type":"sine_osc"},{"name":"b","type":"sine_osc","params":{"frequency":3}},{"name":"m","type":"mix"}],
-        "edges":[{"from":"a","to":"m"},{"from":"b","to":"m"}],"output":"m"})", &rt), AMP_OK);
+    CHECK_EQ(
+        amp_graph_runtime_create(
+            R"({"nodes":[{"name":"a","type":"sine_osc"},{"name":"b","type":"sine_osc","params":{"frequency":3}},{"name":"m","type":"mix"}],
+        "edges":[{"from":"a","to":"m"},{"from":"b","to":"m"}],"output":"m"})",
+            &rt),
+        AMP_OK);
     std::vector<double> first(4096), second(4096);
     amp_graph_runtime_set_threads(rt, 2);
     CHECK_EQ(amp_graph_runtime_execute(rt, 4096, first.data(), first.size(), nullptr), AMP_OK);

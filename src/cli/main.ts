@@ -31,7 +31,10 @@ export function errorLine(error: unknown): string {
  * Runs the CLI with `argv` (without node and the script path); returns the exit status.
  * @param argv - e.g. `["render", "g.json", "--frames", "480", "--out", "o.wav"]`
  */
-export async function main(argv: readonly string[], print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     print(USAGE);

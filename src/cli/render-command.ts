@@ -53,7 +53,8 @@ export async function renderCommand(args: readonly string[], print: (line: strin
   if (!["32f", "16", "24"].includes(bitDepth)) throw usageError(`--bit-depth expects 32f, 16 or 24, got ${JSON.stringify(bitDepth)}`);
   const graph = await readGraph(graphPath);
   const sampleRate = numberFlag("sample-rate", values["sample-rate"]);
-  if (sampleRate !== undefined && !Number.isInteger(sampleRate)) throw usageError(`--sample-rate expects an integer (a WAV file stores whole Hz), got ${sampleRate}`);
+  if (sampleRate !== undefined && !Number.isInteger(sampleRate))
+    throw usageError(`--sample-rate expects an integer (a WAV file stores whole Hz), got ${sampleRate}`);
   const result = await render(graph, {
     frames: numberFlag("frames", values.frames),
     seconds: numberFlag("seconds", values.seconds),

@@ -7,7 +7,17 @@ import type { ModulationMode } from "../nodes/common";
 import type { GraphJSON } from "./json";
 import type { ConnectOptions, ModulateOptions } from "./options";
 
-const TOP_LEVEL_KEYS = ["nodes", "edges", "modulations", "output", "sample_rate", "timing", "latency_compensation", "thermal_budget", "schedule"];
+const TOP_LEVEL_KEYS = [
+  "nodes",
+  "edges",
+  "modulations",
+  "output",
+  "sample_rate",
+  "timing",
+  "latency_compensation",
+  "thermal_budget",
+  "schedule",
+];
 const NODE_KEYS = ["name", "type", "params"];
 const EDGE_KEYS = ["from", "to", "port", "delay_frames"];
 const MODULATION_KEYS = ["from", "to", "param", "mode", "scale", "channel", "delay_frames"];
@@ -16,7 +26,12 @@ const MODULATION_KEYS = ["from", "to", "param", "mode", "scale", "channel", "del
 export interface GraphDescription {
   readonly nodes: readonly { readonly name: unknown; readonly type: unknown; readonly params: unknown }[];
   readonly edges: readonly { readonly from: unknown; readonly to: unknown; readonly options: ConnectOptions }[];
-  readonly modulations: readonly { readonly from: unknown; readonly to: unknown; readonly param: unknown; readonly options: ModulateOptions }[];
+  readonly modulations: readonly {
+    readonly from: unknown;
+    readonly to: unknown;
+    readonly param: unknown;
+    readonly options: ModulateOptions;
+  }[];
   readonly output: unknown;
   readonly sampleRate: unknown;
   readonly timing: unknown;
@@ -47,7 +62,11 @@ function arrayField(value: Record<string, unknown>, key: string, required: boole
 function checkedObject(item: unknown, field: string, shape: string, label: string, keys: readonly string[]): Record<string, unknown> {
   if (!isPlainObject(item)) throw validationError({ param: `${field}[]`, label: "graph key" }, `an object ${shape}`, item);
   for (const key of Object.keys(item)) {
-    if (!keys.includes(key)) throw invalidError({ param: key, label: `${label} key` }, `is unknown; ${/^[aeiou]/.test(label) ? "an" : "a"} ${label} has ${keys.join(", ")}`);
+    if (!keys.includes(key))
+      throw invalidError(
+        { param: key, label: `${label} key` },
+        `is unknown; ${/^[aeiou]/.test(label) ? "an" : "a"} ${label} has ${keys.join(", ")}`,
+      );
   }
   return item;
 }
@@ -57,7 +76,8 @@ export function readGraphJSON(json: GraphJSON | string): GraphDescription {
   const value: unknown = typeof json === "string" ? parseJsonText(json) : json;
   if (!isPlainObject(value)) throw validationError({ param: "graph", label: "value" }, "a graph JSON object", value);
   for (const key of Object.keys(value)) {
-    if (!TOP_LEVEL_KEYS.includes(key)) throw invalidError({ param: key, label: "graph key" }, `is unknown; a graph has ${TOP_LEVEL_KEYS.join(", ")}`);
+    if (!TOP_LEVEL_KEYS.includes(key))
+      throw invalidError({ param: key, label: "graph key" }, `is unknown; a graph has ${TOP_LEVEL_KEYS.join(", ")}`);
   }
   const nodes = arrayField(value, "nodes", true).map((item) => {
     const node = checkedObject(item, "nodes", "{ name, type, params }", "node", NODE_KEYS);
@@ -65,7 +85,11 @@ export function readGraphJSON(json: GraphJSON | string): GraphDescription {
   });
   const edges = arrayField(value, "edges", false).map((item) => {
     const edge = checkedObject(item, "edges", "{ from, to }", "edge", EDGE_KEYS);
-    return { from: edge.from, to: edge.to, options: { port: edge.port as string | undefined, delayFrames: edge.delay_frames as number | undefined } };
+    return {
+      from: edge.from,
+      to: edge.to,
+      options: { port: edge.port as string | undefined, delayFrames: edge.delay_frames as number | undefined },
+    };
   });
   const modulations = arrayField(value, "modulations", false).map((item) => {
     const mod = checkedObject(item, "modulations", "{ from, to, param, mode, scale?, channel? }", "modulation", MODULATION_KEYS);

@@ -23,8 +23,6 @@ import { checkNodeName, checkNumber, toParamsJSON } from "./validate-params";
 export { GRAPH_LIMITS } from "./limits";
 export type { ChainLink, ConnectOptions, ModulateOptions } from "./options";
 
-
-
 const EMPTY: GraphData = Object.freeze({
   nodes: [],
   edges: [],
@@ -149,7 +147,10 @@ export class Graph {
     const params: Record<string, NodeParamsJSON[string]> = { ...node.params };
     for (const [key, value] of Object.entries(update)) {
       const old = params[key];
-      params[key] = (key === "thermo" || key === "modulation") && typeof old === "object" && typeof value === "object" ? Object.freeze({ ...old, ...value }) : value;
+      params[key] =
+        (key === "thermo" || key === "modulation") && typeof old === "object" && typeof value === "object"
+          ? Object.freeze({ ...old, ...value })
+          : value;
     }
     const replaced: NodeJSON = Object.freeze({ name, type: node.type, params: Object.freeze(params) });
     return this.#with({ nodes: Object.freeze(this.#data.nodes.map((n) => (n.name === name ? replaced : n))) });
@@ -236,13 +237,21 @@ export class Graph {
    * `summary.latencyFrames`. Off, each path arrives with its own delay. JSON `latency_compensation`.
    */
   withLatencyCompensation(enabled: boolean | undefined): Graph {
-    if (enabled !== undefined && typeof enabled !== "boolean") throw validationError({ param: "latency_compensation", label: "graph" }, "a boolean", enabled);
+    if (enabled !== undefined && typeof enabled !== "boolean")
+      throw validationError({ param: "latency_compensation", label: "graph" }, "a boolean", enabled);
     return this.#with({ latencyCompensation: enabled });
   }
 
   /** Sets (or with `undefined`, clears) the thermal budget, heat per second in (0, inf). Frames over it are flagged; audio is unchanged. */
   withThermalBudget(heatPerSecond: number | undefined): Graph {
-    if (heatPerSecond !== undefined) checkNumber({ param: "thermal_budget", label: "graph" }, heatPerSecond, { kind: "number", min: 0, minExclusive: true, max: null, unit: "heat per second" });
+    if (heatPerSecond !== undefined)
+      checkNumber({ param: "thermal_budget", label: "graph" }, heatPerSecond, {
+        kind: "number",
+        min: 0,
+        minExclusive: true,
+        max: null,
+        unit: "heat per second",
+      });
     return this.#with({ thermalBudget: heatPerSecond });
   }
 
@@ -258,7 +267,8 @@ export class Graph {
 
   /** Switches per-node processing-time measurement on or off (`undefined`: the runtime's default, off). */
   withTiming(enabled: boolean | undefined): Graph {
-    if (enabled !== undefined && typeof enabled !== "boolean") throw validationError({ param: "timing", label: "graph" }, "a boolean", enabled);
+    if (enabled !== undefined && typeof enabled !== "boolean")
+      throw validationError({ param: "timing", label: "graph" }, "a boolean", enabled);
     return this.#with({ timing: enabled });
   }
 
@@ -266,7 +276,12 @@ export class Graph {
   toJSON(): GraphJSON {
     const d = this.#data;
     if (d.output === undefined) throw noOutputError();
-    const json: { -readonly [K in keyof GraphJSON]: GraphJSON[K] } = { nodes: d.nodes, edges: d.edges, modulations: d.modulations, output: d.output };
+    const json: { -readonly [K in keyof GraphJSON]: GraphJSON[K] } = {
+      nodes: d.nodes,
+      edges: d.edges,
+      modulations: d.modulations,
+      output: d.output,
+    };
     if (d.sampleRate !== undefined) json.sample_rate = d.sampleRate;
     if (d.timing !== undefined) json.timing = d.timing;
     if (d.latencyCompensation !== undefined) json.latency_compensation = d.latencyCompensation;

@@ -21,12 +21,20 @@ export function edgeJSON(from: string, target: NodeJSON, options: ConnectOptions
   const edge: { -readonly [K in keyof EdgeJSON]: EdgeJSON[K] } = { from, to: target.name };
   if (options.port !== undefined) {
     if (!entry.inputs.some((port) => port.name === options.port)) {
-      throw validationError({ node: target.name, type: target.type, param: "port", label: "edge option" }, `one of ${entry.inputs.map((p) => `"${p.name}"`).join(", ")}`, options.port);
+      throw validationError(
+        { node: target.name, type: target.type, param: "port", label: "edge option" },
+        `one of ${entry.inputs.map((p) => `"${p.name}"`).join(", ")}`,
+        options.port,
+      );
     }
     edge.port = options.port;
   }
   if (options.delayFrames !== undefined) {
-    edge.delay_frames = checkNumber({ node: target.name, type: target.type, param: "delayFrames", label: "edge option" }, options.delayFrames, GRAPH_LIMITS.edgeDelayFrames);
+    edge.delay_frames = checkNumber(
+      { node: target.name, type: target.type, param: "delayFrames", label: "edge option" },
+      options.delayFrames,
+      GRAPH_LIMITS.edgeDelayFrames,
+    );
   }
   return Object.freeze(edge);
 }
@@ -36,21 +44,30 @@ export function edgeJSON(from: string, target: NodeJSON, options: ConnectOptions
  * signal parameter of `target`.
  * @param tsNames - true when `paramName` may be the camelCase option name
  */
-export function modulationJSON(source: string, target: NodeJSON, paramName: unknown, options: ModulateOptions, tsNames: boolean): ModulationJSON {
+export function modulationJSON(
+  source: string,
+  target: NodeJSON,
+  paramName: unknown,
+  options: ModulateOptions,
+  tsNames: boolean,
+): ModulationJSON {
   const entry = requireNodeType(target.name, target.type);
   const param = entry.params.find((p) => p.name === paramName || (tsNames && camelCase(p.name) === paramName));
   const signals = entry.params.filter((p) => p.kind === "signal").map((p) => p.name);
   const subject = { node: target.name, type: target.type, param: String(paramName) };
   if (param === undefined) throw invalidError(subject, `is unknown; modulatable parameters: ${signals.join(", ") || "none"}`);
-  if (param.kind !== "signal") throw invalidError(subject, `is not modulatable (kind ${param.kind}); modulatable parameters: ${signals.join(", ") || "none"}`);
+  if (param.kind !== "signal")
+    throw invalidError(subject, `is not modulatable (kind ${param.kind}); modulatable parameters: ${signals.join(", ") || "none"}`);
   const mod: { -readonly [K in keyof ModulationJSON]: ModulationJSON[K] } = { from: source, to: target.name, param: param.name };
   const option = (name: string) => ({ ...subject, param: name, label: "modulation option" });
   if (options.mode !== undefined) {
     if (options.mode !== "add" && options.mode !== "multiply") throw validationError(option("mode"), `"add" or "multiply"`, options.mode);
     mod.mode = options.mode;
   }
-  if (options.scale !== undefined) mod.scale = checkNumber(option("scale"), options.scale, { kind: "number", min: null, max: null, unit: "" });
+  if (options.scale !== undefined)
+    mod.scale = checkNumber(option("scale"), options.scale, { kind: "number", min: null, max: null, unit: "" });
   if (options.channel !== undefined) mod.channel = checkNumber(option("channel"), options.channel, GRAPH_LIMITS.modulationChannel);
-  if (options.delayFrames !== undefined) mod.delay_frames = checkNumber(option("delayFrames"), options.delayFrames, GRAPH_LIMITS.edgeDelayFrames);
+  if (options.delayFrames !== undefined)
+    mod.delay_frames = checkNumber(option("delayFrames"), options.delayFrames, GRAPH_LIMITS.edgeDelayFrames);
   return Object.freeze(mod);
 }

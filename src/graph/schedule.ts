@@ -7,7 +7,8 @@ import type { NodeJSON } from "./json";
  * nodes (`requireNode` throws for others) and that no node is listed twice.
  */
 export function copySchedule(stages: unknown, requireNode: (name: unknown, role: string) => unknown): readonly (readonly string[])[] {
-  if (!Array.isArray(stages)) throw validationError({ param: "schedule", label: "graph" }, "an array of stages (arrays of node names)", stages);
+  if (!Array.isArray(stages))
+    throw validationError({ param: "schedule", label: "graph" }, "an array of stages (arrays of node names)", stages);
   const seen = new Set<string>();
   const copy = stages.map((stage: unknown, s) => {
     if (!Array.isArray(stage)) throw validationError({ param: `schedule[${s}]`, label: "graph" }, "an array of node names", stage);
@@ -28,11 +29,18 @@ export function checkScheduleComplete(schedule: readonly (readonly string[])[] |
   if (schedule === undefined) return;
   const listed = new Set(schedule.flat());
   const missing = nodes.filter((n) => !listed.has(n.name)).map((n) => n.name);
-  if (missing.length > 0) throw invalidError({ node: missing[0] }, `is not in the schedule; an explicit schedule lists every node once (missing: ${missing.join(", ")})`);
+  if (missing.length > 0)
+    throw invalidError(
+      { node: missing[0] },
+      `is not in the schedule; an explicit schedule lists every node once (missing: ${missing.join(", ")})`,
+    );
 }
 
 /** A schedule without `name` (stages left empty are dropped). */
-export function scheduleWithout(schedule: readonly (readonly string[])[] | undefined, name: string): readonly (readonly string[])[] | undefined {
+export function scheduleWithout(
+  schedule: readonly (readonly string[])[] | undefined,
+  name: string,
+): readonly (readonly string[])[] | undefined {
   if (schedule === undefined) return undefined;
   return Object.freeze(schedule.map((stage) => Object.freeze(stage.filter((n) => n !== name))).filter((stage) => stage.length > 0));
 }

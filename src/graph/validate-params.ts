@@ -36,7 +36,11 @@ export function requireNodeType(node: string | undefined, type: unknown): Catalo
   if (entry === undefined) {
     const subject: ValidationSubject = { node };
     if (typeof type !== "string") throw validationError({ ...subject, param: "type" }, "a node type name", type);
-    throw invalidError(subject, `has unknown type ${JSON.stringify(type)}; known types: ${nodeTypes().join(", ")}`, "AMP_ERR_UNKNOWN_NODE_TYPE");
+    throw invalidError(
+      subject,
+      `has unknown type ${JSON.stringify(type)}; known types: ${nodeTypes().join(", ")}`,
+      "AMP_ERR_UNKNOWN_NODE_TYPE",
+    );
   }
   return entry;
 }
@@ -100,7 +104,10 @@ function checkModulationMeta(subject: ValidationSubject, value: unknown): ParamV
 
 function knownKeys(node: CatalogNode, naming: KeyNaming): string {
   const params = node.params.map((param) => (naming === "ts" ? camelCase(param.name) : param.name));
-  const meta = naming === "ts" ? ["oversample", "declaredDelayFrames", "thermo", "modulation"] : ["oversample", "declared_delay_frames", "thermo", "modulation"];
+  const meta =
+    naming === "ts"
+      ? ["oversample", "declaredDelayFrames", "thermo", "modulation"]
+      : ["oversample", "declared_delay_frames", "thermo", "modulation"];
   return [...params, ...meta].join(", ");
 }
 

@@ -44,7 +44,8 @@ export function encodeWav(samples: Float64Array, options: WavWriteOptions): Uint
   const channels = checkInteger({ param: "channels", label: "WAV option" }, options.channels, 1, 65535);
   const sampleRate = checkInteger({ param: "sampleRate", label: "WAV option" }, options.sampleRate, 1, 4294967295, "Hz");
   const bitDepth = options.bitDepth ?? "32f";
-  if (!BIT_DEPTHS.includes(bitDepth)) throw validationError({ param: "bitDepth", label: "WAV option" }, `one of ${BIT_DEPTHS.map((b) => `"${b}"`).join(", ")}`, bitDepth);
+  if (!BIT_DEPTHS.includes(bitDepth))
+    throw validationError({ param: "bitDepth", label: "WAV option" }, `one of ${BIT_DEPTHS.map((b) => `"${b}"`).join(", ")}`, bitDepth);
   if (samples.length % channels !== 0) {
     throw validationError({ param: "samples", label: "argument" }, `a length that is a multiple of ${channels} channels`, samples);
   }
@@ -66,7 +67,9 @@ export function decodeWav(bytes: Uint8Array): WavAudio {
   try {
     wav.fromBuffer(bytes);
   } catch (error) {
-    throw ampError("AMP_ERR_INVALID_ARGUMENT", `not a readable WAV file: ${error instanceof Error ? error.message : String(error)}`, { stage: "wav" });
+    throw ampError("AMP_ERR_INVALID_ARGUMENT", `not a readable WAV file: ${error instanceof Error ? error.message : String(error)}`, {
+      stage: "wav",
+    });
   }
   // Read before converting: the conversions below replace (and clear) the fmt object.
   const { numChannels: channels, sampleRate, audioFormat } = wav.fmt as { numChannels: number; sampleRate: number; audioFormat: number };

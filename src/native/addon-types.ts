@@ -98,14 +98,7 @@ export interface NativeRuntime {
   /** amp_graph_runtime_set_threads: threads a render may use, 1..16; results do not depend on it. */
   setThreads(threads: number): void;
   reset(): void;
-  setParam(
-    node: string,
-    param: string,
-    data: Float64Array,
-    batches: number,
-    channels: number,
-    frames: number,
-  ): void;
+  setParam(node: string, param: string, data: Float64Array, batches: number, channels: number, frames: number): void;
   clearParams(node?: string): void;
   /** Renders on a worker thread; resolves with the samples. */
   render(frames: number, options: NativeRenderOptions): Promise<NativeRenderOutput>;
@@ -194,12 +187,7 @@ export interface NativeAddon {
   nodeCatalog(): string;
   setErrorClass(errorClass: NativeErrorClass): void;
   /** amp_analyze_levels: peak |x| and RMS per (batch, channel) of a planar tensor, each B x C. */
-  analyzeLevels(
-    samples: Float64Array,
-    batches: number,
-    channels: number,
-    frames: number,
-  ): { peak: Float64Array; rms: Float64Array };
+  analyzeLevels(samples: Float64Array, batches: number, channels: number, frames: number): { peak: Float64Array; rms: Float64Array };
   /** Throws (an instance of the registered class) with the runtime's last error on failure. */
   createRuntime(graphJson: string): NativeRuntime;
   /** The owner of an amp_run_node state. */

@@ -208,7 +208,11 @@ export class NodeRunner {
   }
 
   #live(): NativeNodeState {
-    if (this.#disposed) throw ampError("AMP_ERR_INVALID_ARGUMENT", `NodeRunner "${this.name}" was disposed; create a new one`, { stage: "validate", node: this.name });
+    if (this.#disposed)
+      throw ampError("AMP_ERR_INVALID_ARGUMENT", `NodeRunner "${this.name}" was disposed; create a new one`, {
+        stage: "validate",
+        node: this.name,
+      });
     return this.#state;
   }
 
@@ -218,7 +222,12 @@ export class NodeRunner {
 
   /** Checks the forward inputs: one tensor per audio input port. */
   #checkInputs(subject: ValidationSubject, inputs: unknown): PathTensor[] {
-    if (!Array.isArray(inputs)) throw validationError({ ...subject, param: "inputs", label: "argument" }, "an array of { samples, shape }, one per audio input", inputs);
+    if (!Array.isArray(inputs))
+      throw validationError(
+        { ...subject, param: "inputs", label: "argument" },
+        "an array of { samples, shape }, one per audio input",
+        inputs,
+      );
     const ports = this.#entry.inputs;
     if (inputs.length !== ports.length) {
       const names = ports.length === 0 ? "none: a source" : ports.map((port) => port.name).join(", ");
@@ -234,19 +243,24 @@ export class NodeRunner {
     options: unknown,
     method: "forward" | "backward",
   ): { batches: number; frames: number; sampleRate: number; audio: NativeAudioView[] } {
-    if (!isPlainObject(options)) throw validationError({ ...subject, param: "options", label: "argument" }, `an object of ${method} options`, options);
+    if (!isPlainObject(options))
+      throw validationError({ ...subject, param: "options", label: "argument" }, `an object of ${method} options`, options);
     const option = (param: string): ValidationSubject => ({ ...subject, param, label: "option" });
     const first = tensors[0]?.tensor.shape;
-    const batches = options.batches === undefined ? (first?.batches ?? 1) : checkNumber(option("batches"), options.batches, RENDER_LIMITS.batches);
+    const batches =
+      options.batches === undefined ? (first?.batches ?? 1) : checkNumber(option("batches"), options.batches, RENDER_LIMITS.batches);
     if (first === undefined && options.frames === undefined) {
       throw invalidError(option("frames"), "is required for a node without audio inputs (an integer in [1, 2147483647] frames)");
     }
-    const frames = options.frames === undefined ? (first?.frames ?? 1) : checkNumber(option("frames"), options.frames, RENDER_LIMITS.frames);
+    const frames =
+      options.frames === undefined ? (first?.frames ?? 1) : checkNumber(option("frames"), options.frames, RENDER_LIMITS.frames);
     const sampleRate = options.sampleRate === undefined ? DEFAULT_SAMPLE_RATE : checkSampleRate(options.sampleRate, option("sampleRate"));
     const audio = tensors.map(({ path, tensor: { samples, shape } }): NativeAudioView => {
       const at: ValidationSubject = { ...subject, label: "argument" };
-      if (shape.batches !== batches) throw validationError({ ...at, param: `${path}.shape.batches` }, `${batches} (the call's batches)`, shape.batches);
-      if (shape.frames !== frames) throw validationError({ ...at, param: `${path}.shape.frames` }, `${frames} (the call's frames)`, shape.frames);
+      if (shape.batches !== batches)
+        throw validationError({ ...at, param: `${path}.shape.batches` }, `${batches} (the call's batches)`, shape.batches);
+      if (shape.frames !== frames)
+        throw validationError({ ...at, param: `${path}.shape.frames` }, `${frames} (the call's frames)`, shape.frames);
       return { data: samples, batches: shape.batches, channels: shape.channels, frames: shape.frames };
     });
     return { batches, frames, sampleRate, audio };
@@ -255,7 +269,8 @@ export class NodeRunner {
   /** Checks per-call parameters; returns them as native views (JSON names). */
   #params(subject: ValidationSubject, params: unknown, batches: number, frames: number): NativeParamView[] {
     if (params === undefined) return [];
-    if (!isPlainObject(params)) throw validationError({ ...subject, param: "params", label: "option" }, "an object of parameter values by name", params);
+    if (!isPlainObject(params))
+      throw validationError({ ...subject, param: "params", label: "option" }, "an object of parameter values by name", params);
     const node = { name: this.name, type: this.type, params: this.params };
     const given = new Map<string, string>();
     return Object.entries(params).map(([key, value]): NativeParamView => {
@@ -271,20 +286,35 @@ export class NodeRunner {
       }
       const tensor = checkNodeTensor(subject, `params.${key}`, value, "a number or { samples, shape }");
       const { shape, samples } = tensor;
-      if (shape.batches !== 1 && shape.batches !== batches) throw validationError({ ...subject, param: `params.${key}.shape.batches`, label: "argument" }, `1 or ${batches} (the call's batches)`, shape.batches);
-      if (shape.frames !== 1 && shape.frames !== frames) throw validationError({ ...subject, param: `params.${key}.shape.frames`, label: "argument" }, `1 or ${frames} (the call's frames)`, shape.frames);
+      if (shape.batches !== 1 && shape.batches !== batches)
+        throw validationError(
+          { ...subject, param: `params.${key}.shape.batches`, label: "argument" },
+          `1 or ${batches} (the call's batches)`,
+          shape.batches,
+        );
+      if (shape.frames !== 1 && shape.frames !== frames)
+        throw validationError(
+          { ...subject, param: `params.${key}.shape.frames`, label: "argument" },
+          `1 or ${frames} (the call's frames)`,
+          shape.frames,
+        );
       for (let i = 0; i < samples.length; i += 1) {
-        if (!Number.isFinite(samples[i])) throw invalidError({ ...inner, label: "parameter" }, `expects finite values, got ${samples[i]} at index ${i}`);
+        if (!Number.isFinite(samples[i]))
+          throw invalidError({ ...inner, label: "parameter" }, `expects finite values, got ${samples[i]} at index ${i}`);
       }
       return { name: target.name, data: samples, batches: shape.batches, channels: shape.channels, frames: shape.frames };
     });
   }
 
   #backwardChannels(subject: ValidationSubject, inputChannels: unknown): number {
-    if (inputChannels !== undefined) return checkInteger({ ...subject, param: "inputChannels", label: "option" }, inputChannels, 0, MAX_CHANNELS);
+    if (inputChannels !== undefined)
+      return checkInteger({ ...subject, param: "inputChannels", label: "option" }, inputChannels, 0, MAX_CHANNELS);
     if (this.#entry.inputs.length === 0) return 0;
     if (this.#inputChannels === undefined) {
-      throw invalidError({ ...subject, param: "inputChannels", label: "option" }, "is required before the first forward call (the channels of the node's audio input)");
+      throw invalidError(
+        { ...subject, param: "inputChannels", label: "option" },
+        "is required before the first forward call (the channels of the node's audio input)",
+      );
     }
     return this.#inputChannels;
   }
@@ -305,7 +335,11 @@ function checkNodeTensor(subject: ValidationSubject, path: string, value: unknow
   const channels = checkInteger(at(`${path}.shape.channels`), shape.channels, 1, MAX_CHANNELS);
   const frames = checkNumber(at(`${path}.shape.frames`), shape.frames, RENDER_LIMITS.frames);
   if (batches * channels * frames !== samples.length) {
-    throw validationError(at(`${path}.samples`), `${batches}x${channels}x${frames} = ${batches * channels * frames} values (batches x channels x frames)`, samples);
+    throw validationError(
+      at(`${path}.samples`),
+      `${batches}x${channels}x${frames} = ${batches * channels * frames} values (batches x channels x frames)`,
+      samples,
+    );
   }
   return { samples, shape: { batches, channels, frames } };
 }

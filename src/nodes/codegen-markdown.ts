@@ -43,7 +43,9 @@ function limitText(catalog: NodeCatalog, name: LimitName): string {
 
 /** The validation message the reference quotes: a signal parameter with a range, preferably `sine_osc.frequency`. */
 function exampleMessage(catalog: NodeCatalog): string {
-  const candidates = catalog.nodes.flatMap((node) => node.params.filter((p) => p.kind === "signal" && (p.min !== null || p.max !== null)).map((param) => ({ node, param })));
+  const candidates = catalog.nodes.flatMap((node) =>
+    node.params.filter((p) => p.kind === "signal" && (p.min !== null || p.max !== null)).map((param) => ({ node, param })),
+  );
   const pick = candidates.find((c) => c.node.type === "sine_osc" && c.param.name === "frequency") ?? candidates[0];
   if (pick === undefined) return "";
   const name = pick.node.type === "sine_osc" ? "osc" : "n";
@@ -83,7 +85,10 @@ export function generateMarkdown(catalog: NodeCatalog): string {
     "",
     "| node | factory | backward | summary |",
     "| --- | --- | --- | --- |",
-    ...nodes.map((node) => `| [\`${node.type}\`](#${node.type.replace(/[^a-z0-9_-]/g, "")}) | \`${factoryName(node.type)}\` | ${node.hasBackward ? "yes" : "no (-4)"} | ${cell(node.summary)} |`),
+    ...nodes.map(
+      (node) =>
+        `| [\`${node.type}\`](#${node.type.replace(/[^a-z0-9_-]/g, "")}) | \`${factoryName(node.type)}\` | ${node.hasBackward ? "yes" : "no (-4)"} | ${cell(node.summary)} |`,
+    ),
     "",
     "## Options every node accepts",
     "",

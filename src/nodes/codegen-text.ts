@@ -18,6 +18,7 @@ export function hasRequired(node: CatalogNode): boolean {
 /** One sentence about the node's audio inputs and how several edges into a port combine. */
 export function inputsText(node: CatalogNode): string {
   if (node.inputs.length === 0) return "Source: no audio input.";
-  const gather = (port: CatalogNode["inputs"][number]): string => (port.gather === undefined ? "" : `; several edges: ${port.gather === "sum" ? "summed" : "concatenated"}`);
+  const gather = (port: CatalogNode["inputs"][number]): string =>
+    port.gather === undefined ? "" : `; several edges: ${port.gather === "sum" ? "summed" : "concatenated"}`;
   return `Audio inputs: ${node.inputs.map((port) => `\`${port.name}\` (${port.doc.replace(/\.$/, "")}${gather(port)})`).join(", ")}.`;
 }

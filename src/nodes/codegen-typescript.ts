@@ -42,7 +42,9 @@ function nodeInterface(node: CatalogNode): string {
   ]);
   const members = node.params
     .map((param) => {
-      const member = isRequired(param) ? `${camelCase(param.name)}: ${tsType(param)}` : `${camelCase(param.name)}?: ${tsType(param)} | undefined`;
+      const member = isRequired(param)
+        ? `${camelCase(param.name)}: ${tsType(param)}`
+        : `${camelCase(param.name)}?: ${tsType(param)} | undefined`;
       return `${docComment([param.doc, "", paramFacts(param)], "  ")}  readonly ${member};\n`;
     })
     .join("");
@@ -54,21 +56,33 @@ function nodeFactory(node: CatalogNode): string {
     `A \`${node.type}\` node: ${node.summary}`,
     "",
     inputsText(node),
-    `@param options - parameters and common metadata, see {@link ${optionsInterfaceName(node.type)}}${hasRequired(node) ? `; required: ${node.params.filter(isRequired).map((p) => camelCase(p.name)).join(", ")}` : "; all optional"}`,
+    `@param options - parameters and common metadata, see {@link ${optionsInterfaceName(node.type)}}${
+      hasRequired(node)
+        ? `; required: ${node.params
+            .filter(isRequired)
+            .map((p) => camelCase(p.name))
+            .join(", ")}`
+        : "; all optional"
+    }`,
   ]);
   const parameter = hasRequired(node) ? `options: ${optionsInterfaceName(node.type)}` : `options: ${optionsInterfaceName(node.type)} = {}`;
   return `${doc}export function ${factoryName(node.type)}(${parameter}): NodeSpec<${JSON.stringify(node.type)}> {\n  return nodeSpec(${JSON.stringify(node.type)}, options);\n}\n`;
 }
 
 function limitsConstant(catalog: NodeCatalog): string {
-  const members = Object.entries(catalog.limits).map(([name, limit]) => {
-    const facts = limitFacts(name, limit);
-    const unit = facts.unit === "" ? "" : ` ${facts.unit}`;
-    const meaning = facts.meaning.charAt(0).toUpperCase() + facts.meaning.slice(1);
-    const doc = docComment([`${meaning}. ${facts.kind === "integer" ? "An integer" : "A finite number"} in ${formatLimit(limit)}${unit}; ${facts.where}.`], "  ");
-    const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
-    return `${doc}  ${key}: { min: ${limit.min}, max: ${limit.max}, minExclusive: ${limit.minExclusive} },\n`;
-  }).join("");
+  const members = Object.entries(catalog.limits)
+    .map(([name, limit]) => {
+      const facts = limitFacts(name, limit);
+      const unit = facts.unit === "" ? "" : ` ${facts.unit}`;
+      const meaning = facts.meaning.charAt(0).toUpperCase() + facts.meaning.slice(1);
+      const doc = docComment(
+        [`${meaning}. ${facts.kind === "integer" ? "An integer" : "A finite number"} in ${formatLimit(limit)}${unit}; ${facts.where}.`],
+        "  ",
+      );
+      const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
+      return `${doc}  ${key}: { min: ${limit.min}, max: ${limit.max}, minExclusive: ${limit.minExclusive} },\n`;
+    })
+    .join("");
   const doc = docComment([
     "The runtime's value limits outside node parameters (`native/runtime/limits.h`, exported by the catalogue).",
     "`GRAPH_LIMITS`, `RENDER_LIMITS` and the checks of the common node options derive from these numbers.",

@@ -7,7 +7,16 @@ import type { CatalogLimit, CatalogLimits } from "./catalog-types";
 import { formatRange } from "./param-text";
 
 /** Name of a runtime limit every catalogue has, e.g. `"sampleRate"`. */
-export type LimitName = "oversample" | "declaredDelayFrames" | "edgeDelayFrames" | "modulationChannels" | "modulationChannel" | "sampleRate" | "batches" | "blockFrames" | "threads";
+export type LimitName =
+  | "oversample"
+  | "declaredDelayFrames"
+  | "edgeDelayFrames"
+  | "modulationChannels"
+  | "modulationChannel"
+  | "sampleRate"
+  | "batches"
+  | "blockFrames"
+  | "threads";
 
 /** A runtime limit as a range for validation and messages: kind, bounds (closed at `max`), unit. */
 export interface LimitRange {
@@ -50,7 +59,12 @@ const REQUIRED_FACTS: { readonly [Name in LimitName]: LimitFacts } = {
     where: "node params `modulation.channels` (TS `modulation.channels`)",
     meaning: "modulation channel count",
   },
-  modulationChannel: { kind: "integer", unit: "", where: "modulation `channel` (TS `channel`)", meaning: "fixed source channel of a modulation edge" },
+  modulationChannel: {
+    kind: "integer",
+    unit: "",
+    where: "modulation `channel` (TS `channel`)",
+    meaning: "fixed source channel of a modulation edge",
+  },
   sampleRate: { kind: "number", unit: "Hz", where: "graph `sample_rate`, render and runtime `sampleRate`", meaning: "sample rate" },
   batches: { kind: "integer", unit: "", where: "render and runtime `batches`", meaning: "independent lanes rendered together" },
   blockFrames: { kind: "integer", unit: "frames", where: "render and runtime `blockFrames`", meaning: "largest block the scheduler runs" },

@@ -7,7 +7,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function parseLimit(name: string, value: unknown): CatalogLimit {
-  if (!isObject(value) || typeof value.min !== "number" || typeof value.max !== "number" || !Number.isFinite(value.min) || !Number.isFinite(value.max)) {
+  if (
+    !isObject(value) ||
+    typeof value.min !== "number" ||
+    typeof value.max !== "number" ||
+    !Number.isFinite(value.min) ||
+    !Number.isFinite(value.max)
+  ) {
     throw new Error(`node catalogue: limit "${name}" expects { min, max, minExclusive } with finite numbers, got ${JSON.stringify(value)}`);
   }
   if (value.minExclusive !== undefined && typeof value.minExclusive !== "boolean") {

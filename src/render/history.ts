@@ -58,14 +58,17 @@ function curveDefinition(subject: ValidationSubject, input: unknown): CurveDefin
   if (Array.isArray(input)) return { points: input as CurvePoint[] };
   if (!isPlainObject(input)) throw validationError(subject, "an array of [time, value] pairs or { points, unit?, interpolation? }", input);
   for (const key of Object.keys(input)) {
-    if (!CURVE_KEYS.includes(key)) throw invalidError({ ...subject, param: `${subject.param ?? ""}.${key}` }, `is unknown; a curve has ${CURVE_KEYS.join(", ")}`);
+    if (!CURVE_KEYS.includes(key))
+      throw invalidError({ ...subject, param: `${subject.param ?? ""}.${key}` }, `is unknown; a curve has ${CURVE_KEYS.join(", ")}`);
   }
   const { points, unit, interpolation } = input;
-  if (unit !== undefined && unit !== "seconds" && unit !== "frames") throw validationError({ ...subject, param: `${subject.param ?? ""}.unit` }, `"seconds" or "frames"`, unit);
+  if (unit !== undefined && unit !== "seconds" && unit !== "frames")
+    throw validationError({ ...subject, param: `${subject.param ?? ""}.unit` }, `"seconds" or "frames"`, unit);
   if (interpolation !== undefined && interpolation !== "step" && interpolation !== "linear") {
     throw validationError({ ...subject, param: `${subject.param ?? ""}.interpolation` }, `"step" or "linear"`, interpolation);
   }
-  if (!Array.isArray(points)) throw validationError({ ...subject, param: `${subject.param ?? ""}.points` }, "an array of [time, value] pairs", points);
+  if (!Array.isArray(points))
+    throw validationError({ ...subject, param: `${subject.param ?? ""}.points` }, "an array of [time, value] pairs", points);
   return { points: points as CurvePoint[], unit, interpolation };
 }
 
@@ -104,7 +107,8 @@ function nativeCurve(name: string, input: unknown, sampleRate: number, label: st
  * @param label - what the option is called in messages (`render option "history.cutoff" ...`)
  */
 export function toNativeHistory(history: unknown, sampleRate: number, label = "render option"): NativeHistoryCurve[] {
-  if (!isPlainObject(history)) throw validationError({ param: "history", label }, "an object of curves by name, e.g. { cutoff: [[0, 200], [1.5, 4000]] }", history);
+  if (!isPlainObject(history))
+    throw validationError({ param: "history", label }, "an object of curves by name, e.g. { cutoff: [[0, 200], [1.5, 4000]] }", history);
   return Object.entries(history).map(([name, input]) => {
     if (name === "") throw invalidError({ param: "history", label }, 'has a curve named ""; curve names are non-empty');
     return nativeCurve(name, input, sampleRate, label);

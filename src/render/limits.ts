@@ -21,7 +21,11 @@ export const RENDER_LIMITS = Object.freeze({
 });
 
 /** Checks an integer render option against its limit; returns it. */
-export function checkRenderOption(name: "batches" | "blockFrames" | "threads" | "frames", value: unknown, subject: ValidationSubject = { param: name, label: "render option" }): number {
+export function checkRenderOption(
+  name: "batches" | "blockFrames" | "threads" | "frames",
+  value: unknown,
+  subject: ValidationSubject = { param: name, label: "render option" },
+): number {
   return checkNumber(subject, value, RENDER_LIMITS[name]);
 }
 

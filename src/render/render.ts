@@ -38,10 +38,16 @@ export interface RenderOptions {
 }
 
 /** Resolves the frame count of `frames` / `seconds` at a sample rate; throws unless exactly one is valid. */
-export function resolveFrames(options: { readonly frames?: number | undefined; readonly seconds?: number | undefined }, sampleRate: number): number {
+export function resolveFrames(
+  options: { readonly frames?: number | undefined; readonly seconds?: number | undefined },
+  sampleRate: number,
+): number {
   const { frames, seconds } = options;
   if ((frames === undefined) === (seconds === undefined)) {
-    throw ampError("AMP_ERR_INVALID_ARGUMENT", `render options: give exactly one of "frames" and "seconds", got ${frames === undefined ? "neither" : "both"}`);
+    throw ampError(
+      "AMP_ERR_INVALID_ARGUMENT",
+      `render options: give exactly one of "frames" and "seconds", got ${frames === undefined ? "neither" : "both"}`,
+    );
   }
   if (frames !== undefined) return checkRenderOption("frames", frames);
   if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) {
@@ -49,7 +55,11 @@ export function resolveFrames(options: { readonly frames?: number | undefined; r
   }
   const count = Math.round(seconds * sampleRate);
   if (count < RENDER_LIMITS.frames.min || count > RENDER_LIMITS.frames.max) {
-    throw validationError({ param: "seconds", label: "render option" }, `a duration of 1 to ${RENDER_LIMITS.frames.max} frames at ${sampleRate} Hz`, seconds);
+    throw validationError(
+      { param: "seconds", label: "render option" },
+      `a duration of 1 to ${RENDER_LIMITS.frames.max} frames at ${sampleRate} Hz`,
+      seconds,
+    );
   }
   return count;
 }
@@ -65,11 +75,17 @@ export function resolveFrames(options: { readonly frames?: number | undefined; r
  * @param options - length (`frames` or `seconds`), sample rate, batches, block size, heat, control history, cancellation
  */
 export async function render(graph: Graph, options: RenderOptions): Promise<RenderResult> {
-  if (typeof options !== "object" || options === null) throw validationError({ param: "options", label: "argument" }, "an object with frames or seconds", options);
-  const sampleRate = options.sampleRate === undefined ? graph.sampleRate ?? 48000 : checkSampleRate(options.sampleRate);
+  if (typeof options !== "object" || options === null)
+    throw validationError({ param: "options", label: "argument" }, "an object with frames or seconds", options);
+  const sampleRate = options.sampleRate === undefined ? (graph.sampleRate ?? 48000) : checkSampleRate(options.sampleRate);
   const frames = resolveFrames(options, sampleRate);
   if (options.signal?.aborted === true) throw cancelledError(options.signal.reason);
-  const runtime = Runtime.create(graph, { sampleRate, batches: options.batches, blockFrames: options.blockFrames, threads: options.threads });
+  const runtime = Runtime.create(graph, {
+    sampleRate,
+    batches: options.batches,
+    blockFrames: options.blockFrames,
+    threads: options.threads,
+  });
   try {
     return await runtime.render(frames, {
       recordHeat: options.recordHeat,

@@ -99,7 +99,7 @@ export class Runtime {
    */
   static create(graph: Graph, options: RuntimeOptions = {}): Runtime {
     const json = JSON.stringify(graph.toJSON());
-    const sampleRate = options.sampleRate === undefined ? graph.sampleRate ?? DEFAULT_SAMPLE_RATE : checkSampleRate(options.sampleRate);
+    const sampleRate = options.sampleRate === undefined ? (graph.sampleRate ?? DEFAULT_SAMPLE_RATE) : checkSampleRate(options.sampleRate);
     const batches = checkRenderOption("batches", options.batches ?? 1);
     const blockFrames = checkRenderOption("blockFrames", options.blockFrames ?? DEFAULT_BLOCK_FRAMES);
     const threads = checkRenderOption("threads", options.threads ?? 1);
@@ -187,7 +187,8 @@ export class Runtime {
     const subject = { node, param: paramName };
     const checked = checkTensor(subject, data, shape);
     for (let i = 0; i < data.length; i += 1) {
-      if (!Number.isFinite(data[i])) throw invalidError({ ...subject, label: "override of parameter" }, `expects finite values, got ${data[i]} at index ${i}`);
+      if (!Number.isFinite(data[i]))
+        throw invalidError({ ...subject, label: "override of parameter" }, `expects finite values, got ${data[i]} at index ${i}`);
     }
     native.setParam(node, paramName, data, checked.batches, checked.channels, checked.frames);
   }
@@ -217,9 +218,13 @@ export class Runtime {
     const recordHeat = options.recordHeat ?? false;
     if (typeof recordHeat !== "boolean") throw validationError({ param: "recordHeat", label: "render option" }, "a boolean", recordHeat);
     const recordOverBudget = options.recordOverBudget ?? false;
-    if (typeof recordOverBudget !== "boolean") throw validationError({ param: "recordOverBudget", label: "render option" }, "a boolean", recordOverBudget);
+    if (typeof recordOverBudget !== "boolean")
+      throw validationError({ param: "recordOverBudget", label: "render option" }, "a boolean", recordOverBudget);
     if (recordOverBudget && this.graph.thermalBudget === undefined) {
-      throw ampError("AMP_ERR_INVALID_ARGUMENT", 'render option "recordOverBudget" needs a graph with a thermal budget: use graph.withThermalBudget(heatPerSecond)');
+      throw ampError(
+        "AMP_ERR_INVALID_ARGUMENT",
+        'render option "recordOverBudget" needs a graph with a thermal budget: use graph.withThermalBudget(heatPerSecond)',
+      );
     }
     const history = options.history === undefined ? undefined : toNativeHistory(options.history, this.#sampleRate);
     const signal = options.signal;
@@ -299,7 +304,9 @@ export class Runtime {
     const channels = description.graph.outputChannels;
     const names = Object.keys(description.nodes);
     if (samples.length !== batches * channels * frames) {
-      throw ampError("AMP_ERR_INTERNAL", `render returned ${samples.length} samples, expected ${batches}x${channels}x${frames}`, { stage: "render" });
+      throw ampError("AMP_ERR_INTERNAL", `render returned ${samples.length} samples, expected ${batches}x${channels}x${frames}`, {
+        stage: "render",
+      });
     }
     let curves: HeatCurves | undefined;
     if (heat !== undefined) {

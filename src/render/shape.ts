@@ -18,14 +18,24 @@ export function checkInteger(subject: ValidationSubject, value: unknown, min: nu
 
 /** Checks a shape (each dimension an integer >= 1) and that `data` holds exactly B x C x F values. */
 export function checkTensor(subject: ValidationSubject, data: unknown, shape: unknown): TensorShape {
-  if (!(data instanceof Float64Array)) throw validationError({ ...subject, label: subject.label ?? "argument", param: "data" }, "a Float64Array", data);
-  if (typeof shape !== "object" || shape === null) throw validationError({ ...subject, label: subject.label ?? "argument", param: "shape" }, "an object { batches, channels, frames }", shape);
+  if (!(data instanceof Float64Array))
+    throw validationError({ ...subject, label: subject.label ?? "argument", param: "data" }, "a Float64Array", data);
+  if (typeof shape !== "object" || shape === null)
+    throw validationError(
+      { ...subject, label: subject.label ?? "argument", param: "shape" },
+      "an object { batches, channels, frames }",
+      shape,
+    );
   const s = shape as Record<string, unknown>;
   const dims = ["batches", "channels", "frames"] as const;
   const checked = dims.map((dim) => checkInteger({ ...subject, param: `shape.${dim}`, label: "argument" }, s[dim], 1, 2 ** 32 - 1));
   const [batches = 1, channels = 1, frames = 1] = checked;
   if (batches * channels * frames !== data.length) {
-    throw validationError({ ...subject, param: "data", label: "argument" }, `${batches}x${channels}x${frames} = ${batches * channels * frames} values (batches x channels x frames)`, data);
+    throw validationError(
+      { ...subject, param: "data", label: "argument" },
+      `${batches}x${channels}x${frames} = ${batches * channels * frames} values (batches x channels x frames)`,
+      data,
+    );
   }
   return { batches, channels, frames };
 }

@@ -12,7 +12,8 @@ export interface NamedNode {
 }
 
 /** What a per-frame tensor named `param` feeds: a signal parameter, or the node's heat channel. */
-export type SignalTarget = { readonly kind: "param"; readonly name: string; readonly spec: CatalogParam } | { readonly kind: "heat"; readonly name: string };
+export type SignalTarget =
+  { readonly kind: "param"; readonly name: string; readonly spec: CatalogParam } | { readonly kind: "heat"; readonly name: string };
 
 /**
  * Resolves `param` to a signal parameter of the node (JSON or camelCase name) or to its heat
@@ -29,6 +30,7 @@ export function signalTarget(node: NamedNode, param: string): SignalTarget {
   const allowed = [...signals, heatParam].join(", ");
   const subject = { node: node.name, type: node.type, param };
   if (spec === undefined) throw invalidError(subject, `is unknown; overridable: ${allowed}`);
-  if (spec.kind !== "signal") throw invalidError(subject, `is static (kind ${spec.kind}) and cannot be overridden per block; overridable: ${allowed}`);
+  if (spec.kind !== "signal")
+    throw invalidError(subject, `is static (kind ${spec.kind}) and cannot be overridden per block; overridable: ${allowed}`);
   return { kind: "param", name: spec.name, spec };
 }

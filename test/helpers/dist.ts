@@ -8,4 +8,3 @@ export const ROOT = resolve(__dirname, "..", "..");
 export function ensureDist(): void {
   execFileSync("flock", ["/tmp/amp-ts-build.lock", process.execPath, join(__dirname, "ensure-dist.cjs")], { cwd: ROOT, stdio: "pipe" });
 }
-
