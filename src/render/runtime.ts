@@ -10,6 +10,7 @@ import { loadAddon } from "../native/load-addon";
 import { toNativeHistory, type ControlHistory } from "./history";
 import { checkRenderOption, checkSampleRate } from "./limits";
 import { RenderResult, type GraphSummary, type HeatCurves, type NodeSummary } from "./result";
+import { checkRenderOutputSize } from "./output-size";
 import { checkTensor, type TensorShape } from "./shape";
 import { signalTarget } from "./signal-params";
 
@@ -227,6 +228,15 @@ export class Runtime {
       );
     }
     const history = options.history === undefined ? undefined : toNativeHistory(options.history, this.#sampleRate);
+    const graphSummary = native.describeGraph();
+    checkRenderOutputSize({
+      frames,
+      batches: graphSummary.batches,
+      channels: graphSummary.outputChannels,
+      nodes: graphSummary.nodeCount,
+      recordHeat,
+      recordOverBudget,
+    });
     const signal = options.signal;
     if (signal !== undefined && signal.aborted) throw withCallerStack(cancelledError(signal.reason), holder.stack);
     const onAbort = (): void => native.cancel();
