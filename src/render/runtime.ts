@@ -3,6 +3,7 @@
  * checks types only. Renders run on a worker thread and resolve with a {@link RenderResult}.
  * Native failures are {@link AmpError}s; a failed render carries the caller's stack.
  */
+import { inspect } from "node:util";
 import { AmpError, ampError, invalidError, validationError } from "../errors";
 import type { Graph } from "../graph/graph";
 import type { NativeRenderOptions, NativeRuntime } from "../native/addon-types";
@@ -282,6 +283,25 @@ export class Runtime {
           return { text: line };
         }
       });
+  }
+
+  /** One line: configuration and stream position, e.g. `Runtime (3 nodes, 2 batches x block 512, 48000 Hz, threads 1, frame 9600)`. */
+  toString(): string {
+    if (this.#disposed) return "Runtime (disposed)";
+    let graph: GraphSummary;
+    try {
+      graph = this.#native.describeGraph();
+    } catch {
+      return "Runtime (rendering)"; // the native runtime answers nothing while a render runs
+    }
+    const nodes = `${graph.nodeCount} node${graph.nodeCount === 1 ? "" : "s"}`;
+    const batches = `${graph.batches} batch${graph.batches === 1 ? "" : "es"}`;
+    return `Runtime (${nodes}, ${batches} x block ${graph.blockFrames}, ${graph.sampleRate} Hz, threads ${graph.threads}, frame ${graph.framesRendered}, latency ${graph.latencyFrames} frames)`;
+  }
+
+  /** `util.inspect` / `console.log` output: {@link Runtime.toString} and the graph. */
+  [inspect.custom](): string {
+    return `${this.toString()}\n${this.graph.toString()}`;
   }
 
   /** Releases the native runtime (deferred until a render in flight settles). Idempotent. */
