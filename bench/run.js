@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // run.js (`npm run bench`): render throughput of amp-kpn against the older prototype's published
-// figures and against Web Audio's offline renderer measured in this same run.
+// figures, and against Web Audio's offline renderer and Faust-compiled C++ measured in this same
+// run (Faust when the Debian package is installed; the table says so otherwise).
 // Graphs: 1 sine, and 32 parallel sines summed by a mix; 48 kHz, 10 s, batch 1, mono.
 // Each case is rendered once to warm up, then REPEATS times; the median is reported. The 32-sine
 // graph is also rendered with `threads: 2` (bit-identical output; see docs/scheduling.md).
@@ -8,6 +9,7 @@
 const { render } = require("../dist/index.js");
 const { parallelSines } = require("./graphs.js");
 const { renderSines } = require("./web-audio-peer.js");
+const faust = require("./faust-peer.js");
 
 const SAMPLE_RATE = 48000;
 const SECONDS = 10;
@@ -35,11 +37,25 @@ async function timeOurs(count, blockFrames, threads) {
   return median(times);
 }
 
+function timeFaust(count, block) {
+  faust.renderSines(count, FRAMES, SAMPLE_RATE, block);
+  const times = [];
+  for (let i = 0; i < REPEATS; i += 1) times.push(faust.renderSines(count, FRAMES, SAMPLE_RATE, block));
+  return median(times);
+}
+
 async function timeWebAudio(count) {
   await renderSines(count, FRAMES, SAMPLE_RATE);
   const times = [];
   for (let i = 0; i < REPEATS; i += 1) times.push((await renderSines(count, FRAMES, SAMPLE_RATE)).seconds);
   return median(times);
+}
+
+// Faust is the near-limit reference (one fused loop); "vs Faust" above 1x means we are faster.
+function faustColumns(count, block, seconds, missing) {
+  if (missing !== undefined) return { "Faust ms": "n/a", "vs Faust": "n/a" };
+  const faustSeconds = timeFaust(count, block);
+  return { "Faust ms": format(faustSeconds * 1e3, 2), "vs Faust": `${format(faustSeconds / seconds, 2)}x` };
 }
 
 function format(number, digits = 1) {
@@ -49,6 +65,7 @@ function format(number, digits = 1) {
 async function main() {
   console.log(`amp-kpn render benchmark: ${SECONDS} s at ${SAMPLE_RATE} Hz, batch 1, mono, median of ${REPEATS}`);
   console.log("(frames/s = output frames per wall-clock second; x realtime = audio seconds per second)");
+  const faustMissing = faust.unavailable();
   const rows = [];
   for (const count of [1, 32]) {
     const webAudio = await timeWebAudio(count);
@@ -70,12 +87,18 @@ async function main() {
         "vs prototype": `${format(framesPerSecond / PROTOTYPE_FRAMES_PER_SECOND[count], 1)}x`,
         "Web Audio ms": format(webAudio * 1e3, 2),
         "vs Web Audio": `${format(webAudio / seconds, 1)}x`,
+        ...faustColumns(count, block, seconds, faustMissing),
       });
     }
   }
   console.table(rows);
   console.log("prototype: C API figures at block 512 (958x and 36x realtime); Web Audio: node-web-audio-api 1.0.9,");
   console.log("float32, 128-frame quantum, same oscillators at amplitude 0.5 summed at its destination.");
+  console.log(
+    faustMissing === undefined
+      ? "Faust: os.osc sines summed, compiled with faust -double and g++ -O3 -march=native, same block size (one fused loop)."
+      : `Faust peer not measured: ${faustMissing}.`,
+  );
 }
 
 main().catch((error) => {
