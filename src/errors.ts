@@ -81,9 +81,10 @@ export function ampError(
   });
 }
 
-/** Formats a provided value for an error message: strings quoted, numbers as written, objects as JSON. */
+/** Formats a provided value for an error message: strings quoted, numbers as written, objects as JSON; long ones cut at 80 characters. */
 export function describeValue(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string")
+    return value.length > 80 ? `${JSON.stringify(value.slice(0, 77))}... (${value.length} characters)` : JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (value === undefined) return "undefined";
   if (value === null) return "null";
@@ -129,6 +130,17 @@ export function validationError(subject: ValidationSubject, expected: string, go
 /** A TypeScript-edge error with a free-form message after the uniform subject prefix. */
 export function invalidError(subject: ValidationSubject, text: string, codeName: AmpStatusName = "AMP_ERR_INVALID_ARGUMENT"): AmpError {
   return ampError(codeName, `${subjectPrefix(subject)}${text}`, { node: subject.node ?? "" });
+}
+
+/**
+ * Throws naming the first own key of an option bag that is not one of `known`, so that a typo
+ * never passes silently: `render option "blocksize" is unknown; render() accepts frames, ...`.
+ * @param owner - what takes the options, e.g. `"render()"`
+ */
+export function checkOptionKeys(subject: ValidationSubject, options: object, known: readonly string[], owner: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw invalidError({ ...subject, param: key }, `is unknown; ${owner} accepts ${known.join(", ")}`);
+  }
 }
 
 function subjectPrefix(subject: ValidationSubject): string {

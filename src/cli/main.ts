@@ -23,8 +23,13 @@ export function errorLine(error: unknown): string {
     const firstLine = error.message.split("\n")[0] ?? error.message;
     return error.stage === "cli" ? firstLine : `${firstLine} (${error.code})`;
   }
+  // Other errors (e.g. util.parseArgs) may explain themselves over several lines: join them.
   const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n")[0] ?? text;
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "")
+    .join(" ");
 }
 
 /**

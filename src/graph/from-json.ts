@@ -44,6 +44,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The own enumerable properties of `value` in a null-prototype object: inherited values are never read. */
+function ownProperties(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.assign(Object.create(null) as Record<string, unknown>, value);
+}
+
 function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -68,20 +73,21 @@ function checkedObject(item: unknown, field: string, shape: string, label: strin
         `is unknown; ${/^[aeiou]/.test(label) ? "an" : "a"} ${label} has ${keys.join(", ")}`,
       );
   }
-  return item;
+  return ownProperties(item);
 }
 
 /** Checks the shape and keys of a graph JSON description; messages name keys as the JSON has them. */
 export function readGraphJSON(json: GraphJSON | string): GraphDescription {
-  const value: unknown = typeof json === "string" ? parseJsonText(json) : json;
-  if (!isPlainObject(value)) throw validationError({ param: "graph", label: "value" }, "a graph JSON object", value);
+  const input: unknown = typeof json === "string" ? parseJsonText(json) : json;
+  if (!isPlainObject(input)) throw validationError({ param: "graph", label: "value" }, "a graph JSON object", input);
+  const value = ownProperties(input);
   for (const key of Object.keys(value)) {
     if (!TOP_LEVEL_KEYS.includes(key))
       throw invalidError({ param: key, label: "graph key" }, `is unknown; a graph has ${TOP_LEVEL_KEYS.join(", ")}`);
   }
   const nodes = arrayField(value, "nodes", true).map((item) => {
     const node = checkedObject(item, "nodes", "{ name, type, params }", "node", NODE_KEYS);
-    return { name: node.name, type: node.type, params: node.params ?? {} };
+    return { name: node.name, type: node.type, params: node.params === undefined ? {} : node.params };
   });
   const edges = arrayField(value, "edges", false).map((item) => {
     const edge = checkedObject(item, "edges", "{ from, to }", "edge", EDGE_KEYS);

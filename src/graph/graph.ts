@@ -190,13 +190,15 @@ export class Graph {
   chain(...links: readonly ChainLink[]): Graph {
     let g: Graph = this;
     let previous: string | undefined;
-    for (const link of links) {
+    for (const [i, link] of links.entries()) {
       let name: string;
       if (typeof link === "string") {
         name = link;
-      } else {
+      } else if (Array.isArray(link) && link.length === 2) {
         name = link[0];
         g = g.add(name, link[1]);
+      } else {
+        throw validationError({ param: `links[${i}]`, label: "chain() argument" }, "a node name or a [name, spec] pair", link);
       }
       if (previous !== undefined) g = g.connect(previous, name);
       previous = name;

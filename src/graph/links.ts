@@ -2,12 +2,26 @@
  * The JSON of one link (an audio edge or a modulation edge), validated against the target node's
  * catalogue entry and the native limits. The nodes' existence is the caller's business.
  */
-import { invalidError, validationError } from "../errors";
+import { checkOptionKeys, invalidError, validationError, type ValidationSubject } from "../errors";
 import { camelCase } from "../nodes/names";
 import type { EdgeJSON, ModulationJSON, NodeJSON } from "./json";
 import { GRAPH_LIMITS } from "./limits";
 import type { ConnectOptions, ModulateOptions } from "./options";
 import { checkNumber, requireNodeType } from "./validate-params";
+
+const CONNECT_KEYS = ["port", "delayFrames"];
+const MODULATE_KEYS = ["mode", "scale", "channel", "delayFrames"];
+
+/** Checks that a link's options are an object with known keys only. */
+function checkOptions(subject: ValidationSubject, options: unknown, known: readonly string[], owner: string): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw validationError(
+      { ...subject, param: "options", label: "argument" },
+      `an object { ${known.map((k) => `${k}?`).join(", ")} }`,
+      options,
+    );
+  checkOptionKeys(subject, options, known, owner);
+}
 
 /** The frozen JSON of an audio edge `from -> target`; throws unless `target` has that input port. */
 export function edgeJSON(from: string, target: NodeJSON, options: ConnectOptions): EdgeJSON {
@@ -18,6 +32,7 @@ export function edgeJSON(from: string, target: NodeJSON, options: ConnectOptions
       `has no audio input (it is a source), so the edge "${from}" -> "${target.name}" is invalid; use modulate() to drive its parameters`,
     );
   }
+  checkOptions({ node: target.name, type: target.type, label: "edge option" }, options, CONNECT_KEYS, "connect()");
   const edge: { -readonly [K in keyof EdgeJSON]: EdgeJSON[K] } = { from, to: target.name };
   if (options.port !== undefined) {
     if (!entry.inputs.some((port) => port.name === options.port)) {
@@ -52,14 +67,17 @@ export function modulationJSON(
   tsNames: boolean,
 ): ModulationJSON {
   const entry = requireNodeType(target.name, target.type);
+  if (typeof paramName !== "string" || paramName === "")
+    throw validationError({ node: target.name, type: target.type, param: "param", label: "modulation" }, "a parameter name", paramName);
   const param = entry.params.find((p) => p.name === paramName || (tsNames && camelCase(p.name) === paramName));
   const signals = entry.params.filter((p) => p.kind === "signal").map((p) => p.name);
-  const subject = { node: target.name, type: target.type, param: String(paramName) };
+  const subject = { node: target.name, type: target.type, param: paramName };
   if (param === undefined) throw invalidError(subject, `is unknown; modulatable parameters: ${signals.join(", ") || "none"}`);
   if (param.kind !== "signal")
     throw invalidError(subject, `is not modulatable (kind ${param.kind}); modulatable parameters: ${signals.join(", ") || "none"}`);
   const mod: { -readonly [K in keyof ModulationJSON]: ModulationJSON[K] } = { from: source, to: target.name, param: param.name };
   const option = (name: string) => ({ ...subject, param: name, label: "modulation option" });
+  checkOptions({ node: target.name, type: target.type, label: "modulation option" }, options, MODULATE_KEYS, "modulate()");
   if (options.mode !== undefined) {
     if (options.mode !== "add" && options.mode !== "multiply") throw validationError(option("mode"), `"add" or "multiply"`, options.mode);
     mod.mode = options.mode;

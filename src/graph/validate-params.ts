@@ -24,6 +24,15 @@ export function checkNodeName(name: unknown): asserts name is string {
   if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
     throw validationError({ param: "name", label: "node" }, "a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/", name);
   }
+  // Results (summaries, heat curves) are objects keyed by node name, where "__proto__" is no own key.
+  if (name === "__proto__") throw validationError({ param: "name", label: "node" }, 'a name other than "__proto__"', name);
+}
+
+/** Checks a string that reaches the runtime as a C string: non-empty and without NUL characters. */
+export function checkCString(subject: ValidationSubject, value: unknown): string {
+  if (typeof value !== "string" || value === "") throw validationError(subject, "a non-empty string", value);
+  if (value.includes("\0")) throw validationError(subject, "a string without NUL characters (the runtime reads it as a C string)", value);
+  return value;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -56,10 +65,7 @@ function checkParam(subject: ValidationSubject, param: CatalogParam, value: unkn
     if (typeof value !== "boolean") throw validationError(subject, "a boolean", value);
     return value;
   }
-  if (param.kind === "text") {
-    if (typeof value !== "string" || value === "") throw validationError(subject, "a non-empty string", value);
-    return value;
-  }
+  if (param.kind === "text") return checkCString(subject, value);
   return checkNumber(subject, value, param);
 }
 
@@ -71,8 +77,7 @@ function checkThermo(subject: ValidationSubject, value: unknown, naming: KeyNami
     if (item === undefined) continue;
     const inner: ValidationSubject = { ...subject, param: `thermo.${key}` };
     if (key === heatKey) {
-      if (typeof item !== "string" || item.length === 0) throw validationError(inner, "a non-empty string", item);
-      out.heat_param = item;
+      out.heat_param = checkCString(inner, item);
     } else if (key === "resistance") {
       out.resistance = checkNumber(inner, item, { kind: "number", min: 0, minExclusive: true, max: null, unit: "" });
     } else if (key === "work") {
@@ -82,6 +87,20 @@ function checkThermo(subject: ValidationSubject, value: unknown, naming: KeyNami
     }
   }
   return Object.freeze(out);
+}
+
+/** A heat channel named like one of the node's parameters would hide it from overrides: refused. */
+function checkHeatParamName(subject: ValidationSubject, node: CatalogNode, heatParam: string | undefined, naming: KeyNaming): void {
+  if (heatParam === undefined) return;
+  const names = node.params.flatMap((p) => [p.name, camelCase(p.name)]);
+  if (names.includes(heatParam)) {
+    const param = naming === "ts" ? "thermo.heatParam" : "thermo.heat_param";
+    throw validationError(
+      { ...subject, param },
+      `a name other than the node's parameters (${node.params.map((p) => p.name).join(", ")})`,
+      heatParam,
+    );
+  }
 }
 
 function checkModulationMeta(subject: ValidationSubject, value: unknown): ParamValueJSON {
@@ -133,6 +152,7 @@ export function toParamsJSON(name: string, type: string, input: unknown, naming:
       out.declared_delay_frames = checkNumber(subject, value, METADATA_LIMITS.declaredDelayFrames);
     } else if (key === "thermo") {
       out.thermo = checkThermo(base, value, naming);
+      checkHeatParamName(base, node, (out.thermo as { heat_param?: string }).heat_param, naming);
     } else if (key === "modulation") {
       out.modulation = checkModulationMeta(base, value);
     } else {

@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { WaveFile } from "wavefile";
-import { ampError, validationError } from "../errors";
+import { ampError, checkOptionKeys, invalidError, validationError } from "../errors";
 import { checkInteger } from "../render/shape";
 
 /** Sample formats {@link writeWav} can write: 32-bit float (default), 16- or 24-bit integer. */
@@ -33,6 +33,62 @@ export interface WavAudio {
 }
 
 const BIT_DEPTHS: readonly WavBitDepth[] = ["32f", "16", "24"];
+const WRITE_KEYS = ["channels", "sampleRate", "bitDepth"];
+
+/** Audio format codes of the fmt chunk that {@link decodeWav} reads. */
+const AUDIO_FORMATS: Readonly<Record<number, string>> = {
+  1: "PCM",
+  3: "float",
+  6: "A-law",
+  7: "mu-law",
+  17: "IMA ADPCM",
+  65534: "extensible",
+};
+
+/** Data chunk size some streaming writers leave in place of the real one (read as "to the end of the file"). */
+const STREAMING_DATA_SIZE = 0xffffffff;
+
+/** A WAV decoding failure (stage `"wav"`). */
+function wavError(text: string): Error {
+  return ampError("AMP_ERR_INVALID_ARGUMENT", `not a readable WAV file: ${text}`, { stage: "wav" });
+}
+
+/** A file-system failure of readWav / writeWav as an AmpError naming the file. */
+function fileError(action: string, path: unknown, error: unknown): Error {
+  const reason = error instanceof Error ? error.message : String(error);
+  return ampError("AMP_ERR_INVALID_ARGUMENT", `cannot ${action} WAV file ${String(path)}: ${reason}`, { stage: "wav" });
+}
+
+/** The fields of wavefile's fmt chunk read here. */
+interface WavFmt {
+  audioFormat: number;
+  numChannels: number;
+  sampleRate: number;
+  bitsPerSample: number;
+}
+
+/** Checks the fmt and data chunks wavefile read: a format this module decodes, sane counts, no truncation. */
+function checkWavHeader(fmt: WavFmt, data: { chunkSize: number; samples: Uint8Array }): void {
+  const { audioFormat, numChannels, sampleRate, bitsPerSample } = fmt;
+  if (AUDIO_FORMATS[audioFormat] === undefined) {
+    const known = Object.entries(AUDIO_FORMATS).map(([code, name]) => `${code} (${name})`);
+    throw wavError(`header "audioFormat" expects one of ${known.join(", ")}, got ${audioFormat}`);
+  }
+  if (!Number.isInteger(numChannels) || numChannels < 1) throw wavError(`header "numChannels" expects an integer >= 1, got ${numChannels}`);
+  if (!Number.isInteger(sampleRate) || sampleRate < 1) throw wavError(`header "sampleRate" expects an integer >= 1 Hz, got ${sampleRate}`);
+  if (audioFormat === 1 || audioFormat === 65534) {
+    if (bitsPerSample < 8 || bitsPerSample > 32) throw wavError(`header "bitsPerSample" expects 8 to 32 for PCM, got ${bitsPerSample}`);
+  } else if (audioFormat === 3 && bitsPerSample !== 32 && bitsPerSample !== 64) {
+    throw wavError(`header "bitsPerSample" expects 32 or 64 for float, got ${bitsPerSample}`);
+  }
+  if (data.chunkSize !== STREAMING_DATA_SIZE && data.samples.length < data.chunkSize) {
+    throw wavError(`truncated: the data chunk declares ${data.chunkSize} bytes, the buffer holds ${data.samples.length}`);
+  }
+  const frameBytes = numChannels * Math.ceil(bitsPerSample / 8);
+  if ((audioFormat === 1 || audioFormat === 3 || audioFormat === 65534) && data.samples.length % frameBytes !== 0) {
+    throw wavError(`the data chunk holds ${data.samples.length} bytes, not a whole number of ${frameBytes}-byte frames`);
+  }
+}
 
 /**
  * Encodes planar samples as a WAV file in memory.
@@ -41,13 +97,25 @@ const BIT_DEPTHS: readonly WavBitDepth[] = ["32f", "16", "24"];
  */
 export function encodeWav(samples: Float64Array, options: WavWriteOptions): Uint8Array {
   if (!(samples instanceof Float64Array)) throw validationError({ param: "samples", label: "argument" }, "a Float64Array", samples);
+  if (typeof options !== "object" || options === null)
+    throw validationError({ param: "options", label: "argument" }, "an object { channels, sampleRate, bitDepth? }", options);
+  checkOptionKeys({ label: "WAV option" }, options, WRITE_KEYS, "encodeWav()");
   const channels = checkInteger({ param: "channels", label: "WAV option" }, options.channels, 1, 65535);
   const sampleRate = checkInteger({ param: "sampleRate", label: "WAV option" }, options.sampleRate, 1, 4294967295, "Hz");
-  const bitDepth = options.bitDepth ?? "32f";
+  const bitDepth = options.bitDepth === undefined ? "32f" : options.bitDepth;
   if (!BIT_DEPTHS.includes(bitDepth))
     throw validationError({ param: "bitDepth", label: "WAV option" }, `one of ${BIT_DEPTHS.map((b) => `"${b}"`).join(", ")}`, bitDepth);
   if (samples.length % channels !== 0) {
     throw validationError({ param: "samples", label: "argument" }, `a length that is a multiple of ${channels} channels`, samples);
+  }
+  if (bitDepth !== "32f") {
+    // wavefile turns non-finite values into 0 for integer formats; refuse them instead.
+    const bad = samples.findIndex((value) => !Number.isFinite(value));
+    if (bad >= 0)
+      throw invalidError(
+        { param: "samples", label: "argument" },
+        `expects finite values for bitDepth "${bitDepth}", got ${samples[bad]} at index ${bad}`,
+      );
   }
   const frames = samples.length / channels;
   const lanes: Float64Array[] = [];
@@ -63,22 +131,28 @@ export function encodeWav(samples: Float64Array, options: WavWriteOptions): Uint
  * PCM integer (8 to 32 bits), float (32, 64 bits), A-law, mu-law and IMA ADPCM files are read.
  */
 export function decodeWav(bytes: Uint8Array): WavAudio {
+  if (!(bytes instanceof Uint8Array)) throw validationError({ param: "bytes", label: "argument" }, "a Uint8Array (or Buffer)", bytes);
   const wav = new WaveFile();
   try {
     wav.fromBuffer(bytes);
   } catch (error) {
-    throw ampError("AMP_ERR_INVALID_ARGUMENT", `not a readable WAV file: ${error instanceof Error ? error.message : String(error)}`, {
-      stage: "wav",
-    });
+    throw wavError(error instanceof Error ? error.message : String(error));
   }
   // Read before converting: the conversions below replace (and clear) the fmt object.
-  const { numChannels: channels, sampleRate, audioFormat } = wav.fmt as { numChannels: number; sampleRate: number; audioFormat: number };
+  const fmt = { ...(wav.fmt as WavFmt) };
+  checkWavHeader(fmt, wav.data as { chunkSize: number; samples: Uint8Array });
+  const { numChannels: channels, sampleRate, audioFormat } = fmt;
   const bitDepth = wav.bitDepth;
-  if (audioFormat === 6) wav.fromALaw("16");
-  else if (audioFormat === 7) wav.fromMuLaw("16");
-  else if (audioFormat === 17) wav.fromIMAADPCM("16");
-  if (wav.bitDepth !== "32f" && wav.bitDepth !== "64") wav.toBitDepth("64");
-  const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
+  let raw: Float64Array | Float64Array[];
+  try {
+    if (audioFormat === 6) wav.fromALaw("16");
+    else if (audioFormat === 7) wav.fromMuLaw("16");
+    else if (audioFormat === 17) wav.fromIMAADPCM("16");
+    if (wav.bitDepth !== "32f" && wav.bitDepth !== "64") wav.toBitDepth("64");
+    raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
+  } catch (error) {
+    throw wavError(`the samples do not decode (${error instanceof Error ? error.message : String(error)})`);
+  }
   const lanes: Float64Array[] = Array.isArray(raw) ? raw : [raw];
   const frames = lanes[0]?.length ?? 0;
   const samples = new Float64Array(channels * frames);
@@ -93,10 +167,21 @@ export function decodeWav(bytes: Uint8Array): WavAudio {
  * @param options - channels, sample rate (Hz), bit depth (default `"32f"`)
  */
 export async function writeWav(path: string, samples: Float64Array, options: WavWriteOptions): Promise<void> {
-  await writeFile(path, encodeWav(samples, options));
+  const bytes = encodeWav(samples, options);
+  try {
+    await writeFile(path, bytes);
+  } catch (error) {
+    throw fileError("write", path, error);
+  }
 }
 
 /** Reads a WAV file to planar Float64 samples in [-1, 1], whatever its sample format. */
 export async function readWav(path: string): Promise<WavAudio> {
-  return decodeWav(await readFile(path));
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw fileError("read", path, error);
+  }
+  return decodeWav(bytes);
 }

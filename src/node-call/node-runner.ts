@@ -4,7 +4,7 @@
  * messages; the addon checks types only. Calls are synchronous (node windows are small), so a
  * native failure is thrown as an {@link AmpError} with the caller's stack.
  */
-import { ampError, invalidError, validationError, type ValidationSubject } from "../errors";
+import { ampError, checkOptionKeys, invalidError, validationError, type ValidationSubject } from "../errors";
 import type { NodeParamsJSON } from "../graph/json";
 import { checkNodeName, checkNumber, requireNodeType, toParamsJSON } from "../graph/validate-params";
 import type { CatalogNode } from "../nodes/catalog-types";
@@ -84,6 +84,10 @@ interface PathTensor {
 }
 
 const DEFAULT_SAMPLE_RATE = 48000;
+const OPTION_KEYS = {
+  forward: ["batches", "frames", "sampleRate", "params", "history"],
+  backward: ["batches", "frames", "sampleRate", "params", "inputChannels"],
+} as const;
 const MAX_CHANNELS = 2 ** 31 - 1;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -245,6 +249,7 @@ export class NodeRunner {
   ): { batches: number; frames: number; sampleRate: number; audio: NativeAudioView[] } {
     if (!isPlainObject(options))
       throw validationError({ ...subject, param: "options", label: "argument" }, `an object of ${method} options`, options);
+    checkOptionKeys({ ...subject, label: "option" }, options, OPTION_KEYS[method], `NodeRunner.${method}()`);
     const option = (param: string): ValidationSubject => ({ ...subject, param, label: "option" });
     const first = tensors[0]?.tensor.shape;
     const batches =
@@ -289,13 +294,13 @@ export class NodeRunner {
       if (shape.batches !== 1 && shape.batches !== batches)
         throw validationError(
           { ...subject, param: `params.${key}.shape.batches`, label: "argument" },
-          `1 or ${batches} (the call's batches)`,
+          batches === 1 ? "1 (the call's batches)" : `1 or ${batches} (the call's batches)`,
           shape.batches,
         );
       if (shape.frames !== 1 && shape.frames !== frames)
         throw validationError(
           { ...subject, param: `params.${key}.shape.frames`, label: "argument" },
-          `1 or ${frames} (the call's frames)`,
+          frames === 1 ? "1 (the call's frames)" : `1 or ${frames} (the call's frames)`,
           shape.frames,
         );
       for (let i = 0; i < samples.length; i += 1) {

@@ -3,6 +3,7 @@
  * returns. Options are validated when the spec is added to a graph, where the node's name is
  * known and can be put in the message.
  */
+import { validationError } from "../errors";
 
 /** An unnamed node: a type and its TypeScript options (camelCase keys). Immutable. */
 export interface NodeSpec<Type extends string = string> {
@@ -13,6 +14,8 @@ export interface NodeSpec<Type extends string = string> {
 
 /** Creates a frozen {@link NodeSpec}; `undefined` options are dropped. */
 export function nodeSpec<Type extends string>(type: Type, options: object = {}): NodeSpec<Type> {
+  if (typeof options !== "object" || options === null || Array.isArray(options) || ArrayBuffer.isView(options))
+    throw validationError({ type, param: "options", label: "argument" }, `an object of ${type} options`, options);
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (value !== undefined) copy[key] = value;

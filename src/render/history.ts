@@ -111,6 +111,8 @@ export function toNativeHistory(history: unknown, sampleRate: number, label = "r
     throw validationError({ param: "history", label }, "an object of curves by name, e.g. { cutoff: [[0, 200], [1.5, 4000]] }", history);
   return Object.entries(history).map(([name, input]) => {
     if (name === "") throw invalidError({ param: "history", label }, 'has a curve named ""; curve names are non-empty');
+    if (name.includes("\0"))
+      throw invalidError({ param: "history", label }, `has a curve named ${describeValue(name)}; curve names have no NUL characters`);
     return nativeCurve(name, input, sampleRate, label);
   });
 }

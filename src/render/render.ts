@@ -1,10 +1,23 @@
 /** `render(graph, options)`: one-shot rendering through a temporary {@link Runtime}. */
-import { ampError, validationError } from "../errors";
+import { ampError, checkOptionKeys, validationError } from "../errors";
 import type { Graph } from "../graph/graph";
 import type { RenderResult } from "./result";
 import type { ControlHistory } from "./history";
 import { checkRenderOption, checkSampleRate, RENDER_LIMITS } from "./limits";
-import { cancelledError, Runtime } from "./runtime";
+import { cancelledError, checkGraph, checkSignal, Runtime } from "./runtime";
+
+const RENDER_KEYS = [
+  "frames",
+  "seconds",
+  "sampleRate",
+  "batches",
+  "blockFrames",
+  "threads",
+  "recordHeat",
+  "recordOverBudget",
+  "signal",
+  "history",
+];
 
 /** Options of {@link render}. Give exactly one of `frames` and `seconds`. */
 export interface RenderOptions {
@@ -75,8 +88,11 @@ export function resolveFrames(
  * @param options - length (`frames` or `seconds`), sample rate, batches, block size, heat, control history, cancellation
  */
 export async function render(graph: Graph, options: RenderOptions): Promise<RenderResult> {
+  checkGraph(graph);
   if (typeof options !== "object" || options === null)
     throw validationError({ param: "options", label: "argument" }, "an object with frames or seconds", options);
+  checkOptionKeys({ label: "render option" }, options, RENDER_KEYS, "render()");
+  checkSignal(options.signal);
   const sampleRate = options.sampleRate === undefined ? (graph.sampleRate ?? 48000) : checkSampleRate(options.sampleRate);
   const frames = resolveFrames(options, sampleRate);
   if (options.signal?.aborted === true) throw cancelledError(options.signal.reason);

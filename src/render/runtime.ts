@@ -4,8 +4,8 @@
  * Native failures are {@link AmpError}s; a failed render carries the caller's stack.
  */
 import { inspect } from "node:util";
-import { AmpError, ampError, invalidError, validationError } from "../errors";
-import type { Graph } from "../graph/graph";
+import { AmpError, ampError, checkOptionKeys, invalidError, validationError } from "../errors";
+import { Graph } from "../graph/graph";
 import type { NativeRenderOptions, NativeRuntime } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
 import { toNativeHistory, type ControlHistory } from "./history";
@@ -70,6 +70,30 @@ export function withCallerStack(error: unknown, callerStack: string | undefined)
   return error;
 }
 
+const RUNTIME_KEYS = ["sampleRate", "batches", "blockFrames", "threads"];
+const RUNTIME_RENDER_KEYS = ["recordHeat", "recordOverBudget", "signal", "history"];
+
+/** Throws unless `graph` is a {@link Graph} (from `graph()` or `Graph.fromJSON`). */
+export function checkGraph(graph: unknown): asserts graph is Graph {
+  if (!(graph instanceof Graph))
+    throw validationError({ param: "graph", label: "argument" }, "a Graph from graph() or Graph.fromJSON()", graph);
+}
+
+/** Throws unless `signal` is `undefined` or an `AbortSignal` (any realm's: checked by shape). */
+export function checkSignal(signal: unknown): asserts signal is AbortSignal | undefined {
+  if (signal === undefined) return;
+  const s = signal as Partial<AbortSignal> | null;
+  if (typeof s !== "object" || s === null || typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function")
+    throw validationError({ param: "signal", label: "render option" }, "an AbortSignal (e.g. new AbortController().signal)", signal);
+}
+
+/** Throws unless `options` is an object whose keys are all in `known`. */
+function checkOptionBag(options: unknown, known: readonly string[], owner: string, label: string): asserts options is object {
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw validationError({ param: "options", label: "argument" }, `an object { ${known.map((k) => `${k}?`).join(", ")} }`, options);
+  checkOptionKeys({ label }, options, known, owner);
+}
+
 /** The AMP_ERR_CANCELLED error of a render stopped before it started. */
 export function cancelledError(reason: unknown): AmpError {
   const why = reason instanceof Error ? reason.message : reason === undefined ? "" : String(reason);
@@ -100,11 +124,13 @@ export class Runtime {
    * @param options - sample rate (Hz), batches, block size (frames), threads
    */
   static create(graph: Graph, options: RuntimeOptions = {}): Runtime {
+    checkGraph(graph);
+    checkOptionBag(options, RUNTIME_KEYS, "Runtime.create()", "render option");
     const json = JSON.stringify(graph.toJSON());
     const sampleRate = options.sampleRate === undefined ? (graph.sampleRate ?? DEFAULT_SAMPLE_RATE) : checkSampleRate(options.sampleRate);
-    const batches = checkRenderOption("batches", options.batches ?? 1);
-    const blockFrames = checkRenderOption("blockFrames", options.blockFrames ?? DEFAULT_BLOCK_FRAMES);
-    const threads = checkRenderOption("threads", options.threads ?? 1);
+    const batches = checkRenderOption("batches", options.batches === undefined ? 1 : options.batches);
+    const blockFrames = checkRenderOption("blockFrames", options.blockFrames === undefined ? DEFAULT_BLOCK_FRAMES : options.blockFrames);
+    const threads = checkRenderOption("threads", options.threads === undefined ? 1 : options.threads);
     const native = loadAddon().createRuntime(json);
     const runtime = new Runtime(graph, native, sampleRate);
     try {
@@ -146,8 +172,8 @@ export class Runtime {
    */
   configure(batches: number, blockFrames: number): void {
     const native = this.#live();
-    checkRenderOption("batches", batches);
-    checkRenderOption("blockFrames", blockFrames);
+    checkRenderOption("batches", batches, { param: "batches", label: "argument" });
+    checkRenderOption("blockFrames", blockFrames, { param: "blockFrames", label: "argument" });
     native.configure(batches, blockFrames);
     this.#batches = batches;
     this.#blockFrames = blockFrames;
@@ -217,9 +243,11 @@ export class Runtime {
     Error.captureStackTrace(holder, Runtime.prototype.render);
     const native = this.#live();
     checkRenderOption("frames", frames);
-    const recordHeat = options.recordHeat ?? false;
+    checkOptionBag(options, RUNTIME_RENDER_KEYS, "Runtime.render()", "render option");
+    checkSignal(options.signal);
+    const recordHeat = options.recordHeat === undefined ? false : options.recordHeat;
     if (typeof recordHeat !== "boolean") throw validationError({ param: "recordHeat", label: "render option" }, "a boolean", recordHeat);
-    const recordOverBudget = options.recordOverBudget ?? false;
+    const recordOverBudget = options.recordOverBudget === undefined ? false : options.recordOverBudget;
     if (typeof recordOverBudget !== "boolean")
       throw validationError({ param: "recordOverBudget", label: "render option" }, "a boolean", recordOverBudget);
     if (recordOverBudget && this.graph.thermalBudget === undefined) {
