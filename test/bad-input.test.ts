@@ -878,7 +878,7 @@ describe("NodeRunner", () => {
         ],
         [
           () => runner.forward([x], { params: { gain: T([1, 1, 1], 1, 3, 1) } }),
-          'node "g" (gain): parameter "gain": channels is 3; expected 1 or 1',
+          'node "g" (gain): parameter "gain": channels is 3; expected 1',
           "AMP_ERR_SHAPE_MISMATCH",
         ],
         [() => runner.forward([x], { history: { "": [[0, 1]] } }), 'option "history" has a curve named ""; curve names are non-empty'],
@@ -943,12 +943,13 @@ describe("NodeRunner", () => {
     }
   });
 
-  it("outputs 0 for a controller whose curve is missing (current native behaviour; a graph render refuses it)", () => {
-    // amp_run_node_v2 does not check required_curve() as amp_graph_runtime_execute does; see the
-    // bad-input review. When the runtime refuses it, this becomes a rejection naming the curve.
+  it("refuses a controller whose curve is missing, as a graph render does", () => {
     const runner = NodeRunner.create("k", controller({ curve: "cutoff" }));
     try {
-      expect(Array.from(runner.forward([], { frames: 2 }).samples)).toEqual([0, 0]);
+      throwsAmp(
+        () => runner.forward([], { frames: 2 }),
+        'node "k" (controller): no control-history curve named "cutoff" in this call; supplied: none',
+      );
     } finally {
       runner.dispose();
     }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "amp_native.h"
+#include "dsp/control_curve.h"
 #include "nodes/node.h"
 #include "runtime/errors.h"
 #include "runtime/heat.h"
@@ -66,6 +67,14 @@ struct SingleNodeState {
     }
 };
 
+std::string supplied_curves(const AmpControlHistory *history) {
+    std::string names;
+    for (uint32_t c = 0; history != nullptr && c < history->curve_count; ++c)
+        names += std::string(names.empty() ? "" : ", ") + "\"" +
+                 (history->curves[c].name != nullptr ? history->curves[c].name : "") + "\"";
+    return names.empty() ? "none" : names;
+}
+
 [[noreturn]] void fail(int32_t code, const std::string &detail) {
     throw amp::AmpFailure(code, "run_node", "", detail);
 }
@@ -118,10 +127,10 @@ amp::TensorView window(const amp::TensorView &view, uint32_t offset, uint32_t fr
 }
 
 void check_dimension(const char *what, const char *dimension, uint32_t given, uint32_t full) {
-    if (given != 1 && given != full)
-        fail(AMP_ERR_SHAPE_MISMATCH, std::string(what) + ": " + dimension + " is " +
-                                         std::to_string(given) + "; expected 1 or " +
-                                         std::to_string(full));
+    if (given == 1 || given == full) return;
+    const std::string expected = full == 1 ? "1" : "1 or " + std::to_string(full);
+    fail(AMP_ERR_SHAPE_MISMATCH, std::string(what) + ": " + dimension + " is " +
+                                     std::to_string(given) + "; expected " + expected);
 }
 
 int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs, int32_t batches,
@@ -184,6 +193,11 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
         state = fresh.get();
     }
     const std::string label = amp::node_label(state->config.name, spec->type_name);
+    if (const char *needed = state->node->required_curve();
+        !backward && needed != nullptr && amp::dsp::find_curve(history, needed) == nullptr)
+        throw amp::AmpFailure(AMP_ERR_INVALID_ARGUMENT, "run_node", state->config.name,
+                              label + ": no control-history curve named \"" + needed +
+                                  "\" in this call; supplied: " + supplied_curves(history));
 
     // Parameters: defaults from params_json, overridden by named views.
     std::vector<amp::TensorView> params(spec->param_count);

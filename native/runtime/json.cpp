@@ -218,6 +218,9 @@ class Parser {
                     if (low < 0xDC00 || low > 0xDFFF) return fail("invalid surrogate pair");
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
                 }
+                // Names and texts reach C strings (the ABI's const char *): a NUL would cut
+                // them silently, so it is refused here.
+                if (code == 0) return fail("strings must not contain the NUL character (\\u0000)");
                 append_utf8(out, code);
                 break;
             }

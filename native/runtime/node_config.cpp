@@ -62,6 +62,9 @@ void parse_thermo(const JsonValue &thermo, NodeConfig &config, const std::string
         if (member.first == "heat_param") {
             if (!value.is_string() || value.string.empty())
                 reject(stage, config.name, label, key, "a non-empty string", value.describe());
+            if (find_param_index(*config.spec, value.string) >= 0)
+                reject(stage, config.name, label, key,
+                       "a name that is not one of the node's parameters", value.describe());
             config.heat_param = value.string;
         } else if (member.first == "resistance") {
             if (!value.is_number() || !(value.number > 0.0))

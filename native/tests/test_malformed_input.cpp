@@ -116,4 +116,51 @@ TEST(deeply_nested_json_is_refused_without_overflowing_the_stack) {
     amp_graph_runtime_destroy(rt);
 }
 
+TEST(nul_characters_in_strings_are_refused) {
+    // A C string would be cut at the NUL: "a\u0000b" would silently become "a".
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(
+                 R"({"nodes":[{"name":"g\u0000x","type":"constant"}],"output":"g"})", &rt),
+             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "strings must not contain the NUL character");
+    amp_graph_runtime_destroy(rt);
+}
+
+TEST(a_heat_channel_may_not_shadow_a_parameter) {
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(
+        amp_graph_runtime_create(
+            R"({"nodes":[{"name":"c","type":"constant","params":{"thermo":{"heat_param":"value"}}}],"output":"c"})",
+            &rt),
+        AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "parameter \"thermo.heat_param\" expects a name that "
+                                             "is not one of the node's parameters, got \"value\"");
+    amp_graph_runtime_destroy(rt);
+}
+
+TEST(run_node_refuses_a_controller_without_its_curve_and_names_shapes_plainly) {
+    AmpNodeDescriptorView controller{"k", "controller", "{\"curve\": \"cutoff\"}"};
+    double *out = nullptr;
+    int32_t out_channels = 0;
+    void *state = nullptr;
+    CHECK_EQ(
+        amp_run_node(&controller, nullptr, 1, 0, 3, 48000, &out, &out_channels, &state, nullptr),
+        AMP_ERR_INVALID_ARGUMENT);
+    AmpErrorView error{};
+    amp_run_node_last_error(&error);
+    CHECK_CONTAINS(error.detail, "node \"k\" (controller): no control-history curve named "
+                                 "\"cutoff\" in this call; supplied: none");
+    CHECK(out == nullptr && state == nullptr);
+
+    AmpNodeDescriptorView osc{"osc", "sine_osc", "{}"};
+    const double frequency[5] = {1, 2, 3, 4, 5};
+    AmpParamView view{"frequency", frequency, 1, 5, 1};
+    AmpNodeInputs inputs{nullptr, 0, &view, 1};
+    CHECK_EQ(amp_run_node(&osc, &inputs, 1, 0, 3, 48000, &out, &out_channels, &state, nullptr),
+             AMP_ERR_SHAPE_MISMATCH);
+    amp_run_node_last_error(&error);
+    CHECK_CONTAINS(error.detail, "channels is 5; expected 1");
+    CHECK(!amp_test::contains(error.detail, "1 or 1"));
+}
+
 AMP_TEST_MAIN()
