@@ -73,9 +73,9 @@ ErrorInfo LastErrorFor(const AmpGraphRuntime *runtime, int32_t status, const cha
     return info;
 }
 
-ErrorInfo BindingError(const std::string &detail) {
+ErrorInfo BindingError(const std::string &detail, int32_t code) {
     ErrorInfo info;
-    info.code = AMP_ERR_INVALID_ARGUMENT;
+    info.code = code;
     info.stage = "binding";
     info.detail = detail;
     return info;

@@ -39,8 +39,9 @@ ErrorInfo ReadLastError(const AmpGraphRuntime *runtime);
 // when it describes `status`; otherwise {status, fallback_stage, "", ""}.
 ErrorInfo NodeCallErrorFor(int32_t status, const char *fallback_stage);
 
-// An error raised by the binding itself: code AMP_ERR_INVALID_ARGUMENT, stage "binding".
-ErrorInfo BindingError(const std::string &detail);
+// An error raised by the binding itself: stage "binding", code AMP_ERR_INVALID_ARGUMENT unless
+// given (AMP_ERR_INTERNAL for a runtime answer the binding cannot use).
+ErrorInfo BindingError(const std::string &detail, int32_t code = AMP_ERR_INVALID_ARGUMENT);
 
 // The JS error value for `info` (an instance of the registered class).
 Napi::Error MakeAmpError(Napi::Env env, const ErrorInfo &info);

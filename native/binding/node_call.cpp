@@ -68,14 +68,6 @@ AmpExecutionMode ModeValue(const ArgContext &ctx, const Napi::Value &value) {
     return mode == 0.0 ? AMP_EXECUTION_FORWARD : AMP_EXECUTION_BACKWARD;
 }
 
-ErrorInfo InternalError(const std::string &detail) {
-    ErrorInfo info;
-    info.code = AMP_ERR_INTERNAL;
-    info.stage = "binding";
-    info.detail = detail;
-    return info;
-}
-
 struct NativeBufferFree {
     void operator()(double *buffer) const noexcept { amp_free(buffer); }
 };
@@ -153,7 +145,8 @@ Napi::Value RunNode(const Napi::CallbackInfo &info) {
 
     // 4. The result: a copy of the B x out_channels x F native buffer (released by `owned`).
     if (out_channels < 0 || batches < 0 || frames < 0) {
-        throw MakeAmpError(env, InternalError("runNode: the runtime accepted a negative shape"));
+        throw MakeAmpError(
+            env, BindingError("runNode: the runtime accepted a negative shape", AMP_ERR_INTERNAL));
     }
     const uint64_t count = uint64_t{static_cast<uint32_t>(batches)} *
                            static_cast<uint32_t>(out_channels) * static_cast<uint32_t>(frames);
@@ -162,7 +155,8 @@ Napi::Value RunNode(const Napi::CallbackInfo &info) {
                                     "runNode: the output array would be too large to allocate");
     }
     if (count > 0 && out == nullptr) {
-        throw MakeAmpError(env, InternalError("runNode: the runtime returned no output buffer"));
+        throw MakeAmpError(
+            env, BindingError("runNode: the runtime returned no output buffer", AMP_ERR_INTERNAL));
     }
     Napi::Float64Array samples = Napi::Float64Array::New(env, static_cast<size_t>(count));
     if (count > 0) {

@@ -125,6 +125,13 @@ void parse_nodes(const JsonValue &nodes, GraphDescription &graph,
     }
 }
 
+// The "from" and "to" node names of an audio or modulation edge, as node indices.
+void resolve_ends(const JsonValue &edge, const std::string &where,
+                  const std::map<std::string, uint32_t> &names, uint32_t &from, uint32_t &to) {
+    from = resolve(names, require(edge, "from", JsonValue::Type::String, where).string, where);
+    to = resolve(names, require(edge, "to", JsonValue::Type::String, where).string, where);
+}
+
 void parse_edges(const JsonValue &edges, GraphDescription &graph,
                  const std::map<std::string, uint32_t> &names) {
     for (size_t i = 0; i < edges.array.size(); ++i) {
@@ -133,10 +140,7 @@ void parse_edges(const JsonValue &edges, GraphDescription &graph,
         if (!edge.is_object()) fail(where + ": expects an object, got " + edge.describe());
         check_keys(edge, where, {"from", "to", "port", "delay_frames"});
         AudioEdge parsed{};
-        parsed.from =
-            resolve(names, require(edge, "from", JsonValue::Type::String, where).string, where);
-        parsed.to =
-            resolve(names, require(edge, "to", JsonValue::Type::String, where).string, where);
+        resolve_ends(edge, where, names, parsed.from, parsed.to);
         const NodeDescription &target = graph.nodes[parsed.to];
         if (target.spec->input_count == 0)
             fail(where + ": node \"" + target.name + "\" (" + target.spec->type_name +
@@ -173,10 +177,7 @@ void parse_modulations(const JsonValue &modulations, GraphDescription &graph,
         check_keys(edge, where,
                    {"from", "to", "param", "mode", "scale", "channel", "delay_frames"});
         ModulationEdge parsed{};
-        parsed.from =
-            resolve(names, require(edge, "from", JsonValue::Type::String, where).string, where);
-        parsed.to =
-            resolve(names, require(edge, "to", JsonValue::Type::String, where).string, where);
+        resolve_ends(edge, where, names, parsed.from, parsed.to);
         const NodeDescription &target = graph.nodes[parsed.to];
         const std::string &param = require(edge, "param", JsonValue::Type::String, where).string;
         const int index = find_param_index(*target.spec, param);
