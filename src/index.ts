@@ -63,3 +63,6 @@ export { decodeWav, encodeWav, readWav, writeWav } from "./io/wav";
 export type { WavAudio, WavBitDepth, WavWriteOptions } from "./io/wav";
 
 export { demoGraph } from "./demo";
+
+export { DISPLAY_SYMBOL, isDisplayable } from "./display/mime";
+export type { Displayable, MimeBundle } from "./display/mime";
