@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // profile.js: where one call's time goes, function by function, for the per-call cases of the
 // bench (bench/native/amp_bench.cpp): amp_run_node_v2 with frames = 1 (sine_osc, with and
-// without metrics; gain) and a graph execute at block 1 (sine -> gain -> safety).
+// without metrics; gain) and a graph execute at block 1 (sine -> gain -> safety); and the
+// throughput case of 32 sines + mix at block 512.
 //
 //   node bench/profile.js            (Linux perf required: apt-get install linux-perf)
 //

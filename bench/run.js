@@ -3,11 +3,12 @@
 // the same run and checking every system's output. docs/performance.md quotes its tables.
 //
 //   node bench/run.js [section...] [--rounds N]     (default: every section; AMP_BENCH_REPEATS=N
-//                                                   also sets the rounds, default 5)
+//                                                   also sets the rounds, default 7)
 //
 // A section is a module exporting one async function({ rounds }) that prints its tables; it
 // may resolve with false when an output check failed (the run then exits with status 1).
 "use strict";
+const os = require("node:os");
 const { roundsFromEnvironment } = require("./stats.js");
 
 // name -> module; one line per section.
@@ -39,7 +40,14 @@ async function main() {
   const argv = process.argv.slice(2);
   const rounds = roundsFromEnvironment(argv);
   const names = requested(argv);
+  const cpus = os.cpus();
   console.log(`amp-kpn bench: sections ${names.join(", ")}; ${rounds} rounds; node ${process.version}; ${new Date().toISOString()}`);
+  console.log(
+    `machine: ${cpus.length} x ${cpus[0]?.model ?? "unknown CPU"}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / ")} (1 / 5 / 15 min)`,
+  );
   let allChecked = true;
   for (const name of names) {
     const section = require(SECTIONS[name]);

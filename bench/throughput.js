@@ -12,6 +12,8 @@ const GRAPHS = [
   { signal: "sines:32", label: "32 sines + mix" },
 ];
 const BLOCKS = [128, 512];
+// The older prototype's published rate for 32 sines + mix, C API, block 512 (reference-facts.md).
+const PROTOTYPE_32_SINES = 1.73e6;
 
 module.exports = async function throughput({ rounds }) {
   const missing = faust.unavailable();
@@ -20,6 +22,7 @@ module.exports = async function throughput({ rounds }) {
   console.log("time ratio = our time / peer time in the same round (below 1: ours is faster); median (min–max).");
   const rows = [];
   const checks = [];
+  let oursAt512;
   for (const { signal, label } of GRAPHS) {
     for (const block of BLOCKS) {
       const threaded = signal === "sines:32" && block === 512;
@@ -30,6 +33,7 @@ module.exports = async function throughput({ rounds }) {
         systems.push({ name: "Faust os.osc table", run: () => faust.run(signal, "table", block, FRAMES) });
       }
       const results = await interleave(systems, rounds);
+      if (threaded) oursAt512 = results.get("ours");
       for (const [name, runs] of results) checks.push([`${label}, block ${block}: ${name}`, runs]);
       const peers = missing === undefined ? ["Faust exact sin", "Faust os.osc table"] : ["Faust"];
       for (const ours of threaded ? ["ours", "ours, 2 threads"] : ["ours"]) {
@@ -52,6 +56,13 @@ module.exports = async function throughput({ rounds }) {
     }
   }
   console.table(rows);
+  const ours32 = medianSeconds(oursAt512);
+  console.log(
+    `32 sines + mix, block 512, 1 thread: ours ${fixed(FRAMES / ours32 / 1e6, 1)} M frames/s; the older prototype published ` +
+      `${PROTOTYPE_32_SINES / 1e6} M frames/s on this graph (C API, block 512; a quoted figure, not measured here): ` +
+      `${fixed(FRAMES / ours32 / PROTOTYPE_32_SINES, 1)}x.`,
+  );
+  console.log("Not measured: saw -> lowpass -> gain (peers.md): the runtime has no saw or biquad node yet.");
   if (missing === undefined) {
     console.log(`Faust: ${faust.version()}, faust -double -lang cpp, g++ ${faust.CXX_FLAGS.join(" ")} (our runtime's flags).`);
     console.log("Faust exact sin: sin(2*ma.PI*os.lf_sawpos(f)), equal accuracy; Faust os.osc table: speed-only reference.");
