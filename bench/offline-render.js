@@ -7,7 +7,7 @@ const { render } = require("../dist/index.js");
 const { parallelSines } = require("./graphs.js");
 const { renderSines } = require("./web-audio-peer.js");
 const { checkSamples } = require("./native-programs.js");
-const { interleave, ratioText, medianSeconds, fixed, sci, printChecks } = require("./stats.js");
+const { printTable, interleave, ratioText, medianSeconds, fixed, sci, printChecks } = require("./stats.js");
 
 const SAMPLE_RATE = 48000;
 const FRAMES = SAMPLE_RATE * 10;
@@ -57,7 +57,7 @@ module.exports = async function offlineRender({ rounds }) {
       });
     }
   }
-  console.table(rows);
+  printTable(rows);
   console.log(
     "Web Audio: node-web-audio-api 1.0.9 (Rust), float32, 128-frame render quantum; OscillatorNode -> GainNode(0.5) -> destination.",
   );

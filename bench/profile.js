@@ -4,7 +4,7 @@
 // without metrics; gain) and a graph execute at block 1 (sine -> gain -> safety); and the
 // throughput case of 32 sines + mix at block 512.
 //
-//   node bench/profile.js            (Linux perf required: apt-get install linux-perf)
+//   node bench/profile.js [--markdown]   (Linux perf required: apt-get install linux-perf)
 //
 // Each case runs under `perf record -e cpu-clock --call-graph dwarf`; only samples whose call
 // chain contains the ABI entry point count. "self" attributes a sample to its innermost
@@ -16,6 +16,7 @@ const { mkdtempSync, rmSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
 const { ensureBuilt } = require("./native-programs.js");
+const { printTable } = require("./stats.js");
 
 const PROGRAM = join(__dirname, "..", "build", "bench", "native", "amp_bench");
 const CASES = [
@@ -99,7 +100,7 @@ function main() {
         .map((name) => ({ name, self: self.get(name) ?? 0, inclusive: inclusive.get(name) ?? 0 }))
         .sort((a, b) => b.self - a.self || b.inclusive - a.inclusive)
         .slice(0, ROWS);
-      console.table(
+      printTable(
         names.map((row) => ({
           function: short(row.name),
           "self %": ((100 * row.self) / total).toFixed(1),

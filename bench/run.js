@@ -2,8 +2,9 @@
 // run.js (`npm run bench`): the benchmark sections, each comparing amp-kpn with peers measured in
 // the same run and checking every system's output. docs/performance.md quotes its tables.
 //
-//   node bench/run.js [section...] [--rounds N]     (default: every section; AMP_BENCH_REPEATS=N
-//                                                   also sets the rounds, default 7)
+//   node bench/run.js [section...] [--rounds N] [--markdown]
+//     default: every section; AMP_BENCH_REPEATS=N also sets the rounds (default 7);
+//     --markdown prints the tables as Markdown (as quoted in docs/performance.md)
 //
 // A section is a module exporting one async function({ rounds }) that prints its tables; it
 // may resolve with false when an output check failed (the run then exits with status 1).
@@ -28,7 +29,7 @@ function requested(argv) {
   const names = [];
   for (let i = 0; i < argv.length; i += 1) {
     if (argv[i] === "--rounds") i += 1;
-    else names.push(argv[i]);
+    else if (argv[i] !== "--markdown") names.push(argv[i]);
   }
   for (const name of names) {
     if (!(name in SECTIONS)) throw new Error(`unknown bench section "${name}"; sections: ${Object.keys(SECTIONS).join(", ")}`);

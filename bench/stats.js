@@ -37,9 +37,14 @@ async function interleave(systems, rounds) {
   return results;
 }
 
-/** "median (min–max)" of per-round ratios ours[i] / peer[i] of the timed seconds. */
+/** Seconds per frame of a native run (runs may differ in length), or seconds of a whole render. */
+function cost(run) {
+  return run.raw === undefined ? run.seconds : run.seconds / run.raw.frames;
+}
+
+/** "median (min–max)" of per-round ratios cost(ours[i]) / cost(peer[i]). */
 function ratioText(ours, peer) {
-  const ratios = ours.map((run, i) => run.seconds / peer[i].seconds);
+  const ratios = ours.map((run, i) => cost(run) / cost(peer[i]));
   return `${fixed(median(ratios), 2)} (${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)})`;
 }
 
@@ -71,6 +76,20 @@ function worstCheck(runs) {
   };
 }
 
+/** Prints rows as a console table, or as a Markdown table with `--markdown` (for the docs). */
+function printTable(rows) {
+  if (!process.argv.includes("--markdown")) {
+    console.table(rows);
+    return;
+  }
+  const columns = Object.keys(rows[0] ?? {});
+  const cell = (value) => String(value).replaceAll("|", "\\|");
+  console.log(`\n| ${columns.map(cell).join(" | ")} |`);
+  console.log(`| ${columns.map(() => "---").join(" | ")} |`);
+  for (const row of rows) console.log(`| ${columns.map((c) => cell(row[c])).join(" | ")} |`);
+  console.log("");
+}
+
 /** Prints the per-system output checks (worst over all rounds); returns false when one failed. */
 function printChecks(title, entries) {
   const rows = entries.map(([system, runs]) => {
@@ -85,8 +104,20 @@ function printChecks(title, entries) {
     };
   });
   console.log(title);
-  console.table(rows);
+  printTable(rows);
   return rows.every((row) => row.check !== "FAILED");
 }
 
-module.exports = { roundsFromEnvironment, median, rotated, interleave, ratioText, medianSeconds, fixed, sci, worstCheck, printChecks };
+module.exports = {
+  printTable,
+  roundsFromEnvironment,
+  median,
+  rotated,
+  interleave,
+  ratioText,
+  medianSeconds,
+  fixed,
+  sci,
+  worstCheck,
+  printChecks,
+};

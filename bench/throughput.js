@@ -4,7 +4,7 @@
 "use strict";
 const faust = require("./faust-peer.js");
 const { runOurs } = require("./native-programs.js");
-const { interleave, ratioText, medianSeconds, fixed, sci, printChecks } = require("./stats.js");
+const { printTable, interleave, ratioText, medianSeconds, fixed, sci, printChecks } = require("./stats.js");
 
 const FRAMES = 48000 * 10;
 const GRAPHS = [
@@ -55,7 +55,7 @@ module.exports = async function throughput({ rounds }) {
       }
     }
   }
-  console.table(rows);
+  printTable(rows);
   const ours32 = medianSeconds(oursAt512);
   console.log(
     `32 sines + mix, block 512, 1 thread: ours ${fixed(FRAMES / ours32 / 1e6, 1)} M frames/s; the older prototype published ` +
