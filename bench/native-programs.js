@@ -29,8 +29,8 @@ function runJson(program, args) {
   const text = (result.stdout ?? "").trim();
   if (text.startsWith("{")) {
     const raw = JSON.parse(text);
-    const { ok, maxError, peak, amplitudeMin, amplitudeMax, amplitudeExpected, frequencyErrorHz } = raw;
-    const check = { ok, maxError, peak, amplitudeMin, amplitudeMax, amplitudeExpected, frequencyErrorHz };
+    const { ok, nonfinite, maxError, peak, amplitudeMin, amplitudeMax, amplitudeExpected, frequencyErrorHz } = raw;
+    const check = { ok, nonfinite, maxError, peak, amplitudeMin, amplitudeMax, amplitudeExpected, frequencyErrorHz };
     return { seconds: raw.seconds, repeatIdentical: raw.repeatIdentical, check, raw };
   }
   throw new Error(`${program} ${args.join(" ")} failed (status ${result.status}): ${result.stderr || result.error}`);

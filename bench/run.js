@@ -14,6 +14,8 @@ const { roundsFromEnvironment } = require("./stats.js");
 
 // name -> module; one line per section.
 const SECTIONS = {
+  selftest: "./check-selftest.js",
+
   native: "./throughput.js",
 
   calls: "./per-call.js",

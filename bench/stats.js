@@ -59,6 +59,7 @@ function fixed(number, digits) {
 /** Scientific notation with two significant digits; "0" for exact zero. */
 function sci(number) {
   if (number === null || number === undefined) return "n/a";
+  if (!Number.isFinite(number)) return "non-finite";
   return number === 0 ? "0" : number.toExponential(1);
 }
 
@@ -70,6 +71,7 @@ function worstCheck(runs) {
   return {
     ok: checks.every((c) => c.ok) && runs.every((run) => run.repeatIdentical !== false),
     maxError: Math.max(...checks.map((c) => (c.maxError === null ? Infinity : c.maxError))),
+    nonfinite: Math.max(...checks.map((c) => c.nonfinite ?? 0)),
     peak: Math.max(...checks.map((c) => c.peak)),
     amplitude: amplitudes.length ? `${Math.min(...amplitudes).toPrecision(6)}–${Math.max(...amplitudes).toPrecision(6)}` : "n/a",
     frequencyErrorHz: frequencyErrors.length ? Math.max(...frequencyErrors) : null,
@@ -96,6 +98,7 @@ function printChecks(title, entries) {
     const worst = worstCheck(runs);
     return {
       system,
+      "non-finite": worst.nonfinite,
       "max |error|": sci(worst.maxError),
       peak: fixed(worst.peak, 4),
       "component amplitude": worst.amplitude,

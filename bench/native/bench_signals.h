@@ -12,7 +12,8 @@
 // `rate` frames: one period is tabulated in long double. The chain's DC blocker is run in long
 // double over the whole signal.
 //
-// Check: the maximum absolute error against the reference over every frame and the peak |x|;
+// Check: the count of non-finite samples (any fails), the maximum absolute error against the
+// reference over every other frame and the peak |x|;
 // for sine sums also, per component, its amplitude (correlation over the first second) and its
 // frequency error in hertz (phase drift of that correlation between the first and the last whole
 // second).
@@ -70,17 +71,22 @@ struct CheckResult {
     double amplitude_max = NAN;      // largest measured component amplitude
     double amplitude_expected = NAN; // nominal amplitude of each component
     double frequency_error_hz = NAN; // largest |measured - nominal| component frequency
+    uint64_t nonfinite = 0;          // NaN or infinite samples (any fails the check)
     bool ok = false;
 };
 
 inline void measure_error(const double *x, uint64_t frames, const double *reference_or_null,
                           const ExactSines *sines, CheckResult &r) {
     for (uint64_t n = 0; n < frames; ++n) {
+        if (!std::isfinite(x[n])) {
+            ++r.nonfinite;
+            continue;
+        }
         const double want = reference_or_null ? reference_or_null[n] : sines->at(n);
-        const double e = std::fabs(x[n] - want);
-        if (!(e <= r.max_error)) r.max_error = e; // a NaN sample makes the error NaN
+        r.max_error = std::fmax(r.max_error, std::fabs(x[n] - want));
         r.peak = std::fmax(r.peak, std::fabs(x[n]));
     }
+    if (r.nonfinite > 0) r.max_error = INFINITY; // a non-finite sample is an unbounded error
 }
 
 // Checks `frames` samples (at least two seconds) of a sine sum against its reference.
@@ -183,7 +189,8 @@ inline void print_check(const CheckResult &r) {
             std::snprintf(out, 32, "null");
         return out;
     };
-    std::printf("\"ok\":%s,\"maxError\":%s,\"peak\":%s,", r.ok ? "true" : "false",
+    std::printf("\"ok\":%s,\"nonfinite\":%llu,\"maxError\":%s,\"peak\":%s,",
+                r.ok ? "true" : "false", static_cast<unsigned long long>(r.nonfinite),
                 number(r.max_error), number(r.peak));
     std::printf("\"amplitudeMin\":%s,\"amplitudeMax\":%s,", number(r.amplitude_min),
                 number(r.amplitude_max));
