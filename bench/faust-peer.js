@@ -19,22 +19,24 @@ const { runJson } = require("./native-programs.js");
 const NATIVE_DIR = join(__dirname, "native");
 // Same optimisation and floating-point flags as our runtime (CMakeLists.txt, Release).
 const CXX_FLAGS = ["-O3", "-march=native", "-ffp-contract=off", "-fno-trapping-math", "-std=c++17"];
+// The Faust compiler: `faust` on PATH, or the command in FAUST.
+const FAUST = process.env.FAUST ?? "faust";
 // Faust's phase advances before the first sample, like ours (bench_signals.h "offset").
 const PHASE_OFFSET = 1;
 
 /** Why the peer cannot run here, or undefined when it can. */
 function unavailable() {
   try {
-    execFileSync("faust", ["--version"], { stdio: "pipe" });
+    execFileSync(FAUST, ["--version"], { stdio: "pipe" });
   } catch {
-    return "Faust is not installed (Debian: apt-get install faust)";
+    return `Faust is not installed ("${FAUST}" not found; Debian: apt-get install faust)`;
   }
   if (!existsSync("/usr/include/faust/dsp/dsp.h")) return "Faust's headers are missing (/usr/include/faust)";
   return undefined;
 }
 
 function version() {
-  return execFileSync("faust", ["--version"], { encoding: "utf8" }).split("\n")[0].trim();
+  return execFileSync(FAUST, ["--version"], { encoding: "utf8" }).split("\n")[0].trim();
 }
 
 function sine(i, flavour) {
@@ -72,7 +74,7 @@ function driverFor(signal, flavour) {
   workDir ??= mkdtempSync(join(tmpdir(), "amp-kpn-bench-faust-"));
   const dir = mkdtempSync(join(workDir, `${signal.replace(":", "")}-${flavour}-`));
   writeFileSync(join(dir, "program.dsp"), source(signal, flavour));
-  execFileSync("faust", ["-double", "-lang", "cpp", "-cn", "FaustDsp", "-i", "program.dsp", "-o", "faust_dsp.h"], {
+  execFileSync(FAUST, ["-double", "-lang", "cpp", "-cn", "FaustDsp", "-i", "program.dsp", "-o", "faust_dsp.h"], {
     cwd: dir,
     stdio: "pipe",
   });
