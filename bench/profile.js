@@ -32,6 +32,11 @@ const CASES = [
     args: ["execute", "chain", "1", "960000"],
     entry: "amp_graph_runtime_execute",
   },
+  {
+    label: "graph execute, block 512, 32 sines + mix",
+    args: ["execute", "sines:32", "512", "2400000"],
+    entry: "amp_graph_runtime_execute",
+  },
 ];
 const ROWS = 14;
 
