@@ -1,7 +1,7 @@
 // faust-peer.js: the benchmark signals written in Faust (Debian package `faust`), compiled with
 // `faust -double` into one fused C++ loop and timed by bench/native/faust_driver.cpp, which uses
 // the same harness and check as our native bench program. Generated code and drivers are built
-// in a temporary folder at bench time, never committed.
+// in a temporary folder at bench time (removed when the process exits), never committed.
 //
 // Two sine flavours per program:
 //   exact: sin(2*ma.PI*os.lf_sawpos(f)): libm's sine of a double phase accumulator, the peer of
@@ -10,7 +10,7 @@
 //          speed-only reference.
 "use strict";
 const { execFileSync } = require("node:child_process");
-const { existsSync, mkdtempSync, writeFileSync } = require("node:fs");
+const { existsSync, mkdtempSync, rmSync, writeFileSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
 const { sineFrequency, CHAIN_GAIN, CHAIN_DC_ALPHA } = require("./graphs.js");
@@ -71,7 +71,10 @@ const built = new Map();
 function driverFor(signal, flavour) {
   const key = `${signal}/${flavour}`;
   if (built.has(key)) return built.get(key);
-  workDir ??= mkdtempSync(join(tmpdir(), "amp-kpn-bench-faust-"));
+  if (workDir === undefined) {
+    workDir = mkdtempSync(join(tmpdir(), "amp-kpn-bench-faust-"));
+    process.on("exit", () => rmSync(workDir, { recursive: true, force: true }));
+  }
   const dir = mkdtempSync(join(workDir, `${signal.replace(":", "")}-${flavour}-`));
   writeFileSync(join(dir, "program.dsp"), source(signal, flavour));
   execFileSync(FAUST, ["-double", "-lang", "cpp", "-cn", "FaustDsp", "-i", "program.dsp", "-o", "faust_dsp.h"], {

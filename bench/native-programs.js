@@ -49,7 +49,10 @@ let scratch;
 /** Checks one lane of samples against the exact signal; offset is the phase convention. */
 function checkSamples(samples, signal, offset) {
   ensureBuilt();
-  scratch ??= mkdtempSync(join(tmpdir(), "amp-kpn-bench-check-"));
+  if (scratch === undefined) {
+    scratch = mkdtempSync(join(tmpdir(), "amp-kpn-bench-check-"));
+    process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
+  }
   const file = join(scratch, "samples.f64");
   const doubles = samples instanceof Float64Array ? samples : Float64Array.from(samples);
   writeFileSync(file, new Uint8Array(doubles.buffer, doubles.byteOffset, doubles.byteLength));

@@ -3,7 +3,7 @@
 // the same run and checking every system's output. docs/performance.md quotes its tables.
 //
 //   node bench/run.js [section...] [--rounds N] [--markdown]
-//     default: every section; AMP_BENCH_REPEATS=N also sets the rounds (default 7);
+//     default: every section; AMP_BENCH_REPEATS=N also sets the rounds (default 5);
 //     --markdown prints the tables as Markdown (as quoted in docs/performance.md)
 //
 // A section is a module exporting one async function({ rounds }) that prints its tables; it
@@ -51,12 +51,14 @@ async function main() {
       .map((l) => l.toFixed(1))
       .join(" / ")} (1 / 5 / 15 min)`,
   );
+  const started = process.hrtime.bigint();
   let allChecked = true;
   for (const name of names) {
     const section = require(SECTIONS[name]);
     const run = typeof section === "function" ? section : section.run;
     if ((await run({ rounds })) === false) allChecked = false;
   }
+  console.log(`\nbench wall time: ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(0)} s`);
   if (!allChecked) {
     console.error("An output check FAILED: the timings of a wrong render are not comparable.");
     process.exitCode = 1;

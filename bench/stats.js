@@ -1,11 +1,11 @@
 // stats.js: round bookkeeping and formatting shared by the bench sections.
 "use strict";
 
-/** Rounds per comparison: AMP_BENCH_REPEATS, or `--rounds N` on the command line; default 7. */
+/** Rounds per comparison: AMP_BENCH_REPEATS, or `--rounds N` on the command line; default 5. */
 function roundsFromEnvironment(argv = process.argv) {
   const flag = argv.indexOf("--rounds");
   const text = flag >= 0 ? argv[flag + 1] : process.env.AMP_BENCH_REPEATS;
-  if (text === undefined) return 7;
+  if (text === undefined) return 5;
   const rounds = Number(text);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 1000) {
     throw new Error(`rounds must be an integer in [1, 1000] (AMP_BENCH_REPEATS or --rounds), got ${JSON.stringify(text)}`);

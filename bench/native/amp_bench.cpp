@@ -128,9 +128,17 @@ int run_node(const Signal &signal, uint32_t block, uint64_t frames, bool with_me
         frame += n;
         return true;
     };
+    // A fresh state starts the stream at frame 0; a 0-frame call creates it (parsing the
+    // descriptor) here, outside the timed pass, as Faust's instanceClear() is.
     auto reset = [&] {
-        amp_release_state(state); // a fresh state starts the stream at frame 0
+        amp_release_state(state);
         state = nullptr;
+        double *result = nullptr;
+        int32_t channels = 0;
+        audio.frames = 0;
+        if (amp_run_node_v2(&descriptor, &inputs, 1, is_gain ? 1 : 0, 0, kRate, &result, &channels,
+                            &state, nullptr, AMP_EXECUTION_FORWARD, nullptr) == AMP_OK)
+            amp_free(result);
         frame = 0;
     };
     const StreamRun run = time_stream(frames, block, signal, kRate, kOffset, render, reset);
