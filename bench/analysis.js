@@ -5,8 +5,9 @@
 //   envelope   60 s stereo at 48 kHz to 2000 columns (min, max, RMS per column)
 //   welch      60 s mono, 4096-point hann frames, 50 % overlap (power spectrum)
 //   spectrogram 10 s mono, 2048-point hann frames, 75 % overlap, all frames as columns
-// Each case runs once to warm up, then REPEATS times: median and range (min - max) in ms, and the
-// peer's median over ours ("x faster" > 1 means we are faster).
+// Each case runs once to warm up, then REPEATS times alternating with the peer: wall-clock median
+// and range (min - max) in ms, the median process CPU time, and the peer's medians over ours
+// ("x faster" > 1 means we are faster). The machine's load average is printed with the table.
 "use strict";
 const FFT = require("fft.js");
 const { envelope, spectrum, spectrogram } = require("../dist/index.js");
@@ -24,16 +25,33 @@ function noise(frames, seed) {
   return x;
 }
 
-function measure(fn) {
-  fn();
-  const times = [];
+// Times ours and the peer alternately (so both see the same machine load): wall-clock and
+// process CPU time (user + system; robust when other processes compete for the cores), in ms.
+function measurePair(ours, peer) {
+  ours();
+  peer();
+  const samples = { ours: { wall: [], cpu: [] }, peer: { wall: [], cpu: [] } };
   for (let i = 0; i < REPEATS; i += 1) {
-    const started = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    for (const [name, fn] of [
+      ["ours", ours],
+      ["peer", peer],
+    ]) {
+      const cpu = process.cpuUsage();
+      const started = process.hrtime.bigint();
+      fn();
+      samples[name].wall.push(Number(process.hrtime.bigint() - started) / 1e6);
+      const used = process.cpuUsage(cpu);
+      samples[name].cpu.push((used.user + used.system) / 1e3);
+    }
   }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1] };
+  const stats = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+  };
+  return {
+    ours: { wall: stats(samples.ours.wall), cpu: stats(samples.ours.cpu) },
+    peer: { wall: stats(samples.peer.wall), cpu: stats(samples.peer.cpu) },
+  };
 }
 
 // The peer computations (plain JavaScript, same outputs as ours up to rounding).
@@ -131,18 +149,27 @@ async function runAnalysisBench() {
   ];
   const rows = [];
   for (const c of cases) {
-    const ours = measure(c.ours);
-    const peer = measure(c.peer);
+    const { ours, peer } = measurePair(c.ours, c.peer);
     rows.push({
       case: c.name,
-      "ours ms": format(ours.median),
-      "ours range": `${format(ours.min)} - ${format(ours.max)}`,
-      "JS+fft.js ms": format(peer.median),
-      "x faster": `${format(peer.median / ours.median, 1)}x`,
-      target: c.target === undefined ? "-" : `< ${c.target} ms ${ours.median < c.target ? "(met)" : "(missed)"}`,
+      "ours ms": format(ours.wall.median),
+      "ours range": `${format(ours.wall.min)} - ${format(ours.wall.max)}`,
+      "ours CPU ms": format(ours.cpu.median),
+      "JS+fft.js ms": format(peer.wall.median),
+      "JS CPU ms": format(peer.cpu.median),
+      "x faster": `${format(peer.wall.median / ours.wall.median, 1)}x`,
+      "x (CPU)": `${format(peer.cpu.median / ours.cpu.median, 1)}x`,
+      target:
+        c.target === undefined ? "-" : `< ${c.target} ms: ${ours.wall.median < c.target ? "met" : "missed"} (min ${format(ours.wall.min)})`,
     });
   }
   console.table(rows);
+  console.log(
+    `load average (1, 5, 15 min): ${require("node:os")
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(", ")} on ${require("node:os").cpus().length} CPUs`,
+  );
   return rows;
 }
 
