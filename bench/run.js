@@ -6,8 +6,9 @@
 //     default: every section; AMP_BENCH_REPEATS=N also sets the rounds (default 5);
 //     --markdown prints the tables as Markdown (as quoted in docs/performance.md)
 //
-// A section is a module exporting one async function({ rounds }) that prints its tables; it
-// may resolve with false when an output check failed (the run then exits with status 1).
+// A section is a module exporting one async function({ rounds }) (the export itself, `run`, or
+// its only function) that prints its tables; it may resolve with false when an output check
+// failed (the run then exits with status 1).
 "use strict";
 const os = require("node:os");
 const { roundsFromEnvironment } = require("./stats.js");
@@ -24,7 +25,7 @@ const SECTIONS = {
 
   // The FFT section (bench/fft.js) goes here.
 
-  // The analysis section (bench/analysis.js) goes here.
+  analysis: "./analysis.js",
 };
 
 function requested(argv) {
@@ -55,7 +56,7 @@ async function main() {
   let allChecked = true;
   for (const name of names) {
     const section = require(SECTIONS[name]);
-    const run = typeof section === "function" ? section : section.run;
+    const run = typeof section === "function" ? section : (section.run ?? Object.values(section).find((v) => typeof v === "function"));
     if ((await run({ rounds })) === false) allChecked = false;
   }
   console.log(`\nbench wall time: ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(0)} s`);
