@@ -58,6 +58,7 @@ export type {
 
 export { analyzeLevels } from "./analysis/levels";
 export type { Levels } from "./analysis/levels";
+export { fft, ifft, rfft, irfft, FFT_MAX_SIZE } from "./analysis/fft";
 
 export { decodeWav, encodeWav, readWav, writeWav } from "./io/wav";
 export type { WavAudio, WavBitDepth, WavWriteOptions } from "./io/wav";

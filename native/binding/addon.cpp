@@ -1,13 +1,15 @@
 // addon.cpp: module initialisation and per-environment state.
 //
 // Exports (the NativeAddon interface of src/native/addon-types.ts): apiVersion, statusName,
-// nodeCatalog, setErrorClass, analyzeLevels, createRuntime, NodeState, runNode, liveStateCount.
+// nodeCatalog, setErrorClass, analyzeLevels, fftComplexForward/Inverse, fftRealForward/Inverse,
+// createRuntime, NodeState, runNode, liveStateCount.
 // Every environment that loads the module (main thread, worker threads) gets its own AddonData,
 // released with the environment.
 #include <napi.h>
 
 #include "addon_data.h"
 #include "args.h"
+#include "fft.h"
 #include "functions.h"
 #include "node_call.h"
 #include "node_state_wrap.h"
@@ -46,6 +48,12 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     exports.Set("nodeCatalog", Napi::Function::New<NodeCatalog>(env, "nodeCatalog"));
     exports.Set("setErrorClass", Napi::Function::New<SetErrorClass>(env, "setErrorClass"));
     exports.Set("analyzeLevels", Napi::Function::New<AnalyzeLevels>(env, "analyzeLevels"));
+    exports.Set("fftComplexForward",
+                Napi::Function::New<FftComplexForward>(env, "fftComplexForward"));
+    exports.Set("fftComplexInverse",
+                Napi::Function::New<FftComplexInverse>(env, "fftComplexInverse"));
+    exports.Set("fftRealForward", Napi::Function::New<FftRealForward>(env, "fftRealForward"));
+    exports.Set("fftRealInverse", Napi::Function::New<FftRealInverse>(env, "fftRealInverse"));
     exports.Set("createRuntime", Napi::Function::New<RuntimeWrap::Create>(env, "createRuntime"));
     exports.Set("NodeState", NodeStateWrap::DefineClass(env));
     exports.Set("runNode", Napi::Function::New<RunNode>(env, "runNode"));
