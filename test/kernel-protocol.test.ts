@@ -1,7 +1,7 @@
 // The kernel end to end: installed into a temp prefix by the CLI, started through its kernelspec
 // in a folder without node_modules, driven over ZeroMQ by a small signed client.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -256,6 +256,43 @@ await pending;`,
           expect(addresses, `port ${port}`).toEqual(["0100007F"]);
         }
       });
+    },
+    PROTOCOL_TIMEOUT,
+  );
+
+  it(
+    "imports amp-kpn next to a notebook's own node_modules (packages and @types stay visible)",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "amp-kernel-nm-"));
+      try {
+        const modules = join(dir, "node_modules");
+        mkdirSync(join(modules, "local-pkg"), { recursive: true });
+        writeFileSync(
+          join(modules, "local-pkg", "package.json"),
+          JSON.stringify({ name: "local-pkg", main: "index.js", types: "index.d.ts" }),
+        );
+        writeFileSync(join(modules, "local-pkg", "index.js"), "globalThis.localAnswer = 21; exports.twice = (n) => 2 * n;\n");
+        writeFileSync(join(modules, "local-pkg", "index.d.ts"), "export declare function twice(n: number): number;\n");
+        mkdirSync(join(modules, "@types", "local-globals"), { recursive: true });
+        writeFileSync(join(modules, "@types", "local-globals", "index.d.ts"), "declare const localAnswer: number;\n");
+        const kernel = await KernelClient.start({ specDir, cwd: dir });
+        try {
+          const run = await kernel.execute(`import { twice } from "local-pkg";
+import { graph } from "amp-kpn";
+const n: number = localAnswer;
+[twice(n), typeof graph, typeof display, typeof clearOutput]`);
+          expect(run.reply.content["status"], JSON.stringify(run.reply.content)).toBe("ok");
+          expect(run.iopub[1]?.content["data"]).toEqual({ "text/plain": "[ 42, 'function', 'function', 'function' ]" });
+          // The type checker sees amp-kpn's declarations (a wrong argument type is a compile error).
+          const typed = await kernel.execute(`graph().add("o", 42)`);
+          expect(typed.reply.content).toMatchObject({ status: "error", ename: "TypeScriptError" });
+          expect(String(typed.reply.content["evalue"])).toContain("Argument of type 'number' is not assignable");
+        } finally {
+          await kernel.shutdown();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     PROTOCOL_TIMEOUT,
   );
