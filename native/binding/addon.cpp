@@ -1,7 +1,8 @@
 // addon.cpp: module initialisation and per-environment state.
 //
 // Exports (the NativeAddon interface of src/native/addon-types.ts): apiVersion, statusName,
-// nodeCatalog, setErrorClass, analyzeLevels, createRuntime, NodeState, runNode, liveStateCount.
+// nodeCatalog, setErrorClass, analyzeLevels, columnStats, runningSum, createRuntime, NodeState,
+// runNode, liveStateCount.
 // Every environment that loads the module (main thread, worker threads) gets its own AddonData,
 // released with the environment.
 #include <napi.h>
@@ -12,6 +13,7 @@
 #include "node_call.h"
 #include "node_state_wrap.h"
 #include "runtime_wrap.h"
+#include "series.h"
 
 namespace amp_binding {
 
@@ -46,6 +48,8 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     exports.Set("nodeCatalog", Napi::Function::New<NodeCatalog>(env, "nodeCatalog"));
     exports.Set("setErrorClass", Napi::Function::New<SetErrorClass>(env, "setErrorClass"));
     exports.Set("analyzeLevels", Napi::Function::New<AnalyzeLevels>(env, "analyzeLevels"));
+    exports.Set("columnStats", Napi::Function::New<ColumnStats>(env, "columnStats"));
+    exports.Set("runningSum", Napi::Function::New<RunningSum>(env, "runningSum"));
     exports.Set("createRuntime", Napi::Function::New<RuntimeWrap::Create>(env, "createRuntime"));
     exports.Set("NodeState", NodeStateWrap::DefineClass(env));
     exports.Set("runNode", Napi::Function::New<RunNode>(env, "runNode"));

@@ -188,6 +188,17 @@ export interface NativeAddon {
   setErrorClass(errorClass: NativeErrorClass): void;
   /** amp_analyze_levels: peak |x| and RMS per (batch, channel) of a planar tensor, each B x C. */
   analyzeLevels(samples: Float64Array, batches: number, channels: number, frames: number): { peak: Float64Array; rms: Float64Array };
+  /** amp_analysis_column_stats: per-column sum, mean and max of a lanes x frames series over [start, end), each lanes x columns. */
+  columnStats(
+    data: Float64Array,
+    lanes: number,
+    frames: number,
+    start: number,
+    end: number,
+    columns: number,
+  ): { sum: Float64Array; mean: Float64Array; max: Float64Array };
+  /** amp_analysis_running_sum: running sum of each of `lanes` series of n values (lanes x n). */
+  runningSum(data: Float64Array, lanes: number, n: number): Float64Array;
   /** Throws (an instance of the registered class) with the runtime's last error on failure. */
   createRuntime(graphJson: string): NativeRuntime;
   /** The owner of an amp_run_node state. */
