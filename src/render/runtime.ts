@@ -13,6 +13,7 @@ import { checkRenderOption, checkSampleRate } from "./limits";
 import { RenderResult, type GraphSummary, type HeatCurves, type NodeSummary } from "./result";
 import { checkRenderOutputSize } from "./output-size";
 import { checkTensor, type TensorShape } from "./shape";
+import { interruptSignal } from "./interrupt";
 import { signalTarget } from "./signal-params";
 
 /** Options of {@link Runtime.create}. */
@@ -266,10 +267,12 @@ export class Runtime {
       recordHeat,
       recordOverBudget,
     });
-    const signal = options.signal;
-    if (signal !== undefined && signal.aborted) throw withCallerStack(cancelledError(signal.reason), holder.stack);
+    // The caller's signal and the host interrupt signal (see ./interrupt.ts) both cancel.
+    const signals = [options.signal, interruptSignal()].filter((s): s is AbortSignal => s !== undefined);
+    const aborted = signals.find((s) => s.aborted);
+    if (aborted !== undefined) throw withCallerStack(cancelledError(aborted.reason), holder.stack);
     const onAbort = (): void => native.cancel();
-    signal?.addEventListener("abort", onAbort, { once: true });
+    for (const s of signals) s.addEventListener("abort", onAbort, { once: true });
     let output;
     try {
       const nativeOptions: NativeRenderOptions = { recordHeat };
@@ -280,7 +283,7 @@ export class Runtime {
       if (error instanceof AmpError && error.status === -6 && !this.#disposed) native.reset();
       throw withCallerStack(error, holder.stack);
     } finally {
-      signal?.removeEventListener("abort", onAbort);
+      for (const s of signals) s.removeEventListener("abort", onAbort);
     }
     return this.#result(frames, output.samples, output.heat, output.overBudget);
   }
