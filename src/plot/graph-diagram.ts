@@ -169,7 +169,9 @@ export function graphDiagram(g: Graph, options: GraphDiagramOptions = {}): strin
     if (detail !== "")
       out.push(`<text x="${x + BOX_W / 2}" y="${y + 50}" font-size="10" text-anchor="middle" fill="#8a4b00">${esc(detail)}</text>`);
     if (isOutput) {
-      out.push(`<text x="${x + BOX_W + 6}" y="${y + BOX_H / 2 + 4}" font-size="11" font-weight="bold" fill="#1f4e9e">output</text>`);
+      out.push(
+        `<text x="${x + BOX_W}" y="${y - 5}" font-size="11" font-weight="bold" text-anchor="end" fill="#1f4e9e">output &#9654;</text>`,
+      );
     }
     out.push(`</g>`);
   }

@@ -155,7 +155,8 @@ export function heatFigure(result: RenderResult, options: HeatFigureOptions = {}
     }
   }
   const over = result.summary.framesOverBudget;
-  const what = `heat (batch ${batch}${budget > 0 ? `, ${over} frame${over === 1 ? "" : "s"} over budget` : ""})`;
+  let what = `heat (batch ${batch}${budget > 0 ? `, ${over} frame${over === 1 ? "" : "s"} over budget` : ""})`;
+  if (budget > 0 && result.overBudget === undefined) what += " · render with recordOverBudget: true to shade them";
   const layout: Record<string, unknown> = {
     title: { text: figureTitle(what, result, options.title), font: { size: 14 } },
     height,
