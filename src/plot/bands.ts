@@ -13,6 +13,7 @@ import { bandEnergy, type Band } from "../analysis/band-energy";
 import { validationError } from "../errors";
 import { seriesColor, withAlpha } from "./colors";
 import {
+  LEGEND,
   checkFigureOptions,
   DEFAULT_HEIGHT,
   figureTitle,
@@ -202,8 +203,8 @@ export function bandsFigure(source: AnalysisSignal | BandTrack, options: BandsFi
     title: { text: title, font: { size: 14 } },
     height: Math.round(height * 1.6),
     autosize: true,
-    margin: { l: 70, r: 70, t: 50, b: 50 },
-    legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom" },
+    margin: { l: 70, r: 70, t: 50, b: 90 },
+    legend: LEGEND,
     xaxis: { title: { text: "time (s)" }, anchor: "y2" },
     yaxis: { title: { text: "frequency (Hz)" }, domain: [0.55, 1], anchor: "x", rangemode: "tozero" },
     yaxis2: { title: { text: `level (${track.levelUnit})` }, domain: [0, 0.45], anchor: "x" },

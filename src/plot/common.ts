@@ -17,6 +17,9 @@ export interface CommonFigureOptions {
   readonly height?: number;
 }
 
+/** Legend placement: one horizontal row under the x axis title (the title keeps the top). */
+export const LEGEND = Object.freeze({ orientation: "h", x: 0, xanchor: "left", yref: "container", y: 0, yanchor: "bottom" });
+
 /** Default width in px. */
 export const DEFAULT_WIDTH = 800;
 /** Default height in px per row. */
@@ -145,9 +148,9 @@ export function stackedLayout(options: {
     title: { text: options.title, font: { size: 14 } },
     height: options.rowHeight * rows + (rows > 1 ? 40 : 0),
     autosize: true,
-    margin: { l: 70, r: 30, t: 50, b: 50 },
+    margin: { l: 70, r: 30, t: 50, b: 90 },
     showlegend: true,
-    legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom" },
+    legend: LEGEND,
     xaxis: { ...options.xaxis, anchor: yAxisId(rows - 1) },
   };
   for (let r = 0; r < rows; r += 1) {

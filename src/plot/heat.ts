@@ -10,6 +10,7 @@ import { ampError } from "../errors";
 import type { RenderResult } from "../render/result";
 import { seriesColor, withAlpha } from "./colors";
 import {
+  LEGEND,
   checkFigureOptions,
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
@@ -161,11 +162,18 @@ export function heatFigure(result: RenderResult, options: HeatFigureOptions = {}
     title: { text: figureTitle(what, result, options.title), font: { size: 14 } },
     height,
     autosize: true,
-    margin: { l: 70, r: 80, t: 50, b: 50 },
-    legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom" },
+    margin: { l: 70, r: 80, t: 50, b: 90 },
+    legend: LEGEND,
     xaxis: { title: { text: "time (s)" }, range: [start / sr, end / sr] },
-    yaxis: { title: { text: "heat (units/frame)" }, rangemode: "tozero" },
-    yaxis2: { title: { text: "cumulative heat (units)" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false },
+    yaxis: { title: { text: "heat (units/frame)" }, rangemode: "tozero", exponentformat: "SI" },
+    yaxis2: {
+      title: { text: "cumulative heat (units)" },
+      overlaying: "y",
+      side: "right",
+      rangemode: "tozero",
+      showgrid: false,
+      exponentformat: "SI",
+    },
   };
   if (shapes.length > 0) layout["shapes"] = shapes;
   return new Figure({ data: traces, layout, timeAxis: true });
