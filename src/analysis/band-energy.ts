@@ -7,11 +7,16 @@
  * energy by Parseval, `c_k |X_k|^2 / size` (c = 1 at DC and Nyquist, 2 elsewhere), so bands
  * that tile [0, Nyquist] sum to `sum((w x)^2)` over the frame.
  */
-import { notImplemented } from "./not-implemented";
+import { validationError } from "../errors";
+import { loadAddon } from "../native/load-addon";
+import { checkFloor, checkFrames, checkOptions, checkSignal, nativeConfig, optionSubject, selectLanes } from "./checks";
 import type { AnalysisSignal, FrameOptions, LaneSelection, WindowGains, WindowName } from "./common";
 
 /** A band `[lowHz, highHz)` in Hz, 0 <= lowHz < highHz <= sampleRate / 2. */
 export type Band = readonly [lowHz: number, highHz: number];
+
+const KEYS = ["bands", "size", "overlap", "window", "beta", "batches", "channels", "floorDb"];
+const UNITS = Object.freeze({ times: "s", bands: "Hz", energy: "FS^2 samples", levelDb: "dBFS" } as const);
 
 /** Options of {@link bandEnergy}. */
 export interface BandEnergyOptions extends FrameOptions, LaneSelection {
@@ -59,5 +64,61 @@ export interface BandEnergy {
  * @param options - bands (required), frames, window, lanes, floor
  */
 export function bandEnergy(signal: AnalysisSignal, options: BandEnergyOptions): BandEnergy {
-  return notImplemented("bandEnergy", signal, options);
+  const checked = checkSignal("bandEnergy", signal);
+  const opts = checkOptions<BandEnergyOptions>("bandEnergy", options, KEYS);
+  const selection = selectLanes("bandEnergy", checked.shape, opts);
+  const frames = checkFrames("bandEnergy", opts, checked.shape.frames, 2048, 0.5);
+  const floorDb = checkFloor("bandEnergy", opts.floorDb);
+  const nyquist = checked.sampleRate / 2;
+  const list: unknown = opts.bands;
+  if (!Array.isArray(list) || list.length < 1 || list.length > 1024)
+    throw validationError(optionSubject("bandEnergy", "bands"), "an array of 1 to 1024 [lowHz, highHz] pairs", list);
+  const bands = new Float64Array(2 * list.length);
+  list.forEach((band: unknown, i: number) => {
+    const ok =
+      Array.isArray(band) &&
+      band.length === 2 &&
+      band.every((v: unknown) => typeof v === "number" && Number.isFinite(v)) &&
+      band[0] >= 0 &&
+      band[0] < band[1] &&
+      band[1] <= nyquist;
+    if (!ok)
+      throw validationError(
+        optionSubject("bandEnergy", `bands[${i}]`),
+        `[lowHz, highHz] with 0 <= lowHz < highHz <= ${nyquist} Hz (Nyquist)`,
+        band,
+      );
+    bands[2 * i] = (band as number[])[0] ?? 0;
+    bands[2 * i + 1] = (band as number[])[1] ?? 0;
+  });
+  const { batches, channels, frames: length } = checked.shape;
+  const native = loadAddon().analysisBandEnergy(
+    nativeConfig(checked.sampleRate, frames, undefined, floorDb),
+    checked.samples,
+    batches,
+    channels,
+    length,
+    selection.lanes,
+    bands,
+  );
+  return Object.freeze({
+    times: native.times,
+    bands,
+    energy: native.energy,
+    levelDb: native.levelDb,
+    shape: Object.freeze({
+      batches: selection.batches.length,
+      channels: selection.channels.length,
+      bands: list.length,
+      frames: native.frames,
+    }),
+    batches: selection.batches,
+    channels: selection.channels,
+    sampleRate: checked.sampleRate,
+    size: frames.size,
+    hop: frames.hop,
+    window: frames.window,
+    gains: Object.freeze(native.gains),
+    units: UNITS,
+  });
 }

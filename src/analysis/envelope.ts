@@ -7,8 +7,11 @@
  * the exact extremes of its finite samples; NaN and Inf samples are left out of min, max and RMS
  * and counted in `nonFinite` (a column with no finite sample reads 0 with its count set).
  */
-import { notImplemented } from "./not-implemented";
+import { loadAddon } from "../native/load-addon";
+import { checkInt, checkOptions, checkSignal, optionSubject, selectLanes } from "./checks";
 import type { AnalysisSignal, LaneSelection } from "./common";
+
+const UNITS = Object.freeze({ min: "FS", max: "FS", rms: "FS", times: "s", edges: "frames" } as const);
 
 /** Options of {@link envelope}. */
 export interface EnvelopeOptions extends LaneSelection {
@@ -54,5 +57,29 @@ export interface Envelope {
  * @param options - span and lanes
  */
 export function envelope(signal: AnalysisSignal, columns: number, options: EnvelopeOptions = {}): Envelope {
-  return notImplemented("envelope", signal, columns, options);
+  const checked = checkSignal("envelope", signal);
+  const opts = checkOptions<EnvelopeOptions>("envelope", options, ["start", "end", "batches", "channels"]);
+  const selection = selectLanes("envelope", checked.shape, opts);
+  const { batches, channels, frames } = checked.shape;
+  const start = opts.start === undefined ? 0 : checkInt(optionSubject("envelope", "start"), opts.start, 0, frames - 1, "frames");
+  const end = opts.end === undefined ? frames : checkInt(optionSubject("envelope", "end"), opts.end, start + 1, frames, "frames");
+  checkInt({ type: "envelope()", param: "columns", label: "argument" }, columns, 1, end - start, "(the frames of the span)");
+  const native = loadAddon().analysisEnvelope(checked.samples, batches, channels, frames, selection.lanes, start, end, columns);
+  const span = end - start;
+  const edges = new Float64Array(columns + 1);
+  const times = new Float64Array(columns);
+  for (let c = 0; c <= columns; c++) edges[c] = start + Math.floor((span * c) / columns);
+  for (let c = 0; c < columns; c++) times[c] = ((edges[c] ?? 0) + (edges[c + 1] ?? 0)) / 2 / checked.sampleRate;
+  return Object.freeze({
+    ...native,
+    times,
+    edges,
+    shape: Object.freeze({ batches: selection.batches.length, channels: selection.channels.length, columns }),
+    batches: selection.batches,
+    channels: selection.channels,
+    start,
+    end,
+    sampleRate: checked.sampleRate,
+    units: UNITS,
+  });
 }

@@ -7,8 +7,22 @@
  * column c holds frames [floor(c M / cols), floor((c + 1) M / cols)), its time is their mean.
  * Values are dBFS like the power spectrum (0 dB = a full-scale sine centred on a bin).
  */
-import { notImplemented } from "./not-implemented";
+import { loadAddon } from "../native/load-addon";
+import {
+  checkAxis,
+  checkFloor,
+  checkFrames,
+  checkInt,
+  checkOptions,
+  checkSignal,
+  nativeConfig,
+  optionSubject,
+  selectLanes,
+} from "./checks";
 import type { AnalysisSignal, FrameOptions, FrequencyScale, LaneSelection, WindowGains, WindowName } from "./common";
+
+const KEYS = ["size", "overlap", "window", "beta", "batches", "channels", "scale", "rows", "minHz", "maxHz", "maxColumns", "floorDb"];
+const UNITS = Object.freeze({ times: "s", frequencies: "Hz", db: "dBFS" } as const);
 
 /** Options of {@link spectrogram}. */
 export interface SpectrogramOptions extends FrameOptions, LaneSelection {
@@ -76,5 +90,51 @@ export interface Spectrogram {
  * @param options - frames, window, lanes, frequency scale, columns and floor
  */
 export function spectrogram(signal: AnalysisSignal, options: SpectrogramOptions = {}): Spectrogram {
-  return notImplemented("spectrogram", signal, options);
+  const checked = checkSignal("spectrogram", signal);
+  const opts = checkOptions<SpectrogramOptions>("spectrogram", options, KEYS);
+  const selection = selectLanes("spectrogram", checked.shape, opts);
+  const frames = checkFrames("spectrogram", opts, checked.shape.frames, 2048, 0.75);
+  const axis = checkAxis(
+    "spectrogram",
+    { scale: opts.scale, points: opts.rows, minHz: opts.minHz, maxHz: opts.maxHz },
+    "rows",
+    checked.sampleRate,
+    ["linear", "log", "mel"],
+    256,
+  );
+  const maxColumns =
+    opts.maxColumns === undefined ? 2000 : checkInt(optionSubject("spectrogram", "maxColumns"), opts.maxColumns, 1, 1000000);
+  const floorDb = checkFloor("spectrogram", opts.floorDb);
+  const { batches, channels, frames: length } = checked.shape;
+  const native = loadAddon().analysisSpectrogram(
+    nativeConfig(checked.sampleRate, frames, axis, floorDb),
+    checked.samples,
+    batches,
+    channels,
+    length,
+    selection.lanes,
+    maxColumns,
+  );
+  return Object.freeze({
+    times: native.times,
+    frequencies: native.frequencies,
+    db: native.db,
+    shape: Object.freeze({
+      batches: selection.batches.length,
+      channels: selection.channels.length,
+      columns: native.columns,
+      rows: native.frequencies.length,
+    }),
+    batches: selection.batches,
+    channels: selection.channels,
+    sampleRate: checked.sampleRate,
+    size: frames.size,
+    hop: frames.hop,
+    frames: native.frames,
+    window: frames.window,
+    gains: Object.freeze(native.gains),
+    scale: axis.scale,
+    floorDb,
+    units: UNITS,
+  });
 }

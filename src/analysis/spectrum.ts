@@ -12,8 +12,24 @@
  * Frequencies: bin k is `k * sampleRate / size` Hz, k = 0 .. size / 2.
  * Segments: `1 + floor((frames - size) / hop)`, starting at frame 0, no padding.
  */
-import { notImplemented } from "./not-implemented";
+import { loadAddon } from "../native/load-addon";
+import {
+  checkAxis,
+  checkFloor,
+  checkFrames,
+  checkInt,
+  checkNumber,
+  checkOptions,
+  checkSignal,
+  nativeConfig,
+  optionSubject,
+  selectLanes,
+} from "./checks";
 import type { AnalysisSignal, FrameOptions, FrequencyScale, LaneSelection, WindowGains, WindowName } from "./common";
+
+const FRAME_KEYS = ["size", "overlap", "window", "beta", "batches", "channels"] as const;
+const SPECTRUM_KEYS = [...FRAME_KEYS, "scale", "points", "minHz", "maxHz", "floorDb"];
+const PEAKS_KEYS = [...FRAME_KEYS, "count", "minDb"];
 
 /** Options of {@link spectrum}. */
 export interface SpectrumOptions extends FrameOptions, LaneSelection {
@@ -79,8 +95,41 @@ export interface Spectrum {
  * signal, size 0 or not an integer, NaN/Inf samples, a frequency above Nyquist, ...
  */
 export function spectrum(signal: AnalysisSignal, options: SpectrumOptions = {}): Spectrum {
-  return notImplemented("spectrum", signal, options);
+  const checked = checkSignal("spectrum", signal);
+  const opts = checkOptions<SpectrumOptions>("spectrum", options, SPECTRUM_KEYS);
+  const selection = selectLanes("spectrum", checked.shape, opts);
+  const frames = checkFrames("spectrum", opts, checked.shape.frames, 4096, 0.5);
+  const axis = checkAxis("spectrum", opts, "points", checked.sampleRate, ["linear", "log"], 512);
+  const floorDb = checkFloor("spectrum", opts.floorDb);
+  const { batches, channels, frames: length } = checked.shape;
+  const native = loadAddon().analysisSpectrum(
+    nativeConfig(checked.sampleRate, frames, axis, floorDb),
+    checked.samples,
+    batches,
+    channels,
+    length,
+    selection.lanes,
+  );
+  return Object.freeze({
+    frequencies: native.frequencies,
+    powerDb: native.powerDb,
+    psdDb: native.psdDb,
+    shape: Object.freeze({ batches: selection.batches.length, channels: selection.channels.length, points: native.frequencies.length }),
+    batches: selection.batches,
+    channels: selection.channels,
+    sampleRate: checked.sampleRate,
+    size: frames.size,
+    hop: frames.hop,
+    segments: native.segments,
+    binHz: native.binHz,
+    window: frames.window,
+    gains: Object.freeze(native.gains),
+    scale: axis.scale === "mel" ? "bins" : axis.scale,
+    units: UNITS,
+  });
 }
+
+const UNITS = Object.freeze({ frequencies: "Hz", powerDb: "dBFS", psdDb: "dB re 1 FS^2/Hz" } as const);
 
 /** Options of {@link peaks}: the spectrum's frame options plus how many peaks to report. */
 export interface PeaksOptions extends FrameOptions, LaneSelection {
@@ -90,7 +139,7 @@ export interface PeaksOptions extends FrameOptions, LaneSelection {
   readonly overlap?: number;
   /** Peaks per lane, an integer in [1, 1000]; default 1. */
   readonly count?: number;
-  /** Ignore peaks below this level in dBFS, finite; default -120. */
+  /** Ignore peaks below this level in dBFS, finite in [-400, 400]; default -120. */
   readonly minDb?: number;
 }
 
@@ -118,5 +167,42 @@ export interface Peak {
  * @param options - frames, window, lanes, count and threshold
  */
 export function peaks(signal: AnalysisSignal, options: PeaksOptions = {}): Peak[] {
-  return notImplemented("peaks", signal, options);
+  const checked = checkSignal("peaks", signal);
+  const opts = checkOptions<PeaksOptions>("peaks", options, PEAKS_KEYS);
+  const selection = selectLanes("peaks", checked.shape, opts);
+  const frames = checkFrames("peaks", opts, checked.shape.frames, 4096, 0.5);
+  const count = opts.count === undefined ? 1 : checkInt(optionSubject("peaks", "count"), opts.count, 1, 1000);
+  const minDb = opts.minDb === undefined ? -120 : checkNumber(optionSubject("peaks", "minDb"), opts.minDb, -400, 400, "dBFS");
+  const { batches, channels, frames: length } = checked.shape;
+  const native = loadAddon().analysisPeaks(
+    nativeConfig(checked.sampleRate, frames, undefined, -400),
+    checked.samples,
+    batches,
+    channels,
+    length,
+    selection.lanes,
+    count,
+    minDb,
+  );
+  const result: Peak[] = [];
+  let lane = 0;
+  for (const batch of selection.batches) {
+    for (const channel of selection.channels) {
+      const found = native.found[lane] ?? 0;
+      for (let p = 0; p < found; p++) {
+        const at = lane * count + p;
+        result.push(
+          Object.freeze({
+            batch,
+            channel,
+            frequency: native.frequency[at] ?? 0,
+            bin: native.bin[at] ?? 0,
+            levelDb: native.levelDb[at] ?? 0,
+          }),
+        );
+      }
+      lane++;
+    }
+  }
+  return result;
 }

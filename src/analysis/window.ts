@@ -1,5 +1,7 @@
 /** Analysis windows with their gains, computed natively (`amp_analysis_window`). */
-import { notImplemented } from "./not-implemented";
+import { validationError } from "../errors";
+import { loadAddon } from "../native/load-addon";
+import { checkBeta, checkInt, checkOptions, MAX_FRAME_SIZE, windowCode } from "./checks";
 import type { WindowGains, WindowName } from "./common";
 
 /** Options of {@link window}. */
@@ -33,5 +35,13 @@ export interface Window extends WindowGains {
  * @param options - periodic or symmetric, Kaiser beta
  */
 export function window(name: WindowName, n: number, options: WindowOptions = {}): Window {
-  return notImplemented("window", name, n, options);
+  const code = windowCode("window", name);
+  checkInt({ type: "window()", param: "n", label: "argument" }, n, 1, MAX_FRAME_SIZE, "samples");
+  const opts = checkOptions<WindowOptions>("window", options, ["symmetric", "beta"]);
+  if (opts.symmetric !== undefined && typeof opts.symmetric !== "boolean")
+    throw validationError({ type: "window()", param: "symmetric", label: "option" }, "a boolean", opts.symmetric);
+  const beta = checkBeta("window", name, opts.beta);
+  const symmetric = opts.symmetric ?? false;
+  const native = loadAddon().analysisWindow(code, beta, symmetric, n);
+  return Object.freeze({ name, values: native.values, symmetric, beta: name === "kaiser" ? beta : 0, ...native.gains });
 }
