@@ -73,6 +73,7 @@ export { bandEnergy } from "./analysis/band-energy";
 export type { Band, BandEnergy, BandEnergyOptions } from "./analysis/band-energy";
 export { istft, stft } from "./analysis/stft";
 export type { Stft, StftOptions } from "./analysis/stft";
+export { fft, ifft, rfft, irfft, FFT_MAX_SIZE } from "./analysis/fft";
 
 export { decodeWav, encodeWav, readWav, writeWav } from "./io/wav";
 export type { WavAudio, WavBitDepth, WavWriteOptions } from "./io/wav";
