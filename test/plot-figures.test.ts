@@ -36,7 +36,10 @@ function axisTitle(fig: Figure, key: string): string | undefined {
 /** Bytes of the bundle as Jupyter stores it, plotly.js itself excluded (it travels once per session). */
 function bundleBytes(fig: Figure): number {
   const bundle = fig[DISPLAY_SYMBOL]();
-  return Buffer.byteLength(JSON.stringify(bundle)) - (String(bundle["text/html"]).includes(plotlyJs()) ? Buffer.byteLength(JSON.stringify(plotlyJs())) : 0);
+  return (
+    Buffer.byteLength(JSON.stringify(bundle)) -
+    (String(bundle["text/html"]).includes(plotlyJs()) ? Buffer.byteLength(JSON.stringify(plotlyJs())) : 0)
+  );
 }
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -161,7 +164,16 @@ describe("plot.bands", () => {
     expect(names).toEqual(["upper edge", "band", "in band", "below (0-400 Hz)", "above (500-24000 Hz)"]);
     expect(axisTitle(fig, "yaxis")).toBe("frequency (Hz)");
     expect(axisTitle(fig, "yaxis2")).toBe("level (dBFS)");
-    const e = bandEnergy(r, { bands: [[400, 500], [0, 400], [500, 24000]], batches: [0], channels: [0], floorDb: -140 });
+    const e = bandEnergy(r, {
+      bands: [
+        [400, 500],
+        [0, 400],
+        [500, 24000],
+      ],
+      batches: [0],
+      channels: [0],
+      floorDb: -140,
+    });
     const n = e.shape.frames;
     expect(values(fig.data[2], "y")).toEqual(f32(e.levelDb.subarray(0, n)));
     expect(values(fig.data[4], "y")).toEqual(f32(e.levelDb.subarray(2 * n, 3 * n)));
@@ -248,7 +260,9 @@ describe("audio()", () => {
   it("refuses NaN samples and bad options with AmpErrors", () => {
     const samples = new Float64Array(100).fill(0.1);
     samples[50] = Number.NaN;
-    expect(() => audio({ samples, shape: { batches: 1, channels: 1, frames: 100 }, sampleRate: 8000 })).toThrow(/1 NaN\/Inf samples in batch 0, channel 0/);
+    expect(() => audio({ samples, shape: { batches: 1, channels: 1, frames: 100 }, sampleRate: 8000 })).toThrow(
+      /1 NaN\/Inf samples in batch 0, channel 0/,
+    );
     expect(() => audio(r, { normalize: "yes" } as never)).toThrow(AmpError);
     expect(() => audio(r, { channels: [0, 0] })).toThrow(/distinct integers/);
   });
