@@ -252,6 +252,7 @@ describe("audio()", () => {
     const cut = audio(long, { maxSeconds: 2 });
     expect(cut.end).toBe(2);
     expect(cut.notes[0]).toContain("previewing the first 2 s of 60 s");
+    expect(audio(long, { channels: [0] }).end).toBe(10); // the default preview length
     const span = audio(long, { span: [40, 41] });
     expect([span.start, span.end]).toEqual([40, 41]);
     expect(span.notes).toEqual([]);
