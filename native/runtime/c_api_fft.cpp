@@ -69,9 +69,9 @@ const char *function_name(Kind kind) {
 int32_t transform(Kind kind, uint32_t n, const double *in, double *out) {
     const char *name = function_name(kind);
     if (n < 1 || n > AMP_FFT_MAX_SIZE)
-        return fail(AMP_ERR_INVALID_ARGUMENT, std::string(name) + ": size n must be an integer in [1, " +
-                                                  std::to_string(AMP_FFT_MAX_SIZE) + "], got " +
-                                                  std::to_string(n));
+        return fail(AMP_ERR_INVALID_ARGUMENT,
+                    std::string(name) + ": size n must be an integer in [1, " +
+                        std::to_string(AMP_FFT_MAX_SIZE) + "], got " + std::to_string(n));
     if (in == nullptr || out == nullptr)
         return fail(AMP_ERR_INVALID_ARGUMENT,
                     std::string(name) + ": " + (in == nullptr ? "in" : "out") + " is NULL");
@@ -80,22 +80,23 @@ int32_t transform(Kind kind, uint32_t n, const double *in, double *out) {
     const std::size_t in_count = !real ? 2 * std::size_t{n} : inverse ? 2 * (n / 2 + 1) : n;
     const std::size_t bad = first_non_finite(in, in_count);
     if (bad < in_count)
-        return fail(AMP_ERR_INVALID_ARGUMENT,
-                    std::string(name) + ": in[" + std::to_string(bad) + "] is " + describe(in[bad]) +
-                        "; every input value must be finite");
+        return fail(AMP_ERR_INVALID_ARGUMENT, std::string(name) + ": in[" + std::to_string(bad) +
+                                                  "] is " + describe(in[bad]) +
+                                                  "; every input value must be finite");
     try {
         ThreadPlans &plans = thread_plans();
         std::shared_ptr<const amp::dsp::FftPlan> &plan = real ? plans.real : plans.complex;
         if (!plan || plan->size() != n)
             plan = real ? amp::dsp::FftPlan::real(n) : amp::dsp::FftPlan::complex(n);
-        if (plans.scratch.size() < plan->scratch_doubles()) plans.scratch.resize(plan->scratch_doubles());
+        if (plans.scratch.size() < plan->scratch_doubles())
+            plans.scratch.resize(plan->scratch_doubles());
         if (inverse)
             plan->inverse(in, out, plans.scratch.data());
         else
             plan->forward(in, out, plans.scratch.data());
     } catch (const std::bad_alloc &) {
-        return fail(AMP_ERR_INTERNAL, std::string(name) + ": out of memory planning size " +
-                                          std::to_string(n));
+        return fail(AMP_ERR_INTERNAL,
+                    std::string(name) + ": out of memory planning size " + std::to_string(n));
     } catch (const std::exception &e) {
         return fail(AMP_ERR_INTERNAL, std::string(name) + ": " + e.what());
     } catch (...) {
