@@ -61,7 +61,7 @@ export { analyzeLevels } from "./analysis/levels";
 export type { Levels } from "./analysis/levels";
 export { WINDOW_NAMES } from "./analysis/common";
 export type { AnalysisSignal, FrameOptions, FrequencyScale, LaneSelection, WindowGains, WindowName } from "./analysis/common";
-export { window } from "./analysis/window";
+export { windowFunction } from "./analysis/window";
 export type { Window, WindowOptions } from "./analysis/window";
 export { peaks, spectrum } from "./analysis/spectrum";
 export type { Peak, PeaksOptions, Spectrum, SpectrumOptions } from "./analysis/spectrum";

@@ -66,7 +66,7 @@ describe("AMP KPN kernel over its kernelspec", () => {
   }, PROTOCOL_TIMEOUT);
 
   it(
-    "answers kernel_info with status ok, the checker's TypeScript version and a comm_info_reply",
+    "answers kernel_info (status, the checker's TypeScript version), comm_info and history requests",
     async () => {
       await withKernel(async (kernel) => {
         const info = await kernel.request("kernel_info_request", {});
@@ -78,6 +78,14 @@ describe("AMP KPN kernel over its kernelspec", () => {
         const comm = await kernel.request("comm_info_request", { target_name: "jupyter.widget" });
         expect(comm.reply.header.msg_type).toBe("comm_info_reply");
         expect(comm.reply.content).toEqual({ status: "ok", comms: {} });
+        const history = await kernel.request("history_request", { output: false, raw: true, hist_access_type: "tail", n: 10 });
+        expect(history.reply.header.msg_type).toBe("history_reply");
+        expect(history.reply.content).toEqual({ status: "ok", history: [] });
+        // An unknown request is logged to the kernel log (not into a cell) and the kernel carries on.
+        await kernel.send("frobnicate_request", {});
+        const after = await kernel.execute(`"alive"`);
+        expect(after.iopub.map((m) => m.header.msg_type)).toEqual(["execute_input", "execute_result"]);
+        expect(kernel.stderr).toContain("ignored a frobnicate_request (not supported)");
       });
     },
     PROTOCOL_TIMEOUT,

@@ -206,6 +206,26 @@ describe("amp-kpn kernel install / list / uninstall", () => {
     expect(cli("frobnicate").stderr).toContain("kernel expects install, uninstall or list");
   });
 
+  it("installs per user by default (JUPYTER_DATA_DIR, else XDG_DATA_HOME/jupyter)", () => {
+    const home = mkdtempSync(join(tmpdir(), "amp-kernel-home-"));
+    try {
+      const run = (env: Record<string, string>, ...args: string[]) =>
+        spawnSync(process.execPath, [join(ROOT, "dist", "cli", "main.js"), "kernel", ...args], {
+          encoding: "utf8",
+          env: { ...process.env, JUPYTER_DATA_DIR: "", XDG_DATA_HOME: "", JUPYTER_PATH: "", ...env },
+        });
+      expect(run({ JUPYTER_DATA_DIR: join(home, "data") }, "install").status).toBe(0);
+      expect(existsSync(join(home, "data", "kernels", "amp-kpn", "kernel.json"))).toBe(true);
+      expect(run({ XDG_DATA_HOME: join(home, "xdg") }, "install", "--user").status).toBe(0);
+      expect(existsSync(join(home, "xdg", "jupyter", "kernels", "amp-kpn", "kernel.json"))).toBe(true);
+      expect(run({ XDG_DATA_HOME: join(home, "xdg") }, "list").stdout).toContain(join(home, "xdg", "jupyter", "kernels", "amp-kpn"));
+      expect(run({ XDG_DATA_HOME: join(home, "xdg") }, "uninstall").status).toBe(0);
+      expect(existsSync(join(home, "xdg", "jupyter", "kernels", "amp-kpn"))).toBe(false);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it("says clearly when Jupyter is not installed", () => {
     const run = spawnSync(process.execPath, [join(ROOT, "dist", "cli", "main.js"), "kernel", "install", "--prefix", prefix], {
       encoding: "utf8",

@@ -237,6 +237,19 @@ TEST(vector_kernels_give_the_same_bits_as_the_scalar_kernels) {
         }
         CHECK(worst <= 1e-15 * scale);
         CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+        // Interleaved input (read by the fused first stage), plain and with parts swapped.
+        std::vector<double> interleaved(2 * n), c(2 * n), d(2 * n);
+        for (std::size_t k = 0; k < n; ++k) {
+            interleaved[2 * k] = x[k];
+            interleaved[2 * k + 1] = x[n + k];
+        }
+        fast->forward_interleaved(interleaved.data(), false, c.data(), c.data() + n, work.data());
+        scalar->forward_interleaved(interleaved.data(), false, d.data(), d.data() + n, work.data());
+        CHECK(std::memcmp(c.data(), b.data(), b.size() * sizeof(double)) == 0);
+        CHECK(std::memcmp(d.data(), b.data(), b.size() * sizeof(double)) == 0);
+        fast->forward_interleaved(interleaved.data(), true, c.data(), c.data() + n, work.data());
+        scalar->forward(x.data() + n, x.data(), d.data(), d.data() + n, work.data());
+        CHECK(std::memcmp(c.data(), d.data(), d.size() * sizeof(double)) == 0);
     }
 }
 

@@ -50,10 +50,10 @@ function installInterruptSignal(): void {
   let controller = new AbortController();
   setInterruptSignal(controller.signal);
   process.on("SIGINT", () => {
-    kernelLog("interrupt (SIGINT): cancelling renders in flight");
     controller.abort(new Error("kernel interrupt"));
     controller = new AbortController();
     setInterruptSignal(controller.signal);
+    kernelLog("interrupt (SIGINT): renders in flight cancelled");
   });
 }
 
