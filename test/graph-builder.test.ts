@@ -12,7 +12,7 @@ function example(): Graph {
   return graph()
     .add("osc", sineOsc({ frequency: 220, channels: 2, thermo: { heatParam: "thermo.heat", resistance: 2, work: 3 } }))
     .add("lfo", sineOsc({ frequency: 2, amplitude: 1 }))
-    .add("amp", gain({ gain: 0.5, oversample: 2, declaredDelayFrames: 4, modulation: { mode: "multiply", channels: 2 } }))
+    .add("amp", gain({ gain: 0.5, oversample: 1, declaredDelayFrames: 4, modulation: { mode: "multiply", channels: 2 } }))
     .add("d", delay({ frames: 3 }))
     .add("m", mix({ channels: 2, normalize: true }))
     .add("s", safety({ dcAlpha: 0.99, limit: 0.8 }))
@@ -47,7 +47,7 @@ describe("JSON form", () => {
     expect(json.nodes[0]?.params).toEqual({ frequency: 220, channels: 2, thermo: { heat_param: "thermo.heat", resistance: 2, work: 3 } });
     expect(json.nodes[2]?.params).toEqual({
       gain: 0.5,
-      oversample: 2,
+      oversample: 1,
       declared_delay_frames: 4,
       modulation: { mode: "multiply", channels: 2 },
     });
@@ -352,7 +352,7 @@ describe("validation messages", () => {
     expectValidation(() => g.output("nope"), 'node "nope" is not in the graph (output); nodes: osc, amp');
     const unknown = expectValidation(
       () => g.add("x", nodeSpec("reverb", {})),
-      /^node "x" has unknown type "reverb"; known types: constant, .*gain, mix, safety, sine_osc/,
+      /^node "x" has unknown type "reverb"; known types: constant, .*gain, mix, parametric_driver, safety, sine_osc/,
     );
     expect(unknown.code).toBe("AMP_ERR_UNKNOWN_NODE_TYPE");
     expect(unknown.status).toBe(-3);
@@ -400,7 +400,7 @@ describe("inspect", () => {
       "  nodes",
       '    osc  sine_osc  frequency=220 channels=2 thermo={heat_param:"thermo.heat",resistance:2,work:3}',
       "    lfo  sine_osc  frequency=2 amplitude=1",
-      '    amp  gain      gain=0.5 oversample=2 declared_delay_frames=4 modulation={mode:"multiply",channels:2}',
+      '    amp  gain      gain=0.5 oversample=1 declared_delay_frames=4 modulation={mode:"multiply",channels:2}',
       "    d    delay     frames=3",
       "    m    mix       channels=2 normalize=true",
       "    s    safety    dc_alpha=0.99 limit=0.8  (output)",

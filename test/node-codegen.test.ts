@@ -47,11 +47,15 @@ describe("generateNodeFiles", () => {
     expect(ts).toContain("A finite number in (0, 192000] Hz;");
     expect(ts).toContain("} as const satisfies CatalogLimits;");
     expect(ts).toContain('  "limits": NATIVE_LIMITS\n};');
-    expect(md).toContain("| `oversample` | `oversample` | internal oversampling factor, integer in [1, 32], default 1 |");
+    expect(md).toContain(
+      "| `oversample` | `oversample` | internal oversampling factor, integer in [1, 32], default 1; above 1 only for nodes that oversample (none yet) |",
+    );
     expect(md).toContain(
       "| `declared_delay_frames` | `declaredDelayFrames` | latency the node adds, in output frames: integer in [0, 65536] frames |",
     );
-    expect(md).toContain("| `modulation.channels` | `modulation.channels` | modulation channel count, integer in [1, 16] |");
+    expect(md).toContain(
+      "| `modulation.channels` | `modulation.channels` | channels of every modulated parameter of the node, integer in [1, 16]: 1 (all output channels",
+    );
     expect(md).toContain(
       "| `sampleRate` | graph `sample_rate`, render and runtime `sampleRate` | number | (0, 192000] | Hz | sample rate |",
     );

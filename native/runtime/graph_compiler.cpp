@@ -380,6 +380,14 @@ CompiledGraph compile_graph(const GraphDescription &graph) {
     plan.param_offset.assign(n, 0);
     for (uint32_t v = 0; v < n; ++v) {
         plan.param_offset[v] = static_cast<uint32_t>(plan.param_channels.size());
+        const uint32_t declared = graph.nodes[v].config.modulation_channels;
+        if (declared > 1 && declared != plan.output_channels[v])
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
+                             node_label(graph.nodes[v].name, graph.nodes[v].spec->type_name) +
+                                 ": parameter \"modulation.channels\" expects 1 or the node's "
+                                 "output channel count " +
+                                 std::to_string(plan.output_channels[v]) + ", got " +
+                                 std::to_string(declared));
         for (uint32_t p = 0; p < graph.nodes[v].spec->param_count; ++p) {
             uint32_t channels = 1;
             for (uint32_t id : plan.param_mods[v][p]) {
@@ -396,6 +404,8 @@ CompiledGraph compile_graph(const GraphDescription &graph) {
                             graph.nodes[edge.from].name + "\" has " +
                             std::to_string(plan.output_channels[edge.from]) + " channel(s)");
             }
+            // modulation.channels fixes the count of a modulated parameter's channels.
+            if (declared != 0 && !plan.param_mods[v][p].empty()) channels = declared;
             plan.param_channels.push_back(channels);
         }
     }

@@ -60,12 +60,34 @@ export function checkNumber(subject: ValidationSubject, value: unknown, spec: Ra
   return value;
 }
 
-function checkParam(subject: ValidationSubject, param: CatalogParam, value: unknown): number | boolean | string {
+function checkList(subject: ValidationSubject, param: CatalogParam, value: unknown): readonly number[] {
+  const min = param.minLength ?? 0;
+  const max = param.maxLength ?? 0;
+  if (!Array.isArray(value) || value.length < min || value.length > max) throw validationError(subject, expectedText(param), value);
+  const items: number[] = [];
+  const item = { ...param, kind: "number" as const };
+  for (const [i, entry] of (value as unknown[]).entries()) {
+    const at: ValidationSubject = { ...subject, param: `${subject.param ?? param.name}[${i}]` };
+    const checked = checkNumber(at, entry, item);
+    const previous = items[items.length - 1];
+    if (param.increasing === true && previous !== undefined && !(checked > previous))
+      throw validationError(at, `a number above the previous item ${previous} (the items must be strictly increasing)`, entry);
+    items.push(checked);
+  }
+  return Object.freeze(items);
+}
+
+function checkParam(subject: ValidationSubject, param: CatalogParam, value: unknown): ParamValueJSON {
   if (param.kind === "boolean") {
     if (typeof value !== "boolean") throw validationError(subject, "a boolean", value);
     return value;
   }
   if (param.kind === "text") return checkCString(subject, value);
+  if (param.kind === "enum") {
+    if (typeof value !== "string" || !(param.choices ?? []).includes(value)) throw validationError(subject, expectedText(param), value);
+    return value;
+  }
+  if (param.kind === "list") return checkList(subject, param, value);
   return checkNumber(subject, value, param);
 }
 
@@ -148,6 +170,12 @@ export function toParamsJSON(name: string, type: string, input: unknown, naming:
     const subject: ValidationSubject = { ...base, param: key };
     if (key === "oversample") {
       out.oversample = checkNumber(subject, value, METADATA_LIMITS.oversample);
+      if (out.oversample > 1 && node.oversamples !== true)
+        throw validationError(
+          subject,
+          "1 (this node type does not oversample: a larger factor would change nothing but the reported heat)",
+          value,
+        );
     } else if (key === delayKey) {
       out.declared_delay_frames = checkNumber(subject, value, METADATA_LIMITS.declaredDelayFrames);
     } else if (key === "thermo") {

@@ -157,6 +157,54 @@ export function mix(options: MixOptions = {}): NodeSpec<"mix"> {
 }
 
 /**
+ * Options of the `parametric_driver` node: Sum of harmonics of one drift-free phase: a quartz, piezo or custom driver.
+ *
+ * Heat work W = 8 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ */
+export interface ParametricDriverOptions extends CommonNodeOptions {
+  /**
+   * Fundamental frequency.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 440. Range: [-1000000, 1000000].
+   */
+  readonly frequency?: number | undefined;
+  /**
+   * Offset added to the phase before the harmonics multiply it.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: cycles. Default: 0. Range: [-1000000, 1000000]. JSON key: `phase_offset`.
+   */
+  readonly phaseOffset?: number | undefined;
+  /**
+   * Harmonic set: quartz (one sine), piezo (amplitudes 1, 0.35, 0.12) or custom (the harmonics list).
+   *
+   * Static enum. Default: "quartz". One of "quartz", "piezo", "custom".
+   */
+  readonly mode?: "quartz" | "piezo" | "custom" | undefined;
+  /**
+   * Amplitude c_h of harmonic h + 1, from the fundamental up; mode custom only.
+   *
+   * Static list. Default: [1]. An array of 1 to 64 items in [-1000000, 1000000].
+   */
+  readonly harmonics?: readonly number[] | undefined;
+  /**
+   * Number of output channels.
+   *
+   * Static integer. Default: 1. Range: [1, 64].
+   */
+  readonly channels?: number | undefined;
+}
+
+/**
+ * A `parametric_driver` node: Sum of harmonics of one drift-free phase: a quartz, piezo or custom driver.
+ *
+ * Source: no audio input.
+ * @param options - parameters and common metadata, see {@link ParametricDriverOptions}; all optional
+ */
+export function parametricDriver(options: ParametricDriverOptions = {}): NodeSpec<"parametric_driver"> {
+  return nodeSpec("parametric_driver", options);
+}
+
+/**
  * Options of the `safety` node: Replaces non-finite samples, removes DC and clips.
  *
  * Heat work W = 4 per frame. Backward: Not implemented yet (returns -4).
@@ -235,6 +283,7 @@ export interface NodeOptionsByType {
   "delay": DelayOptions;
   "gain": GainOptions;
   "mix": MixOptions;
+  "parametric_driver": ParametricDriverOptions;
   "safety": SafetyOptions;
   "sine_osc": SineOscOptions;
 }
@@ -301,7 +350,8 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 0.25,
       "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4)."
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
     },
     {
       "type": "gain",
@@ -328,7 +378,8 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 1,
       "hasBackward": true,
-      "backwardDoc": "Exact: dx = g * gain."
+      "backwardDoc": "Exact: dx = g * gain.",
+      "oversamples": false
     },
     {
       "type": "mix",
@@ -366,7 +417,8 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 1,
       "hasBackward": true,
-      "backwardDoc": "Exact: the transpose of the sum (each input channel receives the sum of the output gradients)."
+      "backwardDoc": "Exact: the transpose of the sum (each input channel receives the sum of the output gradients).",
+      "oversamples": false
     },
     {
       "type": "delay",
@@ -393,7 +445,8 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 0.5,
       "hasBackward": true,
-      "backwardDoc": "Exact: dx[f] = g[f + d] within the call's window (0 past its end)."
+      "backwardDoc": "Exact: dx[f] = g[f + d] within the call's window (0 past its end).",
+      "oversamples": false
     },
     {
       "type": "safety",
@@ -431,7 +484,8 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 4,
       "hasBackward": false,
-      "backwardDoc": "Not implemented yet (returns -4)."
+      "backwardDoc": "Not implemented yet (returns -4).",
+      "oversamples": false
     },
     {
       "type": "sine_osc",
@@ -485,7 +539,8 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 8,
       "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4)."
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
     },
     {
       "type": "controller",
@@ -539,7 +594,84 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 0.5,
       "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4)."
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "parametric_driver",
+      "summary": "Sum of harmonics of one drift-free phase: a quartz, piezo or custom driver.",
+      "inputs": [],
+      "params": [
+        {
+          "name": "frequency",
+          "kind": "signal",
+          "default": 440,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Fundamental frequency."
+        },
+        {
+          "name": "phase_offset",
+          "kind": "signal",
+          "default": 0,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "cycles",
+          "doc": "Offset added to the phase before the harmonics multiply it."
+        },
+        {
+          "name": "mode",
+          "kind": "enum",
+          "default": "quartz",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Harmonic set: quartz (one sine), piezo (amplitudes 1, 0.35, 0.12) or custom (the harmonics list).",
+          "choices": [
+            "quartz",
+            "piezo",
+            "custom"
+          ]
+        },
+        {
+          "name": "harmonics",
+          "kind": "list",
+          "default": [
+            1
+          ],
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Amplitude c_h of harmonic h + 1, from the fundamental up; mode custom only.",
+          "minLength": 1,
+          "maxLength": 64,
+          "increasing": false
+        },
+        {
+          "name": "channels",
+          "kind": "integer",
+          "default": 1,
+          "min": 1,
+          "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Number of output channels."
+        }
+      ],
+      "heatWork": 8,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
     }
   ],
   "limits": NATIVE_LIMITS
