@@ -1,6 +1,16 @@
 // graph_runtime.h: one compiled graph with its buffers, overrides, heat totals, errors and log.
 // The C functions amp_graph_runtime_* (c_api_graph.cpp) are thin wrappers over this class.
 // Methods throw AmpFailure; the wrappers record it as the last error.
+//
+// The class's jobs live in one file each:
+//   graph_runtime.cpp    lifecycle (create, configure, sample rate, reset), describe, log
+//   arena.cpp            the one arena of every render-path buffer, node prepare
+//   parameters.cpp       set_param / clear_params overrides, per-block parameter evaluation
+//                        with modulation
+//   executor.cpp         execute(): the block loop, one node's step
+//   gather.cpp           what each input port reads (in place, lane table, or summed)
+//   heat_accounting.cpp  heat per node and graph, curves, thermal-budget flags
+//   thread_plan.cpp      helper threads and the split of each level among them
 #pragma once
 
 #include <cstdint>

@@ -26,7 +26,9 @@ export interface RuntimeOptions {
   /**
    * Threads a render may use, integer in [1, 16] (capped at the machine's cores). Default 1.
    * Independent nodes of one dependency level run in parallel once blocks reach 256 frames;
-   * samples, heat and summaries are bit-identical for every thread count.
+   * samples, heat and summaries are bit-identical for every thread count. Experimental: more
+   * threads can be slower on small or busy machines (measure with `node bench/threads.js`;
+   * docs/scheduling.md).
    */
   readonly threads?: number | undefined;
 }
