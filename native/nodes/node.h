@@ -91,6 +91,18 @@ struct PortSpec {
     const char *name;
     const char *doc;
     Gather gather;
+    // An optional port may have no incoming edge: the node then sees an empty view (data null,
+    // 0 channels) and its output_channels() gets 0 channels for it.
+    bool optional = false;
+};
+
+// A named output. A node with N named outputs writes N equal channel groups side by side in its
+// output (output i = channels [i k, (i + 1) k) where k = output channels / N); an edge
+// "node.output" reads one group, an edge from "node" alone reads the first. Nodes without named
+// outputs have one output, all their channels.
+struct OutputSpec {
+    const char *name;
+    const char *doc;
 };
 
 struct NodeConfig;
@@ -114,6 +126,8 @@ struct NodeSpec {
     // True when the node really runs internally at `oversample` x the sample rate; a node
     // without the capability refuses params_json "oversample" > 1.
     bool oversamples = false;
+    const OutputSpec *outputs = nullptr; // named outputs (null: one unnamed output)
+    uint32_t output_count = 0;
 };
 
 // Parsed and validated params_json of one node instance.

@@ -82,7 +82,9 @@ class ParametricDriverNode final : public Node {
         : channels_(static_cast<uint32_t>(config.value(kChannels))) {
         switch (config.choice(kMode)) {
         case kQuartz: amplitudes_.assign(1, 1.0); break;
-        case kPiezo: amplitudes_.assign(std::begin(kPiezoHarmonics), std::end(kPiezoHarmonics)); break;
+        case kPiezo:
+            amplitudes_.assign(std::begin(kPiezoHarmonics), std::end(kPiezoHarmonics));
+            break;
         default: amplitudes_ = config.list(kHarmonics); break;
         }
     }

@@ -80,8 +80,14 @@ std::string build_catalog() {
             json += p ? "," : "";
             json += "{\"name\":" + amp::json_quote(spec.inputs[p].name) +
                     ",\"doc\":" + amp::json_quote(spec.inputs[p].doc) + ",\"gather\":" +
-                    (spec.inputs[p].gather == amp::Gather::Concat ? "\"concat\"" : "\"sum\"") + "}";
+                    (spec.inputs[p].gather == amp::Gather::Concat ? "\"concat\"" : "\"sum\"") +
+                    ",\"optional\":" + (spec.inputs[p].optional ? "true" : "false") + "}";
         }
+        json += "],\"outputs\":[";
+        for (uint32_t o = 0; o < spec.output_count; ++o)
+            json += (o ? "," : "") + std::string("{\"name\":") +
+                    amp::json_quote(spec.outputs[o].name) +
+                    ",\"doc\":" + amp::json_quote(spec.outputs[o].doc) + "}";
         json += "],\"params\":[";
         for (uint32_t p = 0; p < spec.param_count; ++p) {
             json += p ? "," : "";

@@ -160,12 +160,17 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
     const uint32_t B = static_cast<uint32_t>(batches), F = static_cast<uint32_t>(frames);
 
     const uint32_t audio_count = inputs != nullptr ? inputs->audio_count : 0;
-    if (audio_count < spec->input_count)
-        fail(AMP_ERR_INVALID_ARGUMENT, std::string("node type \"") + spec->type_name + "\" needs " +
-                                           std::to_string(spec->input_count) +
-                                           " audio input(s), got " + std::to_string(audio_count));
     std::vector<uint32_t> input_channels(spec->input_count);
     for (uint32_t p = 0; p < spec->input_count; ++p) {
+        // An optional port is left open by a missing view or one with null data and 0 channels.
+        const bool open = p >= audio_count ||
+                          (inputs->audio[p].data == nullptr && inputs->audio[p].channels == 0);
+        if (open && spec->inputs[p].optional) continue;
+        if (open)
+            fail(AMP_ERR_INVALID_ARGUMENT, std::string("node type \"") + spec->type_name +
+                                               "\" needs audio input " + std::to_string(p) +
+                                               " (\"" + spec->inputs[p].name + "\"); got " +
+                                               std::to_string(audio_count) + " audio view(s)");
         const AmpAudioView &view = inputs->audio[p];
         if (view.data == nullptr && F > 0)
             fail(AMP_ERR_INVALID_ARGUMENT,
@@ -258,6 +263,10 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
         for (uint32_t offset = 0; offset < F; offset += kChunkFrames) {
             const uint32_t n = std::min(kChunkFrames, F - offset);
             for (uint32_t p = 0; p < spec->input_count; ++p) {
+                if (input_channels[p] == 0) {
+                    audio[p] = amp::TensorView{}; // an optional port left open
+                    continue;
+                }
                 const AmpAudioView &view = inputs->audio[p];
                 audio[p] = window(amp::TensorView{view.data, B, view.channels, F, 0}, offset, n);
             }

@@ -19,6 +19,7 @@ struct NodeDescription {
 
 struct AudioEdge {
     uint32_t from;
+    uint32_t from_output; // named output of the source (0: the first, or its only output)
     uint32_t to;
     uint32_t port;         // index into the target's spec->inputs
     uint32_t delay_frames; // a delay on the edge itself (>= 1 makes a loop through it legal)
@@ -28,6 +29,7 @@ enum class ModulationMode { Add, Multiply };
 
 struct ModulationEdge {
     uint32_t from;
+    uint32_t from_output; // named output of the source
     uint32_t to;
     uint32_t param; // index into the target's spec->params (a signal parameter)
     ModulationMode mode;

@@ -123,7 +123,8 @@ void GraphRuntime::plan_energy_sharing() {
             const auto &edges = plan_.port_edges[v][p];
             bool direct = !port_needs_buffer(v, p);
             for (uint32_t id : edges)
-                direct = direct && plan_.links[id].delay == 0 && !split[graph_.edges[id].from];
+                direct = direct && plan_.links[id].delay == 0 && !split[graph_.edges[id].from] &&
+                         !plan_.reads_group(id);
             if (!direct) continue;
             state_[v].port_reads_energy[p] = true;
             for (uint32_t id : edges) state_[graph_.edges[id].from].keeps_lane_energy = true;

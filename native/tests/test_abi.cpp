@@ -207,7 +207,7 @@ TEST(run_node_failures_are_readable_per_thread) {
     CHECK_EQ(amp_run_node(&gain, nullptr, 1, 0, 4, 48000, &out, &out_channels, &state, nullptr),
              AMP_ERR_INVALID_ARGUMENT);
     amp_run_node_last_error(&error);
-    CHECK_CONTAINS(error.detail, "needs 1 audio input(s), got 0");
+    CHECK_CONTAINS(error.detail, "needs audio input 0 (\"in\"); got 0 audio view(s)");
 }
 
 TEST(a_replaced_state_is_released_exactly_once_by_the_caller) {

@@ -19,9 +19,7 @@ namespace {
 // "stereo_steps": a source whose channel c is the constant c + 1 (two distinct channels).
 class StepsNode final : public amp::Node {
   public:
-    uint32_t output_channels(const uint32_t *, uint32_t, std::string &) const override {
-        return 2;
-    }
+    uint32_t output_channels(const uint32_t *, uint32_t, std::string &) const override { return 2; }
     void prepare(const amp::PrepareContext &) override {}
     void reset() noexcept override {}
     void process(const amp::ProcessContext &ctx) noexcept override {
@@ -31,11 +29,18 @@ class StepsNode final : public amp::Node {
     }
 };
 
-const amp::NodeSpec kSteps = {
-    "stereo_steps", "Channel c is c + 1.", nullptr, 0, nullptr, 0, 0.0, false, "none",
-    [](const amp::NodeConfig &) -> std::unique_ptr<amp::Node> {
-        return std::make_unique<StepsNode>();
-    }};
+const amp::NodeSpec kSteps = {"stereo_steps",
+                              "Channel c is c + 1.",
+                              nullptr,
+                              0,
+                              nullptr,
+                              0,
+                              0.0,
+                              false,
+                              "none",
+                              [](const amp::NodeConfig &) -> std::unique_ptr<amp::Node> {
+                                  return std::make_unique<StepsNode>();
+                              }};
 
 // "os_probe": declares the oversampling capability (its processing is a copy of a constant
 // 0; what matters here is that the runtime accepts and reports the factor).

@@ -27,14 +27,14 @@ long double reference(const std::vector<double> &c, double freq, double offset, 
     return sum;
 }
 
-void check_against_reference(const std::string &params, const std::vector<double> &c,
-                             double freq, double offset) {
+void check_against_reference(const std::string &params, const std::vector<double> &c, double freq,
+                             double offset) {
     const auto run = run_node("parametric_driver", params, {}, {}, 1, 2000);
     CHECK_EQ(run.status, AMP_OK);
     double worst = 0.0;
     for (uint32_t f = 0; f < 2000 && run.status == AMP_OK; ++f)
-        worst = std::fmax(worst, std::fabs(run.out.data[f] -
-                                           static_cast<double>(reference(c, freq, offset, f))));
+        worst = std::fmax(
+            worst, std::fabs(run.out.data[f] - static_cast<double>(reference(c, freq, offset, f))));
     CHECK(worst < 1e-12);
 }
 
@@ -42,8 +42,8 @@ void check_against_reference(const std::string &params, const std::vector<double
 
 TEST(modes_and_harmonic_lists_give_the_documented_sums) {
     check_against_reference("{\"frequency\":441}", {1.0}, 441, 0);
-    check_against_reference("{\"mode\":\"quartz\",\"frequency\":1000,\"phase_offset\":0.25}",
-                            {1.0}, 1000, 0.25);
+    check_against_reference("{\"mode\":\"quartz\",\"frequency\":1000,\"phase_offset\":0.25}", {1.0},
+                            1000, 0.25);
     check_against_reference("{\"mode\":\"piezo\",\"frequency\":220}", {1.0, 0.35, 0.12}, 220, 0);
     check_against_reference(
         "{\"mode\":\"custom\",\"harmonics\":[0.5,0,-0.25,0.125],\"frequency\":97.5}",
@@ -84,22 +84,20 @@ TEST(list_parameters_check_type_length_items_and_mode) {
     expect_bad_params("parametric_driver", std::string(custom) + "0.5}",
                       {"parameter \"harmonics\"", "an array of 1 to 64 items", "got 0.5"},
                       __LINE__);
-    expect_bad_params("parametric_driver", std::string(custom) + "[1, \"x\"]}",
-                      {"parameter \"harmonics[1]\"", "a finite number in [-1000000, 1000000]",
-                       "got \"x\""},
-                      __LINE__);
+    expect_bad_params(
+        "parametric_driver", std::string(custom) + "[1, \"x\"]}",
+        {"parameter \"harmonics[1]\"", "a finite number in [-1000000, 1000000]", "got \"x\""},
+        __LINE__);
     expect_bad_params("parametric_driver", std::string(custom) + "[1, 2e6]}",
                       {"parameter \"harmonics[1]\"", "got 2000000"}, __LINE__);
     std::string long_list = "[1";
     for (int i = 0; i < 64; ++i) long_list += ",0";
     expect_bad_params("parametric_driver", std::string(custom) + long_list + "]}",
-                      {"parameter \"harmonics\"", "1 to 64 items", "got an array of 65"},
-                      __LINE__);
+                      {"parameter \"harmonics\"", "1 to 64 items", "got an array of 65"}, __LINE__);
     // A list the mode would ignore is refused, not accepted and ignored.
-    expect_bad_params("parametric_driver", "{\"mode\":\"piezo\",\"harmonics\":[1]}",
-                      {"victim", "\"harmonics\" applies with mode \"custom\" only",
-                       "mode \"piezo\""},
-                      __LINE__);
+    expect_bad_params(
+        "parametric_driver", "{\"mode\":\"piezo\",\"harmonics\":[1]}",
+        {"victim", "\"harmonics\" applies with mode \"custom\" only", "mode \"piezo\""}, __LINE__);
 }
 
 TEST(single_node_calls_refuse_bad_enum_and_list_values_too) {
@@ -108,9 +106,9 @@ TEST(single_node_calls_refuse_bad_enum_and_list_values_too) {
     double *buffer = nullptr;
     int32_t channels = 0;
     void *state = nullptr;
-    CHECK_EQ(amp_run_node(&descriptor, &inputs, 1, 0, 8, kRate, &buffer, &channels, &state,
-                          nullptr),
-             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(
+        amp_run_node(&descriptor, &inputs, 1, 0, 8, kRate, &buffer, &channels, &state, nullptr),
+        AMP_ERR_INVALID_ARGUMENT);
     AmpErrorView error{};
     amp_run_node_last_error(&error);
     CHECK_CONTAINS(std::string(error.detail),

@@ -45,6 +45,14 @@ export interface CatalogPort {
   readonly doc: string;
   /** How several edges into the port combine: channels added (`sum`) or side by side in edge order (`concat`). */
   readonly gather?: "sum" | "concat";
+  /** True when the port may be left without an edge (the node then sees no input there). */
+  readonly optional?: boolean;
+}
+
+/** One named output of a node with several: edges read it as `"node.output"`. */
+export interface CatalogOutput {
+  readonly name: string;
+  readonly doc: string;
 }
 
 /** One registered node type. */
@@ -55,6 +63,11 @@ export interface CatalogNode {
   readonly summary: string;
   /** Audio input ports; empty for sources. */
   readonly inputs: readonly CatalogPort[];
+  /**
+   * Named outputs (none or absent: one unnamed output). A node with N named outputs writes N equal
+   * channel groups side by side; an edge from `"node.output"` reads one group, from `"node"` the first.
+   */
+  readonly outputs?: readonly CatalogOutput[];
   readonly params: readonly CatalogParam[];
   /** W in `heat = sum(x^2) / R + W * oversample`, per batch and frame. */
   readonly heatWork: number;

@@ -103,6 +103,60 @@ export function delay(options: DelayOptions = {}): NodeSpec<"delay"> {
 }
 
 /**
+ * Options of the `envelope` node: Attack-hold-decay-sustain-release envelope with a reset pulse output.
+ *
+ * Heat work W = 2 per frame. Backward: Not implemented (returns -4).
+ */
+export interface EnvelopeOptions extends CommonNodeOptions {
+  /**
+   * Attack time, 0 to the peak.
+   *
+   * Static number. Unit: ms. Default: 10. Range: [0, 3600000]. JSON key: `attack_ms`.
+   */
+  readonly attackMs?: number | undefined;
+  /**
+   * Time held at the peak.
+   *
+   * Static number. Unit: ms. Default: 0. Range: [0, 3600000]. JSON key: `hold_ms`.
+   */
+  readonly holdMs?: number | undefined;
+  /**
+   * Decay time, peak to sustain.
+   *
+   * Static number. Unit: ms. Default: 100. Range: [0, 3600000]. JSON key: `decay_ms`.
+   */
+  readonly decayMs?: number | undefined;
+  /**
+   * Sustain level, a fraction of the peak.
+   *
+   * Static number. Default: 0.7. Range: [0, 1].
+   */
+  readonly sustain?: number | undefined;
+  /**
+   * Release time, to 0.
+   *
+   * Static number. Unit: ms. Default: 200. Range: [0, 3600000]. JSON key: `release_ms`.
+   */
+  readonly releaseMs?: number | undefined;
+  /**
+   * Latch the starting gate or trigger value as the peak (else the peak is 1).
+   *
+   * Static boolean. Default: false.
+   */
+  readonly velocity?: boolean | undefined;
+}
+
+/**
+ * A `envelope` node: Attack-hold-decay-sustain-release envelope with a reset pulse output.
+ *
+ * Audio inputs: `gate` (Gate, on above 0.5; several edges: summed; optional), `trigger` (Trigger, fires on a rising edge above 0.5; several edges: summed; optional). Named outputs, equal channel groups in this order: `amplitude` (The envelope), `reset` (1 on the frame an attack starts, else 0); an edge from `"node.amplitude"` or `"node"` reads the first.
+ * @param options - parameters and common metadata, see {@link EnvelopeOptions}; all optional
+ */
+export function envelope(options: EnvelopeOptions = {}): NodeSpec<"envelope"> {
+  return nodeSpec("envelope", options);
+}
+
+/**
  * Options of the `gain` node: Multiplies its input by a gain.
  *
  * Heat work W = 1 per frame. Backward: Exact: dx = g * gain.
@@ -281,6 +335,7 @@ export interface NodeOptionsByType {
   "constant": ConstantOptions;
   "controller": ControllerOptions;
   "delay": DelayOptions;
+  "envelope": EnvelopeOptions;
   "gain": GainOptions;
   "mix": MixOptions;
   "parametric_driver": ParametricDriverOptions;
@@ -324,6 +379,7 @@ export const NODE_CATALOG: NodeCatalog = {
       "type": "constant",
       "summary": "Fills every frame with a value.",
       "inputs": [],
+      "outputs": [],
       "params": [
         {
           "name": "value",
@@ -360,9 +416,11 @@ export const NODE_CATALOG: NodeCatalog = {
         {
           "name": "in",
           "doc": "Signal to scale.",
-          "gather": "sum"
+          "gather": "sum",
+          "optional": false
         }
       ],
+      "outputs": [],
       "params": [
         {
           "name": "gain",
@@ -388,9 +446,11 @@ export const NODE_CATALOG: NodeCatalog = {
         {
           "name": "in",
           "doc": "Signals to sum; edges are concatenated channel-wise.",
-          "gather": "concat"
+          "gather": "concat",
+          "optional": false
         }
       ],
+      "outputs": [],
       "params": [
         {
           "name": "channels",
@@ -427,9 +487,11 @@ export const NODE_CATALOG: NodeCatalog = {
         {
           "name": "in",
           "doc": "Signal to delay.",
-          "gather": "sum"
+          "gather": "sum",
+          "optional": false
         }
       ],
+      "outputs": [],
       "params": [
         {
           "name": "frames",
@@ -455,9 +517,11 @@ export const NODE_CATALOG: NodeCatalog = {
         {
           "name": "in",
           "doc": "Signal to protect.",
-          "gather": "sum"
+          "gather": "sum",
+          "optional": false
         }
       ],
+      "outputs": [],
       "params": [
         {
           "name": "dc_alpha",
@@ -491,6 +555,7 @@ export const NODE_CATALOG: NodeCatalog = {
       "type": "sine_osc",
       "summary": "Sine oscillator with a drift-free fixed-point phase.",
       "inputs": [],
+      "outputs": [],
       "params": [
         {
           "name": "frequency",
@@ -546,6 +611,7 @@ export const NODE_CATALOG: NodeCatalog = {
       "type": "controller",
       "summary": "Outputs a named control-history curve, sampled per frame.",
       "inputs": [],
+      "outputs": [],
       "params": [
         {
           "name": "curve",
@@ -601,6 +667,7 @@ export const NODE_CATALOG: NodeCatalog = {
       "type": "parametric_driver",
       "summary": "Sum of harmonics of one drift-free phase: a quartz, piezo or custom driver.",
       "inputs": [],
+      "outputs": [],
       "params": [
         {
           "name": "frequency",
@@ -671,6 +738,106 @@ export const NODE_CATALOG: NodeCatalog = {
       "heatWork": 8,
       "hasBackward": false,
       "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "envelope",
+      "summary": "Attack-hold-decay-sustain-release envelope with a reset pulse output.",
+      "inputs": [
+        {
+          "name": "gate",
+          "doc": "Gate, on above 0.5.",
+          "gather": "sum",
+          "optional": true
+        },
+        {
+          "name": "trigger",
+          "doc": "Trigger, fires on a rising edge above 0.5.",
+          "gather": "sum",
+          "optional": true
+        }
+      ],
+      "outputs": [
+        {
+          "name": "amplitude",
+          "doc": "The envelope."
+        },
+        {
+          "name": "reset",
+          "doc": "1 on the frame an attack starts, else 0."
+        }
+      ],
+      "params": [
+        {
+          "name": "attack_ms",
+          "kind": "number",
+          "default": 10,
+          "min": 0,
+          "max": 3600000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "ms",
+          "doc": "Attack time, 0 to the peak."
+        },
+        {
+          "name": "hold_ms",
+          "kind": "number",
+          "default": 0,
+          "min": 0,
+          "max": 3600000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "ms",
+          "doc": "Time held at the peak."
+        },
+        {
+          "name": "decay_ms",
+          "kind": "number",
+          "default": 100,
+          "min": 0,
+          "max": 3600000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "ms",
+          "doc": "Decay time, peak to sustain."
+        },
+        {
+          "name": "sustain",
+          "kind": "number",
+          "default": 0.7,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Sustain level, a fraction of the peak."
+        },
+        {
+          "name": "release_ms",
+          "kind": "number",
+          "default": 200,
+          "min": 0,
+          "max": 3600000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "ms",
+          "doc": "Release time, to 0."
+        },
+        {
+          "name": "velocity",
+          "kind": "boolean",
+          "default": false,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Latch the starting gate or trigger value as the peak (else the peak is 1)."
+        }
+      ],
+      "heatWork": 2,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented (returns -4).",
       "oversamples": false
     }
   ],
