@@ -69,7 +69,8 @@ class EnvelopeNode final : public Node {
 
     void prepare(const PrepareContext &ctx) override {
         const auto frames = [&](uint32_t param) {
-            return static_cast<uint64_t>(std::llround(config_.value(param) * ctx.sample_rate / 1000.0));
+            return static_cast<uint64_t>(
+                std::llround(config_.value(param) * ctx.sample_rate / 1000.0));
         };
         attack_ = frames(kAttack);
         hold_ = frames(kHold);
@@ -98,9 +99,9 @@ class EnvelopeNode final : public Node {
                     const double tv = t != nullptr ? t[f] : 0.0;
                     const bool gate_on = gv > 0.5;
                     const bool fire = tv > 0.5 && !lane.trigger_was_on;
-                    const bool gate_rise = gate_on && !lane.gate_was_on &&
-                                           (lane.stage == Stage::Idle ||
-                                            lane.stage == Stage::Release);
+                    const bool gate_rise =
+                        gate_on && !lane.gate_was_on &&
+                        (lane.stage == Stage::Idle || lane.stage == Stage::Release);
                     lane.trigger_was_on = tv > 0.5;
                     lane.gate_was_on = gate_on;
                     reset[f] = 0.0;

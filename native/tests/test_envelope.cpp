@@ -17,10 +17,11 @@ const char *kEnv = R"({"name":"env","type":"envelope","params":{"attack_ms":4,"h
     "decay_ms":4,"sustain":0.5,"release_ms":4}})";
 
 std::string graph(const std::string &port, const std::string &from, const std::string &extra = "") {
-    return std::string(R"({"sample_rate":1000,"nodes":[{"name":"one","type":"constant","params":{"value":1}},)") +
+    return std::string(
+               R"({"sample_rate":1000,"nodes":[{"name":"one","type":"constant","params":{"value":1}},)") +
            kEnv + R"(,{"name":"out","type":"gain"})" + extra + R"(],
-        "edges":[{"from":"one","to":"env","port":")" + port + R"("},{"from":")" + from +
-           R"(","to":"out"}],"output":"out"})";
+        "edges":[{"from":"one","to":"env","port":")" +
+           port + R"("},{"from":")" + from + R"(","to":"out"}],"output":"out"})";
 }
 
 void check_lane(const std::vector<double> &got, const std::vector<double> &expected, int line) {
@@ -62,7 +63,8 @@ TEST(a_trigger_alone_gives_attack_hold_decay_release) {
 TEST(named_outputs_drive_modulation_edges_too) {
     // out = one * (0 + env.amplitude): the amplitude again.
     const std::string json =
-        std::string(R"({"sample_rate":1000,"nodes":[{"name":"one","type":"constant","params":{"value":1}},)") +
+        std::string(
+            R"({"sample_rate":1000,"nodes":[{"name":"one","type":"constant","params":{"value":1}},)") +
         kEnv + R"(,{"name":"out","type":"gain","params":{"gain":0}}],
         "edges":[{"from":"one","to":"env","port":"gate"},{"from":"one","to":"out"}],
         "modulations":[{"from":"env.amplitude","to":"out","param":"gain"}],"output":"out"})";
@@ -91,8 +93,10 @@ TEST(bad_output_names_and_open_required_ports_are_refused) {
 }
 
 TEST(the_graph_output_of_a_multi_output_node_is_every_group) {
-    const std::string json = std::string(R"({"sample_rate":1000,"nodes":[{"name":"one","type":"constant","params":{"value":1,"channels":2}},)") +
-                             kEnv + R"(],"edges":[{"from":"one","to":"env","port":"gate"}],
+    const std::string json =
+        std::string(
+            R"({"sample_rate":1000,"nodes":[{"name":"one","type":"constant","params":{"value":1,"channels":2}},)") +
+        kEnv + R"(],"edges":[{"from":"one","to":"env","port":"gate"}],
                              "output":"env"})";
     const auto run = render(json, 2, 512, 3);
     CHECK_EQ(run.status, AMP_OK);

@@ -81,7 +81,7 @@ export function controller(options: ControllerOptions): NodeSpec<"controller"> {
 /**
  * Options of the `delay` node: Delays its input by an integer number of frames.
  *
- * Heat work W = 0.5 per frame. Backward: Exact: dx[f] = g[f + d] within the call's window (0 past its end).
+ * Heat work W = 0.5 per frame. Backward: Exact: dx[t] = g[t + d] (0 past the end of the signal); calls on one state walk the signal from its end to its start, carrying the pending gradient, so any split of the windows gives the same bits.
  */
 export interface DelayOptions extends CommonNodeOptions {
   /**
@@ -507,7 +507,7 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 0.5,
       "hasBackward": true,
-      "backwardDoc": "Exact: dx[f] = g[f + d] within the call's window (0 past its end).",
+      "backwardDoc": "Exact: dx[t] = g[t + d] (0 past the end of the signal); calls on one state walk the signal from its end to its start, carrying the pending gradient, so any split of the windows gives the same bits.",
       "oversamples": false
     },
     {
