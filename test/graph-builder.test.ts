@@ -319,7 +319,7 @@ describe("validation messages", () => {
     );
     expectValidation(
       () => graph().add("g", gain({ thermo: { resistance: 0 } })),
-      'node "g" (gain): parameter "thermo.resistance" expects a finite number in (0, inf), got 0',
+      'node "g" (gain): parameter "thermo.resistance" expects a finite number in [1e-12, 1000000000000], got 0',
     );
     expectValidation(
       () => graph().add("g", gain({ thermo: { heatParam: "" } })),
@@ -338,7 +338,7 @@ describe("validation messages", () => {
   it("rejects unknown and duplicate names, unknown types and bad edges", () => {
     const g = graph().add("osc", sineOsc()).add("amp", gain());
     expectValidation(() => g.add("osc", gain()), 'node "osc" is already in the graph (node names are unique)');
-    expectValidation(() => g.add("a.b", gain()), 'node "name" expects a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got "a.b"');
+    expectValidation(() => g.add("a.b", gain()), 'a node name expects a string matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got "a.b"');
     expectValidation(() => g.connect("osc", "nope"), 'node "nope" is not in the graph (edge target); nodes: osc, amp');
     expectValidation(() => g.connect("nope", "amp"), 'node "nope" is not in the graph (edge source); nodes: osc, amp');
     expectValidation(
@@ -370,7 +370,7 @@ describe("validation messages", () => {
     expectValidation(() => g.modulate("nope", "amp.gain"), 'node "nope" is not in the graph (modulation source); nodes: osc, amp');
     expectValidation(
       () => g.modulate("osc", "amp.gain", { scale: Number.POSITIVE_INFINITY }),
-      'node "amp" (gain): modulation option "scale" expects a finite number in (-inf, inf), got Infinity',
+      'node "amp" (gain): modulation option "scale" expects a finite number in [-1000000000000, 1000000000000], got Infinity',
     );
     expectValidation(
       () => g.modulate("osc", "amp.gain", { channel: 64 }),

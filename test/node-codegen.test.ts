@@ -67,7 +67,7 @@ describe("generateNodeFiles", () => {
   it("carries limits beyond the required ones, known or not, in catalogue order", () => {
     const extra = { ...fixture.limits, "voice-count": { min: 1, max: 8.5 } };
     const catalog = parseCatalog(JSON.stringify({ apiVersion: 1, nodes: fixture.nodes, limits: extra }));
-    expect(Object.keys(catalog.limits).slice(-2)).toEqual(["threads", "voice-count"]);
+    expect(Object.keys(catalog.limits).slice(-2)).toEqual(["thermoWork", "voice-count"]);
     expect(catalog.limits["voice-count"]).toEqual({ min: 1, max: 8.5, minExclusive: false });
     const generated = generateNodeFiles(catalog);
     expect(generated["src/nodes/generated.ts"]).toContain("  threads: { min: 1, max: 16, minExclusive: false },");

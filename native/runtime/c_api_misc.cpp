@@ -112,7 +112,13 @@ std::string build_catalog() {
             range("sampleRate", 0, amp::limits::kMaxSampleRate, true) + "," +
             range("batches", 1, amp::limits::kMaxBatches, false) + "," +
             range("blockFrames", 1, amp::limits::kMaxBlockFrames, false) + "," +
-            range("threads", 1, amp::limits::kMaxThreads, false);
+            range("threads", 1, amp::limits::kMaxThreads, false) + "," +
+            range("modulationScale", -amp::limits::kMaxModulationScale,
+                  amp::limits::kMaxModulationScale, false) +
+            "," +
+            range("thermoResistance", amp::limits::kMinThermoResistance,
+                  amp::limits::kMaxThermoResistance, false) +
+            "," + range("thermoWork", 0, amp::limits::kMaxThermoWork, false);
     json += "}}";
     return json;
 }

@@ -234,8 +234,10 @@ void parse_modulations(const JsonValue &modulations, GraphDescription &graph,
         }
         parsed.scale = 1.0;
         if (const JsonValue *scale = edge.find("scale")) {
-            if (!scale->is_number())
-                fail(where + ": \"scale\" expects a finite number, got " + scale->describe(),
+            if (!scale->is_number() || !(std::fabs(scale->number) <= limits::kMaxModulationScale))
+                fail(where + ": \"scale\" expects a finite number in [" +
+                         format_number(-limits::kMaxModulationScale) + ", " +
+                         format_number(limits::kMaxModulationScale) + "], got " + scale->describe(),
                      target.name);
             parsed.scale = scale->number;
         }

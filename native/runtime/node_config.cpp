@@ -69,12 +69,19 @@ void parse_thermo(const JsonValue &thermo, NodeConfig &config, const std::string
                        "a name that is not one of the node's parameters", value.describe());
             config.heat_param = value.string;
         } else if (member.first == "resistance") {
-            if (!value.is_number() || !(value.number > 0.0))
-                reject(stage, config.name, label, key, "a number in (0, inf)", value.describe());
+            if (!value.is_number() || !(value.number >= limits::kMinThermoResistance) ||
+                !(value.number <= limits::kMaxThermoResistance))
+                reject(stage, config.name, label, key,
+                       "a finite number in [1e-12, " + format_number(limits::kMaxThermoResistance) +
+                           "]",
+                       value.describe());
             config.thermo_resistance = value.number;
         } else if (member.first == "work") {
-            if (!value.is_number() || value.number < 0.0)
-                reject(stage, config.name, label, key, "a number in [0, inf)", value.describe());
+            if (!value.is_number() || !(value.number >= 0.0) ||
+                !(value.number <= limits::kMaxThermoWork))
+                reject(stage, config.name, label, key,
+                       "a finite number in [0, " + format_number(limits::kMaxThermoWork) + "]",
+                       value.describe());
             config.thermo_work = value.number;
         } else {
             throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,

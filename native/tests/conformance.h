@@ -146,7 +146,8 @@ inline Tensor batch_of(const Tensor &t, uint32_t b) {
 // One channel of a planar tensor (all batches).
 inline Tensor channel_of(const Tensor &t, uint32_t c) {
     if (t.channels == 1) return t;
-    Tensor one{t.batches, 1, t.frames, std::vector<double>(static_cast<size_t>(t.batches) * t.frames)};
+    Tensor one{t.batches, 1, t.frames,
+               std::vector<double>(static_cast<size_t>(t.batches) * t.frames)};
     for (uint32_t b = 0; b < t.batches; ++b)
         for (uint32_t f = 0; f < t.frames; ++f) one.at(b, 0, f) = t.at(b, c, f);
     return one;
@@ -163,8 +164,8 @@ struct Run {
     double measured_delay = 0.0;
 };
 
-inline Run run(const NodeType &node, const std::string &params, const Inputs &in,
-               uint32_t batches, uint32_t frames, const std::vector<uint32_t> &chunks) {
+inline Run run(const NodeType &node, const std::string &params, const Inputs &in, uint32_t batches,
+               uint32_t frames, const std::vector<uint32_t> &chunks) {
     Run result;
     History history;
     AmpNodeDescriptorView descriptor{"cut", node.type.c_str(), params.c_str()};
@@ -252,8 +253,8 @@ inline Problems block_invariance(const NodeType &node) {
     const std::vector<std::vector<uint32_t>> chunkings = {{1}, {1, 7, 64, 3, 129, 2}, {37}, {256}};
     for (const auto &chunks : chunkings) {
         const Run split = run(node, params, in, 2, kFrames, chunks);
-        const std::string name = "windows of " + std::to_string(chunks[0]) +
-                                 (chunks.size() > 1 ? ", ..." : "");
+        const std::string name =
+            "windows of " + std::to_string(chunks[0]) + (chunks.size() > 1 ? ", ..." : "");
         if (split.status != AMP_OK) {
             problems.push_back(name + ": " + split.error);
             continue;
@@ -392,11 +393,13 @@ inline Problems declared_delay(const NodeType &node) {
             impulse.audio.push_back(t);
         }
         const Run response = run(node, base_params(node), impulse, 1, 64, {64});
-        const Run silence = run(node, base_params(node), [&] {
-            Inputs zero = impulse;
-            for (Tensor &t : zero.audio) t.data[0] = 0.0;
-            return zero;
-        }(), 1, 64, {64});
+        const Run silence = run(node, base_params(node),
+                                [&] {
+                                    Inputs zero = impulse;
+                                    for (Tensor &t : zero.audio) t.data[0] = 0.0;
+                                    return zero;
+                                }(),
+                                1, 64, {64});
         if (response.status == AMP_OK && silence.status == AMP_OK) {
             size_t first = 64;
             for (size_t i = 0; i < response.out.data.size() && first == 64; ++i)
@@ -433,8 +436,8 @@ inline Problems params(const NodeType &node) {
             problems.push_back(shown + " was accepted (status " + std::to_string(status) + ")");
         else if (error.find("\"cut\"") == std::string::npos ||
                  error.find(key.substr(0, key.find('.'))) == std::string::npos)
-            problems.push_back(shown + ": the message does not name the node and the key: " +
-                               error);
+            problems.push_back(shown +
+                               ": the message does not name the node and the key: " + error);
     };
     auto accepted = [&](const std::string &key, const std::string &value) {
         std::string error;
@@ -459,7 +462,8 @@ inline Problems params(const NodeType &node) {
             refused(name, num(max_open ? max : max + 1 + std::fabs(max) * 1e-9));
             if (!min_open) accepted(name, num(min));
             if (kind == "integer" && min + 0.5 < max) refused(name, num(min + 0.5));
-            if (!param.find("default")->is_null()) accepted(name, num(param.find("default")->number));
+            if (!param.find("default")->is_null())
+                accepted(name, num(param.find("default")->number));
         } else if (kind == "boolean") {
             for (const char *value : {"1", "\"true\"", "null"}) refused(name, value);
             accepted(name, "true");
@@ -493,8 +497,8 @@ inline Problems params(const NodeType &node) {
     else
         refused("oversample", "2");
     for (const char *value : {"-1", "0.5", "\"3\""}) refused("declared_delay_frames", value);
-    for (const char *value : {"{\"resistance\":0}", "{\"work\":-1}", "{\"heat_param\":\"\"}",
-                              "{\"bogus\":1}", "\"x\""})
+    for (const char *value :
+         {"{\"resistance\":0}", "{\"work\":-1}", "{\"heat_param\":\"\"}", "{\"bogus\":1}", "\"x\""})
         refused("thermo", value);
     for (const char *value :
          {"{\"mode\":\"xor\"}", "{\"channels\":0}", "{\"channels\":65}", "{\"bogus\":1}", "1"})
@@ -551,9 +555,9 @@ inline Problems adjoint(const NodeType &node) {
             AmpNodeInputs inputs{audio.data(), static_cast<uint32_t>(audio.size()), nullptr, 0};
             double *out = nullptr;
             int32_t channels = 0;
-            status = amp_run_node_v2(&descriptor, &inputs, 2, 2, static_cast<int32_t>(g.frames),
-                                     kRate, &out, &channels, &state, nullptr,
-                                     AMP_EXECUTION_BACKWARD, nullptr);
+            status =
+                amp_run_node_v2(&descriptor, &inputs, 2, 2, static_cast<int32_t>(g.frames), kRate,
+                                &out, &channels, &state, nullptr, AMP_EXECUTION_BACKWARD, nullptr);
             if (status != AMP_OK) break;
             const Tensor part = e.window(it->first, it->second);
             for (size_t i = 0; i < part.data.size(); ++i) right += part.data[i] * out[i];

@@ -32,11 +32,11 @@ long allocations_while_rendering(const conformance::NodeType &node) {
     const long before = g_allocations;
     for (uint64_t frames : {64u, 1u, 37u, 64u}) {
         options.heat_len = static_cast<uint64_t>(graph.node_count + 1) * 2 * frames;
-        status = status == AMP_OK ? amp_graph_runtime_execute(
-                                        rt, frames, out.data(),
-                                        static_cast<uint64_t>(2) * graph.output_channels * frames,
-                                        &options)
-                                  : status;
+        status = status == AMP_OK
+                     ? amp_graph_runtime_execute(
+                           rt, frames, out.data(),
+                           static_cast<uint64_t>(2) * graph.output_channels * frames, &options)
+                     : status;
     }
     const long during = g_allocations - before;
     amp_graph_runtime_destroy(rt);
@@ -61,11 +61,18 @@ class Allocating final : public amp::Node {
 };
 
 const amp::PortSpec kPort[] = {{"in", "Input.", amp::Gather::Sum}};
-const amp::NodeSpec kAllocating = {
-    "broken_alloc", "Allocates while processing.", kPort, 1, nullptr, 0, 1.0, false, "none",
-    [](const amp::NodeConfig &) -> std::unique_ptr<amp::Node> {
-        return std::make_unique<Allocating>();
-    }};
+const amp::NodeSpec kAllocating = {"broken_alloc",
+                                   "Allocates while processing.",
+                                   kPort,
+                                   1,
+                                   nullptr,
+                                   0,
+                                   1.0,
+                                   false,
+                                   "none",
+                                   [](const amp::NodeConfig &) -> std::unique_ptr<amp::Node> {
+                                       return std::make_unique<Allocating>();
+                                   }};
 
 } // namespace
 

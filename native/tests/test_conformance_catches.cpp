@@ -11,7 +11,8 @@ namespace {
 enum class Fault { None, Block, Lanes, Latency, Adjoint };
 
 // y = x on port "in" (same channels), with one fault switched in.
-template <Fault kFault> class Faulty final : public amp::Node {
+template <Fault kFault>
+class Faulty final : public amp::Node {
   public:
     uint32_t output_channels(const uint32_t *channels, uint32_t, std::string &) const override {
         return channels[0];
@@ -34,7 +35,8 @@ template <Fault kFault> class Faulty final : public amp::Node {
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < ctx.input_channels; ++c) {
                 const double *g = ctx.gradient.row(b, c);
-                double *dx = ctx.out + (static_cast<size_t>(b) * ctx.input_channels + c) * ctx.frames;
+                double *dx =
+                    ctx.out + (static_cast<size_t>(b) * ctx.input_channels + c) * ctx.frames;
                 for (uint32_t f = 0; f < ctx.frames; ++f) dx[f] = k * g[f];
             }
         return AMP_OK;

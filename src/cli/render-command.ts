@@ -5,7 +5,7 @@ import { Graph } from "../graph/graph";
 import { writeWav, type WavBitDepth } from "../io/wav";
 import { render } from "../render/render";
 import { summarizeRender, type RenderSummary } from "../render/summary";
-import { numberFlag, requiredFlag, usageError } from "./args";
+import { joinNegativeValues, numberFlag, requiredFlag, usageError } from "./args";
 import { formatSummary } from "./print";
 
 export const RENDER_USAGE = `amp-kpn render GRAPH.json (--frames N | --seconds S) --out OUT.wav [options]
@@ -32,7 +32,7 @@ async function readGraph(path: string): Promise<Graph> {
 /** Renders a graph file to a WAV file (and a summary); returns the summary. */
 export async function renderCommand(args: readonly string[], print: (line: string) => void): Promise<RenderSummary> {
   const { values, positionals } = parseArgs({
-    args: [...args],
+    args: joinNegativeValues(args, ["frames", "seconds", "sample-rate", "batches", "block"]),
     allowPositionals: true,
     options: {
       frames: { type: "string" },

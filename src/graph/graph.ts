@@ -59,7 +59,7 @@ export class Graph {
     const d = readGraphJSON(json);
     let g = Graph.empty();
     for (const node of d.nodes) {
-      if (typeof node.name !== "string") throw validationError({ param: "name", label: "node" }, "a node name", node.name);
+      if (typeof node.name !== "string") throw validationError({ label: 'a node\'s "name"' }, "a node name", node.name);
       g = g.#addNode(node.name, node.type, toParamsJSON(node.name, node.type as string, node.params, "json"));
     }
     for (const edge of d.edges) g = g.connect(edge.from as string, edge.to as string, edge.options);

@@ -22,10 +22,10 @@ const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** Checks a node instance name: starts with a letter or `_`, then letters, digits, `_` and `-`. */
 export function checkNodeName(name: unknown): asserts name is string {
   if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
-    throw validationError({ param: "name", label: "node" }, "a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/", name);
+    throw validationError({ label: "a node name" }, "a string matching /^[A-Za-z_][A-Za-z0-9_-]*$/", name);
   }
   // Results (summaries, heat curves) are objects keyed by node name, where "__proto__" is no own key.
-  if (name === "__proto__") throw validationError({ param: "name", label: "node" }, 'a name other than "__proto__"', name);
+  if (name === "__proto__") throw validationError({ label: "a node name" }, 'a string other than "__proto__"', name);
 }
 
 /** Checks a string that reaches the runtime as a C string: non-empty and without NUL characters. */
@@ -101,9 +101,9 @@ function checkThermo(subject: ValidationSubject, value: unknown, naming: KeyNami
     if (key === heatKey) {
       out.heat_param = checkCString(inner, item);
     } else if (key === "resistance") {
-      out.resistance = checkNumber(inner, item, { kind: "number", min: 0, minExclusive: true, max: null, unit: "" });
+      out.resistance = checkNumber(inner, item, METADATA_LIMITS.thermoResistance);
     } else if (key === "work") {
-      out.work = checkNumber(inner, item, { kind: "number", min: 0, max: null, unit: "" });
+      out.work = checkNumber(inner, item, METADATA_LIMITS.thermoWork);
     } else {
       throw invalidError(inner, `is unknown; thermo accepts ${heatKey}, resistance, work`);
     }

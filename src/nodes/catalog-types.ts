@@ -111,6 +111,12 @@ export interface CatalogLimits {
   readonly blockFrames: CatalogLimit;
   /** Threads a render may use: integer. */
   readonly threads: CatalogLimit;
+  /** `scale` of a modulation edge. */
+  readonly modulationScale: CatalogLimit;
+  /** Node metadata `thermo.resistance`. */
+  readonly thermoResistance: CatalogLimit;
+  /** Node metadata `thermo.work`, heat per frame. */
+  readonly thermoWork: CatalogLimit;
 }
 
 /** The whole catalogue. */

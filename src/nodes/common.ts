@@ -14,9 +14,9 @@ export type ModulationMode = "add" | "multiply";
 export interface ThermoOptions {
   /** Name under which the node publishes its heat channel. Default `"thermo.heat"`. JSON `heat_param`. */
   readonly heatParam?: string | undefined;
-  /** R of the heat model, > 0 (finite). Default 1. */
+  /** R of the heat model, in [1e-12, 1e12]. Default 1. */
   readonly resistance?: number | undefined;
-  /** W of the heat model, per frame, >= 0 (finite). Default: the node type's catalogue value. */
+  /** W of the heat model, per frame, in [0, 1e12]. Default: the node type's catalogue value. */
   readonly work?: number | undefined;
 }
 
@@ -51,4 +51,6 @@ export const METADATA_LIMITS = Object.freeze({
   oversample: limitRange(NATIVE_LIMITS, "oversample"),
   declaredDelayFrames: limitRange(NATIVE_LIMITS, "declaredDelayFrames"),
   modulationChannels: limitRange(NATIVE_LIMITS, "modulationChannels"),
+  thermoResistance: limitRange(NATIVE_LIMITS, "thermoResistance"),
+  thermoWork: limitRange(NATIVE_LIMITS, "thermoWork"),
 });

@@ -369,6 +369,12 @@ export const NATIVE_LIMITS = {
   blockFrames: { min: 1, max: 1048576, minExclusive: false },
   /** Threads a render may use. An integer in [1, 16]; render and runtime `threads`. */
   threads: { min: 1, max: 16, minExclusive: false },
+  /** Multiplier of a modulating signal. A finite number in [-1000000000000, 1000000000000]; modulation `scale` (TS `scale`). */
+  modulationScale: { min: -1000000000000, max: 1000000000000, minExclusive: false },
+  /** R of the heat model. A finite number in [1e-12, 1000000000000]; node params `thermo.resistance` (TS `thermo.resistance`). */
+  thermoResistance: { min: 1e-12, max: 1000000000000, minExclusive: false },
+  /** W of the heat model, per frame. A finite number in [0, 1000000000000]; node params `thermo.work` (TS `thermo.work`). */
+  thermoWork: { min: 0, max: 1000000000000, minExclusive: false },
 } as const satisfies CatalogLimits;
 
 /** The native node catalogue these types were generated from; used for validation at the TypeScript edge. */
