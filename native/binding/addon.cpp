@@ -46,6 +46,7 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     exports.Set("nodeCatalog", Napi::Function::New<NodeCatalog>(env, "nodeCatalog"));
     exports.Set("setErrorClass", Napi::Function::New<SetErrorClass>(env, "setErrorClass"));
     exports.Set("analyzeLevels", Napi::Function::New<AnalyzeLevels>(env, "analyzeLevels"));
+    exports.Set("countNonFinite", Napi::Function::New<CountNonFinite>(env, "countNonFinite"));
     exports.Set("createRuntime", Napi::Function::New<RuntimeWrap::Create>(env, "createRuntime"));
     exports.Set("NodeState", NodeStateWrap::DefineClass(env));
     exports.Set("runNode", Napi::Function::New<RunNode>(env, "runNode"));

@@ -148,6 +148,12 @@ const char *amp_node_catalog_json(void) {
     return catalog.c_str();
 }
 
+uint64_t amp_count_nonfinite(const double *data, uint64_t count) {
+    uint64_t bad = 0;
+    for (uint64_t i = 0; data != nullptr && i < count; ++i) bad += std::isfinite(data[i]) ? 0 : 1;
+    return bad;
+}
+
 int32_t amp_analyze_levels(const double *data, uint32_t batches, uint32_t channels, uint32_t frames,
                            double *peak_out, double *rms_out) {
     if ((data == nullptr && frames > 0) || peak_out == nullptr || rms_out == nullptr)

@@ -328,6 +328,35 @@ void compensate_latency(const GraphDescription &graph, CompiledGraph &plan,
         link.delay += link.compensation;
     }
     plan.latency_frames = plan.arrival[graph.output] + plan.declared[graph.output];
+    if (graph.latency_compensation) return;
+    // Without compensation every path keeps its own delay: the latency the output shows is the
+    // earliest arrival, the smallest accumulated declared delay over the paths from a source.
+    std::vector<uint32_t> earliest(n, 0);
+    std::vector<bool> fed(n, false); // has a link from another component
+    for (const LinkPlan &link : plan.links)
+        if (component[link.from] != component[link.to]) fed[link.to] = true;
+    for (uint32_t v = 0; v < n; ++v)
+        if (fed[v]) earliest[v] = UINT32_MAX;
+    for (size_t round = 0; round <= n; ++round) {
+        bool changed = false;
+        for (const LinkPlan &link : plan.links) {
+            if (component[link.from] == component[link.to] || earliest[link.from] == UINT32_MAX)
+                continue;
+            const uint32_t ready = earliest[link.from] + plan.declared[link.from];
+            if (ready < earliest[link.to]) {
+                earliest[link.to] = ready;
+                changed = true;
+            }
+        }
+        for (uint32_t v = 0; v < n; ++v)
+            for (uint32_t w = 0; w < n; ++w)
+                if (component[v] == component[w] && earliest[w] < earliest[v]) {
+                    earliest[v] = earliest[w];
+                    changed = true;
+                }
+        if (!changed) break;
+    }
+    plan.latency_frames = earliest[graph.output] + plan.declared[graph.output];
 }
 
 } // namespace

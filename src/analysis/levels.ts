@@ -1,4 +1,5 @@
 /** Peak and RMS levels, computed by the native runtime (`amp_analyze_levels`). */
+import { validationError } from "../errors";
 import { loadAddon } from "../native/load-addon";
 import { checkTensor, type TensorShape } from "../render/shape";
 
@@ -8,6 +9,12 @@ export interface Levels {
   readonly peak: Float64Array;
   /** RMS per lane (linear; non-finite samples count as 0). */
   readonly rms: Float64Array;
+}
+
+/** How many values of `samples` are NaN or infinite, counted natively (`amp_count_nonfinite`). */
+export function countNonFinite(samples: Float64Array): number {
+  if (!(samples instanceof Float64Array)) throw validationError({ param: "samples", label: "argument" }, "a Float64Array", samples);
+  return loadAddon().countNonFinite(samples);
 }
 
 /**

@@ -239,7 +239,7 @@ export class Graph {
    * Switches latency compensation on or off (`undefined`: the runtime's default, on). On, every
    * node's inputs (audio and modulation) arrive aligned: links from paths with less accumulated
    * declared delay are delayed by the difference, and the graph reports its latency in
-   * `summary.latencyFrames`. Off, each path arrives with its own delay. JSON `latency_compensation`.
+   * `summary.latencyFrames`. Off, each path arrives with its own delay and `summary.latencyFrames` is the least of them (when the output first shows the sources). JSON `latency_compensation`.
    */
   withLatencyCompensation(enabled: boolean | undefined): Graph {
     if (enabled !== undefined && typeof enabled !== "boolean")

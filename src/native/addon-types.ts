@@ -188,6 +188,8 @@ export interface NativeAddon {
   setErrorClass(errorClass: NativeErrorClass): void;
   /** amp_analyze_levels: peak |x| and RMS per (batch, channel) of a planar tensor, each B x C. */
   analyzeLevels(samples: Float64Array, batches: number, channels: number, frames: number): { peak: Float64Array; rms: Float64Array };
+  /** `amp_count_nonfinite`: how many values are NaN or infinite. */
+  countNonFinite(samples: Float64Array): number;
   /** Throws (an instance of the registered class) with the runtime's last error on failure. */
   createRuntime(graphJson: string): NativeRuntime;
   /** The owner of an amp_run_node state. */
