@@ -619,11 +619,11 @@ describe("render() options", () => {
       .output("k");
     await rejectsAmp(
       render(ctl, { frames: 4 }),
-      'node "k" (controller): no control-history curve named "cutoff" in this render; supplied: none',
+      'node "k" (controller): no control-history curve named "cutoff" in this call; supplied: none',
     );
     await rejectsAmp(
       render(ctl, { frames: 4, history: { cutof: [[0, 1]] } }),
-      'node "k" (controller): no control-history curve named "cutoff" in this render; supplied: "cutof"',
+      'node "k" (controller): no control-history curve named "cutoff" in this call; supplied: "cutof"',
     );
   });
 });

@@ -117,17 +117,22 @@ typedef enum AmpExecutionMode {
 } AmpExecutionMode;
 
 typedef struct AmpNodeMetrics {
-    double measured_delay_frames;   /* latency the node actually adds, in output frames */
-    double accumulated_heat;        /* heat summed over the call's frames and batches */
+    double measured_delay_frames; /* latency the node actually adds, in output frames */
+    double accumulated_heat;      /* heat summed over the call's frames and batches */
+    /* Timing (0 unless measured: a graph with "timing": true, or amp_run_node_v2 with
+     * metrics; reading the clocks costs more than a short block): */
     double processing_time_seconds; /* wall time inside the node's process step */
     double total_time_seconds;      /* wall time of the whole call */
-    double thread_cpu_time_seconds; /* CPU time of the calling thread during the call */
+    double thread_cpu_time_seconds; /* CPU time of the node's thread(s) in its steps */
     double reserved[6];             /* node telemetry (fft_divider: see docs) */
 } AmpNodeMetrics;
 
 /*
- * Runs one node on one window of `frames` frames.
- * - batches: B of every input and of the output; channels: C of audio port 0 (0 for sources).
+ * Runs one node on one window of `frames` frames. The state is a one-node graph runtime run by
+ * the same executor as amp_graph_runtime_execute (one feeder per audio port), so declared delay
+ * (padding), heat, metrics, parameter checks and errors are those of the node in a graph.
+ * - batches: B of every input and of the output; channels: C of audio port 0 (0 for sources;
+ *   any other value is AMP_ERR_SHAPE_MISMATCH, or AMP_ERR_INVALID_ARGUMENT for a source).
  * - *state == NULL: the node is created from the descriptor (params_json parsed here) and the
  *   new state is returned through *state. A state created for another node type gives
  *   AMP_ERR_INVALID_ARGUMENT. When batches, input channels or sample rate differ from the ones
@@ -147,9 +152,11 @@ int32_t amp_run_node(const AmpNodeDescriptorView *descriptor, const AmpNodeInput
                      double **out, int32_t *out_channels, void **state,
                      const AmpControlHistory *history);
 
-/* As amp_run_node, with an execution mode and metrics (metrics may be NULL). In backward mode
- * audio port 0 carries the upstream gradient (the shape of the forward output) and *out receives
- * the gradient with respect to audio port 0; nodes without an adjoint return AMP_ERR_UNSUPPORTED.
+/* As amp_run_node, with an execution mode and metrics (metrics may be NULL; non-NULL metrics
+ * also switch timing on for the call). In backward mode audio port 0 carries the upstream
+ * gradient (the shape of the forward output), `channels` is the forward input's channel count,
+ * and *out receives the gradient with respect to audio port 0 (the node's own adjoint); nodes
+ * without an adjoint return AMP_ERR_UNSUPPORTED.
  */
 int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs,
                         int32_t batches, int32_t channels, int32_t frames, double sample_rate,
@@ -188,8 +195,8 @@ typedef struct AmpNodeSummary {
     uint32_t declared_delay_frames;
     uint32_t oversample;
     double measured_delay_frames;
-    double total_heat; /* cumulative since create / reset, summed over batches */
-    AmpNodeMetrics last_metrics;
+    double total_heat;           /* cumulative since create / reset, summed over batches */
+    AmpNodeMetrics last_metrics; /* of the last execute call (accumulated_heat: that call's) */
 } AmpNodeSummary;
 
 typedef struct AmpGraphSummary {

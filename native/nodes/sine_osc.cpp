@@ -76,7 +76,7 @@ class SineOscNode final : public Node {
     }
 
   private:
-    // The phase increment of the last constant frequency seen (its long double division is
+    // The phase increment of the last constant frequency seen (its exact 128-bit division is
     // the costliest part of a short block otherwise).
     struct IncrementCache {
         double frequency = 0.0;
