@@ -181,6 +181,13 @@ int32_t amp_run_node_last_error(AmpErrorView *out_error);
 /* Node states created by amp_run_node / amp_run_node_v2 and not yet released (leak checks). */
 int64_t amp_live_state_count(void);
 
+/* Snapshot of a node state (its whole stream: node state, padding FIFO, position, heat), as
+ * amp_graph_runtime_snapshot for the state's one-node runtime. Failures are recorded for
+ * amp_run_node_last_error. */
+int32_t amp_node_state_snapshot_size(const void *state, uint64_t *out_bytes);
+int32_t amp_node_state_snapshot(const void *state, void *buffer, uint64_t capacity);
+int32_t amp_node_state_restore(void *state, const void *buffer, uint64_t size);
+
 /* ---------------------------------------------------------------------------------------------
  * Graph runtime.
  * ------------------------------------------------------------------------------------------- */
@@ -300,6 +307,20 @@ int32_t amp_graph_runtime_describe_node(const AmpGraphRuntime *runtime, const ch
                                         AmpNodeSummary *out_summary);
 int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                                          AmpGraphSummary *out_summary);
+
+/*
+ * Snapshot / restore of the stream state: the stream position, every node's state, every FIFO
+ * (edge delays, padding, latency compensation), telemetry, heat totals and the over-budget
+ * count; not the configuration (graph, batches, block, sample rate, threads, set_param
+ * overrides). Rendering on after a restore gives the bits the uninterrupted stream gave.
+ * snapshot_size gives the bytes; snapshot writes them into a caller buffer of at least that
+ * capacity (AMP_ERR_SHAPE_MISMATCH otherwise). restore accepts only a snapshot of the same graph
+ * (node names and types), batches, block and sample rate, and changes nothing when it refuses.
+ * Neither allocates.
+ */
+int32_t amp_graph_runtime_snapshot_size(const AmpGraphRuntime *runtime, uint64_t *out_bytes);
+int32_t amp_graph_runtime_snapshot(AmpGraphRuntime *runtime, void *buffer, uint64_t capacity);
+int32_t amp_graph_runtime_restore(AmpGraphRuntime *runtime, const void *buffer, uint64_t size);
 
 /* The last error; returns its code (AMP_OK and empty strings when nothing failed yet). Every
  * call that returns a non-OK status records its failure here first, cancellation included. */

@@ -181,6 +181,15 @@ class Node {
     // Name of the control-history curve the node reads, or null. The runtime checks before a
     // render that the curve is supplied.
     virtual const char *required_curve() const { return nullptr; }
+
+    // Snapshot support (runtime snapshot / restore). A node whose process() depends on state
+    // kept between blocks (phases, rings, filter memories, counters) reports its size in bytes
+    // for the prepared configuration and copies it out and back verbatim; restoring then
+    // processing must give the bits an uninterrupted stream would. No allocation in either.
+    // Stateless nodes keep the defaults.
+    virtual size_t state_bytes() const { return 0; }
+    virtual void save_state(unsigned char * /*to*/) const noexcept {}
+    virtual void load_state(const unsigned char * /*from*/) noexcept {}
     virtual void emit(const ProcessContext &) noexcept {}
     virtual void absorb(const ProcessContext &) noexcept {}
 };

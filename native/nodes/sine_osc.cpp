@@ -17,6 +17,7 @@
 #include "dsp/sin2pi.h"
 #include "dsp/sine_block.h"
 #include "nodes/node.h"
+#include "nodes/node_helpers.h"
 
 namespace amp {
 namespace {
@@ -73,6 +74,14 @@ class SineOscNode final : public Node {
                 if (!constant_amplitude)
                     for (uint32_t f = 0; f < ctx.frames; ++f) y[f] *= amp[f];
             }
+    }
+
+    size_t state_bytes() const override { return phases_.size() * sizeof(dsp::Phase); }
+    void save_state(unsigned char *to) const noexcept override {
+        save_values(to, phases_.data(), phases_.size());
+    }
+    void load_state(const unsigned char *from) noexcept override {
+        load_values(from, phases_.data(), phases_.size());
     }
 
   private:

@@ -278,6 +278,25 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
     return AMP_OK;
 }
 
+// Runs `body` on a live node state, recording any failure for amp_run_node_last_error.
+template <typename Body>
+int32_t guarded_state(const void *state, Body body) {
+    try {
+        auto *s = static_cast<SingleNodeState *>(const_cast<void *>(state));
+        if (s == nullptr || s->magic != kStateMagic)
+            throw amp::AmpFailure(AMP_ERR_INVALID_ARGUMENT, "snapshot", "",
+                                  "state is not a live node state made by amp_run_node");
+        body(*s);
+        return AMP_OK;
+    } catch (const amp::AmpFailure &failure) {
+        return record_failure(failure.code, failure.stage, failure.node, failure.what());
+    } catch (const std::bad_alloc &) {
+        return record_failure(AMP_ERR_INTERNAL, "snapshot", "", "out of memory");
+    } catch (...) {
+        return record_failure(AMP_ERR_INTERNAL, "snapshot", "", "internal error");
+    }
+}
+
 } // namespace
 
 extern "C" {
@@ -332,5 +351,22 @@ void amp_release_state(void *state) {
 void amp_free(double *buffer) { std::free(buffer); }
 
 int64_t amp_live_state_count(void) { return g_live_states.load(); }
+
+int32_t amp_node_state_snapshot_size(const void *state, uint64_t *out_bytes) {
+    return guarded_state(state, [&](SingleNodeState &s) {
+        if (out_bytes == nullptr) fail(AMP_ERR_INVALID_ARGUMENT, "out_bytes is null");
+        *out_bytes = s.runtime->runtime().snapshot_bytes();
+    });
+}
+
+int32_t amp_node_state_snapshot(const void *state, void *buffer, uint64_t capacity) {
+    return guarded_state(
+        state, [&](SingleNodeState &s) { s.runtime->runtime().snapshot(buffer, capacity); });
+}
+
+int32_t amp_node_state_restore(void *state, const void *buffer, uint64_t size) {
+    return guarded_state(state,
+                         [&](SingleNodeState &s) { s.runtime->runtime().restore(buffer, size); });
+}
 
 } // extern "C"

@@ -11,6 +11,8 @@
 //   gather.cpp           what each input port reads (in place, lane table, or summed)
 //   heat_accounting.cpp  heat per node and graph, curves, thermal-budget flags
 //   thread_plan.cpp      helper threads and the split of each level among them
+//   snapshot.cpp         the stream state as bytes (snapshot / restore)
+//   single_node.cpp      the one-node graph behind amp_run_node / amp_run_node_v2
 #pragma once
 
 #include <cstdint>
@@ -63,6 +65,11 @@ class GraphRuntime {
     void keep_history_offset(bool keep) { keep_history_offset_ = keep; }
     Node &node_instance(uint32_t node) { return *plan_.nodes[node]; }
     uint64_t position() const { return position_; }
+
+    // Snapshot / restore of the stream state (snapshot.cpp); no allocation either way.
+    uint64_t snapshot_bytes() const;
+    void snapshot(void *buffer, uint64_t capacity) const;
+    void restore(const void *buffer, uint64_t size);
 
     uint32_t node_count() const { return static_cast<uint32_t>(graph_.nodes.size()); }
     const char *node_name(uint32_t index) const;
@@ -120,6 +127,8 @@ class GraphRuntime {
                          uint32_t offset_in_block);
     void compute_heat(uint32_t node, uint64_t position, uint32_t frames, uint32_t offset_in_block);
     double fold_batches(const std::vector<double> &lanes) const;
+    uint64_t fingerprint() const;
+    size_t node_record_bytes() const;
     void reset_heat();
     void reset_call_heat();
 

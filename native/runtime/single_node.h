@@ -31,6 +31,8 @@ class SingleNodeRuntime {
     double sample_rate() const { return sample_rate_; }
     uint32_t output_channels() const { return output_channels_; }
     Node &node() { return runtime_->node_instance(target_); }
+    GraphRuntime &runtime() { return *runtime_; }
+    const GraphRuntime &runtime() const { return *runtime_; }
 
     // Renders `frames` frames of the node's stream into `out` (batches x output channels x
     // frames). `audio` has one view per port (full call), `params` one per spec param (empty =
