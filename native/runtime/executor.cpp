@@ -226,6 +226,10 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
     context.history = history;
     context.frame_index = position;
     context.telemetry = node.telemetry;
+    if (node.publishes_heat) {
+        context.heat = node.heat;
+        context.heat_lane_stride = block_;
+    }
     switch (step.kind) {
     case StepKind::Process: plan_.nodes[v]->process(context); break;
     case StepKind::Emit: plan_.nodes[v]->emit(context); break;

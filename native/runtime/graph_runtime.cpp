@@ -30,6 +30,7 @@ GraphRuntime::GraphRuntime(GraphDescription graph)
         state_[v].overrides.assign(graph_.nodes[v].spec->param_count, {});
         state_[v].params.assign(graph_.nodes[v].spec->param_count, TensorView{});
         state_[v].call_params.assign(graph_.nodes[v].spec->param_count, TensorView{});
+        state_[v].publishes_heat = plan_.nodes[v]->publishes_heat();
         state_[v].param_buffers.assign(graph_.nodes[v].spec->param_count, nullptr);
         state_[v].inputs.assign(graph_.nodes[v].spec->input_count, TensorView{});
         state_[v].port_buffers.assign(graph_.nodes[v].spec->input_count, nullptr);

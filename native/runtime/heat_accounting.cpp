@@ -43,8 +43,8 @@ void GraphRuntime::sum_graph_heat(uint32_t frames) {
 }
 
 // One node's heat over frames [position, position + frames): the override in force (a call's
-// heat view, else a set_param override), else the model on the node's inputs (sources: its
-// output).
+// heat view, else a set_param override), else the heat the node published, else the model on
+// the node's inputs (sources: its output).
 void GraphRuntime::compute_heat(uint32_t v, uint64_t position, uint32_t frames,
                                 uint32_t offset_in_block) {
     const NodeDescription &description = graph_.nodes[v];
@@ -65,9 +65,9 @@ void GraphRuntime::compute_heat(uint32_t v, uint64_t position, uint32_t frames,
             std::memcpy(
                 heat, node.heat_override.data() + static_cast<size_t>(b) * block_ + offset_in_block,
                 frames * sizeof(double));
-        } else {
+        } else if (!node.publishes_heat) {
             heat_curve_for_batch(model, signals, signal_count, b, frames, heat);
-        }
+        } // else: the node wrote its own heat for this block in process() / absorb()
         accumulate_heat(node.heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes, position,
                         heat, frames);
         accumulate_heat(node.call_heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes, position,

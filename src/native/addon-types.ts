@@ -110,6 +110,10 @@ export interface NativeRuntime {
   lastError(): NativeErrorInfo;
   /** The runtime log: JSON lines, oldest first. */
   readLog(): string;
+  /** amp_graph_runtime_snapshot: the stream state as bytes. */
+  snapshot(): Uint8Array;
+  /** amp_graph_runtime_restore: continues the stream from a snapshot of this graph and configuration. */
+  restore(snapshot: Uint8Array): void;
   /** Releases the native runtime (deferred until a render in flight settles). Idempotent. */
   destroy(): void;
 }
@@ -169,6 +173,10 @@ export interface NativeNodeState {
   release(): void;
   /** True while a native state is held. */
   readonly live: boolean;
+  /** amp_node_state_snapshot: the node's stream state as bytes (throws on an empty state). */
+  snapshot(): Uint8Array;
+  /** amp_node_state_restore (throws on an empty state). */
+  restore(snapshot: Uint8Array): void;
 }
 
 export interface NativeNodeStateClass {
