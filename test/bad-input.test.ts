@@ -623,11 +623,11 @@ describe("render() options", () => {
       .output("k");
     await rejectsAmp(
       render(ctl, { frames: 4 }),
-      'node "k" (controller): no control-history curve named "cutoff" in this render; supplied: none',
+      'node "k" (controller): no control-history curve named "cutoff" in this call; supplied: none',
     );
     await rejectsAmp(
       render(ctl, { frames: 4, history: { cutof: [[0, 1]] } }),
-      'node "k" (controller): no control-history curve named "cutoff" in this render; supplied: "cutof"',
+      'node "k" (controller): no control-history curve named "cutoff" in this call; supplied: "cutof"',
     );
   });
 });
@@ -1165,6 +1165,7 @@ describe("amp-kpn CLI", () => {
       const out = args[args.indexOf("--out") + 1] ?? "";
       if (out.endsWith(".wav")) expect(existsSync(join(dir, out))).toBe(false);
     });
+    // Many node processes at once: on a small, busy machine this takes longer than vitest's 5 s.
   }, 60_000);
 });
 

@@ -121,17 +121,22 @@ typedef enum AmpExecutionMode {
 } AmpExecutionMode;
 
 typedef struct AmpNodeMetrics {
-    double measured_delay_frames;   /* latency the node actually adds, in output frames */
-    double accumulated_heat;        /* heat summed over the call's frames and batches */
+    double measured_delay_frames; /* latency the node actually adds, in output frames */
+    double accumulated_heat;      /* heat summed over the call's frames and batches */
+    /* Timing (0 unless measured: a graph with "timing": true, or amp_run_node_v2 with
+     * metrics; reading the clocks costs more than a short block): */
     double processing_time_seconds; /* wall time inside the node's process step */
     double total_time_seconds;      /* wall time of the whole call */
-    double thread_cpu_time_seconds; /* CPU time of the calling thread during the call */
+    double thread_cpu_time_seconds; /* CPU time of the node's thread(s) in its steps */
     double reserved[6];             /* node telemetry (fft_divider: see docs) */
 } AmpNodeMetrics;
 
 /*
- * Runs one node on one window of `frames` frames.
- * - batches: B of every input and of the output; channels: C of audio port 0 (0 for sources).
+ * Runs one node on one window of `frames` frames. The state is a one-node graph runtime run by
+ * the same executor as amp_graph_runtime_execute (one feeder per audio port), so declared delay
+ * (padding), heat, metrics, parameter checks and errors are those of the node in a graph.
+ * - batches: B of every input and of the output; channels: C of audio port 0 (0 for sources;
+ *   any other value is AMP_ERR_SHAPE_MISMATCH, or AMP_ERR_INVALID_ARGUMENT for a source).
  * - *state == NULL: the node is created from the descriptor (params_json parsed here) and the
  *   new state is returned through *state. A state created for another node type gives
  *   AMP_ERR_INVALID_ARGUMENT. When batches, input channels or sample rate differ from the ones
@@ -151,9 +156,11 @@ int32_t amp_run_node(const AmpNodeDescriptorView *descriptor, const AmpNodeInput
                      double **out, int32_t *out_channels, void **state,
                      const AmpControlHistory *history);
 
-/* As amp_run_node, with an execution mode and metrics (metrics may be NULL). In backward mode
- * audio port 0 carries the upstream gradient (the shape of the forward output) and *out receives
- * the gradient with respect to audio port 0; nodes without an adjoint return AMP_ERR_UNSUPPORTED.
+/* As amp_run_node, with an execution mode and metrics (metrics may be NULL; non-NULL metrics
+ * also switch timing on for the call). In backward mode audio port 0 carries the upstream
+ * gradient (the shape of the forward output), `channels` is the forward input's channel count,
+ * and *out receives the gradient with respect to audio port 0 (the node's own adjoint); nodes
+ * without an adjoint return AMP_ERR_UNSUPPORTED.
  */
 int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs,
                         int32_t batches, int32_t channels, int32_t frames, double sample_rate,
@@ -178,6 +185,13 @@ int32_t amp_run_node_last_error(AmpErrorView *out_error);
 /* Node states created by amp_run_node / amp_run_node_v2 and not yet released (leak checks). */
 int64_t amp_live_state_count(void);
 
+/* Snapshot of a node state (its whole stream: node state, padding FIFO, position, heat), as
+ * amp_graph_runtime_snapshot for the state's one-node runtime. Failures are recorded for
+ * amp_run_node_last_error. */
+int32_t amp_node_state_snapshot_size(const void *state, uint64_t *out_bytes);
+int32_t amp_node_state_snapshot(const void *state, void *buffer, uint64_t capacity);
+int32_t amp_node_state_restore(void *state, const void *buffer, uint64_t size);
+
 /* ---------------------------------------------------------------------------------------------
  * Graph runtime.
  * ------------------------------------------------------------------------------------------- */
@@ -192,8 +206,8 @@ typedef struct AmpNodeSummary {
     uint32_t declared_delay_frames;
     uint32_t oversample;
     double measured_delay_frames;
-    double total_heat; /* cumulative since create / reset, summed over batches */
-    AmpNodeMetrics last_metrics;
+    double total_heat;           /* cumulative since create / reset, summed over batches */
+    AmpNodeMetrics last_metrics; /* of the last execute call (accumulated_heat: that call's) */
 } AmpNodeSummary;
 
 typedef struct AmpGraphSummary {
@@ -300,6 +314,20 @@ int32_t amp_graph_runtime_describe_node(const AmpGraphRuntime *runtime, const ch
 int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                                          AmpGraphSummary *out_summary);
 
+/*
+ * Snapshot / restore of the stream state: the stream position, every node's state, every FIFO
+ * (edge delays, padding, latency compensation), telemetry, heat totals and the over-budget
+ * count; not the configuration (graph, batches, block, sample rate, threads, set_param
+ * overrides). Rendering on after a restore gives the bits the uninterrupted stream gave.
+ * snapshot_size gives the bytes; snapshot writes them into a caller buffer of at least that
+ * capacity (AMP_ERR_SHAPE_MISMATCH otherwise). restore accepts only a snapshot of the same graph
+ * (node names and types), batches, block and sample rate, and changes nothing when it refuses.
+ * Neither allocates.
+ */
+int32_t amp_graph_runtime_snapshot_size(const AmpGraphRuntime *runtime, uint64_t *out_bytes);
+int32_t amp_graph_runtime_snapshot(AmpGraphRuntime *runtime, void *buffer, uint64_t capacity);
+int32_t amp_graph_runtime_restore(AmpGraphRuntime *runtime, const void *buffer, uint64_t size);
+
 /* The last error; returns its code (AMP_OK and empty strings when nothing failed yet). Every
  * call that returns a non-OK status records its failure here first, cancellation included. */
 int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorView *out_error);
@@ -308,6 +336,132 @@ int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorVie
  * NUL-terminates it when capacity allows. Returns the full length in bytes without the NUL,
  * so a call with capacity 0 asks for the size. */
 size_t amp_graph_runtime_read_log(const AmpGraphRuntime *runtime, char *buffer, size_t capacity);
+
+/* ---------------------------------------------------------------------------------------------
+ * Analysis (docs/analysis.md): windows, STFT and the functions figures draw from. Signals are
+ * planar AmpAudioViews; `lanes` selects lanes (each b * channels + c, in output order) and every
+ * output is planar over the selection. Each function checks all its arguments before writing any
+ * output; a failure returns AMP_ERR_INVALID_ARGUMENT (AMP_ERR_INTERNAL when memory ran out) and
+ * records a message naming the argument, its allowed range and the value, read with
+ * amp_analysis_last_error (per thread). Output buffers are caller-owned, of the sizes stated.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Window codes. */
+#define AMP_WINDOW_RECT 0u
+#define AMP_WINDOW_HANN 1u
+#define AMP_WINDOW_HAMMING 2u
+#define AMP_WINDOW_BLACKMAN 3u
+#define AMP_WINDOW_BLACKMAN_HARRIS 4u /* 4-term, -92 dB side lobes */
+#define AMP_WINDOW_KAISER 5u          /* shape kaiser_beta in [0, 50] */
+
+typedef struct AmpWindowGains {
+    double coherent_gain;      /* sum(w) / n */
+    double energy_gain;        /* sum(w^2) / n */
+    double enbw_bins;          /* equivalent noise bandwidth, n sum(w^2) / sum(w)^2, in bins */
+    double scalloping_loss_db; /* level drop (dB, >= 0) of a sine half a bin off a bin centre */
+} AmpWindowGains;
+
+/* The n samples (n in [1, 2^24]) of a window into out (periodic when symmetric == 0) and its
+ * gains (gains may be NULL). */
+int32_t amp_analysis_window(uint32_t window, double kaiser_beta, uint32_t symmetric, uint32_t n,
+                            double *out, AmpWindowGains *gains);
+
+/* Frequency axes of plan outputs. */
+#define AMP_SCALE_BINS 0u   /* the bins k * sample_rate / size, k = 0 .. size / 2 */
+#define AMP_SCALE_LINEAR 1u /* `points` values evenly spaced in Hz from min_hz to max_hz */
+#define AMP_SCALE_LOG 2u    /* evenly spaced in log frequency (min_hz > 0) */
+#define AMP_SCALE_MEL 3u    /* evenly spaced in mel, 2595 log10(1 + f / 700) */
+
+typedef struct AmpAnalysisConfig {
+    double sample_rate; /* Hz, finite, > 0 */
+    uint32_t size;      /* frame (window and FFT) length, [2, 2^24] */
+    uint32_t hop;       /* samples between frames, [1, 2^24] */
+    uint32_t window;    /* AMP_WINDOW_* */
+    double kaiser_beta; /* [0, 50] (Kaiser only) */
+    uint32_t symmetric; /* 0: periodic window (analysis), 1: symmetric */
+    uint32_t scale;     /* AMP_SCALE_* of spectrum and spectrogram outputs */
+    uint32_t points;    /* points of a resampled axis, [2, 65536]; ignored for AMP_SCALE_BINS */
+    double min_hz;      /* resampled axis range: 0 <= min_hz < max_hz <= sample_rate / 2 */
+    double max_hz;
+    double floor_db; /* lowest dB value written, [-400, 0] */
+} AmpAnalysisConfig;
+
+/* A plan holds the window, the FFT plan, the output axis and scratch; calls with it allocate
+ * nothing. A plan runs one call at a time. */
+typedef struct AmpAnalysisPlan AmpAnalysisPlan;
+
+typedef struct AmpAnalysisPlanInfo {
+    uint32_t bins;   /* size / 2 + 1 */
+    uint32_t points; /* values of the output frequency axis (bins or config points) */
+    double bin_hz;   /* sample_rate / size */
+    AmpWindowGains gains;
+} AmpAnalysisPlanInfo;
+
+int32_t amp_analysis_plan_create(const AmpAnalysisConfig *config, AmpAnalysisPlan **out_plan);
+void amp_analysis_plan_destroy(AmpAnalysisPlan *plan);
+int32_t amp_analysis_plan_describe(const AmpAnalysisPlan *plan, AmpAnalysisPlanInfo *out_info);
+/* The output axis in Hz: `points` values into out (capacity in doubles). */
+int32_t amp_analysis_plan_frequencies(const AmpAnalysisPlan *plan, double *out, uint32_t capacity);
+/* Frames of `size` samples, `hop` apart from frame 0, that fit in signal_frames (no padding):
+ * 1 + floor((signal_frames - size) / hop), 0 when signal_frames < size. */
+uint64_t amp_analysis_plan_frames(const AmpAnalysisPlan *plan, uint64_t signal_frames);
+
+/* Welch averaged spectrum over the plan's axis: power_db in dBFS (0 dB = a full-scale sine
+ * centred on a bin), psd_db in dB re 1 FS^2/Hz (one-sided), each lane_count x points; segments
+ * (may be NULL) receives the segments averaged. Samples must be finite. */
+int32_t amp_analysis_spectrum(AmpAnalysisPlan *plan, const AmpAudioView *signal,
+                              const uint32_t *lanes, uint32_t lane_count, double *power_db,
+                              double *psd_db, uint64_t *segments);
+
+/* Up to max_peaks ([1, 1000]) local maxima per lane of the Welch power (plan scale BINS),
+ * strongest first, at least min_db dBFS: interpolated frequency (Hz), fractional bin and level
+ * (dBFS, scalloping-corrected), each lane_count x max_peaks; found: lane_count counts. */
+int32_t amp_analysis_peaks(AmpAnalysisPlan *plan, const AmpAudioView *signal, const uint32_t *lanes,
+                           uint32_t lane_count, uint32_t max_peaks, double min_db,
+                           double *frequency_hz, double *bin, double *level_db, uint32_t *found);
+
+/* Spectrogram in dBFS, lane_count x columns x points (points fastest), `columns` in
+ * [1, amp_analysis_plan_frames] (frames averaged in power into columns); times: columns values,
+ * seconds; db_range (may be NULL): the smallest and largest value written (for colour scales). */
+int32_t amp_analysis_spectrogram(AmpAnalysisPlan *plan, const AmpAudioView *signal,
+                                 const uint32_t *lanes, uint32_t lane_count, uint32_t columns,
+                                 double *db, double *times, double *db_range);
+
+/* Energy per band and frame: bands holds band_count ([1, 1024]) pairs [low, high) in Hz with
+ * 0 <= low < high <= Nyquist; energy (FS^2 samples, Parseval share of sum((w x)^2)) and level_db
+ * (dBFS) are lane_count x band_count x frames (frames = amp_analysis_plan_frames); times: frames
+ * values, seconds (frame centres). */
+int32_t amp_analysis_band_energy(AmpAnalysisPlan *plan, const AmpAudioView *signal,
+                                 const uint32_t *lanes, uint32_t lane_count, const double *bands,
+                                 uint32_t band_count, double *energy, double *level_db,
+                                 double *times);
+
+/* Exact min, max and RMS of the finite samples per column over frames [start, end), columns in
+ * [1, end - start]; non_finite counts NaN/Inf samples; each lane_count x columns. */
+int32_t amp_analysis_envelope(const AmpAudioView *signal, const uint32_t *lanes,
+                              uint32_t lane_count, uint64_t start, uint64_t end, uint32_t columns,
+                              double *min, double *max, double *rms, uint32_t *non_finite);
+
+/* Peak |x|, RMS, DC (mean), crest factor (peak / RMS, 0 without energy) and crest factor in dB
+ * (0 when the factor is 0) of every lane, each batches x channels; non-finite samples count as
+ * 0. dc, crest and crest_db may be NULL. */
+int32_t amp_analysis_levels(const AmpAudioView *signal, double *peak, double *rms, double *dc,
+                            double *crest, double *crest_db);
+
+/* STFT frames of a signal of signal_frames samples (frame-count rule of docs/analysis.md):
+ * floor((signal_frames - 1 + size - hop) / hop) + 1, 0 for an empty signal. */
+uint64_t amp_analysis_stft_frames(uint64_t signal_frames, uint32_t size, uint32_t hop);
+/* STFT of one lane (plan hop <= size): out holds stft_frames x (size / 2 + 1) interleaved
+ * complex values (out_len doubles). */
+int32_t amp_analysis_stft(AmpAnalysisPlan *plan, const double *samples, uint64_t frames,
+                          double *out, uint64_t out_len);
+/* Inverse STFT by weighted overlap-add of stft_frames spectra into out: the first `frames`
+ * samples of the signal, frames >= 1 with amp_analysis_stft_frames(frames) <= stft_frames. */
+int32_t amp_analysis_istft(AmpAnalysisPlan *plan, const double *spectra, uint64_t stft_frames,
+                           double *out, uint64_t frames);
+
+/* The calling thread's last amp_analysis_* failure; returns its code. */
+int32_t amp_analysis_last_error(AmpErrorView *out_error);
 
 #ifdef __cplusplus
 }

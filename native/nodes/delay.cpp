@@ -85,6 +85,18 @@ class DelayNode final : public Node {
 
     uint32_t loop_delay_frames() const override { return static_cast<uint32_t>(delay_); }
 
+    size_t state_bytes() const override {
+        return ring_.size() * sizeof(double) + 2 * sizeof(size_t);
+    }
+    void save_state(unsigned char *to) const noexcept override {
+        to = save_values(to, ring_.data(), ring_.size());
+        save_values(save_values(to, &write_, 1), &read_, 1);
+    }
+    void load_state(const unsigned char *from) noexcept override {
+        from = load_values(from, ring_.data(), ring_.size());
+        load_values(load_values(from, &write_, 1), &read_, 1);
+    }
+
     int32_t backward(const BackwardContext &ctx) noexcept override {
         const size_t n = ctx.frames, d = delay_;
         if (static_cast<size_t>(ctx.batches) * ctx.input_channels * d > pending_.size())

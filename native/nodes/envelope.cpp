@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "nodes/node.h"
+#include "nodes/node_helpers.h"
 
 namespace amp {
 namespace {
@@ -82,6 +83,13 @@ class EnvelopeNode final : public Node {
         return static_cast<size_t>(ctx.batches) * (ctx.output_channels / 2) * sizeof(Lane);
     }
     void reset() noexcept override { std::fill(lanes_.begin(), lanes_.end(), Lane{}); }
+    size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
+    void save_state(unsigned char *to) const noexcept override {
+        save_values(to, lanes_.data(), lanes_.size());
+    }
+    void load_state(const unsigned char *from) noexcept override {
+        load_values(from, lanes_.data(), lanes_.size());
+    }
 
     void process(const ProcessContext &ctx) noexcept override {
         const uint32_t channels = ctx.output_channels / 2;

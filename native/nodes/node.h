@@ -177,6 +177,10 @@ struct ProcessContext {
     const AmpControlHistory *history; // may be null
     uint64_t frame_index;             // absolute index of frame 0 of this block
     double *telemetry;                // AmpNodeMetrics::reserved[6], node-defined
+    // Node-published heat (Node::publishes_heat): batches rows of `frames` values, row b at
+    // heat + b * heat_lane_stride; null for nodes that do not publish.
+    double *heat = nullptr;
+    size_t heat_lane_stride = 0;
 
     double *out_row(uint32_t b, uint32_t c) const {
         return out + (static_cast<size_t>(b) * output_channels + c) * out_lane_stride;
@@ -222,6 +226,22 @@ class Node {
     // Name of the control-history curve the node reads, or null. The runtime checks before a
     // render that the curve is supplied.
     virtual const char *required_curve() const { return nullptr; }
+
+    // Node-published heat (the seed's thermo.heat): a node whose heat is physical (e.g. i^2 R in
+    // a resistor) returns true and writes ProcessContext::heat[b][f] for every batch and frame
+    // in process() (and in absorb() when split by a loop): finite, >= 0, in the same units as
+    // the shared model. The runtime then accounts those values instead of the model of
+    // runtime/heat.h (a thermo.heat override still takes precedence). Default: the model.
+    virtual bool publishes_heat() const { return false; }
+
+    // Snapshot support (runtime snapshot / restore). A node whose process() depends on state
+    // kept between blocks (phases, rings, filter memories, counters) reports its size in bytes
+    // for the prepared configuration and copies it out and back verbatim; restoring then
+    // processing must give the bits an uninterrupted stream would. No allocation in either.
+    // Stateless nodes keep the defaults.
+    virtual size_t state_bytes() const { return 0; }
+    virtual void save_state(unsigned char * /*to*/) const noexcept {}
+    virtual void load_state(const unsigned char * /*from*/) noexcept {}
     virtual void emit(const ProcessContext &) noexcept {}
     virtual void absorb(const ProcessContext &) noexcept {}
 };

@@ -18,6 +18,7 @@
 #include "dsp/phase.h"
 #include "dsp/sin2pi.h"
 #include "nodes/node.h"
+#include "nodes/node_helpers.h"
 
 namespace amp {
 namespace {
@@ -97,6 +98,13 @@ class ParametricDriverNode final : public Node {
     }
     void reset() noexcept override {
         for (auto &phase : phases_) phase = 0;
+    }
+    size_t state_bytes() const override { return phases_.size() * sizeof(dsp::Phase); }
+    void save_state(unsigned char *to) const noexcept override {
+        save_values(to, phases_.data(), phases_.size());
+    }
+    void load_state(const unsigned char *from) noexcept override {
+        load_values(from, phases_.data(), phases_.size());
     }
 
     void process(const ProcessContext &ctx) noexcept override {

@@ -172,6 +172,28 @@ int32_t amp_graph_runtime_describe_node(const AmpGraphRuntime *runtime, const ch
                    });
 }
 
+int32_t amp_graph_runtime_snapshot_size(const AmpGraphRuntime *runtime, uint64_t *out_bytes) {
+    if (out_bytes == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    return guarded(const_cast<AmpGraphRuntime *>(runtime), "snapshot", [&](amp::GraphRuntime &rt) {
+        *out_bytes = rt.snapshot_bytes();
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_snapshot(AmpGraphRuntime *runtime, void *buffer, uint64_t capacity) {
+    return guarded(runtime, "snapshot", [&](amp::GraphRuntime &rt) {
+        rt.snapshot(buffer, capacity);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_restore(AmpGraphRuntime *runtime, const void *buffer, uint64_t size) {
+    return guarded(runtime, "restore", [&](amp::GraphRuntime &rt) {
+        rt.restore(buffer, size);
+        return AMP_OK;
+    });
+}
+
 int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                                          AmpGraphSummary *out_summary) {
     if (out_summary == nullptr) return AMP_ERR_INVALID_ARGUMENT;

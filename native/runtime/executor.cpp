@@ -60,13 +60,19 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
     const AmpControlHistory *history_ptr = nullptr;
     if (options != nullptr && options->history != nullptr) {
         history = *options->history;
-        history.frame_offset = position_;
+        if (!keep_history_offset_) history.frame_offset = position_;
         history_ptr = &history;
     }
     check_history(history_ptr);
 
     heat_curves_ = heat_out != nullptr || graph_.thermal_budget > 0.0;
-    const auto started = std::chrono::steady_clock::now();
+    reset_call_heat();
+    call_start_ = position_;
+    // Timing is opt-in ("timing": true, or a single-node call that asks for metrics): reading
+    // the clocks costs more than a short block.
+    const bool timed = graph_.timing;
+    const auto started =
+        timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     for (NodeState &node : state_) {
         node.processing_seconds = 0.0;
         node.cpu_seconds = 0.0;
@@ -116,7 +122,8 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         done += n;
     }
     last_total_seconds_ =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        timed ? std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
+              : 0.0;
     return status;
 }
 
@@ -157,7 +164,7 @@ void GraphRuntime::check_history(const AmpControlHistory *history) const {
             AMP_ERR_INVALID_ARGUMENT, "execute", graph_.nodes[v].name,
             node_label(graph_.nodes[v].name, graph_.nodes[v].spec->type_name) +
                 ": no control-history curve named \"" + needed +
-                "\" in this render; supplied: " + (supplied.empty() ? "none" : supplied));
+                "\" in this call; supplied: " + (supplied.empty() ? "none" : supplied));
     }
 }
 
@@ -185,7 +192,7 @@ void GraphRuntime::run_block(uint64_t position, uint32_t frames, uint32_t offset
 
 void GraphRuntime::run_timed_step(const Step &step, uint64_t position, uint32_t frames,
                                   uint32_t offset_in_block, const AmpControlHistory *history) {
-    if (!graph_.timing) {
+    if (!graph_.timing || state_[step.node].feeder) {
         run_step(step, position, frames, offset_in_block, history);
         return;
     }
@@ -206,7 +213,7 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
         if (plan_.links[id].modulation || step.kind != StepKind::Emit)
             fifos_[id].pull(position, frames);
     if (step.kind != StepKind::Emit) gather_inputs(v, frames);
-    evaluate_params(v, frames, offset_in_block);
+    evaluate_params(v, position, frames, offset_in_block);
     ProcessContext context{};
     context.inputs = node.inputs.data();
     context.params = node.params.data();
@@ -219,6 +226,10 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
     context.history = history;
     context.frame_index = position;
     context.telemetry = node.telemetry;
+    if (node.publishes_heat) {
+        context.heat = node.heat;
+        context.heat_lane_stride = block_;
+    }
     switch (step.kind) {
     case StepKind::Process: plan_.nodes[v]->process(context); break;
     case StepKind::Emit: plan_.nodes[v]->emit(context); break;
@@ -226,7 +237,7 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
     }
     if (step.kind != StepKind::Absorb)
         for (uint32_t id : delayed_out_[v]) fifos_[id].push(node.out, block_, position, frames);
-    if (step.kind != StepKind::Emit) compute_heat(v, frames, offset_in_block);
+    if (step.kind != StepKind::Emit) compute_heat(v, position, frames, offset_in_block);
 }
 
 } // namespace amp

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "runtime/errors.h"
 #include "runtime/limits.h"
@@ -19,12 +20,17 @@ constexpr size_t kMaxLogRecords = 1000;
 } // namespace
 
 GraphRuntime::GraphRuntime(const std::string &graph_json)
-    : graph_(parse_graph_description(graph_json)), plan_(compile_graph(graph_)) {
+    : GraphRuntime(parse_graph_description(graph_json)) {}
+
+GraphRuntime::GraphRuntime(GraphDescription graph)
+    : graph_(std::move(graph)), plan_(compile_graph(graph_)) {
     sample_rate_ = graph_.sample_rate;
     state_.resize(graph_.nodes.size());
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         state_[v].overrides.assign(graph_.nodes[v].spec->param_count, {});
         state_[v].params.assign(graph_.nodes[v].spec->param_count, TensorView{});
+        state_[v].call_params.assign(graph_.nodes[v].spec->param_count, TensorView{});
+        state_[v].publishes_heat = plan_.nodes[v]->publishes_heat();
         state_[v].param_buffers.assign(graph_.nodes[v].spec->param_count, nullptr);
         state_[v].inputs.assign(graph_.nodes[v].spec->input_count, TensorView{});
         state_[v].port_buffers.assign(graph_.nodes[v].spec->input_count, nullptr);
@@ -76,7 +82,6 @@ void GraphRuntime::configure(uint32_t batches, uint32_t block_frames) {
     try {
         allocate();
         plan_parallel_levels();
-        plan_energy_sharing();
     } catch (...) {
         // Nothing half-applied: back to the previous configuration (it fitted before).
         batches_ = old_batches;
@@ -84,7 +89,6 @@ void GraphRuntime::configure(uint32_t batches, uint32_t block_frames) {
         max_step_ = old_step;
         allocate();
         plan_parallel_levels();
-        plan_energy_sharing();
         throw;
     }
     if (shape_changed) {
@@ -128,8 +132,6 @@ void GraphRuntime::reset() {
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         plan_.nodes[v]->reset();
         NodeState &node = state_[v];
-        node.heat_total = 0.0;
-        node.block_heat = 0.0;
         std::fill(std::begin(node.telemetry), std::end(node.telemetry), 0.0);
         node.processing_seconds = 0.0;
         node.cpu_seconds = 0.0;
@@ -139,12 +141,15 @@ void GraphRuntime::reset() {
     if (output_fifo_.capacity > 0) output_fifo_.clear();
     position_ = 0;
     frames_over_budget_ = 0;
-    graph_heat_total_ = 0.0;
+    reset_heat();
     last_total_seconds_ = 0.0;
 }
 
 void GraphRuntime::describe_node(const char *node_name, AmpNodeSummary &summary) const {
-    const uint32_t v = find_node(node_name, "describe_node");
+    describe_node(find_node(node_name, "describe_node"), summary);
+}
+
+void GraphRuntime::describe_node(uint32_t v, AmpNodeSummary &summary) const {
     const NodeDescription &description = graph_.nodes[v];
     const NodeState &node = state_[v];
     summary = AmpNodeSummary{};
@@ -155,10 +160,10 @@ void GraphRuntime::describe_node(const char *node_name, AmpNodeSummary &summary)
     summary.declared_delay_frames = plan_.declared[v];
     summary.oversample = description.config.oversample;
     summary.measured_delay_frames = plan_.nodes[v]->latency_frames() + plan_.padding[v];
-    summary.total_heat = node.heat_total;
+    summary.total_heat = node_heat_total(v);
     AmpNodeMetrics &metrics = summary.last_metrics;
     metrics.measured_delay_frames = summary.measured_delay_frames;
-    metrics.accumulated_heat = node.heat_total;
+    metrics.accumulated_heat = node_call_heat(v);
     metrics.processing_time_seconds = node.processing_seconds;
     metrics.total_time_seconds = last_total_seconds_;
     metrics.thread_cpu_time_seconds = node.cpu_seconds;
@@ -173,7 +178,7 @@ void GraphRuntime::describe_graph(AmpGraphSummary &summary) const {
     summary.output_channels = plan_.output_channels[graph_.output];
     summary.sample_rate = sample_rate_;
     summary.frames_rendered = position_;
-    summary.total_heat = graph_heat_total_;
+    summary.total_heat = graph_heat_total();
     summary.latency_frames = plan_.latency_frames;
     summary.scheduler_block_frames = max_step_;
     summary.latency_compensation = graph_.latency_compensation ? 1 : 0;

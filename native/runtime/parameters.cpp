@@ -2,6 +2,7 @@
 // signal parameters: base value or override, then the modulation edges in description order.
 #include "runtime/graph_runtime.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -21,7 +22,31 @@ std::string shape_text(uint32_t batches, uint32_t channels, uint32_t frames) {
     return std::to_string(batches) + "x" + std::to_string(channels) + "x" + std::to_string(frames);
 }
 
+// Frames [offset, offset + n) of a view whose frame axis is 1 (constant: returned whole) or
+// covers the whole call.
+TensorView frame_window(const TensorView &view, uint64_t offset, uint32_t n) {
+    if (view.frames == 1) return view;
+    TensorView part = view;
+    part.data += offset;
+    part.lane_stride = view.stride();
+    part.frames = n;
+    return part;
+}
+
 } // namespace
+
+void GraphRuntime::bind_call(uint32_t v, const TensorView *params, TensorView heat) {
+    NodeState &node = state_[v];
+    for (uint32_t p = 0; p < graph_.nodes[v].spec->param_count; ++p)
+        node.call_params[p] = params[p];
+    node.call_heat = heat;
+}
+
+void GraphRuntime::unbind_call(uint32_t v) {
+    NodeState &node = state_[v];
+    std::fill(node.call_params.begin(), node.call_params.end(), TensorView{});
+    node.call_heat = TensorView{};
+}
 
 void GraphRuntime::set_param(const char *node_name, const char *param, const double *data,
                              uint32_t batches, uint32_t channels, uint32_t frames) {
@@ -97,14 +122,20 @@ void GraphRuntime::clear_params(const char *node_name) {
         (node_name == nullptr ? "null" : json_quote(node_name)) + "}");
 }
 
-void GraphRuntime::evaluate_params(uint32_t v, uint32_t frames, uint32_t offset_in_block) {
+// The base value of each signal parameter, in order of precedence: a single-node call's view
+// (windowed at the frame offset within the call), a set_param override, the params_json value.
+// Modulation edges then add to or multiply a copy of it.
+void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frames,
+                                   uint32_t offset_in_block) {
     const NodeDescription &description = graph_.nodes[v];
     NodeState &node = state_[v];
     for (uint32_t p = 0; p < description.spec->param_count; ++p) {
         if (description.spec->params[p].kind != ParamKind::Signal) continue;
         const std::vector<double> &override_values = node.overrides[p];
+        const TensorView &call = node.call_params[p];
         const TensorView base =
-            override_values.empty()
+            !call.empty() ? frame_window(call, position - call_start_, frames)
+            : override_values.empty()
                 ? TensorView{&description.config.values[p], 1, 1, 1, 0}
                 : TensorView{override_values.data() + offset_in_block, batches_, 1, frames, block_};
         double *buffer = node.param_buffers[p];

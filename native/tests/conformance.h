@@ -21,8 +21,8 @@
 //                     values are accepted, nothing crashes
 //   adjoint           nodes with backward: <J e, v> by central differences = <e, J^T v>, J^T v
 //                     over the whole window and over split windows walked from the end
-// Not here yet: snapshot / restore bit-identity (the executor's snapshot API, issue 6 item 2);
-// add it as one more entry of kChecks when amp_graph_runtime_snapshot lands.
+//   snapshot          a single-node state snapshotted mid-stream and restored renders the rest
+//                     of the stream bit for bit as the uninterrupted run (amp_node_state_*)
 // Zero allocations while rendering is checked per node in test_conformance_allocations.cpp
 // (it replaces malloc, so it stays out of sanitizer builds).
 #pragma once
@@ -575,6 +575,70 @@ inline Problems adjoint(const NodeType &node) {
     return problems;
 }
 
+// One window [offset, offset + n) of the inputs through amp_run_node_v2 on `state`; the output.
+inline std::vector<double> call(const NodeType &node, const std::string &params, const Inputs &in,
+                                uint32_t batches, uint32_t offset, uint32_t n, void **state,
+                                int32_t *status) {
+    History history;
+    AmpNodeDescriptorView descriptor{"cut", node.type.c_str(), params.c_str()};
+    std::vector<Tensor> audio_parts, param_parts;
+    std::vector<AmpAudioView> audio;
+    std::vector<AmpParamView> views;
+    for (const Tensor &t : in.audio) audio_parts.push_back(t.window(offset, n));
+    for (const Tensor &t : audio_parts)
+        audio.push_back({t.data.data(), t.batches, t.channels, t.frames});
+    for (const auto &p : in.params) param_parts.push_back(p.tensor.window(offset, n));
+    for (size_t i = 0; i < in.params.size(); ++i)
+        views.push_back({in.params[i].name.c_str(), param_parts[i].data.data(),
+                         param_parts[i].batches, param_parts[i].channels, param_parts[i].frames});
+    AmpNodeInputs inputs{audio.data(), static_cast<uint32_t>(audio.size()), views.data(),
+                         static_cast<uint32_t>(views.size())};
+    double *out = nullptr;
+    int32_t channels = 0;
+    *status = amp_run_node_v2(&descriptor, &inputs, static_cast<int32_t>(batches),
+                              static_cast<int32_t>(in.audio.empty() ? 0 : in.audio[0].channels),
+                              static_cast<int32_t>(n), kRate, &out, &channels, state,
+                              &history.history, AMP_EXECUTION_FORWARD, nullptr);
+    std::vector<double> result;
+    if (*status == AMP_OK) result.assign(out, out + static_cast<size_t>(batches) * channels * n);
+    amp_free(out);
+    return result;
+}
+
+inline Problems snapshot(const NodeType &node) {
+    const Inputs in = lane_inputs(node, 2, 2, kFrames, 51);
+    const std::string params = base_params(node);
+    const uint32_t half = 137, rest = kFrames - half;
+    void *state = nullptr;
+    int32_t status = AMP_OK;
+    call(node, params, in, 2, 0, half, &state, &status);
+    uint64_t bytes = 0;
+    std::vector<unsigned char> saved;
+    if (status == AMP_OK) status = amp_node_state_snapshot_size(state, &bytes);
+    if (status == AMP_OK) {
+        saved.resize(static_cast<size_t>(bytes));
+        status = amp_node_state_snapshot(state, saved.data(), bytes);
+    }
+    std::vector<double> first, second, uninterrupted;
+    if (status == AMP_OK) first = call(node, params, in, 2, half, rest, &state, &status);
+    if (status == AMP_OK) status = amp_node_state_restore(state, saved.data(), bytes);
+    if (status == AMP_OK) second = call(node, params, in, 2, half, rest, &state, &status);
+    amp_release_state(state);
+    if (status != AMP_OK)
+        return {"snapshot / restore failed with status " + std::to_string(status)};
+    void *whole_state = nullptr;
+    call(node, params, in, 2, 0, half, &whole_state, &status);
+    if (status == AMP_OK)
+        uninterrupted = call(node, params, in, 2, half, rest, &whole_state, &status);
+    amp_release_state(whole_state);
+    Problems problems;
+    if (first != uninterrupted) problems.push_back("taking a snapshot changed the stream");
+    if (second != uninterrupted)
+        problems.push_back("the stream continued from a restored snapshot differs from the "
+                           "uninterrupted one");
+    return problems;
+}
+
 struct Check {
     const char *name;
     Problems (*run)(const NodeType &);
@@ -582,8 +646,13 @@ struct Check {
 
 inline const std::vector<Check> &checks() {
     static const std::vector<Check> all = {
-        {"block_invariance", block_invariance}, {"lanes", lanes},   {"heat", heat},
-        {"declared_delay", declared_delay},     {"params", params}, {"adjoint", adjoint},
+        {"block_invariance", block_invariance},
+        {"lanes", lanes},
+        {"heat", heat},
+        {"declared_delay", declared_delay},
+        {"params", params},
+        {"adjoint", adjoint},
+        {"snapshot", snapshot},
     };
     return all;
 }

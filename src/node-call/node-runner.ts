@@ -204,6 +204,36 @@ export class NodeRunner {
     this.#inputChannels = undefined;
   }
 
+  /**
+   * The node's stream state as bytes (node state, declared-delay padding, position, heat), after
+   * at least one call. {@link NodeRunner.restore} continues the stream from it, bit for bit.
+   */
+  snapshot(): Uint8Array {
+    return this.#started("snapshot").snapshot();
+  }
+
+  /**
+   * Continues the stream from a {@link NodeRunner.snapshot} taken with the same node, batches,
+   * input channels and sample rate as the current state; anything else throws and changes nothing.
+   * @param snapshot - bytes returned by `snapshot()`
+   */
+  restore(snapshot: Uint8Array): void {
+    const state = this.#started("restore");
+    if (!(snapshot instanceof Uint8Array))
+      throw validationError({ node: this.name, param: "snapshot", label: "argument" }, "a Uint8Array from snapshot()", snapshot);
+    state.restore(snapshot);
+  }
+
+  #started(method: string): NativeNodeState {
+    const state = this.#live();
+    if (!state.live)
+      throw ampError("AMP_ERR_INVALID_ARGUMENT", `NodeRunner "${this.name}": ${method}() needs a stream; call forward() first`, {
+        stage: "validate",
+        node: this.name,
+      });
+    return state;
+  }
+
   /** Releases the native node state. Idempotent; every other method throws afterwards. */
   dispose(): void {
     if (this.#disposed) return;

@@ -202,6 +202,27 @@ export class Runtime {
   }
 
   /**
+   * The stream state as bytes: position, every node's state, every delay FIFO, heat totals and
+   * telemetry (not the configuration: graph, batches, block, sample rate, threads, overrides).
+   * Rendering on after {@link Runtime.restore} of it gives the bits the uninterrupted stream gave.
+   */
+  snapshot(): Uint8Array {
+    return this.#live().snapshot();
+  }
+
+  /**
+   * Continues the stream from a {@link Runtime.snapshot} of a runtime with the same graph (node
+   * names and types), batches, block size and sample rate; anything else throws and changes nothing.
+   * @param snapshot - bytes returned by `snapshot()`
+   */
+  restore(snapshot: Uint8Array): void {
+    const native = this.#live();
+    if (!(snapshot instanceof Uint8Array))
+      throw validationError({ param: "snapshot", label: "argument" }, "a Uint8Array from snapshot()", snapshot);
+    native.restore(snapshot);
+  }
+
+  /**
    * Overrides a signal parameter (or the node's heat channel, `"thermo.heat"` unless renamed)
    * with a tensor the node sees on every block. The shape must be exactly
    * `batches x 1 x blockFrames` (the configured values); another shape throws
