@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GENERATED_BANNER, generateNodeFiles, parseCatalog } from "../src/nodes/codegen";
+import * as pkg from "../src/index";
 import { NODE_CATALOG } from "../src/nodes/generated";
+import { factoryName } from "../src/nodes/names";
 import { ROOT } from "./helpers/dist";
 
 const fixture = parseCatalog(readFileSync(join(__dirname, "fixtures", "catalog.json"), "utf8"));
@@ -109,6 +111,17 @@ describe("checked-in generated files", () => {
     for (const [relative, text] of Object.entries(files)) {
       const current = readFileSync(join(ROOT, relative), "utf8");
       expect(current === text, `${relative} is stale: run \`npm run build:ts && npm run generate\``).toBe(true);
+    }
+  });
+});
+
+describe("the package's exports", () => {
+  it("export every generated node factory under its name (no other export shadows one)", () => {
+    const exported = pkg as unknown as Record<string, unknown>;
+    for (const node of NODE_CATALOG.nodes) {
+      const factory = exported[factoryName(node.type)] as ((options: object) => { type?: unknown }) | undefined;
+      expect(typeof factory, node.type).toBe("function");
+      expect(factory?.({}).type, node.type).toBe(node.type);
     }
   });
 });

@@ -1,15 +1,15 @@
-// Optional ports and named outputs through the public TypeScript API, with the envelope node:
+// Optional ports and named outputs through the public TypeScript API, with the adsr (envelope) node:
 // "env" / "env.amplitude" / "env.reset" as edge and modulation sources, unknown outputs refused
-// by the builder and natively, an envelope with only one of its optional inputs, the catalogue,
+// by the builder and natively, an adsr with only one of its optional inputs, the catalogue,
 // the generated reference and the JSON round trip.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AmpError, constant, envelope, findNodeType, gain, Graph, graph, render } from "../src/index";
+import { AmpError, constant, adsr, findNodeType, gain, Graph, graph, render } from "../src/index";
 import { loadAddon } from "../src/native/load-addon";
 import { ROOT } from "./helpers/dist";
 
-const ENV = envelope({ attackMs: 4, holdMs: 2, decayMs: 4, sustain: 0.5, releaseMs: 4 });
+const ENV = adsr({ attackMs: 4, holdMs: 2, decayMs: 4, sustain: 0.5, releaseMs: 4 });
 
 /** one (1.0) -> env.<port>; <from> -> out (gain 1); at 1000 Hz a millisecond is one frame. */
 function chain(port: "gate" | "trigger", from: string): Graph {
@@ -25,7 +25,7 @@ function chain(port: "gate" | "trigger", from: string): Graph {
 
 describe("named outputs and optional ports", () => {
   it("are in the catalogue and the reference", () => {
-    const node = findNodeType("envelope");
+    const node = findNodeType("adsr");
     expect(node?.outputs?.map((o) => o.name)).toEqual(["amplitude", "reset"]);
     expect(node?.inputs.map((p) => [p.name, p.optional])).toEqual([
       ["gate", true],
@@ -68,7 +68,7 @@ describe("named outputs and optional ports", () => {
 
   it("refuse unknown output names in the builder and natively", () => {
     expect(() => chain("gate", "env.pulse")).toThrow(
-      'node "env" (envelope) has no output "pulse" (edge source); outputs: "amplitude", "reset"',
+      'node "env" (adsr) has no output "pulse" (edge source); outputs: "amplitude", "reset"',
     );
     expect(() => chain("gate", "one.reset")).toThrow(
       'node "one" (constant) has no output "reset" (edge source); it has one unnamed output (write "one")',
@@ -76,7 +76,7 @@ describe("named outputs and optional ports", () => {
     const json = JSON.stringify({
       nodes: [
         { name: "one", type: "constant", params: {} },
-        { name: "env", type: "envelope", params: {} },
+        { name: "env", type: "adsr", params: {} },
         { name: "out", type: "gain", params: {} },
       ],
       edges: [
@@ -93,12 +93,12 @@ describe("named outputs and optional ports", () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(AmpError);
-    expect((error as AmpError).message).toContain('edges[1]: node "env" (envelope) has no output "pulse"; outputs: "amplitude", "reset"');
+    expect((error as AmpError).message).toContain('edges[1]: node "env" (adsr) has no output "pulse"; outputs: "amplitude", "reset"');
   });
 
-  it("leave optional ports open, but not all of the envelope's", async () => {
+  it("leave optional ports open, but not all of the adsr's", async () => {
     const lonely = graph().add("env", ENV).output("env");
-    await expect(render(lonely, { frames: 4 })).rejects.toThrow('node "env" (envelope): needs an edge into input "gate" or "trigger"');
+    await expect(render(lonely, { frames: 4 })).rejects.toThrow('node "env" (adsr): needs an edge into input "gate" or "trigger"');
     await expect(render(graph().add("g", gain()).output("g"), { frames: 4 })).rejects.toThrow('input "in" has no incoming edge');
   });
 });

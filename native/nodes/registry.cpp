@@ -14,13 +14,13 @@ extern const NodeSpec kSafetySpec;
 extern const NodeSpec kSineOscSpec;
 extern const NodeSpec kControllerSpec;
 extern const NodeSpec kParametricDriverSpec;
-extern const NodeSpec kEnvelopeSpec;
+extern const NodeSpec kAdsrSpec;
 
 namespace {
 const NodeSpec *const kRegistry[] = {
     &kConstantSpec, &kGainSpec,    &kMixSpec,        &kDelaySpec,
     &kSafetySpec,   &kSineOscSpec, &kControllerSpec, &kParametricDriverSpec,
-    &kEnvelopeSpec,
+    &kAdsrSpec,
 };
 
 // The table above plus the specs a test binary registered.

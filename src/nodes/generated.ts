@@ -7,6 +7,60 @@ import { nodeSpec } from "./spec";
 import type { NodeSpec } from "./spec";
 
 /**
+ * Options of the `adsr` node: Attack-hold-decay-sustain-release envelope with a reset pulse output.
+ *
+ * Heat work W = 2 per frame. Backward: Not implemented (returns -4).
+ */
+export interface AdsrOptions extends CommonNodeOptions {
+  /**
+   * Attack time, 0 to the peak.
+   *
+   * Static number. Unit: ms. Default: 10. Range: [0, 3600000]. JSON key: `attack_ms`.
+   */
+  readonly attackMs?: number | undefined;
+  /**
+   * Time held at the peak.
+   *
+   * Static number. Unit: ms. Default: 0. Range: [0, 3600000]. JSON key: `hold_ms`.
+   */
+  readonly holdMs?: number | undefined;
+  /**
+   * Decay time, peak to sustain.
+   *
+   * Static number. Unit: ms. Default: 100. Range: [0, 3600000]. JSON key: `decay_ms`.
+   */
+  readonly decayMs?: number | undefined;
+  /**
+   * Sustain level, a fraction of the peak.
+   *
+   * Static number. Default: 0.7. Range: [0, 1].
+   */
+  readonly sustain?: number | undefined;
+  /**
+   * Release time, to 0.
+   *
+   * Static number. Unit: ms. Default: 200. Range: [0, 3600000]. JSON key: `release_ms`.
+   */
+  readonly releaseMs?: number | undefined;
+  /**
+   * Latch the starting gate or trigger value as the peak (else the peak is 1).
+   *
+   * Static boolean. Default: false.
+   */
+  readonly velocity?: boolean | undefined;
+}
+
+/**
+ * A `adsr` node: Attack-hold-decay-sustain-release envelope with a reset pulse output.
+ *
+ * Audio inputs: `gate` (Gate, on above 0.5; several edges: summed; optional), `trigger` (Trigger, fires on a rising edge above 0.5; several edges: summed; optional). Named outputs, equal channel groups in this order: `amplitude` (The envelope), `reset` (1 on the frame an attack starts, else 0); an edge from `"node.amplitude"` or `"node"` reads the first.
+ * @param options - parameters and common metadata, see {@link AdsrOptions}; all optional
+ */
+export function adsr(options: AdsrOptions = {}): NodeSpec<"adsr"> {
+  return nodeSpec("adsr", options);
+}
+
+/**
  * Options of the `constant` node: Fills every frame with a value.
  *
  * Heat work W = 0.25 per frame. Backward: Not implemented: a source with no audio input (returns -4).
@@ -100,60 +154,6 @@ export interface DelayOptions extends CommonNodeOptions {
  */
 export function delay(options: DelayOptions = {}): NodeSpec<"delay"> {
   return nodeSpec("delay", options);
-}
-
-/**
- * Options of the `envelope` node: Attack-hold-decay-sustain-release envelope with a reset pulse output.
- *
- * Heat work W = 2 per frame. Backward: Not implemented (returns -4).
- */
-export interface EnvelopeOptions extends CommonNodeOptions {
-  /**
-   * Attack time, 0 to the peak.
-   *
-   * Static number. Unit: ms. Default: 10. Range: [0, 3600000]. JSON key: `attack_ms`.
-   */
-  readonly attackMs?: number | undefined;
-  /**
-   * Time held at the peak.
-   *
-   * Static number. Unit: ms. Default: 0. Range: [0, 3600000]. JSON key: `hold_ms`.
-   */
-  readonly holdMs?: number | undefined;
-  /**
-   * Decay time, peak to sustain.
-   *
-   * Static number. Unit: ms. Default: 100. Range: [0, 3600000]. JSON key: `decay_ms`.
-   */
-  readonly decayMs?: number | undefined;
-  /**
-   * Sustain level, a fraction of the peak.
-   *
-   * Static number. Default: 0.7. Range: [0, 1].
-   */
-  readonly sustain?: number | undefined;
-  /**
-   * Release time, to 0.
-   *
-   * Static number. Unit: ms. Default: 200. Range: [0, 3600000]. JSON key: `release_ms`.
-   */
-  readonly releaseMs?: number | undefined;
-  /**
-   * Latch the starting gate or trigger value as the peak (else the peak is 1).
-   *
-   * Static boolean. Default: false.
-   */
-  readonly velocity?: boolean | undefined;
-}
-
-/**
- * A `envelope` node: Attack-hold-decay-sustain-release envelope with a reset pulse output.
- *
- * Audio inputs: `gate` (Gate, on above 0.5; several edges: summed; optional), `trigger` (Trigger, fires on a rising edge above 0.5; several edges: summed; optional). Named outputs, equal channel groups in this order: `amplitude` (The envelope), `reset` (1 on the frame an attack starts, else 0); an edge from `"node.amplitude"` or `"node"` reads the first.
- * @param options - parameters and common metadata, see {@link EnvelopeOptions}; all optional
- */
-export function envelope(options: EnvelopeOptions = {}): NodeSpec<"envelope"> {
-  return nodeSpec("envelope", options);
 }
 
 /**
@@ -332,10 +332,10 @@ export function sineOsc(options: SineOscOptions = {}): NodeSpec<"sine_osc"> {
 
 /** Options type of each node type, by type name. */
 export interface NodeOptionsByType {
+  "adsr": AdsrOptions;
   "constant": ConstantOptions;
   "controller": ControllerOptions;
   "delay": DelayOptions;
-  "envelope": EnvelopeOptions;
   "gain": GainOptions;
   "mix": MixOptions;
   "parametric_driver": ParametricDriverOptions;
@@ -747,7 +747,7 @@ export const NODE_CATALOG: NodeCatalog = {
       "oversamples": false
     },
     {
-      "type": "envelope",
+      "type": "adsr",
       "summary": "Attack-hold-decay-sustain-release envelope with a reset pulse output.",
       "inputs": [
         {

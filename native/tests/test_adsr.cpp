@@ -1,4 +1,4 @@
-// test_envelope.cpp: the envelope's stages against values worked out by hand, and through it
+// test_adsr.cpp: the adsr envelope's stages against values worked out by hand, and through it
 // optional ports (gate or trigger may be left open; neither is an error) and named outputs
 // ("env" = amplitude, "env.reset" = the pulse; unknown names listed), in graphs and in the
 // single-node call, block invariance and the catalogue entries.
@@ -13,7 +13,7 @@ using amp_test::render;
 namespace {
 
 // At 1000 Hz one ms is one frame: attack 4, hold 2, decay 4 (to 0.5), release 4.
-const char *kEnv = R"({"name":"env","type":"envelope","params":{"attack_ms":4,"hold_ms":2,
+const char *kEnv = R"({"name":"env","type":"adsr","params":{"attack_ms":4,"hold_ms":2,
     "decay_ms":4,"sustain":0.5,"release_ms":4}})";
 
 std::string graph(const std::string &port, const std::string &from, const std::string &extra = "") {
@@ -76,7 +76,7 @@ TEST(named_outputs_drive_modulation_edges_too) {
 TEST(bad_output_names_and_open_required_ports_are_refused) {
     const auto unknown = render(graph("gate", "env.pulse"), 1, 64, 4);
     CHECK_EQ(unknown.status, AMP_ERR_INVALID_ARGUMENT);
-    CHECK_CONTAINS(unknown.error, "edges[1]: node \"env\" (envelope) has no output \"pulse\"; "
+    CHECK_CONTAINS(unknown.error, "edges[1]: node \"env\" (adsr) has no output \"pulse\"; "
                                   "outputs: \"amplitude\", \"reset\"");
     const auto unnamed = render(graph("gate", "one.reset"), 1, 64, 4);
     CHECK_CONTAINS(unnamed.error,
@@ -85,7 +85,7 @@ TEST(bad_output_names_and_open_required_ports_are_refused) {
     const std::string open = std::string(R"({"nodes":[)") + kEnv + R"(],"output":"env"})";
     const auto none = render(open, 1, 64, 4);
     CHECK_EQ(none.status, AMP_ERR_INVALID_ARGUMENT);
-    CHECK_CONTAINS(none.error, "node \"env\" (envelope): needs an edge into input \"gate\" or "
+    CHECK_CONTAINS(none.error, "node \"env\" (adsr): needs an edge into input \"gate\" or "
                                "\"trigger\"");
     // A required port stays required.
     const auto gain = render(R"({"nodes":[{"name":"g","type":"gain"}],"output":"g"})", 1, 64, 4);
@@ -108,8 +108,7 @@ TEST(the_graph_output_of_a_multi_output_node_is_every_group) {
 
 TEST(the_single_node_call_leaves_an_optional_port_open) {
     AmpNodeDescriptorView descriptor{
-        "env", "envelope",
-        R"({"attack_ms":4,"hold_ms":2,"decay_ms":4,"sustain":0.5,"release_ms":4})"};
+        "env", "adsr", R"({"attack_ms":4,"hold_ms":2,"decay_ms":4,"sustain":0.5,"release_ms":4})"};
     const double trigger[4] = {1, 1, 0, 0};
     // gate left open (null data, 0 channels), trigger connected.
     AmpAudioView views[2] = {{nullptr, 1, 0, 4}, {trigger, 1, 1, 4}};

@@ -1,4 +1,4 @@
-// envelope: attack / hold / decay / sustain / release with linear segments, per (batch, channel).
+// adsr: attack / hold / decay / sustain / release with linear segments, per (batch, channel).
 //
 // Ports (both optional, at least one connected): gate (> 0.5 = on), trigger (> 0.5 = on; a
 // rising edge fires). C = the larger channel count of the connected ports (a 1-channel port
@@ -46,9 +46,9 @@ const OutputSpec kOutputs[] = {
     {"reset", "1 on the frame an attack starts, else 0."},
 };
 
-class EnvelopeNode final : public Node {
+class AdsrNode final : public Node {
   public:
-    explicit EnvelopeNode(const NodeConfig &config) : config_(config) {}
+    explicit AdsrNode(const NodeConfig &config) : config_(config) {}
 
     uint32_t output_channels(const uint32_t *input_channels, uint32_t input_count,
                              std::string &error) const override {
@@ -196,12 +196,12 @@ class EnvelopeNode final : public Node {
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {
-    return std::make_unique<EnvelopeNode>(config);
+    return std::make_unique<AdsrNode>(config);
 }
 
-NodeSpec envelope_spec() {
+NodeSpec adsr_spec() {
     NodeSpec spec{
-        /*type_name=*/"envelope",
+        /*type_name=*/"adsr",
         /*summary=*/"Attack-hold-decay-sustain-release envelope with a reset pulse output.",
         /*inputs=*/kPorts,
         /*input_count=*/2,
@@ -219,6 +219,6 @@ NodeSpec envelope_spec() {
 
 } // namespace
 
-extern const NodeSpec kEnvelopeSpec = envelope_spec();
+extern const NodeSpec kAdsrSpec = adsr_spec();
 
 } // namespace amp
