@@ -135,6 +135,12 @@ describe("descriptor metadata is honoured or refused", () => {
     expect(String((error as AmpError).message)).toContain('node "amp" (gain): parameter "oversample" expects 1');
   });
 
+  it("refuses modulation metadata in a single-node call, which has no modulation edges", () => {
+    expect(() => NodeRunner.create("g", gain({ modulation: { mode: "multiply" } }))).toThrow(
+      'node "g" (gain): parameter "modulation" applies to the modulation edges of a graph; a single-node call has none (pass parameter tensors instead)',
+    );
+  });
+
   it("applies modulation.channels: 1 or the output count, any other count refused", async () => {
     const stereo = (channels: number) =>
       graph()

@@ -80,6 +80,13 @@ std::unique_ptr<SingleNodeState> make_state(const amp::NodeSpec &spec,
                                   amp::node_label(name, spec.type_name) +
                                       ": params_json is malformed: " + error);
     }
+    // Metadata that would be accepted and ignored here is refused.
+    if (params.find("modulation") != nullptr)
+        throw amp::AmpFailure(
+            AMP_ERR_INVALID_ARGUMENT, "run_node", name,
+            amp::node_label(name, spec.type_name) +
+                ": parameter \"modulation\" applies to the modulation edges of a graph; a "
+                "single-node call has none (pass parameter tensors instead)");
     state->runtime = std::make_unique<amp::SingleNodeRuntime>(
         spec, amp::parse_node_config(spec, name, &params, "run_node"), channels, batches,
         sample_rate);

@@ -137,6 +137,24 @@ TEST(modulation_channels_fixes_the_modulated_parameter_channels) {
                            "node's output channel count 2, got 3");
 }
 
+TEST(a_single_node_call_refuses_modulation_metadata_it_cannot_apply) {
+    AmpNodeDescriptorView descriptor{"g1", "gain", "{\"modulation\":{\"mode\":\"multiply\"}}"};
+    const double x[2] = {1, 2};
+    AmpAudioView view{x, 1, 1, 2};
+    AmpNodeInputs inputs{&view, 1, nullptr, 0};
+    double *out = nullptr;
+    int32_t channels = 0;
+    void *state = nullptr;
+    CHECK_EQ(amp_run_node(&descriptor, &inputs, 1, 1, 2, 48000.0, &out, &channels, &state, nullptr),
+             AMP_ERR_INVALID_ARGUMENT);
+    AmpErrorView error{};
+    amp_run_node_last_error(&error);
+    CHECK_CONTAINS(std::string(error.detail),
+                   "node \"g1\" (gain): parameter \"modulation\" applies to the modulation edges "
+                   "of a graph; a single-node call has none");
+    CHECK(state == nullptr);
+}
+
 int main() {
     if (!amp::register_node_spec(&kSteps) || !amp::register_node_spec(&kOversampling)) return 1;
     return amp_test::run_all();
