@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { constant, gain, graph, sineOsc } from "../src/index";
+import { constant, delay, gain, graph, mix, safety, sineOsc } from "../src/index";
 import { readWav } from "../src/io/wav";
 import type { RenderSummary } from "../src/render/summary";
 import { ensureDist, ROOT } from "./helpers/dist";
@@ -22,6 +22,36 @@ describe("amp-kpn CLI", () => {
 
   it("starts with a shebang", () => {
     expect(readFileSync(join(ROOT, "dist", "cli", "main.js"), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+  });
+
+  it("writes the same summary, bit for bit, for --block 1, 37, 512 and 48000 (modulation and feedback)", () => {
+    const g = graph()
+      .add("lfo", sineOsc({ frequency: 3, amplitude: 1 }))
+      .add("osc", sineOsc({ frequency: 440, amplitude: 0.5 }))
+      .add("sum", mix())
+      .add("d", delay({ frames: 4000 }))
+      .add("fb", gain({ gain: 0.5 }))
+      .add("out", safety())
+      .connect("osc", "sum")
+      .connect("fb", "sum")
+      .chain("sum", "d", "fb")
+      .connect("sum", "out")
+      .modulate("lfo", "osc.frequency", { mode: "add", scale: 50 })
+      .output("out")
+      .withThermalBudget(1150000);
+    const graphPath = join(dir, "feedback.json");
+    writeFileSync(graphPath, g.toJSONText());
+    const summaries = ["1", "37", "512", "48000"].map((block) => {
+      const run = cli("render", graphPath, "--frames", "9600", "--block", block, "--out", `fb${block}.wav`, "--summary", `fb${block}.json`);
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      return readFileSync(join(dir, `fb${block}.json`), "utf8");
+    });
+    const first = JSON.parse(summaries[0] ?? "") as RenderSummary;
+    expect(first.heat.graph).toBeGreaterThan(0);
+    expect(Object.keys(first.heat.nodes)).toHaveLength(6);
+    // JSON.stringify prints the shortest text that round-trips a double: equal text is equal bits.
+    for (const text of summaries) expect(text).toBe(summaries[0]);
   });
 
   it("renders a graph file to a WAV and a JSON summary", async () => {

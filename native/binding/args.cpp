@@ -130,6 +130,15 @@ Napi::Float64Array Float64ArrayArg(const ArgContext &ctx, size_t index, const ch
     return Float64ArrayValue(ctx, ctx.info[index], name);
 }
 
+Napi::Uint8Array Uint8ArrayArg(const ArgContext &ctx, size_t index, const char *name) {
+    const Napi::Value value = ctx.info[index];
+    if (!value.IsTypedArray() ||
+        value.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+        ThrowTypeError(ctx.info.Env(), ctx.method, name, "a Uint8Array");
+    }
+    return value.As<Napi::Uint8Array>();
+}
+
 Napi::Object ObjectArg(const ArgContext &ctx, size_t index, const char *name) {
     return ObjectValue(ctx, ctx.info[index], name);
 }

@@ -30,6 +30,8 @@ double NumberArg(const ArgContext &ctx, size_t index, const char *name);
 uint64_t FrameCountArg(const ArgContext &ctx, size_t index, const char *name);
 Napi::Float64Array Float64ArrayArg(const ArgContext &ctx, size_t index, const char *name);
 Napi::Object ObjectArg(const ArgContext &ctx, size_t index, const char *name);
+// A Uint8Array argument (e.g. a snapshot), or a TypeError naming it.
+Napi::Uint8Array Uint8ArrayArg(const ArgContext &ctx, size_t index, const char *name);
 Napi::Function FunctionArg(const ArgContext &ctx, size_t index, const char *name);
 
 // Checks of values already extracted (object properties, array elements); `name` is the path

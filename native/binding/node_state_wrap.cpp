@@ -4,6 +4,7 @@
 #include <string>
 
 #include "amp_native.h"
+#include "errors.h"
 
 namespace amp_binding {
 
@@ -31,6 +32,8 @@ Napi::Function NodeStateWrap::DefineClass(Napi::Env env) {
         {
             InstanceMethod<&NodeStateWrap::Release>("release"),
             InstanceAccessor<&NodeStateWrap::Live>("live"),
+            InstanceMethod<&NodeStateWrap::Snapshot>("snapshot"),
+            InstanceMethod<&NodeStateWrap::Restore>("restore"),
         });
 }
 
@@ -60,6 +63,31 @@ void NodeStateWrap::Release(const Napi::CallbackInfo &info) {
     CheckReceiver(info, "release");
     amp_release_state(state_);
     state_ = nullptr;
+}
+
+Napi::Value NodeStateWrap::Snapshot(const Napi::CallbackInfo &info) {
+    CheckReceiver(info, "snapshot");
+    Napi::Env env = info.Env();
+    if (state_ == nullptr)
+        throw MakeAmpError(env, BindingError("snapshot: the node state is empty (no call yet)"));
+    uint64_t bytes = 0;
+    int32_t status = amp_node_state_snapshot_size(state_, &bytes);
+    if (status != AMP_OK) throw MakeAmpError(env, NodeCallErrorFor(status, "snapshot"));
+    Napi::Uint8Array snapshot = Napi::Uint8Array::New(env, static_cast<size_t>(bytes));
+    status = amp_node_state_snapshot(state_, snapshot.Data(), bytes);
+    if (status != AMP_OK) throw MakeAmpError(env, NodeCallErrorFor(status, "snapshot"));
+    return snapshot;
+}
+
+void NodeStateWrap::Restore(const Napi::CallbackInfo &info) {
+    CheckReceiver(info, "restore");
+    Napi::Env env = info.Env();
+    const ArgContext ctx{info, "restore"};
+    const Napi::Uint8Array snapshot = Uint8ArrayArg(ctx, 0, "snapshot");
+    if (state_ == nullptr)
+        throw MakeAmpError(env, BindingError("restore: the node state is empty (no call yet)"));
+    const int32_t status = amp_node_state_restore(state_, snapshot.Data(), snapshot.ByteLength());
+    if (status != AMP_OK) throw MakeAmpError(env, NodeCallErrorFor(status, "restore"));
 }
 
 Napi::Value NodeStateWrap::Live(const Napi::CallbackInfo &info) {

@@ -43,6 +43,10 @@ class NodeStateWrap : public Napi::ObjectWrap<NodeStateWrap> {
     void Release(const Napi::CallbackInfo &info);
     // live: true while a native state is held.
     Napi::Value Live(const Napi::CallbackInfo &info);
+    // snapshot(): Uint8Array (amp_node_state_snapshot); restore(snapshot: Uint8Array). Both
+    // throw (code -1) on an empty state.
+    Napi::Value Snapshot(const Napi::CallbackInfo &info);
+    void Restore(const Napi::CallbackInfo &info);
 
     void *state_ = nullptr;
 };

@@ -67,6 +67,8 @@ Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
             InstanceMethod<&RuntimeWrap::DescribeGraph>("describeGraph"),
             InstanceMethod<&RuntimeWrap::LastError>("lastError"),
             InstanceMethod<&RuntimeWrap::ReadLog>("readLog"),
+            InstanceMethod<&RuntimeWrap::Snapshot>("snapshot"),
+            InstanceMethod<&RuntimeWrap::Restore>("restore"),
             InstanceMethod<&RuntimeWrap::Destroy>("destroy"),
         });
 }
@@ -123,7 +125,9 @@ AmpGraphRuntime *RuntimeWrap::Usable(Napi::Env env) const {
         throw MakeAmpError(env, BindingError("runtime destroyed"));
     }
     if (state_->rendering()) {
-        throw MakeAmpError(env, BindingError("runtime busy: a render is in progress"));
+        throw MakeAmpError(
+            env, BindingError("runtime busy: a render is in progress; await it (or abort it) first",
+                              AMP_ERR_PENDING));
     }
     return state_->handle();
 }
@@ -175,6 +179,23 @@ void RuntimeWrap::SetParam(const Napi::CallbackInfo &info) {
           amp_graph_runtime_set_param(handle, node.c_str(), param.c_str(), data.Data(), batches,
                                       channels, frames),
           "set_param");
+}
+
+Napi::Value RuntimeWrap::Snapshot(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    uint64_t bytes = 0;
+    Check(info.Env(), amp_graph_runtime_snapshot_size(handle, &bytes), "snapshot");
+    Napi::Uint8Array snapshot = Napi::Uint8Array::New(info.Env(), static_cast<size_t>(bytes));
+    Check(info.Env(), amp_graph_runtime_snapshot(handle, snapshot.Data(), bytes), "snapshot");
+    return snapshot;
+}
+
+void RuntimeWrap::Restore(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "restore"};
+    const Napi::Uint8Array snapshot = Uint8ArrayArg(ctx, 0, "snapshot");
+    Check(info.Env(), amp_graph_runtime_restore(handle, snapshot.Data(), snapshot.ByteLength()),
+          "restore");
 }
 
 void RuntimeWrap::ClearParams(const Napi::CallbackInfo &info) {

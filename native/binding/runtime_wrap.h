@@ -40,6 +40,9 @@ class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
     Napi::Value DescribeGraph(const Napi::CallbackInfo &info);
     Napi::Value LastError(const Napi::CallbackInfo &info);
     Napi::Value ReadLog(const Napi::CallbackInfo &info);
+    // snapshot(): Uint8Array (amp_graph_runtime_snapshot); restore(snapshot: Uint8Array).
+    Napi::Value Snapshot(const Napi::CallbackInfo &info);
+    void Restore(const Napi::CallbackInfo &info);
     void Destroy(const Napi::CallbackInfo &info);
 
     // The handle, or throws the "destroyed" / "busy" error.

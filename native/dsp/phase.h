@@ -3,6 +3,12 @@
 // Wrapping is exact (unsigned overflow), and integer addition is associative, so a phase
 // advanced frame by frame, in blocks, or in closed form (phi0 + n * inc) is bit-identical:
 // this is what makes oscillators block-invariant. Resolution 2^-64 cycle; no drift.
+//
+// Portable: both conversions below are exact integer arithmetic on the doubles' mantissas and
+// exponents (no long double, whose width differs between x86-64 and ARM64), so a phase and an
+// increment are the same bits on every platform: phase_from_cycles(x) = floor(x * 2^64) mod 2^64
+// and phase_increment(f, sr) = floor(f / sr * 2^64) mod 2^64, exactly (the real quotient, not
+// a rounded one).
 #pragma once
 
 #include <cmath>
@@ -12,19 +18,86 @@ namespace amp::dsp {
 
 using Phase = uint64_t;
 
-// frac(cycles) as fixed point; any finite real (negative values wrap). Computed in long
-// double (64-bit mantissa on x86-64) so the increment keeps all 64 bits of the ratio.
-inline Phase phase_from_cycles(long double cycles) {
-    constexpr long double kOneCycle = 18446744073709551616.0L; // 2^64
-    const long double fraction = cycles - std::floor(cycles);  // [0, 1]
-    long double scaled = fraction * kOneCycle;
-    if (!(scaled < kOneCycle)) scaled = 0.0L; // fraction rounded up to exactly 1
-    return static_cast<Phase>(scaled);
+namespace detail {
+
+// x = mantissa * 2^exponent with an integer mantissa < 2^53 (x finite and non-negative).
+struct Split {
+    uint64_t mantissa;
+    int exponent;
+};
+
+inline Split split(double x) {
+    int exponent = 0;
+    const double fraction = std::frexp(x, &exponent); // x = fraction * 2^exponent, [0.5, 1)
+    return {static_cast<uint64_t>(std::ldexp(fraction, 53)), exponent - 53};
 }
 
-// Phase increment of one frame at `frequency_hz` and `sample_rate_hz`.
+// floor(m * 2^s) mod 2^64 and whether bits were dropped below the point.
+inline Phase shifted(uint64_t m, int s, bool &inexact) {
+    inexact = false;
+    if (s >= 64) return 0;
+    if (s >= 0) return m << s;
+    if (s <= -64) {
+        inexact = m != 0;
+        return 0;
+    }
+    inexact = (m & ((uint64_t{1} << -s) - 1)) != 0;
+    return m >> -s;
+}
+
+// floor(a * 2^s / d) mod 2^64 for a, d < 2^53, d > 0, and whether the division left a remainder.
+inline Phase quotient(uint64_t a, uint64_t d, int s, bool &inexact) {
+    using U128 = unsigned __int128;
+    if (s < 0) { // a / d < 2, so a * 2^s / d < 1
+        inexact = a != 0;
+        return 0;
+    }
+    U128 numerator;
+    if (s <= 74) {
+        numerator = static_cast<U128>(a) << s; // < 2^127
+    } else {
+        // Only the remainder of a * 2^(s - 64) modulo d reaches the low 64 bits of the quotient.
+        U128 r = a % d;
+        for (int left = s - 64; left > 0;) {
+            const int step = left < 64 ? left : 64;
+            r = (r << step) % d;
+            left -= step;
+        }
+        numerator = r << 64;
+    }
+    inexact = numerator % d != 0;
+    return static_cast<Phase>(numerator / d);
+}
+
+// A non-negative magnitude (floor) turned into the phase of a signed value: for a negative
+// value, floor(-y) = -ceil(y).
+inline Phase signed_phase(Phase magnitude, bool inexact, bool negative) {
+    if (!negative) return magnitude;
+    return Phase{0} - (magnitude + (inexact ? 1 : 0));
+}
+
+} // namespace detail
+
+// floor(cycles * 2^64) mod 2^64: frac(cycles) as fixed point, for any finite real (negative
+// values wrap).
+inline Phase phase_from_cycles(double cycles) {
+    const bool negative = cycles < 0.0;
+    const detail::Split x = detail::split(std::fabs(cycles));
+    bool inexact = false;
+    const Phase magnitude = detail::shifted(x.mantissa, x.exponent + 64, inexact);
+    return detail::signed_phase(magnitude, inexact, negative);
+}
+
+// Phase increment of one frame at `frequency_hz` (any finite value) and `sample_rate_hz` (> 0).
 inline Phase phase_increment(double frequency_hz, double sample_rate_hz) {
-    return phase_from_cycles(static_cast<long double>(frequency_hz) / sample_rate_hz);
+    if (frequency_hz == 0.0) return 0;
+    const bool negative = frequency_hz < 0.0;
+    const detail::Split f = detail::split(std::fabs(frequency_hz));
+    const detail::Split sr = detail::split(sample_rate_hz);
+    bool inexact = false;
+    const Phase magnitude =
+        detail::quotient(f.mantissa, sr.mantissa, f.exponent - sr.exponent + 64, inexact);
+    return detail::signed_phase(magnitude, inexact, negative);
 }
 
 } // namespace amp::dsp

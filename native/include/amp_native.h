@@ -52,6 +52,10 @@ uint32_t amp_api_version(void);
  * storage; used to generate the TypeScript option types and the node reference. */
 const char *amp_node_catalog_json(void);
 
+/* Number of non-finite values (NaN, +Inf, -Inf) in data[0 .. count); data may be NULL when
+ * count is 0. */
+uint64_t amp_count_nonfinite(const double *data, uint64_t count);
+
 /* Peak |x| and RMS of each (batch, channel) lane of a planar tensor; peak_out and rms_out hold
  * batches x channels values each. Non-finite samples count as 0 in both. */
 int32_t amp_analyze_levels(const double *data, uint32_t batches, uint32_t channels, uint32_t frames,
@@ -132,17 +136,22 @@ typedef enum AmpExecutionMode {
 } AmpExecutionMode;
 
 typedef struct AmpNodeMetrics {
-    double measured_delay_frames;   /* latency the node actually adds, in output frames */
-    double accumulated_heat;        /* heat summed over the call's frames and batches */
+    double measured_delay_frames; /* latency the node actually adds, in output frames */
+    double accumulated_heat;      /* heat summed over the call's frames and batches */
+    /* Timing (0 unless measured: a graph with "timing": true, or amp_run_node_v2 with
+     * metrics; reading the clocks costs more than a short block): */
     double processing_time_seconds; /* wall time inside the node's process step */
     double total_time_seconds;      /* wall time of the whole call */
-    double thread_cpu_time_seconds; /* CPU time of the calling thread during the call */
+    double thread_cpu_time_seconds; /* CPU time of the node's thread(s) in its steps */
     double reserved[6];             /* node telemetry (fft_divider: see docs) */
 } AmpNodeMetrics;
 
 /*
- * Runs one node on one window of `frames` frames.
- * - batches: B of every input and of the output; channels: C of audio port 0 (0 for sources).
+ * Runs one node on one window of `frames` frames. The state is a one-node graph runtime run by
+ * the same executor as amp_graph_runtime_execute (one feeder per audio port), so declared delay
+ * (padding), heat, metrics, parameter checks and errors are those of the node in a graph.
+ * - batches: B of every input and of the output; channels: C of audio port 0 (0 for sources;
+ *   any other value is AMP_ERR_SHAPE_MISMATCH, or AMP_ERR_INVALID_ARGUMENT for a source).
  * - *state == NULL: the node is created from the descriptor (params_json parsed here) and the
  *   new state is returned through *state. A state created for another node type gives
  *   AMP_ERR_INVALID_ARGUMENT. When batches, input channels or sample rate differ from the ones
@@ -162,9 +171,11 @@ int32_t amp_run_node(const AmpNodeDescriptorView *descriptor, const AmpNodeInput
                      double **out, int32_t *out_channels, void **state,
                      const AmpControlHistory *history);
 
-/* As amp_run_node, with an execution mode and metrics (metrics may be NULL). In backward mode
- * audio port 0 carries the upstream gradient (the shape of the forward output) and *out receives
- * the gradient with respect to audio port 0; nodes without an adjoint return AMP_ERR_UNSUPPORTED.
+/* As amp_run_node, with an execution mode and metrics (metrics may be NULL; non-NULL metrics
+ * also switch timing on for the call). In backward mode audio port 0 carries the upstream
+ * gradient (the shape of the forward output), `channels` is the forward input's channel count,
+ * and *out receives the gradient with respect to audio port 0 (the node's own adjoint); nodes
+ * without an adjoint return AMP_ERR_UNSUPPORTED.
  */
 int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs,
                         int32_t batches, int32_t channels, int32_t frames, double sample_rate,
@@ -188,6 +199,13 @@ int32_t amp_run_node_last_error(AmpErrorView *out_error);
 
 /* Node states created by amp_run_node / amp_run_node_v2 and not yet released (leak checks). */
 int64_t amp_live_state_count(void);
+
+/* Snapshot of a node state (its whole stream: node state, padding FIFO, position, heat), as
+ * amp_graph_runtime_snapshot for the state's one-node runtime. Failures are recorded for
+ * amp_run_node_last_error. */
+int32_t amp_node_state_snapshot_size(const void *state, uint64_t *out_bytes);
+int32_t amp_node_state_snapshot(const void *state, void *buffer, uint64_t capacity);
+int32_t amp_node_state_restore(void *state, const void *buffer, uint64_t size);
 
 /* ---------------------------------------------------------------------------------------------
  * FFT: the project's own discrete Fourier transforms in double precision (docs/fft.md).
@@ -227,8 +245,8 @@ typedef struct AmpNodeSummary {
     uint32_t declared_delay_frames;
     uint32_t oversample;
     double measured_delay_frames;
-    double total_heat; /* cumulative since create / reset, summed over batches */
-    AmpNodeMetrics last_metrics;
+    double total_heat;           /* cumulative since create / reset, summed over batches */
+    AmpNodeMetrics last_metrics; /* of the last execute call (accumulated_heat: that call's) */
 } AmpNodeSummary;
 
 typedef struct AmpGraphSummary {
@@ -239,7 +257,9 @@ typedef struct AmpGraphSummary {
     double sample_rate;
     uint64_t frames_rendered; /* since create / reset */
     double total_heat;        /* all nodes, all batches, since create / reset */
-    uint32_t latency_frames;  /* accumulated declared delay from the sources to the output */
+    uint32_t latency_frames;  /* accumulated declared delay from the sources to the output
+                               * (latency compensation off: along the path with the least, the
+                               * delay at which the output first shows a source's frames) */
     uint32_t
         scheduler_block_frames;    /* largest block used: min(block_frames, smallest loop delay) */
     uint32_t latency_compensation; /* 1 when on (the default), 0 when off */
@@ -332,6 +352,20 @@ int32_t amp_graph_runtime_describe_node(const AmpGraphRuntime *runtime, const ch
                                         AmpNodeSummary *out_summary);
 int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                                          AmpGraphSummary *out_summary);
+
+/*
+ * Snapshot / restore of the stream state: the stream position, every node's state, every FIFO
+ * (edge delays, padding, latency compensation), telemetry, heat totals and the over-budget
+ * count; not the configuration (graph, batches, block, sample rate, threads, set_param
+ * overrides). Rendering on after a restore gives the bits the uninterrupted stream gave.
+ * snapshot_size gives the bytes; snapshot writes them into a caller buffer of at least that
+ * capacity (AMP_ERR_SHAPE_MISMATCH otherwise). restore accepts only a snapshot of the same graph
+ * (node names and types), batches, block and sample rate, and changes nothing when it refuses.
+ * Neither allocates.
+ */
+int32_t amp_graph_runtime_snapshot_size(const AmpGraphRuntime *runtime, uint64_t *out_bytes);
+int32_t amp_graph_runtime_snapshot(AmpGraphRuntime *runtime, void *buffer, uint64_t capacity);
+int32_t amp_graph_runtime_restore(AmpGraphRuntime *runtime, const void *buffer, uint64_t size);
 
 /* The last error; returns its code (AMP_OK and empty strings when nothing failed yet). Every
  * call that returns a non-OK status records its failure here first, cancellation included. */

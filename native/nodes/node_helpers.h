@@ -1,6 +1,7 @@
 // node_helpers.h: small pieces shared by node implementations.
 #pragma once
 
+#include <cstring>
 #include <string>
 
 #include "nodes/node.h"
@@ -15,6 +16,18 @@ inline uint32_t same_channels_as_input(const uint32_t *input_channels, uint32_t 
         return 0;
     }
     return input_channels[0];
+}
+
+// Snapshot helpers: copy `count` values to / from a byte cursor and advance it.
+template <typename T>
+unsigned char *save_values(unsigned char *to, const T *values, size_t count) {
+    std::memcpy(to, values, count * sizeof(T));
+    return to + count * sizeof(T);
+}
+template <typename T>
+const unsigned char *load_values(const unsigned char *from, T *values, size_t count) {
+    std::memcpy(values, from, count * sizeof(T));
+    return from + count * sizeof(T);
 }
 
 } // namespace amp

@@ -68,6 +68,14 @@ class SafetyNode final : public Node {
         ctx.telemetry[0] = static_cast<double>(nonfinite_);
     }
 
+    size_t state_bytes() const override { return dc_.size() * sizeof(double) + sizeof(uint64_t); }
+    void save_state(unsigned char *to) const noexcept override {
+        save_values(save_values(to, dc_.data(), dc_.size()), &nonfinite_, 1);
+    }
+    void load_state(const unsigned char *from) noexcept override {
+        load_values(load_values(from, dc_.data(), dc_.size()), &nonfinite_, 1);
+    }
+
   private:
     double alpha_;
     std::vector<double> dc_;

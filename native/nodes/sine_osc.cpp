@@ -17,6 +17,7 @@
 #include "dsp/sin2pi.h"
 #include "dsp/sine_block.h"
 #include "nodes/node.h"
+#include "nodes/node_helpers.h"
 
 namespace amp {
 namespace {
@@ -75,8 +76,16 @@ class SineOscNode final : public Node {
             }
     }
 
+    size_t state_bytes() const override { return phases_.size() * sizeof(dsp::Phase); }
+    void save_state(unsigned char *to) const noexcept override {
+        save_values(to, phases_.data(), phases_.size());
+    }
+    void load_state(const unsigned char *from) noexcept override {
+        load_values(from, phases_.data(), phases_.size());
+    }
+
   private:
-    // The phase increment of the last constant frequency seen (its long double division is
+    // The phase increment of the last constant frequency seen (its exact 128-bit division is
     // the costliest part of a short block otherwise).
     struct IncrementCache {
         double frequency = 0.0;

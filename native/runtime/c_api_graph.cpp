@@ -80,8 +80,6 @@ int32_t amp_graph_runtime_create(const char *graph_json, AmpGraphRuntime **out_r
     }
     try {
         handle->runtime = std::make_unique<amp::GraphRuntime>(graph_json);
-        handle->runtime->log("{\"event\":\"amp_graph_runtime_created\",\"nodes\":" +
-                             std::to_string(handle->runtime->node_count()) + "}");
         return AMP_OK;
     } catch (const amp::AmpFailure &failure) {
         handle->runtime.reset();
@@ -172,6 +170,28 @@ int32_t amp_graph_runtime_describe_node(const AmpGraphRuntime *runtime, const ch
                        rt.describe_node(node, *out_summary);
                        return AMP_OK;
                    });
+}
+
+int32_t amp_graph_runtime_snapshot_size(const AmpGraphRuntime *runtime, uint64_t *out_bytes) {
+    if (out_bytes == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    return guarded(const_cast<AmpGraphRuntime *>(runtime), "snapshot", [&](amp::GraphRuntime &rt) {
+        *out_bytes = rt.snapshot_bytes();
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_snapshot(AmpGraphRuntime *runtime, void *buffer, uint64_t capacity) {
+    return guarded(runtime, "snapshot", [&](amp::GraphRuntime &rt) {
+        rt.snapshot(buffer, capacity);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_restore(AmpGraphRuntime *runtime, const void *buffer, uint64_t size) {
+    return guarded(runtime, "restore", [&](amp::GraphRuntime &rt) {
+        rt.restore(buffer, size);
+        return AMP_OK;
+    });
 }
 
 int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,

@@ -1,8 +1,10 @@
 // c_api_node.cpp: amp_run_node / amp_run_node_v2: one node, one window, outside any graph.
-// The state holds the node instance (params_json parsed once, when it is created). Windows
-// longer than the prepared block are processed in chunks (block invariance makes that exact).
+// The state is a one-node graph runtime (single_node.h: params_json parsed once, when it is
+// created), run forward by the graph executor; backward calls the node's own adjoint.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -12,17 +14,15 @@
 #include <vector>
 
 #include "amp_native.h"
-#include "dsp/control_curve.h"
 #include "nodes/node.h"
 #include "runtime/errors.h"
-#include "runtime/heat.h"
 #include "runtime/json.h"
 #include "runtime/node_config.h"
+#include "runtime/single_node.h"
 
 namespace {
 
 constexpr uint64_t kStateMagic = 0x31454432504d41ull; // "AMP2DE1"
-constexpr uint32_t kChunkFrames = 4096;
 std::atomic<int64_t> g_live_states{0};
 
 // The last failure of amp_run_node / amp_run_node_v2 on this thread (like errno: per thread,
@@ -50,15 +50,10 @@ int32_t record_failure(int32_t code, const std::string &stage, const std::string
 
 struct SingleNodeState {
     uint64_t magic = kStateMagic;
-    const amp::NodeSpec *spec = nullptr;
-    amp::NodeConfig config;
-    std::unique_ptr<amp::Node> node;
-    uint32_t batches = 0;
-    std::vector<uint32_t> input_channels;
-    uint32_t output_channels = 0;
-    double sample_rate = 0.0;
-    uint64_t position = 0;
-    double telemetry[6] = {0, 0, 0, 0, 0, 0};
+    std::unique_ptr<amp::SingleNodeRuntime> runtime;
+    // Per-call views, reused so that a call allocates nothing but its output.
+    std::vector<amp::TensorView> audio;
+    std::vector<amp::TensorView> params;
 
     SingleNodeState() { ++g_live_states; }
     ~SingleNodeState() {
@@ -67,22 +62,8 @@ struct SingleNodeState {
     }
 };
 
-std::string supplied_curves(const AmpControlHistory *history) {
-    std::string names;
-    for (uint32_t c = 0; history != nullptr && c < history->curve_count; ++c)
-        names += std::string(names.empty() ? "" : ", ") + "\"" +
-                 (history->curves[c].name != nullptr ? history->curves[c].name : "") + "\"";
-    return names.empty() ? "none" : names;
-}
-
 [[noreturn]] void fail(int32_t code, const std::string &detail) {
     throw amp::AmpFailure(code, "run_node", "", detail);
-}
-
-double thread_cpu_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 std::unique_ptr<SingleNodeState> make_state(const amp::NodeSpec &spec,
@@ -90,7 +71,6 @@ std::unique_ptr<SingleNodeState> make_state(const amp::NodeSpec &spec,
                                             const std::vector<uint32_t> &channels,
                                             double sample_rate) {
     auto state = std::make_unique<SingleNodeState>();
-    state->spec = &spec;
     const std::string name = d.name != nullptr ? d.name : spec.type_name;
     amp::JsonValue params;
     if (d.params_json != nullptr && d.params_json[0] != '\0') {
@@ -100,30 +80,19 @@ std::unique_ptr<SingleNodeState> make_state(const amp::NodeSpec &spec,
                                   amp::node_label(name, spec.type_name) +
                                       ": params_json is malformed: " + error);
     }
-    state->config = amp::parse_node_config(spec, name, &params, "run_node");
-    state->node = spec.create(state->config);
-    state->batches = batches;
-    state->input_channels = channels;
-    state->sample_rate = sample_rate;
-    std::string error;
-    state->output_channels = state->node->output_channels(channels.data(), spec.input_count, error);
-    if (state->output_channels == 0)
-        throw amp::AmpFailure(AMP_ERR_INVALID_ARGUMENT, "run_node", name,
-                              amp::node_label(name, spec.type_name) + ": " + error);
-    amp::PrepareContext context{batches,         kChunkFrames,     sample_rate,
-                                channels.data(), spec.input_count, state->output_channels};
-    state->node->prepare(context);
+    // Metadata that would be accepted and ignored here is refused.
+    if (params.find("modulation") != nullptr)
+        throw amp::AmpFailure(
+            AMP_ERR_INVALID_ARGUMENT, "run_node", name,
+            amp::node_label(name, spec.type_name) +
+                ": parameter \"modulation\" applies to the modulation edges of a graph; a "
+                "single-node call has none (pass parameter tensors instead)");
+    state->runtime = std::make_unique<amp::SingleNodeRuntime>(
+        spec, amp::parse_node_config(spec, name, &params, "run_node"), channels, batches,
+        sample_rate);
+    state->audio.resize(spec.input_count);
+    state->params.resize(spec.param_count);
     return state;
-}
-
-// A window [offset, offset + frames) of a view whose frame axis is either 1 or full length.
-amp::TensorView window(const amp::TensorView &view, uint32_t offset, uint32_t frames) {
-    if (view.empty() || view.frames == 1) return view;
-    amp::TensorView part = view;
-    part.data += offset;
-    part.lane_stride = view.stride();
-    part.frames = frames;
-    return part;
 }
 
 void check_dimension(const char *what, const char *dimension, uint32_t given, uint32_t full) {
@@ -133,12 +102,54 @@ void check_dimension(const char *what, const char *dimension, uint32_t given, ui
                                      std::to_string(given) + "; expected " + expected);
 }
 
+// The call's parameter views, checked like set_param overrides (name, shape, values in range),
+// into state.params (one per spec param) and the heat view.
+amp::TensorView bind_params(SingleNodeState &state, const AmpNodeInputs *inputs, uint32_t B,
+                            uint32_t F) {
+    amp::SingleNodeRuntime &runtime = *state.runtime;
+    const amp::NodeSpec &spec = runtime.spec();
+    const std::string label = inputs != nullptr && inputs->param_count > 0
+                                  ? amp::node_label(runtime.config().name, spec.type_name)
+                                  : std::string();
+    std::fill(state.params.begin(), state.params.end(), amp::TensorView{});
+    amp::TensorView heat;
+    for (uint32_t i = 0; inputs != nullptr && i < inputs->param_count; ++i) {
+        const AmpParamView &view = inputs->params[i];
+        const std::string name = view.name != nullptr ? view.name : "";
+        const std::string what = label + ": parameter \"" + name + "\"";
+        check_dimension(what.c_str(), "batches", view.batches, B);
+        check_dimension(what.c_str(), "channels", view.channels, runtime.output_channels());
+        check_dimension(what.c_str(), "frames", view.frames, F);
+        if (view.data == nullptr) fail(AMP_ERR_INVALID_ARGUMENT, what + ": data is null");
+        const amp::TensorView tensor{view.data, view.batches, view.channels, view.frames, 0};
+        const bool is_heat = name == runtime.config().heat_param;
+        const int index = is_heat ? -1 : amp::find_param_index(spec, name);
+        if (!is_heat && (index < 0 || spec.params[index].kind != amp::ParamKind::Signal))
+            fail(AMP_ERR_INVALID_ARGUMENT, label + ": no signal parameter \"" + name + "\"");
+        const size_t count = static_cast<size_t>(view.batches) * view.channels * view.frames;
+        for (size_t k = 0; k < count; ++k) {
+            const double x = view.data[k];
+            const bool ok = is_heat ? (std::isfinite(x) && x >= 0.0)
+                                    : amp::value_in_range(spec.params[index], x);
+            if (!ok)
+                fail(AMP_ERR_INVALID_ARGUMENT,
+                     what + " expects " +
+                         (is_heat ? std::string("a finite number >= 0")
+                                  : amp::describe_range(spec.params[index])) +
+                         ", got " + amp::format_number(x) + " at index " + std::to_string(k));
+        }
+        if (is_heat)
+            heat = tensor;
+        else
+            state.params[static_cast<size_t>(index)] = tensor;
+    }
+    return heat;
+}
+
 int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs, int32_t batches,
             int32_t channels, int32_t frames, double sample_rate, double **out,
             int32_t *out_channels, void **state_slot, const AmpControlHistory *history,
             AmpExecutionMode mode, AmpNodeMetrics *metrics) {
-    const auto started = std::chrono::steady_clock::now();
-    const double cpu_started = thread_cpu_seconds();
     if (descriptor == nullptr || descriptor->type_name == nullptr || out == nullptr ||
         out_channels == nullptr || state_slot == nullptr)
         fail(AMP_ERR_INVALID_ARGUMENT,
@@ -148,8 +159,19 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
              "batches >= 1, frames >= 0, channels >= 0 and sample_rate > 0 expected; got " +
                  std::to_string(batches) + ", " + std::to_string(frames) + ", " +
                  std::to_string(channels) + ", " + amp::format_number(sample_rate));
+    if (mode != AMP_EXECUTION_FORWARD && mode != AMP_EXECUTION_BACKWARD)
+        fail(AMP_ERR_INVALID_ARGUMENT, "mode expects 0 (forward) or 1 (backward), got " +
+                                           std::to_string(static_cast<int>(mode)));
     *out = nullptr;
-    const amp::NodeSpec *spec = amp::find_node_spec(descriptor->type_name);
+    auto *existing = static_cast<SingleNodeState *>(*state_slot);
+    if (existing != nullptr && existing->magic != kStateMagic)
+        fail(AMP_ERR_INVALID_ARGUMENT, "state is not a node state made by amp_run_node");
+    // The state's node type is checked by name first: a repeated call skips the registry search.
+    const amp::NodeSpec *spec =
+        existing != nullptr &&
+                std::strcmp(existing->runtime->spec().type_name, descriptor->type_name) == 0
+            ? &existing->runtime->spec()
+            : amp::find_node_spec(descriptor->type_name);
     if (spec == nullptr)
         fail(AMP_ERR_UNKNOWN_NODE_TYPE,
              std::string("unknown node type \"") + descriptor->type_name + "\"");
@@ -157,15 +179,25 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
     if (backward && !spec->has_backward)
         fail(AMP_ERR_UNSUPPORTED, std::string("node type \"") + spec->type_name +
                                       "\" has no backward mode: " + spec->backward_doc);
+    if (existing != nullptr && &existing->runtime->spec() != spec)
+        fail(AMP_ERR_INVALID_ARGUMENT, std::string("state belongs to node type \"") +
+                                           existing->runtime->spec().type_name + "\", not \"" +
+                                           spec->type_name + "\"");
     const uint32_t B = static_cast<uint32_t>(batches), F = static_cast<uint32_t>(frames);
 
     const uint32_t audio_count = inputs != nullptr ? inputs->audio_count : 0;
-    if (audio_count < spec->input_count)
-        fail(AMP_ERR_INVALID_ARGUMENT, std::string("node type \"") + spec->type_name + "\" needs " +
-                                           std::to_string(spec->input_count) +
-                                           " audio input(s), got " + std::to_string(audio_count));
-    std::vector<uint32_t> input_channels(spec->input_count);
+    thread_local std::vector<uint32_t> input_channels;
+    input_channels.assign(spec->input_count, 0);
     for (uint32_t p = 0; p < spec->input_count; ++p) {
+        // An optional port is left open by a missing view or one with null data and 0 channels.
+        const bool open = p >= audio_count ||
+                          (inputs->audio[p].data == nullptr && inputs->audio[p].channels == 0);
+        if (open && spec->inputs[p].optional) continue;
+        if (open)
+            fail(AMP_ERR_INVALID_ARGUMENT, std::string("node type \"") + spec->type_name +
+                                               "\" needs audio input " + std::to_string(p) +
+                                               " (\"" + spec->inputs[p].name + "\"); got " +
+                                               std::to_string(audio_count) + " audio view(s)");
         const AmpAudioView &view = inputs->audio[p];
         if (view.data == nullptr && F > 0)
             fail(AMP_ERR_INVALID_ARGUMENT,
@@ -177,140 +209,109 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
                      "; expected " + std::to_string(B) + "xCx" + std::to_string(F));
         input_channels[p] = backward && p == 0 ? static_cast<uint32_t>(channels) : view.channels;
     }
+    // `channels` is the channel count of audio port 0 (forward: of the input; backward: of the
+    // forward input, the gradient to return), 0 for a source.
+    // (An optional port 0 left open has 0 channels: `channels` is 0 then.)
+    const uint32_t expected_channels = spec->input_count == 0 ? 0 : input_channels[0];
+    const bool port0_open = spec->input_count > 0 && !backward && input_channels[0] == 0;
+    if (spec->input_count == 0 && channels != 0)
+        fail(AMP_ERR_INVALID_ARGUMENT, std::string("node type \"") + spec->type_name +
+                                           "\" has no audio input: channels expects 0, got " +
+                                           std::to_string(channels));
+    if (spec->input_count > 0 && ((channels < 1 && !port0_open) || channels < 0 ||
+                                  static_cast<uint32_t>(channels) != expected_channels))
+        fail(AMP_ERR_SHAPE_MISMATCH,
+             std::string("channels is ") + std::to_string(channels) +
+                 (backward ? "; the forward input's channels expected (at least 1)"
+                           : "; audio input 0 has " + std::to_string(expected_channels)));
 
-    auto *existing = static_cast<SingleNodeState *>(*state_slot);
-    if (existing != nullptr && existing->magic != kStateMagic)
-        fail(AMP_ERR_INVALID_ARGUMENT, "state is not a node state made by amp_run_node");
-    if (existing != nullptr && existing->spec != spec)
-        fail(AMP_ERR_INVALID_ARGUMENT, std::string("state belongs to node type \"") +
-                                           existing->spec->type_name + "\", not \"" +
-                                           spec->type_name + "\"");
     SingleNodeState *state = existing;
     std::unique_ptr<SingleNodeState> fresh;
-    if (state == nullptr || state->batches != B || state->input_channels != input_channels ||
-        state->sample_rate != sample_rate) {
+    if (state == nullptr || state->runtime->batches() != B ||
+        state->runtime->input_channels() != input_channels ||
+        state->runtime->sample_rate() != sample_rate) {
         fresh = make_state(*spec, *descriptor, B, input_channels, sample_rate);
         state = fresh.get();
     }
-    const std::string label = amp::node_label(state->config.name, spec->type_name);
-    if (const char *needed = state->node->required_curve();
-        !backward && needed != nullptr && amp::dsp::find_curve(history, needed) == nullptr)
-        throw amp::AmpFailure(AMP_ERR_INVALID_ARGUMENT, "run_node", state->config.name,
-                              label + ": no control-history curve named \"" + needed +
-                                  "\" in this call; supplied: " + supplied_curves(history));
+    amp::SingleNodeRuntime &runtime = *state->runtime;
+    const amp::TensorView heat = bind_params(*state, inputs, B, F);
 
-    // Parameters: defaults from params_json, overridden by named views.
-    std::vector<amp::TensorView> params(spec->param_count);
-    for (uint32_t p = 0; p < spec->param_count; ++p)
-        if (spec->params[p].kind == amp::ParamKind::Signal)
-            params[p] = amp::TensorView{&state->config.values[p], 1, 1, 1, 0};
-    amp::TensorView heat_override;
-    for (uint32_t i = 0; inputs != nullptr && i < inputs->param_count; ++i) {
-        const AmpParamView &view = inputs->params[i];
-        const std::string name = view.name != nullptr ? view.name : "";
-        const std::string what = label + ": parameter \"" + name + "\"";
-        check_dimension(what.c_str(), "batches", view.batches, B);
-        check_dimension(what.c_str(), "channels", view.channels, state->output_channels);
-        check_dimension(what.c_str(), "frames", view.frames, F);
-        if (view.data == nullptr) fail(AMP_ERR_INVALID_ARGUMENT, what + ": data is null");
-        const amp::TensorView tensor{view.data, view.batches, view.channels, view.frames, 0};
-        if (name == state->config.heat_param) {
-            heat_override = tensor;
-            continue;
-        }
-        const int index = amp::find_param_index(*spec, name);
-        if (index < 0 || spec->params[index].kind != amp::ParamKind::Signal)
-            fail(AMP_ERR_INVALID_ARGUMENT, label + ": no signal parameter \"" + name + "\"");
-        params[static_cast<size_t>(index)] = tensor;
-    }
-
-    const uint32_t produced_channels = backward ? input_channels[0] : state->output_channels;
+    const uint32_t produced_channels = backward ? input_channels[0] : runtime.output_channels();
     const size_t count = static_cast<size_t>(B) * produced_channels * F;
     double *buffer = static_cast<double *>(std::calloc(count > 0 ? count : 1, sizeof(double)));
     if (buffer == nullptr) fail(AMP_ERR_INTERNAL, "out of memory");
-
-    double heat_sum = 0.0;
-    double processing = 0.0;
-    int32_t status = AMP_OK;
-    if (backward) {
-        const AmpAudioView &g = inputs->audio[0];
-        if (g.channels != state->output_channels) {
-            std::free(buffer);
-            fail(AMP_ERR_SHAPE_MISMATCH,
-                 label + ": the upstream gradient has " + std::to_string(g.channels) +
-                     " channels; the forward output has " + std::to_string(state->output_channels));
-        }
-        amp::BackwardContext context{amp::TensorView{g.data, B, g.channels, F, 0},
-                                     params.data(),
-                                     buffer,
-                                     input_channels[0],
-                                     B,
-                                     F,
-                                     sample_rate};
-        const auto before = std::chrono::steady_clock::now();
-        status = state->node->backward(context);
-        processing =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
-    } else {
-        std::vector<amp::TensorView> audio(spec->input_count);
-        std::vector<amp::TensorView> param_windows(spec->param_count);
-        const amp::HeatModel model = amp::HeatModel::of(state->config);
-        for (uint32_t offset = 0; offset < F; offset += kChunkFrames) {
-            const uint32_t n = std::min(kChunkFrames, F - offset);
-            for (uint32_t p = 0; p < spec->input_count; ++p) {
-                const AmpAudioView &view = inputs->audio[p];
-                audio[p] = window(amp::TensorView{view.data, B, view.channels, F, 0}, offset, n);
-            }
+    try {
+        if (backward) {
+            const AmpAudioView &g = inputs->audio[0];
+            const std::string label = amp::node_label(runtime.config().name, spec->type_name);
+            if (g.channels != runtime.output_channels())
+                fail(AMP_ERR_SHAPE_MISMATCH, label + ": the upstream gradient has " +
+                                                 std::to_string(g.channels) +
+                                                 " channels; the forward output has " +
+                                                 std::to_string(runtime.output_channels()));
+            // Backward is the node's own hook; parameters are the call's views or the
+            // params_json values.
+            const amp::NodeConfig &config = runtime.config();
             for (uint32_t p = 0; p < spec->param_count; ++p)
-                param_windows[p] = window(params[p], offset, n);
-            amp::ProcessContext context{};
-            context.inputs = audio.data();
-            context.params = param_windows.data();
-            context.out = buffer + offset;
-            context.out_lane_stride = F;
-            context.output_channels = state->output_channels;
-            context.batches = B;
-            context.frames = n;
-            context.sample_rate = sample_rate;
-            context.history = history;
-            context.frame_index = state->position;
-            context.telemetry = state->telemetry;
-            const auto before = std::chrono::steady_clock::now();
-            state->node->process(context);
-            processing +=
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
-            const amp::TensorView output{buffer + offset, B, state->output_channels, n, F};
-            const bool source = spec->input_count == 0;
-            for (uint32_t b = 0; b < B; ++b) {
-                if (!heat_override.empty()) {
-                    const amp::TensorView part = window(heat_override, offset, n);
-                    for (uint32_t f = 0; f < n; ++f) heat_sum += part.at(b, 0, f);
-                } else {
-                    heat_sum += amp::heat_total_for_batch(model, source ? &output : audio.data(),
-                                                          source ? 1 : spec->input_count, b, n);
-                }
+                if (state->params[p].empty() && spec->params[p].kind == amp::ParamKind::Signal)
+                    state->params[p] = amp::TensorView{&config.values[p], 1, 1, 1, 0};
+            amp::BackwardContext context{amp::TensorView{g.data, B, g.channels, F, 0},
+                                         state->params.data(),
+                                         buffer,
+                                         input_channels[0],
+                                         B,
+                                         F,
+                                         sample_rate};
+            const auto started = std::chrono::steady_clock::now();
+            const int32_t status = runtime.node().backward(context);
+            if (status != AMP_OK) fail(status, label + ": backward failed");
+            if (metrics != nullptr) {
+                *metrics = AmpNodeMetrics{};
+                metrics->measured_delay_frames = runtime.node().latency_frames();
+                metrics->processing_time_seconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                        .count();
+                metrics->total_time_seconds = metrics->processing_time_seconds;
             }
-            state->position += n;
+        } else {
+            for (uint32_t p = 0; p < spec->input_count; ++p) {
+                if (input_channels[p] == 0) {
+                    state->audio[p] = amp::TensorView{}; // an optional port left open
+                    continue;
+                }
+                const AmpAudioView &view = inputs->audio[p];
+                state->audio[p] = amp::TensorView{view.data, B, view.channels, F, 0};
+            }
+            runtime.forward(state->audio.data(), state->params.data(), heat, F, buffer, history,
+                            metrics);
         }
-    }
-    if (status != AMP_OK) {
+    } catch (...) {
         std::free(buffer);
-        fail(status, label + ": backward failed");
+        throw;
     }
     *out = buffer;
     *out_channels = static_cast<int32_t>(produced_channels);
-    if (metrics != nullptr) {
-        *metrics = AmpNodeMetrics{};
-        metrics->measured_delay_frames = state->node->latency_frames();
-        metrics->accumulated_heat = heat_sum;
-        metrics->processing_time_seconds = processing;
-        metrics->total_time_seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        metrics->thread_cpu_time_seconds = thread_cpu_seconds() - cpu_started;
-        std::memcpy(metrics->reserved, state->telemetry, sizeof(state->telemetry));
-    }
     if (fresh) *state_slot = fresh.release();
     return AMP_OK;
+}
+
+// Runs `body` on a live node state, recording any failure for amp_run_node_last_error.
+template <typename Body>
+int32_t guarded_state(const void *state, Body body) {
+    try {
+        auto *s = static_cast<SingleNodeState *>(const_cast<void *>(state));
+        if (s == nullptr || s->magic != kStateMagic)
+            throw amp::AmpFailure(AMP_ERR_INVALID_ARGUMENT, "snapshot", "",
+                                  "state is not a live node state made by amp_run_node");
+        body(*s);
+        return AMP_OK;
+    } catch (const amp::AmpFailure &failure) {
+        return record_failure(failure.code, failure.stage, failure.node, failure.what());
+    } catch (const std::bad_alloc &) {
+        return record_failure(AMP_ERR_INTERNAL, "snapshot", "", "out of memory");
+    } catch (...) {
+        return record_failure(AMP_ERR_INTERNAL, "snapshot", "", "internal error");
+    }
 }
 
 } // namespace
@@ -330,7 +331,8 @@ int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeIn
                                  : descriptor != nullptr && descriptor->name != nullptr
                                      ? descriptor->name
                                      : "";
-        return record_failure(failure.code, failure.stage, node, failure.what());
+        // Every failure of a node call has the call's stage, wherever it was raised.
+        return record_failure(failure.code, "run_node", node, failure.what());
     } catch (const std::bad_alloc &) {
         return record_failure(AMP_ERR_INTERNAL, "run_node", "", "out of memory");
     } catch (const std::exception &error) {
@@ -366,5 +368,22 @@ void amp_release_state(void *state) {
 void amp_free(double *buffer) { std::free(buffer); }
 
 int64_t amp_live_state_count(void) { return g_live_states.load(); }
+
+int32_t amp_node_state_snapshot_size(const void *state, uint64_t *out_bytes) {
+    return guarded_state(state, [&](SingleNodeState &s) {
+        if (out_bytes == nullptr) fail(AMP_ERR_INVALID_ARGUMENT, "out_bytes is null");
+        *out_bytes = s.runtime->runtime().snapshot_bytes();
+    });
+}
+
+int32_t amp_node_state_snapshot(const void *state, void *buffer, uint64_t capacity) {
+    return guarded_state(
+        state, [&](SingleNodeState &s) { s.runtime->runtime().snapshot(buffer, capacity); });
+}
+
+int32_t amp_node_state_restore(void *state, const void *buffer, uint64_t size) {
+    return guarded_state(state,
+                         [&](SingleNodeState &s) { s.runtime->runtime().restore(buffer, size); });
+}
 
 } // extern "C"

@@ -1,6 +1,18 @@
 // graph_runtime.h: one compiled graph with its buffers, overrides, heat totals, errors and log.
 // The C functions amp_graph_runtime_* (c_api_graph.cpp) are thin wrappers over this class.
 // Methods throw AmpFailure; the wrappers record it as the last error.
+//
+// The class's jobs live in one file each:
+//   graph_runtime.cpp    lifecycle (create, configure, sample rate, reset), describe, log
+//   arena.cpp            the one arena of every render-path buffer, node prepare
+//   parameters.cpp       set_param / clear_params overrides, per-block parameter evaluation
+//                        with modulation
+//   executor.cpp         execute(): the block loop, one node's step
+//   gather.cpp           what each input port reads (in place, lane table, or summed)
+//   heat_accounting.cpp  heat per node and graph, curves, thermal-budget flags
+//   thread_plan.cpp      helper threads and the split of each level among them
+//   snapshot.cpp         the stream state as bytes (snapshot / restore)
+//   single_node.cpp      the one-node graph behind amp_run_node / amp_run_node_v2
 #pragma once
 
 #include <cstdint>
@@ -19,6 +31,8 @@ class GraphRuntime {
   public:
     // Parses and compiles; throws AmpFailure. Configures B = 1, block = 512.
     explicit GraphRuntime(const std::string &graph_json);
+    // Compiles an already validated description (the single-node call builds one).
+    explicit GraphRuntime(GraphDescription graph);
 
     void configure(uint32_t batches, uint32_t block_frames);
     void set_sample_rate(double sample_rate);
@@ -32,9 +46,35 @@ class GraphRuntime {
     int32_t execute(uint64_t frames, double *out, uint64_t out_len,
                     const AmpRenderOptions *options);
 
+    // Heat since create / reset, summed over batches (block-invariant: see heat_accounting.cpp).
+    double node_heat_total(uint32_t node) const;
+    // Heat of the last execute call, summed over its frames and batches.
+    double node_call_heat(uint32_t node) const;
+    // The node totals added in node order.
+    double graph_heat_total() const;
+
+    // --- Single-node calls (single_node.cpp): the same executor with the call's views. ---
+    // Marks a node as an input feeder of a single-node call: it neither heats nor is timed.
+    void mark_feeder(uint32_t node) { state_[node].feeder = true; }
+    // Views of the next execute call: per-parameter tensors (one per spec param of `node`,
+    // empty = not given) and a heat tensor; windows are read at the frame offset within the
+    // call. A call's history keeps its own frame_offset (stream frame of curve time 0).
+    void bind_call(uint32_t node, const TensorView *params, TensorView heat);
+    void unbind_call(uint32_t node);
+    void set_timing(bool on) { graph_.timing = on; }
+    void keep_history_offset(bool keep) { keep_history_offset_ = keep; }
+    Node &node_instance(uint32_t node) { return *plan_.nodes[node]; }
+    uint64_t position() const { return position_; }
+
+    // Snapshot / restore of the stream state (snapshot.cpp); no allocation either way.
+    uint64_t snapshot_bytes() const;
+    void snapshot(void *buffer, uint64_t capacity) const;
+    void restore(const void *buffer, uint64_t size);
+
     uint32_t node_count() const { return static_cast<uint32_t>(graph_.nodes.size()); }
     const char *node_name(uint32_t index) const;
     void describe_node(const char *node, AmpNodeSummary &summary) const;
+    void describe_node(uint32_t node, AmpNodeSummary &summary) const;
     void describe_graph(AmpGraphSummary &summary) const;
 
     // Appends one JSON line to the log (bounded: the oldest records are dropped).
@@ -52,13 +92,14 @@ class GraphRuntime {
         std::vector<double *> param_buffers;        // per spec param; null when not modulated
         std::vector<std::vector<double>> overrides; // per spec param; empty when not overridden
         std::vector<double> heat_override;          // batches x 1 x block, or empty
-        double heat_total = 0.0;
-        double block_heat = 0.0; // the last block's heat, summed over batches
-        // Sum of squares of each output lane over the current block (batches x channels), kept
-        // when the node's own heat or a consumer's heat reads it (see plan_energy_sharing).
-        std::vector<double> lane_energy;
-        bool keeps_lane_energy = false;
-        std::vector<bool> port_reads_energy; // per port: input energy = producers' lane energies
+        std::vector<double> heat_lanes;             // batches x kHeatLanes: since create / reset
+        std::vector<double> call_heat_lanes; // batches x kHeatLanes: the current execute call
+        bool feeder = false;         // a single-node call's input feeder: no heat, no timing
+        bool publishes_heat = false; // Node::publishes_heat(): the node writes its own heat
+        // A single-node call's views (CallBinding), valid during that execute only; windows
+        // are taken at the frame offset within the call.
+        std::vector<TensorView> call_params; // per spec param; empty view = not given
+        TensorView call_heat;                // batches x 1 x frames heat, or empty
         double telemetry[6] = {0, 0, 0, 0, 0, 0};
         double processing_seconds = 0.0; // last execute call (timing on)
         double cpu_seconds = 0.0;        // last execute call (timing on)
@@ -81,12 +122,16 @@ class GraphRuntime {
     void run_timed_step(const Step &step, uint64_t position, uint32_t frames,
                         uint32_t offset_in_block, const AmpControlHistory *history);
     void plan_parallel_levels();
-    void plan_energy_sharing();
-    double input_energy(uint32_t node, uint32_t batch, uint32_t frames) const;
     void sum_graph_heat(uint32_t frames);
     void gather_inputs(uint32_t node, uint32_t frames);
-    void evaluate_params(uint32_t node, uint32_t frames, uint32_t offset_in_block);
-    void compute_heat(uint32_t node, uint32_t frames, uint32_t offset_in_block);
+    void evaluate_params(uint32_t node, uint64_t position, uint32_t frames,
+                         uint32_t offset_in_block);
+    void compute_heat(uint32_t node, uint64_t position, uint32_t frames, uint32_t offset_in_block);
+    double fold_batches(const std::vector<double> &lanes) const;
+    uint64_t fingerprint() const;
+    size_t node_record_bytes() const;
+    void reset_heat();
+    void reset_call_heat();
 
     GraphDescription graph_;
     CompiledGraph plan_;
@@ -94,8 +139,9 @@ class GraphRuntime {
     uint32_t block_ = 512;    // configured block: buffer size and override period
     uint32_t max_step_ = 512; // largest scheduler block: min(block_, feedback limit)
     double sample_rate_ = 48000.0;
-    uint64_t position_ = 0; // frames rendered since reset
-    double graph_heat_total_ = 0.0;
+    uint64_t position_ = 0;   // frames rendered since reset
+    uint64_t call_start_ = 0; // position_ when the current execute call started
+    bool keep_history_offset_ = false;
     double last_total_seconds_ = 0.0;
     std::vector<double> arena_;    // every buffer of the render path
     double *graph_heat_ = nullptr; // batches x block: sum over nodes, per frame

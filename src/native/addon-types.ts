@@ -110,6 +110,10 @@ export interface NativeRuntime {
   lastError(): NativeErrorInfo;
   /** The runtime log: JSON lines, oldest first. */
   readLog(): string;
+  /** amp_graph_runtime_snapshot: the stream state as bytes. */
+  snapshot(): Uint8Array;
+  /** amp_graph_runtime_restore: continues the stream from a snapshot of this graph and configuration. */
+  restore(snapshot: Uint8Array): void;
   /** Releases the native runtime (deferred until a render in flight settles). Idempotent. */
   destroy(): void;
 }
@@ -169,6 +173,10 @@ export interface NativeNodeState {
   release(): void;
   /** True while a native state is held. */
   readonly live: boolean;
+  /** amp_node_state_snapshot: the node's stream state as bytes (throws on an empty state). */
+  snapshot(): Uint8Array;
+  /** amp_node_state_restore (throws on an empty state). */
+  restore(snapshot: Uint8Array): void;
 }
 
 export interface NativeNodeStateClass {
@@ -285,6 +293,8 @@ export interface NativeAddon extends NativeAnalysis {
   setErrorClass(errorClass: NativeErrorClass): void;
   /** amp_analyze_levels: peak |x| and RMS per (batch, channel) of a planar tensor, each B x C. */
   analyzeLevels(samples: Float64Array, batches: number, channels: number, frames: number): { peak: Float64Array; rms: Float64Array };
+  /** `amp_count_nonfinite`: how many values are NaN or infinite. */
+  countNonFinite(samples: Float64Array): number;
   /** amp_analysis_column_stats: per-column sum, mean and max of a lanes x frames series over [start, end), each lanes x columns. */
   columnStats(
     data: Float64Array,

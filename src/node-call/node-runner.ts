@@ -144,6 +144,12 @@ export class NodeRunner {
     if (!isNodeSpec(spec)) throw validationError({ node: name }, "a node spec from a factory such as sineOsc({ ... })", spec);
     const entry = requireNodeType(name, spec.type);
     const params = toParamsJSON(name, spec.type, spec.options, "ts");
+    // Metadata that would be accepted and ignored here is refused (as natively).
+    if (params.modulation !== undefined)
+      throw invalidError(
+        { node: name, type: spec.type, param: "modulation" },
+        "applies to the modulation edges of a graph; a single-node call has none (pass parameter tensors instead)",
+      );
     const addon = loadAddon();
     return new NodeRunner(name, entry, params, new addon.NodeState());
   }
@@ -202,6 +208,36 @@ export class NodeRunner {
   reset(): void {
     this.#live().release();
     this.#inputChannels = undefined;
+  }
+
+  /**
+   * The node's stream state as bytes (node state, declared-delay padding, position, heat), after
+   * at least one call. {@link NodeRunner.restore} continues the stream from it, bit for bit.
+   */
+  snapshot(): Uint8Array {
+    return this.#started("snapshot").snapshot();
+  }
+
+  /**
+   * Continues the stream from a {@link NodeRunner.snapshot} taken with the same node, batches,
+   * input channels and sample rate as the current state; anything else throws and changes nothing.
+   * @param snapshot - bytes returned by `snapshot()`
+   */
+  restore(snapshot: Uint8Array): void {
+    const state = this.#started("restore");
+    if (!(snapshot instanceof Uint8Array))
+      throw validationError({ node: this.name, param: "snapshot", label: "argument" }, "a Uint8Array from snapshot()", snapshot);
+    state.restore(snapshot);
+  }
+
+  #started(method: string): NativeNodeState {
+    const state = this.#live();
+    if (!state.live)
+      throw ampError("AMP_ERR_INVALID_ARGUMENT", `NodeRunner "${this.name}": ${method}() needs a stream; call forward() first`, {
+        stage: "validate",
+        node: this.name,
+      });
+    return state;
   }
 
   /** Releases the native node state. Idempotent; every other method throws afterwards. */

@@ -31,7 +31,10 @@ export interface RenderOptions {
   readonly batches?: number | undefined;
   /** Largest block the scheduler runs, in frames, integer in [1, 1048576]. Default 512. */
   readonly blockFrames?: number | undefined;
-  /** Threads the render may use, integer in [1, 16]; output is bit-identical for any count. Default 1. */
+  /**
+   * Threads the render may use, integer in [1, 16]; output is bit-identical for any count. Default 1.
+   * Experimental: more threads can be slower on small or busy machines (docs/scheduling.md).
+   */
   readonly threads?: number | undefined;
   /** Record per-frame heat curves per node and for the graph. Default false. */
   readonly recordHeat?: boolean | undefined;

@@ -27,7 +27,9 @@ export interface RuntimeOptions {
   /**
    * Threads a render may use, integer in [1, 16] (capped at the machine's cores). Default 1.
    * Independent nodes of one dependency level run in parallel once blocks reach 256 frames;
-   * samples, heat and summaries are bit-identical for every thread count.
+   * samples, heat and summaries are bit-identical for every thread count. Experimental: more
+   * threads can be slower on small or busy machines (measure with `node bench/threads.js`;
+   * docs/scheduling.md).
    */
   readonly threads?: number | undefined;
 }
@@ -201,6 +203,27 @@ export class Runtime {
   /** Resets every node's state, the heat totals and the frame counter. Overrides stay. */
   reset(): void {
     this.#live().reset();
+  }
+
+  /**
+   * The stream state as bytes: position, every node's state, every delay FIFO, heat totals and
+   * telemetry (not the configuration: graph, batches, block, sample rate, threads, overrides).
+   * Rendering on after {@link Runtime.restore} of it gives the bits the uninterrupted stream gave.
+   */
+  snapshot(): Uint8Array {
+    return this.#live().snapshot();
+  }
+
+  /**
+   * Continues the stream from a {@link Runtime.snapshot} of a runtime with the same graph (node
+   * names and types), batches, block size and sample rate; anything else throws and changes nothing.
+   * @param snapshot - bytes returned by `snapshot()`
+   */
+  restore(snapshot: Uint8Array): void {
+    const native = this.#live();
+    if (!(snapshot instanceof Uint8Array))
+      throw validationError({ param: "snapshot", label: "argument" }, "a Uint8Array from snapshot()", snapshot);
+    native.restore(snapshot);
   }
 
   /**

@@ -1,0 +1,146 @@
+// arena.cpp: the runtime's buffers. Every buffer of the render path (node outputs, heat rows,
+// gathered ports, modulated parameters, link FIFOs, the output padding) is one slice of one
+// arena, sized and cut at configure; node states are prepared here too. Nothing allocates after.
+#include "runtime/graph_runtime.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unistd.h>
+
+#include "runtime/errors.h"
+#include "runtime/node_config.h"
+
+namespace amp {
+
+bool GraphRuntime::port_needs_buffer(uint32_t v, uint32_t p) const {
+    const auto &edges = plan_.port_edges[v][p];
+    if (edges.empty()) return false; // an optional port left open
+    if (edges.size() == 1) return plan_.link_channels[edges[0]] != plan_.port_channels[v][p];
+    return graph_.nodes[v].spec->inputs[p].gather == Gather::Sum;
+}
+
+size_t GraphRuntime::arena_doubles(size_t b, size_t f) const {
+    size_t total = b * f; // graph heat
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
+        const NodeSpec &spec = *graph_.nodes[v].spec;
+        total += b * plan_.output_channels[v] * f + b * f;
+        for (uint32_t p = 0; p < spec.input_count; ++p)
+            if (port_needs_buffer(v, p)) total += b * plan_.port_channels[v][p] * f;
+        for (uint32_t p = 0; p < spec.param_count; ++p)
+            if (!plan_.param_mods[v][p].empty())
+                total += b * plan_.param_channels[plan_.param_slot(v, p)] * f;
+    }
+    for (const LinkPlan &link : plan_.links)
+        if (link.delay > 0) total += b * plan_.output_channels[link.from] * (link.delay + 2 * f);
+    const uint32_t output_padding = plan_.padding[graph_.output];
+    if (output_padding > 0)
+        total += b * plan_.output_channels[graph_.output] * (output_padding + 2 * f);
+    return total;
+}
+
+// Refuses configurations whose buffers (arena + node states) would exceed half the machine's
+// memory: better a clear error than the kernel's out-of-memory killer.
+void GraphRuntime::check_memory(uint32_t batches, uint32_t block, uint32_t max_step) const {
+    double bytes = static_cast<double>(arena_doubles(batches, block)) * sizeof(double);
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
+        std::vector<uint32_t> channels(plan_.port_channels[v]);
+        const PrepareContext context{batches,
+                                     max_step,
+                                     sample_rate_,
+                                     channels.data(),
+                                     graph_.nodes[v].spec->input_count,
+                                     plan_.output_channels[v]};
+        bytes += static_cast<double>(plan_.nodes[v]->prepared_bytes(context));
+    }
+    const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
+    const double pages = static_cast<double>(sysconf(_SC_PHYS_PAGES));
+    const double budget = page > 0 && pages > 0 ? page * pages / 2.0 : 8.0 * 1024 * 1024 * 1024;
+    if (bytes > budget)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "configure", "",
+                         "batches " + std::to_string(batches) + " x block_frames " +
+                             std::to_string(block) + " needs " +
+                             format_number(std::ceil(bytes / (1024.0 * 1024.0))) +
+                             " MiB of buffers; the limit is " +
+                             format_number(std::floor(budget / (1024.0 * 1024.0))) +
+                             " MiB (half the machine's memory)");
+}
+
+void GraphRuntime::allocate() {
+    const size_t b = batches_, f = block_;
+    const size_t total = arena_doubles(b, f);
+    const uint32_t output_padding = plan_.padding[graph_.output];
+    const size_t output_lanes = b * plan_.output_channels[graph_.output];
+    arena_.assign(total, 0.0);
+    double *cursor = arena_.data();
+    auto take = [&cursor](size_t count) {
+        double *slice = cursor;
+        cursor += count;
+        return slice;
+    };
+    graph_heat_ = take(b * f);
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
+        const NodeSpec &spec = *graph_.nodes[v].spec;
+        NodeState &node = state_[v];
+        node.out = take(b * plan_.output_channels[v] * f);
+        node.heat = take(b * f);
+        for (uint32_t p = 0; p < spec.input_count; ++p)
+            node.port_buffers[p] =
+                port_needs_buffer(v, p) ? take(b * plan_.port_channels[v][p] * f) : nullptr;
+        for (uint32_t p = 0; p < spec.param_count; ++p)
+            node.param_buffers[p] =
+                plan_.param_mods[v][p].empty()
+                    ? nullptr
+                    : take(b * plan_.param_channels[plan_.param_slot(v, p)] * f);
+    }
+    for (uint32_t id = 0; id < plan_.links.size(); ++id) {
+        const LinkPlan &link = plan_.links[id];
+        LinkFifo &fifo = fifos_[id];
+        fifo = LinkFifo{};
+        if (link.delay == 0) continue;
+        fifo.lanes = static_cast<uint32_t>(b * plan_.output_channels[link.from]);
+        fifo.delay = link.delay;
+        fifo.block = f;
+        fifo.capacity = link.delay + f;
+        fifo.ring = take(fifo.lanes * fifo.capacity);
+        fifo.staging = take(fifo.lanes * f);
+    }
+    output_fifo_ = LinkFifo{};
+    if (output_padding > 0) {
+        output_fifo_.lanes = static_cast<uint32_t>(output_lanes);
+        output_fifo_.delay = output_padding;
+        output_fifo_.block = f;
+        output_fifo_.capacity = output_padding + f;
+        output_fifo_.ring = take(output_lanes * output_fifo_.capacity);
+        output_fifo_.staging = take(output_lanes * f);
+    }
+    // Second pass, now that every output buffer exists: concat lane tables, then prepare.
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
+        const NodeSpec &spec = *graph_.nodes[v].spec;
+        NodeState &node = state_[v];
+        for (uint32_t p = 0; p < spec.input_count; ++p) {
+            node.port_rows[p].clear();
+            const auto &edges = plan_.port_edges[v][p];
+            const bool concat = spec.inputs[p].gather == Gather::Concat && edges.size() >= 2;
+            const bool group =
+                edges.size() == 1 && !port_needs_buffer(v, p) && plan_.reads_group(edges[0]);
+            if (!concat && !group) continue;
+            // A concat input, or one named output of a producer, reads each lane where its
+            // producer wrote it: a table, no copy.
+            for (uint32_t batch = 0; batch < batches_; ++batch)
+                for (uint32_t id : edges) {
+                    const uint32_t lanes = plan_.output_channels[graph_.edges[id].from];
+                    for (uint32_t c = 0; c < plan_.link_channels[id]; ++c)
+                        node.port_rows[p].push_back(link_source(id) +
+                                                    (static_cast<size_t>(batch) * lanes +
+                                                     plan_.link_first_channel[id] + c) *
+                                                        f);
+                }
+        }
+        std::vector<uint32_t> channels(plan_.port_channels[v]);
+        PrepareContext context{batches_,        max_step_,        sample_rate_,
+                               channels.data(), spec.input_count, plan_.output_channels[v]};
+        plan_.nodes[v]->prepare(context);
+    }
+}
+
+} // namespace amp

@@ -1,0 +1,243 @@
+// executor.cpp: the block loop. execute() checks its arguments, then runs the schedule block by
+// block (level by level, a level's steps possibly on several threads), moving the output, heat
+// curves and budget flags into the caller's buffers. run_step() is one node's step: pull its
+// delayed links, gather its inputs, evaluate its parameters, call the node, push its output,
+// account its heat.
+#include "runtime/graph_runtime.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+
+#include "dsp/control_curve.h"
+#include "runtime/errors.h"
+#include "runtime/node_config.h"
+
+namespace amp {
+
+namespace {
+
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+} // namespace
+
+int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
+                              const AmpRenderOptions *options) {
+    const uint32_t out_channels = plan_.output_channels[graph_.output];
+    const uint64_t needed = static_cast<uint64_t>(batches_) * out_channels * frames;
+    if (out == nullptr && frames > 0)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "", "output buffer is null");
+    if (out_len < needed)
+        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
+                         "output buffer holds " + std::to_string(out_len) + " doubles; " +
+                             std::to_string(batches_) + "x" + std::to_string(out_channels) + "x" +
+                             std::to_string(frames) + " needs " + std::to_string(needed));
+    double *heat_out = options != nullptr ? options->heat_out : nullptr;
+    const uint64_t heat_needed = static_cast<uint64_t>(node_count() + 1) * batches_ * frames;
+    if (heat_out != nullptr && options->heat_len < heat_needed)
+        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
+                         "heat buffer holds " + std::to_string(options->heat_len) +
+                             " doubles; (nodes + 1) x batches x frames needs " +
+                             std::to_string(heat_needed));
+    uint8_t *budget_out = options != nullptr ? options->over_budget_out : nullptr;
+    if (budget_out != nullptr && graph_.thermal_budget <= 0.0)
+        throw AmpFailure(
+            AMP_ERR_INVALID_ARGUMENT, "execute", "",
+            "over-budget flags were requested but the graph has no \"thermal_budget\"");
+    if (budget_out != nullptr &&
+        options->over_budget_len < static_cast<uint64_t>(batches_) * frames)
+        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
+                         "over-budget buffer holds " + std::to_string(options->over_budget_len) +
+                             " bytes; batches x frames needs " + std::to_string(batches_ * frames));
+    const volatile int32_t *cancel = options != nullptr ? options->cancel_flag : nullptr;
+    AmpControlHistory history{};
+    const AmpControlHistory *history_ptr = nullptr;
+    if (options != nullptr && options->history != nullptr) {
+        history = *options->history;
+        if (!keep_history_offset_) history.frame_offset = position_;
+        history_ptr = &history;
+    }
+    check_history(history_ptr);
+
+    heat_curves_ = heat_out != nullptr || graph_.thermal_budget > 0.0;
+    reset_call_heat();
+    call_start_ = position_;
+    // Timing is opt-in ("timing": true, or a single-node call that asks for metrics): reading
+    // the clocks costs more than a short block.
+    const bool timed = graph_.timing;
+    const auto started =
+        timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    for (NodeState &node : state_) {
+        node.processing_seconds = 0.0;
+        node.cpu_seconds = 0.0;
+    }
+    struct WorkersAwake {
+        LevelWorkers *workers;
+        explicit WorkersAwake(LevelWorkers *w) : workers(w) {
+            if (workers != nullptr) workers->begin();
+        }
+        ~WorkersAwake() {
+            if (workers != nullptr) workers->end();
+        }
+    } awake(workers_.get());
+    const NodeState &output = state_[graph_.output];
+    const bool padded = output_fifo_.capacity > 0;
+    const double *result = padded ? output_fifo_.staging : output.out;
+    uint64_t done = 0;
+    int32_t status = AMP_OK;
+    while (done < frames) {
+        if (cancel != nullptr && *cancel != 0) {
+            status = AMP_ERR_CANCELLED;
+            break;
+        }
+        const uint32_t offset = static_cast<uint32_t>(position_ % block_);
+        const uint32_t n = static_cast<uint32_t>(
+            std::min<uint64_t>({frames - done, static_cast<uint64_t>(block_ - offset), max_step_}));
+        run_block(position_, n, offset, history_ptr);
+        if (padded) {
+            output_fifo_.push(output.out, block_, position_, n);
+            output_fifo_.pull(position_, n);
+        }
+        for (uint32_t b = 0; b < batches_; ++b)
+            for (uint32_t c = 0; c < out_channels; ++c)
+                std::memcpy(out + (static_cast<size_t>(b) * out_channels + c) * frames + done,
+                            result + (static_cast<size_t>(b) * out_channels + c) * block_,
+                            n * sizeof(double));
+        if (heat_out != nullptr) {
+            for (uint32_t v = 0; v <= node_count(); ++v) {
+                const double *rows = v < node_count() ? state_[v].heat : graph_heat_;
+                for (uint32_t b = 0; b < batches_; ++b)
+                    std::memcpy(heat_out + (static_cast<size_t>(v) * batches_ + b) * frames + done,
+                                rows + static_cast<size_t>(b) * block_, n * sizeof(double));
+            }
+        }
+        if (graph_.thermal_budget > 0.0) check_budget(n, done, frames, budget_out);
+        position_ += n;
+        done += n;
+    }
+    last_total_seconds_ =
+        timed ? std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
+              : 0.0;
+    return status;
+}
+
+// Runs before every render, so it builds no string unless it fails (rendering allocates
+// nothing).
+void GraphRuntime::check_history(const AmpControlHistory *history) const {
+    auto fail = [](const AmpHistoryCurve &curve, const std::string &what) {
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "",
+                         std::string("control-history curve \"") + curve.name + "\" " + what);
+    };
+    for (uint32_t c = 0; history != nullptr && c < history->curve_count; ++c) {
+        const AmpHistoryCurve &curve = history->curves[c];
+        if (curve.name == nullptr || curve.name[0] == '\0')
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "",
+                             "a control-history curve has no name");
+        if (curve.point_count == 0 || curve.times_frames == nullptr || curve.values == nullptr)
+            fail(curve, "has no points");
+        if (curve.interpolation > AMP_INTERPOLATION_LINEAR)
+            fail(curve, "interpolation expects 0 (step) or 1 (linear), got " +
+                            std::to_string(curve.interpolation));
+        for (uint32_t i = 0; i < curve.point_count; ++i) {
+            if (!std::isfinite(curve.times_frames[i]) || !std::isfinite(curve.values[i]))
+                fail(curve, "point " + std::to_string(i) + " is not finite");
+            if (i > 0 && curve.times_frames[i] < curve.times_frames[i - 1])
+                fail(curve, "times must be ascending; point " + std::to_string(i) + " at " +
+                                format_number(curve.times_frames[i]) + " frames comes after " +
+                                format_number(curve.times_frames[i - 1]));
+        }
+    }
+    for (uint32_t v = 0; v < node_count(); ++v) {
+        const char *needed = plan_.nodes[v]->required_curve();
+        if (needed == nullptr || dsp::find_curve(history, needed) != nullptr) continue;
+        std::string supplied;
+        for (uint32_t c = 0; history != nullptr && c < history->curve_count; ++c)
+            supplied +=
+                std::string(supplied.empty() ? "" : ", ") + "\"" + history->curves[c].name + "\"";
+        throw AmpFailure(
+            AMP_ERR_INVALID_ARGUMENT, "execute", graph_.nodes[v].name,
+            node_label(graph_.nodes[v].name, graph_.nodes[v].spec->type_name) +
+                ": no control-history curve named \"" + needed +
+                "\" in this call; supplied: " + (supplied.empty() ? "none" : supplied));
+    }
+}
+
+void GraphRuntime::run_block(uint64_t position, uint32_t frames, uint32_t offset_in_block,
+                             const AmpControlHistory *history) {
+    for (size_t level = 0; level < plan_.levels.size(); ++level) {
+        const auto &buckets = level_buckets_[level];
+        if (buckets.empty()) {
+            for (const Step &step : plan_.levels[level])
+                run_timed_step(step, position, frames, offset_in_block, history);
+            continue;
+        }
+        LevelJob job{this, &buckets, position, frames, offset_in_block, history};
+        workers_->run(
+            [](void *context, uint32_t participant) {
+                const LevelJob &work = *static_cast<const LevelJob *>(context);
+                for (const Step &step : (*work.buckets)[participant])
+                    work.runtime->run_timed_step(step, work.position, work.frames,
+                                                 work.offset_in_block, work.history);
+            },
+            &job);
+    }
+    sum_graph_heat(frames);
+}
+
+void GraphRuntime::run_timed_step(const Step &step, uint64_t position, uint32_t frames,
+                                  uint32_t offset_in_block, const AmpControlHistory *history) {
+    if (!graph_.timing || state_[step.node].feeder) {
+        run_step(step, position, frames, offset_in_block, history);
+        return;
+    }
+    const double cpu_before = thread_cpu_seconds();
+    const auto before = std::chrono::steady_clock::now();
+    run_step(step, position, frames, offset_in_block, history);
+    NodeState &node = state_[step.node];
+    node.processing_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+    node.cpu_seconds += thread_cpu_seconds() - cpu_before;
+}
+
+void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames,
+                            uint32_t offset_in_block, const AmpControlHistory *history) {
+    const uint32_t v = step.node;
+    NodeState &node = state_[v];
+    for (uint32_t id : delayed_in_[v])
+        if (plan_.links[id].modulation || step.kind != StepKind::Emit)
+            fifos_[id].pull(position, frames);
+    if (step.kind != StepKind::Emit) gather_inputs(v, frames);
+    evaluate_params(v, position, frames, offset_in_block);
+    ProcessContext context{};
+    context.inputs = node.inputs.data();
+    context.params = node.params.data();
+    context.out = node.out;
+    context.out_lane_stride = block_;
+    context.output_channels = plan_.output_channels[v];
+    context.batches = batches_;
+    context.frames = frames;
+    context.sample_rate = sample_rate_;
+    context.history = history;
+    context.frame_index = position;
+    context.telemetry = node.telemetry;
+    if (node.publishes_heat) {
+        context.heat = node.heat;
+        context.heat_lane_stride = block_;
+    }
+    switch (step.kind) {
+    case StepKind::Process: plan_.nodes[v]->process(context); break;
+    case StepKind::Emit: plan_.nodes[v]->emit(context); break;
+    case StepKind::Absorb: plan_.nodes[v]->absorb(context); break;
+    }
+    if (step.kind != StepKind::Absorb)
+        for (uint32_t id : delayed_out_[v]) fifos_[id].push(node.out, block_, position, frames);
+    if (step.kind != StepKind::Emit) compute_heat(v, position, frames, offset_in_block);
+}
+
+} // namespace amp

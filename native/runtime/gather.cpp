@@ -1,0 +1,73 @@
+// gather.cpp: what a node's input ports read. A port with one matching edge reads its producer's
+// buffer (or the link's FIFO staging) in place; a concat of several edges reads a lane table;
+// otherwise the edges are summed (channels broadcast c mod C_edge) into the port's own buffer.
+#include "runtime/graph_runtime.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace amp {
+
+const double *GraphRuntime::link_source(uint32_t id) const {
+    return plan_.links[id].delay > 0 ? fifos_[id].staging : state_[plan_.links[id].from].out;
+}
+
+void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
+    const NodeSpec &spec = *graph_.nodes[v].spec;
+    NodeState &node = state_[v];
+    for (uint32_t p = 0; p < spec.input_count; ++p) {
+        const auto &edges = plan_.port_edges[v][p];
+        const uint32_t channels = plan_.port_channels[v][p];
+        double *buffer = node.port_buffers[p];
+        if (edges.empty()) {
+            node.inputs[p] = TensorView{}; // an optional port left open
+            continue;
+        }
+        if (!node.port_rows[p].empty()) {
+            node.inputs[p] = TensorView{link_source(edges[0]),   batches_, channels, frames, block_,
+                                        node.port_rows[p].data()};
+            continue;
+        }
+        if (buffer == nullptr) {
+            node.inputs[p] = TensorView{link_source(edges[0]), batches_, channels, frames, block_};
+            continue;
+        }
+        const bool concat = spec.inputs[p].gather == Gather::Concat;
+        if (!concat)
+            for (uint32_t b = 0; b < batches_; ++b)
+                for (uint32_t c = 0; c < channels; ++c)
+                    std::fill_n(buffer + (static_cast<size_t>(b) * channels + c) * block_, frames,
+                                0.0);
+        uint32_t first_channel = 0;
+        for (uint32_t id : edges) {
+            // The edge reads channels [first, first + source_channels) of a producer with
+            // `total` channels (a named output, or all of them).
+            const uint32_t total = plan_.output_channels[graph_.edges[id].from];
+            const uint32_t first = plan_.link_first_channel[id];
+            const uint32_t source_channels = plan_.link_channels[id];
+            const double *src = link_source(id);
+            for (uint32_t b = 0; b < batches_; ++b) {
+                if (concat) {
+                    for (uint32_t c = 0; c < source_channels; ++c)
+                        std::memcpy(buffer +
+                                        (static_cast<size_t>(b) * channels + first_channel + c) *
+                                            block_,
+                                    src + (static_cast<size_t>(b) * total + first + c) * block_,
+                                    frames * sizeof(double));
+                } else {
+                    for (uint32_t c = 0; c < channels; ++c) {
+                        const double *in =
+                            src +
+                            (static_cast<size_t>(b) * total + first + c % source_channels) * block_;
+                        double *acc = buffer + (static_cast<size_t>(b) * channels + c) * block_;
+                        for (uint32_t f = 0; f < frames; ++f) acc[f] += in[f];
+                    }
+                }
+            }
+            first_channel += source_channels;
+        }
+        node.inputs[p] = TensorView{buffer, batches_, channels, frames, block_};
+    }
+}
+
+} // namespace amp

@@ -1,0 +1,113 @@
+// heat_accounting.cpp: heat per node and for the graph (the nodes.md model or an override),
+// per-frame curves, block-invariant totals, and the thermal-budget flags.
+//
+// Every step that consumes a node's input computes the node's per-frame heat for the block
+// (heat[b, f], a value that depends only on that frame's samples) and adds it to the node's
+// accumulators (heat.h: accumulate_heat, one set for the whole stream, one for the current
+// execute call). Totals are read by folding the lanes, batches in order; the graph total is the
+// node totals added in node order. None of it depends on the block size or the thread count.
+#include "runtime/graph_runtime.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "runtime/heat.h"
+
+namespace amp {
+
+void GraphRuntime::check_budget(uint32_t frames, uint64_t done, uint64_t total, uint8_t *flags) {
+    const double limit = graph_.thermal_budget / sample_rate_; // heat per frame
+    for (uint32_t b = 0; b < batches_; ++b) {
+        const double *heat = graph_heat_ + static_cast<size_t>(b) * block_;
+        for (uint32_t f = 0; f < frames; ++f) {
+            const bool over = heat[f] > limit;
+            frames_over_budget_ += over ? 1 : 0;
+            if (flags != nullptr) flags[static_cast<size_t>(b) * total + done + f] = over ? 1 : 0;
+        }
+    }
+}
+
+// The graph's per-frame heat: node curves added in node order (only when a render records
+// curves or checks a budget).
+void GraphRuntime::sum_graph_heat(uint32_t frames) {
+    if (!heat_curves_) return;
+    for (uint32_t b = 0; b < batches_; ++b) {
+        double *total = graph_heat_ + static_cast<size_t>(b) * block_;
+        std::fill_n(total, frames, 0.0);
+        for (uint32_t v = 0; v < node_count(); ++v) {
+            if (state_[v].feeder) continue;
+            const double *heat = state_[v].heat + static_cast<size_t>(b) * block_;
+            for (uint32_t f = 0; f < frames; ++f) total[f] += heat[f];
+        }
+    }
+}
+
+// One node's heat over frames [position, position + frames): the override in force (a call's
+// heat view, else a set_param override), else the heat the node published, else the model on
+// the node's inputs (sources: its output).
+void GraphRuntime::compute_heat(uint32_t v, uint64_t position, uint32_t frames,
+                                uint32_t offset_in_block) {
+    const NodeDescription &description = graph_.nodes[v];
+    NodeState &node = state_[v];
+    if (node.feeder) return;
+    const HeatModel model = HeatModel::of(description.config);
+    const bool source = description.spec->input_count == 0;
+    const TensorView output{node.out, batches_, plan_.output_channels[v], frames, block_};
+    const TensorView *signals = source ? &output : node.inputs.data();
+    const uint32_t signal_count = source ? 1 : description.spec->input_count;
+    const uint64_t call_offset = position - call_start_;
+    for (uint32_t b = 0; b < batches_; ++b) {
+        double *heat = node.heat + static_cast<size_t>(b) * block_;
+        if (!node.call_heat.empty()) {
+            for (uint32_t f = 0; f < frames; ++f)
+                heat[f] = node.call_heat.at(b, 0, static_cast<uint32_t>(call_offset + f));
+        } else if (!node.heat_override.empty()) {
+            std::memcpy(
+                heat, node.heat_override.data() + static_cast<size_t>(b) * block_ + offset_in_block,
+                frames * sizeof(double));
+        } else if (!node.publishes_heat) {
+            heat_curve_for_batch(model, signals, signal_count, b, frames, heat);
+        } // else: the node wrote its own heat for this block in process() / absorb()
+        accumulate_heat(node.heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes, position,
+                        heat, frames);
+        accumulate_heat(node.call_heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes, position,
+                        heat, frames);
+    }
+}
+
+double GraphRuntime::fold_batches(const std::vector<double> &lanes) const {
+    double total = 0.0;
+    for (uint32_t b = 0; b < batches_; ++b)
+        total += fold_heat(lanes.data() + static_cast<size_t>(b) * kHeatLanes);
+    return total;
+}
+
+double GraphRuntime::node_heat_total(uint32_t v) const {
+    return fold_batches(state_[v].heat_lanes);
+}
+
+double GraphRuntime::node_call_heat(uint32_t v) const {
+    return fold_batches(state_[v].call_heat_lanes);
+}
+
+double GraphRuntime::graph_heat_total() const {
+    double total = 0.0;
+    for (uint32_t v = 0; v < node_count(); ++v)
+        if (!state_[v].feeder) total += node_heat_total(v);
+    return total;
+}
+
+// Sizes the accumulators for the configured batches (at configure) and zeroes them.
+void GraphRuntime::reset_heat() {
+    for (NodeState &node : state_) {
+        node.heat_lanes.assign(static_cast<size_t>(batches_) * kHeatLanes, 0.0);
+        node.call_heat_lanes.assign(static_cast<size_t>(batches_) * kHeatLanes, 0.0);
+    }
+}
+
+void GraphRuntime::reset_call_heat() {
+    for (NodeState &node : state_)
+        std::fill(node.call_heat_lanes.begin(), node.call_heat_lanes.end(), 0.0);
+}
+
+} // namespace amp

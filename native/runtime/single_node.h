@@ -1,0 +1,55 @@
+// single_node.h: the state behind amp_run_node / amp_run_node_v2: a one-node graph run by the
+// same executor as every graph render (GraphRuntime), so declared delay, heat, metrics,
+// parameter handling and errors are the graph's by construction.
+//
+// The graph holds the node and one feeder per audio input port; a feeder copies the call's
+// input window into the arena and neither heats nor is timed. The call's parameter and heat
+// views are bound to the node for the duration of one execute.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "amp_native.h"
+#include "nodes/node.h"
+#include "runtime/graph_runtime.h"
+
+namespace amp {
+
+class SingleNodeRuntime {
+  public:
+    // Throws AmpFailure (stage "run_node") when the node refuses the input channels.
+    SingleNodeRuntime(const NodeSpec &spec, NodeConfig config,
+                      const std::vector<uint32_t> &input_channels, uint32_t batches,
+                      double sample_rate);
+
+    const NodeSpec &spec() const { return *spec_; }
+    const NodeConfig &config() const { return config_; }
+    uint32_t batches() const { return batches_; }
+    const std::vector<uint32_t> &input_channels() const { return input_channels_; }
+    double sample_rate() const { return sample_rate_; }
+    uint32_t output_channels() const { return output_channels_; }
+    Node &node() { return runtime_->node_instance(target_); }
+    GraphRuntime &runtime() { return *runtime_; }
+    const GraphRuntime &runtime() const { return *runtime_; }
+
+    // Renders `frames` frames of the node's stream into `out` (batches x output channels x
+    // frames). `audio` has one view per port (full call), `params` one per spec param (empty =
+    // not given), `heat` may be empty. Metrics (when non-null) are the graph's node summary.
+    void forward(const TensorView *audio, const TensorView *params, TensorView heat,
+                 uint32_t frames, double *out, const AmpControlHistory *history,
+                 AmpNodeMetrics *metrics);
+
+  private:
+    const NodeSpec *spec_;
+    NodeConfig config_;
+    std::vector<uint32_t> input_channels_;
+    uint32_t batches_;
+    double sample_rate_;
+    uint32_t target_ = 0;
+    uint32_t output_channels_ = 0;
+    std::unique_ptr<GraphRuntime> runtime_;
+};
+
+} // namespace amp
