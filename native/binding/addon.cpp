@@ -2,12 +2,14 @@
 //
 // Exports (the NativeAddon interface of src/native/addon-types.ts): apiVersion, statusName,
 // nodeCatalog, setErrorClass, analyzeLevels, fftComplexForward/Inverse, fftRealForward/Inverse,
-// createRuntime, NodeState, runNode, liveStateCount.
+// createRuntime, NodeState, runNode, liveStateCount, and the analysis functions of analysis.h
+// (analysisWindow, analysisSpectrum, ...).
 // Every environment that loads the module (main thread, worker threads) gets its own AddonData,
 // released with the environment.
 #include <napi.h>
 
 #include "addon_data.h"
+#include "analysis.h"
 #include "args.h"
 #include "fft.h"
 #include "functions.h"
@@ -58,6 +60,20 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     exports.Set("NodeState", NodeStateWrap::DefineClass(env));
     exports.Set("runNode", Napi::Function::New<RunNode>(env, "runNode"));
     exports.Set("liveStateCount", Napi::Function::New<LiveStateCount>(env, "liveStateCount"));
+    const struct {
+        const char *name;
+        Napi::Value (*function)(const Napi::CallbackInfo &);
+    } analysis[] = {{"analysisWindow", AnalysisWindow},
+                    {"analysisSpectrum", AnalysisSpectrum},
+                    {"analysisPeaks", AnalysisPeaks},
+                    {"analysisSpectrogram", AnalysisSpectrogram},
+                    {"analysisBandEnergy", AnalysisBandEnergy},
+                    {"analysisEnvelope", AnalysisEnvelope},
+                    {"analysisLevels", AnalysisLevels},
+                    {"analysisStft", AnalysisStft},
+                    {"analysisIstft", AnalysisIstft}};
+    for (const auto &entry : analysis)
+        exports.Set(entry.name, Napi::Function::New(env, entry.function, entry.name));
     return exports;
 }
 

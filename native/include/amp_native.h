@@ -327,6 +327,132 @@ int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorVie
  * so a call with capacity 0 asks for the size. */
 size_t amp_graph_runtime_read_log(const AmpGraphRuntime *runtime, char *buffer, size_t capacity);
 
+/* ---------------------------------------------------------------------------------------------
+ * Analysis (docs/analysis.md): windows, STFT and the functions figures draw from. Signals are
+ * planar AmpAudioViews; `lanes` selects lanes (each b * channels + c, in output order) and every
+ * output is planar over the selection. Each function checks all its arguments before writing any
+ * output; a failure returns AMP_ERR_INVALID_ARGUMENT (AMP_ERR_INTERNAL when memory ran out) and
+ * records a message naming the argument, its allowed range and the value, read with
+ * amp_analysis_last_error (per thread). Output buffers are caller-owned, of the sizes stated.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Window codes. */
+#define AMP_WINDOW_RECT 0u
+#define AMP_WINDOW_HANN 1u
+#define AMP_WINDOW_HAMMING 2u
+#define AMP_WINDOW_BLACKMAN 3u
+#define AMP_WINDOW_BLACKMAN_HARRIS 4u /* 4-term, -92 dB side lobes */
+#define AMP_WINDOW_KAISER 5u          /* shape kaiser_beta in [0, 50] */
+
+typedef struct AmpWindowGains {
+    double coherent_gain;      /* sum(w) / n */
+    double energy_gain;        /* sum(w^2) / n */
+    double enbw_bins;          /* equivalent noise bandwidth, n sum(w^2) / sum(w)^2, in bins */
+    double scalloping_loss_db; /* level drop (dB, >= 0) of a sine half a bin off a bin centre */
+} AmpWindowGains;
+
+/* The n samples (n in [1, 2^24]) of a window into out (periodic when symmetric == 0) and its
+ * gains (gains may be NULL). */
+int32_t amp_analysis_window(uint32_t window, double kaiser_beta, uint32_t symmetric, uint32_t n,
+                            double *out, AmpWindowGains *gains);
+
+/* Frequency axes of plan outputs. */
+#define AMP_SCALE_BINS 0u   /* the bins k * sample_rate / size, k = 0 .. size / 2 */
+#define AMP_SCALE_LINEAR 1u /* `points` values evenly spaced in Hz from min_hz to max_hz */
+#define AMP_SCALE_LOG 2u    /* evenly spaced in log frequency (min_hz > 0) */
+#define AMP_SCALE_MEL 3u    /* evenly spaced in mel, 2595 log10(1 + f / 700) */
+
+typedef struct AmpAnalysisConfig {
+    double sample_rate; /* Hz, finite, > 0 */
+    uint32_t size;      /* frame (window and FFT) length, [2, 2^24] */
+    uint32_t hop;       /* samples between frames, [1, 2^24] */
+    uint32_t window;    /* AMP_WINDOW_* */
+    double kaiser_beta; /* [0, 50] (Kaiser only) */
+    uint32_t symmetric; /* 0: periodic window (analysis), 1: symmetric */
+    uint32_t scale;     /* AMP_SCALE_* of spectrum and spectrogram outputs */
+    uint32_t points;    /* points of a resampled axis, [2, 65536]; ignored for AMP_SCALE_BINS */
+    double min_hz;      /* resampled axis range: 0 <= min_hz < max_hz <= sample_rate / 2 */
+    double max_hz;
+    double floor_db; /* lowest dB value written, [-400, 0] */
+} AmpAnalysisConfig;
+
+/* A plan holds the window, the FFT plan, the output axis and scratch; calls with it allocate
+ * nothing. A plan runs one call at a time. */
+typedef struct AmpAnalysisPlan AmpAnalysisPlan;
+
+typedef struct AmpAnalysisPlanInfo {
+    uint32_t bins;   /* size / 2 + 1 */
+    uint32_t points; /* values of the output frequency axis (bins or config points) */
+    double bin_hz;   /* sample_rate / size */
+    AmpWindowGains gains;
+} AmpAnalysisPlanInfo;
+
+int32_t amp_analysis_plan_create(const AmpAnalysisConfig *config, AmpAnalysisPlan **out_plan);
+void amp_analysis_plan_destroy(AmpAnalysisPlan *plan);
+int32_t amp_analysis_plan_describe(const AmpAnalysisPlan *plan, AmpAnalysisPlanInfo *out_info);
+/* The output axis in Hz: `points` values into out (capacity in doubles). */
+int32_t amp_analysis_plan_frequencies(const AmpAnalysisPlan *plan, double *out, uint32_t capacity);
+/* Frames of `size` samples, `hop` apart from frame 0, that fit in signal_frames (no padding):
+ * 1 + floor((signal_frames - size) / hop), 0 when signal_frames < size. */
+uint64_t amp_analysis_plan_frames(const AmpAnalysisPlan *plan, uint64_t signal_frames);
+
+/* Welch averaged spectrum over the plan's axis: power_db in dBFS (0 dB = a full-scale sine
+ * centred on a bin), psd_db in dB re 1 FS^2/Hz (one-sided), each lane_count x points; segments
+ * (may be NULL) receives the segments averaged. Samples must be finite. */
+int32_t amp_analysis_spectrum(AmpAnalysisPlan *plan, const AmpAudioView *signal,
+                              const uint32_t *lanes, uint32_t lane_count, double *power_db,
+                              double *psd_db, uint64_t *segments);
+
+/* Up to max_peaks ([1, 1000]) local maxima per lane of the Welch power (plan scale BINS),
+ * strongest first, at least min_db dBFS: interpolated frequency (Hz), fractional bin and level
+ * (dBFS, scalloping-corrected), each lane_count x max_peaks; found: lane_count counts. */
+int32_t amp_analysis_peaks(AmpAnalysisPlan *plan, const AmpAudioView *signal, const uint32_t *lanes,
+                           uint32_t lane_count, uint32_t max_peaks, double min_db,
+                           double *frequency_hz, double *bin, double *level_db, uint32_t *found);
+
+/* Spectrogram in dBFS, lane_count x columns x points (points fastest), `columns` in
+ * [1, amp_analysis_plan_frames] (frames averaged in power into columns); times: columns values,
+ * seconds; db_range (may be NULL): the smallest and largest value written (for colour scales). */
+int32_t amp_analysis_spectrogram(AmpAnalysisPlan *plan, const AmpAudioView *signal,
+                                 const uint32_t *lanes, uint32_t lane_count, uint32_t columns,
+                                 double *db, double *times, double *db_range);
+
+/* Energy per band and frame: bands holds band_count ([1, 1024]) pairs [low, high) in Hz with
+ * 0 <= low < high <= Nyquist; energy (FS^2 samples, Parseval share of sum((w x)^2)) and level_db
+ * (dBFS) are lane_count x band_count x frames (frames = amp_analysis_plan_frames); times: frames
+ * values, seconds (frame centres). */
+int32_t amp_analysis_band_energy(AmpAnalysisPlan *plan, const AmpAudioView *signal,
+                                 const uint32_t *lanes, uint32_t lane_count, const double *bands,
+                                 uint32_t band_count, double *energy, double *level_db,
+                                 double *times);
+
+/* Exact min, max and RMS of the finite samples per column over frames [start, end), columns in
+ * [1, end - start]; non_finite counts NaN/Inf samples; each lane_count x columns. */
+int32_t amp_analysis_envelope(const AmpAudioView *signal, const uint32_t *lanes,
+                              uint32_t lane_count, uint64_t start, uint64_t end, uint32_t columns,
+                              double *min, double *max, double *rms, uint32_t *non_finite);
+
+/* Peak |x|, RMS, DC (mean), crest factor (peak / RMS, 0 without energy) and crest factor in dB
+ * (0 when the factor is 0) of every lane, each batches x channels; non-finite samples count as
+ * 0. dc, crest and crest_db may be NULL. */
+int32_t amp_analysis_levels(const AmpAudioView *signal, double *peak, double *rms, double *dc,
+                            double *crest, double *crest_db);
+
+/* STFT frames of a signal of signal_frames samples (frame-count rule of docs/analysis.md):
+ * floor((signal_frames - 1 + size - hop) / hop) + 1, 0 for an empty signal. */
+uint64_t amp_analysis_stft_frames(uint64_t signal_frames, uint32_t size, uint32_t hop);
+/* STFT of one lane (plan hop <= size): out holds stft_frames x (size / 2 + 1) interleaved
+ * complex values (out_len doubles). */
+int32_t amp_analysis_stft(AmpAnalysisPlan *plan, const double *samples, uint64_t frames,
+                          double *out, uint64_t out_len);
+/* Inverse STFT by weighted overlap-add of stft_frames spectra into out: the first `frames`
+ * samples of the signal, frames >= 1 with amp_analysis_stft_frames(frames) <= stft_frames. */
+int32_t amp_analysis_istft(AmpAnalysisPlan *plan, const double *spectra, uint64_t stft_frames,
+                           double *out, uint64_t frames);
+
+/* The calling thread's last amp_analysis_* failure; returns its code. */
+int32_t amp_analysis_last_error(AmpErrorView *out_error);
+
 #ifdef __cplusplus
 }
 #endif

@@ -133,4 +133,60 @@ TEST(rendering_allocates_nothing_after_configure) {
     amp_graph_runtime_destroy(rt);
 }
 
+TEST(analysis_calls_allocate_nothing_after_planning) {
+    const uint32_t frames = 20000;
+    std::vector<double> x(2 * frames);
+    for (uint32_t f = 0; f < 2 * frames; ++f) x[f] = std::sin(0.01 * f) + 0.001 * (f % 7);
+    const AmpAudioView view{x.data(), 1, 2, frames};
+    const uint32_t lanes[2] = {0, 1};
+    AmpAnalysisConfig config{};
+    config.sample_rate = 48000.0;
+    config.size = 256;
+    config.hop = 64;
+    config.window = AMP_WINDOW_HANN;
+    config.scale = AMP_SCALE_LOG;
+    config.points = 100;
+    config.min_hz = 20.0;
+    config.max_hz = 24000.0;
+    config.floor_db = -140.0;
+    AmpAnalysisPlan *plan = nullptr, *bins = nullptr;
+    CHECK_EQ(amp_analysis_plan_create(&config, &plan), AMP_OK);
+    config.scale = AMP_SCALE_BINS;
+    CHECK_EQ(amp_analysis_plan_create(&config, &bins), AMP_OK);
+    const uint64_t analysis_frames = amp_analysis_plan_frames(plan, frames);
+    const uint64_t stft_frames = amp_analysis_stft_frames(frames, 256, 64);
+    std::vector<double> power(2 * 129), psd(2 * 129), db(2 * 50 * 100), times(analysis_frames);
+    std::vector<double> energy(2 * 3 * analysis_frames), level(2 * 3 * analysis_frames);
+    std::vector<double> lo(2 * 500), hi(2 * 500), rms(2 * 500), peak_hz(6), peak_bin(6), peak_db(6),
+        spectra(stft_frames * 2 * 129), y(frames), levels(10);
+    std::vector<uint32_t> bad(2 * 500), found(2);
+    const double bands[] = {0.0, 1000.0, 1000.0, 8000.0, 8000.0, 24000.0};
+
+    const long before = g_allocations;
+    CHECK_EQ(amp_analysis_spectrum(plan, &view, lanes, 2, power.data(), psd.data(), nullptr),
+             AMP_OK);
+    CHECK_EQ(amp_analysis_spectrogram(plan, &view, lanes, 2, 50, db.data(), times.data(), nullptr),
+             AMP_OK);
+    CHECK_EQ(amp_analysis_band_energy(bins, &view, lanes, 2, bands, 3, energy.data(), level.data(),
+                                      times.data()),
+             AMP_OK);
+    CHECK_EQ(amp_analysis_peaks(bins, &view, lanes, 2, 3, -100.0, peak_hz.data(), peak_bin.data(),
+                                peak_db.data(), found.data()),
+             AMP_OK);
+    CHECK_EQ(amp_analysis_envelope(&view, lanes, 2, 10, frames, 500, lo.data(), hi.data(),
+                                   rms.data(), bad.data()),
+             AMP_OK);
+    CHECK_EQ(amp_analysis_levels(&view, levels.data(), levels.data() + 2, levels.data() + 4,
+                                 levels.data() + 6, levels.data() + 8),
+             AMP_OK);
+    CHECK_EQ(amp_analysis_stft(bins, x.data(), frames, spectra.data(), spectra.size()), AMP_OK);
+    CHECK_EQ(amp_analysis_istft(bins, spectra.data(), stft_frames, y.data(), frames), AMP_OK);
+    const long during = g_allocations - before;
+    std::printf("  allocations during 8 analysis calls: %ld\n", during);
+    CHECK_EQ(during, 0L);
+    CHECK(found[0] >= 1);
+    amp_analysis_plan_destroy(plan);
+    amp_analysis_plan_destroy(bins);
+}
+
 AMP_TEST_MAIN()

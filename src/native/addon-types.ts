@@ -179,7 +179,104 @@ export interface NativeErrorClass {
   new (message: string, info: NativeErrorInfo & { codeName: string }): Error;
 }
 
-export interface NativeAddon {
+/** Mirrors AmpAnalysisConfig (codes: window AMP_WINDOW_*, scale AMP_SCALE_*). */
+export interface NativeAnalysisConfig {
+  sampleRate: number;
+  size: number;
+  hop: number;
+  window: number;
+  beta: number;
+  symmetric: boolean;
+  scale: number;
+  points: number;
+  minHz: number;
+  maxHz: number;
+  floorDb: number;
+}
+
+/** Mirrors AmpWindowGains. */
+export interface NativeWindowGains {
+  coherentGain: number;
+  energyGain: number;
+  enbwBins: number;
+  scallopingLossDb: number;
+}
+
+/**
+ * The amp_analysis_* functions. Those taking a config create the plan, run and destroy it in one
+ * call. `lanes` selects lanes (b * channels + c); outputs are planar over the selection. Failures
+ * throw the registered class with amp_analysis_last_error (stage "analysis").
+ */
+export interface NativeAnalysis {
+  analysisWindow(window: number, beta: number, symmetric: boolean, n: number): { values: Float64Array; gains: NativeWindowGains };
+  analysisSpectrum(
+    config: NativeAnalysisConfig,
+    samples: Float64Array,
+    batches: number,
+    channels: number,
+    frames: number,
+    lanes: Uint32Array,
+  ): { powerDb: Float64Array; psdDb: Float64Array; frequencies: Float64Array; segments: number; binHz: number; gains: NativeWindowGains };
+  analysisPeaks(
+    config: NativeAnalysisConfig,
+    samples: Float64Array,
+    batches: number,
+    channels: number,
+    frames: number,
+    lanes: Uint32Array,
+    maxPeaks: number,
+    minDb: number,
+  ): { frequency: Float64Array; bin: Float64Array; levelDb: Float64Array; found: Uint32Array; binHz: number };
+  analysisSpectrogram(
+    config: NativeAnalysisConfig,
+    samples: Float64Array,
+    batches: number,
+    channels: number,
+    frames: number,
+    lanes: Uint32Array,
+    maxColumns: number,
+  ): {
+    db: Float64Array;
+    times: Float64Array;
+    frequencies: Float64Array;
+    columns: number;
+    /** Smallest and largest dB value in db. */
+    minDb: number;
+    maxDb: number;
+    frames: number;
+    binHz: number;
+    gains: NativeWindowGains;
+  };
+  analysisBandEnergy(
+    config: NativeAnalysisConfig,
+    samples: Float64Array,
+    batches: number,
+    channels: number,
+    frames: number,
+    lanes: Uint32Array,
+    bands: Float64Array,
+  ): { energy: Float64Array; levelDb: Float64Array; times: Float64Array; frames: number; gains: NativeWindowGains };
+  analysisEnvelope(
+    samples: Float64Array,
+    batches: number,
+    channels: number,
+    frames: number,
+    lanes: Uint32Array,
+    start: number,
+    end: number,
+    columns: number,
+  ): { min: Float64Array; max: Float64Array; rms: Float64Array; nonFinite: Uint32Array };
+  analysisLevels(
+    samples: Float64Array,
+    batches: number,
+    channels: number,
+    frames: number,
+  ): { peak: Float64Array; rms: Float64Array; dc: Float64Array; crest: Float64Array; crestDb: Float64Array };
+  analysisStft(config: NativeAnalysisConfig, samples: Float64Array): { data: Float64Array; frames: number; bins: number };
+  analysisIstft(config: NativeAnalysisConfig, spectra: Float64Array, stftFrames: number, length: number): Float64Array;
+}
+
+export interface NativeAddon extends NativeAnalysis {
   apiVersion(): number;
   /** amp_status_name. */
   statusName(code: number): string;

@@ -2,6 +2,10 @@
 import { inspect } from "node:util";
 import type { Graph } from "../graph/graph";
 import type { NativeGraphSummary, NativeNodeMetrics, NativeNodeSummary } from "../native/addon-types";
+import { bandEnergy, type BandEnergy, type BandEnergyOptions } from "../analysis/band-energy";
+import { envelope, type Envelope, type EnvelopeOptions } from "../analysis/envelope";
+import { peaks, spectrum, type Peak, type PeaksOptions, type Spectrum, type SpectrumOptions } from "../analysis/spectrum";
+import { spectrogram, type Spectrogram, type SpectrogramOptions } from "../analysis/spectrogram";
 import { checkInteger, type TensorShape } from "./shape";
 
 /** Per-call metrics of one node (mirrors `AmpNodeMetrics`); times in seconds, zero unless the graph has timing on. */
@@ -89,6 +93,34 @@ export class RenderResult {
     const { batches, channels, frames } = this.shape;
     checkInteger({ param: "batch", label: "argument" }, batch, 0, batches - 1);
     return this.samples.subarray(batch * channels * frames, (batch + 1) * channels * frames);
+  }
+
+  /** Welch power spectrum and PSD of the samples (see {@link spectrum}: dBFS, Hz). */
+  spectrum(options: SpectrumOptions = {}): Spectrum {
+    return spectrum(this, options);
+  }
+
+  /** Strongest spectral peaks per lane (see {@link peaks}: Hz, dBFS). */
+  peaks(options: PeaksOptions = {}): Peak[] {
+    return peaks(this, options);
+  }
+
+  /** Spectrogram of the samples (see {@link spectrogram}: s, Hz, dBFS). */
+  spectrogram(options: SpectrogramOptions = {}): Spectrogram {
+    return spectrogram(this, options);
+  }
+
+  /**
+   * Min, max and RMS per display column (see {@link envelope}).
+   * @param columns - number of columns, an integer in [1, end - start]
+   */
+  envelope(columns: number, options: EnvelopeOptions = {}): Envelope {
+    return envelope(this, columns, options);
+  }
+
+  /** Energy per band and analysis frame (see {@link bandEnergy}). */
+  bandEnergy(options: BandEnergyOptions): BandEnergy {
+    return bandEnergy(this, options);
   }
 
   /** One line: shape, rate, duration, latency and total heat. */
