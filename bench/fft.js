@@ -64,8 +64,10 @@ function nativeRows(rounds) {
   const json = execFileSync(NATIVE_BENCH, ["--json", "--rounds", String(rounds), ...SIZES.map(String)], {
     encoding: "utf8",
   });
+  const raw = JSON.parse(json);
   return {
-    rows: JSON.parse(json).map((r) => ({
+    raw,
+    rows: raw.map((r) => ({
       kind: r.kind,
       n: r.n,
       "ours us": format(r.oursUs, 3),
@@ -137,6 +139,8 @@ function jsRow(kind, n, rounds) {
   const row = {
     kind,
     n,
+    oursUs: median(oursTimes) * 1e6,
+    fftJsUs: theirs === undefined ? NaN : median(theirTimes) * 1e6,
     "ours us": format(median(oursTimes) * 1e6, 3),
     "ours new array us": format(median(newArrayTimes) * 1e6, 3),
   };
@@ -163,9 +167,24 @@ async function runFftBench({ rounds = Number(process.env.AMP_BENCH_FFT_ROUNDS ??
   console.log("2. From JavaScript: our rfft()/fft() vs fft.js 4.0.4, both into a preallocated output array");
   const rows = [];
   for (const kind of ["real", "complex"]) for (const n of SIZES) rows.push(jsRow(kind, n, rounds));
-  console.table(rows);
+  console.table(rows.map(({ oursUs, fftJsUs, ...shown }) => shown));
   console.log("fft.js/ours above 1 means ours is faster; fft.js supports powers of two only (n/a at 48000).");
   console.log("'ours new array' is rfft(x)/fft(x) returning a fresh Float64Array (allocation included).");
+  if (native.raw !== undefined) {
+    // Across the two tables (medians of separate runs, not per-round ratios): how far fft.js
+    // from JS is from each native loop.
+    const across = native.raw
+      .map((r) => ({ r, js: rows.find((row) => row.kind === r.kind && row.n === r.n) }))
+      .filter(({ js }) => js !== undefined && Number.isFinite(js.fftJsUs))
+      .map(({ r, js }) => ({
+        kind: r.kind,
+        n: r.n,
+        "fft.js (JS) / ours (native loop)": format(js.fftJsUs / r.oursUs, 1),
+        "fft.js (JS) / FFTW (native loop)": format(js.fftJsUs / r.fftwUs, 1),
+      }));
+    console.log("3. Across the tables (medians): fft.js from JS against the native loops");
+    console.table(across);
+  }
 }
 
 module.exports = { runFftBench };
