@@ -272,6 +272,11 @@ TEST(plans_are_cached_per_size_and_kind) {
     CHECK(FftPlan::real(1024).get() != FftPlan::complex(1024).get());
     CHECK(FftPlan::real(1024)->is_real());
     CHECK(FftPlan::complex(77)->size() == 77);
+    // More sizes than a thread remembers: the process-wide cache still returns the same plans.
+    const FftPlan *first = FftPlan::complex(1024).get();
+    for (std::size_t n = 2; n < 40; ++n) CHECK(FftPlan::real(n)->size() == n);
+    CHECK(FftPlan::complex(1024).get() == first);
+    CHECK(FftPlan::real(39).get() == FftPlan::real(39).get());
 }
 
 TEST(exact_values_for_simple_inputs) {
