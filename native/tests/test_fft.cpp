@@ -250,6 +250,17 @@ TEST(vector_kernels_give_the_same_bits_as_the_scalar_kernels) {
         fast->forward_interleaved(interleaved.data(), true, c.data(), c.data() + n, work.data());
         scalar->forward(x.data() + n, x.data(), d.data(), d.data() + n, work.data());
         CHECK(std::memcmp(c.data(), d.data(), d.size() * sizeof(double)) == 0);
+        // Interleaved output (written by the last stage), forward and scaled inverse.
+        std::vector<double> e(2 * n), f(2 * n);
+        fast->transform_interleaved(interleaved.data(), e.data(), false, 1.0, work.data());
+        scalar->transform_interleaved(interleaved.data(), f.data(), false, 1.0, work.data());
+        for (std::size_t k = 0; k < n; ++k) CHECK(e[2 * k] == b[k] && e[2 * k + 1] == b[n + k]);
+        CHECK(std::memcmp(e.data(), f.data(), e.size() * sizeof(double)) == 0);
+        fast->transform_interleaved(interleaved.data(), e.data(), true, 0.25, work.data());
+        scalar->transform_interleaved(interleaved.data(), f.data(), true, 0.25, work.data());
+        for (std::size_t k = 0; k < n; ++k)
+            CHECK(e[2 * k] == d[n + k] * 0.25 && e[2 * k + 1] == d[k] * 0.25);
+        CHECK(std::memcmp(e.data(), f.data(), e.size() * sizeof(double)) == 0);
     }
 }
 
