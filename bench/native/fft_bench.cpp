@@ -38,7 +38,8 @@ double median(std::vector<double> values) {
 }
 
 // Seconds per call of f, averaged over reps calls.
-template <class F> double time_per_call(F &&f, int reps) {
+template <class F>
+double time_per_call(F &&f, int reps) {
     const double start = thread_seconds();
     for (int i = 0; i < reps; ++i) f();
     return (thread_seconds() - start) / reps;
@@ -57,8 +58,8 @@ Result measure(std::size_t n, bool real, int rounds) {
     const std::size_t in_count = real ? n : 2 * n, out_count = real ? 2 * (n / 2 + 1) : 2 * n;
     double *fin = fftw_alloc_real(in_count), *fout = fftw_alloc_real(out_count);
     fftw_plan fplan =
-        real ? fftw_plan_dft_r2c_1d(static_cast<int>(n), fin, reinterpret_cast<fftw_complex *>(fout),
-                                    FFTW_MEASURE)
+        real ? fftw_plan_dft_r2c_1d(static_cast<int>(n), fin,
+                                    reinterpret_cast<fftw_complex *>(fout), FFTW_MEASURE)
              : fftw_plan_dft_1d(static_cast<int>(n), reinterpret_cast<fftw_complex *>(fin),
                                 reinterpret_cast<fftw_complex *>(fout), FFTW_FORWARD, FFTW_MEASURE);
     // FFTW_MEASURE overwrites the arrays while planning: fill them afterwards.
@@ -138,7 +139,8 @@ int main(int argc, char **argv) {
                             "\"ratioMedian\":%.4g,\"ratioMin\":%.4g,\"ratioMax\":%.4g,"
                             "\"maxError\":%.3g,\"rounds\":%d,\"reps\":%d}",
                             first ? "" : ",", r.n, real ? "real" : "complex", r.ours_us, r.fftw_us,
-                            r.ratio_median, r.ratio_min, r.ratio_max, r.max_error, r.rounds, r.reps);
+                            r.ratio_median, r.ratio_min, r.ratio_max, r.max_error, r.rounds,
+                            r.reps);
                 first = false;
             } else {
                 std::printf("%-8zu %-7s %12.3f %12.3f %8.2f [%.2f-%.2f] %10.1e\n", r.n,
