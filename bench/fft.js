@@ -141,6 +141,7 @@ function jsRow(kind, n, rounds) {
     n,
     oursUs: median(oursTimes) * 1e6,
     fftJsUs: theirs === undefined ? NaN : median(theirTimes) * 1e6,
+    agrees: !(maxDiff > 1e-12),
     "ours us": format(median(oursTimes) * 1e6, 3),
     "ours new array us": format(median(newArrayTimes) * 1e6, 3),
   };
@@ -156,7 +157,7 @@ function jsRow(kind, n, rounds) {
   };
 }
 
-/** Runs both comparisons and prints their tables. */
+/** Runs both comparisons and prints their tables; resolves false when outputs disagree (> 1e-12). */
 async function runFftBench({ rounds = Number(process.env.AMP_BENCH_FFT_ROUNDS ?? 15) } = {}) {
   console.log(`\nFFT benchmark (double precision, forward transforms, ${rounds} interleaved rounds)`);
   console.log("1. Native loop over a built plan: ours vs FFTW 3 (FFTW_MEASURE), thread CPU time per transform");
@@ -167,7 +168,7 @@ async function runFftBench({ rounds = Number(process.env.AMP_BENCH_FFT_ROUNDS ??
   console.log("2. From JavaScript: our rfft()/fft() vs fft.js 4.0.4, both into a preallocated output array");
   const rows = [];
   for (const kind of ["real", "complex"]) for (const n of SIZES) rows.push(jsRow(kind, n, rounds));
-  console.table(rows.map(({ oursUs, fftJsUs, ...shown }) => shown));
+  console.table(rows.map(({ oursUs, fftJsUs, agrees, ...shown }) => shown));
   console.log("fft.js/ours above 1 means ours is faster; fft.js supports powers of two only (n/a at 48000).");
   console.log("'ours new array' is rfft(x)/fft(x) returning a fresh Float64Array (allocation included).");
   if (native.raw !== undefined) {
@@ -185,13 +186,21 @@ async function runFftBench({ rounds = Number(process.env.AMP_BENCH_FFT_ROUNDS ??
     console.log("3. Across the tables (medians): fft.js from JS against the native loops");
     console.table(across);
   }
+  const nativeAgrees = native.raw === undefined || native.raw.every((r) => r.maxError <= 1e-12);
+  const jsAgrees = rows.every((row) => row.agrees);
+  if (!nativeAgrees || !jsAgrees) console.log("FFT OUTPUT CHECK FAILED: outputs differ by more than 1e-12 (relative).");
+  return nativeAgrees && jsAgrees;
 }
 
 module.exports = { runFftBench };
 
 if (require.main === module) {
-  runFftBench().catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  runFftBench()
+    .then((agrees) => {
+      if (!agrees) process.exitCode = 1;
+    })
+    .catch((error) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
 }
