@@ -99,6 +99,7 @@ async function main() {
       ? "Faust: os.osc sines summed, compiled with faust -double and g++ -O3 -march=native, same block size (one fused loop)."
       : `Faust peer not measured: ${faustMissing}.`,
   );
+  await require("./analysis.js").runAnalysisBench(); // envelope, Welch, spectrogram (bench/analysis.js)
 }
 
 main().catch((error) => {

@@ -208,6 +208,8 @@ describe("spectrogram()", () => {
     const s = spectrogram(mono(x), { size: 512, overlap: 0.5 });
     expect(s.shape.columns).toBe(s.frames);
     expect(s.times[0]).toBeCloseTo(256 / RATE, 15);
+    expect(s.maxDb).toBe(Math.max(...s.db));
+    expect(s.minDb).toBe(Math.min(...s.db));
     const binHz = RATE / 512;
     for (let c = 0; c < s.shape.columns; c++) {
       const top = argmax(s.db, c * s.shape.rows, (c + 1) * s.shape.rows);

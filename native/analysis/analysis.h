@@ -24,7 +24,9 @@ void peaks(Plan &plan, const LaneSet &set, uint32_t max_peaks, double min_db, do
 
 // Spectrogram in dBFS: count x columns x points (points fastest); consecutive frames averaged
 // in power into `columns` columns (1 <= columns <= valid frames). times: columns values (s).
-void spectrogram(Plan &plan, const LaneSet &set, uint32_t columns, double *db, double *times);
+// range: the smallest and largest dB value written.
+void spectrogram(Plan &plan, const LaneSet &set, uint32_t columns, double *db, double *times,
+                 double range[2]);
 
 // Energy per band and frame (Parseval share of the windowed frame's energy) and the same as
 // dBFS; each count x band_count x frames; bands: band_count [low, high) pairs in Hz with

@@ -12,7 +12,8 @@
 
 namespace amp::analysis {
 
-void spectrogram(Plan &plan, const LaneSet &set, uint32_t columns, double *db, double *times) {
+void spectrogram(Plan &plan, const LaneSet &set, uint32_t columns, double *db, double *times,
+                 double range[2]) {
     const uint64_t frames = check_frames(plan, set);
     if (columns < 1 || columns > frames)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "analysis", "",
@@ -22,6 +23,8 @@ void spectrogram(Plan &plan, const LaneSet &set, uint32_t columns, double *db, d
     const std::size_t bins = plan.bins(), points = plan.points(), size = plan.size();
     const double s1 = plan.window_sum(), rate = plan.config().sample_rate;
     double *acc = plan.scratch_a(), *values = plan.scratch_b();
+    range[0] = 0.0;
+    range[1] = plan.config().floor_db;
     for (uint32_t c = 0; c < columns; ++c) {
         const uint64_t first = frames * c / columns, last = frames * (c + 1) / columns;
         const double centre =
@@ -43,7 +46,11 @@ void spectrogram(Plan &plan, const LaneSet &set, uint32_t columns, double *db, d
                 values[k] = one_sided_factor(k, size) * acc[k] * scale;
             double *out = db + (std::size_t{i} * columns + c) * points;
             plan.map_to_points(values, out, Reduce::Mean);
-            for (std::size_t r = 0; r < points; ++r) out[r] = plan.to_db(out[r]);
+            for (std::size_t r = 0; r < points; ++r) {
+                out[r] = plan.to_db(out[r]);
+                range[0] = std::min(range[0], out[r]);
+                range[1] = std::max(range[1], out[r]);
+            }
         }
     }
 }

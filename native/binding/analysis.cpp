@@ -106,15 +106,18 @@ Napi::Value AnalysisSpectrogram(const Napi::CallbackInfo &info) {
     const uint32_t points = plan.info().points;
     Napi::Float64Array db = Napi::Float64Array::New(env, Count(lanes.size(), columns, points));
     Napi::Float64Array times = Napi::Float64Array::New(env, columns);
+    double range[2] = {0.0, 0.0};
     Check(env, amp_analysis_spectrogram(plan.get(), &signal.view, lanes.data(),
                                         static_cast<uint32_t>(lanes.size()), columns,
                                         columns > 0 ? db.Data() : nullptr,
-                                        columns > 0 ? times.Data() : nullptr));
+                                        columns > 0 ? times.Data() : nullptr, range));
     Napi::Object result = Napi::Object::New(env);
     result.Set("db", db);
     result.Set("times", times);
     result.Set("frequencies", Frequencies(env, plan));
     result.Set("columns", columns);
+    result.Set("minDb", range[0]);
+    result.Set("maxDb", range[1]);
     result.Set("frames", static_cast<double>(frames));
     result.Set("binHz", plan.info().bin_hz);
     result.Set("gains", GainsObject(env, plan.info().gains));

@@ -403,10 +403,10 @@ int32_t amp_analysis_peaks(AmpAnalysisPlan *plan, const AmpAudioView *signal, co
 
 /* Spectrogram in dBFS, lane_count x columns x points (points fastest), `columns` in
  * [1, amp_analysis_plan_frames] (frames averaged in power into columns); times: columns values,
- * seconds. */
+ * seconds; db_range (may be NULL): the smallest and largest value written (for colour scales). */
 int32_t amp_analysis_spectrogram(AmpAnalysisPlan *plan, const AmpAudioView *signal,
                                  const uint32_t *lanes, uint32_t lane_count, uint32_t columns,
-                                 double *db, double *times);
+                                 double *db, double *times, double *db_range);
 
 /* Energy per band and frame: bands holds band_count ([1, 1024]) pairs [low, high) in Hz with
  * 0 <= low < high <= Nyquist; energy (FS^2 samples, Parseval share of sum((w x)^2)) and level_db

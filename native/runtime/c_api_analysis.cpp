@@ -221,13 +221,18 @@ int32_t amp_analysis_peaks(AmpAnalysisPlan *plan, const AmpAudioView *signal, co
 
 int32_t amp_analysis_spectrogram(AmpAnalysisPlan *plan, const AmpAudioView *signal,
                                  const uint32_t *lanes, uint32_t lane_count, uint32_t columns,
-                                 double *db, double *times) {
+                                 double *db, double *times, double *db_range) {
     return guarded([&] {
         require(plan, "plan");
         require(db, "db");
         require(times, "times");
+        double range[2];
         amp::analysis::spectrogram(plan->plan, lane_set(signal, lanes, lane_count), columns, db,
-                                   times);
+                                   times, range);
+        if (db_range != nullptr) {
+            db_range[0] = range[0];
+            db_range[1] = range[1];
+        }
     });
 }
 

@@ -165,7 +165,8 @@ TEST(analysis_calls_allocate_nothing_after_planning) {
     const long before = g_allocations;
     CHECK_EQ(amp_analysis_spectrum(plan, &view, lanes, 2, power.data(), psd.data(), nullptr),
              AMP_OK);
-    CHECK_EQ(amp_analysis_spectrogram(plan, &view, lanes, 2, 50, db.data(), times.data()), AMP_OK);
+    CHECK_EQ(amp_analysis_spectrogram(plan, &view, lanes, 2, 50, db.data(), times.data(), nullptr),
+             AMP_OK);
     CHECK_EQ(amp_analysis_band_energy(bins, &view, lanes, 2, bands, 3, energy.data(), level.data(),
                                       times.data()),
              AMP_OK);

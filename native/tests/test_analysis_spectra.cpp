@@ -130,8 +130,13 @@ TEST(the_spectrogram_of_a_linear_chirp_follows_it_within_one_bin) {
     std::vector<double> db(columns * p.info.points), times(columns);
     const AmpAudioView view = mono(x);
     const uint32_t lane = 0;
-    CHECK_EQ(amp_analysis_spectrogram(p.plan, &view, &lane, 1, columns, db.data(), times.data()),
-             AMP_OK);
+    double range[2];
+    CHECK_EQ(
+        amp_analysis_spectrogram(p.plan, &view, &lane, 1, columns, db.data(), times.data(), range),
+        AMP_OK);
+    CHECK_EQ(range[0], *std::min_element(db.begin(), db.end()));
+    CHECK_EQ(range[1], *std::max_element(db.begin(), db.end()));
+    CHECK(range[1] > -1.0 && range[1] < 0.1); // the chirp is a full-scale sine
     int misses = 0;
     for (uint32_t c = 0; c < columns; ++c) {
         const double *row = db.data() + size_t{c} * p.info.points;
@@ -143,9 +148,9 @@ TEST(the_spectrogram_of_a_linear_chirp_follows_it_within_one_bin) {
     CHECK_NEAR(times[0], 256.0 / kRate, 1e-15);
     // Grouped into fewer columns: times are the mean of the frames' centres.
     std::vector<double> grouped(10 * p.info.points), grouped_times(10);
-    CHECK_EQ(
-        amp_analysis_spectrogram(p.plan, &view, &lane, 1, 10, grouped.data(), grouped_times.data()),
-        AMP_OK);
+    CHECK_EQ(amp_analysis_spectrogram(p.plan, &view, &lane, 1, 10, grouped.data(),
+                                      grouped_times.data(), nullptr),
+             AMP_OK);
     const uint64_t last = frames / 10; // column 0 holds frames [0, last)
     CHECK_NEAR(grouped_times[0], (0.5 * static_cast<double>(last - 1) * 256 + 256) / kRate, 1e-12);
 }

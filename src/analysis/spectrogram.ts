@@ -80,6 +80,10 @@ export interface Spectrogram {
   readonly scale: "bins" | FrequencyScale;
   /** The dB floor used. */
   readonly floorDb: number;
+  /** Smallest value in `db` (dBFS). */
+  readonly minDb: number;
+  /** Largest value in `db` (dBFS): a colour scale with a fixed dynamic range spans [maxDb - range, maxDb]. */
+  readonly maxDb: number;
   /** Units of the fields. */
   readonly units: { readonly times: "s"; readonly frequencies: "Hz"; readonly db: "dBFS" };
 }
@@ -135,6 +139,8 @@ export function spectrogram(signal: AnalysisSignal, options: SpectrogramOptions 
     gains: Object.freeze(native.gains),
     scale: axis.scale,
     floorDb,
+    minDb: native.minDb,
+    maxDb: native.maxDb,
     units: UNITS,
   });
 }

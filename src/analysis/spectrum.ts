@@ -33,7 +33,7 @@ const PEAKS_KEYS = [...FRAME_KEYS, "count", "minDb"];
 
 /** Options of {@link spectrum}. */
 export interface SpectrumOptions extends FrameOptions, LaneSelection {
-  /** Frame length in samples (see {@link FrameOptions.size}); default 4096 (or the signal length when shorter, rounded down to even). */
+  /** Frame length in samples (see {@link FrameOptions.size}); default 4096 (or the signal length when shorter). */
   readonly size?: number;
   /** Overlap fraction in [0, 0.99]; default 0.5. */
   readonly overlap?: number;

@@ -240,6 +240,9 @@ export interface NativeAnalysis {
     times: Float64Array;
     frequencies: Float64Array;
     columns: number;
+    /** Smallest and largest dB value in db. */
+    minDb: number;
+    maxDb: number;
     frames: number;
     binHz: number;
     gains: NativeWindowGains;
