@@ -119,6 +119,45 @@ describe("every notebook through the headless runner, with no Python on PATH", (
   );
 });
 
+describe("every notebook through Jupyter's nbconvert --execute with the installed kernelspec", () => {
+  let prefix = "";
+  beforeAll(() => {
+    execFileSync("jupyter", ["nbconvert", "--version"], { stdio: "pipe" });
+    prefix = join(tmp, "jupyter-prefix");
+    execFileSync(process.execPath, [CLI, "kernel", "install", "--prefix", prefix], { stdio: "pipe" });
+  }, 120_000);
+
+  // figures.ipynb goes through nbconvert and Chromium in test/notebook-figures.test.ts.
+  it.concurrent.each(NOTEBOOKS.filter((n) => n !== "figures.ipynb"))(
+    "%s executes without an error output",
+    async (name) => {
+      const out = join(tmp, "nbconvert");
+      await new Promise<void>((resolve, reject) => {
+        execFile(
+          "jupyter",
+          [
+            "nbconvert",
+            "--execute",
+            "--to",
+            "notebook",
+            "--ExecutePreprocessor.timeout=600",
+            "--output-dir",
+            out,
+            join(ROOT, "notebooks", name),
+          ],
+          { env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter") }, cwd: join(ROOT, "notebooks") },
+          (error, _stdout, stderr) => (error === null ? resolve() : reject(new Error(`nbconvert ${name}: ${stderr}`))),
+        );
+      });
+      const nb = JSON.parse(readFileSync(join(out, name), "utf8")) as Nb;
+      const code = nb.cells.filter((c) => c.cell_type === "code");
+      expect(code.every((c) => typeof c.execution_count === "number")).toBe(true);
+      expect(code.flatMap((c) => c.outputs ?? []).filter((o) => o["output_type"] === "error")).toEqual([]);
+    },
+    900_000,
+  );
+});
+
 describe("notebook type check (tslab's converter against the package's declarations)", () => {
   it.concurrent.each(NOTEBOOKS)(
     "%s compiles",

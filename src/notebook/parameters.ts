@@ -124,6 +124,8 @@ export function injectParameters(notebook: Notebook, flags: readonly string[]): 
   const code = `// Parameters injected by amp-kpn run\n${[...values.values()].join("\n")}\n`;
   const cell: CodeCell = {
     cell_type: "code",
+    // nbformat 4.5 and later require a cell id.
+    ...(notebook.nbformat_minor >= 5 ? { id: "injected-parameters" } : {}),
     metadata: { tags: ["injected-parameters"] },
     source: splitLines(code),
     execution_count: null,
