@@ -6,3 +6,9 @@
  * sends its whole MIME bundle; any other value is shown as `console.log` prints it.
  */
 declare function display(value: unknown): void;
+
+/**
+ * Clears the output of the cell that ran last. With `wait = true` the output is cleared when the
+ * next output arrives (no flicker when redrawing). Default false.
+ */
+declare function clearOutput(wait?: boolean): void;

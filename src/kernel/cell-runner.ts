@@ -34,12 +34,22 @@ export class CellRunner {
   #abortThrough = 0;
   #count = 0;
   #queue: Promise<void> = Promise.resolve();
+  #publish: ((type: string, content: object) => void) | undefined;
   readonly #capture: CellCapture;
   readonly #jupyter: TslabJupyterModule;
 
   constructor(capture: CellCapture, jupyter: TslabJupyterModule) {
     this.#capture = capture;
     this.#jupyter = jupyter;
+  }
+
+  /**
+   * Publishes an iopub message on behalf of the most recent cell (output produced after a cell
+   * finished lands there, as in ipykernel). Throws before the first cell.
+   */
+  publish(type: string, content: object): void {
+    if (this.#publish === undefined) throw new Error("no cell has run yet in this kernel");
+    this.#publish(type, content);
   }
 
   /** Queues an execute_request (called synchronously when it arrives). */
@@ -70,6 +80,7 @@ export class CellRunner {
     if (!silent) send("execute_input", { code, execution_count: count }, server.iopub);
 
     // Output written later (timers, unawaited promises) lands in the most recent cell, as in ipykernel.
+    this.#publish = (type, published): void => send(type, published, server.iopub);
     const writeStream = (name: string, text: string): void => send("stream", { name, text }, server.iopub);
     process.stdout.write = server.handler.createWriteToIopub("stdout", writeStream);
     process.stderr.write = server.handler.createWriteToIopub("stderr", writeStream);

@@ -15,7 +15,8 @@ export class DisplayBundleError extends Error {
 
 function describe(value: unknown): string {
   const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === "string" && name !== "" ? `a ${name}` : "the value";
+  if (typeof name !== "string" || name === "" || name === "Object") return "an object";
+  return `a ${name}`;
 }
 
 /** The bundle to show for `value`; throws {@link DisplayBundleError} for a malformed bundle. */

@@ -25,14 +25,24 @@ export function configPathFrom(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Installs `display(value)` as a global of cells (declared for the type checker in kernel/cell-types). */
-function installDisplayGlobal(jupyter: TslabJupyterModule): void {
+/** Defines a global of cells (declared for the type checker in kernel/cell-types). */
+function defineCellGlobal(name: string, value: unknown): void {
+  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+}
+
+/** Installs `display(value)` and `clearOutput(wait)` as globals of cells. */
+function installCellGlobals(jupyter: TslabJupyterModule, runner: CellRunner): void {
   const display = (value: unknown): void => {
     const write = jupyter.lastWriteDisplayData;
     if (write === null) throw new Error("display() works only inside the AMP KPN kernel, after a cell has started");
     write({ data: displayData(value), metadata: {}, transient: {} }, false);
   };
-  Object.defineProperty(globalThis, "display", { value: display, writable: true, configurable: true, enumerable: false });
+  defineCellGlobal("display", display);
+  const clearOutput = (wait = false): void => {
+    if (typeof wait !== "boolean") throw new TypeError(`clearOutput(wait) expects a boolean, got ${format("%o", wait)}`);
+    runner.publish("clear_output", { wait });
+  };
+  defineCellGlobal("clearOutput", clearOutput);
 }
 
 /** A kernel interrupt (SIGINT) aborts the host interrupt signal: every render in flight is cancelled. */
@@ -43,6 +53,7 @@ function installInterruptSignal(): void {
     controller.abort(new Error("kernel interrupt"));
     controller = new AbortController();
     setInterruptSignal(controller.signal);
+    kernelLog("interrupt (SIGINT): renders in flight cancelled");
   });
 }
 
@@ -76,9 +87,10 @@ export function main(argv: readonly string[]): number | undefined {
 
   const jupyter = tslab.jupyter();
   const capture = new CellCapture();
+  const runner = new CellRunner(capture, jupyter);
   installProtocol(jupyter, {
     connection,
-    runner: new CellRunner(capture, jupyter),
+    runner,
     info: {
       implementation: PACKAGE_NAME,
       implementationVersion: packageVersion(),
@@ -86,7 +98,7 @@ export function main(argv: readonly string[]): number | undefined {
       banner: `AMP KPN ${packageVersion()}: TypeScript ${typescript.version} (tslab ${tslab.version()}), Node ${process.version}`,
     },
   });
-  installDisplayGlobal(jupyter);
+  installCellGlobals(jupyter, runner);
   installInterruptSignal();
 
   // tslab's executor reports the last value and failures through the console it is created

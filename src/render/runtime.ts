@@ -39,7 +39,10 @@ export interface RuntimeRenderOptions {
   readonly recordHeat?: boolean | undefined;
   /** Record per-frame thermal-budget flags (needs a graph with a thermal budget). Default false. */
   readonly recordOverBudget?: boolean | undefined;
-  /** Cancels the render: rejects with AMP_ERR_CANCELLED and resets the runtime to frame 0. */
+  /**
+   * Cancels the render: rejects with AMP_ERR_CANCELLED and resets the runtime to frame 0. The
+   * host interrupt signal (`setInterruptSignal`, aborted by a kernel interrupt) also cancels.
+   */
   readonly signal?: AbortSignal | undefined;
   /**
    * Control history of this render: curves by name, read by `controller` nodes, e.g.
