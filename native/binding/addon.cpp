@@ -1,8 +1,8 @@
 // addon.cpp: module initialisation and per-environment state.
 //
 // Exports (the NativeAddon interface of src/native/addon-types.ts): apiVersion, statusName,
-// nodeCatalog, setErrorClass, analyzeLevels, fftComplexForward/Inverse, fftRealForward/Inverse,
-// columnStats, runningSum, createRuntime, NodeState, runNode, liveStateCount, and the analysis
+// nodeCatalog, setErrorClass, analyzeLevels, columnStats, runningSum, fftComplexForward/Inverse,
+// fftRealForward/Inverse, createRuntime, NodeState, runNode, liveStateCount, and the analysis
 // functions of analysis.h (analysisWindow, analysisSpectrum, ...).
 // Every environment that loads the module (main thread, worker threads) gets its own AddonData,
 // released with the environment.

@@ -18,7 +18,20 @@ export interface CommonFigureOptions {
 }
 
 /** Legend placement: one horizontal row under the x axis title (the title keeps the top). */
-export const LEGEND = Object.freeze({ orientation: "h", x: 0, xanchor: "left", yref: "container", y: 0, yanchor: "bottom" });
+export const LEGEND = Object.freeze({
+  orientation: "h",
+  traceorder: "normal",
+  x: 0,
+  xanchor: "left",
+  yref: "container",
+  y: 0,
+  yanchor: "bottom",
+});
+
+/** Bottom margin in px leaving room for the x axis title and a legend of `entries` entries (about 4 per row). */
+export function bottomMargin(entries: number): number {
+  return 80 + 22 * Math.max(1, Math.ceil(entries / 4));
+}
 
 /** Default width in px. */
 export const DEFAULT_WIDTH = 800;

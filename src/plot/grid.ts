@@ -4,7 +4,7 @@
  * `sharedTime: false`. Heights add up.
  */
 import { validationError } from "../errors";
-import { axisKey, checkFigureOptions } from "./common";
+import { axisKey, bottomMargin, checkFigureOptions, LEGEND } from "./common";
 import { Figure, type PlotlyTrace } from "./figure";
 
 /** Options of {@link grid} (`plot.grid`). */
@@ -13,7 +13,7 @@ export interface GridOptions {
   readonly title?: string;
   /** Link the x axes of the figures whose x axis is time (s); default true. */
   readonly sharedTime?: boolean;
-  /** Vertical gap between parts as a fraction of the whole height, in [0, 0.3]; default 0.08. */
+  /** Vertical gap between parts as a fraction of the whole height, in [0, 0.3]; default 0.1. */
   readonly gap?: number;
 }
 
@@ -38,7 +38,7 @@ export function grid(figures: readonly Figure[], options: GridOptions = {}): Fig
     throw validationError({ param: "figures", label: `${OWNER} argument` }, "a non-empty list of figures from plot.*", figures);
   }
   const sharedTime = options.sharedTime ?? true;
-  const gap = options.gap ?? 0.08;
+  const gap = options.gap ?? 0.1;
   if (typeof gap !== "number" || !(gap >= 0 && gap <= 0.3))
     throw validationError({ param: "gap", label: `${OWNER} option` }, "a number in [0, 0.3]", gap);
   const heights = figures.map((f) => f.height);
@@ -48,9 +48,16 @@ export function grid(figures: readonly Figure[], options: GridOptions = {}): Fig
   const layout: Record<string, unknown> = {
     height: total + 40 * (figures.length - 1),
     autosize: true,
-    margin: { l: 70, r: 80, t: options.title === undefined ? 40 : 70, b: 50 },
+    margin: {
+      l: 70,
+      r: 80,
+      t: options.title === undefined ? 40 : 70,
+      b: bottomMargin(
+        figures.reduce((n, f) => n + f.data.filter((t: PlotlyTrace) => t["showlegend"] !== false && t["type"] !== "heatmap").length, 0),
+      ),
+    },
     showlegend: true,
-    legend: { orientation: "v", x: 1.02, xanchor: "left", y: 1, yanchor: "top" },
+    legend: LEGEND,
   };
   if (options.title !== undefined) layout["title"] = { text: options.title, font: { size: 15 } };
   const annotations: unknown[] = [];
@@ -89,6 +96,8 @@ export function grid(figures: readonly Figure[], options: GridOptions = {}): Fig
       if (id.startsWith("x") && figure.timeAxis && sharedTime) {
         if (firstTimeX === undefined) firstTimeX = fresh;
         else axis["matches"] = firstTimeX;
+        // Linked time axes need one title: the last time figure's keeps it.
+        if (figures.slice(index + 1).some((f) => f.timeAxis)) axis["title"] = undefined;
       }
       layout[axisKey(fresh)] = axis;
     }

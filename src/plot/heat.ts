@@ -11,6 +11,7 @@ import type { RenderResult } from "../render/result";
 import { seriesColor, withAlpha } from "./colors";
 import {
   LEGEND,
+  bottomMargin,
   checkFigureOptions,
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
@@ -146,9 +147,9 @@ export function heatFigure(result: RenderResult, options: HeatFigureOptions = {}
             x1: (flagged.edges[c] ?? 0) / sr,
             y0: 0,
             y1: 1,
-            fillcolor: "rgba(255,127,14,0.18)",
+            fillcolor: "rgba(214,39,40,0.16)",
             line: { width: 0 },
-            layer: "below",
+            layer: "above",
           });
           runStart = -1;
         }
@@ -162,7 +163,7 @@ export function heatFigure(result: RenderResult, options: HeatFigureOptions = {}
     title: { text: figureTitle(what, result, options.title), font: { size: 14 } },
     height,
     autosize: true,
-    margin: { l: 70, r: 80, t: 50, b: 90 },
+    margin: { l: 70, r: 80, t: 50, b: bottomMargin(traces.length) },
     legend: LEGEND,
     xaxis: { title: { text: "time (s)" }, range: [start / sr, end / sr] },
     yaxis: { title: { text: "heat (units/frame)" }, rangemode: "tozero", exponentformat: "SI" },

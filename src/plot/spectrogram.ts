@@ -2,11 +2,10 @@
  * Spectrogram figure: a heatmap of short-time power in dBFS, time (s) across, frequency (Hz) up
  * (log by default), a colour bar in dB over a fixed dynamic range below the maximum; one row per
  * (batch, channel) lane. Values, times, frequencies and the maximum come from the native
- * `spectrogram` and `envelope`; the payload is bounded by `maxValues` (columns are grouped
+ * `spectrogram` (with its maximum); the payload is bounded by `maxValues` (columns are grouped
  * natively to fit).
  */
 import type { AnalysisSignal, FrequencyScale, WindowName } from "../analysis/common";
-import { envelope } from "../analysis/envelope";
 import { spectrogram } from "../analysis/spectrogram";
 import { validationError } from "../errors";
 import {
@@ -108,8 +107,7 @@ export function spectrogramFigure(signal: AnalysisSignal, options: SpectrogramFi
   });
   const { columns, rows: R } = sg.shape;
   // The colour bar spans [max - rangeDb, max]; the maximum is found natively.
-  const whole = envelope({ samples: sg.db, shape: { batches: 1, channels: 1, frames: sg.db.length }, sampleRate: 1 }, 1);
-  const zmax = whole.max[0] ?? 0;
+  const zmax = sg.maxDb;
   const zmin = zmax - rangeDb;
   const x = f4(sg.times);
   const y = f4(sg.frequencies);
