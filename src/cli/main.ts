@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-/** The `amp-kpn` command line: `render`, `demo` and `kernel`. Errors print one line to stderr and exit 1. */
+/** The `amp-kpn` command line: `render`, `demo`, `kernel` and `run`. Errors print one line to stderr and exit 1. */
 import { AmpError } from "../errors";
 import { demoCommand, DEMO_USAGE } from "./demo-command";
 import { kernelCommand, KERNEL_USAGE } from "./kernel-command";
 import { renderCommand, RENDER_USAGE } from "./render-command";
+import { runCommand, RUN_USAGE } from "./run-command";
 
 type Command = (args: readonly string[], print: (line: string) => void) => Promise<unknown>;
 
@@ -11,6 +12,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   render: renderCommand,
   demo: demoCommand,
   kernel: kernelCommand,
+  run: runCommand,
 };
 
 const USAGE = `usage: amp-kpn <command> [options]
@@ -19,7 +21,9 @@ ${RENDER_USAGE}
 
 ${DEMO_USAGE}
 
-${KERNEL_USAGE}`;
+${KERNEL_USAGE}
+
+${RUN_USAGE}`;
 
 /** One line describing an error, for stderr. */
 export function errorLine(error: unknown): string {

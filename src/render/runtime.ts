@@ -3,6 +3,7 @@
  * checks types only. Renders run on a worker thread and resolve with a {@link RenderResult}.
  * Native failures are {@link AmpError}s; a failed render carries the caller's stack.
  */
+import { recordRenderedGraph } from "./rendered-graphs";
 import { inspect } from "node:util";
 import { AmpError, ampError, checkOptionKeys, invalidError, validationError } from "../errors";
 import { Graph } from "../graph/graph";
@@ -311,6 +312,7 @@ export class Runtime {
     } finally {
       for (const s of signals) s.removeEventListener("abort", onAbort);
     }
+    recordRenderedGraph(this.graph.hash);
     return this.#result(frames, output.samples, output.heat, output.overBudget);
   }
 
