@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AmpError, gain, graph, interruptSignal, mix, render, setInterruptSignal, sineOsc } from "../src/index";
+import { installBindOrder } from "../src/kernel/bind-order";
 import { checkConnectionInfo, ConnectionFileError } from "../src/kernel/connection";
 import { displayData, DisplayBundleError } from "../src/kernel/display-bundle";
 import { reportDiagnostics, reportThrown } from "../src/kernel/error-report";
@@ -262,4 +263,33 @@ describe("host interrupt signal", () => {
     }
     expect(() => setInterruptSignal("no" as never)).toThrow(/expects an AbortSignal or undefined/);
   }, 120_000);
+});
+
+describe("socket bind order", () => {
+  it("binds shell and control only after iopub, stdin and heartbeat are bound (no request before iopub is ready)", async () => {
+    const events: string[] = [];
+    const names = new Map<unknown, string>();
+    const prototype = {
+      async bindSocket(this: { iopub: unknown }, socket: unknown, port: number): Promise<void> {
+        const name = names.get(socket) ?? "?";
+        events.push(`start ${name}`);
+        // iopub binds slowest, as in the failing startup.
+        await new Promise((resolve) => setTimeout(resolve, name === "iopub" ? 30 : port));
+        events.push(`bound ${name}`);
+      },
+    };
+    const jupyter = { ZmqServer: { prototype }, JupyterHandlerImpl: { prototype: {} }, lastWriteDisplayData: null };
+    installBindOrder(jupyter as never);
+    const server = Object.create(prototype) as Record<string, unknown> & { bindSocket(s: unknown, p: number): Promise<void> };
+    for (const name of ["iopub", "shell", "control", "stdin", "hb"]) {
+      const socket = { name };
+      names.set(socket, name);
+      server[name] = socket;
+    }
+    // tslab's order and shape: all five binds started in one expression.
+    await Promise.all(["iopub", "shell", "control", "stdin", "hb"].map((name, i) => server.bindSocket(server[name], i + 1)));
+    const firstRequestSocket = Math.min(events.indexOf("start shell"), events.indexOf("start control"));
+    for (const name of ["iopub", "stdin", "hb"]) expect(events.indexOf(`bound ${name}`)).toBeLessThan(firstRequestSocket);
+    expect(events.filter((e) => e.startsWith("bound"))).toHaveLength(5);
+  });
 });

@@ -12,6 +12,7 @@ import { ConnectionFileError, readConnectionFile } from "./connection";
 import { displayData } from "./display-bundle";
 import { mountCompilerPaths, registerPackageResolution, slashes } from "./module-resolution";
 import { CELL_TYPES_DIR, PACKAGE_NAME, PACKAGE_ROOT, packageVersion } from "./package-root";
+import { installBindOrder } from "./bind-order";
 import { installProtocol, kernelLog } from "./protocol";
 import { tslab, type TslabJupyterModule } from "./tslab-internals";
 
@@ -88,6 +89,7 @@ export function main(argv: readonly string[]): number | undefined {
   const jupyter = tslab.jupyter();
   const capture = new CellCapture();
   const runner = new CellRunner(capture, jupyter);
+  installBindOrder(jupyter);
   installProtocol(jupyter, {
     connection,
     runner,

@@ -38,6 +38,9 @@ export interface TslabServer {
   handler: TslabHandler;
   connInfo: { key: string };
   iopub: unknown;
+  shell: unknown;
+  control: unknown;
+  bindSocket(socket: unknown, port: number): Promise<void>;
   handleShellMessage(socket: unknown, ...frames: Buffer[]): Promise<void>;
   handleKernelInfo(socket: unknown, msg: TslabMessage): void;
   handleExecute(socket: unknown, msg: TslabMessage): Promise<void>;
