@@ -5,7 +5,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** The `<IDS|MSG>` delimiter between the ZeroMQ routing identities and the signed message. */
-export const DELIMITER = Buffer.from("<IDS|MSG>");
+export const DELIMITER: Buffer = Buffer.from("<IDS|MSG>");
 
 /**
  * True when `received` equals `expected`, in time that depends only on their lengths (never on
