@@ -60,7 +60,7 @@ export { analyzeLevels } from "./analysis/levels";
 export type { Levels } from "./analysis/levels";
 export { WINDOW_NAMES } from "./analysis/common";
 export type { AnalysisSignal, FrameOptions, FrequencyScale, LaneSelection, WindowGains, WindowName } from "./analysis/common";
-export { window } from "./analysis/window";
+export { windowFunction } from "./analysis/window";
 export type { Window, WindowOptions } from "./analysis/window";
 export { peaks, spectrum } from "./analysis/spectrum";
 export type { Peak, PeaksOptions, Spectrum, SpectrumOptions } from "./analysis/spectrum";
@@ -72,6 +72,7 @@ export { bandEnergy } from "./analysis/band-energy";
 export type { Band, BandEnergy, BandEnergyOptions } from "./analysis/band-energy";
 export { istft, stft } from "./analysis/stft";
 export type { Stft, StftOptions } from "./analysis/stft";
+export { fft, ifft, rfft, irfft, FFT_MAX_SIZE } from "./analysis/fft";
 
 export { decodeWav, encodeWav, readWav, writeWav } from "./io/wav";
 export type { WavAudio, WavBitDepth, WavWriteOptions } from "./io/wav";

@@ -14,7 +14,7 @@ import {
   spectrogram,
   spectrum,
   stft,
-  window,
+  windowFunction,
   WINDOW_NAMES,
   type AnalysisSignal,
   type WindowName,
@@ -60,29 +60,29 @@ function expectAmpError(fn: () => unknown, ...parts: string[]): void {
   for (const part of parts) expect((caught as Error).message).toContain(part);
 }
 
-describe("window()", () => {
+describe("windowFunction()", () => {
   it("gives the samples and the gains of each window", () => {
-    const hann = window("hann", 8);
+    const hann = windowFunction("hann", 8);
     expect(Array.from(hann.values)).toEqual(
       Array.from({ length: 8 }, (_, j) => 0.5 - 0.5 * Math.cos((2 * Math.PI * j) / 8)).map((v, j) => (j === 0 ? 0 : v)),
     );
     expect(hann.coherentGain).toBeCloseTo(0.5, 15);
     expect(hann.energyGain).toBeCloseTo(0.375, 15);
     expect(hann.enbwBins).toBeCloseTo(1.5, 14);
-    expect(window("hann", 4096).scallopingLossDb).toBeCloseTo(1.42, 2);
-    expect(window("rect", 4096).scallopingLossDb).toBeCloseTo(3.92, 2);
-    const symmetric = window("blackman", 9, { symmetric: true });
+    expect(windowFunction("hann", 4096).scallopingLossDb).toBeCloseTo(1.42, 2);
+    expect(windowFunction("rect", 4096).scallopingLossDb).toBeCloseTo(3.92, 2);
+    const symmetric = windowFunction("blackman", 9, { symmetric: true });
     for (let j = 0; j < 9; j++) expect(symmetric.values[j]).toBeCloseTo(symmetric.values[8 - j] ?? NaN, 15);
-    expect(window("kaiser", 16, { beta: 0 }).values.every((v) => v === 1)).toBe(true);
-    for (const name of WINDOW_NAMES) expect(window(name, 64).values).toHaveLength(64);
+    expect(windowFunction("kaiser", 16, { beta: 0 }).values.every((v) => v === 1)).toBe(true);
+    for (const name of WINDOW_NAMES) expect(windowFunction(name, 64).values).toHaveLength(64);
   });
 
   it("refuses bad names, sizes and options", () => {
-    expectAmpError(() => window("hanning" as WindowName, 8), '"window"', '"hann"');
-    expectAmpError(() => window("hann", 0), '"n"', "[1, 16777216]");
-    expectAmpError(() => window("hann", 8.5), '"n"', "got 8.5");
-    expectAmpError(() => window("hann", 8, { beta: 3 }), '"beta"', 'unless window is "kaiser"');
-    expectAmpError(() => window("kaiser", 8, { beta: 60 }), '"beta"', "[0, 50]");
+    expectAmpError(() => windowFunction("hanning" as WindowName, 8), '"window"', '"hann"');
+    expectAmpError(() => windowFunction("hann", 0), '"n"', "[1, 16777216]");
+    expectAmpError(() => windowFunction("hann", 8.5), '"n"', "got 8.5");
+    expectAmpError(() => windowFunction("hann", 8, { beta: 3 }), '"beta"', 'unless window is "kaiser"');
+    expectAmpError(() => windowFunction("kaiser", 8, { beta: 60 }), '"beta"', "[0, 50]");
   });
 });
 
@@ -272,7 +272,7 @@ describe("bandEnergy()", () => {
     const edges = [0, 50, 440, 1000, 3000, 12000, 23999, 24000];
     const bands = edges.slice(1).map((high, i) => [edges[i] ?? 0, high] as const);
     const b = bandEnergy(mono(x), { bands, size: 1024, overlap: 0.5 });
-    const w = window("hann", 1024).values;
+    const w = windowFunction("hann", 1024).values;
     let worst = 0;
     for (let m = 0; m < b.shape.frames; m++) {
       let direct = 0;

@@ -56,8 +56,8 @@ void validate(const PlanConfig &c) {
     if (!(std::isfinite(c.max_hz) && c.max_hz > 0.0 && c.max_hz <= nyquist))
         fail("maxHz", "a finite number in (0, " + format_number(nyquist) + "] Hz (Nyquist)",
              c.max_hz);
-    const double lowest = c.scale == Scale::Log ? 0.0 : 0.0;
-    if (!(std::isfinite(c.min_hz) && c.min_hz >= lowest && c.min_hz < c.max_hz) ||
+    // A log axis cannot reach 0 Hz; the others may start there.
+    if (!(std::isfinite(c.min_hz) && c.min_hz >= 0.0 && c.min_hz < c.max_hz) ||
         (c.scale == Scale::Log && !(c.min_hz > 0.0)))
         fail("minHz",
              std::string(c.scale == Scale::Log ? "a finite number in (0, "

@@ -1,8 +1,9 @@
 // addon.cpp: module initialisation and per-environment state.
 //
 // Exports (the NativeAddon interface of src/native/addon-types.ts): apiVersion, statusName,
-// nodeCatalog, setErrorClass, analyzeLevels, createRuntime, NodeState, runNode, liveStateCount,
-// and the analysis functions of analysis.h (analysisWindow, analysisSpectrum, ...).
+// nodeCatalog, setErrorClass, analyzeLevels, fftComplexForward/Inverse, fftRealForward/Inverse,
+// createRuntime, NodeState, runNode, liveStateCount, and the analysis functions of analysis.h
+// (analysisWindow, analysisSpectrum, ...).
 // Every environment that loads the module (main thread, worker threads) gets its own AddonData,
 // released with the environment.
 #include <napi.h>
@@ -10,6 +11,7 @@
 #include "addon_data.h"
 #include "analysis.h"
 #include "args.h"
+#include "fft.h"
 #include "functions.h"
 #include "node_call.h"
 #include "node_state_wrap.h"
@@ -48,6 +50,12 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     exports.Set("nodeCatalog", Napi::Function::New<NodeCatalog>(env, "nodeCatalog"));
     exports.Set("setErrorClass", Napi::Function::New<SetErrorClass>(env, "setErrorClass"));
     exports.Set("analyzeLevels", Napi::Function::New<AnalyzeLevels>(env, "analyzeLevels"));
+    exports.Set("fftComplexForward",
+                Napi::Function::New<FftComplexForward>(env, "fftComplexForward"));
+    exports.Set("fftComplexInverse",
+                Napi::Function::New<FftComplexInverse>(env, "fftComplexInverse"));
+    exports.Set("fftRealForward", Napi::Function::New<FftRealForward>(env, "fftRealForward"));
+    exports.Set("fftRealInverse", Napi::Function::New<FftRealInverse>(env, "fftRealInverse"));
     exports.Set("createRuntime", Napi::Function::New<RuntimeWrap::Create>(env, "createRuntime"));
     exports.Set("NodeState", NodeStateWrap::DefineClass(env));
     exports.Set("runNode", Napi::Function::New<RunNode>(env, "runNode"));

@@ -189,6 +189,30 @@ int32_t amp_node_state_snapshot(const void *state, void *buffer, uint64_t capaci
 int32_t amp_node_state_restore(void *state, const void *buffer, uint64_t size);
 
 /* ---------------------------------------------------------------------------------------------
+ * FFT: the project's own discrete Fourier transforms in double precision (docs/fft.md).
+ * numpy's conventions: forward X[k] = sum_j x[j] exp(-2 pi i j k / n), unscaled; inverse
+ * x[j] = (1/n) sum_k X[k] exp(+2 pi i j k / n). Complex data is interleaved (re, im, re, im, ...).
+ * Any n in [1, AMP_FFT_MAX_SIZE]. The plan for a size is built on its first use and cached for the
+ * process; every input value must be finite. Failures return AMP_ERR_INVALID_ARGUMENT (n out of
+ * range, a null pointer, a non-finite input naming its index) or AMP_ERR_INTERNAL (out of
+ * memory), write nothing to out, and set the calling thread's amp_fft_last_error.
+ * ------------------------------------------------------------------------------------------- */
+
+#define AMP_FFT_MAX_SIZE 16777216u /* 2^24 points */
+
+/* Complex transforms: in and out hold 2n doubles; out may alias in. */
+int32_t amp_fft_complex_forward(uint32_t n, const double *in, double *out);
+int32_t amp_fft_complex_inverse(uint32_t n, const double *in, double *out);
+/* Real forward: in holds n samples, out the 2 (n/2 + 1) doubles of bins 0..n/2 (interleaved). */
+int32_t amp_fft_real_forward(uint32_t n, const double *in, double *out);
+/* Real inverse: in holds bins 0..n/2 (2 (n/2 + 1) doubles; the imaginary parts of bin 0, and of
+ * bin n/2 when n is even, are ignored), out the n real samples. in and out must not alias. */
+int32_t amp_fft_real_inverse(uint32_t n, const double *in, double *out);
+/* The calling thread's last amp_fft_* failure (stage "fft"); returns its code (AMP_OK and empty
+ * strings when none failed). The strings stay valid until the next failing call on the thread. */
+int32_t amp_fft_last_error(AmpErrorView *out_error);
+
+/* ---------------------------------------------------------------------------------------------
  * Graph runtime.
  * ------------------------------------------------------------------------------------------- */
 

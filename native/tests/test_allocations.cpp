@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "dsp/stft.h"
 #include "test_support.h"
 
 extern "C" {
@@ -195,6 +196,24 @@ TEST(analysis_calls_allocate_nothing_after_planning) {
     CHECK(found[0] >= 1);
     amp_analysis_plan_destroy(plan);
     amp_analysis_plan_destroy(bins);
+}
+
+TEST(the_streamed_stft_allocates_nothing_while_processing) {
+    std::vector<double> w(512);
+    CHECK_EQ(amp_analysis_window(AMP_WINDOW_HANN, 0.0, 0, 512, w.data(), nullptr), AMP_OK);
+    auto setup = std::make_shared<const amp::dsp::StftSetup>(w.data(), 512, 128);
+    amp::dsp::StftStream stream(setup);
+    std::vector<double> x(20000), y(20000);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = std::sin(0.05 * static_cast<double>(i));
+    auto zero_high_bins = [](void *, double *spectrum, std::size_t bins, uint64_t) {
+        for (std::size_t k = bins / 2; k < bins; ++k) spectrum[2 * k] = spectrum[2 * k + 1] = 0.0;
+    };
+    const long before = g_allocations;
+    for (size_t at = 0; at < x.size(); at += 333)
+        stream.process(x.data() + at, y.data() + at, std::min<size_t>(333, x.size() - at),
+                       zero_high_bins, nullptr);
+    CHECK_EQ(g_allocations - before, 0L);
+    CHECK(std::fabs(y[10000] - x[10000 - 511]) < 1e-6); // 0.05 rad/sample: bin 4 of 257
 }
 
 AMP_TEST_MAIN()

@@ -237,6 +237,19 @@ TEST(vector_kernels_give_the_same_bits_as_the_scalar_kernels) {
         }
         CHECK(worst <= 1e-15 * scale);
         CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+        // Interleaved input (read by the fused first stage), plain and with parts swapped.
+        std::vector<double> interleaved(2 * n), c(2 * n), d(2 * n);
+        for (std::size_t k = 0; k < n; ++k) {
+            interleaved[2 * k] = x[k];
+            interleaved[2 * k + 1] = x[n + k];
+        }
+        fast->forward_interleaved(interleaved.data(), false, c.data(), c.data() + n, work.data());
+        scalar->forward_interleaved(interleaved.data(), false, d.data(), d.data() + n, work.data());
+        CHECK(std::memcmp(c.data(), b.data(), b.size() * sizeof(double)) == 0);
+        CHECK(std::memcmp(d.data(), b.data(), b.size() * sizeof(double)) == 0);
+        fast->forward_interleaved(interleaved.data(), true, c.data(), c.data() + n, work.data());
+        scalar->forward(x.data() + n, x.data(), d.data(), d.data() + n, work.data());
+        CHECK(std::memcmp(c.data(), d.data(), d.size() * sizeof(double)) == 0);
     }
 }
 
@@ -274,6 +287,58 @@ TEST(exact_values_for_simple_inputs) {
             CHECK(dc[2 * k] == (k == 0 ? static_cast<double>(n) : 0.0) && dc[2 * k + 1] == 0.0);
         }
     }
+}
+
+TEST(c_abi_transforms_match_the_plans) {
+    for (uint32_t n : {1u, 6u, 97u, 1024u, 48000u}) {
+        const std::vector<double> x = random_values(2 * n, n + 21u);
+        const std::vector<double> real_x(x.begin(), x.begin() + n);
+        std::vector<double> out(2 * n + 2), back(2 * n);
+        CHECK_EQ(amp_fft_complex_forward(n, x.data(), out.data()), AMP_OK);
+        CHECK(std::memcmp(out.data(), run(*FftPlan::complex(n), x, false).data(),
+                          2 * n * sizeof(double)) == 0);
+        CHECK_EQ(amp_fft_complex_inverse(n, out.data(), back.data()), AMP_OK);
+        CHECK(std::memcmp(back.data(), run(*FftPlan::complex(n), out, true).data(),
+                          2 * n * sizeof(double)) == 0);
+        CHECK_EQ(amp_fft_real_forward(n, real_x.data(), out.data()), AMP_OK);
+        const std::vector<double> bins = run(*FftPlan::real(n), real_x, false);
+        CHECK(std::memcmp(out.data(), bins.data(), bins.size() * sizeof(double)) == 0);
+        CHECK_EQ(amp_fft_real_inverse(n, bins.data(), back.data()), AMP_OK);
+        CHECK(std::memcmp(back.data(), run(*FftPlan::real(n), bins, true).data(),
+                          n * sizeof(double)) == 0);
+    }
+}
+
+TEST(c_abi_refuses_bad_sizes_null_pointers_and_non_finite_input) {
+    std::vector<double> in(64, 0.25), out(64, 7.0);
+    AmpErrorView error{};
+    CHECK_EQ(amp_fft_complex_forward(0, in.data(), out.data()), AMP_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(amp_fft_last_error(&error), AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(std::string(error.stage), "fft");
+    CHECK_CONTAINS(std::string(error.detail), "size n must be an integer in [1, 16777216], got 0");
+    CHECK_EQ(amp_fft_real_forward(AMP_FFT_MAX_SIZE + 1, in.data(), out.data()),
+             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(amp_fft_real_inverse(8, nullptr, out.data()), AMP_ERR_INVALID_ARGUMENT);
+    amp_fft_last_error(&error);
+    CHECK_CONTAINS(std::string(error.detail), "amp_fft_real_inverse: in is NULL");
+    in[5] = std::nan("");
+    CHECK_EQ(amp_fft_real_forward(8, in.data(), out.data()), AMP_ERR_INVALID_ARGUMENT);
+    amp_fft_last_error(&error);
+    CHECK_CONTAINS(std::string(error.detail), "in[5] is NaN");
+    in[5] = 0.25;
+    in[9] = -INFINITY;
+    CHECK_EQ(amp_fft_real_inverse(16, in.data(), out.data()), AMP_ERR_INVALID_ARGUMENT);
+    amp_fft_last_error(&error);
+    CHECK_CONTAINS(std::string(error.detail), "in[9] is -Infinity");
+    // in[9] is bin 4's imaginary part for n = 8: ignored by the transform, still refused when
+    // not finite; a real forward of n = 8 reads in[0..7] only.
+    CHECK_EQ(amp_fft_real_inverse(8, in.data(), out.data()), AMP_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(amp_fft_real_forward(8, in.data(), out.data()), AMP_OK);
+    for (double v : out) CHECK(std::isfinite(v));
+    // A failing call writes nothing.
+    std::vector<double> untouched(64, 7.0);
+    CHECK_EQ(amp_fft_complex_forward(32, in.data(), untouched.data()), AMP_ERR_INVALID_ARGUMENT);
+    for (double v : untouched) CHECK(v == 7.0);
 }
 
 } // namespace

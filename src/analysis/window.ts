@@ -34,12 +34,12 @@ export interface Window extends WindowGains {
  * @param n - length in samples, an integer in [1, 16777216]
  * @param options - periodic or symmetric, Kaiser beta
  */
-export function window(name: WindowName, n: number, options: WindowOptions = {}): Window {
-  const code = windowCode("window", name);
-  checkInt({ type: "window()", param: "n", label: "argument" }, n, 1, MAX_FRAME_SIZE, "samples");
-  const opts = checkOptions<WindowOptions>("window", options, ["symmetric", "beta"]);
+export function windowFunction(name: WindowName, n: number, options: WindowOptions = {}): Window {
+  const code = windowCode("windowFunction", name);
+  checkInt({ type: "windowFunction()", param: "n", label: "argument" }, n, 1, MAX_FRAME_SIZE, "samples");
+  const opts = checkOptions<WindowOptions>("windowFunction", options, ["symmetric", "beta"]);
   if (opts.symmetric !== undefined && typeof opts.symmetric !== "boolean")
-    throw validationError({ type: "window()", param: "symmetric", label: "option" }, "a boolean", opts.symmetric);
+    throw validationError({ type: "windowFunction()", param: "symmetric", label: "option" }, "a boolean", opts.symmetric);
   const beta = checkBeta("window", name, opts.beta);
   const symmetric = opts.symmetric ?? false;
   const native = loadAddon().analysisWindow(code, beta, symmetric, n);

@@ -51,13 +51,28 @@ class Bluestein final : public SplitDft {
     std::size_t work_doubles() const override { return 4 * m_ + inner_->work_doubles(); }
     void forward(const double *in_re, const double *in_im, double *out_re, double *out_im,
                  double *work) const override {
+        for (std::size_t k = 0; k < size(); ++k) {
+            work[k] = in_re[k] * chirp_re_[k] - in_im[k] * chirp_im_[k];
+            work[m_ + k] = in_re[k] * chirp_im_[k] + in_im[k] * chirp_re_[k];
+        }
+        convolve(out_re, out_im, work);
+    }
+    void forward_interleaved(const double *in, bool swap, double *out_re, double *out_im,
+                             double *work) const override {
+        const std::size_t re = swap ? 1 : 0, im = 1 - re;
+        for (std::size_t k = 0; k < size(); ++k) {
+            work[k] = in[2 * k + re] * chirp_re_[k] - in[2 * k + im] * chirp_im_[k];
+            work[m_ + k] = in[2 * k + re] * chirp_im_[k] + in[2 * k + im] * chirp_re_[k];
+        }
+        convolve(out_re, out_im, work);
+    }
+
+  private:
+    // work[0, n) and work[M, M + n) hold x c; finishes the transform into out.
+    void convolve(double *out_re, double *out_im, double *work) const {
         const std::size_t n = size();
         double *a_re = work, *a_im = work + m_, *b_re = work + 2 * m_, *b_im = work + 3 * m_;
         double *inner_work = work + 4 * m_;
-        for (std::size_t k = 0; k < n; ++k) {
-            a_re[k] = in_re[k] * chirp_re_[k] - in_im[k] * chirp_im_[k];
-            a_im[k] = in_re[k] * chirp_im_[k] + in_im[k] * chirp_re_[k];
-        }
         for (std::size_t k = n; k < m_; ++k) a_re[k] = a_im[k] = 0.0;
         inner_->forward(a_re, a_im, b_re, b_im, inner_work);
         for (std::size_t k = 0; k < m_; ++k) {
@@ -74,7 +89,6 @@ class Bluestein final : public SplitDft {
         }
     }
 
-  private:
     std::size_t m_;
     std::unique_ptr<SplitDft> inner_;
     std::vector<double> chirp_re_, chirp_im_, kernel_re_, kernel_im_;

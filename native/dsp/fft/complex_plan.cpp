@@ -1,4 +1,5 @@
-// complex_plan.cpp: the public complex plan: interleaved in, split transform, interleaved out.
+// complex_plan.cpp: the public complex plan: interleaved in (read by the transform's first
+// stage), split transform, interleaved out.
 #include "dsp/fft/plans.h"
 
 #include "dsp/fft/interleave.h"
@@ -10,8 +11,8 @@ namespace {
 class ComplexPlan final : public FftPlan {
   public:
     explicit ComplexPlan(std::size_t n) : FftPlan(n, false), core_(make_split_dft(n)) {}
-    // Split input (2n), split output (2n), the core's work.
-    std::size_t scratch_doubles() const override { return 4 * size() + core_->work_doubles(); }
+    // Split output (2n), the core's work.
+    std::size_t scratch_doubles() const override { return 2 * size() + core_->work_doubles(); }
     void forward(const double *in, double *out, double *scratch) const override {
         run(in, out, scratch, false);
     }
@@ -22,14 +23,13 @@ class ComplexPlan final : public FftPlan {
   private:
     void run(const double *in, double *out, double *scratch, bool inverse) const {
         const std::size_t n = size();
-        double *a_re = scratch, *a_im = scratch + n, *b_re = scratch + 2 * n,
-               *b_im = scratch + 3 * n, *work = scratch + 4 * n;
-        deinterleave(in, a_re, a_im, n);
+        double *b_re = scratch, *b_im = scratch + n, *work = scratch + 2 * n;
         if (inverse) {
-            core_->forward(a_im, a_re, b_im, b_re, work);
+            // Unscaled inverse: swap the parts of the input and of the output.
+            core_->forward_interleaved(in, true, b_im, b_re, work);
             interleave_scaled(b_re, b_im, out, n, 1.0 / static_cast<double>(n));
         } else {
-            core_->forward(a_re, a_im, b_re, b_im, work);
+            core_->forward_interleaved(in, false, b_re, b_im, work);
             interleave_scaled(b_re, b_im, out, n, 1.0);
         }
     }

@@ -16,6 +16,14 @@
 namespace amp::dsp::fft {
 namespace {
 
+inline V4 reverse(V4 v) { return __builtin_shuffle(v, Shuffle4{3, 2, 1, 0}); }
+
+// out[2t] = re[t], out[2t + 1] = im[t] for t < 4.
+inline void store_interleaved(double *out, V4 re, V4 im) {
+    Lanes<V4>::store(out, __builtin_shuffle(re, im, Shuffle4{0, 4, 1, 5}));
+    Lanes<V4>::store(out + 4, __builtin_shuffle(re, im, Shuffle4{2, 6, 3, 7}));
+}
+
 class EvenRealPlan final : public FftPlan {
   public:
     explicit EvenRealPlan(std::size_t n)
@@ -26,20 +34,39 @@ class EvenRealPlan final : public FftPlan {
     std::size_t scratch_doubles() const override { return 4 * half_ + core_->work_doubles(); }
     void forward(const double *in, double *out, double *scratch) const override {
         const std::size_t h = half_;
-        double *a_re = scratch, *a_im = scratch + h, *z_re = scratch + 2 * h,
-               *z_im = scratch + 3 * h, *work = scratch + 4 * h;
-        deinterleave(in, a_re, a_im, h);
-        core_->forward(a_re, a_im, z_re, z_im, work);
+        double *z_re = scratch, *z_im = scratch + h, *work = scratch + 4 * h;
+        core_->forward_interleaved(in, false, z_re, z_im, work);
         out[0] = z_re[0] + z_im[0];
         out[1] = 0.0;
         out[2 * h] = z_re[0] - z_im[0];
         out[2 * h + 1] = 0.0;
-        for (std::size_t k = 1; k < h; ++k) {
+        // Bins k and h - k together: with A = Z_k, B = conj Z_{h-k}, E = (A + B) / 2 and
+        // O = -i (A - B) / 2, X_k = E + w^k O and X_{h-k} = conj(E - w^k O).
+        std::size_t k = 1;
+        for (; 2 * k + 6 < h; k += 4) {
+            const std::size_t r = h - k - 3; // bins r..r+3 pair with k+3..k, reversed
+            const V4 ar = Lanes<V4>::load(z_re + k), ai = Lanes<V4>::load(z_im + k);
+            const V4 br = reverse(Lanes<V4>::load(z_re + r));
+            const V4 bi = -reverse(Lanes<V4>::load(z_im + r));
+            const V4 wr = Lanes<V4>::load(w_re_.data() + k), wi = Lanes<V4>::load(w_im_.data() + k);
+            const V4 er = 0.5 * (ar + br), ei = 0.5 * (ai + bi);
+            const V4 orr = 0.5 * (ai - bi), oi = -0.5 * (ar - br);
+            const V4 pr = orr * wr - oi * wi, pi = orr * wi + oi * wr;
+            store_interleaved(out + 2 * k, er + pr, ei + pi);
+            store_interleaved(out + 2 * r, reverse(er - pr), reverse(-(ei - pi)));
+        }
+        for (; 2 * k <= h; ++k) {
             const double ar = z_re[k], ai = z_im[k], br = z_re[h - k], bi = -z_im[h - k];
+            const double wr = w_re_[k], wi = w_im_[k];
             const double er = 0.5 * (ar + br), ei = 0.5 * (ai + bi);
             const double orr = 0.5 * (ai - bi), oi = -0.5 * (ar - br);
-            out[2 * k] = er + (orr * w_re_[k] - oi * w_im_[k]);
-            out[2 * k + 1] = ei + (orr * w_im_[k] + oi * w_re_[k]);
+            const double pr = orr * wr - oi * wi, pi = orr * wi + oi * wr;
+            out[2 * k] = er + pr;
+            out[2 * k + 1] = ei + pi;
+            if (2 * k != h) {
+                out[2 * (h - k)] = er - pr;
+                out[2 * (h - k) + 1] = -(ei - pi);
+            }
         }
     }
     void inverse(const double *in, double *out, double *scratch) const override {

@@ -19,6 +19,10 @@ class SplitDft {
     // The four arrays must not overlap each other or work; in is left unchanged.
     virtual void forward(const double *in_re, const double *in_im, double *out_re, double *out_im,
                          double *work) const = 0;
+    // The same transform of interleaved complex input (2n doubles: re, im, ...); with swap the
+    // real and imaginary parts of the input are exchanged (for the unscaled inverse).
+    virtual void forward_interleaved(const double *in, bool swap, double *out_re, double *out_im,
+                                     double *work) const = 0;
 
   protected:
     explicit SplitDft(std::size_t n) : n_(n) {}
