@@ -1,72 +1,97 @@
-// faust-peer.js: the same sine graphs compiled by Faust (Debian package `faust`, -double) into
-// one fused C++ loop and timed by a small native driver: the near-limit reference for a graph
-// runtime. The generated code and the driver are built in a temporary folder, never committed.
+// faust-peer.js: the benchmark signals written in Faust (Debian package `faust`), compiled with
+// `faust -double` into one fused C++ loop and timed by bench/native/faust_driver.cpp, which uses
+// the same harness and check as our native bench program. Generated code and drivers are built
+// in a temporary folder at bench time (removed when the process exits), never committed.
+//
+// Two sine flavours per program:
+//   exact: sin(2*ma.PI*os.lf_sawpos(f)): libm's sine of a double phase accumulator, the peer of
+//          equal accuracy to ours (its measured max error is printed in every row);
+//   table: os.osc(f): a 65,536-entry table read at a truncated index (error ~1e-4): a
+//          speed-only reference.
 "use strict";
 const { execFileSync } = require("node:child_process");
-const { existsSync, mkdirSync, writeFileSync } = require("node:fs");
+const { existsSync, mkdtempSync, rmSync, writeFileSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
-const { sineFrequency } = require("./graphs.js");
+const { sineFrequency, CHAIN_GAIN, CHAIN_DC_ALPHA } = require("./graphs.js");
+const { runJson } = require("./native-programs.js");
 
-const DRIVER = `#define FAUSTFLOAT double
-#include <faust/dsp/dsp.h>
-#include <faust/gui/meta.h>
-#include <faust/gui/UI.h>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <vector>
-#include "sines.h"
-// Renders FRAMES frames in blocks of argv[1]; prints the seconds taken.
-int main(int argc, char **argv) {
-    const int block = std::atoi(argv[1]), frames = std::atoi(argv[2]);
-    Sines dsp;
-    dsp.init(std::atoi(argv[3]));
-    std::vector<double> out(static_cast<size_t>(block));
-    double *outs[1] = {out.data()};
-    double checksum = 0;
-    const auto start = std::chrono::steady_clock::now();
-    for (int done = 0; done < frames; done += block) {
-        const int n = frames - done < block ? frames - done : block;
-        dsp.compute(n, nullptr, outs);
-        checksum += out[0];
-    }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("%.9f %g\\n", seconds, checksum);
-}
-`;
+const NATIVE_DIR = join(__dirname, "native");
+// Same optimisation and floating-point flags as our runtime (CMakeLists.txt, Release).
+const CXX_FLAGS = ["-O3", "-march=native", "-ffp-contract=off", "-fno-trapping-math", "-std=c++17"];
+// The Faust compiler: `faust` on PATH, or the command in FAUST.
+const FAUST = process.env.FAUST ?? "faust";
+// Faust's phase advances before the first sample, like ours (bench_signals.h "offset").
+const PHASE_OFFSET = 1;
 
 /** Why the peer cannot run here, or undefined when it can. */
 function unavailable() {
   try {
-    execFileSync("faust", ["--version"], { stdio: "pipe" });
+    execFileSync(FAUST, ["--version"], { stdio: "pipe" });
   } catch {
-    return "Faust is not installed (Debian: apt-get install faust)";
+    return `Faust is not installed ("${FAUST}" not found; Debian: apt-get install faust)`;
   }
   if (!existsSync("/usr/include/faust/dsp/dsp.h")) return "Faust's headers are missing (/usr/include/faust)";
   return undefined;
 }
 
-/** Builds (once per process) the driver for `count` summed sines at amplitude 0.5; returns its path. */
+function version() {
+  return execFileSync(FAUST, ["--version"], { encoding: "utf8" }).split("\n")[0].trim();
+}
+
+function sine(i, flavour) {
+  const f = sineFrequency(i);
+  return flavour === "exact" ? `0.5 * sin(2 * ma.PI * os.lf_sawpos(${f}))` : `0.5 * os.osc(${f})`;
+}
+
+// The safety node: non-finite -> 0, DC blocker dc <- a dc + (1 - a) x, y = x - dc, clip [-1, 1].
+const SAFETY = `safety(x) = clean - dc : max(-1) : min(1)
+with {
+  clean = select2(abs(x) <= 1.7976931348623157e308, 0, x);
+  dc = clean * (1 - ${CHAIN_DC_ALPHA}) : + ~ *(${CHAIN_DC_ALPHA});
+};`;
+
+/** Faust source of `signal` ("sines:N", "gain" or "chain") with the given sine flavour. */
+function source(signal, flavour) {
+  const lines = ['import("stdfaust.lib");'];
+  if (signal === "gain") lines.push(`process = *(${CHAIN_GAIN});`);
+  else if (signal === "chain") lines.push(SAFETY, `process = ${sine(0, flavour)} : *(${CHAIN_GAIN}) : safety;`);
+  else {
+    const count = Number(signal.split(":")[1]);
+    const voices = Array.from({ length: count }, (_, i) => sine(i, flavour));
+    lines.push(`process = ${count === 1 ? voices[0] : `(${voices.join(", ")}) :> _`};`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+let workDir;
 const built = new Map();
-function driverFor(count) {
-  if (built.has(count)) return built.get(count);
-  const dir = join(tmpdir(), `amp-kpn-bench-faust-${process.pid}-${count}`);
-  mkdirSync(dir, { recursive: true });
-  const voices = Array.from({ length: count }, (_, i) => `os.osc(${sineFrequency(i)}) * 0.5`).join(", ");
-  writeFileSync(join(dir, "sines.dsp"), `import("stdfaust.lib");\nprocess = ${count === 1 ? voices : `(${voices}) :> _`};\n`);
-  execFileSync("faust", ["-double", "-lang", "cpp", "-cn", "Sines", "-i", "sines.dsp", "-o", "sines.h"], { cwd: dir, stdio: "pipe" });
-  writeFileSync(join(dir, "driver.cpp"), DRIVER);
-  execFileSync("g++", ["-O3", "-march=native", "-std=c++17", "driver.cpp", "-o", "driver"], { cwd: dir, stdio: "pipe" });
-  const path = join(dir, "driver");
-  built.set(count, path);
-  return path;
+
+/** Builds (once per process) the driver for a signal and flavour; returns its path. */
+function driverFor(signal, flavour) {
+  const key = `${signal}/${flavour}`;
+  if (built.has(key)) return built.get(key);
+  if (workDir === undefined) {
+    workDir = mkdtempSync(join(tmpdir(), "amp-kpn-bench-faust-"));
+    process.on("exit", () => rmSync(workDir, { recursive: true, force: true }));
+  }
+  const dir = mkdtempSync(join(workDir, `${signal.replace(":", "")}-${flavour}-`));
+  writeFileSync(join(dir, "program.dsp"), source(signal, flavour));
+  execFileSync(FAUST, ["-double", "-lang", "cpp", "-cn", "FaustDsp", "-i", "program.dsp", "-o", "faust_dsp.h"], {
+    cwd: dir,
+    stdio: "pipe",
+  });
+  const driver = join(dir, "driver");
+  execFileSync("g++", [...CXX_FLAGS, "-I", dir, "-I", NATIVE_DIR, join(NATIVE_DIR, "faust_driver.cpp"), "-o", driver], {
+    stdio: "pipe",
+  });
+  built.set(key, driver);
+  return driver;
 }
 
-/** Seconds the Faust driver takes for `frames` frames of `count` sines in blocks of `block`. */
-function renderSines(count, frames, sampleRate, block) {
-  const output = execFileSync(driverFor(count), [String(block), String(frames), String(sampleRate)], { encoding: "utf8" });
-  return Number(output.trim().split(" ")[0]);
+/** One timed run (bench/native/block_timing.h); returns { seconds, repeatIdentical, check }. */
+function run(signal, flavour, block, frames) {
+  return runJson(driverFor(signal, flavour), [signal, String(block), String(frames), String(PHASE_OFFSET)]);
 }
 
-module.exports = { renderSines, unavailable };
+module.exports = { unavailable, version, source, driverFor, run, CXX_FLAGS };

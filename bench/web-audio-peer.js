@@ -11,7 +11,10 @@ function loadWebAudio() {
   }
 }
 
-/** Renders `count` summed oscillators (amplitude 0.5) for `frames` frames; resolves with seconds taken. */
+/**
+ * Renders `count` summed oscillators (amplitude 0.5) for `frames` frames, timing the whole offline
+ * render (context, nodes, startRendering); resolves with the seconds taken and the samples.
+ */
 async function renderSines(count, frames, sampleRate) {
   const { OfflineAudioContext } = loadWebAudio();
   const started = process.hrtime.bigint();
@@ -26,7 +29,7 @@ async function renderSines(count, frames, sampleRate) {
   }
   const buffer = await context.startRendering();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { seconds, first: buffer.getChannelData(0)[0] };
+  return { seconds, samples: buffer.getChannelData(0) };
 }
 
 module.exports = { renderSines };

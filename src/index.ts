@@ -39,6 +39,7 @@ export type { RuntimeDescription, RuntimeLogRecord, RuntimeOptions, RuntimeRende
 export { RENDER_LIMITS } from "./render/limits";
 export type { ControlHistory, CurveDefinition, CurveInput, CurveInterpolation, CurvePoint, CurveTimeUnit } from "./render/history";
 export { render } from "./render/render";
+export { interruptSignal, setInterruptSignal } from "./render/interrupt";
 export type { RenderOptions } from "./render/render";
 export { RenderResult } from "./render/result";
 export type { GraphSummary, HeatCurves, NodeMetrics, NodeSummary } from "./render/result";

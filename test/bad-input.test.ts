@@ -489,7 +489,7 @@ describe("render() options", () => {
     ],
     [
       "a plain object as graph",
-      { toJSON: () => ({}) },
+      { toJSON: (): object => ({}) },
       { frames: 4 },
       'argument "graph" expects a Graph from graph() or Graph.fromJSON(), got {}',
     ],

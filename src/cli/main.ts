@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-/** The `amp-kpn` command line: `render` and `demo`. Errors print one line to stderr and exit 1. */
+/** The `amp-kpn` command line: `render`, `demo` and `kernel`. Errors print one line to stderr and exit 1. */
 import { AmpError } from "../errors";
 import { demoCommand, DEMO_USAGE } from "./demo-command";
+import { kernelCommand, KERNEL_USAGE } from "./kernel-command";
 import { renderCommand, RENDER_USAGE } from "./render-command";
 
 type Command = (args: readonly string[], print: (line: string) => void) => Promise<unknown>;
@@ -9,13 +10,16 @@ type Command = (args: readonly string[], print: (line: string) => void) => Promi
 const COMMANDS: Readonly<Record<string, Command>> = {
   render: renderCommand,
   demo: demoCommand,
+  kernel: kernelCommand,
 };
 
 const USAGE = `usage: amp-kpn <command> [options]
 
 ${RENDER_USAGE}
 
-${DEMO_USAGE}`;
+${DEMO_USAGE}
+
+${KERNEL_USAGE}`;
 
 /** One line describing an error, for stderr. */
 export function errorLine(error: unknown): string {

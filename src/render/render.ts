@@ -40,7 +40,10 @@ export interface RenderOptions {
   readonly recordHeat?: boolean | undefined;
   /** Record per-frame thermal-budget flags (needs a graph with a thermal budget). Default false. */
   readonly recordOverBudget?: boolean | undefined;
-  /** Cancels the render: the promise rejects with an AmpError of code `"AMP_ERR_CANCELLED"`. */
+  /**
+   * Cancels the render: the promise rejects with an AmpError of code `"AMP_ERR_CANCELLED"`. The
+   * host interrupt signal (`setInterruptSignal`, aborted by a kernel interrupt) also cancels.
+   */
   readonly signal?: AbortSignal | undefined;
   /**
    * Control history of the render: curves by name, read by `controller` nodes, e.g.

@@ -13,6 +13,7 @@ import { checkRenderOption, checkSampleRate } from "./limits";
 import { RenderResult, type GraphSummary, type HeatCurves, type NodeSummary } from "./result";
 import { checkRenderOutputSize } from "./output-size";
 import { checkTensor, type TensorShape } from "./shape";
+import { interruptSignal } from "./interrupt";
 import { signalTarget } from "./signal-params";
 
 /** Options of {@link Runtime.create}. */
@@ -39,7 +40,10 @@ export interface RuntimeRenderOptions {
   readonly recordHeat?: boolean | undefined;
   /** Record per-frame thermal-budget flags (needs a graph with a thermal budget). Default false. */
   readonly recordOverBudget?: boolean | undefined;
-  /** Cancels the render: rejects with AMP_ERR_CANCELLED and resets the runtime to frame 0. */
+  /**
+   * Cancels the render: rejects with AMP_ERR_CANCELLED and resets the runtime to frame 0. The
+   * host interrupt signal (`setInterruptSignal`, aborted by a kernel interrupt) also cancels.
+   */
   readonly signal?: AbortSignal | undefined;
   /**
    * Control history of this render: curves by name, read by `controller` nodes, e.g.
@@ -289,10 +293,12 @@ export class Runtime {
       recordHeat,
       recordOverBudget,
     });
-    const signal = options.signal;
-    if (signal !== undefined && signal.aborted) throw withCallerStack(cancelledError(signal.reason), holder.stack);
+    // The caller's signal and the host interrupt signal (see ./interrupt.ts) both cancel.
+    const signals = [options.signal, interruptSignal()].filter((s): s is AbortSignal => s !== undefined);
+    const aborted = signals.find((s) => s.aborted);
+    if (aborted !== undefined) throw withCallerStack(cancelledError(aborted.reason), holder.stack);
     const onAbort = (): void => native.cancel();
-    signal?.addEventListener("abort", onAbort, { once: true });
+    for (const s of signals) s.addEventListener("abort", onAbort, { once: true });
     let output;
     try {
       const nativeOptions: NativeRenderOptions = { recordHeat };
@@ -303,7 +309,7 @@ export class Runtime {
       if (error instanceof AmpError && error.status === -6 && !this.#disposed) native.reset();
       throw withCallerStack(error, holder.stack);
     } finally {
-      signal?.removeEventListener("abort", onAbort);
+      for (const s of signals) s.removeEventListener("abort", onAbort);
     }
     return this.#result(frames, output.samples, output.heat, output.overBudget);
   }

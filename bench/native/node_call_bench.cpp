@@ -3,7 +3,7 @@
 // switch timing on: the clocks cost more than the call); and the same
 // node as a one-node graph through amp_graph_runtime_execute at block 1.
 // Prints the median and the min-max over rounds of the time per call, in microseconds.
-// Usage: build/native/bench/node_call_bench [calls per round]
+// Usage: cmake --build build --target node_call_bench && build/bench/native/node_call_bench [calls]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
