@@ -82,3 +82,23 @@ export { demoGraph } from "./demo";
 
 export { DISPLAY_SYMBOL, isDisplayable } from "./display/mime";
 export type { Displayable, MimeBundle } from "./display/mime";
+
+export { plot } from "./plot/index";
+export { Figure } from "./plot/figure";
+export type { FigureSpec, PlotlyLayout, PlotlyTrace } from "./plot/figure";
+export { figureBundle, PLOTLY_MIME } from "./plot/bundle";
+export { plotlyVersion, resetPlotlyInlining } from "./plot/plotly-html";
+export type { PlotlyTypedArray } from "./plot/typed-array";
+export type { CommonFigureOptions } from "./plot/common";
+export type { WaveformOptions } from "./plot/waveform";
+export type { SpectrumFigureOptions } from "./plot/spectrum";
+export type { SpectrogramFigureOptions } from "./plot/spectrogram";
+export type { BandsFigureOptions, BandTrack } from "./plot/bands";
+export type { HeatFigureOptions } from "./plot/heat";
+export type { GridOptions } from "./plot/grid";
+export { GraphDiagram } from "./plot/graph-diagram";
+export type { GraphDiagramOptions } from "./plot/graph-diagram";
+export { audio, AudioPlayer } from "./audio/player";
+export type { AudioClip, AudioOptions } from "./audio/player";
+export { columnStats, runningSum } from "./analysis/series-columns";
+export type { ColumnStats } from "./analysis/series-columns";

@@ -95,10 +95,10 @@ describe("AMP KPN kernel over its kernelspec", () => {
     "renders a graph and sends one execute_result carrying the whole bundle; display() sends one display_data",
     async () => {
       await withKernel(async (kernel) => {
-        const cell = `import { graph, sineOsc, gain, render } from "amp-kpn";
+        const cell = `import { graph, sineOsc, gain, render, plot } from "amp-kpn";
 const g = graph().add("osc", sineOsc({ frequency: 220 })).add("amp", gain({ gain: 0.5 })).chain("osc", "amp").output("amp");
 const rendered = await render(g, { seconds: 0.1 });
-${FIGURE_LIKE}`;
+plot.spectrum(rendered)`;
         const run = await kernel.execute(cell);
         expect(run.reply.content["status"]).toBe("ok");
         expect(types(run.iopub)).toEqual(["execute_input", "execute_result"]);
@@ -106,11 +106,12 @@ ${FIGURE_LIKE}`;
         expect(result?.content["execution_count"]).toBe(run.reply.content["execution_count"]);
         const data = result?.content["data"] as Record<string, unknown>;
         expect(Object.keys(data).sort()).toEqual(["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
-        expect(data["text/plain"]).toBe("figure of 4800 frames");
-        expect(data["application/vnd.plotly.v1+json"]).toEqual({
-          data: [{ type: "scatter", y: [0, 1] }],
-          layout: { title: { text: "t" } },
-        });
+        // A real figure: the plotly entry is an object with traces and a frequency axis in Hz.
+        expect(data["text/plain"]).toMatch(/^Figure: .+ \(\d+ traces?\)$/);
+        const figure = data["application/vnd.plotly.v1+json"] as { data: unknown[]; layout: { xaxis: { title: { text: string } } } };
+        expect(figure.data.length).toBeGreaterThan(0);
+        expect(figure.layout.xaxis.title.text).toBe("frequency (Hz)");
+        expect(String(data["text/html"])).toContain("Plotly.newPlot");
 
         const shown = await kernel.execute(`display(${FIGURE_LIKE}); console.log("after")`);
         expect(shown.reply.content["status"]).toBe("ok");

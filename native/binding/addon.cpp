@@ -1,9 +1,9 @@
 // addon.cpp: module initialisation and per-environment state.
 //
 // Exports (the NativeAddon interface of src/native/addon-types.ts): apiVersion, statusName,
-// nodeCatalog, setErrorClass, analyzeLevels, fftComplexForward/Inverse, fftRealForward/Inverse,
-// createRuntime, NodeState, runNode, liveStateCount, and the analysis functions of analysis.h
-// (analysisWindow, analysisSpectrum, ...).
+// nodeCatalog, setErrorClass, analyzeLevels, columnStats, runningSum, fftComplexForward/Inverse,
+// fftRealForward/Inverse, createRuntime, NodeState, runNode, liveStateCount, and the analysis
+// functions of analysis.h (analysisWindow, analysisSpectrum, ...).
 // Every environment that loads the module (main thread, worker threads) gets its own AddonData,
 // released with the environment.
 #include <napi.h>
@@ -16,6 +16,7 @@
 #include "node_call.h"
 #include "node_state_wrap.h"
 #include "runtime_wrap.h"
+#include "series.h"
 
 namespace amp_binding {
 
@@ -50,6 +51,8 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     exports.Set("nodeCatalog", Napi::Function::New<NodeCatalog>(env, "nodeCatalog"));
     exports.Set("setErrorClass", Napi::Function::New<SetErrorClass>(env, "setErrorClass"));
     exports.Set("analyzeLevels", Napi::Function::New<AnalyzeLevels>(env, "analyzeLevels"));
+    exports.Set("columnStats", Napi::Function::New<ColumnStats>(env, "columnStats"));
+    exports.Set("runningSum", Napi::Function::New<RunningSum>(env, "runningSum"));
     exports.Set("fftComplexForward",
                 Napi::Function::New<FftComplexForward>(env, "fftComplexForward"));
     exports.Set("fftComplexInverse",

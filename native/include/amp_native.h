@@ -57,6 +57,21 @@ const char *amp_node_catalog_json(void);
 int32_t amp_analyze_levels(const double *data, uint32_t batches, uint32_t channels, uint32_t frames,
                            double *peak_out, double *rms_out);
 
+/* Display reductions of per-frame series such as heat curves (native/analysis/series_columns.cpp).
+ * amp_analysis_column_stats: `data` holds lanes x frames values; the span [start, end) of
+ * L = end - start frames is split into `columns` columns, column c covering frames
+ * [start + floor(c L / columns), start + floor((c + 1) L / columns)), 1 <= columns <= L,
+ * end <= frames. sum_out, mean_out and max_out each receive lanes x columns values: the sum, the
+ * mean (sum / frames in the column) and the largest value of each column. Non-finite values
+ * count as 0. */
+int32_t amp_analysis_column_stats(const double *data, uint32_t lanes, uint32_t frames,
+                                  uint32_t start, uint32_t end, uint32_t columns, double *sum_out,
+                                  double *mean_out, double *max_out);
+/* amp_analysis_running_sum: out[lane * n + i] = data[lane * n] + ... + data[lane * n + i], summed
+ * in order in double precision, for each of `lanes` series of n values. Non-finite values count
+ * as 0. `out` may not alias `data` partially (it may equal it). */
+int32_t amp_analysis_running_sum(const double *data, uint32_t lanes, uint32_t n, double *out);
+
 /* ---------------------------------------------------------------------------------------------
  * Single-node invocation (the seed's amp_run_node / amp_run_node_v2).
  * ------------------------------------------------------------------------------------------- */

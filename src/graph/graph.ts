@@ -8,8 +8,10 @@
  * without a compiler.
  */
 import { inspect } from "node:util";
+import { DISPLAY_SYMBOL, type MimeBundle } from "../display/mime";
 import { ampError, invalidError, validationError } from "../errors";
 import { isNodeSpec, type NodeSpec } from "../nodes/spec";
+import { graphBundle } from "../plot/graph-diagram";
 import { contentHash } from "./canonical";
 import { formatGraph, type GraphData } from "./format";
 import { readGraphJSON } from "./from-json";
@@ -320,6 +322,11 @@ export class Graph {
   /** `util.inspect` / `console.log` output: same as {@link Graph.toString}. */
   [inspect.custom](): string {
     return this.toString();
+  }
+
+  /** Rich display in notebooks: the diagram (SVG, no addon needed) and the text form. */
+  [DISPLAY_SYMBOL](): MimeBundle {
+    return graphBundle(this);
   }
 
   #with(patch: Partial<GraphData>): Graph {

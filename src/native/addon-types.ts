@@ -293,6 +293,17 @@ export interface NativeAddon extends NativeAnalysis {
   setErrorClass(errorClass: NativeErrorClass): void;
   /** amp_analyze_levels: peak |x| and RMS per (batch, channel) of a planar tensor, each B x C. */
   analyzeLevels(samples: Float64Array, batches: number, channels: number, frames: number): { peak: Float64Array; rms: Float64Array };
+  /** amp_analysis_column_stats: per-column sum, mean and max of a lanes x frames series over [start, end), each lanes x columns. */
+  columnStats(
+    data: Float64Array,
+    lanes: number,
+    frames: number,
+    start: number,
+    end: number,
+    columns: number,
+  ): { sum: Float64Array; mean: Float64Array; max: Float64Array };
+  /** amp_analysis_running_sum: running sum of each of `lanes` series of n values (lanes x n). */
+  runningSum(data: Float64Array, lanes: number, n: number): Float64Array;
   /** amp_fft_complex_forward: `input` holds 2n doubles (interleaved complex); returns 2n doubles. */
   fftComplexForward(input: Float64Array, n: number): Float64Array;
   /** amp_fft_complex_inverse (scaled by 1/n): `input` holds 2n doubles; returns 2n doubles. */

@@ -1,11 +1,13 @@
 /** The value a render resolves with: samples, their shape, heat curves and summaries. */
 import { inspect } from "node:util";
+import { DISPLAY_SYMBOL, type MimeBundle } from "../display/mime";
 import type { Graph } from "../graph/graph";
 import type { NativeGraphSummary, NativeNodeMetrics, NativeNodeSummary } from "../native/addon-types";
 import { bandEnergy, type BandEnergy, type BandEnergyOptions } from "../analysis/band-energy";
 import { envelope, type Envelope, type EnvelopeOptions } from "../analysis/envelope";
 import { peaks, spectrum, type Peak, type PeaksOptions, type Spectrum, type SpectrumOptions } from "../analysis/spectrum";
 import { spectrogram, type Spectrogram, type SpectrogramOptions } from "../analysis/spectrogram";
+import { resultBundle } from "../plot/result-card";
 import { checkInteger, type TensorShape } from "./shape";
 
 /** Per-call metrics of one node (mirrors `AmpNodeMetrics`); times in seconds, zero unless the graph has timing on. */
@@ -132,5 +134,10 @@ export class RenderResult {
   /** `util.inspect` / `console.log` output: same as {@link RenderResult.toString}. */
   [inspect.custom](): string {
     return this.toString();
+  }
+
+  /** Rich display in notebooks: a summary card with a waveform thumbnail and a player, and the one-line text. */
+  [DISPLAY_SYMBOL](): MimeBundle {
+    return resultBundle(this);
   }
 }

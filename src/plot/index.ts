@@ -1,0 +1,30 @@
+/**
+ * `plot.*`: pure functions from results to figures. Every number drawn comes from the native
+ * runtime or its analysis functions; a figure is a plain plotly object turned into a MIME bundle
+ * in one place (`bundle.ts`).
+ */
+import { bandsFigure } from "./bands";
+import { graphFigure } from "./graph-diagram";
+import { grid } from "./grid";
+import { heatFigure } from "./heat";
+import { spectrogramFigure } from "./spectrogram";
+import { spectrumFigure } from "./spectrum";
+import { waveform } from "./waveform";
+
+/** The figure functions: `plot.waveform(result)`, `plot.spectrum(result, { scale: "log" })`, ... */
+export const plot = Object.freeze({
+  /** Min/max and RMS per pixel column (samples when zoomed in), one row per batch. */
+  waveform,
+  /** Welch power spectrum in dBFS against frequency (log by default). */
+  spectrum: spectrumFigure,
+  /** Spectrogram heatmap in dBFS with a fixed dynamic range. */
+  spectrogram: spectrogramFigure,
+  /** Band bounds over time and in-band / out-of-band levels. */
+  bands: bandsFigure,
+  /** Per-node heat per frame (stacked), graph total, cumulative, thermal budget. */
+  heat: heatFigure,
+  /** The graph diagram (SVG). */
+  graph: graphFigure,
+  /** Several figures stacked into one, time axes shared. */
+  grid,
+});
