@@ -23,7 +23,7 @@ const SECTIONS = {
 
   render: "./offline-render.js",
 
-  // The FFT section (bench/fft.js) goes here.
+  fft: "./fft.js",
 
   analysis: "./analysis.js",
 };

@@ -99,7 +99,8 @@ export function describeValue(value: unknown): string {
     const text = JSON.stringify(value);
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
   } catch {
-    return String(value);
+    // Cycles, or nesting too deep to print.
+    return Array.isArray(value) ? `an array of ${value.length}` : "an object";
   }
 }
 
@@ -152,5 +153,6 @@ function subjectPrefix(subject: ValidationSubject): string {
     parts.push(`${subject.type}${colon}`);
   }
   if (subject.param !== undefined) parts.push(`${subject.label ?? "parameter"} "${subject.param}"`);
+  else if (subject.node === undefined && subject.type === undefined && subject.label !== undefined) parts.push(subject.label);
   return parts.length > 0 ? `${parts.join(" ")} ` : "";
 }

@@ -164,11 +164,11 @@ describe("busy, cancel, destroy", () => {
     const pending = runtime.render(48_000, { recordHeat: false });
     const busy = expectAmpError(
       thrown(() => runtime.configure(1, 256)),
-      -1,
-      "AMP_ERR_INVALID_ARGUMENT",
+      -5,
+      "AMP_ERR_PENDING",
       "binding",
     );
-    expect(busy.detail).toBe("runtime busy: a render is in progress");
+    expect(busy.detail).toBe("runtime busy: a render is in progress; await it (or abort it) first");
     expect(busy.message).toBe(busy.detail);
     for (const call of [
       () => runtime.render(10, { recordHeat: false }),
@@ -181,7 +181,8 @@ describe("busy, cancel, destroy", () => {
       () => runtime.lastError(),
       () => runtime.readLog(),
     ]) {
-      expect((thrown(call) as AmpError).detail).toBe("runtime busy: a render is in progress");
+      expect((thrown(call) as AmpError).detail).toBe("runtime busy: a render is in progress; await it (or abort it) first");
+      expect((thrown(call) as AmpError).code).toBe("AMP_ERR_PENDING");
     }
     const { samples } = await pending;
     expect(samples.length).toBe(48_000);

@@ -148,11 +148,11 @@ describe("node factories", () => {
       ],
       [
         () => graph().add("g", gain({ thermo: { resistance: 0 } })),
-        'node "g" (gain): parameter "thermo.resistance" expects a finite number in (0, inf), got 0',
+        'node "g" (gain): parameter "thermo.resistance" expects a finite number in [1e-12, 1000000000000], got 0',
       ],
       [
         () => graph().add("g", gain({ thermo: { work: -1 } })),
-        'node "g" (gain): parameter "thermo.work" expects a finite number in [0, inf), got -1',
+        'node "g" (gain): parameter "thermo.work" expects a finite number in [0, 1000000000000], got -1',
       ],
       [
         () => graph().add("g", gain({ thermo: { heatParam: "h\u0000" } })),
@@ -191,11 +191,11 @@ describe("graph builder", () => {
   it("add() refuses bad names and specs and leaves the graph unchanged", () => {
     const before = snapshot(base);
     const cases: [() => unknown, string][] = [
-      [() => base.add(bad(5), gain()), 'node "name" expects a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got 5'],
-      [() => base.add("", gain()), 'node "name" expects a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got ""'],
-      [() => base.add("a.b", gain()), 'node "name" expects a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got "a.b"'],
-      [() => base.add("ósc", gain()), 'node "name" expects a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got "ósc"'],
-      [() => base.add("__proto__", gain()), 'node "name" expects a name other than "__proto__", got "__proto__"'],
+      [() => base.add(bad(5), gain()), "a node name expects a string matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got 5"],
+      [() => base.add("", gain()), 'a node name expects a string matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got ""'],
+      [() => base.add("a.b", gain()), 'a node name expects a string matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got "a.b"'],
+      [() => base.add("ósc", gain()), 'a node name expects a string matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got "ósc"'],
+      [() => base.add("__proto__", gain()), 'a node name expects a string other than "__proto__", got "__proto__"'],
       [() => base.add("osc", gain()), 'node "osc" is already in the graph (node names are unique)'],
       [() => base.add("g", bad(undefined)), 'node "g" expects a node spec from a factory such as sineOsc({ ... }), got undefined'],
       [
@@ -206,7 +206,7 @@ describe("graph builder", () => {
     for (const [fn, message] of cases) throwsAmp(fn, message);
     throwsAmp(
       () => base.add("g", bad({ type: "reverb", options: {} })),
-      'node "g" has unknown type "reverb"; known types: constant, controller, delay, gain, mix, safety, sine_osc',
+      'node "g" has unknown type "reverb"; known types: adsr, constant, controller, delay, gain, mix, parametric_driver, safety, sine_osc',
       "AMP_ERR_UNKNOWN_NODE_TYPE",
     );
     expect(snapshot(base)).toBe(before);
@@ -216,7 +216,7 @@ describe("graph builder", () => {
     const long = `${"a".repeat(100_000)}.b`;
     const error = throwsAmp(
       () => graph().add(long, gain()),
-      /^node "name" expects a name matching .*, got "a{77}"\.\.\. \(100002 characters\)$/,
+      /^a node name expects a string matching .*, got "a{77}"\.\.\. \(100002 characters\)$/,
     );
     expect(error.message.length).toBeLessThan(200);
     const name = "n".repeat(100_000);
@@ -293,7 +293,7 @@ describe("graph builder", () => {
       ],
       [
         () => base.modulate("lfo", "osc.frequency", { scale: Number.NaN }),
-        'node "osc" (sine_osc): modulation option "scale" expects a finite number in (-inf, inf), got NaN',
+        'node "osc" (sine_osc): modulation option "scale" expects a finite number in [-1000000000000, 1000000000000], got NaN',
       ],
       [
         () => base.modulate("lfo", "osc.frequency", { channel: 64 }),
@@ -368,12 +368,16 @@ describe("Graph.fromJSON", () => {
     ["an empty output", { nodes: [{ name: "a", type: "constant" }], output: "" }, 'node "" is not in the graph (output); nodes: a'],
     ["a numeric output", { nodes: [{ name: "a", type: "constant" }], output: 5 }, 'node name for "output" expects a node name, got 5'],
     ["a null node", withNode(null), 'graph key "nodes[]" expects an object { name, type, params }, got null'],
-    ["a node without a name", withNode({ type: "gain" }), 'node "name" expects a node name, got undefined'],
-    ["an empty node name", withNode({ name: "", type: "gain" }), 'node "name" expects a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got ""'],
+    ["a node without a name", withNode({ type: "gain" }), 'a node\'s "name" expects a node name, got undefined'],
+    [
+      "an empty node name",
+      withNode({ name: "", type: "gain" }),
+      'a node name expects a string matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got ""',
+    ],
     [
       "a unicode node name",
       withNode({ name: "ósc", type: "gain" }),
-      'node "name" expects a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got "ósc"',
+      'a node name expects a string matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got "ósc"',
     ],
     ["a node without a type", withNode({ name: "a" }), 'node "a": parameter "type" expects a node type name, got undefined'],
     [
@@ -434,7 +438,7 @@ describe("Graph.fromJSON", () => {
     [
       "a node named __proto__",
       withNode({ name: "__proto__", type: "constant" }),
-      'node "name" expects a name other than "__proto__", got "__proto__"',
+      'a node name expects a string other than "__proto__", got "__proto__"',
     ],
   ])("refuses %s", (_label, input, message) => {
     throwsAmp(() => Graph.fromJSON(input as never), message);
@@ -771,13 +775,13 @@ describe("Runtime", () => {
     const reference = Runtime.create(slow, { blockFrames: 1 });
     try {
       const running = victim.render(4800);
-      throwsAmp(() => victim.configure(1, 2), "runtime busy: a render is in progress");
-      throwsAmp(
-        () => victim.setParam("g0", "gain", new Float64Array(1), { batches: 1, channels: 1, frames: 1 }),
-        "runtime busy: a render is in progress",
-      );
-      throwsAmp(() => victim.reset(), "runtime busy: a render is in progress");
-      await rejectsAmp(victim.render(4), "runtime busy: a render is in progress");
+      const BUSY = "runtime busy: a render is in progress; await it (or abort it) first";
+      throwsAmp(() => victim.configure(1, 2), BUSY, "AMP_ERR_PENDING");
+      throwsAmp(() => victim.setParam("g0", "gain", new Float64Array(1), { batches: 1, channels: 1, frames: 1 }), BUSY, "AMP_ERR_PENDING");
+      throwsAmp(() => victim.reset(), BUSY, "AMP_ERR_PENDING");
+      // A second render on a busy Runtime answers with the pending status.
+      const second = await rejectsAmp(victim.render(4), BUSY, "AMP_ERR_PENDING");
+      expect(second.status).toBe(-5);
       const first = await running;
       expect(Array.from(first.samples)).toEqual(Array.from((await reference.render(4800)).samples));
       expect(Array.from((await victim.render(7)).samples)).toEqual(Array.from((await reference.render(7)).samples));
@@ -806,7 +810,7 @@ describe("NodeRunner", () => {
   });
 
   it("create() refuses bad names and specs", () => {
-    throwsAmp(() => NodeRunner.create("", gain()), 'node "name" expects a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got ""');
+    throwsAmp(() => NodeRunner.create("", gain()), 'a node name expects a string matching /^[A-Za-z_][A-Za-z0-9_-]*$/, got ""');
     throwsAmp(() => NodeRunner.create("g", bad(5)), 'node "g" expects a node spec from a factory such as sineOsc({ ... }), got 5');
     throwsAmp(() => NodeRunner.create("g", gain(bad({ gian: 1 }))), /^node "g" \(gain\): parameter "gian" is unknown; gain accepts gain,/);
     throwsAmp(
@@ -1038,12 +1042,15 @@ describe("WAV", () => {
       ],
       [
         () => encodeWav(new Float64Array([0, Infinity]), { channels: 1, sampleRate: 48000, bitDepth: "16" }),
-        'argument "samples" expects finite values for bitDepth "16", got Infinity at index 1',
+        'argument "samples" expects finite values for a WAV file, got Infinity at index 1',
       ],
     ];
     for (const [fn, message] of cases) throwsAmp(fn, message);
-    // 32-bit float stores non-finite values as they are
-    expect(Array.from(decodeWav(encodeWav(new Float64Array([Infinity]), { channels: 1, sampleRate: 48000 })).samples)).toEqual([Infinity]);
+    // 32-bit float files refuse them too: a WAV never carries non-finite samples silently.
+    throwsAmp(
+      () => encodeWav(new Float64Array([Infinity]), { channels: 1, sampleRate: 48000 }),
+      'argument "samples" expects finite values for a WAV file, got Infinity at index 0',
+    );
   });
 
   it("readWav and writeWav name the file they cannot read or write, and write nothing for bad options", async () => {
@@ -1118,7 +1125,11 @@ describe("amp-kpn CLI", () => {
     ],
     [
       ["render", "ok.json", "--frames", "-5", "--out", "g.wav"],
-      "amp-kpn render: Option '--frames' argument is ambiguous. Did you forget to specify the option argument for '--frames'? To specify an option argument starting with a dash use '--frames=-XYZ'.",
+      'amp-kpn render: render option "frames" expects an integer in [1, 2147483647] frames, got -5 (AMP_ERR_INVALID_ARGUMENT)',
+    ],
+    [
+      ["render", "ok.json", "--frames", "4", "--sample-rate", "-48000", "--out", "g2.wav"],
+      'amp-kpn render: render option "sampleRate" expects a finite number in (0, 10000000] Hz, got -48000 (AMP_ERR_INVALID_ARGUMENT)',
     ],
     [
       ["render", "ok.json", "--frames", "4", "--block", "0", "--out", "h.wav"],

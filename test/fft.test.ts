@@ -112,6 +112,33 @@ describe("fft conventions", () => {
   });
 });
 
+describe("fft output arrays", () => {
+  it("writes into a given array and returns it, in place for complex transforms", () => {
+    const x = randomValues(2 * 48, 5);
+    const expected = fft(x);
+    const out = new Float64Array(96);
+    expect(fft(x, out)).toBe(out);
+    expect(Array.from(out)).toEqual(Array.from(expected));
+    const inPlace = x.slice();
+    expect(fft(inPlace, inPlace)).toBe(inPlace);
+    expect(Array.from(inPlace)).toEqual(Array.from(expected));
+    expect(Array.from(ifft(inPlace, inPlace))).toEqual(Array.from(ifft(expected)));
+    const real = randomValues(30, 6);
+    const bins = new Float64Array(32);
+    expect(rfft(real, bins)).toBe(bins);
+    expect(Array.from(bins)).toEqual(Array.from(rfft(real)));
+    const back = new Float64Array(30);
+    expect(irfft(bins, 30, back)).toBe(back);
+    expect(Array.from(back)).toEqual(Array.from(irfft(bins, 30)));
+  });
+
+  it("leaves a given array untouched when the input is refused", () => {
+    const out = new Float64Array(4).fill(7);
+    expect(() => rfft(new Float64Array([1, NaN, 3]), out)).toThrow(AmpError);
+    expect(Array.from(out)).toEqual([7, 7, 7, 7]);
+  });
+});
+
 describe("fft bad input", () => {
   const cases: [string, () => unknown, RegExp][] = [
     [
@@ -154,6 +181,32 @@ describe("fft bad input", () => {
       /argument "n" expects an integer in \[1, 16777216\], got 16777217/,
     ],
     ["irfft with n as a string", () => irfft(new Float64Array(4), "4" as unknown as number), /argument "n" expects an integer .*, got "4"/],
+    [
+      "fft with a short out",
+      () => fft(new Float64Array(8), new Float64Array(6)),
+      /fft\(\): argument "out" expects a Float64Array of 8 doubles, got a Float64Array of length 6/,
+    ],
+    [
+      "rfft with an overlapping out",
+      () => {
+        const b = new Float64Array(16);
+        return rfft(b.subarray(0, 6), b.subarray(4, 12));
+      },
+      /rfft\(\): argument "out" overlaps the input; give a separate array/,
+    ],
+    [
+      "fft with a partly overlapping out",
+      () => {
+        const b = new Float64Array(16);
+        return fft(b.subarray(0, 8), b.subarray(2, 10));
+      },
+      /fft\(\): argument "out" overlaps the input without being the input itself/,
+    ],
+    [
+      "irfft with out of the wrong type",
+      () => irfft(new Float64Array(6), 4, [0, 0, 0, 0] as unknown as Float64Array),
+      /irfft\(\): argument "out" expects a Float64Array of 4 doubles, got \[0,0,0,0\]/,
+    ],
     [
       "irfft with the wrong number of bins",
       () => irfft(new Float64Array(6), 8),

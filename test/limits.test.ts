@@ -75,7 +75,7 @@ describe("hand-written TSDoc quotes the native ranges", () => {
   const QUOTES: readonly (readonly [string, string, LimitName])[] = [
     ["src/nodes/common.ts", "Internal oversampling factor, integer in", "oversample"],
     ["src/nodes/common.ts", "Latency the node adds, in output frames, integer in", "declaredDelayFrames"],
-    ["src/nodes/common.ts", "Number of modulation channels the node expects, integer in", "modulationChannels"],
+    ["src/nodes/common.ts", "Channels of every modulated parameter of this node, integer in", "modulationChannels"],
     ["src/graph/options.ts", "Fixed source channel, integer in", "modulationChannel"],
     ["src/graph/options.ts", "integer frames in", "edgeDelayFrames"],
     ["src/graph/json.ts", "Extra delay on the edge, integer frames in", "edgeDelayFrames"],

@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GENERATED_BANNER, generateNodeFiles, parseCatalog } from "../src/nodes/codegen";
+import * as pkg from "../src/index";
 import { NODE_CATALOG } from "../src/nodes/generated";
+import { factoryName } from "../src/nodes/names";
 import { ROOT } from "./helpers/dist";
 
 const fixture = parseCatalog(readFileSync(join(__dirname, "fixtures", "catalog.json"), "utf8"));
@@ -47,11 +49,15 @@ describe("generateNodeFiles", () => {
     expect(ts).toContain("A finite number in (0, 192000] Hz;");
     expect(ts).toContain("} as const satisfies CatalogLimits;");
     expect(ts).toContain('  "limits": NATIVE_LIMITS\n};');
-    expect(md).toContain("| `oversample` | `oversample` | internal oversampling factor, integer in [1, 32], default 1 |");
+    expect(md).toContain(
+      "| `oversample` | `oversample` | internal oversampling factor, integer in [1, 32], default 1; above 1 only for nodes that oversample (none yet) |",
+    );
     expect(md).toContain(
       "| `declared_delay_frames` | `declaredDelayFrames` | latency the node adds, in output frames: integer in [0, 65536] frames |",
     );
-    expect(md).toContain("| `modulation.channels` | `modulation.channels` | modulation channel count, integer in [1, 16] |");
+    expect(md).toContain(
+      "| `modulation.channels` | `modulation.channels` | channels of every modulated parameter of the node, integer in [1, 16]: 1 (all output channels",
+    );
     expect(md).toContain(
       "| `sampleRate` | graph `sample_rate`, render and runtime `sampleRate` | number | (0, 192000] | Hz | sample rate |",
     );
@@ -63,7 +69,7 @@ describe("generateNodeFiles", () => {
   it("carries limits beyond the required ones, known or not, in catalogue order", () => {
     const extra = { ...fixture.limits, "voice-count": { min: 1, max: 8.5 } };
     const catalog = parseCatalog(JSON.stringify({ apiVersion: 1, nodes: fixture.nodes, limits: extra }));
-    expect(Object.keys(catalog.limits).slice(-2)).toEqual(["threads", "voice-count"]);
+    expect(Object.keys(catalog.limits).slice(-2)).toEqual(["thermoWork", "voice-count"]);
     expect(catalog.limits["voice-count"]).toEqual({ min: 1, max: 8.5, minExclusive: false });
     const generated = generateNodeFiles(catalog);
     expect(generated["src/nodes/generated.ts"]).toContain("  threads: { min: 1, max: 16, minExclusive: false },");
@@ -105,6 +111,17 @@ describe("checked-in generated files", () => {
     for (const [relative, text] of Object.entries(files)) {
       const current = readFileSync(join(ROOT, relative), "utf8");
       expect(current === text, `${relative} is stale: run \`npm run build:ts && npm run generate\``).toBe(true);
+    }
+  });
+});
+
+describe("the package's exports", () => {
+  it("export every generated node factory under its name (no other export shadows one)", () => {
+    const exported = pkg as unknown as Record<string, unknown>;
+    for (const node of NODE_CATALOG.nodes) {
+      const factory = exported[factoryName(node.type)] as ((options: object) => { type?: unknown }) | undefined;
+      expect(typeof factory, node.type).toBe("function");
+      expect(factory?.({}).type, node.type).toBe(node.type);
     }
   });
 });

@@ -253,7 +253,7 @@ describe("NodeRunner validation at the TypeScript edge", () => {
     expect(() => NodeRunner.create("g", gain({ gain: "2" as unknown as number }))).toThrow(
       'node "g" (gain): parameter "gain" expects a finite number in [-1000000000000, 1000000000000], got "2"',
     );
-    expect(() => NodeRunner.create("1g", gain())).toThrow(/node "name" expects a name matching/);
+    expect(() => NodeRunner.create("1g", gain())).toThrow(/a node name expects a string matching/);
     expect(() => g.forward([])).toThrow('node "g" (gain) expects 1 audio input(s) (in), got 0');
     expect(() => g.forward([{ samples: new Float64Array(3), shape: { batches: 1, channels: 1, frames: 4 } }])).toThrow(
       'node "g" (gain): argument "inputs[0].samples" expects 1x1x4 = 4 values (batches x channels x frames), got a Float64Array of length 3',

@@ -51,6 +51,7 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     exports.Set("nodeCatalog", Napi::Function::New<NodeCatalog>(env, "nodeCatalog"));
     exports.Set("setErrorClass", Napi::Function::New<SetErrorClass>(env, "setErrorClass"));
     exports.Set("analyzeLevels", Napi::Function::New<AnalyzeLevels>(env, "analyzeLevels"));
+    exports.Set("countNonFinite", Napi::Function::New<CountNonFinite>(env, "countNonFinite"));
     exports.Set("columnStats", Napi::Function::New<ColumnStats>(env, "columnStats"));
     exports.Set("runningSum", Napi::Function::New<RunningSum>(env, "runningSum"));
     exports.Set("fftComplexForward",

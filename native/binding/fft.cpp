@@ -27,8 +27,17 @@ Napi::Value Transform(const Napi::CallbackInfo &info, const char *method, FftFun
                                              std::to_string(input.ElementLength()) +
                                              " doubles, expected " + std::to_string(in_length) +
                                              " for n = " + std::to_string(n)));
-    Napi::Float64Array output =
-        Napi::Float64Array::New(env, n >= 1 && n <= AMP_FFT_MAX_SIZE ? out_length : 0);
+    Napi::Float64Array output;
+    if (info.Length() > 2 && !info[2].IsUndefined()) {
+        output = Float64ArrayArg(ctx, 2, "output");
+        if (n >= 1 && n <= AMP_FFT_MAX_SIZE && output.ElementLength() != out_length)
+            throw MakeAmpError(
+                env, BindingError(std::string(method) + ": output holds " +
+                                  std::to_string(output.ElementLength()) + " doubles, expected " +
+                                  std::to_string(out_length) + " for n = " + std::to_string(n)));
+    } else {
+        output = Napi::Float64Array::New(env, n >= 1 && n <= AMP_FFT_MAX_SIZE ? out_length : 0);
+    }
     const int32_t status = function(n, input.Data(), output.Data());
     if (status != AMP_OK) {
         AmpErrorView view{};

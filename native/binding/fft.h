@@ -5,8 +5,9 @@
 
 namespace amp_binding {
 
-// fftComplexForward(input, n) / fftComplexInverse(input, n): input holds 2n doubles (interleaved
-// complex); returns a new Float64Array of 2n doubles.
+// Each takes (input, n[, output]) and returns output: the given Float64Array (its length must be
+// exact; TypeScript checks that it does not overlap input where amp_fft_* forbids it) or a new one.
+// fftComplexForward / fftComplexInverse: input holds 2n doubles (interleaved complex); output 2n.
 Napi::Value FftComplexForward(const Napi::CallbackInfo &info);
 Napi::Value FftComplexInverse(const Napi::CallbackInfo &info);
 // fftRealForward(input, n): input holds n samples; returns 2 (n/2 + 1) doubles (bins 0..n/2).

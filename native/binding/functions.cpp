@@ -24,6 +24,13 @@ Napi::Value NodeCatalog(const Napi::CallbackInfo &info) {
     return Napi::String::New(info.Env(), catalog != nullptr ? catalog : "[]");
 }
 
+Napi::Value CountNonFinite(const Napi::CallbackInfo &info) {
+    const ArgContext ctx{info, "countNonFinite"};
+    const Napi::Float64Array samples = Float64ArrayArg(ctx, 0, "samples");
+    const uint64_t bad = amp_count_nonfinite(samples.Data(), samples.ElementLength());
+    return Napi::Number::New(info.Env(), static_cast<double>(bad));
+}
+
 Napi::Value AnalyzeLevels(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     const ArgContext ctx{info, "analyzeLevels"};

@@ -13,5 +13,6 @@ Napi::Value StatusNameOf(const Napi::CallbackInfo &info);
 Napi::Value NodeCatalog(const Napi::CallbackInfo &info);
 // analyzeLevels(samples, batches, channels, frames): {peak, rms}, each batches x channels.
 Napi::Value AnalyzeLevels(const Napi::CallbackInfo &info);
+Napi::Value CountNonFinite(const Napi::CallbackInfo &info);
 
 } // namespace amp_binding

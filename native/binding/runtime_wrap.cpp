@@ -125,7 +125,9 @@ AmpGraphRuntime *RuntimeWrap::Usable(Napi::Env env) const {
         throw MakeAmpError(env, BindingError("runtime destroyed"));
     }
     if (state_->rendering()) {
-        throw MakeAmpError(env, BindingError("runtime busy: a render is in progress"));
+        throw MakeAmpError(
+            env, BindingError("runtime busy: a render is in progress; await it (or abort it) first",
+                              AMP_ERR_PENDING));
     }
     return state_->handle();
 }

@@ -52,6 +52,10 @@ uint32_t amp_api_version(void);
  * storage; used to generate the TypeScript option types and the node reference. */
 const char *amp_node_catalog_json(void);
 
+/* Number of non-finite values (NaN, +Inf, -Inf) in data[0 .. count); data may be NULL when
+ * count is 0. */
+uint64_t amp_count_nonfinite(const double *data, uint64_t count);
+
 /* Peak |x| and RMS of each (batch, channel) lane of a planar tensor; peak_out and rms_out hold
  * batches x channels values each. Non-finite samples count as 0 in both. */
 int32_t amp_analyze_levels(const double *data, uint32_t batches, uint32_t channels, uint32_t frames,
@@ -253,7 +257,9 @@ typedef struct AmpGraphSummary {
     double sample_rate;
     uint64_t frames_rendered; /* since create / reset */
     double total_heat;        /* all nodes, all batches, since create / reset */
-    uint32_t latency_frames;  /* accumulated declared delay from the sources to the output */
+    uint32_t latency_frames;  /* accumulated declared delay from the sources to the output
+                               * (latency compensation off: along the path with the least, the
+                               * delay at which the output first shows a source's frames) */
     uint32_t
         scheduler_block_frames;    /* largest block used: min(block_frames, smallest loop delay) */
     uint32_t latency_compensation; /* 1 when on (the default), 0 when off */

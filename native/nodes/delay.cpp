@@ -7,7 +7,12 @@
 // leaves it alone. A delay of d >= 1 frame makes a feedback loop legal (the scheduler splits
 // the node into emit and absorb steps).
 // Heat: the shared model on its input, W = 0.5.
-// Backward (the call's window is the whole signal): dx[f] = g[f + d], 0 past the window.
+// Backward: dx[t] = g[t + d], 0 past the end of the signal. Backward calls on one state walk
+// the signal from its end to its start (each window lies just before the previous one, the order
+// of back-propagation through time); the state carries the pending gradient, the d frames of g
+// after the current window, like the forward ring carries the last samples. A fresh state starts
+// at the end of the signal, so a single call over the whole signal is the whole adjoint, and any
+// split of it (1-frame windows included) gives the same bits.
 #include <algorithm>
 #include <vector>
 
@@ -38,18 +43,21 @@ class DelayNode final : public Node {
         lanes_ = static_cast<size_t>(ctx.batches) * ctx.output_channels;
         capacity_ = delay_ + ctx.max_frames;
         ring_.assign(lanes_ * capacity_, 0.0);
+        pending_.assign(lanes_ * delay_, 0.0);
         reset();
     }
 
     size_t prepared_bytes(const PrepareContext &ctx) const override {
-        return static_cast<size_t>(ctx.batches) * ctx.output_channels * (delay_ + ctx.max_frames) *
-               sizeof(double);
+        return static_cast<size_t>(ctx.batches) * ctx.output_channels *
+               (2 * delay_ + ctx.max_frames) * sizeof(double);
     }
 
     void reset() noexcept override {
         std::fill(ring_.begin(), ring_.end(), 0.0);
         write_ = delay_ % capacity_; // d zeros are already "written"
         read_ = 0;
+        std::fill(pending_.begin(), pending_.end(), 0.0);
+        pending_head_ = 0;
     }
 
     void process(const ProcessContext &ctx) noexcept override {
@@ -90,14 +98,25 @@ class DelayNode final : public Node {
     }
 
     int32_t backward(const BackwardContext &ctx) noexcept override {
+        const size_t n = ctx.frames, d = delay_;
+        if (static_cast<size_t>(ctx.batches) * ctx.input_channels * d > pending_.size())
+            return AMP_ERR_SHAPE_MISMATCH;
+        // The pending gradient is a ring per lane: logical item k (at physical
+        // (pending_head_ + k) % d) is g at k frames after the start of the previous window.
+        const size_t head = d == 0 ? 0 : (pending_head_ + d - n % d) % d;
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < ctx.input_channels; ++c) {
+                const size_t lane = static_cast<size_t>(b) * ctx.input_channels + c;
                 const double *g = ctx.gradient.row(b, c);
-                double *dx =
-                    ctx.out + (static_cast<size_t>(b) * ctx.input_channels + c) * ctx.frames;
-                for (size_t f = 0; f < ctx.frames; ++f)
-                    dx[f] = f + delay_ < ctx.frames ? g[f + delay_] : 0.0;
+                double *dx = ctx.out + lane * n;
+                double *pending = pending_.data() + lane * d;
+                for (size_t f = 0; f < n; ++f)
+                    dx[f] = f + d < n ? g[f + d] : pending[(pending_head_ + f + d - n) % d];
+                // Now the d frames from this window's start: this window's first frames, then
+                // what was pending (already in place once the head moves back by n).
+                for (size_t k = 0; k < std::min(n, d); ++k) pending[(head + k) % d] = g[k];
             }
+        pending_head_ = head;
         return AMP_OK;
     }
 
@@ -122,6 +141,8 @@ class DelayNode final : public Node {
     size_t write_ = 0;
     size_t read_ = 0;
     std::vector<double> ring_;
+    std::vector<double> pending_; // backward: d frames of upstream gradient per lane (a ring)
+    size_t pending_head_ = 0;
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {
@@ -139,7 +160,10 @@ extern const NodeSpec kDelaySpec = {
     /*param_count=*/1,
     /*heat_work=*/0.5,
     /*has_backward=*/true,
-    /*backward_doc=*/"Exact: dx[f] = g[f + d] within the call's window (0 past its end).",
+    /*backward_doc=*/
+    "Exact: dx[t] = g[t + d] (0 past the end of the signal); calls on one state "
+    "walk the signal from its end to its start, carrying the pending gradient, so "
+    "any split of the windows gives the same bits.",
     /*create=*/create,
 };
 

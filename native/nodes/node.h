@@ -53,6 +53,8 @@ enum class ParamKind {
     Integer, // static integer, params_json only
     Boolean, // static flag, params_json only
     Text,    // static non-empty string, params_json only (e.g. a control-history curve name)
+    Enum,    // static named choice from `choices`; values[i] = index of the choice, texts[i] = name
+    List,    // static array of finite numbers (e.g. harmonic amplitudes, a cents grid); lists[i]
 };
 
 struct ParamSpec {
@@ -66,6 +68,17 @@ struct ParamSpec {
     bool min_exclusive = false;         // the range is open at min_value
     bool max_exclusive = false;         // the range is open at max_value
     const char *default_text = nullptr; // Text parameters: the default, or null when required
+    // Enum parameters: the allowed names; default_value is the index of the default choice.
+    const char *const *choices = nullptr;
+    uint32_t choice_count = 0;
+    // List parameters: item count in [min_length, max_length]; every item a finite number in
+    // the range above; `increasing`: items strictly increasing. The default is `default_list`
+    // (`default_list_length` items; none: the empty list).
+    uint32_t min_length = 0;
+    uint32_t max_length = 0;
+    const double *default_list = nullptr;
+    uint32_t default_list_length = 0;
+    bool increasing = false;
 };
 
 // How several audio edges into one port combine.
@@ -78,6 +91,18 @@ struct PortSpec {
     const char *name;
     const char *doc;
     Gather gather;
+    // An optional port may have no incoming edge: the node then sees an empty view (data null,
+    // 0 channels) and its output_channels() gets 0 channels for it.
+    bool optional = false;
+};
+
+// A named output. A node with N named outputs writes N equal channel groups side by side in its
+// output (output i = channels [i k, (i + 1) k) where k = output channels / N); an edge
+// "node.output" reads one group, an edge from "node" alone reads the first. Nodes without named
+// outputs have one output, all their channels.
+struct OutputSpec {
+    const char *name;
+    const char *doc;
 };
 
 struct NodeConfig;
@@ -94,6 +119,15 @@ struct NodeSpec {
     bool has_backward;        // implements Node::backward
     const char *backward_doc; // the adjoint rule, or why there is none
     std::unique_ptr<Node> (*create)(const NodeConfig &config);
+    // Optional check across parameters, run after each parameter passed its own rule (e.g. a
+    // list that only applies in one mode). Returns false and sets `error` (the part after
+    // "node \"name\" (type): ") to refuse the configuration.
+    bool (*check)(const NodeConfig &config, std::string &error) = nullptr;
+    // True when the node really runs internally at `oversample` x the sample rate; a node
+    // without the capability refuses params_json "oversample" > 1.
+    bool oversamples = false;
+    const OutputSpec *outputs = nullptr; // named outputs (null: one unnamed output)
+    uint32_t output_count = 0;
 };
 
 // Parsed and validated params_json of one node instance.
@@ -101,7 +135,9 @@ struct NodeConfig {
     std::string name;
     const NodeSpec *spec = nullptr;
     std::vector<double> values;     // one per spec param (signal params: the base value)
-    std::vector<std::string> texts; // one per spec param; used by Text params only
+    std::vector<std::string> texts; // one per spec param; Text params, Enum params (the name)
+    std::vector<std::vector<double>> lists; // one per spec param; used by List params only
+    std::vector<bool> given;                // one per spec param: present in params_json
     uint32_t oversample = 1;
     uint32_t declared_delay_frames = 0;
     bool declared_delay_given = false;
@@ -113,6 +149,11 @@ struct NodeConfig {
 
     double value(uint32_t param_index) const { return values[param_index]; }
     const std::string &text(uint32_t param_index) const { return texts[param_index]; }
+    const std::vector<double> &list(uint32_t param_index) const { return lists[param_index]; }
+    // Enum params: the index of the chosen name in the spec's choices.
+    uint32_t choice(uint32_t param_index) const {
+        return static_cast<uint32_t>(values[param_index]);
+    }
 };
 
 struct PrepareContext {
@@ -208,5 +249,10 @@ class Node {
 // The registry: every node type, in one table (nodes/registry.cpp).
 const NodeSpec *const *node_registry(size_t *count);
 const NodeSpec *find_node_spec(const std::string &type_name);
+// Adds a node type after the built-in ones (test binaries only, e.g. a deliberately broken node
+// that the conformance suite must reject; not reachable through the C ABI). Call before any
+// other runtime function; false when the type name is taken. The catalogue is built once, on
+// its first use.
+bool register_node_spec(const NodeSpec *spec);
 
 } // namespace amp

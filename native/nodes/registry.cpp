@@ -1,5 +1,6 @@
 // registry.cpp: every node type, one line each.
 #include <cstring>
+#include <vector>
 
 #include "nodes/node.h"
 
@@ -12,23 +13,38 @@ extern const NodeSpec kDelaySpec;
 extern const NodeSpec kSafetySpec;
 extern const NodeSpec kSineOscSpec;
 extern const NodeSpec kControllerSpec;
+extern const NodeSpec kParametricDriverSpec;
+extern const NodeSpec kAdsrSpec;
 
 namespace {
 const NodeSpec *const kRegistry[] = {
     &kConstantSpec, &kGainSpec,    &kMixSpec,        &kDelaySpec,
-    &kSafetySpec,   &kSineOscSpec, &kControllerSpec,
+    &kSafetySpec,   &kSineOscSpec, &kControllerSpec, &kParametricDriverSpec,
+    &kAdsrSpec,
 };
+
+// The table above plus the specs a test binary registered.
+std::vector<const NodeSpec *> &all_specs() {
+    static std::vector<const NodeSpec *> specs(std::begin(kRegistry), std::end(kRegistry));
+    return specs;
+}
 } // namespace
 
 const NodeSpec *const *node_registry(size_t *count) {
-    *count = sizeof(kRegistry) / sizeof(kRegistry[0]);
-    return kRegistry;
+    *count = all_specs().size();
+    return all_specs().data();
 }
 
 const NodeSpec *find_node_spec(const std::string &type_name) {
-    for (const NodeSpec *spec : kRegistry)
+    for (const NodeSpec *spec : all_specs())
         if (type_name == spec->type_name) return spec;
     return nullptr;
+}
+
+bool register_node_spec(const NodeSpec *spec) {
+    if (spec == nullptr || find_node_spec(spec->type_name) != nullptr) return false;
+    all_specs().push_back(spec);
+    return true;
 }
 
 } // namespace amp

@@ -14,8 +14,8 @@ namespace amp {
 
 bool GraphRuntime::port_needs_buffer(uint32_t v, uint32_t p) const {
     const auto &edges = plan_.port_edges[v][p];
-    if (edges.size() == 1)
-        return plan_.output_channels[graph_.edges[edges[0]].from] != plan_.port_channels[v][p];
+    if (edges.empty()) return false; // an optional port left open
+    if (edges.size() == 1) return plan_.link_channels[edges[0]] != plan_.port_channels[v][p];
     return graph_.nodes[v].spec->inputs[p].gather == Gather::Sum;
 }
 
@@ -119,16 +119,21 @@ void GraphRuntime::allocate() {
         NodeState &node = state_[v];
         for (uint32_t p = 0; p < spec.input_count; ++p) {
             node.port_rows[p].clear();
-            if (spec.inputs[p].gather != Gather::Concat || plan_.port_edges[v][p].size() < 2)
-                continue;
-            // A concat input reads each lane where its producer wrote it: a table, no copy.
+            const auto &edges = plan_.port_edges[v][p];
+            const bool concat = spec.inputs[p].gather == Gather::Concat && edges.size() >= 2;
+            const bool group =
+                edges.size() == 1 && !port_needs_buffer(v, p) && plan_.reads_group(edges[0]);
+            if (!concat && !group) continue;
+            // A concat input, or one named output of a producer, reads each lane where its
+            // producer wrote it: a table, no copy.
             for (uint32_t batch = 0; batch < batches_; ++batch)
-                for (uint32_t id : plan_.port_edges[v][p]) {
-                    const uint32_t source = graph_.edges[id].from;
-                    for (uint32_t c = 0; c < plan_.output_channels[source]; ++c)
-                        node.port_rows[p].push_back(
-                            link_source(id) +
-                            (static_cast<size_t>(batch) * plan_.output_channels[source] + c) * f);
+                for (uint32_t id : edges) {
+                    const uint32_t lanes = plan_.output_channels[graph_.edges[id].from];
+                    for (uint32_t c = 0; c < plan_.link_channels[id]; ++c)
+                        node.port_rows[p].push_back(link_source(id) +
+                                                    (static_cast<size_t>(batch) * lanes +
+                                                     plan_.link_first_channel[id] + c) *
+                                                        f);
                 }
         }
         std::vector<uint32_t> channels(plan_.port_channels[v]);

@@ -80,8 +80,6 @@ int32_t amp_graph_runtime_create(const char *graph_json, AmpGraphRuntime **out_r
     }
     try {
         handle->runtime = std::make_unique<amp::GraphRuntime>(graph_json);
-        handle->runtime->log("{\"event\":\"amp_graph_runtime_created\",\"nodes\":" +
-                             std::to_string(handle->runtime->node_count()) + "}");
         return AMP_OK;
     } catch (const amp::AmpFailure &failure) {
         handle->runtime.reset();

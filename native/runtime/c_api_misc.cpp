@@ -18,8 +18,53 @@ const char *kind_name(amp::ParamKind kind) {
     case amp::ParamKind::Integer: return "integer";
     case amp::ParamKind::Boolean: return "boolean";
     case amp::ParamKind::Text: return "text";
+    case amp::ParamKind::Enum: return "enum";
+    case amp::ParamKind::List: return "list";
     }
     return "unknown";
+}
+
+std::string default_json(const amp::ParamSpec &param) {
+    switch (param.kind) {
+    case amp::ParamKind::Boolean: return param.default_value != 0.0 ? "true" : "false";
+    case amp::ParamKind::Text:
+        return param.default_text != nullptr ? amp::json_quote(param.default_text) : "null";
+    case amp::ParamKind::Enum:
+        return amp::json_quote(param.choices[static_cast<size_t>(param.default_value)]);
+    case amp::ParamKind::List: {
+        std::string list = "[";
+        for (uint32_t i = 0; i < param.default_list_length; ++i)
+            list += (i ? "," : "") + amp::format_number(param.default_list[i]);
+        return list + "]";
+    }
+    case amp::ParamKind::Signal:
+    case amp::ParamKind::Number:
+    case amp::ParamKind::Integer: break;
+    }
+    return amp::format_number(param.default_value);
+}
+
+// One parameter: name, kind, default, item range, unit, doc; enum choices; list length rules.
+std::string param_json(const amp::ParamSpec &param) {
+    std::string json =
+        "{\"name\":" + amp::json_quote(param.name) +
+        ",\"kind\":" + amp::json_quote(kind_name(param.kind)) +
+        ",\"default\":" + default_json(param) + ",\"min\":" + amp::format_number(param.min_value) +
+        ",\"max\":" + amp::format_number(param.max_value) +
+        ",\"minExclusive\":" + (param.min_exclusive ? "true" : "false") +
+        ",\"maxExclusive\":" + (param.max_exclusive ? "true" : "false") +
+        ",\"unit\":" + amp::json_quote(param.unit) + ",\"doc\":" + amp::json_quote(param.doc);
+    if (param.kind == amp::ParamKind::Enum) {
+        json += ",\"choices\":[";
+        for (uint32_t i = 0; i < param.choice_count; ++i)
+            json += (i ? "," : "") + amp::json_quote(param.choices[i]);
+        json += "]";
+    }
+    if (param.kind == amp::ParamKind::List)
+        json += ",\"minLength\":" + std::to_string(param.min_length) +
+                ",\"maxLength\":" + std::to_string(param.max_length) +
+                ",\"increasing\":" + (param.increasing ? "true" : "false");
+    return json + "}";
 }
 
 std::string build_catalog() {
@@ -35,30 +80,23 @@ std::string build_catalog() {
             json += p ? "," : "";
             json += "{\"name\":" + amp::json_quote(spec.inputs[p].name) +
                     ",\"doc\":" + amp::json_quote(spec.inputs[p].doc) + ",\"gather\":" +
-                    (spec.inputs[p].gather == amp::Gather::Concat ? "\"concat\"" : "\"sum\"") + "}";
+                    (spec.inputs[p].gather == amp::Gather::Concat ? "\"concat\"" : "\"sum\"") +
+                    ",\"optional\":" + (spec.inputs[p].optional ? "true" : "false") + "}";
         }
+        json += "],\"outputs\":[";
+        for (uint32_t o = 0; o < spec.output_count; ++o)
+            json += (o ? "," : "") + std::string("{\"name\":") +
+                    amp::json_quote(spec.outputs[o].name) +
+                    ",\"doc\":" + amp::json_quote(spec.outputs[o].doc) + "}";
         json += "],\"params\":[";
         for (uint32_t p = 0; p < spec.param_count; ++p) {
-            const amp::ParamSpec &param = spec.params[p];
             json += p ? "," : "";
-            json += "{\"name\":" + amp::json_quote(param.name) +
-                    ",\"kind\":" + amp::json_quote(kind_name(param.kind)) + ",\"default\":" +
-                    (param.kind == amp::ParamKind::Boolean
-                         ? std::string(param.default_value != 0.0 ? "true" : "false")
-                     : param.kind == amp::ParamKind::Text
-                         ? (param.default_text != nullptr ? amp::json_quote(param.default_text)
-                                                          : std::string("null"))
-                         : amp::format_number(param.default_value)) +
-                    ",\"min\":" + amp::format_number(param.min_value) +
-                    ",\"max\":" + amp::format_number(param.max_value) +
-                    ",\"minExclusive\":" + (param.min_exclusive ? "true" : "false") +
-                    ",\"maxExclusive\":" + (param.max_exclusive ? "true" : "false") +
-                    ",\"unit\":" + amp::json_quote(param.unit) +
-                    ",\"doc\":" + amp::json_quote(param.doc) + "}";
+            json += param_json(spec.params[p]);
         }
         json += "],\"heatWork\":" + amp::format_number(spec.heat_work) +
                 ",\"hasBackward\":" + (spec.has_backward ? "true" : "false") +
-                ",\"backwardDoc\":" + amp::json_quote(spec.backward_doc) + "}";
+                ",\"backwardDoc\":" + amp::json_quote(spec.backward_doc) +
+                ",\"oversamples\":" + (spec.oversamples ? "true" : "false") + "}";
     }
     json += "],\"limits\":{";
     auto range = [](const char *name, double min, double max, bool min_exclusive) {
@@ -74,7 +112,13 @@ std::string build_catalog() {
             range("sampleRate", 0, amp::limits::kMaxSampleRate, true) + "," +
             range("batches", 1, amp::limits::kMaxBatches, false) + "," +
             range("blockFrames", 1, amp::limits::kMaxBlockFrames, false) + "," +
-            range("threads", 1, amp::limits::kMaxThreads, false);
+            range("threads", 1, amp::limits::kMaxThreads, false) + "," +
+            range("modulationScale", -amp::limits::kMaxModulationScale,
+                  amp::limits::kMaxModulationScale, false) +
+            "," +
+            range("thermoResistance", amp::limits::kMinThermoResistance,
+                  amp::limits::kMaxThermoResistance, false) +
+            "," + range("thermoWork", 0, amp::limits::kMaxThermoWork, false);
     json += "}}";
     return json;
 }
@@ -102,6 +146,12 @@ uint32_t amp_api_version(void) { return AMP_API_VERSION; }
 const char *amp_node_catalog_json(void) {
     static const std::string catalog = build_catalog();
     return catalog.c_str();
+}
+
+uint64_t amp_count_nonfinite(const double *data, uint64_t count) {
+    uint64_t bad = 0;
+    for (uint64_t i = 0; data != nullptr && i < count; ++i) bad += std::isfinite(data[i]) ? 0 : 1;
+    return bad;
 }
 
 int32_t amp_analyze_levels(const double *data, uint32_t batches, uint32_t channels, uint32_t frames,

@@ -80,6 +80,13 @@ std::unique_ptr<SingleNodeState> make_state(const amp::NodeSpec &spec,
                                   amp::node_label(name, spec.type_name) +
                                       ": params_json is malformed: " + error);
     }
+    // Metadata that would be accepted and ignored here is refused.
+    if (params.find("modulation") != nullptr)
+        throw amp::AmpFailure(
+            AMP_ERR_INVALID_ARGUMENT, "run_node", name,
+            amp::node_label(name, spec.type_name) +
+                ": parameter \"modulation\" applies to the modulation edges of a graph; a "
+                "single-node call has none (pass parameter tensors instead)");
     state->runtime = std::make_unique<amp::SingleNodeRuntime>(
         spec, amp::parse_node_config(spec, name, &params, "run_node"), channels, batches,
         sample_rate);
@@ -179,13 +186,18 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
     const uint32_t B = static_cast<uint32_t>(batches), F = static_cast<uint32_t>(frames);
 
     const uint32_t audio_count = inputs != nullptr ? inputs->audio_count : 0;
-    if (audio_count < spec->input_count)
-        fail(AMP_ERR_INVALID_ARGUMENT, std::string("node type \"") + spec->type_name + "\" needs " +
-                                           std::to_string(spec->input_count) +
-                                           " audio input(s), got " + std::to_string(audio_count));
     thread_local std::vector<uint32_t> input_channels;
-    input_channels.resize(spec->input_count);
+    input_channels.assign(spec->input_count, 0);
     for (uint32_t p = 0; p < spec->input_count; ++p) {
+        // An optional port is left open by a missing view or one with null data and 0 channels.
+        const bool open = p >= audio_count ||
+                          (inputs->audio[p].data == nullptr && inputs->audio[p].channels == 0);
+        if (open && spec->inputs[p].optional) continue;
+        if (open)
+            fail(AMP_ERR_INVALID_ARGUMENT, std::string("node type \"") + spec->type_name +
+                                               "\" needs audio input " + std::to_string(p) +
+                                               " (\"" + spec->inputs[p].name + "\"); got " +
+                                               std::to_string(audio_count) + " audio view(s)");
         const AmpAudioView &view = inputs->audio[p];
         if (view.data == nullptr && F > 0)
             fail(AMP_ERR_INVALID_ARGUMENT,
@@ -199,14 +211,15 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
     }
     // `channels` is the channel count of audio port 0 (forward: of the input; backward: of the
     // forward input, the gradient to return), 0 for a source.
-    const uint32_t expected_channels =
-        spec->input_count == 0 ? 0 : (backward ? input_channels[0] : inputs->audio[0].channels);
+    // (An optional port 0 left open has 0 channels: `channels` is 0 then.)
+    const uint32_t expected_channels = spec->input_count == 0 ? 0 : input_channels[0];
+    const bool port0_open = spec->input_count > 0 && !backward && input_channels[0] == 0;
     if (spec->input_count == 0 && channels != 0)
         fail(AMP_ERR_INVALID_ARGUMENT, std::string("node type \"") + spec->type_name +
                                            "\" has no audio input: channels expects 0, got " +
                                            std::to_string(channels));
-    if (spec->input_count > 0 &&
-        (channels < 1 || static_cast<uint32_t>(channels) != expected_channels))
+    if (spec->input_count > 0 && ((channels < 1 && !port0_open) || channels < 0 ||
+                                  static_cast<uint32_t>(channels) != expected_channels))
         fail(AMP_ERR_SHAPE_MISMATCH,
              std::string("channels is ") + std::to_string(channels) +
                  (backward ? "; the forward input's channels expected (at least 1)"
@@ -262,6 +275,10 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
             }
         } else {
             for (uint32_t p = 0; p < spec->input_count; ++p) {
+                if (input_channels[p] == 0) {
+                    state->audio[p] = amp::TensorView{}; // an optional port left open
+                    continue;
+                }
                 const AmpAudioView &view = inputs->audio[p];
                 state->audio[p] = amp::TensorView{view.data, B, view.channels, F, 0};
             }

@@ -19,6 +19,10 @@ void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
         const auto &edges = plan_.port_edges[v][p];
         const uint32_t channels = plan_.port_channels[v][p];
         double *buffer = node.port_buffers[p];
+        if (edges.empty()) {
+            node.inputs[p] = TensorView{}; // an optional port left open
+            continue;
+        }
         if (!node.port_rows[p].empty()) {
             node.inputs[p] = TensorView{link_source(edges[0]),   batches_, channels, frames, block_,
                                         node.port_rows[p].data()};
@@ -36,8 +40,11 @@ void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
                                 0.0);
         uint32_t first_channel = 0;
         for (uint32_t id : edges) {
-            const uint32_t source = graph_.edges[id].from;
-            const uint32_t source_channels = plan_.output_channels[source];
+            // The edge reads channels [first, first + source_channels) of a producer with
+            // `total` channels (a named output, or all of them).
+            const uint32_t total = plan_.output_channels[graph_.edges[id].from];
+            const uint32_t first = plan_.link_first_channel[id];
+            const uint32_t source_channels = plan_.link_channels[id];
             const double *src = link_source(id);
             for (uint32_t b = 0; b < batches_; ++b) {
                 if (concat) {
@@ -45,13 +52,13 @@ void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
                         std::memcpy(buffer +
                                         (static_cast<size_t>(b) * channels + first_channel + c) *
                                             block_,
-                                    src + (static_cast<size_t>(b) * source_channels + c) * block_,
+                                    src + (static_cast<size_t>(b) * total + first + c) * block_,
                                     frames * sizeof(double));
                 } else {
                     for (uint32_t c = 0; c < channels; ++c) {
                         const double *in =
-                            src + (static_cast<size_t>(b) * source_channels + c % source_channels) *
-                                      block_;
+                            src +
+                            (static_cast<size_t>(b) * total + first + c % source_channels) * block_;
                         double *acc = buffer + (static_cast<size_t>(b) * channels + c) * block_;
                         for (uint32_t f = 0; f < frames; ++f) acc[f] += in[f];
                     }

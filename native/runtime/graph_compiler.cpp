@@ -213,6 +213,12 @@ std::vector<std::vector<Step>> assign_levels(const GraphDescription &graph,
     return levels;
 }
 
+// Channels of one named output of node v (all of them when it has at most one).
+uint32_t group_channels(const GraphDescription &graph, const CompiledGraph &plan, uint32_t v) {
+    const uint32_t outputs = std::max(1u, graph.nodes[v].spec->output_count);
+    return plan.output_channels[v] / outputs;
+}
+
 void infer_channels(const GraphDescription &graph, CompiledGraph &plan) {
     const size_t n = graph.nodes.size();
     plan.output_channels.assign(n, 0);
@@ -229,15 +235,16 @@ void infer_channels(const GraphDescription &graph, CompiledGraph &plan) {
             for (uint32_t p = 0; p < spec.input_count; ++p) {
                 uint32_t channels = 0;
                 for (uint32_t id : plan.port_edges[v][p]) {
-                    const uint32_t c = plan.output_channels[graph.edges[id].from];
+                    const uint32_t c = group_channels(graph, plan, graph.edges[id].from);
                     channels = spec.inputs[p].gather == Gather::Concat ? channels + c
                                                                        : std::max(channels, c);
                 }
                 plan.port_channels[v][p] = channels;
             }
-            const bool inputs_known =
-                std::all_of(plan.port_channels[v].begin(), plan.port_channels[v].end(),
-                            [](uint32_t c) { return c > 0; });
+            bool inputs_known = true; // every connected port has its channels
+            for (uint32_t p = 0; p < spec.input_count; ++p)
+                inputs_known =
+                    inputs_known && (plan.port_edges[v][p].empty() || plan.port_channels[v][p] > 0);
             if (!inputs_known) continue;
             std::string error;
             const uint32_t channels = plan.nodes[v]->output_channels(plan.port_channels[v].data(),
@@ -251,6 +258,12 @@ void infer_channels(const GraphDescription &graph, CompiledGraph &plan) {
                     node_label(graph.nodes[v].name, spec.type_name) +
                         ": more than 1024 channels (" + std::to_string(channels) +
                         "); a concat input inside a feedback loop grows without bound");
+            if (spec.output_count > 1 && channels % spec.output_count != 0)
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
+                                 node_label(graph.nodes[v].name, spec.type_name) + ": " +
+                                     std::to_string(channels) +
+                                     " output channels do not split into " +
+                                     std::to_string(spec.output_count) + " equal named outputs");
             if (channels != plan.output_channels[v]) {
                 plan.output_channels[v] = channels;
                 changed = true;
@@ -315,6 +328,35 @@ void compensate_latency(const GraphDescription &graph, CompiledGraph &plan,
         link.delay += link.compensation;
     }
     plan.latency_frames = plan.arrival[graph.output] + plan.declared[graph.output];
+    if (graph.latency_compensation) return;
+    // Without compensation every path keeps its own delay: the latency the output shows is the
+    // earliest arrival, the smallest accumulated declared delay over the paths from a source.
+    std::vector<uint32_t> earliest(n, 0);
+    std::vector<bool> fed(n, false); // has a link from another component
+    for (const LinkPlan &link : plan.links)
+        if (component[link.from] != component[link.to]) fed[link.to] = true;
+    for (uint32_t v = 0; v < n; ++v)
+        if (fed[v]) earliest[v] = UINT32_MAX;
+    for (size_t round = 0; round <= n; ++round) {
+        bool changed = false;
+        for (const LinkPlan &link : plan.links) {
+            if (component[link.from] == component[link.to] || earliest[link.from] == UINT32_MAX)
+                continue;
+            const uint32_t ready = earliest[link.from] + plan.declared[link.from];
+            if (ready < earliest[link.to]) {
+                earliest[link.to] = ready;
+                changed = true;
+            }
+        }
+        for (uint32_t v = 0; v < n; ++v)
+            for (uint32_t w = 0; w < n; ++w)
+                if (component[v] == component[w] && earliest[w] < earliest[v]) {
+                    earliest[v] = earliest[w];
+                    changed = true;
+                }
+        if (!changed) break;
+    }
+    plan.latency_frames = earliest[graph.output] + plan.declared[graph.output];
 }
 
 } // namespace
@@ -338,7 +380,7 @@ CompiledGraph compile_graph(const GraphDescription &graph) {
     for (uint32_t v = 0; v < n; ++v) {
         const NodeSpec &spec = *graph.nodes[v].spec;
         for (uint32_t p = 0; p < spec.input_count; ++p)
-            if (plan.port_edges[v][p].empty())
+            if (plan.port_edges[v][p].empty() && !spec.inputs[p].optional)
                 throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
                                  node_label(graph.nodes[v].name, spec.type_name) + ": input \"" +
                                      spec.inputs[p].name + "\" has no incoming edge");
@@ -380,24 +422,41 @@ CompiledGraph compile_graph(const GraphDescription &graph) {
     plan.param_offset.assign(n, 0);
     for (uint32_t v = 0; v < n; ++v) {
         plan.param_offset[v] = static_cast<uint32_t>(plan.param_channels.size());
+        const uint32_t declared = graph.nodes[v].config.modulation_channels;
+        if (declared > 1 && declared != plan.output_channels[v])
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
+                             node_label(graph.nodes[v].name, graph.nodes[v].spec->type_name) +
+                                 ": parameter \"modulation.channels\" expects 1 or the node's "
+                                 "output channel count " +
+                                 std::to_string(plan.output_channels[v]) + ", got " +
+                                 std::to_string(declared));
         for (uint32_t p = 0; p < graph.nodes[v].spec->param_count; ++p) {
             uint32_t channels = 1;
             for (uint32_t id : plan.param_mods[v][p]) {
                 const ModulationEdge &edge = graph.modulations[id];
-                if (edge.channel < 0 && plan.output_channels[edge.from] > 1)
+                const uint32_t source_channels = group_channels(graph, plan, edge.from);
+                if (edge.channel < 0 && source_channels > 1)
                     channels = std::max(plan.output_channels[v], 1u);
-                if (edge.channel >= 0 &&
-                    static_cast<uint32_t>(edge.channel) >= plan.output_channels[edge.from])
-                    throw AmpFailure(
-                        AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
-                        "modulation " + graph.nodes[edge.from].name + " ~> " + graph.nodes[v].name +
-                            "." + graph.nodes[v].spec->params[p].name + ": \"channel\" " +
-                            std::to_string(edge.channel) + " is out of range; \"" +
-                            graph.nodes[edge.from].name + "\" has " +
-                            std::to_string(plan.output_channels[edge.from]) + " channel(s)");
+                if (edge.channel >= 0 && static_cast<uint32_t>(edge.channel) >= source_channels)
+                    throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
+                                     "modulation " + graph.nodes[edge.from].name + " ~> " +
+                                         graph.nodes[v].name + "." +
+                                         graph.nodes[v].spec->params[p].name + ": \"channel\" " +
+                                         std::to_string(edge.channel) + " is out of range; \"" +
+                                         graph.nodes[edge.from].name + "\" has " +
+                                         std::to_string(source_channels) + " channel(s)");
             }
+            // modulation.channels fixes the count of a modulated parameter's channels.
+            if (declared != 0 && !plan.param_mods[v][p].empty()) channels = declared;
             plan.param_channels.push_back(channels);
         }
+    }
+    for (const LinkPlan &link : plan.links) {
+        const uint32_t output = link.modulation ? graph.modulations[link.index].from_output
+                                                : graph.edges[link.index].from_output;
+        const uint32_t count = group_channels(graph, plan, link.from);
+        plan.link_first_channel.push_back(output * count);
+        plan.link_channels.push_back(count);
     }
     compensate_latency(graph, plan, component);
     return plan;

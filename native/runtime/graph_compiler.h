@@ -59,8 +59,12 @@ struct CompiledGraph {
     std::vector<uint32_t> declared;       // per node: declared delay (its own latency if not given)
     std::vector<uint32_t> padding;        // per node: declared - own latency, added by the runtime
     std::vector<uint32_t> arrival;        // per node: accumulated declared delay at its inputs
-    uint32_t max_block = UINT32_MAX;      // feedback limit on the block size
-    uint32_t latency_frames = 0;          // accumulated declared delay at the output
+    // Per link (same index as `links`): the source channels it reads, a group of the producer's
+    // output (a named output) or all of it: channels [first, first + count).
+    std::vector<uint32_t> link_first_channel;
+    std::vector<uint32_t> link_channels;
+    uint32_t max_block = UINT32_MAX; // feedback limit on the block size
+    uint32_t latency_frames = 0;     // accumulated declared delay at the output
 
     const LinkPlan &audio_link(uint32_t edge) const { return links[edge]; }
     const LinkPlan &modulation_link(uint32_t modulation) const {
@@ -69,6 +73,10 @@ struct CompiledGraph {
     uint32_t audio_edge_count = 0;
 
     size_t param_slot(uint32_t node, uint32_t param) const { return param_offset[node] + param; }
+    // True when link `id` reads a part of its producer's channels (a named output of several).
+    bool reads_group(uint32_t id) const {
+        return link_channels[id] != output_channels[links[id].from];
+    }
 };
 
 CompiledGraph compile_graph(const GraphDescription &graph);

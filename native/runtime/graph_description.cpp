@@ -125,10 +125,42 @@ void parse_nodes(const JsonValue &nodes, GraphDescription &graph,
     }
 }
 
-// The "from" and "to" node names of an audio or modulation edge, as node indices.
-void resolve_ends(const JsonValue &edge, const std::string &where,
-                  const std::map<std::string, uint32_t> &names, uint32_t &from, uint32_t &to) {
-    from = resolve(names, require(edge, "from", JsonValue::Type::String, where).string, where);
+// "node" or "node.output": the source of an edge and which of its named outputs it reads. A
+// name that is a node name as a whole is that node (names may contain dots); otherwise the text
+// after the last dot names an output.
+void resolve_source(const GraphDescription &graph, const std::map<std::string, uint32_t> &names,
+                    const std::string &text, const std::string &where, uint32_t &from,
+                    uint32_t &output) {
+    output = 0;
+    if (names.count(text) != 0 || text.rfind('.') == std::string::npos) {
+        from = resolve(names, text, where);
+        return;
+    }
+    const size_t dot = text.rfind('.');
+    from = resolve(names, text.substr(0, dot), where);
+    const NodeDescription &node = graph.nodes[from];
+    const std::string name = text.substr(dot + 1);
+    std::string known;
+    for (uint32_t i = 0; i < node.spec->output_count; ++i) {
+        if (name == node.spec->outputs[i].name) {
+            output = i;
+            return;
+        }
+        known += std::string(i ? ", " : "") + "\"" + node.spec->outputs[i].name + "\"";
+    }
+    fail(where + ": " + node_label(node.name, node.spec->type_name) + " has no output \"" + name +
+             "\"; " +
+             (known.empty() ? "it has one unnamed output (write \"" + node.name + "\")"
+                            : "outputs: " + known),
+         node.name);
+}
+
+// The "from" (with its output) and "to" node names of an audio or modulation edge.
+void resolve_ends(const JsonValue &edge, const std::string &where, const GraphDescription &graph,
+                  const std::map<std::string, uint32_t> &names, uint32_t &from, uint32_t &output,
+                  uint32_t &to) {
+    resolve_source(graph, names, require(edge, "from", JsonValue::Type::String, where).string,
+                   where, from, output);
     to = resolve(names, require(edge, "to", JsonValue::Type::String, where).string, where);
 }
 
@@ -140,7 +172,7 @@ void parse_edges(const JsonValue &edges, GraphDescription &graph,
         if (!edge.is_object()) fail(where + ": expects an object, got " + edge.describe());
         check_keys(edge, where, {"from", "to", "port", "delay_frames"});
         AudioEdge parsed{};
-        resolve_ends(edge, where, names, parsed.from, parsed.to);
+        resolve_ends(edge, where, graph, names, parsed.from, parsed.from_output, parsed.to);
         const NodeDescription &target = graph.nodes[parsed.to];
         if (target.spec->input_count == 0)
             fail(where + ": node \"" + target.name + "\" (" + target.spec->type_name +
@@ -177,7 +209,7 @@ void parse_modulations(const JsonValue &modulations, GraphDescription &graph,
         check_keys(edge, where,
                    {"from", "to", "param", "mode", "scale", "channel", "delay_frames"});
         ModulationEdge parsed{};
-        resolve_ends(edge, where, names, parsed.from, parsed.to);
+        resolve_ends(edge, where, graph, names, parsed.from, parsed.from_output, parsed.to);
         const NodeDescription &target = graph.nodes[parsed.to];
         const std::string &param = require(edge, "param", JsonValue::Type::String, where).string;
         const int index = find_param_index(*target.spec, param);
@@ -202,8 +234,10 @@ void parse_modulations(const JsonValue &modulations, GraphDescription &graph,
         }
         parsed.scale = 1.0;
         if (const JsonValue *scale = edge.find("scale")) {
-            if (!scale->is_number())
-                fail(where + ": \"scale\" expects a finite number, got " + scale->describe(),
+            if (!scale->is_number() || !(std::fabs(scale->number) <= limits::kMaxModulationScale))
+                fail(where + ": \"scale\" expects a finite number in [" +
+                         format_number(-limits::kMaxModulationScale) + ", " +
+                         format_number(limits::kMaxModulationScale) + "], got " + scale->describe(),
                      target.name);
             parsed.scale = scale->number;
         }

@@ -20,8 +20,9 @@ struct NodeDescription {
 struct AudioEdge {
     uint32_t from;
     uint32_t to;
-    uint32_t port;         // index into the target's spec->inputs
-    uint32_t delay_frames; // a delay on the edge itself (>= 1 makes a loop through it legal)
+    uint32_t port;            // index into the target's spec->inputs
+    uint32_t delay_frames;    // a delay on the edge itself (>= 1 makes a loop through it legal)
+    uint32_t from_output = 0; // named output of the source (0: the first, or its only output)
 };
 
 enum class ModulationMode { Add, Multiply };
@@ -34,6 +35,7 @@ struct ModulationEdge {
     double scale;
     int32_t channel; // fixed source channel, or -1 for the broadcast rule
     uint32_t delay_frames;
+    uint32_t from_output = 0; // named output of the source
 };
 
 struct GraphDescription {

@@ -44,6 +44,8 @@ GraphRuntime::GraphRuntime(GraphDescription graph)
             delayed_out_[plan_.links[id].from].push_back(id);
             delayed_in_[plan_.links[id].to].push_back(id);
         }
+    // Creation is logged before the default configuration it performs.
+    log("{\"event\":\"amp_graph_runtime_created\",\"nodes\":" + std::to_string(node_count()) + "}");
     configure(1, 512);
 }
 

@@ -16,6 +16,8 @@ const char *kind_word(ParamKind kind) {
     case ParamKind::Integer: return "an integer";
     case ParamKind::Boolean: return "a boolean";
     case ParamKind::Text: return "a non-empty string";
+    case ParamKind::Enum: return "one of";
+    case ParamKind::List: return "an array";
     case ParamKind::Signal:
     case ParamKind::Number: return "a finite number";
     }
@@ -67,12 +69,19 @@ void parse_thermo(const JsonValue &thermo, NodeConfig &config, const std::string
                        "a name that is not one of the node's parameters", value.describe());
             config.heat_param = value.string;
         } else if (member.first == "resistance") {
-            if (!value.is_number() || !(value.number > 0.0))
-                reject(stage, config.name, label, key, "a number in (0, inf)", value.describe());
+            if (!value.is_number() || !(value.number >= limits::kMinThermoResistance) ||
+                !(value.number <= limits::kMaxThermoResistance))
+                reject(stage, config.name, label, key,
+                       "a finite number in [1e-12, " + format_number(limits::kMaxThermoResistance) +
+                           "]",
+                       value.describe());
             config.thermo_resistance = value.number;
         } else if (member.first == "work") {
-            if (!value.is_number() || value.number < 0.0)
-                reject(stage, config.name, label, key, "a number in [0, inf)", value.describe());
+            if (!value.is_number() || !(value.number >= 0.0) ||
+                !(value.number <= limits::kMaxThermoWork))
+                reject(stage, config.name, label, key,
+                       "a finite number in [0, " + format_number(limits::kMaxThermoWork) + "]",
+                       value.describe());
             config.thermo_work = value.number;
         } else {
             throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
@@ -105,6 +114,45 @@ void parse_modulation(const JsonValue &modulation, NodeConfig &config, const std
     }
 }
 
+// `one of "a", "b", "c"`.
+std::string choices_text(const ParamSpec &param) {
+    std::string text = "one of ";
+    for (uint32_t i = 0; i < param.choice_count; ++i)
+        text += std::string(i ? ", " : "") + json_quote(param.choices[i]);
+    return text;
+}
+
+// The range of one list item, e.g. "a finite number in [0, 1200)".
+std::string item_range(const ParamSpec &param) {
+    ParamSpec item = param;
+    item.kind = ParamKind::Number;
+    return describe_range(item);
+}
+
+std::vector<double> read_list(const JsonValue &value, const ParamSpec &param,
+                              const std::string &stage, const std::string &node,
+                              const std::string &label) {
+    if (!value.is_array() || value.array.size() < param.min_length ||
+        value.array.size() > param.max_length)
+        reject(stage, node, label, param.name, describe_range(param), value.describe());
+    ParamSpec item = param;
+    item.kind = ParamKind::Number;
+    std::vector<double> items;
+    for (size_t i = 0; i < value.array.size(); ++i) {
+        const JsonValue &entry = value.array[i];
+        const std::string key = std::string(param.name) + "[" + std::to_string(i) + "]";
+        if (!entry.is_number() || !value_in_range(item, entry.number))
+            reject(stage, node, label, key, item_range(param), entry.describe());
+        if (param.increasing && !items.empty() && !(entry.number > items.back()))
+            reject(stage, node, label, key,
+                   "a number above the previous item " + format_number(items.back()) +
+                       " (the items must be strictly increasing)",
+                   entry.describe());
+        items.push_back(entry.number);
+    }
+    return items;
+}
+
 void check_required_texts(const NodeSpec &spec, const NodeConfig &config, const std::string &stage,
                           const std::string &label) {
     for (uint32_t i = 0; i < spec.param_count; ++i)
@@ -112,6 +160,20 @@ void check_required_texts(const NodeSpec &spec, const NodeConfig &config, const 
             throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
                              label + ": parameter \"" + spec.params[i].name +
                                  "\" is required (a non-empty string)");
+}
+
+// Required texts, the oversampling capability and the node's own cross-parameter check.
+void finish_config(const NodeSpec &spec, const NodeConfig &config, const std::string &stage,
+                   const std::string &label) {
+    check_required_texts(spec, config, stage, label);
+    if (config.oversample > 1 && !spec.oversamples)
+        reject(stage, config.name, label, "oversample",
+               "1 (this node type does not oversample: a larger factor would change nothing but "
+               "the reported heat)",
+               std::to_string(config.oversample));
+    std::string error;
+    if (spec.check != nullptr && !spec.check(config, error))
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name, label + ": " + error);
 }
 
 } // namespace
@@ -135,6 +197,15 @@ std::string node_label(const std::string &node_name, const std::string &type_nam
 std::string describe_range(const ParamSpec &param) {
     if (param.kind == ParamKind::Boolean || param.kind == ParamKind::Text)
         return kind_word(param.kind);
+    if (param.kind == ParamKind::Enum) return choices_text(param);
+    if (param.kind == ParamKind::List) {
+        const std::string count =
+            param.min_length == param.max_length
+                ? std::to_string(param.min_length)
+                : std::to_string(param.min_length) + " to " + std::to_string(param.max_length);
+        return "an array of " + count + " items, each " + item_range(param) +
+               (param.increasing ? ", strictly increasing" : "");
+    }
     std::string text = kind_word(param.kind);
     text += " in ";
     text += param.min_exclusive ? "(" : "[";
@@ -148,7 +219,10 @@ std::string describe_range(const ParamSpec &param) {
 }
 
 bool value_in_range(const ParamSpec &param, double value) {
-    if (!std::isfinite(value) || param.kind == ParamKind::Text) return false;
+    if (!std::isfinite(value) || param.kind == ParamKind::Text || param.kind == ParamKind::List)
+        return false;
+    if (param.kind == ParamKind::Enum)
+        return std::floor(value) == value && value >= 0 && value < param.choice_count;
     if (param.kind == ParamKind::Boolean) return value == 0.0 || value == 1.0;
     if (param.kind == ParamKind::Integer && std::floor(value) != value) return false;
     if (param.min_exclusive ? !(value > param.min_value) : !(value >= param.min_value))
@@ -172,13 +246,21 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
     config.thermo_work = spec.heat_work;
     config.values.resize(spec.param_count);
     config.texts.resize(spec.param_count);
+    config.lists.resize(spec.param_count);
+    config.given.assign(spec.param_count, false);
     for (uint32_t i = 0; i < spec.param_count; ++i) {
-        config.values[i] = spec.params[i].default_value;
-        if (spec.params[i].default_text != nullptr) config.texts[i] = spec.params[i].default_text;
+        const ParamSpec &param = spec.params[i];
+        config.values[i] = param.default_value;
+        if (param.default_text != nullptr) config.texts[i] = param.default_text;
+        if (param.kind == ParamKind::Enum)
+            config.texts[i] = param.choices[static_cast<size_t>(param.default_value)];
+        if (param.kind == ParamKind::List)
+            config.lists[i].assign(param.default_list,
+                                   param.default_list + param.default_list_length);
     }
     const std::string label = node_label(node_name, spec.type_name);
     if (params == nullptr || params->is_null()) {
-        check_required_texts(spec, config, stage, label);
+        finish_config(spec, config, stage, label);
         return config;
     }
     if (!params->is_object())
@@ -192,6 +274,22 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
         if (index >= 0) {
             const ParamSpec &param = spec.params[index];
             double number = 0.0;
+            config.given[static_cast<size_t>(index)] = true;
+            if (param.kind == ParamKind::Enum) {
+                uint32_t choice = param.choice_count;
+                for (uint32_t i = 0; value.is_string() && i < param.choice_count; ++i)
+                    if (value.string == param.choices[i]) choice = i;
+                if (choice == param.choice_count)
+                    reject(stage, node_name, label, key, choices_text(param), value.describe());
+                config.values[static_cast<size_t>(index)] = choice;
+                config.texts[static_cast<size_t>(index)] = value.string;
+                continue;
+            }
+            if (param.kind == ParamKind::List) {
+                config.lists[static_cast<size_t>(index)] =
+                    read_list(value, param, stage, node_name, label);
+                continue;
+            }
             if (param.kind == ParamKind::Text) {
                 if (!value.is_string() || value.string.empty())
                     reject(stage, node_name, label, key, "a non-empty string", value.describe());
@@ -225,7 +323,7 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
                                  "\"; known: " + known_keys(spec));
         }
     }
-    check_required_texts(spec, config, stage, label);
+    finish_config(spec, config, stage, label);
     return config;
 }
 

@@ -153,15 +153,17 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
             }
         for (uint32_t id : plan_.param_mods[v][p]) {
             const ModulationEdge &edge = graph_.modulations[id];
-            const uint32_t source_channels = plan_.output_channels[edge.from];
-            const double *src = link_source(plan_.audio_edge_count + id);
+            const uint32_t link = plan_.audio_edge_count + id;
+            const uint32_t total = plan_.output_channels[edge.from];
+            const uint32_t first = plan_.link_first_channel[link];
+            const uint32_t source_channels = plan_.link_channels[link];
+            const double *src = link_source(link);
             const double scale = edge.scale;
             for (uint32_t b = 0; b < batches_; ++b)
                 for (uint32_t c = 0; c < channels; ++c) {
                     const uint32_t sc = edge.channel >= 0 ? static_cast<uint32_t>(edge.channel)
                                                           : c % source_channels;
-                    const double *m =
-                        src + (static_cast<size_t>(b) * source_channels + sc) * block_;
+                    const double *m = src + (static_cast<size_t>(b) * total + first + sc) * block_;
                     double *to = buffer + (static_cast<size_t>(b) * channels + c) * block_;
                     if (edge.mode == ModulationMode::Add)
                         for (uint32_t f = 0; f < frames; ++f) to[f] += scale * m[f];

@@ -35,6 +35,10 @@ class FeederNode final : public Node {
         const size_t offset = static_cast<size_t>(ctx.frame_index - start);
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < channels_; ++c) {
+                if (source.empty()) { // an optional port left open: feeds nothing
+                    std::fill_n(ctx.out_row(b, c), ctx.frames, 0.0);
+                    continue;
+                }
                 const double *from = source.row(b, c) + offset;
                 std::copy(from, from + ctx.frames, ctx.out_row(b, c));
             }
@@ -78,10 +82,11 @@ SingleNodeRuntime::SingleNodeRuntime(const NodeSpec &spec, NodeConfig config,
         feeder.spec = &kFeederSpec;
         feeder.config.name = feeder.name;
         feeder.config.spec = &kFeederSpec;
-        feeder.config.values = {static_cast<double>(input_channels[p])};
+        // An optional port left open (0 channels) gets a feeder with no edge.
+        feeder.config.values = {static_cast<double>(std::max(1u, input_channels[p]))};
         feeder.config.texts = {""};
         graph.nodes.push_back(std::move(feeder));
-        graph.edges.push_back(AudioEdge{p, spec.input_count, p, 0});
+        if (input_channels[p] > 0) graph.edges.push_back(AudioEdge{p, spec.input_count, p, 0});
     }
     target_ = spec.input_count;
     graph.nodes.push_back(NodeDescription{config.name, &spec, std::move(config)});

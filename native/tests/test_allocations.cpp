@@ -5,49 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "counting_malloc.h"
 #include "dsp/stft.h"
 #include "test_support.h"
-
-extern "C" {
-void *__libc_malloc(size_t size);
-void *__libc_calloc(size_t count, size_t size);
-void *__libc_realloc(void *pointer, size_t size);
-void *__libc_memalign(size_t alignment, size_t size);
-void __libc_free(void *pointer);
-}
-
-namespace {
-volatile long g_allocations = 0;
-} // namespace
-
-extern "C" {
-void *malloc(size_t size) {
-    ++g_allocations;
-    return __libc_malloc(size);
-}
-void *calloc(size_t count, size_t size) {
-    ++g_allocations;
-    return __libc_calloc(count, size);
-}
-void *realloc(void *pointer, size_t size) {
-    ++g_allocations;
-    return __libc_realloc(pointer, size);
-}
-void *memalign(size_t alignment, size_t size) {
-    ++g_allocations;
-    return __libc_memalign(alignment, size);
-}
-int posix_memalign(void **out, size_t alignment, size_t size) {
-    ++g_allocations;
-    *out = __libc_memalign(alignment, size);
-    return *out != nullptr ? 0 : 12;
-}
-void *aligned_alloc(size_t alignment, size_t size) {
-    ++g_allocations;
-    return __libc_memalign(alignment, size);
-}
-void free(void *pointer) { __libc_free(pointer); }
-}
 
 namespace {
 

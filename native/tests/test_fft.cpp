@@ -250,6 +250,17 @@ TEST(vector_kernels_give_the_same_bits_as_the_scalar_kernels) {
         fast->forward_interleaved(interleaved.data(), true, c.data(), c.data() + n, work.data());
         scalar->forward(x.data() + n, x.data(), d.data(), d.data() + n, work.data());
         CHECK(std::memcmp(c.data(), d.data(), d.size() * sizeof(double)) == 0);
+        // Interleaved output (written by the last stage), forward and scaled inverse.
+        std::vector<double> e(2 * n), f(2 * n);
+        fast->transform_interleaved(interleaved.data(), e.data(), false, 1.0, work.data());
+        scalar->transform_interleaved(interleaved.data(), f.data(), false, 1.0, work.data());
+        for (std::size_t k = 0; k < n; ++k) CHECK(e[2 * k] == b[k] && e[2 * k + 1] == b[n + k]);
+        CHECK(std::memcmp(e.data(), f.data(), e.size() * sizeof(double)) == 0);
+        fast->transform_interleaved(interleaved.data(), e.data(), true, 0.25, work.data());
+        scalar->transform_interleaved(interleaved.data(), f.data(), true, 0.25, work.data());
+        for (std::size_t k = 0; k < n; ++k)
+            CHECK(e[2 * k] == d[n + k] * 0.25 && e[2 * k + 1] == d[k] * 0.25);
+        CHECK(std::memcmp(e.data(), f.data(), e.size() * sizeof(double)) == 0);
     }
 }
 
@@ -272,6 +283,11 @@ TEST(plans_are_cached_per_size_and_kind) {
     CHECK(FftPlan::real(1024).get() != FftPlan::complex(1024).get());
     CHECK(FftPlan::real(1024)->is_real());
     CHECK(FftPlan::complex(77)->size() == 77);
+    // More sizes than a thread remembers: the process-wide cache still returns the same plans.
+    const FftPlan *first = FftPlan::complex(1024).get();
+    for (std::size_t n = 2; n < 40; ++n) CHECK(FftPlan::real(n)->size() == n);
+    CHECK(FftPlan::complex(1024).get() == first);
+    CHECK(FftPlan::real(39).get() == FftPlan::real(39).get());
 }
 
 TEST(exact_values_for_simple_inputs) {

@@ -65,8 +65,8 @@ TEST(gain_rejects_bad_params) {
                       {"victim", "(gain)", "\"gain\"", "finite number", "got true"}, __LINE__);
     expect_bad_params("gain", "{\"oversample\":0}", {"\"oversample\"", "[1, 64]", "got 0"},
                       __LINE__);
-    expect_bad_params("gain", "{\"thermo\":{\"resistance\":0}}", {"thermo.resistance", "(0, inf)"},
-                      __LINE__);
+    expect_bad_params("gain", "{\"thermo\":{\"resistance\":0}}",
+                      {"thermo.resistance", "[1e-12, 1000000000000]"}, __LINE__);
 }
 
 // ---- mix -----------------------------------------------------------------------------------

@@ -32,6 +32,27 @@ function checkArray(fn: string, param: string, value: unknown): Float64Array {
   return value;
 }
 
+/**
+ * Checks an optional output array: a Float64Array of exactly `length` doubles that does not
+ * overlap `input` (complex transforms may also run in place: `out === input`).
+ */
+function checkOut(fn: string, out: unknown, length: number, input: Float64Array, inPlace: boolean): Float64Array | undefined {
+  if (out === undefined) return undefined;
+  if (!(out instanceof Float64Array) || out.length !== length) {
+    throw validationError({ type: fn, param: "out", label: "argument" }, `a Float64Array of ${length} doubles`, out);
+  }
+  if (out.buffer === input.buffer && !(inPlace && out.byteOffset === input.byteOffset)) {
+    const overlap = out.byteOffset < input.byteOffset + input.byteLength && input.byteOffset < out.byteOffset + out.byteLength;
+    if (overlap) {
+      throw invalidError(
+        { type: fn, param: "out", label: "argument" },
+        inPlace ? "overlaps the input without being the input itself" : "overlaps the input; give a separate array",
+      );
+    }
+  }
+  return out;
+}
+
 function checkComplexLength(fn: string, param: string, data: Float64Array): number {
   if (data.length < 2 || data.length % 2 !== 0 || data.length / 2 > FFT_MAX_SIZE) {
     throw validationError(
@@ -46,32 +67,37 @@ function checkComplexLength(fn: string, param: string, data: Float64Array): numb
 /**
  * Forward complex DFT (unscaled).
  * @param x - `n` complex values, interleaved (`2n` doubles), n in [1, {@link FFT_MAX_SIZE}]; finite
+ * @param out - optional destination, `2n` doubles (may be `x` itself: in place); default a new array
  * @returns `X`, `n` complex values interleaved (`2n` doubles): `X[k] = sum_j x[j] exp(-2 pi i j k / n)`
  */
-export function fft(x: Float64Array): Float64Array {
+export function fft(x: Float64Array, out?: Float64Array): Float64Array {
   const data = checkArray("fft()", "x", x);
   const n = checkComplexLength("fft()", "x", data);
-  return run("fft()", "x", () => loadAddon().fftComplexForward(data, n));
+  const dest = checkOut("fft()", out, 2 * n, data, true);
+  return run("fft()", "x", () => loadAddon().fftComplexForward(data, n, dest));
 }
 
 /**
  * Inverse complex DFT, scaled by `1/n` (so `ifft(fft(x))` is `x`).
  * @param X - `n` complex values, interleaved (`2n` doubles), n in [1, {@link FFT_MAX_SIZE}]; finite
+ * @param out - optional destination, `2n` doubles (may be `X` itself: in place); default a new array
  * @returns `x`, `n` complex values interleaved: `x[j] = (1/n) sum_k X[k] exp(+2 pi i j k / n)`
  */
-export function ifft(X: Float64Array): Float64Array {
+export function ifft(X: Float64Array, out?: Float64Array): Float64Array {
   const data = checkArray("ifft()", "X", X);
   const n = checkComplexLength("ifft()", "X", data);
-  return run("ifft()", "X", () => loadAddon().fftComplexInverse(data, n));
+  const dest = checkOut("ifft()", out, 2 * n, data, true);
+  return run("ifft()", "X", () => loadAddon().fftComplexInverse(data, n, dest));
 }
 
 /**
  * Forward DFT of a real signal: the non-negative-frequency bins `0..floor(n/2)` (the others are
  * their complex conjugates). Bin `k` is at `k * sampleRate / n` Hz.
  * @param x - `n` real samples, n in [1, {@link FFT_MAX_SIZE}]; finite
+ * @param out - optional destination, `2 (floor(n/2) + 1)` doubles not overlapping `x`; default a new array
  * @returns `floor(n/2) + 1` complex bins, interleaved (`2 (floor(n/2) + 1)` doubles)
  */
-export function rfft(x: Float64Array): Float64Array {
+export function rfft(x: Float64Array, out?: Float64Array): Float64Array {
   const data = checkArray("rfft()", "x", x);
   if (data.length < 1 || data.length > FFT_MAX_SIZE) {
     throw validationError(
@@ -80,7 +106,8 @@ export function rfft(x: Float64Array): Float64Array {
       data,
     );
   }
-  return run("rfft()", "x", () => loadAddon().fftRealForward(data, data.length));
+  const dest = checkOut("rfft()", out, 2 * (Math.floor(data.length / 2) + 1), data, false);
+  return run("rfft()", "x", () => loadAddon().fftRealForward(data, data.length, dest));
 }
 
 /**
@@ -89,9 +116,10 @@ export function rfft(x: Float64Array): Float64Array {
  * @param X - `floor(n/2) + 1` complex bins, interleaved (`2 (floor(n/2) + 1)` doubles); finite
  * @param n - output length in samples, an integer in [1, {@link FFT_MAX_SIZE}] (both `2m - 2`
  *   and `2m - 1` match `m` bins, so `n` is required)
+ * @param out - optional destination, `n` doubles not overlapping `X`; default a new array
  * @returns `n` real samples
  */
-export function irfft(X: Float64Array, n: number): Float64Array {
+export function irfft(X: Float64Array, n: number, out?: Float64Array): Float64Array {
   const data = checkArray("irfft()", "X", X);
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > FFT_MAX_SIZE) {
     throw validationError({ type: "irfft()", param: "n", label: "argument" }, `an integer in [1, ${FFT_MAX_SIZE}]`, n);
@@ -104,5 +132,6 @@ export function irfft(X: Float64Array, n: number): Float64Array {
       data,
     );
   }
-  return run("irfft()", "X", () => loadAddon().fftRealInverse(data, n));
+  const dest = checkOut("irfft()", out, n, data, false);
+  return run("irfft()", "X", () => loadAddon().fftRealInverse(data, n, dest));
 }

@@ -1,4 +1,5 @@
 /** Peak, RMS, DC and crest factor per lane, computed by the native runtime (`amp_analysis_levels`). */
+import { validationError } from "../errors";
 import { loadAddon } from "../native/load-addon";
 import { checkTensor, type TensorShape } from "../render/shape";
 
@@ -14,6 +15,12 @@ export interface Levels {
   readonly crest: Float64Array;
   /** Crest factor in dB, `20 log10(crest)` (0 when `crest` is 0; a sine reads 3.01 dB). */
   readonly crestDb: Float64Array;
+}
+
+/** How many values of `samples` are NaN or infinite, counted natively (`amp_count_nonfinite`). */
+export function countNonFinite(samples: Float64Array): number {
+  if (!(samples instanceof Float64Array)) throw validationError({ param: "samples", label: "argument" }, "a Float64Array", samples);
+  return loadAddon().countNonFinite(samples);
 }
 
 /**

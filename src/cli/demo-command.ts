@@ -6,7 +6,7 @@ import { demoGraph } from "../demo";
 import { writeWav } from "../io/wav";
 import { render } from "../render/render";
 import { summarizeRender } from "../render/summary";
-import { numberFlag } from "./args";
+import { joinNegativeValues, numberFlag } from "./args";
 import { formatSummary } from "./print";
 
 export const DEMO_USAGE = `amp-kpn demo [--out DIR] [--seconds S]
@@ -17,7 +17,7 @@ export const DEMO_USAGE = `amp-kpn demo [--out DIR] [--seconds S]
 /** Writes DIR/demo.wav, DIR/demo.summary.json and DIR/demo.graph.json and prints a summary. */
 export async function demoCommand(args: readonly string[], print: (line: string) => void): Promise<void> {
   const { values } = parseArgs({
-    args: [...args],
+    args: joinNegativeValues(args, ["seconds"]),
     options: { out: { type: "string", default: "out" }, seconds: { type: "string" } },
   });
   const dir = values.out ?? "out";

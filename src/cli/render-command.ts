@@ -1,11 +1,12 @@
 /** `amp-kpn render graph.json --frames N | --seconds S [...] --out out.wav [--summary out.json]` */
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { ampError } from "../errors";
 import { Graph } from "../graph/graph";
 import { writeWav, type WavBitDepth } from "../io/wav";
 import { render } from "../render/render";
 import { summarizeRender, type RenderSummary } from "../render/summary";
-import { numberFlag, requiredFlag, usageError } from "./args";
+import { joinNegativeValues, numberFlag, requiredFlag, usageError } from "./args";
 import { formatSummary } from "./print";
 
 export const RENDER_USAGE = `amp-kpn render GRAPH.json (--frames N | --seconds S) --out OUT.wav [options]
@@ -30,9 +31,13 @@ async function readGraph(path: string): Promise<Graph> {
 }
 
 /** Renders a graph file to a WAV file (and a summary); returns the summary. */
-export async function renderCommand(args: readonly string[], print: (line: string) => void): Promise<RenderSummary> {
+export async function renderCommand(
+  args: readonly string[],
+  print: (line: string) => void,
+  warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<RenderSummary> {
   const { values, positionals } = parseArgs({
-    args: [...args],
+    args: joinNegativeValues(args, ["frames", "seconds", "sample-rate", "batches", "block"]),
     allowPositionals: true,
     options: {
       frames: { type: "string" },
@@ -63,8 +68,15 @@ export async function renderCommand(args: readonly string[], print: (line: strin
     blockFrames: numberFlag("block", values.block),
   });
   const { batches, channels } = result.shape;
-  await writeWav(out, result.samples, { channels: batches * channels, sampleRate: result.sampleRate, bitDepth });
   const summary = summarizeRender(result);
+  if (summary.nonFinite.samples > 0)
+    throw ampError(
+      "AMP_ERR_INVALID_ARGUMENT",
+      `the render produced ${summary.nonFinite.samples} non-finite sample(s) (NaN or infinite); no WAV written (check gains, modulation scales and feedback; a safety node replaces them)`,
+      { stage: "render" },
+    );
+  if (summary.nonFinite.heat) warn("warning: a heat total of the render is not finite (written as null in the summary)");
+  await writeWav(out, result.samples, { channels: batches * channels, sampleRate: result.sampleRate, bitDepth });
   if (values.summary !== undefined) await writeFile(values.summary, `${JSON.stringify(summary, null, 2)}\n`);
   if (values.quiet !== true) {
     print(formatSummary(summary));

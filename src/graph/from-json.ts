@@ -76,9 +76,28 @@ function checkedObject(item: unknown, field: string, shape: string, label: strin
   return ownProperties(item);
 }
 
+/** Nesting the runtime's JSON reader accepts (`native/runtime/json.cpp`); deeper input is refused here too. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Refuses values nested deeper than {@link MAX_JSON_DEPTH} levels (checked without recursion; a cycle counts as too deep). */
+function checkDepth(value: unknown): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (typeof item !== "object" || item === null || ArrayBuffer.isView(item)) continue;
+    if (depth > MAX_JSON_DEPTH)
+      throw ampError(
+        "AMP_ERR_INVALID_ARGUMENT",
+        `graph JSON nests deeper than ${MAX_JSON_DEPTH} levels (arrays and objects inside each other)`,
+      );
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+}
+
 /** Checks the shape and keys of a graph JSON description; messages name keys as the JSON has them. */
 export function readGraphJSON(json: GraphJSON | string): GraphDescription {
   const input: unknown = typeof json === "string" ? parseJsonText(json) : json;
+  checkDepth(input);
   if (!isPlainObject(input)) throw validationError({ param: "graph", label: "value" }, "a graph JSON object", input);
   const value = ownProperties(input);
   for (const key of Object.keys(value)) {

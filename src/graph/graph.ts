@@ -10,6 +10,7 @@
 import { inspect } from "node:util";
 import { DISPLAY_SYMBOL, type MimeBundle } from "../display/mime";
 import { ampError, invalidError, validationError } from "../errors";
+import { findNodeType } from "../nodes/catalog";
 import { isNodeSpec, type NodeSpec } from "../nodes/spec";
 import { graphBundle } from "../plot/graph-diagram";
 import { contentHash } from "./canonical";
@@ -60,7 +61,7 @@ export class Graph {
     const d = readGraphJSON(json);
     let g = Graph.empty();
     for (const node of d.nodes) {
-      if (typeof node.name !== "string") throw validationError({ param: "name", label: "node" }, "a node name", node.name);
+      if (typeof node.name !== "string") throw validationError({ label: 'a node\'s "name"' }, "a node name", node.name);
       g = g.#addNode(node.name, node.type, toParamsJSON(node.name, node.type as string, node.params, "json"));
     }
     for (const edge of d.edges) g = g.connect(edge.from as string, edge.to as string, edge.options);
@@ -164,8 +165,8 @@ export class Graph {
     const d = this.#data;
     return this.#with({
       nodes: Object.freeze(d.nodes.filter((n) => n.name !== name)),
-      edges: Object.freeze(d.edges.filter((e) => e.from !== name && e.to !== name)),
-      modulations: Object.freeze(d.modulations.filter((m) => m.from !== name && m.to !== name)),
+      edges: Object.freeze(d.edges.filter((e) => sourceNodeName(e.from) !== name && e.to !== name)),
+      modulations: Object.freeze(d.modulations.filter((m) => sourceNodeName(m.from) !== name && m.to !== name)),
       output: d.output === name ? undefined : d.output,
       schedule: scheduleWithout(d.schedule, name),
     });
@@ -173,14 +174,16 @@ export class Graph {
 
   /**
    * Adds an audio edge: the output of `from` feeds an audio input of `to`. Both nodes must exist;
-   * `to` must have an audio input. Several edges into one port are summed or concatenated as the
+   * `to` must have an audio input. `from` may name one output of a node with named outputs,
+   * `"env.reset"` (the node reference lists them); `"env"` alone reads its first output. Optional
+   * ports (marked in the reference) may be left without an edge. Several edges into one port are summed or concatenated as the
    * node's reference says (e.g. `mix` concatenates channels).
    * @param options - `port`: input port of `to` by name (default: its first port); `delayFrames`:
    *   extra delay on the edge, integer frames in [0, 16777216] (`GRAPH_LIMITS.edgeDelayFrames`;
    *   default 0; >= 1 closes a feedback loop)
    */
   connect(from: string, to: string, options: ConnectOptions = {}): Graph {
-    this.#requireNode(from, "edge source");
+    this.#requireSource(from, "edge source");
     const edge = edgeJSON(from, this.#requireNode(to, "edge target"), options);
     return this.#with({ edges: Object.freeze([...this.#data.edges, edge]) });
   }
@@ -210,7 +213,7 @@ export class Graph {
 
   /**
    * Adds a modulation edge: the output of `source` modulates a signal parameter of another node.
-   * @param source - modulating node
+   * @param source - modulating node, or `"node.output"` for one of its named outputs
    * @param target - `"node.param"`, e.g. `"osc.frequency"` (camelCase or JSON name)
    * @param options - mode, scale, channel, delayFrames (see {@link ModulateOptions})
    */
@@ -238,7 +241,7 @@ export class Graph {
    * Switches latency compensation on or off (`undefined`: the runtime's default, on). On, every
    * node's inputs (audio and modulation) arrive aligned: links from paths with less accumulated
    * declared delay are delayed by the difference, and the graph reports its latency in
-   * `summary.latencyFrames`. Off, each path arrives with its own delay. JSON `latency_compensation`.
+   * `summary.latencyFrames`. Off, each path arrives with its own delay and `summary.latencyFrames` is the least of them (when the output first shows the sources). JSON `latency_compensation`.
    */
   withLatencyCompensation(enabled: boolean | undefined): Graph {
     if (enabled !== undefined && typeof enabled !== "boolean")
@@ -350,8 +353,30 @@ export class Graph {
     return this.#with({ nodes: Object.freeze([...this.#data.nodes, node]) });
   }
 
+  /**
+   * Checks an edge source: a node name, or `"node.output"` naming one of the node's named outputs
+   * (catalogue `outputs`); `"node"` alone reads the first (or only) output.
+   */
+  #requireSource(from: unknown, role: string): void {
+    if (typeof from === "string" && from.includes(".")) {
+      const dot = from.indexOf(".");
+      const node = this.#requireNode(from.slice(0, dot), role);
+      const output = from.slice(dot + 1);
+      const outputs = findNodeType(node.type)?.outputs ?? [];
+      if (!outputs.some((o) => o.name === output)) {
+        const known =
+          outputs.length === 0
+            ? `it has one unnamed output (write "${node.name}")`
+            : `outputs: ${outputs.map((o) => JSON.stringify(o.name)).join(", ")}`;
+        throw invalidError({ node: node.name, type: node.type }, `has no output ${JSON.stringify(output)} (${role}); ${known}`);
+      }
+      return;
+    }
+    this.#requireNode(from, role);
+  }
+
   #addModulation(source: unknown, targetName: unknown, paramName: unknown, options: ModulateOptions, tsNames: boolean): Graph {
-    this.#requireNode(source, "modulation source");
+    this.#requireSource(source, "modulation source");
     const target = this.#requireNode(targetName, "modulation target");
     const mod = modulationJSON(source as string, target, paramName, options, tsNames);
     return this.#with({ modulations: Object.freeze([...this.#data.modulations, mod]) });
@@ -361,6 +386,12 @@ export class Graph {
 /** Starts a new, empty graph: `graph().add("osc", sineOsc({ frequency: 220 })).output("osc")`. */
 export function graph(): Graph {
   return Graph.empty();
+}
+
+/** The node part of an edge source (`"env.reset"` -> `"env"`; node names hold no dot). */
+function sourceNodeName(from: string): string {
+  const dot = from.indexOf(".");
+  return dot < 0 ? from : from.slice(0, dot);
 }
 
 function noOutputError() {

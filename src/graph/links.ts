@@ -82,8 +82,7 @@ export function modulationJSON(
     if (options.mode !== "add" && options.mode !== "multiply") throw validationError(option("mode"), `"add" or "multiply"`, options.mode);
     mod.mode = options.mode;
   }
-  if (options.scale !== undefined)
-    mod.scale = checkNumber(option("scale"), options.scale, { kind: "number", min: null, max: null, unit: "" });
+  if (options.scale !== undefined) mod.scale = checkNumber(option("scale"), options.scale, GRAPH_LIMITS.modulationScale);
   if (options.channel !== undefined) mod.channel = checkNumber(option("channel"), options.channel, GRAPH_LIMITS.modulationChannel);
   if (options.delayFrames !== undefined)
     mod.delay_frames = checkNumber(option("delayFrames"), options.delayFrames, GRAPH_LIMITS.edgeDelayFrames);

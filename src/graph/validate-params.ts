@@ -22,10 +22,10 @@ const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** Checks a node instance name: starts with a letter or `_`, then letters, digits, `_` and `-`. */
 export function checkNodeName(name: unknown): asserts name is string {
   if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
-    throw validationError({ param: "name", label: "node" }, "a name matching /^[A-Za-z_][A-Za-z0-9_-]*$/", name);
+    throw validationError({ label: "a node name" }, "a string matching /^[A-Za-z_][A-Za-z0-9_-]*$/", name);
   }
   // Results (summaries, heat curves) are objects keyed by node name, where "__proto__" is no own key.
-  if (name === "__proto__") throw validationError({ param: "name", label: "node" }, 'a name other than "__proto__"', name);
+  if (name === "__proto__") throw validationError({ label: "a node name" }, 'a string other than "__proto__"', name);
 }
 
 /** Checks a string that reaches the runtime as a C string: non-empty and without NUL characters. */
@@ -60,12 +60,34 @@ export function checkNumber(subject: ValidationSubject, value: unknown, spec: Ra
   return value;
 }
 
-function checkParam(subject: ValidationSubject, param: CatalogParam, value: unknown): number | boolean | string {
+function checkList(subject: ValidationSubject, param: CatalogParam, value: unknown): readonly number[] {
+  const min = param.minLength ?? 0;
+  const max = param.maxLength ?? 0;
+  if (!Array.isArray(value) || value.length < min || value.length > max) throw validationError(subject, expectedText(param), value);
+  const items: number[] = [];
+  const item = { ...param, kind: "number" as const };
+  for (const [i, entry] of (value as unknown[]).entries()) {
+    const at: ValidationSubject = { ...subject, param: `${subject.param ?? param.name}[${i}]` };
+    const checked = checkNumber(at, entry, item);
+    const previous = items[items.length - 1];
+    if (param.increasing === true && previous !== undefined && !(checked > previous))
+      throw validationError(at, `a number above the previous item ${previous} (the items must be strictly increasing)`, entry);
+    items.push(checked);
+  }
+  return Object.freeze(items);
+}
+
+function checkParam(subject: ValidationSubject, param: CatalogParam, value: unknown): ParamValueJSON {
   if (param.kind === "boolean") {
     if (typeof value !== "boolean") throw validationError(subject, "a boolean", value);
     return value;
   }
   if (param.kind === "text") return checkCString(subject, value);
+  if (param.kind === "enum") {
+    if (typeof value !== "string" || !(param.choices ?? []).includes(value)) throw validationError(subject, expectedText(param), value);
+    return value;
+  }
+  if (param.kind === "list") return checkList(subject, param, value);
   return checkNumber(subject, value, param);
 }
 
@@ -79,9 +101,9 @@ function checkThermo(subject: ValidationSubject, value: unknown, naming: KeyNami
     if (key === heatKey) {
       out.heat_param = checkCString(inner, item);
     } else if (key === "resistance") {
-      out.resistance = checkNumber(inner, item, { kind: "number", min: 0, minExclusive: true, max: null, unit: "" });
+      out.resistance = checkNumber(inner, item, METADATA_LIMITS.thermoResistance);
     } else if (key === "work") {
-      out.work = checkNumber(inner, item, { kind: "number", min: 0, max: null, unit: "" });
+      out.work = checkNumber(inner, item, METADATA_LIMITS.thermoWork);
     } else {
       throw invalidError(inner, `is unknown; thermo accepts ${heatKey}, resistance, work`);
     }
@@ -148,6 +170,12 @@ export function toParamsJSON(name: string, type: string, input: unknown, naming:
     const subject: ValidationSubject = { ...base, param: key };
     if (key === "oversample") {
       out.oversample = checkNumber(subject, value, METADATA_LIMITS.oversample);
+      if (out.oversample > 1 && node.oversamples !== true)
+        throw validationError(
+          subject,
+          "1 (this node type does not oversample: a larger factor would change nothing but the reported heat)",
+          value,
+        );
     } else if (key === delayKey) {
       out.declared_delay_frames = checkNumber(subject, value, METADATA_LIMITS.declaredDelayFrames);
     } else if (key === "thermo") {

@@ -108,15 +108,14 @@ export function encodeWav(samples: Float64Array, options: WavWriteOptions): Uint
   if (samples.length % channels !== 0) {
     throw validationError({ param: "samples", label: "argument" }, `a length that is a multiple of ${channels} channels`, samples);
   }
-  if (bitDepth !== "32f") {
-    // wavefile turns non-finite values into 0 for integer formats; refuse them instead.
-    const bad = samples.findIndex((value) => !Number.isFinite(value));
-    if (bad >= 0)
-      throw invalidError(
-        { param: "samples", label: "argument" },
-        `expects finite values for bitDepth "${bitDepth}", got ${samples[bad]} at index ${bad}`,
-      );
-  }
+  // A WAV never carries non-finite samples silently (integer formats would turn them into 0,
+  // float files would hand them to every player): refused for every bit depth.
+  const bad = samples.findIndex((value) => !Number.isFinite(value));
+  if (bad >= 0)
+    throw invalidError(
+      { param: "samples", label: "argument" },
+      `expects finite values for a WAV file, got ${samples[bad]} at index ${bad}`,
+    );
   const frames = samples.length / channels;
   const lanes: Float64Array[] = [];
   for (let c = 0; c < channels; c += 1) lanes.push(samples.slice(c * frames, (c + 1) * frames));

@@ -293,6 +293,8 @@ export interface NativeAddon extends NativeAnalysis {
   setErrorClass(errorClass: NativeErrorClass): void;
   /** amp_analyze_levels: peak |x| and RMS per (batch, channel) of a planar tensor, each B x C. */
   analyzeLevels(samples: Float64Array, batches: number, channels: number, frames: number): { peak: Float64Array; rms: Float64Array };
+  /** `amp_count_nonfinite`: how many values are NaN or infinite. */
+  countNonFinite(samples: Float64Array): number;
   /** amp_analysis_column_stats: per-column sum, mean and max of a lanes x frames series over [start, end), each lanes x columns. */
   columnStats(
     data: Float64Array,
@@ -304,14 +306,14 @@ export interface NativeAddon extends NativeAnalysis {
   ): { sum: Float64Array; mean: Float64Array; max: Float64Array };
   /** amp_analysis_running_sum: running sum of each of `lanes` series of n values (lanes x n). */
   runningSum(data: Float64Array, lanes: number, n: number): Float64Array;
-  /** amp_fft_complex_forward: `input` holds 2n doubles (interleaved complex); returns 2n doubles. */
-  fftComplexForward(input: Float64Array, n: number): Float64Array;
+  /** amp_fft_complex_forward: `input` holds 2n doubles (interleaved complex); returns 2n doubles (`output` when given: exact length, written and returned; likewise below). */
+  fftComplexForward(input: Float64Array, n: number, output?: Float64Array): Float64Array;
   /** amp_fft_complex_inverse (scaled by 1/n): `input` holds 2n doubles; returns 2n doubles. */
-  fftComplexInverse(input: Float64Array, n: number): Float64Array;
+  fftComplexInverse(input: Float64Array, n: number, output?: Float64Array): Float64Array;
   /** amp_fft_real_forward: `input` holds n samples; returns bins 0..n/2 as 2 (floor(n/2) + 1) doubles. */
-  fftRealForward(input: Float64Array, n: number): Float64Array;
+  fftRealForward(input: Float64Array, n: number, output?: Float64Array): Float64Array;
   /** amp_fft_real_inverse: `input` holds 2 (floor(n/2) + 1) doubles; returns n samples. */
-  fftRealInverse(input: Float64Array, n: number): Float64Array;
+  fftRealInverse(input: Float64Array, n: number, output?: Float64Array): Float64Array;
   /** Throws (an instance of the registered class) with the runtime's last error on failure. */
   createRuntime(graphJson: string): NativeRuntime;
   /** The owner of an amp_run_node state. */

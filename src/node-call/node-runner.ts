@@ -144,6 +144,12 @@ export class NodeRunner {
     if (!isNodeSpec(spec)) throw validationError({ node: name }, "a node spec from a factory such as sineOsc({ ... })", spec);
     const entry = requireNodeType(name, spec.type);
     const params = toParamsJSON(name, spec.type, spec.options, "ts");
+    // Metadata that would be accepted and ignored here is refused (as natively).
+    if (params.modulation !== undefined)
+      throw invalidError(
+        { node: name, type: spec.type, param: "modulation" },
+        "applies to the modulation edges of a graph; a single-node call has none (pass parameter tensors instead)",
+      );
     const addon = loadAddon();
     return new NodeRunner(name, entry, params, new addon.NodeState());
   }

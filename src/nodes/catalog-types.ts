@@ -3,17 +3,21 @@
  * which the option types, the factories and the node reference are generated.
  */
 
-/** How a parameter is given: `signal` is a per-frame tensor (modulatable, overridable with `setParam`); the others are static values in `params_json` (`text`: a non-empty string). */
-export type ParamKind = "signal" | "number" | "integer" | "boolean" | "text";
+/**
+ * How a parameter is given: `signal` is a per-frame tensor (modulatable, overridable with
+ * `setParam`); the others are static values in `params_json` (`text`: a non-empty string; `enum`:
+ * one of the parameter's `choices`; `list`: an array of finite numbers with a length rule).
+ */
+export type ParamKind = "signal" | "number" | "integer" | "boolean" | "text" | "enum" | "list";
 
 /** One parameter of a node type. */
 export interface CatalogParam {
   /** Name in the graph JSON (`params_json`), lower snake case. */
   readonly name: string;
   readonly kind: ParamKind;
-  /** Default value (booleans: a boolean, or 0 / 1); `null`: none, the parameter is required. */
-  readonly default: number | boolean | string | null;
-  /** Lower bound (inclusive unless `minExclusive`); `null` when unbounded. */
+  /** Default value (booleans: a boolean, or 0 / 1; enums: the default name; lists: the default items); `null`: none, the parameter is required. */
+  readonly default: number | boolean | string | readonly number[] | null;
+  /** Lower bound (inclusive unless `minExclusive`); `null` when unbounded. Lists: the bound of every item. */
   readonly min: number | null;
   /** Upper bound (inclusive unless `maxExclusive`); `null` when unbounded. */
   readonly max: number | null;
@@ -25,6 +29,14 @@ export interface CatalogParam {
   readonly unit: string;
   /** One sentence. */
   readonly doc: string;
+  /** Enum parameters: the allowed names. */
+  readonly choices?: readonly string[];
+  /** List parameters: the least number of items. */
+  readonly minLength?: number;
+  /** List parameters: the most items. */
+  readonly maxLength?: number;
+  /** List parameters: true when the items must be strictly increasing. */
+  readonly increasing?: boolean;
 }
 
 /** One audio input port. */
@@ -33,6 +45,14 @@ export interface CatalogPort {
   readonly doc: string;
   /** How several edges into the port combine: channels added (`sum`) or side by side in edge order (`concat`). */
   readonly gather?: "sum" | "concat";
+  /** True when the port may be left without an edge (the node then sees no input there). */
+  readonly optional?: boolean;
+}
+
+/** One named output of a node with several: edges read it as `"node.output"`. */
+export interface CatalogOutput {
+  readonly name: string;
+  readonly doc: string;
 }
 
 /** One registered node type. */
@@ -43,12 +63,19 @@ export interface CatalogNode {
   readonly summary: string;
   /** Audio input ports; empty for sources. */
   readonly inputs: readonly CatalogPort[];
+  /**
+   * Named outputs (none or absent: one unnamed output). A node with N named outputs writes N equal
+   * channel groups side by side; an edge from `"node.output"` reads one group, from `"node"` the first.
+   */
+  readonly outputs?: readonly CatalogOutput[];
   readonly params: readonly CatalogParam[];
   /** W in `heat = sum(x^2) / R + W * oversample`, per batch and frame. */
   readonly heatWork: number;
   readonly hasBackward: boolean;
   /** The adjoint rule, or why there is none. */
   readonly backwardDoc: string;
+  /** True when the node really oversamples internally; others refuse `oversample` > 1. */
+  readonly oversamples?: boolean;
 }
 
 /** One runtime value limit: `[min, max]`, or `(min, max]` when `minExclusive`. */
@@ -84,6 +111,12 @@ export interface CatalogLimits {
   readonly blockFrames: CatalogLimit;
   /** Threads a render may use: integer. */
   readonly threads: CatalogLimit;
+  /** `scale` of a modulation edge. */
+  readonly modulationScale: CatalogLimit;
+  /** Node metadata `thermo.resistance`. */
+  readonly thermoResistance: CatalogLimit;
+  /** Node metadata `thermo.work`, heat per frame. */
+  readonly thermoWork: CatalogLimit;
 }
 
 /** The whole catalogue. */

@@ -30,6 +30,12 @@ function nodeSection(node: CatalogNode): string {
   }
   lines.push(`Heat: \`heat = sum(x^2) / R + ${node.heatWork} * oversample\` per batch and frame (R = \`thermo.resistance\`, default 1).`);
   lines.push("");
+  lines.push(
+    node.oversamples === true
+      ? "Oversampling: the node runs internally at `oversample` times the sample rate."
+      : "Oversampling: none (`oversample` above 1 is refused).",
+  );
+  lines.push("");
   lines.push(`Backward: ${node.backwardDoc}`);
   lines.push("");
   return lines.join("\n");
@@ -80,7 +86,9 @@ export function generateMarkdown(catalog: NodeCatalog): string {
     `Generated from the native node catalogue (\`amp_node_catalog_json()\`, API version ${catalog.apiVersion}).`,
     "Parameter names are the keys of a node's `params` in the graph JSON; the TypeScript factories take the",
     "camelCase option of the same name. `signal` parameters are per-frame tensors: modulatable and overridable",
-    "with `Runtime.setParam`; the other kinds are static. Ranges: `[` `]` closed, `(` `)` open.",
+    "with `Runtime.setParam`; the other kinds are static: `enum` takes one of the listed names (a string-literal",
+    "union in TypeScript), `list` an array of numbers whose length and items are bounded as shown. Ranges: `[` `]`",
+    "closed, `(` `)` open.",
     exampleMessage(catalog),
     "",
     "| node | factory | backward | summary |",
@@ -94,13 +102,18 @@ export function generateMarkdown(catalog: NodeCatalog): string {
     "",
     "| JSON key | TS option | meaning |",
     "| --- | --- | --- |",
-    `| \`oversample\` | \`oversample\` | internal oversampling factor, ${limitText(catalog, "oversample")}, default 1 |`,
+    `| \`oversample\` | \`oversample\` | internal oversampling factor, ${limitText(catalog, "oversample")}, default 1; above 1 only for nodes that oversample (${
+      catalog.nodes
+        .filter((n) => n.oversamples === true)
+        .map((n) => `\`${n.type}\``)
+        .join(", ") || "none yet"
+    }) |`,
     `| \`declared_delay_frames\` | \`declaredDelayFrames\` | latency the node adds, in output frames: ${limitText(catalog, "declaredDelayFrames")} |`,
     "| `thermo.heat_param` | `thermo.heatParam` | name of the node's heat channel, default `thermo.heat` |",
-    "| `thermo.resistance` | `thermo.resistance` | R of the heat model, > 0, default 1 |",
-    "| `thermo.work` | `thermo.work` | W of the heat model, >= 0, default the node's own (below) |",
+    `| \`thermo.resistance\` | \`thermo.resistance\` | R of the heat model, ${limitText(catalog, "thermoResistance")}, default 1 |`,
+    `| \`thermo.work\` | \`thermo.work\` | W of the heat model, ${limitText(catalog, "thermoWork")}, default the node's own (below) |`,
     "| `modulation.mode` | `modulation.mode` | default mode of modulation edges into the node: `add` or `multiply` |",
-    `| \`modulation.channels\` | \`modulation.channels\` | modulation channel count, ${limitText(catalog, "modulationChannels")} |`,
+    `| \`modulation.channels\` | \`modulation.channels\` | channels of every modulated parameter of the node, ${limitText(catalog, "modulationChannels")}: 1 (all output channels share one modulation value, source channel 0 or the edge's \`channel\`) or the node's output channel count (channel c reads source channel c mod C_src); anything else is refused when the graph is created. Default: the output channel count when a modulation source has more than one channel, else 1 |`,
     "",
     ...limitsSection(catalog),
   ];

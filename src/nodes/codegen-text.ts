@@ -17,8 +17,18 @@ export function hasRequired(node: CatalogNode): boolean {
 
 /** One sentence about the node's audio inputs and how several edges into a port combine. */
 export function inputsText(node: CatalogNode): string {
-  if (node.inputs.length === 0) return "Source: no audio input.";
+  const outputs = outputsText(node);
+  if (node.inputs.length === 0) return `Source: no audio input.${outputs}`;
   const gather = (port: CatalogNode["inputs"][number]): string =>
     port.gather === undefined ? "" : `; several edges: ${port.gather === "sum" ? "summed" : "concatenated"}`;
-  return `Audio inputs: ${node.inputs.map((port) => `\`${port.name}\` (${port.doc.replace(/\.$/, "")}${gather(port)})`).join(", ")}.`;
+  const optional = (port: CatalogNode["inputs"][number]): string => (port.optional === true ? "; optional" : "");
+  return `Audio inputs: ${node.inputs.map((port) => `\`${port.name}\` (${port.doc.replace(/\.$/, "")}${gather(port)}${optional(port)})`).join(", ")}.${outputs}`;
+}
+
+/** One sentence about a node's named outputs (empty when it has one unnamed output). */
+export function outputsText(node: CatalogNode): string {
+  const outputs = node.outputs ?? [];
+  if (outputs.length === 0) return "";
+  const list = outputs.map((output) => `\`${output.name}\` (${output.doc.replace(/\.$/, "")})`).join(", ");
+  return ` Named outputs, equal channel groups in this order: ${list}; an edge from \`"node.${outputs[0]?.name ?? ""}"\` or \`"node"\` reads the first.`;
 }

@@ -23,13 +23,17 @@ function paramFacts(param: CatalogParam): string {
   if (isRequired(param)) facts.push("Required.");
   else if (def !== "") facts.push(`Default: ${def}.`);
   const range = formatRange(param);
-  if (range !== "") facts.push(`Range: ${range}.`);
+  if (param.kind === "enum") facts.push(`One of ${range}.`);
+  else if (param.kind === "list") facts.push(`An array of ${range}.`);
+  else if (range !== "") facts.push(`Range: ${range}.`);
   if (camelCase(param.name) !== param.name) facts.push(`JSON key: \`${param.name}\`.`);
   return facts.join(" ");
 }
 
 function tsType(param: CatalogParam): string {
   if (param.kind === "boolean") return "boolean";
+  if (param.kind === "enum") return (param.choices ?? []).map((name) => JSON.stringify(name)).join(" | ");
+  if (param.kind === "list") return "readonly number[]";
   return param.kind === "text" ? "string" : "number";
 }
 

@@ -14,9 +14,9 @@ export type ModulationMode = "add" | "multiply";
 export interface ThermoOptions {
   /** Name under which the node publishes its heat channel. Default `"thermo.heat"`. JSON `heat_param`. */
   readonly heatParam?: string | undefined;
-  /** R of the heat model, > 0 (finite). Default 1. */
+  /** R of the heat model, in [1e-12, 1e12]. Default 1. */
   readonly resistance?: number | undefined;
-  /** W of the heat model, per frame, >= 0 (finite). Default: the node type's catalogue value. */
+  /** W of the heat model, per frame, in [0, 1e12]. Default: the node type's catalogue value. */
   readonly work?: number | undefined;
 }
 
@@ -24,13 +24,19 @@ export interface ThermoOptions {
 export interface ModulationOptions {
   /** Default mode of modulation edges into this node. Default `"add"`. */
   readonly mode?: ModulationMode | undefined;
-  /** Number of modulation channels the node expects, integer in [1, 64]. */
+  /**
+   * Channels of every modulated parameter of this node, integer in [1, 64]: 1 (every output
+   * channel sees one modulation value: source channel 0, or the edge's fixed `channel`) or the
+   * node's output channel count (channel c reads source channel c mod C_src). Any other count is
+   * refused when the runtime is created. Default: the output channel count when a modulation
+   * source has more than one channel, else 1.
+   */
   readonly channels?: number | undefined;
 }
 
 /** Options every node factory accepts. */
 export interface CommonNodeOptions {
-  /** Internal oversampling factor, integer in [1, 64]. Default 1. */
+  /** Internal oversampling factor, integer in [1, 64]. Default 1. Above 1 only for node types that oversample (catalogue `oversamples`); the others refuse it. */
   readonly oversample?: number | undefined;
   /** Latency the node adds, in output frames, integer in [0, 16777216]. Default: the node's own delay. JSON `declared_delay_frames`. */
   readonly declaredDelayFrames?: number | undefined;
@@ -45,4 +51,6 @@ export const METADATA_LIMITS = Object.freeze({
   oversample: limitRange(NATIVE_LIMITS, "oversample"),
   declaredDelayFrames: limitRange(NATIVE_LIMITS, "declaredDelayFrames"),
   modulationChannels: limitRange(NATIVE_LIMITS, "modulationChannels"),
+  thermoResistance: limitRange(NATIVE_LIMITS, "thermoResistance"),
+  thermoWork: limitRange(NATIVE_LIMITS, "thermoWork"),
 });

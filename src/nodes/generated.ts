@@ -7,6 +7,60 @@ import { nodeSpec } from "./spec";
 import type { NodeSpec } from "./spec";
 
 /**
+ * Options of the `adsr` node: Attack-hold-decay-sustain-release envelope with a reset pulse output.
+ *
+ * Heat work W = 2 per frame. Backward: Not implemented (returns -4).
+ */
+export interface AdsrOptions extends CommonNodeOptions {
+  /**
+   * Attack time, 0 to the peak.
+   *
+   * Static number. Unit: ms. Default: 10. Range: [0, 3600000]. JSON key: `attack_ms`.
+   */
+  readonly attackMs?: number | undefined;
+  /**
+   * Time held at the peak.
+   *
+   * Static number. Unit: ms. Default: 0. Range: [0, 3600000]. JSON key: `hold_ms`.
+   */
+  readonly holdMs?: number | undefined;
+  /**
+   * Decay time, peak to sustain.
+   *
+   * Static number. Unit: ms. Default: 100. Range: [0, 3600000]. JSON key: `decay_ms`.
+   */
+  readonly decayMs?: number | undefined;
+  /**
+   * Sustain level, a fraction of the peak.
+   *
+   * Static number. Default: 0.7. Range: [0, 1].
+   */
+  readonly sustain?: number | undefined;
+  /**
+   * Release time, to 0.
+   *
+   * Static number. Unit: ms. Default: 200. Range: [0, 3600000]. JSON key: `release_ms`.
+   */
+  readonly releaseMs?: number | undefined;
+  /**
+   * Latch the starting gate or trigger value as the peak (else the peak is 1).
+   *
+   * Static boolean. Default: false.
+   */
+  readonly velocity?: boolean | undefined;
+}
+
+/**
+ * A `adsr` node: Attack-hold-decay-sustain-release envelope with a reset pulse output.
+ *
+ * Audio inputs: `gate` (Gate, on above 0.5; several edges: summed; optional), `trigger` (Trigger, fires on a rising edge above 0.5; several edges: summed; optional). Named outputs, equal channel groups in this order: `amplitude` (The envelope), `reset` (1 on the frame an attack starts, else 0); an edge from `"node.amplitude"` or `"node"` reads the first.
+ * @param options - parameters and common metadata, see {@link AdsrOptions}; all optional
+ */
+export function adsr(options: AdsrOptions = {}): NodeSpec<"adsr"> {
+  return nodeSpec("adsr", options);
+}
+
+/**
  * Options of the `constant` node: Fills every frame with a value.
  *
  * Heat work W = 0.25 per frame. Backward: Not implemented: a source with no audio input (returns -4).
@@ -81,7 +135,7 @@ export function controller(options: ControllerOptions): NodeSpec<"controller"> {
 /**
  * Options of the `delay` node: Delays its input by an integer number of frames.
  *
- * Heat work W = 0.5 per frame. Backward: Exact: dx[f] = g[f + d] within the call's window (0 past its end).
+ * Heat work W = 0.5 per frame. Backward: Exact: dx[t] = g[t + d] (0 past the end of the signal); calls on one state walk the signal from its end to its start, carrying the pending gradient, so any split of the windows gives the same bits.
  */
 export interface DelayOptions extends CommonNodeOptions {
   /**
@@ -154,6 +208,54 @@ export interface MixOptions extends CommonNodeOptions {
  */
 export function mix(options: MixOptions = {}): NodeSpec<"mix"> {
   return nodeSpec("mix", options);
+}
+
+/**
+ * Options of the `parametric_driver` node: Sum of harmonics of one drift-free phase: a quartz, piezo or custom driver.
+ *
+ * Heat work W = 8 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ */
+export interface ParametricDriverOptions extends CommonNodeOptions {
+  /**
+   * Fundamental frequency.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 440. Range: [-1000000, 1000000].
+   */
+  readonly frequency?: number | undefined;
+  /**
+   * Offset added to the phase before the harmonics multiply it.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: cycles. Default: 0. Range: [-1000000, 1000000]. JSON key: `phase_offset`.
+   */
+  readonly phaseOffset?: number | undefined;
+  /**
+   * Harmonic set: quartz (one sine), piezo (amplitudes 1, 0.35, 0.12) or custom (the harmonics list).
+   *
+   * Static enum. Default: "quartz". One of "quartz", "piezo", "custom".
+   */
+  readonly mode?: "quartz" | "piezo" | "custom" | undefined;
+  /**
+   * Amplitude c_h of harmonic h + 1, from the fundamental up; mode custom only.
+   *
+   * Static list. Default: [1]. An array of 1 to 64 items in [-1000000, 1000000].
+   */
+  readonly harmonics?: readonly number[] | undefined;
+  /**
+   * Number of output channels.
+   *
+   * Static integer. Default: 1. Range: [1, 64].
+   */
+  readonly channels?: number | undefined;
+}
+
+/**
+ * A `parametric_driver` node: Sum of harmonics of one drift-free phase: a quartz, piezo or custom driver.
+ *
+ * Source: no audio input.
+ * @param options - parameters and common metadata, see {@link ParametricDriverOptions}; all optional
+ */
+export function parametricDriver(options: ParametricDriverOptions = {}): NodeSpec<"parametric_driver"> {
+  return nodeSpec("parametric_driver", options);
 }
 
 /**
@@ -230,11 +332,13 @@ export function sineOsc(options: SineOscOptions = {}): NodeSpec<"sine_osc"> {
 
 /** Options type of each node type, by type name. */
 export interface NodeOptionsByType {
+  "adsr": AdsrOptions;
   "constant": ConstantOptions;
   "controller": ControllerOptions;
   "delay": DelayOptions;
   "gain": GainOptions;
   "mix": MixOptions;
+  "parametric_driver": ParametricDriverOptions;
   "safety": SafetyOptions;
   "sine_osc": SineOscOptions;
 }
@@ -265,6 +369,12 @@ export const NATIVE_LIMITS = {
   blockFrames: { min: 1, max: 1048576, minExclusive: false },
   /** Threads a render may use. An integer in [1, 16]; render and runtime `threads`. */
   threads: { min: 1, max: 16, minExclusive: false },
+  /** Multiplier of a modulating signal. A finite number in [-1000000000000, 1000000000000]; modulation `scale` (TS `scale`). */
+  modulationScale: { min: -1000000000000, max: 1000000000000, minExclusive: false },
+  /** R of the heat model. A finite number in [1e-12, 1000000000000]; node params `thermo.resistance` (TS `thermo.resistance`). */
+  thermoResistance: { min: 1e-12, max: 1000000000000, minExclusive: false },
+  /** W of the heat model, per frame. A finite number in [0, 1000000000000]; node params `thermo.work` (TS `thermo.work`). */
+  thermoWork: { min: 0, max: 1000000000000, minExclusive: false },
 } as const satisfies CatalogLimits;
 
 /** The native node catalogue these types were generated from; used for validation at the TypeScript edge. */
@@ -275,6 +385,7 @@ export const NODE_CATALOG: NodeCatalog = {
       "type": "constant",
       "summary": "Fills every frame with a value.",
       "inputs": [],
+      "outputs": [],
       "params": [
         {
           "name": "value",
@@ -301,7 +412,8 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 0.25,
       "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4)."
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
     },
     {
       "type": "gain",
@@ -310,9 +422,11 @@ export const NODE_CATALOG: NodeCatalog = {
         {
           "name": "in",
           "doc": "Signal to scale.",
-          "gather": "sum"
+          "gather": "sum",
+          "optional": false
         }
       ],
+      "outputs": [],
       "params": [
         {
           "name": "gain",
@@ -328,7 +442,8 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 1,
       "hasBackward": true,
-      "backwardDoc": "Exact: dx = g * gain."
+      "backwardDoc": "Exact: dx = g * gain.",
+      "oversamples": false
     },
     {
       "type": "mix",
@@ -337,9 +452,11 @@ export const NODE_CATALOG: NodeCatalog = {
         {
           "name": "in",
           "doc": "Signals to sum; edges are concatenated channel-wise.",
-          "gather": "concat"
+          "gather": "concat",
+          "optional": false
         }
       ],
+      "outputs": [],
       "params": [
         {
           "name": "channels",
@@ -366,7 +483,8 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 1,
       "hasBackward": true,
-      "backwardDoc": "Exact: the transpose of the sum (each input channel receives the sum of the output gradients)."
+      "backwardDoc": "Exact: the transpose of the sum (each input channel receives the sum of the output gradients).",
+      "oversamples": false
     },
     {
       "type": "delay",
@@ -375,9 +493,11 @@ export const NODE_CATALOG: NodeCatalog = {
         {
           "name": "in",
           "doc": "Signal to delay.",
-          "gather": "sum"
+          "gather": "sum",
+          "optional": false
         }
       ],
+      "outputs": [],
       "params": [
         {
           "name": "frames",
@@ -393,7 +513,8 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 0.5,
       "hasBackward": true,
-      "backwardDoc": "Exact: dx[f] = g[f + d] within the call's window (0 past its end)."
+      "backwardDoc": "Exact: dx[t] = g[t + d] (0 past the end of the signal); calls on one state walk the signal from its end to its start, carrying the pending gradient, so any split of the windows gives the same bits.",
+      "oversamples": false
     },
     {
       "type": "safety",
@@ -402,9 +523,11 @@ export const NODE_CATALOG: NodeCatalog = {
         {
           "name": "in",
           "doc": "Signal to protect.",
-          "gather": "sum"
+          "gather": "sum",
+          "optional": false
         }
       ],
+      "outputs": [],
       "params": [
         {
           "name": "dc_alpha",
@@ -431,12 +554,14 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 4,
       "hasBackward": false,
-      "backwardDoc": "Not implemented yet (returns -4)."
+      "backwardDoc": "Not implemented yet (returns -4).",
+      "oversamples": false
     },
     {
       "type": "sine_osc",
       "summary": "Sine oscillator with a drift-free fixed-point phase.",
       "inputs": [],
+      "outputs": [],
       "params": [
         {
           "name": "frequency",
@@ -485,12 +610,14 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 8,
       "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4)."
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
     },
     {
       "type": "controller",
       "summary": "Outputs a named control-history curve, sampled per frame.",
       "inputs": [],
+      "outputs": [],
       "params": [
         {
           "name": "curve",
@@ -539,7 +666,185 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 0.5,
       "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4)."
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "parametric_driver",
+      "summary": "Sum of harmonics of one drift-free phase: a quartz, piezo or custom driver.",
+      "inputs": [],
+      "outputs": [],
+      "params": [
+        {
+          "name": "frequency",
+          "kind": "signal",
+          "default": 440,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Fundamental frequency."
+        },
+        {
+          "name": "phase_offset",
+          "kind": "signal",
+          "default": 0,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "cycles",
+          "doc": "Offset added to the phase before the harmonics multiply it."
+        },
+        {
+          "name": "mode",
+          "kind": "enum",
+          "default": "quartz",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Harmonic set: quartz (one sine), piezo (amplitudes 1, 0.35, 0.12) or custom (the harmonics list).",
+          "choices": [
+            "quartz",
+            "piezo",
+            "custom"
+          ]
+        },
+        {
+          "name": "harmonics",
+          "kind": "list",
+          "default": [
+            1
+          ],
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Amplitude c_h of harmonic h + 1, from the fundamental up; mode custom only.",
+          "minLength": 1,
+          "maxLength": 64,
+          "increasing": false
+        },
+        {
+          "name": "channels",
+          "kind": "integer",
+          "default": 1,
+          "min": 1,
+          "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Number of output channels."
+        }
+      ],
+      "heatWork": 8,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "adsr",
+      "summary": "Attack-hold-decay-sustain-release envelope with a reset pulse output.",
+      "inputs": [
+        {
+          "name": "gate",
+          "doc": "Gate, on above 0.5.",
+          "gather": "sum",
+          "optional": true
+        },
+        {
+          "name": "trigger",
+          "doc": "Trigger, fires on a rising edge above 0.5.",
+          "gather": "sum",
+          "optional": true
+        }
+      ],
+      "outputs": [
+        {
+          "name": "amplitude",
+          "doc": "The envelope."
+        },
+        {
+          "name": "reset",
+          "doc": "1 on the frame an attack starts, else 0."
+        }
+      ],
+      "params": [
+        {
+          "name": "attack_ms",
+          "kind": "number",
+          "default": 10,
+          "min": 0,
+          "max": 3600000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "ms",
+          "doc": "Attack time, 0 to the peak."
+        },
+        {
+          "name": "hold_ms",
+          "kind": "number",
+          "default": 0,
+          "min": 0,
+          "max": 3600000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "ms",
+          "doc": "Time held at the peak."
+        },
+        {
+          "name": "decay_ms",
+          "kind": "number",
+          "default": 100,
+          "min": 0,
+          "max": 3600000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "ms",
+          "doc": "Decay time, peak to sustain."
+        },
+        {
+          "name": "sustain",
+          "kind": "number",
+          "default": 0.7,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Sustain level, a fraction of the peak."
+        },
+        {
+          "name": "release_ms",
+          "kind": "number",
+          "default": 200,
+          "min": 0,
+          "max": 3600000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "ms",
+          "doc": "Release time, to 0."
+        },
+        {
+          "name": "velocity",
+          "kind": "boolean",
+          "default": false,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Latch the starting gate or trigger value as the peak (else the peak is 1)."
+        }
+      ],
+      "heatWork": 2,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented (returns -4).",
+      "oversamples": false
     }
   ],
   "limits": NATIVE_LIMITS

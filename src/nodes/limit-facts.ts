@@ -16,7 +16,10 @@ export type LimitName =
   | "sampleRate"
   | "batches"
   | "blockFrames"
-  | "threads";
+  | "threads"
+  | "modulationScale"
+  | "thermoResistance"
+  | "thermoWork";
 
 /** A runtime limit as a range for validation and messages: kind, bounds (closed at `max`), unit. */
 export interface LimitRange {
@@ -69,6 +72,19 @@ const REQUIRED_FACTS: { readonly [Name in LimitName]: LimitFacts } = {
   batches: { kind: "integer", unit: "", where: "render and runtime `batches`", meaning: "independent lanes rendered together" },
   blockFrames: { kind: "integer", unit: "frames", where: "render and runtime `blockFrames`", meaning: "largest block the scheduler runs" },
   threads: { kind: "integer", unit: "", where: "render and runtime `threads`", meaning: "threads a render may use" },
+  modulationScale: { kind: "number", unit: "", where: "modulation `scale` (TS `scale`)", meaning: "multiplier of a modulating signal" },
+  thermoResistance: {
+    kind: "number",
+    unit: "",
+    where: "node params `thermo.resistance` (TS `thermo.resistance`)",
+    meaning: "R of the heat model",
+  },
+  thermoWork: {
+    kind: "number",
+    unit: "",
+    where: "node params `thermo.work` (TS `thermo.work`)",
+    meaning: "W of the heat model, per frame",
+  },
 };
 
 /** Facts of limits a runtime may export beyond the required ones. */

@@ -7,11 +7,29 @@ export function formatNumber(value: number): string {
 }
 
 /** The range part of a parameter: bounds, and whether each is open. */
-export type RangeSpec = Pick<CatalogParam, "kind" | "min" | "max" | "minExclusive" | "maxExclusive">;
+export type RangeSpec = Pick<CatalogParam, "kind" | "min" | "max" | "minExclusive" | "maxExclusive"> &
+  Partial<Pick<CatalogParam, "choices" | "minLength" | "maxLength" | "increasing">>;
+
+/** `"a", "b", "c"`: the names of an enum parameter, quoted. */
+export function choicesText(param: Pick<CatalogParam, "choices">): string {
+  return (param.choices ?? []).map((name) => JSON.stringify(name)).join(", ");
+}
+
+/** `1 to 64` (or `3` when both bounds agree): the item count of a list parameter. */
+export function lengthText(param: Pick<CatalogParam, "minLength" | "maxLength">): string {
+  const min = param.minLength ?? 0;
+  const max = param.maxLength ?? 0;
+  return min === max ? String(min) : `${min} to ${max}`;
+}
 
 /** `[min, max]` (`(` / `)` for open ends, `-inf` / `inf` for missing bounds); `""` for booleans. */
 export function formatRange(param: RangeSpec): string {
   if (param.kind === "boolean" || param.kind === "text") return "";
+  if (param.kind === "enum") return choicesText(param);
+  if (param.kind === "list") {
+    const items = formatRange({ ...param, kind: "number" });
+    return `${lengthText(param)} items in ${items}${param.increasing === true ? ", strictly increasing" : ""}`;
+  }
   const lo = param.min === null ? "(-inf" : `${param.minExclusive === true ? "(" : "["}${formatNumber(param.min)}`;
   const hi = param.max === null ? "inf)" : `${formatNumber(param.max)}${param.maxExclusive === true ? ")" : "]"}`;
   return `${lo}, ${hi}`;
@@ -37,6 +55,7 @@ export function formatDefault(param: Pick<CatalogParam, "kind" | "default">): st
   if (value === null) return "";
   if (param.kind === "boolean") return String(value === true || value === 1);
   if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((item: number) => formatNumber(item)).join(", ")}]`;
   return typeof value === "number" ? formatNumber(value) : String(value);
 }
 
@@ -44,6 +63,11 @@ export function formatDefault(param: Pick<CatalogParam, "kind" | "default">): st
 export function expectedText(param: RangeSpec & Pick<CatalogParam, "unit">): string {
   if (param.kind === "boolean") return "a boolean";
   if (param.kind === "text") return "a non-empty string";
+  if (param.kind === "enum") return `one of ${choicesText(param)}`;
+  if (param.kind === "list") {
+    const item = expectedText({ ...param, kind: "number" });
+    return `an array of ${lengthText(param)} items, each ${item}${param.increasing === true ? ", strictly increasing" : ""}`;
+  }
   const what = param.kind === "integer" ? "an integer" : "a finite number";
   const unit = param.unit === "" ? "" : ` ${param.unit}`;
   return `${what} in ${formatRange(param)}${unit}`;

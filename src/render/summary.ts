@@ -1,5 +1,5 @@
 /** A JSON-ready summary of a render: shape, levels (computed natively), latency, heat, graph hash. */
-import { analyzeLevels } from "../analysis/levels";
+import { analyzeLevels, countNonFinite } from "../analysis/levels";
 import type { RenderResult } from "./result";
 import type { TensorShape } from "./shape";
 
@@ -25,6 +25,13 @@ export interface RenderSummary {
   readonly latencyFrames: number;
   /** Heat totals of the render: per node and for the graph (summed over frames and batches). */
   readonly heat: { readonly graph: number; readonly nodes: Readonly<Record<string, number>> };
+  /**
+   * What was not finite: `samples` counts NaN and infinite output samples (natively), `heat` is
+   * true when a heat total (the graph's or a node's) is not finite. Both zero / false for a
+   * sound render; the CLI refuses to write a WAV with non-finite samples and warns about heat.
+   * (In the JSON summary a non-finite heat total is written as `null`.)
+   */
+  readonly nonFinite: { readonly samples: number; readonly heat: boolean };
 }
 
 /** Summarises a render result; peak and RMS come from the native `analyzeLevels`. */
@@ -48,5 +55,9 @@ export function summarizeRender(result: RenderResult): RenderSummary {
     levels: lanes,
     latencyFrames: result.summary.latencyFrames,
     heat: { graph: result.summary.totalHeat, nodes },
+    nonFinite: {
+      samples: countNonFinite(result.samples),
+      heat: ![result.summary.totalHeat, ...Object.values(nodes)].every((total) => Number.isFinite(total)),
+    },
   };
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "dsp/fft/interleave.h"
 #include "dsp/fft/split_dft.h"
 #include "dsp/fft/twiddle.h"
 
@@ -65,6 +66,13 @@ class Bluestein final : public SplitDft {
             work[m_ + k] = in[2 * k + re] * chirp_im_[k] + in[2 * k + im] * chirp_re_[k];
         }
         convolve(out_re, out_im, work);
+    }
+    void transform_interleaved(const double *in, double *out, bool inverse, double scale,
+                               double *work) const override {
+        // The convolution's second buffer is free once the result is written.
+        double *y_re = work + 2 * m_, *y_im = work + 3 * m_;
+        forward_interleaved(in, inverse, y_re, y_im, work);
+        interleave_scaled(inverse ? y_im : y_re, inverse ? y_re : y_im, out, size(), scale);
     }
 
   private:

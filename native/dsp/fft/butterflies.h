@@ -44,6 +44,23 @@ struct Lanes<V8> {
     static V8 splat(double x) { return V8{x, x, x, x, x, x, x, x}; }
 };
 
+typedef long long Index4 __attribute__((vector_size(32)));
+typedef long long Index8 __attribute__((vector_size(64)));
+
+// out[2t] = re[t], out[2t + 1] = im[t] for every lane t.
+inline void store_pair(double *out, double re, double im) {
+    out[0] = re;
+    out[1] = im;
+}
+inline void store_pair(double *out, V4 re, V4 im) {
+    Lanes<V4>::store(out, __builtin_shuffle(re, im, Index4{0, 4, 1, 5}));
+    Lanes<V4>::store(out + 4, __builtin_shuffle(re, im, Index4{2, 6, 3, 7}));
+}
+inline void store_pair(double *out, V8 re, V8 im) {
+    Lanes<V8>::store(out, __builtin_shuffle(re, im, Index8{0, 8, 1, 9, 2, 10, 3, 11}));
+    Lanes<V8>::store(out + 8, __builtin_shuffle(re, im, Index8{4, 12, 5, 13, 6, 14, 7, 15}));
+}
+
 template <class V>
 struct Cx {
     V re, im;

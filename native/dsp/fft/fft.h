@@ -23,7 +23,8 @@ class FftPlan {
   public:
     virtual ~FftPlan() = default;
     // The cached plan for complex transforms of n points (n >= 1). Thread-safe; the first call for
-    // a size builds the plan (allocates), later calls return the same plan.
+    // a size builds the plan (allocates), later calls return the same plan (without locking when
+    // the calling thread asked for that size recently). Throws std::invalid_argument for n = 0.
     static std::shared_ptr<const FftPlan> complex(std::size_t n);
     // The cached plan for real transforms of n points (n >= 1).
     static std::shared_ptr<const FftPlan> real(std::size_t n);

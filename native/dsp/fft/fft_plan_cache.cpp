@@ -1,5 +1,7 @@
 // fft_plan_cache.cpp: the process-wide plan cache behind FftPlan::complex and FftPlan::real.
-// The mutex is held while a plan is looked up or built; executing a plan takes no lock.
+// Each thread remembers the last few plans it got, so asking again for a recent size takes no
+// lock; otherwise the process-wide mutex is held while the plan is looked up or built. Executing
+// a plan takes no lock.
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -11,14 +13,26 @@
 namespace amp::dsp {
 namespace {
 
-std::shared_ptr<const FftPlan> cached(std::size_t n, bool real) {
-    if (n == 0) throw std::invalid_argument("FFT size must be at least 1");
+std::shared_ptr<const FftPlan> shared(std::size_t n, bool real) {
     static std::mutex mutex;
     static std::map<std::pair<std::size_t, bool>, std::shared_ptr<const FftPlan>> plans;
     std::lock_guard<std::mutex> lock(mutex);
     auto &slot = plans[{n, real}];
     if (!slot) slot = real ? fft::build_real_plan(n) : fft::build_complex_plan(n);
     return slot;
+}
+
+std::shared_ptr<const FftPlan> cached(std::size_t n, bool real) {
+    if (n == 0) throw std::invalid_argument("FFT size must be at least 1");
+    constexpr std::size_t kRecent = 8;
+    thread_local std::shared_ptr<const FftPlan> recent[kRecent];
+    thread_local std::size_t next = 0;
+    for (const auto &plan : recent)
+        if (plan && plan->size() == n && plan->is_real() == real) return plan;
+    std::shared_ptr<const FftPlan> plan = shared(n, real);
+    recent[next] = plan;
+    next = (next + 1) % kRecent;
+    return plan;
 }
 
 } // namespace

@@ -23,6 +23,11 @@ class SplitDft {
     // real and imaginary parts of the input are exchanged (for the unscaled inverse).
     virtual void forward_interleaved(const double *in, bool swap, double *out_re, double *out_im,
                                      double *work) const = 0;
+    // Interleaved in and out (2n doubles each; out may be in): the DFT, or with inverse the
+    // unscaled inverse DFT; every output value is multiplied by scale (exactly as a separate pass
+    // would: scale 1 leaves values unchanged).
+    virtual void transform_interleaved(const double *in, double *out, bool inverse, double scale,
+                                       double *work) const = 0;
 
   protected:
     explicit SplitDft(std::size_t n) : n_(n) {}

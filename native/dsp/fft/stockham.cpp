@@ -59,6 +59,55 @@ void stage_q(const Stage &st, const double *sr, const double *si, double *dr, do
     }
 }
 
+// Where the last stage writes when the caller wants interleaved output: out[2i], out[2i + 1]
+// (exchanged when swap is set), each multiplied by scale when scaled.
+struct Sink {
+    double *interleaved = nullptr;
+    bool swap = false, scaled = false;
+    double scale = 1.0;
+};
+
+// The last stage (m = 1) writing interleaved output.
+template <int R, class V>
+void stage_last_interleaved(const Stage &st, const double *sr, const double *si, const Sink &sink) {
+    const std::size_t s = st.s;
+    for (std::size_t q = 0; q < s; q += Lanes<V>::width) {
+        Cx<V> a[R], y[R];
+        for (int k = 0; k < R; ++k) {
+            a[k].re = Lanes<V>::load(sr + q + s * k + k * st.read_pad);
+            a[k].im = Lanes<V>::load(si + q + s * k + k * st.read_pad);
+        }
+        small_dft<R>(a, y);
+        for (int j = 0; j < R; ++j) {
+            V re = sink.swap ? y[j].im : y[j].re, im = sink.swap ? y[j].re : y[j].im;
+            if (sink.scaled) {
+                re = re * sink.scale;
+                im = im * sink.scale;
+            }
+            store_pair(sink.interleaved + 2 * (q + s * j), re, im);
+        }
+    }
+}
+
+template <int R>
+void run_last_interleaved(const Stage &st, const double *sr, const double *si, const Sink &sink,
+                          bool vectors) {
+    if (vectors && st.s % 8 == 0) return stage_last_interleaved<R, V8>(st, sr, si, sink);
+    if (vectors && st.s % 4 == 0) return stage_last_interleaved<R, V4>(st, sr, si, sink);
+    stage_last_interleaved<R, double>(st, sr, si, sink);
+}
+
+void run_last_stage(const Stage &st, const double *sr, const double *si, const Sink &sink,
+                    bool vectors) {
+    switch (st.radix) {
+    case 2: return run_last_interleaved<2>(st, sr, si, sink, vectors);
+    case 3: return run_last_interleaved<3>(st, sr, si, sink, vectors);
+    case 4: return run_last_interleaved<4>(st, sr, si, sink, vectors);
+    case 5: return run_last_interleaved<5>(st, sr, si, sink, vectors);
+    default: return run_last_interleaved<8>(st, sr, si, sink, vectors);
+    }
+}
+
 typedef long long I4 __attribute__((vector_size(32)));
 
 // Rows y0..y3 (lanes t) to columns: out[stride t + j] = y_j[t] for j, t < 4.
@@ -228,13 +277,27 @@ class Stockham final : public SplitDft {
         src.swap = swap;
         run(src, out_re, out_im, work);
     }
+    void transform_interleaved(const double *in, double *out, bool inverse, double scale,
+                               double *work) const override {
+        Source src;
+        src.interleaved = in;
+        src.swap = inverse;
+        Sink sink;
+        sink.interleaved = out;
+        sink.swap = inverse;
+        sink.scaled = scale != 1.0;
+        sink.scale = scale;
+        run(src, nullptr, nullptr, work, &sink);
+    }
 
   private:
     // Doubles in a cache line; extra offset of the imaginary part of a buffer from its real part
     // (not a multiple of 4 KiB, so that the two parts use different L1 sets).
     static constexpr std::size_t kLine = 8, kSkew = 40;
 
-    void run(Source src, double *out_re, double *out_im, double *work) const {
+    // Writes out_re/out_im, or the interleaved sink when one is given.
+    void run(Source src, double *out_re, double *out_im, double *work,
+             const Sink *sink = nullptr) const {
         const std::size_t n = size(), count = stages_.size();
         double *buffer_re[2] = {work, work + 2 * span_},
                *buffer_im[2] = {work + span_, work + 3 * span_};
@@ -249,6 +312,13 @@ class Stockham final : public SplitDft {
             src = Source{re, im, nullptr, false};
         }
         if (count == 0) {
+            if (sink != nullptr) {
+                const double re = sink->swap ? src.im[0] : src.re[0];
+                const double im = sink->swap ? src.re[0] : src.im[0];
+                sink->interleaved[0] = sink->scaled ? re * sink->scale : re;
+                sink->interleaved[1] = sink->scaled ? im * sink->scale : im;
+                return;
+            }
             out_re[0] = src.re[0];
             out_im[0] = src.im[0];
             return;
@@ -257,6 +327,10 @@ class Stockham final : public SplitDft {
         const double *sr = src.re, *si = src.im;
         for (std::size_t i = 0; i < count; ++i) {
             const bool last = i + 1 == count;
+            if (last && sink != nullptr) {
+                run_last_stage(stages_[i], sr, si, *sink, vectors_);
+                return;
+            }
             double *dr = last ? out_re : buffer_re[i % 2], *di = last ? out_im : buffer_im[i % 2];
             if (i == 0 && fused)
                 run_first_stage(stages_[0], src, dr, di);

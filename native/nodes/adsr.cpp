@@ -1,0 +1,224 @@
+// adsr: attack / hold / decay / sustain / release with linear segments, per (batch, channel).
+//
+// Ports (both optional, at least one connected): gate (> 0.5 = on), trigger (> 0.5 = on; a
+// rising edge fires). C = the larger channel count of the connected ports (a 1-channel port
+// broadcasts; otherwise both must have C).
+// Outputs (named, C channels each): amplitude (the envelope), reset (1 on the frame an attack
+// starts, else 0). An edge from "env" reads amplitude, from "env.reset" the pulse.
+// Stages, each frame: a trigger rising edge restarts the attack from 0 in any stage; a gate
+// rising edge starts an attack from 0 when idle or releasing. The attack rises linearly from 0
+// to the peak over round(attack_ms * sr / 1000) frames (frame k of A is peak (k + 1) / A), hold
+// keeps the peak, decay falls linearly to sustain * peak, sustain holds while the gate is high,
+// release falls linearly from the level it starts at to 0; zero-length stages are skipped.
+// Attack, hold and decay run to completion (a trigger alone gives attack-hold-decay-release);
+// sustain ends when the gate is low. Peak: 1, or with `velocity` the gate or trigger value that
+// started the attack (latched).
+// Heat: the shared model on its inputs, W = 2. Backward: not implemented (returns -4).
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "nodes/node.h"
+#include "nodes/node_helpers.h"
+
+namespace amp {
+namespace {
+
+enum : uint32_t { kAttack, kHold, kDecay, kSustain, kRelease, kVelocity };
+enum : uint32_t { kGate, kTrigger };
+enum class Stage : uint8_t { Idle, Attack, Hold, Decay, Sustain, Release };
+
+const ParamSpec kParams[] = {
+    {"attack_ms", ParamKind::Number, 10.0, 0.0, 3.6e6, "ms", "Attack time, 0 to the peak."},
+    {"hold_ms", ParamKind::Number, 0.0, 0.0, 3.6e6, "ms", "Time held at the peak."},
+    {"decay_ms", ParamKind::Number, 100.0, 0.0, 3.6e6, "ms", "Decay time, peak to sustain."},
+    {"sustain", ParamKind::Number, 0.7, 0.0, 1.0, "", "Sustain level, a fraction of the peak."},
+    {"release_ms", ParamKind::Number, 200.0, 0.0, 3.6e6, "ms", "Release time, to 0."},
+    {"velocity", ParamKind::Boolean, 0.0, 0.0, 1.0, "",
+     "Latch the starting gate or trigger value as the peak (else the peak is 1)."},
+};
+const PortSpec kPorts[] = {
+    {"gate", "Gate, on above 0.5.", Gather::Sum, true},
+    {"trigger", "Trigger, fires on a rising edge above 0.5.", Gather::Sum, true},
+};
+const OutputSpec kOutputs[] = {
+    {"amplitude", "The envelope."},
+    {"reset", "1 on the frame an attack starts, else 0."},
+};
+
+class AdsrNode final : public Node {
+  public:
+    explicit AdsrNode(const NodeConfig &config) : config_(config) {}
+
+    uint32_t output_channels(const uint32_t *input_channels, uint32_t input_count,
+                             std::string &error) const override {
+        const uint32_t gate = input_count > kGate ? input_channels[kGate] : 0;
+        const uint32_t trigger = input_count > kTrigger ? input_channels[kTrigger] : 0;
+        if (gate == 0 && trigger == 0) {
+            error = "needs an edge into input \"gate\" or \"trigger\" (both are optional, one is "
+                    "required)";
+            return 0;
+        }
+        const uint32_t channels = std::max(gate, trigger);
+        if ((gate > 1 && gate != channels) || (trigger > 1 && trigger != channels)) {
+            error = "inputs \"gate\" (" + std::to_string(gate) + " channels) and \"trigger\" (" +
+                    std::to_string(trigger) + ") must have 1 or the same number of channels";
+            return 0;
+        }
+        return 2 * channels; // amplitude group, then reset group
+    }
+
+    void prepare(const PrepareContext &ctx) override {
+        const auto frames = [&](uint32_t param) {
+            return static_cast<uint64_t>(
+                std::llround(config_.value(param) * ctx.sample_rate / 1000.0));
+        };
+        attack_ = frames(kAttack);
+        hold_ = frames(kHold);
+        decay_ = frames(kDecay);
+        release_ = frames(kRelease);
+        lanes_.assign(static_cast<size_t>(ctx.batches) * (ctx.output_channels / 2), Lane{});
+    }
+    size_t prepared_bytes(const PrepareContext &ctx) const override {
+        return static_cast<size_t>(ctx.batches) * (ctx.output_channels / 2) * sizeof(Lane);
+    }
+    void reset() noexcept override { std::fill(lanes_.begin(), lanes_.end(), Lane{}); }
+    size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
+    void save_state(unsigned char *to) const noexcept override {
+        save_values(to, lanes_.data(), lanes_.size());
+    }
+    void load_state(const unsigned char *from) noexcept override {
+        load_values(from, lanes_.data(), lanes_.size());
+    }
+
+    void process(const ProcessContext &ctx) noexcept override {
+        const uint32_t channels = ctx.output_channels / 2;
+        const TensorView &gate = ctx.inputs[kGate];
+        const TensorView &trigger = ctx.inputs[kTrigger];
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels; ++c) {
+                Lane &lane = lanes_[static_cast<size_t>(b) * channels + c];
+                const double *g = gate.empty() ? nullptr : gate.row(b, c);
+                const double *t = trigger.empty() ? nullptr : trigger.row(b, c);
+                double *amplitude = ctx.out_row(b, c);
+                double *reset = ctx.out_row(b, channels + c);
+                for (uint32_t f = 0; f < ctx.frames; ++f) {
+                    const double gv = g != nullptr ? g[f] : 0.0;
+                    const double tv = t != nullptr ? t[f] : 0.0;
+                    const bool gate_on = gv > 0.5;
+                    const bool fire = tv > 0.5 && !lane.trigger_was_on;
+                    const bool gate_rise =
+                        gate_on && !lane.gate_was_on &&
+                        (lane.stage == Stage::Idle || lane.stage == Stage::Release);
+                    lane.trigger_was_on = tv > 0.5;
+                    lane.gate_was_on = gate_on;
+                    reset[f] = 0.0;
+                    if (fire || gate_rise) {
+                        lane.peak = config_.value(kVelocity) != 0.0 ? (fire ? tv : gv) : 1.0;
+                        enter(lane, Stage::Attack);
+                        reset[f] = 1.0;
+                    }
+                    amplitude[f] = step(lane, gate_on);
+                }
+            }
+    }
+
+  private:
+    struct Lane {
+        Stage stage = Stage::Idle;
+        uint64_t position = 0; // frames into the stage
+        double level = 0.0;
+        double from = 0.0; // release: the level it started at
+        double peak = 1.0;
+        bool gate_was_on = false;
+        bool trigger_was_on = false;
+    };
+
+    void enter(Lane &lane, Stage stage) const {
+        lane.stage = stage;
+        lane.position = 0;
+        lane.from = lane.level;
+    }
+
+    // Advances one frame and returns the level; zero-length stages fall through.
+    double step(Lane &lane, bool gate_on) const {
+        for (;;) {
+            switch (lane.stage) {
+            case Stage::Idle: return lane.level = 0.0;
+            case Stage::Attack:
+                if (lane.position >= attack_) {
+                    enter(lane, Stage::Hold);
+                    continue;
+                }
+                ++lane.position;
+                return lane.level = lane.peak * static_cast<double>(lane.position) /
+                                    static_cast<double>(attack_);
+            case Stage::Hold:
+                if (lane.position >= hold_) {
+                    enter(lane, Stage::Decay);
+                    continue;
+                }
+                ++lane.position;
+                return lane.level = lane.peak;
+            case Stage::Decay: {
+                if (lane.position >= decay_) {
+                    enter(lane, Stage::Sustain);
+                    continue;
+                }
+                ++lane.position;
+                const double target = config_.value(kSustain) * lane.peak;
+                return lane.level = lane.peak + (target - lane.peak) *
+                                                    static_cast<double>(lane.position) /
+                                                    static_cast<double>(decay_);
+            }
+            case Stage::Sustain:
+                if (!gate_on) {
+                    enter(lane, Stage::Release);
+                    continue;
+                }
+                return lane.level = config_.value(kSustain) * lane.peak;
+            case Stage::Release:
+                if (lane.position >= release_) {
+                    enter(lane, Stage::Idle);
+                    continue;
+                }
+                ++lane.position;
+                return lane.level = lane.from * (1.0 - static_cast<double>(lane.position) /
+                                                           static_cast<double>(release_));
+            }
+            return 0.0;
+        }
+    }
+
+    NodeConfig config_;
+    uint64_t attack_ = 0, hold_ = 0, decay_ = 0, release_ = 0;
+    std::vector<Lane> lanes_;
+};
+
+std::unique_ptr<Node> create(const NodeConfig &config) {
+    return std::make_unique<AdsrNode>(config);
+}
+
+NodeSpec adsr_spec() {
+    NodeSpec spec{
+        /*type_name=*/"adsr",
+        /*summary=*/"Attack-hold-decay-sustain-release envelope with a reset pulse output.",
+        /*inputs=*/kPorts,
+        /*input_count=*/2,
+        /*params=*/kParams,
+        /*param_count=*/6,
+        /*heat_work=*/2.0,
+        /*has_backward=*/false,
+        /*backward_doc=*/"Not implemented (returns -4).",
+        /*create=*/create,
+    };
+    spec.outputs = kOutputs;
+    spec.output_count = 2;
+    return spec;
+}
+
+} // namespace
+
+extern const NodeSpec kAdsrSpec = adsr_spec();
+
+} // namespace amp

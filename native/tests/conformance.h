@@ -1,0 +1,675 @@
+// conformance.h: the checks every registered node type must pass, driven only through the public
+// C ABI (amp_node_catalog_json, amp_run_node_v2, amp_graph_runtime_*), so they hold whatever the
+// runtime does inside. A node type's catalogue entry says everything the suite needs: ports,
+// parameters with kinds and ranges, heat work, backward support, oversampling capability.
+//
+// Each check returns the problems it found ("" entries never); an empty list means the node
+// conforms. Checks (one function each, listed in kChecks at the end):
+//   block_invariance  samples, heat totals and telemetry over several chunkings, 1-frame
+//                     windows included (samples and telemetry bit for bit; heat totals to 1e-12
+//                     relative, their bit-identity is the executor's business, issue 6 item 4)
+//   lanes             B = 2, C = 2 with different data per lane: each batch equals its own B = 1
+//                     run; nodes whose output follows their input channels, each channel too
+//   heat              per frame (1-frame windows): >= 0 and sum(x^2) / R + W * oversample, x the
+//                     inputs (sources: the output), W the catalogue's heat work
+//   declared_delay    in a graph, declared_delay_frames = 7 delays the output by 7 - latency
+//                     and describe_node reports 7 declared and measured; an impulse's response
+//                     never starts before the node's own latency
+//   params            every key from the descriptor fuzzed (wrong types, outside the range, just
+//                     inside, every enum name, list lengths and items) and the metadata keys:
+//                     refusals are AMP_ERR_INVALID_ARGUMENT naming the node and the key, valid
+//                     values are accepted, nothing crashes
+//   adjoint           nodes with backward: <J e, v> by central differences = <e, J^T v>, J^T v
+//                     over the whole window and over split windows walked from the end
+//   snapshot          a single-node state snapshotted mid-stream and restored renders the rest
+//                     of the stream bit for bit as the uninterrupted run (amp_node_state_*)
+// Zero allocations while rendering is checked per node in test_conformance_allocations.cpp
+// (it replaces malloc, so it stays out of sanitizer builds).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "node_harness.h"
+#include "runtime/json.h"
+
+namespace conformance {
+
+using amp_test::noise;
+using amp_test::Tensor;
+using Problems = std::vector<std::string>;
+
+constexpr uint32_t kFrames = 300;
+constexpr double kRate = 48000.0;
+// The control-history curve every required text parameter names (e.g. a controller's curve).
+constexpr const char *kCurve = "conformance_curve";
+
+// One catalogue entry, as the suite reads it.
+struct NodeType {
+    std::string type;
+    amp::JsonValue entry;
+    const amp::JsonValue &params() const { return *entry.find("params"); }
+    const amp::JsonValue &inputs() const { return *entry.find("inputs"); }
+    bool has_backward() const { return entry.find("hasBackward")->boolean; }
+    bool oversamples() const {
+        const amp::JsonValue *flag = entry.find("oversamples");
+        return flag != nullptr && flag->boolean;
+    }
+    double heat_work() const { return entry.find("heatWork")->number; }
+    uint32_t port_count() const { return static_cast<uint32_t>(inputs().array.size()); }
+    bool has_param(const std::string &name) const {
+        for (const amp::JsonValue &param : params().array)
+            if (param.find("name")->string == name) return true;
+        return false;
+    }
+};
+
+inline std::vector<NodeType> catalogue() {
+    amp::JsonValue root;
+    std::string error;
+    std::vector<NodeType> types;
+    if (!amp::parse_json(amp_node_catalog_json(), root, error)) return types;
+    for (const amp::JsonValue &node : root.find("nodes")->array)
+        types.push_back({node.find("type")->string, node});
+    return types;
+}
+
+// The params every run uses: required text parameters name kCurve; a "channels" parameter
+// asks for 2 so that sources have C = 2 too. `key`: value (JSON) is added and replaces the
+// base entry of the same key.
+inline std::string base_params(const NodeType &node, const std::string &key = "",
+                               const std::string &value = "") {
+    std::string json = "{";
+    auto add = [&json](const std::string &member) {
+        json += (json.size() > 1 ? "," : "") + member;
+    };
+    const std::string extra = key.empty() ? "" : amp::json_quote(key) + ":" + value;
+    for (const amp::JsonValue &param : node.params().array) {
+        const std::string &name = param.find("name")->string;
+        if (name == key) continue;
+        if (param.find("kind")->string == "text" && param.find("default")->is_null())
+            add(amp::json_quote(name) + ":" + amp::json_quote(kCurve));
+        if (name == "channels" && param.find("kind")->string == "integer") add("\"channels\":2");
+    }
+    if (!extra.empty()) add(extra);
+    return json + "}";
+}
+
+// A curve named kCurve covering the whole render.
+struct History {
+    std::vector<double> times{0.0, 1e9};
+    std::vector<double> values{0.25, -0.5};
+    AmpHistoryCurve curve{kCurve, times.data(), values.data(), 2, AMP_INTERPOLATION_LINEAR};
+    AmpControlHistory history{&curve, 1, 0};
+};
+
+// Different data per lane: noise inputs, and per batch the first signal parameter moved inside
+// its range (sources get different batches that way).
+struct Inputs {
+    std::vector<Tensor> audio;
+    std::vector<amp_test::NamedTensor> params;
+};
+
+inline Inputs lane_inputs(const NodeType &node, uint32_t batches, uint32_t channels,
+                          uint32_t frames, uint64_t seed) {
+    Inputs in;
+    for (uint32_t p = 0; p < node.port_count(); ++p)
+        in.audio.push_back(noise(batches, channels, frames, seed + p));
+    for (const amp::JsonValue &param : node.params().array) {
+        if (param.find("kind")->string != "signal") continue;
+        const double base = param.find("default")->number;
+        Tensor values{batches, 1, 1, std::vector<double>(batches, base)};
+        for (uint32_t b = 0; b < batches; ++b) {
+            const double moved = base + 0.125 * (b + 1);
+            if (moved < param.find("max")->number) values.data[b] = moved;
+        }
+        in.params.push_back({param.find("name")->string, values});
+        break;
+    }
+    return in;
+}
+
+// One batch of a planar tensor.
+inline Tensor batch_of(const Tensor &t, uint32_t b) {
+    if (t.batches == 1) return t;
+    Tensor one{1, t.channels, t.frames, {}};
+    const size_t lane = static_cast<size_t>(t.channels) * t.frames;
+    one.data.assign(t.data.begin() + static_cast<std::ptrdiff_t>(b * lane),
+                    t.data.begin() + static_cast<std::ptrdiff_t>((b + 1) * lane));
+    return one;
+}
+
+// One channel of a planar tensor (all batches).
+inline Tensor channel_of(const Tensor &t, uint32_t c) {
+    if (t.channels == 1) return t;
+    Tensor one{t.batches, 1, t.frames,
+               std::vector<double>(static_cast<size_t>(t.batches) * t.frames)};
+    for (uint32_t b = 0; b < t.batches; ++b)
+        for (uint32_t f = 0; f < t.frames; ++f) one.at(b, 0, f) = t.at(b, c, f);
+    return one;
+}
+
+// A run of the node through amp_run_node_v2 in windows of the given sizes (cycled), with the
+// metrics of every call.
+struct Run {
+    int32_t status = AMP_OK;
+    std::string error;
+    Tensor out;
+    std::vector<double> heat_per_call;
+    double reserved[6] = {0, 0, 0, 0, 0, 0};
+    double measured_delay = 0.0;
+};
+
+inline Run run(const NodeType &node, const std::string &params, const Inputs &in, uint32_t batches,
+               uint32_t frames, const std::vector<uint32_t> &chunks) {
+    Run result;
+    History history;
+    AmpNodeDescriptorView descriptor{"cut", node.type.c_str(), params.c_str()};
+    void *state = nullptr;
+    int32_t out_channels = 0;
+    std::vector<std::vector<double>> pieces;
+    std::vector<uint32_t> sizes;
+    for (uint32_t done = 0, call = 0; done < frames; ++call) {
+        const uint32_t n = std::min(chunks[call % chunks.size()], frames - done);
+        std::vector<Tensor> audio_parts, param_parts;
+        std::vector<AmpAudioView> audio;
+        std::vector<AmpParamView> views;
+        for (const Tensor &t : in.audio) audio_parts.push_back(t.window(done, n));
+        for (const Tensor &t : audio_parts)
+            audio.push_back({t.data.data(), t.batches, t.channels, t.frames});
+        for (const auto &p : in.params) param_parts.push_back(p.tensor.window(done, n));
+        for (size_t i = 0; i < in.params.size(); ++i)
+            views.push_back({in.params[i].name.c_str(), param_parts[i].data.data(),
+                             param_parts[i].batches, param_parts[i].channels,
+                             param_parts[i].frames});
+        AmpNodeInputs inputs{audio.data(), static_cast<uint32_t>(audio.size()), views.data(),
+                             static_cast<uint32_t>(views.size())};
+        double *out = nullptr;
+        AmpNodeMetrics metrics{};
+        const uint32_t channels = in.audio.empty() ? 0 : in.audio[0].channels;
+        result.status = amp_run_node_v2(&descriptor, &inputs, static_cast<int32_t>(batches),
+                                        static_cast<int32_t>(channels), static_cast<int32_t>(n),
+                                        kRate, &out, &out_channels, &state, &history.history,
+                                        AMP_EXECUTION_FORWARD, &metrics);
+        if (result.status != AMP_OK) {
+            AmpErrorView error{};
+            amp_run_node_last_error(&error);
+            result.error = error.detail;
+            break;
+        }
+        result.heat_per_call.push_back(metrics.accumulated_heat);
+        std::copy(std::begin(metrics.reserved), std::end(metrics.reserved), result.reserved);
+        result.measured_delay = metrics.measured_delay_frames;
+        pieces.emplace_back(out, out + static_cast<size_t>(batches) * out_channels * n);
+        sizes.push_back(n);
+        amp_free(out);
+        done += n;
+    }
+    amp_release_state(state);
+    if (result.status != AMP_OK) return result;
+    const uint32_t channels = static_cast<uint32_t>(out_channels);
+    result.out = Tensor{batches, channels, frames,
+                        std::vector<double>(static_cast<size_t>(batches) * channels * frames)};
+    uint32_t offset = 0;
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        for (uint32_t b = 0; b < batches; ++b)
+            for (uint32_t c = 0; c < channels; ++c)
+                for (uint32_t f = 0; f < sizes[i]; ++f)
+                    result.out.at(b, c, offset + f) =
+                        pieces[i][(static_cast<size_t>(b) * channels + c) * sizes[i] + f];
+        offset += sizes[i];
+    }
+    return result;
+}
+
+inline double sum(const std::vector<double> &values) {
+    double total = 0.0;
+    for (double v : values) total += v;
+    return total;
+}
+
+inline bool close(double a, double b, double relative) {
+    return std::fabs(a - b) <= relative * std::max(1.0, std::max(std::fabs(a), std::fabs(b)));
+}
+
+inline std::string num(double value) {
+    char text[40];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    return text;
+}
+
+// ---- the checks ---------------------------------------------------------------------------
+
+inline Problems block_invariance(const NodeType &node) {
+    Problems problems;
+    const Inputs in = lane_inputs(node, 2, 2, kFrames, 11);
+    const std::string params = base_params(node);
+    const Run whole = run(node, params, in, 2, kFrames, {kFrames});
+    if (whole.status != AMP_OK) return {"a plain run failed: " + whole.error};
+    const std::vector<std::vector<uint32_t>> chunkings = {{1}, {1, 7, 64, 3, 129, 2}, {37}, {256}};
+    for (const auto &chunks : chunkings) {
+        const Run split = run(node, params, in, 2, kFrames, chunks);
+        const std::string name =
+            "windows of " + std::to_string(chunks[0]) + (chunks.size() > 1 ? ", ..." : "");
+        if (split.status != AMP_OK) {
+            problems.push_back(name + ": " + split.error);
+            continue;
+        }
+        if (split.out.data != whole.out.data)
+            problems.push_back(name + ": samples differ from one call");
+        if (!close(sum(split.heat_per_call), sum(whole.heat_per_call), 1e-12))
+            problems.push_back(name + ": heat total " + num(sum(split.heat_per_call)) +
+                               " differs from one call's " + num(sum(whole.heat_per_call)));
+        if (!std::equal(std::begin(split.reserved), std::end(split.reserved),
+                        std::begin(whole.reserved)))
+            problems.push_back(name + ": telemetry (metrics.reserved) differs from one call");
+    }
+    return problems;
+}
+
+inline Problems lanes(const NodeType &node) {
+    Problems problems;
+    const Inputs in = lane_inputs(node, 2, 2, kFrames, 21);
+    const std::string params = base_params(node);
+    const Run both = run(node, params, in, 2, kFrames, {kFrames});
+    if (both.status != AMP_OK) return {"a B = 2, C = 2 run failed: " + both.error};
+    for (uint32_t b = 0; b < 2; ++b) {
+        Inputs one;
+        for (const Tensor &t : in.audio) one.audio.push_back(batch_of(t, b));
+        for (const auto &p : in.params) one.params.push_back({p.name, batch_of(p.tensor, b)});
+        const Run alone = run(node, params, one, 1, kFrames, {kFrames});
+        if (alone.status != AMP_OK || alone.out.data != batch_of(both.out, b).data)
+            problems.push_back("batch " + std::to_string(b) +
+                               " differs from the same data rendered alone (a lane leaks)");
+    }
+    if (node.port_count() == 0 || both.out.channels != 2) return problems;
+    for (uint32_t c = 0; c < 2; ++c) {
+        Inputs one;
+        for (const Tensor &t : in.audio) one.audio.push_back(channel_of(t, c));
+        one.params = in.params;
+        const Run alone = run(node, params, one, 2, kFrames, {kFrames});
+        if (alone.status != AMP_OK || alone.out.channels != 1) continue; // not channel-wise
+        if (alone.out.data != channel_of(both.out, c).data)
+            problems.push_back("channel " + std::to_string(c) +
+                               " differs from the same data rendered alone (a lane leaks)");
+    }
+    return problems;
+}
+
+inline Problems heat(const NodeType &node) {
+    Problems problems;
+    const Inputs in = lane_inputs(node, 2, 2, 64, 31);
+    const Run frames = run(node, base_params(node), in, 2, 64, {1});
+    if (frames.status != AMP_OK) return {"a 1-frame run failed: " + frames.error};
+    for (uint32_t f = 0; f < 64; ++f) {
+        double expected = 2 * node.heat_work(); // W * oversample (1) per batch
+        if (node.port_count() == 0) {
+            for (double y : frames.out.window(f, 1).data) expected += y * y;
+        } else {
+            for (const Tensor &t : in.audio)
+                for (double x : t.window(f, 1).data) expected += x * x;
+        }
+        const double got = frames.heat_per_call[f];
+        if (!(got >= 0.0)) {
+            problems.push_back("frame " + std::to_string(f) + ": heat " + num(got) + " < 0");
+            break;
+        }
+        if (!close(got, expected, 1e-12)) {
+            problems.push_back("frame " + std::to_string(f) + ": heat " + num(got) +
+                               ", the documented model gives " + num(expected));
+            break;
+        }
+    }
+    return problems;
+}
+
+// A graph: one sine source per input port (different frequencies), the node "cut", output cut.
+inline std::string wired_graph(const NodeType &node, const std::string &params) {
+    std::string nodes, edges;
+    for (uint32_t p = 0; p < node.port_count(); ++p) {
+        const std::string name = "src" + std::to_string(p);
+        nodes += "{\"name\":\"" + name + "\",\"type\":\"sine_osc\",\"params\":{\"frequency\":" +
+                 std::to_string(300 + 170 * p) + ",\"channels\":2}},";
+        edges += std::string(p ? "," : "") + "{\"from\":\"" + name + "\",\"to\":\"cut\",\"port\":" +
+                 amp::json_quote(node.inputs().array[p].find("name")->string) + "}";
+    }
+    return "{\"nodes\":[" + nodes + "{\"name\":\"cut\",\"type\":\"" + node.type +
+           "\",\"params\":" + params + "}],\"edges\":[" + edges + "],\"output\":\"cut\"}";
+}
+
+inline Problems declared_delay(const NodeType &node) {
+    Problems problems;
+    History history;
+    auto render = [&](const std::string &params, AmpNodeSummary *summary,
+                      std::vector<double> &out) {
+        AmpGraphRuntime *rt = nullptr;
+        int32_t status = amp_graph_runtime_create(wired_graph(node, params).c_str(), &rt);
+        if (status == AMP_OK) status = amp_graph_runtime_configure(rt, 2, 64);
+        AmpGraphSummary graph{};
+        if (status == AMP_OK) status = amp_graph_runtime_describe_graph(rt, &graph);
+        if (status == AMP_OK) {
+            out.assign(static_cast<size_t>(2) * graph.output_channels * 200, 0.0);
+            AmpRenderOptions options{};
+            options.history = &history.history;
+            status = amp_graph_runtime_execute(rt, 200, out.data(), out.size(), &options);
+        }
+        if (status == AMP_OK) status = amp_graph_runtime_describe_node(rt, "cut", summary);
+        amp_graph_runtime_destroy(rt);
+        return status;
+    };
+    AmpNodeSummary plain{}, declared{};
+    std::vector<double> y0, y7;
+    if (render(base_params(node), &plain, y0) != AMP_OK ||
+        render(base_params(node, "declared_delay_frames", "7"), &declared, y7) != AMP_OK)
+        return {"a graph with the node failed to render"};
+    const uint32_t latency = plain.declared_delay_frames;
+    if (declared.declared_delay_frames != 7 || declared.measured_delay_frames != 7.0)
+        problems.push_back("declared_delay_frames 7 reported as declared " +
+                           std::to_string(declared.declared_delay_frames) + ", measured " +
+                           num(declared.measured_delay_frames));
+    if (latency <= 7) {
+        const size_t shift = 7 - latency;
+        const size_t lanes = y0.size() / 200;
+        bool shifted = true;
+        for (size_t lane = 0; lane < lanes; ++lane)
+            for (size_t f = 0; f < 200; ++f) {
+                const double expected = f < shift ? 0.0 : y0[lane * 200 + f - shift];
+                shifted = shifted && y7[lane * 200 + f] == expected;
+            }
+        if (!shifted)
+            problems.push_back("declared_delay_frames 7 does not delay the output by " +
+                               std::to_string(shift) + " frames (7 - own latency)");
+    }
+    if (node.port_count() > 0) {
+        // Impulse: nothing may come out before the node's own latency.
+        Inputs impulse;
+        for (uint32_t p = 0; p < node.port_count(); ++p) {
+            Tensor t{1, 1, 64, std::vector<double>(64, 0.0)};
+            t.data[0] = 1.0;
+            impulse.audio.push_back(t);
+        }
+        const Run response = run(node, base_params(node), impulse, 1, 64, {64});
+        const Run silence = run(node, base_params(node),
+                                [&] {
+                                    Inputs zero = impulse;
+                                    for (Tensor &t : zero.audio) t.data[0] = 0.0;
+                                    return zero;
+                                }(),
+                                1, 64, {64});
+        if (response.status == AMP_OK && silence.status == AMP_OK) {
+            size_t first = 64;
+            for (size_t i = 0; i < response.out.data.size() && first == 64; ++i)
+                if (response.out.data[i] != silence.out.data[i]) first = i % 64;
+            if (first < latency)
+                problems.push_back("an impulse comes out after " + std::to_string(first) +
+                                   " frames, before the declared latency " +
+                                   std::to_string(latency));
+        }
+    }
+    return problems;
+}
+
+// Creates the wired graph with one parameter value; returns the status and the error text.
+inline int32_t try_params(const NodeType &node, const std::string &key, const std::string &value,
+                          std::string &error) {
+    AmpGraphRuntime *rt = nullptr;
+    const int32_t status =
+        amp_graph_runtime_create(wired_graph(node, base_params(node, key, value)).c_str(), &rt);
+    AmpErrorView view{};
+    amp_graph_runtime_last_error(rt, &view);
+    error = view.detail != nullptr ? view.detail : "";
+    amp_graph_runtime_destroy(rt);
+    return status;
+}
+
+inline Problems params(const NodeType &node) {
+    Problems problems;
+    auto refused = [&](const std::string &key, const std::string &value) {
+        std::string error;
+        const int32_t status = try_params(node, key, value, error);
+        const std::string shown = key + " = " + value;
+        if (status != AMP_ERR_INVALID_ARGUMENT)
+            problems.push_back(shown + " was accepted (status " + std::to_string(status) + ")");
+        else if (error.find("\"cut\"") == std::string::npos ||
+                 error.find(key.substr(0, key.find('.'))) == std::string::npos)
+            problems.push_back(shown +
+                               ": the message does not name the node and the key: " + error);
+    };
+    auto accepted = [&](const std::string &key, const std::string &value) {
+        std::string error;
+        if (try_params(node, key, value, error) != AMP_OK)
+            problems.push_back(key + " = " + value + " was refused: " + error);
+    };
+    const std::vector<std::string> wrong_types = {"\"x\"", "true", "[]", "{}", "null"};
+    for (const amp::JsonValue &param : node.params().array) {
+        const std::string name = param.find("name")->string;
+        const std::string kind = param.find("kind")->string;
+        const double min = param.find("min")->number, max = param.find("max")->number;
+        const bool min_open = param.find("minExclusive")->boolean;
+        const bool max_open = param.find("maxExclusive")->boolean;
+        if (kind == "signal" || kind == "number" || kind == "integer") {
+            for (const std::string &value : wrong_types) refused(name, value);
+            // Beyond double range: refused by the JSON reader itself, with line and column.
+            std::string error;
+            if (try_params(node, name, "1e999", error) != AMP_ERR_INVALID_ARGUMENT ||
+                error.find("out of double range") == std::string::npos)
+                problems.push_back(name + " = 1e999 was not refused as out of range: " + error);
+            refused(name, num(min_open ? min : min - 1 - std::fabs(min) * 1e-9));
+            refused(name, num(max_open ? max : max + 1 + std::fabs(max) * 1e-9));
+            if (!min_open) accepted(name, num(min));
+            if (kind == "integer" && min + 0.5 < max) refused(name, num(min + 0.5));
+            if (!param.find("default")->is_null())
+                accepted(name, num(param.find("default")->number));
+        } else if (kind == "boolean") {
+            for (const char *value : {"1", "\"true\"", "null"}) refused(name, value);
+            accepted(name, "true");
+            accepted(name, "false");
+        } else if (kind == "text") {
+            refused(name, "\"\"");
+            refused(name, "1");
+        } else if (kind == "enum") {
+            refused(name, "\"__none__\"");
+            refused(name, "1");
+            for (const amp::JsonValue &choice : param.find("choices")->array)
+                accepted(name, amp::json_quote(choice.string));
+        } else if (kind == "list") {
+            const uint32_t min_length = static_cast<uint32_t>(param.find("minLength")->number);
+            const uint32_t max_length = static_cast<uint32_t>(param.find("maxLength")->number);
+            refused(name, "0.5");
+            std::string too_long = "[";
+            for (uint32_t i = 0; i <= max_length; ++i) too_long += (i ? ",0" : "0");
+            refused(name, too_long + "]");
+            if (min_length > 0) refused(name, "[]");
+            refused(name, "[\"x\"]");
+            refused(name, "[" + num(max + 1 + std::fabs(max)) + "]");
+        } else {
+            problems.push_back("parameter \"" + name + "\" has an unknown kind \"" + kind + "\"");
+        }
+    }
+    // Metadata every node accepts.
+    for (const char *value : {"0", "1.5", "65", "\"2\""}) refused("oversample", value);
+    if (node.oversamples())
+        accepted("oversample", "2");
+    else
+        refused("oversample", "2");
+    for (const char *value : {"-1", "0.5", "\"3\""}) refused("declared_delay_frames", value);
+    for (const char *value :
+         {"{\"resistance\":0}", "{\"work\":-1}", "{\"heat_param\":\"\"}", "{\"bogus\":1}", "\"x\""})
+        refused("thermo", value);
+    for (const char *value :
+         {"{\"mode\":\"xor\"}", "{\"channels\":0}", "{\"channels\":65}", "{\"bogus\":1}", "1"})
+        refused("modulation", value);
+    refused("bogus_key", "1");
+    return problems;
+}
+
+// <J e, v> by central differences against <e, J^T v>, J^T v over the whole window and over
+// split windows walked from the end of the signal.
+inline Problems adjoint(const NodeType &node) {
+    if (!node.has_backward() || node.port_count() == 0) return {};
+    Problems problems;
+    const uint32_t frames = 97;
+    const std::string params = base_params(node);
+    Inputs x = lane_inputs(node, 2, 2, frames, 41);
+    x.params.clear();
+    const Run y = run(node, params, x, 2, frames, {frames});
+    if (y.status != AMP_OK) return {"the forward run failed: " + y.error};
+    const Tensor v = noise(2, y.out.channels, frames, 43);
+    const Tensor e = noise(2, 2, frames, 47);
+    const double h = 1e-4;
+    Inputs plus = x, minus = x;
+    for (size_t i = 0; i < e.data.size(); ++i) {
+        plus.audio[0].data[i] += h * e.data[i];
+        minus.audio[0].data[i] -= h * e.data[i];
+    }
+    const Run yp = run(node, params, plus, 2, frames, {frames});
+    const Run ym = run(node, params, minus, 2, frames, {frames});
+    double left = 0.0;
+    for (size_t i = 0; i < v.data.size(); ++i)
+        left += (yp.out.data[i] - ym.out.data[i]) / (2 * h) * v.data[i];
+    for (const std::vector<uint32_t> &chunks :
+         {std::vector<uint32_t>{frames}, {1}, {5, 1, 30, 2}}) {
+        // Windows from the start, called from the last one back.
+        std::vector<std::pair<uint32_t, uint32_t>> windows;
+        for (uint32_t done = 0, call = 0; done < frames; ++call) {
+            const uint32_t n = std::min(chunks[call % chunks.size()], frames - done);
+            windows.push_back({done, n});
+            done += n;
+        }
+        AmpNodeDescriptorView descriptor{"cut", node.type.c_str(), params.c_str()};
+        void *state = nullptr;
+        double right = 0.0;
+        int32_t status = AMP_OK;
+        for (auto it = windows.rbegin(); it != windows.rend() && status == AMP_OK; ++it) {
+            const Tensor g = v.window(it->first, it->second);
+            std::vector<Tensor> others;
+            std::vector<AmpAudioView> audio{{g.data.data(), g.batches, g.channels, g.frames}};
+            for (uint32_t p = 1; p < node.port_count(); ++p)
+                others.push_back(x.audio[p].window(it->first, it->second));
+            for (const Tensor &t : others)
+                audio.push_back({t.data.data(), t.batches, t.channels, t.frames});
+            AmpNodeInputs inputs{audio.data(), static_cast<uint32_t>(audio.size()), nullptr, 0};
+            double *out = nullptr;
+            int32_t channels = 0;
+            status =
+                amp_run_node_v2(&descriptor, &inputs, 2, 2, static_cast<int32_t>(g.frames), kRate,
+                                &out, &channels, &state, nullptr, AMP_EXECUTION_BACKWARD, nullptr);
+            if (status != AMP_OK) break;
+            const Tensor part = e.window(it->first, it->second);
+            for (size_t i = 0; i < part.data.size(); ++i) right += part.data[i] * out[i];
+            amp_free(out);
+        }
+        amp_release_state(state);
+        const std::string name = "backward in windows of " + std::to_string(chunks[0]) +
+                                 (chunks.size() > 1 ? ", ..." : "");
+        if (status != AMP_OK)
+            problems.push_back(name + " failed with status " + std::to_string(status));
+        else if (!close(left, right, 1e-7))
+            problems.push_back(name + ": <e, J^T v> = " + num(right) +
+                               " but central differences give <J e, v> = " + num(left));
+    }
+    return problems;
+}
+
+// One window [offset, offset + n) of the inputs through amp_run_node_v2 on `state`; the output.
+inline std::vector<double> call(const NodeType &node, const std::string &params, const Inputs &in,
+                                uint32_t batches, uint32_t offset, uint32_t n, void **state,
+                                int32_t *status) {
+    History history;
+    AmpNodeDescriptorView descriptor{"cut", node.type.c_str(), params.c_str()};
+    std::vector<Tensor> audio_parts, param_parts;
+    std::vector<AmpAudioView> audio;
+    std::vector<AmpParamView> views;
+    for (const Tensor &t : in.audio) audio_parts.push_back(t.window(offset, n));
+    for (const Tensor &t : audio_parts)
+        audio.push_back({t.data.data(), t.batches, t.channels, t.frames});
+    for (const auto &p : in.params) param_parts.push_back(p.tensor.window(offset, n));
+    for (size_t i = 0; i < in.params.size(); ++i)
+        views.push_back({in.params[i].name.c_str(), param_parts[i].data.data(),
+                         param_parts[i].batches, param_parts[i].channels, param_parts[i].frames});
+    AmpNodeInputs inputs{audio.data(), static_cast<uint32_t>(audio.size()), views.data(),
+                         static_cast<uint32_t>(views.size())};
+    double *out = nullptr;
+    int32_t channels = 0;
+    *status = amp_run_node_v2(&descriptor, &inputs, static_cast<int32_t>(batches),
+                              static_cast<int32_t>(in.audio.empty() ? 0 : in.audio[0].channels),
+                              static_cast<int32_t>(n), kRate, &out, &channels, state,
+                              &history.history, AMP_EXECUTION_FORWARD, nullptr);
+    std::vector<double> result;
+    if (*status == AMP_OK) result.assign(out, out + static_cast<size_t>(batches) * channels * n);
+    amp_free(out);
+    return result;
+}
+
+inline Problems snapshot(const NodeType &node) {
+    const Inputs in = lane_inputs(node, 2, 2, kFrames, 51);
+    const std::string params = base_params(node);
+    const uint32_t half = 137, rest = kFrames - half;
+    void *state = nullptr;
+    int32_t status = AMP_OK;
+    call(node, params, in, 2, 0, half, &state, &status);
+    uint64_t bytes = 0;
+    std::vector<unsigned char> saved;
+    if (status == AMP_OK) status = amp_node_state_snapshot_size(state, &bytes);
+    if (status == AMP_OK) {
+        saved.resize(static_cast<size_t>(bytes));
+        status = amp_node_state_snapshot(state, saved.data(), bytes);
+    }
+    std::vector<double> first, second, uninterrupted;
+    if (status == AMP_OK) first = call(node, params, in, 2, half, rest, &state, &status);
+    if (status == AMP_OK) status = amp_node_state_restore(state, saved.data(), bytes);
+    if (status == AMP_OK) second = call(node, params, in, 2, half, rest, &state, &status);
+    amp_release_state(state);
+    if (status != AMP_OK)
+        return {"snapshot / restore failed with status " + std::to_string(status)};
+    void *whole_state = nullptr;
+    call(node, params, in, 2, 0, half, &whole_state, &status);
+    if (status == AMP_OK)
+        uninterrupted = call(node, params, in, 2, half, rest, &whole_state, &status);
+    amp_release_state(whole_state);
+    Problems problems;
+    if (first != uninterrupted) problems.push_back("taking a snapshot changed the stream");
+    if (second != uninterrupted)
+        problems.push_back("the stream continued from a restored snapshot differs from the "
+                           "uninterrupted one");
+    return problems;
+}
+
+struct Check {
+    const char *name;
+    Problems (*run)(const NodeType &);
+};
+
+inline const std::vector<Check> &checks() {
+    static const std::vector<Check> all = {
+        {"block_invariance", block_invariance},
+        {"lanes", lanes},
+        {"heat", heat},
+        {"declared_delay", declared_delay},
+        {"params", params},
+        {"adjoint", adjoint},
+        {"snapshot", snapshot},
+    };
+    return all;
+}
+
+// Every check on one node type: "check: problem" lines.
+inline std::vector<std::string> check_node(const NodeType &node) {
+    std::vector<std::string> report;
+    for (const Check &check : checks())
+        for (const std::string &problem : check.run(node))
+            report.push_back(std::string(check.name) + ": " + problem);
+    return report;
+}
+
+inline const NodeType *find(const std::vector<NodeType> &types, const std::string &type) {
+    for (const NodeType &node : types)
+        if (node.type == type) return &node;
+    return nullptr;
+}
+
+} // namespace conformance

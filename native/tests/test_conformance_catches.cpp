@@ -1,0 +1,132 @@
+// test_conformance_catches.cpp: the conformance suite itself. Deliberately broken node types are
+// registered in this binary only (amp::register_node_spec), and the suite must report each one
+// under the check it breaks; a correct node registered the same way must pass.
+#include <memory>
+
+#include "conformance.h"
+#include "nodes/node.h"
+
+namespace {
+
+enum class Fault { None, Block, Lanes, Latency, Adjoint };
+
+// y = x on port "in" (same channels), with one fault switched in.
+template <Fault kFault>
+class Faulty final : public amp::Node {
+  public:
+    uint32_t output_channels(const uint32_t *channels, uint32_t, std::string &) const override {
+        return channels[0];
+    }
+    void prepare(const amp::PrepareContext &) override {}
+    void reset() noexcept override {}
+    uint32_t latency_frames() const override { return kFault == Fault::Latency ? 3 : 0; }
+    void process(const amp::ProcessContext &ctx) noexcept override {
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.output_channels; ++c) {
+                // Lanes: every batch reads batch 0.
+                const double *x = ctx.inputs[0].row(kFault == Fault::Lanes ? 0 : b, c);
+                double *y = ctx.out_row(b, c);
+                for (uint32_t f = 0; f < ctx.frames; ++f)
+                    y[f] = x[f] + (kFault == Fault::Block ? 1e-3 * ctx.frames : 0.0);
+            }
+    }
+    int32_t backward(const amp::BackwardContext &ctx) noexcept override {
+        const double k = kFault == Fault::Adjoint ? 2.0 : 1.0; // the adjoint of y = x is 1
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.input_channels; ++c) {
+                const double *g = ctx.gradient.row(b, c);
+                double *dx =
+                    ctx.out + (static_cast<size_t>(b) * ctx.input_channels + c) * ctx.frames;
+                for (uint32_t f = 0; f < ctx.frames; ++f) dx[f] = k * g[f];
+            }
+        return AMP_OK;
+    }
+};
+
+const amp::PortSpec kPort[] = {{"in", "Input.", amp::Gather::Sum}};
+// A parameter whose default lies outside its own range: the descriptor is broken.
+const amp::ParamSpec kBadDefault[] = {
+    {"amount", amp::ParamKind::Number, 5.0, 0.0, 1.0, "", "Broken: default outside [0, 1]."}};
+
+template <Fault kFault>
+amp::NodeSpec spec(const char *name, double heat_work = 1.0, const amp::ParamSpec *params = nullptr,
+                   uint32_t param_count = 0) {
+    return amp::NodeSpec{name,
+                         "A test node.",
+                         kPort,
+                         1,
+                         params,
+                         param_count,
+                         heat_work,
+                         true,
+                         "y = x: dx = g.",
+                         [](const amp::NodeConfig &) -> std::unique_ptr<amp::Node> {
+                             return std::make_unique<Faulty<kFault>>();
+                         }};
+}
+
+const amp::NodeSpec kSpecs[] = {
+    spec<Fault::None>("sound_copy"),
+    spec<Fault::Block>("broken_block"),
+    spec<Fault::Lanes>("broken_lanes"),
+    spec<Fault::None>("broken_heat", -5.0),
+    spec<Fault::Latency>("broken_latency"),
+    spec<Fault::Adjoint>("broken_adjoint"),
+    spec<Fault::None>("broken_params", 1.0, kBadDefault, 1),
+};
+
+// The suite's report for a registered test node.
+std::vector<std::string> report(const char *type) {
+    const auto types = conformance::catalogue();
+    const conformance::NodeType *node = conformance::find(types, type);
+    if (node == nullptr) return {"not in the catalogue"};
+    return conformance::check_node(*node);
+}
+
+void expect_caught(const char *type, const std::string &check, const std::string &words) {
+    bool found = false;
+    for (const std::string &line : report(type))
+        found = found || (line.rfind(check + ": ", 0) == 0 && amp_test::contains(line, words));
+    if (!found) {
+        ++amp_test::failures();
+        std::printf("  the suite did not report %s under %s (\"%s\")\n", type, check.c_str(),
+                    words.c_str());
+    }
+}
+
+} // namespace
+
+TEST(a_correct_node_passes) {
+    for (const std::string &line : report("sound_copy")) {
+        ++amp_test::failures();
+        std::printf("  sound_copy: %s\n", line.c_str());
+    }
+}
+
+TEST(a_block_size_dependent_node_is_caught) {
+    expect_caught("broken_block", "block_invariance", "samples differ from one call");
+}
+
+TEST(a_lane_leak_is_caught) {
+    expect_caught("broken_lanes", "lanes", "batch 1 differs from the same data rendered alone");
+}
+
+TEST(negative_heat_is_caught) { expect_caught("broken_heat", "heat", "< 0"); }
+
+TEST(a_latency_claim_earlier_than_the_output_is_caught) {
+    expect_caught("broken_latency", "declared_delay", "before the declared latency 3");
+}
+
+TEST(a_wrong_adjoint_is_caught) {
+    expect_caught("broken_adjoint", "adjoint", "central differences give");
+}
+
+TEST(a_default_outside_its_own_range_is_caught) {
+    expect_caught("broken_params", "params", "amount = 5 was refused");
+}
+
+int main() {
+    for (const amp::NodeSpec &node : kSpecs)
+        if (!amp::register_node_spec(&node)) return 1;
+    return amp_test::run_all();
+}
