@@ -4,8 +4,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 
 import { AmpError } from "../src/errors";
+import { graph, render } from "../src/index";
+import { loadAddon } from "../src/native/load-addon";
 import { NodeRunner, type NodeTensor } from "../src/node-call/node-runner";
-import { controller, delay, gain, sineOsc } from "../src/nodes/generated";
+import { constant, controller, delay, gain, sineOsc } from "../src/nodes/generated";
 import type { NodeSpec } from "../src/nodes/spec";
 
 const runners: NodeRunner[] = [];
@@ -315,5 +317,44 @@ describe("NodeRunner state", () => {
     expect(error.message).toBe('NodeRunner "g" was disposed; create a new one');
     expect(() => g.backward(lanes(2, 2, 4))).toThrow(AmpError);
     expect(() => g.reset()).toThrow(AmpError);
+  });
+});
+
+describe("NodeRunner and graph renders are one engine", () => {
+  it("a declared delay of 3 frames delays the single-node output by 3, as in a graph", async () => {
+    const node = runner("g", gain({ gain: 2, declaredDelayFrames: 3 }));
+    const x = { samples: new Float64Array([1, 2, 3, 4, 5, 6]), shape: { batches: 1, channels: 1, frames: 6 } };
+    const result = node.forward([x]);
+    expect(Array.from(result.samples)).toEqual([0, 0, 0, 2, 4, 6]);
+    expect(result.metrics.measuredDelayFrames).toBe(3);
+    const g = graph()
+      .add("c", constant({ value: 1 }))
+      .add("g", gain({ gain: 2, declaredDelayFrames: 3 }))
+      .chain("c", "g")
+      .output("g");
+    const rendered = await render(g, { frames: 6 });
+    expect(Array.from(rendered.samples)).toEqual([0, 0, 0, 2, 2, 2]);
+    expect(rendered.nodes["g"]?.measuredDelayFrames).toBe(3);
+  });
+
+  it("channels other than the input's are refused in forward mode", () => {
+    const addon = loadAddon();
+    const state = new addon.NodeState();
+    try {
+      expect(() =>
+        addon.runNode(
+          { name: "g", type: "gain", paramsJson: "" },
+          { audio: [{ data: new Float64Array(4), batches: 1, channels: 2, frames: 2 }], params: [] },
+          1,
+          7,
+          2,
+          48000,
+          state,
+          { mode: 0 },
+        ),
+      ).toThrow("channels is 7; audio input 0 has 2");
+    } finally {
+      state.release();
+    }
   });
 });

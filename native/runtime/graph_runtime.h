@@ -93,9 +93,9 @@ class GraphRuntime {
         std::vector<std::vector<double>> overrides; // per spec param; empty when not overridden
         std::vector<double> heat_override;          // batches x 1 x block, or empty
         std::vector<double> heat_lanes;             // batches x kHeatLanes: since create / reset
-        std::vector<double> call_heat_lanes; // batches x kHeatLanes: the current execute call
-        bool feeder = false;         // a single-node call's input feeder: no heat, no timing
-        bool publishes_heat = false; // Node::publishes_heat(): the node writes its own heat
+        double call_start_heat = 0.0; // node total when the current execute call started
+        bool feeder = false;          // a single-node call's input feeder: no heat, no timing
+        bool publishes_heat = false;  // Node::publishes_heat(): the node writes its own heat
         // A single-node call's views (CallBinding), valid during that execute only; windows
         // are taken at the frame offset within the call.
         std::vector<TensorView> call_params; // per spec param; empty view = not given

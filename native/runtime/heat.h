@@ -21,12 +21,18 @@ struct HeatModel {
 // Writes the per-frame heat[0 .. frames) of batch b.
 inline void heat_curve_for_batch(const HeatModel &model, const TensorView *signals,
                                  uint32_t signal_count, uint32_t b, uint32_t frames, double *heat) {
-    for (uint32_t f = 0; f < frames; ++f) heat[f] = 0.0;
+    bool first = true; // 0 + x^2 == x^2 exactly: the first lane assigns
     for (uint32_t s = 0; s < signal_count; ++s)
         for (uint32_t c = 0; c < signals[s].channels; ++c) {
             const double *x = signals[s].row(b, c);
-            for (uint32_t f = 0; f < frames; ++f) heat[f] += x[f] * x[f];
+            if (first)
+                for (uint32_t f = 0; f < frames; ++f) heat[f] = x[f] * x[f];
+            else
+                for (uint32_t f = 0; f < frames; ++f) heat[f] += x[f] * x[f];
+            first = false;
         }
+    if (first)
+        for (uint32_t f = 0; f < frames; ++f) heat[f] = 0.0;
     for (uint32_t f = 0; f < frames; ++f) heat[f] = heat[f] * model.conductance + model.work;
 }
 
@@ -36,13 +42,33 @@ inline void heat_curve_for_batch(const HeatModel &model, const TensorView *signa
 // any block size, any split of a render into calls, and any thread count.
 constexpr uint32_t kHeatLanes = 8;
 
-inline void accumulate_heat(double *lanes, uint64_t position, const double *heat, uint32_t n) {
+// Each lane's sum is kept in a local during the aligned body (variable lane indices stay in
+// the head and tail), so the compiler keeps the sums in vector registers.
+template <typename Value>
+inline void accumulate_lanes(double *lanes, uint64_t position, uint32_t n, Value value) {
     uint32_t f = 0;
     uint32_t lane = static_cast<uint32_t>(position % kHeatLanes);
-    for (; f < n && lane != 0; ++f, lane = (lane + 1) % kHeatLanes) lanes[lane] += heat[f];
-    for (; f + kHeatLanes <= n; f += kHeatLanes)
-        for (uint32_t j = 0; j < kHeatLanes; ++j) lanes[j] += heat[f + j];
-    for (uint32_t j = 0; f < n; ++f, ++j) lanes[j] += heat[f];
+    for (; f < n && lane != 0; ++f, lane = (lane + 1) % kHeatLanes) lanes[lane] += value(f);
+    if (f + kHeatLanes <= n) {
+        double body[kHeatLanes];
+        for (uint32_t j = 0; j < kHeatLanes; ++j) body[j] = lanes[j];
+        for (; f + kHeatLanes <= n; f += kHeatLanes)
+            for (uint32_t j = 0; j < kHeatLanes; ++j) body[j] += value(f + j);
+        for (uint32_t j = 0; j < kHeatLanes; ++j) lanes[j] = body[j];
+    }
+    for (uint32_t j = 0; f < n; ++f, ++j) lanes[j] += value(f);
+}
+
+inline void accumulate_heat(double *lanes, uint64_t position, const double *heat, uint32_t n) {
+    accumulate_lanes(lanes, position, n, [heat](uint32_t f) { return heat[f]; });
+}
+
+// accumulate_heat of the model on one lane x (x^2 * conductance + work per frame) without
+// writing the curve: the same values added in the same order.
+inline void accumulate_lane_heat(double *lanes, uint64_t position, const HeatModel &model,
+                                 const double *x, uint32_t n) {
+    const double g = model.conductance, w = model.work;
+    accumulate_lanes(lanes, position, n, [x, g, w](uint32_t f) { return x[f] * x[f] * g + w; });
 }
 
 inline double fold_heat(const double *lanes) {

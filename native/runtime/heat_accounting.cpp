@@ -3,9 +3,10 @@
 //
 // Every step that consumes a node's input computes the node's per-frame heat for the block
 // (heat[b, f], a value that depends only on that frame's samples) and adds it to the node's
-// accumulators (heat.h: accumulate_heat, one set for the whole stream, one for the current
-// execute call). Totals are read by folding the lanes, batches in order; the graph total is the
-// node totals added in node order. None of it depends on the block size or the thread count.
+// accumulators (heat.h: accumulate_heat, lanes by frame index, since create / reset). Totals are
+// read by folding the lanes, batches in order; the graph total is the node totals added in node
+// order; a call's heat is the node total minus its value when the call started. None of it depends
+// on the block size or the thread count.
 #include "runtime/graph_runtime.h"
 
 #include <algorithm>
@@ -66,11 +67,15 @@ void GraphRuntime::compute_heat(uint32_t v, uint64_t position, uint32_t frames,
                 heat, node.heat_override.data() + static_cast<size_t>(b) * block_ + offset_in_block,
                 frames * sizeof(double));
         } else if (!node.publishes_heat) {
+            if (!heat_curves_ && signal_count == 1 && signals[0].channels == 1) {
+                // One lane and no curve asked for: the same sums without writing the curve.
+                accumulate_lane_heat(node.heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes,
+                                     position, model, signals[0].row(b, 0), frames);
+                continue;
+            }
             heat_curve_for_batch(model, signals, signal_count, b, frames, heat);
         } // else: the node wrote its own heat for this block in process() / absorb()
         accumulate_heat(node.heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes, position,
-                        heat, frames);
-        accumulate_heat(node.call_heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes, position,
                         heat, frames);
     }
 }
@@ -86,8 +91,10 @@ double GraphRuntime::node_heat_total(uint32_t v) const {
     return fold_batches(state_[v].heat_lanes);
 }
 
+// The node's total now minus its total when the call started: both block-invariant, so the
+// difference is too (and exact for a call that starts a stream).
 double GraphRuntime::node_call_heat(uint32_t v) const {
-    return fold_batches(state_[v].call_heat_lanes);
+    return node_heat_total(v) - state_[v].call_start_heat;
 }
 
 double GraphRuntime::graph_heat_total() const {
@@ -101,13 +108,12 @@ double GraphRuntime::graph_heat_total() const {
 void GraphRuntime::reset_heat() {
     for (NodeState &node : state_) {
         node.heat_lanes.assign(static_cast<size_t>(batches_) * kHeatLanes, 0.0);
-        node.call_heat_lanes.assign(static_cast<size_t>(batches_) * kHeatLanes, 0.0);
+        node.call_start_heat = 0.0;
     }
 }
 
 void GraphRuntime::reset_call_heat() {
-    for (NodeState &node : state_)
-        std::fill(node.call_heat_lanes.begin(), node.call_heat_lanes.end(), 0.0);
+    for (uint32_t v = 0; v < node_count(); ++v) state_[v].call_start_heat = node_heat_total(v);
 }
 
 } // namespace amp

@@ -52,7 +52,7 @@ uint64_t GraphRuntime::fingerprint() const {
 }
 
 size_t GraphRuntime::node_record_bytes() const {
-    return (6 + 2 * static_cast<size_t>(batches_) * kHeatLanes) * sizeof(double) + sizeof(uint64_t);
+    return (6 + static_cast<size_t>(batches_) * kHeatLanes + 1) * sizeof(double) + sizeof(uint64_t);
 }
 
 uint64_t GraphRuntime::snapshot_bytes() const {
@@ -81,8 +81,8 @@ void GraphRuntime::snapshot(void *buffer, uint64_t capacity) const {
         to += sizeof node.telemetry;
         std::memcpy(to, node.heat_lanes.data(), node.heat_lanes.size() * sizeof(double));
         to += node.heat_lanes.size() * sizeof(double);
-        std::memcpy(to, node.call_heat_lanes.data(), node.call_heat_lanes.size() * sizeof(double));
-        to += node.call_heat_lanes.size() * sizeof(double);
+        std::memcpy(to, &node.call_start_heat, sizeof(double));
+        to += sizeof(double);
         const uint64_t state_size = plan_.nodes[&node - state_.data()]->state_bytes();
         std::memcpy(to, &state_size, sizeof state_size);
         to += sizeof state_size;
@@ -142,9 +142,8 @@ void GraphRuntime::restore(const void *buffer, uint64_t size) {
         cursor += sizeof node.telemetry;
         std::memcpy(node.heat_lanes.data(), cursor, node.heat_lanes.size() * sizeof(double));
         cursor += node.heat_lanes.size() * sizeof(double);
-        std::memcpy(node.call_heat_lanes.data(), cursor,
-                    node.call_heat_lanes.size() * sizeof(double));
-        cursor += node.call_heat_lanes.size() * sizeof(double) + sizeof(uint64_t);
+        std::memcpy(&node.call_start_heat, cursor, sizeof(double));
+        cursor += sizeof(double) + sizeof(uint64_t);
     }
     std::memcpy(arena_.data(), cursor, arena_.size() * sizeof(double));
     cursor += arena_.size() * sizeof(double);

@@ -1,9 +1,9 @@
 // node_call_bench.cpp: cost of one amp_run_node_v2 call at frames = 1 (the seed's usual
 // invocation), state reused, output released with amp_free, without and with metrics (metrics
-// switch timing on: the clocks cost more than the call); and the same
-// node as a one-node graph through amp_graph_runtime_execute at block 1.
+// switch timing on: the clocks cost more than the call); and a graph execute of
+// sine -> gain -> safety at block 1 for comparison.
 // Prints the median and the min-max over rounds of the time per call, in microseconds.
-// Usage: build/native/bench/node_call_bench [calls per round]
+// Usage: cmake --build build --target node_call_bench && build/bench/native/node_call_bench [calls]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
