@@ -45,7 +45,7 @@ export type { NativeBuildInfo } from "./native/build-info";
 export { interruptSignal, setInterruptSignal } from "./render/interrupt";
 export type { RenderOptions } from "./render/render";
 export { RenderResult } from "./render/result";
-export type { GraphSummary, HeatCurves, NodeMetrics, NodeSummary } from "./render/result";
+export type { GraphSummary, HeatCurves, NodeMetrics, NodeSummary, Tap } from "./render/result";
 export type { TensorShape } from "./render/shape";
 export { summarizeRender } from "./render/summary";
 export type { LaneLevels, RenderSummary } from "./render/summary";

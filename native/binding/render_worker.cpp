@@ -25,6 +25,12 @@ RenderWorker::RenderWorker(Napi::Env env, std::shared_ptr<RuntimeState> state, u
     }
 }
 
+void RenderWorker::SetTaps(Napi::Float64Array taps) {
+    taps_ = Napi::Persistent(taps);
+    taps_data_ = taps.Data();
+    taps_len_ = taps.ElementLength();
+}
+
 RenderWorker::~RenderWorker() {
     // Reached without Settle() only when the work was never completed (environment teardown):
     // the render is over either way, so the state may release a deferred destroy.
@@ -39,6 +45,8 @@ void RenderWorker::Execute() {
     options.heat_len = heat_len_;
     options.over_budget_out = over_budget_data_;
     options.over_budget_len = over_budget_len_;
+    options.tap_out = taps_data_;
+    options.tap_len = taps_len_;
     options.cancel_flag = state_->cancel_flag();
     options.history = history_ ? history_->view() : nullptr;
     status_ = amp_graph_runtime_execute(handle_, frames_, samples_data_, samples_len_, &options);
@@ -84,6 +92,9 @@ void RenderWorker::Settle(Napi::Env env, const ErrorInfo *failure) {
             }
             if (!over_budget_.IsEmpty()) {
                 result.Set("overBudget", over_budget_.Value());
+            }
+            if (!taps_.IsEmpty()) {
+                result.Set("taps", taps_.Value());
             }
             deferred_.Resolve(result);
         } else {

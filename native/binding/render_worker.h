@@ -26,6 +26,8 @@ class RenderWorker : public Napi::AsyncWorker {
                  Napi::Float64Array samples, Napi::Float64Array heat, Napi::Uint8Array over_budget,
                  std::unique_ptr<HistoryCopy> history);
     ~RenderWorker() override;
+    // The tap buffer (AmpRenderOptions::tap_out), resolved as `taps`; call before Queue().
+    void SetTaps(Napi::Float64Array taps);
 
     Napi::Promise Promise() const { return deferred_.Promise(); }
 
@@ -49,6 +51,9 @@ class RenderWorker : public Napi::AsyncWorker {
     double *heat_data_;
     uint64_t heat_len_;
     Napi::Reference<Napi::Uint8Array> over_budget_;
+    Napi::Reference<Napi::Float64Array> taps_;
+    double *taps_data_ = nullptr;
+    uint64_t taps_len_ = 0;
     uint8_t *over_budget_data_ = nullptr;
     uint64_t over_budget_len_ = 0;
     std::unique_ptr<HistoryCopy> history_;

@@ -63,6 +63,7 @@ Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
             InstanceMethod<&RuntimeWrap::Render>("render"),
             InstanceMethod<&RuntimeWrap::Cancel>("cancel"),
             InstanceMethod<&RuntimeWrap::NodeNames>("nodeNames"),
+            InstanceMethod<&RuntimeWrap::TapInfos>("tapInfos"),
             InstanceMethod<&RuntimeWrap::DescribeNode>("describeNode"),
             InstanceMethod<&RuntimeWrap::DescribeGraph>("describeGraph"),
             InstanceMethod<&RuntimeWrap::LastError>("lastError"),
@@ -246,8 +247,23 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
         over_budget = Napi::Uint8Array::New(env, static_cast<size_t>(length));
     }
 
+    // Taps are always recorded when the graph has any (one record per batch and frame).
+    uint64_t tap_values = 0;
+    for (uint32_t i = 0; i < amp_graph_runtime_tap_count(handle); ++i) {
+        AmpTapInfo tap{};
+        Check(env, amp_graph_runtime_tap_info(handle, i, &tap), "tap_info");
+        tap_values += tap.values;
+    }
+    Napi::Float64Array taps;
+    if (tap_values > 0) {
+        taps = NewOutputArray(env, "taps", {tap_values, summary.batches, frames});
+    }
+
     auto *worker =
         new RenderWorker(env, state_, frames, samples, heat, over_budget, std::move(history));
+    if (!taps.IsEmpty()) {
+        worker->SetTaps(taps);
+    }
     const Napi::Promise promise = worker->Promise();
     state_->BeginRender();
     try {
@@ -260,6 +276,24 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
 }
 
 void RuntimeWrap::Cancel(const Napi::CallbackInfo &) { state_->Cancel(); }
+
+Napi::Value RuntimeWrap::TapInfos(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    AmpGraphRuntime *handle = Usable(env);
+    const uint32_t count = amp_graph_runtime_tap_count(handle);
+    Napi::Array taps = Napi::Array::New(env, count);
+    for (uint32_t i = 0; i < count; ++i) {
+        AmpTapInfo tap{};
+        Check(env, amp_graph_runtime_tap_info(handle, i, &tap), "tap_info");
+        Napi::Object object = Napi::Object::New(env);
+        object.Set("node", CopyString(tap.node));
+        object.Set("name", CopyString(tap.name));
+        object.Set("unit", CopyString(tap.unit));
+        object.Set("values", static_cast<double>(tap.values));
+        taps.Set(i, object);
+    }
+    return taps;
+}
 
 Napi::Value RuntimeWrap::NodeNames(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();

@@ -36,6 +36,7 @@ class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
     Napi::Value Render(const Napi::CallbackInfo &info);
     void Cancel(const Napi::CallbackInfo &info);
     Napi::Value NodeNames(const Napi::CallbackInfo &info);
+    Napi::Value TapInfos(const Napi::CallbackInfo &info);
     Napi::Value DescribeNode(const Napi::CallbackInfo &info);
     Napi::Value DescribeGraph(const Napi::CallbackInfo &info);
     Napi::Value LastError(const Napi::CallbackInfo &info);

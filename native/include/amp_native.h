@@ -290,7 +290,22 @@ typedef struct AmpRenderOptions {
      * not recorded. Requires a budget in the graph description. */
     uint8_t *over_budget_out;
     uint64_t over_budget_len;
+    /* Optional taps (the side streams nodes publish, see amp_graph_runtime_tap_info): every tap
+     * in tap-index order, each planar batches x values x frames, so tap i starts at
+     * (sum of values of taps 0..i-1) x batches x frames; tap_len >= (sum of all values) x
+     * batches x frames. NULL: not recorded. */
+    double *tap_out;
+    uint64_t tap_len;
 } AmpRenderOptions;
+
+/* One tap of a runtime: the publishing node's name, the tap's name and unit, and the numbers
+ * per record (one record per batch and frame). Strings live as long as the runtime. */
+typedef struct AmpTapInfo {
+    const char *node;
+    const char *name;
+    const char *unit;
+    uint32_t values;
+} AmpTapInfo;
 
 /*
  * Creates a runtime from a UTF-8 JSON graph description:
@@ -352,6 +367,11 @@ int32_t amp_graph_runtime_describe_node(const AmpGraphRuntime *runtime, const ch
                                         AmpNodeSummary *out_summary);
 int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                                          AmpGraphSummary *out_summary);
+/* Number of taps the graph's nodes publish (graph description order, then each node's tap
+ * order), and tap `index`'s description (AMP_ERR_INVALID_ARGUMENT when out of range). */
+uint32_t amp_graph_runtime_tap_count(const AmpGraphRuntime *runtime);
+int32_t amp_graph_runtime_tap_info(const AmpGraphRuntime *runtime, uint32_t index,
+                                   AmpTapInfo *out_info);
 
 /*
  * Snapshot / restore of the stream state: the stream position, every node's state, every FIFO

@@ -105,6 +105,18 @@ struct OutputSpec {
     const char *doc;
 };
 
+// A tap: a per-render side stream the node publishes next to its audio (e.g. how much a clip
+// removed, a divider's band metrics). One record of `values` numbers per batch and per frame,
+// written in process() (absorb() when a loop splits the node); the runtime allocates it at
+// configure and returns it with the render as "node.tap", planar batches x values x frames.
+// Being per frame, a tap is identical whatever the block size.
+struct TapSpec {
+    const char *name;
+    const char *doc;  // one sentence for the generated reference and TSDoc
+    const char *unit; // "", "samples" ...
+    uint32_t values;  // numbers per record (per batch and frame), >= 1
+};
+
 struct NodeConfig;
 class Node;
 
@@ -128,6 +140,8 @@ struct NodeSpec {
     bool oversamples = false;
     const OutputSpec *outputs = nullptr; // named outputs (null: one unnamed output)
     uint32_t output_count = 0;
+    const TapSpec *taps = nullptr; // published taps (null: none)
+    uint32_t tap_count = 0;
 };
 
 // Parsed and validated params_json of one node instance.
@@ -181,6 +195,10 @@ struct ProcessContext {
     // heat + b * heat_lane_stride; null for nodes that do not publish.
     double *heat = nullptr;
     size_t heat_lane_stride = 0;
+    // Taps (NodeSpec::taps): taps[t] + (b * values + k) * tap_lane_stride is value k of tap t
+    // for batch b, `frames` doubles to write entirely; null for nodes without taps.
+    double *const *taps = nullptr;
+    size_t tap_lane_stride = 0;
 
     double *out_row(uint32_t b, uint32_t c) const {
         return out + (static_cast<size_t>(b) * output_channels + c) * out_lane_stride;

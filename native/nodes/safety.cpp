@@ -4,6 +4,9 @@
 // Ports: in (sum). Parameters: dc_alpha (number in [0, 1), default 0.995; 0 removes each
 // sample entirely), limit (signal in (0, 1e6], default 1).
 // Telemetry: reserved[0] = non-finite samples replaced since reset.
+// Taps, one record per batch and frame: `clipped` = sum over channels of max(0, |x - dc| - limit)
+// (how far the DC-blocked signal exceeded the limit, the amount the clip removed); `replaced` =
+// the number of channels whose input sample was non-finite and became 0.
 // Heat: the shared model on its input, W = 4.
 // Backward: not implemented yet (returns -4); the rule is the DC blocker's exact adjoint with a
 // zero derivative where the clip was active.
@@ -26,6 +29,14 @@ const ParamSpec kParams[] = {
      "Output clip level; y is clipped to [-limit, limit].", true, false},
 };
 const PortSpec kPorts[] = {{"in", "Signal to protect.", Gather::Sum}};
+enum : uint32_t { kClipped, kReplaced };
+const TapSpec kTaps[] = {
+    {"clipped",
+     "Per frame, the amount the clip removed, summed over channels: max(0, |x - dc| - limit).", "",
+     1},
+    {"replaced", "Per frame, the number of channels whose non-finite input sample became 0.",
+     "samples", 1},
+};
 
 class SafetyNode final : public Node {
   public:
@@ -48,7 +59,11 @@ class SafetyNode final : public Node {
         const TensorView &limit = ctx.params[kLimit];
         const size_t step = limit.frame_stride();
         const double beta = 1.0 - alpha_;
-        for (uint32_t b = 0; b < ctx.batches; ++b)
+        for (uint32_t b = 0; b < ctx.batches; ++b) {
+            double *clipped = ctx.taps[kClipped] + b * ctx.tap_lane_stride;
+            double *replaced = ctx.taps[kReplaced] + b * ctx.tap_lane_stride;
+            std::fill(clipped, clipped + ctx.frames, 0.0);
+            std::fill(replaced, replaced + ctx.frames, 0.0);
             for (uint32_t c = 0; c < ctx.output_channels; ++c) {
                 const double *x = ctx.inputs[0].row(b, c);
                 const double *lim = limit.row(b, c);
@@ -59,12 +74,16 @@ class SafetyNode final : public Node {
                     if (!std::isfinite(in)) {
                         in = 0.0;
                         ++nonfinite_;
+                        replaced[f] += 1.0;
                     }
                     dc = alpha_ * dc + beta * in;
                     const double l = lim[f * step];
-                    y[f] = std::min(l, std::max(-l, in - dc));
+                    const double v = in - dc;
+                    y[f] = std::min(l, std::max(-l, v));
+                    clipped[f] += std::max(0.0, std::fabs(v) - l);
                 }
             }
+        }
         ctx.telemetry[0] = static_cast<double>(nonfinite_);
     }
 
@@ -99,6 +118,12 @@ extern const NodeSpec kSafetySpec = {
     /*has_backward=*/false,
     /*backward_doc=*/"Not implemented yet (returns -4).",
     /*create=*/create,
+    /*check=*/nullptr,
+    /*oversamples=*/false,
+    /*outputs=*/nullptr,
+    /*output_count=*/0,
+    /*taps=*/kTaps,
+    /*tap_count=*/2,
 };
 
 } // namespace amp

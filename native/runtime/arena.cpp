@@ -24,6 +24,7 @@ size_t GraphRuntime::arena_doubles(size_t b, size_t f) const {
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         const NodeSpec &spec = *graph_.nodes[v].spec;
         total += b * plan_.output_channels[v] * f + b * f;
+        for (uint32_t t = 0; t < spec.tap_count; ++t) total += b * spec.taps[t].values * f;
         for (uint32_t p = 0; p < spec.input_count; ++p)
             if (port_needs_buffer(v, p)) total += b * plan_.port_channels[v][p] * f;
         for (uint32_t p = 0; p < spec.param_count; ++p)
@@ -83,6 +84,9 @@ void GraphRuntime::allocate() {
         NodeState &node = state_[v];
         node.out = take(b * plan_.output_channels[v] * f);
         node.heat = take(b * f);
+        node.taps.assign(spec.tap_count, nullptr);
+        for (uint32_t t = 0; t < spec.tap_count; ++t)
+            node.taps[t] = take(b * spec.taps[t].values * f);
         for (uint32_t p = 0; p < spec.input_count; ++p)
             node.port_buffers[p] =
                 port_needs_buffer(v, p) ? take(b * plan_.port_channels[v][p] * f) : nullptr;

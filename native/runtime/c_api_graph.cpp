@@ -172,6 +172,19 @@ int32_t amp_graph_runtime_describe_node(const AmpGraphRuntime *runtime, const ch
                    });
 }
 
+uint32_t amp_graph_runtime_tap_count(const AmpGraphRuntime *runtime) {
+    return runtime != nullptr && runtime->runtime ? runtime->runtime->tap_count() : 0;
+}
+
+int32_t amp_graph_runtime_tap_info(const AmpGraphRuntime *runtime, uint32_t index,
+                                   AmpTapInfo *out_info) {
+    if (out_info == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    return guarded(const_cast<AmpGraphRuntime *>(runtime), "tap_info", [&](amp::GraphRuntime &rt) {
+        rt.tap_info(index, *out_info);
+        return AMP_OK;
+    });
+}
+
 int32_t amp_graph_runtime_snapshot_size(const AmpGraphRuntime *runtime, uint64_t *out_bytes) {
     if (out_bytes == nullptr) return AMP_ERR_INVALID_ARGUMENT;
     return guarded(const_cast<AmpGraphRuntime *>(runtime), "snapshot", [&](amp::GraphRuntime &rt) {

@@ -88,6 +88,13 @@ std::string build_catalog() {
             json += (o ? "," : "") + std::string("{\"name\":") +
                     amp::json_quote(spec.outputs[o].name) +
                     ",\"doc\":" + amp::json_quote(spec.outputs[o].doc) + "}";
+        json += "],\"taps\":[";
+        for (uint32_t t = 0; t < spec.tap_count; ++t)
+            json += (t ? "," : "") + std::string("{\"name\":") +
+                    amp::json_quote(spec.taps[t].name) +
+                    ",\"doc\":" + amp::json_quote(spec.taps[t].doc) +
+                    ",\"unit\":" + amp::json_quote(spec.taps[t].unit) +
+                    ",\"values\":" + std::to_string(spec.taps[t].values) + "}";
         json += "],\"params\":[";
         for (uint32_t p = 0; p < spec.param_count; ++p) {
             json += p ? "," : "";

@@ -55,6 +55,12 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
                          "over-budget buffer holds " + std::to_string(options->over_budget_len) +
                              " bytes; batches x frames needs " + std::to_string(batches_ * frames));
+    double *tap_out = options != nullptr ? options->tap_out : nullptr;
+    if (tap_out != nullptr && options->tap_len < tap_doubles(frames))
+        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
+                         "tap buffer holds " + std::to_string(options->tap_len) +
+                             " doubles; every tap's batches x values x frames needs " +
+                             std::to_string(tap_doubles(frames)));
     const volatile int32_t *cancel = options != nullptr ? options->cancel_flag : nullptr;
     AmpControlHistory history{};
     const AmpControlHistory *history_ptr = nullptr;
@@ -117,6 +123,7 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
                                 rows + static_cast<size_t>(b) * block_, n * sizeof(double));
             }
         }
+        if (tap_out != nullptr) copy_taps(tap_out, frames, done, n);
         if (graph_.thermal_budget > 0.0) check_budget(n, done, frames, budget_out);
         position_ += n;
         done += n;
@@ -229,6 +236,10 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
     if (node.publishes_heat) {
         context.heat = node.heat;
         context.heat_lane_stride = block_;
+    }
+    if (!node.taps.empty()) {
+        context.taps = node.taps.data();
+        context.tap_lane_stride = block_;
     }
     switch (step.kind) {
     case StepKind::Process: plan_.nodes[v]->process(context); break;

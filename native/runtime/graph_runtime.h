@@ -72,6 +72,11 @@ class GraphRuntime {
     void restore(const void *buffer, uint64_t size);
 
     uint32_t node_count() const { return static_cast<uint32_t>(graph_.nodes.size()); }
+    // Taps (runtime/taps.cpp): every node's published taps, graph description order then the
+    // node's tap order; tap_doubles(frames) is the size of AmpRenderOptions::tap_out.
+    uint32_t tap_count() const;
+    void tap_info(uint32_t index, AmpTapInfo &info) const;
+    uint64_t tap_doubles(uint64_t frames) const;
     const char *node_name(uint32_t index) const;
     void describe_node(const char *node, AmpNodeSummary &summary) const;
     void describe_node(uint32_t node, AmpNodeSummary &summary) const;
@@ -85,6 +90,7 @@ class GraphRuntime {
     struct NodeState {
         double *out = nullptr;              // batches x output_channels x block
         double *heat = nullptr;             // batches x block
+        std::vector<double *> taps;         // per spec tap: batches x values x block
         std::vector<double *> port_buffers; // per port; null when the input is a direct view
         std::vector<std::vector<const double *>> port_rows; // per port: lane table of a concat
         std::vector<TensorView> inputs;                     // per port, rebuilt each block
@@ -113,6 +119,8 @@ class GraphRuntime {
     size_t arena_doubles(size_t batches, size_t block) const;
     void check_memory(uint32_t batches, uint32_t block, uint32_t max_step) const;
     void allocate();
+    // Copies n frames of every tap (block rows) to frame `done` of the caller's tap buffer.
+    void copy_taps(double *tap_out, uint64_t frames, uint64_t done, uint32_t n) const;
     // A port gets its own buffer when its edges must be summed or their channels broadcast.
     bool port_needs_buffer(uint32_t node, uint32_t port) const;
     void run_block(uint64_t position, uint32_t frames, uint32_t offset_in_block,

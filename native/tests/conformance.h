@@ -413,6 +413,64 @@ inline Problems declared_delay(const NodeType &node) {
     return problems;
 }
 
+// Taps (NodeSpec::taps): the runtime lists exactly the catalogue's taps, and their values are
+// finite and bit-identical across block sizes (1, 37, 512) and call splits, with B = 2.
+inline Problems taps(const NodeType &node) {
+    Problems problems;
+    History history;
+    const amp::JsonValue *declared = node.entry.find("taps");
+    const size_t declared_count = declared != nullptr ? declared->array.size() : 0;
+    auto render = [&](uint32_t block, uint32_t call, std::vector<double> &taps) {
+        AmpGraphRuntime *rt = nullptr;
+        int32_t status =
+            amp_graph_runtime_create(wired_graph(node, base_params(node)).c_str(), &rt);
+        if (status == AMP_OK) status = amp_graph_runtime_configure(rt, 2, block);
+        AmpGraphSummary graph{};
+        if (status == AMP_OK) status = amp_graph_runtime_describe_graph(rt, &graph);
+        uint64_t values = 0;
+        const uint32_t count = amp_graph_runtime_tap_count(rt);
+        if (status == AMP_OK && count != declared_count)
+            problems.push_back("the runtime lists " + std::to_string(count) +
+                               " taps; the catalogue declares " + std::to_string(declared_count));
+        for (uint32_t i = 0; status == AMP_OK && i < count; ++i) {
+            AmpTapInfo info{};
+            status = amp_graph_runtime_tap_info(rt, i, &info);
+            if (status == AMP_OK && (info.values == 0 || declared == nullptr ||
+                                     declared->array[i].find("name")->string != info.name))
+                problems.push_back("tap " + std::to_string(i) + " does not match the catalogue");
+            values += info.values;
+        }
+        taps.assign(values * 2 * kFrames, 0.0);
+        for (uint32_t done = 0; status == AMP_OK && done < kFrames;) {
+            const uint32_t n = std::min(call, kFrames - done);
+            std::vector<double> out(static_cast<size_t>(2) * graph.output_channels * n);
+            std::vector<double> part(values * 2 * n);
+            AmpRenderOptions options{};
+            options.history = &history.history;
+            options.tap_out = part.data();
+            options.tap_len = part.size();
+            status = amp_graph_runtime_execute(rt, n, out.data(), out.size(), &options);
+            for (size_t row = 0; row < values * 2; ++row)
+                for (uint32_t f = 0; f < n; ++f) taps[row * kFrames + done + f] = part[row * n + f];
+            done += n;
+        }
+        amp_graph_runtime_destroy(rt);
+        return status;
+    };
+    std::vector<double> whole;
+    if (render(512, kFrames, whole) != AMP_OK) return {"a graph with the node failed to render"};
+    if (!std::all_of(whole.begin(), whole.end(), [](double v) { return std::isfinite(v); }))
+        problems.push_back("a tap value is not finite");
+    const uint32_t shapes[][2] = {{1, 1}, {37, 50}, {512, 7}};
+    for (const auto &shape : shapes) {
+        std::vector<double> split;
+        if (render(shape[0], shape[1], split) != AMP_OK || split != whole)
+            problems.push_back("taps with block " + std::to_string(shape[0]) + ", calls of " +
+                               std::to_string(shape[1]) + " frames differ from one call");
+    }
+    return problems;
+}
+
 // Creates the wired graph with one parameter value; returns the status and the error text.
 inline int32_t try_params(const NodeType &node, const std::string &key, const std::string &value,
                           std::string &error) {
@@ -653,6 +711,7 @@ inline const std::vector<Check> &checks() {
         {"params", params},
         {"adjoint", adjoint},
         {"snapshot", snapshot},
+        {"taps", taps},
     };
     return all;
 }

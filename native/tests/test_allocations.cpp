@@ -1,6 +1,7 @@
 // test_allocations.cpp: rendering allocates nothing. Every heap allocation of the process goes
 // through the counting malloc family below (operator new calls malloc in libstdc++); the count
 // must not move while amp_graph_runtime_execute runs, after configure.
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -75,6 +76,11 @@ TEST(rendering_allocates_nothing_after_configure) {
     std::vector<uint8_t> over(2 * frames);
     options.over_budget_out = over.data();
     options.over_budget_len = over.size();
+    // The graph's safety node publishes two taps, recorded too.
+    CHECK_EQ(amp_graph_runtime_tap_count(rt), 2u);
+    std::vector<double> taps(2 * 2 * frames, -1.0);
+    options.tap_out = taps.data();
+    options.tap_len = taps.size();
 
     uint64_t snapshot_bytes = 0;
     CHECK_EQ(amp_graph_runtime_snapshot_size(rt, &snapshot_bytes), AMP_OK);
@@ -93,12 +99,15 @@ TEST(rendering_allocates_nothing_after_configure) {
     amp_graph_runtime_describe_graph(rt, &summary);
     CHECK(summary.parallel_levels > 0); // the parallel path is part of what is counted
     const long during = g_allocations - before;
-    std::printf("  allocations while rendering %llu frames, with a snapshot and a restore: %ld\n",
+    std::printf("  allocations while rendering %llu frames (heat, taps), with a snapshot and a "
+                "restore: %ld\n",
                 static_cast<unsigned long long>(frames + 2002), during);
     CHECK_EQ(during, 0L);
     double energy = 0.0;
     for (double x : out) energy += x * x;
     CHECK(energy > 0.0);
+    // The taps were written (every value replaced, not the -1 fill).
+    CHECK(std::none_of(taps.begin(), taps.end(), [](double v) { return v < 0.0; }));
     amp_graph_runtime_destroy(rt);
 }
 

@@ -89,6 +89,16 @@ export interface NativeRenderOutput {
   heat?: Float64Array;
   /** Present when recordOverBudget was true: batches x frames. */
   overBudget?: Uint8Array;
+  /** Present when the graph has taps: every tap in tapInfos() order, each batches x values x frames. */
+  taps?: Float64Array;
+}
+
+/** One tap a node of the runtime publishes (`AmpTapInfo`): one record of `values` numbers per batch and frame. */
+export interface NativeTapInfo {
+  node: string;
+  name: string;
+  unit: string;
+  values: number;
 }
 
 /** Wraps one AmpGraphRuntime. Calls other than cancel() while a render runs throw (-1, busy). */
@@ -105,6 +115,8 @@ export interface NativeRuntime {
   /** Raises the cancel flag of the render in flight (no-op when none); it rejects with -6. */
   cancel(): void;
   nodeNames(): string[];
+  /** The graph's taps in tap-index order (`amp_graph_runtime_tap_info`). */
+  tapInfos(): NativeTapInfo[];
   describeNode(node: string): NativeNodeSummary;
   describeGraph(): NativeGraphSummary;
   lastError(): NativeErrorInfo;

@@ -55,6 +55,16 @@ export interface CatalogOutput {
   readonly doc: string;
 }
 
+/** A tap a node type publishes: a side stream of `values` numbers per batch and frame, returned with each render. */
+export interface CatalogTap {
+  readonly name: string;
+  readonly doc: string;
+  /** Unit of the values ("" when dimensionless). */
+  readonly unit: string;
+  /** Numbers per record (per batch and frame). */
+  readonly values: number;
+}
+
 /** One registered node type. */
 export interface CatalogNode {
   /** Registered type name, e.g. `"sine_osc"`. */
@@ -68,6 +78,8 @@ export interface CatalogNode {
    * channel groups side by side; an edge from `"node.output"` reads one group, from `"node"` the first.
    */
   readonly outputs?: readonly CatalogOutput[];
+  /** Taps the node publishes (none or absent: none). */
+  readonly taps?: readonly CatalogTap[];
   readonly params: readonly CatalogParam[];
   /** W in `heat = sum(x^2) / R + W * oversample`, per batch and frame. */
   readonly heatWork: number;

@@ -17,7 +17,7 @@ export function hasRequired(node: CatalogNode): boolean {
 
 /** One sentence about the node's audio inputs and how several edges into a port combine. */
 export function inputsText(node: CatalogNode): string {
-  const outputs = outputsText(node);
+  const outputs = outputsText(node) + tapsText(node);
   if (node.inputs.length === 0) return `Source: no audio input.${outputs}`;
   const gather = (port: CatalogNode["inputs"][number]): string =>
     port.gather === undefined ? "" : `; several edges: ${port.gather === "sum" ? "summed" : "concatenated"}`;
@@ -31,4 +31,17 @@ export function outputsText(node: CatalogNode): string {
   if (outputs.length === 0) return "";
   const list = outputs.map((output) => `\`${output.name}\` (${output.doc.replace(/\.$/, "")})`).join(", ");
   return ` Named outputs, equal channel groups in this order: ${list}; an edge from \`"node.${outputs[0]?.name ?? ""}"\` or \`"node"\` reads the first.`;
+}
+
+/** One sentence about the taps a node publishes (empty when none). */
+export function tapsText(node: CatalogNode): string {
+  const taps = node.taps ?? [];
+  if (taps.length === 0) return "";
+  const list = taps
+    .map(
+      (tap) =>
+        `\`${tap.name}\` (${tap.values} value${tap.values === 1 ? "" : "s"}${tap.unit === "" ? "" : `, ${tap.unit}`}: ${tap.doc.replace(/\.$/, "")})`,
+    )
+    .join("; ");
+  return ` Taps, one record per batch and frame, returned as \`result.taps["node.tap"]\`: ${list}.`;
 }

@@ -112,6 +112,13 @@ export function generateTypeScript(catalog: NodeCatalog): string {
   const byType = nodes.map((node) => `  ${JSON.stringify(node.type)}: ${optionsInterfaceName(node.type)};\n`).join("");
   parts.push(`${docComment(["Options type of each node type, by type name."])}export interface NodeOptionsByType {\n${byType}}\n`);
   parts.push(`${docComment(["Registered node type names."])}export type NodeType = keyof NodeOptionsByType;\n`);
+  const taps = nodes
+    .filter((node) => (node.taps ?? []).length > 0)
+    .map((node) => `  ${JSON.stringify(node.type)}: ${(node.taps ?? []).map((tap) => JSON.stringify(tap.name)).join(" | ")};\n`)
+    .join("");
+  parts.push(
+    `${docComment(['Tap names each node type publishes (a render\'s `taps["node.tap"]`), by type name; types without taps are absent.'])}export interface NodeTapsByType {\n${taps}}\n`,
+  );
   parts.push(limitsConstant(catalog));
   const catalogText = `{\n  "apiVersion": ${catalog.apiVersion},\n  "nodes": ${indentRest(JSON.stringify(catalog.nodes, null, 2), "  ")},\n  "limits": NATIVE_LIMITS\n}`;
   parts.push(

@@ -281,7 +281,7 @@ export interface SafetyOptions extends CommonNodeOptions {
 /**
  * A `safety` node: Replaces non-finite samples, removes DC and clips.
  *
- * Audio inputs: `in` (Signal to protect; several edges: summed).
+ * Audio inputs: `in` (Signal to protect; several edges: summed). Taps, one record per batch and frame, returned as `result.taps["node.tap"]`: `clipped` (1 value: Per frame, the amount the clip removed, summed over channels: max(0, |x - dc| - limit)); `replaced` (1 value, samples: Per frame, the number of channels whose non-finite input sample became 0).
  * @param options - parameters and common metadata, see {@link SafetyOptions}; all optional
  */
 export function safety(options: SafetyOptions = {}): NodeSpec<"safety"> {
@@ -346,6 +346,11 @@ export interface NodeOptionsByType {
 /** Registered node type names. */
 export type NodeType = keyof NodeOptionsByType;
 
+/** Tap names each node type publishes (a render's `taps["node.tap"]`), by type name; types without taps are absent. */
+export interface NodeTapsByType {
+  "safety": "clipped" | "replaced";
+}
+
 /**
  * The runtime's value limits outside node parameters (`native/runtime/limits.h`, exported by the catalogue).
  * `GRAPH_LIMITS`, `RENDER_LIMITS` and the checks of the common node options derive from these numbers.
@@ -386,6 +391,7 @@ export const NODE_CATALOG: NodeCatalog = {
       "summary": "Fills every frame with a value.",
       "inputs": [],
       "outputs": [],
+      "taps": [],
       "params": [
         {
           "name": "value",
@@ -427,6 +433,7 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "outputs": [],
+      "taps": [],
       "params": [
         {
           "name": "gain",
@@ -457,6 +464,7 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "outputs": [],
+      "taps": [],
       "params": [
         {
           "name": "channels",
@@ -498,6 +506,7 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "outputs": [],
+      "taps": [],
       "params": [
         {
           "name": "frames",
@@ -528,6 +537,20 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "outputs": [],
+      "taps": [
+        {
+          "name": "clipped",
+          "doc": "Per frame, the amount the clip removed, summed over channels: max(0, |x - dc| - limit).",
+          "unit": "",
+          "values": 1
+        },
+        {
+          "name": "replaced",
+          "doc": "Per frame, the number of channels whose non-finite input sample became 0.",
+          "unit": "samples",
+          "values": 1
+        }
+      ],
       "params": [
         {
           "name": "dc_alpha",
@@ -562,6 +585,7 @@ export const NODE_CATALOG: NodeCatalog = {
       "summary": "Sine oscillator with a drift-free fixed-point phase.",
       "inputs": [],
       "outputs": [],
+      "taps": [],
       "params": [
         {
           "name": "frequency",
@@ -618,6 +642,7 @@ export const NODE_CATALOG: NodeCatalog = {
       "summary": "Outputs a named control-history curve, sampled per frame.",
       "inputs": [],
       "outputs": [],
+      "taps": [],
       "params": [
         {
           "name": "curve",
@@ -674,6 +699,7 @@ export const NODE_CATALOG: NodeCatalog = {
       "summary": "Sum of harmonics of one drift-free phase: a quartz, piezo or custom driver.",
       "inputs": [],
       "outputs": [],
+      "taps": [],
       "params": [
         {
           "name": "frequency",
@@ -773,6 +799,7 @@ export const NODE_CATALOG: NodeCatalog = {
           "doc": "1 on the frame an attack starts, else 0."
         }
       ],
+      "taps": [],
       "params": [
         {
           "name": "attack_ms",

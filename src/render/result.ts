@@ -27,6 +27,25 @@ export interface HeatCurves {
   readonly nodes: Readonly<Record<string, Float64Array>>;
 }
 
+/**
+ * One tap of a render: a side stream a node published (see the node's reference in docs/nodes.md),
+ * one record of `values` numbers per batch and frame, planar `index = (b * values + k) * frames + f`.
+ */
+export interface Tap {
+  /** Publishing node's name. */
+  readonly node: string;
+  /** Tap name as declared by the node type. */
+  readonly name: string;
+  /** Unit of the values ("" when dimensionless). */
+  readonly unit: string;
+  /** Numbers per record. */
+  readonly values: number;
+  readonly batches: number;
+  readonly frames: number;
+  /** batches x values x frames, planar. */
+  readonly data: Float64Array;
+}
+
 /** What {@link RenderResult} is built from. */
 export interface RenderResultInit {
   readonly graph: Graph;
@@ -37,6 +56,8 @@ export interface RenderResultInit {
   readonly overBudget: Uint8Array | undefined;
   readonly nodes: Readonly<Record<string, NodeSummary>>;
   readonly summary: GraphSummary;
+  /** Taps by `"node.tap"`; default none. */
+  readonly taps?: Readonly<Record<string, Tap>>;
 }
 
 /** The output of a render: planar samples (batches x channels x frames) plus heat and summaries. */
@@ -57,6 +78,8 @@ export class RenderResult {
   readonly nodes: Readonly<Record<string, NodeSummary>>;
   /** Graph summary (latency, total heat, frames rendered), read after the render. */
   readonly summary: GraphSummary;
+  /** Taps the graph's nodes published during this render, by `"node.tap"` (e.g. `"safety.clipped"`); empty when none. */
+  readonly taps: Readonly<Record<string, Tap>>;
 
   constructor(init: RenderResultInit) {
     this.graph = init.graph;
@@ -67,6 +90,7 @@ export class RenderResult {
     this.overBudget = init.overBudget;
     this.nodes = Object.freeze({ ...init.nodes });
     this.summary = Object.freeze({ ...init.summary });
+    this.taps = Object.freeze({ ...(init.taps ?? {}) });
   }
 
   /** Duration in seconds (`frames / sampleRate`). */
