@@ -27,8 +27,9 @@ const double kFrequencies[] = {5000.0, 9000.0}; // per batch
 struct TapRender {
     int32_t status = AMP_OK;
     std::vector<double> samples;
-    std::vector<double> taps; // every tap, each batches x values x frames
-    std::vector<AmpTapInfo> infos;
+    std::vector<double> taps;      // every tap, each batches x values x frames
+    std::vector<AmpTapInfo> infos; // strings cleared: they die with the runtime
+    std::vector<std::string> nodes, names, units;
 };
 
 // Renders `frames` frames of graph_json(output) with 2 batches in calls of `call` frames.
@@ -51,6 +52,10 @@ TapRender render_taps(const char *output, uint32_t block, uint64_t frames, uint6
     for (uint32_t i = 0; i < amp_graph_runtime_tap_count(rt); ++i) {
         AmpTapInfo info{};
         CHECK_EQ(amp_graph_runtime_tap_info(rt, i, &info), AMP_OK);
+        result.nodes.emplace_back(info.node);
+        result.names.emplace_back(info.name);
+        result.units.emplace_back(info.unit);
+        info.node = info.name = info.unit = nullptr;
         result.infos.push_back(info);
     }
     const size_t lanes = 2 * 2;
@@ -81,10 +86,10 @@ TEST(safety_lists_its_two_taps_in_order) {
     CHECK_EQ(r.status, AMP_OK);
     CHECK_EQ(r.infos.size(), size_t{2});
     if (r.infos.size() != 2) return;
-    CHECK(std::string(r.infos[0].node) == "guard");
-    CHECK(std::string(r.infos[0].name) == "clipped");
-    CHECK(std::string(r.infos[1].name) == "replaced");
-    CHECK(std::string(r.infos[1].unit) == "samples");
+    CHECK(r.nodes[0] == "guard");
+    CHECK(r.names[0] == "clipped");
+    CHECK(r.names[1] == "replaced");
+    CHECK(r.units[1] == "samples");
     CHECK_EQ(r.infos[0].values, 1u);
 }
 
