@@ -37,8 +37,8 @@ const ParamSpec kParams[] = {
     {"inductance", ParamKind::Number, 0.01, 0.0, 1e3, "henries", "Series inductance L.", true},
     {"capacitance", ParamKind::Number, 1e-5, 0.0, 1.0, "farads", "Series capacitance C.", true},
     {"output", ParamKind::Enum, 0.0, 0.0, 0.0, "",
-     "What the stage outputs: the capacitor voltage (volts) or the loop current (amperes).",
-     false, false, nullptr, kOutputChoices, 2},
+     "What the stage outputs: the capacitor voltage (volts) or the loop current (amperes).", false,
+     false, nullptr, kOutputChoices, 2},
 };
 const PortSpec kPorts[] = {{"in", "Input voltage in volts.", Gather::Sum}};
 
@@ -111,15 +111,14 @@ class RciNode final : public Node {
     std::vector<double> state_; // per lane: i (A), v (V), previous input (V)
 };
 
-std::unique_ptr<Node> create(const NodeConfig &config) {
-    return std::make_unique<RciNode>(config);
-}
+std::unique_ptr<Node> create(const NodeConfig &config) { return std::make_unique<RciNode>(config); }
 
 NodeSpec rci_spec() {
     NodeSpec spec = {
         /*type_name=*/"rci",
-        /*summary=*/"Series RLC stage (trapezoidal): input voltage in, capacitor voltage or "
-                    "loop current out; publishes the heat i^2 R.",
+        /*summary=*/
+        "Series RLC stage (trapezoidal): input voltage in, capacitor voltage or "
+        "loop current out; publishes the heat i^2 R.",
         /*inputs=*/kPorts,
         /*input_count=*/1,
         /*params=*/kParams,

@@ -24,7 +24,8 @@ inline Trace simulate(const std::vector<double> &u, double resistance, double in
     Trace trace;
     for (double sample : u) {
         const long double u1 = sample;
-        const long double r1 = i * (1 - h * R / (2 * L)) - v * h / (2 * L) + h * (u0 + u1) / (2 * L);
+        const long double r1 =
+            i * (1 - h * R / (2 * L)) - v * h / (2 * L) + h * (u0 + u1) / (2 * L);
         const long double r2 = v + h * i / (2 * C);
         const long double i1 = (r1 * a22 - a12 * r2) / det;
         const long double v1 = (a11 * r2 - a21 * r1) / det;

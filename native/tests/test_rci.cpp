@@ -19,7 +19,8 @@ namespace {
 
 constexpr double kR = 10.0, kL = 0.01, kC = 1e-5, kRate = 48000.0;
 const char *kParams = R"({"resistance":10,"inductance":0.01,"capacitance":1e-5})";
-const char *kCurrent = R"({"resistance":10,"inductance":0.01,"capacitance":1e-5,"output":"current"})";
+const char *kCurrent =
+    R"({"resistance":10,"inductance":0.01,"capacitance":1e-5,"output":"current"})";
 
 std::vector<double> lane(const Tensor &t, uint32_t b, uint32_t c) {
     std::vector<double> x(t.frames);
@@ -83,11 +84,12 @@ TEST(the_published_heat_is_i_squared_r_through_the_single_node_call) {
 }
 
 TEST(graph_heat_curves_of_chained_stages_are_i_squared_r) {
-    const std::string src = R"({"name":"src","type":"sine_osc","params":{"frequency":300,"amplitude":0.8,"channels":2}})";
-    const std::string json = std::string(R"({"nodes":[)") + src +
-                             R"(,{"name":"s1","type":"rci","params":)" + kParams +
-                             R"(},{"name":"s2","type":"rci","params":)" + kParams +
-                             R"(}],"edges":[{"from":"src","to":"s1"},{"from":"s1","to":"s2"}],"output":"s2"})";
+    const std::string src =
+        R"({"name":"src","type":"sine_osc","params":{"frequency":300,"amplitude":0.8,"channels":2}})";
+    const std::string json =
+        std::string(R"({"nodes":[)") + src + R"(,{"name":"s1","type":"rci","params":)" + kParams +
+        R"(},{"name":"s2","type":"rci","params":)" + kParams +
+        R"(}],"edges":[{"from":"src","to":"s1"},{"from":"s1","to":"s2"}],"output":"s2"})";
     const std::string alone = std::string(R"({"nodes":[)") + src + R"(],"output":"src"})";
     const uint64_t n = 1000;
     const auto source = amp_test::render(alone, 1, 256, n);
@@ -142,7 +144,8 @@ TEST(input_energy_equals_stored_energy_plus_dissipated_heat) {
         i_prev = i.out.data[f];
         u_prev = u.data[f];
     }
-    const double stored = 0.5 * kL * i_prev * i_prev + 0.5 * kC * v.out.data[n - 1] * v.out.data[n - 1];
+    const double stored =
+        0.5 * kL * i_prev * i_prev + 0.5 * kC * v.out.data[n - 1] * v.out.data[n - 1];
     CHECK_NEAR(input, stored + midpoint_loss, 1e-12 * input);
     CHECK_NEAR(h * i.heat, midpoint_loss, 1e-3 * midpoint_loss);
     CHECK(input > 0.0);
@@ -157,18 +160,24 @@ TEST(blocks_lanes_and_snapshot_hold) {
         for (uint32_t c = 0; c < 2; ++c) {
             const auto trace = rci_reference::simulate(lane(u, b, c), kR, kL, kC, kRate);
             int bad = 0;
-            for (uint32_t f = 0; f < 500; ++f) bad += !near(both.out.at(b, c, f), trace.voltage[f], 1e-12);
+            for (uint32_t f = 0; f < 500; ++f)
+                bad += !near(both.out.at(b, c, f), trace.voltage[f], 1e-12);
             CHECK_EQ(bad, 0);
         }
 }
 
 TEST(bad_params_are_refused_with_the_node_and_key) {
-    amp_test::expect_bad_params("rci", R"({"resistance":0})", {"victim", "resistance", "ohms"}, __LINE__);
+    amp_test::expect_bad_params("rci", R"({"resistance":0})", {"victim", "resistance", "ohms"},
+                                __LINE__);
     amp_test::expect_bad_params("rci", R"({"inductance":-1})", {"victim", "inductance"}, __LINE__);
     amp_test::expect_bad_params("rci", R"({"capacitance":2})", {"victim", "capacitance"}, __LINE__);
-    amp_test::expect_bad_params("rci", R"({"thermo":{"resistance":2}})", {"victim", "thermo.resistance", "publishes its own heat"}, __LINE__);
-    amp_test::expect_bad_params("rci", R"({"thermo":{"work":1}})", {"victim", "thermo.work", "publishes its own heat"}, __LINE__);
-    amp_test::expect_bad_params("rci", R"({"output":"charge"})", {"victim", "output", "voltage", "current"}, __LINE__);
+    amp_test::expect_bad_params("rci", R"({"thermo":{"resistance":2}})",
+                                {"victim", "thermo.resistance", "publishes its own heat"},
+                                __LINE__);
+    amp_test::expect_bad_params("rci", R"({"thermo":{"work":1}})",
+                                {"victim", "thermo.work", "publishes its own heat"}, __LINE__);
+    amp_test::expect_bad_params("rci", R"({"output":"charge"})",
+                                {"victim", "output", "voltage", "current"}, __LINE__);
 }
 
 TEST(the_catalogue_says_the_node_publishes_its_heat) {
@@ -196,8 +205,8 @@ TEST(backward_is_unsupported) {
     int32_t channels = 0;
     void *state = nullptr;
     AmpNodeMetrics metrics{};
-    CHECK_EQ(amp_run_node_v2(&descriptor, &inputs, 1, 1, 8, kRate, &out, &channels, &state,
-                             nullptr, AMP_EXECUTION_BACKWARD, &metrics),
+    CHECK_EQ(amp_run_node_v2(&descriptor, &inputs, 1, 1, 8, kRate, &out, &channels, &state, nullptr,
+                             AMP_EXECUTION_BACKWARD, &metrics),
              AMP_ERR_UNSUPPORTED);
     amp_free(out);
     amp_release_state(state);
