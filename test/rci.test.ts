@@ -1,6 +1,9 @@
 // The rci node (series RLC) through TypeScript: its published heat i^2 R in render heat curves
 // (chained stages, recordHeat) and in NodeRunner metrics, against a reference solve of the same
 // trapezoidal discretisation computed here; thermo constants of the shared model are refused.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
 import { afterEach, describe, expect, it } from "vitest";
 
 import { AmpError } from "../src/errors";
@@ -103,5 +106,16 @@ describe("rci: node-published heat", () => {
     runners.push(node);
     const x = { samples: new Float64Array(4), shape: { batches: 1, channels: 1, frames: 4 } };
     expect(() => node.backward(x)).toThrow(AmpError);
+  });
+
+  it("the generated types and docs/nodes.md say the node publishes i^2 R", () => {
+    const root = join(__dirname, "..");
+    const docs = readFileSync(join(root, "docs", "nodes.md"), "utf8");
+    const section = docs.slice(docs.indexOf("## rci"));
+    expect(section).toMatch(/^## rci/);
+    expect(section).toContain("Heat: published by the node: the power dissipated in R, i^2 R watts per frame");
+    const types = readFileSync(join(root, "src", "nodes", "generated.ts"), "utf8");
+    expect(types).toContain("Heat: published by the node: the power dissipated in R, i^2 R watts per frame");
+    expect(types).toContain("export function rci(");
   });
 });
