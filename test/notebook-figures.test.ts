@@ -8,11 +8,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import puppeteer, { type Browser } from "puppeteer-core";
+import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDist, ROOT } from "./helpers/dist";
+import { CHROMIUM, launchChromium } from "./helpers/chromium";
 
-const CHROMIUM = process.env["AMP_CHROMIUM"] ?? "/usr/bin/chromium";
 const OUT = join(ROOT, "out");
 const NOTEBOOK = join(ROOT, "notebooks", "figures.ipynb");
 const HTML = join(OUT, "figures.html");
@@ -81,17 +81,7 @@ describe("notebooks/figures.ipynb through the kernel, nbconvert and Chromium", (
     // plotly.js is inlined once for the whole notebook.
     expect(html.split("plotly.js v").length - 1).toBe(1);
 
-    browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--proxy-server=127.0.0.1:9",
-        "--proxy-bypass-list=<-loopback>",
-        "--autoplay-policy=no-user-gesture-required",
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     await page.setViewport({ width: 1100, height: 900 });
     const blocked: string[] = [];

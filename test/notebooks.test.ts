@@ -8,15 +8,14 @@ import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import puppeteer from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDist, ROOT } from "./helpers/dist";
+import { launchChromium } from "./helpers/chromium";
 
 const NOTEBOOKS = readdirSync(join(ROOT, "notebooks"))
   .filter((f) => f.endsWith(".ipynb"))
   .sort();
 const CLI = join(ROOT, "dist", "cli", "main.js");
-const CHROMIUM = process.env["AMP_CHROMIUM"] ?? "/usr/bin/chromium";
 
 let tmp = "";
 /** An environment whose PATH holds only `node`: no python3, no jupyter; no kernelspec installed. */
@@ -283,11 +282,7 @@ describe("npm start", () => {
       .flatMap((c) => c.outputs ?? [])
       .filter((o) => "application/vnd.plotly.v1+json" in ((o["data"] as object | undefined) ?? {})).length;
     expect(figures).toBe(4);
-    const browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>"],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

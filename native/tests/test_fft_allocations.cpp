@@ -1,52 +1,12 @@
 // test_fft_allocations.cpp: executing an FFT plan allocates nothing. Every heap allocation of
-// the process goes through the counting malloc family below (operator new calls malloc in
-// libstdc++); the count must not move while forward()/inverse() run, after planning.
+// the process goes through the counting malloc family (counting_malloc.h) (operator new calls
+// malloc in libstdc++); the count must not move while forward()/inverse() run, after planning.
 #include <cstdlib>
 #include <vector>
 
+#include "counting_malloc.h"
 #include "dsp/fft/fft.h"
 #include "test_support.h"
-
-extern "C" {
-void *__libc_malloc(size_t size);
-void *__libc_calloc(size_t count, size_t size);
-void *__libc_realloc(void *pointer, size_t size);
-void *__libc_memalign(size_t alignment, size_t size);
-void __libc_free(void *pointer);
-}
-
-namespace {
-volatile long g_allocations = 0;
-} // namespace
-
-extern "C" {
-void *malloc(size_t size) {
-    ++g_allocations;
-    return __libc_malloc(size);
-}
-void *calloc(size_t count, size_t size) {
-    ++g_allocations;
-    return __libc_calloc(count, size);
-}
-void *realloc(void *pointer, size_t size) {
-    ++g_allocations;
-    return __libc_realloc(pointer, size);
-}
-void *memalign(size_t alignment, size_t size) {
-    ++g_allocations;
-    return __libc_memalign(alignment, size);
-}
-int posix_memalign(void **out, size_t alignment, size_t size) {
-    ++g_allocations;
-    *out = __libc_memalign(alignment, size);
-    return *out != nullptr ? 0 : 12;
-}
-void *aligned_alloc(size_t alignment, size_t size) {
-    ++g_allocations;
-    return __libc_memalign(alignment, size);
-}
-void free(void *pointer) { __libc_free(pointer); }
-}
 
 namespace {
 
