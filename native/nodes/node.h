@@ -140,6 +140,11 @@ struct NodeSpec {
     bool oversamples = false;
     const OutputSpec *outputs = nullptr; // named outputs (null: one unnamed output)
     uint32_t output_count = 0;
+    // Node-published heat: true when the node's Node::publishes_heat() is true (its heat is
+    // physical, e.g. i^2 R; heat_work and thermo.resistance / thermo.work then do not apply);
+    // heat_doc says what the node publishes, for the catalogue and the generated reference.
+    bool publishes_heat = false;
+    const char *heat_doc = nullptr;
     const TapSpec *taps = nullptr; // published taps (null: none)
     uint32_t tap_count = 0;
 };

@@ -15,12 +15,13 @@ extern const NodeSpec kSineOscSpec;
 extern const NodeSpec kControllerSpec;
 extern const NodeSpec kParametricDriverSpec;
 extern const NodeSpec kAdsrSpec;
+extern const NodeSpec kRciSpec;
 
 namespace {
 const NodeSpec *const kRegistry[] = {
     &kConstantSpec, &kGainSpec,    &kMixSpec,        &kDelaySpec,
     &kSafetySpec,   &kSineOscSpec, &kControllerSpec, &kParametricDriverSpec,
-    &kAdsrSpec,
+    &kAdsrSpec,     &kRciSpec,
 };
 
 // The table above plus the specs a test binary registered.

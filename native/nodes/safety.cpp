@@ -122,6 +122,8 @@ extern const NodeSpec kSafetySpec = {
     /*oversamples=*/false,
     /*outputs=*/nullptr,
     /*output_count=*/0,
+    /*publishes_heat=*/false,
+    /*heat_doc=*/nullptr,
     /*taps=*/kTaps,
     /*tap_count=*/2,
 };

@@ -103,7 +103,11 @@ std::string build_catalog() {
         json += "],\"heatWork\":" + amp::format_number(spec.heat_work) +
                 ",\"hasBackward\":" + (spec.has_backward ? "true" : "false") +
                 ",\"backwardDoc\":" + amp::json_quote(spec.backward_doc) +
-                ",\"oversamples\":" + (spec.oversamples ? "true" : "false") + "}";
+                ",\"oversamples\":" + (spec.oversamples ? "true" : "false") +
+                (spec.publishes_heat ? ",\"publishesHeat\":true,\"heatDoc\":" +
+                                           amp::json_quote(spec.heat_doc ? spec.heat_doc : "")
+                                     : std::string()) +
+                "}";
     }
     json += "],\"limits\":{";
     auto range = [](const char *name, double min, double max, bool min_exclusive) {

@@ -68,6 +68,13 @@ void parse_thermo(const JsonValue &thermo, NodeConfig &config, const std::string
                 reject(stage, config.name, label, key,
                        "a name that is not one of the node's parameters", value.describe());
             config.heat_param = value.string;
+        } else if ((member.first == "resistance" || member.first == "work") &&
+                   config.spec->publishes_heat) {
+            // Node-published heat: the shared model's constants would be accepted and ignored.
+            reject(stage, config.name, label, key,
+                   "no value (this node type publishes its own heat; thermo.resistance and "
+                   "thermo.work apply to the shared model only)",
+                   value.describe());
         } else if (member.first == "resistance") {
             if (!value.is_number() || !(value.number >= limits::kMinThermoResistance) ||
                 !(value.number <= limits::kMaxThermoResistance))

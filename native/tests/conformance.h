@@ -11,7 +11,10 @@
 //   lanes             B = 2, C = 2 with different data per lane: each batch equals its own B = 1
 //                     run; nodes whose output follows their input channels, each channel too
 //   heat              per frame (1-frame windows): >= 0 and sum(x^2) / R + W * oversample, x the
-//                     inputs (sources: the output), W the catalogue's heat work
+//                     inputs (sources: the output), W the catalogue's heat work; a node whose
+//                     catalogue entry says "publishesHeat" is checked instead against its own
+//                     documented heat, computed by an independent reference (heat_references();
+//                     a publishing type without one is a problem)
 //   declared_delay    in a graph, declared_delay_frames = 7 delays the output by 7 - latency
 //                     and describe_node reports 7 declared and measured; an impulse's response
 //                     never starts before the node's own latency
@@ -31,10 +34,12 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "node_harness.h"
+#include "rci_reference.h"
 #include "runtime/json.h"
 
 namespace conformance {
@@ -60,6 +65,16 @@ struct NodeType {
         return flag != nullptr && flag->boolean;
     }
     double heat_work() const { return entry.find("heatWork")->number; }
+    bool publishes_heat() const {
+        const amp::JsonValue *flag = entry.find("publishesHeat");
+        return flag != nullptr && flag->boolean;
+    }
+    // The catalogue default of a numeric parameter.
+    double default_of(const std::string &name) const {
+        for (const amp::JsonValue &param : params().array)
+            if (param.find("name")->string == name) return param.find("default")->number;
+        return 0.0;
+    }
     uint32_t port_count() const { return static_cast<uint32_t>(inputs().array.size()); }
     bool has_param(const std::string &name) const {
         for (const amp::JsonValue &param : params().array)
@@ -300,14 +315,50 @@ inline Problems lanes(const NodeType &node) {
     return problems;
 }
 
+// Node-published heat: for a type, the heat per frame (summed over batches and channels) its
+// documentation states, for the suite's inputs and the catalogue defaults. Computed independently
+// of the node (e.g. rci: a long-double solve of the same circuit). Test binaries may add entries.
+using HeatReference = std::function<std::vector<double>(const NodeType &, const Inputs &)>;
+
+// rci: i[n]^2 R per lane, i from rci_reference::simulate with the catalogue's R, L, C.
+inline std::vector<double> rci_heat(const NodeType &node, const Inputs &in) {
+    const Tensor &u = in.audio[0];
+    const double r = node.default_of("resistance");
+    std::vector<double> heat(u.frames, 0.0);
+    for (uint32_t b = 0; b < u.batches; ++b)
+        for (uint32_t c = 0; c < u.channels; ++c) {
+            std::vector<double> lane(u.frames);
+            for (uint32_t f = 0; f < u.frames; ++f) lane[f] = u.at(b, c, f);
+            const auto trace = rci_reference::simulate(lane, r, node.default_of("inductance"),
+                                                       node.default_of("capacitance"), kRate);
+            for (uint32_t f = 0; f < u.frames; ++f)
+                heat[f] += static_cast<double>(trace.current[f] * trace.current[f] * r);
+        }
+    return heat;
+}
+
+inline std::map<std::string, HeatReference> &heat_references() {
+    static std::map<std::string, HeatReference> references = {{"rci", rci_heat}};
+    return references;
+}
+
 inline Problems heat(const NodeType &node) {
     Problems problems;
     const Inputs in = lane_inputs(node, 2, 2, 64, 31);
     const Run frames = run(node, base_params(node), in, 2, 64, {1});
     if (frames.status != AMP_OK) return {"a 1-frame run failed: " + frames.error};
+    std::vector<double> published;
+    if (node.publishes_heat()) {
+        const auto reference = heat_references().find(node.type);
+        if (reference == heat_references().end())
+            return {"the node publishes its heat but the suite has no reference for it"};
+        published = reference->second(node, in);
+    }
     for (uint32_t f = 0; f < 64; ++f) {
         double expected = 2 * node.heat_work(); // W * oversample (1) per batch
-        if (node.port_count() == 0) {
+        if (node.publishes_heat()) {
+            expected = published[f];
+        } else if (node.port_count() == 0) {
             for (double y : frames.out.window(f, 1).data) expected += y * y;
         } else {
             for (const Tensor &t : in.audio)
@@ -320,7 +371,9 @@ inline Problems heat(const NodeType &node) {
         }
         if (!close(got, expected, 1e-12)) {
             problems.push_back("frame " + std::to_string(f) + ": heat " + num(got) +
-                               ", the documented model gives " + num(expected));
+                               (node.publishes_heat() ? ", the node's documented heat gives "
+                                                      : ", the documented model gives ") +
+                               num(expected));
             break;
         }
     }
@@ -558,6 +611,8 @@ inline Problems params(const NodeType &node) {
     for (const char *value :
          {"{\"resistance\":0}", "{\"work\":-1}", "{\"heat_param\":\"\"}", "{\"bogus\":1}", "\"x\""})
         refused("thermo", value);
+    if (node.publishes_heat()) // the shared model's constants would be accepted and ignored
+        for (const char *value : {"{\"resistance\":2}", "{\"work\":1}"}) refused("thermo", value);
     for (const char *value :
          {"{\"mode\":\"xor\"}", "{\"channels\":0}", "{\"channels\":65}", "{\"bogus\":1}", "1"})
         refused("modulation", value);

@@ -43,6 +43,31 @@ class Faulty final : public amp::Node {
     }
 };
 
+// y = x, publishing heat = kScale * sum over channels of x^2 per batch and frame.
+template <int kScale>
+class Publisher final : public amp::Node {
+  public:
+    uint32_t output_channels(const uint32_t *channels, uint32_t, std::string &) const override {
+        return channels[0];
+    }
+    void prepare(const amp::PrepareContext &) override {}
+    void reset() noexcept override {}
+    bool publishes_heat() const override { return true; }
+    void process(const amp::ProcessContext &ctx) noexcept override {
+        for (uint32_t b = 0; b < ctx.batches; ++b) {
+            double *heat = ctx.heat + b * ctx.heat_lane_stride;
+            for (uint32_t f = 0; f < ctx.frames; ++f) heat[f] = 0.0;
+            for (uint32_t c = 0; c < ctx.output_channels; ++c) {
+                const double *x = ctx.inputs[0].row(b, c);
+                for (uint32_t f = 0; f < ctx.frames; ++f) {
+                    ctx.out_row(b, c)[f] = x[f];
+                    heat[f] += kScale * x[f] * x[f];
+                }
+            }
+        }
+    }
+};
+
 const amp::PortSpec kPort[] = {{"in", "Input.", amp::Gather::Sum}};
 // A parameter whose default lies outside its own range: the descriptor is broken.
 const amp::ParamSpec kBadDefault[] = {
@@ -64,6 +89,43 @@ amp::NodeSpec spec(const char *name, double heat_work = 1.0, const amp::ParamSpe
                              return std::make_unique<Faulty<kFault>>();
                          }};
 }
+
+// A publishing node: its catalogue flag says so (or not, for the unflagged fault).
+template <int kScale>
+amp::NodeSpec publisher(const char *name, bool flagged) {
+    amp::NodeSpec node{name,
+                       "A test node publishing its heat.",
+                       kPort,
+                       1,
+                       nullptr,
+                       0,
+                       0.0,
+                       false,
+                       "None.",
+                       [](const amp::NodeConfig &) -> std::unique_ptr<amp::Node> {
+                           return std::make_unique<Publisher<kScale>>();
+                       }};
+    node.publishes_heat = flagged;
+    node.heat_doc = "sum(x^2) per batch and frame";
+    return node;
+}
+
+// The documented heat of the publishing test types: sum(x^2) over batches and channels.
+std::vector<double> square_heat(const conformance::NodeType &, const conformance::Inputs &in) {
+    const amp_test::Tensor &x = in.audio[0];
+    std::vector<double> heat(x.frames, 0.0);
+    for (uint32_t b = 0; b < x.batches; ++b)
+        for (uint32_t c = 0; c < x.channels; ++c)
+            for (uint32_t f = 0; f < x.frames; ++f) heat[f] += x.at(b, c, f) * x.at(b, c, f);
+    return heat;
+}
+
+const amp::NodeSpec kPublishers[] = {
+    publisher<1>("sound_publisher", true),
+    publisher<2>("broken_published_heat", true), // publishes twice its documented heat
+    publisher<2>("unflagged_publisher", false),  // publishes, the catalogue says the model
+    publisher<1>("unreferenced_publisher", true),
+};
 
 const amp::NodeSpec kSpecs[] = {
     spec<Fault::None>("sound_copy"),
@@ -125,8 +187,31 @@ TEST(a_default_outside_its_own_range_is_caught) {
     expect_caught("broken_params", "params", "amount = 5 was refused");
 }
 
+TEST(a_correct_publishing_node_passes) {
+    for (const std::string &line : report("sound_publisher")) {
+        ++amp_test::failures();
+        std::printf("  sound_publisher: %s\n", line.c_str());
+    }
+}
+
+TEST(published_heat_other_than_documented_is_caught) {
+    expect_caught("broken_published_heat", "heat", "the node's documented heat gives");
+}
+
+TEST(published_heat_without_the_catalogue_flag_is_caught) {
+    expect_caught("unflagged_publisher", "heat", "the documented model gives");
+}
+
+TEST(a_publishing_node_without_a_reference_is_caught) {
+    expect_caught("unreferenced_publisher", "heat", "has no reference");
+}
+
 int main() {
     for (const amp::NodeSpec &node : kSpecs)
         if (!amp::register_node_spec(&node)) return 1;
+    for (const amp::NodeSpec &node : kPublishers)
+        if (!amp::register_node_spec(&node)) return 1;
+    conformance::heat_references()["sound_publisher"] = square_heat;
+    conformance::heat_references()["broken_published_heat"] = square_heat;
     return amp_test::run_all();
 }

@@ -111,6 +111,20 @@ function checkThermo(subject: ValidationSubject, value: unknown, naming: KeyNami
   return Object.freeze(out);
 }
 
+/** A node that publishes its own heat refuses the shared model's constants (they would be accepted and ignored). */
+function checkPublishedHeatThermo(subject: ValidationSubject, node: CatalogNode, thermo: { resistance?: number; work?: number }): void {
+  if (node.publishesHeat !== true) return;
+  for (const key of ["resistance", "work"] as const) {
+    const value = thermo[key];
+    if (value !== undefined)
+      throw validationError(
+        { ...subject, param: `thermo.${key}` },
+        "no value (this node type publishes its own heat; thermo.resistance and thermo.work apply to the shared model only)",
+        value,
+      );
+  }
+}
+
 /** A heat channel named like one of the node's parameters would hide it from overrides: refused. */
 function checkHeatParamName(subject: ValidationSubject, node: CatalogNode, heatParam: string | undefined, naming: KeyNaming): void {
   if (heatParam === undefined) return;
@@ -180,6 +194,7 @@ export function toParamsJSON(name: string, type: string, input: unknown, naming:
       out.declared_delay_frames = checkNumber(subject, value, METADATA_LIMITS.declaredDelayFrames);
     } else if (key === "thermo") {
       out.thermo = checkThermo(base, value, naming);
+      checkPublishedHeatThermo(base, node, out.thermo as { resistance?: number; work?: number });
       checkHeatParamName(base, node, (out.thermo as { heat_param?: string }).heat_param, naming);
     } else if (key === "modulation") {
       out.modulation = checkModulationMeta(base, value);

@@ -88,6 +88,13 @@ export interface CatalogNode {
   readonly backwardDoc: string;
   /** True when the node really oversamples internally; others refuse `oversample` > 1. */
   readonly oversamples?: boolean;
+  /**
+   * True when the node publishes its own per-frame heat (a physical heat, e.g. `i^2 R`) instead of
+   * the shared model; `heatWork` and `thermo.resistance` / `thermo.work` then do not apply.
+   */
+  readonly publishesHeat?: boolean;
+  /** What a publishing node's heat is (present with `publishesHeat`). */
+  readonly heatDoc?: string;
 }
 
 /** One runtime value limit: `[min, max]`, or `(min, max]` when `minExclusive`. */

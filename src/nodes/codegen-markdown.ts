@@ -28,7 +28,11 @@ function nodeSection(node: CatalogNode): string {
     }
     lines.push("");
   }
-  lines.push(`Heat: \`heat = sum(x^2) / R + ${node.heatWork} * oversample\` per batch and frame (R = \`thermo.resistance\`, default 1).`);
+  lines.push(
+    node.publishesHeat === true
+      ? `Heat: ${node.heatDoc ?? "published by the node"} (node-published heat; \`thermo.resistance\` and \`thermo.work\` do not apply, a \`thermo.heat\` override still does).`
+      : `Heat: \`heat = sum(x^2) / R + ${node.heatWork} * oversample\` per batch and frame (R = \`thermo.resistance\`, default 1).`,
+  );
   lines.push("");
   lines.push(
     node.oversamples === true

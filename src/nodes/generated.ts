@@ -259,6 +259,48 @@ export function parametricDriver(options: ParametricDriverOptions = {}): NodeSpe
 }
 
 /**
+ * Options of the `rci` node: Series RLC stage (trapezoidal): input voltage in, capacitor voltage or loop current out; publishes the heat i^2 R.
+ *
+ * Heat: published by the node: the power dissipated in R, i^2 R watts per frame, summed over the channels of each batch. Backward: None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.
+ */
+export interface RciOptions extends CommonNodeOptions {
+  /**
+   * Series resistance R.
+   *
+   * Static number. Unit: ohms. Default: 10. Range: (0, 1000000].
+   */
+  readonly resistance?: number | undefined;
+  /**
+   * Series inductance L.
+   *
+   * Static number. Unit: henries. Default: 0.01. Range: (0, 1000].
+   */
+  readonly inductance?: number | undefined;
+  /**
+   * Series capacitance C.
+   *
+   * Static number. Unit: farads. Default: 0.00001. Range: (0, 1].
+   */
+  readonly capacitance?: number | undefined;
+  /**
+   * What the stage outputs: the capacitor voltage (volts) or the loop current (amperes).
+   *
+   * Static enum. Default: "voltage". One of "voltage", "current".
+   */
+  readonly output?: "voltage" | "current" | undefined;
+}
+
+/**
+ * A `rci` node: Series RLC stage (trapezoidal): input voltage in, capacitor voltage or loop current out; publishes the heat i^2 R.
+ *
+ * Audio inputs: `in` (Input voltage in volts; several edges: summed).
+ * @param options - parameters and common metadata, see {@link RciOptions}; all optional
+ */
+export function rci(options: RciOptions = {}): NodeSpec<"rci"> {
+  return nodeSpec("rci", options);
+}
+
+/**
  * Options of the `safety` node: Replaces non-finite samples, removes DC and clips.
  *
  * Heat work W = 4 per frame. Backward: Not implemented yet (returns -4).
@@ -339,6 +381,7 @@ export interface NodeOptionsByType {
   "gain": GainOptions;
   "mix": MixOptions;
   "parametric_driver": ParametricDriverOptions;
+  "rci": RciOptions;
   "safety": SafetyOptions;
   "sine_osc": SineOscOptions;
 }
@@ -872,6 +915,76 @@ export const NODE_CATALOG: NodeCatalog = {
       "hasBackward": false,
       "backwardDoc": "Not implemented (returns -4).",
       "oversamples": false
+    },
+    {
+      "type": "rci",
+      "summary": "Series RLC stage (trapezoidal): input voltage in, capacitor voltage or loop current out; publishes the heat i^2 R.",
+      "inputs": [
+        {
+          "name": "in",
+          "doc": "Input voltage in volts.",
+          "gather": "sum",
+          "optional": false
+        }
+      ],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "resistance",
+          "kind": "number",
+          "default": 10,
+          "min": 0,
+          "max": 1000000,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "ohms",
+          "doc": "Series resistance R."
+        },
+        {
+          "name": "inductance",
+          "kind": "number",
+          "default": 0.01,
+          "min": 0,
+          "max": 1000,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "henries",
+          "doc": "Series inductance L."
+        },
+        {
+          "name": "capacitance",
+          "kind": "number",
+          "default": 0.00001,
+          "min": 0,
+          "max": 1,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "farads",
+          "doc": "Series capacitance C."
+        },
+        {
+          "name": "output",
+          "kind": "enum",
+          "default": "voltage",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "What the stage outputs: the capacitor voltage (volts) or the loop current (amperes).",
+          "choices": [
+            "voltage",
+            "current"
+          ]
+        }
+      ],
+      "heatWork": 0,
+      "hasBackward": false,
+      "backwardDoc": "None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.",
+      "oversamples": false,
+      "publishesHeat": true,
+      "heatDoc": "published by the node: the power dissipated in R, i^2 R watts per frame, summed over the channels of each batch"
     }
   ],
   "limits": NATIVE_LIMITS

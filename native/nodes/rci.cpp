@@ -1,0 +1,141 @@
+// rci: a series resistor-inductor-capacitor stage driven by its input voltage.
+//
+// Circuit: the input voltage u(t) (volts) drives R (ohms), L (henries) and C (farads) in series;
+// the loop current i (amperes) and the capacitor voltage v (volts) obey
+//   L di/dt = u - R i - v,   C dv/dt = i.
+// Discretisation: the trapezoidal rule (A-stable for every R, L, C > 0 and sample rate), with
+// h = 1 / sample rate, a = h / (2 L), b = h / (2 C), per (batch, channel) lane:
+//   i[n] = (i[n-1] (1 - a R - a b) + a (u[n-1] + u[n] - 2 v[n-1])) / (1 + a R + a b)
+//   v[n] = v[n-1] + b (i[n-1] + i[n])
+// starting at rest (i = v = 0, and u = 0 before frame 0). The output is v (output "voltage")
+// or i (output "current"); feeding one stage's voltage into the next chains stages (each stage
+// sees an ideal voltage source: no loading).
+//
+// Ports: in (sum), the input voltage in volts; the output has the input's channels.
+// Parameters: resistance R in ohms (0, 1e6], inductance L in henries (0, 1e3], capacitance C in
+// farads (0, 1], output "voltage" | "current" (default "voltage").
+// Heat: published by the node (a physical heat, not the shared model): the power dissipated in
+// R, i[n]^2 R watts per frame, summed over the channels of each batch. thermo.resistance and
+// thermo.work do not apply (a thermo.heat override still takes precedence).
+// State: i, v and the previous input per lane (snapshot / restore copies them).
+// Backward: none (AMP_ERR_UNSUPPORTED, -4).
+#include <algorithm>
+#include <vector>
+
+#include "nodes/node.h"
+#include "nodes/node_helpers.h"
+
+namespace amp {
+namespace {
+
+enum : uint32_t { kResistance, kInductance, kCapacitance, kOutput };
+
+const char *const kOutputChoices[] = {"voltage", "current"};
+
+const ParamSpec kParams[] = {
+    {"resistance", ParamKind::Number, 10.0, 0.0, 1e6, "ohms", "Series resistance R.", true},
+    {"inductance", ParamKind::Number, 0.01, 0.0, 1e3, "henries", "Series inductance L.", true},
+    {"capacitance", ParamKind::Number, 1e-5, 0.0, 1.0, "farads", "Series capacitance C.", true},
+    {"output", ParamKind::Enum, 0.0, 0.0, 0.0, "",
+     "What the stage outputs: the capacitor voltage (volts) or the loop current (amperes).", false,
+     false, nullptr, kOutputChoices, 2},
+};
+const PortSpec kPorts[] = {{"in", "Input voltage in volts.", Gather::Sum}};
+
+class RciNode final : public Node {
+  public:
+    explicit RciNode(const NodeConfig &config)
+        : r_(config.value(kResistance)), l_(config.value(kInductance)),
+          c_(config.value(kCapacitance)), current_out_(config.choice(kOutput) == 1) {}
+
+    uint32_t output_channels(const uint32_t *input_channels, uint32_t input_count,
+                             std::string &error) const override {
+        return same_channels_as_input(input_channels, input_count, error);
+    }
+
+    void prepare(const PrepareContext &ctx) override {
+        state_.assign(static_cast<size_t>(ctx.batches) * ctx.output_channels * 3, 0.0);
+        const double h = 1.0 / ctx.sample_rate;
+        a_ = h / (2.0 * l_);
+        b_ = h / (2.0 * c_);
+        keep_ = 1.0 - a_ * r_ - a_ * b_;
+        norm_ = 1.0 / (1.0 + a_ * r_ + a_ * b_);
+    }
+
+    size_t prepared_bytes(const PrepareContext &ctx) const override {
+        return static_cast<size_t>(ctx.batches) * ctx.output_channels * 3 * sizeof(double);
+    }
+
+    void reset() noexcept override { std::fill(state_.begin(), state_.end(), 0.0); }
+
+    bool publishes_heat() const override { return true; }
+
+    void process(const ProcessContext &ctx) noexcept override {
+        for (uint32_t b = 0; b < ctx.batches; ++b) {
+            double *heat = ctx.heat + b * ctx.heat_lane_stride;
+            std::fill(heat, heat + ctx.frames, 0.0);
+            for (uint32_t c = 0; c < ctx.output_channels; ++c) {
+                double *s = state_.data() + (static_cast<size_t>(b) * ctx.output_channels + c) * 3;
+                double i = s[0], v = s[1], u_prev = s[2];
+                const double *u = ctx.inputs[0].row(b, c);
+                const size_t step = ctx.inputs[0].frame_stride();
+                double *y = ctx.out_row(b, c);
+                for (uint32_t f = 0; f < ctx.frames; ++f) {
+                    const double u_now = u[f * step];
+                    const double i_next = (i * keep_ + a_ * (u_prev + u_now - 2.0 * v)) * norm_;
+                    v += b_ * (i + i_next);
+                    i = i_next;
+                    u_prev = u_now;
+                    y[f] = current_out_ ? i : v;
+                    heat[f] += i * i * r_;
+                }
+                s[0] = i;
+                s[1] = v;
+                s[2] = u_prev;
+            }
+        }
+    }
+
+    size_t state_bytes() const override { return state_.size() * sizeof(double); }
+    void save_state(unsigned char *to) const noexcept override {
+        save_values(to, state_.data(), state_.size());
+    }
+    void load_state(const unsigned char *from) noexcept override {
+        load_values(from, state_.data(), state_.size());
+    }
+
+  private:
+    double r_, l_, c_;
+    bool current_out_;
+    double a_ = 0.0, b_ = 0.0, keep_ = 1.0, norm_ = 1.0;
+    std::vector<double> state_; // per lane: i (A), v (V), previous input (V)
+};
+
+std::unique_ptr<Node> create(const NodeConfig &config) { return std::make_unique<RciNode>(config); }
+
+NodeSpec rci_spec() {
+    NodeSpec spec = {
+        /*type_name=*/"rci",
+        /*summary=*/
+        "Series RLC stage (trapezoidal): input voltage in, capacitor voltage or "
+        "loop current out; publishes the heat i^2 R.",
+        /*inputs=*/kPorts,
+        /*input_count=*/1,
+        /*params=*/kParams,
+        /*param_count=*/4,
+        /*heat_work=*/0.0,
+        /*has_backward=*/false,
+        /*backward_doc=*/"None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.",
+        /*create=*/create,
+    };
+    spec.publishes_heat = true;
+    spec.heat_doc = "published by the node: the power dissipated in R, i^2 R watts per frame, "
+                    "summed over the channels of each batch";
+    return spec;
+}
+
+} // namespace
+
+extern const NodeSpec kRciSpec = rci_spec();
+
+} // namespace amp
