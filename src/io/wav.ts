@@ -2,10 +2,11 @@
  * WAV files through `wavefile`: planar `channels x frames` Float64Array in [-1, 1] in and out,
  * whatever the file's sample format. Scaling between integer and float samples is wavefile's.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { WaveFile } from "wavefile";
 import { ampError, checkOptionKeys, invalidError, validationError } from "../errors";
 import { checkInteger } from "../render/shape";
+import { formatBytes, renderMemoryBudget } from "../render/output-size";
 
 /** Sample formats {@link writeWav} can write: 32-bit float (default), 16- or 24-bit integer. */
 export type WavBitDepth = "32f" | "16" | "24";
@@ -32,7 +33,30 @@ export interface WavAudio {
   readonly bitDepth: string;
 }
 
+/** Options of {@link decodeWav} and {@link readWav}. */
+export interface WavReadOptions {
+  /**
+   * Most bytes the decoded samples (Float64, 8 bytes per sample) may take, a number > 0; a file
+   * declaring more is refused before decoding, naming the size. Default: half the machine's memory.
+   */
+  readonly maxBytes?: number | undefined;
+}
+
 const BIT_DEPTHS: readonly WavBitDepth[] = ["32f", "16", "24"];
+const READ_KEYS = ["maxBytes"];
+
+/** The `maxBytes` of read options (checked), or the default budget. */
+function readBudget(options: WavReadOptions | undefined, owner: string): number {
+  if (options === undefined) return renderMemoryBudget();
+  if (typeof options !== "object" || options === null)
+    throw validationError({ param: "options", label: "argument" }, "an object { maxBytes? }", options);
+  checkOptionKeys({ label: "WAV option" }, options, READ_KEYS, owner);
+  const { maxBytes } = options;
+  if (maxBytes === undefined) return renderMemoryBudget();
+  if (typeof maxBytes !== "number" || Number.isNaN(maxBytes) || maxBytes <= 0)
+    throw validationError({ param: "maxBytes", label: "WAV option" }, "a number of bytes > 0", maxBytes);
+  return maxBytes;
+}
 const WRITE_KEYS = ["channels", "sampleRate", "bitDepth"];
 
 /** Audio format codes of the fmt chunk that {@link decodeWav} reads. */
@@ -125,12 +149,21 @@ export function encodeWav(samples: Float64Array, options: WavWriteOptions): Uint
   return wav.toBuffer();
 }
 
+/** Bytes of the Float64 samples a data chunk decodes to (IMA ADPCM: 4 bits per sample). */
+function decodedBytes(fmt: WavFmt, dataBytes: number): number {
+  const bits = fmt.audioFormat === 17 ? 4 : fmt.audioFormat === 6 || fmt.audioFormat === 7 ? 8 : Math.ceil(fmt.bitsPerSample / 8) * 8;
+  return Math.ceil((dataBytes * 8) / bits) * 8;
+}
+
 /**
  * Decodes a WAV file in memory to planar Float64 samples in [-1, 1].
  * PCM integer (8 to 32 bits), float (32, 64 bits), A-law, mu-law and IMA ADPCM files are read.
+ * @param bytes - the file's bytes
+ * @param options - `maxBytes`: the most the decoded samples may take (default half the machine's memory)
  */
-export function decodeWav(bytes: Uint8Array): WavAudio {
+export function decodeWav(bytes: Uint8Array, options?: WavReadOptions): WavAudio {
   if (!(bytes instanceof Uint8Array)) throw validationError({ param: "bytes", label: "argument" }, "a Uint8Array (or Buffer)", bytes);
+  const maxBytes = readBudget(options, "decodeWav()");
   const wav = new WaveFile();
   try {
     wav.fromBuffer(bytes);
@@ -139,7 +172,13 @@ export function decodeWav(bytes: Uint8Array): WavAudio {
   }
   // Read before converting: the conversions below replace (and clear) the fmt object.
   const fmt = { ...(wav.fmt as WavFmt) };
-  checkWavHeader(fmt, wav.data as { chunkSize: number; samples: Uint8Array });
+  const data = wav.data as { chunkSize: number; samples: Uint8Array };
+  checkWavHeader(fmt, data);
+  const needed = decodedBytes(fmt, data.samples.length);
+  if (needed > maxBytes)
+    throw wavError(
+      `its ${data.samples.length} bytes of samples decode to ${formatBytes(needed)} of Float64 samples; the limit "maxBytes" is ${formatBytes(maxBytes)}`,
+    );
   const { numChannels: channels, sampleRate, audioFormat } = fmt;
   const bitDepth = wav.bitDepth;
   let raw: Float64Array | Float64Array[];
@@ -174,13 +213,31 @@ export async function writeWav(path: string, samples: Float64Array, options: Wav
   }
 }
 
-/** Reads a WAV file to planar Float64 samples in [-1, 1], whatever its sample format. */
-export async function readWav(path: string): Promise<WavAudio> {
+/**
+ * Reads a WAV file to planar Float64 samples in [-1, 1], whatever its sample format. A file
+ * larger than `maxBytes` (or than 2 GiB, what one read can hold) is refused before it is read.
+ */
+export async function readWav(path: string, options?: WavReadOptions): Promise<WavAudio> {
+  const maxBytes = readBudget(options, "readWav()");
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    throw fileError("read", path, error);
+  }
+  const limit = Math.min(maxBytes, 2 ** 31 - 1);
+  if (size > limit)
+    throw ampError(
+      "AMP_ERR_INVALID_ARGUMENT",
+      `cannot read WAV file ${String(path)}: it holds ${formatBytes(size)} (${size} bytes); the limit is ${formatBytes(limit)} ` +
+        `(${limit === maxBytes ? '"maxBytes"' : "one read"}): reading it would need at least that much memory`,
+      { stage: "wav" },
+    );
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch (error) {
     throw fileError("read", path, error);
   }
-  return decodeWav(bytes);
+  return decodeWav(bytes, { maxBytes });
 }

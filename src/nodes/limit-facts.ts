@@ -88,7 +88,9 @@ const REQUIRED_FACTS: { readonly [Name in LimitName]: LimitFacts } = {
 };
 
 /** Facts of limits a runtime may export beyond the required ones. */
-const OPTIONAL_FACTS: Readonly<Record<string, LimitFacts>> = {};
+const OPTIONAL_FACTS: Readonly<Record<string, LimitFacts>> = {
+  nodes: { kind: "integer", unit: "", where: "graph `nodes`", meaning: "nodes of one graph" },
+};
 
 /** The limits every catalogue has, in catalogue order. */
 export const REQUIRED_LIMITS: readonly LimitName[] = Object.freeze(Object.keys(REQUIRED_FACTS) as LimitName[]);

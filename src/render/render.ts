@@ -17,6 +17,7 @@ const RENDER_KEYS = [
   "recordOverBudget",
   "signal",
   "history",
+  "maxBytes",
 ];
 
 /** Options of {@link render}. Give exactly one of `frames` and `seconds`. */
@@ -54,6 +55,12 @@ export interface RenderOptions {
    * frames as `time * sampleRate`, not rounded. See {@link ControlHistory}.
    */
   readonly history?: ControlHistory | undefined;
+  /**
+   * Memory budget in bytes, a number > 0: the runtime's buffers plus the result arrays. A render
+   * that would exceed it is refused before anything is allocated, with AMP_ERR_INVALID_ARGUMENT
+   * naming the bytes needed. Default: none (half the machine's memory still bounds both).
+   */
+  readonly maxBytes?: number | undefined;
 }
 
 /** Resolves the frame count of `frames` / `seconds` at a sample rate; throws unless exactly one is valid. */
@@ -100,13 +107,18 @@ export async function render(graph: Graph, options: RenderOptions): Promise<Rend
   checkOptionKeys({ label: "render option" }, options, RENDER_KEYS, "render()");
   checkSignal(options.signal);
   const sampleRate = options.sampleRate === undefined ? (graph.sampleRate ?? 48000) : checkSampleRate(options.sampleRate);
-  const frames = resolveFrames(options, sampleRate);
+  // An integer length beyond one call's limit (e.g. 2^40) is refused by Runtime.render, which
+  // names the bytes its output would need, before any sample buffer is allocated.
+  const oversized =
+    options.seconds === undefined && Number.isInteger(options.frames) && (options.frames as number) > RENDER_LIMITS.frames.max;
+  const frames = oversized ? (options.frames as number) : resolveFrames(options, sampleRate);
   if (options.signal?.aborted === true) throw cancelledError(options.signal.reason);
   const runtime = Runtime.create(graph, {
     sampleRate,
     batches: options.batches,
     blockFrames: options.blockFrames,
     threads: options.threads,
+    maxBytes: options.maxBytes,
   });
   try {
     return await runtime.render(frames, {
