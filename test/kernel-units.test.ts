@@ -293,30 +293,3 @@ describe("socket bind order", () => {
     expect(events.filter((e) => e.startsWith("bound"))).toHaveLength(5);
   });
 });
-
-describe("serializeSends", () => {
-  it("sends one message at a time in call order on a socket that refuses overlapping sends (EBUSY)", async () => {
-    const { serializeSends } = await import("../src/kernel/send-queue");
-    const sent: number[] = [];
-    const logs: string[] = [];
-    let busy = false;
-    const socket = {
-      // Like zeromq 6 under load: a send stays pending a while, and a send meanwhile throws.
-      send(frames: unknown): Promise<void> {
-        if (busy) return Promise.reject(new Error("Socket is busy writing; only one send operation may be in progress at any time"));
-        busy = true;
-        return new Promise((resolve) =>
-          setTimeout(() => {
-            busy = false;
-            sent.push(frames as number);
-            resolve();
-          }, 1),
-        );
-      },
-    };
-    serializeSends(socket, (line) => logs.push(line));
-    await Promise.all(Array.from({ length: 50 }, (_, i) => socket.send(i)));
-    expect(sent).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    expect(logs).toEqual([]);
-  });
-});

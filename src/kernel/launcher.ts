@@ -13,7 +13,6 @@ import { displayData } from "./display-bundle";
 import { mountCompilerPaths, registerPackageResolution, slashes } from "./module-resolution";
 import { CELL_TYPES_DIR, PACKAGE_NAME, PACKAGE_ROOT, packageVersion } from "./package-root";
 import { installBindOrder } from "./bind-order";
-import { installSendQueue } from "./send-queue";
 import { installProtocol, kernelLog } from "./protocol";
 import { tslab, type TslabJupyterModule } from "./tslab-internals";
 
@@ -91,7 +90,6 @@ export function main(argv: readonly string[]): number | undefined {
   const capture = new CellCapture();
   const runner = new CellRunner(capture, jupyter);
   installBindOrder(jupyter);
-  installSendQueue(jupyter, kernelLog);
   installProtocol(jupyter, {
     connection,
     runner,
