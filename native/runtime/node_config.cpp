@@ -18,6 +18,7 @@ const char *kind_word(ParamKind kind) {
     case ParamKind::Text: return "a non-empty string";
     case ParamKind::Enum: return "one of";
     case ParamKind::List: return "an array";
+    case ParamKind::Names: return "an array";
     case ParamKind::Signal:
     case ParamKind::Number: return "a finite number";
     }
@@ -160,19 +161,75 @@ std::vector<double> read_list(const JsonValue &value, const ParamSpec &param,
     return items;
 }
 
-void check_required_texts(const NodeSpec &spec, const NodeConfig &config, const std::string &stage,
-                          const std::string &label) {
-    for (uint32_t i = 0; i < spec.param_count; ++i)
-        if (spec.params[i].kind == ParamKind::Text && config.texts[i].empty())
-            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
-                             label + ": parameter \"" + spec.params[i].name +
-                                 "\" is required (a non-empty string)");
+std::vector<std::string> read_names(const JsonValue &value, const ParamSpec &param,
+                                    bool output_names, const std::string &stage,
+                                    const std::string &node, const std::string &label) {
+    if (!value.is_array() || value.array.size() < param.min_length ||
+        value.array.size() > param.max_length)
+        reject(stage, node, label, param.name, describe_range(param), value.describe());
+    std::vector<std::string> items;
+    for (size_t i = 0; i < value.array.size(); ++i) {
+        const JsonValue &entry = value.array[i];
+        const std::string key = std::string(param.name) + "[" + std::to_string(i) + "]";
+        if (!entry.is_string() || entry.string.empty())
+            reject(stage, node, label, key, "a non-empty string", entry.describe());
+        if (output_names && entry.string.find('.') != std::string::npos)
+            reject(stage, node, label, key,
+                   "a name without \".\" (the items name the node's outputs, read as "
+                   "\"node.output\")",
+                   entry.describe());
+        for (const std::string &earlier : items)
+            if (earlier == entry.string)
+                reject(stage, node, label, key, "a name not listed before (the items must differ)",
+                       entry.describe());
+        items.push_back(entry.string);
+    }
+    return items;
 }
 
-// Required texts, the oversampling capability and the node's own cross-parameter check.
-void finish_config(const NodeSpec &spec, const NodeConfig &config, const std::string &stage,
+// Text parameters without a default and Names parameters are required; a pair of alternatives
+// needs exactly one of the two.
+void check_required_texts(const NodeSpec &spec, const NodeConfig &config, const std::string &stage,
+                          const std::string &label) {
+    for (uint32_t i = 0; i < spec.param_count; ++i) {
+        const ParamSpec &param = spec.params[i];
+        const bool names = param.kind == ParamKind::Names;
+        if (!(param.kind == ParamKind::Text && param.default_text == nullptr) && !names) continue;
+        const int other =
+            param.alternative != nullptr ? find_param_index(spec, param.alternative) : -1;
+        const bool other_given = other >= 0 && config.given[static_cast<size_t>(other)];
+        if (config.given[i] && other_given && static_cast<int>(i) < other)
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
+                             label + ": parameter \"" + param.name + "\" excludes \"" +
+                                 param.alternative + "\"; give one of them");
+        if (config.given[i] || other_given) continue;
+        throw AmpFailure(
+            AMP_ERR_INVALID_ARGUMENT, stage, config.name,
+            label + ": parameter \"" + param.name + "\" is required (" +
+                (names ? describe_range(param) : "a non-empty string") + ")" +
+                (other >= 0 ? " unless \"" + std::string(param.alternative) + "\" is given" : ""));
+    }
+}
+
+// The instance's named outputs: the spec's, or the items of its outputs parameter when given.
+void fill_output_names(const NodeSpec &spec, NodeConfig &config) {
+    config.output_names.clear();
+    const int from =
+        spec.outputs_param != nullptr ? find_param_index(spec, spec.outputs_param) : -1;
+    if (from >= 0 && config.given[static_cast<size_t>(from)]) {
+        config.output_names = config.names[static_cast<size_t>(from)];
+        return;
+    }
+    for (uint32_t i = 0; i < spec.output_count; ++i)
+        config.output_names.push_back(spec.outputs[i].name);
+}
+
+// Required texts, the oversampling capability and the node's own cross-parameter check; the
+// instance's output names.
+void finish_config(const NodeSpec &spec, NodeConfig &config, const std::string &stage,
                    const std::string &label) {
     check_required_texts(spec, config, stage, label);
+    fill_output_names(spec, config);
     if (config.oversample > 1 && !spec.oversamples)
         reject(stage, config.name, label, "oversample",
                "1 (this node type does not oversample: a larger factor would change nothing but "
@@ -205,6 +262,13 @@ std::string describe_range(const ParamSpec &param) {
     if (param.kind == ParamKind::Boolean || param.kind == ParamKind::Text)
         return kind_word(param.kind);
     if (param.kind == ParamKind::Enum) return choices_text(param);
+    if (param.kind == ParamKind::Names) {
+        const std::string count =
+            param.min_length == param.max_length
+                ? std::to_string(param.min_length)
+                : std::to_string(param.min_length) + " to " + std::to_string(param.max_length);
+        return "an array of " + count + " distinct non-empty strings";
+    }
     if (param.kind == ParamKind::List) {
         const std::string count =
             param.min_length == param.max_length
@@ -226,7 +290,8 @@ std::string describe_range(const ParamSpec &param) {
 }
 
 bool value_in_range(const ParamSpec &param, double value) {
-    if (!std::isfinite(value) || param.kind == ParamKind::Text || param.kind == ParamKind::List)
+    if (!std::isfinite(value) || param.kind == ParamKind::Text || param.kind == ParamKind::List ||
+        param.kind == ParamKind::Names)
         return false;
     if (param.kind == ParamKind::Enum)
         return std::floor(value) == value && value >= 0 && value < param.choice_count;
@@ -254,6 +319,7 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
     config.values.resize(spec.param_count);
     config.texts.resize(spec.param_count);
     config.lists.resize(spec.param_count);
+    config.names.resize(spec.param_count);
     config.given.assign(spec.param_count, false);
     for (uint32_t i = 0; i < spec.param_count; ++i) {
         const ParamSpec &param = spec.params[i];
@@ -295,6 +361,12 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
             if (param.kind == ParamKind::List) {
                 config.lists[static_cast<size_t>(index)] =
                     read_list(value, param, stage, node_name, label);
+                continue;
+            }
+            if (param.kind == ParamKind::Names) {
+                const bool outputs = spec.outputs_param != nullptr && key == spec.outputs_param;
+                config.names[static_cast<size_t>(index)] =
+                    read_names(value, param, outputs, stage, node_name, label);
                 continue;
             }
             if (param.kind == ParamKind::Text) {

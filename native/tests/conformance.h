@@ -106,8 +106,14 @@ inline std::string base_params(const NodeType &node, const std::string &key = ""
     for (const amp::JsonValue &param : node.params().array) {
         const std::string &name = param.find("name")->string;
         if (name == key) continue;
-        if (param.find("kind")->string == "text" && param.find("default")->is_null())
+        // A pair of alternatives: the first one of the pair gets the curve.
+        const amp::JsonValue *alternative = param.find("alternative");
+        const bool first_of_pair = alternative == nullptr || alternative->string > name;
+        if (param.find("kind")->string == "text" && param.find("default")->is_null() &&
+            first_of_pair)
             add(amp::json_quote(name) + ":" + amp::json_quote(kCurve));
+        if (param.find("kind")->string == "names" && first_of_pair)
+            add(amp::json_quote(name) + ":[" + amp::json_quote(kCurve) + "]");
         if (name == "channels" && param.find("kind")->string == "integer") add("\"channels\":2");
     }
     if (!extra.empty()) add(extra);
@@ -587,6 +593,17 @@ inline Problems params(const NodeType &node) {
             refused(name, "1");
             for (const amp::JsonValue &choice : param.find("choices")->array)
                 accepted(name, amp::json_quote(choice.string));
+        } else if (kind == "names") {
+            const uint32_t max_length = static_cast<uint32_t>(param.find("maxLength")->number);
+            refused(name, "\"x\"");
+            refused(name, "[1]");
+            refused(name, "[\"\"]");
+            refused(name, "[\"a\",\"a\"]");
+            std::string too_long = "[";
+            for (uint32_t i = 0; i <= max_length; ++i)
+                too_long += (i ? ",\"n" : "\"n") + std::to_string(i) + "\"";
+            refused(name, too_long + "]");
+            if (param.find("minLength")->number > 0) refused(name, "[]");
         } else if (kind == "list") {
             const uint32_t min_length = static_cast<uint32_t>(param.find("minLength")->number);
             const uint32_t max_length = static_cast<uint32_t>(param.find("maxLength")->number);

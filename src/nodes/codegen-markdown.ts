@@ -23,7 +23,7 @@ function nodeSection(node: CatalogNode): string {
     lines.push("| --- | --- | --- | --- | --- | --- | --- |");
     for (const param of node.params) {
       lines.push(
-        `| \`${param.name}\` | \`${camelCase(param.name)}\` | ${param.kind} | ${isRequired(param) ? "required" : cell(formatDefault(param))} | ${cell(formatRange(param))} | ${cell(param.unit)} | ${cell(param.doc)} |`,
+        `| \`${param.name}\` | \`${camelCase(param.name)}\` | ${param.kind} | ${isRequired(param) ? (param.alternative === undefined ? "required" : `required unless \`${param.alternative}\``) : cell(formatDefault(param))} | ${cell(formatRange(param))} | ${cell(param.unit)} | ${cell(param.doc)} |`,
       );
     }
     lines.push("");
