@@ -211,6 +211,120 @@ export function mix(options: MixOptions = {}): NodeSpec<"mix"> {
 }
 
 /**
+ * Options of the `oscillator` node: Band-limited sine, saw, square or triangle with real oversampling.
+ *
+ * Heat work W = 12 per frame. Backward: Not implemented: a source with no audio input (returns -4); its parameter gradients come with the gradients work.
+ */
+export interface OscillatorOptions extends CommonNodeOptions {
+  /**
+   * Oscillation frequency (negative runs backwards); resolution 2^-20 Hz.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 440. Range: [-1000000, 1000000].
+   */
+  readonly frequency?: number | undefined;
+  /**
+   * Peak amplitude.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0.5. Range: [-1000000, 1000000].
+   */
+  readonly amplitude?: number | undefined;
+  /**
+   * Equal-power pan, -1 left to 1 right (stereo): left cos, right sin of (pan + 1) pi / 4.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0. Range: [-1, 1].
+   */
+  readonly pan?: number | undefined;
+  /**
+   * Offset added to the phase before the waveform is read.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: cycles. Default: 0. Range: [-1000000, 1000000]. JSON key: `phase_offset`.
+   */
+  readonly phaseOffset?: number | undefined;
+  /**
+   * Square wave: fraction of the cycle at +1 (waveform square).
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0.5. Range: [0, 1]. JSON key: `pulse_width`.
+   */
+  readonly pulseWidth?: number | undefined;
+  /**
+   * Phase reset: a rise above 0.5 restarts the phase at 0 on that frame.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0. Range: [-1000000, 1000000].
+   */
+  readonly reset?: number | undefined;
+  /**
+   * Waveform: sine, saw, square or triangle.
+   *
+   * Static enum. Default: "sine". One of "sine", "saw", "square", "triangle".
+   */
+  readonly waveform?: "sine" | "saw" | "square" | "triangle" | undefined;
+  /**
+   * polyblep (band-limited steps, BLAMP at triangle corners) or naive (for comparison).
+   *
+   * Static enum. Default: "polyblep". One of "polyblep", "naive".
+   */
+  readonly driver?: "polyblep" | "naive" | undefined;
+  /**
+   * direct (the wave), integrator (leaky integrator of the wave) or op_amp (slew-limited follower of the wave).
+   *
+   * Static enum. Default: "direct". One of "direct", "integrator", "op_amp".
+   */
+  readonly mode?: "direct" | "integrator" | "op_amp" | undefined;
+  /**
+   * Decimation filter tier when oversample > 1: linear (latency 1 frame), fast (16 frames) or best (40 frames).
+   *
+   * Static enum. Default: "fast". One of "linear", "fast", "best".
+   */
+  readonly quality?: "linear" | "fast" | "best" | undefined;
+  /**
+   * Integrator leak per output frame (mode integrator).
+   *
+   * Static number. Default: 0.999. Range: [0, 1].
+   */
+  readonly leak?: number | undefined;
+  /**
+   * Integrator input gain per output frame (mode integrator).
+   *
+   * Static number. Default: 0.05. Range: [-1000000, 1000000]. JSON key: `integrator_gain`.
+   */
+  readonly integratorGain?: number | undefined;
+  /**
+   * Follower slew-rate limit, output units per second (mode op_amp).
+   *
+   * Static number. Unit: 1/s. Default: 1000. Range: [0, 1000000000000].
+   */
+  readonly slew?: number | undefined;
+  /**
+   * The mode's output is clamped to +-clamp (every mode).
+   *
+   * Static number. Default: 1. Range: (0, 1000000].
+   */
+  readonly clamp?: number | undefined;
+  /**
+   * Number of wave lanes.
+   *
+   * Static integer. Default: 1. Range: [1, 64].
+   */
+  readonly channels?: number | undefined;
+  /**
+   * Two output channels (left, right) per wave lane, panned by pan.
+   *
+   * Static boolean. Default: false.
+   */
+  readonly stereo?: boolean | undefined;
+}
+
+/**
+ * A `oscillator` node: Band-limited sine, saw, square or triangle with real oversampling.
+ *
+ * Source: no audio input.
+ * @param options - parameters and common metadata, see {@link OscillatorOptions}; all optional
+ */
+export function oscillator(options: OscillatorOptions = {}): NodeSpec<"oscillator"> {
+  return nodeSpec("oscillator", options);
+}
+
+/**
  * Options of the `parametric_driver` node: Sum of harmonics of one drift-free phase: a quartz, piezo or custom driver.
  *
  * Heat work W = 8 per frame. Backward: Not implemented: a source with no audio input (returns -4).
@@ -301,6 +415,42 @@ export function rci(options: RciOptions = {}): NodeSpec<"rci"> {
 }
 
 /**
+ * Options of the `resampler` node: Round trip through the rate sr x up / down with a polyphase FIR tier.
+ *
+ * Heat work W = 4 per frame. Backward: Not implemented (returns -4): the adjoint, the transposed conversion, comes with the gradients work.
+ */
+export interface ResamplerOptions extends CommonNodeOptions {
+  /**
+   * L: the intermediate rate is sr x up / down.
+   *
+   * Static integer. Default: 1. Range: [1, 1000].
+   */
+  readonly up?: number | undefined;
+  /**
+   * M: see up.
+   *
+   * Static integer. Default: 1. Range: [1, 1000].
+   */
+  readonly down?: number | undefined;
+  /**
+   * Filter tier: linear (interpolation), fast (32-tap sinc) or best (80-tap sinc).
+   *
+   * Static enum. Default: "fast". One of "linear", "fast", "best".
+   */
+  readonly quality?: "linear" | "fast" | "best" | undefined;
+}
+
+/**
+ * A `resampler` node: Round trip through the rate sr x up / down with a polyphase FIR tier.
+ *
+ * Audio inputs: `in` (Signal to convert; several edges: summed).
+ * @param options - parameters and common metadata, see {@link ResamplerOptions}; all optional
+ */
+export function resampler(options: ResamplerOptions = {}): NodeSpec<"resampler"> {
+  return nodeSpec("resampler", options);
+}
+
+/**
  * Options of the `safety` node: Replaces non-finite samples, removes DC and clips.
  *
  * Heat work W = 4 per frame. Backward: Not implemented yet (returns -4).
@@ -380,8 +530,10 @@ export interface NodeOptionsByType {
   "delay": DelayOptions;
   "gain": GainOptions;
   "mix": MixOptions;
+  "oscillator": OscillatorOptions;
   "parametric_driver": ParametricDriverOptions;
   "rci": RciOptions;
+  "resampler": ResamplerOptions;
   "safety": SafetyOptions;
   "sine_osc": SineOscOptions;
 }
@@ -985,6 +1137,273 @@ export const NODE_CATALOG: NodeCatalog = {
       "oversamples": false,
       "publishesHeat": true,
       "heatDoc": "published by the node: the power dissipated in R, i^2 R watts per frame, summed over the channels of each batch"
+    },
+    {
+      "type": "oscillator",
+      "summary": "Band-limited sine, saw, square or triangle with real oversampling.",
+      "inputs": [],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "frequency",
+          "kind": "signal",
+          "default": 440,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Oscillation frequency (negative runs backwards); resolution 2^-20 Hz."
+        },
+        {
+          "name": "amplitude",
+          "kind": "signal",
+          "default": 0.5,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Peak amplitude."
+        },
+        {
+          "name": "pan",
+          "kind": "signal",
+          "default": 0,
+          "min": -1,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Equal-power pan, -1 left to 1 right (stereo): left cos, right sin of (pan + 1) pi / 4."
+        },
+        {
+          "name": "phase_offset",
+          "kind": "signal",
+          "default": 0,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "cycles",
+          "doc": "Offset added to the phase before the waveform is read."
+        },
+        {
+          "name": "pulse_width",
+          "kind": "signal",
+          "default": 0.5,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Square wave: fraction of the cycle at +1 (waveform square)."
+        },
+        {
+          "name": "reset",
+          "kind": "signal",
+          "default": 0,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Phase reset: a rise above 0.5 restarts the phase at 0 on that frame."
+        },
+        {
+          "name": "waveform",
+          "kind": "enum",
+          "default": "sine",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Waveform: sine, saw, square or triangle.",
+          "choices": [
+            "sine",
+            "saw",
+            "square",
+            "triangle"
+          ]
+        },
+        {
+          "name": "driver",
+          "kind": "enum",
+          "default": "polyblep",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "polyblep (band-limited steps, BLAMP at triangle corners) or naive (for comparison).",
+          "choices": [
+            "polyblep",
+            "naive"
+          ]
+        },
+        {
+          "name": "mode",
+          "kind": "enum",
+          "default": "direct",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "direct (the wave), integrator (leaky integrator of the wave) or op_amp (slew-limited follower of the wave).",
+          "choices": [
+            "direct",
+            "integrator",
+            "op_amp"
+          ]
+        },
+        {
+          "name": "quality",
+          "kind": "enum",
+          "default": "fast",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Decimation filter tier when oversample > 1: linear (latency 1 frame), fast (16 frames) or best (40 frames).",
+          "choices": [
+            "linear",
+            "fast",
+            "best"
+          ]
+        },
+        {
+          "name": "leak",
+          "kind": "number",
+          "default": 0.999,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Integrator leak per output frame (mode integrator)."
+        },
+        {
+          "name": "integrator_gain",
+          "kind": "number",
+          "default": 0.05,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Integrator input gain per output frame (mode integrator)."
+        },
+        {
+          "name": "slew",
+          "kind": "number",
+          "default": 1000,
+          "min": 0,
+          "max": 1000000000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "1/s",
+          "doc": "Follower slew-rate limit, output units per second (mode op_amp)."
+        },
+        {
+          "name": "clamp",
+          "kind": "number",
+          "default": 1,
+          "min": 0,
+          "max": 1000000,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "The mode's output is clamped to +-clamp (every mode)."
+        },
+        {
+          "name": "channels",
+          "kind": "integer",
+          "default": 1,
+          "min": 1,
+          "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Number of wave lanes."
+        },
+        {
+          "name": "stereo",
+          "kind": "boolean",
+          "default": false,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Two output channels (left, right) per wave lane, panned by pan."
+        }
+      ],
+      "heatWork": 12,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4); its parameter gradients come with the gradients work.",
+      "oversamples": true
+    },
+    {
+      "type": "resampler",
+      "summary": "Round trip through the rate sr x up / down with a polyphase FIR tier.",
+      "inputs": [
+        {
+          "name": "in",
+          "doc": "Signal to convert.",
+          "gather": "sum",
+          "optional": false
+        }
+      ],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "up",
+          "kind": "integer",
+          "default": 1,
+          "min": 1,
+          "max": 1000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "L: the intermediate rate is sr x up / down."
+        },
+        {
+          "name": "down",
+          "kind": "integer",
+          "default": 1,
+          "min": 1,
+          "max": 1000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "M: see up."
+        },
+        {
+          "name": "quality",
+          "kind": "enum",
+          "default": "fast",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Filter tier: linear (interpolation), fast (32-tap sinc) or best (80-tap sinc).",
+          "choices": [
+            "linear",
+            "fast",
+            "best"
+          ]
+        }
+      ],
+      "heatWork": 4,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented (returns -4): the adjoint, the transposed conversion, comes with the gradients work.",
+      "oversamples": false
     }
   ],
   "limits": NATIVE_LIMITS
