@@ -19,6 +19,9 @@
 // left, right per wave lane). Inference: giving leak / integrator_gain selects mode
 // integrator, slew selects op_amp, pulse_width selects waveform square and pan selects stereo
 // when those are not given; giving them against an explicit other choice is refused.
+// cache (with cache_frames): the periodicity cache of nodes/oscillator_cache.h replays exact
+// periods while the parameter values stay the same; the same bits as without. Telemetry
+// reserved[0]: frames served from the cache since the stream started (cache on).
 // Heat: the shared model on its output, W = 12 per internal sample (x oversample).
 // Backward: not implemented (returns -4); parameter gradients come with the gradients work.
 #include <algorithm>
@@ -31,6 +34,7 @@
 #include "dsp/sin2pi.h"
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
+#include "nodes/oscillator_cache.h"
 #include "nodes/oscillator_config.h"
 
 namespace amp {
@@ -46,42 +50,49 @@ class OscillatorNode final : public Node {
         return settings_.channels * (settings_.stereo ? 2 : 1);
     }
     uint32_t latency_frames() const override {
-        return settings_.oversample > 1
-                   ? dsp::resample::tier_spec(settings_.quality).half_periods
-                   : 0;
+        return settings_.oversample > 1 ? dsp::resample::tier_spec(settings_.quality).half_periods
+                                        : 0;
     }
     size_t prepared_bytes(const PrepareContext &ctx) const override {
-        const size_t taps = settings_.oversample > 1
-                                ? 2 * dsp::resample::half_length(settings_.quality,
-                                                                 settings_.oversample) +
-                                      1
-                                : 1;
-        return static_cast<size_t>(ctx.batches) *
-               (settings_.channels * sizeof(Lane) +
-                ctx.output_channels * (2 * taps * sizeof(double) + sizeof(uint32_t)));
+        const size_t os = settings_.oversample;
+        const size_t taps =
+            os > 1 ? 2 * dsp::resample::half_length(settings_.quality, settings_.oversample) + 1
+                   : 1;
+        const size_t outputs = static_cast<size_t>(ctx.batches) * ctx.output_channels;
+        const size_t cache = settings_.cache ? settings_.cache_frames : 0;
+        return static_cast<size_t>(ctx.batches) * settings_.channels *
+                   (sizeof(Lane) + cache * sizeof(LaneState)) +
+               outputs * ((2 * taps + taps + cache * (os + 1)) * sizeof(double) + sizeof(uint32_t));
     }
     void prepare(const PrepareContext &ctx) override {
         const uint32_t os = settings_.oversample;
         lanes_.assign(static_cast<size_t>(ctx.batches) * settings_.channels, Lane{});
-        decimator_.prepare(settings_.quality, os, static_cast<size_t>(ctx.batches) *
-                                                      ctx.output_channels);
+        decimator_.prepare(settings_.quality, os,
+                           static_cast<size_t>(ctx.batches) * ctx.output_channels);
         cycle_ = dsp::modular_cycle(ctx.sample_rate, os);
         slew_step_ = settings_.slew / (ctx.sample_rate * os);
         left_.assign(os, 0.0);
         right_.assign(os, 0.0);
+        if (settings_.cache)
+            cache_.prepare(lanes_.size(), settings_.stereo ? 2 : 1, os, settings_.cache_frames,
+                           decimator_);
     }
     void reset() noexcept override {
         std::fill(lanes_.begin(), lanes_.end(), Lane{});
         decimator_.reset();
+        cache_.reset();
     }
     size_t state_bytes() const override {
-        return lanes_.size() * sizeof(Lane) + decimator_.state_bytes();
+        return lanes_.size() * sizeof(Lane) + decimator_.state_bytes() +
+               (settings_.cache ? cache_.state_bytes() : 0);
     }
     void save_state(unsigned char *to) const noexcept override {
-        decimator_.save(save_values(to, lanes_.data(), lanes_.size()));
+        to = decimator_.save(save_values(to, lanes_.data(), lanes_.size()));
+        if (settings_.cache) cache_.save(to);
     }
     void load_state(const unsigned char *from) noexcept override {
-        decimator_.load(load_values(from, lanes_.data(), lanes_.size()));
+        from = decimator_.load(load_values(from, lanes_.data(), lanes_.size()));
+        if (settings_.cache) cache_.load(from);
     }
 
     void process(const ProcessContext &ctx) noexcept override {
@@ -89,26 +100,54 @@ class OscillatorNode final : public Node {
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < settings_.channels; ++c) {
                 Lane &lane = lanes_[static_cast<size_t>(b) * settings_.channels + c];
-                const size_t out_lane = (static_cast<size_t>(b) * settings_.channels + c) * per_lane;
+                const size_t out_lane =
+                    (static_cast<size_t>(b) * settings_.channels + c) * per_lane;
                 Rows rows(ctx, b, c);
                 double *left = ctx.out_row(b, c * per_lane);
                 double *right = settings_.stereo ? ctx.out_row(b, c * per_lane + 1) : nullptr;
+                const size_t wave_lane = static_cast<size_t>(b) * settings_.channels + c;
                 for (uint32_t f = 0; f < ctx.frames; ++f) {
+                    LaneState start{lane.phase, lane.state};
+                    double out[2] = {0.0, 0.0};
+                    if (settings_.cache) {
+                        const double key[kKeyValues] = {
+                            rows.frequency[f * rows.fs], rows.amplitude[f * rows.as],
+                            rows.pan[f * rows.ps],       rows.offset[f * rows.os],
+                            rows.width[f * rows.ws],     rows.reset[f * rows.rs]};
+                        const uint64_t step =
+                            dsp::modular_increment(key[0], cycle_) * settings_.oversample % cycle_;
+                        if (cache_.before(wave_lane, key, step, cycle_, start, decimator_, out)) {
+                            left[f] = out[0];
+                            if (right != nullptr) right[f] = out[1];
+                            continue;
+                        }
+                        lane.phase = start.phase; // restored when a replay ended
+                        lane.state = start.state;
+                    }
                     render_frame(lane, rows, f);
-                    left[f] = settings_.oversample > 1 ? decimator_.process(out_lane, left_.data())
-                                                       : left_[0];
+                    out[0] = settings_.oversample > 1 ? decimator_.process(out_lane, left_.data())
+                                                      : left_[0];
                     if (right != nullptr)
-                        right[f] = settings_.oversample > 1
-                                       ? decimator_.process(out_lane + 1, right_.data())
-                                       : right_[0];
+                        out[1] = settings_.oversample > 1
+                                     ? decimator_.process(out_lane + 1, right_.data())
+                                     : right_[0];
+                    left[f] = out[0];
+                    if (right != nullptr) right[f] = out[1];
+                    if (settings_.cache) {
+                        const double *const high[2] = {left_.data(), right_.data()};
+                        cache_.after(wave_lane, start, LaneState{lane.phase, lane.state}, high, out,
+                                     decimator_);
+                    }
                 }
             }
+        if (settings_.cache && ctx.telemetry != nullptr)
+            ctx.telemetry[0] = static_cast<double>(cache_.replayed_frames());
     }
 
   private:
     struct Lane {
-        uint64_t phase = 0;  // modular phase, units of 1 / cycle_
-        double state = 0.0;  // integrator accumulator or follower output
+        uint64_t phase = 0;      // modular phase, units of 1 / cycle_
+        double state = 0.0;      // integrator accumulator or follower output
         double reset_high = 0.0; // 1 while reset is above 0.5
     };
     // Frame f's parameter values of one lane.
@@ -180,6 +219,7 @@ class OscillatorNode final : public Node {
     double slew_step_ = 0.0;
     std::vector<Lane> lanes_;
     dsp::resample::Decimator decimator_;
+    PeriodCache cache_;
     std::vector<double> left_, right_; // one frame's internal samples
 };
 

@@ -58,6 +58,12 @@ const ParamSpec kParams[kParamCount] = {
     {"channels", ParamKind::Integer, 1.0, 1.0, 64.0, "", "Number of wave lanes."},
     {"stereo", ParamKind::Boolean, 0.0, 0.0, 1.0, "",
      "Two output channels (left, right) per wave lane, panned by pan."},
+    {"cache", ParamKind::Boolean, 0.0, 0.0, 1.0, "",
+     "Periodicity cache: replay one exact period while the parameters stay the same (the same "
+     "bits as without)."},
+    {"cache_frames", ParamKind::Integer, 4800.0, 1.0, 65536.0, "frames",
+     "Longest period the cache holds (memory: frames x (oversample + 1) doubles per output "
+     "channel)."},
 };
 
 namespace {
@@ -106,6 +112,10 @@ bool check(const NodeConfig &config, std::string &error) {
                 config.text(kWaveform) + "\")";
         return false;
     }
+    if (config.given[kCacheFrames] && config.given[kCache] && config.value(kCache) == 0.0) {
+        error = "parameter \"cache_frames\" applies with cache true only (cache false)";
+        return false;
+    }
     if (config.given[kPan] && config.given[kStereo] && config.value(kStereo) == 0.0) {
         error = "parameter \"pan\" applies with stereo true only (stereo false)";
         return false;
@@ -117,14 +127,16 @@ Settings resolve(const NodeConfig &config) {
     Settings s;
     std::string unused;
     effective_mode(config, s.mode, unused);
-    s.wave = config.given[kWaveform] ? static_cast<dsp::Wave>(config.choice(kWaveform))
-                                     : (config.given[kPulseWidth] ? dsp::Wave::Square
-                                                                  : dsp::Wave::Sine);
+    s.wave = config.given[kWaveform]
+                 ? static_cast<dsp::Wave>(config.choice(kWaveform))
+                 : (config.given[kPulseWidth] ? dsp::Wave::Square : dsp::Wave::Sine);
     s.driver = static_cast<Driver>(config.choice(kDriver));
     s.quality = static_cast<dsp::resample::Tier>(config.choice(kQuality));
     s.oversample = config.oversample;
     s.channels = static_cast<uint32_t>(config.value(kChannels));
     s.stereo = config.given[kStereo] ? config.value(kStereo) != 0.0 : config.given[kPan];
+    s.cache = config.given[kCache] ? config.value(kCache) != 0.0 : config.given[kCacheFrames];
+    s.cache_frames = static_cast<uint32_t>(config.value(kCacheFrames));
     const double os = static_cast<double>(s.oversample);
     s.leak_step = std::pow(config.value(kLeak), 1.0 / os);
     s.gain_step = config.value(kIntegratorGain) / os;

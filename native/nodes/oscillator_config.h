@@ -28,6 +28,8 @@ enum : uint32_t {
     kClamp,
     kChannels,
     kStereo,
+    kCache,
+    kCacheFrames,
     kParamCount
 };
 
@@ -44,6 +46,8 @@ struct Settings {
     uint32_t oversample = 1;
     uint32_t channels = 1;
     bool stereo = false;
+    bool cache = false;
+    uint32_t cache_frames = 0;
     double leak_step = 1.0; // leak^(1 / oversample), per internal sample
     double gain_step = 0.0; // integrator_gain / oversample
     double slew = 0.0;      // per second

@@ -33,21 +33,21 @@ using dsp::resample::Tier;
 enum : uint32_t { kUp, kDown, kQuality };
 
 ParamSpec quality_param() {
-    ParamSpec param{"quality",
-                    ParamKind::Enum,
-                    static_cast<double>(Tier::Fast),
-                    0.0,
-                    0.0,
-                    "",
-                    "Filter tier: linear (interpolation), fast (32-tap sinc) or best (80-tap sinc)."};
+    ParamSpec param{
+        "quality",
+        ParamKind::Enum,
+        static_cast<double>(Tier::Fast),
+        0.0,
+        0.0,
+        "",
+        "Filter tier: linear (interpolation), fast (32-tap sinc) or best (80-tap sinc)."};
     param.choices = dsp::resample::kTierNames;
     param.choice_count = dsp::resample::kTierCount;
     return param;
 }
 
 const ParamSpec kParams[] = {
-    {"up", ParamKind::Integer, 1.0, 1.0, 1000.0, "",
-     "L: the intermediate rate is sr x up / down."},
+    {"up", ParamKind::Integer, 1.0, 1.0, 1000.0, "", "L: the intermediate rate is sr x up / down."},
     {"down", ParamKind::Integer, 1.0, 1.0, 1000.0, "", "M: see up."},
     quality_param(),
 };
@@ -63,8 +63,8 @@ class ResamplerNode final : public Node {
         L_ = up / g;
         M_ = down / g;
         if (L_ != M_)
-            half_width_ = dsp::resample::half_length(tier_, std::max(L_, M_),
-                                                     L_ % 2 == 0 ? L_ / 2 : L_);
+            half_width_ =
+                dsp::resample::half_length(tier_, std::max(L_, M_), L_ % 2 == 0 ? L_ / 2 : L_);
     }
 
     uint32_t output_channels(const uint32_t *input_channels, uint32_t input_count,
@@ -123,9 +123,8 @@ class ResamplerNode final : public Node {
                     up_.push(lane, x[f]);
                     while (up_.ready(lane)) down_.push(lane, up_.pull(lane));
                     const int64_t wanted = position_ + f - delay;
-                    y[f] = down_.next_output(lane) == wanted && down_.ready(lane)
-                               ? down_.pull(lane)
-                               : 0.0;
+                    y[f] = down_.next_output(lane) == wanted && down_.ready(lane) ? down_.pull(lane)
+                                                                                  : 0.0;
                 }
             }
         if (!identity()) position_ += ctx.frames;

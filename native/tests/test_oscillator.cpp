@@ -77,10 +77,9 @@ TEST(naive_and_polyblep_waves_match_the_smoothed_edge_references) {
     for (const char *wave : {"sine", "saw", "square", "triangle"})
         for (const char *driver : {"naive", "polyblep"})
             for (double freq : {440.0, 3001.0, -1250.0}) {
-                const std::string params = std::string("{\"waveform\":\"") + wave +
-                                           "\",\"driver\":\"" + driver +
-                                           "\",\"amplitude\":0.75,\"frequency\":" +
-                                           std::to_string(freq) + "}";
+                const std::string params =
+                    std::string("{\"waveform\":\"") + wave + "\",\"driver\":\"" + driver +
+                    "\",\"amplitude\":0.75,\"frequency\":" + std::to_string(freq) + "}";
                 const double err =
                     worst_error(params, wave, std::string(driver) == "polyblep", freq, 0.75);
                 if (!(err < 1e-12)) std::printf("  %s %s %g Hz: %g\n", wave, driver, freq, err);
@@ -100,9 +99,9 @@ TEST(oversampled_output_is_the_wave_delayed_by_the_measured_tier_latency) {
     for (const auto &tier : tiers)
         for (uint32_t os : {2u, 4u, 8u, 16u}) {
             const double freq = 500.0;
-            const std::string params = "{\"frequency\":500,\"amplitude\":1,\"oversample\":" +
-                                       std::to_string(os) + ",\"quality\":\"" + tier.quality +
-                                       "\"}";
+            const std::string params =
+                "{\"frequency\":500,\"amplitude\":1,\"oversample\":" + std::to_string(os) +
+                ",\"quality\":\"" + tier.quality + "\"}";
             const auto run = run_node("oscillator", params, {}, {}, 1, 2400, {333});
             CHECK_EQ(run.status, AMP_OK);
             if (run.status != AMP_OK) continue;
@@ -113,11 +112,10 @@ TEST(oversampled_output_is_the_wave_delayed_by_the_measured_tier_latency) {
                 double worst = 0.0;
                 for (uint32_t n = 200; n < 2400; ++n)
                     worst = std::fmax(
-                        worst,
-                        std::fabs(run.out.data[n] -
-                                  static_cast<double>(std::sin(
-                                      2 * kPi * (static_cast<long double>(n) + 1 - d) * freq /
-                                      kRate))));
+                        worst, std::fabs(run.out.data[n] -
+                                         static_cast<double>(std::sin(
+                                             2 * kPi * (static_cast<long double>(n) + 1 - d) *
+                                             freq / kRate))));
                 if (worst < best) {
                     best = worst;
                     best_d = d;
@@ -188,8 +186,10 @@ TEST(stereo_pan_is_equal_power_and_reset_restarts_the_phase) {
         const long double n = f < 150 ? f + 1 : f - 150 + 1;
         const long double s = std::sin(2 * kPi * frac(n * 1000.0L / kRate));
         const long double a = (pan.data[f] + 1) * kPi / 4;
-        worst = std::fmax(worst, std::fabs(run.out.at(0, 0, f) - static_cast<double>(s * std::cos(a))));
-        worst = std::fmax(worst, std::fabs(run.out.at(0, 1, f) - static_cast<double>(s * std::sin(a))));
+        worst =
+            std::fmax(worst, std::fabs(run.out.at(0, 0, f) - static_cast<double>(s * std::cos(a))));
+        worst =
+            std::fmax(worst, std::fabs(run.out.at(0, 1, f) - static_cast<double>(s * std::sin(a))));
     }
     CHECK(worst < 1e-12);
 }
@@ -207,6 +207,39 @@ TEST(block_invariant_with_per_frame_frequency_and_batches) {
         CHECK(block_invariant("oscillator", params, {}, {{"frequency", freq}}, 2, 900));
 }
 
+TEST(periodicity_cache_gives_the_same_bits_and_replays_frames) {
+    // Piecewise-constant frequency and amplitude (changes mid-replay), B = 2, several modes.
+    const uint32_t frames = 20000;
+    Tensor freq{2, 1, frames, std::vector<double>(2 * frames)};
+    Tensor amp{1, 1, frames, std::vector<double>(frames)};
+    for (uint32_t f = 0; f < frames; ++f) {
+        freq.data[f] = f < 7001 ? 440.0 : (f < 13003 ? 1000.0 : 441.5);
+        freq.data[frames + f] = f < 9000 ? 300.0 : 5000.0;
+        amp.data[f] = f < 15000 ? 0.5 : 0.25;
+    }
+    for (const std::string base :
+         {"\"waveform\":\"saw\",\"oversample\":4",
+          "\"waveform\":\"square\",\"oversample\":2,\"quality\":\"best\",\"pan\":0.2",
+          "\"waveform\":\"triangle\",\"driver\":\"naive\"",
+          "\"waveform\":\"square\",\"slew\":20000,\"oversample\":8,\"quality\":\"linear\"",
+          "\"waveform\":\"square\",\"leak\":0.9,\"integrator_gain\":0.1,\"oversample\":2"}) {
+        const std::vector<amp_test::NamedTensor> params{{"frequency", freq}, {"amplitude", amp}};
+        const auto off = run_node("oscillator", "{" + base + "}", {}, params, 2, frames);
+        for (const std::vector<uint32_t> &chunks :
+             std::vector<std::vector<uint32_t>>{{}, {1, 7, 512, 3}}) {
+            const auto on = run_node("oscillator", "{" + base + ",\"cache\":true}", {}, params, 2,
+                                     frames, chunks);
+            CHECK_EQ(on.status, AMP_OK);
+            CHECK(on.out.data == off.out.data);
+            // Most frames come from the cache (440.0 Hz: 600 frames, 1000: 48, 300: 160, 5000:
+            // 48; 441.5 Hz has a period of 96000 frames, beyond cache_frames).
+            if (on.reserved0 < 0.5 * frames)
+                std::printf("  %s: %g frames replayed\n", base.c_str(), on.reserved0);
+            CHECK(on.reserved0 > 0.5 * frames);
+        }
+    }
+}
+
 TEST(refuses_parameter_combinations_that_would_be_ignored) {
     expect_bad_params("oscillator", "{\"oversample\":3}",
                       {"victim", "(oscillator)", "\"oversample\"", "1, 2, 4, 8 or 16", "got 3"},
@@ -218,8 +251,9 @@ TEST(refuses_parameter_combinations_that_would_be_ignored) {
                       {"\"leak\"", "mode \"integrator\" only", "(mode \"op_amp\")"}, __LINE__);
     expect_bad_params("oscillator", "{\"mode\":\"direct\",\"slew\":5}",
                       {"\"slew\"", "mode \"op_amp\" only"}, __LINE__);
-    expect_bad_params("oscillator", "{\"leak\":0.5,\"slew\":5}", {"exclude each other"},
-                      __LINE__);
+    expect_bad_params("oscillator", "{\"leak\":0.5,\"slew\":5}", {"exclude each other"}, __LINE__);
+    expect_bad_params("oscillator", "{\"cache\":false,\"cache_frames\":100}",
+                      {"\"cache_frames\"", "cache true only"}, __LINE__);
     expect_bad_params("oscillator", "{\"stereo\":false,\"pan\":0.5}",
                       {"\"pan\"", "stereo true only"}, __LINE__);
     expect_bad_params("oscillator", "{\"waveform\":\"ramp\"}",

@@ -30,8 +30,8 @@ double magnitude(const std::vector<double> &h, double f) {
 }
 
 struct Figures {
-    double ripple_db = 0.0;    // worst |gain in dB| over the passband
-    double stopband_db = 1e9;  // worst attenuation over the stopband
+    double ripple_db = 0.0;   // worst |gain in dB| over the passband
+    double stopband_db = 1e9; // worst attenuation over the stopband
 };
 
 Figures measure(Tier tier, uint32_t period) {
@@ -54,8 +54,7 @@ Figures measure(Tier tier, uint32_t period) {
                 if (f <= 0.5) stop(f);
             }
     } else {
-        for (int i = 0; i <= 10 * steps; ++i)
-            stop(nyquist + (0.5 - nyquist) * i / (10 * steps));
+        for (int i = 0; i <= 10 * steps; ++i) stop(nyquist + (0.5 - nyquist) * i / (10 * steps));
     }
     return fig;
 }
@@ -81,9 +80,8 @@ TEST(sinc_prototypes_match_a_kaiser_windowed_sinc_computed_here) {
                 const double fc = c.cutoff / (2.0 * period);
                 const double sinc = k == 0 ? 1.0 : std::sin(2 * kPi * fc * x) / (2 * kPi * fc * x);
                 const double r = x / w;
-                const double window =
-                    std::cyl_bessel_i(0.0, c.beta * std::sqrt(1.0 - r * r)) /
-                    std::cyl_bessel_i(0.0, c.beta);
+                const double window = std::cyl_bessel_i(0.0, c.beta * std::sqrt(1.0 - r * r)) /
+                                      std::cyl_bessel_i(0.0, c.beta);
                 ref[static_cast<size_t>(k + w)] = sinc * window;
                 sum += sinc * window;
             }
@@ -121,13 +119,16 @@ TEST(decimator_is_the_documented_convolution_with_delay_k) {
         CHECK_EQ(d.delay_frames(), 16u);
         const std::vector<double> h = design(Tier::Fast, factor, 16 * factor);
         std::vector<double> x(factor * 200);
-        for (size_t j = 0; j < x.size(); ++j) x[j] = std::sin(0.37 * static_cast<double>(j)) + 0.25 * std::cos(1.9 * static_cast<double>(j));
+        for (size_t j = 0; j < x.size(); ++j)
+            x[j] = std::sin(0.37 * static_cast<double>(j)) +
+                   0.25 * std::cos(1.9 * static_cast<double>(j));
         double worst = 0.0;
         for (size_t n = 0; n < 200; ++n) {
             const double y = d.process(1, x.data() + n * factor);
             double ref = 0.0;
             for (size_t k = 0; k < h.size(); ++k) {
-                const int64_t j = static_cast<int64_t>(n * factor + factor - 1) - static_cast<int64_t>(k);
+                const int64_t j =
+                    static_cast<int64_t>(n * factor + factor - 1) - static_cast<int64_t>(k);
                 if (j >= 0) ref += h[k] * x[static_cast<size_t>(j)];
             }
             worst = std::fmax(worst, std::fabs(y - ref));
@@ -140,8 +141,8 @@ TEST(rational_stage_is_the_ideal_conversion_sum) {
     const struct {
         uint32_t up, down;
         Tier tier;
-    } cases[] = {{147, 160, Tier::Fast}, {160, 147, Tier::Linear}, {3, 2, Tier::Best},
-                 {1, 4, Tier::Fast}};
+    } cases[] = {
+        {147, 160, Tier::Fast}, {160, 147, Tier::Linear}, {3, 2, Tier::Best}, {1, 4, Tier::Fast}};
     for (const auto &c : cases) {
         const uint32_t period = std::max(c.up, c.down);
         const uint32_t w = half_length(c.tier, period);
@@ -149,7 +150,8 @@ TEST(rational_stage_is_the_ideal_conversion_sum) {
         RationalStage stage;
         stage.prepare(c.up, c.down, h, c.up, 0, 1, 0);
         std::vector<double> x(400);
-        for (size_t i = 0; i < x.size(); ++i) x[i] = std::sin(0.11 * static_cast<double>(i)) *
+        for (size_t i = 0; i < x.size(); ++i)
+            x[i] = std::sin(0.11 * static_cast<double>(i)) *
                    std::cos(0.013 * static_cast<double>(i * i));
         std::vector<std::pair<int64_t, double>> outputs;
         for (double v : x) {

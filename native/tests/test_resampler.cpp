@@ -27,7 +27,8 @@ std::string params(uint32_t up, uint32_t down, const char *quality) {
 
 Tensor sine(double freq, uint32_t frames, double amplitude = 1.0) {
     Tensor t{1, 1, frames, std::vector<double>(frames)};
-    for (uint32_t f = 0; f < frames; ++f) t.data[f] = amplitude * std::sin(2 * kPi * freq * f / kRate);
+    for (uint32_t f = 0; f < frames; ++f)
+        t.data[f] = amplitude * std::sin(2 * kPi * freq * f / kRate);
     return t;
 }
 
@@ -57,8 +58,8 @@ TEST(round_trip_is_the_double_sum_of_its_definition) {
         uint32_t up, down;
         Tier tier;
         const char *name;
-    } cases[] = {{147, 160, Tier::Fast, "fast"}, {3, 2, Tier::Linear, "linear"},
-                 {1, 3, Tier::Best, "best"}};
+    } cases[] = {
+        {147, 160, Tier::Fast, "fast"}, {3, 2, Tier::Linear, "linear"}, {1, 3, Tier::Best, "best"}};
     for (const auto &c : cases) {
         const uint32_t L = c.up, M = c.down, P = std::max(L, M);
         const uint32_t W = half_length(c.tier, P, L % 2 == 0 ? L / 2 : L);
@@ -150,15 +151,15 @@ TEST(passband_and_stopband_of_each_sinc_tier_through_the_node) {
         double ripple = 0;
         for (double fraction : {0.05, 0.2, 0.4, 0.6, spec.passband}) {
             const double freq = fraction * nyquist_low;
-            const auto run = run_node("resampler", params(147, 160, quality), {sine(freq, 12000)},
-                                      {}, 1, 12000);
+            const auto run =
+                run_node("resampler", params(147, 160, quality), {sine(freq, 12000)}, {}, 1, 12000);
             CHECK_EQ(run.status, AMP_OK);
             const double a = amplitude_at(run.out.data, freq, 2000, 12000);
             ripple = std::fmax(ripple, std::fabs(20 * std::log10(a)));
         }
         // A 23 kHz sine is above 22.05 kHz: removed.
-        const auto stop = run_node("resampler", params(147, 160, quality), {sine(23000, 12000)},
-                                   {}, 1, 12000);
+        const auto stop =
+            run_node("resampler", params(147, 160, quality), {sine(23000, 12000)}, {}, 1, 12000);
         double power = 0;
         for (uint32_t n = 2000; n < 12000; ++n) power += stop.out.data[n] * stop.out.data[n];
         const double stop_db = -10 * std::log10(power / 10000 / 0.5 + 1e-300);

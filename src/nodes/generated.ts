@@ -312,6 +312,18 @@ export interface OscillatorOptions extends CommonNodeOptions {
    * Static boolean. Default: false.
    */
   readonly stereo?: boolean | undefined;
+  /**
+   * Periodicity cache: replay one exact period while the parameters stay the same (the same bits as without).
+   *
+   * Static boolean. Default: false.
+   */
+  readonly cache?: boolean | undefined;
+  /**
+   * Longest period the cache holds (memory: frames x (oversample + 1) doubles per output channel).
+   *
+   * Static integer. Unit: frames. Default: 4800. Range: [1, 65536]. JSON key: `cache_frames`.
+   */
+  readonly cacheFrames?: number | undefined;
 }
 
 /**
@@ -1340,6 +1352,28 @@ export const NODE_CATALOG: NodeCatalog = {
           "maxExclusive": false,
           "unit": "",
           "doc": "Two output channels (left, right) per wave lane, panned by pan."
+        },
+        {
+          "name": "cache",
+          "kind": "boolean",
+          "default": false,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Periodicity cache: replay one exact period while the parameters stay the same (the same bits as without)."
+        },
+        {
+          "name": "cache_frames",
+          "kind": "integer",
+          "default": 4800,
+          "min": 1,
+          "max": 65536,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "Longest period the cache holds (memory: frames x (oversample + 1) doubles per output channel)."
         }
       ],
       "heatWork": 12,

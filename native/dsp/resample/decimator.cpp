@@ -37,9 +37,7 @@ void Decimator::reset() noexcept {
     std::fill(write_.begin(), write_.end(), 0u);
 }
 
-uint32_t Decimator::delay_frames() const {
-    return factor_ > 1 ? tier_spec(tier_).half_periods : 0;
-}
+uint32_t Decimator::delay_frames() const { return factor_ > 1 ? tier_spec(tier_).half_periods : 0; }
 
 double Decimator::process(size_t lane, const double *high) noexcept {
     const size_t n = taps_.size();

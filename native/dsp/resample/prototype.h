@@ -23,12 +23,12 @@ enum class Tier : uint32_t { Linear, Fast, Best };
 
 struct TierSpec {
     const char *name;
-    uint32_t half_periods;    // K: taps span K periods of the lower rate on each side
-    double passband;          // passband edge, fraction of the lower rate's Nyquist
-    double cutoff;            // -6 dB point of the sinc, fraction of the lower Nyquist
-    double design_db;         // Kaiser design attenuation (sets beta)
-    double max_ripple_db;     // guaranteed: |gain in dB| over the passband at most this
-    double min_stopband_db;   // guaranteed: attenuation over the stopband at least this
+    uint32_t half_periods;  // K: taps span K periods of the lower rate on each side
+    double passband;        // passband edge, fraction of the lower rate's Nyquist
+    double cutoff;          // -6 dB point of the sinc, fraction of the lower Nyquist
+    double design_db;       // Kaiser design attenuation (sets beta)
+    double max_ripple_db;   // guaranteed: |gain in dB| over the passband at most this
+    double min_stopband_db; // guaranteed: attenuation over the stopband at least this
     // Stopband: sinc tiers, every frequency from the lower Nyquist up; linear, the alias bands
     // of its passband (|f - k Fs_low| <= passband x Nyquist, k >= 1), the only frequencies
     // that fold onto its passband.

@@ -50,9 +50,9 @@ class RationalStage {
     };
     int64_t L_ = 1, M_ = 1, W_ = 0;
     int64_t first_input_ = 0, first_output_ = 0;
-    uint32_t branch_ = 1;   // taps per polyphase branch
-    uint32_t capacity_ = 1; // inputs kept per lane: branch_ + max_lag
-    std::vector<double> branches_;        // branch p: taps h[p + t L - W], t = 0, 1, ... padded
+    uint32_t branch_ = 1;          // taps per polyphase branch
+    uint32_t capacity_ = 1;        // inputs kept per lane: branch_ + max_lag
+    std::vector<double> branches_; // branch p: taps h[p + t L - W], t = 0, 1, ... padded
     std::vector<Lane> lanes_;
     std::vector<double> history_; // per lane: 2 x capacity mirrored ring, newest last
 };
