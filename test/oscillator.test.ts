@@ -100,6 +100,69 @@ describe("oscillator: latency", () => {
   });
 });
 
+describe("oscillator: presets", () => {
+  it("a shipped preset equals its values spelled out; explicit options win; the content hash is in the summary", async () => {
+    const frames = 600;
+    const byPreset = await render(
+      graph()
+        .add("o", oscillator({ preset: "warm-saw" }))
+        .output("o"),
+      { frames },
+    );
+    const spelled = await render(
+      graph()
+        .add("o", oscillator({ waveform: "saw", driver: "polyblep", oversample: 4, quality: "fast", amplitude: 0.4 }))
+        .output("o"),
+      { frames },
+    );
+    expect(Array.from(byPreset.channel())).toEqual(Array.from(spelled.channel()));
+    expect(byPreset.nodes.o?.oversample).toBe(4);
+    const hash = byPreset.nodes.o?.lastMetrics.reserved[1] ?? 0;
+    expect(hash).toBeGreaterThan(0);
+    const object = JSON.stringify({
+      amplitude: 0.4,
+      quality: "fast",
+      oversample: 4,
+      driver: "polyblep",
+      waveform: "saw",
+      name: "warm saw",
+    });
+    const byObject = await render(
+      graph()
+        .add("o", oscillator({ preset: object }))
+        .output("o"),
+      { frames },
+    );
+    expect(byObject.nodes.o?.lastMetrics.reserved[1]).toBe(hash);
+    const quieter = await render(
+      graph()
+        .add("o", oscillator({ preset: "warm-saw", amplitude: 0.2 }))
+        .output("o"),
+      { frames },
+    );
+    expect(Math.max(...quieter.channel())).toBeLessThan(0.25);
+  });
+
+  it("refuses an unknown preset or a bad value naming the key", async () => {
+    await expect(
+      render(
+        graph()
+          .add("o", oscillator({ preset: "warm-sav" }))
+          .output("o"),
+        { frames: 8 },
+      ),
+    ).rejects.toThrow(/"preset" expects "none", a shipped preset \("warm-saw"/);
+    await expect(
+      render(
+        graph()
+          .add("o", oscillator({ preset: JSON.stringify({ waveform: "ramp" }) }))
+          .output("o"),
+        { frames: 8 },
+      ),
+    ).rejects.toThrow(/"preset\.waveform" expects one of "sine", "saw", "square", "triangle", got "ramp"/);
+  });
+});
+
 describe("resampler", () => {
   it("48k -> 44.1k -> 48k keeps a sine's frequency", async () => {
     for (const quality of ["linear", "fast", "best"] as const) {

@@ -22,6 +22,9 @@
 // cache (with cache_frames): the periodicity cache of nodes/oscillator_cache.h replays exact
 // periods while the parameter values stay the same; the same bits as without. Telemetry
 // reserved[0]: frames served from the cache since the stream started (cache on).
+// preset: "none", a shipped preset (kPresets) or a JSON object of parameter values, applied by
+// the runtime where params_json gives none (runtime/node_config.cpp); its 48-bit content hash
+// is published as telemetry reserved[1].
 // Heat: the shared model on its output, W = 12 per internal sample (x oversample).
 // Backward: not implemented (returns -4); parameter gradients come with the gradients work.
 #include <algorithm>
@@ -142,6 +145,8 @@ class OscillatorNode final : public Node {
             }
         if (settings_.cache && ctx.telemetry != nullptr)
             ctx.telemetry[0] = static_cast<double>(cache_.replayed_frames());
+        if (settings_.preset_hash != 0 && ctx.telemetry != nullptr)
+            ctx.telemetry[1] = static_cast<double>(settings_.preset_hash);
     }
 
   private:
@@ -244,6 +249,14 @@ extern const NodeSpec kOscillatorSpec = {
     /*create=*/create,
     /*check=*/oscillator::check,
     /*oversamples=*/true,
+    /*outputs=*/nullptr,
+    /*output_count=*/0,
+    /*publishes_heat=*/false,
+    /*heat_doc=*/nullptr,
+    /*taps=*/nullptr,
+    /*tap_count=*/0,
+    /*presets=*/oscillator::kPresets,
+    /*preset_count=*/oscillator::kPresetCount,
 };
 
 } // namespace amp

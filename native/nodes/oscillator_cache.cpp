@@ -84,8 +84,8 @@ void PeriodCache::after(size_t lane, const LaneState &start, const LaneState &en
     if (++s.position < s.period) return;
     // One period recorded: replay only if the whole state repeats bit for bit.
     const LaneState &first = starts_[lane * capacity_];
-    bool repeats = end.phase == first.phase &&
-                   std::memcmp(&end.state, &first.state, sizeof(double)) == 0;
+    bool repeats =
+        end.phase == first.phase && std::memcmp(&end.state, &first.state, sizeof(double)) == 0;
     for (uint32_t c = 0; c < per_lane_ && taps_ > 0 && repeats; ++c)
         repeats = std::memcmp(windows_.data() + out_lane(lane, c) * taps_,
                               decimator.window(out_lane(lane, c)), taps_ * sizeof(double)) == 0;

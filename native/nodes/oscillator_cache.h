@@ -46,9 +46,8 @@ class PeriodCache {
                 LaneState &lane_state, dsp::resample::Decimator &decimator, double *out) noexcept;
     // After rendering a frame: `start` is the lane state before it, `high[c]` its internal
     // samples and out[c] its outputs per output channel c.
-    void after(size_t lane, const LaneState &start, const LaneState &end,
-               const double *const *high, const double *out,
-               const dsp::resample::Decimator &decimator) noexcept;
+    void after(size_t lane, const LaneState &start, const LaneState &end, const double *const *high,
+               const double *out, const dsp::resample::Decimator &decimator) noexcept;
 
     size_t state_bytes() const;
     unsigned char *save(unsigned char *to) const noexcept;
@@ -66,12 +65,11 @@ class PeriodCache {
         uint64_t position = 0; // frames recorded, or the replay offset
     };
     size_t out_lane(size_t lane, uint32_t c) const { return lane * per_lane_ + c; }
-    void restore(size_t lane, LaneState &lane_state,
-                 dsp::resample::Decimator &decimator) noexcept;
+    void restore(size_t lane, LaneState &lane_state, dsp::resample::Decimator &decimator) noexcept;
 
     uint32_t per_lane_ = 1, oversample_ = 1, capacity_ = 0;
-    size_t taps_ = 0;      // decimator window length (0: no decimator)
-    size_t warmup_ = 1;    // frames of equal values before recording starts
+    size_t taps_ = 0;   // decimator window length (0: no decimator)
+    size_t warmup_ = 1; // frames of equal values before recording starts
     std::vector<Lane> lanes_;
     std::vector<LaneState> starts_; // per lane x capacity: state at each recorded frame's start
     std::vector<double> outputs_;   // per output lane x capacity

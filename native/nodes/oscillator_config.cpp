@@ -26,6 +26,20 @@ ParamSpec quality_param() {
     return param;
 }
 
+ParamSpec preset_param() {
+    ParamSpec param{"preset",
+                    ParamKind::Text,
+                    0.0,
+                    0.0,
+                    0.0,
+                    "",
+                    "Preset: none, a shipped one (warm-saw, clean-square, pwm-lead, soft-triangle, "
+                    "integrated-square, naive-saw) or a JSON object of parameter values; explicit "
+                    "parameters win."};
+    param.default_text = "none";
+    return param;
+}
+
 } // namespace
 
 const ParamSpec kParams[kParamCount] = {
@@ -64,7 +78,30 @@ const ParamSpec kParams[kParamCount] = {
     {"cache_frames", ParamKind::Integer, 4800.0, 1.0, 65536.0, "frames",
      "Longest period the cache holds (memory: frames x (oversample + 1) doubles per output "
      "channel)."},
+    preset_param(),
 };
+
+// The shipped presets (docs/oscillators.md lists them).
+const NodePreset kPresets[] = {
+    {"warm-saw", "PolyBLEP saw, 4x oversampled (fast).",
+     R"({"name":"warm saw","waveform":"saw","driver":"polyblep","oversample":4,)"
+     R"("quality":"fast","amplitude":0.4})"},
+    {"clean-square", "PolyBLEP square, 8x oversampled (best).",
+     R"({"name":"clean square","waveform":"square","driver":"polyblep","oversample":8,)"
+     R"("quality":"best","amplitude":0.3})"},
+    {"pwm-lead", "Narrow PolyBLEP pulse (width 0.25), 4x oversampled.",
+     R"({"name":"pwm lead","waveform":"square","pulse_width":0.25,"driver":"polyblep",)"
+     R"("oversample":4,"quality":"fast","amplitude":0.35})"},
+    {"soft-triangle", "PolyBLAMP triangle, 2x oversampled.",
+     R"({"name":"soft triangle","waveform":"triangle","driver":"polyblep","oversample":2,)"
+     R"("quality":"fast","amplitude":0.5})"},
+    {"integrated-square", "A square through the leaky integrator: a rounded triangle.",
+     R"({"name":"integrated square","waveform":"square","mode":"integrator","leak":0.995,)"
+     R"("integrator_gain":0.08,"clamp":1,"oversample":2,"quality":"fast","amplitude":0.5})"},
+    {"naive-saw", "The naive saw at 1x, for comparison.",
+     R"({"name":"naive saw","waveform":"saw","driver":"naive","amplitude":0.4})"},
+};
+const uint32_t kPresetCount = sizeof(kPresets) / sizeof(kPresets[0]);
 
 namespace {
 
@@ -137,6 +174,7 @@ Settings resolve(const NodeConfig &config) {
     s.stereo = config.given[kStereo] ? config.value(kStereo) != 0.0 : config.given[kPan];
     s.cache = config.given[kCache] ? config.value(kCache) != 0.0 : config.given[kCacheFrames];
     s.cache_frames = static_cast<uint32_t>(config.value(kCacheFrames));
+    s.preset_hash = config.preset_hash;
     const double os = static_cast<double>(s.oversample);
     s.leak_step = std::pow(config.value(kLeak), 1.0 / os);
     s.gain_step = config.value(kIntegratorGain) / os;

@@ -30,6 +30,7 @@ enum : uint32_t {
     kStereo,
     kCache,
     kCacheFrames,
+    kPreset,
     kParamCount
 };
 
@@ -37,6 +38,8 @@ enum class Driver : uint32_t { PolyBlep, Naive };
 enum class Mode : uint32_t { Direct, Integrator, OpAmp };
 
 extern const ParamSpec kParams[kParamCount];
+extern const NodePreset kPresets[];
+extern const uint32_t kPresetCount;
 
 struct Settings {
     dsp::Wave wave = dsp::Wave::Sine;
@@ -48,9 +51,10 @@ struct Settings {
     bool stereo = false;
     bool cache = false;
     uint32_t cache_frames = 0;
-    double leak_step = 1.0; // leak^(1 / oversample), per internal sample
-    double gain_step = 0.0; // integrator_gain / oversample
-    double slew = 0.0;      // per second
+    uint64_t preset_hash = 0; // content hash of the applied preset, 0: none
+    double leak_step = 1.0;   // leak^(1 / oversample), per internal sample
+    double gain_step = 0.0;   // integrator_gain / oversample
+    double slew = 0.0;        // per second
     double clamp = 1.0;
 };
 

@@ -240,6 +240,72 @@ TEST(periodicity_cache_gives_the_same_bits_and_replays_frames) {
     }
 }
 
+TEST(presets_apply_their_values_explicit_parameters_win_and_the_content_is_hashed) {
+    const auto preset = run_node("oscillator", "{\"preset\":\"warm-saw\"}", {}, {}, 1, 500);
+    const auto spelled = run_node("oscillator",
+                                  "{\"waveform\":\"saw\",\"driver\":\"polyblep\",\"oversample\":4,"
+                                  "\"quality\":\"fast\",\"amplitude\":0.4}",
+                                  {}, {}, 1, 500);
+    CHECK_EQ(preset.status, AMP_OK);
+    CHECK(preset.out.data == spelled.out.data);
+    // Explicit parameters win over the preset's (oversample included).
+    const auto louder =
+        run_node("oscillator", "{\"preset\":\"warm-saw\",\"amplitude\":0.1,\"oversample\":2}", {},
+                 {}, 1, 500);
+    const auto louder_spelled =
+        run_node("oscillator",
+                 "{\"waveform\":\"saw\",\"oversample\":2,\"quality\":\"fast\",\"amplitude\":0.1}",
+                 {}, {}, 1, 500);
+    CHECK(louder.out.data == louder_spelled.out.data);
+    // A JSON object: the same content in another key order has the same hash, other content not.
+    const auto a = run_node(
+        "oscillator", "{\"preset\":\"{\\\"waveform\\\":\\\"square\\\",\\\"pulse_width\\\":0.3}\"}",
+        {}, {}, 1, 64);
+    const auto b = run_node(
+        "oscillator", "{\"preset\":\"{\\\"pulse_width\\\":0.3,\\\"waveform\\\":\\\"square\\\"}\"}",
+        {}, {}, 1, 64);
+    const auto c = run_node(
+        "oscillator", "{\"preset\":\"{\\\"pulse_width\\\":0.31,\\\"waveform\\\":\\\"square\\\"}\"}",
+        {}, {}, 1, 64);
+    CHECK_EQ(a.status, AMP_OK);
+    CHECK(a.out.data == b.out.data);
+    CHECK(a.out.data != c.out.data);
+    CHECK(a.reserved0 == 0.0); // reserved[0] is the cache's count
+    CHECK(preset.status == AMP_OK && spelled.status == AMP_OK);
+    const std::string graph = "{\"nodes\":[{\"name\":\"o\",\"type\":\"oscillator\",\"params\":{"
+                              "\"preset\":\"clean-square\"}}],"
+                              "\"output\":\"o\"}";
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(graph.c_str(), &rt), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_configure(rt, 1, 64), AMP_OK);
+    std::vector<double> out(64);
+    CHECK_EQ(amp_graph_runtime_execute(rt, 64, out.data(), out.size(), nullptr), AMP_OK);
+    AmpNodeSummary summary{};
+    CHECK_EQ(amp_graph_runtime_describe_node(rt, "o", &summary), AMP_OK);
+    CHECK_EQ(summary.oversample, 8u);
+    CHECK_EQ(summary.declared_delay_frames, 40u);
+    const double hash = summary.last_metrics.reserved[1];
+    CHECK(hash > 0 && hash < 281474976710656.0 && std::floor(hash) == hash);
+    amp_graph_runtime_destroy(rt);
+}
+
+TEST(refuses_bad_presets_naming_the_key) {
+    expect_bad_params("oscillator", "{\"preset\":\"warm-sav\"}",
+                      {"\"preset\"", "\"warm-saw\", \"clean-square\"", "got \"warm-sav\""},
+                      __LINE__);
+    expect_bad_params("oscillator", "{\"preset\":\"{\\\"waveform\\\":\\\"ramp\\\"}\"}",
+                      {"\"preset.waveform\"", "one of \"sine\"", "got \"ramp\""}, __LINE__);
+    expect_bad_params("oscillator", "{\"preset\":\"{\\\"colour\\\":1}\"}",
+                      {"unknown preset key \"colour\"", "known: name, description, oversample"},
+                      __LINE__);
+    expect_bad_params("oscillator", "{\"preset\":\"{\\\"oversample\\\":3}\"}",
+                      {"\"oversample\"", "1, 2, 4, 8 or 16"}, __LINE__);
+    expect_bad_params("oscillator", "{\"preset\":\"{nope\"}", {"\"preset\"", "line 1"}, __LINE__);
+    // A preset value that conflicts with an explicit choice is refused like a given one.
+    expect_bad_params("oscillator", "{\"preset\":\"pwm-lead\",\"waveform\":\"saw\"}",
+                      {"\"pulse_width\"", "waveform \"square\" only"}, __LINE__);
+}
+
 TEST(refuses_parameter_combinations_that_would_be_ignored) {
     expect_bad_params("oscillator", "{\"oversample\":3}",
                       {"victim", "(oscillator)", "\"oversample\"", "1, 2, 4, 8 or 16", "got 3"},

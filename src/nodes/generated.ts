@@ -324,6 +324,12 @@ export interface OscillatorOptions extends CommonNodeOptions {
    * Static integer. Unit: frames. Default: 4800. Range: [1, 65536]. JSON key: `cache_frames`.
    */
   readonly cacheFrames?: number | undefined;
+  /**
+   * Preset: none, a shipped one (warm-saw, clean-square, pwm-lead, soft-triangle, integrated-square, naive-saw) or a JSON object of parameter values; explicit parameters win.
+   *
+   * Static text. Default: "none".
+   */
+  readonly preset?: string | undefined;
 }
 
 /**
@@ -1374,6 +1380,17 @@ export const NODE_CATALOG: NodeCatalog = {
           "maxExclusive": false,
           "unit": "frames",
           "doc": "Longest period the cache holds (memory: frames x (oversample + 1) doubles per output channel)."
+        },
+        {
+          "name": "preset",
+          "kind": "text",
+          "default": "none",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Preset: none, a shipped one (warm-saw, clean-square, pwm-lead, soft-triangle, integrated-square, naive-saw) or a JSON object of parameter values; explicit parameters win."
         }
       ],
       "heatWork": 12,
