@@ -26,6 +26,8 @@ const SECTIONS = {
   fft: "./fft.js",
 
   analysis: "./analysis.js",
+
+  osc_cache: "./oscillator-cache.js",
 };
 
 function requested(argv) {

@@ -157,6 +157,19 @@ struct NodeSpec {
     // its items are the node's named outputs (one channel group each, in order) instead of
     // `outputs` (e.g. a controller's curves).
     const char *outputs_param = nullptr;
+    // Presets: a node type with a Text parameter "preset" and this table accepts "none", a
+    // shipped preset's name or a JSON object there; its members are values for parameters
+    // params_json does not give (runtime/node_config.cpp validates and applies them and sets
+    // NodeConfig::preset_hash).
+    const struct NodePreset *presets = nullptr;
+    uint32_t preset_count = 0;
+};
+
+// A preset shipped with a node type: a name, one sentence, and a JSON object of parameter values.
+struct NodePreset {
+    const char *name;
+    const char *doc;
+    const char *json;
 };
 
 // Parsed and validated params_json of one node instance.
@@ -179,6 +192,7 @@ struct NodeConfig {
     double thermo_work = 0.0; // defaults to spec->heat_work
     int modulation_mode = 0;  // 0 add, 1 multiply (default mode for this node's modulation edges)
     uint32_t modulation_channels = 0; // 0: not declared
+    uint64_t preset_hash = 0;         // content hash of the applied preset (48 bits), 0: none
 
     double value(uint32_t param_index) const { return values[param_index]; }
     const std::string &text(uint32_t param_index) const { return texts[param_index]; }

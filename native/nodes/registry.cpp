@@ -21,17 +21,16 @@ extern const NodeSpec kOscillatorPitchSpec;
 extern const NodeSpec kIntegratorSpec;
 extern const NodeSpec kPitchQuantizerSpec;
 extern const NodeSpec kSubharmonicSpec;
+extern const NodeSpec kOscillatorSpec;
+extern const NodeSpec kResamplerSpec;
 
 namespace {
 const NodeSpec *const kRegistry[] = {
-    &kConstantSpec,    &kGainSpec,
-    &kMixSpec,         &kDelaySpec,
-    &kSafetySpec,      &kSineOscSpec,
-    &kControllerSpec,  &kParametricDriverSpec,
-    &kAdsrSpec,        &kRciSpec,
-    &kLfoSpec,         &kOscillatorPitchSpec,
-    &kIntegratorSpec,  &kPitchQuantizerSpec,
-    &kSubharmonicSpec,
+    &kConstantSpec,        &kGainSpec,       &kMixSpec,           &kDelaySpec,
+    &kSafetySpec,          &kSineOscSpec,    &kControllerSpec,    &kParametricDriverSpec,
+    &kAdsrSpec,            &kRciSpec,        &kLfoSpec,           &kOscillatorPitchSpec,
+    &kIntegratorSpec,      &kPitchQuantizerSpec, &kSubharmonicSpec, &kOscillatorSpec,
+    &kResamplerSpec,
 };
 
 // The table above plus the specs a test binary registered.

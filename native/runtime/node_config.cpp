@@ -1,6 +1,7 @@
 // node_config.cpp: params_json validation; see node_config.h.
 #include "runtime/node_config.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -224,6 +225,137 @@ void fill_output_names(const NodeSpec &spec, NodeConfig &config) {
         config.output_names.push_back(spec.outputs[i].name);
 }
 
+// Validates `value` for parameter `index` and stores it; `key` names it in messages.
+void assign_param(const NodeSpec &spec, NodeConfig &config, uint32_t index, const std::string &key,
+                  const JsonValue &value, const std::string &stage, const std::string &label) {
+    const ParamSpec &param = spec.params[index];
+    const std::string &node_name = config.name;
+    double number = 0.0;
+    if (param.kind == ParamKind::Enum) {
+        uint32_t choice = param.choice_count;
+        for (uint32_t i = 0; value.is_string() && i < param.choice_count; ++i)
+            if (value.string == param.choices[i]) choice = i;
+        if (choice == param.choice_count)
+            reject(stage, node_name, label, key, choices_text(param), value.describe());
+        config.values[index] = choice;
+        config.texts[index] = value.string;
+        return;
+    }
+    if (param.kind == ParamKind::List) {
+        config.lists[index] = read_list(value, param, stage, node_name, label);
+        return;
+    }
+    if (param.kind == ParamKind::Names) {
+        const bool outputs = spec.outputs_param != nullptr && param.name == std::string(spec.outputs_param);
+        config.names[index] = read_names(value, param, outputs, stage, node_name, label);
+        return;
+    }
+    if (param.kind == ParamKind::Text) {
+        if (!value.is_string() || value.string.empty())
+            reject(stage, node_name, label, key, "a non-empty string", value.describe());
+        config.texts[index] = value.string;
+        return;
+    }
+    if (param.kind == ParamKind::Boolean) {
+        if (!value.is_bool()) reject(stage, node_name, label, key, "a boolean", value.describe());
+        number = value.boolean ? 1.0 : 0.0;
+    } else {
+        if (!value.is_number() || !value_in_range(param, value.number))
+            reject(stage, node_name, label, key, describe_range(param), value.describe());
+        number = value.number;
+    }
+    config.values[index] = number;
+}
+
+// A value in canonical JSON (object keys sorted) for the preset's content hash.
+std::string canonical(const JsonValue &value) {
+    switch (value.type) {
+    case JsonValue::Type::Null: return "null";
+    case JsonValue::Type::Boolean: return value.boolean ? "true" : "false";
+    case JsonValue::Type::Number: return format_number(value.number);
+    case JsonValue::Type::String: return json_quote(value.string);
+    case JsonValue::Type::Array: {
+        std::string text = "[";
+        for (size_t i = 0; i < value.array.size(); ++i)
+            text += (i ? "," : "") + canonical(value.array[i]);
+        return text + "]";
+    }
+    case JsonValue::Type::Object: {
+        std::vector<const std::pair<std::string, JsonValue> *> sorted;
+        for (const auto &member : value.members) sorted.push_back(&member);
+        std::sort(sorted.begin(), sorted.end(),
+                  [](const auto *a, const auto *b) { return a->first < b->first; });
+        std::string text = "{";
+        for (size_t i = 0; i < sorted.size(); ++i)
+            text +=
+                (i ? "," : "") + json_quote(sorted[i]->first) + ":" + canonical(sorted[i]->second);
+        return text + "}";
+    }
+    }
+    return "null";
+}
+
+// The node type's `preset` parameter (NodeSpec::presets): "none", a shipped preset's name, or a
+// JSON object. Its members are parameter values (and "oversample") applied where params_json
+// gave none, validated like params_json ("preset.<key>" in messages), plus the metadata strings
+// "name" and "description"; the content hash (FNV-1a 64 of the canonical JSON, low 48 bits)
+// goes to NodeConfig::preset_hash.
+void apply_preset(const NodeSpec &spec, NodeConfig &config, bool oversample_given,
+                  const std::string &stage, const std::string &label) {
+    const int preset_index = find_param_index(spec, "preset");
+    if (preset_index < 0) return;
+    const std::string &text = config.texts[static_cast<size_t>(preset_index)];
+    if (text == "none") return;
+    std::string names;
+    const char *source = nullptr;
+    for (uint32_t i = 0; i < spec.preset_count; ++i) {
+        names += std::string(i ? ", " : "") + json_quote(spec.presets[i].name);
+        if (text == spec.presets[i].name) source = spec.presets[i].json;
+    }
+    const std::string expected = "\"none\", a shipped preset (" + names + ") or a JSON object";
+    JsonValue root;
+    std::string error;
+    if (source == nullptr && (text.empty() || text[0] != '{'))
+        reject(stage, config.name, label, "preset", expected, json_quote(text));
+    if (!parse_json(source != nullptr ? source : text, root, error) || !root.is_object())
+        reject(stage, config.name, label, "preset",
+               expected + (error.empty() ? "" : " (" + error + ")"), json_quote(text));
+    for (const auto &member : root.members) {
+        const std::string key = "preset." + member.first;
+        const JsonValue &value = member.second;
+        const int index = find_param_index(spec, member.first);
+        if (member.first == "name" || member.first == "description") {
+            if (!value.is_string())
+                reject(stage, config.name, label, key, "a string", value.describe());
+        } else if (member.first == "oversample") {
+            const uint32_t factor = static_cast<uint32_t>(
+                read_integer(value, 1, limits::kMaxOversample, stage, config.name, label, key));
+            if (!oversample_given) config.oversample = factor;
+        } else if (index >= 0 && index != preset_index) {
+            NodeConfig checked = config; // validate even when params_json overrides it
+            assign_param(spec, checked, static_cast<uint32_t>(index), key, value, stage, label);
+            if (!config.given[static_cast<size_t>(index)]) {
+                config = checked;
+                config.given[static_cast<size_t>(index)] = true;
+            }
+        } else {
+            std::string known = "name, description, oversample";
+            for (uint32_t i = 0; i < spec.param_count; ++i)
+                if (static_cast<int>(i) != preset_index)
+                    known += std::string(", ") + spec.params[i].name;
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
+                             label + ": unknown preset key \"" + member.first +
+                                 "\"; known: " + known);
+        }
+    }
+    uint64_t hash = 14695981039346656037ull;
+    for (const char c : canonical(root)) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 1099511628211ull;
+    }
+    config.preset_hash = hash & ((uint64_t{1} << 48) - 1);
+}
+
 // Required texts, the oversampling capability and the node's own cross-parameter check; the
 // instance's output names.
 void finish_config(const NodeSpec &spec, NodeConfig &config, const std::string &stage,
@@ -340,54 +472,18 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, node_name,
                          label + ": params must be a JSON object, got " + params->describe());
 
+    bool oversample_given = false;
     for (const auto &member : params->members) {
         const std::string &key = member.first;
         const JsonValue &value = member.second;
         const int index = find_param_index(spec, key);
         if (index >= 0) {
-            const ParamSpec &param = spec.params[index];
-            double number = 0.0;
             config.given[static_cast<size_t>(index)] = true;
-            if (param.kind == ParamKind::Enum) {
-                uint32_t choice = param.choice_count;
-                for (uint32_t i = 0; value.is_string() && i < param.choice_count; ++i)
-                    if (value.string == param.choices[i]) choice = i;
-                if (choice == param.choice_count)
-                    reject(stage, node_name, label, key, choices_text(param), value.describe());
-                config.values[static_cast<size_t>(index)] = choice;
-                config.texts[static_cast<size_t>(index)] = value.string;
-                continue;
-            }
-            if (param.kind == ParamKind::List) {
-                config.lists[static_cast<size_t>(index)] =
-                    read_list(value, param, stage, node_name, label);
-                continue;
-            }
-            if (param.kind == ParamKind::Names) {
-                const bool outputs = spec.outputs_param != nullptr && key == spec.outputs_param;
-                config.names[static_cast<size_t>(index)] =
-                    read_names(value, param, outputs, stage, node_name, label);
-                continue;
-            }
-            if (param.kind == ParamKind::Text) {
-                if (!value.is_string() || value.string.empty())
-                    reject(stage, node_name, label, key, "a non-empty string", value.describe());
-                config.texts[static_cast<size_t>(index)] = value.string;
-                continue;
-            }
-            if (param.kind == ParamKind::Boolean) {
-                if (!value.is_bool())
-                    reject(stage, node_name, label, key, "a boolean", value.describe());
-                number = value.boolean ? 1.0 : 0.0;
-            } else {
-                if (!value.is_number() || !value_in_range(param, value.number))
-                    reject(stage, node_name, label, key, describe_range(param), value.describe());
-                number = value.number;
-            }
-            config.values[static_cast<size_t>(index)] = number;
+            assign_param(spec, config, static_cast<uint32_t>(index), key, value, stage, label);
         } else if (key == "oversample") {
             config.oversample = static_cast<uint32_t>(
                 read_integer(value, 1, limits::kMaxOversample, stage, node_name, label, key));
+            oversample_given = true;
         } else if (key == "declared_delay_frames") {
             config.declared_delay_frames = static_cast<uint32_t>(
                 read_integer(value, 0, limits::kMaxDelayFrames, stage, node_name, label, key));
@@ -402,6 +498,7 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
                                  "\"; known: " + known_keys(spec));
         }
     }
+    if (spec.preset_count > 0) apply_preset(spec, config, oversample_given, stage, label);
     finish_config(spec, config, stage, label);
     return config;
 }
