@@ -320,7 +320,8 @@ inline Problems lanes(const NodeType &node) {
 // of the node (e.g. rci: a long-double solve of the same circuit). Test binaries may add entries.
 using HeatReference = std::function<std::vector<double>(const NodeType &, const Inputs &)>;
 
-// rci: i[n]^2 R per lane, i from rci_reference::simulate with the catalogue's R, L, C.
+// rci: i^2 R per lane with i = (i[n-1] + i[n]) / 2 (i[-1] = 0), i from rci_reference::simulate
+// with the catalogue's R, L, C.
 inline std::vector<double> rci_heat(const NodeType &node, const Inputs &in) {
     const Tensor &u = in.audio[0];
     const double r = node.default_of("resistance");
@@ -331,8 +332,10 @@ inline std::vector<double> rci_heat(const NodeType &node, const Inputs &in) {
             for (uint32_t f = 0; f < u.frames; ++f) lane[f] = u.at(b, c, f);
             const auto trace = rci_reference::simulate(lane, r, node.default_of("inductance"),
                                                        node.default_of("capacitance"), kRate);
-            for (uint32_t f = 0; f < u.frames; ++f)
-                heat[f] += static_cast<double>(trace.current[f] * trace.current[f] * r);
+            for (uint32_t f = 0; f < u.frames; ++f) {
+                const long double mid = (trace.current[f] + (f ? trace.current[f - 1] : 0)) / 2;
+                heat[f] += static_cast<double>(mid * mid * r);
+            }
         }
     return heat;
 }
