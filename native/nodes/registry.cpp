@@ -17,12 +17,15 @@ extern const NodeSpec kParametricDriverSpec;
 extern const NodeSpec kAdsrSpec;
 extern const NodeSpec kRciSpec;
 extern const NodeSpec kBiquadSpec;
+extern const NodeSpec kSamplerSpec;
+extern const NodeSpec kPitchShiftSpec;
 
 namespace {
 const NodeSpec *const kRegistry[] = {
-    &kConstantSpec, &kGainSpec,    &kMixSpec,        &kDelaySpec,
-    &kSafetySpec,   &kSineOscSpec, &kControllerSpec, &kParametricDriverSpec,
-    &kAdsrSpec,     &kRciSpec,     &kBiquadSpec,
+    &kConstantSpec,   &kGainSpec,    &kMixSpec,        &kDelaySpec,
+    &kSafetySpec,     &kSineOscSpec, &kControllerSpec, &kParametricDriverSpec,
+    &kAdsrSpec,       &kRciSpec,     &kBiquadSpec,     &kSamplerSpec,
+    &kPitchShiftSpec,
 };
 
 // The table above plus the specs a test binary registered.
