@@ -290,6 +290,20 @@ class Node {
     // for the prepared configuration and copies it out and back verbatim; restoring then
     // processing must give the bits an uninterrupted stream would. No allocation in either.
     // Stateless nodes keep the defaults.
+    // PCM buffers handed over through amp_graph_runtime_set_buffer (e.g. a sampler's sound).
+    // The runtime has already checked the generic rules (data non-null and finite, channels in
+    // [1, 64], 1 <= channels x frames <= the buffer limit, sample rate in (0, 1e7]); the node
+    // checks its own (slot, lengths against its parameters) BEFORE allocating, then copies the
+    // data into memory it owns (this is the only place besides prepare that may allocate) and
+    // returns true; on refusal it sets `error` (the part after "node \"name\" (type): ") and
+    // changes nothing. The buffer is configuration, like a set_param override: snapshots do not
+    // hold it, reset() and configure keep it. Default: the node takes no buffers.
+    virtual bool set_buffer(uint32_t /*slot*/, const double * /*data*/, uint32_t /*channels*/,
+                            uint64_t /*frames*/, double /*sample_rate*/, std::string &error) {
+        error = "takes no buffers";
+        return false;
+    }
+
     virtual size_t state_bytes() const { return 0; }
     virtual void save_state(unsigned char * /*to*/) const noexcept {}
     virtual void load_state(const unsigned char * /*from*/) noexcept {}

@@ -23,6 +23,9 @@ extern const NodeSpec kPitchQuantizerSpec;
 extern const NodeSpec kSubharmonicSpec;
 extern const NodeSpec kOscillatorSpec;
 extern const NodeSpec kResamplerSpec;
+extern const NodeSpec kBiquadSpec;
+extern const NodeSpec kSamplerSpec;
+extern const NodeSpec kPitchShiftSpec;
 
 namespace {
 const NodeSpec *const kRegistry[] = {
@@ -30,7 +33,7 @@ const NodeSpec *const kRegistry[] = {
     &kSafetySpec,          &kSineOscSpec,    &kControllerSpec,    &kParametricDriverSpec,
     &kAdsrSpec,            &kRciSpec,        &kLfoSpec,           &kOscillatorPitchSpec,
     &kIntegratorSpec,      &kPitchQuantizerSpec, &kSubharmonicSpec, &kOscillatorSpec,
-    &kResamplerSpec,
+    &kResamplerSpec,       &kBiquadSpec,     &kSamplerSpec,       &kPitchShiftSpec,
 };
 
 // The table above plus the specs a test binary registered.

@@ -139,7 +139,9 @@ std::string build_catalog() {
             "," +
             range("thermoResistance", amp::limits::kMinThermoResistance,
                   amp::limits::kMaxThermoResistance, false) +
-            "," + range("thermoWork", 0, amp::limits::kMaxThermoWork, false);
+            "," + range("thermoWork", 0, amp::limits::kMaxThermoWork, false) + "," +
+            range("bufferChannels", 1, amp::limits::kMaxBufferChannels, false) + "," +
+            range("bufferSamples", 1, static_cast<double>(amp::limits::kMaxBufferSamples), false);
     json += "}}";
     return json;
 }

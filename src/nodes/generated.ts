@@ -61,6 +61,48 @@ export function adsr(options: AdsrOptions = {}): NodeSpec<"adsr"> {
 }
 
 /**
+ * Options of the `biquad` node: RBJ cookbook biquad (lowpass, highpass, bandpass, notch, peaking, shelves) with per-frame frequency, Q and gain.
+ *
+ * Heat work W = 5 per frame. Backward: Not implemented yet (returns -4).
+ */
+export interface BiquadOptions extends CommonNodeOptions {
+  /**
+   * RBJ cookbook response: lowpass, highpass, bandpass (0 dB peak), notch, peaking, lowshelf or highshelf.
+   *
+   * Static enum. Default: "lowpass". One of "lowpass", "highpass", "bandpass", "notch", "peaking", "lowshelf", "highshelf".
+   */
+  readonly filter?: "lowpass" | "highpass" | "bandpass" | "notch" | "peaking" | "lowshelf" | "highshelf" | undefined;
+  /**
+   * Cutoff, centre or shelf midpoint frequency; clamped per frame to [1e-6, 0.499] x the sample rate.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 1000. Range: (0, 1000000].
+   */
+  readonly frequency?: number | undefined;
+  /**
+   * Quality factor (alpha = sin(w0) / 2Q); clamped per frame to [0.001, 1000].
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0.7071067811865476. Range: (0, 1000].
+   */
+  readonly q?: number | undefined;
+  /**
+   * Gain of peaking and shelf filters (A = 10^(gain_db / 40)); the other types ignore it.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: dB. Default: 0. Range: [-120, 120]. JSON key: `gain_db`.
+   */
+  readonly gainDb?: number | undefined;
+}
+
+/**
+ * A `biquad` node: RBJ cookbook biquad (lowpass, highpass, bandpass, notch, peaking, shelves) with per-frame frequency, Q and gain.
+ *
+ * Audio inputs: `in` (Signal to filter; several edges: summed).
+ * @param options - parameters and common metadata, see {@link BiquadOptions}; all optional
+ */
+export function biquad(options: BiquadOptions = {}): NodeSpec<"biquad"> {
+  return nodeSpec("biquad", options);
+}
+
+/**
  * Options of the `constant` node: Fills every frame with a value.
  *
  * Heat work W = 0.25 per frame. Backward: Not implemented: a source with no audio input (returns -4).
@@ -211,138 +253,6 @@ export function mix(options: MixOptions = {}): NodeSpec<"mix"> {
 }
 
 /**
- * Options of the `oscillator` node: Band-limited sine, saw, square or triangle with real oversampling.
- *
- * Heat work W = 12 per frame. Backward: Not implemented: a source with no audio input (returns -4); its parameter gradients come with the gradients work.
- */
-export interface OscillatorOptions extends CommonNodeOptions {
-  /**
-   * Oscillation frequency (negative runs backwards); resolution 2^-20 Hz.
-   *
-   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 440. Range: [-1000000, 1000000].
-   */
-  readonly frequency?: number | undefined;
-  /**
-   * Peak amplitude.
-   *
-   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0.5. Range: [-1000000, 1000000].
-   */
-  readonly amplitude?: number | undefined;
-  /**
-   * Equal-power pan, -1 left to 1 right (stereo): left cos, right sin of (pan + 1) pi / 4.
-   *
-   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0. Range: [-1, 1].
-   */
-  readonly pan?: number | undefined;
-  /**
-   * Offset added to the phase before the waveform is read.
-   *
-   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: cycles. Default: 0. Range: [-1000000, 1000000]. JSON key: `phase_offset`.
-   */
-  readonly phaseOffset?: number | undefined;
-  /**
-   * Square wave: fraction of the cycle at +1 (waveform square).
-   *
-   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0.5. Range: [0, 1]. JSON key: `pulse_width`.
-   */
-  readonly pulseWidth?: number | undefined;
-  /**
-   * Phase reset: a rise above 0.5 restarts the phase at 0 on that frame.
-   *
-   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0. Range: [-1000000, 1000000].
-   */
-  readonly reset?: number | undefined;
-  /**
-   * Waveform: sine, saw, square or triangle.
-   *
-   * Static enum. Default: "sine". One of "sine", "saw", "square", "triangle".
-   */
-  readonly waveform?: "sine" | "saw" | "square" | "triangle" | undefined;
-  /**
-   * polyblep (band-limited steps, BLAMP at triangle corners) or naive (for comparison).
-   *
-   * Static enum. Default: "polyblep". One of "polyblep", "naive".
-   */
-  readonly driver?: "polyblep" | "naive" | undefined;
-  /**
-   * direct (the wave), integrator (leaky integrator of the wave) or op_amp (slew-limited follower of the wave).
-   *
-   * Static enum. Default: "direct". One of "direct", "integrator", "op_amp".
-   */
-  readonly mode?: "direct" | "integrator" | "op_amp" | undefined;
-  /**
-   * Decimation filter tier when oversample > 1: linear (latency 1 frame), fast (16 frames) or best (40 frames).
-   *
-   * Static enum. Default: "fast". One of "linear", "fast", "best".
-   */
-  readonly quality?: "linear" | "fast" | "best" | undefined;
-  /**
-   * Integrator leak per output frame (mode integrator).
-   *
-   * Static number. Default: 0.999. Range: [0, 1].
-   */
-  readonly leak?: number | undefined;
-  /**
-   * Integrator input gain per output frame (mode integrator).
-   *
-   * Static number. Default: 0.05. Range: [-1000000, 1000000]. JSON key: `integrator_gain`.
-   */
-  readonly integratorGain?: number | undefined;
-  /**
-   * Follower slew-rate limit, output units per second (mode op_amp).
-   *
-   * Static number. Unit: 1/s. Default: 1000. Range: [0, 1000000000000].
-   */
-  readonly slew?: number | undefined;
-  /**
-   * The mode's output is clamped to +-clamp (every mode).
-   *
-   * Static number. Default: 1. Range: (0, 1000000].
-   */
-  readonly clamp?: number | undefined;
-  /**
-   * Number of wave lanes.
-   *
-   * Static integer. Default: 1. Range: [1, 64].
-   */
-  readonly channels?: number | undefined;
-  /**
-   * Two output channels (left, right) per wave lane, panned by pan.
-   *
-   * Static boolean. Default: false.
-   */
-  readonly stereo?: boolean | undefined;
-  /**
-   * Periodicity cache: replay one exact period while the parameters stay the same (the same bits as without).
-   *
-   * Static boolean. Default: false.
-   */
-  readonly cache?: boolean | undefined;
-  /**
-   * Longest period the cache holds (memory: frames x (oversample + 1) doubles per output channel).
-   *
-   * Static integer. Unit: frames. Default: 4800. Range: [1, 65536]. JSON key: `cache_frames`.
-   */
-  readonly cacheFrames?: number | undefined;
-  /**
-   * Preset: none, a shipped one (warm-saw, clean-square, pwm-lead, soft-triangle, integrated-square, naive-saw) or a JSON object of parameter values; explicit parameters win.
-   *
-   * Static text. Default: "none".
-   */
-  readonly preset?: string | undefined;
-}
-
-/**
- * A `oscillator` node: Band-limited sine, saw, square or triangle with real oversampling.
- *
- * Source: no audio input.
- * @param options - parameters and common metadata, see {@link OscillatorOptions}; all optional
- */
-export function oscillator(options: OscillatorOptions = {}): NodeSpec<"oscillator"> {
-  return nodeSpec("oscillator", options);
-}
-
-/**
  * Options of the `parametric_driver` node: Sum of harmonics of one drift-free phase: a quartz, piezo or custom driver.
  *
  * Heat work W = 8 per frame. Backward: Not implemented: a source with no audio input (returns -4).
@@ -391,9 +301,51 @@ export function parametricDriver(options: ParametricDriverOptions = {}): NodeSpe
 }
 
 /**
+ * Options of the `pitch_shift` node: Streaming phase-vocoder pitch shifter (ratio or semitones); latency window - 1 frames.
+ *
+ * Heat work W = 64 per frame. Backward: Not implemented (returns -4).
+ */
+export interface PitchShiftOptions extends CommonNodeOptions {
+  /**
+   * Frequency ratio (2 = an octave up); modulated values are clamped to [0.25, 4].
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 1. Range: [0.25, 4].
+   */
+  readonly ratio?: number | undefined;
+  /**
+   * Shift in equal-tempered semitones, multiplied into ratio (2^(semitones / 12)).
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: semitones. Default: 0. Range: [-24, 24].
+   */
+  readonly semitones?: number | undefined;
+  /**
+   * STFT window (periodic Hann), a power of two; the latency is window - 1 frames; partials need to be about 4 x sample rate / window Hz apart.
+   *
+   * Static integer. Unit: frames. Default: 1024. Range: [64, 16384].
+   */
+  readonly window?: number | undefined;
+  /**
+   * Analysis and synthesis hop; 0 = window / 4 (256 for the default window); otherwise window / hop must be an integer >= 4.
+   *
+   * Static integer. Unit: frames. Default: 0. Range: [0, 4096].
+   */
+  readonly hop?: number | undefined;
+}
+
+/**
+ * A `pitch_shift` node: Streaming phase-vocoder pitch shifter (ratio or semitones); latency window - 1 frames.
+ *
+ * Audio inputs: `in` (Signal to shift; several edges: summed).
+ * @param options - parameters and common metadata, see {@link PitchShiftOptions}; all optional
+ */
+export function pitchShift(options: PitchShiftOptions = {}): NodeSpec<"pitch_shift"> {
+  return nodeSpec("pitch_shift", options);
+}
+
+/**
  * Options of the `rci` node: Series RLC stage (trapezoidal): input voltage in, capacitor voltage or loop current out; publishes the heat i^2 R.
  *
- * Heat: published by the node: the power dissipated in R, i^2 R watts per frame, summed over the channels of each batch. Backward: None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.
+ * Heat: published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch. Backward: None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.
  */
 export interface RciOptions extends CommonNodeOptions {
   /**
@@ -433,42 +385,6 @@ export function rci(options: RciOptions = {}): NodeSpec<"rci"> {
 }
 
 /**
- * Options of the `resampler` node: Round trip through the rate sr x up / down with a polyphase FIR tier.
- *
- * Heat work W = 4 per frame. Backward: Not implemented (returns -4): the adjoint, the transposed conversion, comes with the gradients work.
- */
-export interface ResamplerOptions extends CommonNodeOptions {
-  /**
-   * L: the intermediate rate is sr x up / down.
-   *
-   * Static integer. Default: 1. Range: [1, 1000].
-   */
-  readonly up?: number | undefined;
-  /**
-   * M: see up.
-   *
-   * Static integer. Default: 1. Range: [1, 1000].
-   */
-  readonly down?: number | undefined;
-  /**
-   * Filter tier: linear (interpolation), fast (32-tap sinc) or best (80-tap sinc).
-   *
-   * Static enum. Default: "fast". One of "linear", "fast", "best".
-   */
-  readonly quality?: "linear" | "fast" | "best" | undefined;
-}
-
-/**
- * A `resampler` node: Round trip through the rate sr x up / down with a polyphase FIR tier.
- *
- * Audio inputs: `in` (Signal to convert; several edges: summed).
- * @param options - parameters and common metadata, see {@link ResamplerOptions}; all optional
- */
-export function resampler(options: ResamplerOptions = {}): NodeSpec<"resampler"> {
-  return nodeSpec("resampler", options);
-}
-
-/**
  * Options of the `safety` node: Replaces non-finite samples, removes DC and clips.
  *
  * Heat work W = 4 per frame. Backward: Not implemented yet (returns -4).
@@ -496,6 +412,66 @@ export interface SafetyOptions extends CommonNodeOptions {
  */
 export function safety(options: SafetyOptions = {}): NodeSpec<"safety"> {
   return nodeSpec("safety", options);
+}
+
+/**
+ * Options of the `sampler` node: Plays a PCM buffer set with setBuffer (e.g. a WAV file) at a modulatable rate, with a start offset and seamless loop points.
+ *
+ * Heat work W = 4 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ */
+export interface SamplerOptions extends CommonNodeOptions {
+  /**
+   * Output channels; channel c plays buffer channel c mod the buffer's channels.
+   *
+   * Static integer. Default: 1. Range: [1, 64].
+   */
+  readonly channels?: number | undefined;
+  /**
+   * Playback rate: 1 plays at the recorded pitch, 2 an octave up, 0 holds.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 1. Range: [0, 64].
+   */
+  readonly rate?: number | undefined;
+  /**
+   * Buffer frame of the first output frame; must lie inside the buffer.
+   *
+   * Static integer. Unit: frames. Default: 0. Range: [0, 4294967295].
+   */
+  readonly start?: number | undefined;
+  /**
+   * Loop the region [loop_start, loop_end) instead of stopping at the end.
+   *
+   * Static boolean. Default: false.
+   */
+  readonly loop?: boolean | undefined;
+  /**
+   * First frame of the loop region (loop only).
+   *
+   * Static integer. Unit: frames. Default: 0. Range: [0, 4294967295]. JSON key: `loop_start`.
+   */
+  readonly loopStart?: number | undefined;
+  /**
+   * Frame after the loop region; 0 = the buffer's end (loop only).
+   *
+   * Static integer. Unit: frames. Default: 0. Range: [0, 4294967295]. JSON key: `loop_end`.
+   */
+  readonly loopEnd?: number | undefined;
+  /**
+   * Between buffer frames: cubic (4-point Hermite / Catmull-Rom) or linear; both exact at integer positions.
+   *
+   * Static enum. Default: "cubic". One of "cubic", "linear".
+   */
+  readonly interpolation?: "cubic" | "linear" | undefined;
+}
+
+/**
+ * A `sampler` node: Plays a PCM buffer set with setBuffer (e.g. a WAV file) at a modulatable rate, with a start offset and seamless loop points.
+ *
+ * Source: no audio input.
+ * @param options - parameters and common metadata, see {@link SamplerOptions}; all optional
+ */
+export function sampler(options: SamplerOptions = {}): NodeSpec<"sampler"> {
+  return nodeSpec("sampler", options);
 }
 
 /**
@@ -543,16 +519,17 @@ export function sineOsc(options: SineOscOptions = {}): NodeSpec<"sine_osc"> {
 /** Options type of each node type, by type name. */
 export interface NodeOptionsByType {
   "adsr": AdsrOptions;
+  "biquad": BiquadOptions;
   "constant": ConstantOptions;
   "controller": ControllerOptions;
   "delay": DelayOptions;
   "gain": GainOptions;
   "mix": MixOptions;
-  "oscillator": OscillatorOptions;
   "parametric_driver": ParametricDriverOptions;
+  "pitch_shift": PitchShiftOptions;
   "rci": RciOptions;
-  "resampler": ResamplerOptions;
   "safety": SafetyOptions;
+  "sampler": SamplerOptions;
   "sine_osc": SineOscOptions;
 }
 
@@ -593,6 +570,10 @@ export const NATIVE_LIMITS = {
   thermoResistance: { min: 1e-12, max: 1000000000000, minExclusive: false },
   /** W of the heat model, per frame. A finite number in [0, 1000000000000]; node params `thermo.work` (TS `thermo.work`). */
   thermoWork: { min: 0, max: 1000000000000, minExclusive: false },
+  /** Channels of a PCM buffer. An integer in [1, 64]; `Runtime.setBuffer` and render `buffers`. */
+  bufferChannels: { min: 1, max: 64, minExclusive: false },
+  /** Samples (channels x frames) of a PCM buffer, checked before allocation. An integer in [1, 268435456]; `Runtime.setBuffer` and render `buffers`. */
+  bufferSamples: { min: 1, max: 268435456, minExclusive: false },
 } as const satisfies CatalogLimits;
 
 /** The native node catalogue these types were generated from; used for validation at the TypeScript edge. */
@@ -1154,189 +1135,88 @@ export const NODE_CATALOG: NodeCatalog = {
       "backwardDoc": "None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.",
       "oversamples": false,
       "publishesHeat": true,
-      "heatDoc": "published by the node: the power dissipated in R, i^2 R watts per frame, summed over the channels of each batch"
+      "heatDoc": "published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch"
     },
     {
-      "type": "oscillator",
-      "summary": "Band-limited sine, saw, square or triangle with real oversampling.",
-      "inputs": [],
+      "type": "biquad",
+      "summary": "RBJ cookbook biquad (lowpass, highpass, bandpass, notch, peaking, shelves) with per-frame frequency, Q and gain.",
+      "inputs": [
+        {
+          "name": "in",
+          "doc": "Signal to filter.",
+          "gather": "sum",
+          "optional": false
+        }
+      ],
       "outputs": [],
       "taps": [],
       "params": [
         {
+          "name": "filter",
+          "kind": "enum",
+          "default": "lowpass",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "RBJ cookbook response: lowpass, highpass, bandpass (0 dB peak), notch, peaking, lowshelf or highshelf.",
+          "choices": [
+            "lowpass",
+            "highpass",
+            "bandpass",
+            "notch",
+            "peaking",
+            "lowshelf",
+            "highshelf"
+          ]
+        },
+        {
           "name": "frequency",
           "kind": "signal",
-          "default": 440,
-          "min": -1000000,
-          "max": 1000000,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "Hz",
-          "doc": "Oscillation frequency (negative runs backwards); resolution 2^-20 Hz."
-        },
-        {
-          "name": "amplitude",
-          "kind": "signal",
-          "default": 0.5,
-          "min": -1000000,
-          "max": 1000000,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "",
-          "doc": "Peak amplitude."
-        },
-        {
-          "name": "pan",
-          "kind": "signal",
-          "default": 0,
-          "min": -1,
-          "max": 1,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "",
-          "doc": "Equal-power pan, -1 left to 1 right (stereo): left cos, right sin of (pan + 1) pi / 4."
-        },
-        {
-          "name": "phase_offset",
-          "kind": "signal",
-          "default": 0,
-          "min": -1000000,
-          "max": 1000000,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "cycles",
-          "doc": "Offset added to the phase before the waveform is read."
-        },
-        {
-          "name": "pulse_width",
-          "kind": "signal",
-          "default": 0.5,
-          "min": 0,
-          "max": 1,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "",
-          "doc": "Square wave: fraction of the cycle at +1 (waveform square)."
-        },
-        {
-          "name": "reset",
-          "kind": "signal",
-          "default": 0,
-          "min": -1000000,
-          "max": 1000000,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "",
-          "doc": "Phase reset: a rise above 0.5 restarts the phase at 0 on that frame."
-        },
-        {
-          "name": "waveform",
-          "kind": "enum",
-          "default": "sine",
-          "min": 0,
-          "max": 0,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "",
-          "doc": "Waveform: sine, saw, square or triangle.",
-          "choices": [
-            "sine",
-            "saw",
-            "square",
-            "triangle"
-          ]
-        },
-        {
-          "name": "driver",
-          "kind": "enum",
-          "default": "polyblep",
-          "min": 0,
-          "max": 0,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "",
-          "doc": "polyblep (band-limited steps, BLAMP at triangle corners) or naive (for comparison).",
-          "choices": [
-            "polyblep",
-            "naive"
-          ]
-        },
-        {
-          "name": "mode",
-          "kind": "enum",
-          "default": "direct",
-          "min": 0,
-          "max": 0,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "",
-          "doc": "direct (the wave), integrator (leaky integrator of the wave) or op_amp (slew-limited follower of the wave).",
-          "choices": [
-            "direct",
-            "integrator",
-            "op_amp"
-          ]
-        },
-        {
-          "name": "quality",
-          "kind": "enum",
-          "default": "fast",
-          "min": 0,
-          "max": 0,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "",
-          "doc": "Decimation filter tier when oversample > 1: linear (latency 1 frame), fast (16 frames) or best (40 frames).",
-          "choices": [
-            "linear",
-            "fast",
-            "best"
-          ]
-        },
-        {
-          "name": "leak",
-          "kind": "number",
-          "default": 0.999,
-          "min": 0,
-          "max": 1,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "",
-          "doc": "Integrator leak per output frame (mode integrator)."
-        },
-        {
-          "name": "integrator_gain",
-          "kind": "number",
-          "default": 0.05,
-          "min": -1000000,
-          "max": 1000000,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "",
-          "doc": "Integrator input gain per output frame (mode integrator)."
-        },
-        {
-          "name": "slew",
-          "kind": "number",
           "default": 1000,
-          "min": 0,
-          "max": 1000000000000,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "1/s",
-          "doc": "Follower slew-rate limit, output units per second (mode op_amp)."
-        },
-        {
-          "name": "clamp",
-          "kind": "number",
-          "default": 1,
           "min": 0,
           "max": 1000000,
           "minExclusive": true,
           "maxExclusive": false,
-          "unit": "",
-          "doc": "The mode's output is clamped to +-clamp (every mode)."
+          "unit": "Hz",
+          "doc": "Cutoff, centre or shelf midpoint frequency; clamped per frame to [1e-6, 0.499] x the sample rate."
         },
+        {
+          "name": "q",
+          "kind": "signal",
+          "default": 0.7071067811865476,
+          "min": 0,
+          "max": 1000,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Quality factor (alpha = sin(w0) / 2Q); clamped per frame to [0.001, 1000]."
+        },
+        {
+          "name": "gain_db",
+          "kind": "signal",
+          "default": 0,
+          "min": -120,
+          "max": 120,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "dB",
+          "doc": "Gain of peaking and shelf filters (A = 10^(gain_db / 40)); the other types ignore it."
+        }
+      ],
+      "heatWork": 5,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented yet (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "sampler",
+      "summary": "Plays a PCM buffer set with setBuffer (e.g. a WAV file) at a modulatable rate, with a start offset and seamless loop points.",
+      "inputs": [],
+      "outputs": [],
+      "taps": [],
+      "params": [
         {
           "name": "channels",
           "kind": "integer",
@@ -1346,65 +1226,91 @@ export const NODE_CATALOG: NodeCatalog = {
           "minExclusive": false,
           "maxExclusive": false,
           "unit": "",
-          "doc": "Number of wave lanes."
+          "doc": "Output channels; channel c plays buffer channel c mod the buffer's channels."
         },
         {
-          "name": "stereo",
-          "kind": "boolean",
-          "default": false,
+          "name": "rate",
+          "kind": "signal",
+          "default": 1,
           "min": 0,
-          "max": 1,
+          "max": 64,
           "minExclusive": false,
           "maxExclusive": false,
           "unit": "",
-          "doc": "Two output channels (left, right) per wave lane, panned by pan."
+          "doc": "Playback rate: 1 plays at the recorded pitch, 2 an octave up, 0 holds."
         },
         {
-          "name": "cache",
-          "kind": "boolean",
-          "default": false,
-          "min": 0,
-          "max": 1,
-          "minExclusive": false,
-          "maxExclusive": false,
-          "unit": "",
-          "doc": "Periodicity cache: replay one exact period while the parameters stay the same (the same bits as without)."
-        },
-        {
-          "name": "cache_frames",
+          "name": "start",
           "kind": "integer",
-          "default": 4800,
-          "min": 1,
-          "max": 65536,
+          "default": 0,
+          "min": 0,
+          "max": 4294967295,
           "minExclusive": false,
           "maxExclusive": false,
           "unit": "frames",
-          "doc": "Longest period the cache holds (memory: frames x (oversample + 1) doubles per output channel)."
+          "doc": "Buffer frame of the first output frame; must lie inside the buffer."
         },
         {
-          "name": "preset",
-          "kind": "text",
-          "default": "none",
+          "name": "loop",
+          "kind": "boolean",
+          "default": false,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Loop the region [loop_start, loop_end) instead of stopping at the end."
+        },
+        {
+          "name": "loop_start",
+          "kind": "integer",
+          "default": 0,
+          "min": 0,
+          "max": 4294967295,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "First frame of the loop region (loop only)."
+        },
+        {
+          "name": "loop_end",
+          "kind": "integer",
+          "default": 0,
+          "min": 0,
+          "max": 4294967295,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "Frame after the loop region; 0 = the buffer's end (loop only)."
+        },
+        {
+          "name": "interpolation",
+          "kind": "enum",
+          "default": "cubic",
           "min": 0,
           "max": 0,
           "minExclusive": false,
           "maxExclusive": false,
           "unit": "",
-          "doc": "Preset: none, a shipped one (warm-saw, clean-square, pwm-lead, soft-triangle, integrated-square, naive-saw) or a JSON object of parameter values; explicit parameters win."
+          "doc": "Between buffer frames: cubic (4-point Hermite / Catmull-Rom) or linear; both exact at integer positions.",
+          "choices": [
+            "cubic",
+            "linear"
+          ]
         }
       ],
-      "heatWork": 12,
+      "heatWork": 4,
       "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4); its parameter gradients come with the gradients work.",
-      "oversamples": true
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
     },
     {
-      "type": "resampler",
-      "summary": "Round trip through the rate sr x up / down with a polyphase FIR tier.",
+      "type": "pitch_shift",
+      "summary": "Streaming phase-vocoder pitch shifter (ratio or semitones); latency window - 1 frames.",
       "inputs": [
         {
           "name": "in",
-          "doc": "Signal to convert.",
+          "doc": "Signal to shift.",
           "gather": "sum",
           "optional": false
         }
@@ -1413,47 +1319,53 @@ export const NODE_CATALOG: NodeCatalog = {
       "taps": [],
       "params": [
         {
-          "name": "up",
-          "kind": "integer",
+          "name": "ratio",
+          "kind": "signal",
           "default": 1,
-          "min": 1,
-          "max": 1000,
+          "min": 0.25,
+          "max": 4,
           "minExclusive": false,
           "maxExclusive": false,
           "unit": "",
-          "doc": "L: the intermediate rate is sr x up / down."
+          "doc": "Frequency ratio (2 = an octave up); modulated values are clamped to [0.25, 4]."
         },
         {
-          "name": "down",
-          "kind": "integer",
-          "default": 1,
-          "min": 1,
-          "max": 1000,
+          "name": "semitones",
+          "kind": "signal",
+          "default": 0,
+          "min": -24,
+          "max": 24,
           "minExclusive": false,
           "maxExclusive": false,
-          "unit": "",
-          "doc": "M: see up."
+          "unit": "semitones",
+          "doc": "Shift in equal-tempered semitones, multiplied into ratio (2^(semitones / 12))."
         },
         {
-          "name": "quality",
-          "kind": "enum",
-          "default": "fast",
+          "name": "window",
+          "kind": "integer",
+          "default": 1024,
+          "min": 64,
+          "max": 16384,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "STFT window (periodic Hann), a power of two; the latency is window - 1 frames; partials need to be about 4 x sample rate / window Hz apart."
+        },
+        {
+          "name": "hop",
+          "kind": "integer",
+          "default": 0,
           "min": 0,
-          "max": 0,
+          "max": 4096,
           "minExclusive": false,
           "maxExclusive": false,
-          "unit": "",
-          "doc": "Filter tier: linear (interpolation), fast (32-tap sinc) or best (80-tap sinc).",
-          "choices": [
-            "linear",
-            "fast",
-            "best"
-          ]
+          "unit": "frames",
+          "doc": "Analysis and synthesis hop; 0 = window / 4 (256 for the default window); otherwise window / hop must be an integer >= 4."
         }
       ],
-      "heatWork": 4,
+      "heatWork": 64,
       "hasBackward": false,
-      "backwardDoc": "Not implemented (returns -4): the adjoint, the transposed conversion, comes with the gradients work.",
+      "backwardDoc": "Not implemented (returns -4).",
       "oversamples": false
     }
   ],
