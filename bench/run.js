@@ -28,6 +28,10 @@ const SECTIONS = {
   analysis: "./analysis.js",
 
   osc_cache: "./oscillator-cache.js",
+
+  instrument: "./instrument.js",
+
+  sawlp: "./saw-lowpass.js",
 };
 
 function requested(argv) {
