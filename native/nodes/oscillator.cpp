@@ -255,7 +255,6 @@ extern const NodeSpec kOscillatorSpec = {
     /*heat_doc=*/nullptr,
     /*taps=*/nullptr,
     /*tap_count=*/0,
-    /*outputs_param=*/nullptr,
     /*presets=*/oscillator::kPresets,
     /*preset_count=*/oscillator::kPresetCount,
 };
