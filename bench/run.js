@@ -26,6 +26,12 @@ const SECTIONS = {
   fft: "./fft.js",
 
   analysis: "./analysis.js",
+
+  osc_cache: "./oscillator-cache.js",
+
+  instrument: "./instrument.js",
+
+  sawlp: "./saw-lowpass.js",
 };
 
 function requested(argv) {
