@@ -26,6 +26,8 @@ const SECTIONS = {
   fft: "./fft.js",
 
   analysis: "./analysis.js",
+
+  divider: "./divider.js",
 };
 
 function requested(argv) {

@@ -90,6 +90,7 @@ void parse_thermo(const JsonValue &thermo, NodeConfig &config, const std::string
                        "a finite number in [0, " + format_number(limits::kMaxThermoWork) + "]",
                        value.describe());
             config.thermo_work = value.number;
+            config.thermo_work_given = true;
         } else {
             throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
                              label + ": unknown parameter \"" + key +
@@ -170,7 +171,7 @@ void check_required_texts(const NodeSpec &spec, const NodeConfig &config, const 
 }
 
 // Required texts, the oversampling capability and the node's own cross-parameter check.
-void finish_config(const NodeSpec &spec, const NodeConfig &config, const std::string &stage,
+void finish_config(const NodeSpec &spec, NodeConfig &config, const std::string &stage,
                    const std::string &label) {
     check_required_texts(spec, config, stage, label);
     if (config.oversample > 1 && !spec.oversamples)
@@ -181,6 +182,9 @@ void finish_config(const NodeSpec &spec, const NodeConfig &config, const std::st
     std::string error;
     if (spec.check != nullptr && !spec.check(config, error))
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name, label + ": " + error);
+    // A configuration-dependent work term (after the check: the parameters are consistent).
+    if (spec.heat_work_of != nullptr && !config.thermo_work_given)
+        config.thermo_work = spec.heat_work_of(config);
 }
 
 } // namespace
