@@ -433,7 +433,8 @@ std::unique_ptr<Node> create(const NodeConfig &config) {
 NodeSpec make_spec() {
     NodeSpec spec{};
     spec.type_name = "fft_divider";
-    spec.summary = "Divides the short-time spectrum by a divisor's, gates a band, rotates phase.";
+    spec.summary = "Divides the short-time spectrum by a divisor's, gates a band, rotates phase "
+                   "(docs/fft-divider.md).";
     spec.inputs = kPorts;
     spec.input_count = 2;
     spec.params = kParams;
@@ -448,8 +449,8 @@ NodeSpec make_spec() {
         "(the divisor's earlier samples are not known in a walk from the end).";
     spec.create = create;
     spec.check = check;
-    spec.heat_doc = "The shared model on the inputs with W = W_fft log2(W_fft) / (4 hop): "
-                    "an FFT pair per hop (9 at window_size 512, hop 128).";
+    spec.heat_doc = "W depends on the parameters: window_size log2(window_size) / (4 hop), an "
+                    "FFT pair per hop (9 at window_size 512, hop 128)";
     spec.taps = kTaps;
     spec.tap_count = 2;
     spec.heat_work_of = heat_work_of;

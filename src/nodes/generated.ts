@@ -157,7 +157,7 @@ export function delay(options: DelayOptions = {}): NodeSpec<"delay"> {
 }
 
 /**
- * Options of the `fft_divider` node: Divides the short-time spectrum by a divisor's, gates a band, rotates phase.
+ * Options of the `fft_divider` node: Divides the short-time spectrum by a divisor's, gates a band, rotates phase (docs/fft-divider.md).
  *
  * Heat work W = 9 per frame (The shared model on the inputs with W = W_fft log2(W_fft) / (4 hop): an FFT pair per hop (9 at window_size 512, hop 128)). Backward: Exact adjoint in x for a fixed divisor, gates and phase (the parameters of each frame taken from the backward call's views at the frame's last sample): the transposed frames with the conjugate multipliers, overlap-added in reverse. Calls walk back from the end of the state's forward stream; with a divisor signal on the port it returns -4 (the divisor's earlier samples are not known in a walk from the end).
  */
@@ -237,7 +237,7 @@ export interface FftDividerOptions extends CommonNodeOptions {
 }
 
 /**
- * A `fft_divider` node: Divides the short-time spectrum by a divisor's, gates a band, rotates phase.
+ * A `fft_divider` node: Divides the short-time spectrum by a divisor's, gates a band, rotates phase (docs/fft-divider.md).
  *
  * Audio inputs: `in` (Signal to divide; several edges: summed), `divisor` (Divisor signal (1 or the input's channels); open: the divisor parameters; several edges: summed; optional). Taps, records per batch (per frame unless the tap says per analysis frame), returned as `result.taps["node.tap"]`: `bands` (9 values `lower`, `upper`, `intensity`, `phase`, `in_band`, `out_of_band`, `mean_abs_d`, `in_band_db`, `out_of_band_db`: Per analysis frame and channel: band edges (normalised), intensity, phase (rad), energy of the quotient inside and outside the band, mean |D|, and both energies in dBFS); `spectrum` (2 values `re`, `im`, optional: Per analysis frame: the processed spectrum Y, W bins per channel (spectrum_tap: true)).
  * @param options - parameters and common metadata, see {@link FftDividerOptions}; all optional
@@ -1080,7 +1080,7 @@ export const NODE_CATALOG: NodeCatalog = {
     },
     {
       "type": "fft_divider",
-      "summary": "Divides the short-time spectrum by a divisor's, gates a band, rotates phase.",
+      "summary": "Divides the short-time spectrum by a divisor's, gates a band, rotates phase (docs/fft-divider.md).",
       "inputs": [
         {
           "name": "in",
