@@ -159,7 +159,7 @@ export function delay(options: DelayOptions = {}): NodeSpec<"delay"> {
 /**
  * Options of the `fft_divider` node: Divides the short-time spectrum by a divisor's, gates a band, rotates phase (docs/fft-divider.md).
  *
- * Heat work W = 9 per frame (The shared model on the inputs with W = W_fft log2(W_fft) / (4 hop): an FFT pair per hop (9 at window_size 512, hop 128)). Backward: Exact adjoint in x for a fixed divisor, gates and phase (the parameters of each frame taken from the backward call's views at the frame's last sample): the transposed frames with the conjugate multipliers, overlap-added in reverse. Calls walk back from the end of the state's forward stream; with a divisor signal on the port it returns -4 (the divisor's earlier samples are not known in a walk from the end).
+ * Heat work W = 9 per frame (W depends on the parameters: window_size log2(window_size) / (4 hop), an FFT pair per hop (9 at window_size 512, hop 128)). Backward: Exact adjoint in x for a fixed divisor, gates and phase (the parameters of each frame taken from the backward call's views at the frame's last sample): the transposed frames with the conjugate multipliers, overlap-added in reverse. Calls walk back from the end of the state's forward stream; with a divisor signal on the port it returns -4 (the divisor's earlier samples are not known in a walk from the end).
  */
 export interface FftDividerOptions extends CommonNodeOptions {
   /**
@@ -1274,7 +1274,7 @@ export const NODE_CATALOG: NodeCatalog = {
       "hasBackward": true,
       "backwardDoc": "Exact adjoint in x for a fixed divisor, gates and phase (the parameters of each frame taken from the backward call's views at the frame's last sample): the transposed frames with the conjugate multipliers, overlap-added in reverse. Calls walk back from the end of the state's forward stream; with a divisor signal on the port it returns -4 (the divisor's earlier samples are not known in a walk from the end).",
       "oversamples": false,
-      "heatDoc": "The shared model on the inputs with W = W_fft log2(W_fft) / (4 hop): an FFT pair per hop (9 at window_size 512, hop 128).",
+      "heatDoc": "W depends on the parameters: window_size log2(window_size) / (4 hop), an FFT pair per hop (9 at window_size 512, hop 128)",
       "delayIsLatency": true
     }
   ],
