@@ -32,6 +32,7 @@ const SECTIONS = {
   instrument: "./instrument.js",
 
   sawlp: "./saw-lowpass.js",
+  divider: "./divider.js",
 };
 
 function requested(argv) {

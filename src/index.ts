@@ -98,6 +98,7 @@ export type { WaveformOptions } from "./plot/waveform";
 export type { SpectrumFigureOptions } from "./plot/spectrum";
 export type { SpectrogramFigureOptions } from "./plot/spectrogram";
 export type { BandsFigureOptions, BandTrack } from "./plot/bands";
+export { bandTrackFromTap, type TapTrackOptions } from "./plot/bands-tap";
 export type { HeatFigureOptions } from "./plot/heat";
 export type { GridOptions } from "./plot/grid";
 export { GraphDiagram } from "./plot/graph-diagram";

@@ -209,7 +209,7 @@ describe("graph builder", () => {
     for (const [fn, message] of cases) throwsAmp(fn, message);
     throwsAmp(
       () => base.add("g", bad({ type: "reverb", options: {} })),
-      'node "g" has unknown type "reverb"; known types: adsr, biquad, constant, controller, delay, gain, integrator, lfo, mix, oscillator, oscillator_pitch, parametric_driver, pitch_quantizer, pitch_shift, rci, resampler, safety, sampler, sine_osc, subharmonic',
+      'node "g" has unknown type "reverb"; known types: adsr, biquad, constant, controller, delay, fft_divider, gain, integrator, lfo, mix, oscillator, oscillator_pitch, parametric_driver, pitch_quantizer, pitch_shift, rci, resampler, safety, sampler, sine_osc, subharmonic',
       "AMP_ERR_UNKNOWN_NODE_TYPE",
     );
     expect(snapshot(base)).toBe(before);

@@ -25,10 +25,14 @@ RenderWorker::RenderWorker(Napi::Env env, std::shared_ptr<RuntimeState> state, u
     }
 }
 
-void RenderWorker::SetTaps(Napi::Float64Array taps) {
+void RenderWorker::SetTaps(Napi::Float64Array taps, Napi::Float64Array times, Napi::Array records) {
     taps_ = Napi::Persistent(taps);
     taps_data_ = taps.Data();
     taps_len_ = taps.ElementLength();
+    tap_times_ = Napi::Persistent(times);
+    tap_times_data_ = times.Data();
+    tap_times_len_ = times.ElementLength();
+    tap_records_ = Napi::Persistent(records);
 }
 
 RenderWorker::~RenderWorker() {
@@ -47,6 +51,8 @@ void RenderWorker::Execute() {
     options.over_budget_len = over_budget_len_;
     options.tap_out = taps_data_;
     options.tap_len = taps_len_;
+    options.tap_time_out = tap_times_data_;
+    options.tap_time_len = tap_times_len_;
     options.cancel_flag = state_->cancel_flag();
     options.history = history_ ? history_->view() : nullptr;
     status_ = amp_graph_runtime_execute(handle_, frames_, samples_data_, samples_len_, &options);
@@ -95,6 +101,8 @@ void RenderWorker::Settle(Napi::Env env, const ErrorInfo *failure) {
             }
             if (!taps_.IsEmpty()) {
                 result.Set("taps", taps_.Value());
+                result.Set("tapTimes", tap_times_.Value());
+                result.Set("tapRecords", tap_records_.Value());
             }
             deferred_.Resolve(result);
         } else {

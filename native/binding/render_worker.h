@@ -26,8 +26,9 @@ class RenderWorker : public Napi::AsyncWorker {
                  Napi::Float64Array samples, Napi::Float64Array heat, Napi::Uint8Array over_budget,
                  std::unique_ptr<HistoryCopy> history);
     ~RenderWorker() override;
-    // The tap buffer (AmpRenderOptions::tap_out), resolved as `taps`; call before Queue().
-    void SetTaps(Napi::Float64Array taps);
+    // The tap buffers (AmpRenderOptions::tap_out, tap_time_out), resolved as `taps` and
+    // `tapTimes`, with `tapRecords` (records per tap); call before Queue().
+    void SetTaps(Napi::Float64Array taps, Napi::Float64Array times, Napi::Array records);
 
     Napi::Promise Promise() const { return deferred_.Promise(); }
 
@@ -54,6 +55,10 @@ class RenderWorker : public Napi::AsyncWorker {
     Napi::Reference<Napi::Float64Array> taps_;
     double *taps_data_ = nullptr;
     uint64_t taps_len_ = 0;
+    Napi::Reference<Napi::Float64Array> tap_times_;
+    double *tap_times_data_ = nullptr;
+    uint64_t tap_times_len_ = 0;
+    Napi::Reference<Napi::Array> tap_records_;
     uint8_t *over_budget_data_ = nullptr;
     uint64_t over_budget_len_ = 0;
     std::unique_ptr<HistoryCopy> history_;

@@ -270,22 +270,29 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
         over_budget = Napi::Uint8Array::New(env, static_cast<size_t>(length));
     }
 
-    // Taps are always recorded when the graph has any (one record per batch and frame).
-    uint64_t tap_values = 0;
-    for (uint32_t i = 0; i < amp_graph_runtime_tap_count(handle); ++i) {
+    // Taps are always recorded when the graph has any: per tap batches x values x records
+    // (records: those the next `frames` frames publish), and each record's time.
+    uint64_t tap_values = 0, tap_records = 0;
+    const uint32_t tap_count = amp_graph_runtime_tap_count(handle);
+    Napi::Array records = Napi::Array::New(env, tap_count);
+    for (uint32_t i = 0; i < tap_count; ++i) {
         AmpTapInfo tap{};
         Check(env, amp_graph_runtime_tap_info(handle, i, &tap), "tap_info");
-        tap_values += tap.values;
+        const uint64_t count = amp_graph_runtime_tap_records(handle, i, frames);
+        records.Set(i, static_cast<double>(count));
+        tap_values += tap.values * count;
+        tap_records += count;
     }
-    Napi::Float64Array taps;
-    if (tap_values > 0) {
-        taps = NewOutputArray(env, "taps", {tap_values, summary.batches, frames});
+    Napi::Float64Array taps, tap_times;
+    if (tap_count > 0) {
+        taps = NewOutputArray(env, "taps", {tap_values, summary.batches});
+        tap_times = NewOutputArray(env, "tapTimes", {tap_records});
     }
 
     auto *worker =
         new RenderWorker(env, state_, frames, samples, heat, over_budget, std::move(history));
     if (!taps.IsEmpty()) {
-        worker->SetTaps(taps);
+        worker->SetTaps(taps, tap_times, records);
     }
     const Napi::Promise promise = worker->Promise();
     state_->BeginRender();
@@ -313,6 +320,15 @@ Napi::Value RuntimeWrap::TapInfos(const Napi::CallbackInfo &info) {
         object.Set("name", CopyString(tap.name));
         object.Set("unit", CopyString(tap.unit));
         object.Set("values", static_cast<double>(tap.values));
+        object.Set("groupValues", static_cast<double>(tap.group_values));
+        Napi::Array names =
+            Napi::Array::New(env, tap.value_names != nullptr ? tap.group_values : 0);
+        for (uint32_t k = 0; tap.value_names != nullptr && k < tap.group_values; ++k) {
+            names.Set(k, CopyString(tap.value_names[k]));
+        }
+        object.Set("valueNames", names);
+        object.Set("period", static_cast<double>(tap.period));
+        object.Set("phase", static_cast<double>(tap.phase));
         taps.Set(i, object);
     }
     return taps;

@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct layout or a function signature below changes. */
-#define AMP_API_VERSION 1u
+#define AMP_API_VERSION 2u
 
 /* ---------------------------------------------------------------------------------------------
  * Status codes (stable; mapped one to one to named codes in TypeScript).
@@ -291,20 +291,33 @@ typedef struct AmpRenderOptions {
     uint8_t *over_budget_out;
     uint64_t over_budget_len;
     /* Optional taps (the side streams nodes publish, see amp_graph_runtime_tap_info): every tap
-     * in tap-index order, each planar batches x values x frames, so tap i starts at
-     * (sum of values of taps 0..i-1) x batches x frames; tap_len >= (sum of all values) x
-     * batches x frames. NULL: not recorded. */
+     * in tap-index order, each planar batches x values x records, where records is
+     * amp_graph_runtime_tap_records(tap, frames) (frames for a per-frame tap), so tap i starts
+     * after the batches x values x records of taps 0..i-1; tap_len >= the sum over taps.
+     * NULL: not recorded. */
     double *tap_out;
     uint64_t tap_len;
+    /* Optional: the time in seconds (stream frame / sample rate) of every record, tap after
+     * tap (records of tap 0, then of tap 1, ...); tap_time_len >= the sum of the records. */
+    double *tap_time_out;
+    uint64_t tap_time_len;
 } AmpRenderOptions;
 
-/* One tap of a runtime: the publishing node's name, the tap's name and unit, and the numbers
- * per record (one record per batch and frame). Strings live as long as the runtime. */
+/* One tap of a runtime: the publishing node's name, the tap's name and unit, the numbers per
+ * record, and where its records fall: record r of the stream at stream frame
+ * phase + r * period (period 1, phase 0: one record per batch and frame). A record is
+ * values / group_values groups of group_values numbers, named by value_names (group_values
+ * strings, or NULL when unnamed): number k of group g is value g * group_values + k. Strings
+ * live as long as the runtime. */
 typedef struct AmpTapInfo {
     const char *node;
     const char *name;
     const char *unit;
     uint32_t values;
+    uint32_t group_values;
+    const char *const *value_names;
+    uint32_t period;
+    uint32_t phase;
 } AmpTapInfo;
 
 /*
@@ -388,6 +401,10 @@ int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
 uint32_t amp_graph_runtime_tap_count(const AmpGraphRuntime *runtime);
 int32_t amp_graph_runtime_tap_info(const AmpGraphRuntime *runtime, uint32_t index,
                                    AmpTapInfo *out_info);
+/* Records tap `index` publishes in the next `frames` frames of the stream (0 when the index is
+ * out of range): the size of its part of AmpRenderOptions::tap_out for an execute of `frames`. */
+uint64_t amp_graph_runtime_tap_records(const AmpGraphRuntime *runtime, uint32_t index,
+                                       uint64_t frames);
 
 /*
  * Snapshot / restore of the stream state: the stream position, every node's state, every FIFO

@@ -194,6 +194,12 @@ int32_t amp_graph_runtime_tap_info(const AmpGraphRuntime *runtime, uint32_t inde
     });
 }
 
+uint64_t amp_graph_runtime_tap_records(const AmpGraphRuntime *runtime, uint32_t index,
+                                       uint64_t frames) {
+    return runtime != nullptr && runtime->runtime ? runtime->runtime->tap_records(index, frames)
+                                                  : 0;
+}
+
 int32_t amp_graph_runtime_snapshot_size(const AmpGraphRuntime *runtime, uint64_t *out_bytes) {
     if (out_bytes == nullptr) return AMP_ERR_INVALID_ARGUMENT;
     return guarded(const_cast<AmpGraphRuntime *>(runtime), "snapshot", [&](amp::GraphRuntime &rt) {

@@ -262,9 +262,14 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
                                          B,
                                          F,
                                          sample_rate};
+            context.telemetry = runtime.telemetry();
+            const char *refusal = nullptr;
+            context.error = &refusal;
             const auto started = std::chrono::steady_clock::now();
             const int32_t status = runtime.node().backward(context);
-            if (status != AMP_OK) fail(status, label + ": backward failed");
+            if (status != AMP_OK)
+                fail(status, label + ": backward failed" +
+                                 (refusal != nullptr ? std::string(": ") + refusal : ""));
             if (metrics != nullptr) {
                 *metrics = AmpNodeMetrics{};
                 metrics->measured_delay_frames = runtime.node().latency_frames();
@@ -272,6 +277,7 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
                         .count();
                 metrics->total_time_seconds = metrics->processing_time_seconds;
+                std::copy(runtime.telemetry(), runtime.telemetry() + 6, metrics->reserved);
             }
         } else {
             for (uint32_t p = 0; p < spec->input_count; ++p) {

@@ -59,8 +59,14 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
     if (tap_out != nullptr && options->tap_len < tap_doubles(frames))
         throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
                          "tap buffer holds " + std::to_string(options->tap_len) +
-                             " doubles; every tap's batches x values x frames needs " +
+                             " doubles; every tap's batches x values x records needs " +
                              std::to_string(tap_doubles(frames)));
+    double *tap_time_out = options != nullptr ? options->tap_time_out : nullptr;
+    if (tap_time_out != nullptr && options->tap_time_len < tap_time_doubles(frames))
+        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
+                         "tap time buffer holds " + std::to_string(options->tap_time_len) +
+                             " doubles; every tap's records need " +
+                             std::to_string(tap_time_doubles(frames)));
     const volatile int32_t *cancel = options != nullptr ? options->cancel_flag : nullptr;
     AmpControlHistory history{};
     const AmpControlHistory *history_ptr = nullptr;
@@ -105,6 +111,7 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         const uint32_t offset = static_cast<uint32_t>(position_ % block_);
         const uint32_t n = static_cast<uint32_t>(
             std::min<uint64_t>({frames - done, static_cast<uint64_t>(block_ - offset), max_step_}));
+        count_tap_records(position_, n);
         run_block(position_, n, offset, history_ptr);
         if (padded) {
             output_fifo_.push(output.out, block_, position_, n);
@@ -123,7 +130,8 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
                                 rows + static_cast<size_t>(b) * block_, n * sizeof(double));
             }
         }
-        if (tap_out != nullptr) copy_taps(tap_out, frames, done, n);
+        if (tap_out != nullptr || tap_time_out != nullptr)
+            copy_taps(tap_out, tap_time_out, frames, n);
         if (graph_.thermal_budget > 0.0) check_budget(n, done, frames, budget_out);
         position_ += n;
         done += n;
@@ -240,6 +248,8 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
     if (!node.taps.empty()) {
         context.taps = node.taps.data();
         context.tap_lane_stride = block_;
+        context.tap_strides = node.tap_strides.data();
+        context.tap_records = node.tap_records.data();
     }
     switch (step.kind) {
     case StepKind::Process: plan_.nodes[v]->process(context); break;

@@ -80,7 +80,14 @@ class GraphRuntime {
     // node's tap order; tap_doubles(frames) is the size of AmpRenderOptions::tap_out.
     uint32_t tap_count() const;
     void tap_info(uint32_t index, AmpTapInfo &info) const;
+    // Records tap `index` publishes in the next `frames` frames of the stream.
+    uint64_t tap_records(uint32_t index, uint64_t frames) const;
+    // Doubles of AmpRenderOptions::tap_out (values) and tap_time_out (records) that the next
+    // `frames` frames need.
     uint64_t tap_doubles(uint64_t frames) const;
+    uint64_t tap_time_doubles(uint64_t frames) const;
+    // The node's AmpNodeMetrics::reserved[6] (single-node backward calls write it too).
+    double *telemetry(uint32_t node) { return state_[node].telemetry; }
     const char *node_name(uint32_t index) const;
     void describe_node(const char *node, AmpNodeSummary &summary) const;
     void describe_node(uint32_t node, AmpNodeSummary &summary) const;
@@ -94,7 +101,10 @@ class GraphRuntime {
     struct NodeState {
         double *out = nullptr;              // batches x output_channels x block
         double *heat = nullptr;             // batches x block
-        std::vector<double *> taps;         // per spec tap: batches x values x block
+        std::vector<double *> taps;         // per spec tap: batches x V x tap_strides[t]
+        std::vector<TapLayout> tap_layouts; // per spec tap (groups 0: not published)
+        std::vector<size_t> tap_strides;    // per spec tap: records a block can hold
+        std::vector<uint32_t> tap_records;  // per spec tap: records of the current block
         std::vector<double *> port_buffers; // per port; null when the input is a direct view
         std::vector<std::vector<const double *>> port_rows; // per port: lane table of a concat
         std::vector<TensorView> inputs;                     // per port, rebuilt each block
@@ -123,8 +133,12 @@ class GraphRuntime {
     size_t arena_doubles(size_t batches, size_t block) const;
     void check_memory(uint32_t batches, uint32_t block, uint32_t max_step) const;
     void allocate();
-    // Copies n frames of every tap (block rows) to frame `done` of the caller's tap buffer.
-    void copy_taps(double *tap_out, uint64_t frames, uint64_t done, uint32_t n) const;
+    // Copies the records of every tap published by the block [position_, position_ + n) into
+    // the caller's buffers of an execute call of `frames` frames that started at call_start_.
+    void copy_taps(double *tap_out, double *tap_time_out, uint64_t frames, uint32_t n) const;
+    // Sets every node's tap_records for the block [position, position + frames).
+    void count_tap_records(uint64_t position, uint32_t frames);
+    void plan_taps();
     // A port gets its own buffer when its edges must be summed or their channels broadcast.
     bool port_needs_buffer(uint32_t node, uint32_t port) const;
     void run_block(uint64_t position, uint32_t frames, uint32_t offset_in_block,

@@ -24,7 +24,8 @@
 //                     refusals are AMP_ERR_INVALID_ARGUMENT naming the node and the key, valid
 //                     values are accepted, nothing crashes
 //   adjoint           nodes with backward: <J e, v> by central differences = <e, J^T v>, J^T v
-//                     over the whole window and over split windows walked from the end
+//                     over the whole window and over split windows walked from the end of a
+//                     forward render on the same state (optional ports open)
 //   snapshot          a single-node state snapshotted mid-stream and restored renders the rest
 //                     of the stream bit for bit as the uninterrupted run (amp_node_state_*)
 // Zero allocations while rendering is checked per node in test_conformance_allocations.cpp
@@ -94,9 +95,31 @@ inline std::vector<NodeType> catalogue() {
     return types;
 }
 
+// Parameters a type needs so that the suite's short renders (64 to 300 frames) exercise it,
+// e.g. fft_divider's default 512-frame window would leave them silent, with the heat work W its
+// documented model gives for them (the catalogue's heatWork is the defaults'). Test binaries
+// may add entries.
+struct SuiteSetup {
+    std::vector<std::pair<std::string, std::string>> params; // key, JSON value
+    double heat_work;
+};
+
+inline std::map<std::string, SuiteSetup> &suite_setups() {
+    // fft_divider: W = 16, H = 16 / 4 = 4; heat work W log2(W) / (4 H) = 16 * 4 / 16.
+    static std::map<std::string, SuiteSetup> setups = {
+        {"fft_divider", {{{"window_size", "16"}}, 16.0 * 4.0 / 16.0}}};
+    return setups;
+}
+
+// The heat work W of the suite's configuration of a type.
+inline double suite_heat_work(const NodeType &node) {
+    const auto setup = suite_setups().find(node.type);
+    return setup != suite_setups().end() ? setup->second.heat_work : node.heat_work();
+}
+
 // The params every run uses: required text parameters name kCurve; a "channels" parameter
-// asks for 2 so that sources have C = 2 too. `key`: value (JSON) is added and replaces the
-// base entry of the same key.
+// asks for 2 so that sources have C = 2 too; the type's suite setup. `key`: value (JSON) is
+// added and replaces the base entry of the same key.
 inline std::string base_params(const NodeType &node, const std::string &key = "",
                                const std::string &value = "") {
     std::string json = "{";
@@ -104,6 +127,10 @@ inline std::string base_params(const NodeType &node, const std::string &key = ""
         json += (json.size() > 1 ? "," : "") + member;
     };
     const std::string extra = key.empty() ? "" : amp::json_quote(key) + ":" + value;
+    const auto setup = suite_setups().find(node.type);
+    if (setup != suite_setups().end())
+        for (const auto &member : setup->second.params)
+            if (member.first != key) add(amp::json_quote(member.first) + ":" + member.second);
     for (const amp::JsonValue &param : node.params().array) {
         const std::string &name = param.find("name")->string;
         if (name == key) continue;
@@ -365,7 +392,7 @@ inline Problems heat(const NodeType &node) {
         published = reference->second(node, in);
     }
     for (uint32_t f = 0; f < 64; ++f) {
-        double expected = 2 * node.heat_work(); // W * oversample (1) per batch
+        double expected = 2 * suite_heat_work(node); // W * oversample (1) per batch
         if (node.publishes_heat()) {
             expected = published[f];
         } else if (node.port_count() == 0) {
@@ -404,6 +431,9 @@ inline std::string wired_graph(const NodeType &node, const std::string &params) 
            "\",\"params\":" + params + "}],\"edges\":[" + edges + "],\"output\":\"cut\"}";
 }
 
+inline int32_t try_params(const NodeType &node, const std::string &key, const std::string &value,
+                          std::string &error);
+
 inline Problems declared_delay(const NodeType &node) {
     Problems problems;
     History history;
@@ -431,15 +461,36 @@ inline Problems declared_delay(const NodeType &node) {
     // Declared 7 frames, or latency + 7 for a node whose own latency is longer (a declared delay
     // below the latency is refused).
     const uint32_t latency = plain.declared_delay_frames;
-    const uint32_t delay = latency <= 7 ? 7 : latency + 7;
-    const std::string shown = std::to_string(delay);
-    if (render(base_params(node, "declared_delay_frames", shown), &declared, y7) != AMP_OK)
-        return {"a graph with the node and declared_delay_frames " + shown + " failed to render"};
-    if (declared.declared_delay_frames != delay || declared.measured_delay_frames != delay)
-        problems.push_back("declared_delay_frames " + shown + " reported as declared " +
-                           std::to_string(declared.declared_delay_frames) + ", measured " +
-                           num(declared.measured_delay_frames));
-    {
+    const amp::JsonValue *exact = node.entry.find("delayIsLatency");
+    const bool delay_is_latency = exact != nullptr && exact->boolean;
+    const uint32_t delay = delay_is_latency ? latency : (latency <= 7 ? 7 : latency + 7);
+    if (delay_is_latency) {
+        // The declared delay must be the latency: that is accepted and measured, another value
+        // is refused naming both numbers.
+        const std::string own = std::to_string(latency), other = std::to_string(latency + 7);
+        if (render(base_params(node, "declared_delay_frames", own), &declared, y7) != AMP_OK)
+            problems.push_back("declared_delay_frames = its latency " + own + " was refused");
+        else if (declared.declared_delay_frames != latency ||
+                 declared.measured_delay_frames != latency || y7 != y0)
+            problems.push_back("declared_delay_frames = its latency " + own +
+                               " changed the output or the reported delays");
+        std::string error;
+        const int32_t status = try_params(node, "declared_delay_frames", other, error);
+        if (status != AMP_ERR_INVALID_ARGUMENT || error.find(own) == std::string::npos ||
+            error.find(other) == std::string::npos)
+            problems.push_back("declared_delay_frames " + other + " (not its latency " + own +
+                               ") was not refused naming both numbers: " + error);
+    } else {
+        const std::string shown = std::to_string(delay);
+        if (render(base_params(node, "declared_delay_frames", shown), &declared, y7) != AMP_OK)
+            return {"a graph with the node and declared_delay_frames " + shown +
+                    " failed to render"};
+        if (declared.declared_delay_frames != delay || declared.measured_delay_frames != delay)
+            problems.push_back("declared_delay_frames " + shown + " reported as declared " +
+                               std::to_string(declared.declared_delay_frames) + ", measured " +
+                               num(declared.measured_delay_frames));
+    }
+    if (!delay_is_latency) {
         const size_t shift = delay - latency;
         const size_t lanes = y0.size() / 200;
         bool shifted = true;
@@ -449,8 +500,9 @@ inline Problems declared_delay(const NodeType &node) {
                 shifted = shifted && y7[lane * 200 + f] == expected;
             }
         if (!shifted)
-            problems.push_back("declared_delay_frames " + shown + " does not delay the output by " +
-                               std::to_string(shift) + " frames (declared - own latency)");
+            problems.push_back("declared_delay_frames " + std::to_string(delay) +
+                               " does not delay the output by " + std::to_string(shift) +
+                               " frames (declared - own latency)");
     }
     if (node.port_count() > 0) {
         // Impulse: nothing may come out before the node's own latency.
@@ -487,7 +539,13 @@ inline Problems taps(const NodeType &node) {
     Problems problems;
     History history;
     const amp::JsonValue *declared = node.entry.find("taps");
-    const size_t declared_count = declared != nullptr ? declared->array.size() : 0;
+    size_t required = 0; // taps the catalogue does not mark optional
+    for (size_t t = 0; declared != nullptr && t < declared->array.size(); ++t) {
+        const amp::JsonValue *optional = declared->array[t].find("optional");
+        required += optional != nullptr && optional->boolean ? 0 : 1;
+    }
+    // Every tap's rows (batches x values) of records, then every tap's record times, appended
+    // call after call.
     auto render = [&](uint32_t block, uint32_t call, std::vector<double> &taps) {
         AmpGraphRuntime *rt = nullptr;
         int32_t status =
@@ -495,33 +553,65 @@ inline Problems taps(const NodeType &node) {
         if (status == AMP_OK) status = amp_graph_runtime_configure(rt, 2, block);
         AmpGraphSummary graph{};
         if (status == AMP_OK) status = amp_graph_runtime_describe_graph(rt, &graph);
-        uint64_t values = 0;
         const uint32_t count = amp_graph_runtime_tap_count(rt);
-        if (status == AMP_OK && count != declared_count)
+        if (status == AMP_OK && count != required)
             problems.push_back("the runtime lists " + std::to_string(count) +
-                               " taps; the catalogue declares " + std::to_string(declared_count));
+                               " taps; the catalogue declares " + std::to_string(required) +
+                               " not optional");
+        std::vector<uint32_t> values;
+        size_t next = 0; // catalogue taps are listed in order, optional ones may be absent
         for (uint32_t i = 0; status == AMP_OK && i < count; ++i) {
             AmpTapInfo info{};
             status = amp_graph_runtime_tap_info(rt, i, &info);
-            if (status == AMP_OK && (info.values == 0 || declared == nullptr ||
-                                     declared->array[i].find("name")->string != info.name))
+            while (declared != nullptr && next < declared->array.size() &&
+                   declared->array[next].find("name")->string != info.name)
+                ++next;
+            if (status == AMP_OK &&
+                (info.values == 0 || declared == nullptr || next == declared->array.size() ||
+                 info.period == 0 || info.phase >= info.period))
                 problems.push_back("tap " + std::to_string(i) + " does not match the catalogue");
-            values += info.values;
+            values.push_back(info.values);
         }
-        taps.assign(values * 2 * kFrames, 0.0);
+        std::vector<std::vector<std::vector<double>>> rows(count); // tap, row, records
+        std::vector<std::vector<double>> times(count);
+        for (uint32_t i = 0; i < count; ++i) rows[i].assign(2 * values[i], {});
         for (uint32_t done = 0; status == AMP_OK && done < kFrames;) {
             const uint32_t n = std::min(call, kFrames - done);
             std::vector<double> out(static_cast<size_t>(2) * graph.output_channels * n);
-            std::vector<double> part(values * 2 * n);
+            std::vector<uint64_t> records(count);
+            size_t total = 0, total_records = 0;
+            for (uint32_t i = 0; i < count; ++i) {
+                records[i] = amp_graph_runtime_tap_records(rt, i, n);
+                total += 2 * values[i] * records[i];
+                total_records += records[i];
+            }
+            std::vector<double> part(total), part_times(total_records);
             AmpRenderOptions options{};
             options.history = &history.history;
             options.tap_out = part.data();
             options.tap_len = part.size();
+            options.tap_time_out = part_times.data();
+            options.tap_time_len = part_times.size();
             status = amp_graph_runtime_execute(rt, n, out.data(), out.size(), &options);
-            for (size_t row = 0; row < values * 2; ++row)
-                for (uint32_t f = 0; f < n; ++f) taps[row * kFrames + done + f] = part[row * n + f];
+            size_t at = 0, at_time = 0;
+            for (uint32_t i = 0; i < count; ++i) {
+                for (auto &row : rows[i]) {
+                    row.insert(row.end(), part.begin() + static_cast<std::ptrdiff_t>(at),
+                               part.begin() + static_cast<std::ptrdiff_t>(at + records[i]));
+                    at += records[i];
+                }
+                times[i].insert(
+                    times[i].end(), part_times.begin() + static_cast<std::ptrdiff_t>(at_time),
+                    part_times.begin() + static_cast<std::ptrdiff_t>(at_time + records[i]));
+                at_time += records[i];
+            }
             done += n;
         }
+        taps.clear();
+        for (uint32_t i = 0; i < count; ++i)
+            for (const auto &row : rows[i]) taps.insert(taps.end(), row.begin(), row.end());
+        for (uint32_t i = 0; i < count; ++i)
+            taps.insert(taps.end(), times[i].begin(), times[i].end());
         amp_graph_runtime_destroy(rt);
         return status;
     };
@@ -648,6 +738,10 @@ inline Problems params(const NodeType &node) {
 
 // <J e, v> by central differences against <e, J^T v>, J^T v over the whole window and over
 // split windows walked from the end of the signal.
+inline std::vector<double> call(const NodeType &node, const std::string &params, const Inputs &in,
+                                uint32_t batches, uint32_t offset, uint32_t n, void **state,
+                                int32_t *status);
+
 inline Problems adjoint(const NodeType &node) {
     if (!node.has_backward() || node.port_count() == 0) return {};
     Problems problems;
@@ -655,6 +749,11 @@ inline Problems adjoint(const NodeType &node) {
     const std::string params = base_params(node);
     Inputs x = lane_inputs(node, 2, 2, frames, 41);
     x.params.clear();
+    // Optional ports stay open: the adjoint is with respect to port 0 for the node's plain
+    // configuration (a node may refuse backward with an optional port connected).
+    const std::vector<amp::JsonValue> &ports = node.inputs().array;
+    while (x.audio.size() > 1 && ports[x.audio.size() - 1].find("optional")->boolean)
+        x.audio.pop_back();
     const Run y = run(node, params, x, 2, frames, {frames});
     if (y.status != AMP_OK) return {"the forward run failed: " + y.error};
     const Tensor v = noise(2, y.out.channels, frames, 43);
@@ -683,11 +782,14 @@ inline Problems adjoint(const NodeType &node) {
         void *state = nullptr;
         double right = 0.0;
         int32_t status = AMP_OK;
+        // The forward render first, on the same state (backward follows a forward, as in a
+        // graph's backward pass), then the windows from the end.
+        call(node, params, x, 2, 0, frames, &state, &status);
         for (auto it = windows.rbegin(); it != windows.rend() && status == AMP_OK; ++it) {
             const Tensor g = v.window(it->first, it->second);
             std::vector<Tensor> others;
             std::vector<AmpAudioView> audio{{g.data.data(), g.batches, g.channels, g.frames}};
-            for (uint32_t p = 1; p < node.port_count(); ++p)
+            for (uint32_t p = 1; p < x.audio.size(); ++p)
                 others.push_back(x.audio[p].window(it->first, it->second));
             for (const Tensor &t : others)
                 audio.push_back({t.data.data(), t.batches, t.channels, t.frames});

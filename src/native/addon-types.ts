@@ -89,16 +89,27 @@ export interface NativeRenderOutput {
   heat?: Float64Array;
   /** Present when recordOverBudget was true: batches x frames. */
   overBudget?: Uint8Array;
-  /** Present when the graph has taps: every tap in tapInfos() order, each batches x values x frames. */
+  /** Present when the graph has taps: every tap in tapInfos() order, each batches x values x records. */
   taps?: Float64Array;
+  /** With taps: every record's time in seconds, tap after tap. */
+  tapTimes?: Float64Array;
+  /** With taps: the records of each tap in this render (`amp_graph_runtime_tap_records`). */
+  tapRecords?: number[];
 }
 
-/** One tap a node of the runtime publishes (`AmpTapInfo`): one record of `values` numbers per batch and frame. */
+/**
+ * One tap a node of the runtime publishes (`AmpTapInfo`): per batch, one record of `values` numbers at stream
+ * frames `phase + r * period`; a record is `values / groupValues` groups of the `valueNames`.
+ */
 export interface NativeTapInfo {
   node: string;
   name: string;
   unit: string;
   values: number;
+  groupValues: number;
+  valueNames: string[];
+  period: number;
+  phase: number;
 }
 
 /** Wraps one AmpGraphRuntime. Calls other than cancel() while a render runs throw (-1, busy). */

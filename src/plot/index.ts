@@ -19,7 +19,7 @@ export const plot = Object.freeze({
   spectrum: spectrumFigure,
   /** Spectrogram heatmap in dBFS with a fixed dynamic range. */
   spectrogram: spectrogramFigure,
-  /** Band bounds over time and in-band / out-of-band levels. */
+  /** Band bounds over time and in-band / out-of-band levels; `plot.bands(result, "div")` draws a node's band-metrics tap. */
   bands: bandsFigure,
   /** Per-node heat per frame (stacked), graph total, cumulative, thermal budget. */
   heat: heatFigure,

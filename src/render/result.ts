@@ -28,8 +28,11 @@ export interface HeatCurves {
 }
 
 /**
- * One tap of a render: a side stream a node published (see the node's reference in docs/nodes.md),
- * one record of `values` numbers per batch and frame, planar `index = (b * values + k) * frames + f`.
+ * One tap of a render: a side stream a node published (see the node's reference in docs/nodes.md).
+ * Per batch a sequence of records, one per frame or one every `period` frames (e.g. one per
+ * analysis frame), each of `values` numbers, planar `index = (b * values + k) * records + r`.
+ * A record is `values / columns.length` groups (e.g. one per channel) of the named columns:
+ * number `k = group * columns.length + column`.
  */
 export interface Tap {
   /** Publishing node's name. */
@@ -41,9 +44,28 @@ export interface Tap {
   /** Numbers per record. */
   readonly values: number;
   readonly batches: number;
+  /** Frames of the render. */
   readonly frames: number;
-  /** batches x values x frames, planar. */
+  /** Records per batch in this render (`frames` for a per-frame tap). */
+  readonly records: number;
+  /** Frames between records (1: one per frame). */
+  readonly period: number;
+  /** Names of the numbers of one group (empty when the node does not name them). */
+  readonly columns: readonly string[];
+  /** Groups per record (`values / columns.length`; 1 without names). */
+  readonly groups: number;
+  /** Time of each record in seconds (its stream frame / sample rate), `records` values. */
+  readonly times: Float64Array;
+  /** batches x values x records, planar. */
   readonly data: Float64Array;
+  /**
+   * One column over the records, a view without a copy: number `column` of group `group`
+   * (e.g. a channel) of batch `batch`.
+   * @param column - a name of {@link Tap.columns}
+   * @param batch - integer in [0, batches); default 0
+   * @param group - integer in [0, groups); default 0
+   */
+  series(column: string, batch?: number, group?: number): Float64Array;
 }
 
 /** What {@link RenderResult} is built from. */

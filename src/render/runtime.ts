@@ -7,12 +7,13 @@ import { recordRenderedGraph } from "./rendered-graphs";
 import { inspect } from "node:util";
 import { AmpError, ampError, checkOptionKeys, invalidError, validationError } from "../errors";
 import { Graph } from "../graph/graph";
-import type { NativeRenderOptions, NativeRuntime } from "../native/addon-types";
+import type { NativeRenderOptions, NativeRenderOutput, NativeRuntime } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
 import { toNativeHistory, type ControlHistory } from "./history";
 import { checkRenderOption, checkSampleRate } from "./limits";
 import { checkNumber } from "../graph/validate-params";
-import { RenderResult, type GraphSummary, type HeatCurves, type NodeSummary, type Tap } from "./result";
+import { RenderResult, type GraphSummary, type HeatCurves, type NodeSummary } from "./result";
+import { makeTaps } from "./taps";
 import { checkRenderOutputSize } from "./output-size";
 import { checkTensor, type TensorShape } from "./shape";
 import { interruptSignal } from "./interrupt";
@@ -334,7 +335,7 @@ export class Runtime {
       for (const s of signals) s.removeEventListener("abort", onAbort);
     }
     recordRenderedGraph(this.graph.hash);
-    return this.#result(frames, output.samples, output.heat, output.overBudget, output.taps);
+    return this.#result(frames, output.samples, output.heat, output.overBudget, output);
   }
 
   /** Raises the cancel flag of the render in flight (no-op when none). */
@@ -413,7 +414,7 @@ export class Runtime {
     samples: Float64Array,
     heat: Float64Array | undefined,
     overBudget: Uint8Array | undefined,
-    tapData: Float64Array | undefined,
+    tapOutput: Pick<NativeRenderOutput, "taps" | "tapTimes" | "tapRecords">,
   ): RenderResult {
     const description = this.describe();
     const batches = this.#batches;
@@ -433,17 +434,7 @@ export class Runtime {
       });
       curves = Object.freeze({ graph: heat.subarray(names.length * lane, (names.length + 1) * lane), nodes: Object.freeze(nodes) });
     }
-    const taps: Record<string, Tap> = {};
-    let offset = 0;
-    for (const info of this.#native.tapInfos()) {
-      const length = batches * info.values * frames;
-      if (tapData === undefined || offset + length > tapData.length) {
-        throw ampError("AMP_ERR_INTERNAL", `render returned no room for tap "${info.node}.${info.name}"`, { stage: "render" });
-      }
-      const data = tapData.subarray(offset, offset + length);
-      taps[`${info.node}.${info.name}`] = Object.freeze({ ...info, batches, frames, data });
-      offset += length;
-    }
+    const taps = makeTaps(this.#native.tapInfos(), tapOutput, batches, frames);
     return new RenderResult({
       graph: this.graph,
       samples,
