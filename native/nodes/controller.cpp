@@ -7,7 +7,9 @@
 // Curve sampling: dsp/control_curve.h (step or linear, held at both ends); time in frames from
 // the start of the render. The runtime refuses to render when the curve is not supplied.
 // Heat: the shared model on its output, W = 0.5.
-// Backward: not implemented (a source; returns -4).
+// Backward (graph backward pass; no audio input): d scale = g * curve value, d offset = g, per
+// frame (the curve values are recorded, one row). The curve itself is an input of the render:
+// a backward request for this node's output gives dL/d(curve value) per frame.
 #include "dsp/control_curve.h"
 #include "nodes/node.h"
 
@@ -52,8 +54,33 @@ class ControllerNode final : public Node {
                     const double t = static_cast<double>(ctx.frame_index + f) - origin;
                     const double value = curve != nullptr ? dsp::sample_curve(*curve, t) : 0.0;
                     y[f] = value * k[f * ks] + o[f * os];
+                    if (ctx.record != nullptr && b == 0 && c == 0) ctx.record[f] = value;
                 }
             }
+    }
+
+    uint32_t record_rows() const override { return 1; }
+    bool has_param_gradient(uint32_t param) const override {
+        return param == kScale || param == kOffset;
+    }
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        if (ctx.record == nullptr) return AMP_ERR_UNSUPPORTED;
+        double *dscale = ctx.param_gradient(kScale);
+        double *doffset = ctx.param_gradient(kOffset);
+        const uint32_t ks = ctx.params[kScale].channels, os = ctx.params[kOffset].channels;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels_; ++c) {
+                const double *g = ctx.gradient.row(b, c);
+                if (dscale != nullptr) {
+                    double *d = dscale + (static_cast<size_t>(b) * ks + c % ks) * ctx.frames;
+                    for (uint32_t f = 0; f < ctx.frames; ++f) d[f] += g[f] * ctx.record[f];
+                }
+                if (doffset != nullptr) {
+                    double *d = doffset + (static_cast<size_t>(b) * os + c % os) * ctx.frames;
+                    for (uint32_t f = 0; f < ctx.frames; ++f) d[f] += g[f];
+                }
+            }
+        return AMP_OK;
     }
 
   private:
@@ -75,8 +102,8 @@ extern const NodeSpec kControllerSpec = {
     /*params=*/kParams,
     /*param_count=*/4,
     /*heat_work=*/0.5,
-    /*has_backward=*/false,
-    /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+    /*has_backward=*/true,
+    /*backward_doc=*/"Graph backward: d scale = g * curve value, d offset = g (no input gradient).",
     /*create=*/create,
 };
 

@@ -63,7 +63,7 @@ export function adsr(options: AdsrOptions = {}): NodeSpec<"adsr"> {
 /**
  * Options of the `constant` node: Fills every frame with a value.
  *
- * Heat work W = 0.25 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 0.25 per frame. Backward: Exact: d value = g per frame (graph backward; no input gradient).
  */
 export interface ConstantOptions extends CommonNodeOptions {
   /**
@@ -93,7 +93,7 @@ export function constant(options: ConstantOptions = {}): NodeSpec<"constant"> {
 /**
  * Options of the `controller` node: Outputs a named control-history curve, sampled per frame.
  *
- * Heat work W = 0.5 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 0.5 per frame. Backward: Graph backward: d scale = g * curve value, d offset = g (no input gradient).
  */
 export interface ControllerOptions extends CommonNodeOptions {
   /**
@@ -159,7 +159,7 @@ export function delay(options: DelayOptions = {}): NodeSpec<"delay"> {
 /**
  * Options of the `gain` node: Multiplies its input by a gain.
  *
- * Heat work W = 1 per frame. Backward: Exact: dx = g * gain.
+ * Heat work W = 1 per frame. Backward: Exact: dx = g * gain; d gain = g * x per frame.
  */
 export interface GainOptions extends CommonNodeOptions {
   /**
@@ -303,7 +303,7 @@ export function rci(options: RciOptions = {}): NodeSpec<"rci"> {
 /**
  * Options of the `safety` node: Replaces non-finite samples, removes DC and clips.
  *
- * Heat work W = 4 per frame. Backward: Not implemented yet (returns -4).
+ * Heat work W = 4 per frame. Backward: Graph backward: the DC blocker's exact adjoint recursion; the clip passes g where |x - dc| <= limit, else 0 (d limit = g sign(x - dc) there); 0 for replaced samples.
  */
 export interface SafetyOptions extends CommonNodeOptions {
   /**
@@ -333,7 +333,7 @@ export function safety(options: SafetyOptions = {}): NodeSpec<"safety"> {
 /**
  * Options of the `sine_osc` node: Sine oscillator with a drift-free fixed-point phase.
  *
- * Heat work W = 8 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 8 per frame. Backward: Graph backward: d amplitude = g sin(2 pi phi); d frequency[k] = (2 pi / sr) sum over f >= k of g a cos(2 pi phi[f]) through the phase accumulator (no input gradient).
  */
 export interface SineOscOptions extends CommonNodeOptions {
   /**
@@ -460,8 +460,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 0.25,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Exact: d value = g per frame (graph backward; no input gradient).",
       "oversamples": false
     },
     {
@@ -492,7 +492,7 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 1,
       "hasBackward": true,
-      "backwardDoc": "Exact: dx = g * gain.",
+      "backwardDoc": "Exact: dx = g * gain; d gain = g * x per frame.",
       "oversamples": false
     },
     {
@@ -619,8 +619,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 4,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented yet (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: the DC blocker's exact adjoint recursion; the clip passes g where |x - dc| <= limit, else 0 (d limit = g sign(x - dc) there); 0 for replaced samples.",
       "oversamples": false
     },
     {
@@ -676,8 +676,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 8,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: d amplitude = g sin(2 pi phi); d frequency[k] = (2 pi / sr) sum over f >= k of g a cos(2 pi phi[f]) through the phase accumulator (no input gradient).",
       "oversamples": false
     },
     {
@@ -733,8 +733,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 0.5,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: d scale = g * curve value, d offset = g (no input gradient).",
       "oversamples": false
     },
     {
