@@ -206,7 +206,7 @@ describe("graph builder", () => {
     for (const [fn, message] of cases) throwsAmp(fn, message);
     throwsAmp(
       () => base.add("g", bad({ type: "reverb", options: {} })),
-      'node "g" has unknown type "reverb"; known types: adsr, constant, controller, delay, gain, mix, parametric_driver, rci, safety, sine_osc',
+      'node "g" has unknown type "reverb"; known types: adsr, biquad, constant, controller, delay, gain, mix, parametric_driver, rci, safety, sine_osc',
       "AMP_ERR_UNKNOWN_NODE_TYPE",
     );
     expect(snapshot(base)).toBe(before);

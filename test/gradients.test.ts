@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 
 import { AmpError } from "../src/errors";
-import { adsr, delay, gain, graph, l2Loss, mix, render, Runtime, safety, sineOsc } from "../src/index";
+import { adsr, biquad, delay, gain, graph, l2Loss, mix, render, Runtime, safety, sineOsc } from "../src/index";
 
 function chain(gainValue: number, frequency = 330) {
   return graph()
@@ -93,6 +93,42 @@ describe("backward through a whole graph", () => {
       value -= 1.0 * (grads["g.gain"]?.data[0] ?? 0);
     }
     expect(Math.abs(value - 0.37)).toBeLessThan(1e-6);
+  });
+
+  it("fits a biquad cutoff by gradient descent through the runtime", async () => {
+    // Two tones (700 Hz, 3100 Hz) through a lowpass; the target used a 2000 Hz cutoff. Steps
+    // along -dL/df with a step size that grows after a success and halves after a failure.
+    const fit = (cutoff: number) =>
+      graph()
+        .add("a", sineOsc({ frequency: 700, amplitude: 0.5 }))
+        .add("b", sineOsc({ frequency: 3100, amplitude: 0.5 }))
+        .add("sum", gain({ gain: 1 }))
+        .add("lp", biquad({ filter: "lowpass", frequency: cutoff, q: 0.9 }))
+        .connect("a", "sum")
+        .connect("b", "sum")
+        .connect("sum", "lp")
+        .output("lp");
+    const frames = 960;
+    const target = (await render(fit(2000), { frames })).samples;
+    const lossAt = async (cutoff: number) => l2Loss((await render(fit(cutoff), { frames })).samples, target).loss;
+    let cutoff = 1400;
+    let rate = 0;
+    for (let step = 0; step < 80; step += 1) {
+      const r = await render(fit(cutoff), { frames, record: true });
+      const { loss, dLdy } = l2Loss(r.samples, target);
+      const slope = (await r.backward(dLdy, { wrt: ["lp.frequency"], summed: true }))["lp.frequency"]?.data[0] ?? 0;
+      r.release();
+      if (slope === 0) break;
+      if (rate === 0) rate = 100 / Math.abs(slope); // a first step of 100 Hz
+      const next = cutoff - rate * slope;
+      if ((await lossAt(next)) < loss) {
+        cutoff = next;
+        rate *= 1.5;
+      } else {
+        rate *= 0.5;
+      }
+    }
+    expect(Math.abs(cutoff - 2000)).toBeLessThan(0.01);
   });
 
   it("names a node without an adjoint and the path", async () => {

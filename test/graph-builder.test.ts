@@ -352,7 +352,7 @@ describe("validation messages", () => {
     expectValidation(() => g.output("nope"), 'node "nope" is not in the graph (output); nodes: osc, amp');
     const unknown = expectValidation(
       () => g.add("x", nodeSpec("reverb", {})),
-      /^node "x" has unknown type "reverb"; known types: adsr, constant, .*gain, mix, parametric_driver, rci, safety, sine_osc/,
+      /^node "x" has unknown type "reverb"; known types: adsr, .*constant, .*gain, mix, .*rci, safety, sine_osc/,
     );
     expect(unknown.code).toBe("AMP_ERR_UNKNOWN_NODE_TYPE");
     expect(unknown.status).toBe(-3);

@@ -16,12 +16,13 @@ extern const NodeSpec kControllerSpec;
 extern const NodeSpec kParametricDriverSpec;
 extern const NodeSpec kAdsrSpec;
 extern const NodeSpec kRciSpec;
+extern const NodeSpec kBiquadSpec;
 
 namespace {
 const NodeSpec *const kRegistry[] = {
     &kConstantSpec, &kGainSpec,    &kMixSpec,        &kDelaySpec,
     &kSafetySpec,   &kSineOscSpec, &kControllerSpec, &kParametricDriverSpec,
-    &kAdsrSpec,     &kRciSpec,
+    &kAdsrSpec,     &kRciSpec,     &kBiquadSpec,
 };
 
 // The table above plus the specs a test binary registered.

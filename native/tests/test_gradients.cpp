@@ -218,6 +218,66 @@ TEST(gradients_are_bit_identical_across_blocks_threads_and_call_splits) {
     }
 }
 
+// biquad (peaking and highshelf, where gain_db matters): frequency, q and gain_db modulated per
+// frame by an lfo (add), against central differences of whole renders.
+TEST(biquad_gradients_match_finite_differences) {
+    for (const char *type : {"peaking", "highshelf", "lowpass"}) {
+        auto json = [type](double f, double q, double g) {
+            return std::string(R"({"nodes":[
+ {"name":"a","type":"sine_osc","params":{"frequency":700,"amplitude":0.5}},
+ {"name":"b","type":"sine_osc","params":{"frequency":3100,"amplitude":0.5}},
+ {"name":"lfo","type":"sine_osc","params":{"frequency":90,"amplitude":150}},
+ {"name":"sum","type":"gain","params":{}},
+ {"name":"lp","type":"biquad","params":{"filter":")") +
+                   type + R"(","frequency":)" + std::to_string(f) + R"(,"q":)" + std::to_string(q) +
+                   R"(,"gain_db":)" + std::to_string(g) + R"(}}],
+ "edges":[{"from":"a","to":"sum"},{"from":"b","to":"sum"},{"from":"sum","to":"lp"}],
+ "modulations":[{"from":"lfo","to":"lp","param":"frequency","mode":"add"}],
+ "output":"lp"})";
+        };
+        const uint32_t frames = 900;
+        const std::vector<double> dy = noise(1, 1, frames, 77).data;
+        auto render_loss = [&](const std::string &text, std::vector<double> *grads) {
+            AmpGraphRuntime *rt = nullptr;
+            CHECK_EQ(amp_graph_runtime_create(text.c_str(), &rt), AMP_OK);
+            CHECK_EQ(amp_graph_runtime_configure(rt, 1, 64), AMP_OK);
+            if (grads != nullptr) CHECK_EQ(amp_graph_runtime_record(rt, frames, 0), AMP_OK);
+            std::vector<double> y(frames);
+            CHECK_EQ(amp_graph_runtime_execute(rt, frames, y.data(), y.size(), nullptr), AMP_OK);
+            if (grads != nullptr) {
+                grads->assign(3, 0.0);
+                const AmpGradientRequest requests[] = {
+                    {"lp", "frequency", 1, grads->data(), 1},
+                    {"lp", "q", 1, grads->data() + 1, 1},
+                    {"lp", "gain_db", 1, grads->data() + 2, 1},
+                };
+                CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), requests, 3), AMP_OK);
+            }
+            amp_graph_runtime_destroy(rt);
+            return dot(dy, y);
+        };
+        std::vector<double> grads;
+        render_loss(json(1200, 2, 6), &grads);
+        const double h = 1e-3;
+        const double df = (render_loss(json(1200 + h, 2, 6), nullptr) -
+                           render_loss(json(1200 - h, 2, 6), nullptr)) /
+                          (2 * h);
+        const double dq = (render_loss(json(1200, 2.001, 6), nullptr) -
+                           render_loss(json(1200, 1.999, 6), nullptr)) /
+                          0.002;
+        const double dg = (render_loss(json(1200, 2, 6.001), nullptr) -
+                           render_loss(json(1200, 2, 5.999), nullptr)) /
+                          0.002;
+        std::printf("  %s:\n", type);
+        check_close("biquad frequency", grads[0], df);
+        check_close("biquad q", grads[1], dq);
+        if (std::string(type) == "lowpass")
+            CHECK_EQ(grads[2], 0.0); // lowpass ignores gain_db
+        else
+            check_close("biquad gain_db", grads[2], dg);
+    }
+}
+
 // A node without an adjoint on the path: AMP_ERR_UNSUPPORTED naming it and the path.
 TEST(a_node_without_an_adjoint_on_the_path_is_named_with_the_path) {
     const std::string json = R"({"nodes":[

@@ -61,6 +61,48 @@ export function adsr(options: AdsrOptions = {}): NodeSpec<"adsr"> {
 }
 
 /**
+ * Options of the `biquad` node: RBJ cookbook biquad (lowpass, highpass, bandpass, notch, peaking, shelves) with per-frame frequency, Q and gain.
+ *
+ * Heat work W = 5 per frame. Backward: Graph backward: the exact adjoint of the time-varying difference equation (input); frequency, q and gain_db through the coefficients, the design's slope by central differences (~1e-9 relative).
+ */
+export interface BiquadOptions extends CommonNodeOptions {
+  /**
+   * RBJ cookbook response: lowpass, highpass, bandpass (0 dB peak), notch, peaking, lowshelf or highshelf.
+   *
+   * Static enum. Default: "lowpass". One of "lowpass", "highpass", "bandpass", "notch", "peaking", "lowshelf", "highshelf".
+   */
+  readonly filter?: "lowpass" | "highpass" | "bandpass" | "notch" | "peaking" | "lowshelf" | "highshelf" | undefined;
+  /**
+   * Cutoff, centre or shelf midpoint frequency; clamped per frame to [1e-6, 0.499] x the sample rate.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 1000. Range: (0, 1000000].
+   */
+  readonly frequency?: number | undefined;
+  /**
+   * Quality factor (alpha = sin(w0) / 2Q); clamped per frame to [0.001, 1000].
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0.7071067811865476. Range: (0, 1000].
+   */
+  readonly q?: number | undefined;
+  /**
+   * Gain of peaking and shelf filters (A = 10^(gain_db / 40)); the other types ignore it.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: dB. Default: 0. Range: [-120, 120]. JSON key: `gain_db`.
+   */
+  readonly gainDb?: number | undefined;
+}
+
+/**
+ * A `biquad` node: RBJ cookbook biquad (lowpass, highpass, bandpass, notch, peaking, shelves) with per-frame frequency, Q and gain.
+ *
+ * Audio inputs: `in` (Signal to filter; several edges: summed).
+ * @param options - parameters and common metadata, see {@link BiquadOptions}; all optional
+ */
+export function biquad(options: BiquadOptions = {}): NodeSpec<"biquad"> {
+  return nodeSpec("biquad", options);
+}
+
+/**
  * Options of the `constant` node: Fills every frame with a value.
  *
  * Heat work W = 0.25 per frame. Backward: Exact: d value = g per frame (graph backward; no input gradient).
@@ -261,7 +303,7 @@ export function parametricDriver(options: ParametricDriverOptions = {}): NodeSpe
 /**
  * Options of the `rci` node: Series RLC stage (trapezoidal): input voltage in, capacitor voltage or loop current out; publishes the heat i^2 R.
  *
- * Heat: published by the node: the power dissipated in R, i^2 R watts per frame, summed over the channels of each batch. Backward: None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.
+ * Heat: published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch. Backward: None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.
  */
 export interface RciOptions extends CommonNodeOptions {
   /**
@@ -375,6 +417,7 @@ export function sineOsc(options: SineOscOptions = {}): NodeSpec<"sine_osc"> {
 /** Options type of each node type, by type name. */
 export interface NodeOptionsByType {
   "adsr": AdsrOptions;
+  "biquad": BiquadOptions;
   "constant": ConstantOptions;
   "controller": ControllerOptions;
   "delay": DelayOptions;
@@ -984,7 +1027,80 @@ export const NODE_CATALOG: NodeCatalog = {
       "backwardDoc": "None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.",
       "oversamples": false,
       "publishesHeat": true,
-      "heatDoc": "published by the node: the power dissipated in R, i^2 R watts per frame, summed over the channels of each batch"
+      "heatDoc": "published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch"
+    },
+    {
+      "type": "biquad",
+      "summary": "RBJ cookbook biquad (lowpass, highpass, bandpass, notch, peaking, shelves) with per-frame frequency, Q and gain.",
+      "inputs": [
+        {
+          "name": "in",
+          "doc": "Signal to filter.",
+          "gather": "sum",
+          "optional": false
+        }
+      ],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "filter",
+          "kind": "enum",
+          "default": "lowpass",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "RBJ cookbook response: lowpass, highpass, bandpass (0 dB peak), notch, peaking, lowshelf or highshelf.",
+          "choices": [
+            "lowpass",
+            "highpass",
+            "bandpass",
+            "notch",
+            "peaking",
+            "lowshelf",
+            "highshelf"
+          ]
+        },
+        {
+          "name": "frequency",
+          "kind": "signal",
+          "default": 1000,
+          "min": 0,
+          "max": 1000000,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Cutoff, centre or shelf midpoint frequency; clamped per frame to [1e-6, 0.499] x the sample rate."
+        },
+        {
+          "name": "q",
+          "kind": "signal",
+          "default": 0.7071067811865476,
+          "min": 0,
+          "max": 1000,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Quality factor (alpha = sin(w0) / 2Q); clamped per frame to [0.001, 1000]."
+        },
+        {
+          "name": "gain_db",
+          "kind": "signal",
+          "default": 0,
+          "min": -120,
+          "max": 120,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "dB",
+          "doc": "Gain of peaking and shelf filters (A = 10^(gain_db / 40)); the other types ignore it."
+        }
+      ],
+      "heatWork": 5,
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: the exact adjoint of the time-varying difference equation (input); frequency, q and gain_db through the coefficients, the design's slope by central differences (~1e-9 relative).",
+      "oversamples": false
     }
   ],
   "limits": NATIVE_LIMITS
