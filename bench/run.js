@@ -26,6 +26,8 @@ const SECTIONS = {
   fft: "./fft.js",
 
   analysis: "./analysis.js",
+
+  gradients: "./gradients.js",
 };
 
 function requested(argv) {
