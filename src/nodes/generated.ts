@@ -255,7 +255,7 @@ export function mix(options: MixOptions = {}): NodeSpec<"mix"> {
 /**
  * Options of the `parametric_driver` node: Sum of harmonics of one drift-free phase: a quartz, piezo or custom driver.
  *
- * Heat work W = 8 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 8 per frame. Backward: Graph backward: d phase_offset = g sum_h c_h 2 pi (h+1) cos(2 pi (h+1) p); frequency through the phase accumulator (no input gradient).
  */
 export interface ParametricDriverOptions extends CommonNodeOptions {
   /**
@@ -854,8 +854,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 8,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: d phase_offset = g sum_h c_h 2 pi (h+1) cos(2 pi (h+1) p); frequency through the phase accumulator (no input gradient).",
       "oversamples": false
     },
     {
