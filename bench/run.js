@@ -28,6 +28,8 @@ const SECTIONS = {
   analysis: "./analysis.js",
 
   gradients: "./gradients.js",
+
+  osc_cache: "./oscillator-cache.js",
 };
 
 function requested(argv) {
