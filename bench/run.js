@@ -27,6 +27,8 @@ const SECTIONS = {
 
   analysis: "./analysis.js",
 
+  gradients: "./gradients.js",
+
   osc_cache: "./oscillator-cache.js",
 
   instrument: "./instrument.js",

@@ -716,11 +716,11 @@ describe("Runtime", () => {
         [victim.render(0), 'render option "frames" expects an integer in [1, 2147483647] frames, got 0'],
         [
           victim.render(4, bad(null)),
-          'argument "options" expects an object { recordHeat?, recordOverBudget?, signal?, history? }, got null',
+          'argument "options" expects an object { recordHeat?, recordOverBudget?, signal?, history?, record? }, got null',
         ],
         [
           victim.render(4, bad({ frames: 4 })),
-          'render option "frames" is unknown; Runtime.render() accepts recordHeat, recordOverBudget, signal, history',
+          'render option "frames" is unknown; Runtime.render() accepts recordHeat, recordOverBudget, signal, history, record',
         ],
         [
           victim.render(4, bad({ signal: "abort" })),
@@ -906,7 +906,7 @@ describe("NodeRunner", () => {
       for (const [fn, message, code] of cases) throwsAmp(fn, message, code);
       throwsAmp(
         () => NodeRunner.create("o", sineOsc()).backward(T([1], 1, 1, 1)),
-        'node type "sine_osc" has no backward mode: Not implemented: a source with no audio input (returns -4).',
+        'node type "sine_osc" has no audio input to return a gradient for; its parameter gradients come from a graph backward pass (amp_graph_runtime_record, amp_graph_runtime_backward)',
         "AMP_ERR_UNSUPPORTED",
       );
     } finally {

@@ -71,6 +71,9 @@ Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
             InstanceMethod<&RuntimeWrap::ReadLog>("readLog"),
             InstanceMethod<&RuntimeWrap::Snapshot>("snapshot"),
             InstanceMethod<&RuntimeWrap::Restore>("restore"),
+            InstanceMethod<&RuntimeWrap::RecordSize>("recordSize"),
+            InstanceMethod<&RuntimeWrap::Record>("record"),
+            InstanceMethod<&RuntimeWrap::Backward>("backward"),
             InstanceMethod<&RuntimeWrap::Destroy>("destroy"),
         });
 }
@@ -220,6 +223,62 @@ void RuntimeWrap::Restore(const Napi::CallbackInfo &info) {
     const Napi::Uint8Array snapshot = Uint8ArrayArg(ctx, 0, "snapshot");
     Check(info.Env(), amp_graph_runtime_restore(handle, snapshot.Data(), snapshot.ByteLength()),
           "restore");
+}
+
+Napi::Value RuntimeWrap::RecordSize(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "recordSize"};
+    const uint64_t frames = FrameCountArg(ctx, 0, "frames");
+    uint64_t bytes = 0;
+    Check(info.Env(), amp_graph_runtime_record_size(handle, frames, &bytes), "record");
+    return Napi::Number::New(info.Env(), static_cast<double>(bytes));
+}
+
+void RuntimeWrap::Record(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "record"};
+    const uint64_t frames = FrameCountArg(ctx, 0, "frames");
+    const double max_bytes = NumberArg(ctx, 1, "maxBytes");
+    if (!(max_bytes >= 0.0) || max_bytes > 9007199254740991.0) {
+        throw Napi::RangeError::New(info.Env(), "record: maxBytes must be in [0, 2^53 - 1]");
+    }
+    Check(info.Env(), amp_graph_runtime_record(handle, frames, static_cast<uint64_t>(max_bytes)),
+          "record");
+}
+
+void RuntimeWrap::Backward(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "backward"};
+    const Napi::Float64Array gradient = Float64ArrayArg(ctx, 0, "outputGradient");
+    const Napi::Array list = ArrayValue(ctx, info[1], "requests");
+    // Strings and arrays copied out of JS first; the C call sees plain pointers.
+    std::vector<std::string> nodes(list.Length()), params(list.Length());
+    std::vector<bool> has_param(list.Length());
+    std::vector<Napi::Float64Array> outs(list.Length());
+    std::vector<AmpGradientRequest> requests(list.Length());
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+        const std::string name = "requests[" + std::to_string(i) + "]";
+        const Napi::Object request = ObjectValue(ctx, list.Get(i), name);
+        nodes[i] = StringValue(ctx, request.Get("node"), name + ".node");
+        has_param[i] = !request.Get("param").IsUndefined();
+        if (has_param[i]) params[i] = StringValue(ctx, request.Get("param"), name + ".param");
+        const bool summed = BooleanValue(ctx, request.Get("summed"), name + ".summed");
+        outs[i] = Float64ArrayValue(ctx, request.Get("out"), name + ".out");
+        requests[i] = AmpGradientRequest{
+            nodes[i].c_str(), has_param[i] ? params[i].c_str() : nullptr, summed ? 1u : 0u,
+            outs[i].Data(), static_cast<uint64_t>(outs[i].ElementLength())};
+    }
+    // Getters of the request objects may have detached or shrunk a buffer: read them now.
+    for (size_t i = 0; i < requests.size(); ++i) {
+        outs[i] = CurrentFloat64Array(outs[i]);
+        requests[i].out = outs[i].Data();
+        requests[i].out_len = static_cast<uint64_t>(outs[i].ElementLength());
+    }
+    const Napi::Float64Array current = CurrentFloat64Array(gradient);
+    Check(info.Env(),
+          amp_graph_runtime_backward(handle, current.Data(), current.ElementLength(),
+                                     requests.data(), static_cast<uint32_t>(requests.size())),
+          "backward");
 }
 
 void RuntimeWrap::ClearParams(const Napi::CallbackInfo &info) {

@@ -45,6 +45,12 @@ class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
     // snapshot(): Uint8Array (amp_graph_runtime_snapshot); restore(snapshot: Uint8Array).
     Napi::Value Snapshot(const Napi::CallbackInfo &info);
     void Restore(const Napi::CallbackInfo &info);
+    // recordSize(frames): number (amp_graph_runtime_record_size); record(frames, maxBytes)
+    // (amp_graph_runtime_record); backward(outputGradient, requests) with requests
+    // [{ node, param?, summed, out: Float64Array }] (amp_graph_runtime_backward: fills `out`).
+    Napi::Value RecordSize(const Napi::CallbackInfo &info);
+    void Record(const Napi::CallbackInfo &info);
+    void Backward(const Napi::CallbackInfo &info);
     void Destroy(const Napi::CallbackInfo &info);
 
     // The handle, or throws the "destroyed" / "busy" error.

@@ -420,6 +420,54 @@ int32_t amp_graph_runtime_snapshot_size(const AmpGraphRuntime *runtime, uint64_t
 int32_t amp_graph_runtime_snapshot(AmpGraphRuntime *runtime, void *buffer, uint64_t capacity);
 int32_t amp_graph_runtime_restore(AmpGraphRuntime *runtime, const void *buffer, uint64_t size);
 
+/*
+ * Gradients (docs/gradients.md): record a span of the stream, then run one backward pass over it.
+ *
+ * amp_graph_runtime_record_size: the bytes a recording of `frames` frames needs for the current
+ * configuration (recorded inputs, parameters, modulators and node rows, and the backward pass's
+ * buffers). amp_graph_runtime_record arms a recording of the next `frames` frames from the
+ * current stream position and allocates everything now; it refuses (AMP_ERR_INVALID_ARGUMENT,
+ * naming the bytes needed) when that exceeds `max_bytes` (0: half the machine's memory).
+ * The following execute calls record as they render (no allocation); configure, sample rate,
+ * reset and restore drop the recording.
+ *
+ * amp_graph_runtime_backward: once the whole span was rendered, runs the reverse schedule over
+ * it. `output_gradient` is dL/dy, batches x output channels x frames (the span). Each request
+ * names a node and either
+ *   - a signal parameter (`param`): the gradient with respect to its base value (the params
+ *     value or set_param override, before modulation), per batch and frame: `out` holds
+ *     batches x frames doubles, or batches when `summed` is 1 (the sum over the span's frames);
+ *   - nothing (`param` NULL): the gradient with respect to the node's output, as if it were an
+ *     input of the rest of the graph: batches x output channels x frames.
+ * Values before the span (initial states, FIFO contents) are constants. Every node on a path
+ * from a requested node to the output must have an adjoint (and a gradient for every parameter
+ * modulated on the path): otherwise AMP_ERR_UNSUPPORTED names the node and the path. The pass
+ * may be run again with another output gradient; results are bit-identical whatever the block
+ * size, thread count or call split of the forward render. No allocation.
+ */
+typedef struct AmpGradientRequest {
+    const char *node;  /* node name */
+    const char *param; /* signal parameter name, or NULL for the node's output */
+    uint32_t summed;   /* parameters: 1 sums over frames */
+    double *out;       /* caller-owned, overwritten */
+    uint64_t out_len;  /* doubles in `out` */
+} AmpGradientRequest;
+
+/* Mean squared error of y against target (count values each, e.g. a render's planar samples):
+ * *out_loss = sum over i of (y[i] - target[i])^2 / count, summed in index order; out_gradient
+ * (optional, count values) receives dL/dy[i] = 2 (y[i] - target[i]) / count, the output
+ * gradient for amp_graph_runtime_backward. AMP_ERR_INVALID_ARGUMENT when a pointer is null,
+ * count is 0 or a value is not finite. */
+int32_t amp_loss_l2(const double *y, const double *target, uint64_t count, double *out_loss,
+                    double *out_gradient);
+
+int32_t amp_graph_runtime_record_size(const AmpGraphRuntime *runtime, uint64_t frames,
+                                      uint64_t *out_bytes);
+int32_t amp_graph_runtime_record(AmpGraphRuntime *runtime, uint64_t frames, uint64_t max_bytes);
+int32_t amp_graph_runtime_backward(AmpGraphRuntime *runtime, const double *output_gradient,
+                                   uint64_t output_gradient_len, const AmpGradientRequest *requests,
+                                   uint32_t request_count);
+
 /* The last error; returns its code (AMP_OK and empty strings when nothing failed yet). Every
  * call that returns a non-OK status records its failure here first, cancellation included. */
 int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorView *out_error);

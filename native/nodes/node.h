@@ -263,14 +263,38 @@ struct ProcessContext {
     size_t tap_lane_stride = 0; // per-frame taps (period 1); see tap_strides for the others
     const size_t *tap_strides = nullptr;   // per tap: distance between its rows
     const uint32_t *tap_records = nullptr; // per tap: records in this block
+    // Recording for a graph backward pass (Node::record_rows): row r of this window at
+    // record + r * record_lane_stride, `frames` values to write entirely; null when the render
+    // does not record (then the node writes nothing).
+    double *record = nullptr;
+    size_t record_lane_stride = 0;
 
     double *out_row(uint32_t b, uint32_t c) const {
         return out + (static_cast<size_t>(b) * output_channels + c) * out_lane_stride;
     }
 };
 
-// Backward (adjoint) call: `gradient` is the upstream gradient with the forward output's shape;
-// the node writes the gradient with respect to audio port 0 into `out`.
+// Backward (adjoint) call over one window of frames.
+//
+// Contract (docs/gradients.md):
+// - `gradient` is the upstream gradient dL/dy for this window, with the forward output's shape.
+// - `out` receives dL/dx for audio port 0 (batches x input_channels x frames, dense).
+// - In a graph backward pass (amp_graph_runtime_backward) the runtime also passes what it
+//   recorded during the forward render of the same window: `inputs` (the gathered input of
+//   every port), `params` (every signal parameter after modulation, batches x C_param x
+//   frames) and the node's own `record` rows (Node::record_rows). A single-node call
+//   (amp_run_node_v2 backward mode) passes none of them (`inputs` null): a node whose adjoint
+//   needs forward values returns AMP_ERR_UNSUPPORTED there.
+// - `input_gradients[p]` (when non-null) receives dL/dx for port p (batches x C_port x frames,
+//   dense); input_gradients[0] == out. `param_gradients[p]` (when non-null, only for
+//   parameters with Node::has_param_gradient(p)) receives dL/dparam per batch, parameter channel
+//   and frame (batches x params[p].channels x frames, dense). The runtime zero-fills every
+//   buffer before the call; a node writes (not accumulates) the ones it computes.
+// - Windows are called in reverse order: the last window of the recorded span first, each next
+//   call the window just before the previous one. A node with a recursion (a DC blocker, a
+//   phase accumulator, a delay line) carries its adjoint state from one call to the next;
+//   reset_backward() returns that state to "after the end of the signal". Any split of the span
+//   into windows gives the same bits. No allocation, no locks, no exceptions.
 struct BackwardContext {
     TensorView gradient;
     const TensorView *params;
@@ -283,6 +307,20 @@ struct BackwardContext {
     double *telemetry = nullptr;
     // A node refusing the call may point *error at a static sentence saying why (or null).
     const char **error = nullptr;
+    // --- Graph backward only (null / 0 in single-node calls) ---
+    const TensorView *inputs = nullptr;       // per port: the recorded forward input
+    double *const *input_gradients = nullptr; // per port, or null
+    double *const *param_gradients = nullptr; // per spec param (null entries: not wanted)
+    const double *record = nullptr;           // row r at record + r * record_lane_stride
+    size_t record_lane_stride = 0;
+    uint64_t frame_index = 0; // absolute stream index of frame 0 of this window
+
+    double *input_gradient(uint32_t port) const {
+        return input_gradients != nullptr ? input_gradients[port] : (port == 0 ? out : nullptr);
+    }
+    double *param_gradient(uint32_t param) const {
+        return param_gradients != nullptr ? param_gradients[param] : nullptr;
+    }
 };
 
 class Node {
@@ -297,7 +335,25 @@ class Node {
     // before anything is allocated); small fixed states may report 0.
     virtual size_t prepared_bytes(const PrepareContext &) const { return 0; }
     virtual void process(const ProcessContext &context) noexcept = 0;
+    // The adjoint of process() over one window (see BackwardContext for the contract).
     virtual int32_t backward(const BackwardContext &) noexcept { return AMP_ERR_UNSUPPORTED; }
+    // A node split by a feedback loop (emit / absorb) runs backward as the two adjoints in
+    // reverse order: backward_absorb() first (writes the input gradients of this window from
+    // the adjoint state; `gradient` is empty), then backward_emit() (takes this window's
+    // output gradient into the adjoint state; no input gradients). backward() must equal
+    // backward_emit() then backward_absorb().
+    virtual int32_t backward_absorb(const BackwardContext &) noexcept {
+        return AMP_ERR_UNSUPPORTED;
+    }
+    virtual int32_t backward_emit(const BackwardContext &) noexcept { return AMP_ERR_UNSUPPORTED; }
+    // Returns the adjoint state to "after the end of the signal" (called before a backward pass).
+    virtual void reset_backward() noexcept {}
+    // True when backward() computes the gradient with respect to signal parameter `param`.
+    virtual bool has_param_gradient(uint32_t /*param*/) const { return false; }
+    // Rows of `frames` doubles the node records per frame during a recorded forward render for
+    // its adjoint (e.g. a phase, a clip's pre-clip value), for the prepared configuration;
+    // recorded inputs and parameters come from the runtime and need no row.
+    virtual uint32_t record_rows() const { return 0; }
     virtual void reset() noexcept = 0;
     // Processing latency the node adds, in output frames (e.g. a linear-phase filter's group
     // delay). A delay node's delay is its function, not latency: it reports 0.

@@ -222,6 +222,31 @@ int32_t amp_graph_runtime_restore(AmpGraphRuntime *runtime, const void *buffer, 
     });
 }
 
+int32_t amp_graph_runtime_record_size(const AmpGraphRuntime *runtime, uint64_t frames,
+                                      uint64_t *out_bytes) {
+    if (out_bytes == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    return guarded(const_cast<AmpGraphRuntime *>(runtime), "record", [&](amp::GraphRuntime &rt) {
+        *out_bytes = rt.record_bytes(frames);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_record(AmpGraphRuntime *runtime, uint64_t frames, uint64_t max_bytes) {
+    return guarded(runtime, "record", [&](amp::GraphRuntime &rt) {
+        rt.record(frames, max_bytes);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_backward(AmpGraphRuntime *runtime, const double *output_gradient,
+                                   uint64_t output_gradient_len, const AmpGradientRequest *requests,
+                                   uint32_t request_count) {
+    return guarded(runtime, "backward", [&](amp::GraphRuntime &rt) {
+        rt.backward(output_gradient, output_gradient_len, requests, request_count);
+        return AMP_OK;
+    });
+}
+
 int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                                          AmpGraphSummary *out_summary) {
     if (out_summary == nullptr) return AMP_ERR_INVALID_ARGUMENT;

@@ -109,8 +109,12 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
             break;
         }
         const uint32_t offset = static_cast<uint32_t>(position_ % block_);
-        const uint32_t n = static_cast<uint32_t>(
+        uint32_t n = static_cast<uint32_t>(
             std::min<uint64_t>({frames - done, static_cast<uint64_t>(block_ - offset), max_step_}));
+        // A recorded span ends at a window boundary (frames after it are not recorded).
+        if (recording_at(position_))
+            n = static_cast<uint32_t>(std::min<uint64_t>(n, rec_.start + rec_.frames - position_));
+        const bool recorded = recording_at(position_);
         count_tap_records(position_, n);
         run_block(position_, n, offset, history_ptr);
         if (padded) {
@@ -133,6 +137,7 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         if (tap_out != nullptr || tap_time_out != nullptr)
             copy_taps(tap_out, tap_time_out, frames, n);
         if (graph_.thermal_budget > 0.0) check_budget(n, done, frames, budget_out);
+        if (recorded) rec_.recorded += n;
         position_ += n;
         done += n;
     }
@@ -251,11 +256,16 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
         context.tap_strides = node.tap_strides.data();
         context.tap_records = node.tap_records.data();
     }
+    if (recording_at(position) && rec_.rows[v] != nullptr && plan_.nodes[v]->record_rows() > 0) {
+        context.record = rec_.rows[v] + (position - rec_.start);
+        context.record_lane_stride = static_cast<size_t>(rec_.frames);
+    }
     switch (step.kind) {
     case StepKind::Process: plan_.nodes[v]->process(context); break;
     case StepKind::Emit: plan_.nodes[v]->emit(context); break;
     case StepKind::Absorb: plan_.nodes[v]->absorb(context); break;
     }
+    record_step(step, position, frames);
     if (step.kind != StepKind::Absorb)
         for (uint32_t id : delayed_out_[v]) fifos_[id].push(node.out, block_, position, frames);
     if (step.kind != StepKind::Emit) compute_heat(v, position, frames, offset_in_block);

@@ -130,6 +130,7 @@ void GraphRuntime::set_sample_rate(double sample_rate) {
 }
 
 void GraphRuntime::reset() {
+    drop_recording();
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         plan_.nodes[v]->reset();
         NodeState &node = state_[v];

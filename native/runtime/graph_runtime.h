@@ -12,6 +12,8 @@
 //   heat_accounting.cpp  heat per node and graph, curves, thermal-budget flags
 //   thread_plan.cpp      helper threads and the split of each level among them
 //   snapshot.cpp         the stream state as bytes (snapshot / restore)
+//   recording.cpp        recording a span of a render for a backward pass
+//   backward.cpp         the graph backward pass (reverse schedule through every link)
 //   buffers.cpp          set_buffer: PCM data handed to a node
 //   single_node.cpp      the one-node graph behind amp_run_node / amp_run_node_v2
 #pragma once
@@ -74,6 +76,19 @@ class GraphRuntime {
     uint64_t snapshot_bytes() const;
     void snapshot(void *buffer, uint64_t capacity) const;
     void restore(const void *buffer, uint64_t size);
+
+    // --- Gradients (recording.cpp, backward.cpp; docs/gradients.md) ---
+    // Bytes a recording of `frames` frames needs (recorded forward values and the backward
+    // pass's buffers) for the current configuration.
+    uint64_t record_bytes(uint64_t frames) const;
+    // Arms a recording of the next `frames` frames of the stream (from the current position):
+    // allocates every buffer now, refusing (with the bytes needed) more than `max_bytes` (0: half
+    // the machine's memory). configure, set_sample_rate, reset and restore drop a recording.
+    void record(uint64_t frames, uint64_t max_bytes);
+    // One backward pass over the recorded span: `output_gradient` is dL/dy (batches x output
+    // channels x frames of the span); each request receives its gradient. No allocation.
+    void backward(const double *output_gradient, uint64_t output_gradient_len,
+                  const AmpGradientRequest *requests, uint32_t request_count);
 
     uint32_t node_count() const { return static_cast<uint32_t>(graph_.nodes.size()); }
     // Taps (runtime/taps.cpp): every node's published taps, graph description order then the
@@ -191,6 +206,47 @@ class GraphRuntime {
         const AmpControlHistory *history;
     };
     std::vector<std::string> log_;
+
+    // A recording for the backward pass (recording.cpp). Every buffer is a slice of `buffer`,
+    // cut by record(); spans are `frames` long (lane stride = frames).
+    struct Recording {
+        bool armed = false;
+        uint64_t start = 0;    // stream position of the span's frame 0
+        uint64_t frames = 0;   // span length
+        uint64_t recorded = 0; // frames recorded so far
+        std::vector<double> buffer;
+        std::vector<std::vector<double *>> inputs;     // [node][port]: B x C_port x T
+        std::vector<std::vector<double *>> params;     // [node][param]: B x C_param x T (signal)
+        std::vector<std::vector<double *>> bases;      // [node][param]: B x T base (modulated only)
+        std::vector<double *> rows;                    // [node]: record_rows x T
+        std::vector<double *> mods;                    // [modulation]: B x C_link x T, as read
+        std::vector<double *> link_grads;              // [link]: B x C_link x T, consumer side
+        std::vector<double *> out_grads;               // [node]: B x C_out x max_step
+        std::vector<std::vector<double *>> port_grads; // [node][port]: B x C_port x max_step
+        std::vector<std::vector<double *>> param_grads;   // [node][param]: B x C_param x max_step
+        std::vector<std::vector<TensorView>> input_views; // [node][port], per window
+        std::vector<std::vector<TensorView>> param_views; // [node][param], per window
+        std::vector<std::vector<double *>> wanted_grads;  // [node][param]: the call's pointers
+        std::vector<std::vector<uint32_t>> out_links;     // [node]: links leaving it, id order
+        std::vector<uint8_t> reaches, from_target, on_path, needs; // per node, per pass
+        std::vector<int32_t> output_request;                       // per node: request or -1
+        std::vector<std::vector<int32_t>> param_request;           // [node][param]: request or -1
+        std::vector<uint32_t> queue;                               // graph walks
+    };
+    Recording rec_;
+    size_t record_doubles(uint64_t frames) const;
+    void drop_recording() { rec_.armed = false; }
+    // Copies what the backward pass needs of one step's window (a no-op unless recording).
+    void record_step(const Step &step, uint64_t position, uint32_t frames);
+    bool recording_at(uint64_t position) const {
+        return rec_.armed && position >= rec_.start && position < rec_.start + rec_.frames;
+    }
+    void plan_backward(const AmpGradientRequest *requests, uint32_t request_count);
+    std::string backward_path(uint32_t node) const;
+    void backward_step(const Step &step, uint64_t r, uint32_t n, const double *output_gradient,
+                       const AmpGradientRequest *requests);
+    void scatter_ports(uint32_t node, uint64_t r, uint32_t n);
+    void scatter_params(uint32_t node, uint64_t r, uint32_t n, const AmpGradientRequest *requests);
 };
 
 } // namespace amp

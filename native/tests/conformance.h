@@ -23,9 +23,18 @@
 //                     inside, every enum name, list lengths and items) and the metadata keys:
 //                     refusals are AMP_ERR_INVALID_ARGUMENT naming the node and the key, valid
 //                     values are accepted, nothing crashes
-//   adjoint           nodes with backward: <J e, v> by central differences = <e, J^T v>, J^T v
-//                     over the whole window and over split windows walked from the end of a
-//                     forward render on the same state (optional ports open)
+//   adjoint           nodes with a single-node backward: <J e, v> by central differences =
+//                     <e, J^T v>, J^T v over the whole window and over split windows walked
+//                     from the end of a forward render on the same state, optional ports open
+//                     (nodes whose adjoint needs recorded forward values answer -4 there and are
+//                     checked by `gradients` alone)
+//   gradients         nodes with backward, through the graph backward pass (record, render,
+//                     backward): B = 2, C = 2, every port's input and every signal parameter
+//                     the node differentiates, at blocks 97 (one window), 1 and 7 and with
+//                     uneven render calls; linear types (linear_types()) by the dot-product
+//                     test <A e, v> = <e, A^T v> to 1e-10 relative, others by central
+//                     differences (step 1e-6 x max(1, |value|), 1e-6 relative); the gradients
+//                     must also be bit-identical across the window splits
 //   snapshot          a single-node state snapshotted mid-stream and restored renders the rest
 //                     of the stream bit for bit as the uninterrupted run (amp_node_state_*)
 // Zero allocations while rendering is checked per node in test_conformance_allocations.cpp
@@ -37,10 +46,12 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "node_harness.h"
+#include "nodes/node.h"
 #include "rci_reference.h"
 #include "runtime/json.h"
 
@@ -85,13 +96,17 @@ struct NodeType {
     }
 };
 
+inline void register_input_node(); // below, with the suite's input node
+
 inline std::vector<NodeType> catalogue() {
+    register_input_node();
     amp::JsonValue root;
     std::string error;
     std::vector<NodeType> types;
     if (!amp::parse_json(amp_node_catalog_json(), root, error)) return types;
     for (const amp::JsonValue &node : root.find("nodes")->array)
-        types.push_back({node.find("type")->string, node});
+        if (node.find("type")->string != "conformance input") // the suite's own scaffolding
+            types.push_back({node.find("type")->string, node});
     return types;
 }
 
@@ -799,6 +814,10 @@ inline Problems adjoint(const NodeType &node) {
             status =
                 amp_run_node_v2(&descriptor, &inputs, 2, 2, static_cast<int32_t>(g.frames), kRate,
                                 &out, &channels, &state, nullptr, AMP_EXECUTION_BACKWARD, nullptr);
+            if (status == AMP_ERR_UNSUPPORTED && it == windows.rbegin()) {
+                amp_release_state(state);
+                return problems; // needs recorded forward values: see `gradients`
+            }
             if (status != AMP_OK) break;
             const Tensor part = e.window(it->first, it->second);
             for (size_t i = 0; i < part.data.size(); ++i) right += part.data[i] * out[i];
@@ -880,6 +899,279 @@ inline Problems snapshot(const NodeType &node) {
     return problems;
 }
 
+// ---- gradients through the graph backward pass ---------------------------------------------
+
+// The suite's input node ("conformance input"): outputs kGradientInputs[slot] (batches x
+// channels x frames, read at the stream position). Registered in every binary that includes
+// this header; catalogue() leaves it out. Test scaffolding, not a node of the catalogue.
+inline std::vector<Tensor> &gradient_inputs() {
+    static std::vector<Tensor> inputs(4);
+    return inputs;
+}
+
+class InputNode final : public amp::Node {
+  public:
+    explicit InputNode(const amp::NodeConfig &config)
+        : slot_(static_cast<uint32_t>(config.value(0))),
+          channels_(static_cast<uint32_t>(config.value(1))) {}
+    uint32_t output_channels(const uint32_t *, uint32_t, std::string &) const override {
+        return channels_;
+    }
+    void prepare(const amp::PrepareContext &) override {}
+    void reset() noexcept override {}
+    void process(const amp::ProcessContext &ctx) noexcept override {
+        const Tensor &data = gradient_inputs()[slot_];
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels_; ++c)
+                for (uint32_t f = 0; f < ctx.frames; ++f) {
+                    const uint64_t x = ctx.frame_index + f;
+                    ctx.out_row(b, c)[f] =
+                        x < data.frames ? data.at(b, c, static_cast<uint32_t>(x)) : 0.0;
+                }
+    }
+
+  private:
+    uint32_t slot_, channels_;
+};
+
+inline const amp::ParamSpec kInputParams[] = {
+    {"slot", amp::ParamKind::Integer, 0.0, 0.0, 3.0, "", "Which test tensor."},
+    {"channels", amp::ParamKind::Integer, 2.0, 1.0, 64.0, "", "Output channels."},
+};
+inline const amp::NodeSpec kInputSpec{
+    "conformance input",
+    "The conformance suite's input.",
+    nullptr,
+    0,
+    kInputParams,
+    2,
+    0.0,
+    false,
+    "An input.",
+    [](const amp::NodeConfig &config) -> std::unique_ptr<amp::Node> {
+        return std::make_unique<InputNode>(config);
+    }};
+// Registered on the suite's first catalogue read (before the runtime builds its catalogue).
+inline void register_input_node() {
+    static const bool registered = amp::register_node_spec(&kInputSpec);
+    (void)registered;
+}
+
+// Types whose output is linear in every input and every differentiable parameter separately
+// (each checked with the others fixed), so a step of 1 is exact up to rounding.
+inline std::set<std::string> &linear_types() {
+    static std::set<std::string> types{"gain", "mix", "delay", "constant", "controller"};
+    // biquad is linear in its input only: its coefficients are not, so it is checked by central
+    // differences (its input gradient is exact all the same).
+    return types;
+}
+
+struct GradientRun {
+    int32_t status = AMP_OK;
+    std::string error;
+    std::vector<double> y;
+    std::vector<std::vector<double>> port_grads;  // per port: B x C x T
+    std::vector<std::vector<double>> param_grads; // per signal param: B x T (empty: none)
+};
+
+// Renders the node fed by the suite's inputs (slot p on port p), the signal parameters
+// overridden by `overrides` (B x 1 x block each), in render calls of `calls` frames (cycled);
+// with `dy`, records and runs the backward pass for every port and parameter (a parameter the
+// node does not differentiate is refused with -4 and left empty).
+inline GradientRun gradient_run(const NodeType &node, const std::vector<std::string> &signal,
+                                const std::vector<std::vector<double>> &overrides, uint32_t block,
+                                uint32_t frames, const std::vector<uint32_t> &calls,
+                                const std::vector<double> *dy) {
+    GradientRun result;
+    std::string json = "{\"nodes\":[{\"name\":\"node\",\"type\":" + amp::json_quote(node.type) +
+                       ",\"params\":" + base_params(node) + "}";
+    std::string edges;
+    for (uint32_t p = 0; p < node.port_count(); ++p) {
+        json += ",{\"name\":\"in" + std::to_string(p) +
+                "\",\"type\":\"conformance input\",\"params\":{\"slot\":" + std::to_string(p) +
+                "}}";
+        edges += std::string(edges.empty() ? "" : ",") + "{\"from\":\"in" + std::to_string(p) +
+                 "\",\"to\":\"node\",\"port\":" +
+                 amp::json_quote(node.inputs().array[p].find("name")->string) + "}";
+    }
+    json += "],\"edges\":[" + edges + "],\"output\":\"node\"}";
+    AmpGraphRuntime *rt = nullptr;
+    result.status = amp_graph_runtime_create(json.c_str(), &rt);
+    if (result.status == AMP_OK) result.status = amp_graph_runtime_configure(rt, 2, block);
+    for (size_t q = 0; q < signal.size() && result.status == AMP_OK; ++q)
+        result.status = amp_graph_runtime_set_param(rt, "node", signal[q].c_str(),
+                                                    overrides[q].data(), 2, 1, block);
+    if (result.status == AMP_OK && dy != nullptr)
+        result.status = amp_graph_runtime_record(rt, frames, 0);
+    AmpGraphSummary summary{};
+    if (result.status == AMP_OK) amp_graph_runtime_describe_graph(rt, &summary);
+    const size_t lanes = 2 * static_cast<size_t>(summary.output_channels);
+    result.y.assign(lanes * frames, 0.0);
+    History history;
+    for (uint32_t done = 0, call = 0; result.status == AMP_OK && done < frames; ++call) {
+        const uint32_t n = std::min(calls[call % calls.size()], frames - done);
+        std::vector<double> part(lanes * n);
+        AmpRenderOptions options{};
+        options.history = &history.history;
+        // Curve times count from each call's start: this curve is constant over the render.
+        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), &options);
+        for (size_t lane = 0; lane < lanes; ++lane)
+            for (uint32_t f = 0; f < n; ++f)
+                result.y[lane * frames + done + f] = part[lane * n + f];
+        done += n;
+    }
+    if (result.status == AMP_OK && dy != nullptr) {
+        for (uint32_t p = 0; p < node.port_count() && result.status == AMP_OK; ++p) {
+            std::vector<double> grad(static_cast<size_t>(2) * gradient_inputs()[p].channels *
+                                     frames);
+            const std::string name = "in" + std::to_string(p);
+            const AmpGradientRequest request{name.c_str(), nullptr, 0, grad.data(), grad.size()};
+            result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), &request, 1);
+            result.port_grads.push_back(grad);
+        }
+        for (size_t q = 0; q < signal.size() && result.status == AMP_OK; ++q) {
+            std::vector<double> grad(static_cast<size_t>(2) * frames);
+            const AmpGradientRequest request{"node", signal[q].c_str(), 0, grad.data(),
+                                             grad.size()};
+            const int32_t status =
+                amp_graph_runtime_backward(rt, dy->data(), dy->size(), &request, 1);
+            if (status == AMP_ERR_UNSUPPORTED)
+                grad.clear();
+            else
+                result.status = status;
+            result.param_grads.push_back(grad);
+        }
+    }
+    if (result.status != AMP_OK) {
+        AmpErrorView error{};
+        amp_graph_runtime_last_error(rt, &error);
+        result.error = error.detail;
+    }
+    amp_graph_runtime_destroy(rt);
+    return result;
+}
+
+// Relative agreement, with a floor far below any gradient the checks produce (1e-9) for the
+// rounding of central differences.
+inline bool gradient_close(double a, double b, double relative) {
+    return std::fabs(a - b) <= relative * std::max(std::fabs(a), std::fabs(b)) + 1e-9;
+}
+
+inline Problems gradients(const NodeType &node) {
+    if (!node.has_backward()) return {};
+    Problems problems;
+    const uint32_t frames = 97;
+    const bool linear = linear_types().count(node.type) > 0;
+    std::vector<std::string> signal;
+    std::vector<double> bases;
+    for (const amp::JsonValue &param : node.params().array)
+        if (param.find("kind")->string == "signal") {
+            signal.push_back(param.find("name")->string);
+            bases.push_back(param.find("default")->number);
+        }
+    // Per batch and frame values near the default (inside any sane range), for a block.
+    auto overrides_for = [&](uint32_t block, const std::vector<std::vector<double>> &step) {
+        std::vector<std::vector<double>> values;
+        for (size_t q = 0; q < signal.size(); ++q) {
+            const Tensor wobble = noise(2, 1, block, 300 + q);
+            std::vector<double> v(2 * static_cast<size_t>(block));
+            for (size_t i = 0; i < v.size(); ++i)
+                v[i] = bases[q] + 0.05 * std::max(1.0, std::fabs(bases[q])) * wobble.data[i] +
+                       (step.empty() ? 0.0 : step[q][i]);
+            values.push_back(v);
+        }
+        return values;
+    };
+    for (uint32_t p = 0; p < node.port_count(); ++p)
+        gradient_inputs()[p] = noise(2, 2, frames, 600 + p);
+    struct Split {
+        uint32_t block;
+        std::vector<uint32_t> calls;
+    };
+    const std::vector<Split> splits = {{97, {97}}, {1, {97}}, {7, {5, 1, 30, 2}}};
+    std::vector<double> dy;
+    for (const Split &split : splits) {
+        const GradientRun probe = gradient_run(node, signal, overrides_for(split.block, {}),
+                                               split.block, frames, split.calls, nullptr);
+        if (probe.status != AMP_OK) return {"a graph render failed: " + probe.error};
+        if (dy.empty()) dy = noise(1, 1, static_cast<uint32_t>(probe.y.size()), 700).data;
+        const GradientRun run = gradient_run(node, signal, overrides_for(split.block, {}),
+                                             split.block, frames, split.calls, &dy);
+        const std::string name = "block " + std::to_string(split.block);
+        if (run.status != AMP_OK) {
+            problems.push_back(name + ": the backward pass failed: " + run.error);
+            continue;
+        }
+        // Inputs: <e, dx> against the change of <dy, y> along e.
+        for (uint32_t p = 0; p < node.port_count(); ++p) {
+            const Tensor saved = gradient_inputs()[p];
+            const Tensor e = noise(2, 2, frames, 800 + p);
+            const double h = linear ? 1.0 : 1e-6;
+            double side[2] = {0.0, 0.0};
+            for (int sign = 0; sign < 2; ++sign) {
+                for (size_t i = 0; i < e.data.size(); ++i)
+                    gradient_inputs()[p].data[i] = saved.data[i] + (sign == 0 ? h : -h) * e.data[i];
+                const GradientRun moved = gradient_run(node, signal, overrides_for(split.block, {}),
+                                                       split.block, frames, split.calls, nullptr);
+                for (size_t i = 0; i < dy.size(); ++i) side[sign] += dy[i] * moved.y[i];
+            }
+            gradient_inputs()[p] = saved;
+            const double numeric = (side[0] - side[1]) / (2 * h);
+            double analytic = 0.0;
+            for (size_t i = 0; i < e.data.size(); ++i) analytic += e.data[i] * run.port_grads[p][i];
+            if (!gradient_close(numeric, analytic, linear ? 1e-10 : 1e-6))
+                problems.push_back(name + ": port " + std::to_string(p) + ": <e, dx> = " +
+                                   num(analytic) + " but <J e, dy> = " + num(numeric));
+        }
+        // Parameters: along a per-frame direction (periodic with the block, as overrides are).
+        for (size_t q = 0; q < signal.size(); ++q) {
+            if (run.param_grads[q].empty()) continue; // not differentiated by this node
+            const double h = linear ? 1.0 : 1e-6 * std::max(1.0, std::fabs(bases[q]));
+            const Tensor e = noise(2, 1, split.block, 900 + q);
+            double side[2] = {0.0, 0.0};
+            for (int sign = 0; sign < 2; ++sign) {
+                std::vector<std::vector<double>> step(signal.size(),
+                                                      std::vector<double>(2 * split.block, 0.0));
+                for (size_t i = 0; i < step[q].size(); ++i)
+                    step[q][i] = (sign == 0 ? h : -h) * e.data[i];
+                const GradientRun moved =
+                    gradient_run(node, signal, overrides_for(split.block, step), split.block,
+                                 frames, split.calls, nullptr);
+                for (size_t i = 0; i < dy.size(); ++i) side[sign] += dy[i] * moved.y[i];
+            }
+            const double numeric = (side[0] - side[1]) / (2 * h);
+            double analytic = 0.0;
+            for (uint32_t b = 0; b < 2; ++b)
+                for (uint32_t f = 0; f < frames; ++f)
+                    analytic += e.data[b * split.block + f % split.block] *
+                                run.param_grads[q][b * frames + f];
+            if (!gradient_close(numeric, analytic, linear ? 1e-10 : 1e-6))
+                problems.push_back(name + ": parameter \"" + signal[q] + "\": <e, dparam> = " +
+                                   num(analytic) + " but central differences give " + num(numeric));
+        }
+    }
+    // Bit-identity across the splits, with parameters that do not depend on the block (each
+    // batch its own constant value).
+    std::vector<GradientRun> flat;
+    for (const Split &split : splits) {
+        std::vector<std::vector<double>> values;
+        for (size_t q = 0; q < signal.size(); ++q) {
+            std::vector<double> v(2 * static_cast<size_t>(split.block), bases[q]);
+            std::fill(v.begin() + split.block, v.end(),
+                      bases[q] + 0.05 * std::max(1.0, std::fabs(bases[q])));
+            values.push_back(v);
+        }
+        // One render call: a control-history curve's times count from each call's start.
+        flat.push_back(gradient_run(node, signal, values, split.block, frames, {frames}, &dy));
+    }
+    for (size_t i = 1; i < flat.size(); ++i)
+        if (flat[i].status != AMP_OK || flat[i].y != flat[0].y ||
+            flat[i].port_grads != flat[0].port_grads || flat[i].param_grads != flat[0].param_grads)
+            problems.push_back("gradients at block " + std::to_string(splits[i].block) +
+                               " differ from one window's (bit for bit)");
+    return problems;
+}
+
 struct Check {
     const char *name;
     Problems (*run)(const NodeType &);
@@ -893,6 +1185,7 @@ inline const std::vector<Check> &checks() {
         {"declared_delay", declared_delay},
         {"params", params},
         {"adjoint", adjoint},
+        {"gradients", gradients},
         {"snapshot", snapshot},
         {"taps", taps},
     };

@@ -112,6 +112,14 @@ export interface NativeTapInfo {
   phase: number;
 }
 
+/** Mirrors AmpGradientRequest: `param` undefined asks for the node's output gradient. */
+export interface NativeGradientRequest {
+  node: string;
+  param?: string;
+  summed: boolean;
+  out: Float64Array;
+}
+
 /** Wraps one AmpGraphRuntime. Calls other than cancel() while a render runs throw (-1, busy). */
 export interface NativeRuntime {
   configure(batches: number, blockFrames: number): void;
@@ -139,6 +147,12 @@ export interface NativeRuntime {
   snapshot(): Uint8Array;
   /** amp_graph_runtime_restore: continues the stream from a snapshot of this graph and configuration. */
   restore(snapshot: Uint8Array): void;
+  /** amp_graph_runtime_record_size: bytes a recording of `frames` frames needs. */
+  recordSize(frames: number): number;
+  /** amp_graph_runtime_record: arms a recording of the next `frames` frames (maxBytes 0: half the machine's memory). */
+  record(frames: number, maxBytes: number): void;
+  /** amp_graph_runtime_backward: one backward pass over the recorded span; fills each request's `out`. */
+  backward(outputGradient: Float64Array, requests: NativeGradientRequest[]): void;
   /** Releases the native runtime (deferred until a render in flight settles). Idempotent. */
   destroy(): void;
 }
@@ -320,6 +334,8 @@ export interface NativeAddon extends NativeAnalysis {
   analyzeLevels(samples: Float64Array, batches: number, channels: number, frames: number): { peak: Float64Array; rms: Float64Array };
   /** `amp_count_nonfinite`: how many values are NaN or infinite. */
   countNonFinite(samples: Float64Array): number;
+  /** amp_loss_l2: mean squared error of y against target; fills gradientOut with dL/dy (same length). */
+  lossL2(y: Float64Array, target: Float64Array, gradientOut: Float64Array): number;
   /** amp_analysis_column_stats: per-column sum, mean and max of a lanes x frames series over [start, end), each lanes x columns. */
   columnStats(
     data: Float64Array,

@@ -63,7 +63,7 @@ export function adsr(options: AdsrOptions = {}): NodeSpec<"adsr"> {
 /**
  * Options of the `biquad` node: RBJ cookbook biquad (lowpass, highpass, bandpass, notch, peaking, shelves) with per-frame frequency, Q and gain.
  *
- * Heat work W = 5 per frame. Backward: Not implemented yet (returns -4).
+ * Heat work W = 5 per frame. Backward: Graph backward: the exact adjoint of the time-varying difference equation (input); frequency, q and gain_db through the coefficients, the design's slope by central differences (~1e-9 relative).
  */
 export interface BiquadOptions extends CommonNodeOptions {
   /**
@@ -105,7 +105,7 @@ export function biquad(options: BiquadOptions = {}): NodeSpec<"biquad"> {
 /**
  * Options of the `constant` node: Fills every frame with a value.
  *
- * Heat work W = 0.25 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 0.25 per frame. Backward: Exact: d value = g per frame (graph backward; no input gradient).
  */
 export interface ConstantOptions extends CommonNodeOptions {
   /**
@@ -135,7 +135,7 @@ export function constant(options: ConstantOptions = {}): NodeSpec<"constant"> {
 /**
  * Options of the `controller` node: Outputs named control-history curves, sampled per frame, one output each.
  *
- * Heat work W = 0.5 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 0.5 per frame. Backward: Graph backward: d scale = g * curve value, d offset = g (no input gradient).
  */
 export interface ControllerOptions extends CommonNodeOptions {
   /**
@@ -297,7 +297,7 @@ export function fftDivider(options: FftDividerOptions = {}): NodeSpec<"fft_divid
 /**
  * Options of the `gain` node: Multiplies its input by a gain.
  *
- * Heat work W = 1 per frame. Backward: Exact: dx = g * gain.
+ * Heat work W = 1 per frame. Backward: Exact: dx = g * gain; d gain = g * x per frame.
  */
 export interface GainOptions extends CommonNodeOptions {
   /**
@@ -651,7 +651,7 @@ export function oscillatorPitch(options: OscillatorPitchOptions = {}): NodeSpec<
 /**
  * Options of the `parametric_driver` node: Sum of harmonics of one drift-free phase: a quartz, piezo or custom driver.
  *
- * Heat work W = 8 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 8 per frame. Backward: Graph backward: d phase_offset = g sum_h c_h 2 pi (h+1) cos(2 pi (h+1) p); frequency through the phase accumulator (no input gradient).
  */
 export interface ParametricDriverOptions extends CommonNodeOptions {
   /**
@@ -861,7 +861,7 @@ export function resampler(options: ResamplerOptions = {}): NodeSpec<"resampler">
 /**
  * Options of the `safety` node: Replaces non-finite samples, removes DC and clips.
  *
- * Heat work W = 4 per frame. Backward: Not implemented yet (returns -4).
+ * Heat work W = 4 per frame. Backward: Graph backward: the DC blocker's exact adjoint recursion; the clip passes g where |x - dc| <= limit, else 0 (d limit = g sign(x - dc) there); 0 for replaced samples.
  */
 export interface SafetyOptions extends CommonNodeOptions {
   /**
@@ -951,7 +951,7 @@ export function sampler(options: SamplerOptions = {}): NodeSpec<"sampler"> {
 /**
  * Options of the `sine_osc` node: Sine oscillator with a drift-free fixed-point phase.
  *
- * Heat work W = 8 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 8 per frame. Backward: Graph backward: d amplitude = g sin(2 pi phi); d frequency[k] = (2 pi / sr) sum over f >= k of g a cos(2 pi phi[f]) through the phase accumulator (no input gradient).
  */
 export interface SineOscOptions extends CommonNodeOptions {
   /**
@@ -1166,8 +1166,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 0.25,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Exact: d value = g per frame (graph backward; no input gradient).",
       "oversamples": false
     },
     {
@@ -1198,7 +1198,7 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 1,
       "hasBackward": true,
-      "backwardDoc": "Exact: dx = g * gain.",
+      "backwardDoc": "Exact: dx = g * gain; d gain = g * x per frame.",
       "oversamples": false
     },
     {
@@ -1325,8 +1325,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 4,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented yet (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: the DC blocker's exact adjoint recursion; the clip passes g where |x - dc| <= limit, else 0 (d limit = g sign(x - dc) there); 0 for replaced samples.",
       "oversamples": false
     },
     {
@@ -1382,8 +1382,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 8,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: d amplitude = g sin(2 pi phi); d frequency[k] = (2 pi / sr) sum over f >= k of g a cos(2 pi phi[f]) through the phase accumulator (no input gradient).",
       "oversamples": false
     },
     {
@@ -1454,8 +1454,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 0.5,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: d scale = g * curve value, d offset = g (no input gradient).",
       "oversamples": false,
       "outputsParam": "curves"
     },
@@ -1533,8 +1533,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 8,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: d phase_offset = g sum_h c_h 2 pi (h+1) cos(2 pi (h+1) p); frequency through the phase accumulator (no input gradient).",
       "oversamples": false
     },
     {
@@ -2541,8 +2541,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 5,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented yet (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: the exact adjoint of the time-varying difference equation (input); frequency, q and gain_db through the coefficients, the design's slope by central differences (~1e-9 relative).",
       "oversamples": false
     },
     {

@@ -1,7 +1,7 @@
 /** `render(graph, options)`: one-shot rendering through a temporary {@link Runtime}. */
 import { ampError, checkOptionKeys, validationError } from "../errors";
 import type { Graph } from "../graph/graph";
-import type { RenderResult } from "./result";
+import { RenderResult } from "./result";
 import type { ControlHistory } from "./history";
 import type { PcmBuffer } from "./buffers";
 import { checkRenderOption, checkSampleRate, RENDER_LIMITS } from "./limits";
@@ -18,6 +18,7 @@ const RENDER_KEYS = [
   "recordOverBudget",
   "signal",
   "history",
+  "record",
   "buffers",
 ];
 
@@ -56,6 +57,12 @@ export interface RenderOptions {
    * frames as `time * sampleRate`, not rounded. See {@link ControlHistory}.
    */
   readonly history?: ControlHistory | undefined;
+  /**
+   * Record the render for {@link RenderResult.backward} (gradients through the whole graph). The
+   * result then keeps the runtime until {@link RenderResult.release} (or garbage collection).
+   * Refused up front, with the bytes needed, when the recording would not fit. Default false.
+   */
+  readonly record?: boolean | undefined;
   /**
    * PCM buffers by node name, handed to those nodes before the render (slot 0, see
    * {@link Runtime.setBuffer}), e.g. `{ drums: await readWav("drums.wav") }` for a `sampler`
@@ -124,15 +131,33 @@ export async function render(graph: Graph, options: RenderOptions): Promise<Rend
     blockFrames: options.blockFrames,
     threads: options.threads,
   });
+  let keep = false;
   try {
     setBuffers(runtime, options.buffers);
-    return await runtime.render(frames, {
+    const result = await runtime.render(frames, {
       recordHeat: options.recordHeat,
       recordOverBudget: options.recordOverBudget,
       signal: options.signal,
       history: options.history,
+      record: options.record,
+    });
+    if (options.record !== true) return result;
+    // The recording lives in the runtime: the result owns it from here.
+    keep = true;
+    return new RenderResult({
+      graph: result.graph,
+      samples: result.samples,
+      shape: result.shape,
+      sampleRate: result.sampleRate,
+      heat: result.heat,
+      overBudget: result.overBudget,
+      nodes: result.nodes,
+      summary: result.summary,
+      taps: result.taps,
+      backward: (dLdy, backwardOptions) => result.backward(dLdy, backwardOptions),
+      release: () => runtime.dispose(),
     });
   } finally {
-    runtime.dispose();
+    if (!keep) runtime.dispose();
   }
 }

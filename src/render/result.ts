@@ -8,6 +8,8 @@ import { envelope, type Envelope, type EnvelopeOptions } from "../analysis/envel
 import { peaks, spectrum, type Peak, type PeaksOptions, type Spectrum, type SpectrumOptions } from "../analysis/spectrum";
 import { spectrogram, type Spectrogram, type SpectrogramOptions } from "../analysis/spectrogram";
 import { resultBundle } from "../plot/result-card";
+import { ampError } from "../errors";
+import type { BackwardOptions, Gradients } from "./gradients";
 import { checkInteger, type TensorShape } from "./shape";
 
 /** Per-call metrics of one node (mirrors `AmpNodeMetrics`); times in seconds, zero unless the graph has timing on. */
@@ -80,6 +82,10 @@ export interface RenderResultInit {
   readonly summary: GraphSummary;
   /** Taps by `"node.tap"`; default none. */
   readonly taps?: Readonly<Record<string, Tap>>;
+  /** The backward pass over this render's recording (renders with `record: true`). */
+  readonly backward?: ((dLdy: Float64Array, options: BackwardOptions) => Gradients | Promise<Gradients>) | undefined;
+  /** Releases what the backward pass holds (the one-shot render's runtime). */
+  readonly release?: (() => void) | undefined;
 }
 
 /** The output of a render: planar samples (batches x channels x frames) plus heat and summaries. */
@@ -103,7 +109,12 @@ export class RenderResult {
   /** Taps the graph's nodes published during this render, by `"node.tap"` (e.g. `"safety.clipped"`); empty when none. */
   readonly taps: Readonly<Record<string, Tap>>;
 
+  #backward: ((dLdy: Float64Array, options: BackwardOptions) => Gradients | Promise<Gradients>) | undefined;
+  #release: (() => void) | undefined;
+
   constructor(init: RenderResultInit) {
+    this.#backward = init.backward;
+    this.#release = init.release;
     this.graph = init.graph;
     this.samples = init.samples;
     this.shape = Object.freeze({ ...init.shape });
@@ -113,6 +124,35 @@ export class RenderResult {
     this.nodes = Object.freeze({ ...init.nodes });
     this.summary = Object.freeze({ ...init.summary });
     this.taps = Object.freeze({ ...(init.taps ?? {}) });
+  }
+
+  /**
+   * Gradients of a loss through the whole graph, from a render made with `record: true`: one
+   * native backward pass in reverse schedule order (docs/gradients.md).
+   *
+   * ```ts
+   * const r = await render(g, { seconds: 1, record: true });
+   * const { dLdy } = l2Loss(r.samples, target);
+   * const grads = await r.backward(dLdy, { wrt: ["osc.amplitude", "lp.frequency"], summed: true });
+   * grads["osc.amplitude"].data; // one number per batch
+   * ```
+   * @param dLdy - the loss gradient with respect to {@link RenderResult.samples} (same shape)
+   * @param options - `wrt`: `"node.param"` or `"node"` entries; `summed`: sum parameter gradients over frames
+   */
+  async backward(dLdy: Float64Array, options: BackwardOptions): Promise<Gradients> {
+    if (this.#backward === undefined)
+      throw ampError("AMP_ERR_INVALID_ARGUMENT", "this render was not recorded: render with { record: true } to call backward()", {
+        stage: "backward",
+      });
+    return await this.#backward(dLdy, options);
+  }
+
+  /** Releases the recording a `render(g, { record: true })` keeps for {@link RenderResult.backward} (also released when the result is garbage-collected). Idempotent. */
+  release(): void {
+    const release = this.#release;
+    this.#backward = undefined;
+    this.#release = undefined;
+    if (release !== undefined) release();
   }
 
   /** Duration in seconds (`frames / sampleRate`). */

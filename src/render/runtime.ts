@@ -18,6 +18,7 @@ import { checkRenderOutputSize } from "./output-size";
 import { checkTensor, type TensorShape } from "./shape";
 import { interruptSignal } from "./interrupt";
 import { signalTarget } from "./signal-params";
+import { runBackward, type BackwardOptions, type Gradients } from "./gradients";
 import { checkPcmBuffer, type PcmBuffer } from "./buffers";
 
 /** Options of {@link Runtime.create}. */
@@ -58,6 +59,12 @@ export interface RuntimeRenderOptions {
    * become frames as `time * sampleRate`, not rounded. See {@link ControlHistory}.
    */
   readonly history?: ControlHistory | undefined;
+  /**
+   * Record the render for a backward pass ({@link RenderResult.backward}): every buffer is sized
+   * before the render starts (see {@link Runtime.recordSize}), and a span too long to record is
+   * refused up front with the bytes it needs. Audio is identical either way. Default false.
+   */
+  readonly record?: boolean | undefined;
 }
 
 /** One record of the runtime log (a parsed JSON line), e.g. `{ "event": "amp_graph_runtime_set_param_shape_mismatch", ... }`. */
@@ -81,7 +88,7 @@ export function withCallerStack(error: unknown, callerStack: string | undefined)
 }
 
 const RUNTIME_KEYS = ["sampleRate", "batches", "blockFrames", "threads"];
-const RUNTIME_RENDER_KEYS = ["recordHeat", "recordOverBudget", "signal", "history"];
+const RUNTIME_RENDER_KEYS = ["recordHeat", "recordOverBudget", "signal", "history", "record"];
 
 /** Throws unless `graph` is a {@link Graph} (from `graph()` or `Graph.fromJSON`). */
 export function checkGraph(graph: unknown): asserts graph is Graph {
@@ -119,6 +126,7 @@ export class Runtime {
   #batches: number;
   #blockFrames: number;
   #sampleRate: number;
+  #recording = 0; // which recorded render the native recording belongs to
 
   private constructor(graph: Graph, native: NativeRuntime, sampleRate: number) {
     this.graph = graph;
@@ -306,6 +314,8 @@ export class Runtime {
         'render option "recordOverBudget" needs a graph with a thermal budget: use graph.withThermalBudget(heatPerSecond)',
       );
     }
+    const record = options.record === undefined ? false : options.record;
+    if (typeof record !== "boolean") throw validationError({ param: "record", label: "render option" }, "a boolean", record);
     const history = options.history === undefined ? undefined : toNativeHistory(options.history, this.#sampleRate);
     const graphSummary = native.describeGraph();
     checkRenderOutputSize({
@@ -323,6 +333,11 @@ export class Runtime {
     const onAbort = (): void => native.cancel();
     for (const s of signals) s.addEventListener("abort", onAbort, { once: true });
     let output;
+    if (record) {
+      native.record(frames, 0);
+      this.#recording += 1;
+    }
+    const recording = this.#recording;
     try {
       const nativeOptions: NativeRenderOptions = { recordHeat };
       if (recordOverBudget) nativeOptions.recordOverBudget = true;
@@ -335,7 +350,19 @@ export class Runtime {
       for (const s of signals) s.removeEventListener("abort", onAbort);
     }
     recordRenderedGraph(this.graph.hash);
-    return this.#result(frames, output.samples, output.heat, output.overBudget, output);
+    const result = this.#result(frames, output.samples, output.heat, output.overBudget, output, record ? recording : undefined);
+    return result;
+  }
+
+  /**
+   * Bytes a render of `frames` frames with `record: true` would hold for the backward pass
+   * (recorded inputs, parameters and node rows, and the backward pass's buffers).
+   * @param frames - integer in [1, 2147483647]
+   */
+  recordSize(frames: number): number {
+    const native = this.#live();
+    checkRenderOption("frames", frames);
+    return native.recordSize(frames);
   }
 
   /** Raises the cancel flag of the render in flight (no-op when none). */
@@ -415,6 +442,7 @@ export class Runtime {
     heat: Float64Array | undefined,
     overBudget: Uint8Array | undefined,
     tapOutput: Pick<NativeRenderOutput, "taps" | "tapTimes" | "tapRecords">,
+    recording: number | undefined,
   ): RenderResult {
     const description = this.describe();
     const batches = this.#batches;
@@ -445,6 +473,21 @@ export class Runtime {
       overBudget,
       nodes: description.nodes,
       summary: description.graph,
+      backward:
+        recording === undefined ? undefined : (dLdy, options) => this.#backward(recording, { batches, channels, frames }, dLdy, options),
     });
+  }
+
+  #backward(recording: number, shape: TensorShape, dLdy: Float64Array, options: BackwardOptions): Gradients {
+    const native = this.#live();
+    if (recording !== this.#recording)
+      throw ampError(
+        "AMP_ERR_INVALID_ARGUMENT",
+        "this render's recording was replaced by a later render with { record: true } on the same Runtime",
+        {
+          stage: "backward",
+        },
+      );
+    return runBackward(native, this.graph, shape, dLdy, options);
   }
 }
