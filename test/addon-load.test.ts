@@ -44,7 +44,7 @@ describe("loadAddon", () => {
     }
     expect(error).toBeInstanceOf(AmpError);
     expect(error).toMatchObject({ code: "AMP_ERR_UNSUPPORTED", status: -4, stage: "load" });
-    expect((error as AmpError).message).toMatch(/C ABI version 2 but this library expects version 1/);
+    expect((error as AmpError).message).toMatch(/C ABI version 3 but this library expects version 2/);
     expect(registered).toBe(false);
   });
 

@@ -3,6 +3,7 @@ import { ampError, checkOptionKeys, validationError } from "../errors";
 import type { Graph } from "../graph/graph";
 import type { RenderResult } from "./result";
 import type { ControlHistory } from "./history";
+import type { ProgressCallback } from "./progress";
 import { checkRenderOption, checkSampleRate, RENDER_LIMITS } from "./limits";
 import { cancelledError, checkGraph, checkSignal, Runtime } from "./runtime";
 
@@ -17,6 +18,9 @@ const RENDER_KEYS = [
   "recordOverBudget",
   "signal",
   "history",
+  "onProgress",
+  "progress",
+  "partial",
 ];
 
 /** Options of {@link render}. Give exactly one of `frames` and `seconds`. */
@@ -54,6 +58,19 @@ export interface RenderOptions {
    * frames as `time * sampleRate`, not rounded. See {@link ControlHistory}.
    */
   readonly history?: ControlHistory | undefined;
+  /**
+   * Progress events while the render runs (at most ~10 a second, the last one when it ends):
+   * frames done, x realtime, time left, live peak / RMS per output lane and the heat total, all
+   * levels computed natively. A throw from the callback cancels the render. See {@link ProgressEvent}.
+   */
+  readonly onProgress?: ProgressCallback | undefined;
+  /** `false` keeps the render off the host progress display (the kernel's, the CLI's). Default true. */
+  readonly progress?: boolean | undefined;
+  /**
+   * When stopped (`signal`, a kernel interrupt), resolve with the frames rendered so far, marked
+   * `result.partial`, instead of rejecting with AMP_ERR_CANCELLED. Default false.
+   */
+  readonly partial?: boolean | undefined;
 }
 
 /** Resolves the frame count of `frames` / `seconds` at a sample rate; throws unless exactly one is valid. */
@@ -114,6 +131,9 @@ export async function render(graph: Graph, options: RenderOptions): Promise<Rend
       recordOverBudget: options.recordOverBudget,
       signal: options.signal,
       history: options.history,
+      onProgress: options.onProgress,
+      progress: options.progress,
+      partial: options.partial,
     });
   } finally {
     runtime.dispose();

@@ -58,6 +58,8 @@ export interface RenderResultInit {
   readonly summary: GraphSummary;
   /** Taps by `"node.tap"`; default none. */
   readonly taps?: Readonly<Record<string, Tap>>;
+  /** The render was stopped early (`partial: true`); default false. */
+  readonly partial?: boolean;
 }
 
 /** The output of a render: planar samples (batches x channels x frames) plus heat and summaries. */
@@ -80,6 +82,11 @@ export class RenderResult {
   readonly summary: GraphSummary;
   /** Taps the graph's nodes published during this render, by `"node.tap"` (e.g. `"safety.clipped"`); empty when none. */
   readonly taps: Readonly<Record<string, Tap>>;
+  /**
+   * True when the render was stopped before its end and returned the frames rendered so far
+   * (render option `partial: true`); `shape.frames` is then that count.
+   */
+  readonly partial: boolean;
 
   constructor(init: RenderResultInit) {
     this.graph = init.graph;
@@ -91,6 +98,7 @@ export class RenderResult {
     this.nodes = Object.freeze({ ...init.nodes });
     this.summary = Object.freeze({ ...init.summary });
     this.taps = Object.freeze({ ...(init.taps ?? {}) });
+    this.partial = init.partial ?? false;
   }
 
   /** Duration in seconds (`frames / sampleRate`). */
