@@ -26,6 +26,8 @@ const SECTIONS = {
   fft: "./fft.js",
 
   analysis: "./analysis.js",
+
+  long: "./long-work.js",
 };
 
 function requested(argv) {
