@@ -30,7 +30,11 @@ function sines() {
   for (let i = 0; i < 32; i += 1) g = g.add(`s${i}`, sineOsc({ frequency: 100 + 37 * i, amplitude: 0.02 }));
   g = g.add("m", mix());
   for (let i = 0; i < 32; i += 1) g = g.connect(`s${i}`, "m");
-  return g.output("m").add("out", gain({ gain: 1 })).connect("m", "out").output("out");
+  return g
+    .output("m")
+    .add("out", gain({ gain: 1 }))
+    .connect("m", "out")
+    .output("out");
 }
 
 async function seconds(run) {
@@ -40,7 +44,9 @@ async function seconds(run) {
 }
 
 function sameBits(a, b) {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return (
+    a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  );
 }
 
 async function run({ rounds }) {
@@ -65,12 +71,16 @@ async function run({ rounds }) {
     if (!sameBits(outputs.plain, outputs.metered)) ok = false;
   }
   const overhead = (100 * (median(metered) - median(plain))) / median(plain);
-  console.log(`32-sine graph, 30 s of audio: render ${summary(plain, 1000, "ms")}; with onProgress (meters, events) ${summary(metered, 1000, "ms")}`);
+  console.log(
+    `32-sine graph, 30 s of audio: render ${summary(plain, 1000, "ms")}; with onProgress (meters, events) ${summary(metered, 1000, "ms")}`,
+  );
   console.log(`  progress and meters: ${overhead.toFixed(1)} % of render time (medians; ${events} events in all)`);
 
   // 2. Streaming WAV, 10 minutes of stereo.
   const dir = mkdtempSync(join(tmpdir(), "amp-bench-long-"));
-  const stereo = graph().add("o", sineOsc({ frequency: 440, channels: 2 })).output("o");
+  const stereo = graph()
+    .add("o", sineOsc({ frequency: 440, channels: 2 }))
+    .output("o");
   const total = 600 * 48000;
   const streamOnly = [];
   const streamWav = [];
@@ -100,10 +110,16 @@ async function run({ rounds }) {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`10 min stereo: streamed render ${summary(streamOnly, 1, "s")}; streamed to a 32f WAV ${summary(streamWav, 1, "s")}`);
-  console.log(`  writing the WAV: ${(median(streamWav) - median(streamOnly)).toFixed(3)} s beyond the render (medians); readWav of it ${summary(reads, 1, "s")}`);
+  console.log(
+    `  writing the WAV: ${(median(streamWav) - median(streamOnly)).toFixed(3)} s beyond the render (medians); readWav of it ${summary(reads, 1, "s")}`,
+  );
 
   // 3. Per call, 128 frames.
-  const runtime = Runtime.create(graph().add("c", constant({ value: 0.5 })).output("c"));
+  const runtime = Runtime.create(
+    graph()
+      .add("c", constant({ value: 0.5 }))
+      .output("c"),
+  );
   const buffer = new Float64Array(128);
   const calls = 2000;
   const into = [];
@@ -119,7 +135,9 @@ async function run({ rounds }) {
     renders.push(b.seconds / calls);
   }
   runtime.dispose();
-  console.log(`128 frames of a one-node graph per call (the call overhead): renderInto ${summary(into, 1e6, "µs")}; Runtime.render ${summary(renders, 1e6, "µs")}`);
+  console.log(
+    `128 frames of a one-node graph per call (the call overhead): renderInto ${summary(into, 1e6, "µs")}; Runtime.render ${summary(renders, 1e6, "µs")}`,
+  );
   console.log(`  outputs checked: ${ok ? "progress render equals plain render bit for bit; WAVs read back whole" : "MISMATCH"}`);
   return ok;
 }

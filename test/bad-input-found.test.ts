@@ -132,7 +132,19 @@ describe("non-finite results are reported, never written silently", () => {
 
     it("warns about non-finite heat and flags it in the summary", { timeout: 30_000 }, async () => {
       // 64-bit float: the samples (1e168) are finite but beyond the 32-bit float range.
-      const run = await cli(["render", "hot.json", "--frames", "8", "--bit-depth", "64f", "--out", "hot.wav", "--summary", "hot.summary.json", "--quiet"]);
+      const run = await cli([
+        "render",
+        "hot.json",
+        "--frames",
+        "8",
+        "--bit-depth",
+        "64f",
+        "--out",
+        "hot.wav",
+        "--summary",
+        "hot.summary.json",
+        "--quiet",
+      ]);
       expect(run.status).toBe(0);
       expect(run.stderr).toBe("warning: a heat total of the render is not finite (written as null in the summary)\n");
       expect(existsSync(join(dir, "hot.wav"))).toBe(true);

@@ -237,7 +237,9 @@ await pending;`,
       await withKernel(async (kernel) => {
         const setup = await kernel.execute(`import { graph, sineOsc, gain, mix, render } from "amp-kpn";${LONG_GRAPH}`);
         expect(setup.reply.content["status"]).toBe("ok");
-        const cell = await kernel.execute(`const done = await render(long, { seconds: 60 });\ndone.shape.frames`, { timeoutMs: PROTOCOL_TIMEOUT });
+        const cell = await kernel.execute(`const done = await render(long, { seconds: 60 });\ndone.shape.frames`, {
+          timeoutMs: PROTOCOL_TIMEOUT,
+        });
         expect(cell.reply.content["status"], JSON.stringify(cell.reply.content)).toBe("ok");
         const progress = cell.iopub.filter((m) => {
           const id = (m.content["transient"] as { display_id?: string } | undefined)?.display_id;
@@ -252,7 +254,9 @@ await pending;`,
         const texts = progress.map((m) => (m.content["data"] as Record<string, string>)["text/plain"] ?? "");
         expect(texts[0]).toMatch(/^render \[[#.]+\] \d+\/2880000 frames \d+%  [\d.]+x realtime/);
         expect(texts[0]).toContain("interrupt the kernel to stop");
-        expect(texts[texts.length - 1]).toMatch(/^render: 2880000 frames \(1 min 0 s of audio\) in .*x realtime, peak .* dBFS, heat total /);
+        expect(texts[texts.length - 1]).toMatch(
+          /^render: 2880000 frames \(1 min 0 s of audio\) in .*x realtime, peak .* dBFS, heat total /,
+        );
         const result = cell.iopub.find((m) => m.header.msg_type === "execute_result");
         expect(result?.content["data"]).toEqual({ "text/plain": "2880000" });
 
@@ -275,7 +279,9 @@ await pending;`,
           `const stoppedAt = (globalThis as { outcome?: unknown }).outcome;\nconst stoppedResult = await stoppedAt;\nJSON.stringify(stoppedResult)`,
         );
         expect(outcome.reply.content["status"], JSON.stringify(outcome.reply.content)).toBe("ok");
-        const text = (outcome.iopub.find((m) => m.header.msg_type === "execute_result")?.content["data"] as Record<string, string>)["text/plain"];
+        const text = (outcome.iopub.find((m) => m.header.msg_type === "execute_result")?.content["data"] as Record<string, string>)[
+          "text/plain"
+        ];
         const parsed = JSON.parse(text ?? "{}") as { partial: boolean; frames: number };
         expect(parsed.partial).toBe(true);
         expect(parsed.frames).toBeGreaterThan(0);

@@ -21,7 +21,13 @@ const RSS_BOUND_MB = 150;
 describe("amp-kpn render, long work", () => {
   beforeAll(() => {
     ensureDist();
-    writeFileSync(join(dir, "stereo.json"), graph().add("o", sineOsc({ frequency: 440, channels: 2 })).output("o").toJSONText());
+    writeFileSync(
+      join(dir, "stereo.json"),
+      graph()
+        .add("o", sineOsc({ frequency: 440, channels: 2 }))
+        .output("o")
+        .toJSONText(),
+    );
   }, 120_000);
 
   it("draws the bar on a pseudo-terminal's stderr and clears it; the summary line follows", { timeout: 180_000 }, () => {
@@ -55,10 +61,14 @@ describe("amp-kpn render, long work", () => {
     expect(forced.status).toBe(0);
     expect(forced.stderr).toContain("(Ctrl-C stops)");
     expect(forced.stderr.endsWith("\r\x1b[K")).toBe(true);
-    const quiet = spawnSync(process.execPath, [MAIN, "render", "stereo.json", "--seconds", "60", "--out", "q.wav", "--progress", "--quiet"], {
-      cwd: dir,
-      encoding: "utf8",
-    });
+    const quiet = spawnSync(
+      process.execPath,
+      [MAIN, "render", "stereo.json", "--seconds", "60", "--out", "q.wav", "--progress", "--quiet"],
+      {
+        cwd: dir,
+        encoding: "utf8",
+      },
+    );
     expect(quiet.stderr).toBe("");
     expect(quiet.stdout).toBe("");
   });

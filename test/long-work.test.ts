@@ -119,40 +119,46 @@ describe("progress events", () => {
     await expect(render(g, { frames: 10, onProgress: 3 as never })).rejects.toThrow(
       'render option "onProgress" expects a function (event) => void, got 3',
     );
-    await expect(render(g, { frames: 10, partial: "yes" as never })).rejects.toThrow('render option "partial" expects a boolean, got "yes"');
+    await expect(render(g, { frames: 10, partial: "yes" as never })).rejects.toThrow(
+      'render option "partial" expects a boolean, got "yes"',
+    );
   });
 });
 
 describe("stopping with a partial result", () => {
-  it("returns the frames rendered so far, marked partial, equal to the start of the full render; the stream continues", { timeout: 120_000 }, async () => {
-    const frames = 48000 * 120;
-    const controller = new AbortController();
-    const runtime = Runtime.create(sines(), { blockFrames: 256 });
-    let aborted = false;
-    const events: ProgressEvent[] = [];
-    const partial = await runtime.render(frames, {
-      partial: true,
-      signal: controller.signal,
-      onProgress: (e) => {
-        events.push(e);
-        if (!aborted && !e.done) {
-          aborted = true;
-          controller.abort();
-        }
-      },
-    });
-    expect(partial.partial).toBe(true);
-    const done = partial.shape.frames;
-    expect(done).toBeGreaterThan(0);
-    expect(done).toBeLessThan(frames);
-    expect(partial.samples).toHaveLength(done);
-    expect(events[events.length - 1]).toMatchObject({ done: true, partial: true, frames: done });
-    // The runtime stays where it stopped: rendering on gives the rest of the same stream.
-    const rest = await runtime.render(frames - done);
-    runtime.dispose();
-    const whole = await render(sines(), { frames, blockFrames: 256 });
-    expectSameBits(concat([partial.samples, rest.samples], 1), whole.samples);
-  });
+  it(
+    "returns the frames rendered so far, marked partial, equal to the start of the full render; the stream continues",
+    { timeout: 120_000 },
+    async () => {
+      const frames = 48000 * 120;
+      const controller = new AbortController();
+      const runtime = Runtime.create(sines(), { blockFrames: 256 });
+      let aborted = false;
+      const events: ProgressEvent[] = [];
+      const partial = await runtime.render(frames, {
+        partial: true,
+        signal: controller.signal,
+        onProgress: (e) => {
+          events.push(e);
+          if (!aborted && !e.done) {
+            aborted = true;
+            controller.abort();
+          }
+        },
+      });
+      expect(partial.partial).toBe(true);
+      const done = partial.shape.frames;
+      expect(done).toBeGreaterThan(0);
+      expect(done).toBeLessThan(frames);
+      expect(partial.samples).toHaveLength(done);
+      expect(events[events.length - 1]).toMatchObject({ done: true, partial: true, frames: done });
+      // The runtime stays where it stopped: rendering on gives the rest of the same stream.
+      const rest = await runtime.render(frames - done);
+      runtime.dispose();
+      const whole = await render(sines(), { frames, blockFrames: 256 });
+      expectSameBits(concat([partial.samples, rest.samples], 1), whole.samples);
+    },
+  );
 
   it("without partial: true a stop rejects with AMP_ERR_CANCELLED", { timeout: 60_000 }, async () => {
     const controller = new AbortController();
@@ -192,31 +198,35 @@ describe("streamed renders", () => {
     );
   });
 
-  it("stopped with partial: true, ends after the interrupted block; the blocks are the start of the stream", { timeout: 120_000 }, async () => {
-    const controller = new AbortController();
-    const runtime = Runtime.create(sines());
-    const blocks: Float64Array[] = [];
-    const total = 48000 * 200;
-    let last: ProgressEvent | undefined;
-    for await (const block of runtime.stream({
-      frames: total,
-      blockFrames: 48000 * 20,
-      signal: controller.signal,
-      partial: true,
-      onProgress: (e) => {
-        last = e;
-        if (!e.done) controller.abort();
-      },
-    }))
-      blocks.push(block.samples);
-    runtime.dispose();
-    const got = concat(blocks, 1);
-    expect(got.length).toBeGreaterThan(0);
-    expect(got.length).toBeLessThan(total);
-    expect(last).toMatchObject({ done: true, partial: true, frames: got.length });
-    const whole = await render(sines(), { frames: got.length });
-    expectSameBits(got, whole.samples);
-  });
+  it(
+    "stopped with partial: true, ends after the interrupted block; the blocks are the start of the stream",
+    { timeout: 120_000 },
+    async () => {
+      const controller = new AbortController();
+      const runtime = Runtime.create(sines());
+      const blocks: Float64Array[] = [];
+      const total = 48000 * 200;
+      let last: ProgressEvent | undefined;
+      for await (const block of runtime.stream({
+        frames: total,
+        blockFrames: 48000 * 20,
+        signal: controller.signal,
+        partial: true,
+        onProgress: (e) => {
+          last = e;
+          if (!e.done) controller.abort();
+        },
+      }))
+        blocks.push(block.samples);
+      runtime.dispose();
+      const got = concat(blocks, 1);
+      expect(got.length).toBeGreaterThan(0);
+      expect(got.length).toBeLessThan(total);
+      expect(last).toMatchObject({ done: true, partial: true, frames: got.length });
+      const whole = await render(sines(), { frames: got.length });
+      expectSameBits(got, whole.samples);
+    },
+  );
 
   it("renderInto reuses one buffer and gives the bits of render()", async () => {
     const a = Runtime.create(stereo(), { batches: 2 });

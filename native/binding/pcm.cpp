@@ -54,15 +54,14 @@ Napi::Value PcmEncode(const Napi::CallbackInfo &info) {
     Napi::Uint8Array bytes = CurrentUint8Array(out);
     if (channels > 0 && frames > 0 &&
         (lane_stride < frames || (channels - 1) * lane_stride + frames > in.ElementLength()))
-        throw Napi::RangeError::New(env, "pcmEncode: argument \"data\" holds " +
-                                             std::to_string(in.ElementLength()) +
-                                             " values, too few for the channels, stride and frames");
+        throw Napi::RangeError::New(
+            env, "pcmEncode: argument \"data\" holds " + std::to_string(in.ElementLength()) +
+                     " values, too few for the channels, stride and frames");
     AmpPcmEncodeInfo result{};
-    const int32_t status = amp_pcm_encode(in.Data(), lane_stride, channels, frames, format,
-                                          dither ? 1u : 0u, seed, start_frame, bytes.Data(),
-                                          bytes.ByteLength(), &result);
-    if (status == AMP_ERR_INVALID_ARGUMENT && amp_pcm_bytes(format) != 0 &&
-        format != AMP_PCM_U8) {
+    const int32_t status =
+        amp_pcm_encode(in.Data(), lane_stride, channels, frames, format, dither ? 1u : 0u, seed,
+                       start_frame, bytes.Data(), bytes.ByteLength(), &result);
+    if (status == AMP_ERR_INVALID_ARGUMENT && amp_pcm_bytes(format) != 0 && format != AMP_PCM_U8) {
         const uint64_t channel = frames > 0 ? result.first_nonfinite / frames : 0;
         const uint64_t frame = frames > 0 ? result.first_nonfinite % frames : 0;
         const uint64_t index = channel * lane_stride + frame;
@@ -88,11 +87,11 @@ void PcmDecode(const Napi::CallbackInfo &info) {
     const uint64_t lane_stride = FrameCountArg(ctx, 5, "laneStride");
     if (channels > 0 && frames > 0 &&
         (lane_stride < frames || (channels - 1) * lane_stride + frames > out.ElementLength()))
-        throw Napi::RangeError::New(env, "pcmDecode: argument \"out\" holds " +
-                                             std::to_string(out.ElementLength()) +
-                                             " values, too few for the channels, stride and frames");
-    const int32_t status = amp_pcm_decode(bytes.Data(), bytes.ByteLength(), channels, frames, format,
-                                          out.Data(), lane_stride);
+        throw Napi::RangeError::New(
+            env, "pcmDecode: argument \"out\" holds " + std::to_string(out.ElementLength()) +
+                     " values, too few for the channels, stride and frames");
+    const int32_t status = amp_pcm_decode(bytes.Data(), bytes.ByteLength(), channels, frames,
+                                          format, out.Data(), lane_stride);
     if (status != AMP_OK)
         Fail(env, status, std::string("pcm decode failed (") + StatusName(status) + ")");
 }

@@ -50,8 +50,7 @@ Napi::Value MetersWrap::Read(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     if (!info.This().IsObject() || !info.This().As<Napi::Object>().CheckTypeTag(&kMetersTag))
         throw Napi::TypeError::New(env, "Meters.read: the receiver must be a Meters");
-    if (state_->in_use)
-        throw Napi::Error::New(env, "Meters.read: a render is using these meters");
+    if (state_->in_use) throw Napi::Error::New(env, "Meters.read: a render is using these meters");
     const AmpMeters &m = state_->meters;
     Napi::Float64Array peak = Napi::Float64Array::New(env, m.lanes);
     Napi::Float64Array rms = Napi::Float64Array::New(env, m.lanes);

@@ -266,8 +266,8 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
     if (!meters_option.IsUndefined()) {
         meters = MetersWrap::FromValue(ctx, meters_option, "options.meters")->state();
         if (meters->in_use)
-            throw MakeAmpError(env, BindingError("these meters are in use by another render",
-                                                 AMP_ERR_PENDING));
+            throw MakeAmpError(
+                env, BindingError("these meters are in use by another render", AMP_ERR_PENDING));
     }
     std::unique_ptr<ProgressBridge> progress;
     const Napi::Value on_progress = options.Get("onProgress");
@@ -305,9 +305,10 @@ void RuntimeWrap::RenderInto(const Napi::CallbackInfo &info) {
     const Napi::Float64Array buffer = Float64ArrayArg(ctx, 0, "buffer");
     const uint64_t frames = FrameCountArg(ctx, 1, "frames");
     Napi::Float64Array current = CurrentFloat64Array(buffer);
-    Check(env, amp_graph_runtime_execute(handle, frames, current.Data(), current.ElementLength(),
-                                         nullptr),
-          "execute");
+    Check(
+        env,
+        amp_graph_runtime_execute(handle, frames, current.Data(), current.ElementLength(), nullptr),
+        "execute");
 }
 
 void RuntimeWrap::Cancel(const Napi::CallbackInfo &) { state_->Cancel(); }

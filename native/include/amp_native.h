@@ -463,15 +463,14 @@ typedef struct AmpPcmEncodeInfo {
  * block (start_frame = the block's first frame) gives the bytes of encoding it at once.
  * info may be NULL.
  */
-int32_t amp_pcm_encode(const double *data, uint64_t lane_stride, uint32_t channels,
-                       uint64_t frames, uint32_t format, uint32_t dither, uint64_t dither_seed,
-                       uint64_t start_frame, uint8_t *out, uint64_t out_len,
-                       AmpPcmEncodeInfo *info);
+int32_t amp_pcm_encode(const double *data, uint64_t lane_stride, uint32_t channels, uint64_t frames,
+                       uint32_t format, uint32_t dither, uint64_t dither_seed, uint64_t start_frame,
+                       uint8_t *out, uint64_t out_len, AmpPcmEncodeInfo *info);
 
 /* Decodes `frames` interleaved frames of `channels` channels into planar rows (row c at
  * out + c * lane_stride). Formats: every AMP_PCM_* code. */
-int32_t amp_pcm_decode(const uint8_t *bytes, uint64_t bytes_len, uint32_t channels,
-                       uint64_t frames, uint32_t format, double *out, uint64_t lane_stride);
+int32_t amp_pcm_decode(const uint8_t *bytes, uint64_t bytes_len, uint32_t channels, uint64_t frames,
+                       uint32_t format, double *out, uint64_t lane_stride);
 
 /* ---------------------------------------------------------------------------------------------
  * Analysis (docs/analysis.md): windows, STFT and the functions figures draw from. Signals are

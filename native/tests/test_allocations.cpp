@@ -84,8 +84,14 @@ TEST(rendering_allocates_nothing_after_configure) {
 
     // Meters and a progress callback (which clears the window, as hosts do) are counted too.
     std::vector<double> meter_arrays(4 * 4, 0.0);
-    AmpMeters meters{4,       meter_arrays.data(),     meter_arrays.data() + 4,
-                     meter_arrays.data() + 8, meter_arrays.data() + 12, 0, 0, 0};
+    AmpMeters meters{4,
+                     meter_arrays.data(),
+                     meter_arrays.data() + 4,
+                     meter_arrays.data() + 8,
+                     meter_arrays.data() + 12,
+                     0,
+                     0,
+                     0};
     options.meters = &meters;
     long reports = 0;
     options.progress_user = &reports;

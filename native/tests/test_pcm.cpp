@@ -51,7 +51,8 @@ TEST(decoding_inverts_encoding_on_the_grid_and_floats_are_exact) {
                                 bytes.size(), nullptr),
                  AMP_OK);
         std::vector<double> back(planar.size(), -9.0);
-        CHECK_EQ(amp_pcm_decode(bytes.data(), bytes.size(), 2, 50, format, back.data(), 50), AMP_OK);
+        CHECK_EQ(amp_pcm_decode(bytes.data(), bytes.size(), 2, 50, format, back.data(), 50),
+                 AMP_OK);
         for (size_t i = 0; i < planar.size(); ++i) CHECK_EQ(back[i], planar[i]);
     }
     const double third[1] = {1.0 / 3.0};

@@ -54,8 +54,8 @@ void on_progress(void *user, const AmpProgressReport *report) {
 }
 
 // Renders `frames` in calls of `call` frames at block `block`, metering every call.
-std::vector<double> render_metered(uint32_t batches, uint32_t block, uint64_t frames,
-                                   uint64_t call, MeterStore &store, Log *log) {
+std::vector<double> render_metered(uint32_t batches, uint32_t block, uint64_t frames, uint64_t call,
+                                   MeterStore &store, Log *log) {
     AmpGraphRuntime *rt = nullptr;
     CHECK_EQ(amp_graph_runtime_create(kGraph, &rt), AMP_OK);
     CHECK_EQ(amp_graph_runtime_configure(rt, batches, block), AMP_OK);
@@ -174,7 +174,8 @@ TEST(meters_of_the_wrong_shape_are_refused_before_rendering) {
              AMP_ERR_SHAPE_MISMATCH);
     AmpErrorView error{};
     amp_graph_runtime_last_error(rt, &error);
-    CHECK_CONTAINS(std::string(error.detail), "meters hold 3 lanes; batches x output channels is 2");
+    CHECK_CONTAINS(std::string(error.detail),
+                   "meters hold 3 lanes; batches x output channels is 2");
     store.meters.lanes = 2;
     store.meters.window_energy = nullptr;
     CHECK_EQ(amp_graph_runtime_execute(rt, 64, out.data(), out.size(), &options),

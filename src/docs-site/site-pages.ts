@@ -27,6 +27,7 @@ const DOC_ORDER = [
   "kernel",
   "figures",
   "notebooks",
+  "long-work",
   "analysis",
   "fft",
   "gradients",

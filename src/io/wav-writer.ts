@@ -61,7 +61,8 @@ export function checkWavOptions(options: unknown, owner: string): CheckedWavOpti
     throw validationError({ param: "bitDepth", label: "WAV option" }, `one of ${BIT_DEPTHS.map((b) => `"${b}"`).join(", ")}`, bitDepth);
   if (o.dither !== undefined && typeof o.dither !== "boolean")
     throw validationError({ param: "dither", label: "WAV option" }, "a boolean", o.dither);
-  const ditherSeed = o.ditherSeed === undefined ? 0 : checkInteger({ param: "ditherSeed", label: "WAV option" }, o.ditherSeed, 0, Number.MAX_SAFE_INTEGER);
+  const ditherSeed =
+    o.ditherSeed === undefined ? 0 : checkInteger({ param: "ditherSeed", label: "WAV option" }, o.ditherSeed, 0, Number.MAX_SAFE_INTEGER);
   return { channels, sampleRate, bitDepth, dither: o.dither === true, ditherSeed };
 }
 
@@ -115,9 +116,13 @@ export class WavWriter {
       file = await open(path, "w");
       await file.write(wavHeader(checked.bitDepth, checked.channels, checked.sampleRate, undefined), 0, HEADER_BYTES, 0);
     } catch (error) {
-      throw ampError("AMP_ERR_INVALID_ARGUMENT", `cannot write WAV file ${path}: ${error instanceof Error ? error.message : String(error)}`, {
-        stage: "wav",
-      });
+      throw ampError(
+        "AMP_ERR_INVALID_ARGUMENT",
+        `cannot write WAV file ${path}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          stage: "wav",
+        },
+      );
     }
     return new WavWriter(path, file, checked);
   }

@@ -169,7 +169,8 @@ export async function readWav(path: string): Promise<WavAudio> {
       const n = Math.min(CHUNK_FRAMES, frames - start);
       const bytes = chunk.subarray(0, n * frameBytes);
       const { bytesRead } = await file.read(bytes, 0, bytes.length, dataOffset + start * frameBytes);
-      if (bytesRead !== bytes.length) throw wavError(`truncated: the file ended inside frame ${start + Math.floor(bytesRead / frameBytes)}`);
+      if (bytesRead !== bytes.length)
+        throw wavError(`truncated: the file ended inside frame ${start + Math.floor(bytesRead / frameBytes)}`);
       addon.pcmDecode(bytes, channels, n, PCM_CODES[layout.pcm], samples.subarray(start), frames);
     }
     return { samples, channels, frames, sampleRate: layout.sampleRate, bitDepth: bitDepthName(layout) };

@@ -33,7 +33,10 @@ export function progressBundle(event: ProgressEvent): Record<string, string> {
 /** The MIME bundle of a finished job: the one-line summary. */
 export function summaryBundle(event: ProgressEvent): Record<string, string> {
   const line = summaryLine(event);
-  return { "text/plain": line, "text/html": `<div class="amp-kpn-progress" style="font-family: monospace; font-size: 12px">${escapeHtml(line)}</div>` };
+  return {
+    "text/plain": line,
+    "text/html": `<div class="amp-kpn-progress" style="font-family: monospace; font-size: 12px">${escapeHtml(line)}</div>`,
+  };
 }
 
 /** Installs the display as the process's progress host (see `setProgressHost`). */

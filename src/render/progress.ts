@@ -111,7 +111,12 @@ export class ProgressJob {
   #failure: unknown;
   #onFailure: (() => void) | undefined;
 
-  private constructor(info: ProgressJobInfo, startPosition: number, callback: ProgressCallback | undefined, view: ProgressView | undefined) {
+  private constructor(
+    info: ProgressJobInfo,
+    startPosition: number,
+    callback: ProgressCallback | undefined,
+    view: ProgressView | undefined,
+  ) {
     this.#info = info;
     this.#startPosition = startPosition;
     this.#callback = callback;

@@ -460,7 +460,7 @@ export class Runtime {
     );
     let stopped = false;
     try {
-      for (let done = 0; done < total; ) {
+      for (let done = 0; done < total;) {
         const n = Math.min(blockFrames, total - done);
         let block: RenderResult;
         try {
