@@ -101,7 +101,7 @@ describe("every notebook through the headless runner, with no Python on PATH", (
         expect((cell.outputs ?? []).filter((o) => o["output_type"] === "error")).toEqual([]);
       }
       const meta = nb.metadata["amp_kpn"] as Record<string, unknown>;
-      expect(meta["nativeApiVersion"]).toBe(1);
+      expect(meta["nativeApiVersion"]).toBe(2);
       expect(meta["nativeBuildId"]).toMatch(/^[0-9a-f]{64}$/);
       expect(meta["node"]).toBe(process.version);
       expect(meta["arch"]).toBe(process.arch);
