@@ -249,6 +249,7 @@ await pending;`,
         expect(kinds[0]).toBe("display_data");
         expect(kinds.slice(1).every((k) => k === "update_display_data")).toBe(true);
         expect(kinds.length).toBeGreaterThanOrEqual(3); // shown, updated while running, summary
+        for (const m of progress) expect(m.content["metadata"]).toEqual({ amp_kpn: { progress: true } });
         const ids = new Set(progress.map((m) => (m.content["transient"] as { display_id: string }).display_id));
         expect(ids.size).toBe(1);
         const texts = progress.map((m) => (m.content["data"] as Record<string, string>)["text/plain"] ?? "");

@@ -300,3 +300,26 @@ describe("streaming WAV", () => {
     expect(Array.from(audio.samples)).toEqual([0.5, 0.25, -0.5, -0.25]);
   });
 });
+
+describe("notebook --check and progress displays", () => {
+  it("leaves progress displays (output metadata amp_kpn.progress) out of the comparison, and compares the rest", async () => {
+    const { compareNotebooks } = await import("../src/notebook/compare");
+    const progress = (text: string) => ({
+      output_type: "display_data" as const,
+      data: { "text/plain": text },
+      metadata: { amp_kpn: { progress: true } },
+    });
+    const notebook = (outputs: unknown[]) =>
+      ({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [{ cell_type: "code", source: "x", metadata: {}, execution_count: 1, outputs }],
+      }) as never;
+    const result = { output_type: "execute_result", execution_count: 1, data: { "text/plain": "42" }, metadata: {} };
+    expect(compareNotebooks(notebook([progress("render: ... in 0.9 s"), result]), notebook([result]))).toEqual([]);
+    expect(compareNotebooks(notebook([result]), notebook([progress("render: ... in 1.3 s"), result]))).toEqual([]);
+    const other = { ...result, data: { "text/plain": "43" } };
+    expect(compareNotebooks(notebook([progress("a"), result]), notebook([progress("b"), other]))).toHaveLength(1);
+  });
+});

@@ -4,6 +4,7 @@
  * `display_id` and then updated in place with `update_display_data` (frames done / total,
  * x realtime, time left, a bar, live peak and RMS per output lane, heat total, how to stop);
  * when the job ends the same display shows the one-line summary. Shorter jobs show nothing.
+ * Its output metadata is `{ amp_kpn: { progress: true } }`.
  */
 import { dbfs, progressLine, setProgressHost, summaryLine, type ProgressEvent, type ProgressJobInfo } from "../render/progress";
 import type { TslabJupyterModule } from "./tslab-internals";
@@ -47,7 +48,8 @@ export function installProgressDisplay(jupyter: TslabJupyterModule): void {
       const displayId = `amp-kpn-progress-${process.pid}-${(jobs += 1)}-${job.label}`;
       let shown = false;
       const send = (data: Record<string, string>, update: boolean): void => {
-        jupyter.lastWriteDisplayData?.({ data, metadata: {}, transient: { display_id: displayId } }, update);
+        // The metadata marks it for `amp-kpn run --check`, which leaves progress (timings) out.
+        jupyter.lastWriteDisplayData?.({ data, metadata: { amp_kpn: { progress: true } }, transient: { display_id: displayId } }, update);
       };
       return {
         update(event: ProgressEvent): void {
