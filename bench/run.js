@@ -28,6 +28,8 @@ const SECTIONS = {
   analysis: "./analysis.js",
 
   long: "./long-work.js",
+
+  osc_cache: "./oscillator-cache.js",
 };
 
 function requested(argv) {

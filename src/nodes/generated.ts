@@ -61,6 +61,48 @@ export function adsr(options: AdsrOptions = {}): NodeSpec<"adsr"> {
 }
 
 /**
+ * Options of the `biquad` node: RBJ cookbook biquad (lowpass, highpass, bandpass, notch, peaking, shelves) with per-frame frequency, Q and gain.
+ *
+ * Heat work W = 5 per frame. Backward: Not implemented yet (returns -4).
+ */
+export interface BiquadOptions extends CommonNodeOptions {
+  /**
+   * RBJ cookbook response: lowpass, highpass, bandpass (0 dB peak), notch, peaking, lowshelf or highshelf.
+   *
+   * Static enum. Default: "lowpass". One of "lowpass", "highpass", "bandpass", "notch", "peaking", "lowshelf", "highshelf".
+   */
+  readonly filter?: "lowpass" | "highpass" | "bandpass" | "notch" | "peaking" | "lowshelf" | "highshelf" | undefined;
+  /**
+   * Cutoff, centre or shelf midpoint frequency; clamped per frame to [1e-6, 0.499] x the sample rate.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 1000. Range: (0, 1000000].
+   */
+  readonly frequency?: number | undefined;
+  /**
+   * Quality factor (alpha = sin(w0) / 2Q); clamped per frame to [0.001, 1000].
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0.7071067811865476. Range: (0, 1000].
+   */
+  readonly q?: number | undefined;
+  /**
+   * Gain of peaking and shelf filters (A = 10^(gain_db / 40)); the other types ignore it.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: dB. Default: 0. Range: [-120, 120]. JSON key: `gain_db`.
+   */
+  readonly gainDb?: number | undefined;
+}
+
+/**
+ * A `biquad` node: RBJ cookbook biquad (lowpass, highpass, bandpass, notch, peaking, shelves) with per-frame frequency, Q and gain.
+ *
+ * Audio inputs: `in` (Signal to filter; several edges: summed).
+ * @param options - parameters and common metadata, see {@link BiquadOptions}; all optional
+ */
+export function biquad(options: BiquadOptions = {}): NodeSpec<"biquad"> {
+  return nodeSpec("biquad", options);
+}
+
+/**
  * Options of the `constant` node: Fills every frame with a value.
  *
  * Heat work W = 0.25 per frame. Backward: Not implemented: a source with no audio input (returns -4).
@@ -259,9 +301,51 @@ export function parametricDriver(options: ParametricDriverOptions = {}): NodeSpe
 }
 
 /**
+ * Options of the `pitch_shift` node: Streaming phase-vocoder pitch shifter (ratio or semitones); latency window - 1 frames.
+ *
+ * Heat work W = 64 per frame. Backward: Not implemented (returns -4).
+ */
+export interface PitchShiftOptions extends CommonNodeOptions {
+  /**
+   * Frequency ratio (2 = an octave up); modulated values are clamped to [0.25, 4].
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 1. Range: [0.25, 4].
+   */
+  readonly ratio?: number | undefined;
+  /**
+   * Shift in equal-tempered semitones, multiplied into ratio (2^(semitones / 12)).
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: semitones. Default: 0. Range: [-24, 24].
+   */
+  readonly semitones?: number | undefined;
+  /**
+   * STFT window (periodic Hann), a power of two; the latency is window - 1 frames; partials need to be about 4 x sample rate / window Hz apart.
+   *
+   * Static integer. Unit: frames. Default: 1024. Range: [64, 16384].
+   */
+  readonly window?: number | undefined;
+  /**
+   * Analysis and synthesis hop; 0 = window / 4 (256 for the default window); otherwise window / hop must be an integer >= 4.
+   *
+   * Static integer. Unit: frames. Default: 0. Range: [0, 4096].
+   */
+  readonly hop?: number | undefined;
+}
+
+/**
+ * A `pitch_shift` node: Streaming phase-vocoder pitch shifter (ratio or semitones); latency window - 1 frames.
+ *
+ * Audio inputs: `in` (Signal to shift; several edges: summed).
+ * @param options - parameters and common metadata, see {@link PitchShiftOptions}; all optional
+ */
+export function pitchShift(options: PitchShiftOptions = {}): NodeSpec<"pitch_shift"> {
+  return nodeSpec("pitch_shift", options);
+}
+
+/**
  * Options of the `rci` node: Series RLC stage (trapezoidal): input voltage in, capacitor voltage or loop current out; publishes the heat i^2 R.
  *
- * Heat: published by the node: the power dissipated in R, i^2 R watts per frame, summed over the channels of each batch. Backward: None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.
+ * Heat: published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch. Backward: None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.
  */
 export interface RciOptions extends CommonNodeOptions {
   /**
@@ -331,6 +415,66 @@ export function safety(options: SafetyOptions = {}): NodeSpec<"safety"> {
 }
 
 /**
+ * Options of the `sampler` node: Plays a PCM buffer set with setBuffer (e.g. a WAV file) at a modulatable rate, with a start offset and seamless loop points.
+ *
+ * Heat work W = 4 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ */
+export interface SamplerOptions extends CommonNodeOptions {
+  /**
+   * Output channels; channel c plays buffer channel c mod the buffer's channels.
+   *
+   * Static integer. Default: 1. Range: [1, 64].
+   */
+  readonly channels?: number | undefined;
+  /**
+   * Playback rate: 1 plays at the recorded pitch, 2 an octave up, 0 holds.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 1. Range: [0, 64].
+   */
+  readonly rate?: number | undefined;
+  /**
+   * Buffer frame of the first output frame; must lie inside the buffer.
+   *
+   * Static integer. Unit: frames. Default: 0. Range: [0, 4294967295].
+   */
+  readonly start?: number | undefined;
+  /**
+   * Loop the region [loop_start, loop_end) instead of stopping at the end.
+   *
+   * Static boolean. Default: false.
+   */
+  readonly loop?: boolean | undefined;
+  /**
+   * First frame of the loop region (loop only).
+   *
+   * Static integer. Unit: frames. Default: 0. Range: [0, 4294967295]. JSON key: `loop_start`.
+   */
+  readonly loopStart?: number | undefined;
+  /**
+   * Frame after the loop region; 0 = the buffer's end (loop only).
+   *
+   * Static integer. Unit: frames. Default: 0. Range: [0, 4294967295]. JSON key: `loop_end`.
+   */
+  readonly loopEnd?: number | undefined;
+  /**
+   * Between buffer frames: cubic (4-point Hermite / Catmull-Rom) or linear; both exact at integer positions.
+   *
+   * Static enum. Default: "cubic". One of "cubic", "linear".
+   */
+  readonly interpolation?: "cubic" | "linear" | undefined;
+}
+
+/**
+ * A `sampler` node: Plays a PCM buffer set with setBuffer (e.g. a WAV file) at a modulatable rate, with a start offset and seamless loop points.
+ *
+ * Source: no audio input.
+ * @param options - parameters and common metadata, see {@link SamplerOptions}; all optional
+ */
+export function sampler(options: SamplerOptions = {}): NodeSpec<"sampler"> {
+  return nodeSpec("sampler", options);
+}
+
+/**
  * Options of the `sine_osc` node: Sine oscillator with a drift-free fixed-point phase.
  *
  * Heat work W = 8 per frame. Backward: Not implemented: a source with no audio input (returns -4).
@@ -375,14 +519,17 @@ export function sineOsc(options: SineOscOptions = {}): NodeSpec<"sine_osc"> {
 /** Options type of each node type, by type name. */
 export interface NodeOptionsByType {
   "adsr": AdsrOptions;
+  "biquad": BiquadOptions;
   "constant": ConstantOptions;
   "controller": ControllerOptions;
   "delay": DelayOptions;
   "gain": GainOptions;
   "mix": MixOptions;
   "parametric_driver": ParametricDriverOptions;
+  "pitch_shift": PitchShiftOptions;
   "rci": RciOptions;
   "safety": SafetyOptions;
+  "sampler": SamplerOptions;
   "sine_osc": SineOscOptions;
 }
 
@@ -423,6 +570,10 @@ export const NATIVE_LIMITS = {
   thermoResistance: { min: 1e-12, max: 1000000000000, minExclusive: false },
   /** W of the heat model, per frame. A finite number in [0, 1000000000000]; node params `thermo.work` (TS `thermo.work`). */
   thermoWork: { min: 0, max: 1000000000000, minExclusive: false },
+  /** Channels of a PCM buffer. An integer in [1, 64]; `Runtime.setBuffer` and render `buffers`. */
+  bufferChannels: { min: 1, max: 64, minExclusive: false },
+  /** Samples (channels x frames) of a PCM buffer, checked before allocation. An integer in [1, 268435456]; `Runtime.setBuffer` and render `buffers`. */
+  bufferSamples: { min: 1, max: 268435456, minExclusive: false },
 } as const satisfies CatalogLimits;
 
 /** The native node catalogue these types were generated from; used for validation at the TypeScript edge. */
@@ -984,7 +1135,238 @@ export const NODE_CATALOG: NodeCatalog = {
       "backwardDoc": "None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.",
       "oversamples": false,
       "publishesHeat": true,
-      "heatDoc": "published by the node: the power dissipated in R, i^2 R watts per frame, summed over the channels of each batch"
+      "heatDoc": "published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch"
+    },
+    {
+      "type": "biquad",
+      "summary": "RBJ cookbook biquad (lowpass, highpass, bandpass, notch, peaking, shelves) with per-frame frequency, Q and gain.",
+      "inputs": [
+        {
+          "name": "in",
+          "doc": "Signal to filter.",
+          "gather": "sum",
+          "optional": false
+        }
+      ],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "filter",
+          "kind": "enum",
+          "default": "lowpass",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "RBJ cookbook response: lowpass, highpass, bandpass (0 dB peak), notch, peaking, lowshelf or highshelf.",
+          "choices": [
+            "lowpass",
+            "highpass",
+            "bandpass",
+            "notch",
+            "peaking",
+            "lowshelf",
+            "highshelf"
+          ]
+        },
+        {
+          "name": "frequency",
+          "kind": "signal",
+          "default": 1000,
+          "min": 0,
+          "max": 1000000,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Cutoff, centre or shelf midpoint frequency; clamped per frame to [1e-6, 0.499] x the sample rate."
+        },
+        {
+          "name": "q",
+          "kind": "signal",
+          "default": 0.7071067811865476,
+          "min": 0,
+          "max": 1000,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Quality factor (alpha = sin(w0) / 2Q); clamped per frame to [0.001, 1000]."
+        },
+        {
+          "name": "gain_db",
+          "kind": "signal",
+          "default": 0,
+          "min": -120,
+          "max": 120,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "dB",
+          "doc": "Gain of peaking and shelf filters (A = 10^(gain_db / 40)); the other types ignore it."
+        }
+      ],
+      "heatWork": 5,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented yet (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "sampler",
+      "summary": "Plays a PCM buffer set with setBuffer (e.g. a WAV file) at a modulatable rate, with a start offset and seamless loop points.",
+      "inputs": [],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "channels",
+          "kind": "integer",
+          "default": 1,
+          "min": 1,
+          "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Output channels; channel c plays buffer channel c mod the buffer's channels."
+        },
+        {
+          "name": "rate",
+          "kind": "signal",
+          "default": 1,
+          "min": 0,
+          "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Playback rate: 1 plays at the recorded pitch, 2 an octave up, 0 holds."
+        },
+        {
+          "name": "start",
+          "kind": "integer",
+          "default": 0,
+          "min": 0,
+          "max": 4294967295,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "Buffer frame of the first output frame; must lie inside the buffer."
+        },
+        {
+          "name": "loop",
+          "kind": "boolean",
+          "default": false,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Loop the region [loop_start, loop_end) instead of stopping at the end."
+        },
+        {
+          "name": "loop_start",
+          "kind": "integer",
+          "default": 0,
+          "min": 0,
+          "max": 4294967295,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "First frame of the loop region (loop only)."
+        },
+        {
+          "name": "loop_end",
+          "kind": "integer",
+          "default": 0,
+          "min": 0,
+          "max": 4294967295,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "Frame after the loop region; 0 = the buffer's end (loop only)."
+        },
+        {
+          "name": "interpolation",
+          "kind": "enum",
+          "default": "cubic",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Between buffer frames: cubic (4-point Hermite / Catmull-Rom) or linear; both exact at integer positions.",
+          "choices": [
+            "cubic",
+            "linear"
+          ]
+        }
+      ],
+      "heatWork": 4,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "pitch_shift",
+      "summary": "Streaming phase-vocoder pitch shifter (ratio or semitones); latency window - 1 frames.",
+      "inputs": [
+        {
+          "name": "in",
+          "doc": "Signal to shift.",
+          "gather": "sum",
+          "optional": false
+        }
+      ],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "ratio",
+          "kind": "signal",
+          "default": 1,
+          "min": 0.25,
+          "max": 4,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Frequency ratio (2 = an octave up); modulated values are clamped to [0.25, 4]."
+        },
+        {
+          "name": "semitones",
+          "kind": "signal",
+          "default": 0,
+          "min": -24,
+          "max": 24,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "semitones",
+          "doc": "Shift in equal-tempered semitones, multiplied into ratio (2^(semitones / 12))."
+        },
+        {
+          "name": "window",
+          "kind": "integer",
+          "default": 1024,
+          "min": 64,
+          "max": 16384,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "STFT window (periodic Hann), a power of two; the latency is window - 1 frames; partials need to be about 4 x sample rate / window Hz apart."
+        },
+        {
+          "name": "hop",
+          "kind": "integer",
+          "default": 0,
+          "min": 0,
+          "max": 4096,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "Analysis and synthesis hop; 0 = window / 4 (256 for the default window); otherwise window / hop must be an integer >= 4."
+        }
+      ],
+      "heatWork": 64,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented (returns -4).",
+      "oversamples": false
     }
   ],
   "limits": NATIVE_LIMITS

@@ -4,6 +4,7 @@ import type { Graph } from "../graph/graph";
 import type { RenderResult } from "./result";
 import type { ControlHistory } from "./history";
 import type { ProgressCallback } from "./progress";
+import type { PcmBuffer } from "./buffers";
 import { checkRenderOption, checkSampleRate, RENDER_LIMITS } from "./limits";
 import { cancelledError, checkGraph, checkSignal, Runtime } from "./runtime";
 
@@ -21,6 +22,7 @@ const RENDER_KEYS = [
   "onProgress",
   "progress",
   "partial",
+  "buffers",
 ];
 
 /** Options of {@link render}. Give exactly one of `frames` and `seconds`. */
@@ -71,6 +73,20 @@ export interface RenderOptions {
    * `result.partial`, instead of rejecting with AMP_ERR_CANCELLED. Default false.
    */
   readonly partial?: boolean | undefined;
+  /**
+   * PCM buffers by node name, handed to those nodes before the render (slot 0, see
+   * {@link Runtime.setBuffer}), e.g. `{ drums: await readWav("drums.wav") }` for a `sampler`
+   * named `drums`.
+   */
+  readonly buffers?: Readonly<Record<string, PcmBuffer>> | undefined;
+}
+
+/** Hands each buffer of the `buffers` render option to its node. */
+function setBuffers(runtime: Runtime, buffers: unknown): void {
+  if (buffers === undefined) return;
+  if (typeof buffers !== "object" || buffers === null)
+    throw validationError({ param: "buffers", label: "render option" }, "an object of PCM buffers by node name", buffers);
+  for (const [node, buffer] of Object.entries(buffers)) runtime.setBuffer(node, buffer as PcmBuffer);
 }
 
 /** Resolves the frame count of `frames` / `seconds` at a sample rate; throws unless exactly one is valid. */
@@ -126,6 +142,7 @@ export async function render(graph: Graph, options: RenderOptions): Promise<Rend
     threads: options.threads,
   });
   try {
+    setBuffers(runtime, options.buffers);
     return await runtime.render(frames, {
       recordHeat: options.recordHeat,
       recordOverBudget: options.recordOverBudget,
