@@ -30,6 +30,10 @@ const SECTIONS = {
   long: "./long-work.js",
 
   osc_cache: "./oscillator-cache.js",
+
+  instrument: "./instrument.js",
+
+  sawlp: "./saw-lowpass.js",
 };
 
 function requested(argv) {

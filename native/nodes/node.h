@@ -153,16 +153,16 @@ struct NodeSpec {
     const char *heat_doc = nullptr;
     const TapSpec *taps = nullptr; // published taps (null: none)
     uint32_t tap_count = 0;
-    // Per-instance named outputs: when this names a Names parameter and the instance gives it,
-    // its items are the node's named outputs (one channel group each, in order) instead of
-    // `outputs` (e.g. a controller's curves).
-    const char *outputs_param = nullptr;
     // Presets: a node type with a Text parameter "preset" and this table accepts "none", a
     // shipped preset's name or a JSON object there; its members are values for parameters
     // params_json does not give (runtime/node_config.cpp validates and applies them and sets
     // NodeConfig::preset_hash).
     const struct NodePreset *presets = nullptr;
     uint32_t preset_count = 0;
+    // Per-instance named outputs: when this names a Names parameter and the instance gives it,
+    // its items are the node's named outputs (one channel group each, in order) instead of
+    // `outputs` (e.g. a controller's curves).
+    const char *outputs_param = nullptr;
 };
 
 // A preset shipped with a node type: a name, one sentence, and a JSON object of parameter values.

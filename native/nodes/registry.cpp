@@ -29,11 +29,16 @@ extern const NodeSpec kPitchShiftSpec;
 
 namespace {
 const NodeSpec *const kRegistry[] = {
-    &kConstantSpec,        &kGainSpec,       &kMixSpec,           &kDelaySpec,
-    &kSafetySpec,          &kSineOscSpec,    &kControllerSpec,    &kParametricDriverSpec,
-    &kAdsrSpec,            &kRciSpec,        &kLfoSpec,           &kOscillatorPitchSpec,
-    &kIntegratorSpec,      &kPitchQuantizerSpec, &kSubharmonicSpec, &kOscillatorSpec,
-    &kResamplerSpec,       &kBiquadSpec,     &kSamplerSpec,       &kPitchShiftSpec,
+    &kConstantSpec,    &kGainSpec,
+    &kMixSpec,         &kDelaySpec,
+    &kSafetySpec,      &kSineOscSpec,
+    &kControllerSpec,  &kParametricDriverSpec,
+    &kAdsrSpec,        &kRciSpec,
+    &kLfoSpec,         &kOscillatorPitchSpec,
+    &kIntegratorSpec,  &kPitchQuantizerSpec,
+    &kSubharmonicSpec, &kOscillatorSpec,
+    &kResamplerSpec,   &kBiquadSpec,
+    &kSamplerSpec,     &kPitchShiftSpec,
 };
 
 // The table above plus the specs a test binary registered.

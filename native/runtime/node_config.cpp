@@ -246,7 +246,8 @@ void assign_param(const NodeSpec &spec, NodeConfig &config, uint32_t index, cons
         return;
     }
     if (param.kind == ParamKind::Names) {
-        const bool outputs = spec.outputs_param != nullptr && param.name == std::string(spec.outputs_param);
+        const bool outputs =
+            spec.outputs_param != nullptr && param.name == std::string(spec.outputs_param);
         config.names[index] = read_names(value, param, outputs, stage, node_name, label);
         return;
     }
