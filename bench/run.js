@@ -28,6 +28,7 @@ const SECTIONS = {
   analysis: "./analysis.js",
 
   gradients: "./gradients.js",
+  long: "./long-work.js",
 
   osc_cache: "./oscillator-cache.js",
 

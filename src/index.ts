@@ -35,7 +35,9 @@ export type { LimitName, LimitRange } from "./nodes/limit-facts";
 export type { CommonNodeOptions, ModulationMode, ModulationOptions, ThermoOptions } from "./nodes/common";
 
 export { Runtime } from "./render/runtime";
-export type { RuntimeDescription, RuntimeLogRecord, RuntimeOptions, RuntimeRenderOptions } from "./render/runtime";
+export type { RuntimeDescription, RuntimeLogRecord, RuntimeOptions, RuntimeRenderOptions, RuntimeStreamOptions } from "./render/runtime";
+export { PROGRESS_INTERVAL_MS, progressHost, progressLine, setProgressHost, summaryLine } from "./render/progress";
+export type { ProgressCallback, ProgressEvent, ProgressHost, ProgressJobInfo, ProgressView } from "./render/progress";
 export { RENDER_LIMITS } from "./render/limits";
 export type { ControlHistory, CurveDefinition, CurveInput, CurveInterpolation, CurvePoint, CurveTimeUnit } from "./render/history";
 export { render } from "./render/render";
@@ -83,6 +85,8 @@ export { fft, ifft, rfft, irfft, FFT_MAX_SIZE } from "./analysis/fft";
 
 export { decodeWav, encodeWav, readWav, writeWav } from "./io/wav";
 export type { WavAudio, WavBitDepth, WavWriteOptions } from "./io/wav";
+export { WavWriter } from "./io/wav-writer";
+export type { WavWriterOptions, WavWriterResult } from "./io/wav-writer";
 
 export { demoGraph } from "./demo";
 

@@ -716,11 +716,11 @@ describe("Runtime", () => {
         [victim.render(0), 'render option "frames" expects an integer in [1, 2147483647] frames, got 0'],
         [
           victim.render(4, bad(null)),
-          'argument "options" expects an object { recordHeat?, recordOverBudget?, signal?, history?, record? }, got null',
+          'argument "options" expects an object { recordHeat?, recordOverBudget?, signal?, history?, record?, onProgress?, progress?, partial? }, got null',
         ],
         [
           victim.render(4, bad({ frames: 4 })),
-          'render option "frames" is unknown; Runtime.render() accepts recordHeat, recordOverBudget, signal, history, record',
+          'render option "frames" is unknown; Runtime.render() accepts recordHeat, recordOverBudget, signal, history, record, onProgress, progress, partial',
         ],
         [
           victim.render(4, bad({ signal: "abort" })),
@@ -987,18 +987,18 @@ describe("WAV", () => {
   it.each([
     ["null", null, 'argument "bytes" expects a Uint8Array (or Buffer), got null'],
     ["a string", "RIFF", 'argument "bytes" expects a Uint8Array (or Buffer), got "RIFF"'],
-    ["an empty buffer", new Uint8Array(0), "not a readable WAV file: Not a supported format."],
-    ["garbage", new Uint8Array(100).fill(7), "not a readable WAV file: Not a supported format."],
-    ["a file cut in the header", good.slice(0, 12), 'not a readable WAV file: Could not find the "fmt " chunk'],
+    ["an empty buffer", new Uint8Array(0), 'not a readable WAV file: no "RIFF" / "WAVE" header'],
+    ["garbage", new Uint8Array(100).fill(7), 'not a readable WAV file: no "RIFF" / "WAVE" header'],
+    ["a file cut in the header", good.slice(0, 12), 'not a readable WAV file: no "data" chunk in the first bytes of the file'],
     [
       "a file cut before the samples",
       good.slice(0, 44),
-      "not a readable WAV file: truncated: the data chunk declares 24 bytes, the buffer holds 0",
+      "not a readable WAV file: truncated: the data chunk declares 24 bytes, the file holds 0",
     ],
     [
       "a file cut in a frame",
       good.slice(0, good.length - 1),
-      "not a readable WAV file: truncated: the data chunk declares 24 bytes, the buffer holds 23",
+      "not a readable WAV file: truncated: the data chunk declares 24 bytes, the file holds 23",
     ],
     [
       "a data size that is no whole frame",
@@ -1028,7 +1028,7 @@ describe("WAV", () => {
       [() => encodeWav(samples, bad(undefined)), 'argument "options" expects an object { channels, sampleRate, bitDepth? }, got undefined'],
       [
         () => encodeWav(samples, bad({ channels: 1, sampleRate: 48000, bitdepth: "16" })),
-        'WAV option "bitdepth" is unknown; encodeWav() accepts channels, sampleRate, bitDepth',
+        'WAV option "bitdepth" is unknown; encodeWav() accepts channels, sampleRate, bitDepth, dither, ditherSeed',
       ],
       [() => encodeWav(samples, { channels: 0, sampleRate: 48000 }), 'WAV option "channels" expects an integer in [1, 65535], got 0'],
       [
@@ -1037,7 +1037,7 @@ describe("WAV", () => {
       ],
       [
         () => encodeWav(samples, { channels: 1, sampleRate: 48000, bitDepth: bad(16) }),
-        'WAV option "bitDepth" expects one of "32f", "16", "24", got 16',
+        'WAV option "bitDepth" expects one of "32f", "16", "24", "32", "64f", got 16',
       ],
       [
         () => encodeWav(new Float64Array(3), { channels: 2, sampleRate: 48000 }),

@@ -11,6 +11,7 @@
 #include "errors.h"
 #include "history.h"
 #include "metrics.h"
+#include "progress.h"
 #include "render_worker.h"
 
 namespace amp_binding {
@@ -62,6 +63,7 @@ Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
             InstanceMethod<&RuntimeWrap::SetBuffer>("setBuffer"),
             InstanceMethod<&RuntimeWrap::ClearParams>("clearParams"),
             InstanceMethod<&RuntimeWrap::Render>("render"),
+            InstanceMethod<&RuntimeWrap::RenderInto>("renderInto"),
             InstanceMethod<&RuntimeWrap::Cancel>("cancel"),
             InstanceMethod<&RuntimeWrap::NodeNames>("nodeNames"),
             InstanceMethod<&RuntimeWrap::TapInfos>("tapInfos"),
@@ -348,11 +350,32 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
         tap_times = NewOutputArray(env, "tapTimes", {tap_records});
     }
 
+    std::shared_ptr<MeterState> meters;
+    const Napi::Value meters_option = options.Get("meters");
+    if (!meters_option.IsUndefined()) {
+        meters = MetersWrap::FromValue(ctx, meters_option, "options.meters")->state();
+        if (meters->in_use)
+            throw MakeAmpError(
+                env, BindingError("these meters are in use by another render", AMP_ERR_PENDING));
+    }
+    std::unique_ptr<ProgressBridge> progress;
+    const Napi::Value on_progress = options.Get("onProgress");
+    if (!on_progress.IsUndefined()) {
+        if (!on_progress.IsFunction())
+            ThrowTypeError(env, "render", "options.onProgress", "a function");
+        if (!meters) ThrowTypeError(env, "render", "options.meters", "a Meters (with onProgress)");
+        progress = std::make_unique<ProgressBridge>(env, on_progress.As<Napi::Function>(), meters);
+    }
+
     auto *worker =
         new RenderWorker(env, state_, frames, samples, heat, over_budget, std::move(history));
     if (!taps.IsEmpty()) {
         worker->SetTaps(taps, tap_times, records);
     }
+    if (meters) worker->SetMeters(meters, std::move(progress));
+    const Napi::Value partial = options.Get("partial");
+    if (!partial.IsUndefined() && BooleanValue(ctx, partial, "options.partial"))
+        worker->SetPartial(summary.frames_rendered);
     const Napi::Promise promise = worker->Promise();
     state_->BeginRender();
     try {
@@ -362,6 +385,19 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
         throw;
     }
     return promise;
+}
+
+void RuntimeWrap::RenderInto(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    AmpGraphRuntime *handle = Usable(env);
+    const ArgContext ctx{info, "renderInto"};
+    const Napi::Float64Array buffer = Float64ArrayArg(ctx, 0, "buffer");
+    const uint64_t frames = FrameCountArg(ctx, 1, "frames");
+    Napi::Float64Array current = CurrentFloat64Array(buffer);
+    Check(
+        env,
+        amp_graph_runtime_execute(handle, frames, current.Data(), current.ElementLength(), nullptr),
+        "execute");
 }
 
 void RuntimeWrap::Cancel(const Napi::CallbackInfo &) { state_->Cancel(); }

@@ -271,6 +271,37 @@ typedef struct AmpGraphSummary {
                                     * the scheduler block is under 256 frames) */
 } AmpGraphSummary;
 
+/* Running levels of a render's output, kept by the caller across execute calls (one per
+ * streamed render, say). Caller-owned: zero the counts and arrays to start; every execute call
+ * that passes it adds its output frames. lanes = batches x output channels (checked). Non-finite
+ * samples count as 0 in peak and energy and are counted in `nonfinite`. Energy is summed in
+ * frame order, so sqrt(energy / frames) is bit for bit amp_analyze_levels' RMS of the
+ * concatenated output, whatever the block size or the split into calls. */
+typedef struct AmpMeters {
+    uint32_t lanes;
+    double *peak;          /* [lanes] largest |x| */
+    double *energy;        /* [lanes] sum of x^2 */
+    double *window_peak;   /* [lanes] the same since the caller last cleared the window */
+    double *window_energy; /* [lanes] */
+    uint64_t frames;       /* frames accumulated per lane */
+    uint64_t window_frames;
+    uint64_t nonfinite; /* non-finite samples seen, all lanes */
+} AmpMeters;
+
+/* What a progress callback sees after each block. */
+typedef struct AmpProgressReport {
+    uint64_t position;    /* frames rendered since create / reset, this block included */
+    uint64_t call_done;   /* frames of this execute call rendered so far */
+    uint64_t call_frames; /* frames this execute call renders */
+    double heat_total;    /* graph heat since create / reset (all nodes, all batches) */
+    AmpMeters *meters;    /* the call's meters (already updated with this block), or NULL */
+} AmpProgressReport;
+
+/* Called on the rendering thread after every block; it must not call back into the runtime.
+ * It may read the meters and clear their window (window_* arrays and window_frames). Hosts
+ * coalesce: the runtime itself reads no clock for it. */
+typedef void (*AmpProgressCallback)(void *user, const AmpProgressReport *report);
+
 typedef struct AmpRenderOptions {
     /* Optional per-frame heat curves: (node_count + 1) x batches x frames; row i < node_count is
      * node i (graph description order), the last row is the graph total. NULL: not recorded. */
@@ -301,6 +332,11 @@ typedef struct AmpRenderOptions {
      * tap (records of tap 0, then of tap 1, ...); tap_time_len >= the sum of the records. */
     double *tap_time_out;
     uint64_t tap_time_len;
+    /* Optional running output levels (see AmpMeters); NULL: not measured. */
+    AmpMeters *meters;
+    /* Optional progress callback (see AmpProgressCallback) and its first argument. */
+    AmpProgressCallback progress;
+    void *progress_user;
 } AmpRenderOptions;
 
 /* One tap of a runtime: the publishing node's name, the tap's name and unit, the numbers per
@@ -476,6 +512,46 @@ int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorVie
  * NUL-terminates it when capacity allows. Returns the full length in bytes without the NUL,
  * so a call with capacity 0 asks for the size. */
 size_t amp_graph_runtime_read_log(const AmpGraphRuntime *runtime, char *buffer, size_t capacity);
+
+/* ---------------------------------------------------------------------------------------------
+ * PCM sample conversion for WAV files (docs/long-work.md): planar doubles to interleaved
+ * little-endian sample bytes and back. Integer formats map x to round(x * 2^(bits-1)) clipped
+ * to [-2^(bits-1), 2^(bits-1) - 1] (reading divides by 2^(bits-1)); float formats round to the
+ * nearest representable value. Non-finite samples are refused for every format: nothing is
+ * written and the status is AMP_ERR_INVALID_ARGUMENT.
+ * ------------------------------------------------------------------------------------------- */
+
+#define AMP_PCM_S16 0u /* 16-bit signed integer */
+#define AMP_PCM_S24 1u /* 24-bit signed integer (3 bytes) */
+#define AMP_PCM_S32 2u /* 32-bit signed integer */
+#define AMP_PCM_F32 3u /* 32-bit IEEE float */
+#define AMP_PCM_F64 4u /* 64-bit IEEE float */
+#define AMP_PCM_U8 5u  /* 8-bit unsigned integer (offset 128); read only */
+
+/* Bytes per sample of a format, 0 for an unknown one. */
+uint32_t amp_pcm_bytes(uint32_t format);
+
+typedef struct AmpPcmEncodeInfo {
+    uint64_t clipped;         /* integer formats: samples outside the representable range */
+    uint64_t first_nonfinite; /* on refusal: planar index (c * frames + f) of the first one */
+} AmpPcmEncodeInfo;
+
+/*
+ * Encodes `frames` frames of `channels` planar rows (row c at data + c * lane_stride) into
+ * interleaved bytes (out_len >= frames x channels x amp_pcm_bytes(format)).
+ * dither != 0 adds TPDF dither of +-1 LSB to integer formats: the noise of (frame, channel) is
+ * a pure function of (dither_seed, start_frame + frame, channel), so encoding a stream block by
+ * block (start_frame = the block's first frame) gives the bytes of encoding it at once.
+ * info may be NULL.
+ */
+int32_t amp_pcm_encode(const double *data, uint64_t lane_stride, uint32_t channels, uint64_t frames,
+                       uint32_t format, uint32_t dither, uint64_t dither_seed, uint64_t start_frame,
+                       uint8_t *out, uint64_t out_len, AmpPcmEncodeInfo *info);
+
+/* Decodes `frames` interleaved frames of `channels` channels into planar rows (row c at
+ * out + c * lane_stride). Formats: every AMP_PCM_* code. */
+int32_t amp_pcm_decode(const uint8_t *bytes, uint64_t bytes_len, uint32_t channels, uint64_t frames,
+                       uint32_t format, double *out, uint64_t lane_stride);
 
 /* ---------------------------------------------------------------------------------------------
  * Analysis (docs/analysis.md): windows, STFT and the functions figures draw from. Signals are

@@ -13,6 +13,7 @@
 
 #include "dsp/control_curve.h"
 #include "runtime/errors.h"
+#include "runtime/meters.h"
 #include "runtime/node_config.h"
 
 namespace amp {
@@ -68,6 +69,9 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
                              " doubles; every tap's records need " +
                              std::to_string(tap_time_doubles(frames)));
     const volatile int32_t *cancel = options != nullptr ? options->cancel_flag : nullptr;
+    AmpMeters *meters = options != nullptr ? options->meters : nullptr;
+    if (meters != nullptr) check_meters(*meters, batches_ * out_channels);
+    const AmpProgressCallback progress = options != nullptr ? options->progress : nullptr;
     AmpControlHistory history{};
     const AmpControlHistory *history_ptr = nullptr;
     if (options != nullptr && options->history != nullptr) {
@@ -140,6 +144,11 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         if (recorded) rec_.recorded += n;
         position_ += n;
         done += n;
+        if (meters != nullptr) accumulate_meters(*meters, result, block_, n);
+        if (progress != nullptr) {
+            const AmpProgressReport report{position_, done, frames, graph_heat_total(), meters};
+            progress(options->progress_user, &report);
+        }
     }
     last_total_seconds_ =
         timed ? std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()

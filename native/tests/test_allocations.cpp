@@ -82,6 +82,24 @@ TEST(rendering_allocates_nothing_after_configure) {
     options.tap_out = taps.data();
     options.tap_len = taps.size();
 
+    // Meters and a progress callback (which clears the window, as hosts do) are counted too.
+    std::vector<double> meter_arrays(4 * 4, 0.0);
+    AmpMeters meters{4,
+                     meter_arrays.data(),
+                     meter_arrays.data() + 4,
+                     meter_arrays.data() + 8,
+                     meter_arrays.data() + 12,
+                     0,
+                     0,
+                     0};
+    options.meters = &meters;
+    long reports = 0;
+    options.progress_user = &reports;
+    options.progress = [](void *user, const AmpProgressReport *report) {
+        ++*static_cast<long *>(user);
+        report->meters->window_frames = 0;
+    };
+
     uint64_t snapshot_bytes = 0;
     CHECK_EQ(amp_graph_runtime_snapshot_size(rt, &snapshot_bytes), AMP_OK);
     std::vector<unsigned char> snapshot(snapshot_bytes);
@@ -103,6 +121,8 @@ TEST(rendering_allocates_nothing_after_configure) {
                 "restore: %ld\n",
                 static_cast<unsigned long long>(frames + 2002), during);
     CHECK_EQ(during, 0L);
+    CHECK(reports > 0);
+    CHECK_EQ(meters.frames, frames + 2002);
     double energy = 0.0;
     for (double x : out) energy += x * x;
     CHECK(energy > 0.0);

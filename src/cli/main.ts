@@ -69,6 +69,7 @@ export async function main(
 
 if (require.main === module) {
   void main(process.argv.slice(2)).then((status) => {
-    process.exitCode = status;
+    // A command may have set its own status (render stopped by Ctrl-C: 130).
+    if (status !== 0 || process.exitCode === undefined) process.exitCode = status;
   });
 }

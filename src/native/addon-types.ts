@@ -80,6 +80,39 @@ export interface NativeRenderOptions {
   /** Record batches x frames flags (1 = the graph's heat rate exceeded its thermal budget). */
   recordOverBudget?: boolean;
   history?: NativeHistoryCurve[];
+  /** Running output levels the render adds to (AmpMeters); in use until the render settles. */
+  meters?: NativeMeters;
+  /** Progress events (needs `meters`), at most one per the meters' `intervalMs`, the last before the promise settles. */
+  onProgress?: (event: NativeProgressEvent) => void;
+  /** A cancelled render resolves with its arrays, `cancelled: true` and `framesDone` instead of rejecting. */
+  partial?: boolean;
+}
+
+/** One progress event of a render (AmpProgressReport, coalesced by the binding). */
+export interface NativeProgressEvent {
+  /** Frames rendered since create / reset. */
+  position: number;
+  /** Frames of this render call done, and its length. */
+  callDone: number;
+  callFrames: number;
+  /** Graph heat since create / reset. */
+  heatTotal: number;
+  /** Frames the meters accumulated, non-finite samples seen. */
+  meterFrames: number;
+  nonFinite: number;
+  /** Peak |x| and RMS per (batch, channel) since the previous event. */
+  peak: Float64Array;
+  rms: Float64Array;
+}
+
+/** AmpMeters owned by the binding: `new Meters(lanes, intervalMs)`. */
+export interface NativeMeters {
+  /** Running peak and RMS per lane, frames and non-finite count; throws while a render uses it. */
+  read(): { frames: number; nonFinite: number; peak: Float64Array; rms: Float64Array };
+}
+
+export interface NativeMetersClass {
+  new (lanes: number, intervalMs: number): NativeMeters;
 }
 
 export interface NativeRenderOutput {
@@ -95,6 +128,9 @@ export interface NativeRenderOutput {
   tapTimes?: Float64Array;
   /** With taps: the records of each tap in this render (`amp_graph_runtime_tap_records`). */
   tapRecords?: number[];
+  /** Set when a `partial` render was cancelled: frames written (each lane's first framesDone values, at the full render's stride). */
+  cancelled?: boolean;
+  framesDone?: number;
 }
 
 /**
@@ -133,6 +169,8 @@ export interface NativeRuntime {
   setBuffer(node: string, slot: number, data: Float64Array, channels: number, frames: number, sampleRate: number): void;
   /** Renders on a worker thread; resolves with the samples. */
   render(frames: number, options: NativeRenderOptions): Promise<NativeRenderOutput>;
+  /** Renders synchronously on the calling thread into `buffer` (batches x outputChannels x frames, exactly). */
+  renderInto(buffer: Float64Array, frames: number): void;
   /** Raises the cancel flag of the render in flight (no-op when none); it rejects with -6. */
   cancel(): void;
   nodeNames(): string[];
@@ -359,6 +397,22 @@ export interface NativeAddon extends NativeAnalysis {
   createRuntime(graphJson: string): NativeRuntime;
   /** The owner of an amp_run_node state. */
   NodeState: NativeNodeStateClass;
+  /** Running output levels and progress coalescing of a render job. */
+  Meters: NativeMetersClass;
+  /** amp_pcm_encode: planar rows (row c at c * laneStride) to interleaved bytes in `out`; returns the clipped count; throws on a non-finite sample. */
+  pcmEncode(
+    data: Float64Array,
+    laneStride: number,
+    channels: number,
+    frames: number,
+    format: number,
+    dither: boolean,
+    seed: number,
+    startFrame: number,
+    out: Uint8Array,
+  ): number;
+  /** amp_pcm_decode: interleaved bytes to planar rows (row c at c * laneStride) of `out`. */
+  pcmDecode(bytes: Uint8Array, channels: number, frames: number, format: number, out: Float64Array, laneStride: number): void;
   /**
    * amp_run_node_v2 on one window, synchronously (amp_run_node is mode 0 without metrics).
    * Throws a TypeError naming a mistyped argument, a RangeError when a data array's length is not

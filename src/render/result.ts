@@ -86,6 +86,8 @@ export interface RenderResultInit {
   readonly backward?: ((dLdy: Float64Array, options: BackwardOptions) => Gradients | Promise<Gradients>) | undefined;
   /** Releases what the backward pass holds (the one-shot render's runtime). */
   readonly release?: (() => void) | undefined;
+  /** The render was stopped early (`partial: true`); default false. */
+  readonly partial?: boolean;
 }
 
 /** The output of a render: planar samples (batches x channels x frames) plus heat and summaries. */
@@ -108,6 +110,11 @@ export class RenderResult {
   readonly summary: GraphSummary;
   /** Taps the graph's nodes published during this render, by `"node.tap"` (e.g. `"safety.clipped"`); empty when none. */
   readonly taps: Readonly<Record<string, Tap>>;
+  /**
+   * True when the render was stopped before its end and returned the frames rendered so far
+   * (render option `partial: true`); `shape.frames` is then that count.
+   */
+  readonly partial: boolean;
 
   #backward: ((dLdy: Float64Array, options: BackwardOptions) => Gradients | Promise<Gradients>) | undefined;
   #release: (() => void) | undefined;
@@ -124,6 +131,7 @@ export class RenderResult {
     this.nodes = Object.freeze({ ...init.nodes });
     this.summary = Object.freeze({ ...init.summary });
     this.taps = Object.freeze({ ...(init.taps ?? {}) });
+    this.partial = init.partial ?? false;
   }
 
   /**
