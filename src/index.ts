@@ -73,6 +73,8 @@ export type { Spectrogram, SpectrogramOptions } from "./analysis/spectrogram";
 export { envelope } from "./analysis/envelope";
 export type { Envelope, EnvelopeOptions } from "./analysis/envelope";
 export { bandEnergy } from "./analysis/band-energy";
+export { spectralCentroid } from "./analysis/centroid";
+export type { Centroid, CentroidOptions } from "./analysis/centroid";
 export type { Band, BandEnergy, BandEnergyOptions } from "./analysis/band-energy";
 export { istft, stft } from "./analysis/stft";
 export type { Stft, StftOptions } from "./analysis/stft";
@@ -82,6 +84,15 @@ export { decodeWav, encodeWav, readWav, writeWav } from "./io/wav";
 export type { WavAudio, WavBitDepth, WavWriteOptions } from "./io/wav";
 
 export { demoGraph } from "./demo";
+
+export { sweep } from "./sweep/sweep";
+export type { SweepOptions, SweepProgress, SweepSignal } from "./sweep/sweep";
+export { expandGrid, MAX_SWEEP_POINTS } from "./sweep/grid";
+export type { GridAxis, GridCombine, GridRange, GridSampling, GridValue, SweepGrid, SweepPoint } from "./sweep/grid";
+export type { SweepBandsMeasure, SweepFrameOptions, SweepMeasure } from "./sweep/measure";
+export type { SweepAudio } from "./sweep/job";
+export { SweepTable } from "./sweep/table";
+export type { SweepCell, SweepRow } from "./sweep/table";
 
 export { DISPLAY_SYMBOL, isDisplayable } from "./display/mime";
 export type { Displayable, MimeBundle } from "./display/mime";
@@ -99,6 +110,7 @@ export type { SpectrogramFigureOptions } from "./plot/spectrogram";
 export type { BandsFigureOptions, BandTrack } from "./plot/bands";
 export type { HeatFigureOptions } from "./plot/heat";
 export type { GridOptions } from "./plot/grid";
+export type { SweepFigureOptions } from "./plot/sweep";
 export { GraphDiagram } from "./plot/graph-diagram";
 export type { GraphDiagramOptions } from "./plot/graph-diagram";
 export { audio, AudioPlayer } from "./audio/player";

@@ -1,0 +1,141 @@
+// sweep() through BullMQ on a real redis-server (Debian's, installed by .ci/run): two `amp-kpn
+// worker` processes, one killed mid-sweep; results equal the local sweep. Redis and the workers
+// are stopped at the end whatever happens.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Queue, QueueEvents } from "bullmq";
+import IORedis from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sweep } from "../src/index";
+import { ensureDist, ROOT } from "./helpers/dist";
+import { sweepGraph } from "./helpers/sweep-graph";
+
+const dir = mkdtempSync(join(tmpdir(), "amp-sweep-redis-"));
+const children: ChildProcess[] = [];
+let url = "";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** Spawns a process and resolves once a stdout line matches `ready`. */
+function start(command: string, args: readonly string[], ready: RegExp): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+    let out = "";
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (ready.test(out)) resolve(child);
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("exit", (code) => reject(new Error(`${command} exited with ${code} before it was ready:\n${out}`)));
+  });
+}
+
+function startWorker(queue: string): Promise<ChildProcess> {
+  const cli = join(ROOT, "dist", "cli", "main.js");
+  return start(process.execPath, [cli, "worker", "--redis", url, "--queue", queue, "--lock-ms", "1000"], /worker ready/);
+}
+
+beforeAll(async () => {
+  ensureDist();
+  const port = await freePort();
+  await start("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], /Ready to accept connections/);
+  url = `redis://127.0.0.1:${port}`;
+}, 120_000);
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("sweep through BullMQ", () => {
+  it("32 points on two workers, one killed mid-sweep: every result once, equal to the local sweep", async () => {
+    const queue = "kill-test";
+    const [first] = await Promise.all([startWorker(queue), startWorker(queue)]);
+    const base = sweepGraph();
+    const grid = { "osc.frequency": Array.from({ length: 16 }, (_, i) => 200 + 50 * i), "rc.resistance": [5, 20] };
+    const options = { grid, frames: 48_000, pack: false, measure: { centroid: true, heat: "nodes" } } as const;
+    const progress: number[] = [];
+    let killed = false;
+    const distributed = await sweep(base, {
+      ...options,
+      redis: url,
+      queue,
+      onProgress: (p) => {
+        progress.push(p.done);
+        if (!killed && p.done >= 4) {
+          killed = true;
+          first!.kill("SIGKILL");
+        }
+      },
+    });
+    expect(killed).toBe(true);
+    expect(progress).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+    const local = await sweep(base, { ...options, workers: 2 });
+    expect(distributed.rows).toHaveLength(32);
+    distributed.rows.forEach((row, i) => {
+      expect(row.error).toBeUndefined();
+      expect(row.index).toBe(i);
+      expect(row.graphHash).toBe(local.rows[i]!.graphHash);
+      expect(row.measurements).toEqual(local.rows[i]!.measurements);
+    });
+  });
+
+  it("a packed sweep with WAV files in a shared folder equals the local one", async () => {
+    const queue = "packed";
+    await startWorker(queue);
+    const base = sweepGraph();
+    const grid = { "osc.frequency": [220, 330, 440, 550], "out.limit": [0.1, 0.3] };
+    const folder = join(dir, "shared");
+    const remote = await sweep(base, { grid, frames: 4096, redis: url, queue, audio: { folder } });
+    const local = await sweep(base, { grid, frames: 4096, workers: 0 });
+    expect(remote.rows.map((r) => r.measurements)).toEqual(local.rows.map((r) => r.measurements));
+    expect(remote.rows.every((r) => r.file?.startsWith(folder) === true)).toBe(true);
+  });
+
+  it("a worker refuses a job sent from another runtime build, with a clear error", async () => {
+    const queue = "mismatch";
+    await startWorker(queue);
+    const connection = new IORedis(url, { maxRetriesPerRequest: null });
+    const q = new Queue(queue, { connection });
+    const events = new QueueEvents(queue, { connection: new IORedis(url, { maxRetriesPerRequest: null }) });
+    try {
+      await events.waitUntilReady();
+      const failed = new Promise<string>((resolve) =>
+        events.on("failed", ({ jobId, failedReason }) => {
+          if (jobId === "other-build") resolve(failedReason);
+        }),
+      );
+      await q.add(
+        "render",
+        {
+          graph: sweepGraph().toJSON(),
+          render: { frames: 64, sampleRate: 48000, blockFrames: 512, threads: 1 },
+          measure: {},
+          points: [{ index: 0, hash: "x" }],
+          overrides: [],
+          runtime: { packageVersion: "0.0.0-other", apiVersion: 1, buildId: "f".repeat(64) },
+        },
+        { jobId: "other-build" },
+      );
+      const reason = await failed;
+      expect(reason).toMatch(/runtime mismatch: the sweep was sent by amp-kpn 0.0.0-other.*build ffffffffffff but this worker runs amp-kpn/);
+    } finally {
+      await events.close();
+      await q.close();
+      connection.disconnect();
+    }
+  });
+});
