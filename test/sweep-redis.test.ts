@@ -1,10 +1,10 @@
 // sweep() through BullMQ on a real redis-server (Debian's, installed by .ci/run): two `amp-kpn
 // worker` processes, one killed mid-sweep; results equal the local sweep. Redis and the workers
 // are stopped at the end whatever happens.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, QueueEvents } from "bullmq";
 import IORedis from "ioredis";
@@ -43,15 +43,39 @@ function start(command: string, args: readonly string[], ready: RegExp): Promise
   });
 }
 
-function startWorker(queue: string): Promise<ChildProcess> {
+/** Starts `amp-kpn worker`; resolves with the process and the worker name it prints. */
+async function startWorker(queue: string): Promise<{ child: ChildProcess; name: string }> {
   const cli = join(ROOT, "dist", "cli", "main.js");
-  return start(process.execPath, [cli, "worker", "--redis", url, "--queue", queue, "--lock-ms", "1000"], /worker ready/);
+  const child = await start(process.execPath, [cli, "worker", "--redis", url, "--queue", queue, "--lock-ms", "1000"], /worker \S+ ready/);
+  return { child, name: `${hostname()}-${child.pid}` };
+}
+
+/**
+ * Kills a worker while it holds a job: freezes it (SIGSTOP), looks for an active job it
+ * processes, and SIGKILLs it then; when it held none, lets it run on briefly and tries again.
+ * Resolves with the id of the job it died holding.
+ */
+async function killMidJob(queue: Queue, worker: { child: ChildProcess; name: string }): Promise<string> {
+  for (;;) {
+    worker.child.kill("SIGSTOP");
+    const held = (await queue.getActive()).find((job) => job.processedBy === worker.name);
+    if (held?.id !== undefined) {
+      worker.child.kill("SIGKILL");
+      return held.id;
+    }
+    worker.child.kill("SIGCONT");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 beforeAll(async () => {
   ensureDist();
   const port = await freePort();
-  await start("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], /Ready to accept connections/);
+  await start(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    /Ready to accept connections/,
+  );
   url = `redis://127.0.0.1:${port}`;
 }, 120_000);
 
@@ -61,36 +85,44 @@ afterAll(() => {
 });
 
 describe("sweep through BullMQ", () => {
-  it("32 points on two workers, one killed mid-sweep: every result once, equal to the local sweep", async () => {
-    const queue = "kill-test";
-    const [first] = await Promise.all([startWorker(queue), startWorker(queue)]);
-    const base = sweepGraph();
-    const grid = { "osc.frequency": Array.from({ length: 16 }, (_, i) => 200 + 50 * i), "rc.resistance": [5, 20] };
-    const options = { grid, frames: 48_000, pack: false, measure: { centroid: true, heat: "nodes" } } as const;
-    const progress: number[] = [];
-    let killed = false;
-    const distributed = await sweep(base, {
-      ...options,
-      redis: url,
-      queue,
-      onProgress: (p) => {
-        progress.push(p.done);
-        if (!killed && p.done >= 4) {
-          killed = true;
-          first!.kill("SIGKILL");
-        }
-      },
-    });
-    expect(killed).toBe(true);
-    expect(progress).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
-    const local = await sweep(base, { ...options, workers: 2 });
-    expect(distributed.rows).toHaveLength(32);
-    distributed.rows.forEach((row, i) => {
-      expect(row.error).toBeUndefined();
-      expect(row.index).toBe(i);
-      expect(row.graphHash).toBe(local.rows[i]!.graphHash);
-      expect(row.measurements).toEqual(local.rows[i]!.measurements);
-    });
+  it("32 points on two workers, one killed mid-job: its job is retried, every result arrives once and equals the local sweep", async () => {
+    const queueName = "kill-test";
+    const [first] = await Promise.all([startWorker(queueName), startWorker(queueName)]);
+    const connection = new IORedis(url, { maxRetriesPerRequest: null });
+    const queue = new Queue(queueName, { connection });
+    try {
+      const base = sweepGraph();
+      const grid = { "osc.frequency": Array.from({ length: 16 }, (_, i) => 200 + 50 * i), "rc.resistance": [5, 20] };
+      const options = { grid, frames: 48_000, pack: false, measure: { centroid: true, heat: "nodes" } } as const;
+      const progress: number[] = [];
+      let killed: Promise<string> | undefined;
+      const distributed = await sweep(base, {
+        ...options,
+        redis: url,
+        queue: queueName,
+        onProgress: (p) => {
+          progress.push(p.done);
+          if (killed === undefined && p.done >= 4) killed = killMidJob(queue, first!);
+        },
+      });
+      expect(killed).toBeDefined();
+      const retried = await queue.getJob(await killed!);
+      expect(retried?.stalledCounter).toBe(1); // BullMQ found it stalled and moved it back to wait
+      expect(await retried?.getState()).toBe("completed");
+      expect(retried?.processedBy).not.toBe(first!.name);
+      expect(progress).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+      const local = await sweep(base, { ...options, workers: 2 });
+      expect(distributed.rows).toHaveLength(32);
+      distributed.rows.forEach((row, i) => {
+        expect(row.error).toBeUndefined();
+        expect(row.index).toBe(i);
+        expect(row.graphHash).toBe(local.rows[i]!.graphHash);
+        expect(row.measurements).toEqual(local.rows[i]!.measurements);
+      });
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
   });
 
   it("a packed sweep with WAV files in a shared folder equals the local one", async () => {
@@ -110,7 +142,8 @@ describe("sweep through BullMQ", () => {
     await startWorker(queue);
     const connection = new IORedis(url, { maxRetriesPerRequest: null });
     const q = new Queue(queue, { connection });
-    const events = new QueueEvents(queue, { connection: new IORedis(url, { maxRetriesPerRequest: null }) });
+    const eventsConnection = new IORedis(url, { maxRetriesPerRequest: null });
+    const events = new QueueEvents(queue, { connection: eventsConnection });
     try {
       await events.waitUntilReady();
       const failed = new Promise<string>((resolve) =>
@@ -131,11 +164,31 @@ describe("sweep through BullMQ", () => {
         { jobId: "other-build" },
       );
       const reason = await failed;
-      expect(reason).toMatch(/runtime mismatch: the sweep was sent by amp-kpn 0.0.0-other.*build ffffffffffff but this worker runs amp-kpn/);
+      expect(reason).toMatch(
+        /runtime mismatch: the sweep was sent by amp-kpn 0.0.0-other.*build ffffffffffff but this worker runs amp-kpn/,
+      );
     } finally {
       await events.close();
       await q.close();
       connection.disconnect();
+      eventsConnection.disconnect();
     }
+  });
+});
+
+describe("amp-kpn worker: bad input", () => {
+  const cli = join(ROOT, "dist", "cli", "main.js");
+  it("needs --redis, and fails clearly (no hang) when Redis cannot be reached", () => {
+    const missing = spawnSync(process.execPath, [cli, "worker"], { encoding: "utf8" });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/--redis is required/);
+    const unreachable = spawnSync(process.execPath, [cli, "worker", "--redis", "redis://127.0.0.1:1"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(unreachable.status).toBe(1);
+    expect(unreachable.stderr).toMatch(/cannot reach Redis at redis:\/\/127.0.0.1:1/);
+    const concurrency = spawnSync(process.execPath, [cli, "worker", "--redis", url, "--concurrency", "0"], { encoding: "utf8" });
+    expect(concurrency.stderr).toMatch(/--concurrency expects an integer in \[1, 256\], got 0/);
   });
 });

@@ -98,14 +98,26 @@ describe("sweep: grids", () => {
   });
 
   it("a sampled sweep renders its points", async () => {
-    const table = await sweep(base, { grid: { "osc.frequency": { from: 200, to: 2000 } }, sample: { count: 5, seed: 1 }, frames: 256, workers: 0 });
-    expect(table.rows.map((r) => r.params["osc.frequency"])).toEqual(expandGrid({ f: { from: 200, to: 2000 } }, "cross", { count: 5, seed: 1 }).map((p) => p.f));
+    const table = await sweep(base, {
+      grid: { "osc.frequency": { from: 200, to: 2000 } },
+      sample: { count: 5, seed: 1 },
+      frames: 256,
+      workers: 0,
+    });
+    expect(table.rows.map((r) => r.params["osc.frequency"])).toEqual(
+      expandGrid({ f: { from: 200, to: 2000 } }, "cross", { count: 5, seed: 1 }).map((p) => p.f),
+    );
   });
 });
 
 describe("sweep: table, figure, progress and cancellation", () => {
   it("prints as a table, exports CSV and plots a measurement against a parameter", async () => {
-    const table = await sweep(base, { grid: { "osc.frequency": [220, 440], "rc.resistance": [5, 20] }, frames: 2048, workers: 0, measure: { centroid: true } });
+    const table = await sweep(base, {
+      grid: { "osc.frequency": [220, 440], "rc.resistance": [5, 20] },
+      frames: 2048,
+      workers: 0,
+      measure: { centroid: true },
+    });
     expect(table).toBeInstanceOf(SweepTable);
     const bundle = table[Symbol.for("Jupyter.display") as never] as unknown as () => Record<string, string>;
     const mime = bundle.call(table);
@@ -125,7 +137,13 @@ describe("sweep: table, figure, progress and cancellation", () => {
 
   it("reports progress up to the total and cancels with AMP_ERR_CANCELLED", async () => {
     const seen: number[] = [];
-    await sweep(base, { grid: { "osc.frequency": [1, 2, 3, 4, 5, 6] }, frames: 64, pack: false, workers: 2, onProgress: (p) => seen.push(p.done) });
+    await sweep(base, {
+      grid: { "osc.frequency": [1, 2, 3, 4, 5, 6] },
+      frames: 64,
+      pack: false,
+      workers: 2,
+      onProgress: (p) => seen.push(p.done),
+    });
     expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
     for (const workers of [0, 2]) {
       const controller = new AbortController();
@@ -167,7 +185,12 @@ describe("sweep: bad input", () => {
     await expect(run({ grid: { "osc.frequency": [1, 2], "out.limit": [1] }, combine: "zip" })).rejects.toThrow(/zipped axes/);
   });
   it("refuses a grid too large for the declared memory before rendering", async () => {
-    const error = await run({ grid: { "osc.frequency": { from: 1, to: 1000, steps: 1000 } }, frames: 48000, audio: "memory", maxMemoryBytes: 64 * 1024 ** 2 }).catch((e: unknown) => e);
+    const error = await run({
+      grid: { "osc.frequency": { from: 1, to: 1000, steps: 1000 } },
+      frames: 48000,
+      audio: "memory",
+      maxMemoryBytes: 64 * 1024 ** 2,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AmpError);
     expect((error as AmpError).message).toMatch(/keeping the audio of 1000 points needs 384000000 bytes.*maxMemoryBytes 67108864/);
   });
@@ -176,6 +199,8 @@ describe("sweep: bad input", () => {
     await expect(run({ grid: { "osc.frequency": [1] }, redis: "localhost:6379" })).rejects.toThrow(/Redis URL/);
   });
   it("an unreachable Redis fails with a clear error, without hanging", async () => {
-    await expect(run({ grid: { "osc.frequency": [1] }, redis: "redis://127.0.0.1:1" })).rejects.toThrow(/cannot reach Redis at redis:\/\/127.0.0.1:1/);
+    await expect(run({ grid: { "osc.frequency": [1] }, redis: "redis://127.0.0.1:1" })).rejects.toThrow(
+      /cannot reach Redis at redis:\/\/127.0.0.1:1/,
+    );
   });
 });

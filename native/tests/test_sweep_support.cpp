@@ -17,8 +17,7 @@ std::string graph_json(double frequency, double limit) {
     return R"({"nodes":[{"name":"osc","type":"sine_osc","params":{"frequency":)" +
            std::to_string(frequency) +
            R"(,"amplitude":0.9}},{"name":"out","type":"safety","params":{"limit":)" +
-           std::to_string(limit) +
-           R"(}}],"edges":[{"from":"osc","to":"out"}],"output":"out"})";
+           std::to_string(limit) + R"(}}],"edges":[{"from":"osc","to":"out"}],"output":"out"})";
 }
 
 } // namespace
@@ -53,8 +52,7 @@ TEST(heat_by_batch_lanes_equal_one_batch_runtimes_and_overrides_equal_json_value
         CHECK_EQ(amp_graph_runtime_configure(alone, 1, block), AMP_OK);
         std::vector<double> one(frames);
         CHECK_EQ(amp_graph_runtime_execute(alone, frames, one.data(), frames, nullptr), AMP_OK);
-        CHECK(std::vector<double>(out.begin() + b * frames, out.begin() + (b + 1) * frames) ==
-              one);
+        CHECK(std::vector<double>(out.begin() + b * frames, out.begin() + (b + 1) * frames) == one);
         AmpNodeSummary osc{}, safety{};
         AmpGraphSummary graph{};
         amp_graph_runtime_describe_node(alone, "osc", &osc);

@@ -1,4 +1,5 @@
 /** `amp-kpn worker --redis URL [--concurrency N] [--queue NAME] [--lock-ms MS]`: serves sweep jobs from BullMQ. */
+import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { executeJob, type JobPointResult, type SweepJob } from "../sweep/job";
@@ -47,7 +48,9 @@ export async function workerCommand(args: readonly string[], print: (line: strin
   await probeRedis(url);
   const own = runtimeIdentity();
   const connection = bullConnection(url);
+  const name = `${hostname()}-${globalThis.process.pid}`;
   const worker = new Worker<SweepJob, JobPointResult[]>(queue, serveJob, {
+    name,
     connection,
     concurrency,
     lockDuration: lockMs,
@@ -57,7 +60,7 @@ export async function workerCommand(args: readonly string[], print: (line: strin
   worker.on("failed", (job, error) => print(`job ${job?.id ?? "?"} failed: ${error.message}`));
   worker.on("error", (error) => print(`worker error: ${error.message}`));
   await worker.waitUntilReady();
-  print(`amp-kpn worker ready: queue ${queue} on ${url}, concurrency ${concurrency}, build ${own.buildId.slice(0, 12)}`);
+  print(`amp-kpn worker ${name} ready: queue ${queue} on ${url}, concurrency ${concurrency}, build ${own.buildId.slice(0, 12)}`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       void worker.close().finally(() => {

@@ -33,9 +33,13 @@ function checkColumn(table: SweepTable, name: unknown, role: string): string {
 function numeric(values: readonly SweepCell[], column: string): number[] {
   return values.map((v) => {
     if (typeof v !== "number")
-      throw ampError("AMP_ERR_INVALID_ARGUMENT", `${OWNER}: column "${column}" holds ${JSON.stringify(v)}, not a number; plot a numeric column`, {
-        stage: "plot",
-      });
+      throw ampError(
+        "AMP_ERR_INVALID_ARGUMENT",
+        `${OWNER}: column "${column}" holds ${JSON.stringify(v)}, not a number; plot a numeric column`,
+        {
+          stage: "plot",
+        },
+      );
     return v;
   });
 }

@@ -84,6 +84,7 @@ export async function runDistributed(
   const queue = new Queue(where.queue, { connection: queueConnection });
   const events = new QueueEvents(where.queue, { connection: eventsConnection });
   const pending = new Map<string, number>(jobs.map((_, i) => [jobId(sweepId, i), i]));
+  let onAbort: (() => void) | undefined;
   try {
     await events.waitUntilReady();
     await new Promise<void>((resolve, reject) => {
@@ -100,9 +101,13 @@ export async function runDistributed(
       events.on("failed", ({ jobId: id, failedReason }) => {
         const i = pending.get(id);
         if (i === undefined) return;
-        settle(id, (jobs[i] as SweepJob).points.map((p) => ({ index: p.index, error: failedReason })));
+        settle(
+          id,
+          (jobs[i] as SweepJob).points.map((p) => ({ index: p.index, error: failedReason })),
+        );
       });
-      const onAbort = () => {
+      // Cancelling removes the jobs no worker has taken; those in flight finish and are ignored.
+      onAbort = () => {
         void Promise.all([...pending.keys()].map((id) => queue.remove(id).catch(() => 0))).finally(() =>
           reject(cancelledError(signal?.reason)),
         );
@@ -120,6 +125,7 @@ export async function runDistributed(
         .catch(reject);
     });
   } finally {
+    if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
     await Promise.allSettled([events.close(), queue.close()]);
     queueConnection.disconnect();
     eventsConnection.disconnect();

@@ -122,7 +122,8 @@ export function expandGrid(grid: SweepGrid, combine: GridCombine = "cross", samp
   const paths = Object.keys(grid);
   if (paths.length === 0)
     throw ampError("AMP_ERR_INVALID_ARGUMENT", 'sweep option "grid" is empty: give at least one "node.param": values', { stage: "sweep" });
-  if (combine !== "cross" && combine !== "zip") throw validationError({ param: "combine", label: "sweep option" }, '"cross" or "zip"', combine);
+  if (combine !== "cross" && combine !== "zip")
+    throw validationError({ param: "combine", label: "sweep option" }, '"cross" or "zip"', combine);
   const axes = paths.map((path) => checkAxis(path, grid[path], sample === undefined));
   if (sample !== undefined) return samplePoints(paths, axes, sample);
   const lists = axes.map((axis) => (isRange(axis) ? rangeValues(axis) : axis));
@@ -130,13 +131,21 @@ export function expandGrid(grid: SweepGrid, combine: GridCombine = "cross", samp
     const length = lists[0]?.length ?? 0;
     lists.forEach((list, i) => {
       if (list.length !== length)
-        throw validationError(SUBJECT(paths[i] ?? ""), `${length} values (zipped axes need equal lengths, as ${paths[0]})`, `${list.length} values`);
+        throw validationError(
+          SUBJECT(paths[i] ?? ""),
+          `${length} values (zipped axes need equal lengths, as ${paths[0]})`,
+          `${list.length} values`,
+        );
     });
     return Array.from({ length }, (_, k) => Object.freeze(Object.fromEntries(paths.map((p, i) => [p, lists[i]?.[k] as GridValue]))));
   }
   const total = lists.reduce((n, list) => n * list.length, 1);
   if (total > MAX_SWEEP_POINTS)
-    throw validationError({ param: "grid", label: "sweep option" }, `at most ${MAX_SWEEP_POINTS} points`, `${total} points (${lists.map((l) => l.length).join(" x ")})`);
+    throw validationError(
+      { param: "grid", label: "sweep option" },
+      `at most ${MAX_SWEEP_POINTS} points`,
+      `${total} points (${lists.map((l) => l.length).join(" x ")})`,
+    );
   const points: SweepPoint[] = [];
   for (let k = 0; k < total; k += 1) {
     const point: Record<string, GridValue> = {};
@@ -152,7 +161,8 @@ export function expandGrid(grid: SweepGrid, combine: GridCombine = "cross", samp
 }
 
 function samplePoints(paths: readonly string[], axes: readonly GridAxis[], sample: GridSampling): SweepPoint[] {
-  if (typeof sample !== "object" || sample === null) throw validationError({ param: "sample", label: "sweep option" }, "{ count, seed }", sample);
+  if (typeof sample !== "object" || sample === null)
+    throw validationError({ param: "sample", label: "sweep option" }, "{ count, seed }", sample);
   const { count, seed } = sample;
   if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > MAX_SWEEP_POINTS)
     throw validationError({ param: "sample.count", label: "sweep option" }, `an integer in [1, ${MAX_SWEEP_POINTS}]`, count);

@@ -102,7 +102,11 @@ export async function executeJob(job: SweepJob, signal?: AbortSignal): Promise<J
       const lane = { samples, shape: { batches: 1, channels, frames }, sampleRate };
       const nodeHeat: Record<string, number> = {};
       for (const [name, totals] of Object.entries(heat.nodes)) nodeHeat[name] = totals[b] ?? NaN;
-      const measurements = measureLane(lane, { heat: heat.graph[b] ?? NaN, nodeHeat, latencyFrames: result.summary.latencyFrames }, job.measure);
+      const measurements = measureLane(
+        lane,
+        { heat: heat.graph[b] ?? NaN, nodeHeat, latencyFrames: result.summary.latencyFrames },
+        job.measure,
+      );
       let file: string | undefined;
       if (folder !== undefined && typeof job.audio === "object") {
         file = join(folder, audioFileName(point));

@@ -58,7 +58,11 @@ function frameOptions(name: string, value: unknown): SweepFrameOptions {
 export function checkMeasure(measure: unknown): SweepMeasure {
   if (measure === undefined) return {};
   if (typeof measure !== "object" || measure === null || Array.isArray(measure))
-    throw validationError({ param: "measure", label: "sweep option" }, "an object { levels?, heat?, latency?, centroid?, bands? }", measure);
+    throw validationError(
+      { param: "measure", label: "sweep option" },
+      "an object { levels?, heat?, latency?, centroid?, bands? }",
+      measure,
+    );
   checkOptionKeys({ label: "sweep option" }, measure, MEASURE_KEYS, "sweep() measure");
   const m = measure as SweepMeasure;
   for (const key of ["levels", "latency"] as const)

@@ -31,9 +31,7 @@ export function planJobs(input: PlanInput): SweepJob[] {
   const { points, targets } = input;
   const groups = new Map<string, number[]>();
   points.forEach((point, index) => {
-    const key = input.pack
-      ? JSON.stringify(targets.filter((t) => !t.packable).map((t) => point[t.path]))
-      : String(index);
+    const key = input.pack ? JSON.stringify(targets.filter((t) => !t.packable).map((t) => point[t.path])) : String(index);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [index]);
     else group.push(index);

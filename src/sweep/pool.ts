@@ -66,7 +66,8 @@ export async function runPool(
               resolve();
             });
             thread.on("exit", (code) => {
-              if (code !== 0 && !closing) failure ??= ampError("AMP_ERR_INTERNAL", `sweep pool: a worker thread exited with code ${code}`, { stage: "sweep" });
+              if (code !== 0 && !closing)
+                failure ??= ampError("AMP_ERR_INTERNAL", `sweep pool: a worker thread exited with code ${code}`, { stage: "sweep" });
               resolve();
             });
             feed();

@@ -178,13 +178,21 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
   if (redis !== undefined && (typeof redis !== "string" || !/^rediss?:\/\//.test(redis)))
     throw validationError(SUBJECT("redis"), "a Redis URL such as redis://127.0.0.1:6379", redis);
   if (redis !== undefined && options.analyze !== undefined)
-    throw ampError("AMP_ERR_INVALID_ARGUMENT", 'sweep option "analyze" runs in this process and cannot be sent to workers: use "measure" with "redis"', {
-      stage: "sweep",
-    });
+    throw ampError(
+      "AMP_ERR_INVALID_ARGUMENT",
+      'sweep option "analyze" runs in this process and cannot be sent to workers: use "measure" with "redis"',
+      {
+        stage: "sweep",
+      },
+    );
   if (redis !== undefined && audio === "memory")
-    throw ampError("AMP_ERR_INVALID_ARGUMENT", 'sweep option "audio": "memory" cannot travel through Redis; give { folder } on a shared file system', {
-      stage: "sweep",
-    });
+    throw ampError(
+      "AMP_ERR_INVALID_ARGUMENT",
+      'sweep option "audio": "memory" cannot travel through Redis; give { folder } on a shared file system',
+      {
+        stage: "sweep",
+      },
+    );
   const queue = options.queue ?? "amp-kpn-sweep";
   if (typeof queue !== "string" || !/^[A-Za-z0-9_-]{1,100}$/.test(queue))
     throw validationError(SUBJECT("queue"), "1 to 100 letters, digits, '-' or '_'", queue);
@@ -218,7 +226,13 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
       `sweep: one render of ${channels} channels x ${frames} frames on each of ${parallel} workers needs ${parallel * 2 * laneBytes} bytes, more than maxMemoryBytes ${maxMemory} allows`,
       { stage: "sweep" },
     );
-  const settings: SweepRenderSettings = { frames, sampleRate, blockFrames, threads, ...(options.history === undefined ? {} : { history: options.history }) };
+  const settings: SweepRenderSettings = {
+    frames,
+    sampleRate,
+    blockFrames,
+    threads,
+    ...(options.history === undefined ? {} : { history: options.history }),
+  };
   const jobs: SweepJob[] = planJobs({
     graphs,
     hashes,
@@ -258,7 +272,13 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
     if ("error" in r) return { index, params, graphHash, measurements: {}, error: r.error };
     let measurements = r.measurements;
     if (options.analyze !== undefined && r.samples !== undefined) {
-      const own = options.analyze({ index, params, samples: r.samples, shape: { batches: 1, channels: r.channels, frames: r.frames }, sampleRate });
+      const own = options.analyze({
+        index,
+        params,
+        samples: r.samples,
+        shape: { batches: 1, channels: r.channels, frames: r.frames },
+        sampleRate,
+      });
       if (typeof own !== "object" || own === null)
         throw validationError(SUBJECT("analyze"), "a function returning { column: number }", own);
       measurements = { ...measurements, ...own };
@@ -274,4 +294,3 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
   });
   return new SweepTable(Object.keys(points[0] ?? {}), rows);
 }
-

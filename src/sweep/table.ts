@@ -103,7 +103,9 @@ export class SweepTable implements Displayable {
   toString(): string {
     const columns = this.columns.filter((c) => c !== "file");
     const shown = this.rows.slice(0, ROWS_SHOWN);
-    const cells = shown.map((row) => columns.map((c) => (c === "graphHash" ? String(row.graphHash).slice(0, 12) : cellText(this.cell(row, c)))));
+    const cells = shown.map((row) =>
+      columns.map((c) => (c === "graphHash" ? String(row.graphHash).slice(0, 12) : cellText(this.cell(row, c)))),
+    );
     const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? "").length)));
     const line = (values: readonly string[]) => values.map((v, i) => v.padStart(widths[i] ?? 0)).join("  ");
     const lines = [`SweepTable: ${this.rows.length} point${this.rows.length === 1 ? "" : "s"}`, line(columns), ...cells.map(line)];

@@ -1,16 +1,6 @@
 // A small graph for sweep tests: a vibrato sine through an RLC stage and a safety clip, and the
 // reference of one point rendered alone (its own graph, one batch, no overrides).
-import {
-  analyzeLevels,
-  graph,
-  rci,
-  render,
-  safety,
-  sineOsc,
-  spectralCentroid,
-  type Graph,
-  type SweepPoint,
-} from "../../src/index";
+import { analyzeLevels, graph, rci, render, safety, sineOsc, spectralCentroid, type Graph, type SweepPoint } from "../../src/index";
 
 export const FRAMES = 3000;
 
@@ -45,7 +35,10 @@ export function pointGraphOf(base: Graph, point: SweepPoint): Graph {
 }
 
 /** Renders a point alone and measures it with the public analysis functions. */
-export async function referencePoint(base: Graph, point: SweepPoint): Promise<{ samples: Float64Array; hash: string; m: Record<string, number> }> {
+export async function referencePoint(
+  base: Graph,
+  point: SweepPoint,
+): Promise<{ samples: Float64Array; hash: string; m: Record<string, number> }> {
   const g = pointGraphOf(base, point);
   const r = await render(g, { frames: FRAMES });
   const levels = analyzeLevels(r.samples, r.shape);
