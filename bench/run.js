@@ -26,6 +26,8 @@ const SECTIONS = {
   fft: "./fft.js",
 
   analysis: "./analysis.js",
+
+  sweep: "./sweep.js",
 };
 
 function requested(argv) {

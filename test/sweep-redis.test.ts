@@ -2,7 +2,7 @@
 // worker` processes, one killed mid-sweep; results equal the local sweep. Redis and the workers
 // are stopped at the end whatever happens.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -173,6 +173,32 @@ describe("sweep through BullMQ", () => {
       connection.disconnect();
       eventsConnection.disconnect();
     }
+  });
+});
+
+describe("sweep through a worker of another build", () => {
+  it("the worker refuses every job and each row says why", async () => {
+    // A copy of the package with another version: its own dist/ and addon file, shared node_modules.
+    const other = join(dir, "other-build");
+    mkdirSync(join(other, "build", "Release"), { recursive: true });
+    cpSync(join(ROOT, "dist"), join(other, "dist"), { recursive: true });
+    cpSync(join(ROOT, "build", "Release", "amp_kpn.node"), join(other, "build", "Release", "amp_kpn.node"));
+    symlinkSync(join(ROOT, "node_modules"), join(other, "node_modules"));
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    writeFileSync(join(other, "package.json"), JSON.stringify({ ...pkg, version: "0.0.0-other" }));
+    const queue = "other-build";
+    await start(process.execPath, [join(other, "dist", "cli", "main.js"), "worker", "--redis", url, "--queue", queue], /worker \S+ ready/);
+    const table = await sweep(sweepGraph(), { grid: { "osc.frequency": [220, 440, 660] }, frames: 256, pack: false, redis: url, queue });
+    expect(table.failed).toHaveLength(3);
+    for (const row of table.rows) {
+      expect(row.measurements).toEqual({});
+      expect(row.error).toMatch(
+        new RegExp(
+          `runtime mismatch: the sweep was sent by amp-kpn ${pkg.version}, .* but this worker runs amp-kpn 0.0.0-other, .*refuses the job`,
+        ),
+      );
+    }
+    expect(table.toString()).toContain("runtime mismatch");
   });
 });
 

@@ -13,13 +13,14 @@ import type { AnalysisSignal } from "../analysis/common";
 import type { ControlHistory } from "../render/history";
 import { checkRenderOption, checkSampleRate } from "../render/limits";
 import { resolveFrames } from "../render/render";
+import { interruptSignal } from "../render/interrupt";
 import { cancelledError, checkGraph, checkSignal, Runtime } from "../render/runtime";
 import { expandGrid, type GridCombine, type GridSampling, type SweepGrid, type SweepPoint } from "./grid";
 import { executeJob, type JobPointResult, type SweepAudio, type SweepJob, type SweepRenderSettings } from "./job";
 import { checkMeasure, type SweepMeasure } from "./measure";
 import { planJobs } from "./plan";
 import { runPool } from "./pool";
-import { runDistributed } from "./distributed";
+import { runDistributed, type PointFailure } from "./distributed";
 import { SweepTable, type SweepRow } from "./table";
 import { pointGraph, resolveTargets } from "./targets";
 
@@ -127,6 +128,19 @@ function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
 }
 
+/** One signal that aborts when any of `signals` does (undefined for none); `release` removes its listeners. */
+function anySignal(signals: readonly AbortSignal[]): { signal: AbortSignal | undefined; release: () => void } {
+  if (signals.length <= 1) return { signal: signals[0], release: () => undefined };
+  const controller = new AbortController();
+  const listeners = signals.map((s) => {
+    const listener = () => controller.abort(s.reason);
+    if (s.aborted) controller.abort(s.reason);
+    else s.addEventListener("abort", listener, { once: true });
+    return () => s.removeEventListener("abort", listener);
+  });
+  return { signal: controller.signal, release: () => listeners.forEach((remove) => remove()) };
+}
+
 function checkAudio(audio: unknown): SweepAudio | undefined {
   if (audio === undefined || audio === "memory") return audio;
   const ok =
@@ -138,6 +152,31 @@ function checkAudio(audio: unknown): SweepAudio | undefined {
     [undefined, "32f", "16", "24"].includes((audio as { bitDepth?: string }).bitDepth);
   if (!ok) throw validationError(SUBJECT("audio"), '"memory" or { folder: string, bitDepth?: "32f" | "16" | "24" }', audio);
   return audio as SweepAudio;
+}
+
+/** Runs the jobs remotely, in this thread or on the pool. */
+async function dispatch(
+  jobs: readonly SweepJob[],
+  how: {
+    redis: string | undefined;
+    queue: string;
+    workers: number;
+    signal: AbortSignal | undefined;
+    onResults: (list: readonly (JobPointResult | PointFailure)[]) => void;
+  },
+): Promise<void> {
+  const { signal, onResults } = how;
+  if (isAborted(signal)) throw cancelledError(signal?.reason);
+  if (how.redis !== undefined) {
+    await runDistributed(jobs, { url: how.redis, queue: how.queue }, onResults, signal);
+  } else if (how.workers === 0 || jobs.length === 1) {
+    for (const job of jobs) {
+      if (isAborted(signal)) throw cancelledError(signal?.reason);
+      onResults(await executeJob(job, signal));
+    }
+  } else {
+    await runPool(jobs, how.workers, onResults, signal);
+  }
 }
 
 /**
@@ -246,22 +285,19 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
     parallel,
   });
 
-  const results = new Map<number, JobPointResult | { index: number; error: string }>();
-  const onResults = (list: readonly (JobPointResult | { index: number; error: string })[]) => {
+  const results = new Map<number, JobPointResult | PointFailure>();
+  const onResults = (list: readonly (JobPointResult | PointFailure)[]) => {
     for (const r of list) if (!results.has(r.index)) results.set(r.index, r);
     options.onProgress?.({ done: results.size, total: points.length });
   };
-  const signal = options.signal;
-  if (isAborted(signal)) throw cancelledError(signal?.reason);
-  if (redis !== undefined) {
-    await runDistributed(jobs, { url: redis, queue }, onResults, signal);
-  } else if (workers === 0 || jobs.length === 1) {
-    for (const job of jobs) {
-      if (isAborted(signal)) throw cancelledError(signal?.reason);
-      onResults(await executeJob(job, signal));
-    }
-  } else {
-    await runPool(jobs, workers, onResults, signal);
+  // The caller's signal and the host interrupt signal (a kernel interrupt) both cancel, in
+  // worker threads and on remote workers too.
+  const signals = [options.signal, interruptSignal()].filter((x): x is AbortSignal => x !== undefined);
+  const { signal, release } = anySignal(signals);
+  try {
+    await dispatch(jobs, { redis, queue, workers, signal, onResults });
+  } finally {
+    release();
   }
   if (isAborted(signal)) throw cancelledError(signal?.reason);
 
