@@ -95,6 +95,9 @@ describe("sweep: grids", () => {
       expect(["a", "b", "c"]).toContain(p.w);
     }
     expect(new Set(a.map((p) => p.w)).size).toBe(3);
+    const stepped = expandGrid({ f: { from: 100, to: 400, steps: 4 } }, "cross", { count: 40, seed: 3 }).map((p) => p.f);
+    expect(new Set(stepped)).toEqual(new Set([100, 200, 300, 400]));
+    expect(() => expandGrid(grid, "cross", { count: 2, seed: 1, n: 3 } as never)).toThrow(/n/);
   });
 
   it("a sampled sweep renders its points", async () => {
@@ -183,6 +186,9 @@ describe("sweep: bad input", () => {
     await expect(run({ grid: {} })).rejects.toThrow(/grid" is empty/);
     await expect(run({ grid: { "osc.frequency": [] } })).rejects.toThrow(/osc.frequency.*non-empty list/);
     await expect(run({ grid: { "osc.frequency": [1, 2], "out.limit": [1] }, combine: "zip" })).rejects.toThrow(/zipped axes/);
+    await expect(run({ grid: { "osc.frequency": [1, 2] }, combine: "zip", sample: { count: 2, seed: 1 } })).rejects.toThrow(
+      /exclude each other/,
+    );
   });
   it("refuses a grid too large for the declared memory before rendering", async () => {
     const error = await run({

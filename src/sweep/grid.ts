@@ -3,15 +3,15 @@
  * crossed (every combination, the first axis slowest) or zipped (the i-th value of every axis),
  * or sampled at random with a seed. Only values are computed here; nothing is rendered.
  */
-import { ampError, validationError } from "../errors";
+import { ampError, checkOptionKeys, validationError } from "../errors";
 
 /** One value a grid gives a parameter. */
 export type GridValue = number | string | boolean;
 
 /**
  * Evenly spaced numbers from `from` to `to` (both included): linear, or evenly spaced in log
- * (`from` and `to` > 0). Random sampling draws uniformly in [from, to] (in log for `"log"`) and
- * ignores `steps`.
+ * (`from` and `to` > 0). Random sampling draws one of those values uniformly when `steps` is
+ * given, else uniformly in [from, to] (in log for `"log"`).
  */
 export interface GridRange {
   /** First value. */
@@ -163,21 +163,26 @@ export function expandGrid(grid: SweepGrid, combine: GridCombine = "cross", samp
 function samplePoints(paths: readonly string[], axes: readonly GridAxis[], sample: GridSampling): SweepPoint[] {
   if (typeof sample !== "object" || sample === null)
     throw validationError({ param: "sample", label: "sweep option" }, "{ count, seed }", sample);
+  checkOptionKeys({ label: "sweep option" }, sample, ["count", "seed"], "sweep() sample");
   const { count, seed } = sample;
   if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > MAX_SWEEP_POINTS)
     throw validationError({ param: "sample.count", label: "sweep option" }, `an integer in [1, ${MAX_SWEEP_POINTS}]`, count);
   if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed > 4294967295)
     throw validationError({ param: "sample.seed", label: "sweep option" }, "an integer in [0, 4294967295]", seed);
   const random = seededRandom(seed);
+  // Each axis draws from a list (values, or a range's steps) or continuously in a range.
+  const draws = axes.map((axis): ((u: number) => GridValue) => {
+    const list = isRange(axis) ? (axis.steps === undefined ? undefined : rangeValues(axis)) : axis;
+    if (list !== undefined) return (u) => list[Math.min(list.length - 1, Math.floor(u * list.length))] as GridValue;
+    const range = axis as GridRange;
+    if (range.scale === "log") return (u) => range.from * Math.pow(range.to / range.from, u);
+    return (u) => range.from + (range.to - range.from) * u;
+  });
   const points: SweepPoint[] = [];
   for (let k = 0; k < count; k += 1) {
     const point: Record<string, GridValue> = {};
     paths.forEach((path, i) => {
-      const axis = axes[i] as GridAxis;
-      const u = random();
-      if (!isRange(axis)) point[path] = axis[Math.min(axis.length - 1, Math.floor(u * axis.length))] as GridValue;
-      else if (axis.scale === "log") point[path] = axis.from * Math.pow(axis.to / axis.from, u);
-      else point[path] = axis.from + (axis.to - axis.from) * u;
+      point[path] = (draws[i] as (u: number) => GridValue)(random());
     });
     points.push(Object.freeze(point));
   }

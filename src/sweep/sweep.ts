@@ -236,6 +236,14 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
   if (typeof queue !== "string" || !/^[A-Za-z0-9_-]{1,100}$/.test(queue))
     throw validationError(SUBJECT("queue"), "1 to 100 letters, digits, '-' or '_'", queue);
 
+  if (options.sample !== undefined && options.combine !== undefined)
+    throw ampError(
+      "AMP_ERR_INVALID_ARGUMENT",
+      'sweep options "sample" and "combine" exclude each other: sampled points draw every axis independently',
+      {
+        stage: "sweep",
+      },
+    );
   const points = expandGrid(options.grid, options.combine ?? "cross", options.sample);
   const targets = resolveTargets(graph, points);
   const graphs = points.map((p) => pointGraph(graph, targets, p));
