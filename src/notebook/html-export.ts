@@ -64,6 +64,16 @@ main { max-width: 1000px; margin: 0 auto; padding: 24px 28px 64px; }
 .outputs pre { margin: 4px 0; font: 13px/1.45 ui-monospace, monospace; white-space: pre-wrap; }
 .out-stream.stderr { background: #fff5f5; }
 .out-error { background: #fdecec; color: #8b1a1a; padding: 6px; }
+nav.site { position: fixed; top: 0; left: 0; bottom: 0; width: 250px; overflow-y: auto; padding: 18px 14px; background: #f6f8fa; border-right: 1px solid #e5e7eb; font-size: 14px; box-sizing: border-box; }
+nav.site h2 { font-size: 12px; text-transform: uppercase; letter-spacing: 0.05em; color: #6b7280; margin: 16px 0 4px; }
+nav.site ul { list-style: none; margin: 0; padding: 0; }
+nav.site li { margin: 2px 0; }
+nav.site a { color: #1f2328; text-decoration: none; }
+nav.site a:hover { text-decoration: underline; }
+nav.site a.current { font-weight: 600; color: #0b5cad; }
+body.with-nav main { margin-left: 270px; }
+table { border-collapse: collapse; margin: 8px 0; }
+th, td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; }
 footer { color: #6b7280; font-size: 12px; margin-top: 40px; border-top: 1px solid #e5e7eb; padding-top: 8px; }
 `;
 
@@ -81,12 +91,45 @@ export function notebookTitle(notebook: Notebook, fallback: string): string {
   return fallback;
 }
 
-/** The whole page for an executed notebook. `footer` is plain text (e.g. the run's facts). */
-export function notebookHtml(notebook: Notebook, options: { title: string; footer?: string }): string {
+/** Options of a page: `footer` is plain text; `nav` an HTML navigation shown beside the page. */
+export interface PageOptions {
+  readonly title: string;
+  readonly footer?: string;
+  readonly nav?: string;
+}
+
+/** A whole standalone page around `body` (the notebook pages' and the docs site's shell). */
+export function htmlPage(body: string, options: PageOptions): string {
+  const footer = options.footer === undefined ? "" : `<footer>${escapeHtml(options.footer)}</footer>`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(options.title)}</title>
+<style>${themeCss()}${PAGE_CSS}</style>
+</head>
+<body${options.nav === undefined ? "" : ' class="with-nav"'}>
+${options.nav ?? ""}
+<main>
+${body}
+${footer}
+</main>
+</body>
+</html>
+`;
+}
+
+/**
+ * The whole page for an executed notebook. `markdown` renders markdown cells (default: `marked`
+ * as is; the docs site passes one that rewrites links).
+ */
+export function notebookHtml(notebook: Notebook, options: PageOptions & { markdown?: (text: string) => string }): string {
+  const markdown = options.markdown ?? ((text: string): string => marked.parse(text) as string);
   const cells: string[] = [];
   for (const cell of notebook.cells) {
     const source = cellSource(cell);
-    if (cell.cell_type === "markdown") cells.push(`<section class="cell md">${marked.parse(source) as string}</section>`);
+    if (cell.cell_type === "markdown") cells.push(`<section class="cell md">${markdown(source)}</section>`);
     else if (cell.cell_type !== "code") cells.push(`<section class="cell raw"><pre>${escapeHtml(source)}</pre></section>`);
     else {
       const code = hljs.highlight(source, { language: "typescript" }).value;
@@ -99,21 +142,5 @@ export function notebookHtml(notebook: Notebook, options: { title: string; foote
       );
     }
   }
-  const footer = options.footer === undefined ? "" : `<footer>${escapeHtml(options.footer)}</footer>`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(options.title)}</title>
-<style>${themeCss()}${PAGE_CSS}</style>
-</head>
-<body>
-<main>
-${cells.join("\n")}
-${footer}
-</main>
-</body>
-</html>
-`;
+  return htmlPage(cells.join("\n"), options);
 }
