@@ -251,8 +251,12 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
 
   // Compile the first point once: it checks the graph and gives the output's channels.
   const probe = Runtime.create(graphs[0] as Graph, { sampleRate, blockFrames });
-  const channels = probe.describe().graph.outputChannels;
-  probe.dispose();
+  let channels: number;
+  try {
+    channels = probe.describe().graph.outputChannels;
+  } finally {
+    probe.dispose();
+  }
   const laneBytes = channels * frames * 8;
   const keepSamples = audio === "memory" || options.analyze !== undefined;
   if (keepSamples && laneBytes * points.length > maxMemory)
