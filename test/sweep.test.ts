@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AmpError, expandGrid, plot, readWav, sweep, SweepTable } from "../src/index";
+import { AmpError, expandGrid, plot, readWav, renderedGraphs, sweep, SweepTable } from "../src/index";
 import { ensureDist } from "./helpers/dist";
 import { FRAMES, GRID, referencePoint, sweepGraph } from "./helpers/sweep-graph";
 
@@ -51,6 +51,12 @@ describe("sweep: results equal points rendered alone", () => {
     const unpacked: number[] = [];
     await sweep(base, { grid: GRID, frames: 64, workers: 0, pack: false, onProgress: (p) => unpacked.push(p.done) });
     expect(unpacked).toHaveLength(64);
+  });
+
+  it("records each point's graph in the session's rendered graphs, also when a worker thread rendered it", async () => {
+    const grid = { "osc.frequency": [1234.5, 2345.5], "rc.resistance": [7.5] };
+    const table = await sweep(base, { grid, frames: 64, workers: 2, pack: false });
+    for (const row of table.rows) expect(renderedGraphs()).toContain(row.graphHash);
   });
 
   it("writes one WAV per point that reads back as the point's samples", async () => {

@@ -1,9 +1,9 @@
 /** `amp-kpn worker --redis URL [--concurrency N] [--queue NAME] [--lock-ms MS]`: serves sweep jobs from BullMQ. */
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Job } from "bullmq";
 import { executeJob, type JobPointResult, type SweepJob } from "../sweep/job";
-import { bullConnection, probeRedis } from "../sweep/distributed";
+import { bullConnection, loadBullmq, probeRedis } from "../sweep/distributed";
 import { runtimeIdentity, runtimeMismatch } from "../sweep/runtime-identity";
 import { numberFlag, requiredFlag, usageError } from "./args";
 
@@ -18,7 +18,7 @@ export const WORKER_USAGE = `amp-kpn worker --redis URL [options]
 /** Renders one job (no samples travel back: audio goes to the job's folder). */
 async function serveJob(job: Job<SweepJob>): Promise<JobPointResult[]> {
   const mismatch = runtimeMismatch(job.data.runtime, runtimeIdentity());
-  if (mismatch !== undefined) throw new UnrecoverableError(mismatch);
+  if (mismatch !== undefined) throw new (loadBullmq().UnrecoverableError)(mismatch);
   const results = await executeJob(job.data);
   return results.map(({ samples: _samples, ...rest }) => rest);
 }
@@ -49,6 +49,7 @@ export async function workerCommand(args: readonly string[], print: (line: strin
   const own = runtimeIdentity();
   const connection = bullConnection(url);
   const name = `${hostname()}-${globalThis.process.pid}`;
+  const { Worker } = loadBullmq();
   const worker = new Worker<SweepJob, JobPointResult[]>(queue, serveJob, {
     name,
     connection,

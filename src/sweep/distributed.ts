@@ -6,12 +6,24 @@
  * lock expires); results are keyed by point, so a point counted twice is kept once.
  */
 import { randomUUID } from "node:crypto";
-import { Queue, QueueEvents } from "bullmq";
-import IORedis from "ioredis";
+import type { Redis as IORedis } from "ioredis";
 import { ampError } from "../errors";
 import { cancelledError } from "../render/runtime";
 import type { JobPointResult, SweepJob } from "./job";
 import { runtimeIdentity } from "./runtime-identity";
+
+/**
+ * BullMQ and ioredis, loaded on first use: importing the library (or building graphs) never
+ * loads them or the native modules they may pull in.
+ */
+export function loadBullmq(): typeof import("bullmq") {
+  return require("bullmq") as typeof import("bullmq");
+}
+
+function newRedis(url: string, options: import("ioredis").RedisOptions): IORedis {
+  const { Redis } = require("ioredis") as typeof import("ioredis");
+  return new Redis(url, options);
+}
 
 /** Where the queue is. */
 export interface QueueLocation {
@@ -32,7 +44,7 @@ export const REDIS_CONNECT_TIMEOUT_MS = 3000;
 
 /** Connects once without retrying; throws a clear AmpError within a few seconds when Redis cannot be reached. */
 export async function probeRedis(url: string): Promise<void> {
-  const client = new IORedis(url, {
+  const client = newRedis(url, {
     lazyConnect: true,
     connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
@@ -56,7 +68,7 @@ export async function probeRedis(url: string): Promise<void> {
 
 /** A BullMQ connection (blocking commands need maxRetriesPerRequest null). */
 export function bullConnection(url: string): IORedis {
-  const connection = new IORedis(url, { maxRetriesPerRequest: null, connectTimeout: REDIS_CONNECT_TIMEOUT_MS });
+  const connection = newRedis(url, { maxRetriesPerRequest: null, connectTimeout: REDIS_CONNECT_TIMEOUT_MS });
   connection.on("error", () => undefined); // BullMQ reports failures through its own calls
   return connection;
 }
@@ -79,6 +91,7 @@ export async function runDistributed(
   await probeRedis(where.url);
   const runtime = runtimeIdentity();
   const sweepId = randomUUID();
+  const { Queue, QueueEvents } = loadBullmq();
   const queueConnection = bullConnection(where.url);
   const eventsConnection = bullConnection(where.url);
   const queue = new Queue(where.queue, { connection: queueConnection });

@@ -14,6 +14,7 @@ import type { ControlHistory } from "../render/history";
 import { checkRenderOption, checkSampleRate } from "../render/limits";
 import { resolveFrames } from "../render/render";
 import { interruptSignal } from "../render/interrupt";
+import { recordRenderedGraph } from "../render/rendered-graphs";
 import { cancelledError, checkGraph, checkSignal, Runtime } from "../render/runtime";
 import { expandGrid, type GridCombine, type GridSampling, type SweepGrid, type SweepPoint } from "./grid";
 import { executeJob, type JobPointResult, type SweepAudio, type SweepJob, type SweepRenderSettings } from "./job";
@@ -299,7 +300,12 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
 
   const results = new Map<number, JobPointResult | PointFailure>();
   const onResults = (list: readonly (JobPointResult | PointFailure)[]) => {
-    for (const r of list) if (!results.has(r.index)) results.set(r.index, r);
+    for (const r of list) {
+      if (results.has(r.index)) continue;
+      results.set(r.index, r);
+      // Renders in worker threads or on other machines are recorded here, in the caller's session.
+      if (!("error" in r)) recordRenderedGraph(r.hash);
+    }
     options.onProgress?.({ done: results.size, total: points.length });
   };
   // The caller's signal and the host interrupt signal (a kernel interrupt) both cancel, in
