@@ -300,12 +300,7 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
 
   const results = new Map<number, JobPointResult | PointFailure>();
   const onResults = (list: readonly (JobPointResult | PointFailure)[]) => {
-    for (const r of list) {
-      if (results.has(r.index)) continue;
-      results.set(r.index, r);
-      // Renders in worker threads or on other machines are recorded here, in the caller's session.
-      if (!("error" in r)) recordRenderedGraph(r.hash);
-    }
+    for (const r of list) if (!results.has(r.index)) results.set(r.index, r);
     options.onProgress?.({ done: results.size, total: points.length });
   };
   // The caller's signal and the host interrupt signal (a kernel interrupt) both cancel, in
@@ -324,6 +319,9 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
     const graphHash = hashes[index] as string;
     if (r === undefined) return { index, params, graphHash, measurements: {}, error: "no result" };
     if ("error" in r) return { index, params, graphHash, measurements: {}, error: r.error };
+    // Renders in worker threads or on other machines are recorded here, in the caller's session,
+    // in point order (whatever order they finished in).
+    recordRenderedGraph(graphHash);
     let measurements = r.measurements;
     if (options.analyze !== undefined && r.samples !== undefined) {
       const own = options.analyze({
