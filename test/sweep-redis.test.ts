@@ -8,10 +8,14 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, QueueEvents } from "bullmq";
 import IORedis from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sweep } from "../src/index";
 import { ensureDist, ROOT } from "./helpers/dist";
 import { sweepGraph } from "./helpers/sweep-graph";
+
+// These tests start processes (redis-server, workers); on a loaded machine that alone can take
+// many seconds. Timeouts only detect hangs.
+vi.setConfig({ testTimeout: 240_000 });
 
 const dir = mkdtempSync(join(tmpdir(), "amp-sweep-redis-"));
 const children: ChildProcess[] = [];
