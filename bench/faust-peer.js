@@ -51,10 +51,27 @@ with {
   dc = clean * (1 - ${CHAIN_DC_ALPHA}) : + ~ *(${CHAIN_DC_ALPHA});
 };`;
 
-/** Faust source of `signal` ("sines:N", "gain" or "chain") with the given sine flavour. */
+/**
+ * saw 220 Hz -> RBJ lowpass 1 kHz (Q 1/sqrt 2) -> gain 0.5 (bench_signals.h "sawlp"): the exact
+ * flavour is the naive saw 2 lf_sawpos - 1 (the same maths as our naive driver), the fast one
+ * Faust's band-limited os.sawtooth; the biquad is fi.tf2 with the cookbook coefficients.
+ */
+function sawLowpass(flavour) {
+  const w0 = (2 * Math.PI * 1000) / 48000;
+  const alpha = Math.sin(w0) / (2 * Math.SQRT1_2);
+  const a0 = 1 + alpha;
+  const c = (v) => v.toPrecision(17);
+  const b0 = (1 - Math.cos(w0)) / 2 / a0;
+  const coefficients = [b0, (1 - Math.cos(w0)) / a0, b0, (-2 * Math.cos(w0)) / a0, (1 - alpha) / a0].map(c).join(", ");
+  const saw = flavour === "exact" ? "(os.lf_sawpos(220) * 2 - 1)" : "os.sawtooth(220)";
+  return `process = ${saw} : fi.tf2(${coefficients}) : *(0.5);`;
+}
+
+/** Faust source of `signal` ("sines:N", "gain", "chain" or "sawlp") with the given flavour. */
 function source(signal, flavour) {
   const lines = ['import("stdfaust.lib");'];
   if (signal === "gain") lines.push(`process = *(${CHAIN_GAIN});`);
+  else if (signal.startsWith("sawlp")) lines.push(sawLowpass(flavour));
   else if (signal === "chain") lines.push(SAFETY, `process = ${sine(0, flavour)} : *(${CHAIN_GAIN}) : safety;`);
   else {
     const count = Number(signal.split(":")[1]);
@@ -94,4 +111,10 @@ function run(signal, flavour, block, frames) {
   return runJson(driverFor(signal, flavour), [signal, String(block), String(frames), String(PHASE_OFFSET)]);
 }
 
-module.exports = { unavailable, version, source, driverFor, run, CXX_FLAGS };
+/** One timed run of the saw -> lowpass -> gain program: exact (naive saw) or fast (os.sawtooth). */
+function runSawLowpass(flavour, block, frames) {
+  const signal = flavour === "exact" ? "sawlp" : "sawlp-bl";
+  return runJson(driverFor(`sawlp-${flavour}`, flavour), [signal, String(block), String(frames), String(PHASE_OFFSET)]);
+}
+
+module.exports = { unavailable, version, source, driverFor, run, runSawLowpass, CXX_FLAGS };

@@ -27,6 +27,12 @@ const SECTIONS = {
 
   analysis: "./analysis.js",
 
+  osc_cache: "./oscillator-cache.js",
+
+  instrument: "./instrument.js",
+
+  sawlp: "./saw-lowpass.js",
+
   sweep: "./sweep.js",
 };
 

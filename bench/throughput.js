@@ -62,7 +62,7 @@ module.exports = async function throughput({ rounds }) {
       `${PROTOTYPE_32_SINES / 1e6} M frames/s on this graph (C API, block 512; a quoted figure, not measured here): ` +
       `${fixed(FRAMES / ours32 / PROTOTYPE_32_SINES, 1)}x.`,
   );
-  console.log("Not measured: saw -> lowpass -> gain (peers.md): the runtime has no saw or biquad node yet.");
+  console.log("saw -> lowpass -> gain (peers.md): section sawlp.");
   if (missing === undefined) {
     console.log(`Faust: ${faust.version()}, faust -double -lang cpp, g++ ${faust.CXX_FLAGS.join(" ")} (our runtime's flags).`);
     console.log("Faust exact sin: sin(2*ma.PI*os.lf_sawpos(f)), equal accuracy; Faust os.osc table: speed-only reference.");

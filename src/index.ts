@@ -39,6 +39,7 @@ export type { RuntimeDescription, RuntimeLogRecord, RuntimeOptions, RuntimeRende
 export { RENDER_LIMITS } from "./render/limits";
 export type { ControlHistory, CurveDefinition, CurveInput, CurveInterpolation, CurvePoint, CurveTimeUnit } from "./render/history";
 export { render } from "./render/render";
+export type { PcmBuffer } from "./render/buffers";
 export { renderedGraphs } from "./render/rendered-graphs";
 export { nativeBuildInfo } from "./native/build-info";
 export type { NativeBuildInfo } from "./native/build-info";

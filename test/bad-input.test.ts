@@ -127,7 +127,10 @@ describe("node factories", () => {
         () => graph().add("g", gain(bad({ declared_delay_frames: 2 }))),
         'node "g" (gain): parameter "declared_delay_frames" is unknown; gain accepts gain, oversample, declaredDelayFrames, thermo, modulation',
       ],
-      [() => graph().add("k", controller(bad({}))), 'node "k" (controller): parameter "curve" is required (a non-empty string)'],
+      [
+        () => graph().add("k", controller(bad({}))),
+        'node "k" (controller): parameter "curve" is required (a non-empty string) unless "curves" is given',
+      ],
       [() => graph().add("k", controller({ curve: "" })), 'node "k" (controller): parameter "curve" expects a non-empty string, got ""'],
       [
         () => graph().add("k", controller({ curve: "a\u0000b" })),
@@ -206,7 +209,7 @@ describe("graph builder", () => {
     for (const [fn, message] of cases) throwsAmp(fn, message);
     throwsAmp(
       () => base.add("g", bad({ type: "reverb", options: {} })),
-      'node "g" has unknown type "reverb"; known types: adsr, constant, controller, delay, gain, mix, parametric_driver, rci, safety, sine_osc',
+      'node "g" has unknown type "reverb"; known types: adsr, biquad, constant, controller, delay, gain, integrator, lfo, mix, oscillator, oscillator_pitch, parametric_driver, pitch_quantizer, pitch_shift, rci, resampler, safety, sampler, sine_osc, subharmonic',
       "AMP_ERR_UNKNOWN_NODE_TYPE",
     );
     expect(snapshot(base)).toBe(before);

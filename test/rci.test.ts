@@ -41,6 +41,11 @@ function reference(u: ArrayLike<number>): { current: number[]; voltage: number[]
   return { current, voltage };
 }
 
+/** The step's midpoint current (i[f-1] + i[f]) / 2, i[-1] = 0: the current of the published heat. */
+function midpoint(current: readonly number[], f: number): number {
+  return ((current[f] ?? 0) + (f > 0 ? (current[f - 1] ?? 0) : 0)) / 2;
+}
+
 function expectClose(actual: number, expected: number): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-11 * Math.max(1, Math.abs(expected)));
 }
@@ -67,8 +72,8 @@ describe("rci: node-published heat", () => {
       const first = reference(alone.samples.subarray(c * frames, (c + 1) * frames));
       const second = reference(first.voltage);
       for (let f = 0; f < frames; f += 1) {
-        h1[f] = (h1[f] ?? 0) + (first.current[f] ?? 0) ** 2 * R;
-        h2[f] = (h2[f] ?? 0) + (second.current[f] ?? 0) ** 2 * R;
+        h1[f] = (h1[f] ?? 0) + midpoint(first.current, f) ** 2 * R;
+        h2[f] = (h2[f] ?? 0) + midpoint(second.current, f) ** 2 * R;
         expectClose(result.samples[c * frames + f] ?? NaN, second.voltage[f] ?? 0);
       }
     }
@@ -91,7 +96,7 @@ describe("rci: node-published heat", () => {
     let expected = 0;
     for (let f = 0; f < frames; f += 1) {
       expectClose(first.samples[f] ?? NaN, whole.current[f] ?? 0);
-      expected += (whole.current[f] ?? 0) ** 2 * R;
+      expected += midpoint(whole.current, f) ** 2 * R;
     }
     expectClose(first.metrics.accumulatedHeat, expected);
     expect(expected).toBeGreaterThan(1e-3);
@@ -113,9 +118,11 @@ describe("rci: node-published heat", () => {
     const docs = readFileSync(join(root, "docs", "nodes.md"), "utf8");
     const section = docs.slice(docs.indexOf("## rci"));
     expect(section).toMatch(/^## rci/);
-    expect(section).toContain("Heat: published by the node: the power dissipated in R, i^2 R watts per frame");
+    expect(section).toContain(
+      "Heat: published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current",
+    );
     const types = readFileSync(join(root, "src", "nodes", "generated.ts"), "utf8");
-    expect(types).toContain("Heat: published by the node: the power dissipated in R, i^2 R watts per frame");
+    expect(types).toContain("Heat: published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current");
     expect(types).toContain("export function rci(");
   });
 });

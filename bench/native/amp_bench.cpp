@@ -6,7 +6,8 @@
 //   mode execute:        a graph runtime (create, configure(1, block), set_threads), then
 //                        amp_graph_runtime_execute per block into a reused buffer;
 //                        signal sines:N (N sine_osc, summed by a mix when N > 1) or chain
-//                        (sine_osc -> gain -> safety)
+//                        (sine_osc -> gain -> safety) or sawlp / sawlp-bl (oscillator saw 220 Hz,
+//                        naive / polyblep -> biquad lowpass 1 kHz, Q 1/sqrt(2) -> gain 0.5)
 //   mode node:           amp_run_node_v2 per block with metrics, state kept across calls, the
 //                        returned buffer copied out and released with amp_free (as a host must);
 //                        signal sines:1 (sine_osc) or gain (gain fed with the exact sine)
@@ -34,6 +35,21 @@ std::string sine_node(const std::string &name, uint32_t i) {
 }
 
 bool graph_json(const Signal &signal, std::string &json) {
+    if (signal.kind == "sawlp" || signal.kind == "sawlp-bl") {
+        char text[640];
+        std::snprintf(text, sizeof text,
+                      "{\"nodes\":[{\"name\":\"osc\",\"type\":\"oscillator\",\"params\":{"
+                      "\"waveform\":\"saw\",\"driver\":\"%s\",\"frequency\":%llu,"
+                      "\"amplitude\":1}},{\"name\":\"lp\",\"type\":\"biquad\",\"params\":{"
+                      "\"filter\":\"lowpass\",\"frequency\":%.17g,\"q\":%.17g}},"
+                      "{\"name\":\"out\",\"type\":\"gain\",\"params\":{\"gain\":%.17g}}],"
+                      "\"edges\":[{\"from\":\"osc\",\"to\":\"lp\"},{\"from\":\"lp\",\"to\":"
+                      "\"out\"}],\"output\":\"out\",\"sample_rate\":48000}",
+                      signal.kind == "sawlp" ? "naive" : "polyblep",
+                      static_cast<unsigned long long>(kSawHz), kLowpassHz, kLowpassQ, kSawGain);
+        json = text;
+        return true;
+    }
     if (signal.kind == "chain") {
         json = "{\"nodes\":[" + sine_node("osc", 0) +
                ",{\"name\":\"level\",\"type\":\"gain\",\"params\":{\"gain\":" +
@@ -69,7 +85,8 @@ int fail(const char *what, const char *detail) {
 
 int run_execute(const Signal &signal, uint32_t block, uint64_t frames, uint32_t threads) {
     std::string json;
-    if (!graph_json(signal, json)) return fail("execute", "signal must be sines:N or chain");
+    if (!graph_json(signal, json))
+        return fail("execute", "signal must be sines:N, chain, sawlp or sawlp-bl");
     AmpGraphRuntime *runtime = nullptr;
     AmpErrorView error{};
     if (amp_graph_runtime_create(json.c_str(), &runtime) != AMP_OK ||

@@ -5,6 +5,12 @@
 //   sines:N   sum over i < N of 0.5 sin(2 pi f_i (n + offset) / rate)
 //   gain      the one-sine signal scaled by 0.5 (amplitude 0.25)
 //   chain     sine (100 Hz, 0.5) -> gain 0.5 -> safety (DC blocker a = 0.995, clip to [-1, 1])
+//   sawlp     saw 220 Hz (naive: 2 phi - 1, amplitude 1) -> RBJ lowpass 1 kHz, Q 1/sqrt(2) ->
+//             gain 0.5 (peers.md); the reference runs the difference equation in long double;
+//             every sample within 1e-6 (systems computing the same naive saw)
+//   sawlp-bl  the same graph from a band-limited saw (ours polyblep, Faust os.sawtooth): the
+//             same reference, checked loosely (every sample within 0.15, peak in [0.2, 0.6])
+//   sawlp-wa  as sawlp-bl with the saw half a cycle later (Web Audio's sawtooth is 0 at phase 0)
 // n = 0, 1, ... is the frame index; `offset` is the system's phase convention: 1 when the phase
 // advances before the first sample (ours, Faust's lf_sawpos), 0 when the first sample is at
 // phase 0 (Web Audio). Every f_i is a whole number of hertz and the rate a whole number, so the
@@ -143,7 +149,36 @@ inline std::vector<double> chain_reference(uint64_t frames, uint32_t rate, uint3
     return y;
 }
 
-// A named signal: "sines:N", "gain" or "chain".
+constexpr uint64_t kSawHz = 220;
+constexpr double kLowpassHz = 1000.0;
+constexpr double kLowpassQ = 0.70710678118654752;
+constexpr double kSawGain = 0.5;
+
+// The saw -> lowpass -> gain reference; `half_cycle` shifts the saw by half a period.
+inline std::vector<double> sawlp_reference(uint64_t frames, uint32_t rate, uint32_t offset,
+                                           bool half_cycle) {
+    const long double pi = 3.141592653589793238462643383279502884L;
+    const long double w0 = 2 * pi * kLowpassHz / rate, cw = std::cos(w0);
+    const long double alpha = std::sin(w0) / (2 * static_cast<long double>(kLowpassQ));
+    const long double a0 = 1 + alpha;
+    const long double b0 = (1 - cw) / 2 / a0, b1 = (1 - cw) / a0, b2 = b0;
+    const long double a1 = -2 * cw / a0, a2 = (1 - alpha) / a0;
+    long double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+    std::vector<double> y(frames);
+    for (uint64_t n = 0; n < frames; ++n) {
+        const uint64_t cycles = (kSawHz * (n + offset) + (half_cycle ? rate / 2 : 0)) % rate;
+        const long double x = 2.0L * static_cast<long double>(cycles) / rate - 1.0L;
+        const long double out = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+        x2 = x1;
+        x1 = x;
+        y2 = y1;
+        y1 = out;
+        y[n] = static_cast<double>(kSawGain * out);
+    }
+    return y;
+}
+
+// A named signal: "sines:N", "gain", "chain", "sawlp", "sawlp-bl" or "sawlp-wa".
 struct Signal {
     std::string kind;
     uint32_t count = 1;     // sines in the sum
@@ -160,7 +195,8 @@ inline bool parse_signal(const char *text, Signal &signal) {
     }
     signal.kind = text;
     signal.amplitude = 0.5 * kChainGain;
-    return signal.kind == "gain" || signal.kind == "chain";
+    return signal.kind == "gain" || signal.kind == "chain" || signal.kind == "sawlp" ||
+           signal.kind == "sawlp-bl" || signal.kind == "sawlp-wa";
 }
 
 // Checks a render of `signal`; the reference follows the system's phase convention `offset`.
@@ -171,6 +207,16 @@ inline CheckResult check_signal(const Signal &signal, const double *x, uint64_t 
         const std::vector<double> reference = chain_reference(frames, rate, offset);
         measure_error(x, frames, reference.data(), nullptr, r);
         r.ok = std::isfinite(r.max_error) && r.max_error < 1e-3 && r.peak > 0.2;
+        return r;
+    }
+    if (signal.kind.rfind("sawlp", 0) == 0) {
+        CheckResult r;
+        const std::vector<double> reference =
+            sawlp_reference(frames, rate, offset, signal.kind == "sawlp-wa");
+        measure_error(x, frames, reference.data(), nullptr, r);
+        const bool exact = signal.kind == "sawlp";
+        r.ok = std::isfinite(r.max_error) && r.max_error < (exact ? 1e-6 : 0.15) && r.peak > 0.2 &&
+               r.peak < 0.6;
         return r;
     }
     const ExactSines reference(signal.count, rate, offset, signal.amplitude);

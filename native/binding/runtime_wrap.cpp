@@ -59,6 +59,7 @@ Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
             InstanceMethod<&RuntimeWrap::SetThreads>("setThreads"),
             InstanceMethod<&RuntimeWrap::Reset>("reset"),
             InstanceMethod<&RuntimeWrap::SetParam>("setParam"),
+            InstanceMethod<&RuntimeWrap::SetBuffer>("setBuffer"),
             InstanceMethod<&RuntimeWrap::ClearParams>("clearParams"),
             InstanceMethod<&RuntimeWrap::Render>("render"),
             InstanceMethod<&RuntimeWrap::Cancel>("cancel"),
@@ -181,6 +182,28 @@ void RuntimeWrap::SetParam(const Napi::CallbackInfo &info) {
           amp_graph_runtime_set_param(handle, node.c_str(), param.c_str(), data.Data(), batches,
                                       channels, frames),
           "set_param");
+}
+
+void RuntimeWrap::SetBuffer(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "setBuffer"};
+    const std::string node = StringArg(ctx, 0, "node");
+    const uint32_t slot = Uint32Arg(ctx, 1, "slot");
+    const Napi::Float64Array data = Float64ArrayArg(ctx, 2, "data");
+    const uint32_t channels = Uint32Arg(ctx, 3, "channels");
+    const uint64_t frames = FrameCountArg(ctx, 4, "frames");
+    const double sample_rate = NumberArg(ctx, 5, "sampleRate");
+    // The memory-safety check: data must hold exactly channels x frames doubles.
+    const uint64_t count = data.ElementLength();
+    if (!(frames == 0 ? count == 0 : (count % frames == 0 && count / frames == channels)))
+        throw Napi::RangeError::New(info.Env(),
+                                    "setBuffer: argument \"data\" has " + std::to_string(count) +
+                                        " values but channels x frames is " +
+                                        std::to_string(channels) + " x " + std::to_string(frames));
+    Check(info.Env(),
+          amp_graph_runtime_set_buffer(handle, node.c_str(), slot, data.Data(), channels, frames,
+                                       sample_rate),
+          "set_buffer");
 }
 
 Napi::Value RuntimeWrap::Snapshot(const Napi::CallbackInfo &info) {

@@ -32,6 +32,7 @@ class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
     void SetThreads(const Napi::CallbackInfo &info);
     void Reset(const Napi::CallbackInfo &info);
     void SetParam(const Napi::CallbackInfo &info);
+    void SetBuffer(const Napi::CallbackInfo &info);
     void ClearParams(const Napi::CallbackInfo &info);
     Napi::Value Render(const Napi::CallbackInfo &info);
     void Cancel(const Napi::CallbackInfo &info);

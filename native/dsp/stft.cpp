@@ -78,6 +78,29 @@ void StftStream::reset() {
     frame_index_ = 0;
 }
 
+void StftStream::save_state(double *to) const {
+    to = std::copy(input_.begin(), input_.end(), to);
+    to = std::copy(overlap_.begin(), overlap_.end(), to);
+    to = std::copy(queue_.begin(), queue_.end(), to);
+    to[0] = static_cast<double>(fill_);
+    to[1] = static_cast<double>(queue_read_);
+    to[2] = static_cast<double>(queue_count_);
+    to[3] = static_cast<double>(frame_index_); // exact below 2^53 frames
+}
+
+void StftStream::load_state(const double *from) {
+    std::copy(from, from + input_.size(), input_.begin());
+    from += input_.size();
+    std::copy(from, from + overlap_.size(), overlap_.begin());
+    from += overlap_.size();
+    std::copy(from, from + queue_.size(), queue_.begin());
+    from += queue_.size();
+    fill_ = static_cast<std::size_t>(from[0]);
+    queue_read_ = static_cast<std::size_t>(from[1]);
+    queue_count_ = static_cast<std::size_t>(from[2]);
+    frame_index_ = static_cast<uint64_t>(from[3]);
+}
+
 void StftStream::process(const double *in, double *out, std::size_t n, FrameFn fn, void *context) {
     const std::size_t size = setup_->size(), hop = setup_->hop(), capacity = queue_.size();
     for (std::size_t i = 0; i < n; ++i) {

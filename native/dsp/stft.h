@@ -73,6 +73,11 @@ class StftStream {
     // n samples in, n samples out (in and out may alias). fn may be null (identity).
     void process(const double *in, double *out, std::size_t n, FrameFn fn, void *context);
     void reset();
+    // Snapshot: the stream's whole state as state_doubles() doubles (the rings, the overlap
+    // accumulator and the counters), copied out and back verbatim; neither allocates.
+    std::size_t state_doubles() const { return 2 * setup_->size() + 2 * setup_->hop() + 4; }
+    void save_state(double *to) const;
+    void load_state(const double *from);
 
   private:
     void run_frame(FrameFn fn, void *context);

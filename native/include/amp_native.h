@@ -355,6 +355,22 @@ int32_t amp_graph_runtime_set_param(AmpGraphRuntime *runtime, const char *node, 
 /* Removes the overrides of one node (node != NULL) or of every node (node == NULL). */
 int32_t amp_graph_runtime_clear_params(AmpGraphRuntime *runtime, const char *node);
 
+/*
+ * Hands a PCM buffer to a node (e.g. the sound a "sampler" plays; docs/buffers.md): `data` holds
+ * channels x frames samples, planar (channel 0's frames first), finite; `sample_rate` (Hz, in
+ * (0, 1e7]) is the rate it was recorded at. The runtime checks channels in [1, 64],
+ * 1 <= channels x frames <= 2^28 samples and half the machine's memory, the sample rate and
+ * every sample BEFORE allocating; the node then checks its own rules (slot, e.g. a sampler's
+ * start and loop points against the length) and copies the data into memory it owns, so the
+ * caller may free `data` on return. A refused call returns AMP_ERR_INVALID_ARGUMENT, sets the
+ * last error (stage "set_buffer") and changes nothing; a node that takes no buffers refuses
+ * every call. The buffer is configuration, like a set_param override: reset, configure and
+ * snapshot / restore keep it (a snapshot does not contain it). Not during a render.
+ */
+int32_t amp_graph_runtime_set_buffer(AmpGraphRuntime *runtime, const char *node, uint32_t slot,
+                                     const double *data, uint32_t channels, uint64_t frames,
+                                     double sample_rate);
+
 /* Renders `frames` frames into out (batches x output_channels x frames, caller-owned;
  * out_len counts doubles), continuing the stream. options may be NULL. */
 int32_t amp_graph_runtime_execute(AmpGraphRuntime *runtime, uint64_t frames, double *out,

@@ -1,4 +1,5 @@
-// adsr: attack / hold / decay / sustain / release with linear segments, per (batch, channel).
+// adsr: the envelope of nodes.md (named adsr: `envelope` is the TypeScript name of the envelope
+// analysis), attack / hold / decay / sustain / release with linear segments, per (batch, channel).
 //
 // Ports (both optional, at least one connected): gate (> 0.5 = on), trigger (> 0.5 = on; a
 // rising edge fires). C = the larger channel count of the connected ports (a 1-channel port
@@ -9,7 +10,9 @@
 // rising edge starts an attack from 0 when idle or releasing. The attack rises linearly from 0
 // to the peak over round(attack_ms * sr / 1000) frames (frame k of A is peak (k + 1) / A), hold
 // keeps the peak, decay falls linearly to sustain * peak, sustain holds while the gate is high,
-// release falls linearly from the level it starts at to 0; zero-length stages are skipped.
+// release falls linearly from the level it starts at to 0; zero-length stages are skipped (a
+// skipped attack still reaches the peak and a skipped decay the sustain level, so a release
+// after them starts from sustain * peak).
 // Attack, hold and decay run to completion (a trigger alone gives attack-hold-decay-release);
 // sustain ends when the gate is low. Peak: 1, or with `velocity` the gate or trigger value that
 // started the attack (latched).
@@ -147,6 +150,7 @@ class AdsrNode final : public Node {
             case Stage::Idle: return lane.level = 0.0;
             case Stage::Attack:
                 if (lane.position >= attack_) {
+                    lane.level = lane.peak; // a zero-length attack reaches the peak at once
                     enter(lane, Stage::Hold);
                     continue;
                 }
@@ -162,6 +166,7 @@ class AdsrNode final : public Node {
                 return lane.level = lane.peak;
             case Stage::Decay: {
                 if (lane.position >= decay_) {
+                    lane.level = config_.value(kSustain) * lane.peak;
                     enter(lane, Stage::Sustain);
                     continue;
                 }

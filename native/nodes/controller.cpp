@@ -1,53 +1,101 @@
-// controller: outputs a named control-history curve, sampled at every frame, times `scale`
-// plus `offset`, on `channels` identical channels. Route it to a parameter with a modulation
-// edge (e.g. controller ~> osc.frequency, mode add, on a base of 0).
+// controller: routes named control-history curves to output channels, each sampled at every
+// frame, times `scale` plus `offset`. Route an output to a parameter with a modulation edge
+// (e.g. controller ~> osc.frequency, mode add, on a base of 0).
 //
-// Ports: none (a source). Parameters: curve (text, required: the curve's name), scale (signal,
-// default 1), offset (signal, default 0), channels (integer 1..64).
+// Ports: none (a source). Parameters (exactly one of curve / curves):
+//   curve (text): one curve, on one unnamed output of `channels` identical channels;
+//   curves (names, 1..64 distinct curve names without "."): one named output per curve, named
+//     after it, in order, each `channels` identical channels; an edge from "ctl.<curve>" reads
+//     that curve, from "ctl" the first;
+//   scale (signal, default 1), offset (signal, default 0): output channel c (of all groups, in
+//     order) is value * scale[c] + offset[c], so per-channel scale / offset tensors (set_param
+//     or modulation with modulation.channels = the output channel count) route parameter tensors
+//     to each output, e.g. scale 0 and an offset tensor output the tensor itself;
+//   channels (integer 1..64, per output).
 // Curve sampling: dsp/control_curve.h (step or linear, held at both ends); time in frames from
-// the start of the render. The runtime refuses to render when the curve is not supplied.
+// the start of the render. The runtime refuses to render when a curve is not supplied.
 // Heat: the shared model on its output, W = 0.5.
 // Backward: not implemented (a source; returns -4).
+#include <vector>
+
 #include "dsp/control_curve.h"
 #include "nodes/node.h"
 
 namespace amp {
 namespace {
 
-enum : uint32_t { kCurve, kScale, kOffset, kChannels };
+enum : uint32_t { kCurve, kCurves, kScale, kOffset, kChannels };
+
+ParamSpec curve_param() {
+    ParamSpec spec{"curve",
+                   ParamKind::Text,
+                   0.0,
+                   0.0,
+                   0.0,
+                   "",
+                   "Name of the control-history curve to output (one unnamed output; or curves)."};
+    spec.alternative = "curves";
+    return spec;
+}
+
+ParamSpec curves_param() {
+    ParamSpec spec{"curves",
+                   ParamKind::Names,
+                   0.0,
+                   0.0,
+                   0.0,
+                   "",
+                   "Names of the curves to output, one named output each, named after the curve "
+                   "(or curve)."};
+    spec.min_length = 1;
+    spec.max_length = 64;
+    spec.alternative = "curve";
+    return spec;
+}
 
 const ParamSpec kParams[] = {
-    {"curve", ParamKind::Text, 0.0, 0.0, 0.0, "", "Name of the control-history curve to output.",
-     false, false, nullptr},
-    {"scale", ParamKind::Signal, 1.0, -1e12, 1e12, "", "Factor applied to the curve value."},
+    curve_param(),
+    curves_param(),
+    {"scale", ParamKind::Signal, 1.0, -1e12, 1e12, "",
+     "Factor applied to the curve value (per output channel with a multi-channel tensor)."},
     {"offset", ParamKind::Signal, 0.0, -1e12, 1e12, "", "Added after scaling."},
-    {"channels", ParamKind::Integer, 1.0, 1.0, 64.0, "", "Number of identical output channels."},
+    {"channels", ParamKind::Integer, 1.0, 1.0, 64.0, "",
+     "Number of identical channels of each output."},
 };
 
 class ControllerNode final : public Node {
   public:
     explicit ControllerNode(const NodeConfig &config)
-        : curve_(config.text(kCurve)), channels_(static_cast<uint32_t>(config.value(kChannels))) {}
+        : names_(config.given[kCurves] ? config.names[kCurves]
+                                       : std::vector<std::string>{config.text(kCurve)}),
+          channels_(static_cast<uint32_t>(config.value(kChannels))) {}
 
     uint32_t output_channels(const uint32_t *, uint32_t, std::string &) const override {
-        return channels_;
+        return channels_ * static_cast<uint32_t>(names_.size());
     }
-    void prepare(const PrepareContext &) override {}
+    void prepare(const PrepareContext &) override { curves_.assign(names_.size(), nullptr); }
+    size_t prepared_bytes(const PrepareContext &) const override {
+        return names_.size() * sizeof(const AmpHistoryCurve *);
+    }
     void reset() noexcept override {}
-    const char *required_curve() const override { return curve_.c_str(); }
+    const char *required_curve(uint32_t index) const override {
+        return index < names_.size() ? names_[index].c_str() : nullptr;
+    }
 
     void process(const ProcessContext &ctx) noexcept override {
-        const AmpHistoryCurve *curve = dsp::find_curve(ctx.history, curve_.c_str());
+        for (size_t k = 0; k < names_.size(); ++k)
+            curves_[k] = dsp::find_curve(ctx.history, names_[k].c_str());
         const double origin =
             ctx.history != nullptr ? static_cast<double>(ctx.history->frame_offset) : 0.0;
         const TensorView &scale = ctx.params[kScale];
         const TensorView &offset = ctx.params[kOffset];
+        const size_t ks = scale.frame_stride(), os = offset.frame_stride();
         for (uint32_t b = 0; b < ctx.batches; ++b)
-            for (uint32_t c = 0; c < channels_; ++c) {
+            for (uint32_t c = 0; c < ctx.output_channels; ++c) {
+                const AmpHistoryCurve *curve = curves_[c / channels_];
                 double *y = ctx.out_row(b, c);
                 const double *k = scale.row(b, c);
                 const double *o = offset.row(b, c);
-                const size_t ks = scale.frame_stride(), os = offset.frame_stride();
                 for (uint32_t f = 0; f < ctx.frames; ++f) {
                     const double t = static_cast<double>(ctx.frame_index + f) - origin;
                     const double value = curve != nullptr ? dsp::sample_curve(*curve, t) : 0.0;
@@ -57,27 +105,34 @@ class ControllerNode final : public Node {
     }
 
   private:
-    std::string curve_;
+    std::vector<std::string> names_;
     uint32_t channels_;
+    std::vector<const AmpHistoryCurve *> curves_; // this block's curve of each output
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {
     return std::make_unique<ControllerNode>(config);
 }
 
+NodeSpec controller_spec() {
+    NodeSpec spec{
+        /*type_name=*/"controller",
+        /*summary=*/"Outputs named control-history curves, sampled per frame, one output each.",
+        /*inputs=*/nullptr,
+        /*input_count=*/0,
+        /*params=*/kParams,
+        /*param_count=*/5,
+        /*heat_work=*/0.5,
+        /*has_backward=*/false,
+        /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+        /*create=*/create,
+    };
+    spec.outputs_param = "curves";
+    return spec;
+}
+
 } // namespace
 
-extern const NodeSpec kControllerSpec = {
-    /*type_name=*/"controller",
-    /*summary=*/"Outputs a named control-history curve, sampled per frame.",
-    /*inputs=*/nullptr,
-    /*input_count=*/0,
-    /*params=*/kParams,
-    /*param_count=*/4,
-    /*heat_work=*/0.5,
-    /*has_backward=*/false,
-    /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
-    /*create=*/create,
-};
+extern const NodeSpec kControllerSpec = controller_spec();
 
 } // namespace amp

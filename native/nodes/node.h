@@ -55,6 +55,7 @@ enum class ParamKind {
     Text,    // static non-empty string, params_json only (e.g. a control-history curve name)
     Enum,    // static named choice from `choices`; values[i] = index of the choice, texts[i] = name
     List,    // static array of finite numbers (e.g. harmonic amplitudes, a cents grid); lists[i]
+    Names,   // static array of distinct non-empty strings (e.g. curve names); names[i]
 };
 
 struct ParamSpec {
@@ -79,6 +80,11 @@ struct ParamSpec {
     const double *default_list = nullptr;
     uint32_t default_list_length = 0;
     bool increasing = false;
+    // Names parameters: the item count in [min_length, max_length] too; no default.
+    // Text parameters without a default and Names parameters are required, unless `alternative`
+    // names another parameter: then exactly one of the two must be given (each names the other;
+    // the node sees an empty text or list for the one left out).
+    const char *alternative = nullptr;
 };
 
 // How several audio edges into one port combine.
@@ -147,6 +153,23 @@ struct NodeSpec {
     const char *heat_doc = nullptr;
     const TapSpec *taps = nullptr; // published taps (null: none)
     uint32_t tap_count = 0;
+    // Presets: a node type with a Text parameter "preset" and this table accepts "none", a
+    // shipped preset's name or a JSON object there; its members are values for parameters
+    // params_json does not give (runtime/node_config.cpp validates and applies them and sets
+    // NodeConfig::preset_hash).
+    const struct NodePreset *presets = nullptr;
+    uint32_t preset_count = 0;
+    // Per-instance named outputs: when this names a Names parameter and the instance gives it,
+    // its items are the node's named outputs (one channel group each, in order) instead of
+    // `outputs` (e.g. a controller's curves).
+    const char *outputs_param = nullptr;
+};
+
+// A preset shipped with a node type: a name, one sentence, and a JSON object of parameter values.
+struct NodePreset {
+    const char *name;
+    const char *doc;
+    const char *json;
 };
 
 // Parsed and validated params_json of one node instance.
@@ -155,8 +178,12 @@ struct NodeConfig {
     const NodeSpec *spec = nullptr;
     std::vector<double> values;     // one per spec param (signal params: the base value)
     std::vector<std::string> texts; // one per spec param; Text params, Enum params (the name)
-    std::vector<std::vector<double>> lists; // one per spec param; used by List params only
-    std::vector<bool> given;                // one per spec param: present in params_json
+    std::vector<std::vector<double>> lists;      // one per spec param; used by List params only
+    std::vector<std::vector<std::string>> names; // one per spec param; used by Names params only
+    std::vector<bool> given;                     // one per spec param: present in params_json
+    // The instance's named outputs: NodeSpec::outputs, or the items of NodeSpec::outputs_param
+    // when given; empty for one unnamed output.
+    std::vector<std::string> output_names;
     uint32_t oversample = 1;
     uint32_t declared_delay_frames = 0;
     bool declared_delay_given = false;
@@ -165,6 +192,7 @@ struct NodeConfig {
     double thermo_work = 0.0; // defaults to spec->heat_work
     int modulation_mode = 0;  // 0 add, 1 multiply (default mode for this node's modulation edges)
     uint32_t modulation_channels = 0; // 0: not declared
+    uint64_t preset_hash = 0;         // content hash of the applied preset (48 bits), 0: none
 
     double value(uint32_t param_index) const { return values[param_index]; }
     const std::string &text(uint32_t param_index) const { return texts[param_index]; }
@@ -246,9 +274,9 @@ class Node {
     // (consume the input) later in the same block. process() must equal absorb() then emit().
     virtual uint32_t loop_delay_frames() const { return 0; }
 
-    // Name of the control-history curve the node reads, or null. The runtime checks before a
-    // render that the curve is supplied.
-    virtual const char *required_curve() const { return nullptr; }
+    // Names of the control-history curves the node reads: the index-th, or null past the last.
+    // The runtime checks before a render that each is supplied.
+    virtual const char *required_curve(uint32_t /*index*/) const { return nullptr; }
 
     // Node-published heat (the seed's thermo.heat): a node whose heat is physical (e.g. i^2 R in
     // a resistor) returns true and writes ProcessContext::heat[b][f] for every batch and frame
@@ -262,6 +290,20 @@ class Node {
     // for the prepared configuration and copies it out and back verbatim; restoring then
     // processing must give the bits an uninterrupted stream would. No allocation in either.
     // Stateless nodes keep the defaults.
+    // PCM buffers handed over through amp_graph_runtime_set_buffer (e.g. a sampler's sound).
+    // The runtime has already checked the generic rules (data non-null and finite, channels in
+    // [1, 64], 1 <= channels x frames <= the buffer limit, sample rate in (0, 1e7]); the node
+    // checks its own (slot, lengths against its parameters) BEFORE allocating, then copies the
+    // data into memory it owns (this is the only place besides prepare that may allocate) and
+    // returns true; on refusal it sets `error` (the part after "node \"name\" (type): ") and
+    // changes nothing. The buffer is configuration, like a set_param override: snapshots do not
+    // hold it, reset() and configure keep it. Default: the node takes no buffers.
+    virtual bool set_buffer(uint32_t /*slot*/, const double * /*data*/, uint32_t /*channels*/,
+                            uint64_t /*frames*/, double /*sample_rate*/, std::string &error) {
+        error = "takes no buffers";
+        return false;
+    }
+
     virtual size_t state_bytes() const { return 0; }
     virtual void save_state(unsigned char * /*to*/) const noexcept {}
     virtual void load_state(const unsigned char * /*from*/) noexcept {}

@@ -16,12 +16,29 @@ extern const NodeSpec kControllerSpec;
 extern const NodeSpec kParametricDriverSpec;
 extern const NodeSpec kAdsrSpec;
 extern const NodeSpec kRciSpec;
+extern const NodeSpec kLfoSpec;
+extern const NodeSpec kOscillatorPitchSpec;
+extern const NodeSpec kIntegratorSpec;
+extern const NodeSpec kPitchQuantizerSpec;
+extern const NodeSpec kSubharmonicSpec;
+extern const NodeSpec kOscillatorSpec;
+extern const NodeSpec kResamplerSpec;
+extern const NodeSpec kBiquadSpec;
+extern const NodeSpec kSamplerSpec;
+extern const NodeSpec kPitchShiftSpec;
 
 namespace {
 const NodeSpec *const kRegistry[] = {
-    &kConstantSpec, &kGainSpec,    &kMixSpec,        &kDelaySpec,
-    &kSafetySpec,   &kSineOscSpec, &kControllerSpec, &kParametricDriverSpec,
-    &kAdsrSpec,     &kRciSpec,
+    &kConstantSpec,    &kGainSpec,
+    &kMixSpec,         &kDelaySpec,
+    &kSafetySpec,      &kSineOscSpec,
+    &kControllerSpec,  &kParametricDriverSpec,
+    &kAdsrSpec,        &kRciSpec,
+    &kLfoSpec,         &kOscillatorPitchSpec,
+    &kIntegratorSpec,  &kPitchQuantizerSpec,
+    &kSubharmonicSpec, &kOscillatorSpec,
+    &kResamplerSpec,   &kBiquadSpec,
+    &kSamplerSpec,     &kPitchShiftSpec,
 };
 
 // The table above plus the specs a test binary registered.

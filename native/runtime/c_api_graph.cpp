@@ -137,6 +137,15 @@ int32_t amp_graph_runtime_set_param(AmpGraphRuntime *runtime, const char *node, 
     });
 }
 
+int32_t amp_graph_runtime_set_buffer(AmpGraphRuntime *runtime, const char *node, uint32_t slot,
+                                     const double *data, uint32_t channels, uint64_t frames,
+                                     double sample_rate) {
+    return guarded(runtime, "set_buffer", [&](amp::GraphRuntime &rt) {
+        rt.set_buffer(node, slot, data, channels, frames, sample_rate);
+        return AMP_OK;
+    });
+}
+
 int32_t amp_graph_runtime_clear_params(AmpGraphRuntime *runtime, const char *node) {
     return guarded(runtime, "clear_params", [&](amp::GraphRuntime &rt) {
         rt.clear_params(node);

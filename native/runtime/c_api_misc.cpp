@@ -20,6 +20,7 @@ const char *kind_name(amp::ParamKind kind) {
     case amp::ParamKind::Text: return "text";
     case amp::ParamKind::Enum: return "enum";
     case amp::ParamKind::List: return "list";
+    case amp::ParamKind::Names: return "names";
     }
     return "unknown";
 }
@@ -37,6 +38,7 @@ std::string default_json(const amp::ParamSpec &param) {
             list += (i ? "," : "") + amp::format_number(param.default_list[i]);
         return list + "]";
     }
+    case amp::ParamKind::Names: return "null";
     case amp::ParamKind::Signal:
     case amp::ParamKind::Number:
     case amp::ParamKind::Integer: break;
@@ -64,6 +66,11 @@ std::string param_json(const amp::ParamSpec &param) {
         json += ",\"minLength\":" + std::to_string(param.min_length) +
                 ",\"maxLength\":" + std::to_string(param.max_length) +
                 ",\"increasing\":" + (param.increasing ? "true" : "false");
+    if (param.kind == amp::ParamKind::Names)
+        json += ",\"minLength\":" + std::to_string(param.min_length) +
+                ",\"maxLength\":" + std::to_string(param.max_length);
+    if (param.alternative != nullptr)
+        json += ",\"alternative\":" + amp::json_quote(param.alternative);
     return json + "}";
 }
 
@@ -104,6 +111,9 @@ std::string build_catalog() {
                 ",\"hasBackward\":" + (spec.has_backward ? "true" : "false") +
                 ",\"backwardDoc\":" + amp::json_quote(spec.backward_doc) +
                 ",\"oversamples\":" + (spec.oversamples ? "true" : "false") +
+                (spec.outputs_param != nullptr
+                     ? ",\"outputsParam\":" + amp::json_quote(spec.outputs_param)
+                     : std::string()) +
                 (spec.publishes_heat ? ",\"publishesHeat\":true,\"heatDoc\":" +
                                            amp::json_quote(spec.heat_doc ? spec.heat_doc : "")
                                      : std::string()) +
@@ -129,7 +139,9 @@ std::string build_catalog() {
             "," +
             range("thermoResistance", amp::limits::kMinThermoResistance,
                   amp::limits::kMaxThermoResistance, false) +
-            "," + range("thermoWork", 0, amp::limits::kMaxThermoWork, false);
+            "," + range("thermoWork", 0, amp::limits::kMaxThermoWork, false) + "," +
+            range("bufferChannels", 1, amp::limits::kMaxBufferChannels, false) + "," +
+            range("bufferSamples", 1, static_cast<double>(amp::limits::kMaxBufferSamples), false);
     json += "}}";
     return json;
 }

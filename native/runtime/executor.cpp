@@ -160,19 +160,19 @@ void GraphRuntime::check_history(const AmpControlHistory *history) const {
                                 format_number(curve.times_frames[i - 1]));
         }
     }
-    for (uint32_t v = 0; v < node_count(); ++v) {
-        const char *needed = plan_.nodes[v]->required_curve();
-        if (needed == nullptr || dsp::find_curve(history, needed) != nullptr) continue;
-        std::string supplied;
-        for (uint32_t c = 0; history != nullptr && c < history->curve_count; ++c)
-            supplied +=
-                std::string(supplied.empty() ? "" : ", ") + "\"" + history->curves[c].name + "\"";
-        throw AmpFailure(
-            AMP_ERR_INVALID_ARGUMENT, "execute", graph_.nodes[v].name,
-            node_label(graph_.nodes[v].name, graph_.nodes[v].spec->type_name) +
-                ": no control-history curve named \"" + needed +
-                "\" in this call; supplied: " + (supplied.empty() ? "none" : supplied));
-    }
+    for (uint32_t v = 0; v < node_count(); ++v)
+        for (uint32_t i = 0; const char *needed = plan_.nodes[v]->required_curve(i); ++i) {
+            if (dsp::find_curve(history, needed) != nullptr) continue;
+            std::string supplied;
+            for (uint32_t c = 0; history != nullptr && c < history->curve_count; ++c)
+                supplied += std::string(supplied.empty() ? "" : ", ") + "\"" +
+                            history->curves[c].name + "\"";
+            throw AmpFailure(
+                AMP_ERR_INVALID_ARGUMENT, "execute", graph_.nodes[v].name,
+                node_label(graph_.nodes[v].name, graph_.nodes[v].spec->type_name) +
+                    ": no control-history curve named \"" + needed +
+                    "\" in this call; supplied: " + (supplied.empty() ? "none" : supplied));
+        }
 }
 
 void GraphRuntime::run_block(uint64_t position, uint32_t frames, uint32_t offset_in_block,

@@ -215,7 +215,8 @@ std::vector<std::vector<Step>> assign_levels(const GraphDescription &graph,
 
 // Channels of one named output of node v (all of them when it has at most one).
 uint32_t group_channels(const GraphDescription &graph, const CompiledGraph &plan, uint32_t v) {
-    const uint32_t outputs = std::max(1u, graph.nodes[v].spec->output_count);
+    const uint32_t outputs =
+        std::max(1u, static_cast<uint32_t>(graph.nodes[v].config.output_names.size()));
     return plan.output_channels[v] / outputs;
 }
 
@@ -258,12 +259,13 @@ void infer_channels(const GraphDescription &graph, CompiledGraph &plan) {
                     node_label(graph.nodes[v].name, spec.type_name) +
                         ": more than 1024 channels (" + std::to_string(channels) +
                         "); a concat input inside a feedback loop grows without bound");
-            if (spec.output_count > 1 && channels % spec.output_count != 0)
+            const size_t named = graph.nodes[v].config.output_names.size();
+            if (named > 1 && channels % named != 0)
                 throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
                                  node_label(graph.nodes[v].name, spec.type_name) + ": " +
                                      std::to_string(channels) +
-                                     " output channels do not split into " +
-                                     std::to_string(spec.output_count) + " equal named outputs");
+                                     " output channels do not split into " + std::to_string(named) +
+                                     " equal named outputs");
             if (channels != plan.output_channels[v]) {
                 plan.output_channels[v] = channels;
                 changed = true;

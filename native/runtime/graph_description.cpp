@@ -141,12 +141,13 @@ void resolve_source(const GraphDescription &graph, const std::map<std::string, u
     const NodeDescription &node = graph.nodes[from];
     const std::string name = text.substr(dot + 1);
     std::string known;
-    for (uint32_t i = 0; i < node.spec->output_count; ++i) {
-        if (name == node.spec->outputs[i].name) {
+    const std::vector<std::string> &outputs = node.config.output_names;
+    for (uint32_t i = 0; i < outputs.size(); ++i) {
+        if (name == outputs[i]) {
             output = i;
             return;
         }
-        known += std::string(i ? ", " : "") + "\"" + node.spec->outputs[i].name + "\"";
+        known += std::string(i ? ", " : "") + "\"" + outputs[i] + "\"";
     }
     fail(where + ": " + node_label(node.name, node.spec->type_name) + " has no output \"" + name +
              "\"; " +

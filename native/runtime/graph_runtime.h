@@ -12,6 +12,7 @@
 //   heat_accounting.cpp  heat per node and graph, curves, thermal-budget flags
 //   thread_plan.cpp      helper threads and the split of each level among them
 //   snapshot.cpp         the stream state as bytes (snapshot / restore)
+//   buffers.cpp          set_buffer: PCM data handed to a node
 //   single_node.cpp      the one-node graph behind amp_run_node / amp_run_node_v2
 #pragma once
 
@@ -42,6 +43,9 @@ class GraphRuntime {
     void set_param(const char *node, const char *param, const double *data, uint32_t batches,
                    uint32_t channels, uint32_t frames);
     void clear_params(const char *node);
+    // Hands a PCM buffer (planar channels x frames) to a node (buffers.cpp); the node copies it.
+    void set_buffer(const char *node, uint32_t slot, const double *data, uint32_t channels,
+                    uint64_t frames, double sample_rate);
     // Returns AMP_OK or AMP_ERR_CANCELLED; throws on invalid arguments.
     int32_t execute(uint64_t frames, double *out, uint64_t out_len,
                     const AmpRenderOptions *options);

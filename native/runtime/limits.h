@@ -22,5 +22,9 @@ constexpr double kMaxModulationScale = 1e12;
 constexpr double kMinThermoResistance = 1e-12;
 constexpr double kMaxThermoResistance = 1e12;
 constexpr double kMaxThermoWork = 1e12;
+// amp_graph_runtime_set_buffer: channels in [1, 64], channels x frames in [1, 2^28] samples
+// (2 GiB of doubles), checked before anything is allocated.
+constexpr uint32_t kMaxBufferChannels = 64;
+constexpr uint64_t kMaxBufferSamples = 1ull << 28;
 
 } // namespace amp::limits

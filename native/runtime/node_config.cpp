@@ -1,6 +1,7 @@
 // node_config.cpp: params_json validation; see node_config.h.
 #include "runtime/node_config.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -18,6 +19,7 @@ const char *kind_word(ParamKind kind) {
     case ParamKind::Text: return "a non-empty string";
     case ParamKind::Enum: return "one of";
     case ParamKind::List: return "an array";
+    case ParamKind::Names: return "an array";
     case ParamKind::Signal:
     case ParamKind::Number: return "a finite number";
     }
@@ -160,19 +162,207 @@ std::vector<double> read_list(const JsonValue &value, const ParamSpec &param,
     return items;
 }
 
-void check_required_texts(const NodeSpec &spec, const NodeConfig &config, const std::string &stage,
-                          const std::string &label) {
-    for (uint32_t i = 0; i < spec.param_count; ++i)
-        if (spec.params[i].kind == ParamKind::Text && config.texts[i].empty())
-            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
-                             label + ": parameter \"" + spec.params[i].name +
-                                 "\" is required (a non-empty string)");
+std::vector<std::string> read_names(const JsonValue &value, const ParamSpec &param,
+                                    bool output_names, const std::string &stage,
+                                    const std::string &node, const std::string &label) {
+    if (!value.is_array() || value.array.size() < param.min_length ||
+        value.array.size() > param.max_length)
+        reject(stage, node, label, param.name, describe_range(param), value.describe());
+    std::vector<std::string> items;
+    for (size_t i = 0; i < value.array.size(); ++i) {
+        const JsonValue &entry = value.array[i];
+        const std::string key = std::string(param.name) + "[" + std::to_string(i) + "]";
+        if (!entry.is_string() || entry.string.empty())
+            reject(stage, node, label, key, "a non-empty string", entry.describe());
+        if (output_names && entry.string.find('.') != std::string::npos)
+            reject(stage, node, label, key,
+                   "a name without \".\" (the items name the node's outputs, read as "
+                   "\"node.output\")",
+                   entry.describe());
+        for (const std::string &earlier : items)
+            if (earlier == entry.string)
+                reject(stage, node, label, key, "a name not listed before (the items must differ)",
+                       entry.describe());
+        items.push_back(entry.string);
+    }
+    return items;
 }
 
-// Required texts, the oversampling capability and the node's own cross-parameter check.
-void finish_config(const NodeSpec &spec, const NodeConfig &config, const std::string &stage,
+// Text parameters without a default and Names parameters are required; a pair of alternatives
+// needs exactly one of the two.
+void check_required_texts(const NodeSpec &spec, const NodeConfig &config, const std::string &stage,
+                          const std::string &label) {
+    for (uint32_t i = 0; i < spec.param_count; ++i) {
+        const ParamSpec &param = spec.params[i];
+        const bool names = param.kind == ParamKind::Names;
+        if (!(param.kind == ParamKind::Text && param.default_text == nullptr) && !names) continue;
+        const int other =
+            param.alternative != nullptr ? find_param_index(spec, param.alternative) : -1;
+        const bool other_given = other >= 0 && config.given[static_cast<size_t>(other)];
+        if (config.given[i] && other_given && static_cast<int>(i) < other)
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
+                             label + ": parameter \"" + param.name + "\" excludes \"" +
+                                 param.alternative + "\"; give one of them");
+        if (config.given[i] || other_given) continue;
+        throw AmpFailure(
+            AMP_ERR_INVALID_ARGUMENT, stage, config.name,
+            label + ": parameter \"" + param.name + "\" is required (" +
+                (names ? describe_range(param) : "a non-empty string") + ")" +
+                (other >= 0 ? " unless \"" + std::string(param.alternative) + "\" is given" : ""));
+    }
+}
+
+// The instance's named outputs: the spec's, or the items of its outputs parameter when given.
+void fill_output_names(const NodeSpec &spec, NodeConfig &config) {
+    config.output_names.clear();
+    const int from =
+        spec.outputs_param != nullptr ? find_param_index(spec, spec.outputs_param) : -1;
+    if (from >= 0 && config.given[static_cast<size_t>(from)]) {
+        config.output_names = config.names[static_cast<size_t>(from)];
+        return;
+    }
+    for (uint32_t i = 0; i < spec.output_count; ++i)
+        config.output_names.push_back(spec.outputs[i].name);
+}
+
+// Validates `value` for parameter `index` and stores it; `key` names it in messages.
+void assign_param(const NodeSpec &spec, NodeConfig &config, uint32_t index, const std::string &key,
+                  const JsonValue &value, const std::string &stage, const std::string &label) {
+    const ParamSpec &param = spec.params[index];
+    const std::string &node_name = config.name;
+    double number = 0.0;
+    if (param.kind == ParamKind::Enum) {
+        uint32_t choice = param.choice_count;
+        for (uint32_t i = 0; value.is_string() && i < param.choice_count; ++i)
+            if (value.string == param.choices[i]) choice = i;
+        if (choice == param.choice_count)
+            reject(stage, node_name, label, key, choices_text(param), value.describe());
+        config.values[index] = choice;
+        config.texts[index] = value.string;
+        return;
+    }
+    if (param.kind == ParamKind::List) {
+        config.lists[index] = read_list(value, param, stage, node_name, label);
+        return;
+    }
+    if (param.kind == ParamKind::Names) {
+        const bool outputs =
+            spec.outputs_param != nullptr && param.name == std::string(spec.outputs_param);
+        config.names[index] = read_names(value, param, outputs, stage, node_name, label);
+        return;
+    }
+    if (param.kind == ParamKind::Text) {
+        if (!value.is_string() || value.string.empty())
+            reject(stage, node_name, label, key, "a non-empty string", value.describe());
+        config.texts[index] = value.string;
+        return;
+    }
+    if (param.kind == ParamKind::Boolean) {
+        if (!value.is_bool()) reject(stage, node_name, label, key, "a boolean", value.describe());
+        number = value.boolean ? 1.0 : 0.0;
+    } else {
+        if (!value.is_number() || !value_in_range(param, value.number))
+            reject(stage, node_name, label, key, describe_range(param), value.describe());
+        number = value.number;
+    }
+    config.values[index] = number;
+}
+
+// A value in canonical JSON (object keys sorted) for the preset's content hash.
+std::string canonical(const JsonValue &value) {
+    switch (value.type) {
+    case JsonValue::Type::Null: return "null";
+    case JsonValue::Type::Boolean: return value.boolean ? "true" : "false";
+    case JsonValue::Type::Number: return format_number(value.number);
+    case JsonValue::Type::String: return json_quote(value.string);
+    case JsonValue::Type::Array: {
+        std::string text = "[";
+        for (size_t i = 0; i < value.array.size(); ++i)
+            text += (i ? "," : "") + canonical(value.array[i]);
+        return text + "]";
+    }
+    case JsonValue::Type::Object: {
+        std::vector<const std::pair<std::string, JsonValue> *> sorted;
+        for (const auto &member : value.members) sorted.push_back(&member);
+        std::sort(sorted.begin(), sorted.end(),
+                  [](const auto *a, const auto *b) { return a->first < b->first; });
+        std::string text = "{";
+        for (size_t i = 0; i < sorted.size(); ++i)
+            text +=
+                (i ? "," : "") + json_quote(sorted[i]->first) + ":" + canonical(sorted[i]->second);
+        return text + "}";
+    }
+    }
+    return "null";
+}
+
+// The node type's `preset` parameter (NodeSpec::presets): "none", a shipped preset's name, or a
+// JSON object. Its members are parameter values (and "oversample") applied where params_json
+// gave none, validated like params_json ("preset.<key>" in messages), plus the metadata strings
+// "name" and "description"; the content hash (FNV-1a 64 of the canonical JSON, low 48 bits)
+// goes to NodeConfig::preset_hash.
+void apply_preset(const NodeSpec &spec, NodeConfig &config, bool oversample_given,
+                  const std::string &stage, const std::string &label) {
+    const int preset_index = find_param_index(spec, "preset");
+    if (preset_index < 0) return;
+    const std::string &text = config.texts[static_cast<size_t>(preset_index)];
+    if (text == "none") return;
+    std::string names;
+    const char *source = nullptr;
+    for (uint32_t i = 0; i < spec.preset_count; ++i) {
+        names += std::string(i ? ", " : "") + json_quote(spec.presets[i].name);
+        if (text == spec.presets[i].name) source = spec.presets[i].json;
+    }
+    const std::string expected = "\"none\", a shipped preset (" + names + ") or a JSON object";
+    JsonValue root;
+    std::string error;
+    if (source == nullptr && (text.empty() || text[0] != '{'))
+        reject(stage, config.name, label, "preset", expected, json_quote(text));
+    if (!parse_json(source != nullptr ? source : text, root, error) || !root.is_object())
+        reject(stage, config.name, label, "preset",
+               expected + (error.empty() ? "" : " (" + error + ")"), json_quote(text));
+    for (const auto &member : root.members) {
+        const std::string key = "preset." + member.first;
+        const JsonValue &value = member.second;
+        const int index = find_param_index(spec, member.first);
+        if (member.first == "name" || member.first == "description") {
+            if (!value.is_string())
+                reject(stage, config.name, label, key, "a string", value.describe());
+        } else if (member.first == "oversample") {
+            const uint32_t factor = static_cast<uint32_t>(
+                read_integer(value, 1, limits::kMaxOversample, stage, config.name, label, key));
+            if (!oversample_given) config.oversample = factor;
+        } else if (index >= 0 && index != preset_index) {
+            NodeConfig checked = config; // validate even when params_json overrides it
+            assign_param(spec, checked, static_cast<uint32_t>(index), key, value, stage, label);
+            if (!config.given[static_cast<size_t>(index)]) {
+                config = checked;
+                config.given[static_cast<size_t>(index)] = true;
+            }
+        } else {
+            std::string known = "name, description, oversample";
+            for (uint32_t i = 0; i < spec.param_count; ++i)
+                if (static_cast<int>(i) != preset_index)
+                    known += std::string(", ") + spec.params[i].name;
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
+                             label + ": unknown preset key \"" + member.first +
+                                 "\"; known: " + known);
+        }
+    }
+    uint64_t hash = 14695981039346656037ull;
+    for (const char c : canonical(root)) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 1099511628211ull;
+    }
+    config.preset_hash = hash & ((uint64_t{1} << 48) - 1);
+}
+
+// Required texts, the oversampling capability and the node's own cross-parameter check; the
+// instance's output names.
+void finish_config(const NodeSpec &spec, NodeConfig &config, const std::string &stage,
                    const std::string &label) {
     check_required_texts(spec, config, stage, label);
+    fill_output_names(spec, config);
     if (config.oversample > 1 && !spec.oversamples)
         reject(stage, config.name, label, "oversample",
                "1 (this node type does not oversample: a larger factor would change nothing but "
@@ -205,6 +395,13 @@ std::string describe_range(const ParamSpec &param) {
     if (param.kind == ParamKind::Boolean || param.kind == ParamKind::Text)
         return kind_word(param.kind);
     if (param.kind == ParamKind::Enum) return choices_text(param);
+    if (param.kind == ParamKind::Names) {
+        const std::string count =
+            param.min_length == param.max_length
+                ? std::to_string(param.min_length)
+                : std::to_string(param.min_length) + " to " + std::to_string(param.max_length);
+        return "an array of " + count + " distinct non-empty strings";
+    }
     if (param.kind == ParamKind::List) {
         const std::string count =
             param.min_length == param.max_length
@@ -226,7 +423,8 @@ std::string describe_range(const ParamSpec &param) {
 }
 
 bool value_in_range(const ParamSpec &param, double value) {
-    if (!std::isfinite(value) || param.kind == ParamKind::Text || param.kind == ParamKind::List)
+    if (!std::isfinite(value) || param.kind == ParamKind::Text || param.kind == ParamKind::List ||
+        param.kind == ParamKind::Names)
         return false;
     if (param.kind == ParamKind::Enum)
         return std::floor(value) == value && value >= 0 && value < param.choice_count;
@@ -254,6 +452,7 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
     config.values.resize(spec.param_count);
     config.texts.resize(spec.param_count);
     config.lists.resize(spec.param_count);
+    config.names.resize(spec.param_count);
     config.given.assign(spec.param_count, false);
     for (uint32_t i = 0; i < spec.param_count; ++i) {
         const ParamSpec &param = spec.params[i];
@@ -274,48 +473,18 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, node_name,
                          label + ": params must be a JSON object, got " + params->describe());
 
+    bool oversample_given = false;
     for (const auto &member : params->members) {
         const std::string &key = member.first;
         const JsonValue &value = member.second;
         const int index = find_param_index(spec, key);
         if (index >= 0) {
-            const ParamSpec &param = spec.params[index];
-            double number = 0.0;
             config.given[static_cast<size_t>(index)] = true;
-            if (param.kind == ParamKind::Enum) {
-                uint32_t choice = param.choice_count;
-                for (uint32_t i = 0; value.is_string() && i < param.choice_count; ++i)
-                    if (value.string == param.choices[i]) choice = i;
-                if (choice == param.choice_count)
-                    reject(stage, node_name, label, key, choices_text(param), value.describe());
-                config.values[static_cast<size_t>(index)] = choice;
-                config.texts[static_cast<size_t>(index)] = value.string;
-                continue;
-            }
-            if (param.kind == ParamKind::List) {
-                config.lists[static_cast<size_t>(index)] =
-                    read_list(value, param, stage, node_name, label);
-                continue;
-            }
-            if (param.kind == ParamKind::Text) {
-                if (!value.is_string() || value.string.empty())
-                    reject(stage, node_name, label, key, "a non-empty string", value.describe());
-                config.texts[static_cast<size_t>(index)] = value.string;
-                continue;
-            }
-            if (param.kind == ParamKind::Boolean) {
-                if (!value.is_bool())
-                    reject(stage, node_name, label, key, "a boolean", value.describe());
-                number = value.boolean ? 1.0 : 0.0;
-            } else {
-                if (!value.is_number() || !value_in_range(param, value.number))
-                    reject(stage, node_name, label, key, describe_range(param), value.describe());
-                number = value.number;
-            }
-            config.values[static_cast<size_t>(index)] = number;
+            assign_param(spec, config, static_cast<uint32_t>(index), key, value, stage, label);
         } else if (key == "oversample") {
             config.oversample = static_cast<uint32_t>(
                 read_integer(value, 1, limits::kMaxOversample, stage, node_name, label, key));
+            oversample_given = true;
         } else if (key == "declared_delay_frames") {
             config.declared_delay_frames = static_cast<uint32_t>(
                 read_integer(value, 0, limits::kMaxDelayFrames, stage, node_name, label, key));
@@ -330,6 +499,7 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
                                  "\"; known: " + known_keys(spec));
         }
     }
+    if (spec.preset_count > 0) apply_preset(spec, config, oversample_given, stage, label);
     finish_config(spec, config, stage, label);
     return config;
 }

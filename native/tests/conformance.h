@@ -15,8 +15,9 @@
 //                     catalogue entry says "publishesHeat" is checked instead against its own
 //                     documented heat, computed by an independent reference (heat_references();
 //                     a publishing type without one is a problem)
-//   declared_delay    in a graph, declared_delay_frames = 7 delays the output by 7 - latency
-//                     and describe_node reports 7 declared and measured; an impulse's response
+//   declared_delay    in a graph, declared_delay_frames = 7 (latency + 7 when the node's own
+//                     latency is longer) delays the output by declared - latency and
+//                     describe_node reports it declared and measured; an impulse's response
 //                     never starts before the node's own latency
 //   params            every key from the descriptor fuzzed (wrong types, outside the range, just
 //                     inside, every enum name, list lengths and items) and the metadata keys:
@@ -106,8 +107,14 @@ inline std::string base_params(const NodeType &node, const std::string &key = ""
     for (const amp::JsonValue &param : node.params().array) {
         const std::string &name = param.find("name")->string;
         if (name == key) continue;
-        if (param.find("kind")->string == "text" && param.find("default")->is_null())
+        // A pair of alternatives: the first one of the pair gets the curve.
+        const amp::JsonValue *alternative = param.find("alternative");
+        const bool first_of_pair = alternative == nullptr || alternative->string > name;
+        if (param.find("kind")->string == "text" && param.find("default")->is_null() &&
+            first_of_pair)
             add(amp::json_quote(name) + ":" + amp::json_quote(kCurve));
+        if (param.find("kind")->string == "names" && first_of_pair)
+            add(amp::json_quote(name) + ":[" + amp::json_quote(kCurve) + "]");
         if (name == "channels" && param.find("kind")->string == "integer") add("\"channels\":2");
     }
     if (!extra.empty()) add(extra);
@@ -320,7 +327,8 @@ inline Problems lanes(const NodeType &node) {
 // of the node (e.g. rci: a long-double solve of the same circuit). Test binaries may add entries.
 using HeatReference = std::function<std::vector<double>(const NodeType &, const Inputs &)>;
 
-// rci: i[n]^2 R per lane, i from rci_reference::simulate with the catalogue's R, L, C.
+// rci: i^2 R per lane with i = (i[n-1] + i[n]) / 2 (i[-1] = 0), i from rci_reference::simulate
+// with the catalogue's R, L, C.
 inline std::vector<double> rci_heat(const NodeType &node, const Inputs &in) {
     const Tensor &u = in.audio[0];
     const double r = node.default_of("resistance");
@@ -331,8 +339,10 @@ inline std::vector<double> rci_heat(const NodeType &node, const Inputs &in) {
             for (uint32_t f = 0; f < u.frames; ++f) lane[f] = u.at(b, c, f);
             const auto trace = rci_reference::simulate(lane, r, node.default_of("inductance"),
                                                        node.default_of("capacitance"), kRate);
-            for (uint32_t f = 0; f < u.frames; ++f)
-                heat[f] += static_cast<double>(trace.current[f] * trace.current[f] * r);
+            for (uint32_t f = 0; f < u.frames; ++f) {
+                const long double mid = (trace.current[f] + (f ? trace.current[f - 1] : 0)) / 2;
+                heat[f] += static_cast<double>(mid * mid * r);
+            }
         }
     return heat;
 }
@@ -416,16 +426,21 @@ inline Problems declared_delay(const NodeType &node) {
     };
     AmpNodeSummary plain{}, declared{};
     std::vector<double> y0, y7;
-    if (render(base_params(node), &plain, y0) != AMP_OK ||
-        render(base_params(node, "declared_delay_frames", "7"), &declared, y7) != AMP_OK)
+    if (render(base_params(node), &plain, y0) != AMP_OK)
         return {"a graph with the node failed to render"};
+    // Declared 7 frames, or latency + 7 for a node whose own latency is longer (a declared delay
+    // below the latency is refused).
     const uint32_t latency = plain.declared_delay_frames;
-    if (declared.declared_delay_frames != 7 || declared.measured_delay_frames != 7.0)
-        problems.push_back("declared_delay_frames 7 reported as declared " +
+    const uint32_t delay = latency <= 7 ? 7 : latency + 7;
+    const std::string shown = std::to_string(delay);
+    if (render(base_params(node, "declared_delay_frames", shown), &declared, y7) != AMP_OK)
+        return {"a graph with the node and declared_delay_frames " + shown + " failed to render"};
+    if (declared.declared_delay_frames != delay || declared.measured_delay_frames != delay)
+        problems.push_back("declared_delay_frames " + shown + " reported as declared " +
                            std::to_string(declared.declared_delay_frames) + ", measured " +
                            num(declared.measured_delay_frames));
-    if (latency <= 7) {
-        const size_t shift = 7 - latency;
+    {
+        const size_t shift = delay - latency;
         const size_t lanes = y0.size() / 200;
         bool shifted = true;
         for (size_t lane = 0; lane < lanes; ++lane)
@@ -434,8 +449,8 @@ inline Problems declared_delay(const NodeType &node) {
                 shifted = shifted && y7[lane * 200 + f] == expected;
             }
         if (!shifted)
-            problems.push_back("declared_delay_frames 7 does not delay the output by " +
-                               std::to_string(shift) + " frames (7 - own latency)");
+            problems.push_back("declared_delay_frames " + shown + " does not delay the output by " +
+                               std::to_string(shift) + " frames (declared - own latency)");
     }
     if (node.port_count() > 0) {
         // Impulse: nothing may come out before the node's own latency.
@@ -457,7 +472,7 @@ inline Problems declared_delay(const NodeType &node) {
             size_t first = 64;
             for (size_t i = 0; i < response.out.data.size() && first == 64; ++i)
                 if (response.out.data[i] != silence.out.data[i]) first = i % 64;
-            if (first < latency)
+            if (first < 64 && first < latency) // 64: no difference within the window
                 problems.push_back("an impulse comes out after " + std::to_string(first) +
                                    " frames, before the declared latency " +
                                    std::to_string(latency));
@@ -587,6 +602,17 @@ inline Problems params(const NodeType &node) {
             refused(name, "1");
             for (const amp::JsonValue &choice : param.find("choices")->array)
                 accepted(name, amp::json_quote(choice.string));
+        } else if (kind == "names") {
+            const uint32_t max_length = static_cast<uint32_t>(param.find("maxLength")->number);
+            refused(name, "\"x\"");
+            refused(name, "[1]");
+            refused(name, "[\"\"]");
+            refused(name, "[\"a\",\"a\"]");
+            std::string too_long = "[";
+            for (uint32_t i = 0; i <= max_length; ++i)
+                too_long += (i ? ",\"n" : "\"n") + std::to_string(i) + "\"";
+            refused(name, too_long + "]");
+            if (param.find("minLength")->number > 0) refused(name, "[]");
         } else if (kind == "list") {
             const uint32_t min_length = static_cast<uint32_t>(param.find("minLength")->number);
             const uint32_t max_length = static_cast<uint32_t>(param.find("maxLength")->number);

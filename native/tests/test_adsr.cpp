@@ -1,7 +1,10 @@
-// test_adsr.cpp: the adsr envelope's stages against values worked out by hand, and through it
-// optional ports (gate or trigger may be left open; neither is an error) and named outputs
+// test_adsr.cpp: the adsr envelope's stages against values worked out by hand and, over long
+// random gate / trigger sequences, against a reference state machine written here (retriggers
+// from every stage, zero-length stages, velocity, both outputs); through it optional ports (gate or
+// trigger may be left open; neither is an error) and named outputs
 // ("env" = amplitude, "env.reset" = the pulse; unknown names listed), in graphs and in the
 // single-node call, block invariance and the catalogue entries.
+#include <array>
 #include <string>
 #include <vector>
 
@@ -34,7 +37,129 @@ void check_lane(const std::vector<double> &got, const std::vector<double> &expec
         }
 }
 
+// The reference: the envelope as a function of the frames since its attack started (n) and
+// since its release started (j). Stage codes for coverage: 0 idle, 1 attack, 2 hold, 3 decay,
+// 4 sustain, 5 release.
+struct Reference {
+    long a, h, d, r;
+    double sustain;
+    bool velocity;
+    bool active = false, releasing = false, gate_before = false, trigger_before = false;
+    long n = 0, j = 0;
+    double peak = 1.0, level = 0.0;
+
+    int stage() const {
+        if (!active) return 0;
+        if (releasing) return 5;
+        if (n < a) return 1;
+        if (n < a + h) return 2;
+        if (n < a + h + d) return 3;
+        return 4;
+    }
+    // One frame: the amplitude and reset outputs; `retriggered_in` gets the stage a new attack
+    // interrupted (-1: none).
+    std::array<double, 2> step(double gate, double trigger, int &retriggered_in) {
+        const bool gate_on = gate > 0.5, trigger_on = trigger > 0.5;
+        const bool fire = trigger_on && !trigger_before;
+        const bool gate_rise = gate_on && !gate_before && (!active || releasing);
+        gate_before = gate_on;
+        trigger_before = trigger_on;
+        retriggered_in = -1;
+        double reset = 0.0;
+        if (fire || gate_rise) {
+            retriggered_in = stage();
+            active = true;
+            releasing = false;
+            n = 0;
+            peak = velocity ? (fire ? trigger : gate) : 1.0;
+            reset = 1.0;
+        }
+        if (active && !releasing) {
+            ++n;
+            const double top = sustain * peak;
+            if (n <= a) {
+                level = peak * static_cast<double>(n) / static_cast<double>(a);
+            } else if (n <= a + h) {
+                level = peak;
+            } else if (n <= a + h + d) {
+                level =
+                    peak + (top - peak) * static_cast<double>(n - a - h) / static_cast<double>(d);
+            } else if (gate_on) {
+                level = top;
+            } else {
+                releasing = true;
+                j = 0;
+            }
+        }
+        if (releasing) {
+            ++j;
+            if (j <= r) {
+                level = sustain * peak * (1.0 - static_cast<double>(j) / static_cast<double>(r));
+            } else {
+                active = releasing = false;
+            }
+        }
+        if (!active) level = 0.0;
+        return {level, reset};
+    }
+};
+
 } // namespace
+
+TEST(random_gates_and_triggers_match_the_reference_state_machine) {
+    struct Timing {
+        long a, h, d, r;
+    };
+    // At 1000 Hz a frame is a millisecond; zero-length stages in every position.
+    const Timing timings[] = {{3, 2, 4, 5}, {0, 2, 4, 5}, {3, 0, 4, 5}, {3, 2, 0, 5},
+                              {3, 2, 4, 0}, {0, 0, 0, 3}, {0, 0, 0, 0}, {1, 1, 1, 1}};
+    std::array<long, 6> retriggers{};
+    for (const Timing &t : timings)
+        for (bool velocity : {false, true}) {
+            const uint32_t frames = 6000;
+            amp_test::Tensor gate{1, 1, frames, std::vector<double>(frames)};
+            amp_test::Tensor trigger{1, 1, frames, std::vector<double>(frames)};
+            uint64_t seed = 12345 + static_cast<uint64_t>(t.a * 7 + t.h * 5 + t.d * 3 + t.r);
+            auto next = [&seed] {
+                seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                return static_cast<double>(seed >> 11) / 9007199254740992.0;
+            };
+            double g = 0.0;
+            for (uint32_t f = 0; f < frames; ++f) {
+                if (next() < 0.08) g = g > 0.5 ? 0.0 : 0.55 + 0.45 * next();
+                gate.data[f] = g;
+                trigger.data[f] = next() < 0.05 ? 0.6 + 0.4 * next() : 0.0;
+            }
+            const std::string params =
+                "{\"attack_ms\":" + std::to_string(t.a) + ",\"hold_ms\":" + std::to_string(t.h) +
+                ",\"decay_ms\":" + std::to_string(t.d) + ",\"release_ms\":" + std::to_string(t.r) +
+                ",\"sustain\":0.6,\"velocity\":" + (velocity ? "true" : "false") + "}";
+            const auto run = amp_test::run_node("adsr", params, {gate, trigger}, {}, 1, frames,
+                                                {7, 1, 64}, 1000.0);
+            CHECK_EQ(run.status, AMP_OK);
+            if (run.status != AMP_OK) continue;
+            Reference ref{t.a, t.h, t.d, t.r, 0.6, velocity};
+            int mismatches = 0;
+            for (uint32_t f = 0; f < frames; ++f) {
+                int interrupted = -1;
+                const auto expected = ref.step(gate.data[f], trigger.data[f], interrupted);
+                if (interrupted >= 0) ++retriggers[static_cast<size_t>(interrupted)];
+                if (!(std::fabs(run.out.at(0, 0, f) - expected[0]) < 1e-12) ||
+                    run.out.at(0, 1, f) != expected[1]) {
+                    if (mismatches++ == 0)
+                        std::printf("  %s frame %u: got %.17g / %g, expected %.17g / %g\n",
+                                    params.c_str(), f, run.out.at(0, 0, f), run.out.at(0, 1, f),
+                                    expected[0], expected[1]);
+                }
+            }
+            CHECK_EQ(mismatches, 0);
+        }
+    // Every stage was interrupted by a new attack somewhere in the runs.
+    for (size_t stage = 0; stage < retriggers.size(); ++stage) {
+        if (retriggers[stage] == 0) std::printf("  no retrigger from stage %zu\n", stage);
+        CHECK(retriggers[stage] > 0);
+    }
+}
 
 TEST(a_held_gate_gives_attack_hold_decay_sustain_and_one_reset_pulse) {
     const auto amplitude = render(graph("gate", "env"), 1, 512, 14);

@@ -161,10 +161,12 @@ TEST(every_node_type_renders_the_same_bits_in_a_graph_and_alone) {
         const amp::NodeSpec &spec = *registry[i];
         std::printf("  %s\n", spec.type_name);
         const std::string params = base_params(spec);
-        compare_both_ways(spec, params, source.samples, 0);
-        const std::string delayed =
-            params + (params.empty() ? "" : ",") + "\"declared_delay_frames\":3";
-        compare_both_ways(spec, delayed, source.samples, 3);
+        // The node's own latency (0 for most; e.g. a phase vocoder's window - 1), then 3 more.
+        const uint32_t latency = render_graph(spec, params, true).node.declared_delay_frames;
+        compare_both_ways(spec, params, source.samples, latency);
+        const std::string delayed = params + (params.empty() ? "" : ",") +
+                                    "\"declared_delay_frames\":" + std::to_string(latency + 3);
+        compare_both_ways(spec, delayed, source.samples, latency + 3);
     }
 }
 

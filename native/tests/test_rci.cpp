@@ -1,8 +1,9 @@
 // test_rci.cpp: the rci node (series RLC, trapezoidal) against an independent long-double solve
 // of the same discretisation (rci_reference.h) and the analytic step response of the circuit;
-// its published heat i^2 R through amp_run_node_v2 and through graph heat curves (chained
-// stages); the discrete energy balance; block invariance; B = 2, C = 2; snapshot; bad params;
-// the catalogue entry.
+// its published heat i^2 R (midpoint current) through amp_run_node_v2 and through graph heat
+// curves (chained stages); the energy balance input = stored + published heat (relative error
+// printed; the acceptance asks 1e-6, the test 1e-9) for a sine, a step and noise; block
+// invariance; B = 2, C = 2; snapshot; bad params; the catalogue entry.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -26,6 +27,16 @@ std::vector<double> lane(const Tensor &t, uint32_t b, uint32_t c) {
     std::vector<double> x(t.frames);
     for (uint32_t f = 0; f < t.frames; ++f) x[f] = t.at(b, c, f);
     return x;
+}
+
+// i^2 R with the step's midpoint current (i[n-1] + i[n]) / 2, i[-1] = 0: the documented heat.
+std::vector<long double> midpoint_heat(const std::vector<long double> &current) {
+    std::vector<long double> heat(current.size());
+    for (size_t f = 0; f < current.size(); ++f) {
+        const long double mid = (current[f] + (f ? current[f - 1] : 0)) / 2;
+        heat[f] = mid * mid * kR;
+    }
+    return heat;
 }
 
 bool near(double got, long double expected, double relative) {
@@ -63,7 +74,8 @@ TEST(a_step_follows_the_analytic_underdamped_response) {
         const double exact = 1 - std::exp(-a * t) * (std::cos(w * t) + a / w * std::sin(w * t));
         worst = std::max(worst, std::fabs(v.out.at(0, 0, f) - exact));
     }
-    CHECK(worst < 2e-3);
+    std::printf("  unit step: worst |v - analytic| = %.3g V\n", worst);
+    CHECK(worst < 1e-3);                          // the tolerance documented in rci.cpp
     CHECK_NEAR(v.out.at(0, 0, n - 1), 1.0, 1e-3); // settles at the input voltage
 }
 
@@ -72,8 +84,9 @@ TEST(the_published_heat_is_i_squared_r_through_the_single_node_call) {
     double expected = 0.0;
     for (uint32_t b = 0; b < 2; ++b)
         for (uint32_t c = 0; c < 2; ++c)
-            for (long double i : rci_reference::simulate(lane(u, b, c), kR, kL, kC, kRate).current)
-                expected += static_cast<double>(i * i * kR);
+            for (long double q :
+                 midpoint_heat(rci_reference::simulate(lane(u, b, c), kR, kL, kC, kRate).current))
+                expected += static_cast<double>(q);
     const NodeRun whole = run_node("rci", kParams, {u}, {}, 2, 300);
     const NodeRun frames = run_node("rci", kParams, {u}, {}, 2, 300, {1});
     CHECK_EQ(whole.status, AMP_OK);
@@ -111,9 +124,10 @@ TEST(graph_heat_curves_of_chained_stages_are_i_squared_r) {
         std::vector<double> v1(n);
         for (uint64_t f = 0; f < n; ++f) v1[f] = static_cast<double>(first.voltage[f]);
         const auto second = rci_reference::simulate(v1, kR, kL, kC, kRate);
+        const auto q1 = midpoint_heat(first.current), q2 = midpoint_heat(second.current);
         for (uint64_t f = 0; f < n; ++f) {
-            h1[f] += first.current[f] * first.current[f] * kR;
-            h2[f] += second.current[f] * second.current[f] * kR;
+            h1[f] += q1[f];
+            h2[f] += q2[f];
             CHECK(near(out[c * n + f], second.voltage[f], 1e-11));
         }
     }
@@ -126,29 +140,40 @@ TEST(graph_heat_curves_of_chained_stages_are_i_squared_r) {
     CHECK(heat[1 * n + 500] > 1e-4); // the curves are not trivially zero
 }
 
-TEST(input_energy_equals_stored_energy_plus_dissipated_heat) {
+TEST(input_energy_equals_stored_energy_plus_the_published_heat) {
     // The trapezoidal rule keeps the discrete balance exactly with midpoint values:
-    // E[n] - E[n-1] = h (u_mid i_mid - R i_mid^2), E = L i^2 / 2 + C v^2 / 2. The published heat
-    // (i[n]^2 R per frame, times h) matches the midpoint dissipation for a slow input.
+    // E[n] - E[n-1] = h (u_mid i_mid - R i_mid^2), E = L i^2 / 2 + C v^2 / 2, and the node
+    // publishes R i_mid^2 per frame. So sum h u_mid i_mid = E[N] + h sum(published heat), with
+    // the heat read from the render's metrics (amp_run_node_v2) and u, i, v from the node.
     const uint32_t n = 9600;
-    Tensor u{1, 1, n, std::vector<double>(n)};
-    for (uint32_t f = 0; f < n; ++f) u.data[f] = std::sin(2 * M_PI * 50.0 * f / kRate);
-    const NodeRun i = run_node("rci", kCurrent, {u}, {}, 1, n);
-    const NodeRun v = run_node("rci", kParams, {u}, {}, 1, n);
-    const double h = 1 / kRate;
-    double input = 0.0, midpoint_loss = 0.0, i_prev = 0.0, u_prev = 0.0;
-    for (uint32_t f = 0; f < n; ++f) {
-        const double im = 0.5 * (i_prev + i.out.data[f]), um = 0.5 * (u_prev + u.data[f]);
-        input += h * um * im;
-        midpoint_loss += h * kR * im * im;
-        i_prev = i.out.data[f];
-        u_prev = u.data[f];
+    std::vector<Tensor> inputs;
+    Tensor sine{1, 1, n, std::vector<double>(n)}, step{1, 1, n, std::vector<double>(n, 1.0)};
+    for (uint32_t f = 0; f < n; ++f) sine.data[f] = std::sin(2 * M_PI * 50.0 * f / kRate);
+    inputs.push_back(sine);
+    inputs.push_back(step);
+    inputs.push_back(amp_test::noise(1, 1, n, 17));
+    for (const Tensor &u : inputs) {
+        const NodeRun i = run_node("rci", kCurrent, {u}, {}, 1, n, {1, 7, 64, 3});
+        const NodeRun v = run_node("rci", kParams, {u}, {}, 1, n);
+        CHECK_EQ(i.status, AMP_OK);
+        const double h = 1 / kRate;
+        long double input = 0.0L;
+        double i_prev = 0.0, u_prev = 0.0;
+        for (uint32_t f = 0; f < n; ++f) {
+            input += h * 0.25L * (u_prev + u.data[f]) * (i_prev + i.out.data[f]);
+            i_prev = i.out.data[f];
+            u_prev = u.data[f];
+        }
+        const long double stored =
+            0.5L * kL * i_prev * i_prev + 0.5L * kC * v.out.data[n - 1] * v.out.data[n - 1];
+        const long double dissipated = h * static_cast<long double>(i.heat);
+        const double relative =
+            static_cast<double>(std::fabs(input - (stored + dissipated)) / input);
+        std::printf("  input %.9Lg J, stored %.9Lg J, dissipated %.9Lg J, relative error %.3g\n",
+                    input, stored, dissipated, relative);
+        CHECK(relative < 1e-9); // the acceptance asks 1e-6
+        CHECK(input > 0.0L && dissipated > 0.0L && stored > 0.0L);
     }
-    const double stored =
-        0.5 * kL * i_prev * i_prev + 0.5 * kC * v.out.data[n - 1] * v.out.data[n - 1];
-    CHECK_NEAR(input, stored + midpoint_loss, 1e-12 * input);
-    CHECK_NEAR(h * i.heat, midpoint_loss, 1e-3 * midpoint_loss);
-    CHECK(input > 0.0);
 }
 
 TEST(blocks_lanes_and_snapshot_hold) {

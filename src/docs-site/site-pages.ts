@@ -24,6 +24,7 @@ const DOC_ORDER = [
   "graph-format",
   "scheduling",
   "nodes",
+  "oscillators",
   "kernel",
   "figures",
   "notebooks",
@@ -33,7 +34,7 @@ const DOC_ORDER = [
   "performance",
 ];
 /** Tutorials shown first, in teaching order; the rest follow alphabetically. */
-const TUTORIAL_ORDER = ["tour", "modulation", "feedback", "heat", "node-runner", "figures"];
+const TUTORIAL_ORDER = ["tour", "oscillators", "modulation", "feedback", "heat", "node-runner", "figures"];
 
 function ordered(names: string[], order: readonly string[]): string[] {
   const rank = (name: string): number => (order.includes(name) ? order.indexOf(name) : order.length);

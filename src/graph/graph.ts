@@ -152,7 +152,7 @@ export class Graph {
       const old = params[key];
       params[key] =
         (key === "thermo" || key === "modulation") && typeof old === "object" && typeof value === "object"
-          ? Object.freeze({ ...old, ...value })
+          ? (Object.freeze({ ...(old as object), ...(value as object) }) as NodeParamsJSON[string])
           : value;
     }
     const replaced: NodeJSON = Object.freeze({ name, type: node.type, params: Object.freeze(params) });
@@ -362,7 +362,7 @@ export class Graph {
       const dot = from.indexOf(".");
       const node = this.#requireNode(from.slice(0, dot), role);
       const output = from.slice(dot + 1);
-      const outputs = findNodeType(node.type)?.outputs ?? [];
+      const outputs = outputNames(node);
       if (!outputs.some((o) => o.name === output)) {
         const known =
           outputs.length === 0
@@ -389,6 +389,14 @@ export function graph(): Graph {
 }
 
 /** The node part of an edge source (`"env.reset"` -> `"env"`; node names hold no dot). */
+/** A node instance's named outputs: the items of its outputs parameter when given, else the catalogue's. */
+function outputNames(node: NodeJSON): readonly { readonly name: string }[] {
+  const type = findNodeType(node.type);
+  const fromParam = type?.outputsParam === undefined ? undefined : node.params[type.outputsParam];
+  if (Array.isArray(fromParam)) return fromParam.map((name) => ({ name: String(name) }));
+  return type?.outputs ?? [];
+}
+
 function sourceNodeName(from: string): string {
   const dot = from.indexOf(".");
   return dot < 0 ? from : from.slice(0, dot);

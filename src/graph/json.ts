@@ -18,7 +18,7 @@ export interface ModulationMetaJSON {
 }
 
 /** A value in a node's `params`: a parameter value or a metadata object. */
-export type ParamValueJSON = number | boolean | string | readonly number[] | ThermoJSON | ModulationMetaJSON;
+export type ParamValueJSON = number | boolean | string | readonly number[] | readonly string[] | ThermoJSON | ModulationMetaJSON;
 
 /** A node's `params` object: its parameters (snake_case) plus `oversample`, `declared_delay_frames`, `thermo`, `modulation`. */
 export interface NodeParamsJSON {

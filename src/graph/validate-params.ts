@@ -77,6 +77,31 @@ function checkList(subject: ValidationSubject, param: CatalogParam, value: unkno
   return Object.freeze(items);
 }
 
+function checkNames(subject: ValidationSubject, param: CatalogParam, value: unknown): readonly string[] {
+  const min = param.minLength ?? 0;
+  const max = param.maxLength ?? 0;
+  if (!Array.isArray(value) || value.length < min || value.length > max) throw validationError(subject, expectedText(param), value);
+  const items: string[] = [];
+  for (const [i, entry] of (value as unknown[]).entries()) {
+    const at: ValidationSubject = { ...subject, param: `${subject.param ?? param.name}[${i}]` };
+    const checked = checkCString(at, entry);
+    if (items.includes(checked)) throw validationError(at, "a name not listed before (the items must differ)", entry);
+    items.push(checked);
+  }
+  return Object.freeze(items);
+}
+
+/** The items of a node's outputs parameter must not contain ".": edges read them as "node.output". */
+function checkOutputNames(subject: ValidationSubject, names: readonly string[]): void {
+  for (const [i, name] of names.entries())
+    if (name.includes("."))
+      throw validationError(
+        { ...subject, param: `${subject.param ?? ""}[${i}]` },
+        'a name without "." (the items name the node\'s outputs, read as "node.output")',
+        name,
+      );
+}
+
 function checkParam(subject: ValidationSubject, param: CatalogParam, value: unknown): ParamValueJSON {
   if (param.kind === "boolean") {
     if (typeof value !== "boolean") throw validationError(subject, "a boolean", value);
@@ -88,6 +113,7 @@ function checkParam(subject: ValidationSubject, param: CatalogParam, value: unkn
     return value;
   }
   if (param.kind === "list") return checkList(subject, param, value);
+  if (param.kind === "names") return checkNames(subject, param, value);
   return checkNumber(subject, value, param);
 }
 
@@ -202,11 +228,18 @@ export function toParamsJSON(name: string, type: string, input: unknown, naming:
       const param = node.params.find((p) => (naming === "ts" ? camelCase(p.name) : p.name) === key);
       if (param === undefined) throw invalidError(subject, `is unknown; ${type} accepts ${knownKeys(node, naming)}`);
       out[param.name] = checkParam(subject, param, value);
+      if (param.name === node.outputsParam) checkOutputNames(subject, out[param.name] as readonly string[]);
     }
   }
+  const keyOf = (paramName: string): string => (naming === "ts" ? camelCase(paramName) : paramName);
   for (const param of node.params) {
-    if (!partial && isRequired(param) && out[param.name] === undefined) {
-      throw invalidError({ ...base, param: naming === "ts" ? camelCase(param.name) : param.name }, `is required (${expectedText(param)})`);
+    const alternative = param.alternative;
+    if (alternative !== undefined && param.name < alternative && out[param.name] !== undefined && out[alternative] !== undefined) {
+      throw invalidError({ ...base, param: keyOf(param.name) }, `excludes ${JSON.stringify(keyOf(alternative))}; give one of them`);
+    }
+    if (!partial && isRequired(param) && out[param.name] === undefined && (alternative === undefined || out[alternative] === undefined)) {
+      const unless = alternative === undefined ? "" : ` unless ${JSON.stringify(keyOf(alternative))} is given`;
+      throw invalidError({ ...base, param: keyOf(param.name) }, `is required (${expectedText(param)})${unless}`);
     }
   }
   return Object.freeze(out);

@@ -110,6 +110,8 @@ export interface NativeRuntime {
   reset(): void;
   setParam(node: string, param: string, data: Float64Array, batches: number, channels: number, frames: number): void;
   clearParams(node?: string): void;
+  /** amp_graph_runtime_set_buffer: `data` holds channels x frames planar samples. */
+  setBuffer(node: string, slot: number, data: Float64Array, channels: number, frames: number, sampleRate: number): void;
   /** Renders on a worker thread; resolves with the samples. */
   render(frames: number, options: NativeRenderOptions): Promise<NativeRenderOutput>;
   /** Raises the cancel flag of the render in flight (no-op when none); it rejects with -6. */

@@ -6,9 +6,10 @@
 /**
  * How a parameter is given: `signal` is a per-frame tensor (modulatable, overridable with
  * `setParam`); the others are static values in `params_json` (`text`: a non-empty string; `enum`:
- * one of the parameter's `choices`; `list`: an array of finite numbers with a length rule).
+ * one of the parameter's `choices`; `list`: an array of finite numbers with a length rule; `names`:
+ * an array of distinct non-empty strings with a length rule).
  */
-export type ParamKind = "signal" | "number" | "integer" | "boolean" | "text" | "enum" | "list";
+export type ParamKind = "signal" | "number" | "integer" | "boolean" | "text" | "enum" | "list" | "names";
 
 /** One parameter of a node type. */
 export interface CatalogParam {
@@ -37,6 +38,11 @@ export interface CatalogParam {
   readonly maxLength?: number;
   /** List parameters: true when the items must be strictly increasing. */
   readonly increasing?: boolean;
+  /**
+   * Text and names parameters without a default: the other parameter that may stand in for this
+   * one; exactly one of the two must be given.
+   */
+  readonly alternative?: string;
 }
 
 /** One audio input port. */
@@ -78,6 +84,11 @@ export interface CatalogNode {
    * channel groups side by side; an edge from `"node.output"` reads one group, from `"node"` the first.
    */
   readonly outputs?: readonly CatalogOutput[];
+  /**
+   * Per-instance named outputs: when the node is given this names parameter, its items are the
+   * node's named outputs (instead of `outputs`), one channel group each, in order.
+   */
+  readonly outputsParam?: string;
   /** Taps the node publishes (none or absent: none). */
   readonly taps?: readonly CatalogTap[];
   readonly params: readonly CatalogParam[];

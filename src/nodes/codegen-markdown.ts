@@ -9,6 +9,12 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
+/** Hand-written guides (in docs/) for node types, linked from their generated section. */
+const NODE_GUIDES: Readonly<Record<string, string>> = {
+  oscillator: "[oscillators.md](oscillators.md) (PolyBLEP, oversampling, measured aliasing, the periodicity cache, presets)",
+  resampler: "[oscillators.md](oscillators.md#resampler) (the round-trip design, tiers and their measured figures)",
+};
+
 function nodeSection(node: CatalogNode): string {
   const lines: string[] = [
     `## ${node.type}`,
@@ -23,7 +29,7 @@ function nodeSection(node: CatalogNode): string {
     lines.push("| --- | --- | --- | --- | --- | --- | --- |");
     for (const param of node.params) {
       lines.push(
-        `| \`${param.name}\` | \`${camelCase(param.name)}\` | ${param.kind} | ${isRequired(param) ? "required" : cell(formatDefault(param))} | ${cell(formatRange(param))} | ${cell(param.unit)} | ${cell(param.doc)} |`,
+        `| \`${param.name}\` | \`${camelCase(param.name)}\` | ${param.kind} | ${isRequired(param) ? (param.alternative === undefined ? "required" : `required unless \`${param.alternative}\``) : cell(formatDefault(param))} | ${cell(formatRange(param))} | ${cell(param.unit)} | ${cell(param.doc)} |`,
       );
     }
     lines.push("");
@@ -42,6 +48,8 @@ function nodeSection(node: CatalogNode): string {
   lines.push("");
   lines.push(`Backward: ${node.backwardDoc}`);
   lines.push("");
+  const guide = NODE_GUIDES[node.type];
+  if (guide !== undefined) lines.push(`Guide: ${guide}.`, "");
   return lines.join("\n");
 }
 

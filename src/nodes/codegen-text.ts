@@ -27,6 +27,8 @@ export function inputsText(node: CatalogNode): string {
 
 /** One sentence about a node's named outputs (empty when it has one unnamed output). */
 export function outputsText(node: CatalogNode): string {
+  if (node.outputsParam !== undefined)
+    return ` Named outputs when \`${node.outputsParam}\` is given: one per item, named after it, equal channel groups in that order; an edge from \`"node.<item>"\` reads one, from \`"node"\` the first.`;
   const outputs = node.outputs ?? [];
   if (outputs.length === 0) return "";
   const list = outputs.map((output) => `\`${output.name}\` (${output.doc.replace(/\.$/, "")})`).join(", ");

@@ -20,11 +20,14 @@ function paramFacts(param: CatalogParam): string {
   }
   if (param.unit !== "") facts.push(`Unit: ${param.unit}.`);
   const def = formatDefault(param);
-  if (isRequired(param)) facts.push("Required.");
+  if (isRequired(param) && param.alternative !== undefined)
+    facts.push(`Required unless \`${camelCase(param.alternative)}\` is given (exactly one of the two).`);
+  else if (isRequired(param)) facts.push("Required.");
   else if (def !== "") facts.push(`Default: ${def}.`);
   const range = formatRange(param);
   if (param.kind === "enum") facts.push(`One of ${range}.`);
   else if (param.kind === "list") facts.push(`An array of ${range}.`);
+  else if (param.kind === "names") facts.push(`An array of ${range}.`);
   else if (range !== "") facts.push(`Range: ${range}.`);
   if (camelCase(param.name) !== param.name) facts.push(`JSON key: \`${param.name}\`.`);
   return facts.join(" ");
@@ -34,6 +37,7 @@ function tsType(param: CatalogParam): string {
   if (param.kind === "boolean") return "boolean";
   if (param.kind === "enum") return (param.choices ?? []).map((name) => JSON.stringify(name)).join(" | ");
   if (param.kind === "list") return "readonly number[]";
+  if (param.kind === "names") return "readonly string[]";
   return param.kind === "text" ? "string" : "number";
 }
 
@@ -46,9 +50,10 @@ function nodeInterface(node: CatalogNode): string {
   ]);
   const members = node.params
     .map((param) => {
-      const member = isRequired(param)
-        ? `${camelCase(param.name)}: ${tsType(param)}`
-        : `${camelCase(param.name)}?: ${tsType(param)} | undefined`;
+      const member =
+        isRequired(param) && param.alternative === undefined
+          ? `${camelCase(param.name)}: ${tsType(param)}`
+          : `${camelCase(param.name)}?: ${tsType(param)} | undefined`;
       return `${docComment([param.doc, "", paramFacts(param)], "  ")}  readonly ${member};\n`;
     })
     .join("");

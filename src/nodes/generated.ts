@@ -61,6 +61,48 @@ export function adsr(options: AdsrOptions = {}): NodeSpec<"adsr"> {
 }
 
 /**
+ * Options of the `biquad` node: RBJ cookbook biquad (lowpass, highpass, bandpass, notch, peaking, shelves) with per-frame frequency, Q and gain.
+ *
+ * Heat work W = 5 per frame. Backward: Not implemented yet (returns -4).
+ */
+export interface BiquadOptions extends CommonNodeOptions {
+  /**
+   * RBJ cookbook response: lowpass, highpass, bandpass (0 dB peak), notch, peaking, lowshelf or highshelf.
+   *
+   * Static enum. Default: "lowpass". One of "lowpass", "highpass", "bandpass", "notch", "peaking", "lowshelf", "highshelf".
+   */
+  readonly filter?: "lowpass" | "highpass" | "bandpass" | "notch" | "peaking" | "lowshelf" | "highshelf" | undefined;
+  /**
+   * Cutoff, centre or shelf midpoint frequency; clamped per frame to [1e-6, 0.499] x the sample rate.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 1000. Range: (0, 1000000].
+   */
+  readonly frequency?: number | undefined;
+  /**
+   * Quality factor (alpha = sin(w0) / 2Q); clamped per frame to [0.001, 1000].
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0.7071067811865476. Range: (0, 1000].
+   */
+  readonly q?: number | undefined;
+  /**
+   * Gain of peaking and shelf filters (A = 10^(gain_db / 40)); the other types ignore it.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: dB. Default: 0. Range: [-120, 120]. JSON key: `gain_db`.
+   */
+  readonly gainDb?: number | undefined;
+}
+
+/**
+ * A `biquad` node: RBJ cookbook biquad (lowpass, highpass, bandpass, notch, peaking, shelves) with per-frame frequency, Q and gain.
+ *
+ * Audio inputs: `in` (Signal to filter; several edges: summed).
+ * @param options - parameters and common metadata, see {@link BiquadOptions}; all optional
+ */
+export function biquad(options: BiquadOptions = {}): NodeSpec<"biquad"> {
+  return nodeSpec("biquad", options);
+}
+
+/**
  * Options of the `constant` node: Fills every frame with a value.
  *
  * Heat work W = 0.25 per frame. Backward: Not implemented: a source with no audio input (returns -4).
@@ -91,19 +133,25 @@ export function constant(options: ConstantOptions = {}): NodeSpec<"constant"> {
 }
 
 /**
- * Options of the `controller` node: Outputs a named control-history curve, sampled per frame.
+ * Options of the `controller` node: Outputs named control-history curves, sampled per frame, one output each.
  *
  * Heat work W = 0.5 per frame. Backward: Not implemented: a source with no audio input (returns -4).
  */
 export interface ControllerOptions extends CommonNodeOptions {
   /**
-   * Name of the control-history curve to output.
+   * Name of the control-history curve to output (one unnamed output; or curves).
    *
-   * Static text. Required.
+   * Static text. Required unless `curves` is given (exactly one of the two).
    */
-  readonly curve: string;
+  readonly curve?: string | undefined;
   /**
-   * Factor applied to the curve value.
+   * Names of the curves to output, one named output each, named after the curve (or curve).
+   *
+   * Static names. Required unless `curve` is given (exactly one of the two). An array of 1 to 64 distinct non-empty strings.
+   */
+  readonly curves?: readonly string[] | undefined;
+  /**
+   * Factor applied to the curve value (per output channel with a multi-channel tensor).
    *
    * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 1. Range: [-1000000000000, 1000000000000].
    */
@@ -115,7 +163,7 @@ export interface ControllerOptions extends CommonNodeOptions {
    */
   readonly offset?: number | undefined;
   /**
-   * Number of identical output channels.
+   * Number of identical channels of each output.
    *
    * Static integer. Default: 1. Range: [1, 64].
    */
@@ -123,10 +171,10 @@ export interface ControllerOptions extends CommonNodeOptions {
 }
 
 /**
- * A `controller` node: Outputs a named control-history curve, sampled per frame.
+ * A `controller` node: Outputs named control-history curves, sampled per frame, one output each.
  *
- * Source: no audio input.
- * @param options - parameters and common metadata, see {@link ControllerOptions}; required: curve
+ * Source: no audio input. Named outputs when `curves` is given: one per item, named after it, equal channel groups in that order; an edge from `"node.<item>"` reads one, from `"node"` the first.
+ * @param options - parameters and common metadata, see {@link ControllerOptions}; required: curve, curves
  */
 export function controller(options: ControllerOptions): NodeSpec<"controller"> {
   return nodeSpec("controller", options);
@@ -181,6 +229,114 @@ export function gain(options: GainOptions = {}): NodeSpec<"gain"> {
 }
 
 /**
+ * Options of the `integrator` node: Slew-aware integrator: limits on slope, acceleration and value, or ideal.
+ *
+ * Heat work W = 4 per frame. Backward: Not implemented (returns -4).
+ */
+export interface IntegratorOptions extends CommonNodeOptions {
+  /**
+   * limited (slew, acceleration and clamp apply) or no_impingement (ideal integration, no limit).
+   *
+   * Static enum. Default: "limited". One of "limited", "no_impingement".
+   */
+  readonly mode?: "limited" | "no_impingement" | undefined;
+  /**
+   * Largest |dy/dt| of the output; 0 means no limit.
+   *
+   * Static number. Unit: units/s. Default: 0. Range: [0, 1000000000000]. JSON key: `slew_rate`.
+   */
+  readonly slewRate?: number | undefined;
+  /**
+   * Largest |d2y/dt2| of the output; 0 means no limit.
+   *
+   * Static number. Unit: units/s^2. Default: 0. Range: [0, 1000000000000000]. JSON key: `max_acceleration`.
+   */
+  readonly maxAcceleration?: number | undefined;
+  /**
+   * Lowest output value.
+   *
+   * Static number. Default: -1e+300. Range: [-1e+300, 1e+300]. JSON key: `clamp_min`.
+   */
+  readonly clampMin?: number | undefined;
+  /**
+   * Highest output value.
+   *
+   * Static number. Default: 1e+300. Range: [-1e+300, 1e+300]. JSON key: `clamp_max`.
+   */
+  readonly clampMax?: number | undefined;
+  /**
+   * Output value before frame 0.
+   *
+   * Static number. Default: 0. Range: [-1e+300, 1e+300].
+   */
+  readonly initial?: number | undefined;
+}
+
+/**
+ * A `integrator` node: Slew-aware integrator: limits on slope, acceleration and value, or ideal.
+ *
+ * Audio inputs: `in` (The derivative to integrate, in units per second; several edges: summed).
+ * @param options - parameters and common metadata, see {@link IntegratorOptions}; all optional
+ */
+export function integrator(options: IntegratorOptions = {}): NodeSpec<"integrator"> {
+  return nodeSpec("integrator", options);
+}
+
+/**
+ * Options of the `lfo` node: Low-frequency oscillator (sine, square, saw, triangle) with optional smoothing.
+ *
+ * Heat work W = 2 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ */
+export interface LfoOptions extends CommonNodeOptions {
+  /**
+   * Waveform: sine, square, saw (2 phi - 1) or triangle (2 |2 phi - 1| - 1).
+   *
+   * Static enum. Default: "sine". One of "sine", "square", "saw", "triangle".
+   */
+  readonly shape?: "sine" | "square" | "saw" | "triangle" | undefined;
+  /**
+   * Oscillation rate.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 1. Range: [-100000, 100000]. JSON key: `rate_hz`.
+   */
+  readonly rateHz?: number | undefined;
+  /**
+   * Peak value of the wave.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0.5. Range: [-1000000, 1000000].
+   */
+  readonly depth?: number | undefined;
+  /**
+   * Time constant of the one-pole output smoothing; 0 turns it off.
+   *
+   * Static number. Unit: ms. Default: 0. Range: [0, 3600000]. JSON key: `slew_ms`.
+   */
+  readonly slewMs?: number | undefined;
+  /**
+   * Initial phase.
+   *
+   * Static number. Unit: cycles. Default: 0. Range: [-1000000, 1000000].
+   */
+  readonly phase?: number | undefined;
+  /**
+   * Number of output channels.
+   *
+   * Static integer. Default: 1. Range: [1, 64].
+   */
+  readonly channels?: number | undefined;
+}
+
+/**
+ * A `lfo` node: Low-frequency oscillator (sine, square, saw, triangle) with optional smoothing.
+ *
+ * Source: no audio input.
+ * @param options - parameters and common metadata, see {@link LfoOptions}; all optional
+ */
+export function lfo(options: LfoOptions = {}): NodeSpec<"lfo"> {
+  return nodeSpec("lfo", options);
+}
+
+/**
  * Options of the `mix` node: Sums all input channels into each output channel.
  *
  * Heat work W = 1 per frame. Backward: Exact: the transpose of the sum (each input channel receives the sum of the output gradients).
@@ -208,6 +364,198 @@ export interface MixOptions extends CommonNodeOptions {
  */
 export function mix(options: MixOptions = {}): NodeSpec<"mix"> {
   return nodeSpec("mix", options);
+}
+
+/**
+ * Options of the `oscillator` node: Band-limited sine, saw, square or triangle with real oversampling.
+ *
+ * Heat work W = 12 per frame. Backward: Not implemented: a source with no audio input (returns -4); its parameter gradients come with the gradients work.
+ */
+export interface OscillatorOptions extends CommonNodeOptions {
+  /**
+   * Oscillation frequency (negative runs backwards); resolution 2^-20 Hz.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 440. Range: [-1000000, 1000000].
+   */
+  readonly frequency?: number | undefined;
+  /**
+   * Peak amplitude.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0.5. Range: [-1000000, 1000000].
+   */
+  readonly amplitude?: number | undefined;
+  /**
+   * Equal-power pan, -1 left to 1 right (stereo): left cos, right sin of (pan + 1) pi / 4.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0. Range: [-1, 1].
+   */
+  readonly pan?: number | undefined;
+  /**
+   * Offset added to the phase before the waveform is read.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: cycles. Default: 0. Range: [-1000000, 1000000]. JSON key: `phase_offset`.
+   */
+  readonly phaseOffset?: number | undefined;
+  /**
+   * Square wave: fraction of the cycle at +1 (waveform square).
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0.5. Range: [0, 1]. JSON key: `pulse_width`.
+   */
+  readonly pulseWidth?: number | undefined;
+  /**
+   * Phase reset: a rise above 0.5 restarts the phase at 0 on that frame.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 0. Range: [-1000000, 1000000].
+   */
+  readonly reset?: number | undefined;
+  /**
+   * Waveform: sine, saw, square or triangle.
+   *
+   * Static enum. Default: "sine". One of "sine", "saw", "square", "triangle".
+   */
+  readonly waveform?: "sine" | "saw" | "square" | "triangle" | undefined;
+  /**
+   * polyblep (band-limited steps, BLAMP at triangle corners) or naive (for comparison).
+   *
+   * Static enum. Default: "polyblep". One of "polyblep", "naive".
+   */
+  readonly driver?: "polyblep" | "naive" | undefined;
+  /**
+   * direct (the wave), integrator (leaky integrator of the wave) or op_amp (slew-limited follower of the wave).
+   *
+   * Static enum. Default: "direct". One of "direct", "integrator", "op_amp".
+   */
+  readonly mode?: "direct" | "integrator" | "op_amp" | undefined;
+  /**
+   * Decimation filter tier when oversample > 1: linear (latency 1 frame), fast (16 frames) or best (40 frames).
+   *
+   * Static enum. Default: "fast". One of "linear", "fast", "best".
+   */
+  readonly quality?: "linear" | "fast" | "best" | undefined;
+  /**
+   * Integrator leak per output frame (mode integrator).
+   *
+   * Static number. Default: 0.999. Range: [0, 1].
+   */
+  readonly leak?: number | undefined;
+  /**
+   * Integrator input gain per output frame (mode integrator).
+   *
+   * Static number. Default: 0.05. Range: [-1000000, 1000000]. JSON key: `integrator_gain`.
+   */
+  readonly integratorGain?: number | undefined;
+  /**
+   * Follower slew-rate limit, output units per second (mode op_amp).
+   *
+   * Static number. Unit: 1/s. Default: 1000. Range: [0, 1000000000000].
+   */
+  readonly slew?: number | undefined;
+  /**
+   * The mode's output is clamped to +-clamp (every mode).
+   *
+   * Static number. Default: 1. Range: (0, 1000000].
+   */
+  readonly clamp?: number | undefined;
+  /**
+   * Number of wave lanes.
+   *
+   * Static integer. Default: 1. Range: [1, 64].
+   */
+  readonly channels?: number | undefined;
+  /**
+   * Two output channels (left, right) per wave lane, panned by pan.
+   *
+   * Static boolean. Default: false.
+   */
+  readonly stereo?: boolean | undefined;
+  /**
+   * Periodicity cache: replay one exact period while the parameters stay the same (the same bits as without).
+   *
+   * Static boolean. Default: false.
+   */
+  readonly cache?: boolean | undefined;
+  /**
+   * Longest period the cache holds (memory: frames x (oversample + 1) doubles per output channel).
+   *
+   * Static integer. Unit: frames. Default: 4800. Range: [1, 65536]. JSON key: `cache_frames`.
+   */
+  readonly cacheFrames?: number | undefined;
+  /**
+   * Preset: none, a shipped one (warm-saw, clean-square, pwm-lead, soft-triangle, integrated-square, naive-saw) or a JSON object of parameter values; explicit parameters win.
+   *
+   * Static text. Default: "none".
+   */
+  readonly preset?: string | undefined;
+}
+
+/**
+ * A `oscillator` node: Band-limited sine, saw, square or triangle with real oversampling.
+ *
+ * Source: no audio input.
+ * @param options - parameters and common metadata, see {@link OscillatorOptions}; all optional
+ */
+export function oscillator(options: OscillatorOptions = {}): NodeSpec<"oscillator"> {
+  return nodeSpec("oscillator", options);
+}
+
+/**
+ * Options of the `oscillator_pitch` node: Oscillator frequency from pitch_hz or root/cents/add, clamped and slew-limited.
+ *
+ * Heat work W = 1 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ */
+export interface OscillatorPitchOptions extends CommonNodeOptions {
+  /**
+   * Frequency; above 0 it is the target, else the root / cents / add formula applies.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 0. Range: [-1000000, 1000000]. JSON key: `pitch_hz`.
+   */
+  readonly pitchHz?: number | undefined;
+  /**
+   * Root frequency, used while pitch_hz is not above 0.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 440. Range: [0, 1000000]. JSON key: `root_hz`.
+   */
+  readonly rootHz?: number | undefined;
+  /**
+   * Offset from the root, in cents (1200 per octave).
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: cents. Default: 0. Range: [-100000, 100000]. JSON key: `offset_cents`.
+   */
+  readonly offsetCents?: number | undefined;
+  /**
+   * Added after the cents offset.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: Hz. Default: 0. Range: [-1000000, 1000000]. JSON key: `add_hz`.
+   */
+  readonly addHz?: number | undefined;
+  /**
+   * Lowest output frequency (clamp).
+   *
+   * Static number. Unit: Hz. Default: 0. Range: [0, 1000000]. JSON key: `min_freq`.
+   */
+  readonly minFreq?: number | undefined;
+  /**
+   * Largest change of the output per second; 0 means no limit.
+   *
+   * Static number. Unit: Hz/s. Default: 0. Range: [0, 1000000000000]. JSON key: `slew_hz_per_s`.
+   */
+  readonly slewHzPerS?: number | undefined;
+  /**
+   * Number of output channels.
+   *
+   * Static integer. Default: 1. Range: [1, 64].
+   */
+  readonly channels?: number | undefined;
+}
+
+/**
+ * A `oscillator_pitch` node: Oscillator frequency from pitch_hz or root/cents/add, clamped and slew-limited.
+ *
+ * Source: no audio input.
+ * @param options - parameters and common metadata, see {@link OscillatorPitchOptions}; all optional
+ */
+export function oscillatorPitch(options: OscillatorPitchOptions = {}): NodeSpec<"oscillator_pitch"> {
+  return nodeSpec("oscillator_pitch", options);
 }
 
 /**
@@ -259,9 +607,93 @@ export function parametricDriver(options: ParametricDriverOptions = {}): NodeSpe
 }
 
 /**
+ * Options of the `pitch_quantizer` node: Control signal to a frequency on a pitch grid (default 12-TET), with glide.
+ *
+ * Heat work W = 3 per frame. Backward: Not implemented (returns -4).
+ */
+export interface PitchQuantizerOptions extends CommonNodeOptions {
+  /**
+   * Octaves per unit of input: cents = 1200 * span_oct * input.
+   *
+   * Static number. Unit: octaves. Default: 1. Range: [-100, 100]. JSON key: `span_oct`.
+   */
+  readonly spanOct?: number | undefined;
+  /**
+   * Pitch grid within one octave, in cents, strictly increasing (default 12-TET).
+   *
+   * Static list. Unit: cents. Default: [0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100]. An array of 1 to 128 items in [0, 1200), strictly increasing. JSON key: `grid_cents`.
+   */
+  readonly gridCents?: readonly number[] | undefined;
+  /**
+   * Pitch of 0 cents (69 = A4 = 440 Hz).
+   *
+   * Static number. Unit: MIDI note. Default: 60. Range: [-128, 256]. JSON key: `root_midi`.
+   */
+  readonly rootMidi?: number | undefined;
+  /**
+   * Time constant of the one-pole glide between quantised pitches; 0 turns it off.
+   *
+   * Static number. Unit: ms. Default: 0. Range: [0, 3600000]. JSON key: `glide_ms`.
+   */
+  readonly glideMs?: number | undefined;
+}
+
+/**
+ * A `pitch_quantizer` node: Control signal to a frequency on a pitch grid (default 12-TET), with glide.
+ *
+ * Audio inputs: `in` (Control signal; 1 = span_oct octaves above the root; several edges: summed).
+ * @param options - parameters and common metadata, see {@link PitchQuantizerOptions}; all optional
+ */
+export function pitchQuantizer(options: PitchQuantizerOptions = {}): NodeSpec<"pitch_quantizer"> {
+  return nodeSpec("pitch_quantizer", options);
+}
+
+/**
+ * Options of the `pitch_shift` node: Streaming phase-vocoder pitch shifter (ratio or semitones); latency window - 1 frames.
+ *
+ * Heat work W = 64 per frame. Backward: Not implemented (returns -4).
+ */
+export interface PitchShiftOptions extends CommonNodeOptions {
+  /**
+   * Frequency ratio (2 = an octave up); modulated values are clamped to [0.25, 4].
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 1. Range: [0.25, 4].
+   */
+  readonly ratio?: number | undefined;
+  /**
+   * Shift in equal-tempered semitones, multiplied into ratio (2^(semitones / 12)).
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Unit: semitones. Default: 0. Range: [-24, 24].
+   */
+  readonly semitones?: number | undefined;
+  /**
+   * STFT window (periodic Hann), a power of two; the latency is window - 1 frames; partials need to be about 4 x sample rate / window Hz apart.
+   *
+   * Static integer. Unit: frames. Default: 1024. Range: [64, 16384].
+   */
+  readonly window?: number | undefined;
+  /**
+   * Analysis and synthesis hop; 0 = window / 4 (256 for the default window); otherwise window / hop must be an integer >= 4.
+   *
+   * Static integer. Unit: frames. Default: 0. Range: [0, 4096].
+   */
+  readonly hop?: number | undefined;
+}
+
+/**
+ * A `pitch_shift` node: Streaming phase-vocoder pitch shifter (ratio or semitones); latency window - 1 frames.
+ *
+ * Audio inputs: `in` (Signal to shift; several edges: summed).
+ * @param options - parameters and common metadata, see {@link PitchShiftOptions}; all optional
+ */
+export function pitchShift(options: PitchShiftOptions = {}): NodeSpec<"pitch_shift"> {
+  return nodeSpec("pitch_shift", options);
+}
+
+/**
  * Options of the `rci` node: Series RLC stage (trapezoidal): input voltage in, capacitor voltage or loop current out; publishes the heat i^2 R.
  *
- * Heat: published by the node: the power dissipated in R, i^2 R watts per frame, summed over the channels of each batch. Backward: None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.
+ * Heat: published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch. Backward: None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.
  */
 export interface RciOptions extends CommonNodeOptions {
   /**
@@ -301,6 +733,42 @@ export function rci(options: RciOptions = {}): NodeSpec<"rci"> {
 }
 
 /**
+ * Options of the `resampler` node: Round trip through the rate sr x up / down with a polyphase FIR tier.
+ *
+ * Heat work W = 4 per frame. Backward: Not implemented (returns -4): the adjoint, the transposed conversion, comes with the gradients work.
+ */
+export interface ResamplerOptions extends CommonNodeOptions {
+  /**
+   * L: the intermediate rate is sr x up / down.
+   *
+   * Static integer. Default: 1. Range: [1, 1000].
+   */
+  readonly up?: number | undefined;
+  /**
+   * M: see up.
+   *
+   * Static integer. Default: 1. Range: [1, 1000].
+   */
+  readonly down?: number | undefined;
+  /**
+   * Filter tier: linear (interpolation), fast (32-tap sinc) or best (80-tap sinc).
+   *
+   * Static enum. Default: "fast". One of "linear", "fast", "best".
+   */
+  readonly quality?: "linear" | "fast" | "best" | undefined;
+}
+
+/**
+ * A `resampler` node: Round trip through the rate sr x up / down with a polyphase FIR tier.
+ *
+ * Audio inputs: `in` (Signal to convert; several edges: summed).
+ * @param options - parameters and common metadata, see {@link ResamplerOptions}; all optional
+ */
+export function resampler(options: ResamplerOptions = {}): NodeSpec<"resampler"> {
+  return nodeSpec("resampler", options);
+}
+
+/**
  * Options of the `safety` node: Replaces non-finite samples, removes DC and clips.
  *
  * Heat work W = 4 per frame. Backward: Not implemented yet (returns -4).
@@ -328,6 +796,66 @@ export interface SafetyOptions extends CommonNodeOptions {
  */
 export function safety(options: SafetyOptions = {}): NodeSpec<"safety"> {
   return nodeSpec("safety", options);
+}
+
+/**
+ * Options of the `sampler` node: Plays a PCM buffer set with setBuffer (e.g. a WAV file) at a modulatable rate, with a start offset and seamless loop points.
+ *
+ * Heat work W = 4 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ */
+export interface SamplerOptions extends CommonNodeOptions {
+  /**
+   * Output channels; channel c plays buffer channel c mod the buffer's channels.
+   *
+   * Static integer. Default: 1. Range: [1, 64].
+   */
+  readonly channels?: number | undefined;
+  /**
+   * Playback rate: 1 plays at the recorded pitch, 2 an octave up, 0 holds.
+   *
+   * Signal: per frame, modulatable, overridable with `Runtime.setParam`. Default: 1. Range: [0, 64].
+   */
+  readonly rate?: number | undefined;
+  /**
+   * Buffer frame of the first output frame; must lie inside the buffer.
+   *
+   * Static integer. Unit: frames. Default: 0. Range: [0, 4294967295].
+   */
+  readonly start?: number | undefined;
+  /**
+   * Loop the region [loop_start, loop_end) instead of stopping at the end.
+   *
+   * Static boolean. Default: false.
+   */
+  readonly loop?: boolean | undefined;
+  /**
+   * First frame of the loop region (loop only).
+   *
+   * Static integer. Unit: frames. Default: 0. Range: [0, 4294967295]. JSON key: `loop_start`.
+   */
+  readonly loopStart?: number | undefined;
+  /**
+   * Frame after the loop region; 0 = the buffer's end (loop only).
+   *
+   * Static integer. Unit: frames. Default: 0. Range: [0, 4294967295]. JSON key: `loop_end`.
+   */
+  readonly loopEnd?: number | undefined;
+  /**
+   * Between buffer frames: cubic (4-point Hermite / Catmull-Rom) or linear; both exact at integer positions.
+   *
+   * Static enum. Default: "cubic". One of "cubic", "linear".
+   */
+  readonly interpolation?: "cubic" | "linear" | undefined;
+}
+
+/**
+ * A `sampler` node: Plays a PCM buffer set with setBuffer (e.g. a WAV file) at a modulatable rate, with a start offset and seamless loop points.
+ *
+ * Source: no audio input.
+ * @param options - parameters and common metadata, see {@link SamplerOptions}; all optional
+ */
+export function sampler(options: SamplerOptions = {}): NodeSpec<"sampler"> {
+  return nodeSpec("sampler", options);
 }
 
 /**
@@ -372,18 +900,100 @@ export function sineOsc(options: SineOscOptions = {}): NodeSpec<"sine_osc"> {
   return nodeSpec("sine_osc", options);
 }
 
+/**
+ * Options of the `subharmonic` node: Sub-octave generator: band-pass, zero-crossing flip-flops, shaped squares.
+ *
+ * Heat work W = 12 per frame. Backward: Not implemented (returns -4).
+ */
+export interface SubharmonicOptions extends CommonNodeOptions {
+  /**
+   * Corner of the band's one-pole high-pass.
+   *
+   * Static number. Unit: Hz. Default: 60. Range: [0, 100000]. JSON key: `band_lo_hz`.
+   */
+  readonly bandLoHz?: number | undefined;
+  /**
+   * Corner of the band's one-pole low-pass.
+   *
+   * Static number. Unit: Hz. Default: 600. Range: (0, 100000]. JSON key: `band_hi_hz`.
+   */
+  readonly bandHiHz?: number | undefined;
+  /**
+   * Envelope follower time constant while the band's level rises; 0 follows at once.
+   *
+   * Static number. Unit: ms. Default: 5. Range: [0, 100000]. JSON key: `env_attack_ms`.
+   */
+  readonly envAttackMs?: number | undefined;
+  /**
+   * Envelope follower time constant while the band's level falls; 0 follows at once.
+   *
+   * Static number. Unit: ms. Default: 50. Range: [0, 100000]. JSON key: `env_release_ms`.
+   */
+  readonly envReleaseMs?: number | undefined;
+  /**
+   * Corner of the one-pole low-pass that rounds the sub-octave squares.
+   *
+   * Static number. Unit: Hz. Default: 250. Range: (0, 100000]. JSON key: `sub_lp_hz`.
+   */
+  readonly subLpHz?: number | undefined;
+  /**
+   * Corner of the output's one-pole high-pass (0: none).
+   *
+   * Static number. Unit: Hz. Default: 20. Range: [0, 100000]. JSON key: `out_hp_hz`.
+   */
+  readonly outHpHz?: number | undefined;
+  /**
+   * Level of the divide-by-4 square added to the divide-by-2 one (0: off).
+   *
+   * Static number. Default: 0. Range: [0, 10].
+   */
+  readonly div4?: number | undefined;
+  /**
+   * Gain into the tanh shaper.
+   *
+   * Static number. Default: 2. Range: [0, 1000].
+   */
+  readonly drive?: number | undefined;
+  /**
+   * Wet share: y = (1 - mix) x + mix wet.
+   *
+   * Static number. Default: 0.5. Range: [0, 1].
+   */
+  readonly mix?: number | undefined;
+}
+
+/**
+ * A `subharmonic` node: Sub-octave generator: band-pass, zero-crossing flip-flops, shaped squares.
+ *
+ * Audio inputs: `in` (Audio to add sub-octaves to; several edges: summed).
+ * @param options - parameters and common metadata, see {@link SubharmonicOptions}; all optional
+ */
+export function subharmonic(options: SubharmonicOptions = {}): NodeSpec<"subharmonic"> {
+  return nodeSpec("subharmonic", options);
+}
+
 /** Options type of each node type, by type name. */
 export interface NodeOptionsByType {
   "adsr": AdsrOptions;
+  "biquad": BiquadOptions;
   "constant": ConstantOptions;
   "controller": ControllerOptions;
   "delay": DelayOptions;
   "gain": GainOptions;
+  "integrator": IntegratorOptions;
+  "lfo": LfoOptions;
   "mix": MixOptions;
+  "oscillator": OscillatorOptions;
+  "oscillator_pitch": OscillatorPitchOptions;
   "parametric_driver": ParametricDriverOptions;
+  "pitch_quantizer": PitchQuantizerOptions;
+  "pitch_shift": PitchShiftOptions;
   "rci": RciOptions;
+  "resampler": ResamplerOptions;
   "safety": SafetyOptions;
+  "sampler": SamplerOptions;
   "sine_osc": SineOscOptions;
+  "subharmonic": SubharmonicOptions;
 }
 
 /** Registered node type names. */
@@ -423,6 +1033,10 @@ export const NATIVE_LIMITS = {
   thermoResistance: { min: 1e-12, max: 1000000000000, minExclusive: false },
   /** W of the heat model, per frame. A finite number in [0, 1000000000000]; node params `thermo.work` (TS `thermo.work`). */
   thermoWork: { min: 0, max: 1000000000000, minExclusive: false },
+  /** Channels of a PCM buffer. An integer in [1, 64]; `Runtime.setBuffer` and render `buffers`. */
+  bufferChannels: { min: 1, max: 64, minExclusive: false },
+  /** Samples (channels x frames) of a PCM buffer, checked before allocation. An integer in [1, 268435456]; `Runtime.setBuffer` and render `buffers`. */
+  bufferSamples: { min: 1, max: 268435456, minExclusive: false },
 } as const satisfies CatalogLimits;
 
 /** The native node catalogue these types were generated from; used for validation at the TypeScript edge. */
@@ -682,7 +1296,7 @@ export const NODE_CATALOG: NodeCatalog = {
     },
     {
       "type": "controller",
-      "summary": "Outputs a named control-history curve, sampled per frame.",
+      "summary": "Outputs named control-history curves, sampled per frame, one output each.",
       "inputs": [],
       "outputs": [],
       "taps": [],
@@ -696,7 +1310,22 @@ export const NODE_CATALOG: NodeCatalog = {
           "minExclusive": false,
           "maxExclusive": false,
           "unit": "",
-          "doc": "Name of the control-history curve to output."
+          "doc": "Name of the control-history curve to output (one unnamed output; or curves).",
+          "alternative": "curves"
+        },
+        {
+          "name": "curves",
+          "kind": "names",
+          "default": null,
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Names of the curves to output, one named output each, named after the curve (or curve).",
+          "minLength": 1,
+          "maxLength": 64,
+          "alternative": "curve"
         },
         {
           "name": "scale",
@@ -707,7 +1336,7 @@ export const NODE_CATALOG: NodeCatalog = {
           "minExclusive": false,
           "maxExclusive": false,
           "unit": "",
-          "doc": "Factor applied to the curve value."
+          "doc": "Factor applied to the curve value (per output channel with a multi-channel tensor)."
         },
         {
           "name": "offset",
@@ -729,13 +1358,14 @@ export const NODE_CATALOG: NodeCatalog = {
           "minExclusive": false,
           "maxExclusive": false,
           "unit": "",
-          "doc": "Number of identical output channels."
+          "doc": "Number of identical channels of each output."
         }
       ],
       "heatWork": 0.5,
       "hasBackward": false,
       "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
-      "oversamples": false
+      "oversamples": false,
+      "outputsParam": "curves"
     },
     {
       "type": "parametric_driver",
@@ -984,7 +1614,1002 @@ export const NODE_CATALOG: NodeCatalog = {
       "backwardDoc": "None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.",
       "oversamples": false,
       "publishesHeat": true,
-      "heatDoc": "published by the node: the power dissipated in R, i^2 R watts per frame, summed over the channels of each batch"
+      "heatDoc": "published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch"
+    },
+    {
+      "type": "lfo",
+      "summary": "Low-frequency oscillator (sine, square, saw, triangle) with optional smoothing.",
+      "inputs": [],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "shape",
+          "kind": "enum",
+          "default": "sine",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Waveform: sine, square, saw (2 phi - 1) or triangle (2 |2 phi - 1| - 1).",
+          "choices": [
+            "sine",
+            "square",
+            "saw",
+            "triangle"
+          ]
+        },
+        {
+          "name": "rate_hz",
+          "kind": "signal",
+          "default": 1,
+          "min": -100000,
+          "max": 100000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Oscillation rate."
+        },
+        {
+          "name": "depth",
+          "kind": "signal",
+          "default": 0.5,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Peak value of the wave."
+        },
+        {
+          "name": "slew_ms",
+          "kind": "number",
+          "default": 0,
+          "min": 0,
+          "max": 3600000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "ms",
+          "doc": "Time constant of the one-pole output smoothing; 0 turns it off."
+        },
+        {
+          "name": "phase",
+          "kind": "number",
+          "default": 0,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "cycles",
+          "doc": "Initial phase."
+        },
+        {
+          "name": "channels",
+          "kind": "integer",
+          "default": 1,
+          "min": 1,
+          "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Number of output channels."
+        }
+      ],
+      "heatWork": 2,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "oscillator_pitch",
+      "summary": "Oscillator frequency from pitch_hz or root/cents/add, clamped and slew-limited.",
+      "inputs": [],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "pitch_hz",
+          "kind": "signal",
+          "default": 0,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Frequency; above 0 it is the target, else the root / cents / add formula applies."
+        },
+        {
+          "name": "root_hz",
+          "kind": "signal",
+          "default": 440,
+          "min": 0,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Root frequency, used while pitch_hz is not above 0."
+        },
+        {
+          "name": "offset_cents",
+          "kind": "signal",
+          "default": 0,
+          "min": -100000,
+          "max": 100000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "cents",
+          "doc": "Offset from the root, in cents (1200 per octave)."
+        },
+        {
+          "name": "add_hz",
+          "kind": "signal",
+          "default": 0,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Added after the cents offset."
+        },
+        {
+          "name": "min_freq",
+          "kind": "number",
+          "default": 0,
+          "min": 0,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Lowest output frequency (clamp)."
+        },
+        {
+          "name": "slew_hz_per_s",
+          "kind": "number",
+          "default": 0,
+          "min": 0,
+          "max": 1000000000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "Hz/s",
+          "doc": "Largest change of the output per second; 0 means no limit."
+        },
+        {
+          "name": "channels",
+          "kind": "integer",
+          "default": 1,
+          "min": 1,
+          "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Number of output channels."
+        }
+      ],
+      "heatWork": 1,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "integrator",
+      "summary": "Slew-aware integrator: limits on slope, acceleration and value, or ideal.",
+      "inputs": [
+        {
+          "name": "in",
+          "doc": "The derivative to integrate, in units per second.",
+          "gather": "sum",
+          "optional": false
+        }
+      ],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "mode",
+          "kind": "enum",
+          "default": "limited",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "limited (slew, acceleration and clamp apply) or no_impingement (ideal integration, no limit).",
+          "choices": [
+            "limited",
+            "no_impingement"
+          ]
+        },
+        {
+          "name": "slew_rate",
+          "kind": "number",
+          "default": 0,
+          "min": 0,
+          "max": 1000000000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "units/s",
+          "doc": "Largest |dy/dt| of the output; 0 means no limit."
+        },
+        {
+          "name": "max_acceleration",
+          "kind": "number",
+          "default": 0,
+          "min": 0,
+          "max": 1000000000000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "units/s^2",
+          "doc": "Largest |d2y/dt2| of the output; 0 means no limit."
+        },
+        {
+          "name": "clamp_min",
+          "kind": "number",
+          "default": -1e+300,
+          "min": -1e+300,
+          "max": 1e+300,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Lowest output value."
+        },
+        {
+          "name": "clamp_max",
+          "kind": "number",
+          "default": 1e+300,
+          "min": -1e+300,
+          "max": 1e+300,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Highest output value."
+        },
+        {
+          "name": "initial",
+          "kind": "number",
+          "default": 0,
+          "min": -1e+300,
+          "max": 1e+300,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Output value before frame 0."
+        }
+      ],
+      "heatWork": 4,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "pitch_quantizer",
+      "summary": "Control signal to a frequency on a pitch grid (default 12-TET), with glide.",
+      "inputs": [
+        {
+          "name": "in",
+          "doc": "Control signal; 1 = span_oct octaves above the root.",
+          "gather": "sum",
+          "optional": false
+        }
+      ],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "span_oct",
+          "kind": "number",
+          "default": 1,
+          "min": -100,
+          "max": 100,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "octaves",
+          "doc": "Octaves per unit of input: cents = 1200 * span_oct * input."
+        },
+        {
+          "name": "grid_cents",
+          "kind": "list",
+          "default": [
+            0,
+            100,
+            200,
+            300,
+            400,
+            500,
+            600,
+            700,
+            800,
+            900,
+            1000,
+            1100
+          ],
+          "min": 0,
+          "max": 1200,
+          "minExclusive": false,
+          "maxExclusive": true,
+          "unit": "cents",
+          "doc": "Pitch grid within one octave, in cents, strictly increasing (default 12-TET).",
+          "minLength": 1,
+          "maxLength": 128,
+          "increasing": true
+        },
+        {
+          "name": "root_midi",
+          "kind": "number",
+          "default": 60,
+          "min": -128,
+          "max": 256,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "MIDI note",
+          "doc": "Pitch of 0 cents (69 = A4 = 440 Hz)."
+        },
+        {
+          "name": "glide_ms",
+          "kind": "number",
+          "default": 0,
+          "min": 0,
+          "max": 3600000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "ms",
+          "doc": "Time constant of the one-pole glide between quantised pitches; 0 turns it off."
+        }
+      ],
+      "heatWork": 3,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "subharmonic",
+      "summary": "Sub-octave generator: band-pass, zero-crossing flip-flops, shaped squares.",
+      "inputs": [
+        {
+          "name": "in",
+          "doc": "Audio to add sub-octaves to.",
+          "gather": "sum",
+          "optional": false
+        }
+      ],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "band_lo_hz",
+          "kind": "number",
+          "default": 60,
+          "min": 0,
+          "max": 100000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Corner of the band's one-pole high-pass."
+        },
+        {
+          "name": "band_hi_hz",
+          "kind": "number",
+          "default": 600,
+          "min": 0,
+          "max": 100000,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Corner of the band's one-pole low-pass."
+        },
+        {
+          "name": "env_attack_ms",
+          "kind": "number",
+          "default": 5,
+          "min": 0,
+          "max": 100000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "ms",
+          "doc": "Envelope follower time constant while the band's level rises; 0 follows at once."
+        },
+        {
+          "name": "env_release_ms",
+          "kind": "number",
+          "default": 50,
+          "min": 0,
+          "max": 100000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "ms",
+          "doc": "Envelope follower time constant while the band's level falls; 0 follows at once."
+        },
+        {
+          "name": "sub_lp_hz",
+          "kind": "number",
+          "default": 250,
+          "min": 0,
+          "max": 100000,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Corner of the one-pole low-pass that rounds the sub-octave squares."
+        },
+        {
+          "name": "out_hp_hz",
+          "kind": "number",
+          "default": 20,
+          "min": 0,
+          "max": 100000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Corner of the output's one-pole high-pass (0: none)."
+        },
+        {
+          "name": "div4",
+          "kind": "number",
+          "default": 0,
+          "min": 0,
+          "max": 10,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Level of the divide-by-4 square added to the divide-by-2 one (0: off)."
+        },
+        {
+          "name": "drive",
+          "kind": "number",
+          "default": 2,
+          "min": 0,
+          "max": 1000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Gain into the tanh shaper."
+        },
+        {
+          "name": "mix",
+          "kind": "number",
+          "default": 0.5,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Wet share: y = (1 - mix) x + mix wet."
+        }
+      ],
+      "heatWork": 12,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "oscillator",
+      "summary": "Band-limited sine, saw, square or triangle with real oversampling.",
+      "inputs": [],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "frequency",
+          "kind": "signal",
+          "default": 440,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Oscillation frequency (negative runs backwards); resolution 2^-20 Hz."
+        },
+        {
+          "name": "amplitude",
+          "kind": "signal",
+          "default": 0.5,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Peak amplitude."
+        },
+        {
+          "name": "pan",
+          "kind": "signal",
+          "default": 0,
+          "min": -1,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Equal-power pan, -1 left to 1 right (stereo): left cos, right sin of (pan + 1) pi / 4."
+        },
+        {
+          "name": "phase_offset",
+          "kind": "signal",
+          "default": 0,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "cycles",
+          "doc": "Offset added to the phase before the waveform is read."
+        },
+        {
+          "name": "pulse_width",
+          "kind": "signal",
+          "default": 0.5,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Square wave: fraction of the cycle at +1 (waveform square)."
+        },
+        {
+          "name": "reset",
+          "kind": "signal",
+          "default": 0,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Phase reset: a rise above 0.5 restarts the phase at 0 on that frame."
+        },
+        {
+          "name": "waveform",
+          "kind": "enum",
+          "default": "sine",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Waveform: sine, saw, square or triangle.",
+          "choices": [
+            "sine",
+            "saw",
+            "square",
+            "triangle"
+          ]
+        },
+        {
+          "name": "driver",
+          "kind": "enum",
+          "default": "polyblep",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "polyblep (band-limited steps, BLAMP at triangle corners) or naive (for comparison).",
+          "choices": [
+            "polyblep",
+            "naive"
+          ]
+        },
+        {
+          "name": "mode",
+          "kind": "enum",
+          "default": "direct",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "direct (the wave), integrator (leaky integrator of the wave) or op_amp (slew-limited follower of the wave).",
+          "choices": [
+            "direct",
+            "integrator",
+            "op_amp"
+          ]
+        },
+        {
+          "name": "quality",
+          "kind": "enum",
+          "default": "fast",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Decimation filter tier when oversample > 1: linear (latency 1 frame), fast (16 frames) or best (40 frames).",
+          "choices": [
+            "linear",
+            "fast",
+            "best"
+          ]
+        },
+        {
+          "name": "leak",
+          "kind": "number",
+          "default": 0.999,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Integrator leak per output frame (mode integrator)."
+        },
+        {
+          "name": "integrator_gain",
+          "kind": "number",
+          "default": 0.05,
+          "min": -1000000,
+          "max": 1000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Integrator input gain per output frame (mode integrator)."
+        },
+        {
+          "name": "slew",
+          "kind": "number",
+          "default": 1000,
+          "min": 0,
+          "max": 1000000000000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "1/s",
+          "doc": "Follower slew-rate limit, output units per second (mode op_amp)."
+        },
+        {
+          "name": "clamp",
+          "kind": "number",
+          "default": 1,
+          "min": 0,
+          "max": 1000000,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "The mode's output is clamped to +-clamp (every mode)."
+        },
+        {
+          "name": "channels",
+          "kind": "integer",
+          "default": 1,
+          "min": 1,
+          "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Number of wave lanes."
+        },
+        {
+          "name": "stereo",
+          "kind": "boolean",
+          "default": false,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Two output channels (left, right) per wave lane, panned by pan."
+        },
+        {
+          "name": "cache",
+          "kind": "boolean",
+          "default": false,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Periodicity cache: replay one exact period while the parameters stay the same (the same bits as without)."
+        },
+        {
+          "name": "cache_frames",
+          "kind": "integer",
+          "default": 4800,
+          "min": 1,
+          "max": 65536,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "Longest period the cache holds (memory: frames x (oversample + 1) doubles per output channel)."
+        },
+        {
+          "name": "preset",
+          "kind": "text",
+          "default": "none",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Preset: none, a shipped one (warm-saw, clean-square, pwm-lead, soft-triangle, integrated-square, naive-saw) or a JSON object of parameter values; explicit parameters win."
+        }
+      ],
+      "heatWork": 12,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4); its parameter gradients come with the gradients work.",
+      "oversamples": true
+    },
+    {
+      "type": "resampler",
+      "summary": "Round trip through the rate sr x up / down with a polyphase FIR tier.",
+      "inputs": [
+        {
+          "name": "in",
+          "doc": "Signal to convert.",
+          "gather": "sum",
+          "optional": false
+        }
+      ],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "up",
+          "kind": "integer",
+          "default": 1,
+          "min": 1,
+          "max": 1000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "L: the intermediate rate is sr x up / down."
+        },
+        {
+          "name": "down",
+          "kind": "integer",
+          "default": 1,
+          "min": 1,
+          "max": 1000,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "M: see up."
+        },
+        {
+          "name": "quality",
+          "kind": "enum",
+          "default": "fast",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Filter tier: linear (interpolation), fast (32-tap sinc) or best (80-tap sinc).",
+          "choices": [
+            "linear",
+            "fast",
+            "best"
+          ]
+        }
+      ],
+      "heatWork": 4,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented (returns -4): the adjoint, the transposed conversion, comes with the gradients work.",
+      "oversamples": false
+    },
+    {
+      "type": "biquad",
+      "summary": "RBJ cookbook biquad (lowpass, highpass, bandpass, notch, peaking, shelves) with per-frame frequency, Q and gain.",
+      "inputs": [
+        {
+          "name": "in",
+          "doc": "Signal to filter.",
+          "gather": "sum",
+          "optional": false
+        }
+      ],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "filter",
+          "kind": "enum",
+          "default": "lowpass",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "RBJ cookbook response: lowpass, highpass, bandpass (0 dB peak), notch, peaking, lowshelf or highshelf.",
+          "choices": [
+            "lowpass",
+            "highpass",
+            "bandpass",
+            "notch",
+            "peaking",
+            "lowshelf",
+            "highshelf"
+          ]
+        },
+        {
+          "name": "frequency",
+          "kind": "signal",
+          "default": 1000,
+          "min": 0,
+          "max": 1000000,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "Hz",
+          "doc": "Cutoff, centre or shelf midpoint frequency; clamped per frame to [1e-6, 0.499] x the sample rate."
+        },
+        {
+          "name": "q",
+          "kind": "signal",
+          "default": 0.7071067811865476,
+          "min": 0,
+          "max": 1000,
+          "minExclusive": true,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Quality factor (alpha = sin(w0) / 2Q); clamped per frame to [0.001, 1000]."
+        },
+        {
+          "name": "gain_db",
+          "kind": "signal",
+          "default": 0,
+          "min": -120,
+          "max": 120,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "dB",
+          "doc": "Gain of peaking and shelf filters (A = 10^(gain_db / 40)); the other types ignore it."
+        }
+      ],
+      "heatWork": 5,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented yet (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "sampler",
+      "summary": "Plays a PCM buffer set with setBuffer (e.g. a WAV file) at a modulatable rate, with a start offset and seamless loop points.",
+      "inputs": [],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "channels",
+          "kind": "integer",
+          "default": 1,
+          "min": 1,
+          "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Output channels; channel c plays buffer channel c mod the buffer's channels."
+        },
+        {
+          "name": "rate",
+          "kind": "signal",
+          "default": 1,
+          "min": 0,
+          "max": 64,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Playback rate: 1 plays at the recorded pitch, 2 an octave up, 0 holds."
+        },
+        {
+          "name": "start",
+          "kind": "integer",
+          "default": 0,
+          "min": 0,
+          "max": 4294967295,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "Buffer frame of the first output frame; must lie inside the buffer."
+        },
+        {
+          "name": "loop",
+          "kind": "boolean",
+          "default": false,
+          "min": 0,
+          "max": 1,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Loop the region [loop_start, loop_end) instead of stopping at the end."
+        },
+        {
+          "name": "loop_start",
+          "kind": "integer",
+          "default": 0,
+          "min": 0,
+          "max": 4294967295,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "First frame of the loop region (loop only)."
+        },
+        {
+          "name": "loop_end",
+          "kind": "integer",
+          "default": 0,
+          "min": 0,
+          "max": 4294967295,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "Frame after the loop region; 0 = the buffer's end (loop only)."
+        },
+        {
+          "name": "interpolation",
+          "kind": "enum",
+          "default": "cubic",
+          "min": 0,
+          "max": 0,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Between buffer frames: cubic (4-point Hermite / Catmull-Rom) or linear; both exact at integer positions.",
+          "choices": [
+            "cubic",
+            "linear"
+          ]
+        }
+      ],
+      "heatWork": 4,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "oversamples": false
+    },
+    {
+      "type": "pitch_shift",
+      "summary": "Streaming phase-vocoder pitch shifter (ratio or semitones); latency window - 1 frames.",
+      "inputs": [
+        {
+          "name": "in",
+          "doc": "Signal to shift.",
+          "gather": "sum",
+          "optional": false
+        }
+      ],
+      "outputs": [],
+      "taps": [],
+      "params": [
+        {
+          "name": "ratio",
+          "kind": "signal",
+          "default": 1,
+          "min": 0.25,
+          "max": 4,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "",
+          "doc": "Frequency ratio (2 = an octave up); modulated values are clamped to [0.25, 4]."
+        },
+        {
+          "name": "semitones",
+          "kind": "signal",
+          "default": 0,
+          "min": -24,
+          "max": 24,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "semitones",
+          "doc": "Shift in equal-tempered semitones, multiplied into ratio (2^(semitones / 12))."
+        },
+        {
+          "name": "window",
+          "kind": "integer",
+          "default": 1024,
+          "min": 64,
+          "max": 16384,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "STFT window (periodic Hann), a power of two; the latency is window - 1 frames; partials need to be about 4 x sample rate / window Hz apart."
+        },
+        {
+          "name": "hop",
+          "kind": "integer",
+          "default": 0,
+          "min": 0,
+          "max": 4096,
+          "minExclusive": false,
+          "maxExclusive": false,
+          "unit": "frames",
+          "doc": "Analysis and synthesis hop; 0 = window / 4 (256 for the default window); otherwise window / hop must be an integer >= 4."
+        }
+      ],
+      "heatWork": 64,
+      "hasBackward": false,
+      "backwardDoc": "Not implemented (returns -4).",
+      "oversamples": false
     }
   ],
   "limits": NATIVE_LIMITS

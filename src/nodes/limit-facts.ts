@@ -88,7 +88,15 @@ const REQUIRED_FACTS: { readonly [Name in LimitName]: LimitFacts } = {
 };
 
 /** Facts of limits a runtime may export beyond the required ones. */
-const OPTIONAL_FACTS: Readonly<Record<string, LimitFacts>> = {};
+const OPTIONAL_FACTS: Readonly<Record<string, LimitFacts>> = {
+  bufferChannels: { kind: "integer", unit: "", where: "`Runtime.setBuffer` and render `buffers`", meaning: "channels of a PCM buffer" },
+  bufferSamples: {
+    kind: "integer",
+    unit: "",
+    where: "`Runtime.setBuffer` and render `buffers`",
+    meaning: "samples (channels x frames) of a PCM buffer, checked before allocation",
+  },
+};
 
 /** The limits every catalogue has, in catalogue order. */
 export const REQUIRED_LIMITS: readonly LimitName[] = Object.freeze(Object.keys(REQUIRED_FACTS) as LimitName[]);

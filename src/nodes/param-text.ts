@@ -26,6 +26,7 @@ export function lengthText(param: Pick<CatalogParam, "minLength" | "maxLength">)
 export function formatRange(param: RangeSpec): string {
   if (param.kind === "boolean" || param.kind === "text") return "";
   if (param.kind === "enum") return choicesText(param);
+  if (param.kind === "names") return `${lengthText(param)} distinct non-empty strings`;
   if (param.kind === "list") {
     const items = formatRange({ ...param, kind: "number" });
     return `${lengthText(param)} items in ${items}${param.increasing === true ? ", strictly increasing" : ""}`;
@@ -64,6 +65,7 @@ export function expectedText(param: RangeSpec & Pick<CatalogParam, "unit">): str
   if (param.kind === "boolean") return "a boolean";
   if (param.kind === "text") return "a non-empty string";
   if (param.kind === "enum") return `one of ${choicesText(param)}`;
+  if (param.kind === "names") return `an array of ${lengthText(param)} distinct non-empty strings`;
   if (param.kind === "list") {
     const item = expectedText({ ...param, kind: "number" });
     return `an array of ${lengthText(param)} items, each ${item}${param.increasing === true ? ", strictly increasing" : ""}`;

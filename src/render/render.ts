@@ -3,6 +3,7 @@ import { ampError, checkOptionKeys, validationError } from "../errors";
 import type { Graph } from "../graph/graph";
 import type { RenderResult } from "./result";
 import type { ControlHistory } from "./history";
+import type { PcmBuffer } from "./buffers";
 import { checkRenderOption, checkSampleRate, RENDER_LIMITS } from "./limits";
 import { cancelledError, checkGraph, checkSignal, Runtime } from "./runtime";
 
@@ -17,6 +18,7 @@ const RENDER_KEYS = [
   "recordOverBudget",
   "signal",
   "history",
+  "buffers",
 ];
 
 /** Options of {@link render}. Give exactly one of `frames` and `seconds`. */
@@ -54,6 +56,20 @@ export interface RenderOptions {
    * frames as `time * sampleRate`, not rounded. See {@link ControlHistory}.
    */
   readonly history?: ControlHistory | undefined;
+  /**
+   * PCM buffers by node name, handed to those nodes before the render (slot 0, see
+   * {@link Runtime.setBuffer}), e.g. `{ drums: await readWav("drums.wav") }` for a `sampler`
+   * named `drums`.
+   */
+  readonly buffers?: Readonly<Record<string, PcmBuffer>> | undefined;
+}
+
+/** Hands each buffer of the `buffers` render option to its node. */
+function setBuffers(runtime: Runtime, buffers: unknown): void {
+  if (buffers === undefined) return;
+  if (typeof buffers !== "object" || buffers === null)
+    throw validationError({ param: "buffers", label: "render option" }, "an object of PCM buffers by node name", buffers);
+  for (const [node, buffer] of Object.entries(buffers)) runtime.setBuffer(node, buffer as PcmBuffer);
 }
 
 /** Resolves the frame count of `frames` / `seconds` at a sample rate; throws unless exactly one is valid. */
@@ -109,6 +125,7 @@ export async function render(graph: Graph, options: RenderOptions): Promise<Rend
     threads: options.threads,
   });
   try {
+    setBuffers(runtime, options.buffers);
     return await runtime.render(frames, {
       recordHeat: options.recordHeat,
       recordOverBudget: options.recordOverBudget,

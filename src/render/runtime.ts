@@ -11,11 +11,13 @@ import type { NativeRenderOptions, NativeRuntime } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
 import { toNativeHistory, type ControlHistory } from "./history";
 import { checkRenderOption, checkSampleRate } from "./limits";
+import { checkNumber } from "../graph/validate-params";
 import { RenderResult, type GraphSummary, type HeatCurves, type NodeSummary, type Tap } from "./result";
 import { checkRenderOutputSize } from "./output-size";
 import { checkTensor, type TensorShape } from "./shape";
 import { interruptSignal } from "./interrupt";
 import { signalTarget } from "./signal-params";
+import { checkPcmBuffer, type PcmBuffer } from "./buffers";
 
 /** Options of {@link Runtime.create}. */
 export interface RuntimeOptions {
@@ -258,6 +260,25 @@ export class Runtime {
     }
     this.#checkNode(node);
     native.clearParams(node);
+  }
+
+  /**
+   * Hands a PCM buffer to a node, e.g. the sound a `sampler` plays (`readWav` output is one). The
+   * samples are checked here and again natively before anything is allocated, then copied into
+   * native memory the node owns (the array may be reused at once). The buffer is configuration,
+   * like an override: reset and snapshot / restore keep it (a snapshot does not contain it).
+   * A node that takes no buffers, or whose own rules refuse it (e.g. a sampler's `start` or loop
+   * beyond the buffer's end), throws AMP_ERR_INVALID_ARGUMENT and changes nothing.
+   * @param node - node name
+   * @param buffer - planar `channels x frames` samples with their sample rate (see {@link PcmBuffer})
+   * @param slot - which buffer of the node, integer >= 0; default 0 (a sampler has slot 0 only)
+   */
+  setBuffer(node: string, buffer: PcmBuffer, slot = 0): void {
+    const native = this.#live();
+    const found = this.#checkNode(node);
+    checkNumber({ node, param: "slot", label: "argument" }, slot, { kind: "integer", min: 0, max: 4294967295, unit: "" });
+    const checked = checkPcmBuffer({ node, type: found.type, label: "buffer" }, buffer);
+    native.setBuffer(node, slot, checked.samples, checked.channels, checked.frames, checked.sampleRate);
   }
 
   /**

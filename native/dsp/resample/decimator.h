@@ -1,0 +1,48 @@
+// decimator.h: integer-factor polyphase decimation by a linear-phase FIR (the oscillator's).
+//
+// Each output frame n takes `factor` new high-rate samples x[n F .. n F + F - 1] and returns
+// y[n] = sum_k h[k] x[n F + F - 1 - k], k = 0 .. 2W, with h the prototype of prototype.h for
+// P = F (W = K x F): only the kept outputs are computed. Its group delay is W / F = K output
+// frames exactly. High-rate samples before the stream start are 0. Streaming per lane, block
+// invariant by construction (one frame at a time); prepare allocates, nothing else does.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "dsp/resample/prototype.h"
+
+namespace amp::dsp::resample {
+
+// sum a[k] b[k] in a fixed order (four interleaved partial sums).
+double dot(const double *a, const double *b, size_t n) noexcept;
+
+class Decimator {
+  public:
+    // Allocates the taps and `lanes` histories. factor 1 is a pass-through (no delay).
+    void prepare(Tier tier, uint32_t factor, size_t lanes);
+    void reset() noexcept;
+    uint32_t factor() const { return factor_; }
+    uint32_t delay_frames() const; // K for factor > 1, else 0
+    // Pushes `factor` high-rate samples of lane `lane` and returns the output frame.
+    double process(size_t lane, const double *high) noexcept;
+
+    // Snapshot: the histories and write positions, verbatim.
+    size_t state_bytes() const;
+    unsigned char *save(unsigned char *to) const noexcept;
+    const unsigned char *load(const unsigned char *from) noexcept;
+    // The last taps() high-rate samples of a lane, oldest first (the cache's alignment check).
+    const double *window(size_t lane) const noexcept;
+    size_t taps() const { return taps_.size(); }
+    void set_window(size_t lane, const double *samples) noexcept;
+
+  private:
+    Tier tier_ = Tier::Fast;
+    uint32_t factor_ = 1;
+    std::vector<double> taps_;    // h, symmetric
+    std::vector<double> history_; // per lane: 2 x taps mirrored ring
+    std::vector<uint32_t> write_; // per lane: next write position in [0, taps)
+};
+
+} // namespace amp::dsp::resample

@@ -1,0 +1,213 @@
+// integrator: slew-aware integration of the input, y' = x (x in units per second), per
+// (batch, channel), with limits on the output's first derivative (slew_rate), its second
+// derivative (max_acceleration) and its value (clamp_min, clamp_max).
+//
+// Per frame, in increments u = y[n] - y[n-1] (units per frame), with the desired u* = x / sr:
+//   no_impingement mode: u = u*, i.e. y[n] = y[n-1] + x[n] / sr exactly (the ideal running sum);
+//   limited mode: u = clamp(u*, lo, hi) where [lo, hi] is the intersection of
+//     |u| <= slew_rate / sr                         (slew_rate > 0),
+//     |u - u_prev| <= max_acceleration / sr^2 (= d) (max_acceleration > 0),
+//     braking room: after u the output can still stop inside [clamp_min, clamp_max] with
+//     increments shrinking by d per frame (u + sum_k max(0, u - k d) <= distance to the bound;
+//     without an acceleration limit simply u <= distance),
+//   then y[n] = clamp(y[n-1] + u, clamp_min, clamp_max) and u_prev = y[n] - y[n-1].
+// Every limit therefore holds at every frame: |y[n] - y[n-1]| <= slew_rate / sr, the change
+// of that increment <= max_acceleration / sr^2 (the output brakes before a clamp instead of
+// hitting it), clamp_min <= y <= clamp_max. A limit of 0 is off. y starts at `initial`
+// (limited mode: clamped into [clamp_min, clamp_max]).
+// Ports: in (the derivative). Parameters: mode (enum limited | no_impingement; the limits are
+// refused in no_impingement mode), slew_rate (units/s), max_acceleration (units/s^2),
+// clamp_min, clamp_max, initial (numbers).
+// Heat: the shared model on its input, W = 4. Backward: not implemented (returns -4).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "nodes/node.h"
+#include "nodes/node_helpers.h"
+
+namespace amp {
+namespace {
+
+enum : uint32_t { kMode, kSlew, kAcceleration, kClampMin, kClampMax, kInitial };
+enum : uint32_t { kLimited, kNoImpingement };
+
+const char *const kModes[] = {"limited", "no_impingement"};
+
+ParamSpec mode_param() {
+    ParamSpec spec{"mode",
+                   ParamKind::Enum,
+                   kLimited,
+                   0.0,
+                   0.0,
+                   "",
+                   "limited (slew, acceleration and clamp apply) or no_impingement (ideal "
+                   "integration, no limit)."};
+    spec.choices = kModes;
+    spec.choice_count = 2;
+    return spec;
+}
+
+const ParamSpec kParams[] = {
+    mode_param(),
+    {"slew_rate", ParamKind::Number, 0.0, 0.0, 1e12, "units/s",
+     "Largest |dy/dt| of the output; 0 means no limit."},
+    {"max_acceleration", ParamKind::Number, 0.0, 0.0, 1e15, "units/s^2",
+     "Largest |d2y/dt2| of the output; 0 means no limit."},
+    {"clamp_min", ParamKind::Number, -1e300, -1e300, 1e300, "", "Lowest output value."},
+    {"clamp_max", ParamKind::Number, 1e300, -1e300, 1e300, "", "Highest output value."},
+    {"initial", ParamKind::Number, 0.0, -1e300, 1e300, "", "Output value before frame 0."},
+};
+const PortSpec kPorts[] = {
+    {"in", "The derivative to integrate, in units per second.", Gather::Sum},
+};
+
+bool check(const NodeConfig &config, std::string &error) {
+    if (config.choice(kMode) == kNoImpingement)
+        for (uint32_t p : {kSlew, kAcceleration, kClampMin, kClampMax})
+            if (config.given[p]) {
+                error = std::string("parameter \"") + kParams[p].name +
+                        "\" does not apply in mode \"no_impingement\" (no limit applies); drop "
+                        "it or use mode \"limited\"";
+                return false;
+            }
+    const double low = config.value(kClampMin), high = config.value(kClampMax);
+    if (!(low <= high)) {
+        error = "parameter \"clamp_min\" (" + std::to_string(low) +
+                ") must not exceed clamp_max (" + std::to_string(high) + ")";
+        return false;
+    }
+    return true;
+}
+
+// The largest u >= 0 with u + sum_{k >= 1} max(0, u - k d) <= distance: the increment from
+// which the output can still stop within `distance` while slowing by d per frame.
+// For u in [m d, (m + 1) d) that distance is (m + 1) u - d m (m + 1) / 2, increasing in u.
+double travel(double u, double d) {
+    const double m = std::floor(u / d);
+    return (m + 1.0) * u - d * m * (m + 1.0) / 2.0;
+}
+// `cap`: the largest increment the other limits allow (finite); the result is min(cap, limit).
+double braking_limit(double distance, double d, double cap) {
+    if (!(distance > 0.0)) return 0.0;
+    if (cap <= 0.0 || travel(cap, d) <= distance) return cap;
+    // distance < travel(cap), so the quotient below is moderate; m is exact within one step.
+    double m = std::floor((std::sqrt(1.0 + 8.0 * distance / d) - 1.0) / 2.0);
+    for (int i = 0; i < 4 && m > 0.0 && d * m * (m + 1.0) / 2.0 > distance; ++i) m -= 1.0;
+    for (int i = 0; i < 4 && d * (m + 1.0) * (m + 2.0) / 2.0 <= distance; ++i) m += 1.0;
+    return std::min(cap, (distance + d * m * (m + 1.0) / 2.0) / (m + 1.0));
+}
+
+class IntegratorNode final : public Node {
+  public:
+    explicit IntegratorNode(const NodeConfig &config)
+        : ideal_(config.choice(kMode) == kNoImpingement), slew_rate_(config.value(kSlew)),
+          acceleration_(config.value(kAcceleration)), low_(config.value(kClampMin)),
+          high_(config.value(kClampMax)), initial_(config.value(kInitial)) {}
+
+    uint32_t output_channels(const uint32_t *input_channels, uint32_t input_count,
+                             std::string &error) const override {
+        return same_channels_as_input(input_channels, input_count, error);
+    }
+    void prepare(const PrepareContext &ctx) override {
+        rate_ = ctx.sample_rate;
+        slew_ = slew_rate_ > 0.0 ? slew_rate_ / ctx.sample_rate
+                                 : std::numeric_limits<double>::infinity();
+        step_ = acceleration_ > 0.0 ? acceleration_ / (ctx.sample_rate * ctx.sample_rate) : 0.0;
+        lanes_.assign(static_cast<size_t>(ctx.batches) * ctx.output_channels, Lane{});
+        reset();
+    }
+    size_t prepared_bytes(const PrepareContext &ctx) const override {
+        return static_cast<size_t>(ctx.batches) * ctx.output_channels * sizeof(Lane);
+    }
+    void reset() noexcept override {
+        const double start = ideal_ ? initial_ : std::min(std::max(initial_, low_), high_);
+        for (Lane &lane : lanes_) lane = Lane{start, 0.0};
+    }
+    size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
+    void save_state(unsigned char *to) const noexcept override {
+        save_values(to, lanes_.data(), lanes_.size());
+    }
+    void load_state(const unsigned char *from) noexcept override {
+        load_values(from, lanes_.data(), lanes_.size());
+    }
+
+    void process(const ProcessContext &ctx) noexcept override {
+        const TensorView &in = ctx.inputs[0];
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.output_channels; ++c) {
+                Lane &lane = lanes_[static_cast<size_t>(b) * ctx.output_channels + c];
+                const double *x = in.row(b, c);
+                double *y = ctx.out_row(b, c);
+                if (ideal_) {
+                    double value = lane.value;
+                    for (uint32_t f = 0; f < ctx.frames; ++f) y[f] = value += x[f] / rate_;
+                    lane.value = value;
+                } else {
+                    for (uint32_t f = 0; f < ctx.frames; ++f) y[f] = limited_step(lane, x[f]);
+                }
+            }
+    }
+
+  private:
+    struct Lane {
+        double value;     // y[n - 1]
+        double increment; // u_prev
+    };
+
+    double limited_step(Lane &lane, double x) const noexcept {
+        double lo = -slew_, hi = slew_;
+        const double room_up = high_ - lane.value, room_down = lane.value - low_;
+        if (step_ > 0.0) {
+            lo = std::max(lo, lane.increment - step_);
+            hi = std::min(hi, lane.increment + step_);
+            hi = std::min(hi, braking_limit(room_up, step_, hi));
+            lo = std::max(lo, -braking_limit(room_down, step_, -lo));
+        } else {
+            hi = std::min(hi, room_up);
+            lo = std::max(lo, -room_down);
+        }
+        const double wanted = x / rate_;
+        // A NaN input holds the output (increment 0 within the limits).
+        double u = wanted == wanted ? wanted : 0.0;
+        u = std::min(std::max(u, lo), hi);
+        const double next = std::min(std::max(lane.value + u, low_), high_);
+        lane.increment = next - lane.value;
+        lane.value = next;
+        return next;
+    }
+
+    bool ideal_;
+    double slew_rate_, acceleration_, low_, high_, initial_;
+    double rate_ = 48000.0;
+    double slew_ = 0.0, step_ = 0.0;
+    std::vector<Lane> lanes_;
+};
+
+std::unique_ptr<Node> create(const NodeConfig &config) {
+    return std::make_unique<IntegratorNode>(config);
+}
+
+NodeSpec integrator_spec() {
+    NodeSpec spec{
+        /*type_name=*/"integrator",
+        /*summary=*/"Slew-aware integrator: limits on slope, acceleration and value, or ideal.",
+        /*inputs=*/kPorts,
+        /*input_count=*/1,
+        /*params=*/kParams,
+        /*param_count=*/6,
+        /*heat_work=*/4.0,
+        /*has_backward=*/false,
+        /*backward_doc=*/"Not implemented (returns -4).",
+        /*create=*/create,
+    };
+    spec.check = check;
+    return spec;
+}
+
+} // namespace
+
+extern const NodeSpec kIntegratorSpec = integrator_spec();
+
+} // namespace amp

@@ -1,0 +1,126 @@
+// oscillator_pitch: the frequency an oscillator should play, in Hz, slew-rate limited.
+//
+// Target per frame: pitch_hz when it is above 0 (given), else
+// root_hz * 2^(offset_cents / 1200) + add_hz; then clamped to >= min_freq.
+// Slew (slew_hz_per_s > 0): y <- y + clamp(target - y, -s, s) with s = slew_hz_per_s / sr per
+// frame; y starts at the first target (frame 0 outputs it), never at 0 Hz. slew_hz_per_s = 0:
+// no limit (y = target).
+// Ports: none (a source: route a pitch with a modulation edge into pitch_hz, e.g. a
+// pitch_quantizer ~> op.pitch_hz). Parameters: pitch_hz, root_hz, offset_cents, add_hz
+// (signals), min_freq (number, Hz), slew_hz_per_s (number, Hz/s), channels (integer 1..64).
+// Per-channel parameter tensors give per-channel outputs. Output in Hz.
+// Heat: the shared model on its output, W = 1.
+// Backward: not implemented (a source; returns -4).
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "nodes/node.h"
+#include "nodes/node_helpers.h"
+
+namespace amp {
+namespace {
+
+enum : uint32_t { kPitch, kRoot, kOffset, kAdd, kMinFreq, kSlew, kChannels };
+
+const ParamSpec kParams[] = {
+    {"pitch_hz", ParamKind::Signal, 0.0, -1e6, 1e6, "Hz",
+     "Frequency; above 0 it is the target, else the root / cents / add formula applies."},
+    {"root_hz", ParamKind::Signal, 440.0, 0.0, 1e6, "Hz",
+     "Root frequency, used while pitch_hz is not above 0."},
+    {"offset_cents", ParamKind::Signal, 0.0, -1e5, 1e5, "cents",
+     "Offset from the root, in cents (1200 per octave)."},
+    {"add_hz", ParamKind::Signal, 0.0, -1e6, 1e6, "Hz", "Added after the cents offset."},
+    {"min_freq", ParamKind::Number, 0.0, 0.0, 1e6, "Hz", "Lowest output frequency (clamp)."},
+    {"slew_hz_per_s", ParamKind::Number, 0.0, 0.0, 1e12, "Hz/s",
+     "Largest change of the output per second; 0 means no limit."},
+    {"channels", ParamKind::Integer, 1.0, 1.0, 64.0, "", "Number of output channels."},
+};
+
+class OscillatorPitchNode final : public Node {
+  public:
+    explicit OscillatorPitchNode(const NodeConfig &config)
+        : min_freq_(config.value(kMinFreq)), slew_(config.value(kSlew)),
+          channels_(static_cast<uint32_t>(config.value(kChannels))) {}
+
+    uint32_t output_channels(const uint32_t *, uint32_t, std::string &) const override {
+        return channels_;
+    }
+    void prepare(const PrepareContext &ctx) override {
+        step_ = slew_ > 0.0 ? slew_ / ctx.sample_rate : 0.0;
+        lanes_.assign(static_cast<size_t>(ctx.batches) * ctx.output_channels, Lane{});
+    }
+    size_t prepared_bytes(const PrepareContext &ctx) const override {
+        return static_cast<size_t>(ctx.batches) * ctx.output_channels * sizeof(Lane);
+    }
+    void reset() noexcept override { std::fill(lanes_.begin(), lanes_.end(), Lane{}); }
+    size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
+    void save_state(unsigned char *to) const noexcept override {
+        save_values(to, lanes_.data(), lanes_.size());
+    }
+    void load_state(const unsigned char *from) noexcept override {
+        load_values(from, lanes_.data(), lanes_.size());
+    }
+
+    void process(const ProcessContext &ctx) noexcept override {
+        const TensorView &pitch = ctx.params[kPitch];
+        const TensorView &root = ctx.params[kRoot];
+        const TensorView &offset = ctx.params[kOffset];
+        const TensorView &add = ctx.params[kAdd];
+        const size_t ps = pitch.frame_stride(), rs = root.frame_stride(),
+                     os = offset.frame_stride(), as = add.frame_stride();
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.output_channels; ++c) {
+                Lane &lane = lanes_[static_cast<size_t>(b) * ctx.output_channels + c];
+                double *y = ctx.out_row(b, c);
+                const double *p = pitch.row(b, c), *r = root.row(b, c), *o = offset.row(b, c),
+                             *a = add.row(b, c);
+                for (uint32_t f = 0; f < ctx.frames; ++f)
+                    y[f] = p[f * ps] > 0.0 ? p[f * ps]
+                                           : r[f * rs] * std::exp2(o[f * os] / 1200.0) + a[f * as];
+                for (uint32_t f = 0; f < ctx.frames; ++f) {
+                    // A NaN target becomes min_freq.
+                    const double target = y[f] >= min_freq_ ? y[f] : min_freq_;
+                    if (step_ == 0.0 || !lane.started)
+                        lane.value = target;
+                    else
+                        lane.value += std::clamp(target - lane.value, -step_, step_);
+                    lane.started = true;
+                    y[f] = lane.value;
+                }
+            }
+    }
+
+  private:
+    struct Lane {
+        double value = 0.0;
+        bool started = false;
+    };
+
+    double min_freq_;
+    double slew_;
+    uint32_t channels_;
+    double step_ = 0.0;
+    std::vector<Lane> lanes_;
+};
+
+std::unique_ptr<Node> create(const NodeConfig &config) {
+    return std::make_unique<OscillatorPitchNode>(config);
+}
+
+} // namespace
+
+extern const NodeSpec kOscillatorPitchSpec = {
+    /*type_name=*/"oscillator_pitch",
+    /*summary=*/"Oscillator frequency from pitch_hz or root/cents/add, clamped and slew-limited.",
+    /*inputs=*/nullptr,
+    /*input_count=*/0,
+    /*params=*/kParams,
+    /*param_count=*/7,
+    /*heat_work=*/1.0,
+    /*has_backward=*/false,
+    /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+    /*create=*/create,
+};
+
+} // namespace amp

@@ -1,0 +1,165 @@
+// resampler: a round trip through another sample rate, sr -> sr x up / down -> sr, with the
+// polyphase FIR of quality tier `quality` in both directions.
+//
+// The graph runs every node at one frame rate, so a node cannot emit a different number of
+// frames than it reads; this node therefore converts to the rate sr x L / M (L / M = up / down
+// in lowest terms) and back, and its output, at the graph rate, is what the signal becomes
+// after that conversion: everything above the lower rate's Nyquist is removed (sinc tiers) and
+// the tier's passband ripple, droop and aliasing are applied twice. E.g. up 147, down 160 at
+// 48 kHz is the 48k -> 44.1k -> 48k round trip. Maths (dsp/resample/rational_stage.h), with h
+// the tier's prototype at Fh = L sr, half-length W (a multiple of L / gcd(L, 2), so 2W / L is
+// an integer), inputs before frame 0 zero:
+//   v[m] = L sum_i x[i] h[m M - i L],   y[n] = M sum_m v[m] h[n L - m M],
+//   out[n] = y[n - D],  D = 2W / L frames: the node's latency (declared and measured delay).
+// up = down (after reduction) is the identity with no latency.
+// Ports: in (Sum). Output: the input's channels. Parameters: up, down (integers 1..1000),
+// quality (linear / fast / best; figures in dsp/resample/prototype.h).
+// Heat: the shared model on its input, W = 4. Backward: not implemented (returns -4): the
+// adjoint (the transposed conversion) comes with the gradients work.
+#include <numeric>
+#include <vector>
+
+#include "dsp/resample/prototype.h"
+#include "dsp/resample/rational_stage.h"
+#include "nodes/node.h"
+#include "nodes/node_helpers.h"
+
+namespace amp {
+namespace {
+
+using dsp::resample::RationalStage;
+using dsp::resample::Tier;
+
+enum : uint32_t { kUp, kDown, kQuality };
+
+ParamSpec quality_param() {
+    ParamSpec param{
+        "quality",
+        ParamKind::Enum,
+        static_cast<double>(Tier::Fast),
+        0.0,
+        0.0,
+        "",
+        "Filter tier: linear (interpolation), fast (32-tap sinc) or best (80-tap sinc)."};
+    param.choices = dsp::resample::kTierNames;
+    param.choice_count = dsp::resample::kTierCount;
+    return param;
+}
+
+const ParamSpec kParams[] = {
+    {"up", ParamKind::Integer, 1.0, 1.0, 1000.0, "", "L: the intermediate rate is sr x up / down."},
+    {"down", ParamKind::Integer, 1.0, 1.0, 1000.0, "", "M: see up."},
+    quality_param(),
+};
+const PortSpec kPorts[] = {{"in", "Signal to convert.", Gather::Sum}};
+
+class ResamplerNode final : public Node {
+  public:
+    explicit ResamplerNode(const NodeConfig &config)
+        : tier_(static_cast<Tier>(config.choice(kQuality))) {
+        const uint32_t up = static_cast<uint32_t>(config.value(kUp));
+        const uint32_t down = static_cast<uint32_t>(config.value(kDown));
+        const uint32_t g = std::gcd(up, down);
+        L_ = up / g;
+        M_ = down / g;
+        if (L_ != M_)
+            half_width_ =
+                dsp::resample::half_length(tier_, std::max(L_, M_), L_ % 2 == 0 ? L_ / 2 : L_);
+    }
+
+    uint32_t output_channels(const uint32_t *input_channels, uint32_t input_count,
+                             std::string &error) const override {
+        return same_channels_as_input(input_channels, input_count, error);
+    }
+    uint32_t latency_frames() const override { return identity() ? 0 : 2 * half_width_ / L_; }
+    size_t prepared_bytes(const PrepareContext &ctx) const override {
+        if (identity()) return 0;
+        const size_t taps = 2 * static_cast<size_t>(half_width_) + 1;
+        const size_t lanes = static_cast<size_t>(ctx.batches) * ctx.output_channels;
+        return 3 * taps * sizeof(double) +
+               lanes * 2 * (taps / std::min(L_, M_) + 8) * sizeof(double) * 2;
+    }
+    void prepare(const PrepareContext &ctx) override {
+        lanes_ = static_cast<size_t>(ctx.batches) * ctx.output_channels;
+        if (identity()) return;
+        const std::vector<double> taps =
+            dsp::resample::design(tier_, std::max(L_, M_), half_width_);
+        const uint32_t lag = (L_ + M_ - 1) / M_ + 2;
+        up_.prepare(L_, M_, taps, static_cast<double>(L_), 0, lanes_, lag);
+        down_.prepare(M_, L_, taps, static_cast<double>(M_), up_.first_output(), lanes_, lag);
+    }
+    void reset() noexcept override {
+        if (identity()) return;
+        up_.reset();
+        down_.reset();
+        position_ = 0;
+    }
+    size_t state_bytes() const override {
+        return identity() ? 0 : up_.state_bytes() + down_.state_bytes() + sizeof(position_);
+    }
+    void save_state(unsigned char *to) const noexcept override {
+        if (identity()) return;
+        save_values(down_.save(up_.save(to)), &position_, 1);
+    }
+    void load_state(const unsigned char *from) noexcept override {
+        if (identity()) return;
+        load_values(down_.load(up_.load(from)), &position_, 1);
+    }
+
+    void process(const ProcessContext &ctx) noexcept override {
+        const TensorView &in = ctx.inputs[0];
+        const uint32_t channels = ctx.output_channels;
+        const int64_t delay = latency_frames();
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels; ++c) {
+                const double *x = in.row(b, c);
+                double *y = ctx.out_row(b, c);
+                if (identity()) {
+                    for (uint32_t f = 0; f < ctx.frames; ++f) y[f] = x[f];
+                    continue;
+                }
+                const size_t lane = static_cast<size_t>(b) * channels + c;
+                for (uint32_t f = 0; f < ctx.frames; ++f) {
+                    up_.push(lane, x[f]);
+                    while (up_.ready(lane)) down_.push(lane, up_.pull(lane));
+                    const int64_t wanted = position_ + f - delay;
+                    y[f] = down_.next_output(lane) == wanted && down_.ready(lane) ? down_.pull(lane)
+                                                                                  : 0.0;
+                }
+            }
+        if (!identity()) position_ += ctx.frames;
+    }
+
+  private:
+    bool identity() const { return L_ == M_; }
+
+    Tier tier_;
+    uint32_t L_ = 1, M_ = 1;
+    uint32_t half_width_ = 0;
+    size_t lanes_ = 0;
+    int64_t position_ = 0; // frames processed
+    RationalStage up_, down_;
+};
+
+std::unique_ptr<Node> create(const NodeConfig &config) {
+    return std::make_unique<ResamplerNode>(config);
+}
+
+} // namespace
+
+extern const NodeSpec kResamplerSpec = {
+    /*type_name=*/"resampler",
+    /*summary=*/"Round trip through the rate sr x up / down with a polyphase FIR tier.",
+    /*inputs=*/kPorts,
+    /*input_count=*/1,
+    /*params=*/kParams,
+    /*param_count=*/3,
+    /*heat_work=*/4.0,
+    /*has_backward=*/false,
+    /*backward_doc=*/
+    "Not implemented (returns -4): the adjoint, the transposed conversion, comes with the "
+    "gradients work.",
+    /*create=*/create,
+};
+
+} // namespace amp

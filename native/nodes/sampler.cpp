@@ -1,0 +1,252 @@
+// sampler: plays a PCM buffer (handed over with amp_graph_runtime_set_buffer, slot 0) at a
+// modulatable playback rate, with a start offset and optional loop points.
+//
+// Per (batch, channel) lane a read position p = i + t (integer frame i, fraction t in [0, 1))
+// starts at `start`; each frame outputs the buffer channel (c mod buffer channels) at p, then
+// advances p by rate x buffer_rate / sample_rate (so rate 1 plays at the recorded pitch, and
+// when the two sample rates are equal, frame n of the output is exactly buffer frame
+// start + n). Interpolation: "cubic" (default) is the 4-point, third-order Hermite
+// (Catmull-Rom) curve through x[i-1], x[i], x[i+1], x[i+2]; "linear" is x[i] + t (x[i+1] - x[i]);
+// both return x[i] exactly at t = 0.
+// Without loop the lane outputs 0 once p reaches the end of the buffer. With loop = true the
+// loop region is [loop_start, loop_end) (loop_end 0 = the buffer's end): a position reaching
+// loop_end wraps to loop_start + the excess, and once p is inside the region the interpolation
+// neighbours wrap inside it too, so the loop is seamless (the output is periodic with the loop
+// length at rate 1). Positions before loop_start (start < loop_start) play the buffer as is.
+// Frames outside the buffer read 0. Before any buffer is set the node outputs silence.
+//
+// Ports: none (a source). Parameters: channels (integer 1..64), rate (signal, >= 0, default 1),
+// start (integer frames), loop (boolean), loop_start, loop_end (integer frames; loop only),
+// interpolation (enum cubic | linear). start < buffer frames and loop_start < loop_end <=
+// buffer frames are checked when the buffer is set (refused before anything is allocated).
+// Heat: the shared model on its output, W = 4.
+// State: i and t per lane (snapshot / restore copies them); the buffer is configuration, not
+// state (like a set_param override). A new buffer restarts every lane at `start`.
+// Backward: none (a source; returns -4).
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "nodes/node.h"
+#include "nodes/node_helpers.h"
+
+namespace amp {
+namespace {
+
+enum : uint32_t { kChannels, kRate, kStart, kLoop, kLoopStart, kLoopEnd, kInterpolation };
+
+const char *const kInterpolations[] = {"cubic", "linear"};
+constexpr double kMaxFrame = 4294967295.0; // 2^32 - 1
+
+ParamSpec interpolation_param() {
+    ParamSpec param{"interpolation",
+                    ParamKind::Enum,
+                    0.0,
+                    0.0,
+                    0.0,
+                    "",
+                    "Between buffer frames: cubic (4-point Hermite / Catmull-Rom) or linear; "
+                    "both exact at integer positions."};
+    param.choices = kInterpolations;
+    param.choice_count = 2;
+    return param;
+}
+
+const ParamSpec kParams[] = {
+    {"channels", ParamKind::Integer, 1.0, 1.0, 64.0, "",
+     "Output channels; channel c plays buffer channel c mod the buffer's channels."},
+    {"rate", ParamKind::Signal, 1.0, 0.0, 64.0, "",
+     "Playback rate: 1 plays at the recorded pitch, 2 an octave up, 0 holds."},
+    {"start", ParamKind::Integer, 0.0, 0.0, kMaxFrame, "frames",
+     "Buffer frame of the first output frame; must lie inside the buffer."},
+    {"loop", ParamKind::Boolean, 0.0, 0.0, 1.0, "",
+     "Loop the region [loop_start, loop_end) instead of stopping at the end."},
+    {"loop_start", ParamKind::Integer, 0.0, 0.0, kMaxFrame, "frames",
+     "First frame of the loop region (loop only)."},
+    {"loop_end", ParamKind::Integer, 0.0, 0.0, kMaxFrame, "frames",
+     "Frame after the loop region; 0 = the buffer's end (loop only)."},
+    interpolation_param(),
+};
+
+bool check(const NodeConfig &config, std::string &error) {
+    const bool loop = config.value(kLoop) != 0.0;
+    for (uint32_t p : {kLoopStart, kLoopEnd})
+        if (config.value(p) != 0.0 && !loop) { // 0, the default, changes nothing
+            error = std::string("parameter \"") + kParams[p].name +
+                    "\" applies with loop = true only; set loop or drop it";
+            return false;
+        }
+    const double ls = config.value(kLoopStart), le = config.value(kLoopEnd);
+    if (le > 0.0 && !(ls < le)) {
+        error = "parameter \"loop_start\" (" + std::to_string(static_cast<uint64_t>(ls)) +
+                ") must be below \"loop_end\" (" + std::to_string(static_cast<uint64_t>(le)) + ")";
+        return false;
+    }
+    return true;
+}
+
+class SamplerNode final : public Node {
+  public:
+    explicit SamplerNode(const NodeConfig &config)
+        : channels_(static_cast<uint32_t>(config.value(kChannels))),
+          start_(static_cast<int64_t>(config.value(kStart))), loop_(config.value(kLoop) != 0.0),
+          loop_start_(static_cast<int64_t>(config.value(kLoopStart))),
+          loop_end_param_(static_cast<int64_t>(config.value(kLoopEnd))),
+          cubic_(config.choice(kInterpolation) == 0) {}
+
+    uint32_t output_channels(const uint32_t *, uint32_t, std::string &) const override {
+        return channels_;
+    }
+    void prepare(const PrepareContext &ctx) override {
+        lanes_.assign(static_cast<size_t>(ctx.batches) * channels_, Position{});
+        reset();
+    }
+    size_t prepared_bytes(const PrepareContext &ctx) const override {
+        return static_cast<size_t>(ctx.batches) * channels_ * sizeof(Position);
+    }
+    void reset() noexcept override {
+        for (Position &p : lanes_) p = Position{start_, 0.0};
+    }
+
+    bool set_buffer(uint32_t slot, const double *data, uint32_t channels, uint64_t frames,
+                    double sample_rate, std::string &error) override {
+        if (slot != 0) {
+            error =
+                "buffer slot " + std::to_string(slot) + " does not exist (the sampler has slot 0)";
+            return false;
+        }
+        const int64_t n = static_cast<int64_t>(frames);
+        const int64_t end = loop_end_param_ > 0 ? loop_end_param_ : n;
+        if (start_ >= n) {
+            error = "start " + std::to_string(start_) + " lies outside the buffer's " +
+                    std::to_string(frames) + " frames";
+            return false;
+        }
+        if (loop_ && (end > n || loop_start_ >= end)) {
+            error = "the loop [" + std::to_string(loop_start_) + ", " + std::to_string(end) +
+                    ") must lie inside the buffer's " + std::to_string(frames) +
+                    " frames and be non-empty";
+            return false;
+        }
+        samples_.assign(data, data + static_cast<size_t>(channels) * frames);
+        buffer_channels_ = channels;
+        frames_ = n;
+        loop_end_ = end;
+        buffer_rate_ = sample_rate;
+        reset();
+        return true;
+    }
+
+    void process(const ProcessContext &ctx) noexcept override {
+        const TensorView &rate = ctx.params[kRate];
+        const size_t rs = rate.frame_stride();
+        const double scale = buffer_rate_ / ctx.sample_rate;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels_; ++c) {
+                double *y = ctx.out_row(b, c);
+                if (frames_ == 0) {
+                    std::fill(y, y + ctx.frames, 0.0);
+                    continue;
+                }
+                Position p = lanes_[static_cast<size_t>(b) * channels_ + c];
+                const double *x = samples_.data() + static_cast<size_t>(c % buffer_channels_) *
+                                                        static_cast<size_t>(frames_);
+                const double *r = rate.row(b, c);
+                for (uint32_t f = 0; f < ctx.frames; ++f) {
+                    y[f] = read(x, p);
+                    advance(p, r[f * rs] * scale);
+                }
+                lanes_[static_cast<size_t>(b) * channels_ + c] = p;
+            }
+    }
+
+    size_t state_bytes() const override { return lanes_.size() * sizeof(Position); }
+    void save_state(unsigned char *to) const noexcept override {
+        save_values(to, lanes_.data(), lanes_.size());
+    }
+    void load_state(const unsigned char *from) noexcept override {
+        load_values(from, lanes_.data(), lanes_.size());
+    }
+
+  private:
+    struct Position {
+        int64_t frame = 0;     // i
+        double fraction = 0.0; // t in [0, 1)
+    };
+
+    bool in_loop(int64_t i) const { return loop_ && i >= loop_start_; }
+
+    // Buffer frame j as read from position i (see the header for the wrapping rule).
+    double at(const double *x, int64_t i, int64_t j) const {
+        if (in_loop(i)) {
+            const int64_t length = loop_end_ - loop_start_;
+            if (j >= loop_end_) j = loop_start_ + (j - loop_start_) % length;
+            if (j < loop_start_) j = loop_end_ - 1 - (loop_start_ - 1 - j) % length;
+        } else if (loop_ && j >= loop_end_) {
+            j = loop_start_ + (j - loop_start_) % (loop_end_ - loop_start_);
+        }
+        return j >= 0 && j < frames_ ? x[j] : 0.0;
+    }
+
+    double read(const double *x, const Position &p) const {
+        const int64_t i = p.frame;
+        if (i >= frames_) return 0.0; // played to the end (no loop)
+        const double t = p.fraction;
+        const double x0 = x[i];
+        if (t == 0.0) return x0;
+        const double x1 = at(x, i, i + 1);
+        if (!cubic_) return x0 + t * (x1 - x0);
+        const double xm = at(x, i, i - 1), x2 = at(x, i, i + 2);
+        return x0 +
+               0.5 * t *
+                   (x1 - xm +
+                    t * (2.0 * xm - 5.0 * x0 + 4.0 * x1 - x2 + t * (3.0 * (x0 - x1) + x2 - xm)));
+    }
+
+    void advance(Position &p, double step) const {
+        if (!(step > 0.0) || p.frame >= frames_) return; // hold (rate 0 or NaN) or finished
+        const double moved = p.fraction + std::min(step, 1e9);
+        const double whole = std::floor(moved);
+        p.fraction = moved - whole;
+        p.frame += static_cast<int64_t>(whole);
+        if (loop_ && p.frame >= loop_end_)
+            p.frame = loop_start_ + (p.frame - loop_start_) % (loop_end_ - loop_start_);
+        else if (p.frame >= frames_)
+            p = Position{frames_, 0.0};
+    }
+
+    uint32_t channels_;
+    int64_t start_;
+    bool loop_;
+    int64_t loop_start_, loop_end_param_;
+    bool cubic_;
+    std::vector<double> samples_; // planar buffer channels x frames
+    uint32_t buffer_channels_ = 1;
+    int64_t frames_ = 0, loop_end_ = 0;
+    double buffer_rate_ = 48000.0;
+    std::vector<Position> lanes_;
+};
+
+std::unique_ptr<Node> create(const NodeConfig &config) {
+    return std::make_unique<SamplerNode>(config);
+}
+
+} // namespace
+
+extern const NodeSpec kSamplerSpec = {
+    /*type_name=*/"sampler",
+    /*summary=*/
+    "Plays a PCM buffer set with setBuffer (e.g. a WAV file) at a modulatable rate, with a "
+    "start offset and seamless loop points.",
+    /*inputs=*/nullptr,
+    /*input_count=*/0,
+    /*params=*/kParams,
+    /*param_count=*/7,
+    /*heat_work=*/4.0,
+    /*has_backward=*/false,
+    /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+    /*create=*/create,
+    /*check=*/check,
+};
+
+} // namespace amp

@@ -1,0 +1,163 @@
+// subharmonic: sub-octave generator, per (batch, channel).
+//
+// Per frame, for the input x:
+//   band:  one-pole high-pass at band_lo_hz, then one-pole low-pass at band_hi_hz:
+//          h <- a (h + x - x_prev) with a = 1 / (1 + 2 pi band_lo / sr);
+//          v <- v + b (h - v) with b = 1 - exp(-2 pi band_hi / sr);
+//   envelope follower on |v|: e <- e + k (|v| - e), k = attack or release coefficient
+//          (1 - exp(-1 / (sr t)), t = env_attack_ms or env_release_ms) as |v| rises or falls;
+//   flip-flops: each positive zero crossing of v (v_prev <= 0 < v) toggles q2 (+1 / -1: half
+//          the band's frequency); each time q2 turns +1, q4 toggles (a quarter);
+//   sub:   s = LP(q2) + div4 * LP(q4), one-pole low-passes at sub_lp_hz (coefficient as b);
+//   wet = tanh(drive * s) * e;  y = HP((1 - mix) x + mix wet), a one-pole high-pass at
+//          out_hp_hz (as the band's).
+// The flip-flops start at -1 (q2 turns +1 on the first crossing). All state is per frame, so
+// any block split gives the same bits.
+// Ports: in. Parameters: band_lo_hz, band_hi_hz, env_attack_ms, env_release_ms, sub_lp_hz,
+// out_hp_hz, div4 (level of the /4 square, 0 = off), drive, mix (numbers).
+// Heat: the shared model on its input, W = 12. Backward: not implemented (returns -4).
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "nodes/node.h"
+#include "nodes/node_helpers.h"
+
+namespace amp {
+namespace {
+
+enum : uint32_t {
+    kBandLo,
+    kBandHi,
+    kAttack,
+    kRelease,
+    kSubLp,
+    kOutHp,
+    kDiv4,
+    kDrive,
+    kMix,
+};
+
+const ParamSpec kParams[] = {
+    {"band_lo_hz", ParamKind::Number, 60.0, 0.0, 1e5, "Hz",
+     "Corner of the band's one-pole high-pass."},
+    {"band_hi_hz", ParamKind::Number, 600.0, 0.0, 1e5, "Hz",
+     "Corner of the band's one-pole low-pass.", true},
+    {"env_attack_ms", ParamKind::Number, 5.0, 0.0, 1e5, "ms",
+     "Envelope follower time constant while the band's level rises; 0 follows at once."},
+    {"env_release_ms", ParamKind::Number, 50.0, 0.0, 1e5, "ms",
+     "Envelope follower time constant while the band's level falls; 0 follows at once."},
+    {"sub_lp_hz", ParamKind::Number, 250.0, 0.0, 1e5, "Hz",
+     "Corner of the one-pole low-pass that rounds the sub-octave squares.", true},
+    {"out_hp_hz", ParamKind::Number, 20.0, 0.0, 1e5, "Hz",
+     "Corner of the output's one-pole high-pass (0: none)."},
+    {"div4", ParamKind::Number, 0.0, 0.0, 10.0, "",
+     "Level of the divide-by-4 square added to the divide-by-2 one (0: off)."},
+    {"drive", ParamKind::Number, 2.0, 0.0, 1e3, "", "Gain into the tanh shaper."},
+    {"mix", ParamKind::Number, 0.5, 0.0, 1.0, "", "Wet share: y = (1 - mix) x + mix wet."},
+};
+const PortSpec kPorts[] = {
+    {"in", "Audio to add sub-octaves to.", Gather::Sum},
+};
+
+constexpr double kTwoPi = 6.283185307179586476925286766559;
+
+class SubharmonicNode final : public Node {
+  public:
+    explicit SubharmonicNode(const NodeConfig &config) : config_(config) {}
+
+    uint32_t output_channels(const uint32_t *input_channels, uint32_t input_count,
+                             std::string &error) const override {
+        return same_channels_as_input(input_channels, input_count, error);
+    }
+    void prepare(const PrepareContext &ctx) override {
+        const double sr = ctx.sample_rate;
+        const auto high_pass = [sr](double hz) { return 1.0 / (1.0 + kTwoPi * hz / sr); };
+        const auto low_pass = [sr](double hz) { return 1.0 - std::exp(-kTwoPi * hz / sr); };
+        const auto follow = [sr](double ms) {
+            return ms > 0.0 ? 1.0 - std::exp(-1.0 / (sr * ms / 1000.0)) : 1.0;
+        };
+        band_hp_ = high_pass(config_.value(kBandLo));
+        band_lp_ = low_pass(config_.value(kBandHi));
+        attack_ = follow(config_.value(kAttack));
+        release_ = follow(config_.value(kRelease));
+        sub_lp_ = low_pass(config_.value(kSubLp));
+        out_hp_ = high_pass(config_.value(kOutHp));
+        lanes_.assign(static_cast<size_t>(ctx.batches) * ctx.output_channels, Lane{});
+    }
+    size_t prepared_bytes(const PrepareContext &ctx) const override {
+        return static_cast<size_t>(ctx.batches) * ctx.output_channels * sizeof(Lane);
+    }
+    void reset() noexcept override { std::fill(lanes_.begin(), lanes_.end(), Lane{}); }
+    size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
+    void save_state(unsigned char *to) const noexcept override {
+        save_values(to, lanes_.data(), lanes_.size());
+    }
+    void load_state(const unsigned char *from) noexcept override {
+        load_values(from, lanes_.data(), lanes_.size());
+    }
+
+    void process(const ProcessContext &ctx) noexcept override {
+        const double div4 = config_.value(kDiv4), drive = config_.value(kDrive);
+        const double mix = config_.value(kMix);
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.output_channels; ++c) {
+                Lane &s = lanes_[static_cast<size_t>(b) * ctx.output_channels + c];
+                const double *x = ctx.inputs[0].row(b, c);
+                double *y = ctx.out_row(b, c);
+                for (uint32_t f = 0; f < ctx.frames; ++f) {
+                    const double in = x[f];
+                    s.band_hp = band_hp_ * (s.band_hp + in - s.x_prev);
+                    s.x_prev = in;
+                    const double previous = s.band;
+                    s.band += band_lp_ * (s.band_hp - s.band);
+                    const double level = std::fabs(s.band);
+                    s.env += (level > s.env ? attack_ : release_) * (level - s.env);
+                    if (previous <= 0.0 && s.band > 0.0) {
+                        s.q2 = -s.q2;
+                        if (s.q2 > 0.0) s.q4 = -s.q4;
+                    }
+                    s.sub2 += sub_lp_ * (s.q2 - s.sub2);
+                    s.sub4 += sub_lp_ * (s.q4 - s.sub4);
+                    const double wet = std::tanh(drive * (s.sub2 + div4 * s.sub4)) * s.env;
+                    const double mixed = (1.0 - mix) * in + mix * wet;
+                    s.out_hp = out_hp_ * (s.out_hp + mixed - s.mixed_prev);
+                    s.mixed_prev = mixed;
+                    y[f] = s.out_hp;
+                }
+            }
+    }
+
+  private:
+    struct Lane {
+        double x_prev = 0.0, band_hp = 0.0, band = 0.0, env = 0.0;
+        double q2 = -1.0, q4 = -1.0, sub2 = 0.0, sub4 = 0.0;
+        double mixed_prev = 0.0, out_hp = 0.0;
+    };
+
+    NodeConfig config_;
+    double band_hp_ = 1.0, band_lp_ = 1.0, attack_ = 1.0, release_ = 1.0;
+    double sub_lp_ = 1.0, out_hp_ = 1.0;
+    std::vector<Lane> lanes_;
+};
+
+std::unique_ptr<Node> create(const NodeConfig &config) {
+    return std::make_unique<SubharmonicNode>(config);
+}
+
+} // namespace
+
+extern const NodeSpec kSubharmonicSpec = {
+    /*type_name=*/"subharmonic",
+    /*summary=*/"Sub-octave generator: band-pass, zero-crossing flip-flops, shaped squares.",
+    /*inputs=*/kPorts,
+    /*input_count=*/1,
+    /*params=*/kParams,
+    /*param_count=*/9,
+    /*heat_work=*/12.0,
+    /*has_backward=*/false,
+    /*backward_doc=*/"Not implemented (returns -4).",
+    /*create=*/create,
+};
+
+} // namespace amp
