@@ -36,6 +36,7 @@ const SECTIONS = {
 
   sawlp: "./saw-lowpass.js",
   divider: "./divider.js",
+  sweep: "./sweep.js",
 };
 
 function requested(argv) {

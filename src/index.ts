@@ -78,6 +78,8 @@ export type { Spectrogram, SpectrogramOptions } from "./analysis/spectrogram";
 export { envelope } from "./analysis/envelope";
 export type { Envelope, EnvelopeOptions } from "./analysis/envelope";
 export { bandEnergy } from "./analysis/band-energy";
+export { spectralCentroid } from "./analysis/centroid";
+export type { Centroid, CentroidOptions } from "./analysis/centroid";
 export type { Band, BandEnergy, BandEnergyOptions } from "./analysis/band-energy";
 export { istft, stft } from "./analysis/stft";
 export type { Stft, StftOptions } from "./analysis/stft";
@@ -89,6 +91,15 @@ export { WavWriter } from "./io/wav-writer";
 export type { WavWriterOptions, WavWriterResult } from "./io/wav-writer";
 
 export { demoGraph } from "./demo";
+
+export { sweep } from "./sweep/sweep";
+export type { SweepOptions, SweepProgress, SweepSignal } from "./sweep/sweep";
+export { expandGrid, MAX_SWEEP_POINTS } from "./sweep/grid";
+export type { GridAxis, GridCombine, GridRange, GridSampling, GridValue, SweepGrid, SweepPoint } from "./sweep/grid";
+export type { SweepBandsMeasure, SweepFrameOptions, SweepMeasure } from "./sweep/measure";
+export type { SweepAudio } from "./sweep/job";
+export { SweepTable } from "./sweep/table";
+export type { SweepCell, SweepRow } from "./sweep/table";
 
 export { DISPLAY_SYMBOL, isDisplayable } from "./display/mime";
 export type { Displayable, MimeBundle } from "./display/mime";
@@ -107,6 +118,7 @@ export type { BandsFigureOptions, BandTrack } from "./plot/bands";
 export { bandTrackFromTap, type TapTrackOptions } from "./plot/bands-tap";
 export type { HeatFigureOptions } from "./plot/heat";
 export type { GridOptions } from "./plot/grid";
+export type { SweepFigureOptions } from "./plot/sweep";
 export { GraphDiagram } from "./plot/graph-diagram";
 export type { GraphDiagramOptions } from "./plot/graph-diagram";
 export { audio, AudioPlayer } from "./audio/player";

@@ -77,6 +77,7 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     } analysis[] = {{"analysisWindow", AnalysisWindow},
                     {"analysisSpectrum", AnalysisSpectrum},
                     {"analysisPeaks", AnalysisPeaks},
+                    {"analysisCentroid", AnalysisCentroid},
                     {"analysisSpectrogram", AnalysisSpectrogram},
                     {"analysisBandEnergy", AnalysisBandEnergy},
                     {"analysisEnvelope", AnalysisEnvelope},

@@ -69,6 +69,7 @@ Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
             InstanceMethod<&RuntimeWrap::TapInfos>("tapInfos"),
             InstanceMethod<&RuntimeWrap::DescribeNode>("describeNode"),
             InstanceMethod<&RuntimeWrap::DescribeGraph>("describeGraph"),
+            InstanceMethod<&RuntimeWrap::HeatByBatch>("heatByBatch"),
             InstanceMethod<&RuntimeWrap::LastError>("lastError"),
             InstanceMethod<&RuntimeWrap::ReadLog>("readLog"),
             InstanceMethod<&RuntimeWrap::Snapshot>("snapshot"),
@@ -458,6 +459,17 @@ Napi::Value RuntimeWrap::DescribeNode(const Napi::CallbackInfo &info) {
     object.Set("totalHeat", summary.total_heat);
     object.Set("lastMetrics", MetricsObject(env, summary.last_metrics));
     return object;
+}
+
+Napi::Value RuntimeWrap::HeatByBatch(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    AmpGraphRuntime *handle = Usable(env);
+    AmpGraphSummary summary{};
+    Check(env, amp_graph_runtime_describe_graph(handle, &summary), "describe_graph");
+    const size_t length = (size_t{summary.node_count} + 1) * size_t{summary.batches};
+    Napi::Float64Array out = Napi::Float64Array::New(env, length);
+    Check(env, amp_graph_runtime_heat_by_batch(handle, out.Data(), length), "heat_by_batch");
+    return out;
 }
 
 Napi::Value RuntimeWrap::DescribeGraph(const Napi::CallbackInfo &info) {

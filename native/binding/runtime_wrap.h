@@ -43,6 +43,8 @@ class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
     Napi::Value TapInfos(const Napi::CallbackInfo &info);
     Napi::Value DescribeNode(const Napi::CallbackInfo &info);
     Napi::Value DescribeGraph(const Napi::CallbackInfo &info);
+    // heatByBatch(): Float64Array (node_count + 1) x batches (amp_graph_runtime_heat_by_batch).
+    Napi::Value HeatByBatch(const Napi::CallbackInfo &info);
     Napi::Value LastError(const Napi::CallbackInfo &info);
     Napi::Value ReadLog(const Napi::CallbackInfo &info);
     // snapshot(): Uint8Array (amp_graph_runtime_snapshot); restore(snapshot: Uint8Array).

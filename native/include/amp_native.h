@@ -430,6 +430,11 @@ uint32_t amp_graph_runtime_node_count(const AmpGraphRuntime *runtime);
 const char *amp_graph_runtime_node_name(const AmpGraphRuntime *runtime, uint32_t index);
 int32_t amp_graph_runtime_describe_node(const AmpGraphRuntime *runtime, const char *node,
                                         AmpNodeSummary *out_summary);
+/* Heat totals since create / reset per batch lane into out (out_len doubles, at least
+ * (node_count + 1) x batches): row i < node_count is node i's, the last row the graph's. A
+ * lane's values equal the describe_* totals of a one-batch runtime that rendered that lane. */
+int32_t amp_graph_runtime_heat_by_batch(const AmpGraphRuntime *runtime, double *out,
+                                        uint64_t out_len);
 int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                                          AmpGraphSummary *out_summary);
 /* Number of taps the graph's nodes publish (graph description order, then each node's tap
@@ -628,6 +633,12 @@ uint64_t amp_analysis_plan_frames(const AmpAnalysisPlan *plan, uint64_t signal_f
 int32_t amp_analysis_spectrum(AmpAnalysisPlan *plan, const AmpAudioView *signal,
                               const uint32_t *lanes, uint32_t lane_count, double *power_db,
                               double *psd_db, uint64_t *segments);
+
+/* Spectral centroid in Hz of each lane's Welch averaged power over the bins k * sample_rate /
+ * size (any plan scale): sum_k f_k P_k / sum_k P_k, 0 for a lane without energy; centroid_hz
+ * holds lane_count values. Samples must be finite. */
+int32_t amp_analysis_centroid(AmpAnalysisPlan *plan, const AmpAudioView *signal,
+                              const uint32_t *lanes, uint32_t lane_count, double *centroid_hz);
 
 /* Up to max_peaks ([1, 1000]) local maxima per lane of the Welch power (plan scale BINS),
  * strongest first, at least min_db dBFS: interpolated frequency (Hz), fractional bin and level

@@ -257,6 +257,22 @@ int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                    });
 }
 
+int32_t amp_graph_runtime_heat_by_batch(const AmpGraphRuntime *runtime, double *out,
+                                        uint64_t out_len) {
+    if (out == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    return guarded(
+        const_cast<AmpGraphRuntime *>(runtime), "heat_by_batch", [&](amp::GraphRuntime &rt) {
+            const uint64_t need = (uint64_t{rt.node_count()} + 1) * uint64_t{rt.batches()};
+            if (out_len < need)
+                throw amp::AmpFailure(
+                    AMP_ERR_INVALID_ARGUMENT, "heat_by_batch", "",
+                    "out_len " + std::to_string(out_len) +
+                        " is below (node_count + 1) x batches = " + std::to_string(need));
+            rt.heat_by_batch(out);
+            return AMP_OK;
+        });
+}
+
 int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorView *out_error) {
     if (runtime == nullptr || out_error == nullptr) return AMP_ERR_INVALID_ARGUMENT;
     out_error->code = runtime->error_code;

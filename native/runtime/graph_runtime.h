@@ -58,6 +58,9 @@ class GraphRuntime {
     double node_call_heat(uint32_t node) const;
     // The node totals added in node order.
     double graph_heat_total() const;
+    // The same totals per batch lane: (node_count + 1) x batches, row node_count the graph's.
+    // Each batch's values equal the totals of a one-batch runtime rendering that lane alone.
+    void heat_by_batch(double *out) const;
 
     // --- Single-node calls (single_node.cpp): the same executor with the call's views. ---
     // Marks a node as an input feeder of a single-node call: it neither heats nor is timed.
@@ -91,6 +94,7 @@ class GraphRuntime {
                   const AmpGradientRequest *requests, uint32_t request_count);
 
     uint32_t node_count() const { return static_cast<uint32_t>(graph_.nodes.size()); }
+    uint32_t batches() const { return batches_; }
     // Taps (runtime/taps.cpp): every node's published taps, graph description order then the
     // node's tap order; tap_doubles(frames) is the size of AmpRenderOptions::tap_out.
     uint32_t tap_count() const;

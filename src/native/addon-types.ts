@@ -178,6 +178,8 @@ export interface NativeRuntime {
   tapInfos(): NativeTapInfo[];
   describeNode(node: string): NativeNodeSummary;
   describeGraph(): NativeGraphSummary;
+  /** amp_graph_runtime_heat_by_batch: heat totals (nodeCount + 1) x batches, last row the graph's. */
+  heatByBatch(): Float64Array;
   lastError(): NativeErrorInfo;
   /** The runtime log: JSON lines, oldest first. */
   readLog(): string;
@@ -302,6 +304,15 @@ export interface NativeAnalysis {
     frames: number,
     lanes: Uint32Array,
   ): { powerDb: Float64Array; psdDb: Float64Array; frequencies: Float64Array; segments: number; binHz: number; gains: NativeWindowGains };
+  /** amp_analysis_centroid: the lanes' spectral centroids in Hz. */
+  analysisCentroid(
+    config: NativeAnalysisConfig,
+    samples: Float64Array,
+    batches: number,
+    channels: number,
+    frames: number,
+    lanes: Uint32Array,
+  ): Float64Array;
   analysisPeaks(
     config: NativeAnalysisConfig,
     samples: Float64Array,

@@ -9,6 +9,7 @@ import { grid } from "./grid";
 import { heatFigure } from "./heat";
 import { spectrogramFigure } from "./spectrogram";
 import { spectrumFigure } from "./spectrum";
+import { sweepFigure } from "./sweep";
 import { waveform } from "./waveform";
 
 /** The figure functions: `plot.waveform(result)`, `plot.spectrum(result, { scale: "log" })`, ... */
@@ -25,6 +26,8 @@ export const plot = Object.freeze({
   heat: heatFigure,
   /** The graph diagram (SVG). */
   graph: graphFigure,
+  /** One measurement of a sweep against a parameter or another measurement: `plot.sweep(table, "lp.frequency", "centroidHz")`. */
+  sweep: sweepFigure,
   /** Several figures stacked into one, time axes shared. */
   grid,
 });

@@ -574,6 +574,24 @@ export class Runtime {
     return { graph: native.describeGraph(), nodes };
   }
 
+  /**
+   * Heat totals since create / reset per batch lane: `graph[b]` and `nodes[name][b]`. Lane b's
+   * values are bit-identical to the totals ({@link Runtime.describe}) of a one-batch runtime
+   * that rendered lane b alone (same graph, overrides and frames), which is what lets a sweep
+   * pack points into batches.
+   */
+  heatByBatch(): { readonly graph: Float64Array; readonly nodes: Readonly<Record<string, Float64Array>> } {
+    const native = this.#live();
+    const all = native.heatByBatch();
+    const names = native.nodeNames();
+    const batches = this.#batches;
+    const nodes: Record<string, Float64Array> = {};
+    names.forEach((name, i) => {
+      nodes[name] = all.subarray(i * batches, (i + 1) * batches);
+    });
+    return Object.freeze({ graph: all.subarray(names.length * batches, (names.length + 1) * batches), nodes: Object.freeze(nodes) });
+  }
+
   /** The runtime log, oldest first, one parsed record per JSON line. */
   readLog(): RuntimeLogRecord[] {
     const text = this.#live().readLog();
