@@ -27,11 +27,16 @@ const SECTIONS = {
 
   analysis: "./analysis.js",
 
+  gradients: "./gradients.js",
+  long: "./long-work.js",
+
   osc_cache: "./oscillator-cache.js",
 
   instrument: "./instrument.js",
 
   sawlp: "./saw-lowpass.js",
+  divider: "./divider.js",
+  sweep: "./sweep.js",
 };
 
 function requested(argv) {

@@ -114,6 +114,15 @@ describe("non-finite results are reported, never written silently", () => {
       });
     }
 
+    it("refuses samples beyond the 32-bit float range for a 32f WAV, naming them", { timeout: 30_000 }, async () => {
+      const run = await cli(["render", "hot.json", "--frames", "8", "--out", "hot32.wav"]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(
+        'amp-kpn render: cannot write hot32.wav as 32f: argument "samples" expects finite values for a WAV file, got 1e+168 at index 0 (beyond the 32-bit float range); no WAV written',
+      );
+      expect(existsSync(join(dir, "hot32.wav"))).toBe(false);
+    });
+
     it("refuses to write a WAV of non-finite samples and exits 1", { timeout: 30_000 }, async () => {
       const run = await cli(["render", "overflow.json", "--frames", "8", "--out", "overflow.wav"]);
       expect(run.status).toBe(1);
@@ -122,7 +131,20 @@ describe("non-finite results are reported, never written silently", () => {
     });
 
     it("warns about non-finite heat and flags it in the summary", { timeout: 30_000 }, async () => {
-      const run = await cli(["render", "hot.json", "--frames", "8", "--out", "hot.wav", "--summary", "hot.summary.json", "--quiet"]);
+      // 64-bit float: the samples (1e168) are finite but beyond the 32-bit float range.
+      const run = await cli([
+        "render",
+        "hot.json",
+        "--frames",
+        "8",
+        "--bit-depth",
+        "64f",
+        "--out",
+        "hot.wav",
+        "--summary",
+        "hot.summary.json",
+        "--quiet",
+      ]);
       expect(run.status).toBe(0);
       expect(run.stderr).toBe("warning: a heat total of the render is not finite (written as null in the summary)\n");
       expect(existsSync(join(dir, "hot.wav"))).toBe(true);

@@ -209,7 +209,7 @@ describe("graph builder", () => {
     for (const [fn, message] of cases) throwsAmp(fn, message);
     throwsAmp(
       () => base.add("g", bad({ type: "reverb", options: {} })),
-      'node "g" has unknown type "reverb"; known types: adsr, biquad, constant, controller, delay, gain, integrator, lfo, mix, oscillator, oscillator_pitch, parametric_driver, pitch_quantizer, pitch_shift, rci, resampler, safety, sampler, sine_osc, subharmonic',
+      'node "g" has unknown type "reverb"; known types: adsr, biquad, constant, controller, delay, fft_divider, gain, integrator, lfo, mix, oscillator, oscillator_pitch, parametric_driver, pitch_quantizer, pitch_shift, rci, resampler, safety, sampler, sine_osc, subharmonic',
       "AMP_ERR_UNKNOWN_NODE_TYPE",
     );
     expect(snapshot(base)).toBe(before);
@@ -721,11 +721,11 @@ describe("Runtime", () => {
         [victim.render(0), 'render option "frames" expects an integer in [1, 2147483647] frames, got 0'],
         [
           victim.render(4, bad(null)),
-          'argument "options" expects an object { recordHeat?, recordOverBudget?, signal?, history? }, got null',
+          'argument "options" expects an object { recordHeat?, recordOverBudget?, signal?, history?, record?, onProgress?, progress?, partial? }, got null',
         ],
         [
           victim.render(4, bad({ frames: 4 })),
-          'render option "frames" is unknown; Runtime.render() accepts recordHeat, recordOverBudget, signal, history',
+          'render option "frames" is unknown; Runtime.render() accepts recordHeat, recordOverBudget, signal, history, record, onProgress, progress, partial',
         ],
         [
           victim.render(4, bad({ signal: "abort" })),
@@ -911,7 +911,7 @@ describe("NodeRunner", () => {
       for (const [fn, message, code] of cases) throwsAmp(fn, message, code);
       throwsAmp(
         () => NodeRunner.create("o", sineOsc()).backward(T([1], 1, 1, 1)),
-        'node type "sine_osc" has no backward mode: Not implemented: a source with no audio input (returns -4).',
+        'node type "sine_osc" has no audio input to return a gradient for; its parameter gradients come from a graph backward pass (amp_graph_runtime_record, amp_graph_runtime_backward)',
         "AMP_ERR_UNSUPPORTED",
       );
     } finally {
@@ -992,18 +992,18 @@ describe("WAV", () => {
   it.each([
     ["null", null, 'argument "bytes" expects a Uint8Array (or Buffer), got null'],
     ["a string", "RIFF", 'argument "bytes" expects a Uint8Array (or Buffer), got "RIFF"'],
-    ["an empty buffer", new Uint8Array(0), "not a readable WAV file: Not a supported format."],
-    ["garbage", new Uint8Array(100).fill(7), "not a readable WAV file: Not a supported format."],
-    ["a file cut in the header", good.slice(0, 12), 'not a readable WAV file: Could not find the "fmt " chunk'],
+    ["an empty buffer", new Uint8Array(0), 'not a readable WAV file: no "RIFF" / "WAVE" header'],
+    ["garbage", new Uint8Array(100).fill(7), 'not a readable WAV file: no "RIFF" / "WAVE" header'],
+    ["a file cut in the header", good.slice(0, 12), 'not a readable WAV file: no "data" chunk in the first bytes of the file'],
     [
       "a file cut before the samples",
       good.slice(0, 44),
-      "not a readable WAV file: truncated: the data chunk declares 24 bytes, the buffer holds 0",
+      "not a readable WAV file: truncated: the data chunk declares 24 bytes, the file holds 0",
     ],
     [
       "a file cut in a frame",
       good.slice(0, good.length - 1),
-      "not a readable WAV file: truncated: the data chunk declares 24 bytes, the buffer holds 23",
+      "not a readable WAV file: truncated: the data chunk declares 24 bytes, the file holds 23",
     ],
     [
       "a data size that is no whole frame",
@@ -1033,7 +1033,7 @@ describe("WAV", () => {
       [() => encodeWav(samples, bad(undefined)), 'argument "options" expects an object { channels, sampleRate, bitDepth? }, got undefined'],
       [
         () => encodeWav(samples, bad({ channels: 1, sampleRate: 48000, bitdepth: "16" })),
-        'WAV option "bitdepth" is unknown; encodeWav() accepts channels, sampleRate, bitDepth',
+        'WAV option "bitdepth" is unknown; encodeWav() accepts channels, sampleRate, bitDepth, dither, ditherSeed',
       ],
       [() => encodeWav(samples, { channels: 0, sampleRate: 48000 }), 'WAV option "channels" expects an integer in [1, 65535], got 0'],
       [
@@ -1042,7 +1042,7 @@ describe("WAV", () => {
       ],
       [
         () => encodeWav(samples, { channels: 1, sampleRate: 48000, bitDepth: bad(16) }),
-        'WAV option "bitDepth" expects one of "32f", "16", "24", got 16',
+        'WAV option "bitDepth" expects one of "32f", "16", "24", "32", "64f", got 16',
       ],
       [
         () => encodeWav(new Float64Array(3), { channels: 2, sampleRate: 48000 }),
@@ -1063,7 +1063,7 @@ describe("WAV", () => {
 
   it("readWav and writeWav name the file they cannot read or write, and write nothing for bad options", async () => {
     const missing = join(dir, "missing", "x.wav");
-    await rejectsAmp(readWav(missing), `cannot read WAV file ${missing}: ENOENT: no such file or directory, stat '${missing}'`);
+    await rejectsAmp(readWav(missing), `cannot read WAV file ${missing}: ENOENT: no such file or directory, open '${missing}'`);
     await rejectsAmp(
       writeWav(missing, new Float64Array(2), { channels: 1, sampleRate: 48000 }),
       `cannot write WAV file ${missing}: ENOENT: no such file or directory, open '${missing}'`,

@@ -128,10 +128,10 @@ describe("amp-kpn CLI", () => {
     [["render", "ok.json", "--frames", "10"], /^amp-kpn render: --out is required$/],
     [
       ["render", "ok.json", "--frames", "10", "--out", "x.wav", "--bit-depth", "8"],
-      /^amp-kpn render: --bit-depth expects 32f, 16 or 24, got "8"$/,
+      /^amp-kpn render: --bit-depth expects 32f, 64f, 16, 24 or 32, got "8"$/,
     ],
     [["render", "ok.json", "--frames", "10", "--out", "x.wav", "--bogus"], /^amp-kpn render: Unknown option '--bogus'/],
-    [["frobnicate"], /^amp-kpn: unknown command "frobnicate"; commands: render, demo, kernel, run$/],
+    [["frobnicate"], /^amp-kpn: unknown command "frobnicate"; commands: render, demo, kernel, run, worker$/],
     [["kernel", "nope"], /^amp-kpn kernel: kernel expects install, uninstall or list, got "nope"$/],
   ])("prints one line to stderr and exits 1 for %j", (args, expected) => {
     writeFileSync(

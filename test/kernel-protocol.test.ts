@@ -232,6 +232,67 @@ await pending;`,
   );
 
   it(
+    "shows a long render's progress in one display updated in place, ending in the summary; an interrupt with partial: true returns the frames so far",
+    async () => {
+      await withKernel(async (kernel) => {
+        const setup = await kernel.execute(`import { graph, sineOsc, gain, mix, render } from "amp-kpn";${LONG_GRAPH}`);
+        expect(setup.reply.content["status"]).toBe("ok");
+        const cell = await kernel.execute(`const done = await render(long, { seconds: 60 });\ndone.shape.frames`, {
+          timeoutMs: PROTOCOL_TIMEOUT,
+        });
+        expect(cell.reply.content["status"], JSON.stringify(cell.reply.content)).toBe("ok");
+        const progress = cell.iopub.filter((m) => {
+          const id = (m.content["transient"] as { display_id?: string } | undefined)?.display_id;
+          return typeof id === "string" && id.startsWith("amp-kpn-progress");
+        });
+        const kinds = types(progress);
+        expect(kinds[0]).toBe("display_data");
+        expect(kinds.slice(1).every((k) => k === "update_display_data")).toBe(true);
+        expect(kinds.length).toBeGreaterThanOrEqual(3); // shown, updated while running, summary
+        for (const m of progress) expect(m.content["metadata"]).toEqual({ amp_kpn: { progress: true } });
+        const ids = new Set(progress.map((m) => (m.content["transient"] as { display_id: string }).display_id));
+        expect(ids.size).toBe(1);
+        const texts = progress.map((m) => (m.content["data"] as Record<string, string>)["text/plain"] ?? "");
+        expect(texts[0]).toMatch(/^render \[[#.]+\] \d+\/2880000 frames \d+%  [\d.]+x realtime/);
+        expect(texts[0]).toContain("interrupt the kernel to stop");
+        expect(texts[texts.length - 1]).toMatch(
+          /^render: 2880000 frames \(1 min 0 s of audio\) in .*x realtime, peak .* dBFS, heat total /,
+        );
+        const result = cell.iopub.find((m) => m.header.msg_type === "execute_result");
+        expect(result?.content["data"]).toEqual({ "text/plain": "2880000" });
+
+        const stopped = await kernel.send("execute_request", {
+          code: `const pending = render(long, { seconds: 300, partial: true });
+(globalThis as { outcome?: unknown }).outcome = pending.then((r) => ({ partial: r.partial, frames: r.shape.frames }));
+await new Promise((resolve) => setImmediate(resolve));
+console.log("rendering");
+await pending;`,
+          silent: false,
+          store_history: true,
+          user_expressions: {},
+          allow_stdin: false,
+          stop_on_error: true,
+        });
+        await kernel.waitForIopub(stopped, (m) => m.header.msg_type === "stream", PROTOCOL_TIMEOUT);
+        kernel.interrupt();
+        await kernel.collect(stopped, { timeoutMs: PROTOCOL_TIMEOUT });
+        const outcome = await kernel.execute(
+          `const stoppedAt = (globalThis as { outcome?: unknown }).outcome;\nconst stoppedResult = await stoppedAt;\nJSON.stringify(stoppedResult)`,
+        );
+        expect(outcome.reply.content["status"], JSON.stringify(outcome.reply.content)).toBe("ok");
+        const text = (outcome.iopub.find((m) => m.header.msg_type === "execute_result")?.content["data"] as Record<string, string>)[
+          "text/plain"
+        ];
+        const parsed = JSON.parse(text ?? "{}") as { partial: boolean; frames: number };
+        expect(parsed.partial).toBe(true);
+        expect(parsed.frames).toBeGreaterThan(0);
+        expect(parsed.frames).toBeLessThan(300 * 48000);
+      });
+    },
+    PROTOCOL_TIMEOUT * 2,
+  );
+
+  it(
     "drops a message with a wrong signature (logged) and stays alive; binds only the connection file's address",
     async () => {
       await withKernel(async (kernel) => {

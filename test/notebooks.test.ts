@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDist, ROOT } from "./helpers/dist";
 import { launchChromium } from "./helpers/chromium";
+import { EXPECTED_API_VERSION } from "../src/native/load-addon";
 
 const NOTEBOOKS = readdirSync(join(ROOT, "notebooks"))
   .filter((f) => f.endsWith(".ipynb"))
@@ -101,7 +102,7 @@ describe("every notebook through the headless runner, with no Python on PATH", (
         expect((cell.outputs ?? []).filter((o) => o["output_type"] === "error")).toEqual([]);
       }
       const meta = nb.metadata["amp_kpn"] as Record<string, unknown>;
-      expect(meta["nativeApiVersion"]).toBe(1);
+      expect(meta["nativeApiVersion"]).toBe(EXPECTED_API_VERSION);
       expect(meta["nativeBuildId"]).toMatch(/^[0-9a-f]{64}$/);
       expect(meta["node"]).toBe(process.version);
       expect(meta["arch"]).toBe(process.arch);

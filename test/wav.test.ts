@@ -73,7 +73,7 @@ describe("WAV I/O", () => {
       'WAV option "sampleRate" expects an integer in [1, 4294967295] Hz, got 44100.5',
     );
     expect(() => encodeWav(new Float64Array(2), { channels: 1, sampleRate: 48000, bitDepth: "8" as "16" })).toThrow(
-      'WAV option "bitDepth" expects one of "32f", "16", "24", got "8"',
+      'WAV option "bitDepth" expects one of "32f", "16", "24", "32", "64f", got "8"',
     );
     expect(() => decodeWav(new Uint8Array([1, 2, 3]))).toThrow(/^not a readable WAV file/);
   });

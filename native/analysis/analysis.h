@@ -16,6 +16,10 @@ namespace amp::analysis {
 // segments averaged.
 uint64_t spectrum(Plan &plan, const LaneSet &set, double *power_db, double *psd_db);
 
+// Spectral centroid (Hz) of each lane's Welch averaged power over the bins: sum f P / sum P,
+// 0 for a lane without energy; count values.
+void centroid(Plan &plan, const LaneSet &set, double *centroid_hz);
+
 // Up to max_peaks local maxima of each lane's Welch power (strongest first, at least min_db
 // dBFS), with interpolated frequency (Hz), fractional bin and scalloping-corrected level
 // (dBFS); each output count x max_peaks, found[i] peaks of lane i written. Needs a Bins plan.

@@ -2,7 +2,8 @@
 //
 // Exports (the NativeAddon interface of src/native/addon-types.ts): apiVersion, statusName,
 // nodeCatalog, setErrorClass, analyzeLevels, columnStats, runningSum, fftComplexForward/Inverse,
-// fftRealForward/Inverse, createRuntime, NodeState, runNode, liveStateCount, and the analysis
+// fftRealForward/Inverse, createRuntime, NodeState, Meters, pcmEncode, pcmDecode, runNode,
+// liveStateCount, and the analysis
 // functions of analysis.h (analysisWindow, analysisSpectrum, ...).
 // Every environment that loads the module (main thread, worker threads) gets its own AddonData,
 // released with the environment.
@@ -15,6 +16,8 @@
 #include "functions.h"
 #include "node_call.h"
 #include "node_state_wrap.h"
+#include "pcm.h"
+#include "progress.h"
 #include "runtime_wrap.h"
 #include "series.h"
 
@@ -52,6 +55,7 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     exports.Set("setErrorClass", Napi::Function::New<SetErrorClass>(env, "setErrorClass"));
     exports.Set("analyzeLevels", Napi::Function::New<AnalyzeLevels>(env, "analyzeLevels"));
     exports.Set("countNonFinite", Napi::Function::New<CountNonFinite>(env, "countNonFinite"));
+    exports.Set("lossL2", Napi::Function::New<LossL2>(env, "lossL2"));
     exports.Set("columnStats", Napi::Function::New<ColumnStats>(env, "columnStats"));
     exports.Set("runningSum", Napi::Function::New<RunningSum>(env, "runningSum"));
     exports.Set("fftComplexForward",
@@ -62,6 +66,9 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     exports.Set("fftRealInverse", Napi::Function::New<FftRealInverse>(env, "fftRealInverse"));
     exports.Set("createRuntime", Napi::Function::New<RuntimeWrap::Create>(env, "createRuntime"));
     exports.Set("NodeState", NodeStateWrap::DefineClass(env));
+    exports.Set("Meters", MetersWrap::DefineClass(env));
+    exports.Set("pcmEncode", Napi::Function::New<PcmEncode>(env, "pcmEncode"));
+    exports.Set("pcmDecode", Napi::Function::New<PcmDecode>(env, "pcmDecode"));
     exports.Set("runNode", Napi::Function::New<RunNode>(env, "runNode"));
     exports.Set("liveStateCount", Napi::Function::New<LiveStateCount>(env, "liveStateCount"));
     const struct {
@@ -70,6 +77,7 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     } analysis[] = {{"analysisWindow", AnalysisWindow},
                     {"analysisSpectrum", AnalysisSpectrum},
                     {"analysisPeaks", AnalysisPeaks},
+                    {"analysisCentroid", AnalysisCentroid},
                     {"analysisSpectrogram", AnalysisSpectrogram},
                     {"analysisBandEnergy", AnalysisBandEnergy},
                     {"analysisEnvelope", AnalysisEnvelope},

@@ -65,6 +65,19 @@ Napi::Value AnalysisSpectrum(const Napi::CallbackInfo &info) {
     return result;
 }
 
+Napi::Value AnalysisCentroid(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    const ArgContext ctx{info, "analysisCentroid"};
+    const AmpAnalysisConfig config = AnalysisConfigArg(ctx, 0);
+    const std::vector<uint32_t> lanes = Uint32ArrayArg(ctx, 5, "lanes");
+    const SignalArgs signal = SignalArg(ctx, 1);
+    const PlanHandle plan(env, config);
+    Napi::Float64Array centroid = Napi::Float64Array::New(env, lanes.size());
+    Check(env, amp_analysis_centroid(plan.get(), &signal.view, lanes.data(),
+                                     static_cast<uint32_t>(lanes.size()), centroid.Data()));
+    return centroid;
+}
+
 Napi::Value AnalysisPeaks(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     const ArgContext ctx{info, "analysisPeaks"};

@@ -12,6 +12,9 @@ Napi::Value AnalysisWindow(const Napi::CallbackInfo &info);
 // analysisSpectrum(config, samples, batches, channels, frames, lanes):
 // {powerDb, psdDb, frequencies, segments, binHz, gains}.
 Napi::Value AnalysisSpectrum(const Napi::CallbackInfo &info);
+// analysisCentroid(config, samples, batches, channels, frames, lanes): Float64Array of the
+// lanes' spectral centroids in Hz.
+Napi::Value AnalysisCentroid(const Napi::CallbackInfo &info);
 // analysisPeaks(config, samples, batches, channels, frames, lanes, maxPeaks, minDb):
 // {frequency, bin, levelDb, found, binHz}.
 Napi::Value AnalysisPeaks(const Napi::CallbackInfo &info);

@@ -31,6 +31,29 @@ Napi::Value CountNonFinite(const Napi::CallbackInfo &info) {
     return Napi::Number::New(info.Env(), static_cast<double>(bad));
 }
 
+Napi::Value LossL2(const Napi::CallbackInfo &info) {
+    const ArgContext ctx{info, "lossL2"};
+    const Napi::Float64Array y = Float64ArrayArg(ctx, 0, "y");
+    const Napi::Float64Array target = Float64ArrayArg(ctx, 1, "target");
+    Napi::Float64Array gradient = Float64ArrayArg(ctx, 2, "gradientOut");
+    if (target.ElementLength() != y.ElementLength() ||
+        gradient.ElementLength() != y.ElementLength()) {
+        throw Napi::RangeError::New(info.Env(),
+                                    "lossL2: y, target and gradientOut must have one length");
+    }
+    double loss = 0.0;
+    const int32_t status =
+        amp_loss_l2(y.Data(), target.Data(), y.ElementLength(), &loss, gradient.Data());
+    if (status != AMP_OK) {
+        ErrorInfo failure;
+        failure.code = status;
+        failure.stage = "loss";
+        failure.detail = "lossL2: y and target must be non-empty and finite";
+        throw MakeAmpError(info.Env(), failure);
+    }
+    return Napi::Number::New(info.Env(), loss);
+}
+
 Napi::Value AnalyzeLevels(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     const ArgContext ctx{info, "analyzeLevels"};

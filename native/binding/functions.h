@@ -14,5 +14,7 @@ Napi::Value NodeCatalog(const Napi::CallbackInfo &info);
 // analyzeLevels(samples, batches, channels, frames): {peak, rms}, each batches x channels.
 Napi::Value AnalyzeLevels(const Napi::CallbackInfo &info);
 Napi::Value CountNonFinite(const Napi::CallbackInfo &info);
+// lossL2(y, target, gradientOut): amp_loss_l2; returns the loss, fills gradientOut.
+Napi::Value LossL2(const Napi::CallbackInfo &info);
 
 } // namespace amp_binding

@@ -25,10 +25,21 @@ RenderWorker::RenderWorker(Napi::Env env, std::shared_ptr<RuntimeState> state, u
     }
 }
 
-void RenderWorker::SetTaps(Napi::Float64Array taps) {
+void RenderWorker::SetTaps(Napi::Float64Array taps, Napi::Float64Array times, Napi::Array records) {
     taps_ = Napi::Persistent(taps);
     taps_data_ = taps.Data();
     taps_len_ = taps.ElementLength();
+    tap_times_ = Napi::Persistent(times);
+    tap_times_data_ = times.Data();
+    tap_times_len_ = times.ElementLength();
+    tap_records_ = Napi::Persistent(records);
+}
+
+void RenderWorker::SetMeters(std::shared_ptr<MeterState> meters,
+                             std::unique_ptr<ProgressBridge> progress) {
+    meters_ = std::move(meters);
+    progress_ = std::move(progress);
+    meters_->in_use = true;
 }
 
 RenderWorker::~RenderWorker() {
@@ -36,6 +47,7 @@ RenderWorker::~RenderWorker() {
     // the render is over either way, so the state may release a deferred destroy.
     if (!settled_) {
         state_->EndRender();
+        if (meters_) meters_->in_use = false;
     }
 }
 
@@ -47,8 +59,15 @@ void RenderWorker::Execute() {
     options.over_budget_len = over_budget_len_;
     options.tap_out = taps_data_;
     options.tap_len = taps_len_;
+    options.tap_time_out = tap_times_data_;
+    options.tap_time_len = tap_times_len_;
     options.cancel_flag = state_->cancel_flag();
     options.history = history_ ? history_->view() : nullptr;
+    if (meters_) options.meters = &meters_->meters;
+    if (progress_) {
+        options.progress = ProgressBridge::OnReport;
+        options.progress_user = progress_.get();
+    }
     status_ = amp_graph_runtime_execute(handle_, frames_, samples_data_, samples_len_, &options);
 }
 
@@ -56,6 +75,16 @@ void RenderWorker::OnOK() {
     if (status_ == AMP_OK) {
         Settle(Env(), nullptr);
         return;
+    }
+    if (status_ == AMP_ERR_CANCELLED && partial_) {
+        AmpGraphSummary summary{};
+        if (amp_graph_runtime_describe_graph(handle_, &summary) == AMP_OK &&
+            summary.frames_rendered >= frames_before_) {
+            cancelled_ = true;
+            frames_done_ = summary.frames_rendered - frames_before_;
+            Settle(Env(), nullptr);
+            return;
+        }
     }
     // Read before Settle(): ending the render may release the handle (deferred destroy).
     ErrorInfo failure;
@@ -83,6 +112,15 @@ void RenderWorker::OnError(const Napi::Error &error) {
 void RenderWorker::Settle(Napi::Env env, const ErrorInfo *failure) {
     settled_ = true;
     state_->EndRender();
+    if (meters_) meters_->in_use = false;
+    if (progress_) {
+        // The last event reaches JS before the promise settles; a throwing callback is ignored
+        // here (the TypeScript layer wraps user callbacks).
+        try {
+            progress_->Settle(env);
+        } catch (...) {
+        }
+    }
     try {
         if (failure == nullptr) {
             Napi::Object result = Napi::Object::New(env);
@@ -95,6 +133,12 @@ void RenderWorker::Settle(Napi::Env env, const ErrorInfo *failure) {
             }
             if (!taps_.IsEmpty()) {
                 result.Set("taps", taps_.Value());
+                result.Set("tapTimes", tap_times_.Value());
+                result.Set("tapRecords", tap_records_.Value());
+            }
+            if (cancelled_) {
+                result.Set("cancelled", true);
+                result.Set("framesDone", static_cast<double>(frames_done_));
             }
             deferred_.Resolve(result);
         } else {

@@ -14,6 +14,7 @@
 
 #include "errors.h"
 #include "history.h"
+#include "progress.h"
 #include "runtime_state.h"
 
 namespace amp_binding {
@@ -26,8 +27,19 @@ class RenderWorker : public Napi::AsyncWorker {
                  Napi::Float64Array samples, Napi::Float64Array heat, Napi::Uint8Array over_budget,
                  std::unique_ptr<HistoryCopy> history);
     ~RenderWorker() override;
-    // The tap buffer (AmpRenderOptions::tap_out), resolved as `taps`; call before Queue().
-    void SetTaps(Napi::Float64Array taps);
+    // The tap buffers (AmpRenderOptions::tap_out, tap_time_out), resolved as `taps` and
+    // `tapTimes`, with `tapRecords` (records per tap); call before Queue().
+    void SetTaps(Napi::Float64Array taps, Napi::Float64Array times, Napi::Array records);
+    // Meters the render accumulates into (marked in use until it settles) and an optional
+    // progress bridge; call before Queue().
+    void SetMeters(std::shared_ptr<MeterState> meters, std::unique_ptr<ProgressBridge> progress);
+    // A cancelled render resolves (instead of rejecting) with its arrays, `cancelled: true` and
+    // `framesDone` (frames written, from the runtime's frame counter, which read
+    // `frames_before` when the render was queued); call before Queue().
+    void SetPartial(uint64_t frames_before) {
+        partial_ = true;
+        frames_before_ = frames_before;
+    }
 
     Napi::Promise Promise() const { return deferred_.Promise(); }
 
@@ -54,11 +66,21 @@ class RenderWorker : public Napi::AsyncWorker {
     Napi::Reference<Napi::Float64Array> taps_;
     double *taps_data_ = nullptr;
     uint64_t taps_len_ = 0;
+    Napi::Reference<Napi::Float64Array> tap_times_;
+    double *tap_times_data_ = nullptr;
+    uint64_t tap_times_len_ = 0;
+    Napi::Reference<Napi::Array> tap_records_;
     uint8_t *over_budget_data_ = nullptr;
     uint64_t over_budget_len_ = 0;
     std::unique_ptr<HistoryCopy> history_;
+    std::shared_ptr<MeterState> meters_;
+    std::unique_ptr<ProgressBridge> progress_;
     int32_t status_ = AMP_ERR_INTERNAL;
     bool settled_ = false;
+    bool partial_ = false;
+    uint64_t frames_before_ = 0;
+    uint64_t frames_done_ = 0;
+    bool cancelled_ = false;
 };
 
 } // namespace amp_binding

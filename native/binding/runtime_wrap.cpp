@@ -11,6 +11,7 @@
 #include "errors.h"
 #include "history.h"
 #include "metrics.h"
+#include "progress.h"
 #include "render_worker.h"
 
 namespace amp_binding {
@@ -62,16 +63,21 @@ Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
             InstanceMethod<&RuntimeWrap::SetBuffer>("setBuffer"),
             InstanceMethod<&RuntimeWrap::ClearParams>("clearParams"),
             InstanceMethod<&RuntimeWrap::Render>("render"),
+            InstanceMethod<&RuntimeWrap::RenderInto>("renderInto"),
             InstanceMethod<&RuntimeWrap::Cancel>("cancel"),
             InstanceMethod<&RuntimeWrap::NodeNames>("nodeNames"),
             InstanceMethod<&RuntimeWrap::TapInfos>("tapInfos"),
             InstanceMethod<&RuntimeWrap::DescribeNode>("describeNode"),
             InstanceMethod<&RuntimeWrap::DescribeGraph>("describeGraph"),
+            InstanceMethod<&RuntimeWrap::HeatByBatch>("heatByBatch"),
             InstanceMethod<&RuntimeWrap::LastError>("lastError"),
             InstanceMethod<&RuntimeWrap::ReadLog>("readLog"),
             InstanceMethod<&RuntimeWrap::Snapshot>("snapshot"),
             InstanceMethod<&RuntimeWrap::BufferBytes>("bufferBytes"),
             InstanceMethod<&RuntimeWrap::Restore>("restore"),
+            InstanceMethod<&RuntimeWrap::RecordSize>("recordSize"),
+            InstanceMethod<&RuntimeWrap::Record>("record"),
+            InstanceMethod<&RuntimeWrap::Backward>("backward"),
             InstanceMethod<&RuntimeWrap::Destroy>("destroy"),
         });
 }
@@ -234,6 +240,62 @@ void RuntimeWrap::Restore(const Napi::CallbackInfo &info) {
           "restore");
 }
 
+Napi::Value RuntimeWrap::RecordSize(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "recordSize"};
+    const uint64_t frames = FrameCountArg(ctx, 0, "frames");
+    uint64_t bytes = 0;
+    Check(info.Env(), amp_graph_runtime_record_size(handle, frames, &bytes), "record");
+    return Napi::Number::New(info.Env(), static_cast<double>(bytes));
+}
+
+void RuntimeWrap::Record(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "record"};
+    const uint64_t frames = FrameCountArg(ctx, 0, "frames");
+    const double max_bytes = NumberArg(ctx, 1, "maxBytes");
+    if (!(max_bytes >= 0.0) || max_bytes > 9007199254740991.0) {
+        throw Napi::RangeError::New(info.Env(), "record: maxBytes must be in [0, 2^53 - 1]");
+    }
+    Check(info.Env(), amp_graph_runtime_record(handle, frames, static_cast<uint64_t>(max_bytes)),
+          "record");
+}
+
+void RuntimeWrap::Backward(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "backward"};
+    const Napi::Float64Array gradient = Float64ArrayArg(ctx, 0, "outputGradient");
+    const Napi::Array list = ArrayValue(ctx, info[1], "requests");
+    // Strings and arrays copied out of JS first; the C call sees plain pointers.
+    std::vector<std::string> nodes(list.Length()), params(list.Length());
+    std::vector<bool> has_param(list.Length());
+    std::vector<Napi::Float64Array> outs(list.Length());
+    std::vector<AmpGradientRequest> requests(list.Length());
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+        const std::string name = "requests[" + std::to_string(i) + "]";
+        const Napi::Object request = ObjectValue(ctx, list.Get(i), name);
+        nodes[i] = StringValue(ctx, request.Get("node"), name + ".node");
+        has_param[i] = !request.Get("param").IsUndefined();
+        if (has_param[i]) params[i] = StringValue(ctx, request.Get("param"), name + ".param");
+        const bool summed = BooleanValue(ctx, request.Get("summed"), name + ".summed");
+        outs[i] = Float64ArrayValue(ctx, request.Get("out"), name + ".out");
+        requests[i] = AmpGradientRequest{
+            nodes[i].c_str(), has_param[i] ? params[i].c_str() : nullptr, summed ? 1u : 0u,
+            outs[i].Data(), static_cast<uint64_t>(outs[i].ElementLength())};
+    }
+    // Getters of the request objects may have detached or shrunk a buffer: read them now.
+    for (size_t i = 0; i < requests.size(); ++i) {
+        outs[i] = CurrentFloat64Array(outs[i]);
+        requests[i].out = outs[i].Data();
+        requests[i].out_len = static_cast<uint64_t>(outs[i].ElementLength());
+    }
+    const Napi::Float64Array current = CurrentFloat64Array(gradient);
+    Check(info.Env(),
+          amp_graph_runtime_backward(handle, current.Data(), current.ElementLength(),
+                                     requests.data(), static_cast<uint32_t>(requests.size())),
+          "backward");
+}
+
 void RuntimeWrap::ClearParams(const Napi::CallbackInfo &info) {
     AmpGraphRuntime *handle = Usable(info.Env());
     const ArgContext ctx{info, "clearParams"};
@@ -282,23 +344,51 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
         over_budget = Napi::Uint8Array::New(env, static_cast<size_t>(length));
     }
 
-    // Taps are always recorded when the graph has any (one record per batch and frame).
-    uint64_t tap_values = 0;
-    for (uint32_t i = 0; i < amp_graph_runtime_tap_count(handle); ++i) {
+    // Taps are always recorded when the graph has any: per tap batches x values x records
+    // (records: those the next `frames` frames publish), and each record's time.
+    uint64_t tap_values = 0, tap_records = 0;
+    const uint32_t tap_count = amp_graph_runtime_tap_count(handle);
+    Napi::Array records = Napi::Array::New(env, tap_count);
+    for (uint32_t i = 0; i < tap_count; ++i) {
         AmpTapInfo tap{};
         Check(env, amp_graph_runtime_tap_info(handle, i, &tap), "tap_info");
-        tap_values += tap.values;
+        const uint64_t count = amp_graph_runtime_tap_records(handle, i, frames);
+        records.Set(i, static_cast<double>(count));
+        tap_values += tap.values * count;
+        tap_records += count;
     }
-    Napi::Float64Array taps;
-    if (tap_values > 0) {
-        taps = NewOutputArray(env, "taps", {tap_values, summary.batches, frames});
+    Napi::Float64Array taps, tap_times;
+    if (tap_count > 0) {
+        taps = NewOutputArray(env, "taps", {tap_values, summary.batches});
+        tap_times = NewOutputArray(env, "tapTimes", {tap_records});
+    }
+
+    std::shared_ptr<MeterState> meters;
+    const Napi::Value meters_option = options.Get("meters");
+    if (!meters_option.IsUndefined()) {
+        meters = MetersWrap::FromValue(ctx, meters_option, "options.meters")->state();
+        if (meters->in_use)
+            throw MakeAmpError(
+                env, BindingError("these meters are in use by another render", AMP_ERR_PENDING));
+    }
+    std::unique_ptr<ProgressBridge> progress;
+    const Napi::Value on_progress = options.Get("onProgress");
+    if (!on_progress.IsUndefined()) {
+        if (!on_progress.IsFunction())
+            ThrowTypeError(env, "render", "options.onProgress", "a function");
+        if (!meters) ThrowTypeError(env, "render", "options.meters", "a Meters (with onProgress)");
+        progress = std::make_unique<ProgressBridge>(env, on_progress.As<Napi::Function>(), meters);
     }
 
     auto *worker =
         new RenderWorker(env, state_, frames, samples, heat, over_budget, std::move(history));
     if (!taps.IsEmpty()) {
-        worker->SetTaps(taps);
+        worker->SetTaps(taps, tap_times, records);
     }
+    if (meters) worker->SetMeters(meters, std::move(progress));
+    const Napi::Value partial = options.Get("partial");
+    if (!partial.IsUndefined() && BooleanValue(ctx, partial, "options.partial"))
+        worker->SetPartial(summary.frames_rendered);
     const Napi::Promise promise = worker->Promise();
     state_->BeginRender();
     try {
@@ -308,6 +398,19 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
         throw;
     }
     return promise;
+}
+
+void RuntimeWrap::RenderInto(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    AmpGraphRuntime *handle = Usable(env);
+    const ArgContext ctx{info, "renderInto"};
+    const Napi::Float64Array buffer = Float64ArrayArg(ctx, 0, "buffer");
+    const uint64_t frames = FrameCountArg(ctx, 1, "frames");
+    Napi::Float64Array current = CurrentFloat64Array(buffer);
+    Check(
+        env,
+        amp_graph_runtime_execute(handle, frames, current.Data(), current.ElementLength(), nullptr),
+        "execute");
 }
 
 void RuntimeWrap::Cancel(const Napi::CallbackInfo &) { state_->Cancel(); }
@@ -325,6 +428,15 @@ Napi::Value RuntimeWrap::TapInfos(const Napi::CallbackInfo &info) {
         object.Set("name", CopyString(tap.name));
         object.Set("unit", CopyString(tap.unit));
         object.Set("values", static_cast<double>(tap.values));
+        object.Set("groupValues", static_cast<double>(tap.group_values));
+        Napi::Array names =
+            Napi::Array::New(env, tap.value_names != nullptr ? tap.group_values : 0);
+        for (uint32_t k = 0; tap.value_names != nullptr && k < tap.group_values; ++k) {
+            names.Set(k, CopyString(tap.value_names[k]));
+        }
+        object.Set("valueNames", names);
+        object.Set("period", static_cast<double>(tap.period));
+        object.Set("phase", static_cast<double>(tap.phase));
         taps.Set(i, object);
     }
     return taps;
@@ -359,6 +471,17 @@ Napi::Value RuntimeWrap::DescribeNode(const Napi::CallbackInfo &info) {
     object.Set("totalHeat", summary.total_heat);
     object.Set("lastMetrics", MetricsObject(env, summary.last_metrics));
     return object;
+}
+
+Napi::Value RuntimeWrap::HeatByBatch(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    AmpGraphRuntime *handle = Usable(env);
+    AmpGraphSummary summary{};
+    Check(env, amp_graph_runtime_describe_graph(handle, &summary), "describe_graph");
+    const size_t length = (size_t{summary.node_count} + 1) * size_t{summary.batches};
+    Napi::Float64Array out = Napi::Float64Array::New(env, length);
+    Check(env, amp_graph_runtime_heat_by_batch(handle, out.Data(), length), "heat_by_batch");
+    return out;
 }
 
 Napi::Value RuntimeWrap::DescribeGraph(const Napi::CallbackInfo &info) {

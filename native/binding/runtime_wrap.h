@@ -35,17 +35,28 @@ class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
     void SetBuffer(const Napi::CallbackInfo &info);
     void ClearParams(const Napi::CallbackInfo &info);
     Napi::Value Render(const Napi::CallbackInfo &info);
+    // renderInto(buffer, frames): amp_graph_runtime_execute on the calling thread into the
+    // caller's buffer (batches x output channels x frames); for short interactive blocks.
+    void RenderInto(const Napi::CallbackInfo &info);
     void Cancel(const Napi::CallbackInfo &info);
     Napi::Value NodeNames(const Napi::CallbackInfo &info);
     Napi::Value TapInfos(const Napi::CallbackInfo &info);
     Napi::Value DescribeNode(const Napi::CallbackInfo &info);
     Napi::Value DescribeGraph(const Napi::CallbackInfo &info);
+    // heatByBatch(): Float64Array (node_count + 1) x batches (amp_graph_runtime_heat_by_batch).
+    Napi::Value HeatByBatch(const Napi::CallbackInfo &info);
     Napi::Value LastError(const Napi::CallbackInfo &info);
     Napi::Value ReadLog(const Napi::CallbackInfo &info);
     // snapshot(): Uint8Array (amp_graph_runtime_snapshot); restore(snapshot: Uint8Array).
     Napi::Value Snapshot(const Napi::CallbackInfo &info);
     Napi::Value BufferBytes(const Napi::CallbackInfo &info);
     void Restore(const Napi::CallbackInfo &info);
+    // recordSize(frames): number (amp_graph_runtime_record_size); record(frames, maxBytes)
+    // (amp_graph_runtime_record); backward(outputGradient, requests) with requests
+    // [{ node, param?, summed, out: Float64Array }] (amp_graph_runtime_backward: fills `out`).
+    Napi::Value RecordSize(const Napi::CallbackInfo &info);
+    void Record(const Napi::CallbackInfo &info);
+    void Backward(const Napi::CallbackInfo &info);
     void Destroy(const Napi::CallbackInfo &info);
 
     // The handle, or throws the "destroyed" / "busy" error.

@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct layout or a function signature below changes. */
-#define AMP_API_VERSION 1u
+#define AMP_API_VERSION 2u
 
 /* ---------------------------------------------------------------------------------------------
  * Status codes (stable; mapped one to one to named codes in TypeScript).
@@ -271,6 +271,37 @@ typedef struct AmpGraphSummary {
                                     * the scheduler block is under 256 frames) */
 } AmpGraphSummary;
 
+/* Running levels of a render's output, kept by the caller across execute calls (one per
+ * streamed render, say). Caller-owned: zero the counts and arrays to start; every execute call
+ * that passes it adds its output frames. lanes = batches x output channels (checked). Non-finite
+ * samples count as 0 in peak and energy and are counted in `nonfinite`. Energy is summed in
+ * frame order, so sqrt(energy / frames) is bit for bit amp_analyze_levels' RMS of the
+ * concatenated output, whatever the block size or the split into calls. */
+typedef struct AmpMeters {
+    uint32_t lanes;
+    double *peak;          /* [lanes] largest |x| */
+    double *energy;        /* [lanes] sum of x^2 */
+    double *window_peak;   /* [lanes] the same since the caller last cleared the window */
+    double *window_energy; /* [lanes] */
+    uint64_t frames;       /* frames accumulated per lane */
+    uint64_t window_frames;
+    uint64_t nonfinite; /* non-finite samples seen, all lanes */
+} AmpMeters;
+
+/* What a progress callback sees after each block. */
+typedef struct AmpProgressReport {
+    uint64_t position;    /* frames rendered since create / reset, this block included */
+    uint64_t call_done;   /* frames of this execute call rendered so far */
+    uint64_t call_frames; /* frames this execute call renders */
+    double heat_total;    /* graph heat since create / reset (all nodes, all batches) */
+    AmpMeters *meters;    /* the call's meters (already updated with this block), or NULL */
+} AmpProgressReport;
+
+/* Called on the rendering thread after every block; it must not call back into the runtime.
+ * It may read the meters and clear their window (window_* arrays and window_frames). Hosts
+ * coalesce: the runtime itself reads no clock for it. */
+typedef void (*AmpProgressCallback)(void *user, const AmpProgressReport *report);
+
 typedef struct AmpRenderOptions {
     /* Optional per-frame heat curves: (node_count + 1) x batches x frames; row i < node_count is
      * node i (graph description order), the last row is the graph total. NULL: not recorded. */
@@ -291,20 +322,38 @@ typedef struct AmpRenderOptions {
     uint8_t *over_budget_out;
     uint64_t over_budget_len;
     /* Optional taps (the side streams nodes publish, see amp_graph_runtime_tap_info): every tap
-     * in tap-index order, each planar batches x values x frames, so tap i starts at
-     * (sum of values of taps 0..i-1) x batches x frames; tap_len >= (sum of all values) x
-     * batches x frames. NULL: not recorded. */
+     * in tap-index order, each planar batches x values x records, where records is
+     * amp_graph_runtime_tap_records(tap, frames) (frames for a per-frame tap), so tap i starts
+     * after the batches x values x records of taps 0..i-1; tap_len >= the sum over taps.
+     * NULL: not recorded. */
     double *tap_out;
     uint64_t tap_len;
+    /* Optional: the time in seconds (stream frame / sample rate) of every record, tap after
+     * tap (records of tap 0, then of tap 1, ...); tap_time_len >= the sum of the records. */
+    double *tap_time_out;
+    uint64_t tap_time_len;
+    /* Optional running output levels (see AmpMeters); NULL: not measured. */
+    AmpMeters *meters;
+    /* Optional progress callback (see AmpProgressCallback) and its first argument. */
+    AmpProgressCallback progress;
+    void *progress_user;
 } AmpRenderOptions;
 
-/* One tap of a runtime: the publishing node's name, the tap's name and unit, and the numbers
- * per record (one record per batch and frame). Strings live as long as the runtime. */
+/* One tap of a runtime: the publishing node's name, the tap's name and unit, the numbers per
+ * record, and where its records fall: record r of the stream at stream frame
+ * phase + r * period (period 1, phase 0: one record per batch and frame). A record is
+ * values / group_values groups of group_values numbers, named by value_names (group_values
+ * strings, or NULL when unnamed): number k of group g is value g * group_values + k. Strings
+ * live as long as the runtime. */
 typedef struct AmpTapInfo {
     const char *node;
     const char *name;
     const char *unit;
     uint32_t values;
+    uint32_t group_values;
+    const char *const *value_names;
+    uint32_t period;
+    uint32_t phase;
 } AmpTapInfo;
 
 /*
@@ -381,6 +430,11 @@ uint32_t amp_graph_runtime_node_count(const AmpGraphRuntime *runtime);
 const char *amp_graph_runtime_node_name(const AmpGraphRuntime *runtime, uint32_t index);
 int32_t amp_graph_runtime_describe_node(const AmpGraphRuntime *runtime, const char *node,
                                         AmpNodeSummary *out_summary);
+/* Heat totals since create / reset per batch lane into out (out_len doubles, at least
+ * (node_count + 1) x batches): row i < node_count is node i's, the last row the graph's. A
+ * lane's values equal the describe_* totals of a one-batch runtime that rendered that lane. */
+int32_t amp_graph_runtime_heat_by_batch(const AmpGraphRuntime *runtime, double *out,
+                                        uint64_t out_len);
 int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                                          AmpGraphSummary *out_summary);
 /* Number of taps the graph's nodes publish (graph description order, then each node's tap
@@ -388,6 +442,10 @@ int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
 uint32_t amp_graph_runtime_tap_count(const AmpGraphRuntime *runtime);
 int32_t amp_graph_runtime_tap_info(const AmpGraphRuntime *runtime, uint32_t index,
                                    AmpTapInfo *out_info);
+/* Records tap `index` publishes in the next `frames` frames of the stream (0 when the index is
+ * out of range): the size of its part of AmpRenderOptions::tap_out for an execute of `frames`. */
+uint64_t amp_graph_runtime_tap_records(const AmpGraphRuntime *runtime, uint32_t index,
+                                       uint64_t frames);
 
 /*
  * Snapshot / restore of the stream state: the stream position, every node's state, every FIFO
@@ -402,6 +460,54 @@ int32_t amp_graph_runtime_tap_info(const AmpGraphRuntime *runtime, uint32_t inde
 int32_t amp_graph_runtime_snapshot_size(const AmpGraphRuntime *runtime, uint64_t *out_bytes);
 int32_t amp_graph_runtime_snapshot(AmpGraphRuntime *runtime, void *buffer, uint64_t capacity);
 int32_t amp_graph_runtime_restore(AmpGraphRuntime *runtime, const void *buffer, uint64_t size);
+
+/*
+ * Gradients (docs/gradients.md): record a span of the stream, then run one backward pass over it.
+ *
+ * amp_graph_runtime_record_size: the bytes a recording of `frames` frames needs for the current
+ * configuration (recorded inputs, parameters, modulators and node rows, and the backward pass's
+ * buffers). amp_graph_runtime_record arms a recording of the next `frames` frames from the
+ * current stream position and allocates everything now; it refuses (AMP_ERR_INVALID_ARGUMENT,
+ * naming the bytes needed) when that exceeds `max_bytes` (0: half the machine's memory).
+ * The following execute calls record as they render (no allocation); configure, sample rate,
+ * reset and restore drop the recording.
+ *
+ * amp_graph_runtime_backward: once the whole span was rendered, runs the reverse schedule over
+ * it. `output_gradient` is dL/dy, batches x output channels x frames (the span). Each request
+ * names a node and either
+ *   - a signal parameter (`param`): the gradient with respect to its base value (the params
+ *     value or set_param override, before modulation), per batch and frame: `out` holds
+ *     batches x frames doubles, or batches when `summed` is 1 (the sum over the span's frames);
+ *   - nothing (`param` NULL): the gradient with respect to the node's output, as if it were an
+ *     input of the rest of the graph: batches x output channels x frames.
+ * Values before the span (initial states, FIFO contents) are constants. Every node on a path
+ * from a requested node to the output must have an adjoint (and a gradient for every parameter
+ * modulated on the path): otherwise AMP_ERR_UNSUPPORTED names the node and the path. The pass
+ * may be run again with another output gradient; results are bit-identical whatever the block
+ * size, thread count or call split of the forward render. No allocation.
+ */
+typedef struct AmpGradientRequest {
+    const char *node;  /* node name */
+    const char *param; /* signal parameter name, or NULL for the node's output */
+    uint32_t summed;   /* parameters: 1 sums over frames */
+    double *out;       /* caller-owned, overwritten */
+    uint64_t out_len;  /* doubles in `out` */
+} AmpGradientRequest;
+
+/* Mean squared error of y against target (count values each, e.g. a render's planar samples):
+ * *out_loss = sum over i of (y[i] - target[i])^2 / count, summed in index order; out_gradient
+ * (optional, count values) receives dL/dy[i] = 2 (y[i] - target[i]) / count, the output
+ * gradient for amp_graph_runtime_backward. AMP_ERR_INVALID_ARGUMENT when a pointer is null,
+ * count is 0 or a value is not finite. */
+int32_t amp_loss_l2(const double *y, const double *target, uint64_t count, double *out_loss,
+                    double *out_gradient);
+
+int32_t amp_graph_runtime_record_size(const AmpGraphRuntime *runtime, uint64_t frames,
+                                      uint64_t *out_bytes);
+int32_t amp_graph_runtime_record(AmpGraphRuntime *runtime, uint64_t frames, uint64_t max_bytes);
+int32_t amp_graph_runtime_backward(AmpGraphRuntime *runtime, const double *output_gradient,
+                                   uint64_t output_gradient_len, const AmpGradientRequest *requests,
+                                   uint32_t request_count);
 
 /* Bytes amp_graph_runtime_configure(runtime, batches, block_frames) would allocate (every
  * buffer and node state), without allocating; batches and block_frames in the configure ranges.
@@ -430,6 +536,46 @@ int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorVie
  * NUL-terminates it when capacity allows. Returns the full length in bytes without the NUL,
  * so a call with capacity 0 asks for the size. */
 size_t amp_graph_runtime_read_log(const AmpGraphRuntime *runtime, char *buffer, size_t capacity);
+
+/* ---------------------------------------------------------------------------------------------
+ * PCM sample conversion for WAV files (docs/long-work.md): planar doubles to interleaved
+ * little-endian sample bytes and back. Integer formats map x to round(x * 2^(bits-1)) clipped
+ * to [-2^(bits-1), 2^(bits-1) - 1] (reading divides by 2^(bits-1)); float formats round to the
+ * nearest representable value. Non-finite samples are refused for every format: nothing is
+ * written and the status is AMP_ERR_INVALID_ARGUMENT.
+ * ------------------------------------------------------------------------------------------- */
+
+#define AMP_PCM_S16 0u /* 16-bit signed integer */
+#define AMP_PCM_S24 1u /* 24-bit signed integer (3 bytes) */
+#define AMP_PCM_S32 2u /* 32-bit signed integer */
+#define AMP_PCM_F32 3u /* 32-bit IEEE float */
+#define AMP_PCM_F64 4u /* 64-bit IEEE float */
+#define AMP_PCM_U8 5u  /* 8-bit unsigned integer (offset 128); read only */
+
+/* Bytes per sample of a format, 0 for an unknown one. */
+uint32_t amp_pcm_bytes(uint32_t format);
+
+typedef struct AmpPcmEncodeInfo {
+    uint64_t clipped;         /* integer formats: samples outside the representable range */
+    uint64_t first_nonfinite; /* on refusal: planar index (c * frames + f) of the first one */
+} AmpPcmEncodeInfo;
+
+/*
+ * Encodes `frames` frames of `channels` planar rows (row c at data + c * lane_stride) into
+ * interleaved bytes (out_len >= frames x channels x amp_pcm_bytes(format)).
+ * dither != 0 adds TPDF dither of +-1 LSB to integer formats: the noise of (frame, channel) is
+ * a pure function of (dither_seed, start_frame + frame, channel), so encoding a stream block by
+ * block (start_frame = the block's first frame) gives the bytes of encoding it at once.
+ * info may be NULL.
+ */
+int32_t amp_pcm_encode(const double *data, uint64_t lane_stride, uint32_t channels, uint64_t frames,
+                       uint32_t format, uint32_t dither, uint64_t dither_seed, uint64_t start_frame,
+                       uint8_t *out, uint64_t out_len, AmpPcmEncodeInfo *info);
+
+/* Decodes `frames` interleaved frames of `channels` channels into planar rows (row c at
+ * out + c * lane_stride). Formats: every AMP_PCM_* code. */
+int32_t amp_pcm_decode(const uint8_t *bytes, uint64_t bytes_len, uint32_t channels, uint64_t frames,
+                       uint32_t format, double *out, uint64_t lane_stride);
 
 /* ---------------------------------------------------------------------------------------------
  * Analysis (docs/analysis.md): windows, STFT and the functions figures draw from. Signals are
@@ -506,6 +652,12 @@ uint64_t amp_analysis_plan_frames(const AmpAnalysisPlan *plan, uint64_t signal_f
 int32_t amp_analysis_spectrum(AmpAnalysisPlan *plan, const AmpAudioView *signal,
                               const uint32_t *lanes, uint32_t lane_count, double *power_db,
                               double *psd_db, uint64_t *segments);
+
+/* Spectral centroid in Hz of each lane's Welch averaged power over the bins k * sample_rate /
+ * size (any plan scale): sum_k f_k P_k / sum_k P_k, 0 for a lane without energy; centroid_hz
+ * holds lane_count values. Samples must be finite. */
+int32_t amp_analysis_centroid(AmpAnalysisPlan *plan, const AmpAudioView *signal,
+                              const uint32_t *lanes, uint32_t lane_count, double *centroid_hz);
 
 /* Up to max_peaks ([1, 1000]) local maxima per lane of the Welch power (plan scale BINS),
  * strongest first, at least min_db dBFS: interpolated frequency (Hz), fractional bin and level

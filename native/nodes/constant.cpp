@@ -4,8 +4,8 @@
 // A per-channel modulation of `value` gives per-channel outputs (channel c reads value channel
 // c, broadcast when the value tensor has one channel).
 // Heat: the shared model on its output, W = 0.25.
-// Backward: no audio input; the gradient with respect to `value` is the sum of the upstream
-// gradient (exposed by the graph backward pass, not by this call), so backward returns -4.
+// Backward: no audio input; d value = g per frame (summed over the channels a value channel
+// reaches). A single-node backward call has no input gradient to return (-4).
 #include "nodes/node.h"
 
 namespace amp {
@@ -40,6 +40,22 @@ class ConstantNode final : public Node {
             }
     }
 
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        double *dvalue = ctx.param_gradient(kValue);
+        if (dvalue == nullptr) return AMP_OK;
+        const uint32_t value_channels = ctx.params[kValue].channels;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels_; ++c) {
+                const double *g = ctx.gradient.row(b, c);
+                double *d =
+                    dvalue +
+                    (static_cast<size_t>(b) * value_channels + c % value_channels) * ctx.frames;
+                for (uint32_t f = 0; f < ctx.frames; ++f) d[f] += g[f];
+            }
+        return AMP_OK;
+    }
+    bool has_param_gradient(uint32_t param) const override { return param == kValue; }
+
   private:
     uint32_t channels_;
 };
@@ -58,8 +74,8 @@ extern const NodeSpec kConstantSpec = {
     /*params=*/kParams,
     /*param_count=*/2,
     /*heat_work=*/0.25,
-    /*has_backward=*/false,
-    /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+    /*has_backward=*/true,
+    /*backward_doc=*/"Exact: d value = g per frame (graph backward; no input gradient).",
     /*create=*/create,
 };
 

@@ -15,7 +15,9 @@
 // Curve sampling: dsp/control_curve.h (step or linear, held at both ends); time in frames from
 // the start of the render. The runtime refuses to render when a curve is not supplied.
 // Heat: the shared model on its output, W = 0.5.
-// Backward: not implemented (a source; returns -4).
+// Backward (graph backward pass; no audio input): d scale = g * curve value, d offset = g, per
+// frame (the curve values are recorded, one row per curve). The curve itself is an input of the
+// render: a backward request for this node's output gives dL/d(curve value) per frame.
 #include <vector>
 
 #include "dsp/control_curve.h"
@@ -100,8 +102,35 @@ class ControllerNode final : public Node {
                     const double t = static_cast<double>(ctx.frame_index + f) - origin;
                     const double value = curve != nullptr ? dsp::sample_curve(*curve, t) : 0.0;
                     y[f] = value * k[f * ks] + o[f * os];
+                    if (ctx.record != nullptr && b == 0 && c % channels_ == 0)
+                        ctx.record[(c / channels_) * ctx.record_lane_stride + f] = value;
                 }
             }
+    }
+
+    uint32_t record_rows() const override { return static_cast<uint32_t>(names_.size()); }
+    bool has_param_gradient(uint32_t param) const override {
+        return param == kScale || param == kOffset;
+    }
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        if (ctx.record == nullptr) return AMP_ERR_UNSUPPORTED;
+        double *dscale = ctx.param_gradient(kScale);
+        double *doffset = ctx.param_gradient(kOffset);
+        const uint32_t ks = ctx.params[kScale].channels, os = ctx.params[kOffset].channels;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.gradient.channels; ++c) {
+                const double *g = ctx.gradient.row(b, c);
+                const double *value = ctx.record + (c / channels_) * ctx.record_lane_stride;
+                if (dscale != nullptr) {
+                    double *d = dscale + (static_cast<size_t>(b) * ks + c % ks) * ctx.frames;
+                    for (uint32_t f = 0; f < ctx.frames; ++f) d[f] += g[f] * value[f];
+                }
+                if (doffset != nullptr) {
+                    double *d = doffset + (static_cast<size_t>(b) * os + c % os) * ctx.frames;
+                    for (uint32_t f = 0; f < ctx.frames; ++f) d[f] += g[f];
+                }
+            }
+        return AMP_OK;
     }
 
   private:
@@ -123,8 +152,9 @@ NodeSpec controller_spec() {
         /*params=*/kParams,
         /*param_count=*/5,
         /*heat_work=*/0.5,
-        /*has_backward=*/false,
-        /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+        /*has_backward=*/true,
+        /*backward_doc=*/
+        "Graph backward: d scale = g * curve value, d offset = g (no input gradient).",
         /*create=*/create,
     };
     spec.outputs_param = "curves";

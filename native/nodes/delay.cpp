@@ -97,30 +97,68 @@ class DelayNode final : public Node {
         load_values(load_values(from, &write_, 1), &read_, 1);
     }
 
+    // The pending gradient is a ring per lane: logical item k (at physical
+    // (pending_head_ + k) % d) is g at k frames after the start of the previous window.
     int32_t backward(const BackwardContext &ctx) noexcept override {
+        if (!fits(ctx)) return AMP_ERR_SHAPE_MISMATCH;
         const size_t n = ctx.frames, d = delay_;
-        if (static_cast<size_t>(ctx.batches) * ctx.input_channels * d > pending_.size())
-            return AMP_ERR_SHAPE_MISMATCH;
-        // The pending gradient is a ring per lane: logical item k (at physical
-        // (pending_head_ + k) % d) is g at k frames after the start of the previous window.
-        const size_t head = d == 0 ? 0 : (pending_head_ + d - n % d) % d;
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < ctx.input_channels; ++c) {
                 const size_t lane = static_cast<size_t>(b) * ctx.input_channels + c;
                 const double *g = ctx.gradient.row(b, c);
                 double *dx = ctx.out + lane * n;
-                double *pending = pending_.data() + lane * d;
+                const double *pending = pending_.data() + lane * d;
                 for (size_t f = 0; f < n; ++f)
                     dx[f] = f + d < n ? g[f + d] : pending[(pending_head_ + f + d - n) % d];
-                // Now the d frames from this window's start: this window's first frames, then
-                // what was pending (already in place once the head moves back by n).
-                for (size_t k = 0; k < std::min(n, d); ++k) pending[(head + k) % d] = g[k];
             }
-        pending_head_ = head;
+        take_gradient(ctx);
         return AMP_OK;
     }
 
+    // Split by a loop (n <= d): the input gradient of the window comes from the pending ring
+    // alone ...
+    int32_t backward_absorb(const BackwardContext &ctx) noexcept override {
+        if (!fits(ctx) || ctx.frames > delay_) return AMP_ERR_SHAPE_MISMATCH;
+        const size_t n = ctx.frames, d = delay_;
+        for (size_t lane = 0; lane < static_cast<size_t>(ctx.batches) * ctx.input_channels;
+             ++lane) {
+            double *dx = ctx.out + lane * n;
+            const double *pending = pending_.data() + lane * d;
+            for (size_t f = 0; f < n; ++f) dx[f] = pending[(pending_head_ + f + d - n) % d];
+        }
+        return AMP_OK;
+    }
+    // ... and the window's output gradient then joins it.
+    int32_t backward_emit(const BackwardContext &ctx) noexcept override {
+        if (!fits(ctx) || ctx.frames > delay_) return AMP_ERR_SHAPE_MISMATCH;
+        take_gradient(ctx);
+        return AMP_OK;
+    }
+
+    void reset_backward() noexcept override {
+        std::fill(pending_.begin(), pending_.end(), 0.0);
+        pending_head_ = 0;
+    }
+
   private:
+    bool fits(const BackwardContext &ctx) const {
+        return static_cast<size_t>(ctx.batches) * ctx.input_channels * delay_ <= pending_.size();
+    }
+    // Moves the pending head back by the window and stores the window's first min(n, d)
+    // gradient frames there: the ring then holds the d frames from this window's start.
+    void take_gradient(const BackwardContext &ctx) noexcept {
+        const size_t n = ctx.frames, d = delay_;
+        const size_t head = d == 0 ? 0 : (pending_head_ + d - n % d) % d;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.input_channels; ++c) {
+                const double *g = ctx.gradient.row(b, c);
+                double *pending =
+                    pending_.data() + (static_cast<size_t>(b) * ctx.input_channels + c) * d;
+                for (size_t k = 0; k < std::min(n, d); ++k) pending[(head + k) % d] = g[k];
+            }
+        pending_head_ = head;
+    }
+
     double *lane(uint32_t b, uint32_t c, uint32_t channels) {
         return ring_.data() + (static_cast<size_t>(b) * channels + c) * capacity_;
     }

@@ -2,7 +2,8 @@
 //
 // Ports: in (sum). Parameters: gain (signal, default 1, linear factor).
 // Heat: the shared model on its input, W = 1.
-// Backward: dx = g * gain (the parameter gradient sum(g * x) is the graph pass's business).
+// Backward: dx = g * gain; d gain = g * x per frame (summed over the channels a gain channel
+// reaches), from the recorded input in a graph backward pass.
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
 
@@ -33,8 +34,21 @@ class GainNode final : public Node {
     int32_t backward(const BackwardContext &ctx) noexcept override {
         scale(ctx.gradient, ctx.params[kGain], ctx.batches, ctx.input_channels, ctx.frames, ctx.out,
               ctx.frames);
+        double *dgain = ctx.param_gradient(kGain);
+        if (dgain == nullptr) return AMP_OK;
+        if (ctx.inputs == nullptr) return AMP_ERR_UNSUPPORTED;
+        const uint32_t gain_channels = ctx.params[kGain].channels;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.input_channels; ++c) {
+                const double *g = ctx.gradient.row(b, c);
+                const double *x = ctx.inputs[0].row(b, c);
+                double *d = dgain + (static_cast<size_t>(b) * gain_channels + c % gain_channels) *
+                                        ctx.frames;
+                for (uint32_t f = 0; f < ctx.frames; ++f) d[f] += g[f] * x[f];
+            }
         return AMP_OK;
     }
+    bool has_param_gradient(uint32_t param) const override { return param == kGain; }
 
   private:
     static void scale(const TensorView &x, const TensorView &gain, uint32_t batches,
@@ -68,7 +82,7 @@ extern const NodeSpec kGainSpec = {
     /*param_count=*/1,
     /*heat_work=*/1.0,
     /*has_backward=*/true,
-    /*backward_doc=*/"Exact: dx = g * gain.",
+    /*backward_doc=*/"Exact: dx = g * gain; d gain = g * x per frame.",
     /*create=*/create,
 };
 

@@ -112,15 +112,33 @@ struct OutputSpec {
 };
 
 // A tap: a per-render side stream the node publishes next to its audio (e.g. how much a clip
-// removed, a divider's band metrics). One record of `values` numbers per batch and per frame,
-// written in process() (absorb() when a loop splits the node); the runtime allocates it at
-// configure and returns it with the render as "node.tap", planar batches x values x frames.
-// Being per frame, a tap is identical whatever the block size.
+// removed, a divider's band metrics). Per batch, a tap is a sequence of records; by default one
+// record per frame, or (Node::tap_layout) one record every `period` frames, e.g. one per analysis
+// frame. A record is `groups` groups (default 1) of `values` numbers, named by `value_names`
+// when given (e.g. one group per channel of "lower", "upper", ...). The node writes its records
+// in process() (absorb() when a loop splits the node); the runtime allocates them at configure
+// and returns them with the render as "node.tap", planar batches x (groups x values) x records,
+// with the time of each record. Records sit at fixed stream frames, so a tap is identical
+// whatever the block size.
 struct TapSpec {
     const char *name;
     const char *doc;  // one sentence for the generated reference and TSDoc
     const char *unit; // "", "samples" ...
-    uint32_t values;  // numbers per record (per batch and frame), >= 1
+    uint32_t values;  // numbers per group (per batch and record), >= 1
+    // Names of the `values` numbers of a group (null: unnamed).
+    const char *const *value_names = nullptr;
+    // Published only when the node's configuration asks for it (Node::tap_layout gives 0 groups
+    // otherwise), e.g. a large spectrum tap behind a boolean parameter.
+    bool optional = false;
+};
+
+// Where an instance puts a tap's records (Node::tap_layout), fixed when the graph is compiled:
+// record r of the stream lies at stream frame phase + r * period; its numbers are `groups`
+// groups of TapSpec::values.
+struct TapLayout {
+    uint32_t groups = 1; // 0: the (optional) tap is not published by this instance
+    uint32_t period = 1; // frames between records, >= 1
+    uint32_t phase = 0;  // stream frame of record 0, < period
 };
 
 struct NodeConfig;
@@ -163,6 +181,13 @@ struct NodeSpec {
     // its items are the node's named outputs (one channel group each, in order) instead of
     // `outputs` (e.g. a controller's curves).
     const char *outputs_param = nullptr;
+    // The shared heat model's work W for one configuration, when it depends on the parameters
+    // (e.g. an FFT's W log2 W / H); null: heat_work. heat_work is then the default
+    // configuration's value and heat_doc states the formula. thermo.work still overrides.
+    double (*heat_work_of)(const NodeConfig &config) = nullptr;
+    // True when declared_delay_frames must equal the node's own latency (Node::latency_frames):
+    // a different value is refused with both numbers (the runtime would otherwise pad).
+    bool delay_is_latency = false;
 };
 
 // A preset shipped with a node type: a name, one sentence, and a JSON object of parameter values.
@@ -189,8 +214,9 @@ struct NodeConfig {
     bool declared_delay_given = false;
     std::string heat_param = "thermo.heat";
     double thermo_resistance = 1.0;
-    double thermo_work = 0.0; // defaults to spec->heat_work
-    int modulation_mode = 0;  // 0 add, 1 multiply (default mode for this node's modulation edges)
+    double thermo_work = 0.0; // defaults to spec->heat_work (or spec->heat_work_of)
+    bool thermo_work_given = false;
+    int modulation_mode = 0; // 0 add, 1 multiply (default mode for this node's modulation edges)
     uint32_t modulation_channels = 0; // 0: not declared
     uint64_t preset_hash = 0;         // content hash of the applied preset (48 bits), 0: none
 
@@ -228,18 +254,47 @@ struct ProcessContext {
     // heat + b * heat_lane_stride; null for nodes that do not publish.
     double *heat = nullptr;
     size_t heat_lane_stride = 0;
-    // Taps (NodeSpec::taps): taps[t] + (b * values + k) * tap_lane_stride is value k of tap t
-    // for batch b, `frames` doubles to write entirely; null for nodes without taps.
+    // Taps (NodeSpec::taps): taps[t] + (b * V + k) * tap_lane_stride[t] is number k of tap t
+    // for batch b (V = groups x values, k = group * values + value), one double per record of
+    // this block: tap_records[t] records (the block's stream frames f >= phase with
+    // (f - phase) % period == 0, in order; `frames` for a per-frame tap), to write entirely.
+    // Null for nodes without taps; taps[t] is null for an optional tap not published.
     double *const *taps = nullptr;
-    size_t tap_lane_stride = 0;
+    size_t tap_lane_stride = 0; // per-frame taps (period 1); see tap_strides for the others
+    const size_t *tap_strides = nullptr;   // per tap: distance between its rows
+    const uint32_t *tap_records = nullptr; // per tap: records in this block
+    // Recording for a graph backward pass (Node::record_rows): row r of this window at
+    // record + r * record_lane_stride, `frames` values to write entirely; null when the render
+    // does not record (then the node writes nothing).
+    double *record = nullptr;
+    size_t record_lane_stride = 0;
 
     double *out_row(uint32_t b, uint32_t c) const {
         return out + (static_cast<size_t>(b) * output_channels + c) * out_lane_stride;
     }
 };
 
-// Backward (adjoint) call: `gradient` is the upstream gradient with the forward output's shape;
-// the node writes the gradient with respect to audio port 0 into `out`.
+// Backward (adjoint) call over one window of frames.
+//
+// Contract (docs/gradients.md):
+// - `gradient` is the upstream gradient dL/dy for this window, with the forward output's shape.
+// - `out` receives dL/dx for audio port 0 (batches x input_channels x frames, dense).
+// - In a graph backward pass (amp_graph_runtime_backward) the runtime also passes what it
+//   recorded during the forward render of the same window: `inputs` (the gathered input of
+//   every port), `params` (every signal parameter after modulation, batches x C_param x
+//   frames) and the node's own `record` rows (Node::record_rows). A single-node call
+//   (amp_run_node_v2 backward mode) passes none of them (`inputs` null): a node whose adjoint
+//   needs forward values returns AMP_ERR_UNSUPPORTED there.
+// - `input_gradients[p]` (when non-null) receives dL/dx for port p (batches x C_port x frames,
+//   dense); input_gradients[0] == out. `param_gradients[p]` (when non-null, only for
+//   parameters with Node::has_param_gradient(p)) receives dL/dparam per batch, parameter channel
+//   and frame (batches x params[p].channels x frames, dense). The runtime zero-fills every
+//   buffer before the call; a node writes (not accumulates) the ones it computes.
+// - Windows are called in reverse order: the last window of the recorded span first, each next
+//   call the window just before the previous one. A node with a recursion (a DC blocker, a
+//   phase accumulator, a delay line) carries its adjoint state from one call to the next;
+//   reset_backward() returns that state to "after the end of the signal". Any split of the span
+//   into windows gives the same bits. No allocation, no locks, no exceptions.
 struct BackwardContext {
     TensorView gradient;
     const TensorView *params;
@@ -248,6 +303,24 @@ struct BackwardContext {
     uint32_t batches;
     uint32_t frames;
     double sample_rate;
+    // AmpNodeMetrics::reserved[6] of the node (as ProcessContext::telemetry), or null.
+    double *telemetry = nullptr;
+    // A node refusing the call may point *error at a static sentence saying why (or null).
+    const char **error = nullptr;
+    // --- Graph backward only (null / 0 in single-node calls) ---
+    const TensorView *inputs = nullptr;       // per port: the recorded forward input
+    double *const *input_gradients = nullptr; // per port, or null
+    double *const *param_gradients = nullptr; // per spec param (null entries: not wanted)
+    const double *record = nullptr;           // row r at record + r * record_lane_stride
+    size_t record_lane_stride = 0;
+    uint64_t frame_index = 0; // absolute stream index of frame 0 of this window
+
+    double *input_gradient(uint32_t port) const {
+        return input_gradients != nullptr ? input_gradients[port] : (port == 0 ? out : nullptr);
+    }
+    double *param_gradient(uint32_t param) const {
+        return param_gradients != nullptr ? param_gradients[param] : nullptr;
+    }
 };
 
 class Node {
@@ -262,7 +335,25 @@ class Node {
     // before anything is allocated); small fixed states may report 0.
     virtual size_t prepared_bytes(const PrepareContext &) const { return 0; }
     virtual void process(const ProcessContext &context) noexcept = 0;
+    // The adjoint of process() over one window (see BackwardContext for the contract).
     virtual int32_t backward(const BackwardContext &) noexcept { return AMP_ERR_UNSUPPORTED; }
+    // A node split by a feedback loop (emit / absorb) runs backward as the two adjoints in
+    // reverse order: backward_absorb() first (writes the input gradients of this window from
+    // the adjoint state; `gradient` is empty), then backward_emit() (takes this window's
+    // output gradient into the adjoint state; no input gradients). backward() must equal
+    // backward_emit() then backward_absorb().
+    virtual int32_t backward_absorb(const BackwardContext &) noexcept {
+        return AMP_ERR_UNSUPPORTED;
+    }
+    virtual int32_t backward_emit(const BackwardContext &) noexcept { return AMP_ERR_UNSUPPORTED; }
+    // Returns the adjoint state to "after the end of the signal" (called before a backward pass).
+    virtual void reset_backward() noexcept {}
+    // True when backward() computes the gradient with respect to signal parameter `param`.
+    virtual bool has_param_gradient(uint32_t /*param*/) const { return false; }
+    // Rows of `frames` doubles the node records per frame during a recorded forward render for
+    // its adjoint (e.g. a phase, a clip's pre-clip value), for the prepared configuration;
+    // recorded inputs and parameters come from the runtime and need no row.
+    virtual uint32_t record_rows() const { return 0; }
     virtual void reset() noexcept = 0;
     // Processing latency the node adds, in output frames (e.g. a linear-phase filter's group
     // delay). A delay node's delay is its function, not latency: it reports 0.
@@ -277,6 +368,13 @@ class Node {
     // Names of the control-history curves the node reads: the index-th, or null past the last.
     // The runtime checks before a render that each is supplied.
     virtual const char *required_curve(uint32_t /*index*/) const { return nullptr; }
+
+    // Where tap `tap` (index into NodeSpec::taps) puts its records, for this instance with
+    // `output_channels` output channels (default: one group per frame). Called once the graph
+    // is compiled.
+    virtual TapLayout tap_layout(uint32_t /*tap*/, uint32_t /*output_channels*/) const {
+        return {};
+    }
 
     // Node-published heat (the seed's thermo.heat): a node whose heat is physical (e.g. i^2 R in
     // a resistor) returns true and writes ProcessContext::heat[b][f] for every batch and frame

@@ -12,7 +12,13 @@
 // 1..64 amplitudes in [-1e6, 1e6], default [1]; accepted with mode "custom" only, since the
 // other modes fix the amplitudes), channels (integer 1..64).
 // Heat: the shared model on its output, W = 8.
-// Backward: no audio input; returns -4.
+// Backward (graph backward pass; no audio input): with s[f] = sum_h c_h 2 pi (h + 1)
+// cos(2 pi (h + 1) p[f]), d phase_offset[f] = g[f] s[f] and, through the phase accumulator,
+// d frequency[k] = (1 / sr) sum_{f >= k} g[f] s[f] (a reverse running sum carried across
+// windows). The phases p (offset included) are recorded per frame (one row per lane, the
+// fixed-point bits); the rounding of increments and offsets to 2^-64 cycle is ignored.
+#include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "dsp/phase.h"
@@ -95,6 +101,7 @@ class ParametricDriverNode final : public Node {
     }
     void prepare(const PrepareContext &ctx) override {
         phases_.assign(static_cast<size_t>(ctx.batches) * channels_, 0);
+        pending_.assign(phases_.size(), 0.0);
     }
     void reset() noexcept override {
         for (auto &phase : phases_) phase = 0;
@@ -125,14 +132,63 @@ class ParametricDriverNode final : public Node {
                     for (size_t h = 0; h < amplitudes_.size(); ++h)
                         sum += amplitudes_[h] * dsp::sin2pi(static_cast<dsp::Phase>(h + 1) * p);
                     y[f] = sum;
+                    if (ctx.record != nullptr)
+                        std::memcpy(ctx.record +
+                                        (static_cast<size_t>(b) * channels_ + c) *
+                                            ctx.record_lane_stride +
+                                        f,
+                                    &p, sizeof p);
                 }
             }
+    }
+
+    uint32_t record_rows() const override { return static_cast<uint32_t>(phases_.size()); }
+    bool has_param_gradient(uint32_t param) const override {
+        return param == kFrequency || param == kPhaseOffset;
+    }
+    void reset_backward() noexcept override { std::fill(pending_.begin(), pending_.end(), 0.0); }
+
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        if (ctx.record == nullptr) return AMP_ERR_UNSUPPORTED; // needs the recorded phases
+        double *dfreq = ctx.param_gradient(kFrequency);
+        double *doffset = ctx.param_gradient(kPhaseOffset);
+        const uint32_t fc = ctx.params[kFrequency].channels, oc = ctx.params[kPhaseOffset].channels;
+        constexpr double kTwoPi = 6.283185307179586476925286766559;
+        constexpr dsp::Phase kQuarter = dsp::Phase{1} << 62;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels_; ++c) {
+                const size_t lane = static_cast<size_t>(b) * channels_ + c;
+                const double *g = ctx.gradient.row(b, c);
+                const double *phases = ctx.record + lane * ctx.record_lane_stride;
+                double *df = dfreq == nullptr
+                                 ? nullptr
+                                 : dfreq + (static_cast<size_t>(b) * fc + c % fc) * ctx.frames;
+                double *doff = doffset == nullptr
+                                   ? nullptr
+                                   : doffset + (static_cast<size_t>(b) * oc + c % oc) * ctx.frames;
+                for (uint32_t i = ctx.frames; i-- > 0;) {
+                    dsp::Phase p = 0;
+                    std::memcpy(&p, phases + i, sizeof p);
+                    double slope = 0.0;
+                    for (size_t h = 0; h < amplitudes_.size(); ++h) {
+                        const double k = static_cast<double>(h + 1);
+                        slope += amplitudes_[h] * kTwoPi * k *
+                                 dsp::sin2pi(static_cast<dsp::Phase>(h + 1) * p + kQuarter);
+                    }
+                    const double d = g[i] * slope;
+                    if (doff != nullptr) doff[i] += d;
+                    pending_[lane] += d;
+                    if (df != nullptr) df[i] += pending_[lane] / ctx.sample_rate;
+                }
+            }
+        return AMP_OK;
     }
 
   private:
     uint32_t channels_;
     std::vector<double> amplitudes_;
     std::vector<dsp::Phase> phases_;
+    std::vector<double> pending_; // backward: sum over later frames of g s, per lane
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {
@@ -149,8 +205,10 @@ extern const NodeSpec kParametricDriverSpec = {
     /*params=*/kParams,
     /*param_count=*/5,
     /*heat_work=*/8.0,
-    /*has_backward=*/false,
-    /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+    /*has_backward=*/true,
+    /*backward_doc=*/
+    "Graph backward: d phase_offset = g sum_h c_h 2 pi (h+1) cos(2 pi (h+1) p); frequency "
+    "through the phase accumulator (no input gradient).",
     /*create=*/create,
     /*check=*/check,
 };

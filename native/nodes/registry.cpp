@@ -26,6 +26,7 @@ extern const NodeSpec kResamplerSpec;
 extern const NodeSpec kBiquadSpec;
 extern const NodeSpec kSamplerSpec;
 extern const NodeSpec kPitchShiftSpec;
+extern const NodeSpec kFftDividerSpec;
 
 namespace {
 const NodeSpec *const kRegistry[] = {
@@ -39,6 +40,7 @@ const NodeSpec *const kRegistry[] = {
     &kSubharmonicSpec, &kOscillatorSpec,
     &kResamplerSpec,   &kBiquadSpec,
     &kSamplerSpec,     &kPitchShiftSpec,
+    &kFftDividerSpec,
 };
 
 // The table above plus the specs a test binary registered.

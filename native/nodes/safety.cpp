@@ -8,8 +8,11 @@
 // (how far the DC-blocked signal exceeded the limit, the amount the clip removed); `replaced` =
 // the number of channels whose input sample was non-finite and became 0.
 // Heat: the shared model on its input, W = 4.
-// Backward: not implemented yet (returns -4); the rule is the DC blocker's exact adjoint with a
-// zero derivative where the clip was active.
+// Backward (graph backward pass): with v = x - dc the DC-blocked value (recorded, one row per
+// lane), dv = g where |v| <= limit and 0 where the clip was active (d limit = g sign(v) there);
+// then the DC blocker's exact adjoint, a recursion carried across windows from the end:
+// L[f] = -dv[f] + a L[f + 1], dx[f] = dv[f] + (1 - a) L[f]; dx = 0 where the input was
+// non-finite (replaced by the constant 0).
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -48,6 +51,7 @@ class SafetyNode final : public Node {
     }
     void prepare(const PrepareContext &ctx) override {
         dc_.assign(static_cast<size_t>(ctx.batches) * ctx.output_channels, 0.0);
+        pending_.assign(dc_.size(), 0.0);
         reset();
     }
     void reset() noexcept override {
@@ -81,10 +85,51 @@ class SafetyNode final : public Node {
                     const double v = in - dc;
                     y[f] = std::min(l, std::max(-l, v));
                     clipped[f] += std::max(0.0, std::fabs(v) - l);
+                    if (ctx.record != nullptr)
+                        ctx.record[(static_cast<size_t>(b) * ctx.output_channels + c) *
+                                       ctx.record_lane_stride +
+                                   f] = v;
                 }
             }
         }
         ctx.telemetry[0] = static_cast<double>(nonfinite_);
+    }
+
+    uint32_t record_rows() const override { return static_cast<uint32_t>(dc_.size()); }
+    bool has_param_gradient(uint32_t param) const override { return param == kLimit; }
+    void reset_backward() noexcept override { std::fill(pending_.begin(), pending_.end(), 0.0); }
+
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        if (ctx.record == nullptr || ctx.inputs == nullptr) return AMP_ERR_UNSUPPORTED;
+        const TensorView &limit = ctx.params[kLimit];
+        const size_t step = limit.frame_stride();
+        double *dlimit = ctx.param_gradient(kLimit);
+        const uint32_t limit_channels = limit.channels;
+        const double beta = 1.0 - alpha_;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.input_channels; ++c) {
+                const size_t lane = static_cast<size_t>(b) * ctx.input_channels + c;
+                const double *g = ctx.gradient.row(b, c);
+                const double *x = ctx.inputs[0].row(b, c);
+                const double *lim = limit.row(b, c);
+                const double *v = ctx.record + lane * ctx.record_lane_stride;
+                double *dx = ctx.out + lane * ctx.frames;
+                double *dl =
+                    dlimit == nullptr
+                        ? nullptr
+                        : dlimit + (static_cast<size_t>(b) * limit_channels + c % limit_channels) *
+                                       ctx.frames;
+                double &later = pending_[lane]; // L[f + 1]
+                for (uint32_t f = ctx.frames; f-- > 0;) {
+                    const double l = lim[f * step];
+                    const bool clipped = v[f] > l || v[f] < -l;
+                    const double dv = clipped ? 0.0 : g[f];
+                    if (dl != nullptr && clipped) dl[f] += v[f] > l ? g[f] : -g[f];
+                    later = -dv + alpha_ * later;
+                    dx[f] = std::isfinite(x[f]) ? dv + beta * later : 0.0;
+                }
+            }
+        return AMP_OK;
     }
 
     size_t state_bytes() const override { return dc_.size() * sizeof(double) + sizeof(uint64_t); }
@@ -98,6 +143,7 @@ class SafetyNode final : public Node {
   private:
     double alpha_;
     std::vector<double> dc_;
+    std::vector<double> pending_; // backward: the DC adjoint L of the frame after the window
     uint64_t nonfinite_ = 0;
 };
 
@@ -115,8 +161,10 @@ extern const NodeSpec kSafetySpec = {
     /*params=*/kParams,
     /*param_count=*/2,
     /*heat_work=*/4.0,
-    /*has_backward=*/false,
-    /*backward_doc=*/"Not implemented yet (returns -4).",
+    /*has_backward=*/true,
+    /*backward_doc=*/
+    "Graph backward: the DC blocker's exact adjoint recursion; the clip passes g where "
+    "|x - dc| <= limit, else 0 (d limit = g sign(x - dc) there); 0 for replaced samples.",
     /*create=*/create,
     /*check=*/nullptr,
     /*oversamples=*/false,

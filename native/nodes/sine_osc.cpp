@@ -9,8 +9,13 @@
 // channels (integer 1..64). Per-channel modulation of frequency or amplitude gives
 // per-channel outputs.
 // Heat: the shared model on its output, W = 8.
-// Backward: no audio input; the amplitude gradient sum(g * sin) belongs to the graph pass,
-// so this call returns -4.
+// Backward (graph backward pass; no audio input): d amplitude[f] = g[f] sin(2 pi phi[f]);
+// frequency through the phase accumulator: phi[f] depends on every frequency[k], k <= f, by
+// 1 / sample_rate cycles per Hz, so d frequency[k] = (1 / sr) sum_{f >= k} g[f] a[f] 2 pi
+// cos(2 pi phi[f]) (a reverse running sum carried across windows; the increment's rounding
+// to 2^-64 cycle is ignored). The phases are recorded during the forward render (one row per
+// lane, the fixed-point bits).
+#include <cstring>
 #include <vector>
 
 #include "dsp/phase.h"
@@ -42,6 +47,7 @@ class SineOscNode final : public Node {
     }
     void prepare(const PrepareContext &ctx) override {
         phases_.assign(static_cast<size_t>(ctx.batches) * channels_, initial_phase_);
+        pending_.assign(phases_.size(), 0.0);
         reset();
     }
     void reset() noexcept override {
@@ -73,7 +79,55 @@ class SineOscNode final : public Node {
                 }
                 if (!constant_amplitude)
                     for (uint32_t f = 0; f < ctx.frames; ++f) y[f] *= amp[f];
+                if (ctx.record != nullptr)
+                    record_phases(ctx, frequency, b, c,
+                                  ctx.record + (static_cast<size_t>(b) * channels_ + c) *
+                                                   ctx.record_lane_stride);
             }
+    }
+
+    uint32_t record_rows() const override { return static_cast<uint32_t>(phases_.size()); }
+    bool has_param_gradient(uint32_t param) const override {
+        return param == kFrequency || param == kAmplitude;
+    }
+    void reset_backward() noexcept override { std::fill(pending_.begin(), pending_.end(), 0.0); }
+
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        if (ctx.record == nullptr) return AMP_ERR_UNSUPPORTED; // needs the recorded phases
+        const TensorView &amplitude = ctx.params[kAmplitude];
+        double *dfreq = ctx.param_gradient(kFrequency);
+        double *damp = ctx.param_gradient(kAmplitude);
+        const uint32_t freq_channels = ctx.params[kFrequency].channels;
+        const uint32_t amp_channels = amplitude.channels;
+        const double per_hz = 6.283185307179586476925286766559 / ctx.sample_rate;
+        constexpr dsp::Phase kQuarter = dsp::Phase{1} << 62;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels_; ++c) {
+                const double *g = ctx.gradient.row(b, c);
+                const double *a = amplitude.row(b, c);
+                const size_t a_step = amplitude.frame_stride();
+                const double *phases =
+                    ctx.record + (static_cast<size_t>(b) * channels_ + c) * ctx.record_lane_stride;
+                double &pending = pending_[static_cast<size_t>(b) * channels_ + c];
+                double *df =
+                    dfreq == nullptr
+                        ? nullptr
+                        : dfreq + (static_cast<size_t>(b) * freq_channels + c % freq_channels) *
+                                      ctx.frames;
+                double *da =
+                    damp == nullptr
+                        ? nullptr
+                        : damp + (static_cast<size_t>(b) * amp_channels + c % amp_channels) *
+                                     ctx.frames;
+                for (uint32_t i = ctx.frames; i-- > 0;) {
+                    dsp::Phase phi = 0;
+                    std::memcpy(&phi, phases + i, sizeof phi);
+                    if (da != nullptr) da[i] += g[i] * dsp::sin2pi(phi);
+                    pending += g[i] * a[i * a_step] * dsp::sin2pi(phi + kQuarter);
+                    if (df != nullptr) df[i] += pending * per_hz;
+                }
+            }
+        return AMP_OK;
     }
 
     size_t state_bytes() const override { return phases_.size() * sizeof(dsp::Phase); }
@@ -85,6 +139,22 @@ class SineOscNode final : public Node {
     }
 
   private:
+    // The phase of every frame of lane (b, c) (the fixed-point bits, copied into doubles),
+    // recomputed from the phase at the start of the block: integer addition, so the same bits
+    // as process() whichever path it took.
+    void record_phases(const ProcessContext &ctx, const TensorView &frequency, uint32_t b,
+                       uint32_t c, double *row) {
+        const double *freq = frequency.row(b, c);
+        const size_t step = frequency.frame_stride();
+        dsp::Phase p = phases_[static_cast<size_t>(b) * channels_ + c];
+        for (uint32_t f = ctx.frames; f-- > 0;)
+            p -= increments_.get(freq[f * step], ctx.sample_rate);
+        for (uint32_t f = 0; f < ctx.frames; ++f) {
+            p += increments_.get(freq[f * step], ctx.sample_rate);
+            std::memcpy(row + f, &p, sizeof p);
+        }
+    }
+
     // The phase increment of the last constant frequency seen (its exact 128-bit division is
     // the costliest part of a short block otherwise).
     struct IncrementCache {
@@ -105,6 +175,7 @@ class SineOscNode final : public Node {
     uint32_t channels_;
     dsp::Phase initial_phase_;
     std::vector<dsp::Phase> phases_;
+    std::vector<double> pending_; // backward: sum over later frames of g a 2 pi cos, per lane
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {
@@ -121,8 +192,10 @@ extern const NodeSpec kSineOscSpec = {
     /*params=*/kParams,
     /*param_count=*/4,
     /*heat_work=*/8.0,
-    /*has_backward=*/false,
-    /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+    /*has_backward=*/true,
+    /*backward_doc=*/
+    "Graph backward: d amplitude = g sin(2 pi phi); d frequency[k] = (2 pi / sr) sum over "
+    "f >= k of g a cos(2 pi phi[f]) through the phase accumulator (no input gradient).",
     /*create=*/create,
 };
 

@@ -9,6 +9,7 @@
 #include "runtime/errors.h"
 #include "runtime/memory_budget.h"
 #include "runtime/node_config.h"
+#include "runtime/tap_records.h"
 
 namespace amp {
 
@@ -24,7 +25,10 @@ size_t GraphRuntime::arena_doubles(size_t b, size_t f) const {
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         const NodeSpec &spec = *graph_.nodes[v].spec;
         total += b * plan_.output_channels[v] * f + b * f;
-        for (uint32_t t = 0; t < spec.tap_count; ++t) total += b * spec.taps[t].values * f;
+        for (uint32_t t = 0; t < spec.tap_count; ++t) {
+            const TapLayout &layout = state_[v].tap_layouts[t];
+            total += b * spec.taps[t].values * layout.groups * tap_block_records(layout, f);
+        }
         for (uint32_t p = 0; p < spec.input_count; ++p)
             if (port_needs_buffer(v, p)) total += b * plan_.port_channels[v][p] * f;
         for (uint32_t p = 0; p < spec.param_count; ++p)
@@ -95,8 +99,14 @@ void GraphRuntime::allocate() {
         node.out = take(b * plan_.output_channels[v] * f);
         node.heat = take(b * f);
         node.taps.assign(spec.tap_count, nullptr);
-        for (uint32_t t = 0; t < spec.tap_count; ++t)
-            node.taps[t] = take(b * spec.taps[t].values * f);
+        node.tap_strides.assign(spec.tap_count, 0);
+        node.tap_records.assign(spec.tap_count, 0);
+        for (uint32_t t = 0; t < spec.tap_count; ++t) {
+            const TapLayout &layout = node.tap_layouts[t];
+            if (layout.groups == 0) continue;
+            node.tap_strides[t] = tap_block_records(layout, f);
+            node.taps[t] = take(b * spec.taps[t].values * layout.groups * node.tap_strides[t]);
+        }
         for (uint32_t p = 0; p < spec.input_count; ++p)
             node.port_buffers[p] =
                 port_needs_buffer(v, p) ? take(b * plan_.port_channels[v][p] * f) : nullptr;

@@ -205,6 +205,15 @@ int32_t amp_analysis_spectrum(AmpAnalysisPlan *plan, const AmpAudioView *signal,
     });
 }
 
+int32_t amp_analysis_centroid(AmpAnalysisPlan *plan, const AmpAudioView *signal,
+                              const uint32_t *lanes, uint32_t lane_count, double *centroid_hz) {
+    return guarded([&] {
+        require(plan, "plan");
+        require(centroid_hz, "centroid_hz");
+        amp::analysis::centroid(plan->plan, lane_set(signal, lanes, lane_count), centroid_hz);
+    });
+}
+
 int32_t amp_analysis_peaks(AmpAnalysisPlan *plan, const AmpAudioView *signal, const uint32_t *lanes,
                            uint32_t lane_count, uint32_t max_peaks, double min_db,
                            double *frequency_hz, double *bin, double *level_db, uint32_t *found) {

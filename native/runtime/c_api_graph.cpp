@@ -220,6 +220,12 @@ int32_t amp_graph_runtime_tap_info(const AmpGraphRuntime *runtime, uint32_t inde
     });
 }
 
+uint64_t amp_graph_runtime_tap_records(const AmpGraphRuntime *runtime, uint32_t index,
+                                       uint64_t frames) {
+    return runtime != nullptr && runtime->runtime ? runtime->runtime->tap_records(index, frames)
+                                                  : 0;
+}
+
 int32_t amp_graph_runtime_snapshot_size(const AmpGraphRuntime *runtime, uint64_t *out_bytes) {
     if (out_bytes == nullptr) return AMP_ERR_INVALID_ARGUMENT;
     return guarded(const_cast<AmpGraphRuntime *>(runtime), "snapshot", [&](amp::GraphRuntime &rt) {
@@ -242,6 +248,31 @@ int32_t amp_graph_runtime_restore(AmpGraphRuntime *runtime, const void *buffer, 
     });
 }
 
+int32_t amp_graph_runtime_record_size(const AmpGraphRuntime *runtime, uint64_t frames,
+                                      uint64_t *out_bytes) {
+    if (out_bytes == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    return guarded(const_cast<AmpGraphRuntime *>(runtime), "record", [&](amp::GraphRuntime &rt) {
+        *out_bytes = rt.record_bytes(frames);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_record(AmpGraphRuntime *runtime, uint64_t frames, uint64_t max_bytes) {
+    return guarded(runtime, "record", [&](amp::GraphRuntime &rt) {
+        rt.record(frames, max_bytes);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_backward(AmpGraphRuntime *runtime, const double *output_gradient,
+                                   uint64_t output_gradient_len, const AmpGradientRequest *requests,
+                                   uint32_t request_count) {
+    return guarded(runtime, "backward", [&](amp::GraphRuntime &rt) {
+        rt.backward(output_gradient, output_gradient_len, requests, request_count);
+        return AMP_OK;
+    });
+}
+
 int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                                          AmpGraphSummary *out_summary) {
     if (out_summary == nullptr) return AMP_ERR_INVALID_ARGUMENT;
@@ -250,6 +281,22 @@ int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                        rt.describe_graph(*out_summary);
                        return AMP_OK;
                    });
+}
+
+int32_t amp_graph_runtime_heat_by_batch(const AmpGraphRuntime *runtime, double *out,
+                                        uint64_t out_len) {
+    if (out == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    return guarded(
+        const_cast<AmpGraphRuntime *>(runtime), "heat_by_batch", [&](amp::GraphRuntime &rt) {
+            const uint64_t need = (uint64_t{rt.node_count()} + 1) * uint64_t{rt.batches()};
+            if (out_len < need)
+                throw amp::AmpFailure(
+                    AMP_ERR_INVALID_ARGUMENT, "heat_by_batch", "",
+                    "out_len " + std::to_string(out_len) +
+                        " is below (node_count + 1) x batches = " + std::to_string(need));
+            rt.heat_by_batch(out);
+            return AMP_OK;
+        });
 }
 
 int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorView *out_error) {

@@ -47,6 +47,15 @@ std::string default_json(const amp::ParamSpec &param) {
 }
 
 // One parameter: name, kind, default, item range, unit, doc; enum choices; list length rules.
+// ,"valueNames":[...] of a tap with named values, or "".
+std::string tap_names_json(const amp::TapSpec &tap) {
+    if (tap.value_names == nullptr) return "";
+    std::string json = ",\"valueNames\":[";
+    for (uint32_t k = 0; k < tap.values; ++k)
+        json += (k ? "," : "") + amp::json_quote(tap.value_names[k]);
+    return json + "]";
+}
+
 std::string param_json(const amp::ParamSpec &param) {
     std::string json =
         "{\"name\":" + amp::json_quote(param.name) +
@@ -101,7 +110,9 @@ std::string build_catalog() {
                     amp::json_quote(spec.taps[t].name) +
                     ",\"doc\":" + amp::json_quote(spec.taps[t].doc) +
                     ",\"unit\":" + amp::json_quote(spec.taps[t].unit) +
-                    ",\"values\":" + std::to_string(spec.taps[t].values) + "}";
+                    ",\"values\":" + std::to_string(spec.taps[t].values) +
+                    tap_names_json(spec.taps[t]) +
+                    (spec.taps[t].optional ? ",\"optional\":true" : "") + "}";
         json += "],\"params\":[";
         for (uint32_t p = 0; p < spec.param_count; ++p) {
             json += p ? "," : "";
@@ -117,7 +128,10 @@ std::string build_catalog() {
                 (spec.publishes_heat ? ",\"publishesHeat\":true,\"heatDoc\":" +
                                            amp::json_quote(spec.heat_doc ? spec.heat_doc : "")
                                      : std::string()) +
-                "}";
+                (!spec.publishes_heat && spec.heat_doc != nullptr
+                     ? ",\"heatDoc\":" + amp::json_quote(spec.heat_doc)
+                     : std::string()) +
+                (spec.delay_is_latency ? ",\"delayIsLatency\":true" : "") + "}";
     }
     json += "],\"limits\":{";
     auto range = [](const char *name, double min, double max, bool min_exclusive) {

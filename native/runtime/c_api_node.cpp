@@ -179,6 +179,11 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
     if (backward && !spec->has_backward)
         fail(AMP_ERR_UNSUPPORTED, std::string("node type \"") + spec->type_name +
                                       "\" has no backward mode: " + spec->backward_doc);
+    if (backward && spec->input_count == 0)
+        fail(AMP_ERR_UNSUPPORTED, std::string("node type \"") + spec->type_name +
+                                      "\" has no audio input to return a gradient for; its "
+                                      "parameter gradients come from a graph backward pass "
+                                      "(amp_graph_runtime_record, amp_graph_runtime_backward)");
     if (existing != nullptr && &existing->runtime->spec() != spec)
         fail(AMP_ERR_INVALID_ARGUMENT, std::string("state belongs to node type \"") +
                                            existing->runtime->spec().type_name + "\", not \"" +
@@ -262,9 +267,18 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
                                          B,
                                          F,
                                          sample_rate};
+            context.telemetry = runtime.telemetry();
+            const char *refusal = nullptr;
+            context.error = &refusal;
             const auto started = std::chrono::steady_clock::now();
             const int32_t status = runtime.node().backward(context);
-            if (status != AMP_OK) fail(status, label + ": backward failed");
+            if (status == AMP_ERR_UNSUPPORTED && refusal == nullptr)
+                fail(status, label + ": this adjoint needs forward values recorded by a graph "
+                                     "render (amp_graph_runtime_record, "
+                                     "amp_graph_runtime_backward); a single-node call has none");
+            if (status != AMP_OK)
+                fail(status, label + ": backward failed" +
+                                 (refusal != nullptr ? std::string(": ") + refusal : ""));
             if (metrics != nullptr) {
                 *metrics = AmpNodeMetrics{};
                 metrics->measured_delay_frames = runtime.node().latency_frames();
@@ -272,6 +286,7 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
                         .count();
                 metrics->total_time_seconds = metrics->processing_time_seconds;
+                std::copy(runtime.telemetry(), runtime.telemetry() + 6, metrics->reserved);
             }
         } else {
             for (uint32_t p = 0; p < spec->input_count; ++p) {

@@ -13,6 +13,7 @@
 
 #include "dsp/control_curve.h"
 #include "runtime/errors.h"
+#include "runtime/meters.h"
 #include "runtime/node_config.h"
 
 namespace amp {
@@ -74,15 +75,21 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
                                  " bytes; batches x frames needs " + std::to_string(flags_needed));
     }
     double *tap_out = options != nullptr ? options->tap_out : nullptr;
-    if (tap_out != nullptr) {
-        const uint64_t taps_needed = needed_for(tap_doubles(1) / batches_, "tap");
-        if (options->tap_len < taps_needed)
-            throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
-                             "tap buffer holds " + std::to_string(options->tap_len) +
-                                 " doubles; every tap's batches x values x frames needs " +
-                                 std::to_string(taps_needed));
-    }
+    if (tap_out != nullptr && options->tap_len < tap_doubles(frames))
+        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
+                         "tap buffer holds " + std::to_string(options->tap_len) +
+                             " doubles; every tap's batches x values x records needs " +
+                             std::to_string(tap_doubles(frames)));
+    double *tap_time_out = options != nullptr ? options->tap_time_out : nullptr;
+    if (tap_time_out != nullptr && options->tap_time_len < tap_time_doubles(frames))
+        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
+                         "tap time buffer holds " + std::to_string(options->tap_time_len) +
+                             " doubles; every tap's records need " +
+                             std::to_string(tap_time_doubles(frames)));
     const volatile int32_t *cancel = options != nullptr ? options->cancel_flag : nullptr;
+    AmpMeters *meters = options != nullptr ? options->meters : nullptr;
+    if (meters != nullptr) check_meters(*meters, batches_ * out_channels);
+    const AmpProgressCallback progress = options != nullptr ? options->progress : nullptr;
     AmpControlHistory history{};
     const AmpControlHistory *history_ptr = nullptr;
     if (options != nullptr && options->history != nullptr) {
@@ -124,8 +131,13 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
             break;
         }
         const uint32_t offset = static_cast<uint32_t>(position_ % block_);
-        const uint32_t n = static_cast<uint32_t>(
+        uint32_t n = static_cast<uint32_t>(
             std::min<uint64_t>({frames - done, static_cast<uint64_t>(block_ - offset), max_step_}));
+        // A recorded span ends at a window boundary (frames after it are not recorded).
+        if (recording_at(position_))
+            n = static_cast<uint32_t>(std::min<uint64_t>(n, rec_.start + rec_.frames - position_));
+        const bool recorded = recording_at(position_);
+        count_tap_records(position_, n);
         run_block(position_, n, offset, history_ptr);
         if (padded) {
             output_fifo_.push(output.out, block_, position_, n);
@@ -144,10 +156,17 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
                                 rows + static_cast<size_t>(b) * block_, n * sizeof(double));
             }
         }
-        if (tap_out != nullptr) copy_taps(tap_out, frames, done, n);
+        if (tap_out != nullptr || tap_time_out != nullptr)
+            copy_taps(tap_out, tap_time_out, frames, n);
         if (graph_.thermal_budget > 0.0) check_budget(n, done, frames, budget_out);
+        if (recorded) rec_.recorded += n;
         position_ += n;
         done += n;
+        if (meters != nullptr) accumulate_meters(*meters, result, block_, n);
+        if (progress != nullptr) {
+            const AmpProgressReport report{position_, done, frames, graph_heat_total(), meters};
+            progress(options->progress_user, &report);
+        }
     }
     last_total_seconds_ =
         timed ? std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
@@ -261,12 +280,19 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
     if (!node.taps.empty()) {
         context.taps = node.taps.data();
         context.tap_lane_stride = block_;
+        context.tap_strides = node.tap_strides.data();
+        context.tap_records = node.tap_records.data();
+    }
+    if (recording_at(position) && rec_.rows[v] != nullptr && plan_.nodes[v]->record_rows() > 0) {
+        context.record = rec_.rows[v] + (position - rec_.start);
+        context.record_lane_stride = static_cast<size_t>(rec_.frames);
     }
     switch (step.kind) {
     case StepKind::Process: plan_.nodes[v]->process(context); break;
     case StepKind::Emit: plan_.nodes[v]->emit(context); break;
     case StepKind::Absorb: plan_.nodes[v]->absorb(context); break;
     }
+    record_step(step, position, frames);
     if (step.kind != StepKind::Absorb)
         for (uint32_t id : delayed_out_[v]) fifos_[id].push(node.out, block_, position, frames);
     if (step.kind != StepKind::Emit) compute_heat(v, position, frames, offset_in_block);

@@ -287,6 +287,14 @@ void resolve_declared_delays(const GraphDescription &graph, CompiledGraph &plan)
     for (uint32_t v = 0; v < n; ++v) {
         const NodeConfig &config = graph.nodes[v].config;
         const uint32_t latency = plan.nodes[v]->latency_frames();
+        if (config.declared_delay_given && graph.nodes[v].spec->delay_is_latency &&
+            config.declared_delay_frames != latency)
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
+                             node_label(graph.nodes[v].name, graph.nodes[v].spec->type_name) +
+                                 ": parameter \"declared_delay_frames\" expects exactly " +
+                                 std::to_string(latency) +
+                                 " (the node's latency; this node type adds no padding), got " +
+                                 std::to_string(config.declared_delay_frames));
         if (config.declared_delay_given && config.declared_delay_frames < latency)
             throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
                              node_label(graph.nodes[v].name, graph.nodes[v].spec->type_name) +

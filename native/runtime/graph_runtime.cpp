@@ -36,6 +36,7 @@ GraphRuntime::GraphRuntime(GraphDescription graph)
         state_[v].port_buffers.assign(graph_.nodes[v].spec->input_count, nullptr);
         state_[v].port_rows.assign(graph_.nodes[v].spec->input_count, {});
     }
+    plan_taps();
     fifos_.resize(plan_.links.size());
     delayed_out_.assign(graph_.nodes.size(), {});
     delayed_in_.assign(graph_.nodes.size(), {});
@@ -129,6 +130,7 @@ void GraphRuntime::set_sample_rate(double sample_rate) {
 }
 
 void GraphRuntime::reset() {
+    drop_recording();
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         plan_.nodes[v]->reset();
         NodeState &node = state_[v];

@@ -12,6 +12,8 @@
 //   heat_accounting.cpp  heat per node and graph, curves, thermal-budget flags
 //   thread_plan.cpp      helper threads and the split of each level among them
 //   snapshot.cpp         the stream state as bytes (snapshot / restore)
+//   recording.cpp        recording a span of a render for a backward pass
+//   backward.cpp         the graph backward pass (reverse schedule through every link)
 //   buffers.cpp          set_buffer: PCM data handed to a node
 //   single_node.cpp      the one-node graph behind amp_run_node / amp_run_node_v2
 #pragma once
@@ -58,6 +60,9 @@ class GraphRuntime {
     double node_call_heat(uint32_t node) const;
     // The node totals added in node order.
     double graph_heat_total() const;
+    // The same totals per batch lane: (node_count + 1) x batches, row node_count the graph's.
+    // Each batch's values equal the totals of a one-batch runtime rendering that lane alone.
+    void heat_by_batch(double *out) const;
 
     // --- Single-node calls (single_node.cpp): the same executor with the call's views. ---
     // Marks a node as an input feeder of a single-node call: it neither heats nor is timed.
@@ -77,12 +82,33 @@ class GraphRuntime {
     void snapshot(void *buffer, uint64_t capacity) const;
     void restore(const void *buffer, uint64_t size);
 
+    // --- Gradients (recording.cpp, backward.cpp; docs/gradients.md) ---
+    // Bytes a recording of `frames` frames needs (recorded forward values and the backward
+    // pass's buffers) for the current configuration.
+    uint64_t record_bytes(uint64_t frames) const;
+    // Arms a recording of the next `frames` frames of the stream (from the current position):
+    // allocates every buffer now, refusing (with the bytes needed) more than `max_bytes` (0: half
+    // the machine's memory). configure, set_sample_rate, reset and restore drop a recording.
+    void record(uint64_t frames, uint64_t max_bytes);
+    // One backward pass over the recorded span: `output_gradient` is dL/dy (batches x output
+    // channels x frames of the span); each request receives its gradient. No allocation.
+    void backward(const double *output_gradient, uint64_t output_gradient_len,
+                  const AmpGradientRequest *requests, uint32_t request_count);
+
     uint32_t node_count() const { return static_cast<uint32_t>(graph_.nodes.size()); }
+    uint32_t batches() const { return batches_; }
     // Taps (runtime/taps.cpp): every node's published taps, graph description order then the
     // node's tap order; tap_doubles(frames) is the size of AmpRenderOptions::tap_out.
     uint32_t tap_count() const;
     void tap_info(uint32_t index, AmpTapInfo &info) const;
+    // Records tap `index` publishes in the next `frames` frames of the stream.
+    uint64_t tap_records(uint32_t index, uint64_t frames) const;
+    // Doubles of AmpRenderOptions::tap_out (values) and tap_time_out (records) that the next
+    // `frames` frames need.
     uint64_t tap_doubles(uint64_t frames) const;
+    uint64_t tap_time_doubles(uint64_t frames) const;
+    // The node's AmpNodeMetrics::reserved[6] (single-node backward calls write it too).
+    double *telemetry(uint32_t node) { return state_[node].telemetry; }
     const char *node_name(uint32_t index) const;
     void describe_node(const char *node, AmpNodeSummary &summary) const;
     void describe_node(uint32_t node, AmpNodeSummary &summary) const;
@@ -96,7 +122,10 @@ class GraphRuntime {
     struct NodeState {
         double *out = nullptr;              // batches x output_channels x block
         double *heat = nullptr;             // batches x block
-        std::vector<double *> taps;         // per spec tap: batches x values x block
+        std::vector<double *> taps;         // per spec tap: batches x V x tap_strides[t]
+        std::vector<TapLayout> tap_layouts; // per spec tap (groups 0: not published)
+        std::vector<size_t> tap_strides;    // per spec tap: records a block can hold
+        std::vector<uint32_t> tap_records;  // per spec tap: records of the current block
         std::vector<double *> port_buffers; // per port; null when the input is a direct view
         std::vector<std::vector<const double *>> port_rows; // per port: lane table of a concat
         std::vector<TensorView> inputs;                     // per port, rebuilt each block
@@ -126,8 +155,12 @@ class GraphRuntime {
     double buffer_bytes(uint32_t batches, uint32_t block, uint32_t max_step) const;
     void check_memory(uint32_t batches, uint32_t block, uint32_t max_step) const;
     void allocate();
-    // Copies n frames of every tap (block rows) to frame `done` of the caller's tap buffer.
-    void copy_taps(double *tap_out, uint64_t frames, uint64_t done, uint32_t n) const;
+    // Copies the records of every tap published by the block [position_, position_ + n) into
+    // the caller's buffers of an execute call of `frames` frames that started at call_start_.
+    void copy_taps(double *tap_out, double *tap_time_out, uint64_t frames, uint32_t n) const;
+    // Sets every node's tap_records for the block [position, position + frames).
+    void count_tap_records(uint64_t position, uint32_t frames);
+    void plan_taps();
     // A port gets its own buffer when its edges must be summed or their channels broadcast.
     bool port_needs_buffer(uint32_t node, uint32_t port) const;
     void run_block(uint64_t position, uint32_t frames, uint32_t offset_in_block,
@@ -180,6 +213,47 @@ class GraphRuntime {
         const AmpControlHistory *history;
     };
     std::vector<std::string> log_;
+
+    // A recording for the backward pass (recording.cpp). Every buffer is a slice of `buffer`,
+    // cut by record(); spans are `frames` long (lane stride = frames).
+    struct Recording {
+        bool armed = false;
+        uint64_t start = 0;    // stream position of the span's frame 0
+        uint64_t frames = 0;   // span length
+        uint64_t recorded = 0; // frames recorded so far
+        std::vector<double> buffer;
+        std::vector<std::vector<double *>> inputs;     // [node][port]: B x C_port x T
+        std::vector<std::vector<double *>> params;     // [node][param]: B x C_param x T (signal)
+        std::vector<std::vector<double *>> bases;      // [node][param]: B x T base (modulated only)
+        std::vector<double *> rows;                    // [node]: record_rows x T
+        std::vector<double *> mods;                    // [modulation]: B x C_link x T, as read
+        std::vector<double *> link_grads;              // [link]: B x C_link x T, consumer side
+        std::vector<double *> out_grads;               // [node]: B x C_out x max_step
+        std::vector<std::vector<double *>> port_grads; // [node][port]: B x C_port x max_step
+        std::vector<std::vector<double *>> param_grads;   // [node][param]: B x C_param x max_step
+        std::vector<std::vector<TensorView>> input_views; // [node][port], per window
+        std::vector<std::vector<TensorView>> param_views; // [node][param], per window
+        std::vector<std::vector<double *>> wanted_grads;  // [node][param]: the call's pointers
+        std::vector<std::vector<uint32_t>> out_links;     // [node]: links leaving it, id order
+        std::vector<uint8_t> reaches, from_target, on_path, needs; // per node, per pass
+        std::vector<int32_t> output_request;                       // per node: request or -1
+        std::vector<std::vector<int32_t>> param_request;           // [node][param]: request or -1
+        std::vector<uint32_t> queue;                               // graph walks
+    };
+    Recording rec_;
+    size_t record_doubles(uint64_t frames) const;
+    void drop_recording() { rec_.armed = false; }
+    // Copies what the backward pass needs of one step's window (a no-op unless recording).
+    void record_step(const Step &step, uint64_t position, uint32_t frames);
+    bool recording_at(uint64_t position) const {
+        return rec_.armed && position >= rec_.start && position < rec_.start + rec_.frames;
+    }
+    void plan_backward(const AmpGradientRequest *requests, uint32_t request_count);
+    std::string backward_path(uint32_t node) const;
+    void backward_step(const Step &step, uint64_t r, uint32_t n, const double *output_gradient,
+                       const AmpGradientRequest *requests);
+    void scatter_ports(uint32_t node, uint64_t r, uint32_t n);
+    void scatter_params(uint32_t node, uint64_t r, uint32_t n, const AmpGradientRequest *requests);
 };
 
 } // namespace amp

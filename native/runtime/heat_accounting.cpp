@@ -104,6 +104,20 @@ double GraphRuntime::graph_heat_total() const {
     return total;
 }
 
+void GraphRuntime::heat_by_batch(double *out) const {
+    double *graph = out + static_cast<size_t>(node_count()) * batches_;
+    for (uint32_t b = 0; b < batches_; ++b) graph[b] = 0.0;
+    for (uint32_t v = 0; v < node_count(); ++v) {
+        for (uint32_t b = 0; b < batches_; ++b) {
+            // 0.0 + fold: the value fold_batches gives a one-batch runtime.
+            const double total =
+                0.0 + fold_heat(state_[v].heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes);
+            out[static_cast<size_t>(v) * batches_ + b] = total;
+            if (!state_[v].feeder) graph[b] += total;
+        }
+    }
+}
+
 // Sizes the accumulators for the configured batches (at configure) and zeroes them.
 void GraphRuntime::reset_heat() {
     for (NodeState &node : state_) {

@@ -92,6 +92,7 @@ void parse_thermo(const JsonValue &thermo, NodeConfig &config, const std::string
                        "a finite number in [0, " + format_number(limits::kMaxThermoWork) + "]",
                        value.describe());
             config.thermo_work = value.number;
+            config.thermo_work_given = true;
         } else {
             throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name,
                              label + ": unknown parameter \"" + key +
@@ -371,6 +372,9 @@ void finish_config(const NodeSpec &spec, NodeConfig &config, const std::string &
     std::string error;
     if (spec.check != nullptr && !spec.check(config, error))
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, stage, config.name, label + ": " + error);
+    // A configuration-dependent work term (after the check: the parameters are consistent).
+    if (spec.heat_work_of != nullptr && !config.thermo_work_given)
+        config.thermo_work = spec.heat_work_of(config);
 }
 
 } // namespace

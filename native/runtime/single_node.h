@@ -32,6 +32,8 @@ class SingleNodeRuntime {
     uint32_t output_channels() const { return output_channels_; }
     Node &node() { return runtime_->node_instance(target_); }
     GraphRuntime &runtime() { return *runtime_; }
+    // The node's AmpNodeMetrics::reserved[6] (backward calls write it too).
+    double *telemetry() { return runtime_->telemetry(target_); }
     const GraphRuntime &runtime() const { return *runtime_; }
 
     // Renders `frames` frames of the node's stream into `out` (batches x output channels x

@@ -153,6 +153,7 @@ void GraphRuntime::restore(const void *buffer, uint64_t size) {
     }
     position_ = header.position;
     frames_over_budget_ = header.frames_over_budget;
+    if (rec_.recorded < rec_.frames) drop_recording(); // a half-recorded span is no span
 }
 
 } // namespace amp

@@ -23,8 +23,18 @@
 //                     inside, every enum name, list lengths and items) and the metadata keys:
 //                     refusals are AMP_ERR_INVALID_ARGUMENT naming the node and the key, valid
 //                     values are accepted, nothing crashes
-//   adjoint           nodes with backward: <J e, v> by central differences = <e, J^T v>, J^T v
-//                     over the whole window and over split windows walked from the end
+//   adjoint           nodes with a single-node backward: <J e, v> by central differences =
+//                     <e, J^T v>, J^T v over the whole window and over split windows walked
+//                     from the end of a forward render on the same state, optional ports open
+//                     (nodes whose adjoint needs recorded forward values answer -4 there and are
+//                     checked by `gradients` alone)
+//   gradients         nodes with backward, through the graph backward pass (record, render,
+//                     backward): B = 2, C = 2, every port's input and every signal parameter
+//                     the node differentiates, at blocks 97 (one window), 1 and 7 and with
+//                     uneven render calls; linear types (linear_types()) by the dot-product
+//                     test <A e, v> = <e, A^T v> to 1e-10 relative, others by central
+//                     differences (step 1e-6 x max(1, |value|), 1e-6 relative); the gradients
+//                     must also be bit-identical across the window splits
 //   snapshot          a single-node state snapshotted mid-stream and restored renders the rest
 //                     of the stream bit for bit as the uninterrupted run (amp_node_state_*)
 // Zero allocations while rendering is checked per node in test_conformance_allocations.cpp
@@ -36,10 +46,12 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "node_harness.h"
+#include "nodes/node.h"
 #include "rci_reference.h"
 #include "runtime/json.h"
 
@@ -84,19 +96,45 @@ struct NodeType {
     }
 };
 
+inline void register_input_node(); // below, with the suite's input node
+
 inline std::vector<NodeType> catalogue() {
+    register_input_node();
     amp::JsonValue root;
     std::string error;
     std::vector<NodeType> types;
     if (!amp::parse_json(amp_node_catalog_json(), root, error)) return types;
     for (const amp::JsonValue &node : root.find("nodes")->array)
-        types.push_back({node.find("type")->string, node});
+        if (node.find("type")->string != "conformance input") // the suite's own scaffolding
+            types.push_back({node.find("type")->string, node});
     return types;
 }
 
+// Parameters a type needs so that the suite's short renders (64 to 300 frames) exercise it,
+// e.g. fft_divider's default 512-frame window would leave them silent, with the heat work W its
+// documented model gives for them (the catalogue's heatWork is the defaults'). Test binaries
+// may add entries.
+struct SuiteSetup {
+    std::vector<std::pair<std::string, std::string>> params; // key, JSON value
+    double heat_work;
+};
+
+inline std::map<std::string, SuiteSetup> &suite_setups() {
+    // fft_divider: W = 16, H = 16 / 4 = 4; heat work W log2(W) / (4 H) = 16 * 4 / 16.
+    static std::map<std::string, SuiteSetup> setups = {
+        {"fft_divider", {{{"window_size", "16"}}, 16.0 * 4.0 / 16.0}}};
+    return setups;
+}
+
+// The heat work W of the suite's configuration of a type.
+inline double suite_heat_work(const NodeType &node) {
+    const auto setup = suite_setups().find(node.type);
+    return setup != suite_setups().end() ? setup->second.heat_work : node.heat_work();
+}
+
 // The params every run uses: required text parameters name kCurve; a "channels" parameter
-// asks for 2 so that sources have C = 2 too. `key`: value (JSON) is added and replaces the
-// base entry of the same key.
+// asks for 2 so that sources have C = 2 too; the type's suite setup. `key`: value (JSON) is
+// added and replaces the base entry of the same key.
 inline std::string base_params(const NodeType &node, const std::string &key = "",
                                const std::string &value = "") {
     std::string json = "{";
@@ -104,6 +142,10 @@ inline std::string base_params(const NodeType &node, const std::string &key = ""
         json += (json.size() > 1 ? "," : "") + member;
     };
     const std::string extra = key.empty() ? "" : amp::json_quote(key) + ":" + value;
+    const auto setup = suite_setups().find(node.type);
+    if (setup != suite_setups().end())
+        for (const auto &member : setup->second.params)
+            if (member.first != key) add(amp::json_quote(member.first) + ":" + member.second);
     for (const amp::JsonValue &param : node.params().array) {
         const std::string &name = param.find("name")->string;
         if (name == key) continue;
@@ -365,7 +407,7 @@ inline Problems heat(const NodeType &node) {
         published = reference->second(node, in);
     }
     for (uint32_t f = 0; f < 64; ++f) {
-        double expected = 2 * node.heat_work(); // W * oversample (1) per batch
+        double expected = 2 * suite_heat_work(node); // W * oversample (1) per batch
         if (node.publishes_heat()) {
             expected = published[f];
         } else if (node.port_count() == 0) {
@@ -404,6 +446,9 @@ inline std::string wired_graph(const NodeType &node, const std::string &params) 
            "\",\"params\":" + params + "}],\"edges\":[" + edges + "],\"output\":\"cut\"}";
 }
 
+inline int32_t try_params(const NodeType &node, const std::string &key, const std::string &value,
+                          std::string &error);
+
 inline Problems declared_delay(const NodeType &node) {
     Problems problems;
     History history;
@@ -431,15 +476,36 @@ inline Problems declared_delay(const NodeType &node) {
     // Declared 7 frames, or latency + 7 for a node whose own latency is longer (a declared delay
     // below the latency is refused).
     const uint32_t latency = plain.declared_delay_frames;
-    const uint32_t delay = latency <= 7 ? 7 : latency + 7;
-    const std::string shown = std::to_string(delay);
-    if (render(base_params(node, "declared_delay_frames", shown), &declared, y7) != AMP_OK)
-        return {"a graph with the node and declared_delay_frames " + shown + " failed to render"};
-    if (declared.declared_delay_frames != delay || declared.measured_delay_frames != delay)
-        problems.push_back("declared_delay_frames " + shown + " reported as declared " +
-                           std::to_string(declared.declared_delay_frames) + ", measured " +
-                           num(declared.measured_delay_frames));
-    {
+    const amp::JsonValue *exact = node.entry.find("delayIsLatency");
+    const bool delay_is_latency = exact != nullptr && exact->boolean;
+    const uint32_t delay = delay_is_latency ? latency : (latency <= 7 ? 7 : latency + 7);
+    if (delay_is_latency) {
+        // The declared delay must be the latency: that is accepted and measured, another value
+        // is refused naming both numbers.
+        const std::string own = std::to_string(latency), other = std::to_string(latency + 7);
+        if (render(base_params(node, "declared_delay_frames", own), &declared, y7) != AMP_OK)
+            problems.push_back("declared_delay_frames = its latency " + own + " was refused");
+        else if (declared.declared_delay_frames != latency ||
+                 declared.measured_delay_frames != latency || y7 != y0)
+            problems.push_back("declared_delay_frames = its latency " + own +
+                               " changed the output or the reported delays");
+        std::string error;
+        const int32_t status = try_params(node, "declared_delay_frames", other, error);
+        if (status != AMP_ERR_INVALID_ARGUMENT || error.find(own) == std::string::npos ||
+            error.find(other) == std::string::npos)
+            problems.push_back("declared_delay_frames " + other + " (not its latency " + own +
+                               ") was not refused naming both numbers: " + error);
+    } else {
+        const std::string shown = std::to_string(delay);
+        if (render(base_params(node, "declared_delay_frames", shown), &declared, y7) != AMP_OK)
+            return {"a graph with the node and declared_delay_frames " + shown +
+                    " failed to render"};
+        if (declared.declared_delay_frames != delay || declared.measured_delay_frames != delay)
+            problems.push_back("declared_delay_frames " + shown + " reported as declared " +
+                               std::to_string(declared.declared_delay_frames) + ", measured " +
+                               num(declared.measured_delay_frames));
+    }
+    if (!delay_is_latency) {
         const size_t shift = delay - latency;
         const size_t lanes = y0.size() / 200;
         bool shifted = true;
@@ -449,8 +515,9 @@ inline Problems declared_delay(const NodeType &node) {
                 shifted = shifted && y7[lane * 200 + f] == expected;
             }
         if (!shifted)
-            problems.push_back("declared_delay_frames " + shown + " does not delay the output by " +
-                               std::to_string(shift) + " frames (declared - own latency)");
+            problems.push_back("declared_delay_frames " + std::to_string(delay) +
+                               " does not delay the output by " + std::to_string(shift) +
+                               " frames (declared - own latency)");
     }
     if (node.port_count() > 0) {
         // Impulse: nothing may come out before the node's own latency.
@@ -487,7 +554,13 @@ inline Problems taps(const NodeType &node) {
     Problems problems;
     History history;
     const amp::JsonValue *declared = node.entry.find("taps");
-    const size_t declared_count = declared != nullptr ? declared->array.size() : 0;
+    size_t required = 0; // taps the catalogue does not mark optional
+    for (size_t t = 0; declared != nullptr && t < declared->array.size(); ++t) {
+        const amp::JsonValue *optional = declared->array[t].find("optional");
+        required += optional != nullptr && optional->boolean ? 0 : 1;
+    }
+    // Every tap's rows (batches x values) of records, then every tap's record times, appended
+    // call after call.
     auto render = [&](uint32_t block, uint32_t call, std::vector<double> &taps) {
         AmpGraphRuntime *rt = nullptr;
         int32_t status =
@@ -495,33 +568,65 @@ inline Problems taps(const NodeType &node) {
         if (status == AMP_OK) status = amp_graph_runtime_configure(rt, 2, block);
         AmpGraphSummary graph{};
         if (status == AMP_OK) status = amp_graph_runtime_describe_graph(rt, &graph);
-        uint64_t values = 0;
         const uint32_t count = amp_graph_runtime_tap_count(rt);
-        if (status == AMP_OK && count != declared_count)
+        if (status == AMP_OK && count != required)
             problems.push_back("the runtime lists " + std::to_string(count) +
-                               " taps; the catalogue declares " + std::to_string(declared_count));
+                               " taps; the catalogue declares " + std::to_string(required) +
+                               " not optional");
+        std::vector<uint32_t> values;
+        size_t next = 0; // catalogue taps are listed in order, optional ones may be absent
         for (uint32_t i = 0; status == AMP_OK && i < count; ++i) {
             AmpTapInfo info{};
             status = amp_graph_runtime_tap_info(rt, i, &info);
-            if (status == AMP_OK && (info.values == 0 || declared == nullptr ||
-                                     declared->array[i].find("name")->string != info.name))
+            while (declared != nullptr && next < declared->array.size() &&
+                   declared->array[next].find("name")->string != info.name)
+                ++next;
+            if (status == AMP_OK &&
+                (info.values == 0 || declared == nullptr || next == declared->array.size() ||
+                 info.period == 0 || info.phase >= info.period))
                 problems.push_back("tap " + std::to_string(i) + " does not match the catalogue");
-            values += info.values;
+            values.push_back(info.values);
         }
-        taps.assign(values * 2 * kFrames, 0.0);
+        std::vector<std::vector<std::vector<double>>> rows(count); // tap, row, records
+        std::vector<std::vector<double>> times(count);
+        for (uint32_t i = 0; i < count; ++i) rows[i].assign(2 * values[i], {});
         for (uint32_t done = 0; status == AMP_OK && done < kFrames;) {
             const uint32_t n = std::min(call, kFrames - done);
             std::vector<double> out(static_cast<size_t>(2) * graph.output_channels * n);
-            std::vector<double> part(values * 2 * n);
+            std::vector<uint64_t> records(count);
+            size_t total = 0, total_records = 0;
+            for (uint32_t i = 0; i < count; ++i) {
+                records[i] = amp_graph_runtime_tap_records(rt, i, n);
+                total += 2 * values[i] * records[i];
+                total_records += records[i];
+            }
+            std::vector<double> part(total), part_times(total_records);
             AmpRenderOptions options{};
             options.history = &history.history;
             options.tap_out = part.data();
             options.tap_len = part.size();
+            options.tap_time_out = part_times.data();
+            options.tap_time_len = part_times.size();
             status = amp_graph_runtime_execute(rt, n, out.data(), out.size(), &options);
-            for (size_t row = 0; row < values * 2; ++row)
-                for (uint32_t f = 0; f < n; ++f) taps[row * kFrames + done + f] = part[row * n + f];
+            size_t at = 0, at_time = 0;
+            for (uint32_t i = 0; i < count; ++i) {
+                for (auto &row : rows[i]) {
+                    row.insert(row.end(), part.begin() + static_cast<std::ptrdiff_t>(at),
+                               part.begin() + static_cast<std::ptrdiff_t>(at + records[i]));
+                    at += records[i];
+                }
+                times[i].insert(
+                    times[i].end(), part_times.begin() + static_cast<std::ptrdiff_t>(at_time),
+                    part_times.begin() + static_cast<std::ptrdiff_t>(at_time + records[i]));
+                at_time += records[i];
+            }
             done += n;
         }
+        taps.clear();
+        for (uint32_t i = 0; i < count; ++i)
+            for (const auto &row : rows[i]) taps.insert(taps.end(), row.begin(), row.end());
+        for (uint32_t i = 0; i < count; ++i)
+            taps.insert(taps.end(), times[i].begin(), times[i].end());
         amp_graph_runtime_destroy(rt);
         return status;
     };
@@ -648,6 +753,10 @@ inline Problems params(const NodeType &node) {
 
 // <J e, v> by central differences against <e, J^T v>, J^T v over the whole window and over
 // split windows walked from the end of the signal.
+inline std::vector<double> call(const NodeType &node, const std::string &params, const Inputs &in,
+                                uint32_t batches, uint32_t offset, uint32_t n, void **state,
+                                int32_t *status);
+
 inline Problems adjoint(const NodeType &node) {
     if (!node.has_backward() || node.port_count() == 0) return {};
     Problems problems;
@@ -655,6 +764,11 @@ inline Problems adjoint(const NodeType &node) {
     const std::string params = base_params(node);
     Inputs x = lane_inputs(node, 2, 2, frames, 41);
     x.params.clear();
+    // Optional ports stay open: the adjoint is with respect to port 0 for the node's plain
+    // configuration (a node may refuse backward with an optional port connected).
+    const std::vector<amp::JsonValue> &ports = node.inputs().array;
+    while (x.audio.size() > 1 && ports[x.audio.size() - 1].find("optional")->boolean)
+        x.audio.pop_back();
     const Run y = run(node, params, x, 2, frames, {frames});
     if (y.status != AMP_OK) return {"the forward run failed: " + y.error};
     const Tensor v = noise(2, y.out.channels, frames, 43);
@@ -683,11 +797,14 @@ inline Problems adjoint(const NodeType &node) {
         void *state = nullptr;
         double right = 0.0;
         int32_t status = AMP_OK;
+        // The forward render first, on the same state (backward follows a forward, as in a
+        // graph's backward pass), then the windows from the end.
+        call(node, params, x, 2, 0, frames, &state, &status);
         for (auto it = windows.rbegin(); it != windows.rend() && status == AMP_OK; ++it) {
             const Tensor g = v.window(it->first, it->second);
             std::vector<Tensor> others;
             std::vector<AmpAudioView> audio{{g.data.data(), g.batches, g.channels, g.frames}};
-            for (uint32_t p = 1; p < node.port_count(); ++p)
+            for (uint32_t p = 1; p < x.audio.size(); ++p)
                 others.push_back(x.audio[p].window(it->first, it->second));
             for (const Tensor &t : others)
                 audio.push_back({t.data.data(), t.batches, t.channels, t.frames});
@@ -697,6 +814,10 @@ inline Problems adjoint(const NodeType &node) {
             status =
                 amp_run_node_v2(&descriptor, &inputs, 2, 2, static_cast<int32_t>(g.frames), kRate,
                                 &out, &channels, &state, nullptr, AMP_EXECUTION_BACKWARD, nullptr);
+            if (status == AMP_ERR_UNSUPPORTED && it == windows.rbegin()) {
+                amp_release_state(state);
+                return problems; // needs recorded forward values: see `gradients`
+            }
             if (status != AMP_OK) break;
             const Tensor part = e.window(it->first, it->second);
             for (size_t i = 0; i < part.data.size(); ++i) right += part.data[i] * out[i];
@@ -778,6 +899,297 @@ inline Problems snapshot(const NodeType &node) {
     return problems;
 }
 
+// ---- gradients through the graph backward pass ---------------------------------------------
+
+// The suite's input node ("conformance input"): outputs kGradientInputs[slot] (batches x
+// channels x frames, read at the stream position). Registered in every binary that includes
+// this header; catalogue() leaves it out. Test scaffolding, not a node of the catalogue.
+inline std::vector<Tensor> &gradient_inputs() {
+    static std::vector<Tensor> inputs(4);
+    return inputs;
+}
+
+class InputNode final : public amp::Node {
+  public:
+    explicit InputNode(const amp::NodeConfig &config)
+        : slot_(static_cast<uint32_t>(config.value(0))),
+          channels_(static_cast<uint32_t>(config.value(1))) {}
+    uint32_t output_channels(const uint32_t *, uint32_t, std::string &) const override {
+        return channels_;
+    }
+    void prepare(const amp::PrepareContext &) override {}
+    void reset() noexcept override {}
+    void process(const amp::ProcessContext &ctx) noexcept override {
+        const Tensor &data = gradient_inputs()[slot_];
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels_; ++c)
+                for (uint32_t f = 0; f < ctx.frames; ++f) {
+                    const uint64_t x = ctx.frame_index + f;
+                    ctx.out_row(b, c)[f] =
+                        x < data.frames ? data.at(b, c, static_cast<uint32_t>(x)) : 0.0;
+                }
+    }
+
+  private:
+    uint32_t slot_, channels_;
+};
+
+inline const amp::ParamSpec kInputParams[] = {
+    {"slot", amp::ParamKind::Integer, 0.0, 0.0, 3.0, "", "Which test tensor."},
+    {"channels", amp::ParamKind::Integer, 2.0, 1.0, 64.0, "", "Output channels."},
+};
+inline const amp::NodeSpec kInputSpec{
+    "conformance input",
+    "The conformance suite's input.",
+    nullptr,
+    0,
+    kInputParams,
+    2,
+    0.0,
+    false,
+    "An input.",
+    [](const amp::NodeConfig &config) -> std::unique_ptr<amp::Node> {
+        return std::make_unique<InputNode>(config);
+    }};
+// Registered on the suite's first catalogue read (before the runtime builds its catalogue).
+inline void register_input_node() {
+    static const bool registered = amp::register_node_spec(&kInputSpec);
+    (void)registered;
+}
+
+// Types whose output is linear in every input and every differentiable parameter separately
+// (each checked with the others fixed), so a step of 1 is exact up to rounding.
+inline std::set<std::string> &linear_types() {
+    static std::set<std::string> types{"gain", "mix", "delay", "constant", "controller"};
+    // biquad is linear in its input only: its coefficients are not, so it is checked by central
+    // differences (its input gradient is exact all the same).
+    return types;
+}
+
+// Types whose adjoint runs through the single-node backward call (checked by `adjoint`) but not
+// yet through the graph backward pass, which answers AMP_ERR_UNSUPPORTED naming them
+// (docs/gradients.md). Any other failure of theirs is still a problem.
+inline std::set<std::string> &single_node_adjoint_only() {
+    static std::set<std::string> types{"fft_divider"};
+    return types;
+}
+
+struct GradientRun {
+    int32_t status = AMP_OK;
+    std::string error;
+    std::vector<double> y;
+    std::vector<std::vector<double>> port_grads;  // per port: B x C x T
+    std::vector<std::vector<double>> param_grads; // per signal param: B x T (empty: none)
+};
+
+// Renders the node fed by the suite's inputs (slot p on port p), the signal parameters
+// overridden by `overrides` (B x 1 x block each), in render calls of `calls` frames (cycled);
+// with `dy`, records and runs the backward pass for every port and parameter (a parameter the
+// node does not differentiate is refused with -4 and left empty).
+inline GradientRun gradient_run(const NodeType &node, const std::vector<std::string> &signal,
+                                const std::vector<std::vector<double>> &overrides, uint32_t block,
+                                uint32_t frames, const std::vector<uint32_t> &calls,
+                                const std::vector<double> *dy) {
+    GradientRun result;
+    std::string json = "{\"nodes\":[{\"name\":\"node\",\"type\":" + amp::json_quote(node.type) +
+                       ",\"params\":" + base_params(node) + "}";
+    std::string edges;
+    for (uint32_t p = 0; p < node.port_count(); ++p) {
+        json += ",{\"name\":\"in" + std::to_string(p) +
+                "\",\"type\":\"conformance input\",\"params\":{\"slot\":" + std::to_string(p) +
+                "}}";
+        edges += std::string(edges.empty() ? "" : ",") + "{\"from\":\"in" + std::to_string(p) +
+                 "\",\"to\":\"node\",\"port\":" +
+                 amp::json_quote(node.inputs().array[p].find("name")->string) + "}";
+    }
+    json += "],\"edges\":[" + edges + "],\"output\":\"node\"}";
+    AmpGraphRuntime *rt = nullptr;
+    result.status = amp_graph_runtime_create(json.c_str(), &rt);
+    if (result.status == AMP_OK) result.status = amp_graph_runtime_configure(rt, 2, block);
+    for (size_t q = 0; q < signal.size() && result.status == AMP_OK; ++q)
+        result.status = amp_graph_runtime_set_param(rt, "node", signal[q].c_str(),
+                                                    overrides[q].data(), 2, 1, block);
+    if (result.status == AMP_OK && dy != nullptr)
+        result.status = amp_graph_runtime_record(rt, frames, 0);
+    AmpGraphSummary summary{};
+    if (result.status == AMP_OK) amp_graph_runtime_describe_graph(rt, &summary);
+    const size_t lanes = 2 * static_cast<size_t>(summary.output_channels);
+    result.y.assign(lanes * frames, 0.0);
+    History history;
+    for (uint32_t done = 0, call = 0; result.status == AMP_OK && done < frames; ++call) {
+        const uint32_t n = std::min(calls[call % calls.size()], frames - done);
+        std::vector<double> part(lanes * n);
+        AmpRenderOptions options{};
+        options.history = &history.history;
+        // Curve times count from each call's start: this curve is constant over the render.
+        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), &options);
+        for (size_t lane = 0; lane < lanes; ++lane)
+            for (uint32_t f = 0; f < n; ++f)
+                result.y[lane * frames + done + f] = part[lane * n + f];
+        done += n;
+    }
+    if (result.status == AMP_OK && dy != nullptr) {
+        for (uint32_t p = 0; p < node.port_count() && result.status == AMP_OK; ++p) {
+            std::vector<double> grad(static_cast<size_t>(2) * gradient_inputs()[p].channels *
+                                     frames);
+            const std::string name = "in" + std::to_string(p);
+            const AmpGradientRequest request{name.c_str(), nullptr, 0, grad.data(), grad.size()};
+            result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), &request, 1);
+            result.port_grads.push_back(grad);
+        }
+        for (size_t q = 0; q < signal.size() && result.status == AMP_OK; ++q) {
+            std::vector<double> grad(static_cast<size_t>(2) * frames);
+            const AmpGradientRequest request{"node", signal[q].c_str(), 0, grad.data(),
+                                             grad.size()};
+            const int32_t status =
+                amp_graph_runtime_backward(rt, dy->data(), dy->size(), &request, 1);
+            if (status == AMP_ERR_UNSUPPORTED)
+                grad.clear();
+            else
+                result.status = status;
+            result.param_grads.push_back(grad);
+        }
+    }
+    if (result.status != AMP_OK) {
+        AmpErrorView error{};
+        amp_graph_runtime_last_error(rt, &error);
+        result.error = error.detail;
+    }
+    amp_graph_runtime_destroy(rt);
+    return result;
+}
+
+// Relative agreement, with a floor far below any gradient the checks produce (1e-9) for the
+// rounding of central differences.
+inline bool gradient_close(double a, double b, double relative) {
+    return std::fabs(a - b) <= relative * std::max(std::fabs(a), std::fabs(b)) + 1e-9;
+}
+
+inline Problems gradients(const NodeType &node) {
+    if (!node.has_backward()) return {};
+    Problems problems;
+    const uint32_t frames = 97;
+    const bool linear = linear_types().count(node.type) > 0;
+    std::vector<std::string> signal;
+    std::vector<double> bases;
+    for (const amp::JsonValue &param : node.params().array)
+        if (param.find("kind")->string == "signal") {
+            signal.push_back(param.find("name")->string);
+            // The default, moved inside the range by a tenth of its width when it sits on an
+            // edge (e.g. a band edge at 0), so the wobble below and the steps stay in range.
+            const double min = param.find("min")->number, max = param.find("max")->number;
+            const double width = max - min, nominal = std::fabs(param.find("default")->number);
+            const double margin =
+                std::isfinite(width) ? std::min(0.1 * width, 0.1 * std::max(1.0, nominal)) : 0.0;
+            double base = param.find("default")->number;
+            if (margin > 0.0) base = std::min(std::max(base, min + margin), max - margin);
+            bases.push_back(base);
+        }
+    // Per batch and frame values near the default (inside any sane range), for a block.
+    auto overrides_for = [&](uint32_t block, const std::vector<std::vector<double>> &step) {
+        std::vector<std::vector<double>> values;
+        for (size_t q = 0; q < signal.size(); ++q) {
+            const Tensor wobble = noise(2, 1, block, 300 + q);
+            std::vector<double> v(2 * static_cast<size_t>(block));
+            for (size_t i = 0; i < v.size(); ++i)
+                v[i] = bases[q] + 0.05 * std::max(1.0, std::fabs(bases[q])) * wobble.data[i] +
+                       (step.empty() ? 0.0 : step[q][i]);
+            values.push_back(v);
+        }
+        return values;
+    };
+    for (uint32_t p = 0; p < node.port_count(); ++p)
+        gradient_inputs()[p] = noise(2, 2, frames, 600 + p);
+    struct Split {
+        uint32_t block;
+        std::vector<uint32_t> calls;
+    };
+    const std::vector<Split> splits = {{97, {97}}, {1, {97}}, {7, {5, 1, 30, 2}}};
+    std::vector<double> dy;
+    for (const Split &split : splits) {
+        const GradientRun probe = gradient_run(node, signal, overrides_for(split.block, {}),
+                                               split.block, frames, split.calls, nullptr);
+        if (probe.status != AMP_OK) return {"a graph render failed: " + probe.error};
+        if (dy.empty()) dy = noise(1, 1, static_cast<uint32_t>(probe.y.size()), 700).data;
+        const GradientRun run = gradient_run(node, signal, overrides_for(split.block, {}),
+                                             split.block, frames, split.calls, &dy);
+        const std::string name = "block " + std::to_string(split.block);
+        if (run.status == AMP_ERR_UNSUPPORTED && single_node_adjoint_only().count(node.type) > 0)
+            return problems; // documented: its adjoint runs through amp_run_node_v2 only
+        if (run.status != AMP_OK) {
+            problems.push_back(name + ": the backward pass failed: " + run.error);
+            continue;
+        }
+        // Inputs: <e, dx> against the change of <dy, y> along e.
+        for (uint32_t p = 0; p < node.port_count(); ++p) {
+            const Tensor saved = gradient_inputs()[p];
+            const Tensor e = noise(2, 2, frames, 800 + p);
+            const double h = linear ? 1.0 : 1e-6;
+            double side[2] = {0.0, 0.0};
+            for (int sign = 0; sign < 2; ++sign) {
+                for (size_t i = 0; i < e.data.size(); ++i)
+                    gradient_inputs()[p].data[i] = saved.data[i] + (sign == 0 ? h : -h) * e.data[i];
+                const GradientRun moved = gradient_run(node, signal, overrides_for(split.block, {}),
+                                                       split.block, frames, split.calls, nullptr);
+                for (size_t i = 0; i < dy.size(); ++i) side[sign] += dy[i] * moved.y[i];
+            }
+            gradient_inputs()[p] = saved;
+            const double numeric = (side[0] - side[1]) / (2 * h);
+            double analytic = 0.0;
+            for (size_t i = 0; i < e.data.size(); ++i) analytic += e.data[i] * run.port_grads[p][i];
+            if (!gradient_close(numeric, analytic, linear ? 1e-10 : 1e-6))
+                problems.push_back(name + ": port " + std::to_string(p) + ": <e, dx> = " +
+                                   num(analytic) + " but <J e, dy> = " + num(numeric));
+        }
+        // Parameters: along a per-frame direction (periodic with the block, as overrides are).
+        for (size_t q = 0; q < signal.size(); ++q) {
+            if (run.param_grads[q].empty()) continue; // not differentiated by this node
+            const double h = linear ? 1.0 : 1e-6 * std::max(1.0, std::fabs(bases[q]));
+            const Tensor e = noise(2, 1, split.block, 900 + q);
+            double side[2] = {0.0, 0.0};
+            for (int sign = 0; sign < 2; ++sign) {
+                std::vector<std::vector<double>> step(signal.size(),
+                                                      std::vector<double>(2 * split.block, 0.0));
+                for (size_t i = 0; i < step[q].size(); ++i)
+                    step[q][i] = (sign == 0 ? h : -h) * e.data[i];
+                const GradientRun moved =
+                    gradient_run(node, signal, overrides_for(split.block, step), split.block,
+                                 frames, split.calls, nullptr);
+                for (size_t i = 0; i < dy.size(); ++i) side[sign] += dy[i] * moved.y[i];
+            }
+            const double numeric = (side[0] - side[1]) / (2 * h);
+            double analytic = 0.0;
+            for (uint32_t b = 0; b < 2; ++b)
+                for (uint32_t f = 0; f < frames; ++f)
+                    analytic += e.data[b * split.block + f % split.block] *
+                                run.param_grads[q][b * frames + f];
+            if (!gradient_close(numeric, analytic, linear ? 1e-10 : 1e-6))
+                problems.push_back(name + ": parameter \"" + signal[q] + "\": <e, dparam> = " +
+                                   num(analytic) + " but central differences give " + num(numeric));
+        }
+    }
+    // Bit-identity across the splits, with parameters that do not depend on the block (each
+    // batch its own constant value).
+    std::vector<GradientRun> flat;
+    for (const Split &split : splits) {
+        std::vector<std::vector<double>> values;
+        for (size_t q = 0; q < signal.size(); ++q) {
+            std::vector<double> v(2 * static_cast<size_t>(split.block), bases[q]);
+            std::fill(v.begin() + split.block, v.end(),
+                      bases[q] + 0.05 * std::max(1.0, std::fabs(bases[q])));
+            values.push_back(v);
+        }
+        // One render call: a control-history curve's times count from each call's start.
+        flat.push_back(gradient_run(node, signal, values, split.block, frames, {frames}, &dy));
+    }
+    for (size_t i = 1; i < flat.size(); ++i)
+        if (flat[i].status != AMP_OK || flat[i].y != flat[0].y ||
+            flat[i].port_grads != flat[0].port_grads || flat[i].param_grads != flat[0].param_grads)
+            problems.push_back("gradients at block " + std::to_string(splits[i].block) +
+                               " differ from one window's (bit for bit)");
+    return problems;
+}
+
 struct Check {
     const char *name;
     Problems (*run)(const NodeType &);
@@ -791,6 +1203,7 @@ inline const std::vector<Check> &checks() {
         {"declared_delay", declared_delay},
         {"params", params},
         {"adjoint", adjoint},
+        {"gradients", gradients},
         {"snapshot", snapshot},
         {"taps", taps},
     };

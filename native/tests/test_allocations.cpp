@@ -82,6 +82,24 @@ TEST(rendering_allocates_nothing_after_configure) {
     options.tap_out = taps.data();
     options.tap_len = taps.size();
 
+    // Meters and a progress callback (which clears the window, as hosts do) are counted too.
+    std::vector<double> meter_arrays(4 * 4, 0.0);
+    AmpMeters meters{4,
+                     meter_arrays.data(),
+                     meter_arrays.data() + 4,
+                     meter_arrays.data() + 8,
+                     meter_arrays.data() + 12,
+                     0,
+                     0,
+                     0};
+    options.meters = &meters;
+    long reports = 0;
+    options.progress_user = &reports;
+    options.progress = [](void *user, const AmpProgressReport *report) {
+        ++*static_cast<long *>(user);
+        report->meters->window_frames = 0;
+    };
+
     uint64_t snapshot_bytes = 0;
     CHECK_EQ(amp_graph_runtime_snapshot_size(rt, &snapshot_bytes), AMP_OK);
     std::vector<unsigned char> snapshot(snapshot_bytes);
@@ -103,11 +121,52 @@ TEST(rendering_allocates_nothing_after_configure) {
                 "restore: %ld\n",
                 static_cast<unsigned long long>(frames + 2002), during);
     CHECK_EQ(during, 0L);
+    CHECK(reports > 0);
+    CHECK_EQ(meters.frames, frames + 2002);
     double energy = 0.0;
     for (double x : out) energy += x * x;
     CHECK(energy > 0.0);
     // The taps were written (every value replaced, not the -1 fill).
     CHECK(std::none_of(taps.begin(), taps.end(), [](double v) { return v < 0.0; }));
+    amp_graph_runtime_destroy(rt);
+}
+
+// Recording a render for the backward pass and the backward pass itself allocate nothing after
+// amp_graph_runtime_record (which sizes everything): the same graph, every link on the path.
+TEST(recording_and_backward_allocate_nothing_after_record) {
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(kGraph, &rt), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_set_threads(rt, 2), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_configure(rt, 2, 256), AMP_OK);
+    const uint64_t frames = 24000;
+    CHECK_EQ(amp_graph_runtime_record(rt, frames, 0), AMP_OK);
+    std::vector<double> out(2 * 2 * frames), dy(2 * 2 * frames, 1e-3);
+    for (size_t i = 0; i < dy.size(); ++i) dy[i] *= static_cast<double>(i % 17) - 8.0;
+    const double times[3] = {0.0, 12000.0, 20000.0};
+    const double values[3] = {0.0, 1.0, 0.5};
+    AmpHistoryCurve curve{"level", times, values, 3, AMP_INTERPOLATION_LINEAR};
+    AmpControlHistory history{&curve, 1, 0};
+    AmpRenderOptions options{};
+    options.history = &history;
+    std::vector<double> dfreq(2 * frames), dgain(2), dfb(2), dbias(2 * 2 * frames), damp(2);
+    const AmpGradientRequest requests[] = {
+        {"osc", "frequency", 0, dfreq.data(), dfreq.size()},
+        {"amp", "gain", 1, dgain.data(), dgain.size()},
+        {"fb", "gain", 1, dfb.data(), dfb.size()},
+        {"bias", nullptr, 0, dbias.data(), dbias.size()},
+        {"lfo", "amplitude", 1, damp.data(), damp.size()},
+    };
+    const long before = g_allocations;
+    CHECK_EQ(amp_graph_runtime_execute(rt, 10007, out.data(), out.size(), &options), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_execute(rt, frames - 10007, out.data(), out.size(), &options),
+             AMP_OK);
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), requests, 5), AMP_OK);
+    const long during = g_allocations - before;
+    std::printf("  allocations while recording %llu frames and running backward: %ld\n",
+                static_cast<unsigned long long>(frames), during);
+    CHECK_EQ(during, 0L);
+    CHECK(dgain[0] != 0.0 && dfb[0] != 0.0 && damp[0] != 0.0);
+    CHECK(std::any_of(dfreq.begin(), dfreq.end(), [](double v) { return v != 0.0; }));
     amp_graph_runtime_destroy(rt);
 }
 

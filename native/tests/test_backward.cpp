@@ -135,9 +135,12 @@ TEST(delay_adjoint_over_split_windows_is_the_whole_adjoint_bit_for_bit) {
     }
 }
 
-TEST(nodes_without_an_adjoint_return_minus_4) {
+// No adjoint (controller), a source (no input gradient; its parameter gradients come from the
+// graph backward pass) or an adjoint that needs recorded forward values (safety): -4.
+TEST(nodes_without_a_single_node_adjoint_return_minus_4) {
     for (const char *type : {"constant", "sine_osc", "safety", "controller"}) {
-        AmpNodeDescriptorView descriptor{"node", type, "{\"curve\": \"c\"}"};
+        const bool curve = std::string(type) == "controller";
+        AmpNodeDescriptorView descriptor{"node", type, curve ? "{\"curve\": \"c\"}" : "{}"};
         const double g[4] = {1, 1, 1, 1};
         AmpAudioView view{g, 1, 1, 4};
         AmpNodeInputs inputs{&view, 1, nullptr, 0};

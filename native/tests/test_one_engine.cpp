@@ -1,7 +1,8 @@
 // test_one_engine.cpp: amp_run_node_v2 and a graph render are one engine. Every registered node
 // type is rendered inside a graph and through the single-node call on the same input; samples,
-// heat and metrics must agree bit for bit, with and without a declared delay (declared 3 ->
-// measured 3 both ways). Also: the single-node call checks `channels` in every mode.
+// heat and metrics must agree bit for bit, with and without a declared delay (declared its
+// latency + 3 -> measured the same both ways). Also: the single-node call checks `channels` in
+// every mode.
 #include <cstring>
 #include <string>
 #include <vector>
@@ -24,9 +25,10 @@ struct GraphRun {
     std::string error;
 };
 
-// params_json for a node type: defaults, plus a curve name for required text parameters.
+// params_json for a node type: defaults, plus a curve name for required text parameters (and for
+// fft_divider a window short enough for 300 frames to show its output).
 std::string base_params(const amp::NodeSpec &spec) {
-    std::string json;
+    std::string json = std::string(spec.type_name) == "fft_divider" ? "\"window_size\":32" : "";
     for (uint32_t p = 0; p < spec.param_count; ++p)
         if (spec.params[p].kind == amp::ParamKind::Text && spec.params[p].default_text == nullptr)
             json += std::string(json.empty() ? "" : ",") + "\"" + spec.params[p].name + "\":\"c\"";
@@ -161,12 +163,14 @@ TEST(every_node_type_renders_the_same_bits_in_a_graph_and_alone) {
         const amp::NodeSpec &spec = *registry[i];
         std::printf("  %s\n", spec.type_name);
         const std::string params = base_params(spec);
-        // The node's own latency (0 for most; e.g. a phase vocoder's window - 1), then 3 more.
+        // The node's own latency (fft_divider: window_size - 1), then a declared delay of 3
+        // more (a node whose declared delay must be its latency: its latency, declared).
         const uint32_t latency = render_graph(spec, params, true).node.declared_delay_frames;
         compare_both_ways(spec, params, source.samples, latency);
+        const uint32_t declared = spec.delay_is_latency ? latency : latency + 3;
         const std::string delayed = params + (params.empty() ? "" : ",") +
-                                    "\"declared_delay_frames\":" + std::to_string(latency + 3);
-        compare_both_ways(spec, delayed, source.samples, latency + 3);
+                                    "\"declared_delay_frames\":" + std::to_string(declared);
+        compare_both_ways(spec, delayed, source.samples, declared);
     }
 }
 

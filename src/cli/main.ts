@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/** The `amp-kpn` command line: `render`, `demo`, `kernel` and `run`. Errors print one line to stderr and exit 1. */
+/** The `amp-kpn` command line: `render`, `demo`, `kernel`, `run` and `worker`. Errors print one line to stderr and exit 1. */
 import { AmpError } from "../errors";
 import { demoCommand, DEMO_USAGE } from "./demo-command";
 import { kernelCommand, KERNEL_USAGE } from "./kernel-command";
 import { renderCommand, RENDER_USAGE } from "./render-command";
 import { runCommand, RUN_USAGE } from "./run-command";
+import { workerCommand, WORKER_USAGE } from "./worker-command";
 
 type Command = (args: readonly string[], print: (line: string) => void) => Promise<unknown>;
 
@@ -13,6 +14,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   demo: demoCommand,
   kernel: kernelCommand,
   run: runCommand,
+  worker: workerCommand,
 };
 
 const USAGE = `usage: amp-kpn <command> [options]
@@ -23,7 +25,9 @@ ${DEMO_USAGE}
 
 ${KERNEL_USAGE}
 
-${RUN_USAGE}`;
+${RUN_USAGE}
+
+${WORKER_USAGE}`;
 
 /** One line describing an error, for stderr. */
 export function errorLine(error: unknown): string {
@@ -69,6 +73,7 @@ export async function main(
 
 if (require.main === module) {
   void main(process.argv.slice(2)).then((status) => {
-    process.exitCode = status;
+    // A command may have set its own status (render stopped by Ctrl-C: 130).
+    if (status !== 0 || process.exitCode === undefined) process.exitCode = status;
   });
 }

@@ -28,6 +28,7 @@ const DOC_ORDER = [
   "kernel",
   "figures",
   "notebooks",
+  "long-work",
   "analysis",
   "fft",
   "gradients",

@@ -1,25 +1,22 @@
 /**
- * WAV files through `wavefile`: planar `channels x frames` Float64Array in [-1, 1] in and out,
- * whatever the file's sample format. Scaling between integer and float samples is wavefile's.
+ * WAV files: planar `channels x frames` Float64Array in [-1, 1] in and out. Samples are converted
+ * natively (`amp_pcm_encode` / `amp_pcm_decode`, see ./wav-format.ts for the formats); files in
+ * formats the native codec does not read (A-law, mu-law, IMA ADPCM, odd bit depths) are decoded
+ * through `wavefile`. Large files are read in chunks straight into the output array, and written
+ * through a {@link WavWriter}, so neither holds a second copy of the audio.
  */
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { WaveFile } from "wavefile";
-import { ampError, checkOptionKeys, invalidError, validationError } from "../errors";
-import { checkInteger } from "../render/shape";
+import { ampError, checkOptionKeys, validationError } from "../errors";
 import { formatBytes, renderMemoryBudget } from "../render/output-size";
+import { loadAddon } from "../native/load-addon";
+import { PCM_BYTES, PCM_CODES, HEADER_BYTES, parseWavHeader, wavError, wavHeader, type WavBitDepth, type WavLayout } from "./wav-format";
+import { checkWavOptions, encodeBlock, WavWriter, type WavWriterOptions } from "./wav-writer";
 
-/** Sample formats {@link writeWav} can write: 32-bit float (default), 16- or 24-bit integer. */
-export type WavBitDepth = "32f" | "16" | "24";
+export type { WavBitDepth } from "./wav-format";
 
 /** Options of {@link encodeWav} and {@link writeWav}. */
-export interface WavWriteOptions {
-  /** Channel count, integer in [1, 65535]; `samples.length` must be a multiple of it. */
-  readonly channels: number;
-  /** Sample rate in Hz, integer in [1, 4294967295]. */
-  readonly sampleRate: number;
-  /** Sample format. Default `"32f"`. Integer formats clip to [-1, 1]. */
-  readonly bitDepth?: WavBitDepth | undefined;
-}
+export type WavWriteOptions = WavWriterOptions;
 
 /** Decoded WAV audio. */
 export interface WavAudio {
@@ -29,53 +26,12 @@ export interface WavAudio {
   readonly frames: number;
   /** Sample rate in Hz. */
   readonly sampleRate: number;
-  /** The file's sample format code (`"16"`, `"24"`, `"32f"`, ...). */
+  /** The file's sample format (`"16"`, `"24"`, `"32"`, `"32f"`, `"64f"`, `"8"`, ...). */
   readonly bitDepth: string;
 }
 
-/** Options of {@link decodeWav} and {@link readWav}. */
-export interface WavReadOptions {
-  /**
-   * Most bytes the decoded samples (Float64, 8 bytes per sample) may take, a number > 0; a file
-   * declaring more is refused before decoding, naming the size. Default: half the machine's memory.
-   */
-  readonly maxBytes?: number | undefined;
-}
-
-const BIT_DEPTHS: readonly WavBitDepth[] = ["32f", "16", "24"];
-const READ_KEYS = ["maxBytes"];
-
-/** The `maxBytes` of read options (checked), or the default budget. */
-function readBudget(options: WavReadOptions | undefined, owner: string): number {
-  if (options === undefined) return renderMemoryBudget();
-  if (typeof options !== "object" || options === null)
-    throw validationError({ param: "options", label: "argument" }, "an object { maxBytes? }", options);
-  checkOptionKeys({ label: "WAV option" }, options, READ_KEYS, owner);
-  const { maxBytes } = options;
-  if (maxBytes === undefined) return renderMemoryBudget();
-  if (typeof maxBytes !== "number" || Number.isNaN(maxBytes) || maxBytes <= 0)
-    throw validationError({ param: "maxBytes", label: "WAV option" }, "a number of bytes > 0", maxBytes);
-  return maxBytes;
-}
-const WRITE_KEYS = ["channels", "sampleRate", "bitDepth"];
-
-/** Audio format codes of the fmt chunk that {@link decodeWav} reads. */
-const AUDIO_FORMATS: Readonly<Record<number, string>> = {
-  1: "PCM",
-  3: "float",
-  6: "A-law",
-  7: "mu-law",
-  17: "IMA ADPCM",
-  65534: "extensible",
-};
-
-/** Data chunk size some streaming writers leave in place of the real one (read as "to the end of the file"). */
-const STREAMING_DATA_SIZE = 0xffffffff;
-
-/** A WAV decoding failure (stage `"wav"`). */
-function wavError(text: string): Error {
-  return ampError("AMP_ERR_INVALID_ARGUMENT", `not a readable WAV file: ${text}`, { stage: "wav" });
-}
+/** Frames per chunk when writing or reading a file piecewise. */
+const CHUNK_FRAMES = 65536;
 
 /** A file-system failure of readWav / writeWav as an AmpError naming the file. */
 function fileError(action: string, path: unknown, error: unknown): Error {
@@ -83,109 +39,84 @@ function fileError(action: string, path: unknown, error: unknown): Error {
   return ampError("AMP_ERR_INVALID_ARGUMENT", `cannot ${action} WAV file ${String(path)}: ${reason}`, { stage: "wav" });
 }
 
-/** The fields of wavefile's fmt chunk read here. */
-interface WavFmt {
-  audioFormat: number;
-  numChannels: number;
-  sampleRate: number;
-  bitsPerSample: number;
-}
-
-/** Checks the fmt and data chunks wavefile read: a format this module decodes, sane counts, no truncation. */
-function checkWavHeader(fmt: WavFmt, data: { chunkSize: number; samples: Uint8Array }): void {
-  const { audioFormat, numChannels, sampleRate, bitsPerSample } = fmt;
-  if (AUDIO_FORMATS[audioFormat] === undefined) {
-    const known = Object.entries(AUDIO_FORMATS).map(([code, name]) => `${code} (${name})`);
-    throw wavError(`header "audioFormat" expects one of ${known.join(", ")}, got ${audioFormat}`);
-  }
-  if (!Number.isInteger(numChannels) || numChannels < 1) throw wavError(`header "numChannels" expects an integer >= 1, got ${numChannels}`);
-  if (!Number.isInteger(sampleRate) || sampleRate < 1) throw wavError(`header "sampleRate" expects an integer >= 1 Hz, got ${sampleRate}`);
-  if (audioFormat === 1 || audioFormat === 65534) {
-    if (bitsPerSample < 8 || bitsPerSample > 32) throw wavError(`header "bitsPerSample" expects 8 to 32 for PCM, got ${bitsPerSample}`);
-  } else if (audioFormat === 3 && bitsPerSample !== 32 && bitsPerSample !== 64) {
-    throw wavError(`header "bitsPerSample" expects 32 or 64 for float, got ${bitsPerSample}`);
-  }
-  if (data.chunkSize !== STREAMING_DATA_SIZE && data.samples.length < data.chunkSize) {
-    throw wavError(`truncated: the data chunk declares ${data.chunkSize} bytes, the buffer holds ${data.samples.length}`);
-  }
-  const frameBytes = numChannels * Math.ceil(bitsPerSample / 8);
-  if ((audioFormat === 1 || audioFormat === 3 || audioFormat === 65534) && data.samples.length % frameBytes !== 0) {
-    throw wavError(`the data chunk holds ${data.samples.length} bytes, not a whole number of ${frameBytes}-byte frames`);
-  }
+function checkSamples(samples: unknown, channels: number): asserts samples is Float64Array {
+  if (!(samples instanceof Float64Array)) throw validationError({ param: "samples", label: "argument" }, "a Float64Array", samples);
+  if (samples.length % channels !== 0)
+    throw validationError({ param: "samples", label: "argument" }, `a length that is a multiple of ${channels} channels`, samples);
 }
 
 /**
  * Encodes planar samples as a WAV file in memory.
  * @param samples - planar `channels x frames` values (one batch)
- * @param options - channels, sample rate, bit depth
+ * @param options - channels, sample rate, bit depth, dither
  */
 export function encodeWav(samples: Float64Array, options: WavWriteOptions): Uint8Array {
   if (!(samples instanceof Float64Array)) throw validationError({ param: "samples", label: "argument" }, "a Float64Array", samples);
+  const checked = checkWavOptions(options, "encodeWav()");
+  checkSamples(samples, checked.channels);
+  const frames = samples.length / checked.channels;
+  const dataBytes = samples.length * PCM_BYTES[checked.bitDepth];
+  const bytes = new Uint8Array(HEADER_BYTES + dataBytes);
+  encodeBlock(samples, frames, frames, checked, 0, bytes.subarray(HEADER_BYTES));
+  bytes.set(wavHeader(checked.bitDepth, checked.channels, checked.sampleRate, dataBytes), 0);
+  return bytes;
+}
+
+/** Options of {@link decodeWav} and {@link readWav}. */
+export interface WavReadOptions {
+  /**
+   * Most bytes the decoded samples (Float64, 8 bytes per sample) may take, a number > 0; a file
+   * declaring more is refused before anything is decoded or read, naming the size. Default: half
+   * the machine's memory.
+   */
+  readonly maxBytes?: number | undefined;
+}
+
+/** The `maxBytes` of read options (checked), or the default budget. */
+function readBudget(options: WavReadOptions | undefined, owner: string): number {
+  if (options === undefined) return renderMemoryBudget();
   if (typeof options !== "object" || options === null)
-    throw validationError({ param: "options", label: "argument" }, "an object { channels, sampleRate, bitDepth? }", options);
-  checkOptionKeys({ label: "WAV option" }, options, WRITE_KEYS, "encodeWav()");
-  const channels = checkInteger({ param: "channels", label: "WAV option" }, options.channels, 1, 65535);
-  const sampleRate = checkInteger({ param: "sampleRate", label: "WAV option" }, options.sampleRate, 1, 4294967295, "Hz");
-  const bitDepth = options.bitDepth === undefined ? "32f" : options.bitDepth;
-  if (!BIT_DEPTHS.includes(bitDepth))
-    throw validationError({ param: "bitDepth", label: "WAV option" }, `one of ${BIT_DEPTHS.map((b) => `"${b}"`).join(", ")}`, bitDepth);
-  if (samples.length % channels !== 0) {
-    throw validationError({ param: "samples", label: "argument" }, `a length that is a multiple of ${channels} channels`, samples);
-  }
-  // A WAV never carries non-finite samples silently (integer formats would turn them into 0,
-  // float files would hand them to every player): refused for every bit depth.
-  const bad = samples.findIndex((value) => !Number.isFinite(value));
-  if (bad >= 0)
-    throw invalidError(
-      { param: "samples", label: "argument" },
-      `expects finite values for a WAV file, got ${samples[bad]} at index ${bad}`,
+    throw validationError({ param: "options", label: "argument" }, "an object { maxBytes? }", options);
+  checkOptionKeys({ label: "WAV option" }, options, ["maxBytes"], owner);
+  const { maxBytes } = options;
+  if (maxBytes === undefined) return renderMemoryBudget();
+  if (typeof maxBytes !== "number" || Number.isNaN(maxBytes) || maxBytes <= 0)
+    throw validationError({ param: "maxBytes", label: "WAV option" }, "a number of bytes > 0", maxBytes);
+  return maxBytes;
+}
+
+/** Refuses a layout whose samples would decode to more than `maxBytes` (before any decoding). */
+function checkDecodedSize(layout: WavLayout, maxBytes: number): void {
+  const bits = layout.pcm === undefined ? layout.bitsPerSample : PCM_BYTES[layout.pcm] * 8;
+  const decoded = Math.ceil((layout.dataBytes * 8) / Math.max(1, bits)) * 8;
+  if (decoded > maxBytes)
+    throw ampError(
+      "AMP_ERR_INVALID_ARGUMENT",
+      `WAV: its ${layout.dataBytes} bytes of samples decode to ${formatBytes(decoded)} of Float64 samples; the limit "maxBytes" is ${formatBytes(maxBytes)}`,
+      { stage: "wav" },
     );
-  const frames = samples.length / channels;
-  const lanes: Float64Array[] = [];
-  for (let c = 0; c < channels; c += 1) lanes.push(samples.slice(c * frames, (c + 1) * frames));
-  const wav = new WaveFile();
-  wav.fromScratch(channels, sampleRate, "32f", channels === 1 ? (lanes[0] ?? new Float64Array(0)) : lanes);
-  if (bitDepth !== "32f") wav.toBitDepth(bitDepth);
-  return wav.toBuffer();
 }
 
-/** Bytes of the Float64 samples a data chunk decodes to (IMA ADPCM: 4 bits per sample). */
-function decodedBytes(fmt: WavFmt, dataBytes: number): number {
-  const bits = fmt.audioFormat === 17 ? 4 : fmt.audioFormat === 6 || fmt.audioFormat === 7 ? 8 : Math.ceil(fmt.bitsPerSample / 8) * 8;
-  return Math.ceil((dataBytes * 8) / bits) * 8;
+/** The `bitDepth` name of a layout. */
+function bitDepthName(layout: WavLayout): string {
+  return layout.pcm ?? (layout.audioFormat === 3 ? `${layout.bitsPerSample}f` : String(layout.bitsPerSample));
 }
 
-/**
- * Decodes a WAV file in memory to planar Float64 samples in [-1, 1].
- * PCM integer (8 to 32 bits), float (32, 64 bits), A-law, mu-law and IMA ADPCM files are read.
- * @param bytes - the file's bytes
- * @param options - `maxBytes`: the most the decoded samples may take (default half the machine's memory)
- */
-export function decodeWav(bytes: Uint8Array, options?: WavReadOptions): WavAudio {
-  if (!(bytes instanceof Uint8Array)) throw validationError({ param: "bytes", label: "argument" }, "a Uint8Array (or Buffer)", bytes);
-  const maxBytes = readBudget(options, "decodeWav()");
+/** Decodes through wavefile: the formats the native codec does not read. */
+function decodeFallback(bytes: Uint8Array): WavAudio {
   const wav = new WaveFile();
   try {
     wav.fromBuffer(bytes);
   } catch (error) {
     throw wavError(error instanceof Error ? error.message : String(error));
   }
-  // Read before converting: the conversions below replace (and clear) the fmt object.
-  const fmt = { ...(wav.fmt as WavFmt) };
-  const data = wav.data as { chunkSize: number; samples: Uint8Array };
-  checkWavHeader(fmt, data);
-  const needed = decodedBytes(fmt, data.samples.length);
-  if (needed > maxBytes)
-    throw wavError(
-      `its ${data.samples.length} bytes of samples decode to ${formatBytes(needed)} of Float64 samples; the limit "maxBytes" is ${formatBytes(maxBytes)}`,
-    );
-  const { numChannels: channels, sampleRate, audioFormat } = fmt;
+  const fmt = { ...(wav.fmt as { audioFormat: number; numChannels: number; sampleRate: number }) };
   const bitDepth = wav.bitDepth;
   let raw: Float64Array | Float64Array[];
   try {
-    if (audioFormat === 6) wav.fromALaw("16");
-    else if (audioFormat === 7) wav.fromMuLaw("16");
-    else if (audioFormat === 17) wav.fromIMAADPCM("16");
+    if (fmt.audioFormat === 6) wav.fromALaw("16");
+    else if (fmt.audioFormat === 7) wav.fromMuLaw("16");
+    else if (fmt.audioFormat === 17) wav.fromIMAADPCM("16");
     if (wav.bitDepth !== "32f" && wav.bitDepth !== "64") wav.toBitDepth("64");
     raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
   } catch (error) {
@@ -193,51 +124,100 @@ export function decodeWav(bytes: Uint8Array, options?: WavReadOptions): WavAudio
   }
   const lanes: Float64Array[] = Array.isArray(raw) ? raw : [raw];
   const frames = lanes[0]?.length ?? 0;
-  const samples = new Float64Array(channels * frames);
+  const samples = new Float64Array(fmt.numChannels * frames);
   lanes.forEach((lane, c) => samples.set(lane, c * frames));
-  return { samples, channels, frames, sampleRate, bitDepth };
+  return { samples, channels: fmt.numChannels, frames, sampleRate: fmt.sampleRate, bitDepth };
 }
 
 /**
- * Writes planar samples to a WAV file.
+ * Decodes a WAV file in memory to planar Float64 samples in [-1, 1].
+ * PCM integer (8 to 32 bits), float (32, 64 bits), A-law, mu-law and IMA ADPCM files are read.
+ */
+export function decodeWav(bytes: Uint8Array, options?: WavReadOptions): WavAudio {
+  if (!(bytes instanceof Uint8Array)) throw validationError({ param: "bytes", label: "argument" }, "a Uint8Array (or Buffer)", bytes);
+  const maxBytes = readBudget(options, "decodeWav()");
+  const layout = parseWavHeader(bytes, bytes.length);
+  checkDecodedSize(layout, maxBytes);
+  if (layout.pcm === undefined) return decodeFallback(bytes);
+  const { channels, dataOffset, dataBytes } = layout;
+  const frames = dataBytes / (channels * PCM_BYTES[layout.pcm]);
+  const samples = new Float64Array(channels * frames);
+  loadAddon().pcmDecode(bytes.subarray(dataOffset, dataOffset + dataBytes), channels, frames, PCM_CODES[layout.pcm], samples, frames);
+  return { samples, channels, frames, sampleRate: layout.sampleRate, bitDepth: bitDepthName(layout) };
+}
+
+/**
+ * Writes planar samples to a WAV file, block by block through a {@link WavWriter} (no encoded
+ * copy of the whole file in memory). Nothing is left behind when a sample is not finite.
  * @param path - file path
  * @param samples - planar `channels x frames` values (one batch)
- * @param options - channels, sample rate (Hz), bit depth (default `"32f"`)
+ * @param options - channels, sample rate (Hz), bit depth (default `"32f"`), dither
  */
 export async function writeWav(path: string, samples: Float64Array, options: WavWriteOptions): Promise<void> {
-  const bytes = encodeWav(samples, options);
+  if (!(samples instanceof Float64Array)) throw validationError({ param: "samples", label: "argument" }, "a Float64Array", samples);
+  const checked = checkWavOptions(options, "writeWav()");
+  checkSamples(samples, checked.channels);
+  // Refused before the file is touched: a WAV never carries non-finite samples silently.
+  if (loadAddon().countNonFinite(samples) > 0) encodeWav(samples, options);
+  const frames = samples.length / checked.channels;
+  const writer = await WavWriter.open(path, options);
   try {
-    await writeFile(path, bytes);
+    const block = new Float64Array(checked.channels * Math.min(frames, CHUNK_FRAMES));
+    for (let start = 0; start < frames; start += CHUNK_FRAMES) {
+      const n = Math.min(CHUNK_FRAMES, frames - start);
+      const view = block.subarray(0, checked.channels * n);
+      for (let c = 0; c < checked.channels; c += 1) view.set(samples.subarray(c * frames + start, c * frames + start + n), c * n);
+      await writer.write(view);
+    }
+    await writer.close();
   } catch (error) {
-    throw fileError("write", path, error);
+    await writer.abort().catch(() => undefined);
+    throw error;
   }
 }
 
 /**
- * Reads a WAV file to planar Float64 samples in [-1, 1], whatever its sample format. A file
- * larger than `maxBytes` (or than 2 GiB, what one read can hold) is refused before it is read.
+ * Reads a WAV file to planar Float64 samples in [-1, 1], whatever its sample format. PCM and
+ * float files are read in chunks decoded natively into the output array.
  */
 export async function readWav(path: string, options?: WavReadOptions): Promise<WavAudio> {
   const maxBytes = readBudget(options, "readWav()");
-  let size: number;
+  let file;
   try {
-    size = (await stat(path)).size;
+    file = await open(path, "r");
   } catch (error) {
     throw fileError("read", path, error);
   }
-  const limit = Math.min(maxBytes, 2 ** 31 - 1);
-  if (size > limit)
-    throw ampError(
-      "AMP_ERR_INVALID_ARGUMENT",
-      `cannot read WAV file ${String(path)}: it holds ${formatBytes(size)} (${size} bytes); the limit is ${formatBytes(limit)} ` +
-        `(${limit === maxBytes ? '"maxBytes"' : "one read"}): reading it would need at least that much memory`,
-      { stage: "wav" },
-    );
-  let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    const size = (await stat(path)).size;
+    const head = new Uint8Array(Math.min(size, 65536));
+    await file.read(head, 0, head.length, 0);
+    const layout = parseWavHeader(head, size);
+    checkDecodedSize(layout, maxBytes);
+    if (layout.pcm === undefined) {
+      const all = new Uint8Array(size);
+      await file.read(all, 0, size, 0);
+      return decodeFallback(all);
+    }
+    const { channels, dataOffset, dataBytes } = layout;
+    const frameBytes = channels * PCM_BYTES[layout.pcm];
+    const frames = dataBytes / frameBytes;
+    const samples = new Float64Array(channels * frames);
+    const chunk = new Uint8Array(Math.min(frames, CHUNK_FRAMES) * frameBytes);
+    const addon = loadAddon();
+    for (let start = 0; start < frames; start += CHUNK_FRAMES) {
+      const n = Math.min(CHUNK_FRAMES, frames - start);
+      const bytes = chunk.subarray(0, n * frameBytes);
+      const { bytesRead } = await file.read(bytes, 0, bytes.length, dataOffset + start * frameBytes);
+      if (bytesRead !== bytes.length)
+        throw wavError(`truncated: the file ended inside frame ${start + Math.floor(bytesRead / frameBytes)}`);
+      addon.pcmDecode(bytes, channels, n, PCM_CODES[layout.pcm], samples.subarray(start), frames);
+    }
+    return { samples, channels, frames, sampleRate: layout.sampleRate, bitDepth: bitDepthName(layout) };
   } catch (error) {
+    if (error instanceof Error && (error as { stage?: string }).stage === "wav") throw error;
     throw fileError("read", path, error);
+  } finally {
+    await file.close();
   }
-  return decodeWav(bytes, { maxBytes });
 }

@@ -13,6 +13,7 @@ import { displayData } from "./display-bundle";
 import { mountCompilerPaths, registerPackageResolution, slashes } from "./module-resolution";
 import { CELL_TYPES_DIR, PACKAGE_NAME, PACKAGE_ROOT, packageVersion } from "./package-root";
 import { installBindOrder } from "./bind-order";
+import { installProgressDisplay } from "./progress-display";
 import { installProtocol, kernelLog } from "./protocol";
 import { tslab, type TslabJupyterModule } from "./tslab-internals";
 
@@ -102,6 +103,7 @@ export function main(argv: readonly string[]): number | undefined {
   });
   installCellGlobals(jupyter, runner);
   installInterruptSignal();
+  installProgressDisplay(jupyter);
 
   // tslab's executor reports the last value and failures through the console it is created
   // with: hand it the capture while startKernel creates it, then restore the real console.

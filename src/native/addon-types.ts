@@ -80,6 +80,39 @@ export interface NativeRenderOptions {
   /** Record batches x frames flags (1 = the graph's heat rate exceeded its thermal budget). */
   recordOverBudget?: boolean;
   history?: NativeHistoryCurve[];
+  /** Running output levels the render adds to (AmpMeters); in use until the render settles. */
+  meters?: NativeMeters;
+  /** Progress events (needs `meters`), at most one per the meters' `intervalMs`, the last before the promise settles. */
+  onProgress?: (event: NativeProgressEvent) => void;
+  /** A cancelled render resolves with its arrays, `cancelled: true` and `framesDone` instead of rejecting. */
+  partial?: boolean;
+}
+
+/** One progress event of a render (AmpProgressReport, coalesced by the binding). */
+export interface NativeProgressEvent {
+  /** Frames rendered since create / reset. */
+  position: number;
+  /** Frames of this render call done, and its length. */
+  callDone: number;
+  callFrames: number;
+  /** Graph heat since create / reset. */
+  heatTotal: number;
+  /** Frames the meters accumulated, non-finite samples seen. */
+  meterFrames: number;
+  nonFinite: number;
+  /** Peak |x| and RMS per (batch, channel) since the previous event. */
+  peak: Float64Array;
+  rms: Float64Array;
+}
+
+/** AmpMeters owned by the binding: `new Meters(lanes, intervalMs)`. */
+export interface NativeMeters {
+  /** Running peak and RMS per lane, frames and non-finite count; throws while a render uses it. */
+  read(): { frames: number; nonFinite: number; peak: Float64Array; rms: Float64Array };
+}
+
+export interface NativeMetersClass {
+  new (lanes: number, intervalMs: number): NativeMeters;
 }
 
 export interface NativeRenderOutput {
@@ -89,16 +122,38 @@ export interface NativeRenderOutput {
   heat?: Float64Array;
   /** Present when recordOverBudget was true: batches x frames. */
   overBudget?: Uint8Array;
-  /** Present when the graph has taps: every tap in tapInfos() order, each batches x values x frames. */
+  /** Present when the graph has taps: every tap in tapInfos() order, each batches x values x records. */
   taps?: Float64Array;
+  /** With taps: every record's time in seconds, tap after tap. */
+  tapTimes?: Float64Array;
+  /** With taps: the records of each tap in this render (`amp_graph_runtime_tap_records`). */
+  tapRecords?: number[];
+  /** Set when a `partial` render was cancelled: frames written (each lane's first framesDone values, at the full render's stride). */
+  cancelled?: boolean;
+  framesDone?: number;
 }
 
-/** One tap a node of the runtime publishes (`AmpTapInfo`): one record of `values` numbers per batch and frame. */
+/**
+ * One tap a node of the runtime publishes (`AmpTapInfo`): per batch, one record of `values` numbers at stream
+ * frames `phase + r * period`; a record is `values / groupValues` groups of the `valueNames`.
+ */
 export interface NativeTapInfo {
   node: string;
   name: string;
   unit: string;
   values: number;
+  groupValues: number;
+  valueNames: string[];
+  period: number;
+  phase: number;
+}
+
+/** Mirrors AmpGradientRequest: `param` undefined asks for the node's output gradient. */
+export interface NativeGradientRequest {
+  node: string;
+  param?: string;
+  summed: boolean;
+  out: Float64Array;
 }
 
 /** Wraps one AmpGraphRuntime. Calls other than cancel() while a render runs throw (-1, busy). */
@@ -114,6 +169,8 @@ export interface NativeRuntime {
   setBuffer(node: string, slot: number, data: Float64Array, channels: number, frames: number, sampleRate: number): void;
   /** Renders on a worker thread; resolves with the samples. */
   render(frames: number, options: NativeRenderOptions): Promise<NativeRenderOutput>;
+  /** Renders synchronously on the calling thread into `buffer` (batches x outputChannels x frames, exactly). */
+  renderInto(buffer: Float64Array, frames: number): void;
   /** Raises the cancel flag of the render in flight (no-op when none); it rejects with -6. */
   cancel(): void;
   nodeNames(): string[];
@@ -121,6 +178,8 @@ export interface NativeRuntime {
   tapInfos(): NativeTapInfo[];
   describeNode(node: string): NativeNodeSummary;
   describeGraph(): NativeGraphSummary;
+  /** amp_graph_runtime_heat_by_batch: heat totals (nodeCount + 1) x batches, last row the graph's. */
+  heatByBatch(): Float64Array;
   lastError(): NativeErrorInfo;
   /** The runtime log: JSON lines, oldest first. */
   readLog(): string;
@@ -130,6 +189,12 @@ export interface NativeRuntime {
   bufferBytes(batches: number, blockFrames: number): number;
   /** amp_graph_runtime_restore: continues the stream from a snapshot of this graph and configuration. */
   restore(snapshot: Uint8Array): void;
+  /** amp_graph_runtime_record_size: bytes a recording of `frames` frames needs. */
+  recordSize(frames: number): number;
+  /** amp_graph_runtime_record: arms a recording of the next `frames` frames (maxBytes 0: half the machine's memory). */
+  record(frames: number, maxBytes: number): void;
+  /** amp_graph_runtime_backward: one backward pass over the recorded span; fills each request's `out`. */
+  backward(outputGradient: Float64Array, requests: NativeGradientRequest[]): void;
   /** Releases the native runtime (deferred until a render in flight settles). Idempotent. */
   destroy(): void;
 }
@@ -241,6 +306,15 @@ export interface NativeAnalysis {
     frames: number,
     lanes: Uint32Array,
   ): { powerDb: Float64Array; psdDb: Float64Array; frequencies: Float64Array; segments: number; binHz: number; gains: NativeWindowGains };
+  /** amp_analysis_centroid: the lanes' spectral centroids in Hz. */
+  analysisCentroid(
+    config: NativeAnalysisConfig,
+    samples: Float64Array,
+    batches: number,
+    channels: number,
+    frames: number,
+    lanes: Uint32Array,
+  ): Float64Array;
   analysisPeaks(
     config: NativeAnalysisConfig,
     samples: Float64Array,
@@ -311,6 +385,8 @@ export interface NativeAddon extends NativeAnalysis {
   analyzeLevels(samples: Float64Array, batches: number, channels: number, frames: number): { peak: Float64Array; rms: Float64Array };
   /** `amp_count_nonfinite`: how many values are NaN or infinite. */
   countNonFinite(samples: Float64Array): number;
+  /** amp_loss_l2: mean squared error of y against target; fills gradientOut with dL/dy (same length). */
+  lossL2(y: Float64Array, target: Float64Array, gradientOut: Float64Array): number;
   /** amp_analysis_column_stats: per-column sum, mean and max of a lanes x frames series over [start, end), each lanes x columns. */
   columnStats(
     data: Float64Array,
@@ -334,6 +410,22 @@ export interface NativeAddon extends NativeAnalysis {
   createRuntime(graphJson: string): NativeRuntime;
   /** The owner of an amp_run_node state. */
   NodeState: NativeNodeStateClass;
+  /** Running output levels and progress coalescing of a render job. */
+  Meters: NativeMetersClass;
+  /** amp_pcm_encode: planar rows (row c at c * laneStride) to interleaved bytes in `out`; returns the clipped count; throws on a non-finite sample. */
+  pcmEncode(
+    data: Float64Array,
+    laneStride: number,
+    channels: number,
+    frames: number,
+    format: number,
+    dither: boolean,
+    seed: number,
+    startFrame: number,
+    out: Uint8Array,
+  ): number;
+  /** amp_pcm_decode: interleaved bytes to planar rows (row c at c * laneStride) of `out`. */
+  pcmDecode(bytes: Uint8Array, channels: number, frames: number, format: number, out: Float64Array, laneStride: number): void;
   /**
    * amp_run_node_v2 on one window, synchronously (amp_run_node is mode 0 without metrics).
    * Throws a TypeError naming a mistyped argument, a RangeError when a data array's length is not

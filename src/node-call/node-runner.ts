@@ -269,9 +269,16 @@ export class NodeRunner {
         inputs,
       );
     const ports = this.#entry.inputs;
-    if (inputs.length !== ports.length) {
-      const names = ports.length === 0 ? "none: a source" : ports.map((port) => port.name).join(", ");
-      throw invalidError(subject, `expects ${ports.length} audio input(s) (${names}), got ${inputs.length}`);
+    // Trailing optional ports may be left out (left open).
+    let required = ports.length;
+    while (required > 0 && ports[required - 1]?.optional === true) required -= 1;
+    if (inputs.length < required || inputs.length > ports.length) {
+      const names =
+        ports.length === 0
+          ? "none: a source"
+          : ports.map((port) => `${port.name}${port.optional === true ? " (optional)" : ""}`).join(", ");
+      const count = required === ports.length ? `${ports.length}` : `${required} to ${ports.length}`;
+      throw invalidError(subject, `expects ${count} audio input(s) (${names}), got ${inputs.length}`);
     }
     return inputs.map((input: unknown, i) => ({ path: `inputs[${i}]`, tensor: checkNodeTensor(subject, `inputs[${i}]`, input) }));
   }

@@ -61,14 +61,21 @@ export interface CatalogOutput {
   readonly doc: string;
 }
 
-/** A tap a node type publishes: a side stream of `values` numbers per batch and frame, returned with each render. */
+/**
+ * A tap a node type publishes: a side stream of records returned with each render, one per batch and
+ * frame or (as the node's doc says) one per batch and analysis frame.
+ */
 export interface CatalogTap {
   readonly name: string;
   readonly doc: string;
   /** Unit of the values ("" when dimensionless). */
   readonly unit: string;
-  /** Numbers per record (per batch and frame). */
+  /** Numbers per group of a record (a record holds one group, or one per channel, ... as the doc says). */
   readonly values: number;
+  /** Names of the numbers of a group, when the node names them. */
+  readonly valueNames?: readonly string[];
+  /** True when the tap is published only when the node's configuration asks for it. */
+  readonly optional?: boolean;
 }
 
 /** One registered node type. */
@@ -104,8 +111,10 @@ export interface CatalogNode {
    * the shared model; `heatWork` and `thermo.resistance` / `thermo.work` then do not apply.
    */
   readonly publishesHeat?: boolean;
-  /** What a publishing node's heat is (present with `publishesHeat`). */
+  /** What a publishing node's heat is (with `publishesHeat`), or how its work W depends on its parameters. */
   readonly heatDoc?: string;
+  /** True when `declared_delay_frames` must equal the node's latency (another value is refused). */
+  readonly delayIsLatency?: boolean;
 }
 
 /** One runtime value limit: `[min, max]`, or `(min, max]` when `minExclusive`. */

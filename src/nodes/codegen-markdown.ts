@@ -37,9 +37,13 @@ function nodeSection(node: CatalogNode): string {
   lines.push(
     node.publishesHeat === true
       ? `Heat: ${node.heatDoc ?? "published by the node"} (node-published heat; \`thermo.resistance\` and \`thermo.work\` do not apply, a \`thermo.heat\` override still does).`
-      : `Heat: \`heat = sum(x^2) / R + ${node.heatWork} * oversample\` per batch and frame (R = \`thermo.resistance\`, default 1).`,
+      : `Heat: \`heat = sum(x^2) / R + ${node.heatWork} * oversample\` per batch and frame (R = \`thermo.resistance\`, default 1)${node.heatDoc === undefined ? "" : `; ${node.heatDoc.replace(/\.$/, "")}`}.`,
   );
   lines.push("");
+  if (node.delayIsLatency === true) {
+    lines.push("Latency: the node declares its own latency; a `declared_delay_frames` other than it is refused (no padding).");
+    lines.push("");
+  }
   lines.push(
     node.oversamples === true
       ? "Oversampling: the node runs internally at `oversample` times the sample rate."

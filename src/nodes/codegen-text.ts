@@ -42,8 +42,8 @@ export function tapsText(node: CatalogNode): string {
   const list = taps
     .map(
       (tap) =>
-        `\`${tap.name}\` (${tap.values} value${tap.values === 1 ? "" : "s"}${tap.unit === "" ? "" : `, ${tap.unit}`}: ${tap.doc.replace(/\.$/, "")})`,
+        `\`${tap.name}\` (${tap.values} value${tap.values === 1 ? "" : "s"}${tap.valueNames === undefined ? "" : ` ${tap.valueNames.map((name) => `\`${name}\``).join(", ")}`}${tap.unit === "" ? "" : `, ${tap.unit}`}${tap.optional === true ? ", optional" : ""}: ${tap.doc.replace(/\.$/, "")})`,
     )
     .join("; ");
-  return ` Taps, one record per batch and frame, returned as \`result.taps["node.tap"]\`: ${list}.`;
+  return ` Taps, records per batch (per frame unless the tap says per analysis frame), returned as \`result.taps["node.tap"]\`: ${list}.`;
 }

@@ -46,7 +46,7 @@ function nodeInterface(node: CatalogNode): string {
   const header = docComment([
     `Options of the \`${node.type}\` node: ${node.summary}`,
     "",
-    `${node.publishesHeat === true ? `Heat: ${node.heatDoc ?? "published by the node"}.` : `Heat work W = ${node.heatWork} per frame.`} Backward: ${node.backwardDoc}`,
+    `${node.publishesHeat === true ? `Heat: ${node.heatDoc ?? "published by the node"}.` : `Heat work W = ${node.heatWork} per frame${node.heatDoc === undefined ? "" : ` (${node.heatDoc.replace(/\.$/, "")})`}.`} Backward: ${node.backwardDoc}`,
   ]);
   const members = node.params
     .map((param) => {

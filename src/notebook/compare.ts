@@ -13,6 +13,8 @@
  *   after replacing the random element ids the library generates (`amp-<kind>-<16 hex>`);
  *   binary types (base64) exactly; JSON types by value;
  * - execution counts and output metadata are not compared;
+ * - progress displays of long renders (output metadata `amp_kpn.progress`, see
+ *   docs/long-work.md) hold timings and are left out on both sides;
  * - the notebooks' `metadata.amp_kpn.renderedGraphs` lists (graph content hashes) must match.
  */
 import { isDeepStrictEqual } from "node:util";
@@ -111,14 +113,23 @@ function describe(output: Output): string {
   return output.output_type === "stream" ? `stream ${output.name}` : output.output_type;
 }
 
+/** A long render's progress display (timings: never compared). */
+function isProgressDisplay(output: Output): boolean {
+  if (output.output_type !== "display_data") return false;
+  const mark = (output.metadata as Record<string, unknown> | undefined)?.["amp_kpn"];
+  return typeof mark === "object" && mark !== null && (mark as Record<string, unknown>)["progress"] === true;
+}
+
 function cellDifferences(stored: Cell | undefined, got: Cell, cell: number): Difference[] {
   if (got.cell_type !== "code") return [];
   if (stored === undefined || stored.cell_type !== "code") return [{ cell, what: "not a code cell in the stored notebook" }];
   const found: Difference[] = [];
-  const n = Math.max(stored.outputs.length, got.outputs.length);
+  const storedOutputs = stored.outputs.filter((o) => !isProgressDisplay(o));
+  const gotOutputs = got.outputs.filter((o) => !isProgressDisplay(o));
+  const n = Math.max(storedOutputs.length, gotOutputs.length);
   for (let i = 0; i < n; i += 1) {
-    const a = stored.outputs[i];
-    const b = got.outputs[i];
+    const a = storedOutputs[i];
+    const b = gotOutputs[i];
     const at = `output ${i + 1}`;
     if (a === undefined && b !== undefined) found.push({ cell, what: `${at}: not stored, the re-run has ${describe(b)}` });
     else if (b === undefined && a !== undefined) found.push({ cell, what: `${at}: stored ${describe(a)}, missing in the re-run` });

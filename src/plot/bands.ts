@@ -4,9 +4,9 @@
  * phase offset on a secondary axis. Below: band levels in dB over time: the in-band level and the
  * out-of-band levels (below and above the band).
  *
- * Two sources feed it: a signal, measured natively with `bandEnergy` for a fixed band; or
- * {@link BandTrack} values, the per-frame band bounds, intensity and levels that a node's tap
- * (the FFT divider's) reports, so the figure does not change when those land.
+ * Three sources feed it: a signal, measured natively with `bandEnergy` for a fixed band;
+ * {@link BandTrack} values; or a render result and a node name, whose `bands` tap (the FFT
+ * divider's, one record per analysis frame) gives the band bounds, intensity, phase and levels.
  */
 import type { AnalysisSignal, WindowName } from "../analysis/common";
 import { bandEnergy, type Band } from "../analysis/band-energy";
@@ -25,6 +25,8 @@ import {
 } from "./common";
 import { Figure, type PlotlyTrace } from "./figure";
 import { f4 } from "./typed-array";
+import { bandTrackFromTap, isRenderResult } from "./bands-tap";
+import type { RenderResult } from "../render/result";
 
 /** Band metrics over time, from any source (measured or reported by a node's tap). */
 export interface BandTrack {
@@ -124,11 +126,34 @@ export function measureBand(signal: AnalysisSignal, options: BandsFigureOptions)
   };
 }
 
-/** Band metrics figure of a signal (with `band`) or of a {@link BandTrack}. */
-export function bandsFigure(source: AnalysisSignal | BandTrack, options: BandsFigureOptions = {}): Figure {
+/**
+ * Band metrics figure of a signal (with `band`), of a {@link BandTrack}, or of the `bands` tap a node
+ * published in a render: `plot.bands(result, "div", { channel: 1 })` draws the FFT divider's band
+ * edges, intensity, phase and in-band / out-of-band levels per analysis frame.
+ */
+export function bandsFigure(source: AnalysisSignal | BandTrack, options?: BandsFigureOptions): Figure;
+export function bandsFigure(result: RenderResult, node: string, options?: BandsFigureOptions): Figure;
+export function bandsFigure(
+  source: AnalysisSignal | BandTrack | RenderResult,
+  nodeOrOptions: string | BandsFigureOptions = {},
+  tapOptions: BandsFigureOptions = {},
+): Figure {
+  const node = typeof nodeOrOptions === "string" ? nodeOrOptions : undefined;
+  const options = typeof nodeOrOptions === "string" ? tapOptions : nodeOrOptions;
   checkFigureOptions(OWNER, options, KEYS);
   const height = intOption(OWNER, "height", options.height, 100, 2000, DEFAULT_HEIGHT);
-  const track = isTrack(source) ? source : measureBand(source, options);
+  let track: BandTrack;
+  if (node !== undefined) {
+    if (!isRenderResult(source)) {
+      throw validationError({ param: "source", label: `${OWNER} argument` }, "a render result when a node name is given", source);
+    }
+    track = bandTrackFromTap(source, node, {
+      ...(options.batch !== undefined ? { batch: options.batch } : {}),
+      ...(options.channel !== undefined ? { channel: options.channel } : {}),
+    });
+  } else {
+    track = isTrack(source) ? source : measureBand(source, options);
+  }
   const x = f4(track.times);
   const traces: PlotlyTrace[] = [];
   const bandColour = "#1f77b4";
@@ -197,7 +222,10 @@ export function bandsFigure(source: AnalysisSignal | BandTrack, options: BandsFi
     });
   });
   const signalSource = isTrack(source) ? undefined : source;
-  const what = `band metrics${options.band !== undefined ? ` [${short(options.band[0])}, ${short(options.band[1])}) Hz` : ""}`;
+  const what =
+    node !== undefined
+      ? `band metrics of ${node}`
+      : `band metrics${options.band !== undefined ? ` [${short(options.band[0])}, ${short(options.band[1])}) Hz` : ""}`;
   const title = signalSource === undefined ? (options.title ?? what) : figureTitle(what, signalSource, options.title);
   const layout: Record<string, unknown> = {
     title: { text: title, font: { size: 14 } },

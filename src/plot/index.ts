@@ -9,6 +9,7 @@ import { grid } from "./grid";
 import { heatFigure } from "./heat";
 import { spectrogramFigure } from "./spectrogram";
 import { spectrumFigure } from "./spectrum";
+import { sweepFigure } from "./sweep";
 import { waveform } from "./waveform";
 
 /** The figure functions: `plot.waveform(result)`, `plot.spectrum(result, { scale: "log" })`, ... */
@@ -19,12 +20,14 @@ export const plot = Object.freeze({
   spectrum: spectrumFigure,
   /** Spectrogram heatmap in dBFS with a fixed dynamic range. */
   spectrogram: spectrogramFigure,
-  /** Band bounds over time and in-band / out-of-band levels. */
+  /** Band bounds over time and in-band / out-of-band levels; `plot.bands(result, "div")` draws a node's band-metrics tap. */
   bands: bandsFigure,
   /** Per-node heat per frame (stacked), graph total, cumulative, thermal budget. */
   heat: heatFigure,
   /** The graph diagram (SVG). */
   graph: graphFigure,
+  /** One measurement of a sweep against a parameter or another measurement: `plot.sweep(table, "lp.frequency", "centroidHz")`. */
+  sweep: sweepFigure,
   /** Several figures stacked into one, time axes shared. */
   grid,
 });

@@ -1,8 +1,9 @@
 /** `render(graph, options)`: one-shot rendering through a temporary {@link Runtime}. */
 import { ampError, checkOptionKeys, validationError } from "../errors";
 import type { Graph } from "../graph/graph";
-import type { RenderResult } from "./result";
+import { RenderResult } from "./result";
 import type { ControlHistory } from "./history";
+import type { ProgressCallback } from "./progress";
 import type { PcmBuffer } from "./buffers";
 import { checkRenderOption, checkSampleRate, RENDER_LIMITS } from "./limits";
 import { cancelledError, checkGraph, checkSignal, Runtime } from "./runtime";
@@ -19,6 +20,10 @@ const RENDER_KEYS = [
   "signal",
   "history",
   "maxBytes",
+  "record",
+  "onProgress",
+  "progress",
+  "partial",
   "buffers",
 ];
 
@@ -63,7 +68,25 @@ export interface RenderOptions {
    * naming the bytes needed. Default: none (half the machine's memory still bounds both).
    */
   readonly maxBytes?: number | undefined;
-
+  /**
+   * Record the render for {@link RenderResult.backward} (gradients through the whole graph). The
+   * result then keeps the runtime until {@link RenderResult.release} (or garbage collection).
+   * Refused up front, with the bytes needed, when the recording would not fit. Default false.
+   */
+  readonly record?: boolean | undefined;
+  /**
+   * Progress events while the render runs (at most ~10 a second, the last one when it ends):
+   * frames done, x realtime, time left, live peak / RMS per output lane and the heat total, all
+   * levels computed natively. A throw from the callback cancels the render. See {@link ProgressEvent}.
+   */
+  readonly onProgress?: ProgressCallback | undefined;
+  /** `false` keeps the render off the host progress display (the kernel's, the CLI's). Default true. */
+  readonly progress?: boolean | undefined;
+  /**
+   * When stopped (`signal`, a kernel interrupt), resolve with the frames rendered so far, marked
+   * `result.partial`, instead of rejecting with AMP_ERR_CANCELLED. Default false.
+   */
+  readonly partial?: boolean | undefined;
   /**
    * PCM buffers by node name, handed to those nodes before the render (slot 0, see
    * {@link Runtime.setBuffer}), e.g. `{ drums: await readWav("drums.wav") }` for a `sampler`
@@ -137,15 +160,37 @@ export async function render(graph: Graph, options: RenderOptions): Promise<Rend
     threads: options.threads,
     maxBytes: options.maxBytes,
   });
+  let keep = false;
   try {
     setBuffers(runtime, options.buffers);
-    return await runtime.render(frames, {
+    const result = await runtime.render(frames, {
       recordHeat: options.recordHeat,
       recordOverBudget: options.recordOverBudget,
       signal: options.signal,
       history: options.history,
+      record: options.record,
+      onProgress: options.onProgress,
+      progress: options.progress,
+      partial: options.partial,
+    });
+    if (options.record !== true) return result;
+    // The recording lives in the runtime: the result owns it from here.
+    keep = true;
+    return new RenderResult({
+      graph: result.graph,
+      samples: result.samples,
+      shape: result.shape,
+      sampleRate: result.sampleRate,
+      heat: result.heat,
+      overBudget: result.overBudget,
+      nodes: result.nodes,
+      summary: result.summary,
+      taps: result.taps,
+      backward: (dLdy, backwardOptions) => result.backward(dLdy, backwardOptions),
+      release: () => runtime.dispose(),
+      ...(result.partial === true ? { partial: true } : {}),
     });
   } finally {
-    runtime.dispose();
+    if (!keep) runtime.dispose();
   }
 }

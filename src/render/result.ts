@@ -8,6 +8,8 @@ import { envelope, type Envelope, type EnvelopeOptions } from "../analysis/envel
 import { peaks, spectrum, type Peak, type PeaksOptions, type Spectrum, type SpectrumOptions } from "../analysis/spectrum";
 import { spectrogram, type Spectrogram, type SpectrogramOptions } from "../analysis/spectrogram";
 import { resultBundle } from "../plot/result-card";
+import { ampError } from "../errors";
+import type { BackwardOptions, Gradients } from "./gradients";
 import { checkInteger, type TensorShape } from "./shape";
 
 /** Per-call metrics of one node (mirrors `AmpNodeMetrics`); times in seconds, zero unless the graph has timing on. */
@@ -28,8 +30,11 @@ export interface HeatCurves {
 }
 
 /**
- * One tap of a render: a side stream a node published (see the node's reference in docs/nodes.md),
- * one record of `values` numbers per batch and frame, planar `index = (b * values + k) * frames + f`.
+ * One tap of a render: a side stream a node published (see the node's reference in docs/nodes.md).
+ * Per batch a sequence of records, one per frame or one every `period` frames (e.g. one per
+ * analysis frame), each of `values` numbers, planar `index = (b * values + k) * records + r`.
+ * A record is `values / columns.length` groups (e.g. one per channel) of the named columns:
+ * number `k = group * columns.length + column`.
  */
 export interface Tap {
   /** Publishing node's name. */
@@ -41,9 +46,28 @@ export interface Tap {
   /** Numbers per record. */
   readonly values: number;
   readonly batches: number;
+  /** Frames of the render. */
   readonly frames: number;
-  /** batches x values x frames, planar. */
+  /** Records per batch in this render (`frames` for a per-frame tap). */
+  readonly records: number;
+  /** Frames between records (1: one per frame). */
+  readonly period: number;
+  /** Names of the numbers of one group (empty when the node does not name them). */
+  readonly columns: readonly string[];
+  /** Groups per record (`values / columns.length`; 1 without names). */
+  readonly groups: number;
+  /** Time of each record in seconds (its stream frame / sample rate), `records` values. */
+  readonly times: Float64Array;
+  /** batches x values x records, planar. */
   readonly data: Float64Array;
+  /**
+   * One column over the records, a view without a copy: number `column` of group `group`
+   * (e.g. a channel) of batch `batch`.
+   * @param column - a name of {@link Tap.columns}
+   * @param batch - integer in [0, batches); default 0
+   * @param group - integer in [0, groups); default 0
+   */
+  series(column: string, batch?: number, group?: number): Float64Array;
 }
 
 /** What {@link RenderResult} is built from. */
@@ -58,6 +82,12 @@ export interface RenderResultInit {
   readonly summary: GraphSummary;
   /** Taps by `"node.tap"`; default none. */
   readonly taps?: Readonly<Record<string, Tap>>;
+  /** The backward pass over this render's recording (renders with `record: true`). */
+  readonly backward?: ((dLdy: Float64Array, options: BackwardOptions) => Gradients | Promise<Gradients>) | undefined;
+  /** Releases what the backward pass holds (the one-shot render's runtime). */
+  readonly release?: (() => void) | undefined;
+  /** The render was stopped early (`partial: true`); default false. */
+  readonly partial?: boolean;
 }
 
 /** The output of a render: planar samples (batches x channels x frames) plus heat and summaries. */
@@ -80,8 +110,18 @@ export class RenderResult {
   readonly summary: GraphSummary;
   /** Taps the graph's nodes published during this render, by `"node.tap"` (e.g. `"safety.clipped"`); empty when none. */
   readonly taps: Readonly<Record<string, Tap>>;
+  /**
+   * True when the render was stopped before its end and returned the frames rendered so far
+   * (render option `partial: true`); `shape.frames` is then that count.
+   */
+  readonly partial: boolean;
+
+  #backward: ((dLdy: Float64Array, options: BackwardOptions) => Gradients | Promise<Gradients>) | undefined;
+  #release: (() => void) | undefined;
 
   constructor(init: RenderResultInit) {
+    this.#backward = init.backward;
+    this.#release = init.release;
     this.graph = init.graph;
     this.samples = init.samples;
     this.shape = Object.freeze({ ...init.shape });
@@ -91,6 +131,36 @@ export class RenderResult {
     this.nodes = Object.freeze({ ...init.nodes });
     this.summary = Object.freeze({ ...init.summary });
     this.taps = Object.freeze({ ...(init.taps ?? {}) });
+    this.partial = init.partial ?? false;
+  }
+
+  /**
+   * Gradients of a loss through the whole graph, from a render made with `record: true`: one
+   * native backward pass in reverse schedule order (docs/gradients.md).
+   *
+   * ```ts
+   * const r = await render(g, { seconds: 1, record: true });
+   * const { dLdy } = l2Loss(r.samples, target);
+   * const grads = await r.backward(dLdy, { wrt: ["osc.amplitude", "lp.frequency"], summed: true });
+   * grads["osc.amplitude"].data; // one number per batch
+   * ```
+   * @param dLdy - the loss gradient with respect to {@link RenderResult.samples} (same shape)
+   * @param options - `wrt`: `"node.param"` or `"node"` entries; `summed`: sum parameter gradients over frames
+   */
+  async backward(dLdy: Float64Array, options: BackwardOptions): Promise<Gradients> {
+    if (this.#backward === undefined)
+      throw ampError("AMP_ERR_INVALID_ARGUMENT", "this render was not recorded: render with { record: true } to call backward()", {
+        stage: "backward",
+      });
+    return await this.#backward(dLdy, options);
+  }
+
+  /** Releases the recording a `render(g, { record: true })` keeps for {@link RenderResult.backward} (also released when the result is garbage-collected). Idempotent. */
+  release(): void {
+    const release = this.#release;
+    this.#backward = undefined;
+    this.#release = undefined;
+    if (release !== undefined) release();
   }
 
   /** Duration in seconds (`frames / sampleRate`). */

@@ -7,16 +7,19 @@ import { recordRenderedGraph } from "./rendered-graphs";
 import { inspect } from "node:util";
 import { AmpError, ampError, checkOptionKeys, invalidError, validationError } from "../errors";
 import { Graph } from "../graph/graph";
-import type { NativeRenderOptions, NativeRuntime } from "../native/addon-types";
+import type { NativeRenderOptions, NativeRenderOutput, NativeRuntime } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
 import { toNativeHistory, type ControlHistory } from "./history";
 import { checkRenderOption, checkSampleRate, RENDER_LIMITS } from "./limits";
 import { checkNumber } from "../graph/validate-params";
-import { RenderResult, type GraphSummary, type HeatCurves, type NodeSummary, type Tap } from "./result";
+import { RenderResult, type GraphSummary, type HeatCurves, type NodeSummary } from "./result";
+import { makeTaps } from "./taps";
 import { checkMemoryBudget, checkRenderOutputSize, formatBytes, renderOutputBytes } from "./output-size";
 import { checkTensor, type TensorShape } from "./shape";
 import { interruptSignal } from "./interrupt";
 import { signalTarget } from "./signal-params";
+import { runBackward, type BackwardOptions, type Gradients } from "./gradients";
+import { isCancelled, ProgressJob, type ProgressCallback } from "./progress";
 import { checkPcmBuffer, type PcmBuffer } from "./buffers";
 
 /** Options of {@link Runtime.create}. */
@@ -65,6 +68,45 @@ export interface RuntimeRenderOptions {
    * become frames as `time * sampleRate`, not rounded. See {@link ControlHistory}.
    */
   readonly history?: ControlHistory | undefined;
+  /**
+   * Record the render for a backward pass ({@link RenderResult.backward}): every buffer is sized
+   * before the render starts (see {@link Runtime.recordSize}), and a span too long to record is
+   * refused up front with the bytes it needs. Audio is identical either way. Default false.
+   */
+  readonly record?: boolean | undefined;
+  /**
+   * Progress events while the render runs (at most ~10 a second, the last one when it ends),
+   * with live levels per output lane and the heat total, all computed natively. A throw from the
+   * callback cancels the render, which then rejects with that error. See {@link ProgressEvent}.
+   */
+  readonly onProgress?: ProgressCallback | undefined;
+  /** `false` keeps the render off the host progress display (kernel, CLI). Default true. */
+  readonly progress?: boolean | undefined;
+  /**
+   * When the render is stopped (`signal`, a kernel interrupt, Ctrl-C in the CLI), resolve with
+   * the frames rendered so far, marked `result.partial`, instead of rejecting with
+   * AMP_ERR_CANCELLED; the runtime then stays at the frame where it stopped (rendering on
+   * continues the stream). Default false.
+   */
+  readonly partial?: boolean | undefined;
+}
+
+/** Options of {@link Runtime.stream}. */
+export interface RuntimeStreamOptions {
+  /** Frames to render in all, integer in [1, 2^53 - 1]. */
+  readonly frames: number;
+  /** Frames per yielded block, integer in [1, 2147483647]. Default 65536 (the last block may be shorter). */
+  readonly blockFrames?: number | undefined;
+  /** As {@link RuntimeRenderOptions.recordHeat}, per block. */
+  readonly recordHeat?: boolean | undefined;
+  /** Stops the stream: rejects with AMP_ERR_CANCELLED, or ends it after a partial last block with `partial: true`. */
+  readonly signal?: AbortSignal | undefined;
+  /** Progress of the whole stream (frames of `frames`), as {@link RuntimeRenderOptions.onProgress}. */
+  readonly onProgress?: ProgressCallback | undefined;
+  /** `false` keeps the stream off the host progress display. Default true. */
+  readonly progress?: boolean | undefined;
+  /** When stopped, yield the frames of the interrupted block (marked `partial`) and end instead of throwing. Default false. */
+  readonly partial?: boolean | undefined;
 }
 
 /** One record of the runtime log (a parsed JSON line), e.g. `{ "event": "amp_graph_runtime_set_param_shape_mismatch", ... }`. */
@@ -96,7 +138,30 @@ export function checkMaxBytes(value: unknown): number | undefined {
     throw validationError({ param: "maxBytes", label: "render option" }, "a number of bytes > 0", value);
   return value;
 }
-const RUNTIME_RENDER_KEYS = ["recordHeat", "recordOverBudget", "signal", "history"];
+const RUNTIME_RENDER_KEYS = ["recordHeat", "recordOverBudget", "signal", "history", "record", "onProgress", "progress", "partial"];
+const STREAM_KEYS = ["frames", "blockFrames", "recordHeat", "signal", "onProgress", "progress", "partial"];
+const DEFAULT_STREAM_BLOCK = 65536;
+
+/** Throws unless `value` is undefined or a boolean. */
+function checkFlag(name: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== "boolean") throw validationError({ param: name, label: "render option" }, "a boolean", value);
+  return value;
+}
+
+/** Throws unless `value` is undefined or a function. */
+function checkCallback(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "function")
+    throw validationError({ param: name, label: "render option" }, "a function (event) => void", value);
+}
+
+/**
+ * Cuts each of `lanes` rows of a planar array written at stride `stride` down to its first
+ * `keep` values, in place (a memory move); returns the packed view.
+ */
+function packLanes<T extends Float64Array | Uint8Array>(data: T, lanes: number, stride: number, keep: number): T {
+  for (let lane = 1; lane < lanes; lane += 1) data.copyWithin(lane * keep, lane * stride, lane * stride + keep);
+  return data.subarray(0, lanes * keep) as T;
+}
 
 /**
  * Checks a render length; an integer beyond the per-call limit (e.g. 2^40) is refused naming
@@ -152,6 +217,8 @@ export class Runtime {
   #blockFrames: number;
   #sampleRate: number;
   #maxBytes: number | undefined;
+  #recording = 0; // which recorded render the native recording belongs to
+  #outputChannels: number | undefined;
 
   private constructor(graph: Graph, native: NativeRuntime, sampleRate: number, maxBytes: number | undefined) {
     this.graph = graph;
@@ -345,6 +412,38 @@ export class Runtime {
     checkFrameCount(frames, native.describeGraph());
     checkOptionBag(options, RUNTIME_RENDER_KEYS, "Runtime.render()", "render option");
     checkSignal(options.signal);
+    checkCallback("onProgress", options.onProgress);
+    checkFlag("progress", options.progress);
+    const partial = checkFlag("partial", options.partial) === true;
+    const graphSummary = native.describeGraph();
+    const job = ProgressJob.open(
+      { label: "render", totalFrames: frames, sampleRate: this.#sampleRate, lanes: graphSummary.batches * graphSummary.outputChannels },
+      options,
+      graphSummary.framesRendered,
+    );
+    try {
+      const result = await this.#renderCall(frames, options, partial, job, holder.stack);
+      job?.finish(result.partial);
+      return result;
+    } catch (error) {
+      if (job !== undefined) job.finish(true);
+      throw error;
+    }
+  }
+
+  /**
+   * Renders `frames` frames on a worker thread, metering into `job` (one job may span calls).
+   * Resolves with a partial result when stopped and `partial`; rejects with the cancel error
+   * otherwise (after resetting the runtime to frame 0), or with the error a progress callback threw.
+   */
+  async #renderCall(
+    frames: number,
+    options: RuntimeRenderOptions,
+    partial: boolean,
+    job: ProgressJob | undefined,
+    callerStack: string | undefined,
+  ): Promise<RenderResult> {
+    const native = this.#live();
     const recordHeat = options.recordHeat === undefined ? false : options.recordHeat;
     if (typeof recordHeat !== "boolean") throw validationError({ param: "recordHeat", label: "render option" }, "a boolean", recordHeat);
     const recordOverBudget = options.recordOverBudget === undefined ? false : options.recordOverBudget;
@@ -356,6 +455,8 @@ export class Runtime {
         'render option "recordOverBudget" needs a graph with a thermal budget: use graph.withThermalBudget(heatPerSecond)',
       );
     }
+    const record = options.record === undefined ? false : options.record;
+    if (typeof record !== "boolean") throw validationError({ param: "record", label: "render option" }, "a boolean", record);
     const history = options.history === undefined ? undefined : toNativeHistory(options.history, this.#sampleRate);
     const graphSummary = native.describeGraph();
     const outputSize = {
@@ -378,23 +479,146 @@ export class Runtime {
     // The caller's signal and the host interrupt signal (see ./interrupt.ts) both cancel.
     const signals = [options.signal, interruptSignal()].filter((s): s is AbortSignal => s !== undefined);
     const aborted = signals.find((s) => s.aborted);
-    if (aborted !== undefined) throw withCallerStack(cancelledError(aborted.reason), holder.stack);
+    if (aborted !== undefined) throw withCallerStack(cancelledError(aborted.reason), callerStack);
     const onAbort = (): void => native.cancel();
     for (const s of signals) s.addEventListener("abort", onAbort, { once: true });
+    job?.onFailure(() => native.cancel());
     let output;
+    if (record) {
+      native.record(frames, 0);
+      this.#recording += 1;
+    }
+    const recording = this.#recording;
     try {
       const nativeOptions: NativeRenderOptions = { recordHeat };
       if (recordOverBudget) nativeOptions.recordOverBudget = true;
       if (history !== undefined) nativeOptions.history = history;
+      if (job !== undefined) {
+        nativeOptions.meters = job.meters;
+        nativeOptions.onProgress = job.native;
+      }
+      if (partial && job?.failure === undefined) nativeOptions.partial = true;
       output = await native.render(frames, nativeOptions);
     } catch (error) {
       if (error instanceof AmpError && error.status === -6 && !this.#disposed) native.reset();
-      throw withCallerStack(error, holder.stack);
+      throw withCallerStack(job?.failure ?? error, callerStack);
     } finally {
       for (const s of signals) s.removeEventListener("abort", onAbort);
     }
+    if (job?.failure !== undefined) {
+      // The callback threw: the render was cancelled (or had just finished); report the throw.
+      if (!this.#disposed) native.reset();
+      throw job.failure;
+    }
     recordRenderedGraph(this.graph.hash);
-    return this.#result(frames, output.samples, output.heat, output.overBudget, output.taps);
+    const after = native.describeGraph();
+    job?.advance(after.framesRendered, after.totalHeat);
+    if (output.cancelled !== true)
+      return this.#result(frames, output.samples, output.heat, output.overBudget, output, record ? recording : undefined);
+    const done = output.framesDone ?? 0;
+    const batches = graphSummary.batches;
+    const samples = packLanes(output.samples, batches * graphSummary.outputChannels, frames, done);
+    const heat = output.heat === undefined ? undefined : packLanes(output.heat, (graphSummary.nodeCount + 1) * batches, frames, done);
+    const overBudget = output.overBudget === undefined ? undefined : packLanes(output.overBudget, batches, frames, done);
+    // A stopped render's taps are dropped (their records are laid out for the whole span).
+    return this.#result(done, samples, heat, overBudget, undefined, undefined, true);
+  }
+
+  /**
+   * Renders `options.frames` frames as consecutive blocks of `options.blockFrames` frames, in
+   * order, without holding the whole output: each block is a {@link RenderResult} of its own
+   * (samples, taps, heat when asked for). The blocks concatenated equal one
+   * `render(options.frames)` bit for bit (block invariance). Progress covers the whole stream.
+   *
+   * ```ts
+   * for await (const block of runtime.stream({ frames: 48000 * 600, blockFrames: 48000 })) writer.write(block.samples);
+   * ```
+   */
+  async *stream(options: RuntimeStreamOptions): AsyncGenerator<RenderResult, void, undefined> {
+    const holder: { stack?: string } = {};
+    Error.captureStackTrace(holder, Runtime.prototype.stream);
+    const native = this.#live();
+    checkOptionBag(options, STREAM_KEYS, "Runtime.stream()", "stream option");
+    const total = options.frames;
+    if (typeof total !== "number" || !Number.isSafeInteger(total) || total < 1)
+      throw validationError({ param: "frames", label: "stream option" }, "an integer in [1, 9007199254740991]", total);
+    const blockFrames = checkRenderOption("frames", options.blockFrames === undefined ? DEFAULT_STREAM_BLOCK : options.blockFrames, {
+      param: "blockFrames",
+      label: "stream option",
+    });
+    checkSignal(options.signal);
+    checkCallback("onProgress", options.onProgress);
+    checkFlag("progress", options.progress);
+    const partial = checkFlag("partial", options.partial) === true;
+    const summary = native.describeGraph();
+    const job = ProgressJob.open(
+      { label: "stream", totalFrames: total, sampleRate: this.#sampleRate, lanes: summary.batches * summary.outputChannels },
+      options,
+      summary.framesRendered,
+    );
+    let stopped = false;
+    try {
+      for (let done = 0; done < total;) {
+        const n = Math.min(blockFrames, total - done);
+        let block: RenderResult;
+        try {
+          block = await this.#renderCall(n, { recordHeat: options.recordHeat, signal: options.signal }, partial, job, holder.stack);
+        } catch (error) {
+          // Stopped between two blocks: with `partial`, the stream just ends.
+          if (partial && isCancelled(error) && job?.failure === undefined) {
+            stopped = true;
+            return;
+          }
+          throw error;
+        }
+        done += block.shape.frames;
+        if (block.partial) {
+          stopped = true;
+          if (block.shape.frames > 0) yield block;
+          return;
+        }
+        yield block;
+      }
+    } catch (error) {
+      stopped = true;
+      throw error;
+    } finally {
+      if (job !== undefined && !this.#disposed) job.finish(stopped || job.frames < total);
+    }
+  }
+
+  /**
+   * Renders `frames` more frames synchronously on the calling thread into `buffer`, reusing it
+   * (no new array, no worker-thread hop, no summaries): for short interactive blocks. Blocks the
+   * thread while it runs and cannot be interrupted; use {@link Runtime.render} for long work.
+   * @param buffer - exactly `batches x outputChannels x frames` values, written planar
+   * @param frames - integer in [1, 2147483647]
+   * @returns `buffer`
+   */
+  renderInto(buffer: Float64Array, frames: number): Float64Array {
+    const native = this.#live();
+    checkRenderOption("frames", frames);
+    if (this.#outputChannels === undefined) this.#outputChannels = native.describeGraph().outputChannels;
+    const needed = this.#batches * this.#outputChannels * frames;
+    if (!(buffer instanceof Float64Array) || buffer.length !== needed)
+      throw validationError(
+        { param: "buffer", label: "argument" },
+        `a Float64Array of batches x output channels x frames = ${this.#batches} x ${this.#outputChannels} x ${frames} = ${needed} values`,
+        buffer,
+      );
+    native.renderInto(buffer, frames);
+    return buffer;
+  }
+
+  /**
+   * Bytes a render of `frames` frames with `record: true` would hold for the backward pass
+   * (recorded inputs, parameters and node rows, and the backward pass's buffers).
+   * @param frames - integer in [1, 2147483647]
+   */
+  recordSize(frames: number): number {
+    const native = this.#live();
+    checkRenderOption("frames", frames);
+    return native.recordSize(frames);
   }
 
   /** Raises the cancel flag of the render in flight (no-op when none). */
@@ -408,6 +632,24 @@ export class Runtime {
     const nodes: Record<string, NodeSummary> = {};
     for (const name of native.nodeNames()) nodes[name] = native.describeNode(name);
     return { graph: native.describeGraph(), nodes };
+  }
+
+  /**
+   * Heat totals since create / reset per batch lane: `graph[b]` and `nodes[name][b]`. Lane b's
+   * values are bit-identical to the totals ({@link Runtime.describe}) of a one-batch runtime
+   * that rendered lane b alone (same graph, overrides and frames), which is what lets a sweep
+   * pack points into batches.
+   */
+  heatByBatch(): { readonly graph: Float64Array; readonly nodes: Readonly<Record<string, Float64Array>> } {
+    const native = this.#live();
+    const all = native.heatByBatch();
+    const names = native.nodeNames();
+    const batches = this.#batches;
+    const nodes: Record<string, Float64Array> = {};
+    names.forEach((name, i) => {
+      nodes[name] = all.subarray(i * batches, (i + 1) * batches);
+    });
+    return Object.freeze({ graph: all.subarray(names.length * batches, (names.length + 1) * batches), nodes: Object.freeze(nodes) });
   }
 
   /** The runtime log, oldest first, one parsed record per JSON line. */
@@ -473,7 +715,9 @@ export class Runtime {
     samples: Float64Array,
     heat: Float64Array | undefined,
     overBudget: Uint8Array | undefined,
-    tapData: Float64Array | undefined,
+    tapOutput: Pick<NativeRenderOutput, "taps" | "tapTimes" | "tapRecords"> | undefined,
+    recording: number | undefined,
+    partial = false,
   ): RenderResult {
     const description = this.describe();
     const batches = this.#batches;
@@ -493,17 +737,7 @@ export class Runtime {
       });
       curves = Object.freeze({ graph: heat.subarray(names.length * lane, (names.length + 1) * lane), nodes: Object.freeze(nodes) });
     }
-    const taps: Record<string, Tap> = {};
-    let offset = 0;
-    for (const info of this.#native.tapInfos()) {
-      const length = batches * info.values * frames;
-      if (tapData === undefined || offset + length > tapData.length) {
-        throw ampError("AMP_ERR_INTERNAL", `render returned no room for tap "${info.node}.${info.name}"`, { stage: "render" });
-      }
-      const data = tapData.subarray(offset, offset + length);
-      taps[`${info.node}.${info.name}`] = Object.freeze({ ...info, batches, frames, data });
-      offset += length;
-    }
+    const taps = tapOutput === undefined ? {} : makeTaps(this.#native.tapInfos(), tapOutput, batches, frames);
     return new RenderResult({
       graph: this.graph,
       samples,
@@ -514,6 +748,22 @@ export class Runtime {
       overBudget,
       nodes: description.nodes,
       summary: description.graph,
+      backward:
+        recording === undefined ? undefined : (dLdy, options) => this.#backward(recording, { batches, channels, frames }, dLdy, options),
+      partial,
     });
+  }
+
+  #backward(recording: number, shape: TensorShape, dLdy: Float64Array, options: BackwardOptions): Gradients {
+    const native = this.#live();
+    if (recording !== this.#recording)
+      throw ampError(
+        "AMP_ERR_INVALID_ARGUMENT",
+        "this render's recording was replaced by a later render with { record: true } on the same Runtime",
+        {
+          stage: "backward",
+        },
+      );
+    return runBackward(native, this.graph, shape, dLdy, options);
   }
 }

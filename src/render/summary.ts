@@ -1,6 +1,8 @@
 /** A JSON-ready summary of a render: shape, levels (computed natively), latency, heat, graph hash. */
 import { analyzeLevels, countNonFinite } from "../analysis/levels";
+import type { Graph } from "../graph/graph";
 import type { RenderResult } from "./result";
+import type { RuntimeDescription } from "./runtime";
 import type { TensorShape } from "./shape";
 
 /** Peak and RMS of one (batch, channel) lane, linear. */
@@ -32,6 +34,47 @@ export interface RenderSummary {
    * (In the JSON summary a non-finite heat total is written as `null`.)
    */
   readonly nonFinite: { readonly samples: number; readonly heat: boolean };
+}
+
+/** The parts of a streamed render's summary: levels from the runtime's native meters (bit for bit `analyzeLevels` of the whole output). */
+export interface StreamedRenderParts {
+  readonly graph: Graph;
+  readonly shape: TensorShape;
+  readonly sampleRate: number;
+  /** Per lane (batch-major), over the whole render. */
+  readonly peak: readonly number[];
+  readonly rms: readonly number[];
+  readonly nonFiniteSamples: number;
+  /** The runtime's description after the render (heat totals, latency). */
+  readonly description: RuntimeDescription;
+}
+
+/** Summarises a streamed render (nothing of it held in memory) exactly as {@link summarizeRender} summarises a whole one. */
+export function summarizeStreamed(parts: StreamedRenderParts): RenderSummary {
+  const { batches, channels } = parts.shape;
+  const lanes: LaneLevels[] = [];
+  for (let b = 0; b < batches; b += 1) {
+    for (let c = 0; c < channels; c += 1) {
+      const i = b * channels + c;
+      lanes.push({ batch: b, channel: c, peak: parts.peak[i] ?? 0, rms: parts.rms[i] ?? 0 });
+    }
+  }
+  const nodes: Record<string, number> = {};
+  for (const [name, summary] of Object.entries(parts.description.nodes)) nodes[name] = summary.totalHeat;
+  const graphHeat = parts.description.graph.totalHeat;
+  return {
+    graphHash: parts.graph.hash,
+    shape: { ...parts.shape },
+    sampleRate: parts.sampleRate,
+    durationSeconds: parts.shape.frames / parts.sampleRate,
+    levels: lanes,
+    latencyFrames: parts.description.graph.latencyFrames,
+    heat: { graph: graphHeat, nodes },
+    nonFinite: {
+      samples: parts.nonFiniteSamples,
+      heat: ![graphHeat, ...Object.values(nodes)].every((total) => Number.isFinite(total)),
+    },
+  };
 }
 
 /** Summarises a render result; peak and RMS come from the native `analyzeLevels`. */

@@ -1,0 +1,145 @@
+// long-work.js (`node bench/run.js long`): what long work costs beyond the render itself, each
+// peer measured in the same rounds (order rotated), medians with [min, max]:
+//   1. progress events and live meters on the 32-sine graph (30 s of audio, block 512):
+//      render() with onProgress against render() without;
+//   2. 10 minutes of stereo 32-bit float WAV: render streamed to a WavWriter against the same
+//      stream with no writer (the difference is the WAV cost), and readWav of the file;
+//   3. per-call cost of 128 frames of a one-node graph (a constant: the call overhead): renderInto
+//      (synchronous, reused buffer) against Runtime.render (worker thread, new arrays, summaries).
+// Outputs are checked: the progress render equals the plain one bit for bit, the WAV reads back
+// with the frames written.
+"use strict";
+const { mkdtempSync, rmSync } = require("node:fs");
+const { tmpdir } = require("node:os");
+const { join } = require("node:path");
+const { graph, gain, mix, sineOsc, constant, render, Runtime, WavWriter, readWav } = require("../dist/index.js");
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const m = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+}
+
+function summary(values, scale, unit) {
+  const text = (v) => (v * scale).toFixed(scale === 1 ? 3 : 1);
+  return `${text(median(values))} ${unit} [${text(Math.min(...values))}, ${text(Math.max(...values))}]`;
+}
+
+function sines() {
+  let g = graph();
+  for (let i = 0; i < 32; i += 1) g = g.add(`s${i}`, sineOsc({ frequency: 100 + 37 * i, amplitude: 0.02 }));
+  g = g.add("m", mix());
+  for (let i = 0; i < 32; i += 1) g = g.connect(`s${i}`, "m");
+  return g
+    .output("m")
+    .add("out", gain({ gain: 1 }))
+    .connect("m", "out")
+    .output("out");
+}
+
+async function seconds(run) {
+  const start = process.hrtime.bigint();
+  const value = await run();
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, value };
+}
+
+function sameBits(a, b) {
+  return (
+    a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  );
+}
+
+async function run({ rounds }) {
+  let ok = true;
+  console.log("\n## Long work: progress and meters, streaming WAV, renderInto");
+
+  // 1. Progress and meters.
+  const g = sines();
+  const frames = 48000 * 30;
+  const plain = [];
+  const metered = [];
+  let events = 0;
+  for (let round = 0; round < rounds; round += 1) {
+    const order = round % 2 === 0 ? ["plain", "metered"] : ["metered", "plain"];
+    const outputs = {};
+    for (const which of order) {
+      const options = which === "plain" ? { frames } : { frames, onProgress: () => (events += 1) };
+      const t = await seconds(() => render(g, options));
+      (which === "plain" ? plain : metered).push(t.seconds);
+      outputs[which] = t.value.samples;
+    }
+    if (!sameBits(outputs.plain, outputs.metered)) ok = false;
+  }
+  const overhead = (100 * (median(metered) - median(plain))) / median(plain);
+  console.log(
+    `32-sine graph, 30 s of audio: render ${summary(plain, 1000, "ms")}; with onProgress (meters, events) ${summary(metered, 1000, "ms")}`,
+  );
+  console.log(`  progress and meters: ${overhead.toFixed(1)} % of render time (medians; ${events} events in all)`);
+
+  // 2. Streaming WAV, 10 minutes of stereo.
+  const dir = mkdtempSync(join(tmpdir(), "amp-bench-long-"));
+  const stereo = graph()
+    .add("o", sineOsc({ frequency: 440, channels: 2 }))
+    .output("o");
+  const total = 600 * 48000;
+  const streamOnly = [];
+  const streamWav = [];
+  const reads = [];
+  try {
+    for (let round = 0; round < rounds; round += 1) {
+      const order = round % 2 === 0 ? ["stream", "wav"] : ["wav", "stream"];
+      for (const which of order) {
+        const path = join(dir, "ten.wav");
+        const t = await seconds(async () => {
+          const runtime = Runtime.create(stereo);
+          const writer = which === "wav" ? await WavWriter.open(path, { channels: 2, sampleRate: 48000 }) : undefined;
+          for await (const block of runtime.stream({ frames: total, blockFrames: 65536 })) if (writer) await writer.write(block.samples);
+          runtime.dispose();
+          return writer ? writer.close() : undefined;
+        });
+        (which === "wav" ? streamWav : streamOnly).push(t.seconds);
+        if (which === "wav") {
+          if (t.value.frames !== total) ok = false;
+          const r = await seconds(() => readWav(path));
+          reads.push(r.seconds);
+          if (r.value.frames !== total || r.value.channels !== 2) ok = false;
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`10 min stereo: streamed render ${summary(streamOnly, 1, "s")}; streamed to a 32f WAV ${summary(streamWav, 1, "s")}`);
+  console.log(
+    `  writing the WAV: ${(median(streamWav) - median(streamOnly)).toFixed(3)} s beyond the render (medians); readWav of it ${summary(reads, 1, "s")}`,
+  );
+
+  // 3. Per call, 128 frames.
+  const runtime = Runtime.create(
+    graph()
+      .add("c", constant({ value: 0.5 }))
+      .output("c"),
+  );
+  const buffer = new Float64Array(128);
+  const calls = 2000;
+  const into = [];
+  const renders = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const a = await seconds(async () => {
+      for (let i = 0; i < calls; i += 1) runtime.renderInto(buffer, 128);
+    });
+    const b = await seconds(async () => {
+      for (let i = 0; i < calls; i += 1) await runtime.render(128);
+    });
+    into.push(a.seconds / calls);
+    renders.push(b.seconds / calls);
+  }
+  runtime.dispose();
+  console.log(
+    `128 frames of a one-node graph per call (the call overhead): renderInto ${summary(into, 1e6, "µs")}; Runtime.render ${summary(renders, 1e6, "µs")}`,
+  );
+  console.log(`  outputs checked: ${ok ? "progress render equals plain render bit for bit; WAVs read back whole" : "MISMATCH"}`);
+  return ok;
+}
+
+module.exports = { run };

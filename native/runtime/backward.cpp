@@ -1,0 +1,414 @@
+// backward.cpp: the graph backward pass over a recorded span (docs/gradients.md).
+//
+// The span is walked from its end in windows of at most the scheduler block (so a feedback
+// loop's adjoint recursion is exact, as its forward was), each window through the schedule in
+// reverse. A node's output gradient for a window is formed from the gradients of the links
+// leaving it (each link's gradient is a full-span buffer on the consumer side, written once per
+// frame by its consumer; the producer reads it `delay` frames later) plus dL/dy when it is the
+// output node (shifted by the output's padding), always in the same order, so results do not
+// depend on the window split or the thread count. The node's adjoint then gives the gradients
+// of its ports (split onto the edges by the gather rule: a sum port gives each edge the sum of
+// the port channels it reached, a concat port its slice) and of its parameters (through the
+// modulation chain: add passes the gradient, multiply scales it; each modulator gets its share).
+#include "runtime/graph_runtime.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "runtime/errors.h"
+#include "runtime/node_config.h"
+
+namespace amp {
+
+namespace {
+
+int32_t find_param(const NodeSpec &spec, const char *name) {
+    for (uint32_t p = 0; p < spec.param_count; ++p)
+        if (std::strcmp(spec.params[p].name, name) == 0) return static_cast<int32_t>(p);
+    return -1;
+}
+
+} // namespace
+
+std::string GraphRuntime::backward_path(uint32_t target) const {
+    // A path from a requested node to `target` (walking links backwards among the nodes the
+    // requests reach), then on to the output.
+    const uint32_t n = node_count();
+    std::vector<int64_t> before(n, -1), after(n, -1);
+    std::vector<uint32_t> queue{target};
+    std::vector<uint8_t> seen(n, 0);
+    seen[target] = 1;
+    uint32_t start = target;
+    for (size_t i = 0; i < queue.size(); ++i) {
+        const uint32_t v = queue[i];
+        bool requested = rec_.output_request[v] >= 0;
+        for (int32_t request : rec_.param_request[v]) requested = requested || request >= 0;
+        if (requested) {
+            start = v;
+            break;
+        }
+        for (uint32_t id = 0; id < plan_.links.size(); ++id) {
+            const LinkPlan &link = plan_.links[id];
+            if (link.to != v || seen[link.from] || !rec_.from_target[link.from]) continue;
+            seen[link.from] = 1;
+            after[link.from] = id; // link.from continues to v through link id
+            queue.push_back(link.from);
+        }
+    }
+    std::string path = graph_.nodes[start].name;
+    for (uint32_t v = start; v != target;) {
+        const LinkPlan &link = plan_.links[static_cast<size_t>(after[v])];
+        path += std::string(link.modulation ? " ~> " : " -> ") + graph_.nodes[link.to].name;
+        v = link.to;
+    }
+    // From the target on to the output, forwards.
+    std::fill(seen.begin(), seen.end(), 0);
+    queue.assign(1, target);
+    seen[target] = 1;
+    for (size_t i = 0; i < queue.size() && !seen[graph_.output]; ++i)
+        for (uint32_t id = 0; id < plan_.links.size(); ++id) {
+            const LinkPlan &link = plan_.links[id];
+            if (link.from != queue[i] || seen[link.to] || !rec_.reaches[link.to]) continue;
+            seen[link.to] = 1;
+            before[link.to] = id;
+            queue.push_back(link.to);
+        }
+    std::string tail;
+    for (uint32_t v = graph_.output; v != target && before[v] >= 0;) {
+        const LinkPlan &link = plan_.links[static_cast<size_t>(before[v])];
+        tail = std::string(link.modulation ? " ~> " : " -> ") + graph_.nodes[v].name + tail;
+        v = link.from;
+    }
+    return path + tail;
+}
+
+void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t request_count) {
+    Recording &rec = rec_;
+    const uint32_t n = node_count();
+    const uint64_t t = rec.frames;
+    std::fill(rec.reaches.begin(), rec.reaches.end(), 0);
+    std::fill(rec.from_target.begin(), rec.from_target.end(), 0);
+    std::fill(rec.on_path.begin(), rec.on_path.end(), 0);
+    std::fill(rec.needs.begin(), rec.needs.end(), 0);
+    std::fill(rec.output_request.begin(), rec.output_request.end(), -1);
+    for (auto &row : rec.param_request) std::fill(row.begin(), row.end(), -1);
+    for (uint32_t i = 0; i < request_count; ++i) {
+        const AmpGradientRequest &request = requests[i];
+        const uint32_t v = find_node(request.node, "backward");
+        const NodeDescription &node = graph_.nodes[v];
+        // Built only on failure (the pass allocates nothing when it succeeds).
+        const auto label = [&node]() { return node_label(node.name, node.spec->type_name); };
+        uint64_t needed = 0;
+        if (request.param == nullptr) {
+            if (rec.output_request[v] >= 0)
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", node.name,
+                                 label() + ": its output is requested twice");
+            rec.output_request[v] = static_cast<int32_t>(i);
+            needed = static_cast<uint64_t>(batches_) * plan_.output_channels[v] * t;
+        } else {
+            const int32_t p = find_param(*node.spec, request.param);
+            if (p < 0 || node.spec->params[p].kind != ParamKind::Signal) {
+                std::string names;
+                for (uint32_t q = 0; q < node.spec->param_count; ++q)
+                    if (node.spec->params[q].kind == ParamKind::Signal)
+                        names += std::string(names.empty() ? "" : ", ") + node.spec->params[q].name;
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", node.name,
+                                 label() + ": no signal parameter \"" + request.param +
+                                     "\" to differentiate; signal parameters: " +
+                                     (names.empty() ? "none" : names));
+            }
+            if (rec.param_request[v][static_cast<size_t>(p)] >= 0)
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", node.name,
+                                 label() + ": parameter \"" + request.param +
+                                     "\" is requested twice");
+            rec.param_request[v][static_cast<size_t>(p)] = static_cast<int32_t>(i);
+            needed = request.summed != 0 ? batches_ : static_cast<uint64_t>(batches_) * t;
+        }
+        if (request.summed > 1)
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", node.name,
+                             label() + ": summed expects 0 or 1, got " +
+                                 std::to_string(request.summed));
+        if (request.out == nullptr || request.out_len < needed)
+            throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "backward", node.name,
+                             label() + ": the gradient of " +
+                                 (request.param == nullptr
+                                      ? std::string("its output")
+                                      : "\"" + std::string(request.param) + "\"") +
+                                 " needs " + std::to_string(needed) + " doubles, got " +
+                                 (request.out == nullptr ? std::string("none")
+                                                         : std::to_string(request.out_len)));
+        rec.from_target[v] = 1;
+    }
+    // Nodes a requested node reaches (forwards), nodes that reach the output (backwards).
+    auto walk = [&](std::vector<uint8_t> &mark, bool forwards) {
+        uint32_t head = 0, tail = 0;
+        for (uint32_t v = 0; v < n; ++v)
+            if (mark[v]) rec.queue[tail++] = v;
+        while (head < tail) {
+            const uint32_t v = rec.queue[head++];
+            for (const LinkPlan &link : plan_.links) {
+                const uint32_t from = forwards ? link.from : link.to;
+                const uint32_t to = forwards ? link.to : link.from;
+                if (from != v || mark[to]) continue;
+                mark[to] = 1;
+                rec.queue[tail++] = to;
+            }
+        }
+    };
+    walk(rec.from_target, true);
+    rec.reaches[graph_.output] = 1;
+    walk(rec.reaches, false);
+    for (uint32_t v = 0; v < n; ++v) rec.on_path[v] = rec.from_target[v] && rec.reaches[v];
+    for (uint32_t v = 0; v < n; ++v) {
+        if (!rec.on_path[v]) continue;
+        const NodeSpec &spec = *graph_.nodes[v].spec;
+        bool needed = false;
+        for (int32_t request : rec.param_request[v]) needed = needed || request >= 0;
+        for (const LinkPlan &link : plan_.links)
+            needed = needed || (link.to == v && rec.on_path[link.from]);
+        rec.needs[v] = needed;
+        if (!needed) continue;
+        const auto label = [&]() { return node_label(graph_.nodes[v].name, spec.type_name); };
+        if (!spec.has_backward)
+            throw AmpFailure(AMP_ERR_UNSUPPORTED, "backward", graph_.nodes[v].name,
+                             label() + " has no adjoint (" + spec.backward_doc +
+                                 ") and lies on the path " + backward_path(v));
+        for (uint32_t p = 0; p < spec.param_count; ++p) {
+            bool wanted = rec.param_request[v][p] >= 0;
+            for (uint32_t id : plan_.param_mods[v][p])
+                wanted = wanted || rec.on_path[graph_.modulations[id].from];
+            if (wanted && !plan_.nodes[v]->has_param_gradient(p))
+                throw AmpFailure(AMP_ERR_UNSUPPORTED, "backward", graph_.nodes[v].name,
+                                 label() + " has no gradient for parameter \"" +
+                                     spec.params[p].name + "\" (" + spec.backward_doc +
+                                     "); it lies on the path " + backward_path(v));
+            rec.wanted_grads[v][p] = wanted ? rec.param_grads[v][p] : nullptr;
+        }
+    }
+}
+
+void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradient_len,
+                            const AmpGradientRequest *requests, uint32_t request_count) {
+    Recording &rec = rec_;
+    if (!rec.armed)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", "",
+                         "nothing is recorded: call record(frames) before the render (configure, "
+                         "sample rate, reset and restore drop a recording)");
+    if (rec.recorded < rec.frames)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", "",
+                         "the recording holds " + std::to_string(rec.recorded) + " of its " +
+                             std::to_string(rec.frames) + " frames; render the rest first");
+    const uint64_t t = rec.frames;
+    const uint64_t needed =
+        static_cast<uint64_t>(batches_) * plan_.output_channels[graph_.output] * t;
+    if (output_gradient == nullptr || output_gradient_len < needed)
+        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "backward", "",
+                         "the output gradient needs batches x output channels x frames = " +
+                             std::to_string(needed) + " doubles, got " +
+                             (output_gradient == nullptr ? std::string("none")
+                                                         : std::to_string(output_gradient_len)));
+    if (requests == nullptr && request_count > 0)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", "", "requests is null");
+    plan_backward(requests, request_count);
+    for (uint32_t id = 0; id < plan_.links.size(); ++id)
+        std::fill_n(rec.link_grads[id], static_cast<size_t>(batches_) * plan_.link_channels[id] * t,
+                    0.0);
+    for (uint32_t i = 0; i < request_count; ++i) {
+        const uint32_t v = find_node(requests[i].node, "backward");
+        const uint64_t count =
+            requests[i].param == nullptr
+                ? static_cast<uint64_t>(batches_) * plan_.output_channels[v] * t
+                : (requests[i].summed != 0 ? batches_ : static_cast<uint64_t>(batches_) * t);
+        std::fill_n(requests[i].out, count, 0.0);
+    }
+    for (uint32_t v = 0; v < node_count(); ++v)
+        if (rec.needs[v]) plan_.nodes[v]->reset_backward();
+    uint64_t end = t;
+    while (end > 0) {
+        const uint64_t stream_end = rec.start + end;
+        const uint64_t in_block = (stream_end - 1) % block_ + 1;
+        const uint32_t n = static_cast<uint32_t>(
+            std::min<uint64_t>({end, static_cast<uint64_t>(max_step_), in_block}));
+        const uint64_t r = end - n;
+        for (auto step = plan_.steps.rbegin(); step != plan_.steps.rend(); ++step)
+            backward_step(*step, r, n, output_gradient, requests);
+        end = r;
+    }
+}
+
+void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
+                                 const double *output_gradient,
+                                 const AmpGradientRequest *requests) {
+    Recording &rec = rec_;
+    const uint32_t v = step.node;
+    if (!rec.on_path[v]) return;
+    const size_t t = static_cast<size_t>(rec.frames);
+    const uint32_t channels = plan_.output_channels[v];
+    double *gout = rec.out_grads[v];
+    if (step.kind != StepKind::Absorb) {
+        std::fill_n(gout, static_cast<size_t>(batches_) * channels * n, 0.0);
+        if (v == graph_.output) {
+            const size_t pad = plan_.padding[graph_.output];
+            for (size_t lane = 0; lane < static_cast<size_t>(batches_) * channels; ++lane)
+                for (uint32_t f = 0; f < n && r + f + pad < t; ++f)
+                    gout[lane * n + f] += output_gradient[lane * t + r + f + pad];
+        }
+        for (uint32_t id : rec.out_links[v]) {
+            const size_t delay = plan_.links[id].delay;
+            const uint32_t count = plan_.link_channels[id];
+            const uint32_t first = plan_.link_first_channel[id];
+            for (uint32_t b = 0; b < batches_; ++b)
+                for (uint32_t s = 0; s < count; ++s) {
+                    const double *g = rec.link_grads[id] + (static_cast<size_t>(b) * count + s) * t;
+                    double *to = gout + (static_cast<size_t>(b) * channels + first + s) * n;
+                    for (uint32_t f = 0; f < n && r + f + delay < t; ++f) to[f] += g[r + f + delay];
+                }
+        }
+        const int32_t request = rec.output_request[v];
+        if (request >= 0)
+            for (size_t lane = 0; lane < static_cast<size_t>(batches_) * channels; ++lane)
+                std::copy(gout + lane * n, gout + lane * n + n,
+                          requests[request].out + lane * t + r);
+    }
+    if (!rec.needs[v]) return;
+    const NodeSpec &spec = *graph_.nodes[v].spec;
+    for (uint32_t p = 0; p < spec.input_count; ++p) {
+        const uint32_t c = plan_.port_channels[v][p];
+        rec.input_views[v][p] = TensorView{rec.inputs[v][p] + r, batches_, c, n, t};
+        std::fill_n(rec.port_grads[v][p], static_cast<size_t>(batches_) * c * n, 0.0);
+    }
+    for (uint32_t p = 0; p < spec.param_count; ++p) {
+        if (spec.params[p].kind != ParamKind::Signal) continue;
+        const uint32_t c = plan_.param_channels[plan_.param_slot(v, p)];
+        rec.param_views[v][p] = TensorView{rec.params[v][p] + r, batches_, c, n, t};
+        std::fill_n(rec.param_grads[v][p], static_cast<size_t>(batches_) * c * n, 0.0);
+    }
+    BackwardContext context{};
+    if (step.kind != StepKind::Absorb)
+        context.gradient = TensorView{gout, batches_, channels, n, n};
+    context.params = rec.param_views[v].data();
+    context.out = spec.input_count > 0 ? rec.port_grads[v][0] : nullptr;
+    context.input_channels = spec.input_count > 0 ? plan_.port_channels[v][0] : 0;
+    context.batches = batches_;
+    context.frames = n;
+    context.sample_rate = sample_rate_;
+    context.inputs = rec.input_views[v].data();
+    context.input_gradients = rec.port_grads[v].data();
+    context.param_gradients = step.kind != StepKind::Emit ? rec.wanted_grads[v].data() : nullptr;
+    if (plan_.nodes[v]->record_rows() > 0) {
+        context.record = rec.rows[v] + r;
+        context.record_lane_stride = t;
+    }
+    context.frame_index = rec.start + r;
+    Node &node = *plan_.nodes[v];
+    const int32_t status = step.kind == StepKind::Process ? node.backward(context)
+                           : step.kind == StepKind::Emit  ? node.backward_emit(context)
+                                                          : node.backward_absorb(context);
+    if (status != AMP_OK)
+        throw AmpFailure(status, "backward", graph_.nodes[v].name,
+                         node_label(graph_.nodes[v].name, spec.type_name) +
+                             ": backward failed with " + amp_status_name(status) + " on frames [" +
+                             std::to_string(r) + ", " + std::to_string(r + n) + ") of the span");
+    if (step.kind == StepKind::Emit) return;
+    scatter_ports(v, r, n);
+    scatter_params(v, r, n, requests);
+}
+
+void GraphRuntime::scatter_ports(uint32_t v, uint64_t r, uint32_t n) {
+    const NodeSpec &spec = *graph_.nodes[v].spec;
+    const size_t t = static_cast<size_t>(rec_.frames);
+    for (uint32_t p = 0; p < spec.input_count; ++p) {
+        const uint32_t channels = plan_.port_channels[v][p];
+        const double *dport = rec_.port_grads[v][p];
+        const bool concat = spec.inputs[p].gather == Gather::Concat;
+        uint32_t first_channel = 0;
+        for (uint32_t id : plan_.port_edges[v][p]) {
+            const uint32_t count = plan_.link_channels[id];
+            for (uint32_t b = 0; b < batches_; ++b) {
+                double *g = rec_.link_grads[id] + static_cast<size_t>(b) * count * t + r;
+                if (concat) {
+                    for (uint32_t s = 0; s < count; ++s) {
+                        const double *from =
+                            dport + (static_cast<size_t>(b) * channels + first_channel + s) * n;
+                        std::copy(from, from + n, g + s * t);
+                    }
+                    continue;
+                }
+                for (uint32_t s = 0; s < count; ++s) std::fill_n(g + s * t, n, 0.0);
+                for (uint32_t c = 0; c < channels; ++c) {
+                    const double *from = dport + (static_cast<size_t>(b) * channels + c) * n;
+                    double *to = g + (c % count) * t;
+                    for (uint32_t f = 0; f < n; ++f) to[f] += from[f];
+                }
+            }
+            first_channel += count;
+        }
+    }
+}
+
+void GraphRuntime::scatter_params(uint32_t v, uint64_t r, uint32_t n,
+                                  const AmpGradientRequest *requests) {
+    const NodeSpec &spec = *graph_.nodes[v].spec;
+    const size_t t = static_cast<size_t>(rec_.frames);
+    for (uint32_t p = 0; p < spec.param_count; ++p) {
+        const double *dparam = rec_.wanted_grads[v][p];
+        if (dparam == nullptr) continue;
+        const std::vector<uint32_t> &mods = plan_.param_mods[v][p];
+        const uint32_t channels = plan_.param_channels[plan_.param_slot(v, p)];
+        const int32_t request = rec_.param_request[v][p];
+        double *out = request >= 0 ? requests[request].out : nullptr;
+        const bool summed = request >= 0 && requests[request].summed != 0;
+        for (uint32_t id : mods) {
+            const uint32_t link = plan_.audio_edge_count + id;
+            for (size_t lane = 0; lane < static_cast<size_t>(batches_) * plan_.link_channels[link];
+                 ++lane)
+                std::fill_n(rec_.link_grads[link] + lane * t + r, n, 0.0);
+        }
+        // Frames from the last, channels in order: the same order of additions for any split.
+        for (uint32_t b = 0; b < batches_; ++b)
+            for (uint32_t f = n; f-- > 0;) {
+                const size_t x = r + f; // frame within the span
+                for (uint32_t c = 0; c < channels; ++c) {
+                    double d = dparam[(static_cast<size_t>(b) * channels + c) * n + f];
+                    for (size_t k = mods.size(); k-- > 0;) {
+                        const ModulationEdge &edge = graph_.modulations[mods[k]];
+                        const uint32_t link = plan_.audio_edge_count + mods[k];
+                        const uint32_t count = plan_.link_channels[link];
+                        const uint32_t sc =
+                            edge.channel >= 0 ? static_cast<uint32_t>(edge.channel) : c % count;
+                        const size_t at = (static_cast<size_t>(b) * count + sc) * t + x;
+                        double &g = rec_.link_grads[link][at];
+                        if (edge.mode == ModulationMode::Add) {
+                            g += edge.scale * d;
+                            continue;
+                        }
+                        // The parameter before this edge, recomputed as evaluate_params did.
+                        double before = rec_.bases[v][p][static_cast<size_t>(b) * t + x];
+                        for (size_t j = 0; j < k; ++j) {
+                            const ModulationEdge &earlier = graph_.modulations[mods[j]];
+                            const uint32_t l = plan_.audio_edge_count + mods[j];
+                            const uint32_t cj = plan_.link_channels[l];
+                            const uint32_t sj = earlier.channel >= 0
+                                                    ? static_cast<uint32_t>(earlier.channel)
+                                                    : c % cj;
+                            const double m =
+                                rec_.mods[mods[j]][(static_cast<size_t>(b) * cj + sj) * t + x];
+                            if (earlier.mode == ModulationMode::Add)
+                                before += earlier.scale * m;
+                            else
+                                before *= earlier.scale * m;
+                        }
+                        g += edge.scale * before * d;
+                        d *= edge.scale * rec_.mods[mods[k]][at];
+                    }
+                    if (out == nullptr) continue;
+                    if (summed)
+                        out[b] += d;
+                    else
+                        out[static_cast<size_t>(b) * t + x] += d;
+                }
+            }
+    }
+}
+
+} // namespace amp

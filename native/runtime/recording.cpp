@@ -1,0 +1,195 @@
+// recording.cpp: a recording of a span of the stream for the backward pass (backward.cpp).
+// record() sizes and cuts every buffer up front; record_step() copies, after each step of a
+// recorded window, what the adjoints need: the gathered input of every port, every signal
+// parameter after modulation, the base and the modulators of modulated parameters, and the
+// node's own rows (Node::record_rows, written by the node through ProcessContext::record).
+#include "runtime/graph_runtime.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <unistd.h>
+
+#include "runtime/errors.h"
+#include "runtime/node_config.h"
+
+namespace amp {
+
+size_t GraphRuntime::record_doubles(uint64_t frames) const {
+    const size_t b = batches_, t = static_cast<size_t>(frames), s = max_step_;
+    size_t total = 0;
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
+        const NodeSpec &spec = *graph_.nodes[v].spec;
+        for (uint32_t p = 0; p < spec.input_count; ++p)
+            total += b * plan_.port_channels[v][p] * (t + s); // recorded input + its gradient
+        for (uint32_t p = 0; p < spec.param_count; ++p) {
+            if (spec.params[p].kind != ParamKind::Signal) continue;
+            const size_t channels = plan_.param_channels[plan_.param_slot(v, p)];
+            total += b * channels * (t + s); // recorded parameter + its gradient
+            if (!plan_.param_mods[v][p].empty()) total += b * t; // base
+        }
+        total += static_cast<size_t>(plan_.nodes[v]->record_rows()) * t;
+        total += b * plan_.output_channels[v] * s; // output gradient of a window
+    }
+    for (uint32_t id = 0; id < plan_.links.size(); ++id) {
+        const size_t lanes = b * plan_.link_channels[id];
+        total += lanes * t;                                 // link gradient
+        if (plan_.links[id].modulation) total += lanes * t; // recorded modulator
+    }
+    return total;
+}
+
+uint64_t GraphRuntime::record_bytes(uint64_t frames) const {
+    return static_cast<uint64_t>(record_doubles(frames)) * sizeof(double);
+}
+
+void GraphRuntime::record(uint64_t frames, uint64_t max_bytes) {
+    for (uint32_t v = 0; v < node_count(); ++v)
+        if (state_[v].feeder)
+            throw AmpFailure(AMP_ERR_UNSUPPORTED, "record", "",
+                             "single-node calls do not record; build a graph");
+    if (frames < 1 || frames > (uint64_t{1} << 40))
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "record", "",
+                         "frames expects an integer in [1, 2^40], got " + std::to_string(frames));
+    const double needed = static_cast<double>(record_doubles(frames)) * sizeof(double);
+    double limit = static_cast<double>(max_bytes);
+    if (max_bytes == 0) {
+        const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
+        const double pages = static_cast<double>(sysconf(_SC_PHYS_PAGES));
+        limit = page > 0 && pages > 0 ? page * pages / 2.0 : 8.0 * 1024 * 1024 * 1024;
+    }
+    if (needed > limit)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "record", "",
+                         "recording " + std::to_string(frames) + " frames needs " +
+                             format_number(needed) + " bytes; the limit is " +
+                             format_number(std::floor(limit)) +
+                             " bytes (record a shorter span, or fewer batches)");
+    Recording &rec = rec_;
+    rec.armed = false;
+    const size_t n = node_count();
+    const size_t b = batches_, t = static_cast<size_t>(frames), s = max_step_;
+    rec.buffer.assign(record_doubles(frames), 0.0);
+    double *cursor = rec.buffer.data();
+    auto take = [&cursor](size_t count) {
+        double *slice = cursor;
+        cursor += count;
+        return slice;
+    };
+    rec.inputs.assign(n, {});
+    rec.params.assign(n, {});
+    rec.bases.assign(n, {});
+    rec.rows.assign(n, nullptr);
+    rec.out_grads.assign(n, nullptr);
+    rec.port_grads.assign(n, {});
+    rec.param_grads.assign(n, {});
+    rec.input_views.assign(n, {});
+    rec.param_views.assign(n, {});
+    rec.wanted_grads.assign(n, {});
+    rec.out_links.assign(n, {});
+    rec.param_request.assign(n, {});
+    for (uint32_t v = 0; v < n; ++v) {
+        const NodeSpec &spec = *graph_.nodes[v].spec;
+        rec.inputs[v].assign(spec.input_count, nullptr);
+        rec.port_grads[v].assign(spec.input_count, nullptr);
+        for (uint32_t p = 0; p < spec.input_count; ++p) {
+            rec.inputs[v][p] = take(b * plan_.port_channels[v][p] * t);
+            rec.port_grads[v][p] = take(b * plan_.port_channels[v][p] * s);
+        }
+        rec.params[v].assign(spec.param_count, nullptr);
+        rec.bases[v].assign(spec.param_count, nullptr);
+        rec.param_grads[v].assign(spec.param_count, nullptr);
+        for (uint32_t p = 0; p < spec.param_count; ++p) {
+            if (spec.params[p].kind != ParamKind::Signal) continue;
+            const size_t channels = plan_.param_channels[plan_.param_slot(v, p)];
+            rec.params[v][p] = take(b * channels * t);
+            rec.param_grads[v][p] = take(b * channels * s);
+            if (!plan_.param_mods[v][p].empty()) rec.bases[v][p] = take(b * t);
+        }
+        rec.rows[v] = take(static_cast<size_t>(plan_.nodes[v]->record_rows()) * t);
+        rec.out_grads[v] = take(b * plan_.output_channels[v] * s);
+        rec.input_views[v].assign(spec.input_count, TensorView{});
+        rec.param_views[v].assign(spec.param_count, TensorView{});
+        rec.wanted_grads[v].assign(spec.param_count, nullptr);
+        rec.param_request[v].assign(spec.param_count, -1);
+    }
+    rec.link_grads.assign(plan_.links.size(), nullptr);
+    rec.mods.assign(graph_.modulations.size(), nullptr);
+    for (uint32_t id = 0; id < plan_.links.size(); ++id) {
+        const size_t lanes = b * plan_.link_channels[id];
+        rec.link_grads[id] = take(lanes * t);
+        if (plan_.links[id].modulation) rec.mods[plan_.links[id].index] = take(lanes * t);
+        rec.out_links[plan_.links[id].from].push_back(id);
+    }
+    rec.reaches.assign(n, 0);
+    rec.from_target.assign(n, 0);
+    rec.on_path.assign(n, 0);
+    rec.needs.assign(n, 0);
+    rec.output_request.assign(n, -1);
+    rec.queue.assign(n, 0);
+    rec.start = position_;
+    rec.frames = frames;
+    rec.recorded = 0;
+    rec.armed = true;
+    log("{\"event\":\"amp_graph_runtime_record\",\"frames\":" + std::to_string(frames) +
+        ",\"bytes\":" + format_number(needed) + "}");
+}
+
+void GraphRuntime::record_step(const Step &step, uint64_t position, uint32_t frames) {
+    if (!recording_at(position) || step.kind == StepKind::Emit) return;
+    const uint32_t v = step.node;
+    const NodeState &node = state_[v];
+    const NodeSpec &spec = *graph_.nodes[v].spec;
+    const size_t t = static_cast<size_t>(rec_.frames);
+    const size_t r = static_cast<size_t>(position - rec_.start);
+    // A view (which may broadcast batches, channels or frames) into B x channels rows.
+    auto copy = [&](const TensorView &view, uint32_t channels, double *to) {
+        for (uint32_t b = 0; b < batches_; ++b)
+            for (uint32_t c = 0; c < channels; ++c) {
+                const double *from = view.row(b, c);
+                const size_t step_in = view.frame_stride();
+                double *row = to + (static_cast<size_t>(b) * channels + c) * t + r;
+                for (uint32_t f = 0; f < frames; ++f) row[f] = from[f * step_in];
+            }
+    };
+    for (uint32_t p = 0; p < spec.input_count; ++p) {
+        const uint32_t channels = plan_.port_channels[v][p];
+        if (node.inputs[p].empty()) {
+            for (size_t lane = 0; lane < static_cast<size_t>(batches_) * channels; ++lane)
+                std::fill_n(rec_.inputs[v][p] + lane * t + r, frames, 0.0);
+            continue;
+        }
+        copy(node.inputs[p], channels, rec_.inputs[v][p]);
+    }
+    for (uint32_t p = 0; p < spec.param_count; ++p) {
+        if (spec.params[p].kind != ParamKind::Signal) continue;
+        const uint32_t channels = plan_.param_channels[plan_.param_slot(v, p)];
+        copy(node.params[p], channels, rec_.params[v][p]);
+        if (plan_.param_mods[v][p].empty()) continue;
+        // The base again (cheap, and exactly what evaluate_params started from).
+        const std::vector<double> &override_values = node.overrides[p];
+        const size_t offset = static_cast<size_t>(position % block_);
+        const TensorView base =
+            override_values.empty()
+                ? TensorView{&graph_.nodes[v].config.values[p], 1, 1, 1, 0}
+                : TensorView{override_values.data() + offset, batches_, 1, frames, block_};
+        copy(base, 1, rec_.bases[v][p]);
+        for (uint32_t id : plan_.param_mods[v][p]) {
+            const uint32_t link = plan_.audio_edge_count + id;
+            const uint32_t total = plan_.output_channels[graph_.modulations[id].from];
+            const TensorView source{
+                link_source(link) + static_cast<size_t>(plan_.link_first_channel[link]) * block_,
+                batches_, plan_.link_channels[link], frames, static_cast<size_t>(block_)};
+            // Rows of batch b start at b * total lanes: walk them by hand.
+            for (uint32_t b = 0; b < batches_; ++b)
+                for (uint32_t c = 0; c < plan_.link_channels[link]; ++c) {
+                    const double *from =
+                        source.data + (static_cast<size_t>(b) * total + c) * block_;
+                    double *row = rec_.mods[id] +
+                                  (static_cast<size_t>(b) * plan_.link_channels[link] + c) * t + r;
+                    std::copy(from, from + frames, row);
+                }
+        }
+    }
+}
+
+} // namespace amp

@@ -1,0 +1,342 @@
+// test_gradients.cpp: the graph backward pass (amp_graph_runtime_record / _backward) against
+// central finite differences of whole renders, on a graph with fan-out, fan-in, a multiply
+// modulation edge, latency compensation and a feedback loop through a delay; bit-identity of
+// the gradients across block sizes 1, 37 and 512, thread counts and call splits; refusals.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "node_harness.h"
+
+using amp_test::noise;
+
+namespace {
+
+constexpr uint32_t kFrames = 600; // crosses a 512-frame block boundary
+constexpr uint32_t kBatches = 2;
+
+// x (the input: a control-history curve, one point per frame) fans out to g1 and g2; g2
+// declares 5 frames of latency, so the runtime delays g1's path by 5 (latency compensation);
+// lfo multiplies g1's gain; mix concatenates g1, g2 and osc (fan-in); sum adds the loop back
+// (sum -> d (delay 3) -> fb (gain) -> sum); safety is the output.
+std::string graph_json(double osc_frequency, double g1_gain, double fb_gain,
+                       double lfo_amplitude = 0.8) {
+    return R"({"nodes":[
+ {"name":"x","type":"controller","params":{"curve":"x"}},
+ {"name":"osc","type":"sine_osc","params":{"frequency":)" +
+           std::to_string(osc_frequency) + R"(,"amplitude":0.3}},
+ {"name":"lfo","type":"sine_osc","params":{"frequency":170,"amplitude":)" +
+           std::to_string(lfo_amplitude) + R"(}},
+ {"name":"g1","type":"gain","params":{"gain":)" +
+           std::to_string(g1_gain) + R"(}},
+ {"name":"g2","type":"gain","params":{"gain":-0.7,"declared_delay_frames":5}},
+ {"name":"mix","type":"mix","params":{"channels":1}},
+ {"name":"sum","type":"gain","params":{"gain":1}},
+ {"name":"d","type":"delay","params":{"frames":3}},
+ {"name":"fb","type":"gain","params":{"gain":)" +
+           std::to_string(fb_gain) + R"(}},
+ {"name":"out","type":"safety","params":{"limit":10,"dc_alpha":0.99}}],
+ "edges":[{"from":"x","to":"g1"},{"from":"x","to":"g2"},{"from":"g1","to":"mix"},
+  {"from":"g2","to":"mix"},{"from":"osc","to":"mix"},{"from":"mix","to":"sum"},
+  {"from":"fb","to":"sum"},{"from":"sum","to":"d"},{"from":"d","to":"fb"},{"from":"sum","to":"out"}],
+ "modulations":[{"from":"lfo","to":"g1","param":"gain","mode":"multiply","scale":1.5}],
+ "output":"out"})";
+}
+
+struct Setup {
+    uint32_t block = 512;
+    uint32_t threads = 1;
+    std::vector<uint64_t> calls; // execute call sizes (cycled); empty: one call
+};
+
+struct Result {
+    int32_t status = AMP_OK;
+    std::string error;
+    std::vector<double> y;
+    std::vector<double> dx;                    // d/d x's output, B x 1 x T
+    std::vector<double> dfreq, dg1, dfb, dlfo; // summed, per batch
+    std::vector<double> dg1_frames;            // per frame, B x T
+};
+
+std::vector<double> curve_values(const std::vector<double> &delta) {
+    std::vector<double> values(kFrames);
+    for (uint32_t f = 0; f < kFrames; ++f)
+        values[f] = 0.4 * std::sin(0.05 * f) + 0.2 * std::cos(0.013 * f * f) + delta[f];
+    return values;
+}
+
+Result run(double freq, double g1, double fb, const std::vector<double> &delta, const Setup &setup,
+           const std::vector<double> *dy, double lfo = 0.8) {
+    Result result;
+    AmpGraphRuntime *rt = nullptr;
+    result.status = amp_graph_runtime_create(graph_json(freq, g1, fb, lfo).c_str(), &rt);
+    if (result.status == AMP_OK)
+        result.status = amp_graph_runtime_configure(rt, kBatches, setup.block);
+    if (result.status == AMP_OK && setup.threads > 1)
+        result.status = amp_graph_runtime_set_threads(rt, setup.threads);
+    if (result.status == AMP_OK && dy != nullptr)
+        result.status = amp_graph_runtime_record(rt, kFrames, 0);
+    std::vector<double> times(kFrames);
+    for (uint32_t f = 0; f < kFrames; ++f) times[f] = f;
+    const std::vector<double> values = curve_values(delta);
+    AmpHistoryCurve curve{"x", times.data(), values.data(), kFrames, AMP_INTERPOLATION_STEP};
+    AmpControlHistory history{&curve, 1, 0};
+    result.y.assign(static_cast<size_t>(kBatches) * kFrames, 0.0);
+    uint64_t done = 0;
+    size_t call = 0;
+    while (result.status == AMP_OK && done < kFrames) {
+        uint64_t n = setup.calls.empty() ? kFrames : setup.calls[call++ % setup.calls.size()];
+        n = std::min<uint64_t>(n, kFrames - done);
+        std::vector<double> part(kBatches * n);
+        AmpRenderOptions options{};
+        options.history = &history;
+        history.frame_offset = 0;
+        // Curve times count from each call's start: shift them.
+        std::vector<double> shifted(kFrames);
+        for (uint32_t f = 0; f < kFrames; ++f) shifted[f] = times[f] - static_cast<double>(done);
+        curve.times_frames = shifted.data();
+        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), &options);
+        for (uint32_t b = 0; b < kBatches; ++b)
+            for (uint64_t f = 0; f < n; ++f) result.y[b * kFrames + done + f] = part[b * n + f];
+        done += n;
+    }
+    if (result.status == AMP_OK && dy != nullptr) {
+        result.dx.assign(kBatches * kFrames, 0.0);
+        result.dfreq.assign(kBatches, 0.0);
+        result.dg1.assign(kBatches, 0.0);
+        result.dfb.assign(kBatches, 0.0);
+        result.dlfo.assign(kBatches, 0.0);
+        result.dg1_frames.assign(kBatches * kFrames, 0.0);
+        const AmpGradientRequest requests[] = {
+            {"x", nullptr, 0, result.dx.data(), result.dx.size()},
+            {"osc", "frequency", 1, result.dfreq.data(), kBatches},
+            {"g1", "gain", 1, result.dg1.data(), kBatches},
+            {"fb", "gain", 1, result.dfb.data(), kBatches},
+            {"lfo", "amplitude", 1, result.dlfo.data(), kBatches},
+        };
+        result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), requests, 5);
+        const AmpGradientRequest frames_request{"g1", "gain", 0, result.dg1_frames.data(),
+                                                result.dg1_frames.size()};
+        if (result.status == AMP_OK)
+            result.status =
+                amp_graph_runtime_backward(rt, dy->data(), dy->size(), &frames_request, 1);
+    }
+    if (result.status != AMP_OK) result.error = amp_test::last_error(rt);
+    amp_graph_runtime_destroy(rt);
+    return result;
+}
+
+double dot(const std::vector<double> &a, const std::vector<double> &b) {
+    double total = 0.0;
+    for (size_t i = 0; i < a.size(); ++i) total += a[i] * b[i];
+    return total;
+}
+
+// Relative agreement of an analytic and a finite-difference derivative.
+void check_close(const char *what, double analytic, double numeric) {
+    std::printf("  %-48s backward %.12g, central differences %.12g\n", what, analytic, numeric);
+    const double scale = std::max({1e-3, std::fabs(analytic), std::fabs(numeric)});
+    if (std::fabs(analytic - numeric) > 2e-6 * scale) {
+        ++amp_test::failures();
+        std::printf("  %s: outside 2e-6 relative\n", what);
+    }
+}
+
+const std::vector<double> kNoDelta(kFrames, 0.0);
+
+std::vector<double> upstream() { return noise(kBatches, 1, kFrames, 901).data; }
+
+} // namespace
+
+// dL/dtheta for L = <dy, y>: frequency, the modulated gain and the loop gain (summed over the
+// span, per batch; both batches render the same here, so they agree), and the input curve
+// along a random direction, against central differences of whole renders.
+TEST(whole_graph_gradients_match_finite_differences) {
+    const std::vector<double> dy = upstream();
+    const Setup setup{};
+    const Result base = run(220, 0.8, 0.6, kNoDelta, setup, &dy);
+    CHECK_EQ(base.status, AMP_OK);
+    if (base.status != AMP_OK) {
+        std::printf("  %s\n", base.error.c_str());
+        return;
+    }
+    auto loss = [&](double f, double g1, double fb, const std::vector<double> &delta) {
+        return dot(dy, run(f, g1, fb, delta, setup, nullptr).y);
+    };
+    const double hf = 1e-4, hg = 1e-6;
+    const double dfreq =
+        (loss(220 + hf, 0.8, 0.6, kNoDelta) - loss(220 - hf, 0.8, 0.6, kNoDelta)) / (2 * hf);
+    const double dg1 =
+        (loss(220, 0.8 + hg, 0.6, kNoDelta) - loss(220, 0.8 - hg, 0.6, kNoDelta)) / (2 * hg);
+    const double dfb =
+        (loss(220, 0.8, 0.6 + hg, kNoDelta) - loss(220, 0.8, 0.6 - hg, kNoDelta)) / (2 * hg);
+    // Both batches see the same graph: the loss sums them, so the derivative is the sum.
+    check_close("frequency", base.dfreq[0] + base.dfreq[1], dfreq);
+    check_close("g1.gain (multiply-modulated)", base.dg1[0] + base.dg1[1], dg1);
+    check_close("fb.gain (in the loop)", base.dfb[0] + base.dfb[1], dfb);
+    // The modulator's side of the multiply edge: the lfo's amplitude.
+    const double dlfo = (dot(dy, run(220, 0.8, 0.6, kNoDelta, setup, nullptr, 0.8 + hg).y) -
+                         dot(dy, run(220, 0.8, 0.6, kNoDelta, setup, nullptr, 0.8 - hg).y)) /
+                        (2 * hg);
+    check_close("lfo.amplitude (the multiply edge's modulator)", base.dlfo[0] + base.dlfo[1], dlfo);
+    // Input: the curve along a random direction e (the curve feeds every batch).
+    const std::vector<double> e = noise(1, 1, kFrames, 907).data;
+    std::vector<double> plus(kFrames), minus(kFrames);
+    for (uint32_t f = 0; f < kFrames; ++f) {
+        plus[f] = hg * e[f];
+        minus[f] = -hg * e[f];
+    }
+    const double dinput = (loss(220, 0.8, 0.6, plus) - loss(220, 0.8, 0.6, minus)) / (2 * hg);
+    double analytic = 0.0;
+    for (uint32_t b = 0; b < kBatches; ++b)
+        for (uint32_t f = 0; f < kFrames; ++f) analytic += base.dx[b * kFrames + f] * e[f];
+    check_close("the input curve", analytic, dinput);
+    // Per-frame parameter gradients sum to the summed one (same order: frames from the last).
+    for (uint32_t b = 0; b < kBatches; ++b) {
+        double total = 0.0;
+        for (uint32_t f = kFrames; f-- > 0;) total += base.dg1_frames[b * kFrames + f];
+        CHECK_EQ(total, base.dg1[b]);
+    }
+}
+
+TEST(gradients_are_bit_identical_across_blocks_threads_and_call_splits) {
+    const std::vector<double> dy = upstream();
+    const Result reference = run(220, 0.8, 0.6, kNoDelta, Setup{512, 1, {}}, &dy);
+    CHECK_EQ(reference.status, AMP_OK);
+    for (const Setup &setup : {Setup{1, 1, {}}, Setup{37, 1, {}}, Setup{512, 2, {}},
+                               Setup{37, 1, {100, 1, 250}}, Setup{512, 1, {7, 300}}}) {
+        const Result other = run(220, 0.8, 0.6, kNoDelta, setup, &dy);
+        CHECK_EQ(other.status, AMP_OK);
+        CHECK(other.y == reference.y);
+        CHECK(other.dx == reference.dx);
+        CHECK(other.dfreq == reference.dfreq);
+        CHECK(other.dg1 == reference.dg1);
+        CHECK(other.dfb == reference.dfb);
+        CHECK(other.dlfo == reference.dlfo);
+        CHECK(other.dg1_frames == reference.dg1_frames);
+    }
+}
+
+// biquad (peaking and highshelf, where gain_db matters): frequency, q and gain_db modulated per
+// frame by an lfo (add), against central differences of whole renders.
+TEST(biquad_gradients_match_finite_differences) {
+    for (const char *type : {"peaking", "highshelf", "lowpass"}) {
+        auto json = [type](double f, double q, double g) {
+            return std::string(R"({"nodes":[
+ {"name":"a","type":"sine_osc","params":{"frequency":700,"amplitude":0.5}},
+ {"name":"b","type":"sine_osc","params":{"frequency":3100,"amplitude":0.5}},
+ {"name":"lfo","type":"sine_osc","params":{"frequency":90,"amplitude":150}},
+ {"name":"sum","type":"gain","params":{}},
+ {"name":"lp","type":"biquad","params":{"filter":")") +
+                   type + R"(","frequency":)" + std::to_string(f) + R"(,"q":)" + std::to_string(q) +
+                   R"(,"gain_db":)" + std::to_string(g) + R"(}}],
+ "edges":[{"from":"a","to":"sum"},{"from":"b","to":"sum"},{"from":"sum","to":"lp"}],
+ "modulations":[{"from":"lfo","to":"lp","param":"frequency","mode":"add"}],
+ "output":"lp"})";
+        };
+        const uint32_t frames = 900;
+        const std::vector<double> dy = noise(1, 1, frames, 77).data;
+        auto render_loss = [&](const std::string &text, std::vector<double> *grads) {
+            AmpGraphRuntime *rt = nullptr;
+            CHECK_EQ(amp_graph_runtime_create(text.c_str(), &rt), AMP_OK);
+            CHECK_EQ(amp_graph_runtime_configure(rt, 1, 64), AMP_OK);
+            if (grads != nullptr) CHECK_EQ(amp_graph_runtime_record(rt, frames, 0), AMP_OK);
+            std::vector<double> y(frames);
+            CHECK_EQ(amp_graph_runtime_execute(rt, frames, y.data(), y.size(), nullptr), AMP_OK);
+            if (grads != nullptr) {
+                grads->assign(3, 0.0);
+                const AmpGradientRequest requests[] = {
+                    {"lp", "frequency", 1, grads->data(), 1},
+                    {"lp", "q", 1, grads->data() + 1, 1},
+                    {"lp", "gain_db", 1, grads->data() + 2, 1},
+                };
+                CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), requests, 3), AMP_OK);
+            }
+            amp_graph_runtime_destroy(rt);
+            return dot(dy, y);
+        };
+        std::vector<double> grads;
+        render_loss(json(1200, 2, 6), &grads);
+        const double h = 1e-3;
+        const double df = (render_loss(json(1200 + h, 2, 6), nullptr) -
+                           render_loss(json(1200 - h, 2, 6), nullptr)) /
+                          (2 * h);
+        const double dq = (render_loss(json(1200, 2.001, 6), nullptr) -
+                           render_loss(json(1200, 1.999, 6), nullptr)) /
+                          0.002;
+        const double dg = (render_loss(json(1200, 2, 6.001), nullptr) -
+                           render_loss(json(1200, 2, 5.999), nullptr)) /
+                          0.002;
+        std::printf("  %s:\n", type);
+        check_close("biquad frequency", grads[0], df);
+        check_close("biquad q", grads[1], dq);
+        if (std::string(type) == "lowpass")
+            CHECK_EQ(grads[2], 0.0); // lowpass ignores gain_db
+        else
+            check_close("biquad gain_db", grads[2], dg);
+    }
+}
+
+// A node without an adjoint on the path: AMP_ERR_UNSUPPORTED naming it and the path.
+TEST(a_node_without_an_adjoint_on_the_path_is_named_with_the_path) {
+    const std::string json = R"({"nodes":[
+ {"name":"osc","type":"sine_osc","params":{}},
+ {"name":"env","type":"adsr","params":{}},
+ {"name":"g","type":"gain","params":{}}],
+ "edges":[{"from":"osc","to":"env"},{"from":"env","to":"g"}],"output":"g"})";
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(json.c_str(), &rt), AMP_OK);
+    std::vector<double> y(64), dy(64, 1.0), da(1);
+    CHECK_EQ(amp_graph_runtime_record(rt, 64, 0), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_execute(rt, 64, y.data(), y.size(), nullptr), AMP_OK);
+    const AmpGradientRequest request{"osc", "amplitude", 1, da.data(), 1};
+    const int32_t status = amp_graph_runtime_backward(rt, dy.data(), dy.size(), &request, 1);
+    CHECK_EQ(status, AMP_ERR_UNSUPPORTED);
+    CHECK_CONTAINS(amp_test::last_error(rt), "node \"env\" (adsr) has no adjoint");
+    CHECK_CONTAINS(amp_test::last_error(rt), "osc -> env -> g");
+    amp_graph_runtime_destroy(rt);
+}
+
+TEST(recording_is_sized_up_front_and_refused_with_the_bytes_needed) {
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(graph_json(220, 0.8, 0.6).c_str(), &rt), AMP_OK);
+    uint64_t bytes = 0;
+    CHECK_EQ(amp_graph_runtime_record_size(rt, 48000, &bytes), AMP_OK);
+    CHECK(bytes > 48000 * sizeof(double));
+    CHECK_EQ(amp_graph_runtime_record(rt, 48000, bytes - 1), AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "needs " + std::to_string(bytes) + " bytes");
+    CHECK_EQ(amp_graph_runtime_record(rt, 48000, bytes), AMP_OK);
+    // Backward before the span is rendered: refused.
+    std::vector<double> dy(48000, 1.0), dx(48000);
+    const AmpGradientRequest request{"x", nullptr, 0, dx.data(), dx.size()};
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &request, 1),
+             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "holds 0 of its 48000 frames");
+    amp_graph_runtime_destroy(rt);
+}
+
+TEST(backward_refuses_bad_requests) {
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(graph_json(220, 0.8, 0.6).c_str(), &rt), AMP_OK);
+    std::vector<double> y(32), dy(32, 1.0), out(32);
+    CHECK_EQ(amp_graph_runtime_record(rt, 32, 0), AMP_OK);
+    std::vector<double> times{0}, values{0.5};
+    AmpHistoryCurve curve{"x", times.data(), values.data(), 1, AMP_INTERPOLATION_STEP};
+    AmpControlHistory history{&curve, 1, 0};
+    AmpRenderOptions options{};
+    options.history = &history;
+    CHECK_EQ(amp_graph_runtime_execute(rt, 32, y.data(), y.size(), &options), AMP_OK);
+    const AmpGradientRequest unknown{"osc", "phase", 0, out.data(), out.size()};
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &unknown, 1),
+             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "no signal parameter \"phase\"");
+    const AmpGradientRequest small{"osc", "amplitude", 0, out.data(), 3};
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &small, 1),
+             AMP_ERR_SHAPE_MISMATCH);
+    CHECK_CONTAINS(amp_test::last_error(rt), "needs 32 doubles, got 3");
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), 5, &small, 0), AMP_ERR_SHAPE_MISMATCH);
+    amp_graph_runtime_destroy(rt);
+}
+
+AMP_TEST_MAIN()

@@ -1,0 +1,122 @@
+/**
+ * Gradients through whole graphs (docs/gradients.md): the options and results of
+ * `RenderResult.backward()` / `Runtime.backward()`, and the L2 loss helper. The backward pass
+ * itself is native (`amp_graph_runtime_backward`); this file checks arguments and shapes results.
+ */
+import { ampError, checkOptionKeys, invalidError, validationError } from "../errors";
+import type { Graph } from "../graph/graph";
+import type { NativeGradientRequest, NativeRuntime } from "../native/addon-types";
+import { loadAddon } from "../native/load-addon";
+import type { TensorShape } from "./shape";
+import { signalTarget } from "./signal-params";
+
+/** Options of {@link RenderResult.backward}. */
+export interface BackwardOptions {
+  /**
+   * What to differentiate the loss with respect to, each either
+   * - `"node.param"`: a signal parameter (JSON or camelCase name), e.g. `"osc.frequency"`: the
+   *   gradient with respect to its base value (the `params` value or `setParam` override, before
+   *   modulation), per batch and frame (`batches x 1 x frames`), or per batch when `summed`;
+   * - `"node"`: the node's output, as if it were an input of the rest of the graph
+   *   (`batches x channels x frames`), e.g. a `controller` that feeds the graph a curve.
+   */
+  readonly wrt: readonly string[];
+  /** Sum parameter gradients over the recorded frames: one number per batch (the gradient with respect to a constant value). Default false. */
+  readonly summed?: boolean | undefined;
+}
+
+/** One gradient of a backward pass, planar like the samples. */
+export interface Gradient {
+  /** The `wrt` entry it answers. */
+  readonly wrt: string;
+  readonly node: string;
+  /** The parameter (JSON name), or undefined for a node output. */
+  readonly param: string | undefined;
+  /** `batches x 1 x frames` (parameters), `batches x 1 x 1` (summed), `batches x channels x frames` (outputs). */
+  readonly shape: TensorShape;
+  readonly data: Float64Array;
+}
+
+/** Gradients by `wrt` entry. */
+export type Gradients = Readonly<Record<string, Gradient>>;
+
+const BACKWARD_KEYS = ["wrt", "summed"];
+
+/**
+ * Runs one backward pass of `native` over its recorded span.
+ * @param dLdy - the loss gradient with respect to the rendered samples (same shape, finite)
+ */
+export function runBackward(native: NativeRuntime, graph: Graph, shape: TensorShape, dLdy: unknown, options: unknown): Gradients {
+  if (!(dLdy instanceof Float64Array)) throw validationError({ param: "dLdy", label: "argument" }, "a Float64Array", dLdy);
+  const expected = shape.batches * shape.channels * shape.frames;
+  if (dLdy.length !== expected)
+    throw validationError(
+      { param: "dLdy", label: "argument" },
+      `${expected} values (batches ${shape.batches} x channels ${shape.channels} x frames ${shape.frames}, like the samples)`,
+      dLdy,
+    );
+  for (let i = 0; i < dLdy.length; i += 1)
+    if (!Number.isFinite(dLdy[i]))
+      throw invalidError({ param: "dLdy", label: "argument" }, `expects finite values, got ${dLdy[i]} at index ${i}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw validationError({ param: "options", label: "argument" }, "an object { wrt, summed? }", options);
+  checkOptionKeys({ label: "backward option" }, options, BACKWARD_KEYS, "backward()");
+  const { wrt, summed = false } = options as BackwardOptions;
+  if (typeof summed !== "boolean") throw validationError({ param: "summed", label: "backward option" }, "a boolean", summed);
+  if (!Array.isArray(wrt) || wrt.length === 0 || !wrt.every((w) => typeof w === "string"))
+    throw validationError({ param: "wrt", label: "backward option" }, 'a non-empty array of "node.param" or "node" strings', wrt);
+  const requests: NativeGradientRequest[] = [];
+  const results: Record<string, Gradient> = {};
+  for (const entry of wrt as readonly string[]) {
+    if (entry in results) throw invalidError({ param: "wrt", label: "backward option" }, `lists ${JSON.stringify(entry)} twice`);
+    const dot = entry.indexOf(".");
+    const nodeName = dot < 0 ? entry : entry.slice(0, dot);
+    const node = graph.node(nodeName);
+    if (node === undefined)
+      throw invalidError(
+        { param: "wrt", label: "backward option" },
+        `entry ${JSON.stringify(entry)} names no node of the graph; nodes: ${graph.nodes.map((n) => n.name).join(", ")}`,
+      );
+    let param: string | undefined;
+    let gradientShape: TensorShape;
+    if (dot < 0) {
+      const channels = native.describeNode(nodeName).outputChannels;
+      gradientShape = { batches: shape.batches, channels, frames: shape.frames };
+    } else {
+      const target = signalTarget(node, entry.slice(dot + 1));
+      if (target.kind !== "param")
+        throw invalidError({ node: nodeName, type: node.type, param: target.name }, "is the heat channel, which has no gradient");
+      param = target.name;
+      gradientShape = { batches: shape.batches, channels: 1, frames: summed ? 1 : shape.frames };
+    }
+    const data = new Float64Array(gradientShape.batches * gradientShape.channels * gradientShape.frames);
+    const request: NativeGradientRequest = { node: nodeName, summed: param !== undefined && summed, out: data };
+    if (param !== undefined) request.param = param;
+    requests.push(request);
+    results[entry] = Object.freeze({ wrt: entry, node: nodeName, param, shape: Object.freeze(gradientShape), data });
+  }
+  native.backward(dLdy, requests);
+  return Object.freeze(results);
+}
+
+/** A loss value with its gradient with respect to the rendered samples (the `dLdy` of `backward`). */
+export interface Loss {
+  readonly loss: number;
+  readonly dLdy: Float64Array;
+}
+
+/**
+ * Mean squared error of rendered samples against a target of the same length, computed natively
+ * (`amp_loss_l2`): `loss = mean((y - target)^2)`, `dLdy = 2 (y - target) / n`.
+ * @param samples - e.g. `result.samples`
+ * @param target - the signal to match, same length
+ */
+export function l2Loss(samples: Float64Array, target: Float64Array): Loss {
+  if (!(samples instanceof Float64Array)) throw validationError({ param: "samples", label: "argument" }, "a Float64Array", samples);
+  if (!(target instanceof Float64Array) || target.length !== samples.length)
+    throw validationError({ param: "target", label: "argument" }, `a Float64Array of ${samples.length} values`, target);
+  if (samples.length === 0) throw ampError("AMP_ERR_INVALID_ARGUMENT", 'argument "samples" is empty');
+  const dLdy = new Float64Array(samples.length);
+  const loss = loadAddon().lossL2(samples, target, dLdy);
+  return Object.freeze({ loss, dLdy });
+}

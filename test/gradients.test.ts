@@ -1,0 +1,172 @@
+// Gradients through whole graphs from TypeScript: render(g, { record: true }) then
+// result.backward(dLdy, { wrt }), checked against central differences of whole renders; a
+// gradient-descent fit of a gain through the runtime; l2Loss; errors as AmpError.
+import { describe, expect, it } from "vitest";
+
+import { AmpError } from "../src/errors";
+import { adsr, biquad, delay, gain, graph, l2Loss, mix, render, Runtime, safety, sineOsc } from "../src/index";
+
+function chain(gainValue: number, frequency = 330) {
+  return graph()
+    .add("osc", sineOsc({ frequency, amplitude: 0.5 }))
+    .add("lfo", sineOsc({ frequency: 7, amplitude: 0.5 }))
+    .add("g", gain({ gain: gainValue }))
+    .add("sum", mix({ channels: 1 }))
+    .add("d", delay({ frames: 4 }))
+    .add("fb", gain({ gain: 0.5 }))
+    .add("out", safety({ limit: 10 }))
+    .connect("osc", "g")
+    .connect("g", "sum")
+    .connect("fb", "sum")
+    .chain("sum", "d", "fb")
+    .connect("sum", "out")
+    .modulate("lfo", "g.gain", { mode: "multiply", scale: 1 })
+    .output("out");
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < a.length; i += 1) total += (a[i] ?? 0) * (b[i] ?? 0);
+  return total;
+}
+
+async function thrownAsync(f: () => Promise<unknown>): Promise<AmpError> {
+  try {
+    await f();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AmpError);
+    return error as AmpError;
+  }
+  throw new Error("expected an AmpError");
+}
+
+describe("backward through a whole graph", () => {
+  it("matches central differences of whole renders for a gain, a frequency and the loop gain", async () => {
+    const frames = 700;
+    const weights = new Float64Array(frames).map((_, i) => Math.sin(0.37 * i) + 0.2);
+    const loss = async (g: number, f: number) => dot(weights, (await render(chain(g, f), { frames })).samples);
+    const r = await render(chain(0.8), { frames, record: true, blockFrames: 37 });
+    const grads = await r.backward(weights, { wrt: ["g.gain", "osc.frequency", "osc.amplitude"], summed: true });
+    r.release();
+    const h = 1e-6;
+    const dGain = ((await loss(0.8 + h, 330)) - (await loss(0.8 - h, 330))) / (2 * h);
+    const dFrequency = ((await loss(0.8, 330 + 1e-4)) - (await loss(0.8, 330 - 1e-4))) / 2e-4;
+    expect(grads["g.gain"]?.shape).toEqual({ batches: 1, channels: 1, frames: 1 });
+    expect(grads["g.gain"]?.data[0]).toBeCloseTo(dGain, 5);
+    const relative = Math.abs((grads["osc.frequency"]?.data[0] ?? 0) - dFrequency) / Math.abs(dFrequency);
+    expect(relative).toBeLessThan(1e-5);
+  });
+
+  it("gives per-frame gradients and node-output gradients with their shapes", async () => {
+    const r = await render(chain(0.8), { frames: 256, batches: 2, record: true });
+    const grads = await r.backward(new Float64Array(512).fill(1), { wrt: ["g.gain", "sum"] });
+    expect(grads["g.gain"]?.shape).toEqual({ batches: 2, channels: 1, frames: 256 });
+    expect(grads["sum"]?.shape).toEqual({ batches: 2, channels: 1, frames: 256 });
+    expect(grads["g.gain"]?.param).toBe("gain");
+    r.release();
+  });
+
+  it("fits a gain by gradient descent through the runtime", async () => {
+    // osc -> g -> a feedback comb -> out: y = g u, so L(g) = mean(u^2) (g - 0.37)^2; u has a mean
+    // square near 0.5 here, and a step of 1 x dL/dg contracts the error by |1 - 2 mean(u^2)|.
+    const fit = (g: number) =>
+      graph()
+        .add("osc", sineOsc({ frequency: 330, amplitude: 0.5 }))
+        .add("g", gain({ gain: g }))
+        .add("sum", mix({ channels: 1 }))
+        .add("d", delay({ frames: 4 }))
+        .add("fb", gain({ gain: 0.5 }))
+        .add("out", safety({ limit: 10 }))
+        .chain("osc", "g", "sum")
+        .connect("fb", "sum")
+        .chain("sum", "d", "fb")
+        .connect("sum", "out")
+        .output("out");
+    const frames = 480;
+    const target = (await render(fit(0.37), { frames })).samples;
+    let value = 1.0;
+    for (let step = 0; step < 60; step += 1) {
+      const r = await render(fit(value), { frames, record: true });
+      const { dLdy } = l2Loss(r.samples, target);
+      const grads = await r.backward(dLdy, { wrt: ["g.gain"], summed: true });
+      r.release();
+      value -= 1.0 * (grads["g.gain"]?.data[0] ?? 0);
+    }
+    expect(Math.abs(value - 0.37)).toBeLessThan(1e-6);
+  });
+
+  it("fits a biquad cutoff by gradient descent through the runtime", async () => {
+    // Two tones (700 Hz, 3100 Hz) through a lowpass; the target used a 2000 Hz cutoff. Steps
+    // along -dL/df with a step size that grows after a success and halves after a failure.
+    const fit = (cutoff: number) =>
+      graph()
+        .add("a", sineOsc({ frequency: 700, amplitude: 0.5 }))
+        .add("b", sineOsc({ frequency: 3100, amplitude: 0.5 }))
+        .add("sum", gain({ gain: 1 }))
+        .add("lp", biquad({ filter: "lowpass", frequency: cutoff, q: 0.9 }))
+        .connect("a", "sum")
+        .connect("b", "sum")
+        .connect("sum", "lp")
+        .output("lp");
+    const frames = 960;
+    const target = (await render(fit(2000), { frames })).samples;
+    const lossAt = async (cutoff: number) => l2Loss((await render(fit(cutoff), { frames })).samples, target).loss;
+    let cutoff = 1400;
+    let rate = 0;
+    for (let step = 0; step < 80; step += 1) {
+      const r = await render(fit(cutoff), { frames, record: true });
+      const { loss, dLdy } = l2Loss(r.samples, target);
+      const slope = (await r.backward(dLdy, { wrt: ["lp.frequency"], summed: true }))["lp.frequency"]?.data[0] ?? 0;
+      r.release();
+      if (slope === 0) break;
+      if (rate === 0) rate = 100 / Math.abs(slope); // a first step of 100 Hz
+      const next = cutoff - rate * slope;
+      if ((await lossAt(next)) < loss) {
+        cutoff = next;
+        rate *= 1.5;
+      } else {
+        rate *= 0.5;
+      }
+    }
+    expect(Math.abs(cutoff - 2000)).toBeLessThan(0.01);
+  });
+
+  it("names a node without an adjoint and the path", async () => {
+    const g = graph().add("osc", sineOsc({})).add("env", adsr({})).add("g", gain({})).connect("osc", "env").connect("env", "g").output("g");
+    const r = await render(g, { frames: 64, record: true });
+    const error = await thrownAsync(() => r.backward(new Float64Array(64), { wrt: ["osc.amplitude"] }));
+    expect(error.code).toBe("AMP_ERR_UNSUPPORTED");
+    expect(error.node).toBe("env");
+    expect(error.message).toContain('node "env" (adsr) has no adjoint');
+    expect(error.message).toContain("osc -> env -> g");
+    r.release();
+  });
+
+  it("refuses backward on a render that was not recorded, and bad arguments", async () => {
+    const r = await render(chain(0.8), { frames: 32 });
+    expect((await thrownAsync(() => r.backward(new Float64Array(32), { wrt: ["g.gain"] }))).message).toMatch(/record: true/);
+    const recorded = await render(chain(0.8), { frames: 32, record: true });
+    expect((await thrownAsync(() => recorded.backward(new Float64Array(31), { wrt: ["g.gain"] }))).message).toMatch(/32 values/);
+    expect((await thrownAsync(() => recorded.backward(new Float64Array(32), { wrt: ["nope.gain"] }))).message).toMatch(/names no node/);
+    expect((await thrownAsync(() => recorded.backward(new Float64Array(32), { wrt: ["g.bogus"] }))).message).toMatch(/unknown/);
+    recorded.release();
+    expect(() => l2Loss(new Float64Array(3), new Float64Array(2))).toThrow(AmpError);
+  });
+
+  it("l2Loss is the mean squared error with its gradient, from the runtime", () => {
+    const { loss, dLdy } = l2Loss(Float64Array.of(1, 2, 4), Float64Array.of(1, 1, 2));
+    expect(loss).toBeCloseTo(5 / 3, 15);
+    expect(Array.from(dLdy)).toEqual([0, 2 / 3, 4 / 3]);
+  });
+
+  it("Runtime: the recording size grows with the span, a later recorded render replaces an earlier one", async () => {
+    const runtime = Runtime.create(chain(0.8));
+    expect(runtime.recordSize(2000)).toBeGreaterThan(runtime.recordSize(1000));
+    const first = await runtime.render(64, { record: true });
+    const second = await runtime.render(64, { record: true });
+    expect((await thrownAsync(() => first.backward(new Float64Array(64), { wrt: ["g.gain"] }))).message).toMatch(/replaced/);
+    const grads = await second.backward(new Float64Array(64).fill(1), { wrt: ["g.gain"], summed: true });
+    expect(Number.isFinite(grads["g.gain"]?.data[0])).toBe(true);
+    runtime.dispose();
+  });
+});
