@@ -9,6 +9,7 @@
 
 #include "dsp/resample/prototype.h"
 #include "node_harness.h"
+#include "snapshot_continues.h"
 
 using amp_test::block_invariant;
 using amp_test::run_node;
@@ -49,44 +50,6 @@ double amplitude_at(const std::vector<double> &y, double freq, uint32_t from, ui
     const double a = (ys * cc - yc * sc) / det;
     const double b = (yc * ss - ys * sc) / det;
     return std::sqrt(a * a + b * b);
-}
-
-// A single-node stream snapshotted after `half` frames and restored: the rest of the stream
-// continues bit for bit (amp_node_state_*). `input` may be empty (a source).
-inline bool snapshot_continues(const std::string &type, const std::string &params,
-                               const std::vector<amp_test::Tensor> &input, uint32_t frames,
-                               uint32_t half) {
-    AmpNodeDescriptorView descriptor{"node", type.c_str(), params.c_str()};
-    auto call = [&](void **state, uint32_t from, uint32_t n, std::vector<double> &out) {
-        std::vector<amp_test::Tensor> parts;
-        std::vector<AmpAudioView> audio;
-        for (const auto &t : input) parts.push_back(t.window(from, n));
-        for (const auto &p : parts)
-            audio.push_back({p.data.data(), p.batches, p.channels, p.frames});
-        AmpNodeInputs inputs{audio.data(), static_cast<uint32_t>(audio.size()), nullptr, 0};
-        double *y = nullptr;
-        int32_t channels = 0;
-        const int32_t status = amp_run_node_v2(
-            &descriptor, &inputs, 1, input.empty() ? 0 : static_cast<int32_t>(input[0].channels),
-            static_cast<int32_t>(n), 48000.0, &y, &channels, state, nullptr, AMP_EXECUTION_FORWARD,
-            nullptr);
-        if (status != AMP_OK) return false;
-        out.assign(y, y + static_cast<size_t>(channels) * n);
-        amp_free(y);
-        return true;
-    };
-    void *state = nullptr;
-    std::vector<double> head, first, second;
-    bool ok = call(&state, 0, half, head);
-    uint64_t bytes = 0;
-    ok = ok && amp_node_state_snapshot_size(state, &bytes) == AMP_OK;
-    std::vector<unsigned char> saved(static_cast<size_t>(bytes));
-    ok = ok && amp_node_state_snapshot(state, saved.data(), bytes) == AMP_OK;
-    ok = ok && call(&state, half, frames - half, first);
-    ok = ok && amp_node_state_restore(state, saved.data(), bytes) == AMP_OK;
-    ok = ok && call(&state, half, frames - half, second);
-    amp_release_state(state);
-    return ok && first == second && !first.empty();
 }
 
 } // namespace
@@ -219,8 +182,8 @@ TEST(block_invariant_with_lanes) {
 
 TEST(snapshot_continues_bit_for_bit) {
     const Tensor x = amp_test::noise(1, 2, 3000, 5);
-    CHECK(snapshot_continues("resampler", params(147, 160, "fast"), {x}, 3000, 1111));
-    CHECK(snapshot_continues("resampler", params(5, 2, "best"), {x}, 3000, 777));
+    CHECK(amp_test::snapshot_continues("resampler", params(147, 160, "fast"), {x}, 3000, 1111));
+    CHECK(amp_test::snapshot_continues("resampler", params(5, 2, "best"), {x}, 3000, 777));
 }
 
 AMP_TEST_MAIN()

@@ -120,10 +120,13 @@ export class KernelClient {
     void client.#read(client.#iopub, "iopub");
     void client.#read(client.#shell, "reply");
     void client.#read(client.#control, "reply");
-    const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
-    // The first replies may be lost while the sockets connect: ask again until one comes back
-    // together with its iopub idle status.
+    const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+    const deadline = Date.now() + startTimeoutMs;
+    // One request at a time: a kernel that starts slowly would otherwise answer a burst of queued
+    // requests at once. The first reply shows the kernel is up; an iopub subscription may still be
+    // joining, so ask again (each answered at once now) until a reply comes with its idle status.
     try {
+      await client.request("kernel_info_request", {}, { timeoutMs: startTimeoutMs, interruptOnTimeout: false, until: "reply" });
       for (;;) {
         if (client.#exit !== undefined)
           throw new KernelError(`the kernel exited while starting (${client.exitText()})${client.stderrTail()}`);
@@ -137,7 +140,7 @@ export class KernelClient {
     } catch (error) {
       await client.shutdown();
       if (error instanceof KernelTimeoutError)
-        throw new KernelError(`the kernel did not answer within ${options.startTimeoutMs ?? 60_000} ms${client.stderrTail()}`);
+        throw new KernelError(`the kernel did not answer within ${startTimeoutMs} ms${client.stderrTail()}`);
       throw error;
     }
   }
@@ -188,6 +191,8 @@ export class KernelClient {
       timeoutMs?: number;
       interruptOnTimeout?: boolean;
       onIopub?: (message: KernelMessage) => void;
+      /** What completes the request: the reply alone, or the reply and the iopub idle status (default). */
+      until?: "reply" | "idle";
     } = {},
   ): Promise<KernelReply> {
     const msgId = await this.send(msgType, content, options.channel);
@@ -199,6 +204,7 @@ export class KernelClient {
         const message = iopub[seen];
         if (message !== undefined && message.header.msg_type !== "status") options.onIopub?.(message);
       }
+      if (options.until === "reply") return this.#replies.has(msgId);
       return this.#replies.has(msgId) && iopub.some((m) => m.header.msg_type === "status" && m.content["execution_state"] === "idle");
     };
     await new Promise<void>((resolve, reject) => {

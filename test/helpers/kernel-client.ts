@@ -34,6 +34,9 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** How long a kernel may take to start on a loaded machine (a bound, not a timing claim). */
+const START_TIMEOUT_MS = 90_000;
+
 function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
@@ -117,14 +120,23 @@ export class KernelClient {
     void client.#readIopub();
     void client.#readReplies(client.#shell);
     void client.#readReplies(client.#control);
-    // Retry kernel_info until its iopub status arrives too (the subscription is then live).
-    for (let attempt = 0; ; attempt += 1) {
+    // One request at a time (a slow start would otherwise be answered by a burst): the first reply
+    // shows the kernel is up; then ask again until a reply comes with its iopub idle status (the
+    // subscription is then live).
+    const exited = new Promise<never>((_, reject) =>
+      child.once("exit", (code, signal) => reject(new Error(`kernel exited during start (${String(signal ?? code)}): ${client.stderr}`))),
+    );
+    exited.catch(() => undefined);
+    const first = await client.send("kernel_info_request", {});
+    await timeout(Promise.race([client.#receiveReply(first), exited]), START_TIMEOUT_MS, "the kernel's first reply");
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
       if (client.#exited) throw new Error(`kernel exited during start: ${client.stderr}`);
       try {
         await client.request("kernel_info_request", {}, { timeoutMs: 2000 });
         return client;
       } catch (error) {
-        if (attempt > 30) throw error;
+        if (Date.now() > deadline) throw error;
       }
     }
   }
