@@ -92,7 +92,7 @@ export function main(argv: readonly string[]): number | undefined {
   const capture = new CellCapture();
   const runner = new CellRunner(capture, jupyter);
   installBindOrder(jupyter);
-  installSendOrder(jupyter);
+  installSendOrder();
   installProtocol(jupyter, {
     connection,
     runner,

@@ -3,41 +3,49 @@
  * the same socket is still pending, and after a run of immediate sends it defers the next one to
  * keep the event loop alive, so a burst of messages (a cell's outputs, replies to queued requests)
  * leaves a send pending. tslab sends without waiting: the refused message was lost (a reply or an
- * idle status never arrived). Each socket's sends are chained here, in call order; a send made
+ * idle status never arrived). Every socket's sends are chained here, in call order; a send made
  * while none is outstanding still goes out synchronously (a reply sent just before exit is kept).
+ *
+ * zeromq's sockets are sealed and `send` is a read-only prototype property, so the chain is
+ * installed on the prototype (configurable): in the kernel process every zeromq socket, tslab's
+ * and any a cell makes, queues its sends instead of throwing EBUSY.
  */
-import type { TslabJupyterModule, TslabServer } from "./tslab-internals";
+import * as zmq from "zeromq";
 
-interface SendingSocket {
-  send(message: unknown): Promise<void>;
+type Send = (this: object, ...args: unknown[]) => Promise<void>;
+
+interface Chain {
+  outstanding: number;
+  tail: Promise<void>;
 }
 
-/** Replaces `socket.send` by a version that waits for the socket's earlier sends to settle. */
-export function serialiseSends(socket: SendingSocket): void {
-  const send = socket.send.bind(socket);
-  let outstanding = 0;
-  let tail: Promise<void> = Promise.resolve();
-  socket.send = (message: unknown): Promise<void> => {
-    const sent = outstanding === 0 ? Promise.resolve(send(message)) : tail.then(() => send(message));
-    outstanding += 1;
-    tail = sent.then(
-      () => {
-        outstanding -= 1;
-      },
-      () => {
-        outstanding -= 1;
-      },
-    );
+/** Wraps `send` so that each `this` sends one message at a time, in call order. */
+export function chainedSend(send: Send): Send {
+  const chains = new WeakMap<object, Chain>();
+  return function sendInOrder(this: object, ...args: unknown[]): Promise<void> {
+    let chain = chains.get(this);
+    if (chain === undefined) {
+      chain = { outstanding: 0, tail: Promise.resolve() };
+      chains.set(this, chain);
+    }
+    const state = chain;
+    const sent = state.outstanding === 0 ? Promise.resolve(send.apply(this, args)) : state.tail.then(() => send.apply(this, args));
+    state.outstanding += 1;
+    const settle = (): void => {
+      state.outstanding -= 1;
+    };
+    state.tail = sent.then(settle, settle);
     return sent;
   };
 }
 
-/** Patches tslab's ZmqServer.bindSocket so every socket it binds sends one message at a time. */
-export function installSendOrder(jupyter: TslabJupyterModule): void {
-  const server = jupyter.ZmqServer.prototype;
-  const bindSocket = server.bindSocket;
-  server.bindSocket = function bindSerialised(this: TslabServer, socket: unknown, port: number): Promise<void> {
-    serialiseSends(socket as SendingSocket);
-    return bindSocket.call(this, socket, port);
-  };
+/** Replaces `prototype.send` by its chained version (once per prototype). */
+export function installSendOrder(prototype: object = zmq.Socket.prototype): void {
+  const current = Object.getOwnPropertyDescriptor(prototype, "send");
+  if (current === undefined || typeof current.value !== "function") throw new Error("installSendOrder: the prototype has no send method");
+  if (installed.has(prototype)) return;
+  installed.add(prototype);
+  Object.defineProperty(prototype, "send", { ...current, value: chainedSend(current.value as Send) });
 }
+
+const installed = new WeakSet<object>();
