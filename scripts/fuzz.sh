@@ -12,12 +12,14 @@ seconds="${1:-30}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(graph_description params_json control_history)
+  targets=(graph_description params_json control_history presets)
 fi
 
 build=build-fuzz
 CC=clang CXX=clang++ cmake -S . -B "$build" -DAMP_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
-cmake --build "$build" -j2 --target $(printf 'fuzz_%s fuzz_replay_%s ' "${targets[@]}" "${targets[@]}")
+build_targets=()
+for target in "${targets[@]}"; do build_targets+=("fuzz_$target" "fuzz_replay_$target"); done
+cmake --build "$build" -j2 --target "${build_targets[@]}"
 mkdir -p "$build/artifacts"
 
 for target in "${targets[@]}"; do
