@@ -162,10 +162,16 @@ void GraphRuntime::allocate() {
     // What execute() may skip for this graph.
     needs_curves_ = false;
     tap_nodes_.clear();
+    per_frame_taps_only_ = true;
+    counted_frames_ = 0;
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         needs_curves_ = needs_curves_ || plan_.nodes[v]->required_curve(0) != nullptr;
         bool taps = false;
-        for (const TapLayout &layout : state_[v].tap_layouts) taps = taps || layout.groups > 0;
+        for (const TapLayout &layout : state_[v].tap_layouts) {
+            taps = taps || layout.groups > 0;
+            per_frame_taps_only_ =
+                per_frame_taps_only_ && (layout.groups == 0 || layout.period == 1);
+        }
         if (taps) tap_nodes_.push_back(v);
     }
 }

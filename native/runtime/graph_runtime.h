@@ -238,6 +238,8 @@ class GraphRuntime {
     bool heat_curves_ = false;        // this render records per-frame heat (else totals only)
     bool needs_curves_ = false;       // some node reads a control-history curve (required_curve)
     std::vector<uint32_t> tap_nodes_; // nodes that publish at least one tap
+    bool per_frame_taps_only_ = true; // every published tap has a record per frame (period 1)
+    uint32_t counted_frames_ = 0;     // the frames count_tap_records last counted (0: none)
     std::vector<NodeState> state_;
     std::vector<LinkFifo> fifos_;                    // per link; capacity 0 when not delayed
     std::vector<std::vector<uint32_t>> delayed_out_; // per node: its delayed outgoing links

@@ -96,6 +96,9 @@ uint64_t GraphRuntime::tap_time_doubles(uint64_t frames) const {
 }
 
 void GraphRuntime::count_tap_records(uint64_t position, uint32_t frames) {
+    // Taps with a record per frame only: the counts depend on `frames` alone.
+    if (per_frame_taps_only_ && frames == counted_frames_) return;
+    counted_frames_ = frames;
     for (uint32_t v : tap_nodes_) {
         NodeState &node = state_[v];
         for (size_t t = 0; t < node.tap_layouts.size(); ++t) {
