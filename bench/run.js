@@ -20,6 +20,7 @@ const SECTIONS = {
   native: "./throughput.js",
 
   calls: "./per-call.js",
+  call_instructions: "./call-instructions.js",
 
   render: "./offline-render.js",
 

@@ -160,10 +160,29 @@ void GraphRuntime::allocate() {
                                                         f);
                 }
         }
+        plan_inputs(v);
+        refresh_params(v);
+        plan_heat(v);
+        plan_context(v);
         std::vector<uint32_t> channels(plan_.port_channels[v]);
         PrepareContext context{batches_,        max_step_,        sample_rate_,
                                channels.data(), spec.input_count, plan_.output_channels[v]};
         plan_.nodes[v]->prepare(context);
+    }
+    // What execute() may skip for this graph.
+    needs_curves_ = false;
+    tap_nodes_.clear();
+    per_frame_taps_only_ = true;
+    counted_frames_ = 0;
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
+        needs_curves_ = needs_curves_ || plan_.nodes[v]->required_curve(0) != nullptr;
+        bool taps = false;
+        for (const TapLayout &layout : state_[v].tap_layouts) {
+            taps = taps || layout.groups > 0;
+            per_frame_taps_only_ =
+                per_frame_taps_only_ && (layout.groups == 0 || layout.period == 1);
+        }
+        if (taps) tap_nodes_.push_back(v);
     }
 }
 

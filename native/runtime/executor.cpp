@@ -97,7 +97,7 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         if (!keep_history_offset_) history.frame_offset = position_;
         history_ptr = &history;
     }
-    check_history(history_ptr);
+    if (history_ptr != nullptr || needs_curves_) check_history(history_ptr);
 
     heat_curves_ = heat_out != nullptr || graph_.thermal_budget > 0.0;
     reset_call_heat();
@@ -107,10 +107,12 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
     const bool timed = graph_.timing;
     const auto started =
         timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-    for (NodeState &node : state_) {
-        node.processing_seconds = 0.0;
-        node.cpu_seconds = 0.0;
-    }
+    if (timed || step_seconds_kept_)
+        for (NodeState &node : state_) {
+            node.processing_seconds = 0.0;
+            node.cpu_seconds = 0.0;
+        }
+    step_seconds_kept_ = timed;
     struct WorkersAwake {
         LevelWorkers *workers;
         explicit WorkersAwake(LevelWorkers *w) : workers(w) {
@@ -137,7 +139,7 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         if (recording_at(position_))
             n = static_cast<uint32_t>(std::min<uint64_t>(n, rec_.start + rec_.frames - position_));
         const bool recorded = recording_at(position_);
-        count_tap_records(position_, n);
+        if (!tap_nodes_.empty()) count_tap_records(position_, n);
         run_block(position_, n, offset, history_ptr);
         if (padded) {
             output_fifo_.push(output.out, block_, position_, n);
@@ -217,6 +219,16 @@ void GraphRuntime::check_history(const AmpControlHistory *history) const {
 
 void GraphRuntime::run_block(uint64_t position, uint32_t frames, uint32_t offset_in_block,
                              const AmpControlHistory *history) {
+    if (!serial_steps_.empty()) { // every level on this thread: the steps in schedule order
+        if (graph_.timing)
+            for (const Step &step : serial_steps_)
+                run_timed_step(step, position, frames, offset_in_block, history);
+        else
+            for (const Step &step : serial_steps_)
+                run_step(step, position, frames, offset_in_block, history);
+        sum_graph_heat(frames);
+        return;
+    }
     for (size_t level = 0; level < plan_.levels.size(); ++level) {
         const auto &buckets = level_buckets_[level];
         if (buckets.empty()) {
@@ -259,8 +271,38 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
     for (uint32_t id : delayed_in_[v])
         if (plan_.links[id].modulation || step.kind != StepKind::Emit)
             fifos_[id].pull(position, frames);
-    if (step.kind != StepKind::Emit) gather_inputs(v, frames);
-    evaluate_params(v, position, frames, offset_in_block);
+    if (step.kind != StepKind::Emit) {
+        for (TensorView &view : node.inputs)
+            if (!view.empty()) view.frames = frames;
+        if (!node.gathered_ports.empty()) gather_inputs(v, frames);
+    }
+    if (!node.static_params) evaluate_params(v, position, frames, offset_in_block);
+    ProcessContext &context = node.context; // fixed fields set by plan_context
+    context.frames = frames;
+    context.history = history;
+    context.frame_index = position;
+    if (recording_at(position) && rec_.rows[v] != nullptr && plan_.nodes[v]->record_rows() > 0) {
+        context.record = rec_.rows[v] + (position - rec_.start);
+        context.record_lane_stride = static_cast<size_t>(rec_.frames);
+    } else {
+        context.record = nullptr;
+        context.record_lane_stride = 0;
+    }
+    switch (step.kind) {
+    case StepKind::Process: plan_.nodes[v]->process(context); break;
+    case StepKind::Emit: plan_.nodes[v]->emit(context); break;
+    case StepKind::Absorb: plan_.nodes[v]->absorb(context); break;
+    }
+    if (rec_.armed) record_step(step, position, frames);
+    if (step.kind != StepKind::Absorb)
+        for (uint32_t id : delayed_out_[v]) fifos_[id].push(node.out, block_, position, frames);
+    if (step.kind != StepKind::Emit && !add_model_heat(node, position, frames))
+        compute_heat(v, position, frames, offset_in_block);
+}
+
+// Every field of a node's step context that stays the same from step to step.
+void GraphRuntime::plan_context(uint32_t v) {
+    NodeState &node = state_[v];
     ProcessContext context{};
     context.inputs = node.inputs.data();
     context.params = node.params.data();
@@ -268,10 +310,7 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
     context.out_lane_stride = block_;
     context.output_channels = plan_.output_channels[v];
     context.batches = batches_;
-    context.frames = frames;
     context.sample_rate = sample_rate_;
-    context.history = history;
-    context.frame_index = position;
     context.telemetry = node.telemetry;
     if (node.publishes_heat) {
         context.heat = node.heat;
@@ -283,19 +322,7 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
         context.tap_strides = node.tap_strides.data();
         context.tap_records = node.tap_records.data();
     }
-    if (recording_at(position) && rec_.rows[v] != nullptr && plan_.nodes[v]->record_rows() > 0) {
-        context.record = rec_.rows[v] + (position - rec_.start);
-        context.record_lane_stride = static_cast<size_t>(rec_.frames);
-    }
-    switch (step.kind) {
-    case StepKind::Process: plan_.nodes[v]->process(context); break;
-    case StepKind::Emit: plan_.nodes[v]->emit(context); break;
-    case StepKind::Absorb: plan_.nodes[v]->absorb(context); break;
-    }
-    record_step(step, position, frames);
-    if (step.kind != StepKind::Absorb)
-        for (uint32_t id : delayed_out_[v]) fifos_[id].push(node.out, block_, position, frames);
-    if (step.kind != StepKind::Emit) compute_heat(v, position, frames, offset_in_block);
+    node.context = context;
 }
 
 } // namespace amp

@@ -1,6 +1,7 @@
 // gather.cpp: what a node's input ports read. A port with one matching edge reads its producer's
 // buffer (or the link's FIFO staging) in place; a concat of several edges reads a lane table;
 // otherwise the edges are summed (channels broadcast c mod C_edge) into the port's own buffer.
+// The views are planned at configure; a step copies or sums only the ports that need it.
 #include "runtime/graph_runtime.h"
 
 #include <algorithm>
@@ -12,26 +13,39 @@ const double *GraphRuntime::link_source(uint32_t id) const {
     return plan_.links[id].delay > 0 ? fifos_[id].staging : state_[plan_.links[id].from].out;
 }
 
-void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
+// A port's view is fixed once the buffers exist: an open port is empty, a lane table or a
+// single edge read in place points at the producer (or the FIFO staging), and a port whose edges
+// must be summed or broadcast reads its own buffer. Only `frames` changes from step to step.
+void GraphRuntime::plan_inputs(uint32_t v) {
     const NodeSpec &spec = *graph_.nodes[v].spec;
     NodeState &node = state_[v];
+    node.gathered_ports.clear();
     for (uint32_t p = 0; p < spec.input_count; ++p) {
         const auto &edges = plan_.port_edges[v][p];
         const uint32_t channels = plan_.port_channels[v][p];
-        double *buffer = node.port_buffers[p];
-        if (edges.empty()) {
+        if (edges.empty())
             node.inputs[p] = TensorView{}; // an optional port left open
-            continue;
-        }
-        if (!node.port_rows[p].empty()) {
-            node.inputs[p] = TensorView{link_source(edges[0]),   batches_, channels, frames, block_,
+        else if (!node.port_rows[p].empty())
+            node.inputs[p] = TensorView{link_source(edges[0]),   batches_, channels, 0, block_,
                                         node.port_rows[p].data()};
-            continue;
+        else if (node.port_buffers[p] == nullptr)
+            node.inputs[p] = TensorView{link_source(edges[0]), batches_, channels, 0, block_};
+        else {
+            node.inputs[p] = TensorView{node.port_buffers[p], batches_, channels, 0, block_};
+            node.gathered_ports.push_back(p);
         }
-        if (buffer == nullptr) {
-            node.inputs[p] = TensorView{link_source(edges[0]), batches_, channels, frames, block_};
-            continue;
-        }
+    }
+}
+
+// Sums (or copies) the edges of every port in gathered_ports into its buffer; run_step has set
+// every view's frames.
+void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
+    const NodeSpec &spec = *graph_.nodes[v].spec;
+    NodeState &node = state_[v];
+    for (uint32_t p : node.gathered_ports) {
+        const auto &edges = plan_.port_edges[v][p];
+        const uint32_t channels = plan_.port_channels[v][p];
+        double *buffer = node.port_buffers[p];
         const bool concat = spec.inputs[p].gather == Gather::Concat;
         if (!concat)
             for (uint32_t b = 0; b < batches_; ++b)
@@ -66,7 +80,6 @@ void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
             }
             first_channel += source_channels;
         }
-        node.inputs[p] = TensorView{buffer, batches_, channels, frames, block_};
     }
 }
 

@@ -102,6 +102,7 @@ void GraphRuntime::configure(uint32_t batches, uint32_t block_frames) {
             dropped = dropped || !node.heat_override.empty();
             node.heat_override.clear();
         }
+        for (uint32_t v = 0; v < node_count(); ++v) refresh_params(v);
         if (dropped)
             log("{\"event\":\"amp_graph_runtime_overrides_cleared\",\"reason\":\"configure changed "
                 "the batches or block frames\"}");

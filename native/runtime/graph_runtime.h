@@ -25,6 +25,7 @@
 #include "amp_native.h"
 #include "runtime/graph_compiler.h"
 #include "runtime/graph_description.h"
+#include "runtime/heat.h"
 #include "runtime/level_workers.h"
 #include "runtime/link_fifo.h"
 
@@ -66,7 +67,10 @@ class GraphRuntime {
 
     // --- Single-node calls (single_node.cpp): the same executor with the call's views. ---
     // Marks a node as an input feeder of a single-node call: it neither heats nor is timed.
-    void mark_feeder(uint32_t node) { state_[node].feeder = true; }
+    void mark_feeder(uint32_t node) {
+        state_[node].feeder = true;
+        state_[node].model_row = nullptr;
+    }
     // Views of the next execute call: per-parameter tensors (one per spec param of `node`,
     // empty = not given) and a heat tensor; windows are read at the frame offset within the
     // call. A call's history keeps its own frame_offset (stream frame of curve time 0).
@@ -128,8 +132,21 @@ class GraphRuntime {
         std::vector<uint32_t> tap_records;  // per spec tap: records of the current block
         std::vector<double *> port_buffers; // per port; null when the input is a direct view
         std::vector<std::vector<const double *>> port_rows; // per port: lane table of a concat
-        std::vector<TensorView> inputs;                     // per port, rebuilt each block
-        std::vector<TensorView> params;                     // per spec param, rebuilt each block
+        // Per port: fixed at configure (in place, lane table or the port's own buffer); a step
+        // only sets the frames, and gathers the ports listed in gathered_ports.
+        std::vector<TensorView> inputs;
+        std::vector<uint32_t> gathered_ports; // ports whose edges are summed into port_buffers
+        // Per spec param. While static_params (no signal parameter modulated, overridden or
+        // given by a single-node call), they hold the params_json constants and a step leaves
+        // them alone (refresh_params keeps this true); otherwise each step rebuilds them.
+        std::vector<TensorView> params;
+        bool static_params = true;
+        HeatModel heat_model{}; // HeatModel::of(config), computed once
+        // The lane the heat model reads when it is one (plan_heat), else null.
+        const double *model_row = nullptr;
+        size_t model_batch_stride = 0;
+        // The step's context: every field fixed at configure except those run_step sets.
+        ProcessContext context{};
         std::vector<double *> param_buffers;        // per spec param; null when not modulated
         std::vector<std::vector<double>> overrides; // per spec param; empty when not overridden
         std::vector<double> heat_override;          // batches x 1 x block, or empty
@@ -141,6 +158,7 @@ class GraphRuntime {
         // are taken at the frame offset within the call.
         std::vector<TensorView> call_params; // per spec param; empty view = not given
         TensorView call_heat;                // batches x 1 x frames heat, or empty
+        bool call_params_bound = false;      // some call_params view is not empty
         double telemetry[6] = {0, 0, 0, 0, 0, 0};
         double processing_seconds = 0.0; // last execute call (timing on)
         double cpu_seconds = 0.0;        // last execute call (timing on)
@@ -175,6 +193,32 @@ class GraphRuntime {
     void evaluate_params(uint32_t node, uint64_t position, uint32_t frames,
                          uint32_t offset_in_block);
     void compute_heat(uint32_t node, uint64_t position, uint32_t frames, uint32_t offset_in_block);
+    // compute_heat's common case, inlined into the step: the model on the one lane model_row
+    // (never a feeder), no override in force and no curve asked for. False: not that case.
+    bool add_model_heat(NodeState &node, uint64_t position, uint32_t frames) {
+        if (node.model_row == nullptr || heat_curves_ || !node.call_heat.empty() ||
+            !node.heat_override.empty())
+            return false;
+        const double g = node.heat_model.conductance, w = node.heat_model.work;
+        for (uint32_t b = 0; b < batches_; ++b) {
+            double *lanes = node.heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes;
+            const double *x = node.model_row + static_cast<size_t>(b) * node.model_batch_stride;
+            if (frames == 1) // a 1-frame step: the one value, into its lane
+                lanes[position % kHeatLanes] += x[0] * x[0] * g + w;
+            else // the same sums, in the same order per lane
+                accumulate_lane_heat(lanes, position, node.heat_model, x, frames);
+        }
+        return true;
+    }
+    // Recomputes state_[node].static_params after its overrides, modulations or call views
+    // changed, and sets the constant views when it is true.
+    void refresh_params(uint32_t node);
+    // Sets every port's fixed view and gathered_ports (allocate(), once the buffers exist).
+    void plan_inputs(uint32_t node);
+    // Sets the node's heat model and model_row (after plan_inputs).
+    void plan_heat(uint32_t node);
+    // Sets the fixed fields of state_[node].context (after the buffers exist).
+    void plan_context(uint32_t node);
     double fold_batches(const std::vector<double> &lanes) const;
     uint64_t fingerprint() const;
     size_t node_record_bytes() const;
@@ -191,9 +235,14 @@ class GraphRuntime {
     uint64_t call_start_ = 0; // position_ when the current execute call started
     bool keep_history_offset_ = false;
     double last_total_seconds_ = 0.0;
-    std::vector<double> arena_;    // every buffer of the render path
-    double *graph_heat_ = nullptr; // batches x block: sum over nodes, per frame
-    bool heat_curves_ = false;     // this render records per-frame heat (else totals only)
+    bool step_seconds_kept_ = false;  // some NodeState holds the timing of a timed call
+    std::vector<double> arena_;       // every buffer of the render path
+    double *graph_heat_ = nullptr;    // batches x block: sum over nodes, per frame
+    bool heat_curves_ = false;        // this render records per-frame heat (else totals only)
+    bool needs_curves_ = false;       // some node reads a control-history curve (required_curve)
+    std::vector<uint32_t> tap_nodes_; // nodes that publish at least one tap
+    bool per_frame_taps_only_ = true; // every published tap has a record per frame (period 1)
+    uint32_t counted_frames_ = 0;     // the frames count_tap_records last counted (0: none)
     std::vector<NodeState> state_;
     std::vector<LinkFifo> fifos_;                    // per link; capacity 0 when not delayed
     std::vector<std::vector<uint32_t>> delayed_out_; // per node: its delayed outgoing links
@@ -204,6 +253,8 @@ class GraphRuntime {
     std::unique_ptr<LevelWorkers> workers_;
     // Per level: the steps of each participant, or empty when the level runs on one thread.
     std::vector<std::vector<std::vector<Step>>> level_buckets_;
+    // Every step in schedule order when no level runs on several threads, else empty.
+    std::vector<Step> serial_steps_;
     struct LevelJob {
         GraphRuntime *runtime;
         const std::vector<std::vector<Step>> *buckets;

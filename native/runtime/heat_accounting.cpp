@@ -48,10 +48,11 @@ void GraphRuntime::sum_graph_heat(uint32_t frames) {
 // the node's inputs (sources: its output).
 void GraphRuntime::compute_heat(uint32_t v, uint64_t position, uint32_t frames,
                                 uint32_t offset_in_block) {
-    const NodeDescription &description = graph_.nodes[v];
     NodeState &node = state_[v];
     if (node.feeder) return;
-    const HeatModel model = HeatModel::of(description.config);
+    const HeatModel &model = node.heat_model;
+    if (add_model_heat(node, position, frames)) return;
+    const NodeDescription &description = graph_.nodes[v];
     const bool source = description.spec->input_count == 0;
     const TensorView output{node.out, batches_, plan_.output_channels[v], frames, block_};
     const TensorView *signals = source ? &output : node.inputs.data();
@@ -78,6 +79,30 @@ void GraphRuntime::compute_heat(uint32_t v, uint64_t position, uint32_t frames,
         accumulate_heat(node.heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes, position,
                         heat, frames);
     }
+}
+
+// The one lane the heat model reads, when it reads one (a node without published heat whose
+// signals are a single one-channel view without a lane table: a source's output or its one
+// input): batch b's row at model_row + b * model_batch_stride. Set at configure (plan_inputs has
+// fixed the input views).
+void GraphRuntime::plan_heat(uint32_t v) {
+    NodeState &node = state_[v];
+    const NodeSpec &spec = *graph_.nodes[v].spec;
+    node.heat_model = HeatModel::of(graph_.nodes[v].config);
+    node.model_row = nullptr;
+    node.model_batch_stride = 0;
+    if (node.feeder || node.publishes_heat) return;
+    if (spec.input_count == 0) {
+        if (plan_.output_channels[v] != 1) return;
+        node.model_row = node.out;
+        node.model_batch_stride = block_;
+        return;
+    }
+    if (spec.input_count != 1) return;
+    const TensorView &in = node.inputs[0];
+    if (in.empty() || in.channels != 1 || in.rows != nullptr) return;
+    node.model_row = in.data;
+    node.model_batch_stride = in.batches == 1 ? 0 : in.stride();
 }
 
 double GraphRuntime::fold_batches(const std::vector<double> &lanes) const {
@@ -126,8 +151,15 @@ void GraphRuntime::reset_heat() {
     }
 }
 
+// node_heat_total of every node, written out (it runs at the start of every execute call).
 void GraphRuntime::reset_call_heat() {
-    for (uint32_t v = 0; v < node_count(); ++v) state_[v].call_start_heat = node_heat_total(v);
+    for (NodeState &node : state_) {
+        const double *lanes = node.heat_lanes.data();
+        double total = 0.0;
+        for (uint32_t b = 0; b < batches_; ++b)
+            total += fold_heat(lanes + static_cast<size_t>(b) * kHeatLanes);
+        node.call_start_heat = total;
+    }
 }
 
 } // namespace amp

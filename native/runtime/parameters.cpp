@@ -37,15 +37,41 @@ TensorView frame_window(const TensorView &view, uint64_t offset, uint32_t n) {
 
 void GraphRuntime::bind_call(uint32_t v, const TensorView *params, TensorView heat) {
     NodeState &node = state_[v];
-    for (uint32_t p = 0; p < graph_.nodes[v].spec->param_count; ++p)
+    bool any = false;
+    for (uint32_t p = 0; p < graph_.nodes[v].spec->param_count; ++p) {
         node.call_params[p] = params[p];
+        any = any || !params[p].empty();
+    }
     node.call_heat = heat;
+    if (any) refresh_params(v); // else static_params is what it was
+    node.call_params_bound = any;
 }
 
 void GraphRuntime::unbind_call(uint32_t v) {
     NodeState &node = state_[v];
-    std::fill(node.call_params.begin(), node.call_params.end(), TensorView{});
     node.call_heat = TensorView{};
+    if (!node.call_params_bound) return; // every call view is empty already
+    std::fill(node.call_params.begin(), node.call_params.end(), TensorView{});
+    node.call_params_bound = false;
+    refresh_params(v);
+}
+
+// A node's signal parameters are static when none is modulated, overridden (set_param) or given
+// by a single-node call: each is then the params_json constant, the view evaluate_params would
+// build at every step.
+void GraphRuntime::refresh_params(uint32_t v) {
+    const NodeDescription &description = graph_.nodes[v];
+    NodeState &node = state_[v];
+    bool fixed = true;
+    for (uint32_t p = 0; p < description.spec->param_count; ++p)
+        if (description.spec->params[p].kind == ParamKind::Signal)
+            fixed = fixed && plan_.param_mods[v][p].empty() && node.overrides[p].empty() &&
+                    node.call_params[p].empty();
+    node.static_params = fixed;
+    if (!fixed) return;
+    for (uint32_t p = 0; p < description.spec->param_count; ++p)
+        if (description.spec->params[p].kind == ParamKind::Signal)
+            node.params[p] = TensorView{&description.config.values[p], 1, 1, 1, 0};
 }
 
 void GraphRuntime::set_param(const char *node_name, const char *param, const double *data,
@@ -106,6 +132,7 @@ void GraphRuntime::set_param(const char *node_name, const char *param, const dou
     std::vector<double> &target =
         is_heat ? state_[v].heat_override : state_[v].overrides[static_cast<size_t>(index)];
     target.assign(data, data + count);
+    refresh_params(v);
     log("{\"event\":\"amp_graph_runtime_set_param\",\"node\":" + json_quote(node.name) +
         ",\"param\":" + json_quote(name) + ",\"shape\":" + shape_json(batches, channels, frames) +
         "}");
@@ -117,18 +144,20 @@ void GraphRuntime::clear_params(const char *node_name) {
     for (uint32_t v = first; v < last; ++v) {
         for (auto &values : state_[v].overrides) values.clear();
         state_[v].heat_override.clear();
+        refresh_params(v);
     }
     log(std::string("{\"event\":\"amp_graph_runtime_clear_params\",\"node\":") +
         (node_name == nullptr ? "null" : json_quote(node_name)) + "}");
 }
 
-// The base value of each signal parameter, in order of precedence: a single-node call's view
+// Runs for nodes without static_params (refresh_params). The base value of each signal
+// parameter, in order of precedence: a single-node call's view
 // (windowed at the frame offset within the call), a set_param override, the params_json value.
 // Modulation edges then add to or multiply a copy of it.
 void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frames,
                                    uint32_t offset_in_block) {
-    const NodeDescription &description = graph_.nodes[v];
     NodeState &node = state_[v];
+    const NodeDescription &description = graph_.nodes[v];
     for (uint32_t p = 0; p < description.spec->param_count; ++p) {
         if (description.spec->params[p].kind != ParamKind::Signal) continue;
         const std::vector<double> &override_values = node.overrides[p];

@@ -96,12 +96,20 @@ uint64_t GraphRuntime::tap_time_doubles(uint64_t frames) const {
 }
 
 void GraphRuntime::count_tap_records(uint64_t position, uint32_t frames) {
-    for (NodeState &node : state_)
-        for (size_t t = 0; t < node.tap_layouts.size(); ++t)
+    // Taps with a record per frame only: the counts depend on `frames` alone.
+    if (per_frame_taps_only_ && frames == counted_frames_) return;
+    counted_frames_ = frames;
+    for (uint32_t v : tap_nodes_) {
+        NodeState &node = state_[v];
+        for (size_t t = 0; t < node.tap_layouts.size(); ++t) {
+            const TapLayout &layout = node.tap_layouts[t];
             node.tap_records[t] =
-                static_cast<uint32_t>(node.tap_layouts[t].groups > 0
-                                          ? tap_records_in(node.tap_layouts[t], position, frames)
-                                          : 0);
+                layout.groups == 0 ? 0
+                : layout.period == 1
+                    ? frames // a record per frame
+                    : static_cast<uint32_t>(tap_records_in(layout, position, frames));
+        }
+    }
 }
 
 void GraphRuntime::copy_taps(double *tap_out, double *tap_time_out, uint64_t frames,

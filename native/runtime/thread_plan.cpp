@@ -31,6 +31,9 @@ void GraphRuntime::set_threads(uint32_t threads) {
 void GraphRuntime::plan_parallel_levels() {
     constexpr uint32_t kMinParallelFrames = 256;
     level_buckets_.assign(plan_.levels.size(), {});
+    serial_steps_.clear();
+    for (const std::vector<Step> &level : plan_.levels)
+        serial_steps_.insert(serial_steps_.end(), level.begin(), level.end());
     if (!workers_ || workers_->participants() <= 1 || max_step_ < kMinParallelFrames) return;
     const uint32_t participants = workers_->participants();
     for (size_t level = 0; level < plan_.levels.size(); ++level) {
@@ -55,6 +58,7 @@ void GraphRuntime::plan_parallel_levels() {
             load[lightest] += entry.first;
         }
         level_buckets_[level] = std::move(buckets);
+        serial_steps_.clear(); // a level runs on several threads
     }
 }
 

@@ -69,6 +69,83 @@ class Publisher final : public amp::Node {
 };
 
 const amp::PortSpec kPort[] = {{"in", "Input.", amp::Gather::Sum}};
+
+// y = k x with a signal parameter k. The forward, the single-node adjoint (dx = k g) and the
+// input gradient of a graph backward pass are right; with kWrongParamGradient the parameter
+// gradient of the graph pass is twice dk = g x, and with kWrongRecordedInput the graph pass's
+// input gradient (the pass that also hands the node its recorded input) is k g + g x. Only the
+// `gradients` check runs the graph backward pass, so it alone must report them.
+enum class GradientFault { None, ParamGradient, GraphInputGradient };
+
+template <GradientFault kFault>
+class Scaler final : public amp::Node {
+  public:
+    uint32_t output_channels(const uint32_t *channels, uint32_t, std::string &) const override {
+        return channels[0];
+    }
+    void prepare(const amp::PrepareContext &) override {}
+    void reset() noexcept override {}
+    void process(const amp::ProcessContext &ctx) noexcept override {
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.output_channels; ++c) {
+                const double *x = ctx.inputs[0].row(b, c);
+                const double *k = ctx.params[0].row(b, c);
+                const size_t step = ctx.params[0].frame_stride();
+                double *y = ctx.out_row(b, c);
+                for (uint32_t f = 0; f < ctx.frames; ++f) y[f] = k[f * step] * x[f];
+            }
+    }
+    int32_t backward(const amp::BackwardContext &ctx) noexcept override {
+        const bool graph = ctx.inputs != nullptr; // a graph pass: the recorded input is there
+        const size_t step = ctx.params[0].frame_stride();
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.input_channels; ++c) {
+                const double *g = ctx.gradient.row(b, c);
+                const double *k = ctx.params[0].row(b, c);
+                double *dx =
+                    ctx.out + (static_cast<size_t>(b) * ctx.input_channels + c) * ctx.frames;
+                for (uint32_t f = 0; f < ctx.frames; ++f) dx[f] = k[f * step] * g[f];
+                if (kFault == GradientFault::GraphInputGradient && graph) {
+                    const double *x = ctx.inputs[0].row(b, c);
+                    for (uint32_t f = 0; f < ctx.frames; ++f) dx[f] += g[f] * x[f];
+                }
+            }
+        double *dk = ctx.param_gradient(0);
+        if (dk == nullptr) return AMP_OK;
+        if (!graph) return AMP_ERR_UNSUPPORTED;
+        const double twice = kFault == GradientFault::ParamGradient ? 2.0 : 1.0;
+        const uint32_t k_channels = ctx.params[0].channels;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.input_channels; ++c) {
+                const double *g = ctx.gradient.row(b, c);
+                const double *x = ctx.inputs[0].row(b, c);
+                double *d =
+                    dk + (static_cast<size_t>(b) * k_channels + c % k_channels) * ctx.frames;
+                for (uint32_t f = 0; f < ctx.frames; ++f) d[f] += twice * g[f] * x[f];
+            }
+        return AMP_OK;
+    }
+    bool has_param_gradient(uint32_t param) const override { return param == 0; }
+};
+
+const amp::ParamSpec kScale[] = {
+    {"k", amp::ParamKind::Signal, 0.5, -10.0, 10.0, "", "Linear factor."}};
+
+template <GradientFault kFault>
+amp::NodeSpec scaler(const char *name) {
+    return amp::NodeSpec{name,
+                         "A test node scaling its input.",
+                         kPort,
+                         1,
+                         kScale,
+                         1,
+                         1.0,
+                         true,
+                         "y = k x: dx = k g, dk = g x.",
+                         [](const amp::NodeConfig &) -> std::unique_ptr<amp::Node> {
+                             return std::make_unique<Scaler<kFault>>();
+                         }};
+}
 // A parameter whose default lies outside its own range: the descriptor is broken.
 const amp::ParamSpec kBadDefault[] = {
     {"amount", amp::ParamKind::Number, 5.0, 0.0, 1.0, "", "Broken: default outside [0, 1]."}};
@@ -135,6 +212,12 @@ const amp::NodeSpec kSpecs[] = {
     spec<Fault::Latency>("broken_latency"),
     spec<Fault::Adjoint>("broken_adjoint"),
     spec<Fault::None>("broken_params", 1.0, kBadDefault, 1),
+};
+
+const amp::NodeSpec kScalers[] = {
+    scaler<GradientFault::None>("sound_scaler"),
+    scaler<GradientFault::ParamGradient>("broken_param_gradient"),
+    scaler<GradientFault::GraphInputGradient>("broken_graph_input_gradient"),
 };
 
 // The suite's report for a registered test node.
@@ -206,10 +289,38 @@ TEST(a_publishing_node_without_a_reference_is_caught) {
     expect_caught("unreferenced_publisher", "heat", "has no reference");
 }
 
+TEST(a_correct_differentiable_node_passes) {
+    for (const std::string &line : report("sound_scaler")) {
+        ++amp_test::failures();
+        std::printf("  sound_scaler: %s\n", line.c_str());
+    }
+}
+
+// Broken only where the graph backward pass reaches: every other check passes, and `gradients`
+// reports the wrong gradient against central differences.
+void expect_caught_by_gradients_alone(const char *type, const std::string &words) {
+    for (const std::string &line : report(type))
+        if (line.rfind("gradients: ", 0) != 0) {
+            ++amp_test::failures();
+            std::printf("  %s: a check other than gradients reported: %s\n", type, line.c_str());
+        }
+    expect_caught(type, "gradients", words);
+}
+
+TEST(a_wrong_parameter_gradient_is_caught_by_gradients) {
+    expect_caught_by_gradients_alone("broken_param_gradient", "parameter \"k\": <e, dparam> = ");
+}
+
+TEST(a_wrong_input_gradient_in_a_graph_pass_is_caught_by_gradients) {
+    expect_caught_by_gradients_alone("broken_graph_input_gradient", "port 0: <e, dx> = ");
+}
+
 int main() {
     for (const amp::NodeSpec &node : kSpecs)
         if (!amp::register_node_spec(&node)) return 1;
     for (const amp::NodeSpec &node : kPublishers)
+        if (!amp::register_node_spec(&node)) return 1;
+    for (const amp::NodeSpec &node : kScalers)
         if (!amp::register_node_spec(&node)) return 1;
     conformance::heat_references()["sound_publisher"] = square_heat;
     conformance::heat_references()["broken_published_heat"] = square_heat;
