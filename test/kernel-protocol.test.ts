@@ -3,9 +3,11 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIND_FAILURE_EXIT } from "../src/kernel/exit-status";
 import { installKernel, kernelPrefix } from "./helpers/installed-kernel";
 import { KernelClient, type Message } from "./helpers/kernel-client";
 
@@ -393,6 +395,43 @@ const n: number = localAnswer;
         },
         { key: "", signatureScheme: "" },
       );
+    },
+    PROTOCOL_TIMEOUT,
+  );
+
+  it(
+    "exits with status 3 and names the port when a port it must bind is taken (clients start it again on other ports)",
+    async () => {
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+      const port = (taken.address() as AddressInfo).port;
+      const dir = mkdtempSync(join(tmpdir(), "amp-kernel-taken-"));
+      try {
+        const file = join(dir, "connection.json");
+        const free = [port + 1, port + 2, port + 3, port + 4];
+        writeFileSync(
+          file,
+          JSON.stringify({
+            transport: "tcp",
+            ip: "127.0.0.1",
+            shell_port: port,
+            iopub_port: free[0],
+            stdin_port: free[1],
+            control_port: free[2],
+            hb_port: free[3],
+            key: "k",
+            signature_scheme: "hmac-sha256",
+          }),
+        );
+        const spec = JSON.parse(readFileSync(join(specDir, "kernel.json"), "utf8")) as { argv: string[] };
+        const argv = spec.argv.map((arg) => arg.replace("{connection_file}", file));
+        const run = spawnSync(argv[0] ?? "node", argv.slice(1), { encoding: "utf8", cwd: notebookDir, timeout: 60_000 });
+        expect(run.stderr).toContain(`cannot bind port ${port}`);
+        expect(run.status).toBe(BIND_FAILURE_EXIT);
+      } finally {
+        taken.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     PROTOCOL_TIMEOUT,
   );

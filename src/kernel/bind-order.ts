@@ -4,7 +4,14 @@
  * (zeromq refuses to send on a socket during a bind) as an unhandled rejection and the kernel
  * dies at startup. Binding the request sockets (shell, control) only after iopub, stdin and the
  * heartbeat are bound means no request can arrive before every socket it answers on is ready.
+ *
+ * A bind that fails (the port taken since the client chose it: EADDRINUSE) ends the kernel with
+ * exit status {@link BIND_FAILURE_EXIT} and a log line naming the port. tslab starts its server
+ * without waiting, so the failure was an unhandled rejection and the kernel lived on, deaf, until
+ * its client gave up; exiting lets the client start it again on other ports.
  */
+import { BIND_FAILURE_EXIT } from "./exit-status";
+import { kernelLog } from "./protocol";
 import type { TslabJupyterModule, TslabServer } from "./tslab-internals";
 
 /** Patches tslab's ZmqServer.bindSocket; call once, before `startKernel`. */
@@ -13,7 +20,14 @@ export function installBindOrder(jupyter: TslabJupyterModule): void {
   const bindSocket = server.bindSocket;
   const otherBinds = new WeakMap<TslabServer, Promise<void>[]>();
 
-  server.bindSocket = async function orderedBind(this: TslabServer, socket: unknown, port: number): Promise<void> {
+  server.bindSocket = function bindOrExit(this: TslabServer, socket: unknown, port: number): Promise<void> {
+    return orderedBind.call(this, socket, port).catch((error: unknown) => {
+      kernelLog(`cannot bind port ${port}: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(BIND_FAILURE_EXIT);
+    });
+  };
+
+  async function orderedBind(this: TslabServer, socket: unknown, port: number): Promise<void> {
     const started = otherBinds.get(this) ?? [];
     otherBinds.set(this, started);
     if (socket !== this.shell && socket !== this.control) {
@@ -26,5 +40,5 @@ export function installBindOrder(jupyter: TslabJupyterModule): void {
     await Promise.resolve();
     await Promise.all(started);
     return bindSocket.call(this, socket, port);
-  };
+  }
 }

@@ -12,6 +12,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
+import { BIND_FAILURE_EXIT } from "../kernel/exit-status";
 import { constantTimeEqual, DELIMITER, signParts, splitMessage } from "../kernel/signature";
 import { decodeSignedFrames } from "../kernel/wire";
 
@@ -46,6 +47,12 @@ export class KernelError extends Error {
 
 /** Thrown when a request gets no reply in time (the kernel is then interrupted). */
 export class KernelTimeoutError extends KernelError {}
+
+/** The kernel could not bind a port chosen for it (taken meanwhile by another process). */
+class KernelBindError extends KernelError {}
+
+/** How many times a kernel is started when its ports were taken before it could bind them. */
+const START_ATTEMPTS = 3;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -97,8 +104,23 @@ export class KernelClient {
     });
   }
 
-  /** Starts a kernel and waits until it answers `kernel_info_request` (iopub subscribed by then). */
+  /**
+   * Starts a kernel and waits until it answers `kernel_info_request` (iopub subscribed by then).
+   * Ports are chosen free, but another process may take one before the kernel binds it: a kernel
+   * that exits for that reason ({@link BIND_FAILURE_EXIT}) is started again on other ports, up to
+   * {@link START_ATTEMPTS} times.
+   */
   static async start(options: KernelStart): Promise<KernelClient> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await KernelClient.#startOnce(options);
+      } catch (error) {
+        if (!(error instanceof KernelBindError) || attempt >= START_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  static async #startOnce(options: KernelStart): Promise<KernelClient> {
     const dir = mkdtempSync(join(tmpdir(), "amp-kpn-run-"));
     const ports: Record<string, number> = {};
     for (const name of PORT_NAMES) ports[name] = await freePort();
@@ -128,8 +150,7 @@ export class KernelClient {
     try {
       await client.request("kernel_info_request", {}, { timeoutMs: startTimeoutMs, interruptOnTimeout: false, until: "reply" });
       for (;;) {
-        if (client.#exit !== undefined)
-          throw new KernelError(`the kernel exited while starting (${client.exitText()})${client.stderrTail()}`);
+        if (client.#exit !== undefined) throw client.#startFailure();
         try {
           await client.request("kernel_info_request", {}, { timeoutMs: 2000, interruptOnTimeout: false });
           return client;
@@ -139,10 +160,17 @@ export class KernelClient {
       }
     } catch (error) {
       await client.shutdown();
+      if (client.#exit?.code === BIND_FAILURE_EXIT) throw client.#startFailure();
       if (error instanceof KernelTimeoutError)
         throw new KernelError(`the kernel did not answer within ${startTimeoutMs} ms${client.stderrTail()}`);
       throw error;
     }
+  }
+
+  /** The error for a kernel that exited while starting. */
+  #startFailure(): KernelError {
+    const text = `the kernel exited while starting (${this.exitText()})${this.stderrTail()}`;
+    return this.#exit?.code === BIND_FAILURE_EXIT ? new KernelBindError(text) : new KernelError(text);
   }
 
   /** What the kernel wrote to stderr last (empty, or a newline and the text). */

@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
+import { BIND_FAILURE_EXIT } from "../../src/kernel/exit-status";
 
 export interface Message {
   header: { msg_id: string; msg_type: string; [key: string]: unknown };
@@ -33,6 +34,9 @@ async function freePort(): Promise<number> {
     });
   });
 }
+
+/** The kernel exited because a port was taken before it could bind it. */
+class BindFailure extends Error {}
 
 /** How long a kernel may take to start on a loaded machine (a bound, not a timing claim). */
 const START_TIMEOUT_MS = 90_000;
@@ -94,8 +98,22 @@ export class KernelClient {
     });
   }
 
-  /** Starts the kernel of `specDir/kernel.json` and waits until it answers kernel_info. */
+  /**
+   * Starts the kernel of `specDir/kernel.json` and waits until it answers kernel_info; started
+   * again on other ports when a port was taken before the kernel could bind it (exit status
+   * BIND_FAILURE_EXIT), as the runner's client does.
+   */
   static async start(options: StartOptions): Promise<KernelClient> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await KernelClient.#startOnce(options);
+      } catch (error) {
+        if (!(error instanceof BindFailure) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  static async #startOnce(options: StartOptions): Promise<KernelClient> {
     const spec = JSON.parse(readFileSync(join(options.specDir, "kernel.json"), "utf8")) as { argv: string[]; env?: Record<string, string> };
     const dir = mkdtempSync(join(tmpdir(), "amp-kernel-conn-"));
     const ports: Record<string, number> = {};
@@ -124,20 +142,28 @@ export class KernelClient {
     // shows the kernel is up; then ask again until a reply comes with its iopub idle status (the
     // subscription is then live).
     const exited = new Promise<never>((_, reject) =>
-      child.once("exit", (code, signal) => reject(new Error(`kernel exited during start (${String(signal ?? code)}): ${client.stderr}`))),
+      child.once("exit", (code, signal) => {
+        const text = `kernel exited during start (${String(signal ?? code)}): ${client.stderr}`;
+        reject(code === BIND_FAILURE_EXIT ? new BindFailure(text) : new Error(text));
+      }),
     );
     exited.catch(() => undefined);
-    const first = await client.send("kernel_info_request", {});
-    await timeout(Promise.race([client.#receiveReply(first), exited]), START_TIMEOUT_MS, "the kernel's first reply");
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (;;) {
-      if (client.#exited) throw new Error(`kernel exited during start: ${client.stderr}`);
-      try {
-        await client.request("kernel_info_request", {}, { timeoutMs: 2000 });
-        return client;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
+    try {
+      const first = await client.send("kernel_info_request", {});
+      await timeout(Promise.race([client.#receiveReply(first), exited]), START_TIMEOUT_MS, "the kernel's first reply");
+      const deadline = Date.now() + START_TIMEOUT_MS;
+      for (;;) {
+        if (client.#exited) throw new Error(`kernel exited during start: ${client.stderr}`);
+        try {
+          await client.request("kernel_info_request", {}, { timeoutMs: 2000 });
+          return client;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        }
       }
+    } catch (error) {
+      await client.shutdown().catch(() => undefined);
+      throw error;
     }
   }
 
