@@ -11,23 +11,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CellCapture } from "../src/kernel/cell-capture";
 import { CellRunner } from "../src/kernel/cell-runner";
-import { installProtocol } from "../src/kernel/protocol";
+import { installProtocol, TSLAB_REQUESTS } from "../src/kernel/protocol";
 import { DELIMITER, signParts, splitMessage } from "../src/kernel/signature";
 import { tslab, type TslabJupyterModule, type TslabServer } from "../src/kernel/tslab-internals";
 import { decodeSignedFrames } from "../src/kernel/wire";
 import { corpus, fuzzParameters, saveCrash } from "./fuzz/fuzz-budget";
 
 const KEY = "fuzz-key";
-const SUPPORTED = [
-  "kernel_info_request",
-  "execute_request",
-  "is_complete_request",
-  "inspect_request",
-  "complete_request",
-  "comm_info_request",
-  "shutdown_request",
-  "history_request",
-];
+/** Every request the kernel answers: tslab's, and history_request (answered by the kernel itself). */
+const SUPPORTED = [...TSLAB_REQUESTS, "history_request"];
 
 interface Sent {
   channel: "shell" | "iopub";

@@ -3,13 +3,12 @@
 // its reply, the kernel never dies, its resident memory after warm-up stays within a stated
 // bound, and the last cell's result equals a fresh kernel's.
 // Cells: AMP_SOAK_CELLS (default 120 in `npm test`; .ci/run runs 1000, see docs/reliability.md).
-import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureDist, ROOT } from "./helpers/dist";
+import { installKernel, kernelPrefix } from "./helpers/installed-kernel";
 import { KernelClient, type Reply } from "./helpers/kernel-client";
 
 const CELLS = Number(process.env["AMP_SOAK_CELLS"] ?? 120);
@@ -17,9 +16,9 @@ const CELLS = Number(process.env["AMP_SOAK_CELLS"] ?? 120);
 const RSS_GROWTH_BOUND_MIB = 128;
 const TIMEOUT = 60_000 + CELLS * 3_000;
 
-const prefix = mkdtempSync(join(tmpdir(), "amp-soak-prefix-"));
+const kernelspec = kernelPrefix("amp-kpn-soak");
+const { prefix, specDir } = kernelspec;
 const notebookDir = mkdtempSync(join(tmpdir(), "amp-soak-nb-"));
-const specDir = join(prefix, "share", "jupyter", "kernels", "amp-kpn-soak");
 afterAll(() => {
   rmSync(prefix, { recursive: true, force: true });
   rmSync(notebookDir, { recursive: true, force: true });
@@ -133,15 +132,7 @@ async function runCell(kernel: KernelClient, i: number): Promise<void> {
 }
 
 describe("kernel soak", () => {
-  beforeAll(() => {
-    ensureDist();
-    const install = spawnSync(
-      process.execPath,
-      [join(ROOT, "dist", "cli", "main.js"), "kernel", "install", "--prefix", prefix, "--name", "amp-kpn-soak"],
-      { encoding: "utf8" },
-    );
-    expect(install.status, install.stderr).toBe(0);
-  }, 120_000);
+  beforeAll(() => installKernel(kernelspec), 120_000);
 
   it(
     `one session runs ${CELLS} cells: every reply arrives, the kernel lives, RSS stays bounded, the last result is a fresh kernel's`,

@@ -31,7 +31,7 @@ export interface KernelInfo {
 }
 
 /** The request types tslab 1.0.22 answers itself (see ZmqServer.handleShellMessage). */
-const TSLAB_REQUESTS = new Set([
+export const TSLAB_REQUESTS = new Set([
   "kernel_info_request",
   "execute_request",
   "is_complete_request",
