@@ -94,7 +94,7 @@ describe("sweep results as Apache Arrow IPC", () => {
 
 describe("resuming a sweep from its results file", () => {
   const grid = { "osc.frequency": [220, 330, 440, 550, 660, 770], "rc.resistance": [5, 20], "out.limit": [0.1, 0.3] };
-  const common = { grid, frames: 4096, measure: { centroid: true, heat: "nodes" } } as const satisfies Partial<SweepOptions>;
+  const common = { grid, frames: 24_000, measure: { centroid: true, heat: "nodes" } } as const satisfies Partial<SweepOptions>;
 
   /** The table's rows as comparable data (numbers compared with Object.is through toEqual). */
   const rowsOf = (t: SweepTable) => t.rows.map((r) => ({ ...r }));
@@ -113,12 +113,13 @@ describe("resuming a sweep from its results file", () => {
         resultsFile,
         signal: controller.signal,
         onProgress: (p) => {
-          if (p.done >= 8) controller.abort();
+          if (p.done >= 4) controller.abort();
         },
       });
       await expect(first).rejects.toMatchObject({ code: "AMP_ERR_CANCELLED" });
       const kept = readFileSync(resultsFile, "utf8").trim().split("\n").length - 1; // less the header line
-      expect(kept).toBeGreaterThanOrEqual(8);
+      expect(kept).toBeGreaterThanOrEqual(4);
+      // At most the renders in flight (one per worker thread, 4 points each) finish after the stop.
       expect(kept).toBeLessThan(24);
 
       const progress: { done: number; total: number; resumed: number }[] = [];
