@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   AmpError,
   analyzeLevels,
+  fftDivider,
   gain,
   graph,
   mix,
@@ -15,6 +16,7 @@ import {
   readWav,
   render,
   Runtime,
+  safety,
   sineOsc,
   WavWriter,
   writeWav,
@@ -159,6 +161,56 @@ describe("stopping with a partial result", () => {
       expectSameBits(concat([partial.samples, rest.samples], 1), whole.samples);
     },
   );
+
+  it("keeps the taps of the frames rendered so far, equal to the start of the full render's taps", { timeout: 120_000 }, async () => {
+    // Per-frame taps (safety) and taps with a record every hop frames (fft_divider), two lanes.
+    const tapped = (): Graph =>
+      sines()
+        .add("div", fftDivider({ windowSize: 256, hop: 96 }))
+        .add("guard", safety({ limit: 0.3 }))
+        .chain("m", "div", "guard")
+        .output("guard");
+    const frames = 48000 * 60;
+    const controller = new AbortController();
+    const runtime = Runtime.create(tapped(), { blockFrames: 256, batches: 2 });
+    await runtime.render(1000); // start mid-stream: record times and phases do not start at 0
+    let aborted = false;
+    const partial = await runtime.render(frames, {
+      partial: true,
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (!aborted && !e.done) {
+          aborted = true;
+          controller.abort();
+        }
+      },
+    });
+    runtime.dispose();
+    const done = partial.shape.frames;
+    expect(partial.partial).toBe(true);
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(frames);
+    const whole = Runtime.create(tapped(), { blockFrames: 256, batches: 2 });
+    await whole.render(1000);
+    const full = await whole.render(frames);
+    whole.dispose();
+    expect(Object.keys(partial.taps)).toEqual(Object.keys(full.taps));
+    expect(Object.keys(partial.taps)).toEqual(["div.bands", "guard.clipped", "guard.replaced"]);
+    for (const [name, tap] of Object.entries(partial.taps)) {
+      const ref = full.taps[name]!;
+      // Records at stream frames 1000 + [0, done): per frame, or one every 96 frames from phase 95.
+      const records = tap.period === 1 ? done : Math.floor((1000 + done - 96) / 96) + 1 - Math.floor((1000 - 96) / 96) - 1;
+      expect(tap.records).toBe(records);
+      expect(tap.frames).toBe(done);
+      expect(tap.batches).toBe(2);
+      expectSameBits(tap.times, ref.times.subarray(0, records));
+      const rows = tap.batches * tap.values;
+      expect(tap.data).toHaveLength(rows * records);
+      for (let r = 0; r < rows; r += 1)
+        expectSameBits(tap.data.subarray(r * records, (r + 1) * records), ref.data.subarray(r * ref.records, r * ref.records + records));
+    }
+    expect(partial.taps["div.bands"]!.series("in_band_db", 1, 0)).toHaveLength(partial.taps["div.bands"]!.records);
+  });
 
   it("without partial: true a stop rejects with AMP_ERR_CANCELLED", { timeout: 60_000 }, async () => {
     const controller = new AbortController();

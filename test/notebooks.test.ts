@@ -4,7 +4,7 @@
 // and `npm start` writes out/tour.ipynb, out/tour.html and out/tour.wav (the HTML opened in
 // headless Chromium, offline: every figure drawn, every audio element with a playable source).
 // Also the runner's failure paths: a failing cell, an unknown --param, a missing kernel, a timeout.
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -227,6 +227,34 @@ describe("runner failures", () => {
     expect(nb.cells[2]?.metadata["tags"]).toEqual(["injected-parameters"]);
     expect(nb.cells[3]?.outputs).toEqual([{ output_type: "stream", name: "stdout", text: '[0.5,"x=y",true,[2,3]]\n' }]);
   }, 300_000);
+
+  it("progress: a bar redrawn in place on a terminal's stderr, then the final line; lines without one; --quiet silences it", async () => {
+    const file = notebook(["1 + 1", "await new Promise((r) => setTimeout(r, 1500)); 2"]);
+    // script(1) runs the command on a pseudo-terminal and copies what it writes.
+    const command = `${process.execPath} ${CLI} run ${file} --out ${join(tmp, "tty")}`;
+    const tty = spawnSync("/usr/bin/script", ["-qec", command, "/dev/null"], { cwd: tmp, env: noPython, encoding: "utf8" });
+    expect(tty.status, tty.stdout).toBe(0);
+    const out = tty.stdout;
+    expect(out).toMatch(/\r\[amp-kpn run\] \[#+\.*\] cell 1 of 2 \(notebook cell 2\), \d+\.\d s elapsed\x1b\[K/);
+    expect(out).toMatch(/\r\[amp-kpn run\] \[#+\] cell 2 of 2 \(notebook cell 3\), \d+\.\d s elapsed\x1b\[K/);
+    // The elapsed time moves while a long cell runs: cell 2 is drawn more than once.
+    expect(out.split("cell 2 of 2").length - 1).toBeGreaterThan(1);
+    const cleared = out.lastIndexOf("\r\x1b[K");
+    const done = out.indexOf("[amp-kpn run] done: 2 code cells in ");
+    expect(cleared).toBeGreaterThan(0);
+    expect(done).toBeGreaterThan(cleared);
+    expect(out).not.toMatch(/cell 1 of 2[^\r]*\n/); // cell lines are never left on the terminal
+    const plain = await run([file, "--out", join(tmp, "plain")]);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toMatch(/^\[amp-kpn run\] cell 1 of 2 \(notebook cell 2\), \d+\.\d s elapsed$/m);
+    expect(plain.stderr).not.toContain("\r");
+    const quiet = await run([file, "--out", join(tmp, "quiet"), "--quiet"]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe("");
+    const forced = await run([file, "--out", join(tmp, "forced"), "--progress"]);
+    expect(forced.stderr).toContain("\r[amp-kpn run] [");
+    expect(forced.stderr).toMatch(/\[amp-kpn run\] done: 2 code cells in \d+\.\d s\n$/);
+  });
 
   it("a notebook for a kernel that is not installed gets a clear message", async () => {
     const file = notebook([`1`], "no-such-kernel");

@@ -141,6 +141,32 @@ describe("sweep through BullMQ", () => {
     expect(remote.rows.every((r) => r.file?.startsWith(folder) === true)).toBe(true);
   });
 
+  it("resumes through BullMQ a sweep interrupted locally: only the missing points become jobs", async () => {
+    const queue = "resume";
+    await startWorker(queue);
+    const base = sweepGraph();
+    const grid = { "osc.frequency": [220, 330, 440, 550, 660, 770], "rc.resistance": [5, 20] };
+    const options = { grid, frames: 4096, pack: false, measure: { centroid: true } } as const;
+    const resultsFile = join(dir, "resume.jsonl");
+    const controller = new AbortController();
+    const interrupted = sweep(base, {
+      ...options,
+      workers: 0,
+      resultsFile,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done >= 5) controller.abort();
+      },
+    });
+    await expect(interrupted).rejects.toMatchObject({ code: "AMP_ERR_CANCELLED" });
+    const progress: number[] = [];
+    const resumed = await sweep(base, { ...options, redis: url, queue, resultsFile, onProgress: (p) => progress.push(p.done) });
+    expect(progress).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
+    const whole = await sweep(base, { ...options, workers: 0 });
+    expect(resumed.toCSV()).toBe(whole.toCSV());
+    expect(resumed.rows.map((r) => r.measurements)).toEqual(whole.rows.map((r) => r.measurements));
+  });
+
   it("a worker refuses a job sent from another runtime build, with a clear error", async () => {
     const queue = "mismatch";
     await startWorker(queue);

@@ -82,6 +82,19 @@ void RenderWorker::OnOK() {
             summary.frames_rendered >= frames_before_) {
             cancelled_ = true;
             frames_done_ = summary.frames_rendered - frames_before_;
+            // Tap i's records in the frames rendered: its records in the whole span less those
+            // the frames not rendered would have published (the runtime now stands at their start).
+            if (!tap_records_.IsEmpty()) {
+                Napi::Env env = Env();
+                const Napi::Array all = tap_records_.Value();
+                records_done_ = Napi::Persistent(Napi::Array::New(env, all.Length()));
+                for (uint32_t i = 0; i < all.Length(); ++i) {
+                    const double span = all.Get(i).As<Napi::Number>().DoubleValue();
+                    const uint64_t rest =
+                        amp_graph_runtime_tap_records(handle_, i, frames_ - frames_done_);
+                    records_done_.Value().Set(i, span - static_cast<double>(rest));
+                }
+            }
             Settle(Env(), nullptr);
             return;
         }
@@ -139,6 +152,7 @@ void RenderWorker::Settle(Napi::Env env, const ErrorInfo *failure) {
             if (cancelled_) {
                 result.Set("cancelled", true);
                 result.Set("framesDone", static_cast<double>(frames_done_));
+                if (!records_done_.IsEmpty()) result.Set("tapRecordsDone", records_done_.Value());
             }
             deferred_.Resolve(result);
         } else {

@@ -70,6 +70,8 @@ class RenderWorker : public Napi::AsyncWorker {
     double *tap_times_data_ = nullptr;
     uint64_t tap_times_len_ = 0;
     Napi::Reference<Napi::Array> tap_records_;
+    // With a partial stop: the records each tap published in the frames rendered.
+    Napi::Reference<Napi::Array> records_done_;
     uint8_t *over_budget_data_ = nullptr;
     uint64_t over_budget_len_ = 0;
     std::unique_ptr<HistoryCopy> history_;

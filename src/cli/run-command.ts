@@ -1,5 +1,5 @@
 /**
- * `amp-kpn run <notebook.ipynb> [--out DIR] [--html] [--param k=v ...] [--check] [--timeout S]`:
+ * `amp-kpn run <notebook.ipynb> [--out DIR] [--html] [--param k=v ...] [--check] [--timeout S] [--progress] [--quiet]`:
  * executes a notebook through the AMP KPN kernel (no Python needed) and writes the executed
  * notebook (and an HTML page), or with `--check` compares a re-run with the stored outputs.
  */
@@ -13,15 +13,19 @@ import { notebookText, readNotebook, type Notebook } from "../notebook/nbformat"
 import { injectParameters } from "../notebook/parameters";
 import { runNotebook } from "../notebook/runner";
 import { numberFlag, usageError } from "./args";
+import { runProgress } from "./run-progress";
 
-export const RUN_USAGE = `amp-kpn run <notebook.ipynb> [--out DIR] [--html] [--param name=value ...] [--check] [--timeout S]
+export const RUN_USAGE = `amp-kpn run <notebook.ipynb> [--out DIR] [--html] [--param name=value ...] [--check] [--timeout S] [--progress] [--quiet]
   executes a notebook through the AMP KPN kernel (its kernelspec, or the launcher directly when
-  none is installed; no Python needed); progress on stderr
+  none is installed; no Python needed); progress on stderr: a bar redrawn in place on a terminal
+  (cell i of n, time elapsed), one line per cell otherwise
   --out DIR         folder for <name>.ipynb (and <name>.html); default "out" (with --check: nothing written unless given)
   --html            also write a standalone HTML page (figures and audio work offline)
   --param k=v       inject a value after the cell tagged "parameters" (repeatable); k must be declared there
   --check           re-execute and compare every output with the stored one; exit 1 on any difference
-  --timeout S       seconds a cell may run before it is interrupted and the run fails (default 600)`;
+  --timeout S       seconds a cell may run before it is interrupted and the run fails (default 600)
+  --progress        draw the bar even when stderr is not a terminal
+  --quiet           no progress on stderr`;
 
 /** Files written by a run. */
 export interface RunFiles {
@@ -61,6 +65,8 @@ export async function runCommand(args: readonly string[], print: (line: string) 
       param: { type: "string", multiple: true },
       check: { type: "boolean", default: false },
       timeout: { type: "string" },
+      progress: { type: "boolean", default: false },
+      quiet: { type: "boolean", default: false },
     },
   });
   if (positionals.length !== 1)
@@ -74,15 +80,18 @@ export async function runCommand(args: readonly string[], print: (line: string) 
   const notebook = readNotebook(path);
   const stored = values.check ? (JSON.parse(JSON.stringify(notebook)) as Notebook) : undefined;
   const parameters = injectParameters(notebook, params);
-  const progress = (line: string): void => {
-    process.stderr.write(`[amp-kpn run] ${line}\n`);
-  };
-  const outcome = await runNotebook(notebook, {
-    path,
-    progress,
-    parameters,
-    ...(timeout === undefined ? {} : { timeoutSeconds: timeout }),
-  });
+  const reporter = runProgress(process.stderr, { progress: values.progress === true, quiet: values.quiet === true });
+  let outcome;
+  try {
+    outcome = await runNotebook(notebook, {
+      path,
+      progress: (line, cell) => reporter.report(line, cell),
+      parameters,
+      ...(timeout === undefined ? {} : { timeoutSeconds: timeout }),
+    });
+  } finally {
+    reporter.end();
+  }
   const name = basename(path).replace(/\.ipynb$/i, "");
   const dir = values.out ?? (values.check ? undefined : "out");
   const files = dir === undefined ? {} : writeRunFiles(outcome.notebook, dir, name, values.html === true);

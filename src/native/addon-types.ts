@@ -131,6 +131,11 @@ export interface NativeRenderOutput {
   /** Set when a `partial` render was cancelled: frames written (each lane's first framesDone values, at the full render's stride). */
   cancelled?: boolean;
   framesDone?: number;
+  /**
+   * With `cancelled` and taps: the records each tap published in the `framesDone` frames (the first
+   * ones of each row, which is laid out for `tapRecords` records).
+   */
+  tapRecordsDone?: number[];
 }
 
 /**

@@ -18,12 +18,26 @@ export interface RunOptions {
   readonly path: string;
   /** Seconds one cell may run before it is interrupted and the run fails; default 600. */
   readonly timeoutSeconds?: number;
-  /** Receives progress lines. */
-  readonly progress?: (line: string) => void;
+  /**
+   * Receives progress lines: the kernel starting, each cell as it starts (with `cell`: its
+   * 1-based position among the code cells, and when the run started), and the final line.
+   */
+  readonly progress?: (line: string, cell?: CellProgress) => void;
   /** Parameters injected (recorded in the metadata). */
   readonly parameters?: Readonly<Record<string, string>>;
   /** Jupyter's environment (JUPYTER_PATH, ...) used to find the kernelspec; default process.env. */
   readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Which code cell a run is at. */
+export interface CellProgress {
+  /** 1-based position among the code cells, of `cells`. */
+  readonly cell: number;
+  readonly cells: number;
+  /** 1-based index of the cell in the notebook. */
+  readonly notebookCell: number;
+  /** When the run started (`Date.now()` ms). */
+  readonly startedAt: number;
 }
 
 /** Where and why a run stopped. */
@@ -69,7 +83,12 @@ export async function runNotebook(notebook: Notebook, options: RunOptions): Prom
     const collector = new OutputCollector();
     for (const [i, { cell, index }] of codeCells.entries()) {
       const code = cellSource(cell);
-      progress(`cell ${i + 1} of ${codeCells.length} (notebook cell ${index + 1}), ${seconds(started)} elapsed`);
+      progress(`cell ${i + 1} of ${codeCells.length} (notebook cell ${index + 1}), ${seconds(started)} elapsed`, {
+        cell: i + 1,
+        cells: codeCells.length,
+        notebookCell: index + 1,
+        startedAt: started,
+      });
       if (code.trim() === "") continue;
       let reply;
       try {

@@ -520,8 +520,7 @@ export class Runtime {
     const samples = packLanes(output.samples, batches * graphSummary.outputChannels, frames, done);
     const heat = output.heat === undefined ? undefined : packLanes(output.heat, (graphSummary.nodeCount + 1) * batches, frames, done);
     const overBudget = output.overBudget === undefined ? undefined : packLanes(output.overBudget, batches, frames, done);
-    // A stopped render's taps are dropped (their records are laid out for the whole span).
-    return this.#result(done, samples, heat, overBudget, undefined, undefined, true);
+    return this.#result(done, samples, heat, overBudget, this.#partialTaps(output, batches), undefined, true);
   }
 
   /**
@@ -708,6 +707,35 @@ export class Runtime {
 
   #checkOverride(node: string, param: string): string {
     return signalTarget(this.#checkNode(node), param).name;
+  }
+
+  /**
+   * The taps of a stopped render: each tap's rows are laid out for the whole span's records, of
+   * which the first `tapRecordsDone` (counted natively) were written; cut every row, and the record
+   * times, down to those, in place (memory moves only).
+   */
+  #partialTaps(output: NativeRenderOutput, batches: number): Pick<NativeRenderOutput, "taps" | "tapTimes" | "tapRecords"> | undefined {
+    const { taps, tapTimes, tapRecords, tapRecordsDone } = output;
+    if (taps === undefined || tapTimes === undefined || tapRecords === undefined) return undefined;
+    if (tapRecordsDone === undefined || tapRecordsDone.length !== tapRecords.length)
+      throw ampError("AMP_ERR_INTERNAL", "a stopped render returned taps without the records done", { stage: "render" });
+    const infos = this.#native.tapInfos();
+    let from = 0;
+    let to = 0;
+    let timeFrom = 0;
+    let timeTo = 0;
+    infos.forEach((info, i) => {
+      const total = tapRecords[i] ?? 0;
+      const keep = tapRecordsDone[i] ?? 0;
+      const rows = batches * info.values;
+      for (let r = 0; r < rows; r += 1) taps.copyWithin(to + r * keep, from + r * total, from + r * total + keep);
+      tapTimes.copyWithin(timeTo, timeFrom, timeFrom + keep);
+      from += rows * total;
+      to += rows * keep;
+      timeFrom += total;
+      timeTo += keep;
+    });
+    return { taps: taps.subarray(0, to), tapTimes: tapTimes.subarray(0, timeTo), tapRecords: tapRecordsDone };
   }
 
   #result(

@@ -24,6 +24,8 @@ export interface PlanInput {
   readonly packSize: number;
   readonly parallel: number;
   readonly runtime?: JobRuntime;
+  /** Indices of points not to render (taken from a results file). */
+  readonly skip?: ReadonlySet<number>;
 }
 
 /** The jobs of a sweep, in point order within each group, groups in first-seen order. */
@@ -31,6 +33,7 @@ export function planJobs(input: PlanInput): SweepJob[] {
   const { points, targets } = input;
   const groups = new Map<string, number[]>();
   points.forEach((point, index) => {
+    if (input.skip?.has(index) === true) return;
     const key = input.pack ? JSON.stringify(targets.filter((t) => !t.packable).map((t) => point[t.path])) : String(index);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [index]);

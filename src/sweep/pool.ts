@@ -48,7 +48,8 @@ export async function runPool(
         (thread) =>
           new Promise<void>((resolve) => {
             const feed = () => {
-              if (failure !== undefined || next >= jobs.length) {
+              // After a stop no new job starts (the cancel reaches only the renders in flight).
+              if (failure !== undefined || next >= jobs.length || signal?.aborted === true) {
                 resolve();
                 return;
               }

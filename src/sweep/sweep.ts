@@ -24,11 +24,15 @@ import { runPool } from "./pool";
 import { runDistributed, type PointFailure } from "./distributed";
 import { SweepTable, type SweepRow } from "./table";
 import { pointGraph, resolveTargets } from "./targets";
+import { openResultsFile, type ResultsFile } from "./results-file";
+import { runtimeIdentity } from "./runtime-identity";
 
 /** Progress of a sweep: points finished (measured or failed) out of all. */
 export interface SweepProgress {
   readonly done: number;
   readonly total: number;
+  /** Points taken from the results file (`resultsFile`) rather than rendered; included in `done`. */
+  readonly resumed: number;
 }
 
 /** A point's audio as the `analyze` callback sees it (one batch), with its parameters. */
@@ -86,8 +90,20 @@ export interface SweepOptions {
   readonly queue?: string;
   /** Cancels the sweep: it rejects with AMP_ERR_CANCELLED. */
   readonly signal?: AbortSignal;
-  /** Called after each render with the points finished so far. */
+  /**
+   * Called after each render with the points finished so far (and once before rendering when
+   * points were taken from `resultsFile`).
+   */
   readonly onProgress?: (progress: SweepProgress) => void;
+  /**
+   * A results file (JSON Lines) the sweep appends each finished point to as it finishes. When the
+   * file exists, the points it records are taken as they are and only the others render, so an
+   * interrupted sweep restarted with the same file resumes where it stopped and returns the table
+   * an uninterrupted sweep would. A file written by another sweep (other render settings,
+   * measurements, audio or runtime build, or another graph at a recorded point) is refused. Not
+   * available with `audio: "memory"` or `analyze`, which need every point's samples in this process.
+   */
+  readonly resultsFile?: string;
 }
 
 const KEYS = [
@@ -111,6 +127,7 @@ const KEYS = [
   "queue",
   "signal",
   "onProgress",
+  "resultsFile",
 ];
 
 const DEFAULT_MEMORY = 2 * 1024 ** 3;
@@ -233,6 +250,15 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
         stage: "sweep",
       },
     );
+  const resultsPath = options.resultsFile;
+  if (resultsPath !== undefined && (typeof resultsPath !== "string" || resultsPath === ""))
+    throw validationError(SUBJECT("resultsFile"), "a file path", resultsPath);
+  if (resultsPath !== undefined && (audio === "memory" || options.analyze !== undefined))
+    throw ampError(
+      "AMP_ERR_INVALID_ARGUMENT",
+      `sweep option "resultsFile" cannot keep audio in memory or ${"`analyze`"} columns: they need every point's samples in this process; write WAV files (audio: { folder }) and measure with "measure"`,
+      { stage: "sweep" },
+    );
   const queue = options.queue ?? "amp-kpn-sweep";
   if (typeof queue !== "string" || !/^[A-Za-z0-9_-]{1,100}$/.test(queue))
     throw validationError(SUBJECT("queue"), "1 to 100 letters, digits, '-' or '_'", queue);
@@ -285,6 +311,13 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
     threads,
     ...(options.history === undefined ? {} : { history: options.history }),
   };
+  // Points recorded by an earlier run of this sweep are taken as they are.
+  let file: ResultsFile | undefined;
+  if (resultsPath !== undefined) {
+    const identity = { paths: Object.keys(points[0] ?? {}), settings, measure, audio: audio ?? null, runtime: runtimeIdentity() };
+    file = openResultsFile(resultsPath, identity, hashes, channels, frames);
+  }
+  const resumed = file?.recorded.size ?? 0;
   const jobs: SweepJob[] = planJobs({
     graphs,
     hashes,
@@ -296,21 +329,26 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
     pack: options.pack ?? true,
     packSize: Math.min(packSize, fitting),
     parallel,
+    ...(file === undefined ? {} : { skip: new Set(file.recorded.keys()) }),
   });
 
-  const results = new Map<number, JobPointResult | PointFailure>();
+  const results = new Map<number, JobPointResult | PointFailure>(file?.recorded ?? []);
   const onResults = (list: readonly (JobPointResult | PointFailure)[]) => {
-    for (const r of list) if (!results.has(r.index)) results.set(r.index, r);
-    options.onProgress?.({ done: results.size, total: points.length });
+    const fresh = list.filter((r) => !results.has(r.index));
+    for (const r of fresh) results.set(r.index, r);
+    file?.record(fresh.filter((r): r is JobPointResult => !("error" in r)));
+    options.onProgress?.({ done: results.size, total: points.length, resumed });
   };
+  if (resumed > 0) options.onProgress?.({ done: resumed, total: points.length, resumed });
   // The caller's signal and the host interrupt signal (a kernel interrupt) both cancel, in
   // worker threads and on remote workers too.
   const signals = [options.signal, interruptSignal()].filter((x): x is AbortSignal => x !== undefined);
   const { signal, release } = anySignal(signals);
   try {
-    await dispatch(jobs, { redis, queue, workers, signal, onResults });
+    if (jobs.length > 0) await dispatch(jobs, { redis, queue, workers, signal, onResults });
   } finally {
     release();
+    file?.close();
   }
   if (isAborted(signal)) throw cancelledError(signal?.reason);
 

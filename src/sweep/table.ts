@@ -6,6 +6,7 @@
 import { inspect } from "node:util";
 import { DISPLAY_SYMBOL, type Displayable, type MimeBundle } from "../display/mime";
 import type { GridValue, SweepPoint } from "./grid";
+import { sweepTableToArrow } from "./arrow";
 
 /** One point's results. */
 export interface SweepRow {
@@ -97,6 +98,19 @@ export class SweepTable implements Displayable {
     const lines = [columns.map((c) => csvField(c)).join(",")];
     for (const row of this.rows) lines.push(columns.map((c) => csvField(this.cell(row, c))).join(","));
     return `${lines.join("\n")}\n`;
+  }
+
+  /**
+   * The table as Apache Arrow IPC file bytes (Feather v2): typed columns (`index` Int32, numbers
+   * Float64, booleans Bool, text Utf8, null where a row has no value), read directly by pandas
+   * (`pd.read_feather`), polars (`pl.read_ipc`) and R (`arrow::read_ipc_file`).
+   *
+   * ```ts
+   * writeFileSync("sweep.arrow", table.toArrow());
+   * ```
+   */
+  toArrow(): Uint8Array {
+    return sweepTableToArrow(this);
   }
 
   /** Aligned text: the first 40 rows (6 significant digits), then how many more. */
