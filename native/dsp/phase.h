@@ -96,22 +96,36 @@ inline Phase phase_from_cycles(double cycles) {
 }
 
 // phase_increment(frequency, sr) for many frequencies at one sample rate (> 0): the rate's
-// split done once. The same bits as phase_increment.
+// split done once, and its mantissa as odd x 2^tz. When a x 2^s / (odd x 2^tz) has a numerator
+// a x 2^(s - tz) below 2^64 (e.g. at 48 kHz, odd = 375, every |frequency| below 64 Hz: an
+// LFO's rates), one 64-bit division gives the quotient and its remainder; otherwise the 128-bit
+// path of phase_increment. The same bits as phase_increment.
 class IncrementAt {
   public:
-    explicit IncrementAt(double sample_rate_hz) : sr_(detail::split(sample_rate_hz)) {}
+    explicit IncrementAt(double sample_rate_hz)
+        : sr_(detail::split(sample_rate_hz)), tz_(__builtin_ctzll(sr_.mantissa)),
+          odd_(sr_.mantissa >> tz_) {}
     Phase operator()(double frequency_hz) const {
         if (frequency_hz == 0.0) return 0;
         const bool negative = frequency_hz < 0.0;
         const detail::Split f = detail::split(std::fabs(frequency_hz));
+        const int s = f.exponent - sr_.exponent + 64;
         bool inexact = false;
-        const Phase magnitude =
-            detail::quotient(f.mantissa, sr_.mantissa, f.exponent - sr_.exponent + 64, inexact);
+        Phase magnitude = 0;
+        if (s >= tz_ && s - tz_ <= 10) { // f.mantissa < 2^53: the numerator stays below 2^63
+            const uint64_t numerator = f.mantissa << (s - tz_);
+            magnitude = numerator / odd_;
+            inexact = magnitude * odd_ != numerator;
+        } else {
+            magnitude = detail::quotient(f.mantissa, sr_.mantissa, s, inexact);
+        }
         return detail::signed_phase(magnitude, inexact, negative);
     }
 
   private:
     detail::Split sr_;
+    int tz_;       // trailing zero bits of the rate's mantissa
+    uint64_t odd_; // the mantissa without them
 };
 
 // Phase increment of one frame at `frequency_hz` (any finite value) and `sample_rate_hz` (> 0).
