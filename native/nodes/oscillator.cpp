@@ -29,7 +29,6 @@
 // Backward: not implemented (returns -4); parameter gradients come with the gradients work.
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <vector>
 
 #include "dsp/modular_phase.h"
@@ -74,7 +73,6 @@ class OscillatorNode final : public Node {
         decimator_.prepare(settings_.quality, os,
                            static_cast<size_t>(ctx.batches) * ctx.output_channels);
         cycle_ = dsp::modular_cycle(ctx.sample_rate, os);
-        memo_ = Memo{}; // its values depend on cycle_
         slew_step_ = settings_.slew / (ctx.sample_rate * os);
         left_.assign(os, 0.0);
         right_.assign(os, 0.0);
@@ -108,6 +106,7 @@ class OscillatorNode final : public Node {
                 const size_t out_lane =
                     (static_cast<size_t>(b) * settings_.channels + c) * per_lane;
                 Rows rows(ctx, b, c);
+                if (ctx.frames > 0) hoist(rows);
                 double *left = ctx.out_row(b, c * per_lane);
                 double *right = settings_.stereo ? ctx.out_row(b, c * per_lane + 1) : nullptr;
                 const size_t wave_lane = static_cast<size_t>(b) * settings_.channels + c;
@@ -178,25 +177,17 @@ class OscillatorNode final : public Node {
     // Renders one output frame's internal samples into left_ (and right_ when stereo).
     void render_frame(Lane &lane, const Rows &rows, uint32_t f) noexcept {
         const uint32_t os = settings_.oversample;
-        // The increment and dt are functions of the frequency alone: recomputed when it changes.
-        const double frequency = rows.frequency[f * rows.fs];
-        if (!(frequency == memo_.frequency)) {
-            memo_.frequency = frequency;
-            memo_.inc = dsp::modular_increment(frequency, cycle_);
-            memo_.dt = static_cast<double>(std::min(memo_.inc, cycle_ - memo_.inc)) /
-                       static_cast<double>(cycle_);
-        }
-        const uint64_t inc = memo_.inc;
-        const double dt = memo_.dt;
+        // Constant rows over the block: the values computed once per lane (process()).
+        const bool constant = rows.fs == 0;
+        const uint64_t inc =
+            constant ? hoisted_.inc : dsp::modular_increment(rows.frequency[f * rows.fs], cycle_);
+        const double dt = constant ? hoisted_.dt : dt_of(inc);
         const double reset = rows.reset[f * rows.rs];
         if (reset > 0.5 && lane.reset_high == 0.0) lane.phase = 0;
         lane.reset_high = reset > 0.5 ? 1.0 : 0.0;
-        const double offset_cycles = rows.offset[f * rows.os];
-        if (!(offset_cycles == memo_.offset_cycles)) {
-            memo_.offset_cycles = offset_cycles;
-            memo_.offset = dsp::modular_from_cycles(offset_cycles, cycle_);
-        }
-        const uint64_t offset = memo_.offset;
+        const uint64_t offset = rows.os != 0
+                                    ? dsp::modular_from_cycles(rows.offset[f * rows.os], cycle_)
+                                    : hoisted_.offset;
         const double width = std::clamp(rows.width[f * rows.ws], 0.0, 1.0);
         const double amplitude = rows.amplitude[f * rows.as];
         double gain_left = amplitude, gain_right = 0.0;
@@ -233,19 +224,27 @@ class OscillatorNode final : public Node {
         }
     }
 
-    // Values computed from a parameter value, kept while the value stays the same (a cache of
-    // pure functions, not state: NaN never equals a parameter value, so the first frame fills
-    // it). -0 == +0 gives the same results for both.
-    struct Memo {
-        double frequency = std::numeric_limits<double>::quiet_NaN();
+    // The increment's distance to a whole cycle, in cycles (PolyBLEP's dt).
+    double dt_of(uint64_t inc) const noexcept {
+        return static_cast<double>(std::min(inc, cycle_ - inc)) / static_cast<double>(cycle_);
+    }
+    // Values of one lane's parameters that are constant over the block (frame stride 0),
+    // computed once per lane and block instead of once per frame.
+    struct Hoisted {
         uint64_t inc = 0;
         double dt = 0.0;
-        double offset_cycles = std::numeric_limits<double>::quiet_NaN();
         uint64_t offset = 0;
     };
+    void hoist(const Rows &rows) noexcept {
+        if (rows.fs == 0) {
+            hoisted_.inc = dsp::modular_increment(rows.frequency[0], cycle_);
+            hoisted_.dt = dt_of(hoisted_.inc);
+        }
+        if (rows.os == 0) hoisted_.offset = dsp::modular_from_cycles(rows.offset[0], cycle_);
+    }
 
     Settings settings_;
-    Memo memo_;
+    Hoisted hoisted_;
     uint64_t cycle_ = 1;
     double slew_step_ = 0.0;
     std::vector<Lane> lanes_;
