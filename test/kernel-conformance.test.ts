@@ -6,9 +6,11 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureDist, ROOT } from "./helpers/dist";
+import { ROOT } from "./helpers/dist";
+import { installKernel, kernelPrefix } from "./helpers/installed-kernel";
 
-const prefix = mkdtempSync(join(tmpdir(), "amp-conformance-prefix-"));
+const kernelspec = kernelPrefix("amp-kpn-conformance");
+const { prefix } = kernelspec;
 const notebookDir = mkdtempSync(join(tmpdir(), "amp-conformance-nb-"));
 afterAll(() => {
   rmSync(prefix, { recursive: true, force: true });
@@ -31,15 +33,7 @@ const SKIPPED_BY_DESIGN = [
 ];
 
 describe("jupyter_kernel_test", () => {
-  beforeAll(() => {
-    ensureDist();
-    const install = spawnSync(
-      process.execPath,
-      [join(ROOT, "dist", "cli", "main.js"), "kernel", "install", "--prefix", prefix, "--name", "amp-kpn-conformance"],
-      { encoding: "utf8" },
-    );
-    expect(install.status, install.stderr).toBe(0);
-  }, 120_000);
+  beforeAll(() => installKernel(kernelspec), 120_000);
 
   it("passes every test against the installed kernel (history and pager not advertised)", () => {
     const run = spawnSync(python(), ["-X", "frozen_modules=off", join(ROOT, "test", "jupyter", "kernel_conformance.py")], {

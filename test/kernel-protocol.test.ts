@@ -6,12 +6,12 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureDist, ROOT } from "./helpers/dist";
+import { installKernel, kernelPrefix } from "./helpers/installed-kernel";
 import { KernelClient, type Message } from "./helpers/kernel-client";
 
-const prefix = mkdtempSync(join(tmpdir(), "amp-kernel-prefix-"));
+const kernelspec = kernelPrefix("amp-kpn-test");
+const { prefix, specDir } = kernelspec;
 const notebookDir = mkdtempSync(join(tmpdir(), "amp-kernel-nb-"));
-const specDir = join(prefix, "share", "jupyter", "kernels", "amp-kpn-test");
 afterAll(() => {
   rmSync(prefix, { recursive: true, force: true });
   rmSync(notebookDir, { recursive: true, force: true });
@@ -54,16 +54,7 @@ long = long.add("m", mix()).chain("g31", "m").output("m");
 `;
 
 describe("AMP KPN kernel over its kernelspec", () => {
-  beforeAll(() => {
-    ensureDist();
-    const install = spawnSync(
-      process.execPath,
-      [join(ROOT, "dist", "cli", "main.js"), "kernel", "install", "--prefix", prefix, "--name", "amp-kpn-test"],
-      { encoding: "utf8" },
-    );
-    expect(install.stderr).toBe("");
-    expect(install.status).toBe(0);
-  }, PROTOCOL_TIMEOUT);
+  beforeAll(() => installKernel(kernelspec), PROTOCOL_TIMEOUT);
 
   it(
     "answers kernel_info (status, the checker's TypeScript version), comm_info and history requests",
