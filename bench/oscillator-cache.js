@@ -13,7 +13,10 @@ const FRAMES = 10 * RATE;
 
 function system(name, oversample, cache) {
   const g = graph()
-    .add("osc", oscillator({ waveform: "saw", frequency: 440, amplitude: 0.5, oversample, quality: "fast", cache }))
+    .add(
+      "osc",
+      oscillator({ waveform: "saw", frequency: 440, amplitude: 0.5, oversample, ...(oversample > 1 ? { quality: "fast" } : {}), cache }),
+    )
     .output("osc");
   return {
     name,

@@ -31,8 +31,8 @@ inline int64_t curve_segment(const AmpHistoryCurve &curve, double t) {
     return found;
 }
 
-inline double sample_curve(const AmpHistoryCurve &curve, double t) {
-    const int64_t i = curve_segment(curve, t);
+// The value at t in segment i (curve_segment(curve, t)).
+inline double sample_segment(const AmpHistoryCurve &curve, int64_t i, double t) {
     if (i < 0) return curve.values[0];
     const uint32_t last = curve.point_count - 1;
     if (curve.interpolation == AMP_INTERPOLATION_STEP || static_cast<uint32_t>(i) >= last)
@@ -48,6 +48,27 @@ inline double sample_curve(const AmpHistoryCurve &curve, double t) {
     const double half = 0.5 * v0 + (0.5 * v1 - 0.5 * v0) * fraction;
     return std::fmin(std::fmax(2.0 * half, std::fmin(v0, v1)), std::fmax(v0, v1));
 }
+
+inline double sample_curve(const AmpHistoryCurve &curve, double t) {
+    return sample_segment(curve, curve_segment(curve, t), t);
+}
+
+// Samples one curve at times that never decrease (a block's frames): the segment found by a
+// binary search once, then walked forward; each value equals sample_curve(curve, t).
+class CurveCursor {
+  public:
+    CurveCursor(const AmpHistoryCurve &curve, double first_time)
+        : curve_(curve), segment_(curve_segment(curve, first_time)) {}
+    double operator()(double t) {
+        const int64_t last = static_cast<int64_t>(curve_.point_count) - 1;
+        while (segment_ < last && curve_.times_frames[segment_ + 1] <= t) ++segment_;
+        return sample_segment(curve_, segment_, t);
+    }
+
+  private:
+    const AmpHistoryCurve &curve_;
+    int64_t segment_;
+};
 
 // The curve called `name` in `history`, or null.
 inline const AmpHistoryCurve *find_curve(const AmpControlHistory *history, const char *name) {

@@ -27,9 +27,17 @@ inline uint64_t modular_cycle(double sample_rate, uint32_t oversample) {
     return static_cast<uint64_t>(units > 0 ? units : 1) * oversample;
 }
 
+// std::llround(x) for |x| < 2^53, inline (no libm call per frame): the truncation, whose
+// remainder x - t is exact, moved one step away from zero when that remainder is at least 1/2.
+inline int64_t round_half_away(double x) {
+    const int64_t t = static_cast<int64_t>(x);
+    const double rest = x - static_cast<double>(t);
+    return t + (rest >= 0.5 ? 1 : 0) - (rest <= -0.5 ? 1 : 0);
+}
+
 // round(f x 2^20) mod N, in [0, N); f finite, |f| <= 1e9.
 inline uint64_t modular_increment(double frequency, uint64_t cycle) {
-    const int64_t units = std::llround(frequency * kModularUnitsPerHz);
+    const int64_t units = round_half_away(frequency * kModularUnitsPerHz);
     const int64_t n = static_cast<int64_t>(cycle);
     int64_t r = units % n;
     if (r < 0) r += n;

@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace amp::dsp {
 
@@ -27,7 +28,12 @@ struct Split {
 };
 
 inline Split split(double x) {
-    int exponent = 0;
+    uint64_t bits = 0;
+    std::memcpy(&bits, &x, sizeof bits);
+    const int biased = static_cast<int>(bits >> 52); // the sign bit is 0
+    if (biased != 0) // normal: the stored mantissa with its implicit bit (what frexp gives)
+        return {(bits & ((uint64_t{1} << 52) - 1)) | (uint64_t{1} << 52), biased - 1075};
+    int exponent = 0;                                 // zero and subnormals
     const double fraction = std::frexp(x, &exponent); // x = fraction * 2^exponent, [0.5, 1)
     return {static_cast<uint64_t>(std::ldexp(fraction, 53)), exponent - 53};
 }
@@ -65,8 +71,9 @@ inline Phase quotient(uint64_t a, uint64_t d, int s, bool &inexact) {
         }
         numerator = r << 64;
     }
-    inexact = numerator % d != 0;
-    return static_cast<Phase>(numerator / d);
+    const U128 q = numerator / d; // one 128-bit division: the remainder from q
+    inexact = q * d != numerator;
+    return static_cast<Phase>(q);
 }
 
 // A non-negative magnitude (floor) turned into the phase of a signed value: for a negative
@@ -87,6 +94,39 @@ inline Phase phase_from_cycles(double cycles) {
     const Phase magnitude = detail::shifted(x.mantissa, x.exponent + 64, inexact);
     return detail::signed_phase(magnitude, inexact, negative);
 }
+
+// phase_increment(frequency, sr) for many frequencies at one sample rate (> 0): the rate's
+// split done once, and its mantissa as odd x 2^tz. When a x 2^s / (odd x 2^tz) has a numerator
+// a x 2^(s - tz) below 2^64 (e.g. at 48 kHz, odd = 375, every |frequency| below 64 Hz: an
+// LFO's rates), one 64-bit division gives the quotient and its remainder; otherwise the 128-bit
+// path of phase_increment. The same bits as phase_increment.
+class IncrementAt {
+  public:
+    explicit IncrementAt(double sample_rate_hz)
+        : sr_(detail::split(sample_rate_hz)), tz_(__builtin_ctzll(sr_.mantissa)),
+          odd_(sr_.mantissa >> tz_) {}
+    Phase operator()(double frequency_hz) const {
+        if (frequency_hz == 0.0) return 0;
+        const bool negative = frequency_hz < 0.0;
+        const detail::Split f = detail::split(std::fabs(frequency_hz));
+        const int s = f.exponent - sr_.exponent + 64;
+        bool inexact = false;
+        Phase magnitude = 0;
+        if (s >= tz_ && s - tz_ <= 10) { // f.mantissa < 2^53: the numerator stays below 2^63
+            const uint64_t numerator = f.mantissa << (s - tz_);
+            magnitude = numerator / odd_;
+            inexact = magnitude * odd_ != numerator;
+        } else {
+            magnitude = detail::quotient(f.mantissa, sr_.mantissa, s, inexact);
+        }
+        return detail::signed_phase(magnitude, inexact, negative);
+    }
+
+  private:
+    detail::Split sr_;
+    int tz_;       // trailing zero bits of the rate's mantissa
+    uint64_t odd_; // the mantissa without them
+};
 
 // Phase increment of one frame at `frequency_hz` (any finite value) and `sample_rate_hz` (> 0).
 inline Phase phase_increment(double frequency_hz, double sample_rate_hz) {

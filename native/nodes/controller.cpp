@@ -98,9 +98,12 @@ class ControllerNode final : public Node {
                 double *y = ctx.out_row(b, c);
                 const double *k = scale.row(b, c);
                 const double *o = offset.row(b, c);
+                const AmpHistoryCurve none{nullptr, nullptr, nullptr, 0, 0};
+                dsp::CurveCursor at(curve != nullptr ? *curve : none,
+                                    static_cast<double>(ctx.frame_index) - origin);
                 for (uint32_t f = 0; f < ctx.frames; ++f) {
                     const double t = static_cast<double>(ctx.frame_index + f) - origin;
-                    const double value = curve != nullptr ? dsp::sample_curve(*curve, t) : 0.0;
+                    const double value = curve != nullptr ? at(t) : 0.0;
                     y[f] = value * k[f * ks] + o[f * os];
                     if (ctx.record != nullptr && b == 0 && c % channels_ == 0)
                         ctx.record[(c / channels_) * ctx.record_lane_stride + f] = value;

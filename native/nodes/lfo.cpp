@@ -87,25 +87,12 @@ class LfoNode final : public Node {
     }
 
     void process(const ProcessContext &ctx) noexcept override {
-        const TensorView &rate = ctx.params[kRate];
-        const TensorView &depth = ctx.params[kDepth];
-        const size_t rs = rate.frame_stride(), ds = depth.frame_stride();
-        for (uint32_t b = 0; b < ctx.batches; ++b)
-            for (uint32_t c = 0; c < channels_; ++c) {
-                Lane &lane = lanes_[static_cast<size_t>(b) * channels_ + c];
-                const double *r = rate.row(b, c);
-                const double *d = depth.row(b, c);
-                double *y = ctx.out_row(b, c);
-                dsp::Phase phase = lane.phase;
-                const dsp::Phase constant_step =
-                    rs == 0 ? dsp::phase_increment(r[0], ctx.sample_rate) : 0;
-                for (uint32_t f = 0; f < ctx.frames; ++f) {
-                    phase += rs == 0 ? constant_step : dsp::phase_increment(r[f], ctx.sample_rate);
-                    y[f] = d[f * ds] * wave(phase);
-                }
-                lane.phase = phase;
-                if (slew_ms_ > 0.0) smooth(lane, y, ctx.frames);
-            }
+        switch (shape_) {
+        case kSquare: render<kSquare>(ctx); break;
+        case kSaw: render<kSaw>(ctx); break;
+        case kTriangle: render<kTriangle>(ctx); break;
+        default: render<kSine>(ctx); break;
+        }
     }
 
   private:
@@ -115,13 +102,53 @@ class LfoNode final : public Node {
         bool started; // smoothed holds a value
     };
 
-    double wave(dsp::Phase phase) const {
-        switch (shape_) {
+    template <uint32_t kShape>
+    static double wave(dsp::Phase phase) {
+        switch (kShape) {
         case kSquare: return (phase >> 63) == 0 ? 1.0 : -1.0;
         case kSaw: return 2.0 * cycles_of(phase) - 1.0;
         case kTriangle: return 2.0 * std::fabs(2.0 * cycles_of(phase) - 1.0) - 1.0;
         default: return dsp::sin2pi(phase);
         }
+    }
+
+    // One shape per instantiation (no per-frame switch). A constant rate gives the phases in
+    // closed form (phase + (f + 1) step: the same bits as the running sum, and a loop the
+    // compiler vectorises); a modulated one runs the sum with the rate's split done once.
+    template <uint32_t kShape>
+    void render(const ProcessContext &ctx) noexcept {
+        const TensorView &rate = ctx.params[kRate];
+        const TensorView &depth = ctx.params[kDepth];
+        const size_t rs = rate.frame_stride(), ds = depth.frame_stride();
+        const dsp::IncrementAt increment(ctx.sample_rate);
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels_; ++c) {
+                Lane &lane = lanes_[static_cast<size_t>(b) * channels_ + c];
+                const double *r = rate.row(b, c);
+                const double *d = depth.row(b, c);
+                double *__restrict y = ctx.out_row(b, c);
+                const dsp::Phase start = lane.phase;
+                if (rs == 0) {
+                    const dsp::Phase step = increment(r[0]);
+                    if (ds == 0) {
+                        const double k = d[0];
+                        for (uint32_t f = 0; f < ctx.frames; ++f)
+                            y[f] = k * wave<kShape>(start + (f + dsp::Phase{1}) * step);
+                    } else {
+                        for (uint32_t f = 0; f < ctx.frames; ++f)
+                            y[f] = d[f] * wave<kShape>(start + (f + dsp::Phase{1}) * step);
+                    }
+                    lane.phase = start + ctx.frames * step;
+                } else {
+                    dsp::Phase phase = start;
+                    for (uint32_t f = 0; f < ctx.frames; ++f) {
+                        phase += increment(r[f]);
+                        y[f] = d[f * ds] * wave<kShape>(phase);
+                    }
+                    lane.phase = phase;
+                }
+                if (slew_ms_ > 0.0) smooth(lane, y, ctx.frames);
+            }
     }
 
     void smooth(Lane &lane, double *y, uint32_t frames) const {

@@ -58,6 +58,25 @@ enum class ParamKind {
     Names,   // static array of distinct non-empty strings (e.g. curve names); names[i]
 };
 
+// A parameter that has an effect only under a condition on another setting (e.g. a decimation
+// filter's tier only while the node oversamples) declares the condition; the runtime refuses
+// the parameter given while the condition fails (nothing accepted and ignored), naming the
+// parameter, the condition and the values that fail it. A preset's member whose condition
+// fails because params_json overrides the setting it depends on is dropped instead (explicit
+// parameters win; docs/nodes.md "Parameter requirements").
+enum class Relation {
+    Above,   // the value of `key` > `bound`
+    Differs, // the value of `key` != the value of `other`
+};
+
+struct ParamRequirement {
+    const char *key; // a parameter of the node (number, integer, boolean, enum) or "oversample"
+    Relation relation;
+    double bound = 0.0;          // Above
+    const char *other = nullptr; // Differs: another parameter of the node
+    const char *why = "";        // why the parameter needs it, e.g. "no filter runs otherwise"
+};
+
 struct ParamSpec {
     const char *name;
     ParamKind kind;
@@ -85,6 +104,8 @@ struct ParamSpec {
     // names another parameter: then exactly one of the two must be given (each names the other;
     // the node sees an empty text or list for the one left out).
     const char *alternative = nullptr;
+    // The condition under which the parameter has an effect (null: always).
+    const ParamRequirement *requirement = nullptr;
 };
 
 // How several audio edges into one port combine.
@@ -188,6 +209,11 @@ struct NodeSpec {
     // True when declared_delay_frames must equal the node's own latency (Node::latency_frames):
     // a different value is refused with both numbers (the runtime would otherwise pad).
     bool delay_is_latency = false;
+    // True when the node's latency (Node::latency_frames) is the group delay of a linear-phase
+    // filter: its response to an impulse at frame 0 is symmetric about the latency and lies
+    // within [0, 2 x latency] (it starts before the latency: pre-ringing, inside the filter's
+    // span). Otherwise nothing the node outputs may answer an input earlier than its latency.
+    bool linear_phase = false;
 };
 
 // A preset shipped with a node type: a name, one sentence, and a JSON object of parameter values.

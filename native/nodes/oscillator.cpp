@@ -106,6 +106,7 @@ class OscillatorNode final : public Node {
                 const size_t out_lane =
                     (static_cast<size_t>(b) * settings_.channels + c) * per_lane;
                 Rows rows(ctx, b, c);
+                if (ctx.frames > 0) hoist(rows);
                 double *left = ctx.out_row(b, c * per_lane);
                 double *right = settings_.stereo ? ctx.out_row(b, c * per_lane + 1) : nullptr;
                 const size_t wave_lane = static_cast<size_t>(b) * settings_.channels + c;
@@ -176,13 +177,17 @@ class OscillatorNode final : public Node {
     // Renders one output frame's internal samples into left_ (and right_ when stereo).
     void render_frame(Lane &lane, const Rows &rows, uint32_t f) noexcept {
         const uint32_t os = settings_.oversample;
-        const uint64_t inc = dsp::modular_increment(rows.frequency[f * rows.fs], cycle_);
-        const double dt =
-            static_cast<double>(std::min(inc, cycle_ - inc)) / static_cast<double>(cycle_);
+        // Constant rows over the block: the values computed once per lane (process()).
+        const bool constant = rows.fs == 0;
+        const uint64_t inc =
+            constant ? hoisted_.inc : dsp::modular_increment(rows.frequency[f * rows.fs], cycle_);
+        const double dt = constant ? hoisted_.dt : dt_of(inc);
         const double reset = rows.reset[f * rows.rs];
         if (reset > 0.5 && lane.reset_high == 0.0) lane.phase = 0;
         lane.reset_high = reset > 0.5 ? 1.0 : 0.0;
-        const uint64_t offset = dsp::modular_from_cycles(rows.offset[f * rows.os], cycle_);
+        const uint64_t offset = rows.os != 0
+                                    ? dsp::modular_from_cycles(rows.offset[f * rows.os], cycle_)
+                                    : hoisted_.offset;
         const double width = std::clamp(rows.width[f * rows.ws], 0.0, 1.0);
         const double amplitude = rows.amplitude[f * rows.as];
         double gain_left = amplitude, gain_right = 0.0;
@@ -219,7 +224,27 @@ class OscillatorNode final : public Node {
         }
     }
 
+    // The increment's distance to a whole cycle, in cycles (PolyBLEP's dt).
+    double dt_of(uint64_t inc) const noexcept {
+        return static_cast<double>(std::min(inc, cycle_ - inc)) / static_cast<double>(cycle_);
+    }
+    // Values of one lane's parameters that are constant over the block (frame stride 0),
+    // computed once per lane and block instead of once per frame.
+    struct Hoisted {
+        uint64_t inc = 0;
+        double dt = 0.0;
+        uint64_t offset = 0;
+    };
+    void hoist(const Rows &rows) noexcept {
+        if (rows.fs == 0) {
+            hoisted_.inc = dsp::modular_increment(rows.frequency[0], cycle_);
+            hoisted_.dt = dt_of(hoisted_.inc);
+        }
+        if (rows.os == 0) hoisted_.offset = dsp::modular_from_cycles(rows.offset[0], cycle_);
+    }
+
     Settings settings_;
+    Hoisted hoisted_;
     uint64_t cycle_ = 1;
     double slew_step_ = 0.0;
     std::vector<Lane> lanes_;

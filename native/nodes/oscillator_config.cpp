@@ -18,11 +18,16 @@ ParamSpec choice(const char *name, const char *const *names, uint32_t count, con
     return param;
 }
 
+// The decimation filter runs only while the node oversamples.
+const ParamRequirement kNeedsOversampling{"oversample", Relation::Above, 1.0, nullptr,
+                                          "the decimation filter runs only when oversampling"};
+
 ParamSpec quality_param() {
     ParamSpec param = choice("quality", dsp::resample::kTierNames, dsp::resample::kTierCount,
                              "Decimation filter tier when oversample > 1: linear (latency 1 "
                              "frame), fast (16 frames) or best (40 frames).");
     param.default_value = static_cast<double>(dsp::resample::Tier::Fast);
+    param.requirement = &kNeedsOversampling;
     return param;
 }
 

@@ -32,6 +32,10 @@ using dsp::resample::Tier;
 
 enum : uint32_t { kUp, kDown, kQuality };
 
+// up = down is the identity: no filter runs.
+const ParamRequirement kNeedsConversion{"up", Relation::Differs, 0.0, "down",
+                                        "up = down is the identity: no filter runs"};
+
 ParamSpec quality_param() {
     ParamSpec param{
         "quality",
@@ -43,6 +47,7 @@ ParamSpec quality_param() {
         "Filter tier: linear (interpolation), fast (32-tap sinc) or best (80-tap sinc)."};
     param.choices = dsp::resample::kTierNames;
     param.choice_count = dsp::resample::kTierCount;
+    param.requirement = &kNeedsConversion;
     return param;
 }
 
@@ -145,21 +150,32 @@ std::unique_ptr<Node> create(const NodeConfig &config) {
     return std::make_unique<ResamplerNode>(config);
 }
 
+NodeSpec make_spec();
+
 } // namespace
 
-extern const NodeSpec kResamplerSpec = {
-    /*type_name=*/"resampler",
-    /*summary=*/"Round trip through the rate sr x up / down with a polyphase FIR tier.",
-    /*inputs=*/kPorts,
-    /*input_count=*/1,
-    /*params=*/kParams,
-    /*param_count=*/3,
-    /*heat_work=*/4.0,
-    /*has_backward=*/false,
-    /*backward_doc=*/
-    "Not implemented (returns -4): the adjoint, the transposed conversion, comes with the "
-    "gradients work.",
-    /*create=*/create,
-};
+extern const NodeSpec kResamplerSpec = make_spec();
 
+namespace {
+
+NodeSpec make_spec() {
+    NodeSpec spec = {
+        /*type_name=*/"resampler",
+        /*summary=*/"Round trip through the rate sr x up / down with a polyphase FIR tier.",
+        /*inputs=*/kPorts,
+        /*input_count=*/1,
+        /*params=*/kParams,
+        /*param_count=*/3,
+        /*heat_work=*/4.0,
+        /*has_backward=*/false,
+        /*backward_doc=*/
+        "Not implemented (returns -4): the adjoint, the transposed conversion, comes with the "
+        "gradients work.",
+        /*create=*/create,
+    };
+    spec.linear_phase = true; // D = 2W / L is the centre of the symmetric round-trip response
+    return spec;
+}
+
+} // namespace
 } // namespace amp

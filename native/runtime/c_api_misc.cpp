@@ -8,6 +8,7 @@
 #include "runtime/json.h"
 #include "runtime/limits.h"
 #include "runtime/node_config.h"
+#include "runtime/param_requirements.h"
 
 namespace {
 
@@ -80,6 +81,15 @@ std::string param_json(const amp::ParamSpec &param) {
                 ",\"maxLength\":" + std::to_string(param.max_length);
     if (param.alternative != nullptr)
         json += ",\"alternative\":" + amp::json_quote(param.alternative);
+    if (param.requirement != nullptr) {
+        const amp::ParamRequirement &r = *param.requirement;
+        json += ",\"requires\":{\"key\":" + amp::json_quote(r.key) + ",\"relation\":" +
+                (r.relation == amp::Relation::Differs
+                     ? "\"!=\",\"other\":" + amp::json_quote(r.other)
+                     : "\">\",\"bound\":" + amp::format_number(r.bound)) +
+                ",\"text\":" + amp::json_quote(amp::requirement_text(r)) +
+                ",\"why\":" + amp::json_quote(r.why) + "}";
+    }
     return json + "}";
 }
 
@@ -131,7 +141,8 @@ std::string build_catalog() {
                 (!spec.publishes_heat && spec.heat_doc != nullptr
                      ? ",\"heatDoc\":" + amp::json_quote(spec.heat_doc)
                      : std::string()) +
-                (spec.delay_is_latency ? ",\"delayIsLatency\":true" : "") + "}";
+                (spec.delay_is_latency ? ",\"delayIsLatency\":true" : "") +
+                (spec.linear_phase ? ",\"linearPhase\":true" : "") + "}";
     }
     json += "],\"limits\":{";
     auto range = [](const char *name, double min, double max, bool min_exclusive) {

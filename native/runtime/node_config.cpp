@@ -7,6 +7,7 @@
 
 #include "runtime/errors.h"
 #include "runtime/limits.h"
+#include "runtime/param_requirements.h"
 
 namespace amp {
 
@@ -358,11 +359,13 @@ void apply_preset(const NodeSpec &spec, NodeConfig &config, bool oversample_give
     config.preset_hash = hash & ((uint64_t{1} << 48) - 1);
 }
 
-// Required texts, the oversampling capability and the node's own cross-parameter check; the
-// instance's output names.
+// Required texts, parameter requirements, the oversampling capability and the node's own
+// cross-parameter check; the instance's output names.
 void finish_config(const NodeSpec &spec, NodeConfig &config, const std::string &stage,
-                   const std::string &label) {
+                   const std::string &label, const std::vector<bool> *explicit_given = nullptr,
+                   bool oversample_given = false) {
     check_required_texts(spec, config, stage, label);
+    check_requirements(spec, config, explicit_given, oversample_given, stage, label);
     fill_output_names(spec, config);
     if (config.oversample > 1 && !spec.oversamples)
         reject(stage, config.name, label, "oversample",
@@ -503,8 +506,9 @@ NodeConfig parse_node_config(const NodeSpec &spec, const std::string &node_name,
                                  "\"; known: " + known_keys(spec));
         }
     }
+    const std::vector<bool> explicit_given = config.given; // before the preset fills in
     if (spec.preset_count > 0) apply_preset(spec, config, oversample_given, stage, label);
-    finish_config(spec, config, stage, label);
+    finish_config(spec, config, stage, label, &explicit_given, oversample_given);
     return config;
 }
 

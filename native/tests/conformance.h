@@ -18,11 +18,15 @@
 //   declared_delay    in a graph, declared_delay_frames = 7 (latency + 7 when the node's own
 //                     latency is longer) delays the output by declared - latency and
 //                     describe_node reports it declared and measured; an impulse's response
-//                     never starts before the node's own latency
+//                     never starts before the node's own latency, or, for a node whose latency
+//                     is a linear-phase filter's group delay (catalogue "linearPhase"), is
+//                     symmetric about the latency within [0, 2 x latency]
 //   params            every key from the descriptor fuzzed (wrong types, outside the range, just
 //                     inside, every enum name, list lengths and items) and the metadata keys:
 //                     refusals are AMP_ERR_INVALID_ARGUMENT naming the node and the key, valid
-//                     values are accepted, nothing crashes
+//                     values are accepted, nothing crashes; a parameter with a declared
+//                     requirement ("requires") is fuzzed together with settings satisfying it,
+//                     and refused (naming it and the requirement) with settings failing it
 //   adjoint           nodes with a single-node backward: <J e, v> by central differences =
 //                     <e, J^T v>, J^T v over the whole window and over split windows walked
 //                     from the end of a forward render on the same state, optional ports open
@@ -121,8 +125,10 @@ struct SuiteSetup {
 
 inline std::map<std::string, SuiteSetup> &suite_setups() {
     // fft_divider: W = 16, H = 16 / 4 = 4; heat work W log2(W) / (4 H) = 16 * 4 / 16.
+    // resampler: its default (up = down = 1) is the identity; 3 / 2 runs both filters.
     static std::map<std::string, SuiteSetup> setups = {
-        {"fft_divider", {{{"window_size", "16"}}, 16.0 * 4.0 / 16.0}}};
+        {"fft_divider", {{{"window_size", "16"}}, 16.0 * 4.0 / 16.0}},
+        {"resampler", {{{"up", "3"}, {"down", "2"}}, 4.0}}};
     return setups;
 }
 
@@ -132,23 +138,27 @@ inline double suite_heat_work(const NodeType &node) {
     return setup != suite_setups().end() ? setup->second.heat_work : node.heat_work();
 }
 
+using Members = std::vector<std::pair<std::string, std::string>>; // key, JSON value
+
 // The params every run uses: required text parameters name kCurve; a "channels" parameter
-// asks for 2 so that sources have C = 2 too; the type's suite setup. `key`: value (JSON) is
-// added and replaces the base entry of the same key.
-inline std::string base_params(const NodeType &node, const std::string &key = "",
-                               const std::string &value = "") {
+// asks for 2 so that sources have C = 2 too; the type's suite setup. `extras` (key, JSON value)
+// are added and replace the base entries of the same keys.
+inline std::string base_params(const NodeType &node, const Members &extras) {
     std::string json = "{";
     auto add = [&json](const std::string &member) {
         json += (json.size() > 1 ? "," : "") + member;
     };
-    const std::string extra = key.empty() ? "" : amp::json_quote(key) + ":" + value;
+    auto overridden = [&extras](const std::string &name) {
+        return std::any_of(extras.begin(), extras.end(),
+                           [&name](const auto &extra) { return extra.first == name; });
+    };
     const auto setup = suite_setups().find(node.type);
     if (setup != suite_setups().end())
         for (const auto &member : setup->second.params)
-            if (member.first != key) add(amp::json_quote(member.first) + ":" + member.second);
+            if (!overridden(member.first)) add(amp::json_quote(member.first) + ":" + member.second);
     for (const amp::JsonValue &param : node.params().array) {
         const std::string &name = param.find("name")->string;
-        if (name == key) continue;
+        if (overridden(name)) continue;
         // A pair of alternatives: the first one of the pair gets the curve.
         const amp::JsonValue *alternative = param.find("alternative");
         const bool first_of_pair = alternative == nullptr || alternative->string > name;
@@ -159,8 +169,63 @@ inline std::string base_params(const NodeType &node, const std::string &key = ""
             add(amp::json_quote(name) + ":[" + amp::json_quote(kCurve) + "]");
         if (name == "channels" && param.find("kind")->string == "integer") add("\"channels\":2");
     }
-    if (!extra.empty()) add(extra);
+    for (const auto &extra : extras) add(amp::json_quote(extra.first) + ":" + extra.second);
     return json + "}";
+}
+
+inline std::string base_params(const NodeType &node, const std::string &key = "",
+                               const std::string &value = "") {
+    return base_params(node, key.empty() ? Members{} : Members{{key, value}});
+}
+
+// The catalogue entry of parameter `name` (null: none).
+inline const amp::JsonValue *param_entry(const NodeType &node, const std::string &name) {
+    for (const amp::JsonValue &param : node.params().array)
+        if (param.find("name")->string == name) return &param;
+    return nullptr;
+}
+
+inline std::string num(double value); // below
+
+// A parameter's declared requirement ("requires": the condition under which it has an effect):
+// settings (key, JSON value) that satisfy it (`satisfy`) or fail it; none for a parameter
+// without one. The condition reads "oversample" or a numeric / enum / boolean parameter.
+inline Members requirement_members(const NodeType &node, const std::string &name, bool satisfy) {
+    const amp::JsonValue *param = param_entry(node, name);
+    const amp::JsonValue *rule = param != nullptr ? param->find("requires") : nullptr;
+    if (rule == nullptr) return {};
+    const std::string key = rule->find("key")->string;
+    const amp::JsonValue *target = param_entry(node, key);
+    // The JSON of value v of `key` (an enum's v-th choice, a boolean's v != 0).
+    auto json_of = [&](const amp::JsonValue *entry, double v) {
+        if (entry != nullptr && entry->find("kind")->string == "enum") {
+            const auto &choices = entry->find("choices")->array;
+            const size_t i = std::min(static_cast<size_t>(std::max(v, 0.0)), choices.size() - 1);
+            return amp::json_quote(choices[i].string);
+        }
+        if (entry != nullptr && entry->find("kind")->string == "boolean")
+            return std::string(v != 0.0 ? "true" : "false");
+        return num(v);
+    };
+    auto default_of = [](const amp::JsonValue *entry) {
+        const amp::JsonValue *value = entry->find("default");
+        if (value->is_string()) { // an enum: its index
+            const auto &choices = entry->find("choices")->array;
+            for (size_t i = 0; i < choices.size(); ++i)
+                if (choices[i].string == value->string) return static_cast<double>(i);
+        }
+        return value->is_bool() ? (value->boolean ? 1.0 : 0.0) : value->number;
+    };
+    if (rule->find("relation")->string == "!=") {
+        const std::string other = rule->find("other")->string;
+        const amp::JsonValue *other_entry = param_entry(node, other);
+        const double base = default_of(other_entry);
+        const double moved = base + 1 <= other_entry->find("max")->number ? base + 1 : base - 1;
+        return {{other, json_of(other_entry, base)},
+                {key, json_of(target, satisfy ? moved : base)}};
+    }
+    const double bound = rule->find("bound")->number;
+    return {{key, json_of(target, satisfy ? bound + 1 : bound)}};
 }
 
 // A curve named kCurve covering the whole render.
@@ -447,7 +512,7 @@ inline std::string wired_graph(const NodeType &node, const std::string &params) 
 }
 
 inline int32_t try_params(const NodeType &node, const std::string &key, const std::string &value,
-                          std::string &error);
+                          std::string &error, bool satisfied = true);
 
 inline Problems declared_delay(const NodeType &node) {
     Problems problems;
@@ -520,29 +585,61 @@ inline Problems declared_delay(const NodeType &node) {
                                " frames (declared - own latency)");
     }
     if (node.port_count() > 0) {
-        // Impulse: nothing may come out before the node's own latency.
+        // Impulse (B = 1, C = 1, one frame at 1 on every port against silence): the declared
+        // latency is where the response is. A node whose latency is a linear-phase filter's
+        // group delay (catalogue "linearPhase") answers with a response symmetric about the
+        // latency inside its span [0, 2 x latency] (pre-ringing comes before the latency);
+        // any other node answers nothing before its latency.
+        const bool linear_phase =
+            node.entry.find("linearPhase") != nullptr && node.entry.find("linearPhase")->boolean;
+        const uint32_t n = std::max<uint32_t>(64, 2 * latency + 16);
         Inputs impulse;
         for (uint32_t p = 0; p < node.port_count(); ++p) {
-            Tensor t{1, 1, 64, std::vector<double>(64, 0.0)};
+            Tensor t{1, 1, n, std::vector<double>(n, 0.0)};
             t.data[0] = 1.0;
             impulse.audio.push_back(t);
         }
-        const Run response = run(node, base_params(node), impulse, 1, 64, {64});
-        const Run silence = run(node, base_params(node),
-                                [&] {
-                                    Inputs zero = impulse;
-                                    for (Tensor &t : zero.audio) t.data[0] = 0.0;
-                                    return zero;
-                                }(),
-                                1, 64, {64});
+        Inputs zero = impulse;
+        for (Tensor &t : zero.audio) t.data[0] = 0.0;
+        const Run response = run(node, base_params(node), impulse, 1, n, {n});
+        const Run silence = run(node, base_params(node), zero, 1, n, {n});
         if (response.status == AMP_OK && silence.status == AMP_OK) {
-            size_t first = 64;
-            for (size_t i = 0; i < response.out.data.size() && first == 64; ++i)
-                if (response.out.data[i] != silence.out.data[i]) first = i % 64;
-            if (first < 64 && first < latency) // 64: no difference within the window
+            const size_t lanes = response.out.data.size() / n;
+            size_t first = n, last = 0;
+            double peak = 0.0;
+            for (size_t i = 0; i < response.out.data.size(); ++i) {
+                const double d = response.out.data[i] - silence.out.data[i];
+                if (d == 0.0) continue;
+                first = std::min(first, i % n);
+                last = std::max(last, i % n);
+                peak = std::max(peak, std::fabs(d));
+            }
+            if (!linear_phase && first < n && first < latency)
                 problems.push_back("an impulse comes out after " + std::to_string(first) +
                                    " frames, before the declared latency " +
                                    std::to_string(latency));
+            if (linear_phase && first == n)
+                problems.push_back("an impulse gives no response (linear phase, latency " +
+                                   std::to_string(latency) + ")");
+            if (linear_phase && first < n && last > 2 * latency)
+                problems.push_back("an impulse's response reaches frame " + std::to_string(last) +
+                                   ", beyond the linear-phase span [0, 2 x latency " +
+                                   std::to_string(latency) + "]");
+            for (size_t lane = 0; linear_phase && first < n && lane < lanes; ++lane) {
+                auto d = [&](size_t f) {
+                    return response.out.data[lane * n + f] - silence.out.data[lane * n + f];
+                };
+                double asymmetry = 0.0;
+                for (size_t k = 1; k <= latency; ++k)
+                    asymmetry = std::max(asymmetry, std::fabs(d(latency - k) - d(latency + k)));
+                if (asymmetry > 1e-9 * peak) {
+                    problems.push_back("an impulse's response is not symmetric about the "
+                                       "declared latency " +
+                                       std::to_string(latency) + " (largest difference " +
+                                       num(asymmetry) + ", peak " + num(peak) + ")");
+                    break;
+                }
+            }
         }
     }
     return problems;
@@ -644,12 +741,15 @@ inline Problems taps(const NodeType &node) {
     return problems;
 }
 
-// Creates the wired graph with one parameter value; returns the status and the error text.
+// Creates the wired graph with one parameter value (and what it requires, when `satisfied`:
+// requirement_members) ; returns the status and the error text.
 inline int32_t try_params(const NodeType &node, const std::string &key, const std::string &value,
-                          std::string &error) {
+                          std::string &error, bool satisfied) {
+    Members members = requirement_members(node, key, satisfied);
+    members.push_back({key, value});
     AmpGraphRuntime *rt = nullptr;
     const int32_t status =
-        amp_graph_runtime_create(wired_graph(node, base_params(node, key, value)).c_str(), &rt);
+        amp_graph_runtime_create(wired_graph(node, base_params(node, members)).c_str(), &rt);
     AmpErrorView view{};
     amp_graph_runtime_last_error(rt, &view);
     error = view.detail != nullptr ? view.detail : "";
@@ -730,6 +830,36 @@ inline Problems params(const NodeType &node) {
             refused(name, "[" + num(max + 1 + std::fabs(max)) + "]");
         } else {
             problems.push_back("parameter \"" + name + "\" has an unknown kind \"" + kind + "\"");
+        }
+    }
+    // Requirements: a parameter given while its declared condition fails is refused naming the
+    // node, the parameter and the condition (with it, the fuzz above accepted it).
+    for (const amp::JsonValue &param : node.params().array) {
+        const amp::JsonValue *rule = param.find("requires");
+        if (rule == nullptr) continue;
+        const std::string name = param.find("name")->string;
+        std::vector<std::string> values;
+        if (param.find("kind")->string == "enum")
+            for (const amp::JsonValue &choice : param.find("choices")->array)
+                values.push_back(amp::json_quote(choice.string));
+        else if (param.find("kind")->string == "boolean")
+            values = {"true", "false"};
+        else
+            values.push_back(num(param.find("default")->number));
+        for (const std::string &value : values) {
+            std::string error;
+            const int32_t status = try_params(node, name, value, error, false);
+            const std::string text = rule->find("text")->string;
+            if (status != AMP_ERR_INVALID_ARGUMENT)
+                problems.push_back(name + " = " + value + " without " + text +
+                                   " was accepted (status " + std::to_string(status) + ")");
+            else if (error.find("\"cut\"") == std::string::npos ||
+                     error.find("\"" + name + "\"") == std::string::npos ||
+                     error.find(text) == std::string::npos)
+                problems.push_back(name + " = " + value + " without " + text +
+                                   ": the message does not name the node, the parameter and "
+                                   "the requirement: " +
+                                   error);
         }
     }
     // Metadata every node accepts.

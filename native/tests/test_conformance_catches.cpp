@@ -167,6 +167,14 @@ amp::NodeSpec spec(const char *name, double heat_work = 1.0, const amp::ParamSpe
                          }};
 }
 
+// y = x with latency 3 claimed as a linear-phase filter's group delay: its response to an
+// impulse (frame 0 only) is not symmetric about frame 3.
+amp::NodeSpec linear_phase_claim(const char *name) {
+    amp::NodeSpec node = spec<Fault::Latency>(name);
+    node.linear_phase = true;
+    return node;
+}
+
 // A publishing node: its catalogue flag says so (or not, for the unflagged fault).
 template <int kScale>
 amp::NodeSpec publisher(const char *name, bool flagged) {
@@ -205,13 +213,10 @@ const amp::NodeSpec kPublishers[] = {
 };
 
 const amp::NodeSpec kSpecs[] = {
-    spec<Fault::None>("sound_copy"),
-    spec<Fault::Block>("broken_block"),
-    spec<Fault::Lanes>("broken_lanes"),
-    spec<Fault::None>("broken_heat", -5.0),
-    spec<Fault::Latency>("broken_latency"),
-    spec<Fault::Adjoint>("broken_adjoint"),
-    spec<Fault::None>("broken_params", 1.0, kBadDefault, 1),
+    spec<Fault::None>("sound_copy"),        spec<Fault::Block>("broken_block"),
+    spec<Fault::Lanes>("broken_lanes"),     spec<Fault::None>("broken_heat", -5.0),
+    spec<Fault::Latency>("broken_latency"), linear_phase_claim("broken_linear_phase"),
+    spec<Fault::Adjoint>("broken_adjoint"), spec<Fault::None>("broken_params", 1.0, kBadDefault, 1),
 };
 
 const amp::NodeSpec kScalers[] = {
@@ -260,6 +265,10 @@ TEST(negative_heat_is_caught) { expect_caught("broken_heat", "heat", "< 0"); }
 
 TEST(a_latency_claim_earlier_than_the_output_is_caught) {
     expect_caught("broken_latency", "declared_delay", "before the declared latency 3");
+    // Declared linear phase, output before the latency is allowed only as the symmetric half of
+    // a response centred on the latency.
+    expect_caught("broken_linear_phase", "declared_delay",
+                  "not symmetric about the declared latency 3");
 }
 
 TEST(a_wrong_adjoint_is_caught) {

@@ -21,7 +21,7 @@ import { checkNodeCount, GRAPH_LIMITS } from "./limits";
 import { edgeJSON, modulationJSON } from "./links";
 import type { ChainLink, ConnectOptions, ModulateOptions } from "./options";
 import { checkScheduleComplete, copySchedule, scheduleWithout } from "./schedule";
-import { checkNodeName, checkNumber, toParamsJSON } from "./validate-params";
+import { checkNodeName, checkNumber, checkParamRequirements, toParamsJSON } from "./validate-params";
 
 export { GRAPH_LIMITS } from "./limits";
 export type { ChainLink, ConnectOptions, ModulateOptions } from "./options";
@@ -156,6 +156,7 @@ export class Graph {
           ? (Object.freeze({ ...(old as object), ...(value as object) }) as NodeParamsJSON[string])
           : value;
     }
+    checkParamRequirements(name, node.type, params);
     const replaced: NodeJSON = Object.freeze({ name, type: node.type, params: Object.freeze(params) });
     return this.#with({ nodes: Object.freeze(this.#data.nodes.map((n) => (n.name === name ? replaced : n))) });
   }

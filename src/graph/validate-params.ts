@@ -183,6 +183,43 @@ function checkModulationMeta(subject: ValidationSubject, value: unknown): ParamV
   return Object.freeze(out);
 }
 
+/** The value a requirement reads: `oversample` or a parameter's (an enum's index, a boolean's 0 / 1). */
+function settingOf(node: CatalogNode, out: Readonly<Record<string, ParamValueJSON>>, key: string): number {
+  if (key === "oversample") return typeof out.oversample === "number" ? out.oversample : 1;
+  const param = node.params.find((p) => p.name === key);
+  const value = out[key] ?? param?.default ?? 0;
+  if (param?.kind === "enum") return (param.choices ?? []).indexOf(String(value));
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return typeof value === "number" ? value : 0;
+}
+
+/**
+ * A parameter given while its declared requirement (catalogue `requires`) fails is refused, as the
+ * runtime does. With a preset the runtime decides (a preset may supply the setting).
+ */
+function checkRequirements(
+  base: ValidationSubject,
+  node: CatalogNode,
+  out: Readonly<Record<string, ParamValueJSON>>,
+  keyOf: (name: string) => string,
+): void {
+  if (out.preset !== undefined && out.preset !== "none") return;
+  for (const param of node.params) {
+    const rule = param.requires;
+    if (rule === undefined || out[param.name] === undefined) continue;
+    const value = settingOf(node, out, rule.key);
+    const holds = rule.relation === "!=" ? value !== settingOf(node, out, rule.other ?? "") : value > (rule.bound ?? 0);
+    if (holds) continue;
+    const shown = (key: string): string => {
+      const given = key === "oversample" ? (out.oversample ?? 1) : (out[key] ?? node.params.find((p) => p.name === key)?.default);
+      return `${keyOf(key)} ${JSON.stringify(given)}`;
+    };
+    const provided = rule.relation === "!=" ? `${shown(rule.key)}, ${shown(rule.other ?? "")}` : shown(rule.key);
+    const text = rule.relation === "!=" ? `${keyOf(rule.key)} != ${keyOf(rule.other ?? "")}` : `${keyOf(rule.key)} > ${rule.bound ?? 0}`;
+    throw invalidError({ ...base, param: keyOf(param.name) }, `requires ${text} (${rule.why}), got ${provided}`);
+  }
+}
+
 function knownKeys(node: CatalogNode, naming: KeyNaming): string {
   const params = node.params.map((param) => (naming === "ts" ? camelCase(param.name) : param.name));
   const meta =
@@ -232,6 +269,7 @@ export function toParamsJSON(name: string, type: string, input: unknown, naming:
     }
   }
   const keyOf = (paramName: string): string => (naming === "ts" ? camelCase(paramName) : paramName);
+  if (!partial) checkRequirements(base, node, out, keyOf);
   for (const param of node.params) {
     const alternative = param.alternative;
     if (alternative !== undefined && param.name < alternative && out[param.name] !== undefined && out[alternative] !== undefined) {
@@ -243,4 +281,12 @@ export function toParamsJSON(name: string, type: string, input: unknown, naming:
     }
   }
   return Object.freeze(out);
+}
+
+/**
+ * Checks the declared requirements of a node's complete JSON params (e.g. after `Graph.set`
+ * merged an update), naming keys in TypeScript spelling.
+ */
+export function checkParamRequirements(name: string, type: string, params: NodeParamsJSON): void {
+  checkRequirements({ node: name, type }, requireNodeType(name, type), params, camelCase);
 }

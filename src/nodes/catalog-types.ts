@@ -43,6 +43,28 @@ export interface CatalogParam {
    * one; exactly one of the two must be given.
    */
   readonly alternative?: string;
+  /**
+   * The condition under which the parameter has an effect (absent: always). Given while the
+   * condition fails, the parameter is refused (it would be accepted and ignored).
+   */
+  readonly requires?: CatalogRequirement;
+}
+
+/**
+ * A parameter's requirement: `key` (a parameter of the node, or the metadata `oversample`) must be
+ * above `bound` (`relation` ">") or differ from parameter `other` (`relation` "!=").
+ */
+export interface CatalogRequirement {
+  readonly key: string;
+  readonly relation: ">" | "!=";
+  /** Relation ">": the value `key` must exceed. */
+  readonly bound?: number;
+  /** Relation "!=": the parameter `key` must differ from. */
+  readonly other?: string;
+  /** The condition as text, e.g. `oversample > 1`. */
+  readonly text: string;
+  /** Why the parameter needs it. */
+  readonly why: string;
 }
 
 /** One audio input port. */
@@ -115,6 +137,11 @@ export interface CatalogNode {
   readonly heatDoc?: string;
   /** True when `declared_delay_frames` must equal the node's latency (another value is refused). */
   readonly delayIsLatency?: boolean;
+  /**
+   * True when the node's latency is a linear-phase filter's group delay: its response to an impulse
+   * is symmetric about the latency (it starts before it: pre-ringing, within twice the latency).
+   */
+  readonly linearPhase?: boolean;
 }
 
 /** One runtime value limit: `[min, max]`, or `(min, max]` when `minExclusive`. */

@@ -3,7 +3,7 @@ import type { CatalogNode, NodeCatalog } from "./catalog-types";
 import { GENERATED_BANNER, hasRequired, inputsText, sortedNodes } from "./codegen-text";
 import { formatLimit, limitFacts, limitRange, type LimitName } from "./limit-facts";
 import { camelCase, factoryName, optionsInterfaceName } from "./names";
-import { expectedText, formatDefault, formatRange, isRequired } from "./param-text";
+import { expectedText, formatDefault, formatRange, isRequired, requirementText } from "./param-text";
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -33,6 +33,13 @@ function nodeSection(node: CatalogNode): string {
       );
     }
     lines.push("");
+  }
+  for (const param of node.params.filter((p) => p.requires !== undefined)) lines.push(`\`${param.name}\`: ${requirementText(param)}.`, "");
+  if (node.linearPhase === true) {
+    lines.push(
+      "Latency: the group delay of a linear-phase filter; the response to an impulse is symmetric about it and starts before it (pre-ringing, within twice the latency).",
+      "",
+    );
   }
   lines.push(
     node.publishesHeat === true

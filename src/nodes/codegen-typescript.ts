@@ -3,7 +3,7 @@ import type { CatalogNode, CatalogParam, NodeCatalog } from "./catalog-types";
 import { GENERATED_BANNER, hasRequired, inputsText, sortedNodes } from "./codegen-text";
 import { formatLimit, limitFacts } from "./limit-facts";
 import { camelCase, factoryName, optionsInterfaceName } from "./names";
-import { formatDefault, formatRange, isRequired } from "./param-text";
+import { formatDefault, formatRange, isRequired, requirementText } from "./param-text";
 
 function docComment(lines: readonly string[], indent = ""): string {
   const safe = lines.map((line) => line.replace(/\*\//g, "*\\/"));
@@ -29,6 +29,7 @@ function paramFacts(param: CatalogParam): string {
   else if (param.kind === "list") facts.push(`An array of ${range}.`);
   else if (param.kind === "names") facts.push(`An array of ${range}.`);
   else if (range !== "") facts.push(`Range: ${range}.`);
+  if (param.requires !== undefined) facts.push(`${requirementText(param)}.`);
   if (camelCase(param.name) !== param.name) facts.push(`JSON key: \`${param.name}\`.`);
   return facts.join(" ");
 }

@@ -519,7 +519,7 @@ export interface OscillatorOptions extends CommonNodeOptions {
   /**
    * Decimation filter tier when oversample > 1: linear (latency 1 frame), fast (16 frames) or best (40 frames).
    *
-   * Static enum. Default: "fast". One of "linear", "fast", "best".
+   * Static enum. Default: "fast". One of "linear", "fast", "best". Requires `oversample > 1` (the decimation filter runs only when oversampling); refused without it, since it would have no effect.
    */
   readonly quality?: "linear" | "fast" | "best" | undefined;
   /**
@@ -843,7 +843,7 @@ export interface ResamplerOptions extends CommonNodeOptions {
   /**
    * Filter tier: linear (interpolation), fast (32-tap sinc) or best (80-tap sinc).
    *
-   * Static enum. Default: "fast". One of "linear", "fast", "best".
+   * Static enum. Default: "fast". One of "linear", "fast", "best". Requires `up != down` (up = down is the identity: no filter runs); refused without it, since it would have no effect.
    */
   readonly quality?: "linear" | "fast" | "best" | undefined;
 }
@@ -2309,7 +2309,14 @@ export const NODE_CATALOG: NodeCatalog = {
             "linear",
             "fast",
             "best"
-          ]
+          ],
+          "requires": {
+            "key": "oversample",
+            "relation": ">",
+            "bound": 1,
+            "text": "oversample > 1",
+            "why": "the decimation filter runs only when oversampling"
+          }
         },
         {
           "name": "leak",
@@ -2466,13 +2473,21 @@ export const NODE_CATALOG: NodeCatalog = {
             "linear",
             "fast",
             "best"
-          ]
+          ],
+          "requires": {
+            "key": "up",
+            "relation": "!=",
+            "other": "down",
+            "text": "up != down",
+            "why": "up = down is the identity: no filter runs"
+          }
         }
       ],
       "heatWork": 4,
       "hasBackward": false,
       "backwardDoc": "Not implemented (returns -4): the adjoint, the transposed conversion, comes with the gradients work.",
-      "oversamples": false
+      "oversamples": false,
+      "linearPhase": true
     },
     {
       "type": "biquad",

@@ -74,3 +74,10 @@ export function expectedText(param: RangeSpec & Pick<CatalogParam, "unit">): str
   const unit = param.unit === "" ? "" : ` ${param.unit}`;
   return `${what} in ${formatRange(param)}${unit}`;
 }
+
+/** `Requires oversample > 1 (why); refused without it`: a parameter's requirement, for docs. */
+export function requirementText(param: Pick<CatalogParam, "requires">): string {
+  const rule = param.requires;
+  if (rule === undefined) return "";
+  return `Requires \`${rule.text}\` (${rule.why}); refused without it, since it would have no effect`;
+}
