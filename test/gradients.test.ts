@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 
 import { AmpError } from "../src/errors";
-import { adsr, biquad, delay, gain, graph, l2Loss, mix, render, Runtime, safety, sineOsc } from "../src/index";
+import { adsr, biquad, delay, gain, graph, l2Loss, mix, rci, render, resampler, Runtime, safety, sineOsc } from "../src/index";
 
 function chain(gainValue: number, frequency = 330) {
   return graph()
@@ -129,6 +129,32 @@ describe("backward through a whole graph", () => {
       }
     }
     expect(Math.abs(cutoff - 2000)).toBeLessThan(0.01);
+  });
+
+  it("goes through a resampler's conversion and an rci stage (exact linear adjoints)", async () => {
+    // osc -> resampler (48k -> 72k -> 48k, 32 frames of latency, compensated nowhere: it is the
+    // only path) -> rci (RLC lowpass, current out) -> out.
+    const line = (amplitude: number, frequency: number) =>
+      graph()
+        .add("osc", sineOsc({ frequency, amplitude }))
+        .add("rs", resampler({ up: 3, down: 2 }))
+        .add("lc", rci({ resistance: 20, inductance: 0.002, capacitance: 2e-6, output: "current" }))
+        .add("out", safety({ limit: 10 }))
+        .chain("osc", "rs", "lc", "out")
+        .output("out");
+    const frames = 400;
+    const weights = new Float64Array(frames).map((_, i) => Math.cos(0.11 * i) - 0.3);
+    const loss = async (a: number, f: number) => dot(weights, (await render(line(a, f), { frames })).samples);
+    const r = await render(line(0.4, 2500), { frames, record: true, blockFrames: 7 });
+    const grads = await r.backward(weights, { wrt: ["osc.amplitude", "osc.frequency"], summed: true });
+    r.release();
+    // Linear in the amplitude: a step of 1 is exact up to rounding.
+    const dAmplitude = ((await loss(1.4, 2500)) - (await loss(-0.6, 2500))) / 2;
+    const dFrequency = ((await loss(0.4, 2500 + 1e-3)) - (await loss(0.4, 2500 - 1e-3))) / 2e-3;
+    const relative = (a: number | undefined, b: number) => Math.abs((a ?? NaN) - b) / Math.abs(b);
+    expect(Math.abs(dAmplitude)).toBeGreaterThan(1e-3);
+    expect(relative(grads["osc.amplitude"]?.data[0], dAmplitude)).toBeLessThan(1e-10);
+    expect(relative(grads["osc.frequency"]?.data[0], dFrequency)).toBeLessThan(1e-5);
   });
 
   it("names a node without an adjoint and the path", async () => {

@@ -783,7 +783,7 @@ export function pitchShift(options: PitchShiftOptions = {}): NodeSpec<"pitch_shi
 /**
  * Options of the `rci` node: Series RLC stage (trapezoidal): input voltage in, capacitor voltage or loop current out; publishes the heat i^2 R.
  *
- * Heat: published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch. Backward: None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.
+ * Heat: published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch. Backward: Exact for the input: the adjoint of the trapezoidal RLC recursion, run from the end (R, L, C are static: no gradient).
  */
 export interface RciOptions extends CommonNodeOptions {
   /**
@@ -825,7 +825,7 @@ export function rci(options: RciOptions = {}): NodeSpec<"rci"> {
 /**
  * Options of the `resampler` node: Round trip through the rate sr x up / down with a polyphase FIR tier.
  *
- * Heat work W = 4 per frame. Backward: Not implemented (returns -4): the adjoint, the transposed conversion, comes with the gradients work.
+ * Heat work W = 4 per frame. Backward: Graph backward: exact, the transposed conversion (vbar[m] = M sum_n h[nL - mM] g[n + D], dx[i] = L sum_m h[mM - iL] vbar[m]) run from the end of the span.
  */
 export interface ResamplerOptions extends CommonNodeOptions {
   /**
@@ -1702,8 +1702,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 0,
-      "hasBackward": false,
-      "backwardDoc": "None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.",
+      "hasBackward": true,
+      "backwardDoc": "Exact for the input: the adjoint of the trapezoidal RLC recursion, run from the end (R, L, C are static: no gradient).",
       "oversamples": false,
       "publishesHeat": true,
       "heatDoc": "published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch"
@@ -2468,8 +2468,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 4,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented (returns -4): the adjoint, the transposed conversion, comes with the gradients work.",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: exact, the transposed conversion (vbar[m] = M sum_n h[nL - mM] g[n + D], dx[i] = L sum_m h[mM - iL] vbar[m]) run from the end of the span.",
       "oversamples": false
     },
     {
