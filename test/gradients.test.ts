@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 
 import { AmpError } from "../src/errors";
-import { adsr, biquad, delay, gain, graph, l2Loss, mix, rci, render, resampler, Runtime, safety, sineOsc } from "../src/index";
+import { adsr, biquad, delay, gain, graph, l2Loss, mix, rci, render, resampler, Runtime, safety, sampler, sineOsc } from "../src/index";
 
 function chain(gainValue: number, frequency = 330) {
   return graph()
@@ -155,6 +155,46 @@ describe("backward through a whole graph", () => {
     expect(Math.abs(dAmplitude)).toBeGreaterThan(1e-3);
     expect(relative(grads["osc.amplitude"]?.data[0], dAmplitude)).toBeLessThan(1e-10);
     expect(relative(grads["osc.frequency"]?.data[0], dFrequency)).toBeLessThan(1e-5);
+  });
+
+  it("gives the gradient with respect to a sampler's buffer (exact: the output is linear in it)", async () => {
+    // smp (2 channels reading a 1-channel buffer at rate 0.8, looping) -> g -> out; 2 batches.
+    const frames = 300;
+    const sound = (samples: Float64Array) => ({ samples, channels: 1, frames: samples.length, sampleRate: 48000 });
+    const line = graph()
+      .add("smp", sampler({ channels: 2, rate: 0.8, loop: true, loopStart: 10 }))
+      .add("g", gain({ gain: 0.7 }))
+      .chain("smp", "g")
+      .output("g");
+    const buffer = new Float64Array(120).map((_, i) => Math.sin(0.3 * i) * (1 - i / 200));
+    const weights = new Float64Array(2 * 2 * frames).map((_, i) => Math.cos(0.07 * i));
+    const r = await render(line, { frames, batches: 2, record: true, buffers: { smp: sound(buffer) } });
+    const grads = await r.backward(weights, { wrt: ["smp.buffer"] });
+    const summed = await r.backward(weights, { wrt: ["smp.buffer"], summed: true });
+    r.release();
+    expect(grads["smp.buffer"]?.shape).toEqual({ batches: 2, channels: 1, frames: 120 });
+    expect(grads["smp.buffer"]?.param).toBe("buffer");
+    expect(summed["smp.buffer"]?.shape).toEqual({ batches: 1, channels: 1, frames: 120 });
+    // <e, dL/dbuffer> against the change of the loss along e (a step of 1: linear).
+    const e = new Float64Array(120).map((_, i) => Math.sin(1.7 * i + 0.4));
+    const moved = await render(line, {
+      frames,
+      batches: 2,
+      buffers: { smp: sound(buffer.map((v, i) => v + (e[i] ?? 0))) },
+    });
+    const base = await render(line, { frames, batches: 2, buffers: { smp: sound(buffer) } });
+    const numeric = dot(weights, moved.samples) - dot(weights, base.samples);
+    const analytic = dot(e, summed["smp.buffer"]?.data ?? new Float64Array(0));
+    const perBatch = grads["smp.buffer"]?.data ?? new Float64Array(0);
+    expect(Math.abs(numeric)).toBeGreaterThan(1e-2);
+    expect(Math.abs(analytic - numeric)).toBeLessThan(1e-10 * Math.abs(numeric));
+    expect(Math.abs(dot(e, perBatch.subarray(0, 120)) + dot(e, perBatch.subarray(120)) - numeric)).toBeLessThan(1e-10 * Math.abs(numeric));
+    // A sampler without a buffer: the runtime names it.
+    const empty = await render(line, { frames: 16, batches: 2, record: true });
+    const error = await thrownAsync(() => empty.backward(new Float64Array(64), { wrt: ["smp.buffer"] }));
+    expect(error.code).toBe("AMP_ERR_UNSUPPORTED");
+    expect(error.message).toContain('node "smp" (sampler) has no buffer');
+    empty.release();
   });
 
   it("names a node without an adjoint and the path", async () => {

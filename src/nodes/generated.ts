@@ -891,7 +891,7 @@ export function safety(options: SafetyOptions = {}): NodeSpec<"safety"> {
 /**
  * Options of the `sampler` node: Plays a PCM buffer set with setBuffer (e.g. a WAV file) at a modulatable rate, with a start offset and seamless loop points.
  *
- * Heat work W = 4 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 4 per frame. Backward: Graph backward: exact with respect to the buffer (request "@buffer"), the interpolation's weights at the recorded read positions; rate has no gradient yet.
  */
 export interface SamplerOptions extends CommonNodeOptions {
   /**
@@ -2635,8 +2635,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 4,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: exact with respect to the buffer (request \"@buffer\"), the interpolation's weights at the recorded read positions; rate has no gradient yet.",
       "oversamples": false
     },
     {
