@@ -4,7 +4,23 @@
 import { describe, expect, it } from "vitest";
 
 import { AmpError } from "../src/errors";
-import { adsr, biquad, delay, gain, graph, l2Loss, mix, rci, render, resampler, Runtime, safety, sampler, sineOsc } from "../src/index";
+import {
+  adsr,
+  biquad,
+  delay,
+  gain,
+  graph,
+  l2Loss,
+  lfo,
+  mix,
+  rci,
+  render,
+  resampler,
+  Runtime,
+  safety,
+  sampler,
+  sineOsc,
+} from "../src/index";
 
 function chain(gainValue: number, frequency = 330) {
   return graph()
@@ -195,6 +211,31 @@ describe("backward through a whole graph", () => {
     expect(error.code).toBe("AMP_ERR_UNSUPPORTED");
     expect(error.message).toContain('node "smp" (sampler) has no buffer');
     empty.release();
+  });
+
+  it("differentiates an lfo's depth and rate through a modulation edge and its smoothing", async () => {
+    const line = (depth: number, rate: number) =>
+      graph()
+        .add("osc", sineOsc({ frequency: 440, amplitude: 0.5 }))
+        .add("wob", lfo({ shape: "triangle", rateHz: rate, depth, slewMs: 0.2, phase: 0.1 }))
+        .add("g", gain({ gain: 1 }))
+        .add("out", safety({ limit: 10 }))
+        .chain("osc", "g", "out")
+        .modulate("wob", "g.gain", { mode: "add", scale: 1 })
+        .output("out");
+    // The triangle crosses its kink at phase 1/2; 41.3 Hz puts no frame exactly on it (there
+    // central differences see neither side's slope).
+    const frames = 500;
+    const weights = new Float64Array(frames).map((_, i) => Math.sin(0.05 * i));
+    const loss = async (d: number, r: number) => dot(weights, (await render(line(d, r), { frames })).samples);
+    const r = await render(line(0.3, 41.3), { frames, record: true, blockFrames: 64 });
+    const grads = await r.backward(weights, { wrt: ["wob.depth", "wob.rateHz"], summed: true });
+    r.release();
+    const dDepth = ((await loss(1.3, 41.3)) - (await loss(-0.7, 41.3))) / 2; // linear in depth
+    const dRate = ((await loss(0.3, 41.3 + 1e-4)) - (await loss(0.3, 41.3 - 1e-4))) / 2e-4;
+    const relative = (a: number | undefined, b: number) => Math.abs((a ?? NaN) - b) / Math.abs(b);
+    expect(relative(grads["wob.depth"]?.data[0], dDepth)).toBeLessThan(1e-10);
+    expect(relative(grads["wob.rateHz"]?.data[0], dRate)).toBeLessThan(1e-5);
   });
 
   it("names a node without an adjoint and the path", async () => {

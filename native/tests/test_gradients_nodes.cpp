@@ -148,6 +148,13 @@ TEST(rci_adjoint_passes_the_gradients_check_for_both_outputs) {
     report("rci current", gradients_with("rci", {{"output", "\"current\""}}));
 }
 
+TEST(lfo_adjoint_passes_the_gradients_check_for_shapes_and_smoothing) {
+    report("lfo slew", gradients_with("lfo", {{"slew_ms", "0.3"}}));
+    report("lfo triangle", gradients_with("lfo", {{"shape", "\"triangle\""}, {"phase", "0.2"}}));
+    report("lfo saw slew",
+           gradients_with("lfo", {{"shape", "\"saw\""}, {"phase", "0.6"}, {"slew_ms", "0.1"}}));
+}
+
 // A recording that starts after 53 frames: the adjoint must use stream frames (the conversion's
 // polyphase pattern), checked by the dot-product test against renders of the whole stream, at
 // blocks 1 and 64 (bit-identical).

@@ -375,7 +375,7 @@ export function integrator(options: IntegratorOptions = {}): NodeSpec<"integrato
 /**
  * Options of the `lfo` node: Low-frequency oscillator (sine, square, saw, triangle) with optional smoothing.
  *
- * Heat work W = 2 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 2 per frame. Backward: Graph backward: depth exactly; rate_hz through the phase accumulator (exact between the wave's jumps and kinks; square: 0); the smoothing's adjoint recursion.
  */
 export interface LfoOptions extends CommonNodeOptions {
   /**
@@ -1789,8 +1789,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 2,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: depth exactly; rate_hz through the phase accumulator (exact between the wave's jumps and kinks; square: 0); the smoothing's adjoint recursion.",
       "oversamples": false
     },
     {
