@@ -86,7 +86,7 @@ export type { Stft, StftOptions } from "./analysis/stft";
 export { fft, ifft, rfft, irfft, FFT_MAX_SIZE } from "./analysis/fft";
 
 export { decodeWav, encodeWav, readWav, writeWav } from "./io/wav";
-export type { WavAudio, WavBitDepth, WavWriteOptions } from "./io/wav";
+export type { WavAudio, WavBitDepth, WavReadOptions, WavWriteOptions } from "./io/wav";
 export { WavWriter } from "./io/wav-writer";
 export type { WavWriterOptions, WavWriterResult } from "./io/wav-writer";
 

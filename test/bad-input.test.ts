@@ -512,7 +512,12 @@ describe("render() options", () => {
     ["frames 0", g, { frames: 0 }, 'render option "frames" expects an integer in [1, 2147483647] frames, got 0'],
     ["frames 1.5", g, { frames: 1.5 }, 'render option "frames" expects an integer in [1, 2147483647] frames, got 1.5'],
     ["frames as text", g, { frames: "4" }, 'render option "frames" expects an integer in [1, 2147483647] frames, got "4"'],
-    ["frames 2^31", g, { frames: 2 ** 31 }, 'render option "frames" expects an integer in [1, 2147483647] frames, got 2147483648'],
+    [
+      "frames 2^31",
+      g,
+      { frames: 2 ** 31 },
+      'render option "frames" expects an integer in [1, 2147483647] frames per render call (render in parts: the runtime streams); 2147483648 frames x 1 batches x 1 channels would need 16 GiB of output alone, got 2147483648',
+    ],
     ["seconds NaN", g, { seconds: Number.NaN }, 'render option "seconds" expects a finite number > 0, got NaN'],
     ["seconds -0", g, { seconds: -0 }, 'render option "seconds" expects a finite number > 0, got 0'],
     [
@@ -650,11 +655,11 @@ describe("Runtime", () => {
     throwsAmp(() => Runtime.create(bad(undefined)), 'argument "graph" expects a Graph from graph() or Graph.fromJSON(), got undefined');
     throwsAmp(
       () => Runtime.create(g, bad(null)),
-      'argument "options" expects an object { sampleRate?, batches?, blockFrames?, threads? }, got null',
+      'argument "options" expects an object { sampleRate?, batches?, blockFrames?, threads?, maxBytes? }, got null',
     );
     throwsAmp(
       () => Runtime.create(g, bad({ batch: 2 })),
-      'render option "batch" is unknown; Runtime.create() accepts sampleRate, batches, blockFrames, threads',
+      'render option "batch" is unknown; Runtime.create() accepts sampleRate, batches, blockFrames, threads, maxBytes',
     );
     throwsAmp(() => Runtime.create(g, { blockFrames: 0 }), 'render option "blockFrames" expects an integer in [1, 1048576] frames, got 0');
     throwsAmp(

@@ -73,6 +73,7 @@ Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
             InstanceMethod<&RuntimeWrap::LastError>("lastError"),
             InstanceMethod<&RuntimeWrap::ReadLog>("readLog"),
             InstanceMethod<&RuntimeWrap::Snapshot>("snapshot"),
+            InstanceMethod<&RuntimeWrap::BufferBytes>("bufferBytes"),
             InstanceMethod<&RuntimeWrap::Restore>("restore"),
             InstanceMethod<&RuntimeWrap::RecordSize>("recordSize"),
             InstanceMethod<&RuntimeWrap::Record>("record"),
@@ -218,6 +219,17 @@ Napi::Value RuntimeWrap::Snapshot(const Napi::CallbackInfo &info) {
     Napi::Uint8Array snapshot = Napi::Uint8Array::New(info.Env(), static_cast<size_t>(bytes));
     Check(info.Env(), amp_graph_runtime_snapshot(handle, snapshot.Data(), bytes), "snapshot");
     return snapshot;
+}
+
+Napi::Value RuntimeWrap::BufferBytes(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "bufferBytes"};
+    const uint32_t batches = Uint32Arg(ctx, 0, "batches");
+    const uint32_t block_frames = Uint32Arg(ctx, 1, "blockFrames");
+    uint64_t bytes = 0;
+    Check(info.Env(), amp_graph_runtime_buffer_bytes(handle, batches, block_frames, &bytes),
+          "buffer_bytes");
+    return Napi::Number::New(info.Env(), static_cast<double>(bytes));
 }
 
 void RuntimeWrap::Restore(const Napi::CallbackInfo &info) {

@@ -49,6 +49,7 @@ class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
     Napi::Value ReadLog(const Napi::CallbackInfo &info);
     // snapshot(): Uint8Array (amp_graph_runtime_snapshot); restore(snapshot: Uint8Array).
     Napi::Value Snapshot(const Napi::CallbackInfo &info);
+    Napi::Value BufferBytes(const Napi::CallbackInfo &info);
     void Restore(const Napi::CallbackInfo &info);
     // recordSize(frames): number (amp_graph_runtime_record_size); record(frames, maxBytes)
     // (amp_graph_runtime_record); backward(outputGradient, requests) with requests

@@ -8,6 +8,7 @@
 // The value depends on t alone, so any split of a render into blocks samples the same values.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -38,7 +39,14 @@ inline double sample_curve(const AmpHistoryCurve &curve, double t) {
         return curve.values[i];
     const double t0 = curve.times_frames[i], t1 = curve.times_frames[i + 1];
     const double v0 = curve.values[i], v1 = curve.values[i + 1];
-    return v0 + (v1 - v0) * ((t - t0) / (t1 - t0));
+    const double fraction = (t - t0) / (t1 - t0);
+    const double delta = v1 - v0;
+    if (std::isfinite(delta)) return v0 + delta * fraction;
+    // |v1 - v0| exceeds the double range (finite values of opposite signs near it, e.g. 1e308
+    // and -1e308): interpolate halves, which cannot overflow, and keep the result between the
+    // two values (the plain formula gave inf - inf = NaN). Found by fuzz_control_history.
+    const double half = 0.5 * v0 + (0.5 * v1 - 0.5 * v0) * fraction;
+    return std::fmin(std::fmax(2.0 * half, std::fmin(v0, v1)), std::fmax(v0, v1));
 }
 
 // The curve called `name` in `history`, or null.

@@ -511,6 +511,25 @@ int32_t amp_graph_runtime_backward(AmpGraphRuntime *runtime, const double *outpu
                                    uint64_t output_gradient_len, const AmpGradientRequest *requests,
                                    uint32_t request_count);
 
+/* Bytes amp_graph_runtime_configure(runtime, batches, block_frames) would allocate (every
+ * buffer and node state), without allocating; batches and block_frames in the configure ranges.
+ * A configuration above amp_memory_budget() is refused by configure with this size named. */
+int32_t amp_graph_runtime_buffer_bytes(const AmpGraphRuntime *runtime, uint32_t batches,
+                                       uint32_t block_frames, uint64_t *out_bytes);
+
+/* The process-wide memory budget: the most bytes one runtime's (or node state's) buffers may
+ * take; creating or configuring beyond it is refused with AMP_ERR_INVALID_ARGUMENT naming the
+ * size needed, before anything is allocated. Default (and after setting 0): half the
+ * machine's physical memory. */
+void amp_set_memory_budget(uint64_t bytes);
+uint64_t amp_memory_budget(void);
+
+/* Thread safety: a runtime runs one call at a time. A call made while another thread is inside
+ * a call on the same runtime returns AMP_ERR_PENDING at once and changes nothing; that refusal
+ * is not recorded as the last error (amp_graph_runtime_last_error itself then reports
+ * AMP_ERR_PENDING, and amp_graph_runtime_read_log returns 0). Different runtimes may be used
+ * from different threads at the same time. */
+
 /* The last error; returns its code (AMP_OK and empty strings when nothing failed yet). Every
  * call that returns a non-OK status records its failure here first, cancellation included. */
 int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorView *out_error);

@@ -18,14 +18,18 @@ inline uint32_t same_channels_as_input(const uint32_t *input_channels, uint32_t 
     return input_channels[0];
 }
 
-// Snapshot helpers: copy `count` values to / from a byte cursor and advance it.
+// Snapshot helpers: copy `count` values to / from a byte cursor and advance it. `values` may be
+// null when count is 0 (an empty vector's data()): memcpy may not be given null, so nothing is
+// copied then.
 template <typename T>
 unsigned char *save_values(unsigned char *to, const T *values, size_t count) {
+    if (count == 0) return to;
     std::memcpy(to, values, count * sizeof(T));
     return to + count * sizeof(T);
 }
 template <typename T>
 const unsigned char *load_values(const unsigned char *from, T *values, size_t count) {
+    if (count == 0) return from;
     std::memcpy(values, from, count * sizeof(T));
     return from + count * sizeof(T);
 }

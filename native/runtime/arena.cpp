@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unistd.h>
 
 #include "runtime/errors.h"
+#include "runtime/memory_budget.h"
 #include "runtime/node_config.h"
 #include "runtime/tap_records.h"
 
@@ -43,9 +43,7 @@ size_t GraphRuntime::arena_doubles(size_t b, size_t f) const {
     return total;
 }
 
-// Refuses configurations whose buffers (arena + node states) would exceed half the machine's
-// memory: better a clear error than the kernel's out-of-memory killer.
-void GraphRuntime::check_memory(uint32_t batches, uint32_t block, uint32_t max_step) const {
+double GraphRuntime::buffer_bytes(uint32_t batches, uint32_t block, uint32_t max_step) const {
     double bytes = static_cast<double>(arena_doubles(batches, block)) * sizeof(double);
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         std::vector<uint32_t> channels(plan_.port_channels[v]);
@@ -57,17 +55,29 @@ void GraphRuntime::check_memory(uint32_t batches, uint32_t block, uint32_t max_s
                                      plan_.output_channels[v]};
         bytes += static_cast<double>(plan_.nodes[v]->prepared_bytes(context));
     }
-    const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
-    const double pages = static_cast<double>(sysconf(_SC_PHYS_PAGES));
-    const double budget = page > 0 && pages > 0 ? page * pages / 2.0 : 8.0 * 1024 * 1024 * 1024;
+    return bytes;
+}
+
+double GraphRuntime::buffer_bytes(uint32_t batches, uint32_t block) const {
+    return buffer_bytes(batches, block, std::min(block, plan_.max_block));
+}
+
+// Refuses configurations whose buffers (arena + node states) would exceed the memory budget
+// (memory_budget.h; default half the machine's memory): better a clear error naming the size
+// than the kernel's out-of-memory killer.
+void GraphRuntime::check_memory(uint32_t batches, uint32_t block, uint32_t max_step) const {
+    const double bytes = buffer_bytes(batches, block, max_step);
+    const double budget = memory_budget_bytes();
     if (bytes > budget)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "configure", "",
                          "batches " + std::to_string(batches) + " x block_frames " +
                              std::to_string(block) + " needs " +
                              format_number(std::ceil(bytes / (1024.0 * 1024.0))) +
                              " MiB of buffers; the limit is " +
-                             format_number(std::floor(budget / (1024.0 * 1024.0))) +
-                             " MiB (half the machine's memory)");
+                             format_number(std::floor(budget / (1024.0 * 1024.0))) + " MiB (" +
+                             (memory_budget_is_default() ? "half the machine's memory"
+                                                         : "the memory budget set by the host") +
+                             ")");
 }
 
 void GraphRuntime::allocate() {

@@ -1,5 +1,7 @@
 // c_api_graph.cpp: the amp_graph_runtime_* C functions. Each catches everything, records the
 // failure as the last error (and in the log), and returns a status code.
+#include <atomic>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -9,6 +11,8 @@
 #include "runtime/errors.h"
 #include "runtime/graph_runtime.h"
 #include "runtime/json.h"
+#include "runtime/limits.h"
+#include "runtime/memory_budget.h"
 
 struct AmpGraphRuntime {
     std::unique_ptr<amp::GraphRuntime> runtime; // null when creation failed
@@ -17,9 +21,29 @@ struct AmpGraphRuntime {
     std::string error_node;
     std::string error_detail;
     std::string creation_log; // the log of a runtime whose creation failed
+    // Held by the call in progress: a second call on the same runtime from another thread
+    // meanwhile returns AMP_ERR_PENDING and touches nothing (see amp_native.h).
+    mutable std::atomic<bool> in_use{false};
 };
 
 namespace {
+
+// Holds a runtime's in_use flag for one call; acquired() is false when another call holds it.
+class UseGuard {
+  public:
+    explicit UseGuard(const AmpGraphRuntime *handle) noexcept
+        : handle_(handle), acquired_(!handle->in_use.exchange(true, std::memory_order_acquire)) {}
+    ~UseGuard() {
+        if (acquired_) handle_->in_use.store(false, std::memory_order_release);
+    }
+    UseGuard(const UseGuard &) = delete;
+    UseGuard &operator=(const UseGuard &) = delete;
+    bool acquired() const noexcept { return acquired_; }
+
+  private:
+    const AmpGraphRuntime *handle_;
+    bool acquired_;
+};
 
 void record(AmpGraphRuntime *handle, int32_t code, const std::string &stage,
             const std::string &node, const std::string &detail) {
@@ -42,6 +66,8 @@ void record(AmpGraphRuntime *handle, int32_t code, const std::string &stage,
 template <typename Body>
 int32_t guarded(AmpGraphRuntime *handle, const char *stage, Body body) {
     if (handle == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    const UseGuard use(handle);
+    if (!use.acquired()) return AMP_ERR_PENDING; // another thread is inside a call: not recorded
     if (!handle->runtime) {
         record(handle, AMP_ERR_INVALID_ARGUMENT, stage, "",
                "this runtime failed at creation; only last_error, read_log and destroy apply");
@@ -275,6 +301,14 @@ int32_t amp_graph_runtime_heat_by_batch(const AmpGraphRuntime *runtime, double *
 
 int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorView *out_error) {
     if (runtime == nullptr || out_error == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    const UseGuard use(runtime);
+    if (!use.acquired()) {
+        out_error->code = AMP_ERR_PENDING;
+        out_error->stage = "";
+        out_error->node = "";
+        out_error->detail = "runtime busy: another call on this runtime is in progress";
+        return AMP_ERR_PENDING;
+    }
     out_error->code = runtime->error_code;
     out_error->stage = runtime->error_stage.c_str();
     out_error->node = runtime->error_node.c_str();
@@ -284,6 +318,11 @@ int32_t amp_graph_runtime_last_error(const AmpGraphRuntime *runtime, AmpErrorVie
 
 size_t amp_graph_runtime_read_log(const AmpGraphRuntime *runtime, char *buffer, size_t capacity) {
     if (runtime == nullptr) return 0;
+    const UseGuard use(runtime);
+    if (!use.acquired()) {
+        if (buffer != nullptr && capacity > 0) buffer[0] = '\0';
+        return 0;
+    }
     const std::string text =
         runtime->runtime ? runtime->runtime->log_text() : runtime->creation_log;
     if (buffer != nullptr && capacity > 0) {
@@ -293,5 +332,28 @@ size_t amp_graph_runtime_read_log(const AmpGraphRuntime *runtime, char *buffer, 
     }
     return text.size();
 }
+
+int32_t amp_graph_runtime_buffer_bytes(const AmpGraphRuntime *runtime, uint32_t batches,
+                                       uint32_t block_frames, uint64_t *out_bytes) {
+    if (out_bytes == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    return guarded(
+        const_cast<AmpGraphRuntime *>(runtime), "buffer_bytes", [&](amp::GraphRuntime &rt) {
+            if (batches < 1 || batches > amp::limits::kMaxBatches || block_frames < 1 ||
+                block_frames > amp::limits::kMaxBlockFrames)
+                throw amp::AmpFailure(AMP_ERR_INVALID_ARGUMENT, "buffer_bytes", "",
+                                      "batches expects an integer in [1, " +
+                                          std::to_string(amp::limits::kMaxBatches) +
+                                          "] and block_frames one in [1, " +
+                                          std::to_string(amp::limits::kMaxBlockFrames) + "], got " +
+                                          std::to_string(batches) + " and " +
+                                          std::to_string(block_frames));
+            *out_bytes = static_cast<uint64_t>(std::ceil(rt.buffer_bytes(batches, block_frames)));
+            return AMP_OK;
+        });
+}
+
+void amp_set_memory_budget(uint64_t bytes) { amp::set_memory_budget_bytes(bytes); }
+
+uint64_t amp_memory_budget(void) { return static_cast<uint64_t>(amp::memory_budget_bytes()); }
 
 } // extern "C"

@@ -148,6 +148,7 @@ std::string build_catalog() {
             range("batches", 1, amp::limits::kMaxBatches, false) + "," +
             range("blockFrames", 1, amp::limits::kMaxBlockFrames, false) + "," +
             range("threads", 1, amp::limits::kMaxThreads, false) + "," +
+            range("nodes", 1, amp::limits::kMaxNodes, false) + "," +
             range("modulationScale", -amp::limits::kMaxModulationScale,
                   amp::limits::kMaxModulationScale, false) +
             "," +

@@ -31,7 +31,20 @@ double thread_cpu_seconds() {
 int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
                               const AmpRenderOptions *options) {
     const uint32_t out_channels = plan_.output_channels[graph_.output];
-    const uint64_t needed = static_cast<uint64_t>(batches_) * out_channels * frames;
+    // Buffer sizes: rows x batches x frames, refused when the product does not fit in 64 bits
+    // (a wrapped size would pass the capacity checks below and the render would write past
+    // the caller's buffer).
+    auto needed_for = [&](uint64_t rows, const char *what) {
+        uint64_t lanes = 0, count = 0;
+        if (__builtin_mul_overflow(rows, static_cast<uint64_t>(batches_), &lanes) ||
+            __builtin_mul_overflow(lanes, frames, &count))
+            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "",
+                             std::string("frames expects a count whose ") + what +
+                                 " buffer fits in 2^64 elements, got " + std::to_string(frames) +
+                                 " frames x " + std::to_string(lanes) + " rows");
+        return count;
+    };
+    const uint64_t needed = needed_for(out_channels, "output");
     if (out == nullptr && frames > 0)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "", "output buffer is null");
     if (out_len < needed)
@@ -40,22 +53,27 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
                              std::to_string(batches_) + "x" + std::to_string(out_channels) + "x" +
                              std::to_string(frames) + " needs " + std::to_string(needed));
     double *heat_out = options != nullptr ? options->heat_out : nullptr;
-    const uint64_t heat_needed = static_cast<uint64_t>(node_count() + 1) * batches_ * frames;
-    if (heat_out != nullptr && options->heat_len < heat_needed)
-        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
-                         "heat buffer holds " + std::to_string(options->heat_len) +
-                             " doubles; (nodes + 1) x batches x frames needs " +
-                             std::to_string(heat_needed));
+    if (heat_out != nullptr) {
+        const uint64_t heat_needed = needed_for(uint64_t{node_count()} + 1, "heat");
+        if (options->heat_len < heat_needed)
+            throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
+                             "heat buffer holds " + std::to_string(options->heat_len) +
+                                 " doubles; (nodes + 1) x batches x frames needs " +
+                                 std::to_string(heat_needed));
+    }
     uint8_t *budget_out = options != nullptr ? options->over_budget_out : nullptr;
     if (budget_out != nullptr && graph_.thermal_budget <= 0.0)
         throw AmpFailure(
             AMP_ERR_INVALID_ARGUMENT, "execute", "",
             "over-budget flags were requested but the graph has no \"thermal_budget\"");
-    if (budget_out != nullptr &&
-        options->over_budget_len < static_cast<uint64_t>(batches_) * frames)
-        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
-                         "over-budget buffer holds " + std::to_string(options->over_budget_len) +
-                             " bytes; batches x frames needs " + std::to_string(batches_ * frames));
+    if (budget_out != nullptr) {
+        const uint64_t flags_needed = needed_for(1, "over-budget");
+        if (options->over_budget_len < flags_needed)
+            throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
+                             "over-budget buffer holds " +
+                                 std::to_string(options->over_budget_len) +
+                                 " bytes; batches x frames needs " + std::to_string(flags_needed));
+    }
     double *tap_out = options != nullptr ? options->tap_out : nullptr;
     if (tap_out != nullptr && options->tap_len < tap_doubles(frames))
         throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",

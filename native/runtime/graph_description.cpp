@@ -273,6 +273,15 @@ GraphDescription parse_graph_description(const std::string &json) {
     std::map<std::string, uint32_t> names;
     const JsonValue &nodes = require(root, "nodes", JsonValue::Type::Array, "graph");
     if (nodes.array.empty()) fail("graph: \"nodes\" must list at least one node");
+    if (nodes.array.size() > limits::kMaxNodes) {
+        // Refused before anything per node is built: each node needs at least its output and
+        // heat rows (2 x 512 doubles at the default 1 batch x 512-frame block).
+        const double mib = static_cast<double>(nodes.array.size()) * 2.0 * 512.0 * 8.0 / 1048576.0;
+        fail("graph: \"nodes\" lists " + std::to_string(nodes.array.size()) +
+             " nodes; a graph takes at most " + std::to_string(limits::kMaxNodes) + " (" +
+             std::to_string(nodes.array.size()) + " nodes would need at least " +
+             format_number(std::ceil(mib)) + " MiB of buffers at 1 batch x 512 frames)");
+    }
     parse_nodes(nodes, graph, names);
     if (const JsonValue *edges = root.find("edges")) {
         if (!edges->is_array()) fail("graph: \"edges\" expects an array, got " + edges->describe());

@@ -38,6 +38,8 @@ class GraphRuntime {
     explicit GraphRuntime(GraphDescription graph);
 
     void configure(uint32_t batches, uint32_t block_frames);
+    // Bytes configure(batches, block) would allocate: the arena and every node's prepared state.
+    double buffer_bytes(uint32_t batches, uint32_t block) const;
     void set_sample_rate(double sample_rate);
     // Threads a render may use (1 = the render thread only). Results do not depend on it.
     void set_threads(uint32_t threads);
@@ -150,6 +152,7 @@ class GraphRuntime {
     void check_history(const AmpControlHistory *history) const;
     void check_budget(uint32_t frames, uint64_t done, uint64_t total, uint8_t *flags);
     size_t arena_doubles(size_t batches, size_t block) const;
+    double buffer_bytes(uint32_t batches, uint32_t block, uint32_t max_step) const;
     void check_memory(uint32_t batches, uint32_t block, uint32_t max_step) const;
     void allocate();
     // Copies the records of every tap published by the block [position_, position_ + n) into

@@ -15,6 +15,7 @@ constexpr double kMaxSampleRate = 1e7;          // sample rate: (0, 1e7] Hz
 constexpr uint32_t kMaxBatches = 4096;          // configure batches: [1, 4096]
 constexpr uint32_t kMaxBlockFrames = 1u << 20;  // configure block_frames: [1, 2^20]
 constexpr uint32_t kMaxThreads = 16;            // set_threads: [1, 16]
+constexpr uint32_t kMaxNodes = 65536;           // nodes of one graph: [1, 65536]
 // Modulation edge "scale": [-1e12, 1e12] (the range of gain factors).
 constexpr double kMaxModulationScale = 1e12;
 // params_json thermo.resistance: [1e-12, 1e12]; thermo.work: [0, 1e12] heat per frame. Bounded

@@ -17,7 +17,7 @@ import { contentHash } from "./canonical";
 import { formatGraph, type GraphData } from "./format";
 import { readGraphJSON } from "./from-json";
 import type { EdgeJSON, GraphJSON, ModulationJSON, NodeJSON, NodeParamsJSON } from "./json";
-import { GRAPH_LIMITS } from "./limits";
+import { checkNodeCount, GRAPH_LIMITS } from "./limits";
 import { edgeJSON, modulationJSON } from "./links";
 import type { ChainLink, ConnectOptions, ModulateOptions } from "./options";
 import { checkScheduleComplete, copySchedule, scheduleWithout } from "./schedule";
@@ -59,6 +59,7 @@ export class Graph {
    */
   static fromJSON(json: GraphJSON | string): Graph {
     const d = readGraphJSON(json);
+    checkNodeCount(d.nodes.length);
     let g = Graph.empty();
     for (const node of d.nodes) {
       if (typeof node.name !== "string") throw validationError({ label: 'a node\'s "name"' }, "a node name", node.name);
@@ -348,6 +349,7 @@ export class Graph {
 
   #addNode(name: unknown, type: unknown, params: NodeParamsJSON): Graph {
     checkNodeName(name);
+    checkNodeCount(this.#data.nodes.length + 1);
     if (this.has(name)) throw invalidError({ node: name }, "is already in the graph (node names are unique)");
     const node: NodeJSON = Object.freeze({ name, type: type as string, params });
     return this.#with({ nodes: Object.freeze([...this.#data.nodes, node]) });

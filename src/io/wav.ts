@@ -7,7 +7,8 @@
  */
 import { open, stat } from "node:fs/promises";
 import { WaveFile } from "wavefile";
-import { ampError, validationError } from "../errors";
+import { ampError, checkOptionKeys, validationError } from "../errors";
+import { formatBytes, renderMemoryBudget } from "../render/output-size";
 import { loadAddon } from "../native/load-addon";
 import { PCM_BYTES, PCM_CODES, HEADER_BYTES, parseWavHeader, wavError, wavHeader, type WavBitDepth, type WavLayout } from "./wav-format";
 import { checkWavOptions, encodeBlock, WavWriter, type WavWriterOptions } from "./wav-writer";
@@ -61,6 +62,41 @@ export function encodeWav(samples: Float64Array, options: WavWriteOptions): Uint
   return bytes;
 }
 
+/** Options of {@link decodeWav} and {@link readWav}. */
+export interface WavReadOptions {
+  /**
+   * Most bytes the decoded samples (Float64, 8 bytes per sample) may take, a number > 0; a file
+   * declaring more is refused before anything is decoded or read, naming the size. Default: half
+   * the machine's memory.
+   */
+  readonly maxBytes?: number | undefined;
+}
+
+/** The `maxBytes` of read options (checked), or the default budget. */
+function readBudget(options: WavReadOptions | undefined, owner: string): number {
+  if (options === undefined) return renderMemoryBudget();
+  if (typeof options !== "object" || options === null)
+    throw validationError({ param: "options", label: "argument" }, "an object { maxBytes? }", options);
+  checkOptionKeys({ label: "WAV option" }, options, ["maxBytes"], owner);
+  const { maxBytes } = options;
+  if (maxBytes === undefined) return renderMemoryBudget();
+  if (typeof maxBytes !== "number" || Number.isNaN(maxBytes) || maxBytes <= 0)
+    throw validationError({ param: "maxBytes", label: "WAV option" }, "a number of bytes > 0", maxBytes);
+  return maxBytes;
+}
+
+/** Refuses a layout whose samples would decode to more than `maxBytes` (before any decoding). */
+function checkDecodedSize(layout: WavLayout, maxBytes: number): void {
+  const bits = layout.pcm === undefined ? layout.bitsPerSample : PCM_BYTES[layout.pcm] * 8;
+  const decoded = Math.ceil((layout.dataBytes * 8) / Math.max(1, bits)) * 8;
+  if (decoded > maxBytes)
+    throw ampError(
+      "AMP_ERR_INVALID_ARGUMENT",
+      `WAV: its ${layout.dataBytes} bytes of samples decode to ${formatBytes(decoded)} of Float64 samples; the limit "maxBytes" is ${formatBytes(maxBytes)}`,
+      { stage: "wav" },
+    );
+}
+
 /** The `bitDepth` name of a layout. */
 function bitDepthName(layout: WavLayout): string {
   return layout.pcm ?? (layout.audioFormat === 3 ? `${layout.bitsPerSample}f` : String(layout.bitsPerSample));
@@ -97,9 +133,11 @@ function decodeFallback(bytes: Uint8Array): WavAudio {
  * Decodes a WAV file in memory to planar Float64 samples in [-1, 1].
  * PCM integer (8 to 32 bits), float (32, 64 bits), A-law, mu-law and IMA ADPCM files are read.
  */
-export function decodeWav(bytes: Uint8Array): WavAudio {
+export function decodeWav(bytes: Uint8Array, options?: WavReadOptions): WavAudio {
   if (!(bytes instanceof Uint8Array)) throw validationError({ param: "bytes", label: "argument" }, "a Uint8Array (or Buffer)", bytes);
+  const maxBytes = readBudget(options, "decodeWav()");
   const layout = parseWavHeader(bytes, bytes.length);
+  checkDecodedSize(layout, maxBytes);
   if (layout.pcm === undefined) return decodeFallback(bytes);
   const { channels, dataOffset, dataBytes } = layout;
   const frames = dataBytes / (channels * PCM_BYTES[layout.pcm]);
@@ -142,7 +180,8 @@ export async function writeWav(path: string, samples: Float64Array, options: Wav
  * Reads a WAV file to planar Float64 samples in [-1, 1], whatever its sample format. PCM and
  * float files are read in chunks decoded natively into the output array.
  */
-export async function readWav(path: string): Promise<WavAudio> {
+export async function readWav(path: string, options?: WavReadOptions): Promise<WavAudio> {
+  const maxBytes = readBudget(options, "readWav()");
   let file;
   try {
     file = await open(path, "r");
@@ -154,6 +193,7 @@ export async function readWav(path: string): Promise<WavAudio> {
     const head = new Uint8Array(Math.min(size, 65536));
     await file.read(head, 0, head.length, 0);
     const layout = parseWavHeader(head, size);
+    checkDecodedSize(layout, maxBytes);
     if (layout.pcm === undefined) {
       const all = new Uint8Array(size);
       await file.read(all, 0, size, 0);

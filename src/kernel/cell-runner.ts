@@ -73,7 +73,13 @@ export class CellRunner {
       return;
     }
     const content = msg.content;
-    const code = typeof content["code"] === "string" ? content["code"] : "";
+    if (typeof content["code"] !== "string") {
+      // Checked before counting: a request without code runs nothing (execute_request needs it).
+      const evalue = `execute_request content.code expects a string, got ${content["code"] === undefined ? "none" : typeof content["code"]}`;
+      send("execute_reply", { status: "error", ename: "BadRequest", evalue, traceback: [evalue] }, socket);
+      return;
+    }
+    const code = content["code"];
     const silent = content["silent"] === true;
     if (!silent && content["store_history"] !== false) this.#count += 1;
     const count = this.#count;

@@ -13,6 +13,7 @@ import { displayData } from "./display-bundle";
 import { mountCompilerPaths, registerPackageResolution, slashes } from "./module-resolution";
 import { CELL_TYPES_DIR, PACKAGE_NAME, PACKAGE_ROOT, packageVersion } from "./package-root";
 import { installBindOrder } from "./bind-order";
+import { installSendOrder } from "./send-order";
 import { installProgressDisplay } from "./progress-display";
 import { installProtocol, kernelLog } from "./protocol";
 import { tslab, type TslabJupyterModule } from "./tslab-internals";
@@ -91,6 +92,7 @@ export function main(argv: readonly string[]): number | undefined {
   const capture = new CellCapture();
   const runner = new CellRunner(capture, jupyter);
   installBindOrder(jupyter);
+  installSendOrder();
   installProtocol(jupyter, {
     connection,
     runner,

@@ -15,20 +15,11 @@ import type { CellRunner } from "./cell-runner";
 import type { ConnectionInfo } from "./connection";
 import { DELIMITER, signatureProblem, signParts, splitMessage } from "./signature";
 import type { TslabJupyterModule, TslabMessage, TslabServer } from "./tslab-internals";
+import { decodeSignedFrames } from "./wire";
 
 /** Writes one line to the kernel log (the process's real stderr, never a cell's output). */
 export function kernelLog(line: string): void {
   writeSync(2, `[amp-kpn kernel] ${line}\n`);
-}
-
-/** The msg_type of a header frame, or undefined when it is not readable. */
-function messageType(header: Buffer | undefined): string | undefined {
-  try {
-    const parsed = JSON.parse(header?.toString("utf8") ?? "") as { msg_type?: unknown };
-    return typeof parsed.msg_type === "string" ? parsed.msg_type : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** What kernel_info_reply adds to or changes in tslab's reply. */
@@ -111,16 +102,30 @@ export function installProtocol(jupyter: TslabJupyterModule, options: ProtocolOp
       }
     }
     const split = splitMessage(frames);
-    const type = split === undefined ? undefined : messageType(split.signed[0]);
-    if (split !== undefined && type === "history_request") {
+    // tslab's own parser throws on frames that are not JSON (a rejection nobody handles, and no
+    // reply): decode them here first and drop a malformed message with a log line.
+    const decoded = split === undefined ? "no <IDS|MSG> delimiter or fewer than 4 signed frames" : decodeSignedFrames(split.signed);
+    if (split === undefined || typeof decoded === "string") {
+      log(`dropped a malformed message: ${typeof decoded === "string" ? decoded : ""}`);
+      return Promise.resolve();
+    }
+    const type = decoded.header.msg_type;
+    if (type === "history_request") {
       replyEmptyHistory(this, socket, frames, split.signatureIndex);
       return Promise.resolve();
     }
-    if (type === undefined || !TSLAB_REQUESTS.has(type)) {
-      log(`ignored a ${type === undefined ? "message without a readable msg_type" : `${type} (not supported)`}`);
+    if (!TSLAB_REQUESTS.has(type)) {
+      log(`ignored a ${type} (not supported)`);
       return Promise.resolve();
     }
-    return handleShellMessage.call(this, socket, ...frames);
+    // Frames after the four signed ones are buffers, which the signature does not cover (wire
+    // protocol) and no request tslab handles uses; tslab would hash them into its own check and
+    // throw. They are dropped here.
+    // A failure inside tslab's handler is logged to the kernel log: unhandled, it would be printed
+    // by tslab's unhandledRejection hook into the output of whichever cell ran last.
+    return handleShellMessage.call(this, socket, ...frames.slice(0, split.signatureIndex + 5)).catch((error: unknown) => {
+      log(`a ${type} failed in the kernel: ${error instanceof Error ? error.message : String(error)}`);
+    });
   };
 
   server.handleKernelInfo = function kernelInfo(this: TslabServer, socket: unknown, msg: TslabMessage) {

@@ -185,6 +185,8 @@ export interface NativeRuntime {
   readLog(): string;
   /** amp_graph_runtime_snapshot: the stream state as bytes. */
   snapshot(): Uint8Array;
+  /** amp_graph_runtime_buffer_bytes: bytes configure(batches, blockFrames) would allocate. */
+  bufferBytes(batches: number, blockFrames: number): number;
   /** amp_graph_runtime_restore: continues the stream from a snapshot of this graph and configuration. */
   restore(snapshot: Uint8Array): void;
   /** amp_graph_runtime_record_size: bytes a recording of `frames` frames needs. */

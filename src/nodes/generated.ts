@@ -1119,6 +1119,8 @@ export const NATIVE_LIMITS = {
   blockFrames: { min: 1, max: 1048576, minExclusive: false },
   /** Threads a render may use. An integer in [1, 16]; render and runtime `threads`. */
   threads: { min: 1, max: 16, minExclusive: false },
+  /** Nodes of one graph. An integer in [1, 65536]; graph `nodes`. */
+  nodes: { min: 1, max: 65536, minExclusive: false },
   /** Multiplier of a modulating signal. A finite number in [-1000000000000, 1000000000000]; modulation `scale` (TS `scale`). */
   modulationScale: { min: -1000000000000, max: 1000000000000, minExclusive: false },
   /** R of the heat model. A finite number in [1e-12, 1000000000000]; node params `thermo.resistance` (TS `thermo.resistance`). */

@@ -89,6 +89,7 @@ const REQUIRED_FACTS: { readonly [Name in LimitName]: LimitFacts } = {
 
 /** Facts of limits a runtime may export beyond the required ones. */
 const OPTIONAL_FACTS: Readonly<Record<string, LimitFacts>> = {
+  nodes: { kind: "integer", unit: "", where: "graph `nodes`", meaning: "nodes of one graph" },
   bufferChannels: { kind: "integer", unit: "", where: "`Runtime.setBuffer` and render `buffers`", meaning: "channels of a PCM buffer" },
   bufferSamples: {
     kind: "integer",

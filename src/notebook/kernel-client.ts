@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
 import { constantTimeEqual, DELIMITER, signParts, splitMessage } from "../kernel/signature";
+import { decodeSignedFrames } from "../kernel/wire";
 
 /** A received message, parsed. */
 export interface KernelMessage {
@@ -74,6 +75,8 @@ export class KernelClient {
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   /** Messages dropped because their signature did not verify. */
   badSignatures = 0;
+  /** Messages with a valid signature whose frames were not JSON objects (dropped). */
+  malformedMessages = 0;
 
   private constructor(child: ChildProcess, key: string, dir: string) {
     this.#child = child;
@@ -277,7 +280,8 @@ export class KernelClient {
       for await (const frames of socket) {
         const message = this.#verify(frames);
         if (message === undefined) continue;
-        const parent = message.parent_header.msg_id ?? "";
+        const parentId = message.parent_header.msg_id;
+        const parent = typeof parentId === "string" ? parentId : "";
         if (kind === "reply") this.#replies.set(parent, message);
         else {
           const list = this.#iopubByParent.get(parent) ?? [];
@@ -297,12 +301,17 @@ export class KernelClient {
       this.badSignatures += 1;
       return undefined;
     }
-    const [header, parent, metadata, content] = split.signed.map((frame) => JSON.parse(frame.toString("utf8")) as unknown);
+    // A signed but malformed message is dropped and counted; throwing here would end the reading loop.
+    const decoded = decodeSignedFrames(split.signed);
+    if (typeof decoded === "string") {
+      this.malformedMessages += 1;
+      return undefined;
+    }
     return {
-      header: header as KernelMessage["header"],
-      parent_header: parent as KernelMessage["parent_header"],
-      metadata: metadata as Record<string, unknown>,
-      content: content as Record<string, unknown>,
+      header: decoded.header as unknown as KernelMessage["header"],
+      parent_header: decoded.parent_header as KernelMessage["parent_header"],
+      metadata: decoded.metadata as Record<string, unknown>,
+      content: decoded.content as Record<string, unknown>,
     };
   }
 }

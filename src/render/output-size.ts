@@ -19,6 +19,8 @@ export interface RenderOutputSize {
   readonly nodes: number;
   readonly recordHeat: boolean;
   readonly recordOverBudget: boolean;
+  /** Values per record of all the graph's taps together (returned with every render). Default 0. */
+  readonly tapValues?: number;
 }
 
 /** Bytes of the output arrays of one render (float64 samples and heat, one byte per budget flag). */
@@ -27,7 +29,28 @@ export function renderOutputBytes(size: RenderOutputSize): number {
   let bytes = lanes * size.channels * 8;
   if (size.recordHeat) bytes += (size.nodes + 1) * lanes * 8;
   if (size.recordOverBudget) bytes += lanes;
+  bytes += (size.tapValues ?? 0) * lanes * 8;
   return bytes;
+}
+
+/** `1.5 GiB`, `12 MiB`, `800 bytes`: a byte count for messages. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${Math.ceil((bytes / 2 ** 30) * 10) / 10} GiB`;
+  if (bytes >= 2 ** 20) return `${Math.ceil(bytes / 2 ** 20)} MiB`;
+  return `${Math.ceil(bytes)} bytes`;
+}
+
+/**
+ * Throws AMP_ERR_INVALID_ARGUMENT when a runtime's buffers (`bufferBytes`, what its
+ * configuration allocated) plus one render's output arrays exceed a user's `maxBytes`.
+ */
+export function checkMemoryBudget(what: string, bytes: number, maxBytes: number | undefined): void {
+  if (maxBytes === undefined || bytes <= maxBytes) return;
+  throw ampError(
+    "AMP_ERR_INVALID_ARGUMENT",
+    `${what} needs ${formatBytes(bytes)} (${bytes} bytes); the memory budget "maxBytes" is ${formatBytes(maxBytes)} (${maxBytes} bytes)`,
+    { stage: "render" },
+  );
 }
 
 /** Throws AMP_ERR_INVALID_ARGUMENT when the output arrays would exceed the budget. */

@@ -19,6 +19,7 @@ const RENDER_KEYS = [
   "recordOverBudget",
   "signal",
   "history",
+  "maxBytes",
   "record",
   "onProgress",
   "progress",
@@ -61,6 +62,12 @@ export interface RenderOptions {
    * frames as `time * sampleRate`, not rounded. See {@link ControlHistory}.
    */
   readonly history?: ControlHistory | undefined;
+  /**
+   * Memory budget in bytes, a number > 0: the runtime's buffers plus the result arrays. A render
+   * that would exceed it is refused before anything is allocated, with AMP_ERR_INVALID_ARGUMENT
+   * naming the bytes needed. Default: none (half the machine's memory still bounds both).
+   */
+  readonly maxBytes?: number | undefined;
   /**
    * Record the render for {@link RenderResult.backward} (gradients through the whole graph). The
    * result then keeps the runtime until {@link RenderResult.release} (or garbage collection).
@@ -140,13 +147,18 @@ export async function render(graph: Graph, options: RenderOptions): Promise<Rend
   checkOptionKeys({ label: "render option" }, options, RENDER_KEYS, "render()");
   checkSignal(options.signal);
   const sampleRate = options.sampleRate === undefined ? (graph.sampleRate ?? 48000) : checkSampleRate(options.sampleRate);
-  const frames = resolveFrames(options, sampleRate);
+  // An integer length beyond one call's limit (e.g. 2^40) is refused by Runtime.render, which
+  // names the bytes its output would need, before any sample buffer is allocated.
+  const oversized =
+    options.seconds === undefined && Number.isInteger(options.frames) && (options.frames as number) > RENDER_LIMITS.frames.max;
+  const frames = oversized ? (options.frames as number) : resolveFrames(options, sampleRate);
   if (options.signal?.aborted === true) throw cancelledError(options.signal.reason);
   const runtime = Runtime.create(graph, {
     sampleRate,
     batches: options.batches,
     blockFrames: options.blockFrames,
     threads: options.threads,
+    maxBytes: options.maxBytes,
   });
   let keep = false;
   try {

@@ -10,11 +10,11 @@ import { Graph } from "../graph/graph";
 import type { NativeRenderOptions, NativeRenderOutput, NativeRuntime } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
 import { toNativeHistory, type ControlHistory } from "./history";
-import { checkRenderOption, checkSampleRate } from "./limits";
+import { checkRenderOption, checkSampleRate, RENDER_LIMITS } from "./limits";
 import { checkNumber } from "../graph/validate-params";
 import { RenderResult, type GraphSummary, type HeatCurves, type NodeSummary } from "./result";
 import { makeTaps } from "./taps";
-import { checkRenderOutputSize } from "./output-size";
+import { checkMemoryBudget, checkRenderOutputSize, formatBytes, renderOutputBytes } from "./output-size";
 import { checkTensor, type TensorShape } from "./shape";
 import { interruptSignal } from "./interrupt";
 import { signalTarget } from "./signal-params";
@@ -38,6 +38,14 @@ export interface RuntimeOptions {
    * docs/scheduling.md).
    */
   readonly threads?: number | undefined;
+  /**
+   * Memory budget in bytes, a number > 0: the runtime's buffers for its configuration (see
+   * {@link Runtime.bufferBytes}) plus the result arrays of one render. A configuration or a
+   * render that would exceed it is refused before anything is allocated, with AMP_ERR_INVALID_ARGUMENT
+   * naming the bytes needed. Default: none (the runtime still refuses buffers beyond half the
+   * machine's memory, and result arrays beyond the same).
+   */
+  readonly maxBytes?: number | undefined;
 }
 
 /** Options of {@link Runtime.render}. */
@@ -121,7 +129,15 @@ export function withCallerStack(error: unknown, callerStack: string | undefined)
   return error;
 }
 
-const RUNTIME_KEYS = ["sampleRate", "batches", "blockFrames", "threads"];
+const RUNTIME_KEYS = ["sampleRate", "batches", "blockFrames", "threads", "maxBytes"];
+
+/** Checks a `maxBytes` option: undefined or a number > 0 (Infinity allowed: no budget). */
+export function checkMaxBytes(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || Number.isNaN(value) || value <= 0)
+    throw validationError({ param: "maxBytes", label: "render option" }, "a number of bytes > 0", value);
+  return value;
+}
 const RUNTIME_RENDER_KEYS = ["recordHeat", "recordOverBudget", "signal", "history", "record", "onProgress", "progress", "partial"];
 const STREAM_KEYS = ["frames", "blockFrames", "recordHeat", "signal", "onProgress", "progress", "partial"];
 const DEFAULT_STREAM_BLOCK = 65536;
@@ -145,6 +161,23 @@ function checkCallback(name: string, value: unknown): void {
 function packLanes<T extends Float64Array | Uint8Array>(data: T, lanes: number, stride: number, keep: number): T {
   for (let lane = 1; lane < lanes; lane += 1) data.copyWithin(lane * keep, lane * stride, lane * stride + keep);
   return data.subarray(0, lanes * keep) as T;
+}
+
+/**
+ * Checks a render length; an integer beyond the per-call limit (e.g. 2^40) is refused naming
+ * the bytes its output alone would need.
+ */
+function checkFrameCount(frames: unknown, graph: { readonly batches: number; readonly outputChannels: number }): void {
+  if (typeof frames === "number" && Number.isInteger(frames) && frames > RENDER_LIMITS.frames.max) {
+    const bytes = frames * graph.batches * graph.outputChannels * 8;
+    throw validationError(
+      { param: "frames", label: "render option" },
+      `an integer in [1, ${RENDER_LIMITS.frames.max}] frames per render call (render in parts: the runtime streams); ` +
+        `${frames} frames x ${graph.batches} batches x ${graph.outputChannels} channels would need ${formatBytes(bytes)} of output alone`,
+      frames,
+    );
+  }
+  checkRenderOption("frames", frames);
 }
 
 /** Throws unless `graph` is a {@link Graph} (from `graph()` or `Graph.fromJSON`). */
@@ -183,13 +216,15 @@ export class Runtime {
   #batches: number;
   #blockFrames: number;
   #sampleRate: number;
+  #maxBytes: number | undefined;
   #recording = 0; // which recorded render the native recording belongs to
   #buffers = new Map<string, BufferShape>(); // slot-0 buffers handed over, by node
   #outputChannels: number | undefined;
 
-  private constructor(graph: Graph, native: NativeRuntime, sampleRate: number) {
+  private constructor(graph: Graph, native: NativeRuntime, sampleRate: number, maxBytes: number | undefined) {
     this.graph = graph;
     this.#native = native;
+    this.#maxBytes = maxBytes;
     this.#batches = 1;
     this.#blockFrames = DEFAULT_BLOCK_FRAMES;
     this.#sampleRate = sampleRate;
@@ -208,8 +243,9 @@ export class Runtime {
     const batches = checkRenderOption("batches", options.batches === undefined ? 1 : options.batches);
     const blockFrames = checkRenderOption("blockFrames", options.blockFrames === undefined ? DEFAULT_BLOCK_FRAMES : options.blockFrames);
     const threads = checkRenderOption("threads", options.threads === undefined ? 1 : options.threads);
+    const maxBytes = checkMaxBytes(options.maxBytes);
     const native = loadAddon().createRuntime(json);
-    const runtime = new Runtime(graph, native, sampleRate);
+    const runtime = new Runtime(graph, native, sampleRate, maxBytes);
     try {
       if (sampleRate !== (graph.sampleRate ?? DEFAULT_SAMPLE_RATE)) native.setSampleRate(sampleRate);
       if (threads !== 1) native.setThreads(threads);
@@ -251,6 +287,8 @@ export class Runtime {
     const native = this.#live();
     checkRenderOption("batches", batches, { param: "batches", label: "argument" });
     checkRenderOption("blockFrames", blockFrames, { param: "blockFrames", label: "argument" });
+    if (this.#maxBytes !== undefined)
+      checkMemoryBudget(`a runtime of ${batches} batches x block ${blockFrames}`, native.bufferBytes(batches, blockFrames), this.#maxBytes);
     native.configure(batches, blockFrames);
     this.#batches = batches;
     this.#blockFrames = blockFrames;
@@ -269,6 +307,19 @@ export class Runtime {
     const native = this.#live();
     checkRenderOption("threads", threads, { param: "threads", label: "argument" });
     native.setThreads(threads);
+  }
+
+  /**
+   * Bytes of the buffers a configuration allocates (every node output, heat row, delay line and
+   * node state), computed natively without allocating.
+   * @param batches - integer in [1, 4096]; default: the configured value
+   * @param blockFrames - integer in [1, 1048576]; default: the configured value
+   */
+  bufferBytes(batches: number = this.#batches, blockFrames: number = this.#blockFrames): number {
+    const native = this.#live();
+    checkRenderOption("batches", batches, { param: "batches", label: "argument" });
+    checkRenderOption("blockFrames", blockFrames, { param: "blockFrames", label: "argument" });
+    return native.bufferBytes(batches, blockFrames);
   }
 
   /** Resets every node's state, the heat totals and the frame counter. Overrides stay. */
@@ -360,7 +411,7 @@ export class Runtime {
     const holder: { stack?: string } = {};
     Error.captureStackTrace(holder, Runtime.prototype.render);
     const native = this.#live();
-    checkRenderOption("frames", frames);
+    checkFrameCount(frames, native.describeGraph());
     checkOptionBag(options, RUNTIME_RENDER_KEYS, "Runtime.render()", "render option");
     checkSignal(options.signal);
     checkCallback("onProgress", options.onProgress);
@@ -410,14 +461,23 @@ export class Runtime {
     if (typeof record !== "boolean") throw validationError({ param: "record", label: "render option" }, "a boolean", record);
     const history = options.history === undefined ? undefined : toNativeHistory(options.history, this.#sampleRate);
     const graphSummary = native.describeGraph();
-    checkRenderOutputSize({
+    const outputSize = {
       frames,
       batches: graphSummary.batches,
       channels: graphSummary.outputChannels,
       nodes: graphSummary.nodeCount,
       recordHeat,
       recordOverBudget,
-    });
+      tapValues: native.tapInfos().reduce((sum, tap) => sum + tap.values, 0),
+    };
+    checkRenderOutputSize(outputSize);
+    if (this.#maxBytes !== undefined) {
+      checkMemoryBudget(
+        `a render of ${frames} frames (runtime buffers plus result arrays)`,
+        native.bufferBytes(graphSummary.batches, graphSummary.blockFrames) + renderOutputBytes(outputSize),
+        this.#maxBytes,
+      );
+    }
     // The caller's signal and the host interrupt signal (see ./interrupt.ts) both cancel.
     const signals = [options.signal, interruptSignal()].filter((s): s is AbortSignal => s !== undefined);
     const aborted = signals.find((s) => s.aborted);

@@ -68,6 +68,8 @@ export class KernelClient {
   readonly key: string;
   readonly ports: Record<string, number>;
   stderr = "";
+  /** Messages from the kernel that could not be read (bad signature, not JSON), with the reason. */
+  readonly readErrors: string[] = [];
   readonly #shell = new zmq.Dealer();
   readonly #control = new zmq.Dealer();
   readonly #iopub = new zmq.Subscriber();
@@ -168,6 +170,18 @@ export class KernelClient {
     return msgId;
   }
 
+  /** The types of the iopub messages received for a request so far (diagnostics). */
+  iopubTypes(msgId: string): string[] {
+    return (this.#iopubByParent.get(msgId) ?? []).map(
+      (m) => `${m.header.msg_type}${m.header.msg_type === "status" ? `:${String(m.content["execution_state"])}` : ""}`,
+    );
+  }
+
+  /** Sends raw frames on the shell socket (for malformed messages). */
+  async sendRaw(frames: Buffer[]): Promise<void> {
+    await this.#shell.send(frames);
+  }
+
   /** Sends a request and waits for its reply and its iopub output up to the idle status. */
   async request(msgType: string, content: object, options: { channel?: "shell" | "control"; timeoutMs?: number } = {}): Promise<Reply> {
     const msgId = await this.send(msgType, content, options);
@@ -243,7 +257,13 @@ export class KernelClient {
   async #readReplies(socket: zmq.Dealer): Promise<void> {
     try {
       for await (const frames of socket) {
-        const message = this.#parse(frames);
+        let message: Message;
+        try {
+          message = this.#parse(frames);
+        } catch (error) {
+          this.readErrors.push(`reply: ${error instanceof Error ? error.message : String(error)}`);
+          continue;
+        }
         const parent = message.parent_header.msg_id ?? "";
         this.#replies.set(parent, message);
         this.#replyWaiters.get(parent)?.(message);
@@ -271,7 +291,14 @@ export class KernelClient {
   async #readIopub(): Promise<void> {
     try {
       for await (const frames of this.#iopub) {
-        const message = this.#parse(frames);
+        let message: Message;
+        try {
+          message = this.#parse(frames);
+        } catch (error) {
+          // Recorded (and the message skipped): a throw here would stop reading iopub for good.
+          this.readErrors.push(`iopub: ${error instanceof Error ? error.message : String(error)}`);
+          continue;
+        }
         const parent = message.parent_header.msg_id ?? "";
         const list = this.#iopubByParent.get(parent) ?? [];
         list.push(message);

@@ -12,6 +12,31 @@ namespace amp::dsp::fft {
 typedef double V4 __attribute__((vector_size(32)));
 typedef double V8 __attribute__((vector_size(64)));
 
+// amp_shuffle(a, [b,] index vector): GCC's __builtin_shuffle. Clang (the fuzz build,
+// scripts/fuzz.sh) has no such builtin; there it is the same element moves written out, which
+// clang turns into shuffles. Pure data movement: results are bit-identical either way.
+#if defined(__clang__)
+template <class V, class I>
+inline V amp_shuffle(V a, V b, I index) {
+    constexpr int n = sizeof(V) / sizeof(double);
+    V out{};
+    for (int k = 0; k < n; ++k) {
+        const long long i = index[k] & (2 * n - 1);
+        out[k] = i < n ? a[i] : b[i - n];
+    }
+    return out;
+}
+template <class V, class I>
+inline V amp_shuffle(V a, I index) {
+    constexpr int n = sizeof(V) / sizeof(double);
+    V out{};
+    for (int k = 0; k < n; ++k) out[k] = a[index[k] & (n - 1)];
+    return out;
+}
+#else
+#define amp_shuffle __builtin_shuffle
+#endif
+
 template <class V>
 struct Lanes;
 template <>
@@ -53,12 +78,12 @@ inline void store_pair(double *out, double re, double im) {
     out[1] = im;
 }
 inline void store_pair(double *out, V4 re, V4 im) {
-    Lanes<V4>::store(out, __builtin_shuffle(re, im, Index4{0, 4, 1, 5}));
-    Lanes<V4>::store(out + 4, __builtin_shuffle(re, im, Index4{2, 6, 3, 7}));
+    Lanes<V4>::store(out, amp_shuffle(re, im, Index4{0, 4, 1, 5}));
+    Lanes<V4>::store(out + 4, amp_shuffle(re, im, Index4{2, 6, 3, 7}));
 }
 inline void store_pair(double *out, V8 re, V8 im) {
-    Lanes<V8>::store(out, __builtin_shuffle(re, im, Index8{0, 8, 1, 9, 2, 10, 3, 11}));
-    Lanes<V8>::store(out + 8, __builtin_shuffle(re, im, Index8{4, 12, 5, 13, 6, 14, 7, 15}));
+    Lanes<V8>::store(out, amp_shuffle(re, im, Index8{0, 8, 1, 9, 2, 10, 3, 11}));
+    Lanes<V8>::store(out + 8, amp_shuffle(re, im, Index8{4, 12, 5, 13, 6, 14, 7, 15}));
 }
 
 template <class V>

@@ -16,8 +16,8 @@ inline void deinterleave(const double *in, double *re, double *im, std::size_t n
     std::size_t k = 0;
     for (; k + 4 <= n; k += 4) {
         const V4 lo = Lanes<V4>::load(in + 2 * k), hi = Lanes<V4>::load(in + 2 * k + 4);
-        Lanes<V4>::store(re + k, __builtin_shuffle(lo, hi, Shuffle4{0, 2, 4, 6}));
-        Lanes<V4>::store(im + k, __builtin_shuffle(lo, hi, Shuffle4{1, 3, 5, 7}));
+        Lanes<V4>::store(re + k, amp_shuffle(lo, hi, Shuffle4{0, 2, 4, 6}));
+        Lanes<V4>::store(im + k, amp_shuffle(lo, hi, Shuffle4{1, 3, 5, 7}));
     }
     for (; k < n; ++k) {
         re[k] = in[2 * k];
@@ -31,8 +31,8 @@ inline void interleave_scaled(const double *re, const double *im, double *out, s
     std::size_t k = 0;
     for (; k + 4 <= n; k += 4) {
         const V4 r = Lanes<V4>::load(re + k) * scale, i = Lanes<V4>::load(im + k) * scale;
-        Lanes<V4>::store(out + 2 * k, __builtin_shuffle(r, i, Shuffle4{0, 4, 1, 5}));
-        Lanes<V4>::store(out + 2 * k + 4, __builtin_shuffle(r, i, Shuffle4{2, 6, 3, 7}));
+        Lanes<V4>::store(out + 2 * k, amp_shuffle(r, i, Shuffle4{0, 4, 1, 5}));
+        Lanes<V4>::store(out + 2 * k + 4, amp_shuffle(r, i, Shuffle4{2, 6, 3, 7}));
     }
     for (; k < n; ++k) {
         out[2 * k] = re[k] * scale;

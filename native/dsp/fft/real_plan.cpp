@@ -16,12 +16,12 @@
 namespace amp::dsp::fft {
 namespace {
 
-inline V4 reverse(V4 v) { return __builtin_shuffle(v, Shuffle4{3, 2, 1, 0}); }
+inline V4 reverse(V4 v) { return amp_shuffle(v, Shuffle4{3, 2, 1, 0}); }
 
 // out[2t] = re[t], out[2t + 1] = im[t] for t < 4.
 inline void store_interleaved(double *out, V4 re, V4 im) {
-    Lanes<V4>::store(out, __builtin_shuffle(re, im, Shuffle4{0, 4, 1, 5}));
-    Lanes<V4>::store(out + 4, __builtin_shuffle(re, im, Shuffle4{2, 6, 3, 7}));
+    Lanes<V4>::store(out, amp_shuffle(re, im, Shuffle4{0, 4, 1, 5}));
+    Lanes<V4>::store(out + 4, amp_shuffle(re, im, Shuffle4{2, 6, 3, 7}));
 }
 
 class EvenRealPlan final : public FftPlan {

@@ -112,14 +112,14 @@ typedef long long I4 __attribute__((vector_size(32)));
 
 // Rows y0..y3 (lanes t) to columns: out[stride t + j] = y_j[t] for j, t < 4.
 inline void store_transposed(double *out, std::size_t stride, V4 y0, V4 y1, V4 y2, V4 y3) {
-    const V4 lo01 = __builtin_shuffle(y0, y1, I4{0, 4, 1, 5});
-    const V4 hi01 = __builtin_shuffle(y0, y1, I4{2, 6, 3, 7});
-    const V4 lo23 = __builtin_shuffle(y2, y3, I4{0, 4, 1, 5});
-    const V4 hi23 = __builtin_shuffle(y2, y3, I4{2, 6, 3, 7});
-    Lanes<V4>::store(out, __builtin_shuffle(lo01, lo23, I4{0, 1, 4, 5}));
-    Lanes<V4>::store(out + stride, __builtin_shuffle(lo01, lo23, I4{2, 3, 6, 7}));
-    Lanes<V4>::store(out + 2 * stride, __builtin_shuffle(hi01, hi23, I4{0, 1, 4, 5}));
-    Lanes<V4>::store(out + 3 * stride, __builtin_shuffle(hi01, hi23, I4{2, 3, 6, 7}));
+    const V4 lo01 = amp_shuffle(y0, y1, I4{0, 4, 1, 5});
+    const V4 hi01 = amp_shuffle(y0, y1, I4{2, 6, 3, 7});
+    const V4 lo23 = amp_shuffle(y2, y3, I4{0, 4, 1, 5});
+    const V4 hi23 = amp_shuffle(y2, y3, I4{2, 6, 3, 7});
+    Lanes<V4>::store(out, amp_shuffle(lo01, lo23, I4{0, 1, 4, 5}));
+    Lanes<V4>::store(out + stride, amp_shuffle(lo01, lo23, I4{2, 3, 6, 7}));
+    Lanes<V4>::store(out + 2 * stride, amp_shuffle(hi01, hi23, I4{0, 1, 4, 5}));
+    Lanes<V4>::store(out + 3 * stride, amp_shuffle(hi01, hi23, I4{2, 3, 6, 7}));
 }
 
 // Where the first stage reads: split arrays, or interleaved complex (with real and imaginary
@@ -141,8 +141,8 @@ void stage_first(const Stage &st, const Source &src, double *dr, double *di) {
             if constexpr (Interleaved) {
                 const double *at = src.interleaved + 2 * (p + k * m);
                 const V4 lo = Lanes<V4>::load(at), hi = Lanes<V4>::load(at + 4);
-                const V4 even = __builtin_shuffle(lo, hi, Pick{0, 2, 4, 6});
-                const V4 odd = __builtin_shuffle(lo, hi, Pick{1, 3, 5, 7});
+                const V4 even = amp_shuffle(lo, hi, Pick{0, 2, 4, 6});
+                const V4 odd = amp_shuffle(lo, hi, Pick{1, 3, 5, 7});
                 a[k].re = src.swap ? odd : even;
                 a[k].im = src.swap ? even : odd;
             } else {
