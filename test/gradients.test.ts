@@ -20,6 +20,7 @@ import {
   safety,
   sampler,
   sineOsc,
+  subharmonic,
 } from "../src/index";
 
 function chain(gainValue: number, frequency = 330) {
@@ -238,13 +239,41 @@ describe("backward through a whole graph", () => {
     expect(relative(grads["wob.rateHz"]?.data[0], dRate)).toBeLessThan(1e-5);
   });
 
+  it("differentiates an adsr's latched velocity (its only non-zero gradient) back to the gate's source", async () => {
+    // osc (50 Hz) gates env with velocity: each attack's peak is the gate value on its rising
+    // frame, so the loss depends on osc.amplitude through those frames only.
+    const line = (amplitude: number) =>
+      graph()
+        .add("osc", sineOsc({ frequency: 50, amplitude }))
+        .add("env", adsr({ attackMs: 2, decayMs: 5, sustain: 0.5, releaseMs: 3, velocity: true }))
+        .add("g", gain({ gain: 1 }))
+        .connect("osc", "env", { port: "gate" })
+        .connect("env", "g")
+        .output("g");
+    const frames = 3000;
+    const weights = new Float64Array(frames).map((_, i) => 1 + Math.sin(0.01 * i));
+    const loss = async (a: number) => dot(weights, (await render(line(a), { frames })).samples);
+    const r = await render(line(0.9), { frames, record: true, blockFrames: 100 });
+    const grads = await r.backward(weights, { wrt: ["osc.amplitude"], summed: true });
+    r.release();
+    const dAmplitude = ((await loss(0.9 + 1e-6)) - (await loss(0.9 - 1e-6))) / 2e-6;
+    expect(Math.abs(dAmplitude)).toBeGreaterThan(1);
+    expect(Math.abs((grads["osc.amplitude"]?.data[0] ?? NaN) - dAmplitude) / Math.abs(dAmplitude)).toBeLessThan(1e-6);
+  });
+
   it("names a node without an adjoint and the path", async () => {
-    const g = graph().add("osc", sineOsc({})).add("env", adsr({})).add("g", gain({})).connect("osc", "env").connect("env", "g").output("g");
+    const g = graph()
+      .add("osc", sineOsc({}))
+      .add("env", subharmonic({}))
+      .add("g", gain({}))
+      .connect("osc", "env")
+      .connect("env", "g")
+      .output("g");
     const r = await render(g, { frames: 64, record: true });
     const error = await thrownAsync(() => r.backward(new Float64Array(64), { wrt: ["osc.amplitude"] }));
     expect(error.code).toBe("AMP_ERR_UNSUPPORTED");
     expect(error.node).toBe("env");
-    expect(error.message).toContain('node "env" (adsr) has no adjoint');
+    expect(error.message).toContain('node "env" (subharmonic) has no adjoint');
     expect(error.message).toContain("osc -> env -> g");
     r.release();
   });

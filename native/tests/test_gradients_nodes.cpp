@@ -155,6 +155,15 @@ TEST(lfo_adjoint_passes_the_gradients_check_for_shapes_and_smoothing) {
            gradients_with("lfo", {{"shape", "\"saw\""}, {"phase", "0.6"}, {"slew_ms", "0.1"}}));
 }
 
+// The suite's noise inputs cross the 0.5 thresholds often: with velocity every attack latches
+// a gate or trigger value, whose frames receive the gradient (1 ms stages, inside the render).
+TEST(adsr_velocity_adjoint_passes_the_gradients_check) {
+    report("adsr velocity", gradients_with("adsr", {{"velocity", "true"},
+                                                    {"attack_ms", "0.1"},
+                                                    {"decay_ms", "0.2"},
+                                                    {"release_ms", "0.1"}}));
+}
+
 // A recording that starts after 53 frames: the adjoint must use stream frames (the conversion's
 // polyphase pattern), checked by the dot-product test against renders of the whole stream, at
 // blocks 1 and 64 (bit-identical).

@@ -9,7 +9,7 @@ import type { NodeSpec } from "./spec";
 /**
  * Options of the `adsr` node: Attack-hold-decay-sustain-release envelope with a reset pulse output.
  *
- * Heat work W = 2 per frame. Backward: Not implemented (returns -4).
+ * Heat work W = 2 per frame. Backward: Graph backward: 0 almost everywhere (thresholds); with velocity, exact for the latched gate or trigger value; times and levels are static (no gradient).
  */
 export interface AdsrOptions extends CommonNodeOptions {
   /**
@@ -1636,8 +1636,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 2,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: 0 almost everywhere (thresholds); with velocity, exact for the latched gate or trigger value; times and levels are static (no gradient).",
       "oversamples": false
     },
     {
