@@ -4,7 +4,24 @@
 import { describe, expect, it } from "vitest";
 
 import { AmpError } from "../src/errors";
-import { adsr, biquad, delay, gain, graph, l2Loss, mix, render, Runtime, safety, sineOsc } from "../src/index";
+import {
+  adsr,
+  biquad,
+  delay,
+  gain,
+  graph,
+  l2Loss,
+  lfo,
+  mix,
+  rci,
+  render,
+  resampler,
+  Runtime,
+  safety,
+  sampler,
+  sineOsc,
+  subharmonic,
+} from "../src/index";
 
 function chain(gainValue: number, frequency = 330) {
   return graph()
@@ -131,13 +148,132 @@ describe("backward through a whole graph", () => {
     expect(Math.abs(cutoff - 2000)).toBeLessThan(0.01);
   });
 
+  it("goes through a resampler's conversion and an rci stage (exact linear adjoints)", async () => {
+    // osc -> resampler (48k -> 72k -> 48k, 32 frames of latency, compensated nowhere: it is the
+    // only path) -> rci (RLC lowpass, current out) -> out.
+    const line = (amplitude: number, frequency: number) =>
+      graph()
+        .add("osc", sineOsc({ frequency, amplitude }))
+        .add("rs", resampler({ up: 3, down: 2 }))
+        .add("lc", rci({ resistance: 20, inductance: 0.002, capacitance: 2e-6, output: "current" }))
+        .add("out", safety({ limit: 10 }))
+        .chain("osc", "rs", "lc", "out")
+        .output("out");
+    const frames = 400;
+    const weights = new Float64Array(frames).map((_, i) => Math.cos(0.11 * i) - 0.3);
+    const loss = async (a: number, f: number) => dot(weights, (await render(line(a, f), { frames })).samples);
+    const r = await render(line(0.4, 2500), { frames, record: true, blockFrames: 7 });
+    const grads = await r.backward(weights, { wrt: ["osc.amplitude", "osc.frequency"], summed: true });
+    r.release();
+    // Linear in the amplitude: a step of 1 is exact up to rounding.
+    const dAmplitude = ((await loss(1.4, 2500)) - (await loss(-0.6, 2500))) / 2;
+    const dFrequency = ((await loss(0.4, 2500 + 1e-3)) - (await loss(0.4, 2500 - 1e-3))) / 2e-3;
+    const relative = (a: number | undefined, b: number) => Math.abs((a ?? NaN) - b) / Math.abs(b);
+    expect(Math.abs(dAmplitude)).toBeGreaterThan(1e-3);
+    expect(relative(grads["osc.amplitude"]?.data[0], dAmplitude)).toBeLessThan(1e-10);
+    expect(relative(grads["osc.frequency"]?.data[0], dFrequency)).toBeLessThan(1e-5);
+  });
+
+  it("gives the gradient with respect to a sampler's buffer (exact: the output is linear in it)", async () => {
+    // smp (2 channels reading a 1-channel buffer at rate 0.8, looping) -> g -> out; 2 batches.
+    const frames = 300;
+    const sound = (samples: Float64Array) => ({ samples, channels: 1, frames: samples.length, sampleRate: 48000 });
+    const line = graph()
+      .add("smp", sampler({ channels: 2, rate: 0.8, loop: true, loopStart: 10 }))
+      .add("g", gain({ gain: 0.7 }))
+      .chain("smp", "g")
+      .output("g");
+    const buffer = new Float64Array(120).map((_, i) => Math.sin(0.3 * i) * (1 - i / 200));
+    const weights = new Float64Array(2 * 2 * frames).map((_, i) => Math.cos(0.07 * i));
+    const r = await render(line, { frames, batches: 2, record: true, buffers: { smp: sound(buffer) } });
+    const grads = await r.backward(weights, { wrt: ["smp.buffer"] });
+    const summed = await r.backward(weights, { wrt: ["smp.buffer"], summed: true });
+    r.release();
+    expect(grads["smp.buffer"]?.shape).toEqual({ batches: 2, channels: 1, frames: 120 });
+    expect(grads["smp.buffer"]?.param).toBe("buffer");
+    expect(summed["smp.buffer"]?.shape).toEqual({ batches: 1, channels: 1, frames: 120 });
+    // <e, dL/dbuffer> against the change of the loss along e (a step of 1: linear).
+    const e = new Float64Array(120).map((_, i) => Math.sin(1.7 * i + 0.4));
+    const moved = await render(line, {
+      frames,
+      batches: 2,
+      buffers: { smp: sound(buffer.map((v, i) => v + (e[i] ?? 0))) },
+    });
+    const base = await render(line, { frames, batches: 2, buffers: { smp: sound(buffer) } });
+    const numeric = dot(weights, moved.samples) - dot(weights, base.samples);
+    const analytic = dot(e, summed["smp.buffer"]?.data ?? new Float64Array(0));
+    const perBatch = grads["smp.buffer"]?.data ?? new Float64Array(0);
+    expect(Math.abs(numeric)).toBeGreaterThan(1e-2);
+    expect(Math.abs(analytic - numeric)).toBeLessThan(1e-10 * Math.abs(numeric));
+    expect(Math.abs(dot(e, perBatch.subarray(0, 120)) + dot(e, perBatch.subarray(120)) - numeric)).toBeLessThan(1e-10 * Math.abs(numeric));
+    // A sampler without a buffer: the runtime names it.
+    const empty = await render(line, { frames: 16, batches: 2, record: true });
+    const error = await thrownAsync(() => empty.backward(new Float64Array(64), { wrt: ["smp.buffer"] }));
+    expect(error.code).toBe("AMP_ERR_UNSUPPORTED");
+    expect(error.message).toContain('node "smp" (sampler) has no buffer');
+    empty.release();
+  });
+
+  it("differentiates an lfo's depth and rate through a modulation edge and its smoothing", async () => {
+    const line = (depth: number, rate: number) =>
+      graph()
+        .add("osc", sineOsc({ frequency: 440, amplitude: 0.5 }))
+        .add("wob", lfo({ shape: "triangle", rateHz: rate, depth, slewMs: 0.2, phase: 0.1 }))
+        .add("g", gain({ gain: 1 }))
+        .add("out", safety({ limit: 10 }))
+        .chain("osc", "g", "out")
+        .modulate("wob", "g.gain", { mode: "add", scale: 1 })
+        .output("out");
+    // The triangle crosses its kink at phase 1/2; 41.3 Hz puts no frame exactly on it (there
+    // central differences see neither side's slope).
+    const frames = 500;
+    const weights = new Float64Array(frames).map((_, i) => Math.sin(0.05 * i));
+    const loss = async (d: number, r: number) => dot(weights, (await render(line(d, r), { frames })).samples);
+    const r = await render(line(0.3, 41.3), { frames, record: true, blockFrames: 64 });
+    const grads = await r.backward(weights, { wrt: ["wob.depth", "wob.rateHz"], summed: true });
+    r.release();
+    const dDepth = ((await loss(1.3, 41.3)) - (await loss(-0.7, 41.3))) / 2; // linear in depth
+    const dRate = ((await loss(0.3, 41.3 + 1e-4)) - (await loss(0.3, 41.3 - 1e-4))) / 2e-4;
+    const relative = (a: number | undefined, b: number) => Math.abs((a ?? NaN) - b) / Math.abs(b);
+    expect(relative(grads["wob.depth"]?.data[0], dDepth)).toBeLessThan(1e-10);
+    expect(relative(grads["wob.rateHz"]?.data[0], dRate)).toBeLessThan(1e-5);
+  });
+
+  it("differentiates an adsr's latched velocity (its only non-zero gradient) back to the gate's source", async () => {
+    // osc (50 Hz) gates env with velocity: each attack's peak is the gate value on its rising
+    // frame, so the loss depends on osc.amplitude through those frames only.
+    const line = (amplitude: number) =>
+      graph()
+        .add("osc", sineOsc({ frequency: 50, amplitude }))
+        .add("env", adsr({ attackMs: 2, decayMs: 5, sustain: 0.5, releaseMs: 3, velocity: true }))
+        .add("g", gain({ gain: 1 }))
+        .connect("osc", "env", { port: "gate" })
+        .connect("env", "g")
+        .output("g");
+    const frames = 3000;
+    const weights = new Float64Array(frames).map((_, i) => 1 + Math.sin(0.01 * i));
+    const loss = async (a: number) => dot(weights, (await render(line(a), { frames })).samples);
+    const r = await render(line(0.9), { frames, record: true, blockFrames: 100 });
+    const grads = await r.backward(weights, { wrt: ["osc.amplitude"], summed: true });
+    r.release();
+    const dAmplitude = ((await loss(0.9 + 1e-6)) - (await loss(0.9 - 1e-6))) / 2e-6;
+    expect(Math.abs(dAmplitude)).toBeGreaterThan(1);
+    expect(Math.abs((grads["osc.amplitude"]?.data[0] ?? NaN) - dAmplitude) / Math.abs(dAmplitude)).toBeLessThan(1e-6);
+  });
+
   it("names a node without an adjoint and the path", async () => {
-    const g = graph().add("osc", sineOsc({})).add("env", adsr({})).add("g", gain({})).connect("osc", "env").connect("env", "g").output("g");
+    const g = graph()
+      .add("osc", sineOsc({}))
+      .add("env", subharmonic({}))
+      .add("g", gain({}))
+      .connect("osc", "env")
+      .connect("env", "g")
+      .output("g");
     const r = await render(g, { frames: 64, record: true });
     const error = await thrownAsync(() => r.backward(new Float64Array(64), { wrt: ["osc.amplitude"] }));
     expect(error.code).toBe("AMP_ERR_UNSUPPORTED");
     expect(error.node).toBe("env");
-    expect(error.message).toContain('node "env" (adsr) has no adjoint');
+    expect(error.message).toContain('node "env" (subharmonic) has no adjoint');
     expect(error.message).toContain("osc -> env -> g");
     r.release();
   });

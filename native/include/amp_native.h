@@ -487,11 +487,13 @@ int32_t amp_graph_runtime_restore(AmpGraphRuntime *runtime, const void *buffer, 
  * size, thread count or call split of the forward render. No allocation.
  */
 typedef struct AmpGradientRequest {
-    const char *node;  /* node name */
-    const char *param; /* signal parameter name, or NULL for the node's output */
-    uint32_t summed;   /* parameters: 1 sums over frames */
-    double *out;       /* caller-owned, overwritten */
-    uint64_t out_len;  /* doubles in `out` */
+    const char *node; /* node name */
+    /* signal parameter name, or NULL for the node's output, or "@buffer" for the node's PCM
+     * buffer (slot 0, e.g. a sampler's): batches x buffer channels x buffer frames */
+    const char *param;
+    uint32_t summed;  /* parameters: 1 sums over frames; "@buffer": 1 sums over batches */
+    double *out;      /* caller-owned, overwritten */
+    uint64_t out_len; /* doubles in `out` */
 } AmpGradientRequest;
 
 /* Mean squared error of y against target (count values each, e.g. a render's planar samples):

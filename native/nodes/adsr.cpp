@@ -16,7 +16,14 @@
 // Attack, hold and decay run to completion (a trigger alone gives attack-hold-decay-release);
 // sustain ends when the gate is low. Peak: 1, or with `velocity` the gate or trigger value that
 // started the attack (latched).
-// Heat: the shared model on its inputs, W = 2. Backward: not implemented (returns -4).
+// Heat: the shared model on its inputs, W = 2.
+// Backward (graph backward pass): the outputs are piecewise constant in gate and trigger (the
+// 0.5 thresholds), so their gradient is 0 almost everywhere, except with `velocity`: the
+// amplitude is then peak x shape, shape independent of the peak, peak the gate or trigger value
+// latched when the attack started, so that value's frame receives sum over the attack's reign
+// (until the next attack) of g x shape (shape recorded as amplitude / peak, with the frame and
+// port of each latch: two rows per lane). The reset pulse has no gradient. The times and levels
+// (attack_ms ... sustain) are static parameters: no gradient.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -81,9 +88,11 @@ class AdsrNode final : public Node {
         decay_ = frames(kDecay);
         release_ = frames(kRelease);
         lanes_.assign(static_cast<size_t>(ctx.batches) * (ctx.output_channels / 2), Lane{});
+        adjoint_.assign(lanes_.size(), 0.0);
     }
     size_t prepared_bytes(const PrepareContext &ctx) const override {
-        return static_cast<size_t>(ctx.batches) * (ctx.output_channels / 2) * sizeof(Lane);
+        return static_cast<size_t>(ctx.batches) * (ctx.output_channels / 2) *
+               (sizeof(Lane) + sizeof(double));
     }
     void reset() noexcept override { std::fill(lanes_.begin(), lanes_.end(), Lane{}); }
     size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
@@ -116,17 +125,57 @@ class AdsrNode final : public Node {
                     lane.trigger_was_on = tv > 0.5;
                     lane.gate_was_on = gate_on;
                     reset[f] = 0.0;
+                    double latched = 0.0; // recorded: 1 + the port that started an attack
                     if (fire || gate_rise) {
                         lane.peak = config_.value(kVelocity) != 0.0 ? (fire ? tv : gv) : 1.0;
                         enter(lane, Stage::Attack);
                         reset[f] = 1.0;
+                        latched = fire ? 1.0 + kTrigger : 1.0 + kGate;
                     }
                     amplitude[f] = step(lane, gate_on);
+                    if (ctx.record != nullptr && velocity()) {
+                        double *rows = ctx.record + 2 * (static_cast<size_t>(b) * channels + c) *
+                                                        ctx.record_lane_stride;
+                        rows[f] = amplitude[f] / lane.peak;
+                        rows[ctx.record_lane_stride + f] = latched;
+                    }
                 }
             }
     }
 
+    uint32_t record_rows() const override {
+        return velocity() ? static_cast<uint32_t>(2 * lanes_.size()) : 0;
+    }
+    void reset_backward() noexcept override { std::fill(adjoint_.begin(), adjoint_.end(), 0.0); }
+
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        if (!velocity()) return AMP_OK; // 0 almost everywhere (the runtime zero-filled)
+        if (ctx.record == nullptr || ctx.inputs == nullptr) return AMP_ERR_UNSUPPORTED;
+        const uint32_t channels = static_cast<uint32_t>(lanes_.size()) / ctx.batches;
+        const size_t stride = ctx.record_lane_stride;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels; ++c) {
+                const size_t lane = static_cast<size_t>(b) * channels + c;
+                const double *rows = ctx.record + 2 * lane * stride;
+                double &sum = adjoint_[lane]; // later frames of the current attack's reign
+                for (uint32_t f = ctx.frames; f-- > 0;) {
+                    sum += ctx.gradient.at(b, c, f) * rows[f];
+                    const double latched = rows[stride + f];
+                    if (latched == 0.0) continue;
+                    const uint32_t port = static_cast<uint32_t>(latched) - 1;
+                    double *d = ctx.input_gradient(port);
+                    const uint32_t pc = ctx.inputs[port].channels;
+                    if (d != nullptr && pc > 0)
+                        d[(static_cast<size_t>(b) * pc + c % pc) * ctx.frames + f] += sum;
+                    sum = 0.0;
+                }
+            }
+        return AMP_OK;
+    }
+
   private:
+    bool velocity() const { return config_.value(kVelocity) != 0.0; }
+
     struct Lane {
         Stage stage = Stage::Idle;
         uint64_t position = 0; // frames into the stage
@@ -198,6 +247,7 @@ class AdsrNode final : public Node {
     NodeConfig config_;
     uint64_t attack_ = 0, hold_ = 0, decay_ = 0, release_ = 0;
     std::vector<Lane> lanes_;
+    std::vector<double> adjoint_; // backward, per lane: g x shape summed since the next latch
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {
@@ -213,8 +263,10 @@ NodeSpec adsr_spec() {
         /*params=*/kParams,
         /*param_count=*/6,
         /*heat_work=*/2.0,
-        /*has_backward=*/false,
-        /*backward_doc=*/"Not implemented (returns -4).",
+        /*has_backward=*/true,
+        /*backward_doc=*/
+        "Graph backward: 0 almost everywhere (thresholds); with velocity, exact for the latched "
+        "gate or trigger value; times and levels are static (no gradient).",
         /*create=*/create,
     };
     spec.outputs = kOutputs;

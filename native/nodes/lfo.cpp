@@ -11,7 +11,15 @@
 // (number, ms), phase (number, initial phase in cycles), channels (integer 1..64). Per-channel
 // modulation of rate_hz or depth gives per-channel outputs.
 // Heat: the shared model on its output, W = 2.
-// Backward: not implemented (a source; returns -4).
+// Backward (graph backward pass): with w = depth x wave(phi) the unsmoothed value and wbar its
+// gradient (the smoothing's adjoint recursion S[f] = g[f] + (1 - alpha) S[f+1], wbar = alpha S,
+// all of S on the stream's first frame where s starts at w): d depth[f] = wbar[f] wave(phi[f]);
+// rate through the phase accumulator, d rate[k] = (1 / sr) sum_{f >= k} wbar[f] depth[f]
+// wave'(phi[f]) with wave' = 2 pi cos(2 pi phi) (sine), 2 (saw), 4 sign(2 phi - 1) (triangle),
+// 0 (square): exact between the wave's jumps and kinks, which it ignores (as it ignores the
+// phase increment's rounding to 2^-64 cycle). Recorded per lane and frame: phi, wave(phi) and
+// whether the smoothing had started (three rows).
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -70,10 +78,11 @@ class LfoNode final : public Node {
         alpha_ =
             slew_ms_ > 0.0 ? 1.0 - std::exp(-1.0 / (ctx.sample_rate * slew_ms_ / 1000.0)) : 1.0;
         lanes_.assign(static_cast<size_t>(ctx.batches) * channels_, Lane{});
+        adjoint_.assign(lanes_.size(), Adjoint{});
         reset();
     }
     size_t prepared_bytes(const PrepareContext &ctx) const override {
-        return static_cast<size_t>(ctx.batches) * channels_ * sizeof(Lane);
+        return static_cast<size_t>(ctx.batches) * channels_ * (sizeof(Lane) + sizeof(Adjoint));
     }
     void reset() noexcept override {
         for (Lane &lane : lanes_) lane = Lane{initial_phase_, 0.0, false};
@@ -95,7 +104,67 @@ class LfoNode final : public Node {
         }
     }
 
+    uint32_t record_rows() const override { return static_cast<uint32_t>(3 * lanes_.size()); }
+    bool has_param_gradient(uint32_t param) const override {
+        return param == kRate || param == kDepth;
+    }
+    void reset_backward() noexcept override {
+        std::fill(adjoint_.begin(), adjoint_.end(), Adjoint{});
+    }
+
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        if (ctx.record == nullptr) return AMP_ERR_UNSUPPORTED; // needs the recorded phases
+        const TensorView &depth = ctx.params[kDepth];
+        double *drate = ctx.param_gradient(kRate), *ddepth = ctx.param_gradient(kDepth);
+        const uint32_t rc = ctx.params[kRate].channels, dc = depth.channels;
+        const size_t ds = depth.frame_stride(), stride = ctx.record_lane_stride;
+        const bool smoothed = slew_ms_ > 0.0;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels_; ++c) {
+                const size_t lane = static_cast<size_t>(b) * channels_ + c;
+                Adjoint &adj = adjoint_[lane];
+                const double *rows = ctx.record + 3 * lane * stride;
+                const double *d = depth.row(b, c);
+                double *dr = drate == nullptr
+                                 ? nullptr
+                                 : drate + (static_cast<size_t>(b) * rc + c % rc) * ctx.frames;
+                double *dd = ddepth == nullptr
+                                 ? nullptr
+                                 : ddepth + (static_cast<size_t>(b) * dc + c % dc) * ctx.frames;
+                for (uint32_t f = ctx.frames; f-- > 0;) {
+                    const double g = ctx.gradient.at(b, c, f);
+                    double wbar = g;
+                    if (smoothed) {
+                        const double s = g + (1.0 - alpha_) * adj.smoothed;
+                        adj.smoothed = s;
+                        // The stream's first frame: s started at w, so all of S reaches w.
+                        wbar = rows[2 * stride + f] != 0.0 ? alpha_ * s : s;
+                    }
+                    if (dd != nullptr) dd[f] += wbar * rows[stride + f];
+                    adj.phase += wbar * d[f * ds] * slope(rows[f]);
+                    if (dr != nullptr) dr[f] += adj.phase / ctx.sample_rate;
+                }
+            }
+        return AMP_OK;
+    }
+
   private:
+    struct Adjoint {
+        double smoothed = 0.0; // S of the frame after the window
+        double phase = 0.0;    // sum over later frames of wbar depth wave'(phi)
+    };
+
+    // d wave / d phi (cycles), between jumps and kinks.
+    double slope(double phi) const {
+        constexpr double kTwoPi = 6.283185307179586476925286766559;
+        switch (shape_) {
+        case kSquare: return 0.0;
+        case kSaw: return 2.0;
+        case kTriangle: return 2.0 * phi - 1.0 < 0.0 ? -4.0 : 4.0;
+        default: return kTwoPi * std::cos(kTwoPi * phi);
+        }
+    }
+
     struct Lane {
         dsp::Phase phase;
         double smoothed;
@@ -147,8 +216,28 @@ class LfoNode final : public Node {
                     }
                     lane.phase = phase;
                 }
+                if (ctx.record != nullptr) record<kShape>(ctx, b, c, lane, start, r, rs, increment);
                 if (slew_ms_ > 0.0) smooth(lane, y, ctx.frames);
             }
+    }
+
+    // The backward pass's record of one lane (before smoothing updates `started`): per frame the
+    // phase in cycles, wave(phase) and whether the smoothing had started; the phases are the
+    // render's, recomputed.
+    template <uint32_t kShape>
+    void record(const ProcessContext &ctx, uint32_t b, uint32_t c, const Lane &lane,
+                dsp::Phase start, const double *r, size_t rs,
+                const dsp::IncrementAt &increment) const noexcept {
+        const size_t stride = ctx.record_lane_stride;
+        double *rows = ctx.record + 3 * (static_cast<size_t>(b) * channels_ + c) * stride;
+        const dsp::Phase constant_step = rs == 0 ? increment(r[0]) : 0;
+        dsp::Phase phase = start;
+        for (uint32_t f = 0; f < ctx.frames; ++f) {
+            phase += rs == 0 ? constant_step : increment(r[f]);
+            rows[f] = cycles_of(phase);
+            rows[stride + f] = wave<kShape>(phase);
+            rows[2 * stride + f] = f > 0 || lane.started ? 1.0 : 0.0;
+        }
     }
 
     void smooth(Lane &lane, double *y, uint32_t frames) const {
@@ -167,6 +256,7 @@ class LfoNode final : public Node {
     dsp::Phase initial_phase_;
     double alpha_ = 1.0;
     std::vector<Lane> lanes_;
+    std::vector<Adjoint> adjoint_; // backward, per lane
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) { return std::make_unique<LfoNode>(config); }
@@ -181,8 +271,10 @@ extern const NodeSpec kLfoSpec = {
     /*params=*/kParams,
     /*param_count=*/6,
     /*heat_work=*/2.0,
-    /*has_backward=*/false,
-    /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+    /*has_backward=*/true,
+    /*backward_doc=*/
+    "Graph backward: depth exactly; rate_hz through the phase accumulator (exact between the "
+    "wave's jumps and kinks; square: 0); the smoothing's adjoint recursion.",
     /*create=*/create,
 };
 

@@ -340,6 +340,14 @@ struct BackwardContext {
     const double *record = nullptr;           // row r at record + r * record_lane_stride
     size_t record_lane_stride = 0;
     uint64_t frame_index = 0; // absolute stream index of frame 0 of this window
+    // The gradient with respect to the node's PCM buffer of slot 0 (Node::buffer_values), when
+    // requested ("@buffer"): batches x buffer channels x buffer frames, or buffer channels x
+    // buffer frames when `buffer_summed` (summed over batches). Zero-filled by the runtime
+    // before the pass; the node ADDS this window's contributions, frames from the last of the
+    // window, and within a frame batches then channels in order (so any split gives the same
+    // bits). Null: not requested.
+    double *buffer_gradient = nullptr;
+    bool buffer_summed = false;
 
     double *input_gradient(uint32_t port) const {
         return input_gradients != nullptr ? input_gradients[port] : (port == 0 ? out : nullptr);
@@ -374,6 +382,9 @@ class Node {
     virtual int32_t backward_emit(const BackwardContext &) noexcept { return AMP_ERR_UNSUPPORTED; }
     // Returns the adjoint state to "after the end of the signal" (called before a backward pass).
     virtual void reset_backward() noexcept {}
+    // Values (channels x frames) of the PCM buffer in slot 0 when backward() can differentiate
+    // with respect to it (BackwardContext::buffer_gradient); 0: no buffer gradient (default).
+    virtual uint64_t buffer_values() const { return 0; }
     // True when backward() computes the gradient with respect to signal parameter `param`.
     virtual bool has_param_gradient(uint32_t /*param*/) const { return false; }
     // Rows of `frames` doubles the node records per frame during a recorded forward render for

@@ -25,7 +25,11 @@
 // default R = 10, L = 0.01, C = 1e-5 at 48 kHz stays within 1e-3 V of the analytic response
 // (test_rci.cpp prints the measured worst error).
 // State: i, v and the previous input per lane (snapshot / restore copies them).
-// Backward: none (AMP_ERR_UNSUPPORTED, -4).
+// Backward: the exact adjoint of the recursion for the input (the state s = (i, v, u_prev)
+// evolves as s[n] = A s[n-1] + B u[n], the output is C s[n]), run from the end of the span:
+// lambda[n] = C^T g[n] + A^T lambda[n+1], du[n] = B^T lambda[n]; lambda (three numbers per lane)
+// is carried across windows. R, L and C are static parameters (no gradient); the heat does not
+// enter a loss. Needs no recorded values, so the single-node backward call runs it too.
 #include <algorithm>
 #include <vector>
 
@@ -62,6 +66,7 @@ class RciNode final : public Node {
 
     void prepare(const PrepareContext &ctx) override {
         state_.assign(static_cast<size_t>(ctx.batches) * ctx.output_channels * 3, 0.0);
+        adjoint_.assign(state_.size(), 0.0);
         const double h = 1.0 / ctx.sample_rate;
         a_ = h / (2.0 * l_);
         b_ = h / (2.0 * c_);
@@ -70,7 +75,7 @@ class RciNode final : public Node {
     }
 
     size_t prepared_bytes(const PrepareContext &ctx) const override {
-        return static_cast<size_t>(ctx.batches) * ctx.output_channels * 3 * sizeof(double);
+        return static_cast<size_t>(ctx.batches) * ctx.output_channels * 6 * sizeof(double);
     }
 
     void reset() noexcept override { std::fill(state_.begin(), state_.end(), 0.0); }
@@ -104,6 +109,38 @@ class RciNode final : public Node {
         }
     }
 
+    void reset_backward() noexcept override { std::fill(adjoint_.begin(), adjoint_.end(), 0.0); }
+
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        const size_t lanes = static_cast<size_t>(ctx.batches) * ctx.input_channels;
+        if (adjoint_.size() != 3 * lanes) return AMP_ERR_UNSUPPORTED; // not prepared for it
+        // s[n] = A s[n-1] + B u[n] with k = keep norm, p = a norm (i[n] as process() forms it,
+        // v[n] = v[n-1] + b (i[n-1] + i[n]) expanded):
+        //   A = [[k, -2p, p], [b (1 + k), 1 - 2 b p, b p], [0, 0, 0]],  B = [p, b p, 1].
+        const double k = keep_ * norm_, p = a_ * norm_;
+        const double vi = b_ * (1.0 + k), vv = 1.0 - 2.0 * b_ * p, vu = b_ * p;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.input_channels; ++c) {
+                const size_t lane = static_cast<size_t>(b) * ctx.input_channels + c;
+                double *s = adjoint_.data() + 3 * lane; // lambda[n+1]: i, v (u does not feed A)
+                double li_next = s[0], lv_next = s[1];
+                const double *g = ctx.gradient.row(b, c);
+                double *du = ctx.out + lane * ctx.frames;
+                for (uint32_t f = ctx.frames; f-- > 0;) {
+                    const double li = (current_out_ ? g[f] : 0.0) + k * li_next + vi * lv_next;
+                    const double lv =
+                        (current_out_ ? 0.0 : g[f]) - 2.0 * p * li_next + vv * lv_next;
+                    const double lu = p * li_next + vu * lv_next;
+                    du[f] = p * li + vu * lv + lu;
+                    li_next = li;
+                    lv_next = lv;
+                }
+                s[0] = li_next;
+                s[1] = lv_next;
+            }
+        return AMP_OK;
+    }
+
     size_t state_bytes() const override { return state_.size() * sizeof(double); }
     void save_state(unsigned char *to) const noexcept override {
         save_values(to, state_.data(), state_.size());
@@ -116,7 +153,8 @@ class RciNode final : public Node {
     double r_, l_, c_;
     bool current_out_;
     double a_ = 0.0, b_ = 0.0, keep_ = 1.0, norm_ = 1.0;
-    std::vector<double> state_; // per lane: i (A), v (V), previous input (V)
+    std::vector<double> state_;   // per lane: i (A), v (V), previous input (V)
+    std::vector<double> adjoint_; // backward, per lane: lambda of i and v after the window, 0
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) { return std::make_unique<RciNode>(config); }
@@ -132,8 +170,10 @@ NodeSpec rci_spec() {
         /*params=*/kParams,
         /*param_count=*/4,
         /*heat_work=*/0.0,
-        /*has_backward=*/false,
-        /*backward_doc=*/"None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.",
+        /*has_backward=*/true,
+        /*backward_doc=*/
+        "Exact for the input: the adjoint of the trapezoidal RLC recursion, run from the end "
+        "(R, L, C are static: no gradient).",
         /*create=*/create,
     };
     spec.publishes_heat = true;

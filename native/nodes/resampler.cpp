@@ -14,8 +14,16 @@
 // up = down (after reduction) is the identity with no latency.
 // Ports: in (Sum). Output: the input's channels. Parameters: up, down (integers 1..1000),
 // quality (linear / fast / best; figures in dsp/resample/prototype.h).
-// Heat: the shared model on its input, W = 4. Backward: not implemented (returns -4): the
-// adjoint (the transposed conversion) comes with the gradients work.
+// Heat: the shared model on its input, W = 4.
+// Backward (graph backward pass): the exact adjoint, the transposed conversion run from the end
+// of the span, per lane: vbar[m] = M sum_n h[n L - m M] g[n + D], then
+// dx[i] = L sum_m h[m M - i L] vbar[m] (absolute stream frames: the conversion's phase is tied
+// to frame 0). Each output frame's gradient is added to the intermediate-rate adjoints it
+// reaches (frames from the last), and dx[i] is read once no later frame can change them, so
+// any split of the span into windows gives the same bits. The adjoint state is a ring of
+// 4W / M + 4 intermediate adjoints per lane (allocated in prepare). up = down: dx = g.
+#include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <vector>
 
@@ -81,8 +89,9 @@ class ResamplerNode final : public Node {
         if (identity()) return 0;
         const size_t taps = 2 * static_cast<size_t>(half_width_) + 1;
         const size_t lanes = static_cast<size_t>(ctx.batches) * ctx.output_channels;
-        return 3 * taps * sizeof(double) +
-               lanes * 2 * (taps / std::min(L_, M_) + 8) * sizeof(double) * 2;
+        return 4 * taps * sizeof(double) +
+               lanes * 2 * (taps / std::min(L_, M_) + 8) * sizeof(double) * 2 +
+               lanes * (ring_slots() * sizeof(double) + 2 * sizeof(int64_t));
     }
     void prepare(const PrepareContext &ctx) override {
         lanes_ = static_cast<size_t>(ctx.batches) * ctx.output_channels;
@@ -92,6 +101,10 @@ class ResamplerNode final : public Node {
         const uint32_t lag = (L_ + M_ - 1) / M_ + 2;
         up_.prepare(L_, M_, taps, static_cast<double>(L_), 0, lanes_, lag);
         down_.prepare(M_, L_, taps, static_cast<double>(M_), up_.first_output(), lanes_, lag);
+        taps_ = taps;
+        adjoint_.assign(lanes_ * ring_slots(), 0.0);
+        adjoint_low_.assign(lanes_, 0);
+        adjoint_top_.assign(lanes_, kNoAdjoint);
     }
     void reset() noexcept override {
         if (identity()) return;
@@ -135,8 +148,75 @@ class ResamplerNode final : public Node {
         if (!identity()) position_ += ctx.frames;
     }
 
+    void reset_backward() noexcept override {
+        std::fill(adjoint_top_.begin(), adjoint_top_.end(), kNoAdjoint);
+    }
+
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        const uint32_t channels = ctx.input_channels;
+        if (identity()) {
+            for (uint32_t b = 0; b < ctx.batches; ++b)
+                for (uint32_t c = 0; c < channels; ++c) {
+                    const double *g = ctx.gradient.row(b, c);
+                    double *dx = ctx.out + (static_cast<size_t>(b) * channels + c) * ctx.frames;
+                    for (uint32_t f = 0; f < ctx.frames; ++f) dx[f] = g[f];
+                }
+            return AMP_OK;
+        }
+        // The conversion's phase is tied to stream frame 0: only the graph pass says where the
+        // window lies in the stream.
+        if (ctx.inputs == nullptr) return AMP_ERR_UNSUPPORTED;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels; ++c) {
+                const size_t lane = static_cast<size_t>(b) * channels + c;
+                adjoint_lane(lane, ctx.gradient.row(b, c), ctx.out + lane * ctx.frames, ctx.frames,
+                             static_cast<int64_t>(ctx.frame_index));
+            }
+        return AMP_OK;
+    }
+
   private:
+    static constexpr int64_t kNoAdjoint = INT64_MIN; // the lane's ring holds nothing yet
+
     bool identity() const { return L_ == M_; }
+    // Intermediate adjoints alive at once: m from ceil(((F - D) L - W) / M) to
+    // floor((F L + W) / M), at most 4W / M + 1 of them (D L = 2W).
+    size_t ring_slots() const { return 4 * static_cast<size_t>(half_width_) / M_ + 4; }
+    double tap(int64_t k) const { return taps_[static_cast<size_t>(k + half_width_)]; }
+
+    // One lane's window, frames from the last: F is the absolute stream frame.
+    void adjoint_lane(size_t lane, const double *g, double *dx, uint32_t frames,
+                      int64_t first) noexcept {
+        const int64_t L = L_, M = M_, W = half_width_, D = latency_frames();
+        const int64_t slots = static_cast<int64_t>(ring_slots());
+        double *ring = adjoint_.data() + lane * ring_slots();
+        int64_t &low = adjoint_low_[lane], &top = adjoint_top_[lane];
+        auto slot = [slots](int64_t m) {
+            const int64_t s = m % slots;
+            return static_cast<size_t>(s < 0 ? s + slots : s);
+        };
+        using dsp::resample::floor_div;
+        for (uint32_t f = frames; f-- > 0;) {
+            const int64_t F = first + f, n = F - D;
+            // Output frame F is y[n]: it reaches v[m] for |n L - m M| <= W.
+            const int64_t m_hi = floor_div(n * L + W, M), m_lo = -floor_div(W - n * L, M);
+            if (top == kNoAdjoint) {
+                top = m_hi;
+                low = m_hi + 1;
+            }
+            const double scaled = static_cast<double>(M) * g[f];
+            for (int64_t m = m_hi; m >= m_lo; --m) {
+                while (low > m) ring[slot(--low)] = 0.0;
+                ring[slot(m)] += tap(n * L - m * M) * scaled;
+            }
+            // x[F] reaches v[m] for |m M - F L| <= W; every later frame is in, so they are final.
+            const int64_t x_hi = std::min(floor_div(F * L + W, M), top);
+            const int64_t x_lo = std::max(-floor_div(W - F * L, M), low);
+            double sum = 0.0;
+            for (int64_t m = x_hi; m >= x_lo; --m) sum += tap(m * M - F * L) * ring[slot(m)];
+            dx[f] = static_cast<double>(L) * sum;
+        }
+    }
 
     Tier tier_;
     uint32_t L_ = 1, M_ = 1;
@@ -144,6 +224,11 @@ class ResamplerNode final : public Node {
     size_t lanes_ = 0;
     int64_t position_ = 0; // frames processed
     RationalStage up_, down_;
+    // Backward: the prototype's taps h[k + W], and per lane a ring of intermediate-rate
+    // adjoints vbar[m] (slot m mod ring_slots()) holding m in [low, top] (top = kNoAdjoint:
+    // none yet, after reset_backward).
+    std::vector<double> taps_, adjoint_;
+    std::vector<int64_t> adjoint_low_, adjoint_top_;
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {
@@ -167,10 +252,10 @@ NodeSpec make_spec() {
         /*params=*/kParams,
         /*param_count=*/3,
         /*heat_work=*/4.0,
-        /*has_backward=*/false,
+        /*has_backward=*/true,
         /*backward_doc=*/
-        "Not implemented (returns -4): the adjoint, the transposed conversion, comes with the "
-        "gradients work.",
+        "Graph backward: exact, the transposed conversion (vbar[m] = M sum_n h[nL - mM] g[n + D], "
+        "dx[i] = L sum_m h[mM - iL] vbar[m]) run from the end of the span.",
         /*create=*/create,
     };
     spec.linear_phase = true; // D = 2W / L is the centre of the symmetric round-trip response

@@ -22,7 +22,12 @@
 // Heat: the shared model on its output, W = 4.
 // State: i and t per lane (snapshot / restore copies them); the buffer is configuration, not
 // state (like a set_param override). A new buffer restarts every lane at `start`.
-// Backward: none (a source; returns -4).
+// Backward (graph backward pass): the output is linear in the buffer, so the gradient with
+// respect to it (request "@buffer") is exact: each output frame's gradient g goes to the buffer
+// frames its interpolation read, weighted as read() weighted them (cubic: the Catmull-Rom
+// weights of t; linear: 1 - t and t; t = 0: the frame itself), through the same wrapping rules.
+// The read position (i, t) of every frame is recorded (two rows per lane). `rate` has no
+// gradient yet (a request for it is refused).
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -152,12 +157,45 @@ class SamplerNode final : public Node {
                 const double *x = samples_.data() + static_cast<size_t>(c % buffer_channels_) *
                                                         static_cast<size_t>(frames_);
                 const double *r = rate.row(b, c);
+                double *where = nullptr;
+                if (ctx.record != nullptr)
+                    where = ctx.record + static_cast<size_t>(2) *
+                                             (static_cast<size_t>(b) * channels_ + c) *
+                                             ctx.record_lane_stride;
                 for (uint32_t f = 0; f < ctx.frames; ++f) {
+                    if (where != nullptr) {
+                        where[f] = static_cast<double>(p.frame);
+                        where[ctx.record_lane_stride + f] = p.fraction;
+                    }
                     y[f] = read(x, p);
                     advance(p, r[f * rs] * scale);
                 }
                 lanes_[static_cast<size_t>(b) * channels_ + c] = p;
             }
+    }
+
+    uint32_t record_rows() const override { return static_cast<uint32_t>(2 * lanes_.size()); }
+    uint64_t buffer_values() const override {
+        return static_cast<uint64_t>(buffer_channels_) * static_cast<uint64_t>(frames_);
+    }
+
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        if (ctx.record == nullptr) return AMP_ERR_UNSUPPORTED; // needs the recorded positions
+        double *grad = ctx.buffer_gradient;
+        if (grad == nullptr || frames_ == 0) return AMP_OK;
+        const size_t per_batch = static_cast<size_t>(buffer_channels_) * frames_;
+        for (uint32_t f = ctx.frames; f-- > 0;)
+            for (uint32_t b = 0; b < ctx.batches; ++b)
+                for (uint32_t c = 0; c < channels_; ++c) {
+                    const size_t lane = static_cast<size_t>(b) * channels_ + c;
+                    const double *where = ctx.record + 2 * lane * ctx.record_lane_stride;
+                    const Position p{static_cast<int64_t>(where[f]),
+                                     where[ctx.record_lane_stride + f]};
+                    double *d = grad + (ctx.buffer_summed ? 0 : b * per_batch) +
+                                static_cast<size_t>(c % buffer_channels_) * frames_;
+                    read_adjoint(d, p, ctx.gradient.at(b, c, f));
+                }
+        return AMP_OK;
     }
 
     size_t state_bytes() const override { return lanes_.size() * sizeof(Position); }
@@ -176,8 +214,34 @@ class SamplerNode final : public Node {
 
     bool in_loop(int64_t i) const { return loop_ && i >= loop_start_; }
 
-    // Buffer frame j as read from position i (see the header for the wrapping rule).
-    double at(const double *x, int64_t i, int64_t j) const {
+    // The adjoint of read(): adds g times each weight read() gave a buffer frame to d.
+    void read_adjoint(double *d, const Position &p, double g) const {
+        const int64_t i = p.frame;
+        if (i >= frames_) return;
+        const double t = p.fraction;
+        if (t == 0.0) {
+            d[i] += g;
+            return;
+        }
+        auto add = [&](int64_t j, double weight) {
+            const int64_t k = index_at(i, j);
+            if (k >= 0) d[k] += g * weight;
+        };
+        if (!cubic_) {
+            d[i] += g * (1.0 - t);
+            add(i + 1, t);
+            return;
+        }
+        // read()'s polynomial, gathered per frame (the weights sum to 1).
+        add(i - 1, 0.5 * t * (-1.0 + t * (2.0 - t)));
+        d[i] += g * (1.0 + 0.5 * t * t * (-5.0 + 3.0 * t));
+        add(i + 1, 0.5 * t * (1.0 + t * (4.0 - 3.0 * t)));
+        add(i + 2, 0.5 * t * t * (t - 1.0));
+    }
+
+    // Buffer frame j as read from position i (see the header for the wrapping rule), or -1
+    // when it lies outside the buffer (read as 0).
+    int64_t index_at(int64_t i, int64_t j) const {
         if (in_loop(i)) {
             const int64_t length = loop_end_ - loop_start_;
             if (j >= loop_end_) j = loop_start_ + (j - loop_start_) % length;
@@ -185,7 +249,13 @@ class SamplerNode final : public Node {
         } else if (loop_ && j >= loop_end_) {
             j = loop_start_ + (j - loop_start_) % (loop_end_ - loop_start_);
         }
-        return j >= 0 && j < frames_ ? x[j] : 0.0;
+        return j >= 0 && j < frames_ ? j : -1;
+    }
+
+    // Buffer frame j as read from position i (see the header for the wrapping rule).
+    double at(const double *x, int64_t i, int64_t j) const {
+        const int64_t k = index_at(i, j);
+        return k >= 0 ? x[k] : 0.0;
     }
 
     double read(const double *x, const Position &p) const {
@@ -243,8 +313,10 @@ extern const NodeSpec kSamplerSpec = {
     /*params=*/kParams,
     /*param_count=*/7,
     /*heat_work=*/4.0,
-    /*has_backward=*/false,
-    /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+    /*has_backward=*/true,
+    /*backward_doc=*/
+    "Graph backward: exact with respect to the buffer (request \"@buffer\"), the "
+    "interpolation's weights at the recorded read positions; rate has no gradient yet.",
     /*create=*/create,
     /*check=*/check,
 };

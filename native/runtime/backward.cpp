@@ -22,6 +22,9 @@ namespace amp {
 
 namespace {
 
+// The request naming a node's PCM buffer (slot 0) instead of a parameter.
+constexpr const char *kBufferRequest = "@buffer";
+
 int32_t find_param(const NodeSpec &spec, const char *name) {
     for (uint32_t p = 0; p < spec.param_count; ++p)
         if (std::strcmp(spec.params[p].name, name) == 0) return static_cast<int32_t>(p);
@@ -41,7 +44,7 @@ std::string GraphRuntime::backward_path(uint32_t target) const {
     uint32_t start = target;
     for (size_t i = 0; i < queue.size(); ++i) {
         const uint32_t v = queue[i];
-        bool requested = rec_.output_request[v] >= 0;
+        bool requested = rec_.output_request[v] >= 0 || rec_.buffer_request[v] >= 0;
         for (int32_t request : rec_.param_request[v]) requested = requested || request >= 0;
         if (requested) {
             start = v;
@@ -82,6 +85,11 @@ std::string GraphRuntime::backward_path(uint32_t target) const {
     return path + tail;
 }
 
+uint64_t GraphRuntime::buffer_gradient_values(uint32_t v, const AmpGradientRequest &request) const {
+    return (request.summed != 0 ? 1 : static_cast<uint64_t>(batches_)) *
+           plan_.nodes[v]->buffer_values();
+}
+
 void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t request_count) {
     Recording &rec = rec_;
     const uint32_t n = node_count();
@@ -91,6 +99,7 @@ void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t re
     std::fill(rec.on_path.begin(), rec.on_path.end(), 0);
     std::fill(rec.needs.begin(), rec.needs.end(), 0);
     std::fill(rec.output_request.begin(), rec.output_request.end(), -1);
+    std::fill(rec.buffer_request.begin(), rec.buffer_request.end(), -1);
     for (auto &row : rec.param_request) std::fill(row.begin(), row.end(), -1);
     for (uint32_t i = 0; i < request_count; ++i) {
         const AmpGradientRequest &request = requests[i];
@@ -105,6 +114,18 @@ void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t re
                                  label() + ": its output is requested twice");
             rec.output_request[v] = static_cast<int32_t>(i);
             needed = static_cast<uint64_t>(batches_) * plan_.output_channels[v] * t;
+        } else if (std::strcmp(request.param, kBufferRequest) == 0) {
+            const uint64_t values = plan_.nodes[v]->buffer_values();
+            if (values == 0)
+                throw AmpFailure(AMP_ERR_UNSUPPORTED, "backward", node.name,
+                                 label() + " has no buffer to differentiate (\"@buffer\" asks "
+                                           "for the gradient of a node's PCM buffer, e.g. a "
+                                           "sampler's after setBuffer)");
+            if (rec.buffer_request[v] >= 0)
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", node.name,
+                                 label() + ": its buffer is requested twice");
+            rec.buffer_request[v] = static_cast<int32_t>(i);
+            needed = buffer_gradient_values(v, request);
         } else {
             const int32_t p = find_param(*node.spec, request.param);
             if (p < 0 || node.spec->params[p].kind != ParamKind::Signal) {
@@ -162,7 +183,7 @@ void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t re
     for (uint32_t v = 0; v < n; ++v) {
         if (!rec.on_path[v]) continue;
         const NodeSpec &spec = *graph_.nodes[v].spec;
-        bool needed = false;
+        bool needed = rec.buffer_request[v] >= 0;
         for (int32_t request : rec.param_request[v]) needed = needed || request >= 0;
         for (const LinkPlan &link : plan_.links)
             needed = needed || (link.to == v && rec.on_path[link.from]);
@@ -218,6 +239,8 @@ void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradi
         const uint64_t count =
             requests[i].param == nullptr
                 ? static_cast<uint64_t>(batches_) * plan_.output_channels[v] * t
+            : std::strcmp(requests[i].param, kBufferRequest) == 0
+                ? buffer_gradient_values(v, requests[i])
                 : (requests[i].summed != 0 ? batches_ : static_cast<uint64_t>(batches_) * t);
         std::fill_n(requests[i].out, count, 0.0);
     }
@@ -300,6 +323,10 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
         context.record_lane_stride = t;
     }
     context.frame_index = rec.start + r;
+    if (rec.buffer_request[v] >= 0 && step.kind != StepKind::Emit) {
+        context.buffer_gradient = requests[rec.buffer_request[v]].out;
+        context.buffer_summed = requests[rec.buffer_request[v]].summed != 0;
+    }
     Node &node = *plan_.nodes[v];
     const int32_t status = step.kind == StepKind::Process ? node.backward(context)
                            : step.kind == StepKind::Emit  ? node.backward_emit(context)

@@ -288,8 +288,9 @@ class GraphRuntime {
         std::vector<std::vector<uint32_t>> out_links;     // [node]: links leaving it, id order
         std::vector<uint8_t> reaches, from_target, on_path, needs; // per node, per pass
         std::vector<int32_t> output_request;                       // per node: request or -1
-        std::vector<std::vector<int32_t>> param_request;           // [node][param]: request or -1
-        std::vector<uint32_t> queue;                               // graph walks
+        std::vector<int32_t> buffer_request;             // per node: "@buffer" request or -1
+        std::vector<std::vector<int32_t>> param_request; // [node][param]: request or -1
+        std::vector<uint32_t> queue;                     // graph walks
     };
     Recording rec_;
     size_t record_doubles(uint64_t frames) const;
@@ -300,6 +301,7 @@ class GraphRuntime {
         return rec_.armed && position >= rec_.start && position < rec_.start + rec_.frames;
     }
     void plan_backward(const AmpGradientRequest *requests, uint32_t request_count);
+    uint64_t buffer_gradient_values(uint32_t node, const AmpGradientRequest &request) const;
     std::string backward_path(uint32_t node) const;
     void backward_step(const Step &step, uint64_t r, uint32_t n, const double *output_gradient,
                        const AmpGradientRequest *requests);

@@ -1090,7 +1090,8 @@ inline void register_input_node() {
 // Types whose output is linear in every input and every differentiable parameter separately
 // (each checked with the others fixed), so a step of 1 is exact up to rounding.
 inline std::set<std::string> &linear_types() {
-    static std::set<std::string> types{"gain", "mix", "delay", "constant", "controller"};
+    static std::set<std::string> types{"gain",       "mix",       "delay", "constant",
+                                       "controller", "resampler", "rci"};
     // biquad is linear in its input only: its coefficients are not, so it is checked by central
     // differences (its input gradient is exact all the same).
     return types;

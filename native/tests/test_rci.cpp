@@ -221,20 +221,36 @@ TEST(the_catalogue_says_the_node_publishes_its_heat) {
     CHECK_EQ(publishing, 1);
 }
 
-TEST(backward_is_unsupported) {
-    const Tensor u = amp_test::noise(1, 1, 8, 1);
-    AmpNodeDescriptorView descriptor{"r", "rci", kParams};
-    AmpAudioView audio{u.data.data(), 1, 1, 8};
-    AmpNodeInputs inputs{&audio, 1, nullptr, 0};
-    double *out = nullptr;
-    int32_t channels = 0;
-    void *state = nullptr;
-    AmpNodeMetrics metrics{};
-    CHECK_EQ(amp_run_node_v2(&descriptor, &inputs, 1, 1, 8, kRate, &out, &channels, &state, nullptr,
-                             AMP_EXECUTION_BACKWARD, &metrics),
-             AMP_ERR_UNSUPPORTED);
-    amp_free(out);
-    amp_release_state(state);
+// The stage is linear and time-invariant: the adjoint of a gradient on the last of T frames is
+// the impulse response reversed, dx[n] = h[T - 1 - n] (single-node backward call).
+TEST(backward_of_the_last_frame_is_the_reversed_impulse_response) {
+    for (const char *params : {kParams, kCurrent}) {
+        const uint32_t frames = 64;
+        std::vector<double> impulse(frames, 0.0), last(frames, 0.0);
+        impulse[0] = 1.0;
+        last[frames - 1] = 1.0;
+        AmpNodeDescriptorView descriptor{"r", "rci", params};
+        auto call = [&](const std::vector<double> &x, AmpExecutionMode mode, void **state) {
+            AmpAudioView audio{x.data(), 1, 1, frames};
+            AmpNodeInputs inputs{&audio, 1, nullptr, 0};
+            double *out = nullptr;
+            int32_t channels = 0;
+            CHECK_EQ(amp_run_node_v2(&descriptor, &inputs, 1, 1, frames, kRate, &out, &channels,
+                                     state, nullptr, mode, nullptr),
+                     AMP_OK);
+            std::vector<double> y(out, out + frames);
+            amp_free(out);
+            return y;
+        };
+        void *state = nullptr;
+        const std::vector<double> h = call(impulse, AMP_EXECUTION_FORWARD, &state);
+        const std::vector<double> dx = call(last, AMP_EXECUTION_BACKWARD, &state);
+        amp_release_state(state);
+        double scale = 0.0;
+        for (double v : h) scale = std::max(scale, std::fabs(v));
+        CHECK(scale > 0.0);
+        for (uint32_t n = 0; n < frames; ++n) CHECK_NEAR(dx[n], h[frames - 1 - n], 1e-12 * scale);
+    }
 }
 
 AMP_TEST_MAIN()

@@ -9,7 +9,7 @@ import type { NodeSpec } from "./spec";
 /**
  * Options of the `adsr` node: Attack-hold-decay-sustain-release envelope with a reset pulse output.
  *
- * Heat work W = 2 per frame. Backward: Not implemented (returns -4).
+ * Heat work W = 2 per frame. Backward: Graph backward: 0 almost everywhere (thresholds); with velocity, exact for the latched gate or trigger value; times and levels are static (no gradient).
  */
 export interface AdsrOptions extends CommonNodeOptions {
   /**
@@ -375,7 +375,7 @@ export function integrator(options: IntegratorOptions = {}): NodeSpec<"integrato
 /**
  * Options of the `lfo` node: Low-frequency oscillator (sine, square, saw, triangle) with optional smoothing.
  *
- * Heat work W = 2 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 2 per frame. Backward: Graph backward: depth exactly; rate_hz through the phase accumulator (exact between the wave's jumps and kinks; square: 0); the smoothing's adjoint recursion.
  */
 export interface LfoOptions extends CommonNodeOptions {
   /**
@@ -783,7 +783,7 @@ export function pitchShift(options: PitchShiftOptions = {}): NodeSpec<"pitch_shi
 /**
  * Options of the `rci` node: Series RLC stage (trapezoidal): input voltage in, capacitor voltage or loop current out; publishes the heat i^2 R.
  *
- * Heat: published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch. Backward: None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.
+ * Heat: published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch. Backward: Exact for the input: the adjoint of the trapezoidal RLC recursion, run from the end (R, L, C are static: no gradient).
  */
 export interface RciOptions extends CommonNodeOptions {
   /**
@@ -825,7 +825,7 @@ export function rci(options: RciOptions = {}): NodeSpec<"rci"> {
 /**
  * Options of the `resampler` node: Round trip through the rate sr x up / down with a polyphase FIR tier.
  *
- * Heat work W = 4 per frame. Backward: Not implemented (returns -4): the adjoint, the transposed conversion, comes with the gradients work.
+ * Heat work W = 4 per frame. Backward: Graph backward: exact, the transposed conversion (vbar[m] = M sum_n h[nL - mM] g[n + D], dx[i] = L sum_m h[mM - iL] vbar[m]) run from the end of the span.
  */
 export interface ResamplerOptions extends CommonNodeOptions {
   /**
@@ -891,7 +891,7 @@ export function safety(options: SafetyOptions = {}): NodeSpec<"safety"> {
 /**
  * Options of the `sampler` node: Plays a PCM buffer set with setBuffer (e.g. a WAV file) at a modulatable rate, with a start offset and seamless loop points.
  *
- * Heat work W = 4 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 4 per frame. Backward: Graph backward: exact with respect to the buffer (request "@buffer"), the interpolation's weights at the recorded read positions; rate has no gradient yet.
  */
 export interface SamplerOptions extends CommonNodeOptions {
   /**
@@ -1636,8 +1636,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 2,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: 0 almost everywhere (thresholds); with velocity, exact for the latched gate or trigger value; times and levels are static (no gradient).",
       "oversamples": false
     },
     {
@@ -1704,8 +1704,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 0,
-      "hasBackward": false,
-      "backwardDoc": "None (AMP_ERR_UNSUPPORTED, -4): no adjoint of the RLC recursion yet.",
+      "hasBackward": true,
+      "backwardDoc": "Exact for the input: the adjoint of the trapezoidal RLC recursion, run from the end (R, L, C are static: no gradient).",
       "oversamples": false,
       "publishesHeat": true,
       "heatDoc": "published by the node: the power dissipated in R, i^2 R watts per frame (i the step's midpoint current, so input energy = stored + dissipated exactly), summed over the channels of each batch"
@@ -1791,8 +1791,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 2,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: depth exactly; rate_hz through the phase accumulator (exact between the wave's jumps and kinks; square: 0); the smoothing's adjoint recursion.",
       "oversamples": false
     },
     {
@@ -2484,8 +2484,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 4,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented (returns -4): the adjoint, the transposed conversion, comes with the gradients work.",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: exact, the transposed conversion (vbar[m] = M sum_n h[nL - mM] g[n + D], dx[i] = L sum_m h[mM - iL] vbar[m]) run from the end of the span.",
       "oversamples": false,
       "linearPhase": true
     },
@@ -2652,8 +2652,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 4,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: exact with respect to the buffer (request \"@buffer\"), the interpolation's weights at the recorded read positions; rate has no gradient yet.",
       "oversamples": false
     },
     {

@@ -8,6 +8,7 @@ import type { Graph } from "../graph/graph";
 import type { NativeGradientRequest, NativeRuntime } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
 import type { TensorShape } from "./shape";
+import { requireNodeType } from "../graph/validate-params";
 import { signalTarget } from "./signal-params";
 
 /** Options of {@link RenderResult.backward}. */
@@ -18,10 +19,13 @@ export interface BackwardOptions {
    *   gradient with respect to its base value (the `params` value or `setParam` override, before
    *   modulation), per batch and frame (`batches x 1 x frames`), or per batch when `summed`;
    * - `"node"`: the node's output, as if it were an input of the rest of the graph
-   *   (`batches x channels x frames`), e.g. a `controller` that feeds the graph a curve.
+   *   (`batches x channels x frames`), e.g. a `controller` that feeds the graph a curve;
+   * - `"node.buffer"`: the node's PCM buffer (slot 0, handed over with `setBuffer` or the render
+   *   option `buffers`), e.g. a `sampler`'s sound: `batches x buffer channels x buffer frames`,
+   *   or `1 x buffer channels x buffer frames` when `summed` (summed over batches).
    */
   readonly wrt: readonly string[];
-  /** Sum parameter gradients over the recorded frames: one number per batch (the gradient with respect to a constant value). Default false. */
+  /** Sum parameter gradients over the recorded frames: one number per batch (the gradient with respect to a constant value); buffer gradients over batches. Default false. */
   readonly summed?: boolean | undefined;
 }
 
@@ -30,7 +34,7 @@ export interface Gradient {
   /** The `wrt` entry it answers. */
   readonly wrt: string;
   readonly node: string;
-  /** The parameter (JSON name), or undefined for a node output. */
+  /** The parameter (JSON name), `"buffer"` for a node's PCM buffer, or undefined for a node output. */
   readonly param: string | undefined;
   /** `batches x 1 x frames` (parameters), `batches x 1 x 1` (summed), `batches x channels x frames` (outputs). */
   readonly shape: TensorShape;
@@ -42,11 +46,29 @@ export type Gradients = Readonly<Record<string, Gradient>>;
 
 const BACKWARD_KEYS = ["wrt", "summed"];
 
+/** True when the node type has a parameter named `name` (a parameter wins over `"buffer"`). */
+function hasParam(node: string, type: string, name: string): boolean {
+  return requireNodeType(node, type).params.some((p) => p.name === name);
+}
+
+/** The shape of a PCM buffer handed to a node (slot 0), for the shape of its gradient. */
+export interface BufferShape {
+  readonly channels: number;
+  readonly frames: number;
+}
+
 /**
  * Runs one backward pass of `native` over its recorded span.
  * @param dLdy - the loss gradient with respect to the rendered samples (same shape, finite)
  */
-export function runBackward(native: NativeRuntime, graph: Graph, shape: TensorShape, dLdy: unknown, options: unknown): Gradients {
+export function runBackward(
+  native: NativeRuntime,
+  graph: Graph,
+  shape: TensorShape,
+  dLdy: unknown,
+  options: unknown,
+  buffers: ReadonlyMap<string, BufferShape> = new Map(),
+): Gradients {
   if (!(dLdy instanceof Float64Array)) throw validationError({ param: "dLdy", label: "argument" }, "a Float64Array", dLdy);
   const expected = shape.batches * shape.channels * shape.frames;
   if (dLdy.length !== expected)
@@ -78,8 +100,16 @@ export function runBackward(native: NativeRuntime, graph: Graph, shape: TensorSh
         `entry ${JSON.stringify(entry)} names no node of the graph; nodes: ${graph.nodes.map((n) => n.name).join(", ")}`,
       );
     let param: string | undefined;
+    let nativeParam: string | undefined;
     let gradientShape: TensorShape;
-    if (dot < 0) {
+    const suffix = entry.slice(dot + 1);
+    if (dot >= 0 && suffix === "buffer" && !hasParam(nodeName, node.type, "buffer")) {
+      // The node's PCM buffer: the runtime refuses a node without one, naming it.
+      const buffer = buffers.get(nodeName) ?? { channels: 0, frames: 0 };
+      param = "buffer";
+      nativeParam = "@buffer";
+      gradientShape = { batches: summed ? 1 : shape.batches, channels: buffer.channels, frames: buffer.frames };
+    } else if (dot < 0) {
       const channels = native.describeNode(nodeName).outputChannels;
       gradientShape = { batches: shape.batches, channels, frames: shape.frames };
     } else {
@@ -87,11 +117,12 @@ export function runBackward(native: NativeRuntime, graph: Graph, shape: TensorSh
       if (target.kind !== "param")
         throw invalidError({ node: nodeName, type: node.type, param: target.name }, "is the heat channel, which has no gradient");
       param = target.name;
+      nativeParam = param;
       gradientShape = { batches: shape.batches, channels: 1, frames: summed ? 1 : shape.frames };
     }
     const data = new Float64Array(gradientShape.batches * gradientShape.channels * gradientShape.frames);
     const request: NativeGradientRequest = { node: nodeName, summed: param !== undefined && summed, out: data };
-    if (param !== undefined) request.param = param;
+    if (nativeParam !== undefined) request.param = nativeParam;
     requests.push(request);
     results[entry] = Object.freeze({ wrt: entry, node: nodeName, param, shape: Object.freeze(gradientShape), data });
   }

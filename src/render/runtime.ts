@@ -18,7 +18,7 @@ import { checkMemoryBudget, checkRenderOutputSize, formatBytes, renderOutputByte
 import { checkTensor, type TensorShape } from "./shape";
 import { interruptSignal } from "./interrupt";
 import { signalTarget } from "./signal-params";
-import { runBackward, type BackwardOptions, type Gradients } from "./gradients";
+import { runBackward, type BackwardOptions, type BufferShape, type Gradients } from "./gradients";
 import { isCancelled, ProgressJob, type ProgressCallback } from "./progress";
 import { checkPcmBuffer, type PcmBuffer } from "./buffers";
 
@@ -218,6 +218,7 @@ export class Runtime {
   #sampleRate: number;
   #maxBytes: number | undefined;
   #recording = 0; // which recorded render the native recording belongs to
+  #buffers = new Map<string, BufferShape>(); // slot-0 buffers handed over, by node
   #outputChannels: number | undefined;
 
   private constructor(graph: Graph, native: NativeRuntime, sampleRate: number, maxBytes: number | undefined) {
@@ -397,6 +398,7 @@ export class Runtime {
     checkNumber({ node, param: "slot", label: "argument" }, slot, { kind: "integer", min: 0, max: 4294967295, unit: "" });
     const checked = checkPcmBuffer({ node, type: found.type, label: "buffer" }, buffer);
     native.setBuffer(node, slot, checked.samples, checked.channels, checked.frames, checked.sampleRate);
+    if (slot === 0) this.#buffers.set(node, { channels: checked.channels, frames: checked.frames });
   }
 
   /**
@@ -792,6 +794,6 @@ export class Runtime {
           stage: "backward",
         },
       );
-    return runBackward(native, this.graph, shape, dLdy, options);
+    return runBackward(native, this.graph, shape, dLdy, options, this.#buffers);
   }
 }

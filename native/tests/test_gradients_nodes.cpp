@@ -1,0 +1,268 @@
+// test_gradients_nodes.cpp: node adjoints in configurations the conformance suite's defaults do
+// not reach (its `gradients` check, run here with other parameters): the resampler converting
+// for real (several ratios and tiers; its default up = down is the identity), the rci stage's
+// current output, and a recording that starts mid-stream (the resampler's phase is tied to
+// stream frame 0). Linear nodes: the dot-product test <e, J^T dy> = <J e, dy> to 1e-10.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "conformance.h"
+
+using conformance::gradient_inputs;
+
+namespace {
+
+// The conformance `gradients` check on `type` with `params` as its suite setup.
+conformance::Problems gradients_with(const std::string &type,
+                                     std::vector<std::pair<std::string, std::string>> params) {
+    conformance::register_input_node();
+    const std::vector<conformance::NodeType> types = conformance::catalogue();
+    const conformance::NodeType *node = conformance::find(types, type);
+    if (node == nullptr) return {"no node type " + type};
+    auto &setups = conformance::suite_setups();
+    const auto saved = setups;
+    setups[type] = {std::move(params), node->heat_work()};
+    conformance::Problems problems = conformance::gradients(*node);
+    setups = saved;
+    return problems;
+}
+
+void report(const std::string &what, const conformance::Problems &problems) {
+    for (const std::string &problem : problems) {
+        ++amp_test::failures();
+        std::printf("  %s: %s\n", what.c_str(), problem.c_str());
+    }
+}
+
+// in (the suite's input, slot 0) -> node; `skip` frames rendered, then `frames` recorded.
+// Returns y over the recorded span and, with dy, dL/d(in) over it.
+struct SpanRun {
+    int32_t status = AMP_OK;
+    std::vector<double> y, dx;
+};
+
+SpanRun span_run(const std::string &type, const std::string &params, uint32_t skip, uint32_t frames,
+                 uint32_t block, const std::vector<double> *dy) {
+    SpanRun result;
+    const std::string json = R"({"nodes":[{"name":"node","type":")" + type + R"(","params":)" +
+                             params +
+                             R"(},{"name":"in","type":"conformance input","params":{}}],
+ "edges":[{"from":"in","to":"node"}],"output":"node"})";
+    AmpGraphRuntime *rt = nullptr;
+    result.status = amp_graph_runtime_create(json.c_str(), &rt);
+    if (result.status == AMP_OK) result.status = amp_graph_runtime_configure(rt, 2, block);
+    std::vector<double> head(static_cast<size_t>(2) * 2 * skip);
+    if (result.status == AMP_OK && skip > 0)
+        result.status = amp_graph_runtime_execute(rt, skip, head.data(), head.size(), nullptr);
+    if (result.status == AMP_OK && dy != nullptr)
+        result.status = amp_graph_runtime_record(rt, frames, 0);
+    result.y.assign(static_cast<size_t>(2) * 2 * frames, 0.0);
+    if (result.status == AMP_OK)
+        result.status =
+            amp_graph_runtime_execute(rt, frames, result.y.data(), result.y.size(), nullptr);
+    if (result.status == AMP_OK && dy != nullptr) {
+        result.dx.assign(result.y.size(), 0.0);
+        const AmpGradientRequest request{"in", nullptr, 0, result.dx.data(), result.dx.size()};
+        result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), &request, 1);
+    }
+    if (result.status != AMP_OK) std::printf("  %s\n", amp_test::last_error(rt).c_str());
+    amp_graph_runtime_destroy(rt);
+    return result;
+}
+
+// smp (sampler, 2 channels, rate per batch and frame) -> g (gain 0.5) -> output, the buffer
+// `buffer` (1 channel: both output channels read it), rendered in calls of `call` frames at
+// `block`; with dy, the gradient with respect to the buffer (summed over batches, and per batch).
+struct SamplerRun {
+    int32_t status = AMP_OK;
+    std::vector<double> y, summed, per_batch;
+};
+
+SamplerRun sampler_run(const std::string &params, const std::vector<double> &buffer,
+                       uint32_t frames, uint32_t block, uint32_t call,
+                       const std::vector<double> *dy) {
+    SamplerRun result;
+    const std::string json = R"({"nodes":[{"name":"smp","type":"sampler","params":)" + params +
+                             R"(},{"name":"g","type":"gain","params":{"gain":0.5}}],
+ "edges":[{"from":"smp","to":"g"}],"output":"g"})";
+    AmpGraphRuntime *rt = nullptr;
+    result.status = amp_graph_runtime_create(json.c_str(), &rt);
+    if (result.status == AMP_OK) result.status = amp_graph_runtime_configure(rt, 2, block);
+    if (result.status == AMP_OK)
+        result.status =
+            amp_graph_runtime_set_buffer(rt, "smp", 0, buffer.data(), 1, buffer.size(), 48000.0);
+    std::vector<double> rate(static_cast<size_t>(2) * block);
+    for (uint32_t f = 0; f < block; ++f) { // a rate that depends on the stream frame only
+        rate[f] = 0.73;
+        rate[block + f] = 1.37;
+    }
+    if (result.status == AMP_OK)
+        result.status = amp_graph_runtime_set_param(rt, "smp", "rate", rate.data(), 2, 1, block);
+    if (result.status == AMP_OK && dy != nullptr)
+        result.status = amp_graph_runtime_record(rt, frames, 0);
+    result.y.assign(static_cast<size_t>(2) * 2 * frames, 0.0);
+    for (uint32_t done = 0; result.status == AMP_OK && done < frames;) {
+        const uint32_t n = std::min(call, frames - done);
+        std::vector<double> part(static_cast<size_t>(4) * n);
+        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), nullptr);
+        for (size_t lane = 0; lane < 4; ++lane)
+            for (uint32_t f = 0; f < n; ++f)
+                result.y[lane * frames + done + f] = part[lane * n + f];
+        done += n;
+    }
+    if (result.status == AMP_OK && dy != nullptr) {
+        result.summed.assign(buffer.size(), 0.0);
+        result.per_batch.assign(2 * buffer.size(), 0.0);
+        const AmpGradientRequest requests[2] = {
+            {"smp", "@buffer", 1, result.summed.data(), result.summed.size()},
+            {"smp", "@buffer", 0, result.per_batch.data(), result.per_batch.size()}};
+        // One request per pass (a buffer is requested once per pass).
+        result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), &requests[0], 1);
+        if (result.status == AMP_OK)
+            result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), &requests[1], 1);
+    }
+    if (result.status != AMP_OK) std::printf("  %s\n", amp_test::last_error(rt).c_str());
+    amp_graph_runtime_destroy(rt);
+    return result;
+}
+
+} // namespace
+
+TEST(resampler_adjoint_passes_the_gradients_check_for_real_conversions) {
+    const std::vector<std::vector<std::pair<std::string, std::string>>> configs = {
+        {{"up", "3"}, {"down", "2"}},
+        {{"up", "2"}, {"down", "5"}, {"quality", "\"linear\""}},
+        {{"up", "147"}, {"down", "160"}},
+        {{"up", "7"}, {"down", "3"}, {"quality", "\"best\""}},
+    };
+    for (const auto &config : configs) {
+        std::string what = "resampler";
+        for (const auto &member : config) what += " " + member.first + "=" + member.second;
+        report(what, gradients_with("resampler", config));
+    }
+}
+
+TEST(rci_adjoint_passes_the_gradients_check_for_both_outputs) {
+    report("rci voltage", gradients_with("rci", {{"resistance", "3"}}));
+    report("rci current", gradients_with("rci", {{"output", "\"current\""}}));
+}
+
+TEST(lfo_adjoint_passes_the_gradients_check_for_shapes_and_smoothing) {
+    report("lfo slew", gradients_with("lfo", {{"slew_ms", "0.3"}}));
+    report("lfo triangle", gradients_with("lfo", {{"shape", "\"triangle\""}, {"phase", "0.2"}}));
+    report("lfo saw slew",
+           gradients_with("lfo", {{"shape", "\"saw\""}, {"phase", "0.6"}, {"slew_ms", "0.1"}}));
+}
+
+// The suite's noise inputs cross the 0.5 thresholds often: with velocity every attack latches
+// a gate or trigger value, whose frames receive the gradient (1 ms stages, inside the render).
+TEST(adsr_velocity_adjoint_passes_the_gradients_check) {
+    report("adsr velocity", gradients_with("adsr", {{"velocity", "true"},
+                                                    {"attack_ms", "0.1"},
+                                                    {"decay_ms", "0.2"},
+                                                    {"release_ms", "0.1"}}));
+}
+
+// A recording that starts after 53 frames: the adjoint must use stream frames (the conversion's
+// polyphase pattern), checked by the dot-product test against renders of the whole stream, at
+// blocks 1 and 64 (bit-identical).
+TEST(resampler_adjoint_of_a_span_recorded_mid_stream) {
+    conformance::register_input_node();
+    const uint32_t skip = 53, frames = 150, total = skip + frames;
+    const std::string params = R"({"up":5,"down":3})";
+    gradient_inputs()[0] = amp_test::noise(2, 2, total, 11);
+    const std::vector<double> dy = amp_test::noise(2, 2, frames, 12).data;
+    const SpanRun run = span_run("resampler", params, skip, frames, 64, &dy);
+    CHECK_EQ(run.status, AMP_OK);
+    const SpanRun one = span_run("resampler", params, skip, frames, 1, &dy);
+    CHECK_EQ(one.status, AMP_OK);
+    CHECK(one.dx == run.dx);
+    // <J e, dy> with e on the recorded frames only.
+    const amp_test::Tensor base = gradient_inputs()[0];
+    const amp_test::Tensor e = amp_test::noise(2, 2, frames, 13);
+    for (size_t lane = 0; lane < 4; ++lane)
+        for (uint32_t f = 0; f < frames; ++f)
+            gradient_inputs()[0].data[lane * total + skip + f] += e.data[lane * frames + f];
+    const SpanRun moved = span_run("resampler", params, skip, frames, 64, nullptr);
+    gradient_inputs()[0] = base;
+    double numeric = 0.0, analytic = 0.0;
+    for (size_t i = 0; i < dy.size(); ++i) numeric += dy[i] * (moved.y[i] - run.y[i]);
+    for (size_t i = 0; i < e.data.size(); ++i) analytic += e.data[i] * run.dx[i];
+    std::printf("  mid-stream span: <e, dx> = %.17g, <J e, dy> = %.17g\n", analytic, numeric);
+    CHECK(std::fabs(numeric - analytic) <= 1e-10 * std::fabs(numeric));
+    CHECK(std::fabs(numeric) > 1e-3); // the span really reaches the output
+}
+
+// The sampler's output is linear in its buffer: the dot-product test for the buffer gradient
+// (summed over batches, and per batch), cubic and linear, with and without a loop, bit-identical
+// across blocks 1, 7 and 97 and uneven render calls.
+TEST(sampler_buffer_gradient_passes_the_dot_product_test) {
+    const uint32_t frames = 160, length = 90;
+    const std::vector<double> buffer = amp_test::noise(1, 1, length, 21).data;
+    const std::vector<double> e = amp_test::noise(1, 1, length, 22).data;
+    const std::vector<double> dy = amp_test::noise(2, 2, frames, 23).data;
+    for (const char *params :
+         {R"({"channels":2})", R"({"channels":2,"interpolation":"linear","start":3})",
+          R"({"channels":2,"loop":true,"loop_start":20,"loop_end":70,"start":5})",
+          R"({"channels":2,"loop":true,"loop_start":10,"interpolation":"linear"})"}) {
+        const SamplerRun run = sampler_run(params, buffer, frames, 97, frames, &dy);
+        CHECK_EQ(run.status, AMP_OK);
+        std::vector<double> moved_buffer = buffer;
+        for (uint32_t i = 0; i < length; ++i) moved_buffer[i] += e[i];
+        const SamplerRun moved = sampler_run(params, moved_buffer, frames, 97, frames, nullptr);
+        double numeric = 0.0, summed = 0.0, per_batch = 0.0;
+        for (size_t i = 0; i < dy.size(); ++i) numeric += dy[i] * (moved.y[i] - run.y[i]);
+        for (uint32_t i = 0; i < length; ++i) {
+            summed += e[i] * run.summed[i];
+            per_batch += e[i] * (run.per_batch[i] + run.per_batch[length + i]);
+        }
+        std::printf("  %s: <e, dbuffer> = %.17g, <J e, dy> = %.17g\n", params, summed, numeric);
+        CHECK(std::fabs(numeric) > 1e-2);
+        CHECK(std::fabs(summed - numeric) <= 1e-10 * std::fabs(numeric));
+        CHECK(std::fabs(per_batch - numeric) <= 1e-10 * std::fabs(numeric));
+        for (const auto &[block, call] :
+             std::vector<std::pair<uint32_t, uint32_t>>{{1, 160}, {7, 33}}) {
+            const SamplerRun other = sampler_run(params, buffer, frames, block, call, &dy);
+            CHECK(other.y == run.y);
+            CHECK(other.summed == run.summed);
+            CHECK(other.per_batch == run.per_batch);
+        }
+    }
+}
+
+// Refusals: a node without a buffer, a buffer requested twice, a short output array.
+TEST(buffer_gradient_refusals_name_the_node) {
+    const std::string json = R"({"nodes":[{"name":"smp","type":"sampler","params":{}},
+ {"name":"g","type":"gain","params":{}}],"edges":[{"from":"smp","to":"g"}],"output":"g"})";
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(json.c_str(), &rt), AMP_OK);
+    std::vector<double> y(64), dy(64, 1.0), d(64);
+    CHECK_EQ(amp_graph_runtime_record(rt, 64, 0), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_execute(rt, 64, y.data(), y.size(), nullptr), AMP_OK);
+    const AmpGradientRequest none{"smp", "@buffer", 0, d.data(), d.size()};
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &none, 1), AMP_ERR_UNSUPPORTED);
+    CHECK_CONTAINS(amp_test::last_error(rt), "node \"smp\" (sampler) has no buffer");
+    const AmpGradientRequest gain{"g", "@buffer", 0, d.data(), d.size()};
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &gain, 1), AMP_ERR_UNSUPPORTED);
+    const std::vector<double> buffer(40, 0.5);
+    CHECK_EQ(amp_graph_runtime_set_buffer(rt, "smp", 0, buffer.data(), 1, 40, 48000.0), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_record(rt, 64, 0), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_execute(rt, 64, y.data(), y.size(), nullptr), AMP_OK);
+    const AmpGradientRequest twice[2] = {{"smp", "@buffer", 1, d.data(), 40},
+                                         {"smp", "@buffer", 0, d.data(), 40}};
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), twice, 2),
+             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "requested twice");
+    const AmpGradientRequest shorter{"smp", "@buffer", 1, d.data(), 39};
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &shorter, 1),
+             AMP_ERR_SHAPE_MISMATCH);
+    CHECK_CONTAINS(amp_test::last_error(rt), "needs 40 doubles");
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &twice[0], 1), AMP_OK);
+    double total = 0.0;
+    for (uint32_t i = 0; i < 40; ++i) total += d[i];
+    CHECK_NEAR(total, 40.0, 1e-12); // every output frame read one buffer frame at weight 1
+    amp_graph_runtime_destroy(rt);
+}
+
+AMP_TEST_MAIN()
