@@ -12,6 +12,7 @@ import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDist, ROOT } from "./helpers/dist";
 import { CHROMIUM, launchChromium } from "./helpers/chromium";
+import { nbconvert } from "./helpers/nbconvert";
 
 const OUT = join(ROOT, "out");
 const NOTEBOOK = join(ROOT, "notebooks", "figures.ipynb");
@@ -72,10 +73,12 @@ afterAll(async () => {
 describe("notebooks/figures.ipynb through the kernel, nbconvert and Chromium", () => {
   it("executes, and every figure draws and every player plays, offline", async () => {
     rmSync(HTML, { force: true });
-    execFileSync(
-      "jupyter",
-      ["nbconvert", "--execute", "--to", "html", "--ExecutePreprocessor.timeout=600", "--output-dir", OUT, "--output", "figures", NOTEBOOK],
-      { env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter") }, stdio: "pipe", cwd: join(ROOT, "notebooks") },
+    await nbconvert(
+      ["--execute", "--to", "html", "--ExecutePreprocessor.timeout=600", "--output-dir", OUT, "--output", "figures", NOTEBOOK],
+      {
+        env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter") },
+        cwd: join(ROOT, "notebooks"),
+      },
     );
     const html = readFileSync(HTML, "utf8");
     // plotly.js is inlined once for the whole notebook.

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDist, ROOT } from "./helpers/dist";
 import { launchChromium } from "./helpers/chromium";
+import { nbconvert } from "./helpers/nbconvert";
 import { EXPECTED_API_VERSION } from "../src/native/load-addon";
 
 const NOTEBOOKS = readdirSync(join(ROOT, "notebooks"))
@@ -132,23 +133,13 @@ describe("every notebook through Jupyter's nbconvert --execute with the installe
     "%s executes without an error output",
     async (name) => {
       const out = join(tmp, "nbconvert");
-      await new Promise<void>((resolve, reject) => {
-        execFile(
-          "jupyter",
-          [
-            "nbconvert",
-            "--execute",
-            "--to",
-            "notebook",
-            "--ExecutePreprocessor.timeout=600",
-            "--output-dir",
-            out,
-            join(ROOT, "notebooks", name),
-          ],
-          { env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter") }, cwd: join(ROOT, "notebooks") },
-          (error, _stdout, stderr) => (error === null ? resolve() : reject(new Error(`nbconvert ${name}: ${stderr}`))),
-        );
-      });
+      await nbconvert(
+        ["--execute", "--to", "notebook", "--ExecutePreprocessor.timeout=600", "--output-dir", out, join(ROOT, "notebooks", name)],
+        {
+          env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter") },
+          cwd: join(ROOT, "notebooks"),
+        },
+      );
       const nb = JSON.parse(readFileSync(join(out, name), "utf8")) as Nb;
       const code = nb.cells.filter((c) => c.cell_type === "code");
       expect(code.every((c) => typeof c.execution_count === "number")).toBe(true);
