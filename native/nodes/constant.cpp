@@ -41,15 +41,11 @@ class ConstantNode final : public Node {
     }
 
     int32_t backward(const BackwardContext &ctx) noexcept override {
-        double *dvalue = ctx.param_gradient(kValue);
-        if (dvalue == nullptr) return AMP_OK;
-        const uint32_t value_channels = ctx.params[kValue].channels;
+        if (ctx.param_gradient(kValue) == nullptr) return AMP_OK;
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < channels_; ++c) {
                 const double *g = ctx.gradient.row(b, c);
-                double *d =
-                    dvalue +
-                    (static_cast<size_t>(b) * value_channels + c % value_channels) * ctx.frames;
+                double *d = ctx.param_gradient_row(kValue, b, c);
                 for (uint32_t f = 0; f < ctx.frames; ++f) d[f] += g[f];
             }
         return AMP_OK;

@@ -117,19 +117,14 @@ class ControllerNode final : public Node {
     }
     int32_t backward(const BackwardContext &ctx) noexcept override {
         if (ctx.record == nullptr) return AMP_ERR_UNSUPPORTED;
-        double *dscale = ctx.param_gradient(kScale);
-        double *doffset = ctx.param_gradient(kOffset);
-        const uint32_t ks = ctx.params[kScale].channels, os = ctx.params[kOffset].channels;
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < ctx.gradient.channels; ++c) {
                 const double *g = ctx.gradient.row(b, c);
                 const double *value = ctx.record + (c / channels_) * ctx.record_lane_stride;
-                if (dscale != nullptr) {
-                    double *d = dscale + (static_cast<size_t>(b) * ks + c % ks) * ctx.frames;
+                if (double *d = ctx.param_gradient_row(kScale, b, c)) {
                     for (uint32_t f = 0; f < ctx.frames; ++f) d[f] += g[f] * value[f];
                 }
-                if (doffset != nullptr) {
-                    double *d = doffset + (static_cast<size_t>(b) * os + c % os) * ctx.frames;
+                if (double *d = ctx.param_gradient_row(kOffset, b, c)) {
                     for (uint32_t f = 0; f < ctx.frames; ++f) d[f] += g[f];
                 }
             }

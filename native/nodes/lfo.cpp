@@ -115,8 +115,6 @@ class LfoNode final : public Node {
     int32_t backward(const BackwardContext &ctx) noexcept override {
         if (ctx.record == nullptr) return AMP_ERR_UNSUPPORTED; // needs the recorded phases
         const TensorView &depth = ctx.params[kDepth];
-        double *drate = ctx.param_gradient(kRate), *ddepth = ctx.param_gradient(kDepth);
-        const uint32_t rc = ctx.params[kRate].channels, dc = depth.channels;
         const size_t ds = depth.frame_stride(), stride = ctx.record_lane_stride;
         const bool smoothed = slew_ms_ > 0.0;
         for (uint32_t b = 0; b < ctx.batches; ++b)
@@ -125,12 +123,8 @@ class LfoNode final : public Node {
                 Adjoint &adj = adjoint_[lane];
                 const double *rows = ctx.record + 3 * lane * stride;
                 const double *d = depth.row(b, c);
-                double *dr = drate == nullptr
-                                 ? nullptr
-                                 : drate + (static_cast<size_t>(b) * rc + c % rc) * ctx.frames;
-                double *dd = ddepth == nullptr
-                                 ? nullptr
-                                 : ddepth + (static_cast<size_t>(b) * dc + c % dc) * ctx.frames;
+                double *dr = ctx.param_gradient_row(kRate, b, c);
+                double *dd = ctx.param_gradient_row(kDepth, b, c);
                 for (uint32_t f = ctx.frames; f-- > 0;) {
                     const double g = ctx.gradient.at(b, c, f);
                     double wbar = g;

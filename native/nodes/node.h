@@ -355,6 +355,15 @@ struct BackwardContext {
     double *param_gradient(uint32_t param) const {
         return param_gradients != nullptr ? param_gradients[param] : nullptr;
     }
+    // The frames of dL/dparam that output lane (b, c) adds to: the parameter's channel
+    // c % its channel count (a parameter with fewer channels than the output is broadcast, so
+    // its gradient sums over the lanes it feeds); null when that gradient is not wanted.
+    double *param_gradient_row(uint32_t param, uint32_t b, uint32_t c) const {
+        double *base = param_gradient(param);
+        if (base == nullptr) return nullptr;
+        const uint32_t channels = params[param].channels;
+        return base + (static_cast<size_t>(b) * channels + c % channels) * frames;
+    }
 };
 
 class Node {

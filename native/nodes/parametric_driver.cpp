@@ -150,9 +150,6 @@ class ParametricDriverNode final : public Node {
 
     int32_t backward(const BackwardContext &ctx) noexcept override {
         if (ctx.record == nullptr) return AMP_ERR_UNSUPPORTED; // needs the recorded phases
-        double *dfreq = ctx.param_gradient(kFrequency);
-        double *doffset = ctx.param_gradient(kPhaseOffset);
-        const uint32_t fc = ctx.params[kFrequency].channels, oc = ctx.params[kPhaseOffset].channels;
         constexpr double kTwoPi = 6.283185307179586476925286766559;
         constexpr dsp::Phase kQuarter = dsp::Phase{1} << 62;
         for (uint32_t b = 0; b < ctx.batches; ++b)
@@ -160,12 +157,8 @@ class ParametricDriverNode final : public Node {
                 const size_t lane = static_cast<size_t>(b) * channels_ + c;
                 const double *g = ctx.gradient.row(b, c);
                 const double *phases = ctx.record + lane * ctx.record_lane_stride;
-                double *df = dfreq == nullptr
-                                 ? nullptr
-                                 : dfreq + (static_cast<size_t>(b) * fc + c % fc) * ctx.frames;
-                double *doff = doffset == nullptr
-                                   ? nullptr
-                                   : doffset + (static_cast<size_t>(b) * oc + c % oc) * ctx.frames;
+                double *df = ctx.param_gradient_row(kFrequency, b, c);
+                double *doff = ctx.param_gradient_row(kPhaseOffset, b, c);
                 for (uint32_t i = ctx.frames; i-- > 0;) {
                     dsp::Phase p = 0;
                     std::memcpy(&p, phases + i, sizeof p);
