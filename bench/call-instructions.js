@@ -17,6 +17,7 @@ const { mkdirSync, writeFileSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
 const faust = require("./faust-peer.js");
+const { CALL_PEERS } = require("./call-peers.js");
 const { printTable, fixed } = require("./stats.js");
 
 const ROOT = join(__dirname, "..");
@@ -32,13 +33,7 @@ const OURS = [
   { name: "amp_run_node_v2 sine_osc, with metrics", mode: "node", signal: "sines:1", peer: "sine exact" },
   { name: "graph execute sine->gain->safety", mode: "execute", signal: "chain", peer: "chain exact" },
 ];
-const PEERS = [
-  { name: "sine exact", signal: "sines:1", flavour: "exact" },
-  { name: "sine os.osc", signal: "sines:1", flavour: "table" },
-  { name: "*(0.5)", signal: "gain", flavour: "exact" },
-  { name: "chain exact", signal: "chain", flavour: "exact" },
-  { name: "chain os.osc", signal: "chain", flavour: "table" },
-];
+const PEERS = CALL_PEERS;
 
 function unavailable() {
   try {

@@ -4,6 +4,7 @@
 // call per frame, through the same harness (bench/native/block_timing.h).
 "use strict";
 const faust = require("./faust-peer.js");
+const { CALL_PEERS } = require("./call-peers.js");
 const { runOurs } = require("./native-programs.js");
 const { printTable, interleave, ratioText, medianSeconds, fixed, sci, printChecks } = require("./stats.js");
 
@@ -24,13 +25,7 @@ const OURS = [
   { name: "amp_run_node_v2 gain, metrics NULL", mode: "node-nometrics", signal: "gain", peers: ["Faust *(0.5)"] },
   { name: "graph execute sine->gain->safety", mode: "execute", signal: "chain", peers: ["Faust chain exact", "Faust chain os.osc"] },
 ];
-const PEERS = [
-  { name: "Faust sine exact", signal: "sines:1", flavour: "exact" },
-  { name: "Faust sine os.osc", signal: "sines:1", flavour: "table" },
-  { name: "Faust *(0.5)", signal: "gain", flavour: "exact" },
-  { name: "Faust chain exact", signal: "chain", flavour: "exact" },
-  { name: "Faust chain os.osc", signal: "chain", flavour: "table" },
-];
+const PEERS = CALL_PEERS.map((peer) => ({ ...peer, name: `Faust ${peer.name}` }));
 
 module.exports = async function perCall({ rounds }) {
   const missing = faust.unavailable();
