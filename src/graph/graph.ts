@@ -391,7 +391,6 @@ export function graph(): Graph {
   return Graph.empty();
 }
 
-/** The node part of an edge source (`"env.reset"` -> `"env"`; node names hold no dot). */
 /** A node instance's named outputs: the items of its outputs parameter when given, else the catalogue's. */
 function outputNames(node: NodeJSON): readonly { readonly name: string }[] {
   const type = findNodeType(node.type);
@@ -400,6 +399,7 @@ function outputNames(node: NodeJSON): readonly { readonly name: string }[] {
   return type?.outputs ?? [];
 }
 
+/** The node part of an edge source (`"env.reset"` -> `"env"`; node names hold no dot). */
 function sourceNodeName(from: string): string {
   const dot = from.indexOf(".");
   return dot < 0 ? from : from.slice(0, dot);
