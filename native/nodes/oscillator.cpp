@@ -37,6 +37,7 @@
 #include "dsp/sin2pi.h"
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
+#include "nodes/oscillator_block.h"
 #include "nodes/oscillator_cache.h"
 #include "nodes/oscillator_config.h"
 
@@ -109,6 +110,10 @@ class OscillatorNode final : public Node {
                 if (ctx.frames > 0) hoist(rows);
                 double *left = ctx.out_row(b, c * per_lane);
                 double *right = settings_.stereo ? ctx.out_row(b, c * per_lane + 1) : nullptr;
+                if (ctx.frames > 0 && constant_block(ctx, rows)) {
+                    render_constant(lane, rows, left, ctx.frames);
+                    continue;
+                }
                 const size_t wave_lane = static_cast<size_t>(b) * settings_.channels + c;
                 for (uint32_t f = 0; f < ctx.frames; ++f) {
                     LaneState start{lane.phase, lane.state};
@@ -222,6 +227,31 @@ class OscillatorNode final : public Node {
             left_[r] = gain_left * v;
             right_[r] = gain_right * v;
         }
+    }
+
+    // True when this lane's block can take oscillator_block.h's loop: a configuration without
+    // oversampling, cache, stereo or a stateful mode, every parameter constant over the block,
+    // and no recording for a backward pass.
+    bool constant_block(const ProcessContext &ctx, const Rows &rows) const noexcept {
+        return settings_.mode == Mode::Direct && settings_.oversample == 1 && !settings_.cache &&
+               !settings_.stereo && ctx.record == nullptr && rows.fs == 0 && rows.as == 0 &&
+               rows.os == 0 && rows.ws == 0 && rows.rs == 0;
+    }
+    // render_frame's work for every frame of such a block (the reset, constant, acts on the
+    // first frame only: later frames see it already high).
+    void render_constant(Lane &lane, const Rows &rows, double *out, uint32_t frames) noexcept {
+        const double reset = rows.reset[0];
+        if (reset > 0.5 && lane.reset_high == 0.0) lane.phase = 0;
+        lane.reset_high = reset > 0.5 ? 1.0 : 0.0;
+        const ConstantBlock block{cycle_,
+                                  hoisted_.inc,
+                                  hoisted_.offset,
+                                  hoisted_.dt,
+                                  std::clamp(rows.width[0], 0.0, 1.0),
+                                  rows.amplitude[0],
+                                  settings_.clamp};
+        lane.phase = render_constant_block(settings_.wave, settings_.driver == Driver::PolyBlep,
+                                           lane.phase, block, out, frames);
     }
 
     // The increment's distance to a whole cycle, in cycles (PolyBLEP's dt).
