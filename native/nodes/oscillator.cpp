@@ -110,8 +110,8 @@ class OscillatorNode final : public Node {
                 if (ctx.frames > 0) hoist(rows);
                 double *left = ctx.out_row(b, c * per_lane);
                 double *right = settings_.stereo ? ctx.out_row(b, c * per_lane + 1) : nullptr;
-                if (ctx.frames > 0 && constant_block(ctx, rows)) {
-                    render_constant(lane, rows, left, ctx.frames);
+                if (ctx.frames > 0 && direct_block(ctx)) {
+                    render_direct(lane, rows, left, ctx.frames);
                     continue;
                 }
                 const size_t wave_lane = static_cast<size_t>(b) * settings_.channels + c;
@@ -186,7 +186,7 @@ class OscillatorNode final : public Node {
         const bool constant = rows.fs == 0;
         const uint64_t inc =
             constant ? hoisted_.inc : dsp::modular_increment(rows.frequency[f * rows.fs], cycle_);
-        const double dt = constant ? hoisted_.dt : dt_of(inc);
+        const double dt = constant ? hoisted_.dt : blep_dt(inc, cycle_);
         const double reset = rows.reset[f * rows.rs];
         if (reset > 0.5 && lane.reset_high == 0.0) lane.phase = 0;
         lane.reset_high = reset > 0.5 ? 1.0 : 0.0;
@@ -229,35 +229,24 @@ class OscillatorNode final : public Node {
         }
     }
 
-    // True when this lane's block can take oscillator_block.h's loop: a configuration without
-    // oversampling, cache, stereo or a stateful mode, every parameter constant over the block,
-    // and no recording for a backward pass.
-    bool constant_block(const ProcessContext &ctx, const Rows &rows) const noexcept {
+    // True when this lane's block can take oscillator_block.h's loops: mode direct, no
+    // oversampling, cache or stereo, and no recording for a backward pass.
+    bool direct_block(const ProcessContext &ctx) const noexcept {
         return settings_.mode == Mode::Direct && settings_.oversample == 1 && !settings_.cache &&
-               !settings_.stereo && ctx.record == nullptr && rows.fs == 0 && rows.as == 0 &&
-               rows.os == 0 && rows.ws == 0 && rows.rs == 0;
+               !settings_.stereo && ctx.record == nullptr;
     }
-    // render_frame's work for every frame of such a block (the reset, constant, acts on the
-    // first frame only: later frames see it already high).
-    void render_constant(Lane &lane, const Rows &rows, double *out, uint32_t frames) noexcept {
-        const double reset = rows.reset[0];
-        if (reset > 0.5 && lane.reset_high == 0.0) lane.phase = 0;
-        lane.reset_high = reset > 0.5 ? 1.0 : 0.0;
-        const ConstantBlock block{cycle_,
-                                  hoisted_.inc,
-                                  hoisted_.offset,
-                                  hoisted_.dt,
-                                  std::clamp(rows.width[0], 0.0, 1.0),
-                                  rows.amplitude[0],
-                                  settings_.clamp};
-        lane.phase = render_constant_block(settings_.wave, settings_.driver == Driver::PolyBlep,
-                                           lane.phase, block, out, frames);
+    void render_direct(Lane &lane, const Rows &rows, double *out, uint32_t frames) noexcept {
+        const DirectRows direct{rows.frequency, rows.amplitude,  rows.offset,    rows.width,
+                                rows.reset,     rows.fs,         rows.as,        rows.os,
+                                rows.ws,        rows.rs,         cycle_,         hoisted_.inc,
+                                hoisted_.dt,    hoisted_.offset, settings_.clamp};
+        DirectLane state{lane.phase, lane.reset_high};
+        render_direct_block(settings_.wave, settings_.driver == Driver::PolyBlep, state, direct,
+                            out, frames);
+        lane.phase = state.phase;
+        lane.reset_high = state.reset_high;
     }
 
-    // The increment's distance to a whole cycle, in cycles (PolyBLEP's dt).
-    double dt_of(uint64_t inc) const noexcept {
-        return static_cast<double>(std::min(inc, cycle_ - inc)) / static_cast<double>(cycle_);
-    }
     // Values of one lane's parameters that are constant over the block (frame stride 0),
     // computed once per lane and block instead of once per frame.
     struct Hoisted {
@@ -268,7 +257,7 @@ class OscillatorNode final : public Node {
     void hoist(const Rows &rows) noexcept {
         if (rows.fs == 0) {
             hoisted_.inc = dsp::modular_increment(rows.frequency[0], cycle_);
-            hoisted_.dt = dt_of(hoisted_.inc);
+            hoisted_.dt = blep_dt(hoisted_.inc, cycle_);
         }
         if (rows.os == 0) hoisted_.offset = dsp::modular_from_cycles(rows.offset[0], cycle_);
     }

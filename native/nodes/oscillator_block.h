@@ -1,12 +1,13 @@
-// oscillator_block.h: the oscillator's block loop for its simplest configuration, the one most
-// graphs use: mode direct, oversample 1, no cache, mono, every parameter constant over the block
-// (frame stride 0) and nothing recorded for a backward pass. It computes exactly what the
-// general per-frame path (OscillatorNode::render_frame) computes, operation for operation, so
-// the output is bit-identical (the tests compare both paths); it only drops the per-frame
-// parameter reads, the waveform switch and the one-frame staging buffers.
+// oscillator_block.h: the oscillator's block loops for its most used configuration: mode
+// direct, oversample 1, no cache, mono, nothing recorded for a backward pass. They compute
+// exactly what the general per-frame path (OscillatorNode::render_frame) computes, operation
+// for operation, so the output is bit-identical (test_oscillator compares both paths); they only
+// drop the waveform switch (a template argument here), the one-frame staging buffers and, when
+// every parameter is constant over the block, the per-frame parameter reads.
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 
 #include "dsp/modular_phase.h"
@@ -14,51 +15,103 @@
 
 namespace amp::oscillator {
 
-// One lane's block: constant values (already hoisted) and where the samples go.
-struct ConstantBlock {
-    uint64_t cycle;  // modular phase units per cycle (dsp/modular_phase.h)
-    uint64_t inc;    // phase increment per frame, units
-    uint64_t offset; // phase offset, units
-    double dt;       // PolyBLEP's increment in cycles (distance to a whole cycle)
-    double width;    // pulse width, clamped to [0, 1]
-    double amplitude;
-    double clamp; // output clamp
-};
-
-template <dsp::Wave kWave, bool kBandLimited>
-uint64_t render_constant_block(uint64_t phase, const ConstantBlock &block, double *out,
-                               uint32_t frames) noexcept {
-    for (uint32_t f = 0; f < frames; ++f) {
-        phase = dsp::modular_add(phase, block.inc, block.cycle);
-        const uint64_t p = dsp::modular_add(phase, block.offset, block.cycle);
-        const double t = dsp::modular_cycles(p, block.cycle);
-        const dsp::Phase fixed =
-            kWave == dsp::Wave::Sine ? dsp::modular_to_fixed(p, block.cycle) : dsp::Phase{0};
-        const double v = dsp::wave_sample(kWave, t, fixed, block.dt, block.width, kBandLimited);
-        out[f] = block.amplitude * std::clamp(v, -block.clamp, block.clamp);
-    }
-    return phase;
+// PolyBLEP's dt: the increment's distance to a whole cycle, in cycles.
+inline double blep_dt(uint64_t inc, uint64_t cycle) noexcept {
+    return static_cast<double>(std::min(inc, cycle - inc)) / static_cast<double>(cycle);
 }
 
-// The loop above for a waveform and driver chosen at run time; returns the phase after the block.
-inline uint64_t render_constant_block(dsp::Wave wave, bool band_limited, uint64_t phase,
-                                      const ConstantBlock &block, double *out,
-                                      uint32_t frames) noexcept {
+// One lane's running state as the loops see it.
+struct DirectLane {
+    uint64_t phase;    // modular phase units (dsp/modular_phase.h)
+    double reset_high; // 1 while reset is above 0.5
+};
+
+// One lane's parameter rows (frame strides: 0 when constant over the block) and the values
+// hoisted from constant rows.
+struct DirectRows {
+    const double *frequency, *amplitude, *offset, *width, *reset;
+    size_t fs, as, os, ws, rs;
+    uint64_t cycle;        // modular phase units per cycle
+    uint64_t inc;          // hoisted increment (used when fs == 0)
+    double dt;             // hoisted blep_dt (used when fs == 0)
+    uint64_t offset_units; // hoisted phase offset (used when os == 0)
+    double clamp;          // output clamp
+};
+
+// Every parameter constant over the block: the reset (constant) acts on the first frame only.
+template <dsp::Wave kWave, bool kBandLimited>
+void render_constant_block(DirectLane &lane, const DirectRows &rows, double *out,
+                           uint32_t frames) noexcept {
+    const double reset = rows.reset[0];
+    if (reset > 0.5 && lane.reset_high == 0.0) lane.phase = 0;
+    lane.reset_high = reset > 0.5 ? 1.0 : 0.0;
+    const double width = std::clamp(rows.width[0], 0.0, 1.0);
+    const double amplitude = rows.amplitude[0];
+    uint64_t phase = lane.phase;
+    for (uint32_t f = 0; f < frames; ++f) {
+        phase = dsp::modular_add(phase, rows.inc, rows.cycle);
+        const uint64_t p = dsp::modular_add(phase, rows.offset_units, rows.cycle);
+        const double t = dsp::modular_cycles(p, rows.cycle);
+        const dsp::Phase fixed =
+            kWave == dsp::Wave::Sine ? dsp::modular_to_fixed(p, rows.cycle) : dsp::Phase{0};
+        const double v = dsp::wave_sample(kWave, t, fixed, rows.dt, width, kBandLimited);
+        out[f] = amplitude * std::clamp(v, -rows.clamp, rows.clamp);
+    }
+    lane.phase = phase;
+}
+
+// Parameters read frame by frame (modulated or per-frame tensors).
+template <dsp::Wave kWave, bool kBandLimited>
+void render_varying_block(DirectLane &lane, const DirectRows &rows, double *out,
+                          uint32_t frames) noexcept {
+    for (uint32_t f = 0; f < frames; ++f) {
+        const uint64_t inc = rows.fs == 0
+                                 ? rows.inc
+                                 : dsp::modular_increment(rows.frequency[f * rows.fs], rows.cycle);
+        const double dt = rows.fs == 0 ? rows.dt : blep_dt(inc, rows.cycle);
+        const double reset = rows.reset[f * rows.rs];
+        if (reset > 0.5 && lane.reset_high == 0.0) lane.phase = 0;
+        lane.reset_high = reset > 0.5 ? 1.0 : 0.0;
+        const uint64_t offset = rows.os != 0
+                                    ? dsp::modular_from_cycles(rows.offset[f * rows.os], rows.cycle)
+                                    : rows.offset_units;
+        const double width = std::clamp(rows.width[f * rows.ws], 0.0, 1.0);
+        const double amplitude = rows.amplitude[f * rows.as];
+        lane.phase = dsp::modular_add(lane.phase, inc, rows.cycle);
+        const uint64_t p = dsp::modular_add(lane.phase, offset, rows.cycle);
+        const double t = dsp::modular_cycles(p, rows.cycle);
+        const dsp::Phase fixed =
+            kWave == dsp::Wave::Sine ? dsp::modular_to_fixed(p, rows.cycle) : dsp::Phase{0};
+        const double v = dsp::wave_sample(kWave, t, fixed, dt, width, kBandLimited);
+        out[f] = amplitude * std::clamp(v, -rows.clamp, rows.clamp);
+    }
+}
+
+template <dsp::Wave kWave, bool kBandLimited>
+void render_direct_block(DirectLane &lane, const DirectRows &rows, double *out,
+                         uint32_t frames) noexcept {
+    if (rows.fs == 0 && rows.as == 0 && rows.os == 0 && rows.ws == 0 && rows.rs == 0)
+        render_constant_block<kWave, kBandLimited>(lane, rows, out, frames);
+    else
+        render_varying_block<kWave, kBandLimited>(lane, rows, out, frames);
+}
+
+// The loops above for a waveform and driver chosen at run time.
+inline void render_direct_block(dsp::Wave wave, bool band_limited, DirectLane &lane,
+                                const DirectRows &rows, double *out, uint32_t frames) noexcept {
     using dsp::Wave;
     switch (wave) {
-    case Wave::Sine: return render_constant_block<Wave::Sine, false>(phase, block, out, frames);
+    case Wave::Sine: return render_direct_block<Wave::Sine, false>(lane, rows, out, frames);
     case Wave::Saw:
-        return band_limited ? render_constant_block<Wave::Saw, true>(phase, block, out, frames)
-                            : render_constant_block<Wave::Saw, false>(phase, block, out, frames);
+        return band_limited ? render_direct_block<Wave::Saw, true>(lane, rows, out, frames)
+                            : render_direct_block<Wave::Saw, false>(lane, rows, out, frames);
     case Wave::Square:
-        return band_limited ? render_constant_block<Wave::Square, true>(phase, block, out, frames)
-                            : render_constant_block<Wave::Square, false>(phase, block, out, frames);
+        return band_limited ? render_direct_block<Wave::Square, true>(lane, rows, out, frames)
+                            : render_direct_block<Wave::Square, false>(lane, rows, out, frames);
     case Wave::Triangle:
-        return band_limited
-                   ? render_constant_block<Wave::Triangle, true>(phase, block, out, frames)
-                   : render_constant_block<Wave::Triangle, false>(phase, block, out, frames);
+        return band_limited ? render_direct_block<Wave::Triangle, true>(lane, rows, out, frames)
+                            : render_direct_block<Wave::Triangle, false>(lane, rows, out, frames);
     }
-    return phase;
 }
 
 } // namespace amp::oscillator
