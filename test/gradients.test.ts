@@ -240,7 +240,7 @@ describe("backward through a whole graph", () => {
     expect(relative(grads["wob.rateHz"]?.data[0], dRate)).toBeLessThan(1e-5);
   });
 
-  it("differentiates an oversampled band-limited oscillator's frequency and amplitude", async () => {
+  it("differentiates an oversampled band-limited oscillator's frequency and amplitude, also through its integrator", async () => {
     const line = (frequency: number, amplitude: number, mode: "direct" | "integrator" = "direct") =>
       graph()
         .add("osc", oscillator({ waveform: "saw", frequency, amplitude, oversample: 4, quality: "fast", mode }))
@@ -261,12 +261,15 @@ describe("backward through a whole graph", () => {
     const relative = (a: number | undefined, b: number) => Math.abs((a ?? NaN) - b) / Math.abs(b);
     expect(relative(grads["osc.frequency"]?.data[0], dFrequency)).toBeLessThan(1e-6);
     expect(relative(grads["osc.amplitude"]?.data[0], dAmplitude)).toBeLessThan(1e-10);
-    // The integrator mode has no adjoint: refused, naming the node and the parameter.
-    const integrated = await render(line(997, 0.4, "integrator"), { frames: 64, record: true });
-    const error = await thrownAsync(() => integrated.backward(new Float64Array(64), { wrt: ["osc.amplitude"] }));
-    expect(error.code).toBe("AMP_ERR_UNSUPPORTED");
-    expect(error.message).toContain('node "osc" (oscillator) has no gradient for parameter "amplitude"');
+    // The integrator mode: its recursion's adjoint (the output stays linear in amplitude).
+    const integrated = await render(line(997, 0.4, "integrator"), { frames, record: true, blockFrames: 64 });
+    const viaIntegrator = await integrated.backward(weights, { wrt: ["osc.amplitude", "osc.frequency"], summed: true });
     integrated.release();
+    const integratedLoss = async (f: number, a: number) => dot(weights, (await render(line(f, a, "integrator"), { frames })).samples);
+    const dIntegrated = ((await integratedLoss(997, 1.4)) - (await integratedLoss(997, -0.6))) / 2;
+    const dIntegratedFrequency = ((await integratedLoss(997 + h, 0.4)) - (await integratedLoss(997 - h, 0.4))) / (2 * h);
+    expect(relative(viaIntegrator["osc.amplitude"]?.data[0], dIntegrated)).toBeLessThan(1e-10);
+    expect(relative(viaIntegrator["osc.frequency"]?.data[0], dIntegratedFrequency)).toBeLessThan(1e-6);
   });
 
   it("differentiates an adsr's latched velocity (its only non-zero gradient) back to the gate's source", async () => {

@@ -364,7 +364,8 @@ TEST(oscillator_adjoint_passes_the_gradients_check_when_oversampling) {
                                          {"oversample", "4"}}));
 }
 
-// The periodicity cache serves most frames of a 10-frame period (4800 Hz): the gradients are the
+// The periodicity cache serves most frames of a 10-frame period (4800 Hz; the op_amp follower's
+// state repeats too once settled): the gradients are the
 // same bits with it on and off (and at block 1), and the summed frequency gradient matches
 // central differences (steps on the 2^-20 Hz grid, so the quantized increment sees them exactly).
 TEST(oscillator_gradients_are_the_same_with_the_cache_on_and_off) {
@@ -374,9 +375,10 @@ TEST(oscillator_gradients_are_the_same_with_the_cache_on_and_off) {
                                                                   {"osc", "phase_offset"},
                                                                   {"osc", "pulse_width"}};
     for (const char *os : {"1", "4"})
-        for (const char *wave : {"saw", "square"}) {
-            const std::string common = std::string(R"("waveform":")") + wave +
-                                       R"(","oversample":)" + os +
+        for (const char *wave :
+             {R"("waveform":"saw")", R"("waveform":"square")",
+              R"("waveform":"square","mode":"op_amp","slew":200000,"clamp":0.9)"}) {
+            const std::string common = std::string(wave) + R"(,"oversample":)" + os +
                                        R"(,"phase_offset":0.013,"amplitude":0.7)";
             const auto with = [&](double frequency, const char *cache) {
                 return osc_graph("{" + common + ",\"frequency\":" + number(frequency) +
@@ -434,26 +436,33 @@ TEST(oscillator_frequency_gradient_through_a_modulation_edge) {
     CHECK(std::fabs(analytic) > 1e-3);
 }
 
-// Modes integrator and op_amp have no adjoint: a request is refused before anything runs,
-// naming the node, the parameter and the modes.
-TEST(oscillator_modes_without_an_adjoint_are_refused) {
-    for (const char *mode : {"integrator", "op_amp"}) {
-        AmpGraphRuntime *rt = nullptr;
-        CHECK_EQ(amp_graph_runtime_create(
-                     osc_graph(std::string(R"({"mode":")") + mode + R"("})").c_str(), &rt),
-                 AMP_OK);
-        std::vector<double> y(64), dy(64, 1.0), d(64);
-        CHECK_EQ(amp_graph_runtime_record(rt, 64, 0), AMP_OK);
-        CHECK_EQ(amp_graph_runtime_execute(rt, 64, y.data(), y.size(), nullptr), AMP_OK);
-        const AmpGradientRequest request{"osc", "amplitude", 0, d.data(), d.size()};
-        CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &request, 1),
-                 AMP_ERR_UNSUPPORTED);
-        const std::string error = amp_test::last_error(rt);
-        CHECK_CONTAINS(error,
-                       "node \"osc\" (oscillator) has no gradient for parameter \"amplitude\"");
-        CHECK_CONTAINS(error, "integrator and op_amp have no adjoint");
-        amp_graph_runtime_destroy(rt);
-    }
+// Modes integrator and op_amp: the recursion's adjoint (the state clamp and the follower's slew
+// limit as recorded), at oversample 1 and 4, mono and stereo.
+TEST(oscillator_modes_pass_the_gradients_check) {
+    report("oscillator integrator square",
+           gradients_with("oscillator", {{"mode", "\"integrator\""}, {"waveform", "\"square\""}}));
+    report("oscillator integrator saw clamped",
+           gradients_with("oscillator", {{"mode", "\"integrator\""},
+                                         {"waveform", "\"saw\""},
+                                         {"integrator_gain", "2"},
+                                         {"leak", "0.9"},
+                                         {"clamp", "0.7"}}));
+    report("oscillator integrator triangle oversample 4",
+           gradients_with("oscillator", {{"mode", "\"integrator\""},
+                                         {"waveform", "\"triangle\""},
+                                         {"oversample", "4"},
+                                         {"stereo", "true"}}));
+    report("oscillator op_amp square",
+           gradients_with("oscillator", {{"mode", "\"op_amp\""}, {"waveform", "\"square\""}}));
+    report("oscillator op_amp sine slew",
+           gradients_with("oscillator",
+                          {{"mode", "\"op_amp\""}, {"slew", "20000"}, {"clamp", "0.6"}}));
+    report("oscillator op_amp saw oversample 4",
+           gradients_with("oscillator", {{"mode", "\"op_amp\""},
+                                         {"waveform", "\"saw\""},
+                                         {"slew", "50000"},
+                                         {"oversample", "4"},
+                                         {"quality", "\"linear\""}}));
 }
 
 AMP_TEST_MAIN()
