@@ -436,6 +436,34 @@ TEST(oscillator_frequency_gradient_through_a_modulation_edge) {
     CHECK(std::fabs(analytic) > 1e-3);
 }
 
+// A square lfo on reset restarts the phase every 160 frames: the frequency gradient's running
+// sum stops at each restart (frames before it no longer move the phase), in every mode; the
+// summed gradient against central differences at oversample 1 and 2.
+TEST(oscillator_frequency_gradient_stops_at_phase_restarts) {
+    for (const char *extra :
+         {R"("oversample":1)", R"("oversample":2,"mode":"op_amp","slew":90000)"}) {
+        const auto graph = [&](double frequency) {
+            return R"({"nodes":[{"name":"wob","type":"lfo","params":{"shape":"square",
+ "rate_hz":300,"depth":1}},{"name":"osc","type":"oscillator","params":{"waveform":"saw",
+ "amplitude":0.6,"frequency":)" +
+                   number(frequency) + "," + extra + R"(}}],"edges":[],
+ "modulations":[{"from":"wob","to":"osc","param":"reset","mode":"add"}],"output":"osc"})";
+        };
+        const uint32_t frames = 700;
+        const GraphGrads run = graph_grads(graph(1234.5), frames, 64, {{"osc", "frequency"}}, true);
+        CHECK_EQ(run.status, AMP_OK);
+        const double h = 0x1p-12;
+        const double numeric =
+            (loss_of(graph(1234.5 + h), frames) - loss_of(graph(1234.5 - h), frames)) / (2 * h);
+        const double analytic = run.grads[0][0] + run.grads[0][1];
+        if (!conformance::gradient_close(numeric, analytic, 1e-6))
+            std::printf("  %s: d frequency %.12g, central differences %.12g\n", extra, analytic,
+                        numeric);
+        CHECK(conformance::gradient_close(numeric, analytic, 1e-6));
+        CHECK(std::fabs(analytic) > 1e-3);
+    }
+}
+
 // Modes integrator and op_amp: the recursion's adjoint (the state clamp and the follower's slew
 // limit as recorded), at oversample 1 and 4, mono and stereo.
 TEST(oscillator_modes_pass_the_gradients_check) {
