@@ -31,7 +31,8 @@ CancelFlagWrap::CancelFlagWrap(const Napi::CallbackInfo &info)
 
 void CancelFlagWrap::Raise(const Napi::CallbackInfo &info) {
     if (!info.This().IsObject() || !info.This().As<Napi::Object>().CheckTypeTag(&kCancelFlagTag))
-        throw Napi::TypeError::New(info.Env(), "CancelFlag.raise: the receiver must be a CancelFlag");
+        throw Napi::TypeError::New(info.Env(),
+                                   "CancelFlag.raise: the receiver must be a CancelFlag");
     state_->flag = 1;
 }
 
@@ -41,12 +42,15 @@ WorkArgs WorkArg(const ArgContext &ctx, const Napi::Value &value, const std::str
     const Napi::Object object = ObjectValue(ctx, value, name);
     WorkArgs args;
     if (needs_cancel)
-        args.cancel = CancelFlagWrap::FromValue(ctx, object.Get("cancel"), name + ".cancel")->state();
+        args.cancel =
+            CancelFlagWrap::FromValue(ctx, object.Get("cancel"), name + ".cancel")->state();
     const Napi::Value on_progress = object.Get("onProgress");
     if (!on_progress.IsUndefined()) {
-        if (!on_progress.IsFunction()) ThrowTypeError(env, ctx.method, name + ".onProgress", "a function");
+        if (!on_progress.IsFunction())
+            ThrowTypeError(env, ctx.method, name + ".onProgress", "a function");
         const Napi::Value interval = object.Get("intervalMs");
-        const double interval_ms = interval.IsNumber() ? interval.As<Napi::Number>().DoubleValue() : -1.0;
+        const double interval_ms =
+            interval.IsNumber() ? interval.As<Napi::Number>().DoubleValue() : -1.0;
         if (!(interval_ms >= 0.0) || !std::isfinite(interval_ms))
             ThrowTypeError(env, ctx.method, name + ".intervalMs", "a finite number >= 0");
         // No output levels: a meter state of no lanes only times the coalescing.

@@ -61,8 +61,8 @@ class CancelFlagWrap : public Napi::ObjectWrap<CancelFlagWrap> {
 // intervalMs: number >= 0} (cancel required unless `cancel_flag` is given by the caller, e.g. a
 // runtime's own flag).
 struct WorkArgs {
-    std::shared_ptr<CancelState> cancel;         // null when the caller owns the flag
-    std::unique_ptr<ProgressBridge> progress;    // null without onProgress
+    std::shared_ptr<CancelState> cancel;      // null when the caller owns the flag
+    std::unique_ptr<ProgressBridge> progress; // null without onProgress
 };
 WorkArgs WorkArg(const ArgContext &ctx, const Napi::Value &value, const std::string &name,
                  bool needs_cancel);

@@ -46,8 +46,8 @@ class WorkMeter {
         if (options_.cancel_flag != nullptr && *options_.cancel_flag != 0)
             throw AmpFailure(AMP_ERR_CANCELLED, stage_, "",
                              std::string(stage_) + " cancelled by the caller after " +
-                                 std::to_string(done_) + " of " + std::to_string(total_) +
-                                 " " + unit_);
+                                 std::to_string(done_) + " of " + std::to_string(total_) + " " +
+                                 unit_);
     }
 
     AmpWorkOptions options_{};
