@@ -86,11 +86,12 @@ async function run({ rounds }) {
     }
     if (!sameBits(outputs.plain, outputs.metered)) ok = false;
   }
-  const overhead = (100 * (median(metered) - median(plain))) / median(plain);
+  // Per round (both peers measured back to back), so the machine's load drifts cancel out.
+  const overheads = metered.map((t, i) => (100 * (t - plain[i])) / plain[i]);
   console.log(
     `32-sine graph, 30 s of audio: render ${summary(plain, 1000, "ms")}; with onProgress (meters, events) ${summary(metered, 1000, "ms")}`,
   );
-  console.log(`  progress and meters: ${overhead.toFixed(1)} % of render time (medians; ${events} events in all)`);
+  console.log(`  progress and meters: ${summary(overheads, 1, "%")} of render time (per-round; ${events} events in all)`);
 
   // 2. Streaming WAV, 10 minutes of stereo.
   const dir = mkdtempSync(join(tmpdir(), "amp-bench-long-"));
@@ -126,9 +127,8 @@ async function run({ rounds }) {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`10 min stereo: streamed render ${summary(streamOnly, 1, "s")}; streamed to a 32f WAV ${summary(streamWav, 1, "s")}`);
-  console.log(
-    `  writing the WAV: ${(median(streamWav) - median(streamOnly)).toFixed(3)} s beyond the render (medians); readWav of it ${summary(reads, 1, "s")}`,
-  );
+  const wavCosts = streamWav.map((t, i) => t - streamOnly[i]);
+  console.log(`  writing the WAV: ${summary(wavCosts, 1, "s")} beyond the render (per round); readWav of it ${summary(reads, 1, "s")}`);
 
   // 3. Per call, 128 frames.
   const runtime = Runtime.create(
