@@ -348,7 +348,7 @@ class OscillatorNode final : public Node {
                       double *record, size_t stride) const noexcept {
         const uint64_t inc = dsp::modular_increment(rows.frequency[f * rows.fs], cycle_);
         const uint64_t offset = dsp::modular_from_cycles(rows.offset[f * rows.os], cycle_);
-        const double dt = dt_of(inc);
+        const double dt = blep_dt(inc, cycle_);
         const double width = std::clamp(rows.width[f * rows.ws], 0.0, 1.0);
         const bool band_limited = settings_.driver == Driver::PolyBlep;
         const double limit = settings_.clamp;
@@ -424,7 +424,7 @@ class OscillatorNode final : public Node {
             }
             // The frame's values as render_frame computed them.
             const uint64_t inc = dsp::modular_increment(frequency[f * fs], cycle_);
-            const double dt = dt_of(inc);
+            const double dt = blep_dt(inc, cycle_);
             const double raw_width = width[f * ws];
             const double w = std::clamp(raw_width, 0.0, 1.0);
             const double a = amplitude[f * as];
