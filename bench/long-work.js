@@ -5,14 +5,30 @@
 //   2. 10 minutes of stereo 32-bit float WAV: render streamed to a WavWriter against the same
 //      stream with no writer (the difference is the WAV cost), and readWav of the file;
 //   3. per-call cost of 128 frames of a one-node graph (a constant: the call overhead): renderInto
-//      (synchronous, reused buffer) against Runtime.render (worker thread, new arrays, summaries).
+//      (synchronous, reused buffer) against Runtime.render (worker thread, new arrays, summaries);
+//   4. progress of long analysis calls and backward passes: spectrogramAsync with onProgress
+//      against the synchronous spectrogram (2 min of stereo), and backward() with onProgress
+//      against backward() without (6 modulated biquads, 5 s recorded).
 // Outputs are checked: the progress render equals the plain one bit for bit, the WAV reads back
 // with the frames written.
 "use strict";
 const { mkdtempSync, rmSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
-const { graph, gain, mix, sineOsc, constant, render, Runtime, WavWriter, readWav } = require("../dist/index.js");
+const {
+  biquad,
+  graph,
+  gain,
+  mix,
+  sineOsc,
+  constant,
+  render,
+  Runtime,
+  WavWriter,
+  readWav,
+  spectrogram,
+  spectrogramAsync,
+} = require("../dist/index.js");
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -70,11 +86,12 @@ async function run({ rounds }) {
     }
     if (!sameBits(outputs.plain, outputs.metered)) ok = false;
   }
-  const overhead = (100 * (median(metered) - median(plain))) / median(plain);
+  // Per round (both peers measured back to back), so the machine's load drifts cancel out.
+  const overheads = metered.map((t, i) => (100 * (t - plain[i])) / plain[i]);
   console.log(
     `32-sine graph, 30 s of audio: render ${summary(plain, 1000, "ms")}; with onProgress (meters, events) ${summary(metered, 1000, "ms")}`,
   );
-  console.log(`  progress and meters: ${overhead.toFixed(1)} % of render time (medians; ${events} events in all)`);
+  console.log(`  progress and meters: ${summary(overheads, 1, "%")} of render time (per-round; ${events} events in all)`);
 
   // 2. Streaming WAV, 10 minutes of stereo.
   const dir = mkdtempSync(join(tmpdir(), "amp-bench-long-"));
@@ -110,9 +127,8 @@ async function run({ rounds }) {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`10 min stereo: streamed render ${summary(streamOnly, 1, "s")}; streamed to a 32f WAV ${summary(streamWav, 1, "s")}`);
-  console.log(
-    `  writing the WAV: ${(median(streamWav) - median(streamOnly)).toFixed(3)} s beyond the render (medians); readWav of it ${summary(reads, 1, "s")}`,
-  );
+  const wavCosts = streamWav.map((t, i) => t - streamOnly[i]);
+  console.log(`  writing the WAV: ${summary(wavCosts, 1, "s")} beyond the render (per round); readWav of it ${summary(reads, 1, "s")}`);
 
   // 3. Per call, 128 frames.
   const runtime = Runtime.create(
@@ -138,7 +154,54 @@ async function run({ rounds }) {
   console.log(
     `128 frames of a one-node graph per call (the call overhead): renderInto ${summary(into, 1e6, "µs")}; Runtime.render ${summary(renders, 1e6, "µs")}`,
   );
-  console.log(`  outputs checked: ${ok ? "progress render equals plain render bit for bit; WAVs read back whole" : "MISMATCH"}`);
+
+  // 4. Progress of analysis calls and backward passes.
+  const frames2 = 120 * 48000;
+  const tone = new Float64Array(2 * frames2);
+  for (let i = 0; i < tone.length; i += 1) tone[i] = 0.5 * Math.sin(0.0577 * i) + 0.25 * Math.sin(0.31 * i);
+  const signal = { samples: tone, shape: { batches: 1, channels: 2, frames: frames2 }, sampleRate: 48000 };
+  let filters = graph()
+    .add("lfo", sineOsc({ frequency: 3, amplitude: 300 }))
+    .add("o", sineOsc({ frequency: 440 }));
+  for (let i = 0; i < 6; i += 1)
+    filters = filters
+      .add(`f${i}`, biquad({ frequency: 1200 + 100 * i, q: 2 }))
+      .chain(i === 0 ? "o" : `f${i - 1}`, `f${i}`)
+      .modulate("lfo", `f${i}.frequency`, { mode: "add" });
+  const recorded = await render(filters.output("f5"), { seconds: 5, record: true });
+  const dLdy = new Float64Array(recorded.samples.length).fill(1e-3);
+  const wrt = ["f0.frequency", "lfo.amplitude"];
+  const timings = { sync: [], async: [], backward: [], watched: [] };
+  let workEvents = 0;
+  for (let round = 0; round < rounds; round += 1) {
+    const peers = {
+      sync: async () => spectrogram(signal),
+      async: () => spectrogramAsync(signal, { onProgress: () => (workEvents += 1) }),
+      backward: () => recorded.backward(dLdy, { wrt }),
+      watched: () => recorded.backward(dLdy, { wrt, onProgress: () => (workEvents += 1) }),
+    };
+    const names = Object.keys(peers);
+    const outputs = {};
+    for (let k = 0; k < names.length; k += 1) {
+      const name = names[(k + round) % names.length];
+      const t = await seconds(peers[name]);
+      timings[name].push(t.seconds);
+      outputs[name] = t.value;
+    }
+    if (!sameBits(outputs.sync.db, outputs.async.db)) ok = false;
+    for (const key of wrt) if (!sameBits(outputs.backward[key].data, outputs.watched[key].data)) ok = false;
+  }
+  recorded.release();
+  const ratio = (a, b) => timings[a].map((v, i) => v / timings[b][i]);
+  console.log(
+    `spectrogram of 2 min stereo: synchronous ${summary(timings.sync, 1000, "ms")}; spectrogramAsync with onProgress ${summary(timings.async, 1000, "ms")}; ratio ${summary(ratio("async", "sync"), 1, "x")}`,
+  );
+  console.log(
+    `backward over 5 s (6 biquads): ${summary(timings.backward, 1000, "ms")}; with onProgress ${summary(timings.watched, 1000, "ms")}; ratio ${summary(ratio("watched", "backward"), 1, "x")} (${workEvents} events in all)`,
+  );
+  console.log(
+    `  outputs checked: ${ok ? "progress render equals plain render bit for bit; WAVs read back whole; async analysis and watched backward equal their peers bit for bit" : "MISMATCH"}`,
+  );
   return ok;
 }
 

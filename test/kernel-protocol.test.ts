@@ -286,6 +286,96 @@ await pending;`,
   );
 
   it(
+    "shows a long analysis and a long backward pass like a render (one display updated in place, ending in the summary); an interrupt stops each",
+    async () => {
+      /** The progress messages of a cell: display_data, then updates with the same id; their text/plain. */
+      const progressTexts = (messages: readonly Message[]): string[] => {
+        const progress = messages.filter((m) => {
+          const id = (m.content["transient"] as { display_id?: string } | undefined)?.display_id;
+          return typeof id === "string" && id.startsWith("amp-kpn-progress");
+        });
+        const kinds = types(progress);
+        expect(kinds[0]).toBe("display_data");
+        expect(kinds.slice(1).every((k) => k === "update_display_data")).toBe(true);
+        expect(kinds.length).toBeGreaterThanOrEqual(3); // shown, updated while running, summary
+        expect(new Set(progress.map((m) => (m.content["transient"] as { display_id: string }).display_id)).size).toBe(1);
+        return progress.map((m) => (m.content["data"] as Record<string, string>)["text/plain"] ?? "");
+      };
+      /** Runs `code` (which prints once its work started), interrupts, and returns how the work ended. */
+      let stops = 0;
+      const interrupted = async (kernel: KernelClient, code: string): Promise<string> => {
+        const cell = await kernel.send("execute_request", {
+          code: `const pending = (async () => {\n${code}\n})();
+(globalThis as { outcome?: unknown }).outcome = pending.then(() => "finished", (e: { code: string }) => e.code);
+await new Promise((resolve) => setImmediate(resolve));
+console.log("running");
+await pending;`,
+          silent: false,
+          store_history: false,
+          user_expressions: {},
+          allow_stdin: false,
+          stop_on_error: true,
+        });
+        await kernel.waitForIopub(cell, (m) => m.header.msg_type === "stream", PROTOCOL_TIMEOUT);
+        kernel.interrupt();
+        await kernel.collect(cell, { timeoutMs: PROTOCOL_TIMEOUT });
+        stops += 1;
+        const outcome = await kernel.execute(
+          `const pending${stops} = (globalThis as { outcome?: Promise<string> }).outcome;\nconst stop${stops} = await pending${stops};\nstop${stops}`,
+        );
+        expect(outcome.reply.content["status"], JSON.stringify(outcome.reply.content)).toBe("ok");
+        return (
+          (outcome.iopub.find((m) => m.header.msg_type === "execute_result")?.content["data"] as Record<string, string>)["text/plain"] ?? ""
+        );
+      };
+      await withKernel(async (kernel) => {
+        const setup = await kernel.execute(`import { biquad, graph, render, sineOsc, spectrogramAsync } from "amp-kpn";
+const frames = 48000 * 600;
+const samples = new Float64Array(frames);
+for (let f = 0; f < frames; f += 1) samples[f] = 0.5 * Math.sin(0.0577 * f);
+const tone = { samples, shape: { batches: 1, channels: 1, frames }, sampleRate: 48000 };
+let filters = graph().add("lfo", sineOsc({ frequency: 3, amplitude: 300 })).add("o", sineOsc({ frequency: 440 }));
+for (let i = 0; i < 6; i += 1)
+  filters = filters.add("f" + i, biquad({ frequency: 1200 + 100 * i, q: 2 })).chain(i === 0 ? "o" : "f" + (i - 1), "f" + i).modulate("lfo", "f" + i + ".frequency", { mode: "add" });
+filters = filters.output("f5");`);
+        expect(setup.reply.content["status"], JSON.stringify(setup.reply.content)).toBe("ok");
+
+        const analysis = await kernel.execute(`const picture = await spectrogramAsync(tone, { overlap: 0.95 });\npicture.frames`, {
+          timeoutMs: PROTOCOL_TIMEOUT,
+        });
+        expect(analysis.reply.content["status"], JSON.stringify(analysis.reply.content)).toBe("ok");
+        const analysisTexts = progressTexts(analysis.iopub);
+        expect(analysisTexts[0]).toMatch(/^spectrogram \[[#.]+\] \d+\/28800000 frames \d+%  [\d.]+x realtime/);
+        expect(analysisTexts[0]).toContain("interrupt the kernel to stop");
+        expect(analysisTexts[analysisTexts.length - 1]).toMatch(/^spectrogram: 28800000 frames \(10 min 0 s of audio\) in .*x realtime$/);
+
+        const backward = await kernel.execute(
+          `const recorded = await render(filters, { seconds: 30, record: true, progress: false });
+const dLdy = new Float64Array(recorded.samples.length).fill(1e-3);
+const grads = await recorded.backward(dLdy, { wrt: ["f0.frequency", "lfo.amplitude"], summed: true });
+grads["f0.frequency"].data.length`,
+          { timeoutMs: PROTOCOL_TIMEOUT },
+        );
+        expect(backward.reply.content["status"], JSON.stringify(backward.reply.content)).toBe("ok");
+        const backwardTexts = progressTexts(backward.iopub);
+        expect(backwardTexts[0]).toMatch(/^backward \[[#.]+\] \d+\/1440000 frames \d+%  [\d.]+x realtime/);
+        expect(backwardTexts[backwardTexts.length - 1]).toMatch(/^backward: 1440000 frames \(30 s of audio\) in .*x realtime$/);
+
+        expect(await interrupted(kernel, `await spectrogramAsync(tone, { overlap: 0.98 });`)).toBe("AMP_ERR_CANCELLED");
+        expect(await interrupted(kernel, `await recorded.backward(dLdy, { wrt: ["f0.frequency"] });`)).toBe("AMP_ERR_CANCELLED");
+        // The recording is intact after the stop.
+        const again = await kernel.execute(
+          `const again = await recorded.backward(dLdy, { wrt: ["f0.frequency", "lfo.amplitude"], summed: true, progress: false });
+again["lfo.amplitude"].data[0] === grads["lfo.amplitude"].data[0] && again["f0.frequency"].data[0] === grads["f0.frequency"].data[0]`,
+          { timeoutMs: PROTOCOL_TIMEOUT },
+        );
+        expect(again.iopub.find((m) => m.header.msg_type === "execute_result")?.content["data"]).toEqual({ "text/plain": "true" });
+      });
+    },
+    PROTOCOL_TIMEOUT * 2,
+  );
+
+  it(
     "drops a message with a wrong signature (logged) and stays alive; binds only the connection file's address",
     async () => {
       await withKernel(async (kernel) => {

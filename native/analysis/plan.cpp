@@ -129,6 +129,7 @@ void Plan::frame_power(const double *x, double *power) {
         const double re = spectrum_[2 * k], im = spectrum_[2 * k + 1];
         power[k] = re * re + im * im;
     }
+    if (work_.active()) work_.step();
 }
 
 void Plan::map_to_points(const double *bin_values, double *out, Reduce reduce) const {

@@ -11,6 +11,7 @@
 
 #include "dsp/fft/fft.h"
 #include "dsp/window.h"
+#include "runtime/work_meter.h"
 
 namespace amp::analysis {
 
@@ -60,7 +61,11 @@ class Plan {
     uint64_t valid_frames(uint64_t frames) const;
 
     // |X_k|^2 of the windowed frame starting at x (size samples) into power (bins values).
+    // Each frame is one unit of work() (progress, cancel) when the host set work options.
     void frame_power(const double *x, double *power);
+
+    // Progress and cancel of the plan's calls (amp_analysis_plan_set_work).
+    WorkMeter &work() { return work_; }
 
     // Maps bin values (bins()) onto the output axis (points()): Bins copies; a resampled point
     // reduces the bins within its span (max or mean), or interpolates linearly between the two
@@ -83,6 +88,7 @@ class Plan {
     std::vector<double> frame_, spectrum_, fft_scratch_, scratch_a_, scratch_b_;
     std::vector<double> frequencies_;
     std::vector<uint32_t> span_begin_, span_end_; // bins [begin, end) of each resampled point
+    WorkMeter work_;
 };
 
 // One-sided factor of bin k: 1 at DC and (even size) Nyquist, 2 elsewhere.

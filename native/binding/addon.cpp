@@ -2,11 +2,10 @@
 //
 // Exports (the NativeAddon interface of src/native/addon-types.ts): apiVersion, statusName,
 // nodeCatalog, setErrorClass, analyzeLevels, columnStats, runningSum, fftComplexForward/Inverse,
-// fftRealForward/Inverse, createRuntime, NodeState, Meters, pcmEncode, pcmDecode, runNode,
-// liveStateCount, and the analysis
-// functions of analysis.h (analysisWindow, analysisSpectrum, ...).
-// Every environment that loads the module (main thread, worker threads) gets its own AddonData,
-// released with the environment.
+// fftRealForward/Inverse, createRuntime, NodeState, Meters, CancelFlag, pcmEncode, pcmDecode,
+// runNode, liveStateCount, and the analysis functions of analysis.h (analysisWindow,
+// analysisSpectrum, ...). Every environment that loads the module (main thread, worker threads)
+// gets its own AddonData, released with the environment.
 #include <napi.h>
 
 #include "addon_data.h"
@@ -20,6 +19,7 @@
 #include "progress.h"
 #include "runtime_wrap.h"
 #include "series.h"
+#include "work_worker.h"
 
 namespace amp_binding {
 
@@ -67,6 +67,7 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     exports.Set("createRuntime", Napi::Function::New<RuntimeWrap::Create>(env, "createRuntime"));
     exports.Set("NodeState", NodeStateWrap::DefineClass(env));
     exports.Set("Meters", MetersWrap::DefineClass(env));
+    exports.Set("CancelFlag", CancelFlagWrap::DefineClass(env));
     exports.Set("pcmEncode", Napi::Function::New<PcmEncode>(env, "pcmEncode"));
     exports.Set("pcmDecode", Napi::Function::New<PcmDecode>(env, "pcmDecode"));
     exports.Set("runNode", Napi::Function::New<RunNode>(env, "runNode"));

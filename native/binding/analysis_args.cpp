@@ -53,14 +53,18 @@ std::vector<uint32_t> Uint32ArrayArg(const ArgContext &ctx, size_t index, const 
     return std::vector<uint32_t>(array.Data(), array.Data() + array.ElementLength());
 }
 
-void ThrowAnalysisError(Napi::Env env, int32_t status) {
+ErrorInfo AnalysisError(int32_t status) {
     AmpErrorView view{};
     const int32_t code = amp_analysis_last_error(&view);
     ErrorInfo info;
     info.code = status;
     info.stage = "analysis";
     if (code == status && view.detail != nullptr) info.detail = view.detail;
-    throw MakeAmpError(env, info);
+    return info;
+}
+
+void ThrowAnalysisError(Napi::Env env, int32_t status) {
+    throw MakeAmpError(env, AnalysisError(status));
 }
 
 PlanHandle::PlanHandle(Napi::Env env, const AmpAnalysisConfig &config) {

@@ -8,6 +8,7 @@
 
 #include "amp_native.h"
 #include "args.h"
+#include "errors.h"
 
 namespace amp_binding {
 
@@ -25,6 +26,9 @@ SignalArgs SignalArg(const ArgContext &ctx, size_t index);
 
 // A Uint32Array argument, copied.
 std::vector<uint32_t> Uint32ArrayArg(const ArgContext &ctx, size_t index, const char *name);
+
+// The calling thread's last analysis failure (status `status`), stage "analysis".
+ErrorInfo AnalysisError(int32_t status);
 
 // Throws the AmpError of the calling thread's last analysis failure (status `status`).
 [[noreturn]] void ThrowAnalysisError(Napi::Env env, int32_t status);

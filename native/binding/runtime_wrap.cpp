@@ -3,6 +3,8 @@
 
 #include <initializer_list>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "metrics.h"
 #include "progress.h"
 #include "render_worker.h"
+#include "work_worker.h"
 
 namespace amp_binding {
 
@@ -261,39 +264,94 @@ void RuntimeWrap::Record(const Napi::CallbackInfo &info) {
           "record");
 }
 
-void RuntimeWrap::Backward(const Napi::CallbackInfo &info) {
-    AmpGraphRuntime *handle = Usable(info.Env());
+namespace {
+
+// One backward pass: the copied request strings, the arrays it reads and writes (kept alive)
+// and, when asynchronous, the runtime's render slot (so destroy waits and cancel() reaches it).
+class BackwardJob : public WorkJob {
+  public:
+    BackwardJob(std::shared_ptr<RuntimeState> state, size_t count)
+        : state_(std::move(state)), handle_(state_->handle()), nodes(count), params(count),
+          outs(count), requests(count) {}
+
+    int32_t Run(const AmpWorkOptions &work, ErrorInfo &failure) override {
+        const int32_t status =
+            amp_graph_runtime_backward_v2(handle_, gradient_data, gradient_len, requests.data(),
+                                          static_cast<uint32_t>(requests.size()), &work);
+        if (status != AMP_OK) failure = LastErrorFor(handle_, status, "backward");
+        return status;
+    }
+    Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
+    void Over() override {
+        if (asynchronous) state_->EndRender();
+    }
+
+    std::shared_ptr<RuntimeState> state_;
+    AmpGraphRuntime *handle_;
+    std::vector<std::string> nodes, params;
+    std::vector<Napi::Reference<Napi::Float64Array>> outs;
+    std::vector<AmpGradientRequest> requests;
+    Napi::Reference<Napi::Float64Array> gradient;
+    const double *gradient_data = nullptr;
+    uint64_t gradient_len = 0;
+    bool asynchronous = false;
+};
+
+} // namespace
+
+Napi::Value RuntimeWrap::Backward(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    Usable(env);
     const ArgContext ctx{info, "backward"};
+    // The work options first: no user code runs after the arrays are read.
+    std::optional<WorkArgs> work;
+    if (!info[2].IsUndefined()) work = WorkArg(ctx, info[2], "work", false);
     const Napi::Float64Array gradient = Float64ArrayArg(ctx, 0, "outputGradient");
     const Napi::Array list = ArrayValue(ctx, info[1], "requests");
     // Strings and arrays copied out of JS first; the C call sees plain pointers.
-    std::vector<std::string> nodes(list.Length()), params(list.Length());
-    std::vector<bool> has_param(list.Length());
+    auto job = std::make_unique<BackwardJob>(state_, list.Length());
     std::vector<Napi::Float64Array> outs(list.Length());
-    std::vector<AmpGradientRequest> requests(list.Length());
     for (uint32_t i = 0; i < list.Length(); ++i) {
         const std::string name = "requests[" + std::to_string(i) + "]";
         const Napi::Object request = ObjectValue(ctx, list.Get(i), name);
-        nodes[i] = StringValue(ctx, request.Get("node"), name + ".node");
-        has_param[i] = !request.Get("param").IsUndefined();
-        if (has_param[i]) params[i] = StringValue(ctx, request.Get("param"), name + ".param");
+        job->nodes[i] = StringValue(ctx, request.Get("node"), name + ".node");
+        const bool has_param = !request.Get("param").IsUndefined();
+        if (has_param) job->params[i] = StringValue(ctx, request.Get("param"), name + ".param");
         const bool summed = BooleanValue(ctx, request.Get("summed"), name + ".summed");
         outs[i] = Float64ArrayValue(ctx, request.Get("out"), name + ".out");
-        requests[i] = AmpGradientRequest{
-            nodes[i].c_str(), has_param[i] ? params[i].c_str() : nullptr, summed ? 1u : 0u,
-            outs[i].Data(), static_cast<uint64_t>(outs[i].ElementLength())};
+        job->requests[i] =
+            AmpGradientRequest{job->nodes[i].c_str(), has_param ? job->params[i].c_str() : nullptr,
+                               summed ? 1u : 0u, nullptr, 0};
     }
     // Getters of the request objects may have detached or shrunk a buffer: read them now.
-    for (size_t i = 0; i < requests.size(); ++i) {
+    for (size_t i = 0; i < outs.size(); ++i) {
         outs[i] = CurrentFloat64Array(outs[i]);
-        requests[i].out = outs[i].Data();
-        requests[i].out_len = static_cast<uint64_t>(outs[i].ElementLength());
+        job->requests[i].out = outs[i].Data();
+        job->requests[i].out_len = static_cast<uint64_t>(outs[i].ElementLength());
+        job->outs[i] = Napi::Persistent(outs[i]);
     }
     const Napi::Float64Array current = CurrentFloat64Array(gradient);
-    Check(info.Env(),
-          amp_graph_runtime_backward(handle, current.Data(), current.ElementLength(),
-                                     requests.data(), static_cast<uint32_t>(requests.size())),
-          "backward");
+    job->gradient = Napi::Persistent(current);
+    job->gradient_data = current.Data();
+    job->gradient_len = current.ElementLength();
+    if (!work) {
+        const AmpWorkOptions none{};
+        ErrorInfo failure;
+        if (job->Run(none, failure) != AMP_OK) throw MakeAmpError(env, failure);
+        return env.Undefined();
+    }
+    job->asynchronous = true;
+    const volatile int32_t *flag = state_->cancel_flag();
+    auto *worker = new WorkWorker(env, "amp_kpn:backward", std::move(job), flag, std::move(*work));
+    const Napi::Promise promise = worker->Promise();
+    state_->BeginRender();
+    try {
+        worker->Queue();
+    } catch (...) {
+        delete worker;
+        throw;
+    }
+    return promise;
 }
 
 void RuntimeWrap::ClearParams(const Napi::CallbackInfo &info) {

@@ -53,10 +53,12 @@ class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
     void Restore(const Napi::CallbackInfo &info);
     // recordSize(frames): number (amp_graph_runtime_record_size); record(frames, maxBytes)
     // (amp_graph_runtime_record); backward(outputGradient, requests) with requests
-    // [{ node, param?, summed, out: Float64Array }] (amp_graph_runtime_backward: fills `out`).
+    // [{ node, param?, summed, out: Float64Array }] (amp_graph_runtime_backward_v2: fills `out`);
+    // with a third argument work = {onProgress?, intervalMs} the pass runs on a worker thread
+    // (progress in frames of the span; cancel() stops it) and returns a Promise.
     Napi::Value RecordSize(const Napi::CallbackInfo &info);
     void Record(const Napi::CallbackInfo &info);
-    void Backward(const Napi::CallbackInfo &info);
+    Napi::Value Backward(const Napi::CallbackInfo &info);
     void Destroy(const Napi::CallbackInfo &info);
 
     // The handle, or throws the "destroyed" / "busy" error.

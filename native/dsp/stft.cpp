@@ -27,7 +27,7 @@ StftSetup::StftSetup(const double *window, std::size_t size, std::size_t hop)
 }
 
 void stft_forward(const StftSetup &setup, const double *x, std::size_t n, double *out,
-                  double *scratch) {
+                  double *scratch, const FrameHook &hook) {
     const std::size_t size = setup.size(), hop = setup.hop(), pad = setup.padding();
     const std::size_t frames = stft_frame_count(n, size, hop), bins = setup.bins();
     const double *w = setup.window();
@@ -40,11 +40,12 @@ void stft_forward(const StftSetup &setup, const double *x, std::size_t n, double
             frame[j] = (shifted >= pad && shifted - pad < n) ? x[shifted - pad] * w[j] : 0.0;
         }
         setup.plan().forward(frame, out + 2 * bins * m, fft_scratch);
+        if (hook.after_frame != nullptr) hook.after_frame(hook.user);
     }
 }
 
 void stft_inverse(const StftSetup &setup, const double *spectra, std::size_t frames, double *y,
-                  std::size_t n, double *scratch) {
+                  std::size_t n, double *scratch, const FrameHook &hook) {
     const std::size_t size = setup.size(), hop = setup.hop(), pad = setup.padding();
     const std::size_t bins = setup.bins();
     const double *w = setup.window(), *d = setup.overlap_square();
@@ -57,6 +58,7 @@ void stft_inverse(const StftSetup &setup, const double *spectra, std::size_t fra
             const std::size_t shifted = origin + j;
             if (shifted >= pad && shifted - pad < n) y[shifted - pad] += frame[j] * w[j];
         }
+        if (hook.after_frame != nullptr) hook.after_frame(hook.user);
     }
     for (std::size_t t = 0; t < n; ++t) y[t] /= d[(t + pad) % hop];
 }

@@ -47,15 +47,22 @@ class StftSetup {
     std::shared_ptr<const FftPlan> plan_;
 };
 
+// Called after each frame of a batch transform (e.g. progress and cancel of a long call); it
+// may throw to stop the transform.
+struct FrameHook {
+    void (*after_frame)(void *user) = nullptr;
+    void *user = nullptr;
+};
+
 // Batch STFT of x (n samples): out holds stft_frame_count(n) x bins interleaved complex values.
 // No allocation.
 void stft_forward(const StftSetup &setup, const double *x, std::size_t n, double *out,
-                  double *scratch);
+                  double *scratch, const FrameHook &hook = FrameHook{});
 
 // Batch inverse of `frames` spectra (frames x bins interleaved) into y (n samples, n such that
 // stft_frame_count(n) == frames or fewer samples of the same stream). No allocation.
 void stft_inverse(const StftSetup &setup, const double *spectra, std::size_t frames, double *y,
-                  std::size_t n, double *scratch);
+                  std::size_t n, double *scratch, const FrameHook &hook = FrameHook{});
 
 // Streaming STFT -> (spectral processing) -> inverse STFT, one lane. Every pushed input sample
 // yields one output sample; the output is the batch inverse of the (processed) frames delayed by

@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct layout or a function signature below changes. */
-#define AMP_API_VERSION 2u
+#define AMP_API_VERSION 3u
 
 /* ---------------------------------------------------------------------------------------------
  * Status codes (stable; mapped one to one to named codes in TypeScript).
@@ -339,6 +339,20 @@ typedef struct AmpRenderOptions {
     void *progress_user;
 } AmpRenderOptions;
 
+/* Progress and cooperative cancel of long calls other than renders: the analysis calls that
+ * take a plan (amp_analysis_plan_set_work) and the graph backward pass
+ * (amp_graph_runtime_backward_v2). Same contract as the render's fields: the flag is read once
+ * per unit of work (an analysis frame, a backward window) and a non-zero value stops the call
+ * with AMP_ERR_CANCELLED; the callback runs on the calling thread after every unit, must not
+ * call back into the runtime or the plan, and the host coalesces (the runtime reads no clock).
+ * The report's call_done / call_frames count the call's units (stated by each call), position
+ * equals call_done, heat_total is 0 and meters NULL. */
+typedef struct AmpWorkOptions {
+    const volatile int32_t *cancel_flag; /* NULL: not cancellable */
+    AmpProgressCallback progress;        /* NULL: no reports */
+    void *progress_user;
+} AmpWorkOptions;
+
 /* One tap of a runtime: the publishing node's name, the tap's name and unit, the numbers per
  * record, and where its records fall: record r of the stream at stream frame
  * phase + r * period (period 1, phase 0: one record per batch and frame). A record is
@@ -511,6 +525,18 @@ int32_t amp_graph_runtime_backward(AmpGraphRuntime *runtime, const double *outpu
                                    uint64_t output_gradient_len, const AmpGradientRequest *requests,
                                    uint32_t request_count);
 
+/* amp_graph_runtime_backward with progress and cancel (work may be NULL: the same call).
+ * Units: frames of the recorded span, walked from its end (call_frames = span frames,
+ * call_done = frames done so far); the flag is read before each window of at most the
+ * scheduler block. A cancelled pass returns AMP_ERR_CANCELLED (recorded as the last error) with
+ * the request buffers partly written (their contents are then unspecified); the recording, the
+ * stream and the configuration are untouched, so the pass can run again (same bits) and the
+ * runtime renders, records and runs backward passes as before. */
+int32_t amp_graph_runtime_backward_v2(AmpGraphRuntime *runtime, const double *output_gradient,
+                                      uint64_t output_gradient_len,
+                                      const AmpGradientRequest *requests, uint32_t request_count,
+                                      const AmpWorkOptions *work);
+
 /* Bytes amp_graph_runtime_configure(runtime, batches, block_frames) would allocate (every
  * buffer and node state), without allocating; batches and block_frames in the configure ranges.
  * A configuration above amp_memory_budget() is refused by configure with this size named. */
@@ -642,6 +668,14 @@ typedef struct AmpAnalysisPlanInfo {
 int32_t amp_analysis_plan_create(const AmpAnalysisConfig *config, AmpAnalysisPlan **out_plan);
 void amp_analysis_plan_destroy(AmpAnalysisPlan *plan);
 int32_t amp_analysis_plan_describe(const AmpAnalysisPlan *plan, AmpAnalysisPlanInfo *out_info);
+/* Progress and cancel for the plan's following calls (amp_analysis_spectrum, centroid, peaks,
+ * spectrogram, band_energy, stft, istft) until set again; NULL (or all fields NULL) clears.
+ * The options are copied; the flag and the user pointer must outlive those calls. Units:
+ * analysis frames (FFT frames) of the call: lane_count x amp_analysis_plan_frames(signal
+ * frames) for the frame-based calls, amp_analysis_stft_frames for stft, stft_frames for istft.
+ * A cancelled call returns AMP_ERR_CANCELLED (recorded for amp_analysis_last_error) with its
+ * outputs partly written (their contents are then unspecified); the plan stays usable. */
+int32_t amp_analysis_plan_set_work(AmpAnalysisPlan *plan, const AmpWorkOptions *work);
 /* The output axis in Hz: `points` values into out (capacity in doubles). */
 int32_t amp_analysis_plan_frequencies(const AmpAnalysisPlan *plan, double *out, uint32_t capacity);
 /* Frames of `size` samples, `hop` apart from frame 0, that fit in signal_frames (no padding):

@@ -17,6 +17,7 @@
 
 #include "runtime/errors.h"
 #include "runtime/node_config.h"
+#include "runtime/work_meter.h"
 
 namespace amp {
 
@@ -209,7 +210,8 @@ void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t re
 }
 
 void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradient_len,
-                            const AmpGradientRequest *requests, uint32_t request_count) {
+                            const AmpGradientRequest *requests, uint32_t request_count,
+                            const AmpWorkOptions *work) {
     Recording &rec = rec_;
     if (!rec.armed)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", "",
@@ -246,6 +248,11 @@ void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradi
     }
     for (uint32_t v = 0; v < node_count(); ++v)
         if (rec.needs[v]) plan_.nodes[v]->reset_backward();
+    // Progress and cancel per window: a stop leaves only the pass's own buffers (and the
+    // requests' outputs) partly written; each pass starts by clearing them.
+    WorkMeter meter;
+    meter.set(work);
+    meter.begin(t, "backward", "frames of the span");
     uint64_t end = t;
     while (end > 0) {
         const uint64_t stream_end = rec.start + end;
@@ -256,6 +263,7 @@ void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradi
         for (auto step = plan_.steps.rbegin(); step != plan_.steps.rend(); ++step)
             backward_step(*step, r, n, output_gradient, requests);
         end = r;
+        if (meter.active()) meter.step(n);
     }
 }
 

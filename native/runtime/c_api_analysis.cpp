@@ -86,6 +86,23 @@ void check_window(uint32_t window, double kaiser_beta) {
              amp::format_number(kaiser_beta));
 }
 
+// Starts the plan's work meter for a frame-based call over the selected lanes (each lane's
+// valid frames are one unit each).
+void begin_frames(AmpAnalysisPlan *plan, const AmpAudioView *signal, uint32_t lane_count) {
+    require(signal, "signal");
+    plan->plan.work().begin(uint64_t{lane_count} * plan->plan.valid_frames(signal->frames),
+                            "analysis", "analysis frames");
+}
+
+// The STFT's per-frame hook: one unit of the plan's work meter.
+amp::dsp::FrameHook stft_hook(AmpAnalysisPlan *plan) {
+    amp::dsp::FrameHook hook;
+    if (!plan->plan.work().active()) return hook;
+    hook.after_frame = [](void *user) { static_cast<amp::WorkMeter *>(user)->step(); };
+    hook.user = &plan->plan.work();
+    return hook;
+}
+
 amp::dsp::StftSetup &stft_setup(AmpAnalysisPlan *plan) {
     require(plan, "plan");
     if (!plan->stft) fail(plan->stft_error);
@@ -164,6 +181,13 @@ int32_t amp_analysis_plan_create(const AmpAnalysisConfig *config, AmpAnalysisPla
 
 void amp_analysis_plan_destroy(AmpAnalysisPlan *plan) { delete plan; }
 
+int32_t amp_analysis_plan_set_work(AmpAnalysisPlan *plan, const AmpWorkOptions *work) {
+    return guarded([&] {
+        require(plan, "plan");
+        plan->plan.work().set(work);
+    });
+}
+
 int32_t amp_analysis_plan_describe(const AmpAnalysisPlan *plan, AmpAnalysisPlanInfo *out_info) {
     return guarded([&] {
         require(plan, "plan");
@@ -197,6 +221,7 @@ int32_t amp_analysis_spectrum(AmpAnalysisPlan *plan, const AmpAudioView *signal,
                               double *psd_db, uint64_t *segments) {
     return guarded([&] {
         require(plan, "plan");
+        begin_frames(plan, signal, lane_count);
         require(power_db, "power_db");
         require(psd_db, "psd_db");
         const uint64_t count = amp::analysis::spectrum(
@@ -209,6 +234,7 @@ int32_t amp_analysis_centroid(AmpAnalysisPlan *plan, const AmpAudioView *signal,
                               const uint32_t *lanes, uint32_t lane_count, double *centroid_hz) {
     return guarded([&] {
         require(plan, "plan");
+        begin_frames(plan, signal, lane_count);
         require(centroid_hz, "centroid_hz");
         amp::analysis::centroid(plan->plan, lane_set(signal, lanes, lane_count), centroid_hz);
     });
@@ -219,6 +245,7 @@ int32_t amp_analysis_peaks(AmpAnalysisPlan *plan, const AmpAudioView *signal, co
                            double *frequency_hz, double *bin, double *level_db, uint32_t *found) {
     return guarded([&] {
         require(plan, "plan");
+        begin_frames(plan, signal, lane_count);
         require(frequency_hz, "frequency_hz");
         require(bin, "bin");
         require(level_db, "level_db");
@@ -233,6 +260,7 @@ int32_t amp_analysis_spectrogram(AmpAnalysisPlan *plan, const AmpAudioView *sign
                                  double *db, double *times, double *db_range) {
     return guarded([&] {
         require(plan, "plan");
+        begin_frames(plan, signal, lane_count);
         require(db, "db");
         require(times, "times");
         double range[2];
@@ -251,6 +279,7 @@ int32_t amp_analysis_band_energy(AmpAnalysisPlan *plan, const AmpAudioView *sign
                                  double *times) {
     return guarded([&] {
         require(plan, "plan");
+        begin_frames(plan, signal, lane_count);
         require(energy, "energy");
         require(level_db, "level_db");
         require(times, "times");
@@ -311,7 +340,10 @@ int32_t amp_analysis_stft(AmpAnalysisPlan *plan, const double *samples, uint64_t
         set.lanes = &lane;
         set.count = 1;
         amp::analysis::check_finite(set);
-        amp::dsp::stft_forward(setup, samples, frames, out, plan->stft_scratch.data());
+        plan->plan.work().begin(amp::dsp::stft_frame_count(frames, setup.size(), setup.hop()),
+                                "analysis", "STFT frames");
+        amp::dsp::stft_forward(setup, samples, frames, out, plan->stft_scratch.data(),
+                               stft_hook(plan));
     });
 }
 
@@ -326,7 +358,9 @@ int32_t amp_analysis_istft(AmpAnalysisPlan *plan, const double *spectra, uint64_
             fail("analysis argument \"frames\" expects a signal length whose STFT has at most " +
                  std::to_string(stft_frames) + " frames (size " + std::to_string(setup.size()) +
                  ", hop " + std::to_string(setup.hop()) + "), got " + std::to_string(frames));
-        amp::dsp::stft_inverse(setup, spectra, stft_frames, out, frames, plan->stft_scratch.data());
+        plan->plan.work().begin(stft_frames, "analysis", "STFT frames");
+        amp::dsp::stft_inverse(setup, spectra, stft_frames, out, frames, plan->stft_scratch.data(),
+                               stft_hook(plan));
     });
 }
 

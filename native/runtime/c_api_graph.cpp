@@ -273,6 +273,16 @@ int32_t amp_graph_runtime_backward(AmpGraphRuntime *runtime, const double *outpu
     });
 }
 
+int32_t amp_graph_runtime_backward_v2(AmpGraphRuntime *runtime, const double *output_gradient,
+                                      uint64_t output_gradient_len,
+                                      const AmpGradientRequest *requests, uint32_t request_count,
+                                      const AmpWorkOptions *work) {
+    return guarded(runtime, "backward", [&](amp::GraphRuntime &rt) {
+        rt.backward(output_gradient, output_gradient_len, requests, request_count, work);
+        return AMP_OK;
+    });
+}
+
 int32_t amp_graph_runtime_describe_graph(const AmpGraphRuntime *runtime,
                                          AmpGraphSummary *out_summary) {
     if (out_summary == nullptr) return AMP_ERR_INVALID_ARGUMENT;

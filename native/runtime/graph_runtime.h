@@ -96,8 +96,10 @@ class GraphRuntime {
     void record(uint64_t frames, uint64_t max_bytes);
     // One backward pass over the recorded span: `output_gradient` is dL/dy (batches x output
     // channels x frames of the span); each request receives its gradient. No allocation.
+    // `work` (may be null): progress per window and the cancel flag (AmpWorkOptions).
     void backward(const double *output_gradient, uint64_t output_gradient_len,
-                  const AmpGradientRequest *requests, uint32_t request_count);
+                  const AmpGradientRequest *requests, uint32_t request_count,
+                  const AmpWorkOptions *work = nullptr);
 
     uint32_t node_count() const { return static_cast<uint32_t>(graph_.nodes.size()); }
     uint32_t batches() const { return batches_; }

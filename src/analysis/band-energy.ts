@@ -9,8 +9,10 @@
  */
 import { validationError } from "../errors";
 import { loadAddon } from "../native/load-addon";
+import type { WorkOptions } from "../render/work";
 import { checkFloor, checkFrames, checkOptions, checkSignal, nativeConfig, optionSubject, selectLanes } from "./checks";
 import type { AnalysisSignal, FrameOptions, LaneSelection, WindowGains, WindowName } from "./common";
+import { analysisWork, asyncKeys, type NativeResult } from "./work";
 
 /** A band `[lowHz, highHz)` in Hz, 0 <= lowHz < highHz <= sampleRate / 2. */
 export type Band = readonly [lowHz: number, highHz: number];
@@ -58,14 +60,10 @@ export interface BandEnergy {
   readonly units: { readonly times: "s"; readonly bands: "Hz"; readonly energy: "FS^2 samples"; readonly levelDb: "dBFS" };
 }
 
-/**
- * Energy in each band per analysis frame of the selected lanes, computed natively.
- * @param signal - planar samples, shape and sample rate (a RenderResult is one)
- * @param options - bands (required), frames, window, lanes, floor
- */
-export function bandEnergy(signal: AnalysisSignal, options: BandEnergyOptions): BandEnergy {
+/** Checks the arguments of {@link bandEnergy} and returns its native arguments and result shaping. */
+function prepareBandEnergy(signal: AnalysisSignal, options: BandEnergyOptions, keys: readonly string[]) {
   const checked = checkSignal("bandEnergy", signal);
-  const opts = checkOptions<BandEnergyOptions>("bandEnergy", options, KEYS);
+  const opts = checkOptions<BandEnergyOptions>("bandEnergy", options, keys);
   const selection = selectLanes("bandEnergy", checked.shape, opts);
   const frames = checkFrames("bandEnergy", opts, checked.shape.frames, 2048, 0.5);
   const floorDb = checkFloor("bandEnergy", opts.floorDb);
@@ -92,7 +90,7 @@ export function bandEnergy(signal: AnalysisSignal, options: BandEnergyOptions): 
     bands[2 * i + 1] = (band as number[])[1] ?? 0;
   });
   const { batches, channels, frames: length } = checked.shape;
-  const native = loadAddon().analysisBandEnergy(
+  const args = [
     nativeConfig(checked.sampleRate, frames, undefined, floorDb),
     checked.samples,
     batches,
@@ -100,25 +98,52 @@ export function bandEnergy(signal: AnalysisSignal, options: BandEnergyOptions): 
     length,
     selection.lanes,
     bands,
+  ] as const;
+  const finish = (native: NativeResult<"analysisBandEnergy">): BandEnergy => {
+    return Object.freeze({
+      times: native.times,
+      bands,
+      energy: native.energy,
+      levelDb: native.levelDb,
+      shape: Object.freeze({
+        batches: selection.batches.length,
+        channels: selection.channels.length,
+        bands: list.length,
+        frames: native.frames,
+      }),
+      batches: selection.batches,
+      channels: selection.channels,
+      sampleRate: checked.sampleRate,
+      size: frames.size,
+      hop: frames.hop,
+      window: frames.window,
+      gains: Object.freeze(native.gains),
+      units: UNITS,
+    });
+  };
+  return { args, finish, laneFrames: selection.lanes.length * checked.shape.frames, sampleRate: checked.sampleRate };
+}
+
+/**
+ * Energy in each band per analysis frame of the selected lanes, computed natively.
+ * @param signal - planar samples, shape and sample rate (a RenderResult is one)
+ * @param options - bands (required), frames, window, lanes, floor
+ */
+export function bandEnergy(signal: AnalysisSignal, options: BandEnergyOptions): BandEnergy {
+  const p = prepareBandEnergy(signal, options, KEYS);
+  return p.finish(loadAddon().analysisBandEnergy(...p.args));
+}
+
+/**
+ * {@link bandEnergy} on a worker thread, with progress events (`onProgress`, and the kernel's
+ * in-place display for work over half a second) and cancellation (`signal`, a kernel interrupt):
+ * a stopped call rejects with AMP_ERR_CANCELLED. Same result, bit for bit.
+ * @param signal - planar samples, shape and sample rate (not modified or transferred while the call runs)
+ * @param options - as {@link bandEnergy}, plus `onProgress`, `signal` and `progress`
+ */
+export async function bandEnergyAsync(signal: AnalysisSignal, options: BandEnergyOptions & WorkOptions): Promise<BandEnergy> {
+  const p = prepareBandEnergy(signal, options, asyncKeys(KEYS));
+  return p.finish(
+    await analysisWork("bandEnergy", p.laneFrames, p.sampleRate, options, (work) => loadAddon().analysisBandEnergy(...p.args, work)),
   );
-  return Object.freeze({
-    times: native.times,
-    bands,
-    energy: native.energy,
-    levelDb: native.levelDb,
-    shape: Object.freeze({
-      batches: selection.batches.length,
-      channels: selection.channels.length,
-      bands: list.length,
-      frames: native.frames,
-    }),
-    batches: selection.batches,
-    channels: selection.channels,
-    sampleRate: checked.sampleRate,
-    size: frames.size,
-    hop: frames.hop,
-    window: frames.window,
-    gains: Object.freeze(native.gains),
-    units: UNITS,
-  });
 }

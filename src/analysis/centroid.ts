@@ -5,8 +5,10 @@
  * a lane without energy. A steady sine reads its frequency (within the window's leakage).
  */
 import { loadAddon } from "../native/load-addon";
+import type { WorkOptions } from "../render/work";
 import { checkFrames, checkOptions, checkSignal, nativeConfig, selectLanes } from "./checks";
 import type { AnalysisSignal, FrameOptions, LaneSelection } from "./common";
+import { analysisWork, asyncKeys, type NativeResult } from "./work";
 
 const KEYS = ["size", "overlap", "window", "beta", "batches", "channels"];
 
@@ -31,24 +33,47 @@ export interface Centroid {
   readonly hop: number;
 }
 
-/**
- * Spectral centroid in Hz of each selected lane, computed natively.
- * @param signal - planar samples, shape and sample rate (a RenderResult is one)
- * @param options - frames, window, lanes
- */
-export function spectralCentroid(signal: AnalysisSignal, options: CentroidOptions = {}): Centroid {
+/** Checks the arguments of {@link spectralCentroid} and returns its native arguments and result shaping. */
+function prepareCentroid(signal: AnalysisSignal, options: CentroidOptions, keys: readonly string[]) {
   const checked = checkSignal("spectralCentroid", signal);
-  const opts = checkOptions<CentroidOptions>("spectralCentroid", options, KEYS);
+  const opts = checkOptions<CentroidOptions>("spectralCentroid", options, keys);
   const selection = selectLanes("spectralCentroid", checked.shape, opts);
   const frames = checkFrames("spectralCentroid", opts, checked.shape.frames, 4096, 0.5);
   const { batches, channels, frames: length } = checked.shape;
-  const hz = loadAddon().analysisCentroid(
+  const args = [
     nativeConfig(checked.sampleRate, frames, undefined, -200),
     checked.samples,
     batches,
     channels,
     length,
     selection.lanes,
+  ] as const;
+  const finish = (hz: NativeResult<"analysisCentroid">): Centroid => {
+    return Object.freeze({ hz, batches: selection.batches, channels: selection.channels, size: frames.size, hop: frames.hop });
+  };
+  return { args, finish, laneFrames: selection.lanes.length * checked.shape.frames, sampleRate: checked.sampleRate };
+}
+
+/**
+ * Spectral centroid in Hz of each selected lane, computed natively.
+ * @param signal - planar samples, shape and sample rate (a RenderResult is one)
+ * @param options - frames, window, lanes
+ */
+export function spectralCentroid(signal: AnalysisSignal, options: CentroidOptions = {}): Centroid {
+  const p = prepareCentroid(signal, options, KEYS);
+  return p.finish(loadAddon().analysisCentroid(...p.args));
+}
+
+/**
+ * {@link spectralCentroid} on a worker thread, with progress events (`onProgress`, and the kernel's
+ * in-place display for work over half a second) and cancellation (`signal`, a kernel interrupt):
+ * a stopped call rejects with AMP_ERR_CANCELLED. Same result, bit for bit.
+ * @param signal - planar samples, shape and sample rate (not modified or transferred while the call runs)
+ * @param options - as {@link spectralCentroid}, plus `onProgress`, `signal` and `progress`
+ */
+export async function spectralCentroidAsync(signal: AnalysisSignal, options: CentroidOptions & WorkOptions = {}): Promise<Centroid> {
+  const p = prepareCentroid(signal, options, asyncKeys(KEYS));
+  return p.finish(
+    await analysisWork("spectralCentroid", p.laneFrames, p.sampleRate, options, (work) => loadAddon().analysisCentroid(...p.args, work)),
   );
-  return Object.freeze({ hz, batches: selection.batches, channels: selection.channels, size: frames.size, hop: frames.hop });
 }

@@ -8,6 +8,7 @@
  * Values are dBFS like the power spectrum (0 dB = a full-scale sine centred on a bin).
  */
 import { loadAddon } from "../native/load-addon";
+import type { WorkOptions } from "../render/work";
 import {
   checkAxis,
   checkFloor,
@@ -20,8 +21,10 @@ import {
   selectLanes,
 } from "./checks";
 import type { AnalysisSignal, FrameOptions, FrequencyScale, LaneSelection, WindowGains, WindowName } from "./common";
+import { analysisWork, asyncKeys, type NativeResult } from "./work";
 
 const KEYS = ["size", "overlap", "window", "beta", "batches", "channels", "scale", "rows", "minHz", "maxHz", "maxColumns", "floorDb"];
+const ASYNC_KEYS = asyncKeys(KEYS);
 const UNITS = Object.freeze({ times: "s", frequencies: "Hz", db: "dBFS" } as const);
 
 /** Options of {@link spectrogram}. */
@@ -88,14 +91,10 @@ export interface Spectrogram {
   readonly units: { readonly times: "s"; readonly frequencies: "Hz"; readonly db: "dBFS" };
 }
 
-/**
- * Spectrogram of the selected lanes, computed natively.
- * @param signal - planar samples, shape and sample rate (a RenderResult is one)
- * @param options - frames, window, lanes, frequency scale, columns and floor
- */
-export function spectrogram(signal: AnalysisSignal, options: SpectrogramOptions = {}): Spectrogram {
+/** Checks the arguments of a spectrogram and returns its native arguments and result shaping. */
+function prepare(signal: AnalysisSignal, options: SpectrogramOptions, keys: readonly string[]) {
   const checked = checkSignal("spectrogram", signal);
-  const opts = checkOptions<SpectrogramOptions>("spectrogram", options, KEYS);
+  const opts = checkOptions<SpectrogramOptions>("spectrogram", options, keys);
   const selection = selectLanes("spectrogram", checked.shape, opts);
   const frames = checkFrames("spectrogram", opts, checked.shape.frames, 2048, 0.75);
   const axis = checkAxis(
@@ -110,7 +109,7 @@ export function spectrogram(signal: AnalysisSignal, options: SpectrogramOptions 
     opts.maxColumns === undefined ? 2000 : checkInt(optionSubject("spectrogram", "maxColumns"), opts.maxColumns, 1, 1000000);
   const floorDb = checkFloor("spectrogram", opts.floorDb);
   const { batches, channels, frames: length } = checked.shape;
-  const native = loadAddon().analysisSpectrogram(
+  const args = [
     nativeConfig(checked.sampleRate, frames, axis, floorDb),
     checked.samples,
     batches,
@@ -118,29 +117,56 @@ export function spectrogram(signal: AnalysisSignal, options: SpectrogramOptions 
     length,
     selection.lanes,
     maxColumns,
+  ] as const;
+  const finish = (native: NativeResult<"analysisSpectrogram">): Spectrogram =>
+    Object.freeze({
+      times: native.times,
+      frequencies: native.frequencies,
+      db: native.db,
+      shape: Object.freeze({
+        batches: selection.batches.length,
+        channels: selection.channels.length,
+        columns: native.columns,
+        rows: native.frequencies.length,
+      }),
+      batches: selection.batches,
+      channels: selection.channels,
+      sampleRate: checked.sampleRate,
+      size: frames.size,
+      hop: frames.hop,
+      frames: native.frames,
+      window: frames.window,
+      gains: Object.freeze(native.gains),
+      scale: axis.scale,
+      floorDb,
+      minDb: native.minDb,
+      maxDb: native.maxDb,
+      units: UNITS,
+    });
+  return { args, finish, laneFrames: selection.lanes.length * length, sampleRate: checked.sampleRate };
+}
+
+/**
+ * Spectrogram of the selected lanes, computed natively (synchronously: for minutes of audio use
+ * {@link spectrogramAsync}, which shows progress and can be stopped).
+ * @param signal - planar samples, shape and sample rate (a RenderResult is one)
+ * @param options - frames, window, lanes, frequency scale, columns and floor
+ */
+export function spectrogram(signal: AnalysisSignal, options: SpectrogramOptions = {}): Spectrogram {
+  const p = prepare(signal, options, KEYS);
+  return p.finish(loadAddon().analysisSpectrogram(...p.args));
+}
+
+/**
+ * {@link spectrogram} on a worker thread, with progress events (`onProgress`, and the kernel's
+ * in-place display for work over half a second) and cancellation (`signal`, a kernel interrupt):
+ * a stopped call rejects with AMP_ERR_CANCELLED. Same result, bit for bit.
+ * @param signal - planar samples, shape and sample rate (not modified or transferred while the call runs)
+ * @param options - as {@link spectrogram}, plus `onProgress`, `signal` and `progress`
+ */
+export async function spectrogramAsync(signal: AnalysisSignal, options: SpectrogramOptions & WorkOptions = {}): Promise<Spectrogram> {
+  const p = prepare(signal, options, ASYNC_KEYS);
+  return p.finish(
+    await analysisWork("spectrogram", p.laneFrames, p.sampleRate, options, (work) => loadAddon().analysisSpectrogram(...p.args, work)),
   );
-  return Object.freeze({
-    times: native.times,
-    frequencies: native.frequencies,
-    db: native.db,
-    shape: Object.freeze({
-      batches: selection.batches.length,
-      channels: selection.channels.length,
-      columns: native.columns,
-      rows: native.frequencies.length,
-    }),
-    batches: selection.batches,
-    channels: selection.channels,
-    sampleRate: checked.sampleRate,
-    size: frames.size,
-    hop: frames.hop,
-    frames: native.frames,
-    window: frames.window,
-    gains: Object.freeze(native.gains),
-    scale: axis.scale,
-    floorDb,
-    minDb: native.minDb,
-    maxDb: native.maxDb,
-    units: UNITS,
-  });
 }

@@ -13,6 +13,7 @@
  * Segments: `1 + floor((frames - size) / hop)`, starting at frame 0, no padding.
  */
 import { loadAddon } from "../native/load-addon";
+import type { WorkOptions } from "../render/work";
 import {
   checkAxis,
   checkFloor,
@@ -26,6 +27,7 @@ import {
   selectLanes,
 } from "./checks";
 import type { AnalysisSignal, FrameOptions, FrequencyScale, LaneSelection, WindowGains, WindowName } from "./common";
+import { analysisWork, asyncKeys, type NativeResult } from "./work";
 
 const FRAME_KEYS = ["size", "overlap", "window", "beta", "batches", "channels"] as const;
 const SPECTRUM_KEYS = [...FRAME_KEYS, "scale", "points", "minHz", "maxHz", "floorDb"];
@@ -87,6 +89,45 @@ export interface Spectrum {
   readonly units: { readonly frequencies: "Hz"; readonly powerDb: "dBFS"; readonly psdDb: "dB re 1 FS^2/Hz" };
 }
 
+/** Checks the arguments of {@link spectrum} and returns its native arguments and result shaping. */
+function prepareSpectrum(signal: AnalysisSignal, options: SpectrumOptions, keys: readonly string[]) {
+  const checked = checkSignal("spectrum", signal);
+  const opts = checkOptions<SpectrumOptions>("spectrum", options, keys);
+  const selection = selectLanes("spectrum", checked.shape, opts);
+  const frames = checkFrames("spectrum", opts, checked.shape.frames, 4096, 0.5);
+  const axis = checkAxis("spectrum", opts, "points", checked.sampleRate, ["linear", "log"], 512);
+  const floorDb = checkFloor("spectrum", opts.floorDb);
+  const { batches, channels, frames: length } = checked.shape;
+  const args = [
+    nativeConfig(checked.sampleRate, frames, axis, floorDb),
+    checked.samples,
+    batches,
+    channels,
+    length,
+    selection.lanes,
+  ] as const;
+  const finish = (native: NativeResult<"analysisSpectrum">): Spectrum => {
+    return Object.freeze({
+      frequencies: native.frequencies,
+      powerDb: native.powerDb,
+      psdDb: native.psdDb,
+      shape: Object.freeze({ batches: selection.batches.length, channels: selection.channels.length, points: native.frequencies.length }),
+      batches: selection.batches,
+      channels: selection.channels,
+      sampleRate: checked.sampleRate,
+      size: frames.size,
+      hop: frames.hop,
+      segments: native.segments,
+      binHz: native.binHz,
+      window: frames.window,
+      gains: Object.freeze(native.gains),
+      scale: axis.scale === "mel" ? "bins" : axis.scale,
+      units: UNITS,
+    });
+  };
+  return { args, finish, laneFrames: selection.lanes.length * checked.shape.frames, sampleRate: checked.sampleRate };
+}
+
 /**
  * Welch averaged power spectrum and PSD of the selected lanes, computed natively.
  * @param signal - planar samples, shape and sample rate (a RenderResult is one)
@@ -95,38 +136,22 @@ export interface Spectrum {
  * signal, size 0 or not an integer, NaN/Inf samples, a frequency above Nyquist, ...
  */
 export function spectrum(signal: AnalysisSignal, options: SpectrumOptions = {}): Spectrum {
-  const checked = checkSignal("spectrum", signal);
-  const opts = checkOptions<SpectrumOptions>("spectrum", options, SPECTRUM_KEYS);
-  const selection = selectLanes("spectrum", checked.shape, opts);
-  const frames = checkFrames("spectrum", opts, checked.shape.frames, 4096, 0.5);
-  const axis = checkAxis("spectrum", opts, "points", checked.sampleRate, ["linear", "log"], 512);
-  const floorDb = checkFloor("spectrum", opts.floorDb);
-  const { batches, channels, frames: length } = checked.shape;
-  const native = loadAddon().analysisSpectrum(
-    nativeConfig(checked.sampleRate, frames, axis, floorDb),
-    checked.samples,
-    batches,
-    channels,
-    length,
-    selection.lanes,
+  const p = prepareSpectrum(signal, options, SPECTRUM_KEYS);
+  return p.finish(loadAddon().analysisSpectrum(...p.args));
+}
+
+/**
+ * {@link spectrum} on a worker thread, with progress events (`onProgress`, and the kernel's
+ * in-place display for work over half a second) and cancellation (`signal`, a kernel interrupt):
+ * a stopped call rejects with AMP_ERR_CANCELLED. Same result, bit for bit.
+ * @param signal - planar samples, shape and sample rate (not modified or transferred while the call runs)
+ * @param options - as {@link spectrum}, plus `onProgress`, `signal` and `progress`
+ */
+export async function spectrumAsync(signal: AnalysisSignal, options: SpectrumOptions & WorkOptions = {}): Promise<Spectrum> {
+  const p = prepareSpectrum(signal, options, asyncKeys(SPECTRUM_KEYS));
+  return p.finish(
+    await analysisWork("spectrum", p.laneFrames, p.sampleRate, options, (work) => loadAddon().analysisSpectrum(...p.args, work)),
   );
-  return Object.freeze({
-    frequencies: native.frequencies,
-    powerDb: native.powerDb,
-    psdDb: native.psdDb,
-    shape: Object.freeze({ batches: selection.batches.length, channels: selection.channels.length, points: native.frequencies.length }),
-    batches: selection.batches,
-    channels: selection.channels,
-    sampleRate: checked.sampleRate,
-    size: frames.size,
-    hop: frames.hop,
-    segments: native.segments,
-    binHz: native.binHz,
-    window: frames.window,
-    gains: Object.freeze(native.gains),
-    scale: axis.scale === "mel" ? "bins" : axis.scale,
-    units: UNITS,
-  });
 }
 
 const UNITS = Object.freeze({ frequencies: "Hz", powerDb: "dBFS", psdDb: "dB re 1 FS^2/Hz" } as const);
@@ -157,6 +182,51 @@ export interface Peak {
   readonly levelDb: number;
 }
 
+/** Checks the arguments of {@link peaks} and returns its native arguments and result shaping. */
+function preparePeaks(signal: AnalysisSignal, options: PeaksOptions, keys: readonly string[]) {
+  const checked = checkSignal("peaks", signal);
+  const opts = checkOptions<PeaksOptions>("peaks", options, keys);
+  const selection = selectLanes("peaks", checked.shape, opts);
+  const frames = checkFrames("peaks", opts, checked.shape.frames, 4096, 0.5);
+  const count = opts.count === undefined ? 1 : checkInt(optionSubject("peaks", "count"), opts.count, 1, 1000);
+  const minDb = opts.minDb === undefined ? -120 : checkNumber(optionSubject("peaks", "minDb"), opts.minDb, -400, 400, "dBFS");
+  const { batches, channels, frames: length } = checked.shape;
+  const args = [
+    nativeConfig(checked.sampleRate, frames, undefined, -400),
+    checked.samples,
+    batches,
+    channels,
+    length,
+    selection.lanes,
+    count,
+    minDb,
+  ] as const;
+  const finish = (native: NativeResult<"analysisPeaks">): Peak[] => {
+    const result: Peak[] = [];
+    let lane = 0;
+    for (const batch of selection.batches) {
+      for (const channel of selection.channels) {
+        const found = native.found[lane] ?? 0;
+        for (let p = 0; p < found; p++) {
+          const at = lane * count + p;
+          result.push(
+            Object.freeze({
+              batch,
+              channel,
+              frequency: native.frequency[at] ?? 0,
+              bin: native.bin[at] ?? 0,
+              levelDb: native.levelDb[at] ?? 0,
+            }),
+          );
+        }
+        lane++;
+      }
+    }
+    return result;
+  };
+  return { args, finish, laneFrames: selection.lanes.length * checked.shape.frames, sampleRate: checked.sampleRate };
+}
+
 /**
  * The strongest local maxima of the Welch power spectrum of each selected lane, strongest
  * first. Each peak's position comes from a parabola through the log magnitudes of the peak bin
@@ -167,42 +237,18 @@ export interface Peak {
  * @param options - frames, window, lanes, count and threshold
  */
 export function peaks(signal: AnalysisSignal, options: PeaksOptions = {}): Peak[] {
-  const checked = checkSignal("peaks", signal);
-  const opts = checkOptions<PeaksOptions>("peaks", options, PEAKS_KEYS);
-  const selection = selectLanes("peaks", checked.shape, opts);
-  const frames = checkFrames("peaks", opts, checked.shape.frames, 4096, 0.5);
-  const count = opts.count === undefined ? 1 : checkInt(optionSubject("peaks", "count"), opts.count, 1, 1000);
-  const minDb = opts.minDb === undefined ? -120 : checkNumber(optionSubject("peaks", "minDb"), opts.minDb, -400, 400, "dBFS");
-  const { batches, channels, frames: length } = checked.shape;
-  const native = loadAddon().analysisPeaks(
-    nativeConfig(checked.sampleRate, frames, undefined, -400),
-    checked.samples,
-    batches,
-    channels,
-    length,
-    selection.lanes,
-    count,
-    minDb,
-  );
-  const result: Peak[] = [];
-  let lane = 0;
-  for (const batch of selection.batches) {
-    for (const channel of selection.channels) {
-      const found = native.found[lane] ?? 0;
-      for (let p = 0; p < found; p++) {
-        const at = lane * count + p;
-        result.push(
-          Object.freeze({
-            batch,
-            channel,
-            frequency: native.frequency[at] ?? 0,
-            bin: native.bin[at] ?? 0,
-            levelDb: native.levelDb[at] ?? 0,
-          }),
-        );
-      }
-      lane++;
-    }
-  }
-  return result;
+  const p = preparePeaks(signal, options, PEAKS_KEYS);
+  return p.finish(loadAddon().analysisPeaks(...p.args));
+}
+
+/**
+ * {@link peaks} on a worker thread, with progress events (`onProgress`, and the kernel's
+ * in-place display for work over half a second) and cancellation (`signal`, a kernel interrupt):
+ * a stopped call rejects with AMP_ERR_CANCELLED. Same result, bit for bit.
+ * @param signal - planar samples, shape and sample rate (not modified or transferred while the call runs)
+ * @param options - as {@link peaks}, plus `onProgress`, `signal` and `progress`
+ */
+export async function peaksAsync(signal: AnalysisSignal, options: PeaksOptions & WorkOptions = {}): Promise<Peak[]> {
+  const p = preparePeaks(signal, options, asyncKeys(PEAKS_KEYS));
+  return p.finish(await analysisWork("peaks", p.laneFrames, p.sampleRate, options, (work) => loadAddon().analysisPeaks(...p.args, work)));
 }

@@ -1,8 +1,8 @@
 /**
- * The kernel's progress display: a render (or stream) running longer than
+ * The kernel's progress display: a render, stream, asynchronous analysis or backward pass running longer than
  * {@link SHOW_AFTER_SECONDS} gets one display in its cell, sent as `display_data` with a
  * `display_id` and then updated in place with `update_display_data` (frames done / total,
- * x realtime, time left, a bar, live peak and RMS per output lane, heat total, how to stop);
+ * x realtime, time left, a bar, for renders live peak and RMS per output lane and the heat total, how to stop);
  * when the job ends the same display shows the one-line summary. Shorter jobs show nothing.
  * Its output metadata is `{ amp_kpn: { progress: true } }`.
  */
@@ -22,12 +22,14 @@ function escapeHtml(text: string): string {
 export function progressBundle(event: ProgressEvent): Record<string, string> {
   const line = progressLine(event);
   const meters = event.peak.map((peak, lane) => `lane ${lane}: peak ${dbfs(peak)}, RMS ${dbfs(event.rms[lane] ?? 0)}`);
-  const text = [line, ...meters.map((m) => `  ${m}`), `  heat total ${event.heatTotal.toPrecision(6)}; ${STOP_HINT}`].join("\n");
+  // Work without output levels (analysis, backward) has no meters or heat to show.
+  const footer = meters.length > 0 ? `heat total ${event.heatTotal.toPrecision(6)}; ${STOP_HINT}` : STOP_HINT;
+  const text = [line, ...meters.map((m) => `  ${m}`), `  ${footer}`].join("\n");
   const rows = meters.map((m) => `<div>${escapeHtml(m)}</div>`).join("");
   const html =
     `<div class="amp-kpn-progress" style="font-family: monospace; font-size: 12px">` +
     `<progress value="${event.frames}" max="${event.totalFrames}" style="width: 24em"></progress> ` +
-    `<span>${escapeHtml(line)}</span>${rows}<div>heat total ${event.heatTotal.toPrecision(6)}; ${STOP_HINT}</div></div>`;
+    `<span>${escapeHtml(line)}</span>${rows}<div>${footer}</div></div>`;
   return { "text/plain": text, "text/html": html };
 }
 

@@ -200,6 +200,12 @@ export interface NativeRuntime {
   record(frames: number, maxBytes: number): void;
   /** amp_graph_runtime_backward: one backward pass over the recorded span; fills each request's `out`. */
   backward(outputGradient: Float64Array, requests: NativeGradientRequest[]): void;
+  /**
+   * amp_graph_runtime_backward_v2 on a worker thread: progress events count frames of the span
+   * (`callDone` of `callFrames`), coalesced to one per `intervalMs`; `cancel()` stops the pass
+   * (AMP_ERR_CANCELLED); the runtime is busy until the promise settles.
+   */
+  backward(outputGradient: Float64Array, requests: NativeGradientRequest[], work: NativeRuntimeWork): Promise<void>;
   /** Releases the native runtime (deferred until a render in flight settles). Idempotent. */
   destroy(): void;
 }
@@ -296,10 +302,32 @@ export interface NativeWindowGains {
   scallopingLossDb: number;
 }
 
+/** The cancel flag of one asynchronous analysis call (`new CancelFlag()`; `raise()` stops the call). */
+export interface NativeCancelFlag {
+  raise(): void;
+}
+
+export interface NativeCancelFlagClass {
+  new (): NativeCancelFlag;
+}
+
+/** Progress of an asynchronous backward pass (the runtime's own cancel flag stops it). */
+export interface NativeRuntimeWork {
+  /** Progress events (no levels: empty peak and rms), at most one per `intervalMs`, the last before the promise settles. */
+  onProgress?: ((event: NativeProgressEvent) => void) | undefined;
+  intervalMs: number;
+}
+
+/** The last argument of an asynchronous analysis call (amp_analysis_plan_set_work on a worker thread). */
+export interface NativeAnalysisWork extends NativeRuntimeWork {
+  cancel: NativeCancelFlag;
+}
+
 /**
  * The amp_analysis_* functions. Those taking a config create the plan, run and destroy it in one
  * call. `lanes` selects lanes (b * channels + c); outputs are planar over the selection. Failures
- * throw the registered class with amp_analysis_last_error (stage "analysis").
+ * throw the registered class with amp_analysis_last_error (stage "analysis"). Those taking a
+ * config also run on a worker thread when given a last `work` argument, returning a Promise.
  */
 export interface NativeAnalysis {
   analysisWindow(window: number, beta: number, symmetric: boolean, n: number): { values: Float64Array; gains: NativeWindowGains };
@@ -311,6 +339,22 @@ export interface NativeAnalysis {
     frames: number,
     lanes: Uint32Array,
   ): { powerDb: Float64Array; psdDb: Float64Array; frequencies: Float64Array; segments: number; binHz: number; gains: NativeWindowGains };
+  analysisSpectrum(
+    config: NativeAnalysisConfig,
+    samples: Float64Array,
+    batches: number,
+    channels: number,
+    frames: number,
+    lanes: Uint32Array,
+    work: NativeAnalysisWork,
+  ): Promise<{
+    powerDb: Float64Array;
+    psdDb: Float64Array;
+    frequencies: Float64Array;
+    segments: number;
+    binHz: number;
+    gains: NativeWindowGains;
+  }>;
   /** amp_analysis_centroid: the lanes' spectral centroids in Hz. */
   analysisCentroid(
     config: NativeAnalysisConfig,
@@ -320,6 +364,15 @@ export interface NativeAnalysis {
     frames: number,
     lanes: Uint32Array,
   ): Float64Array;
+  analysisCentroid(
+    config: NativeAnalysisConfig,
+    samples: Float64Array,
+    batches: number,
+    channels: number,
+    frames: number,
+    lanes: Uint32Array,
+    work: NativeAnalysisWork,
+  ): Promise<Float64Array>;
   analysisPeaks(
     config: NativeAnalysisConfig,
     samples: Float64Array,
@@ -330,6 +383,17 @@ export interface NativeAnalysis {
     maxPeaks: number,
     minDb: number,
   ): { frequency: Float64Array; bin: Float64Array; levelDb: Float64Array; found: Uint32Array; binHz: number };
+  analysisPeaks(
+    config: NativeAnalysisConfig,
+    samples: Float64Array,
+    batches: number,
+    channels: number,
+    frames: number,
+    lanes: Uint32Array,
+    maxPeaks: number,
+    minDb: number,
+    work: NativeAnalysisWork,
+  ): Promise<{ frequency: Float64Array; bin: Float64Array; levelDb: Float64Array; found: Uint32Array; binHz: number }>;
   analysisSpectrogram(
     config: NativeAnalysisConfig,
     samples: Float64Array,
@@ -350,6 +414,27 @@ export interface NativeAnalysis {
     binHz: number;
     gains: NativeWindowGains;
   };
+  analysisSpectrogram(
+    config: NativeAnalysisConfig,
+    samples: Float64Array,
+    batches: number,
+    channels: number,
+    frames: number,
+    lanes: Uint32Array,
+    maxColumns: number,
+    work: NativeAnalysisWork,
+  ): Promise<{
+    db: Float64Array;
+    times: Float64Array;
+    frequencies: Float64Array;
+    columns: number;
+    /** Smallest and largest dB value in db. */
+    minDb: number;
+    maxDb: number;
+    frames: number;
+    binHz: number;
+    gains: NativeWindowGains;
+  }>;
   analysisBandEnergy(
     config: NativeAnalysisConfig,
     samples: Float64Array,
@@ -359,6 +444,16 @@ export interface NativeAnalysis {
     lanes: Uint32Array,
     bands: Float64Array,
   ): { energy: Float64Array; levelDb: Float64Array; times: Float64Array; frames: number; gains: NativeWindowGains };
+  analysisBandEnergy(
+    config: NativeAnalysisConfig,
+    samples: Float64Array,
+    batches: number,
+    channels: number,
+    frames: number,
+    lanes: Uint32Array,
+    bands: Float64Array,
+    work: NativeAnalysisWork,
+  ): Promise<{ energy: Float64Array; levelDb: Float64Array; times: Float64Array; frames: number; gains: NativeWindowGains }>;
   analysisEnvelope(
     samples: Float64Array,
     batches: number,
@@ -376,7 +471,19 @@ export interface NativeAnalysis {
     frames: number,
   ): { peak: Float64Array; rms: Float64Array; dc: Float64Array; crest: Float64Array; crestDb: Float64Array };
   analysisStft(config: NativeAnalysisConfig, samples: Float64Array): { data: Float64Array; frames: number; bins: number };
+  analysisStft(
+    config: NativeAnalysisConfig,
+    samples: Float64Array,
+    work: NativeAnalysisWork,
+  ): Promise<{ data: Float64Array; frames: number; bins: number }>;
   analysisIstft(config: NativeAnalysisConfig, spectra: Float64Array, stftFrames: number, length: number): Float64Array;
+  analysisIstft(
+    config: NativeAnalysisConfig,
+    spectra: Float64Array,
+    stftFrames: number,
+    length: number,
+    work: NativeAnalysisWork,
+  ): Promise<Float64Array>;
 }
 
 export interface NativeAddon extends NativeAnalysis {
@@ -417,6 +524,8 @@ export interface NativeAddon extends NativeAnalysis {
   NodeState: NativeNodeStateClass;
   /** Running output levels and progress coalescing of a render job. */
   Meters: NativeMetersClass;
+  /** The cancel flag of an asynchronous analysis call. */
+  CancelFlag: NativeCancelFlagClass;
   /** amp_pcm_encode: planar rows (row c at c * laneStride) to interleaved bytes in `out`; returns the clipped count; throws on a non-finite sample. */
   pcmEncode(
     data: Float64Array,

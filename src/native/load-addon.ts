@@ -11,7 +11,7 @@ import { AmpError } from "../errors";
 import type { NativeAddon } from "./addon-types";
 
 /** The `AMP_API_VERSION` of `native/include/amp_native.h` this library was written against. */
-export const EXPECTED_API_VERSION = 2;
+export const EXPECTED_API_VERSION = 3;
 
 /** Location of the addon relative to the package root. */
 export const ADDON_RELATIVE_PATH = path.join("build", "Release", "amp_kpn.node");

@@ -1,7 +1,8 @@
 /**
  * Gradients through whole graphs (docs/gradients.md): the options and results of
  * `RenderResult.backward()` / `Runtime.backward()`, and the L2 loss helper. The backward pass
- * itself is native (`amp_graph_runtime_backward`); this file checks arguments and shapes results.
+ * itself is native (`amp_graph_runtime_backward_v2`, on a worker thread with progress and
+ * cancel); this file checks arguments and shapes results.
  */
 import { ampError, checkOptionKeys, invalidError, validationError } from "../errors";
 import type { Graph } from "../graph/graph";
@@ -10,9 +11,15 @@ import { loadAddon } from "../native/load-addon";
 import type { TensorShape } from "./shape";
 import { requireNodeType } from "../graph/validate-params";
 import { signalTarget } from "./signal-params";
+import { PROGRESS_INTERVAL_MS } from "./progress";
+import { checkWorkOptions, runWork, WORK_KEYS, type WorkOptions } from "./work";
 
-/** Options of {@link RenderResult.backward}. */
-export interface BackwardOptions {
+/**
+ * Options of {@link RenderResult.backward}. The pass runs on a worker thread; `onProgress`,
+ * `signal` and `progress` work as for renders (progress in frames of the recorded span; a
+ * stopped pass rejects with AMP_ERR_CANCELLED and leaves the runtime and its recording usable).
+ */
+export interface BackwardOptions extends WorkOptions {
   /**
    * What to differentiate the loss with respect to, each either
    * - `"node.param"`: a signal parameter (JSON or camelCase name), e.g. `"osc.frequency"`: the
@@ -44,7 +51,7 @@ export interface Gradient {
 /** Gradients by `wrt` entry. */
 export type Gradients = Readonly<Record<string, Gradient>>;
 
-const BACKWARD_KEYS = ["wrt", "summed"];
+const BACKWARD_KEYS = ["wrt", "summed", ...WORK_KEYS];
 
 /** True when the node type has a parameter named `name` (a parameter wins over `"buffer"`). */
 function hasParam(node: string, type: string, name: string): boolean {
@@ -58,17 +65,19 @@ export interface BufferShape {
 }
 
 /**
- * Runs one backward pass of `native` over its recorded span.
+ * Runs one backward pass of `native` over its recorded span, on a worker thread.
+ * @param sampleRate - the render's sample rate in Hz (progress: x realtime)
  * @param dLdy - the loss gradient with respect to the rendered samples (same shape, finite)
  */
-export function runBackward(
+export async function runBackward(
   native: NativeRuntime,
   graph: Graph,
   shape: TensorShape,
+  sampleRate: number,
   dLdy: unknown,
   options: unknown,
   buffers: ReadonlyMap<string, BufferShape> = new Map(),
-): Gradients {
+): Promise<Gradients> {
   if (!(dLdy instanceof Float64Array)) throw validationError({ param: "dLdy", label: "argument" }, "a Float64Array", dLdy);
   const expected = shape.batches * shape.channels * shape.frames;
   if (dLdy.length !== expected)
@@ -84,6 +93,7 @@ export function runBackward(
     throw validationError({ param: "options", label: "argument" }, "an object { wrt, summed? }", options);
   checkOptionKeys({ label: "backward option" }, options, BACKWARD_KEYS, "backward()");
   const { wrt, summed = false } = options as BackwardOptions;
+  checkWorkOptions(options as BackwardOptions, "backward option");
   if (typeof summed !== "boolean") throw validationError({ param: "summed", label: "backward option" }, "a boolean", summed);
   if (!Array.isArray(wrt) || wrt.length === 0 || !wrt.every((w) => typeof w === "string"))
     throw validationError({ param: "wrt", label: "backward option" }, 'a non-empty array of "node.param" or "node" strings', wrt);
@@ -126,7 +136,14 @@ export function runBackward(
     requests.push(request);
     results[entry] = Object.freeze({ wrt: entry, node: nodeName, param, shape: Object.freeze(gradientShape), data });
   }
-  native.backward(dLdy, requests);
+  const work = options as WorkOptions;
+  await runWork(
+    { label: "backward", totalFrames: shape.frames, sampleRate },
+    "backward",
+    work,
+    () => native.cancel(),
+    (w) => native.backward(dLdy, requests, { onProgress: w.onProgress, intervalMs: PROGRESS_INTERVAL_MS }),
+  );
   return Object.freeze(results);
 }
 

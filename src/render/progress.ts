@@ -1,5 +1,5 @@
 /**
- * Progress of long work (renders, streamed renders): events built from the native worker's
+ * Progress of long work (renders, streamed renders, analysis calls, backward passes): events built from the native worker's
  * coalesced progress reports (at most one per {@link PROGRESS_INTERVAL_MS}), handed to an
  * `onProgress` callback and to the host progress display (the notebook kernel's in-place display,
  * the CLI's terminal bar) when one is installed with {@link setProgressHost}.
@@ -16,13 +16,16 @@ export const PROGRESS_INTERVAL_MS = 100;
 
 /** One progress event of a render. */
 export interface ProgressEvent {
-  /** What is running, e.g. `"render"` or `"stream"`. */
+  /** What is running, e.g. `"render"`, `"stream"`, `"spectrogram"` or `"backward"`. */
   readonly label: string;
   /** True for the job's last event (finished, stopped or failed). */
   readonly done: boolean;
   /** True when the job stopped early (interrupt, AbortSignal) and `frames` < `totalFrames`. */
   readonly partial: boolean;
-  /** Frames rendered so far, of `totalFrames`. */
+  /**
+   * Frames done so far, of `totalFrames`: rendered (renders), analysed over every selected lane
+   * (asynchronous analysis calls), or of the recorded span (backward passes).
+   */
   readonly frames: number;
   readonly totalFrames: number;
   /** Sample rate in Hz. */
@@ -53,6 +56,11 @@ export interface ProgressJobInfo {
   readonly label: string;
   readonly totalFrames: number;
   readonly sampleRate: number;
+  /**
+   * Output lanes metered (peak, RMS); 0 for work without output levels (analysis calls, backward
+   * passes), whose events have empty `peak` and `rms`, heat total 0, and whose native reports
+   * count their own units (`callDone` of `callFrames`), scaled onto `totalFrames`.
+   */
   readonly lanes: number;
 }
 
@@ -99,7 +107,8 @@ export interface ProgressOptions {
  * nobody has no meters (and costs nothing).
  */
 export class ProgressJob {
-  readonly meters: NativeMeters;
+  /** The native meters every render call of the job passes; undefined for work without levels. */
+  readonly meters: NativeMeters | undefined;
   readonly #info: ProgressJobInfo;
   readonly #startPosition: number;
   readonly #started = performance.now();
@@ -121,7 +130,7 @@ export class ProgressJob {
     this.#startPosition = startPosition;
     this.#callback = callback;
     this.#view = view;
-    this.meters = new (loadAddon().Meters)(info.lanes, PROGRESS_INTERVAL_MS);
+    this.meters = info.lanes > 0 ? new (loadAddon().Meters)(info.lanes, PROGRESS_INTERVAL_MS) : undefined;
   }
 
   /**
@@ -154,7 +163,11 @@ export class ProgressJob {
   /** The native render option: forwards the worker's reports. */
   readonly native = (event: NativeProgressEvent): void => {
     if (this.#finished) return;
-    this.#frames = Math.min(event.position - this.#startPosition, this.#info.totalFrames);
+    const { totalFrames } = this.#info;
+    this.#frames =
+      this.meters === undefined
+        ? Math.round((event.callDone / Math.max(1, event.callFrames)) * totalFrames)
+        : Math.min(event.position - this.#startPosition, totalFrames);
     this.#heat = event.heatTotal;
     this.#emit(this.#event(false, false, Array.from(event.peak), Array.from(event.rms), event.nonFinite));
   };
@@ -172,7 +185,8 @@ export class ProgressJob {
 
   /** Ends the job with the summary event (levels over the whole job); returns it. */
   finish(partial: boolean): ProgressEvent {
-    const levels = this.meters.read();
+    if (this.meters === undefined && !partial) this.#frames = this.#info.totalFrames;
+    const levels = this.meters?.read() ?? { peak: [], rms: [], nonFinite: 0 };
     const event = this.#event(true, partial, Array.from(levels.peak), Array.from(levels.rms), levels.nonFinite);
     if (!this.#finished) {
       this.#finished = true;
@@ -253,23 +267,25 @@ export function progressBar(fraction: number, width = 24): string {
   return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
 }
 
-/** One line while running: bar, frames, percent, x realtime, time left, peak. */
+/** One line while running: bar, frames, percent, x realtime, time left, peak (renders). */
 export function progressLine(event: ProgressEvent): string {
   const fraction = event.totalFrames > 0 ? event.frames / event.totalFrames : 1;
   const left = event.secondsLeft === undefined ? "?" : formatDuration(event.secondsLeft);
+  const peak = event.peak.length > 0 ? `  peak ${dbfs(largest(event.peak))}` : "";
   return (
     `${event.label} ${progressBar(fraction)} ${event.frames}/${event.totalFrames} frames ` +
-    `${(100 * fraction).toFixed(0)}%  ${event.realtime.toFixed(1)}x realtime  ${left} left  peak ${dbfs(largest(event.peak))}`
+    `${(100 * fraction).toFixed(0)}%  ${event.realtime.toFixed(1)}x realtime  ${left} left${peak}`
   );
 }
 
-/** The one-line summary of a finished job: frames, time, x realtime, peak, heat total. */
+/** The one-line summary of a finished job: frames, time, x realtime, and for renders peak and heat total. */
 export function summaryLine(event: ProgressEvent): string {
   const stopped = event.partial ? ` (stopped early: ${event.frames} of ${event.totalFrames} frames)` : "";
+  // Work without output levels (analysis, backward) has no peak or heat to report.
+  const levels = event.peak.length > 0 ? `, peak ${dbfs(largest(event.peak))}, heat total ${event.heatTotal.toPrecision(6)}` : "";
   return (
     `${event.label}: ${event.frames} frames (${formatDuration(event.frames / event.sampleRate)} of audio) in ` +
-    `${formatDuration(event.elapsedSeconds)}, ${event.realtime.toFixed(1)}x realtime, peak ${dbfs(largest(event.peak))}, ` +
-    `heat total ${event.heatTotal.toPrecision(6)}${stopped}`
+    `${formatDuration(event.elapsedSeconds)}, ${event.realtime.toFixed(1)}x realtime${levels}${stopped}`
   );
 }
 

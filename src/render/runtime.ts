@@ -495,7 +495,7 @@ export class Runtime {
       const nativeOptions: NativeRenderOptions = { recordHeat };
       if (recordOverBudget) nativeOptions.recordOverBudget = true;
       if (history !== undefined) nativeOptions.history = history;
-      if (job !== undefined) {
+      if (job?.meters !== undefined) {
         nativeOptions.meters = job.meters;
         nativeOptions.onProgress = job.native;
       }
@@ -784,7 +784,7 @@ export class Runtime {
     });
   }
 
-  #backward(recording: number, shape: TensorShape, dLdy: Float64Array, options: BackwardOptions): Gradients {
+  #backward(recording: number, shape: TensorShape, dLdy: Float64Array, options: BackwardOptions): Promise<Gradients> {
     const native = this.#live();
     if (recording !== this.#recording)
       throw ampError(
@@ -794,6 +794,6 @@ export class Runtime {
           stage: "backward",
         },
       );
-    return runBackward(native, this.graph, shape, dLdy, options, this.#buffers);
+    return runBackward(native, this.graph, shape, this.#sampleRate, dLdy, options, this.#buffers);
   }
 }
