@@ -78,6 +78,9 @@ Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
             InstanceMethod<&RuntimeWrap::RecordSize>("recordSize"),
             InstanceMethod<&RuntimeWrap::Record>("record"),
             InstanceMethod<&RuntimeWrap::Backward>("backward"),
+            InstanceMethod<&RuntimeWrap::RecordCheckpointedSize>("recordCheckpointedSize"),
+            InstanceMethod<&RuntimeWrap::RecordCheckpointed>("recordCheckpointed"),
+            InstanceMethod<&RuntimeWrap::BackwardHistory>("backwardHistory"),
             InstanceMethod<&RuntimeWrap::Destroy>("destroy"),
         });
 }
@@ -261,9 +264,10 @@ void RuntimeWrap::Record(const Napi::CallbackInfo &info) {
           "record");
 }
 
-void RuntimeWrap::Backward(const Napi::CallbackInfo &info) {
-    AmpGraphRuntime *handle = Usable(info.Env());
-    const ArgContext ctx{info, "backward"};
+// amp_graph_runtime_backward_history with the (outputGradient, requests) arguments of `info`.
+void RuntimeWrap::RunBackward(const ArgContext &ctx, AmpGraphRuntime *handle,
+                              const AmpControlHistory *history) const {
+    const Napi::CallbackInfo &info = ctx.info;
     const Napi::Float64Array gradient = Float64ArrayArg(ctx, 0, "outputGradient");
     const Napi::Array list = ArrayValue(ctx, info[1], "requests");
     // Strings and arrays copied out of JS first; the C call sees plain pointers.
@@ -291,9 +295,49 @@ void RuntimeWrap::Backward(const Napi::CallbackInfo &info) {
     }
     const Napi::Float64Array current = CurrentFloat64Array(gradient);
     Check(info.Env(),
-          amp_graph_runtime_backward(handle, current.Data(), current.ElementLength(),
-                                     requests.data(), static_cast<uint32_t>(requests.size())),
+          amp_graph_runtime_backward_history(handle, current.Data(), current.ElementLength(),
+                                             requests.data(),
+                                             static_cast<uint32_t>(requests.size()), history),
           "backward");
+}
+
+void RuntimeWrap::Backward(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    RunBackward(ArgContext{info, "backward"}, handle, nullptr);
+}
+
+void RuntimeWrap::BackwardHistory(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "backwardHistory"};
+    const std::unique_ptr<HistoryCopy> history = HistoryCopy::FromJs(ctx, info[2], "history");
+    RunBackward(ctx, handle, history->view());
+}
+
+Napi::Value RuntimeWrap::RecordCheckpointedSize(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "recordCheckpointedSize"};
+    const uint64_t frames = FrameCountArg(ctx, 0, "frames");
+    const uint64_t checkpoint = FrameCountArg(ctx, 1, "checkpointFrames");
+    uint64_t bytes = 0;
+    Check(info.Env(),
+          amp_graph_runtime_record_checkpointed_size(handle, frames, checkpoint, &bytes), "record");
+    return Napi::Number::New(info.Env(), static_cast<double>(bytes));
+}
+
+void RuntimeWrap::RecordCheckpointed(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "recordCheckpointed"};
+    const uint64_t frames = FrameCountArg(ctx, 0, "frames");
+    const uint64_t checkpoint = FrameCountArg(ctx, 1, "checkpointFrames");
+    const double max_bytes = NumberArg(ctx, 2, "maxBytes");
+    if (!(max_bytes >= 0.0) || max_bytes > 9007199254740991.0) {
+        throw Napi::RangeError::New(info.Env(),
+                                    "recordCheckpointed: maxBytes must be in [0, 2^53 - 1]");
+    }
+    Check(info.Env(),
+          amp_graph_runtime_record_checkpointed(handle, frames, checkpoint,
+                                                static_cast<uint64_t>(max_bytes)),
+          "record");
 }
 
 void RuntimeWrap::ClearParams(const Napi::CallbackInfo &info) {

@@ -12,6 +12,7 @@
 
 #include <memory>
 
+#include "args.h"
 #include "runtime_state.h"
 
 namespace amp_binding {
@@ -57,12 +58,17 @@ class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
     Napi::Value RecordSize(const Napi::CallbackInfo &info);
     void Record(const Napi::CallbackInfo &info);
     void Backward(const Napi::CallbackInfo &info);
+    Napi::Value RecordCheckpointedSize(const Napi::CallbackInfo &info);
+    void RecordCheckpointed(const Napi::CallbackInfo &info);
+    void BackwardHistory(const Napi::CallbackInfo &info);
     void Destroy(const Napi::CallbackInfo &info);
 
     // The handle, or throws the "destroyed" / "busy" error.
     AmpGraphRuntime *Usable(Napi::Env env) const;
     // Throws the runtime's error for a failed status.
     void Check(Napi::Env env, int32_t status, const char *stage) const;
+    void RunBackward(const ArgContext &ctx, AmpGraphRuntime *handle,
+                     const AmpControlHistory *history) const;
 
     std::shared_ptr<RuntimeState> state_;
 };

@@ -511,6 +511,36 @@ int32_t amp_graph_runtime_backward(AmpGraphRuntime *runtime, const double *outpu
                                    uint64_t output_gradient_len, const AmpGradientRequest *requests,
                                    uint32_t request_count);
 
+/*
+ * Checkpointed recording (docs/gradients.md, "Costs"): like amp_graph_runtime_record, but the
+ * render keeps a snapshot of the stream state every `checkpoint_frames` frames (>= 1; at least
+ * the span: one segment) instead of every recorded value, and a hash of each segment's output.
+ * amp_graph_runtime_backward_history then re-renders each segment from its snapshot, from the
+ * last, with recording, and runs the backward pass over it: the gradients are bit-identical to
+ * a full recording's, for about one more forward render of time and memory for one segment
+ * (recorded values of checkpoint_frames frames, link-gradient rings of checkpoint_frames plus
+ * each link's delay) plus one snapshot per segment and one more, all allocated here.
+ * _size gives those bytes; a limit is refused as by amp_graph_runtime_record.
+ *
+ * amp_graph_runtime_backward_history: amp_graph_runtime_backward with the control history the
+ * span was rendered with, curve times relative to the span's first frame (for a span rendered
+ * by one execute call: that call's history). A checkpointed recording re-renders with it; a
+ * full one ignores it; NULL when the graph reads no curves (a checkpointed graph that does is
+ * refused). A re-rendered segment whose output differs from the render's (another history,
+ * changed overrides or buffers) fails with AMP_ERR_INVALID_ARGUMENT naming its frames. The
+ * stream state (position, node states, heat) after the call is the one before it.
+ * amp_graph_runtime_backward(...) is amp_graph_runtime_backward_history(..., NULL).
+ */
+int32_t amp_graph_runtime_record_checkpointed_size(const AmpGraphRuntime *runtime, uint64_t frames,
+                                                   uint64_t checkpoint_frames, uint64_t *out_bytes);
+int32_t amp_graph_runtime_record_checkpointed(AmpGraphRuntime *runtime, uint64_t frames,
+                                              uint64_t checkpoint_frames, uint64_t max_bytes);
+int32_t amp_graph_runtime_backward_history(AmpGraphRuntime *runtime, const double *output_gradient,
+                                           uint64_t output_gradient_len,
+                                           const AmpGradientRequest *requests,
+                                           uint32_t request_count,
+                                           const AmpControlHistory *history);
+
 /* Bytes amp_graph_runtime_configure(runtime, batches, block_frames) would allocate (every
  * buffer and node state), without allocating; batches and block_frames in the configure ranges.
  * A configuration above amp_memory_budget() is refused by configure with this size named. */

@@ -209,7 +209,8 @@ void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t re
 }
 
 void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradient_len,
-                            const AmpGradientRequest *requests, uint32_t request_count) {
+                            const AmpGradientRequest *requests, uint32_t request_count,
+                            const AmpControlHistory *history) {
     Recording &rec = rec_;
     if (!rec.armed)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", "",
@@ -230,9 +231,16 @@ void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradi
                                                          : std::to_string(output_gradient_len)));
     if (requests == nullptr && request_count > 0)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", "", "requests is null");
+    if (rec.checkpoint > 0 && needs_curves_ && history == nullptr)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", "",
+                         "a checkpointed recording re-renders its segments, and this graph reads "
+                         "control-history curves: pass the history the span was rendered with "
+                         "(times relative to its first frame)");
+    if (rec.checkpoint > 0 && (history != nullptr || needs_curves_)) check_history(history);
     plan_backward(requests, request_count);
     for (uint32_t id = 0; id < plan_.links.size(); ++id)
-        std::fill_n(rec.link_grads[id], static_cast<size_t>(batches_) * plan_.link_channels[id] * t,
+        std::fill_n(rec.link_grads[id],
+                    static_cast<size_t>(batches_) * plan_.link_channels[id] * rec.link_capacity[id],
                     0.0);
     for (uint32_t i = 0; i < request_count; ++i) {
         const uint32_t v = find_node(requests[i].node, "backward");
@@ -246,12 +254,37 @@ void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradi
     }
     for (uint32_t v = 0; v < node_count(); ++v)
         if (rec.needs[v]) plan_.nodes[v]->reset_backward();
-    uint64_t end = t;
-    while (end > 0) {
-        const uint64_t stream_end = rec.start + end;
+    if (rec.checkpoint == 0) {
+        backward_windows(0, t, output_gradient, requests);
+        return;
+    }
+    // Checkpointed: the segments from the last, each re-rendered from its snapshot with
+    // recording, then walked backward; the stream state is put back afterwards.
+    const uint64_t segments = rec.hashes.size();
+    unsigned char *current = rec.snapshots.data() + segments * rec.snapshot_size;
+    snapshot(current, rec.snapshot_size);
+    try {
+        for (uint64_t k = segments; k-- > 0;) {
+            replay_segment(k, history);
+            backward_windows(rec.origin, rec.origin + rec.window, output_gradient, requests);
+        }
+    } catch (...) {
+        rec.capturing = false;
+        restore(current, rec.snapshot_size);
+        throw;
+    }
+    rec.capturing = false;
+    restore(current, rec.snapshot_size);
+}
+
+void GraphRuntime::backward_windows(uint64_t from, uint64_t to, const double *output_gradient,
+                                    const AmpGradientRequest *requests) {
+    uint64_t end = to;
+    while (end > from) {
+        const uint64_t stream_end = rec_.start + end;
         const uint64_t in_block = (stream_end - 1) % block_ + 1;
         const uint32_t n = static_cast<uint32_t>(
-            std::min<uint64_t>({end, static_cast<uint64_t>(max_step_), in_block}));
+            std::min<uint64_t>({end - from, static_cast<uint64_t>(max_step_), in_block}));
         const uint64_t r = end - n;
         for (auto step = plan_.steps.rbegin(); step != plan_.steps.rend(); ++step)
             backward_step(*step, r, n, output_gradient, requests);
@@ -280,11 +313,17 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
             const size_t delay = plan_.links[id].delay;
             const uint32_t count = plan_.link_channels[id];
             const uint32_t first = plan_.link_first_channel[id];
+            const size_t ring = static_cast<size_t>(rec.link_capacity[id]);
             for (uint32_t b = 0; b < batches_; ++b)
                 for (uint32_t s = 0; s < count; ++s) {
-                    const double *g = rec.link_grads[id] + (static_cast<size_t>(b) * count + s) * t;
+                    const double *g =
+                        rec.link_grads[id] + (static_cast<size_t>(b) * count + s) * ring;
                     double *to = gout + (static_cast<size_t>(b) * channels + first + s) * n;
-                    for (uint32_t f = 0; f < n && r + f + delay < t; ++f) to[f] += g[r + f + delay];
+                    size_t at = (r + delay) % ring;
+                    for (uint32_t f = 0; f < n && r + f + delay < t; ++f) {
+                        to[f] += g[at];
+                        if (++at == ring) at = 0;
+                    }
                 }
         }
         const int32_t request = rec.output_request[v];
@@ -295,15 +334,17 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
     }
     if (!rec.needs[v]) return;
     const NodeSpec &spec = *graph_.nodes[v].spec;
+    const size_t stride = static_cast<size_t>(rec.stride);
+    const size_t local = static_cast<size_t>(r - rec.origin); // frame r in the recorded values
     for (uint32_t p = 0; p < spec.input_count; ++p) {
         const uint32_t c = plan_.port_channels[v][p];
-        rec.input_views[v][p] = TensorView{rec.inputs[v][p] + r, batches_, c, n, t};
+        rec.input_views[v][p] = TensorView{rec.inputs[v][p] + local, batches_, c, n, stride};
         std::fill_n(rec.port_grads[v][p], static_cast<size_t>(batches_) * c * n, 0.0);
     }
     for (uint32_t p = 0; p < spec.param_count; ++p) {
         if (spec.params[p].kind != ParamKind::Signal) continue;
         const uint32_t c = plan_.param_channels[plan_.param_slot(v, p)];
-        rec.param_views[v][p] = TensorView{rec.params[v][p] + r, batches_, c, n, t};
+        rec.param_views[v][p] = TensorView{rec.params[v][p] + local, batches_, c, n, stride};
         std::fill_n(rec.param_grads[v][p], static_cast<size_t>(batches_) * c * n, 0.0);
     }
     BackwardContext context{};
@@ -319,8 +360,8 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
     context.input_gradients = rec.port_grads[v].data();
     context.param_gradients = step.kind != StepKind::Emit ? rec.wanted_grads[v].data() : nullptr;
     if (plan_.nodes[v]->record_rows() > 0) {
-        context.record = rec.rows[v] + r;
-        context.record_lane_stride = t;
+        context.record = rec.rows[v] + local;
+        context.record_lane_stride = stride;
     }
     context.frame_index = rec.start + r;
     if (rec.buffer_request[v] >= 0 && step.kind != StepKind::Emit) {
@@ -343,7 +384,6 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
 
 void GraphRuntime::scatter_ports(uint32_t v, uint64_t r, uint32_t n) {
     const NodeSpec &spec = *graph_.nodes[v].spec;
-    const size_t t = static_cast<size_t>(rec_.frames);
     for (uint32_t p = 0; p < spec.input_count; ++p) {
         const uint32_t channels = plan_.port_channels[v][p];
         const double *dport = rec_.port_grads[v][p];
@@ -351,21 +391,33 @@ void GraphRuntime::scatter_ports(uint32_t v, uint64_t r, uint32_t n) {
         uint32_t first_channel = 0;
         for (uint32_t id : plan_.port_edges[v][p]) {
             const uint32_t count = plan_.link_channels[id];
+            const size_t ring = static_cast<size_t>(rec_.link_capacity[id]);
+            const size_t at = static_cast<size_t>(r % ring);
+            // Frame f of the window is ring[(at + f) % ring] of the lane.
+            auto lane = [&](uint32_t b, uint32_t s) {
+                return rec_.link_grads[id] + (static_cast<size_t>(b) * count + s) * ring;
+            };
             for (uint32_t b = 0; b < batches_; ++b) {
-                double *g = rec_.link_grads[id] + static_cast<size_t>(b) * count * t + r;
                 if (concat) {
                     for (uint32_t s = 0; s < count; ++s) {
                         const double *from =
                             dport + (static_cast<size_t>(b) * channels + first_channel + s) * n;
-                        std::copy(from, from + n, g + s * t);
+                        double *g = lane(b, s);
+                        for (size_t f = 0, j = at; f < n; ++f, j = j + 1 == ring ? 0 : j + 1)
+                            g[j] = from[f];
                     }
                     continue;
                 }
-                for (uint32_t s = 0; s < count; ++s) std::fill_n(g + s * t, n, 0.0);
+                for (uint32_t s = 0; s < count; ++s) {
+                    double *g = lane(b, s);
+                    for (size_t f = 0, j = at; f < n; ++f, j = j + 1 == ring ? 0 : j + 1)
+                        g[j] = 0.0;
+                }
                 for (uint32_t c = 0; c < channels; ++c) {
                     const double *from = dport + (static_cast<size_t>(b) * channels + c) * n;
-                    double *to = g + (c % count) * t;
-                    for (uint32_t f = 0; f < n; ++f) to[f] += from[f];
+                    double *to = lane(b, c % count);
+                    for (size_t f = 0, j = at; f < n; ++f, j = j + 1 == ring ? 0 : j + 1)
+                        to[j] += from[f];
                 }
             }
             first_channel += count;
@@ -377,6 +429,7 @@ void GraphRuntime::scatter_params(uint32_t v, uint64_t r, uint32_t n,
                                   const AmpGradientRequest *requests) {
     const NodeSpec &spec = *graph_.nodes[v].spec;
     const size_t t = static_cast<size_t>(rec_.frames);
+    const size_t stride = static_cast<size_t>(rec_.stride);
     for (uint32_t p = 0; p < spec.param_count; ++p) {
         const double *dparam = rec_.wanted_grads[v][p];
         if (dparam == nullptr) continue;
@@ -387,14 +440,18 @@ void GraphRuntime::scatter_params(uint32_t v, uint64_t r, uint32_t n,
         const bool summed = request >= 0 && requests[request].summed != 0;
         for (uint32_t id : mods) {
             const uint32_t link = plan_.audio_edge_count + id;
+            const size_t ring = static_cast<size_t>(rec_.link_capacity[link]);
             for (size_t lane = 0; lane < static_cast<size_t>(batches_) * plan_.link_channels[link];
                  ++lane)
-                std::fill_n(rec_.link_grads[link] + lane * t + r, n, 0.0);
+                for (size_t f = 0, j = static_cast<size_t>(r % ring); f < n;
+                     ++f, j = j + 1 == ring ? 0 : j + 1)
+                    rec_.link_grads[link][lane * ring + j] = 0.0;
         }
         // Frames from the last, channels in order: the same order of additions for any split.
         for (uint32_t b = 0; b < batches_; ++b)
             for (uint32_t f = n; f-- > 0;) {
-                const size_t x = r + f; // frame within the span
+                const size_t x = r + f;                                 // frame within the span
+                const size_t xl = x - static_cast<size_t>(rec_.origin); // in the recorded values
                 for (uint32_t c = 0; c < channels; ++c) {
                     double d = dparam[(static_cast<size_t>(b) * channels + c) * n + f];
                     for (size_t k = mods.size(); k-- > 0;) {
@@ -403,14 +460,15 @@ void GraphRuntime::scatter_params(uint32_t v, uint64_t r, uint32_t n,
                         const uint32_t count = plan_.link_channels[link];
                         const uint32_t sc =
                             edge.channel >= 0 ? static_cast<uint32_t>(edge.channel) : c % count;
-                        const size_t at = (static_cast<size_t>(b) * count + sc) * t + x;
-                        double &g = rec_.link_grads[link][at];
+                        const size_t ring = static_cast<size_t>(rec_.link_capacity[link]);
+                        const size_t lane = static_cast<size_t>(b) * count + sc;
+                        double &g = rec_.link_grads[link][lane * ring + x % ring];
                         if (edge.mode == ModulationMode::Add) {
                             g += edge.scale * d;
                             continue;
                         }
                         // The parameter before this edge, recomputed as evaluate_params did.
-                        double before = rec_.bases[v][p][static_cast<size_t>(b) * t + x];
+                        double before = rec_.bases[v][p][static_cast<size_t>(b) * stride + xl];
                         for (size_t j = 0; j < k; ++j) {
                             const ModulationEdge &earlier = graph_.modulations[mods[j]];
                             const uint32_t l = plan_.audio_edge_count + mods[j];
@@ -419,14 +477,15 @@ void GraphRuntime::scatter_params(uint32_t v, uint64_t r, uint32_t n,
                                                     ? static_cast<uint32_t>(earlier.channel)
                                                     : c % cj;
                             const double m =
-                                rec_.mods[mods[j]][(static_cast<size_t>(b) * cj + sj) * t + x];
+                                rec_.mods[mods[j]]
+                                         [(static_cast<size_t>(b) * cj + sj) * stride + xl];
                             if (earlier.mode == ModulationMode::Add)
                                 before += earlier.scale * m;
                             else
                                 before *= earlier.scale * m;
                         }
                         g += edge.scale * before * d;
-                        d *= edge.scale * rec_.mods[mods[k]][at];
+                        d *= edge.scale * rec_.mods[mods[k]][lane * stride + xl];
                     }
                     if (out == nullptr) continue;
                     if (summed)

@@ -1,7 +1,8 @@
 // test_gradients.cpp: the graph backward pass (amp_graph_runtime_record / _backward) against
 // central finite differences of whole renders, on a graph with fan-out, fan-in, a multiply
 // modulation edge, latency compensation and a feedback loop through a delay; bit-identity of
-// the gradients across block sizes 1, 37 and 512, thread counts and call splits; refusals.
+// the gradients across block sizes 1, 37 and 512, thread counts and call splits, and between
+// full and checkpointed recordings (several intervals); refusals.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -48,7 +49,10 @@ struct Setup {
     uint32_t block = 512;
     uint32_t threads = 1;
     std::vector<uint64_t> calls; // execute call sizes (cycled); empty: one call
+    uint64_t checkpoint = 0;     // checkpointed recording's interval; 0: a full recording
 };
+
+constexpr uint32_t kTail = 77; // frames rendered after the backward pass (the stream goes on)
 
 struct Result {
     int32_t status = AMP_OK;
@@ -57,6 +61,7 @@ struct Result {
     std::vector<double> dx;                    // d/d x's output, B x 1 x T
     std::vector<double> dfreq, dg1, dfb, dlfo; // summed, per batch
     std::vector<double> dg1_frames;            // per frame, B x T
+    std::vector<double> tail;                  // kTail frames rendered after the passes
 };
 
 std::vector<double> curve_values(const std::vector<double> &delta) {
@@ -76,7 +81,10 @@ Result run(double freq, double g1, double fb, const std::vector<double> &delta, 
     if (result.status == AMP_OK && setup.threads > 1)
         result.status = amp_graph_runtime_set_threads(rt, setup.threads);
     if (result.status == AMP_OK && dy != nullptr)
-        result.status = amp_graph_runtime_record(rt, kFrames, 0);
+        result.status =
+            setup.checkpoint == 0
+                ? amp_graph_runtime_record(rt, kFrames, 0)
+                : amp_graph_runtime_record_checkpointed(rt, kFrames, setup.checkpoint, 0);
     std::vector<double> times(kFrames);
     for (uint32_t f = 0; f < kFrames; ++f) times[f] = f;
     const std::vector<double> values = curve_values(delta);
@@ -115,12 +123,26 @@ Result run(double freq, double g1, double fb, const std::vector<double> &delta, 
             {"fb", "gain", 1, result.dfb.data(), kBatches},
             {"lfo", "amplitude", 1, result.dlfo.data(), kBatches},
         };
-        result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), requests, 5);
+        // The span's history, curve times from its first frame (a checkpointed pass re-renders).
+        curve.times_frames = times.data();
+        result.status =
+            amp_graph_runtime_backward_history(rt, dy->data(), dy->size(), requests, 5, &history);
         const AmpGradientRequest frames_request{"g1", "gain", 0, result.dg1_frames.data(),
                                                 result.dg1_frames.size()};
         if (result.status == AMP_OK)
-            result.status =
-                amp_graph_runtime_backward(rt, dy->data(), dy->size(), &frames_request, 1);
+            result.status = amp_graph_runtime_backward_history(rt, dy->data(), dy->size(),
+                                                               &frames_request, 1, &history);
+    }
+    if (result.status == AMP_OK) {
+        // The stream goes on after the passes as if they had not run.
+        std::vector<double> shifted(kFrames);
+        for (uint32_t f = 0; f < kFrames; ++f) shifted[f] = times[f] - kFrames;
+        curve.times_frames = shifted.data();
+        AmpRenderOptions options{};
+        options.history = &history;
+        result.tail.assign(kBatches * kTail, 0.0);
+        result.status =
+            amp_graph_runtime_execute(rt, kTail, result.tail.data(), result.tail.size(), &options);
     }
     if (result.status != AMP_OK) result.error = amp_test::last_error(rt);
     amp_graph_runtime_destroy(rt);
@@ -215,7 +237,94 @@ TEST(gradients_are_bit_identical_across_blocks_threads_and_call_splits) {
         CHECK(other.dfb == reference.dfb);
         CHECK(other.dlfo == reference.dlfo);
         CHECK(other.dg1_frames == reference.dg1_frames);
+        CHECK(other.tail == reference.tail);
     }
+}
+
+// A checkpointed recording (a snapshot every K frames, each segment re-rendered during the
+// pass) gives the fully recorded pass's bits: K = 1, 7, 250 and 512 (neither divides the 600
+// frames but 1), one block (K = the block), the whole span and more, with call splits and
+// threads; and the stream continues after the pass as if it had not run.
+TEST(checkpointed_gradients_equal_the_full_recording_bit_for_bit) {
+    const std::vector<double> dy = upstream();
+    const Result reference = run(220, 0.8, 0.6, kNoDelta, Setup{512, 1, {}, 0}, &dy);
+    CHECK_EQ(reference.status, AMP_OK);
+    const Result plain = run(220, 0.8, 0.6, kNoDelta, Setup{512, 1, {}, 0}, nullptr);
+    for (const Setup &setup :
+         {Setup{512, 1, {}, 1}, Setup{512, 1, {}, 7}, Setup{512, 1, {}, 250},
+          Setup{512, 1, {}, 512}, Setup{512, 1, {}, 600}, Setup{512, 1, {}, 5000},
+          Setup{37, 1, {}, 37}, Setup{37, 1, {}, 91}, Setup{512, 1, {100, 1, 250}, 91},
+          Setup{37, 1, {100, 1, 250}, 91}, Setup{512, 2, {}, 128}, Setup{1, 1, {}, 64}}) {
+        const Result other = run(220, 0.8, 0.6, kNoDelta, setup, &dy);
+        std::printf("  block %u, threads %u, K = %llu: %s\n", setup.block, setup.threads,
+                    static_cast<unsigned long long>(setup.checkpoint),
+                    other.status == AMP_OK ? "ok" : other.error.c_str());
+        CHECK_EQ(other.status, AMP_OK);
+        CHECK(other.y == reference.y);
+        CHECK(other.dx == reference.dx);
+        CHECK(other.dfreq == reference.dfreq);
+        CHECK(other.dg1 == reference.dg1);
+        CHECK(other.dfb == reference.dfb);
+        CHECK(other.dlfo == reference.dlfo);
+        CHECK(other.dg1_frames == reference.dg1_frames);
+        CHECK(other.tail == reference.tail);
+        CHECK(other.tail == plain.tail);
+    }
+}
+
+// Memory: a checkpointed recording needs one segment's values plus a snapshot per segment,
+// sized up front and refused with the bytes; a wrong history is caught by the output hash, a
+// missing one refused before anything runs; a bad interval is refused.
+TEST(checkpointed_recordings_are_sized_up_front_and_check_their_replay) {
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(graph_json(220, 0.8, 0.6).c_str(), &rt), AMP_OK);
+    uint64_t full = 0, checkpointed = 0, snapshot = 0;
+    const uint64_t span = 480000;
+    CHECK_EQ(amp_graph_runtime_record_size(rt, span, &full), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_record_checkpointed_size(rt, span, 4800, &checkpointed), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_snapshot_size(rt, &snapshot), AMP_OK);
+    std::printf("  %llu frames: full %llu bytes, K = 4800: %llu bytes (snapshot %llu)\n",
+                static_cast<unsigned long long>(span), static_cast<unsigned long long>(full),
+                static_cast<unsigned long long>(checkpointed),
+                static_cast<unsigned long long>(snapshot));
+    CHECK(checkpointed < full / 5);
+    CHECK(checkpointed > 101 * snapshot);
+    uint64_t small = 0;
+    CHECK_EQ(amp_graph_runtime_record_checkpointed_size(rt, span, 480, &small), AMP_OK);
+    CHECK(small > checkpointed); // more snapshots outweigh the shorter segment here
+    CHECK_EQ(amp_graph_runtime_record_checkpointed(rt, span, 4800, checkpointed - 1),
+             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "with a snapshot every 4800 frames needs " +
+                                                 std::to_string(checkpointed) + " bytes");
+    CHECK_EQ(amp_graph_runtime_record_checkpointed(rt, span, 0, 0), AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "checkpoint_frames expects an integer in [1, 2^40]");
+    CHECK_EQ(amp_test::last_error(rt).find("needs"), std::string::npos);
+    // A short span, then a pass with the wrong history and with none.
+    const uint64_t frames = 300;
+    CHECK_EQ(amp_graph_runtime_record_checkpointed(rt, frames, 64, 0), AMP_OK);
+    std::vector<double> times{0, 299}, values{0.5, -0.5}, other_values{0.5, -0.4};
+    AmpHistoryCurve curve{"x", times.data(), values.data(), 2, AMP_INTERPOLATION_LINEAR};
+    AmpControlHistory history{&curve, 1, 0};
+    AmpRenderOptions options{};
+    options.history = &history;
+    std::vector<double> y(frames), dy(frames, 1.0), dx(frames), again(frames);
+    CHECK_EQ(amp_graph_runtime_execute(rt, frames, y.data(), y.size(), &options), AMP_OK);
+    const AmpGradientRequest request{"x", nullptr, 0, dx.data(), dx.size()};
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &request, 1),
+             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "pass the history the span was rendered with");
+    AmpHistoryCurve wrong{"x", times.data(), other_values.data(), 2, AMP_INTERPOLATION_LINEAR};
+    AmpControlHistory wrong_history{&wrong, 1, 0};
+    CHECK_EQ(
+        amp_graph_runtime_backward_history(rt, dy.data(), dy.size(), &request, 1, &wrong_history),
+        AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt),
+                   "re-rendering frames [256, 300) of the checkpointed span gave other samples");
+    // The failed pass left the stream where it was: the right history still works.
+    CHECK_EQ(amp_graph_runtime_backward_history(rt, dy.data(), dy.size(), &request, 1, &history),
+             AMP_OK);
+    CHECK(std::any_of(dx.begin(), dx.end(), [](double v) { return v != 0.0; }));
+    amp_graph_runtime_destroy(rt);
 }
 
 // biquad (peaking and highshelf, where gain_db matters): frequency, q and gain_db modulated per

@@ -200,6 +200,12 @@ export interface NativeRuntime {
   record(frames: number, maxBytes: number): void;
   /** amp_graph_runtime_backward: one backward pass over the recorded span; fills each request's `out`. */
   backward(outputGradient: Float64Array, requests: NativeGradientRequest[]): void;
+  /** amp_graph_runtime_record_checkpointed_size: bytes a checkpointed recording (a snapshot every `checkpointFrames`) needs. */
+  recordCheckpointedSize(frames: number, checkpointFrames: number): number;
+  /** amp_graph_runtime_record_checkpointed: arms a checkpointed recording of the next `frames` frames. */
+  recordCheckpointed(frames: number, checkpointFrames: number, maxBytes: number): void;
+  /** amp_graph_runtime_backward_history: the backward pass with the span's control history (times from its first frame). */
+  backwardHistory(outputGradient: Float64Array, requests: NativeGradientRequest[], history: NativeHistoryCurve[]): void;
   /** Releases the native runtime (deferred until a render in flight settles). Idempotent. */
   destroy(): void;
 }

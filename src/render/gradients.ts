@@ -5,11 +5,38 @@
  */
 import { ampError, checkOptionKeys, invalidError, validationError } from "../errors";
 import type { Graph } from "../graph/graph";
-import type { NativeGradientRequest, NativeRuntime } from "../native/addon-types";
+import type { NativeGradientRequest, NativeHistoryCurve, NativeRuntime } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
 import type { TensorShape } from "./shape";
 import { requireNodeType } from "../graph/validate-params";
 import { signalTarget } from "./signal-params";
+
+/**
+ * How a render records for {@link RenderResult.backward}: `record: true` keeps every value the
+ * backward pass reads (memory grows with the span, see {@link Runtime.recordSize});
+ * `record: { checkpointFrames }` keeps a snapshot of the stream every `checkpointFrames` frames
+ * instead, and the backward pass re-renders each segment from its snapshot (about one more
+ * render of time; memory for one segment plus one snapshot per segment). The gradients are the
+ * same bits either way.
+ */
+export interface RecordOptions {
+  /** Frames between snapshots, an integer in [1, 2^40] (a value >= the span: one segment). */
+  readonly checkpointFrames: number;
+}
+
+/** The `record` option checked: undefined (no recording), 0 (full) or the checkpoint interval. */
+export function checkRecordOption(record: unknown): number | undefined {
+  if (record === undefined || record === false) return undefined;
+  if (record === true) return 0;
+  const expected = "a boolean or { checkpointFrames: integer in [1, 2^40] }";
+  if (typeof record !== "object" || record === null || Array.isArray(record))
+    throw validationError({ param: "record", label: "render option" }, expected, record);
+  checkOptionKeys({ label: "record option" }, record, ["checkpointFrames"], "render({ record })");
+  const { checkpointFrames } = record as RecordOptions;
+  if (typeof checkpointFrames !== "number" || !Number.isInteger(checkpointFrames) || checkpointFrames < 1 || checkpointFrames > 2 ** 40)
+    throw validationError({ param: "checkpointFrames", label: "record option" }, "an integer in [1, 2^40]", checkpointFrames);
+  return checkpointFrames;
+}
 
 /** Options of {@link RenderResult.backward}. */
 export interface BackwardOptions {
@@ -60,6 +87,7 @@ export interface BufferShape {
 /**
  * Runs one backward pass of `native` over its recorded span.
  * @param dLdy - the loss gradient with respect to the rendered samples (same shape, finite)
+ * @param history - the control history the span was rendered with (native form), if any
  */
 export function runBackward(
   native: NativeRuntime,
@@ -68,6 +96,7 @@ export function runBackward(
   dLdy: unknown,
   options: unknown,
   buffers: ReadonlyMap<string, BufferShape> = new Map(),
+  history?: NativeHistoryCurve[],
 ): Gradients {
   if (!(dLdy instanceof Float64Array)) throw validationError({ param: "dLdy", label: "argument" }, "a Float64Array", dLdy);
   const expected = shape.batches * shape.channels * shape.frames;
@@ -126,7 +155,9 @@ export function runBackward(
     requests.push(request);
     results[entry] = Object.freeze({ wrt: entry, node: nodeName, param, shape: Object.freeze(gradientShape), data });
   }
-  native.backward(dLdy, requests);
+  // The render's history: a checkpointed recording re-renders its segments with it.
+  if (history === undefined) native.backward(dLdy, requests);
+  else native.backwardHistory(dLdy, requests, history);
   return Object.freeze(results);
 }
 
