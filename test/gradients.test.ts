@@ -365,6 +365,62 @@ describe("backward through a whole graph", () => {
     expect(extra.message).toMatch(/every/);
   });
 
+  it("differentiates with respect to control-history points (values, and linear times in the curve's unit)", async () => {
+    const g = graph()
+      .add("ctl", controller({ curves: ["a", "b"], scale: 1.3 }))
+      .add("osc", sineOsc({ frequency: 200, amplitude: 0.5 }))
+      .add("m", gain({ gain: 0.5 }))
+      .add("out", safety({ limit: 10 }))
+      .chain("osc", "m", "out")
+      .modulate("ctl.a", "osc.frequency", { mode: "add", scale: 100 })
+      .modulate("ctl.b", "m.gain", { mode: "multiply" })
+      .output("out");
+    const frames = 480;
+    const sampleRate = 48000;
+    const aTimes = [-0.00001, 0.0021, 0.0052, 0.00999];
+    const aValues = [0.1, 0.9, -0.4, 0.6];
+    const history = (at: number[], av: number[], bv: number[]) => ({
+      a: at.map((t, i) => [t, av[i] ?? 0] as [number, number]),
+      b: { points: bv.map((v, i) => [i * 200, v] as [number, number]), unit: "frames" as const, interpolation: "step" as const },
+    });
+    const bValues = [1, 0.3, 0.8];
+    const dLdy = new Float64Array(2 * frames).map((_, i) => Math.cos(0.21 * i) + 0.3);
+    const loss = async (at: number[], av: number[], bv: number[]) =>
+      dot(dLdy, (await render(g, { frames, batches: 2, sampleRate, history: history(at, av, bv) })).samples);
+    const r = await render(g, { frames, batches: 2, sampleRate, history: history(aTimes, aValues, bValues), record: true });
+    const grad = (await r.backward(dLdy, { wrt: ["ctl.history"] }))["ctl.history"];
+    r.release();
+    const curves = grad?.curves ?? {};
+    expect(grad?.shape).toEqual({ batches: 1, channels: 1, frames: 14 });
+    const h = 1e-6;
+    const close = (analytic: number | undefined, numeric: number) =>
+      expect(Math.abs((analytic ?? NaN) - numeric)).toBeLessThan(2e-6 * Math.max(1e-3, Math.abs(numeric)));
+    for (const i of [0, 2]) {
+      const plus = [...aValues];
+      const minus = [...aValues];
+      plus[i] = (plus[i] ?? 0) + h;
+      minus[i] = (minus[i] ?? 0) - h;
+      close(curves["a"]?.values[i], ((await loss(aTimes, plus, bValues)) - (await loss(aTimes, minus, bValues))) / (2 * h));
+    }
+    // A time in seconds: a step of 1e-9 s (0.000048 frames).
+    const ht = 1e-9;
+    const later = [...aTimes];
+    const earlier = [...aTimes];
+    later[1] = (later[1] ?? 0) + ht;
+    earlier[1] = (earlier[1] ?? 0) - ht;
+    close(curves["a"]?.times[1], ((await loss(later, aValues, bValues)) - (await loss(earlier, aValues, bValues))) / (2 * ht));
+    const bPlus = [1, 0.3 + h, 0.8];
+    const bMinus = [1, 0.3 - h, 0.8];
+    close(curves["b"]?.values[1], ((await loss(aTimes, aValues, bPlus)) - (await loss(aTimes, aValues, bMinus))) / (2 * h));
+    expect(Array.from(curves["b"]?.times ?? [])).toEqual([0, 0, 0]);
+    // Without a history, and on a node that reads none: refused.
+    const plain = await render(chain(0.8), { frames: 32, record: true });
+    expect((await thrownAsync(() => plain.backward(new Float64Array(32), { wrt: ["g.history"] }))).message).toMatch(
+      /needs a render made with a history/,
+    );
+    plain.release();
+  });
+
   it("Runtime: the recording size grows with the span, a later recorded render replaces an earlier one", async () => {
     const runtime = Runtime.create(chain(0.8));
     expect(runtime.recordSize(2000)).toBeGreaterThan(runtime.recordSize(1000));

@@ -489,7 +489,11 @@ int32_t amp_graph_runtime_restore(AmpGraphRuntime *runtime, const void *buffer, 
 typedef struct AmpGradientRequest {
     const char *node; /* node name */
     /* signal parameter name, or NULL for the node's output, or "@buffer" for the node's PCM
-     * buffer (slot 0, e.g. a sampler's): batches x buffer channels x buffer frames */
+     * buffer (slot 0, e.g. a sampler's): batches x buffer channels x buffer frames, or
+     * "@history" for the points of the control-history curves the node reads (a controller's;
+     * needs amp_graph_runtime_backward_history, summed 0): summed over batches, per curve in the
+     * node's order, the points' values' gradients then their times' (per frame; 0 for step
+     * curves), 2 x points doubles per curve (docs/gradients.md) */
     const char *param;
     uint32_t summed;  /* parameters: 1 sums over frames; "@buffer": 1 sums over batches */
     double *out;      /* caller-owned, overwritten */

@@ -24,6 +24,8 @@ namespace {
 
 // The request naming a node's PCM buffer (slot 0) instead of a parameter.
 constexpr const char *kBufferRequest = "@buffer";
+// The request naming the points of the control-history curves a node reads.
+constexpr const char *kHistoryRequest = "@history";
 
 int32_t find_param(const NodeSpec &spec, const char *name) {
     for (uint32_t p = 0; p < spec.param_count; ++p)
@@ -44,7 +46,8 @@ std::string GraphRuntime::backward_path(uint32_t target) const {
     uint32_t start = target;
     for (size_t i = 0; i < queue.size(); ++i) {
         const uint32_t v = queue[i];
-        bool requested = rec_.output_request[v] >= 0 || rec_.buffer_request[v] >= 0;
+        bool requested = rec_.output_request[v] >= 0 || rec_.buffer_request[v] >= 0 ||
+                         rec_.history_request[v] >= 0;
         for (int32_t request : rec_.param_request[v]) requested = requested || request >= 0;
         if (requested) {
             start = v;
@@ -90,6 +93,10 @@ uint64_t GraphRuntime::buffer_gradient_values(uint32_t v, const AmpGradientReque
            plan_.nodes[v]->buffer_values();
 }
 
+uint64_t GraphRuntime::history_gradient_values(uint32_t v) const {
+    return rec_.has_history ? plan_.nodes[v]->history_gradient_values(rec_.history) : 0;
+}
+
 void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t request_count) {
     Recording &rec = rec_;
     const uint32_t n = node_count();
@@ -100,6 +107,7 @@ void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t re
     std::fill(rec.needs.begin(), rec.needs.end(), 0);
     std::fill(rec.output_request.begin(), rec.output_request.end(), -1);
     std::fill(rec.buffer_request.begin(), rec.buffer_request.end(), -1);
+    std::fill(rec.history_request.begin(), rec.history_request.end(), -1);
     for (auto &row : rec.param_request) std::fill(row.begin(), row.end(), -1);
     for (uint32_t i = 0; i < request_count; ++i) {
         const AmpGradientRequest &request = requests[i];
@@ -126,6 +134,25 @@ void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t re
                                  label() + ": its buffer is requested twice");
             rec.buffer_request[v] = static_cast<int32_t>(i);
             needed = buffer_gradient_values(v, request);
+        } else if (std::strcmp(request.param, kHistoryRequest) == 0) {
+            if (!rec.has_history)
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", node.name,
+                                 label() + ": the gradient with respect to its control-history "
+                                           "points needs the history the span was rendered with "
+                                           "(amp_graph_runtime_backward_history)");
+            needed = history_gradient_values(v);
+            if (needed == 0)
+                throw AmpFailure(AMP_ERR_UNSUPPORTED, "backward", node.name,
+                                 label() + " reads no control-history points to differentiate "
+                                           "(\"@history\" asks for them, e.g. a controller's)");
+            if (rec.history_request[v] >= 0)
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", node.name,
+                                 label() + ": its history is requested twice");
+            if (request.summed != 0)
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", node.name,
+                                 label() + ": a history gradient is always summed over batches "
+                                           "(summed must be 0)");
+            rec.history_request[v] = static_cast<int32_t>(i);
         } else {
             const int32_t p = find_param(*node.spec, request.param);
             if (p < 0 || node.spec->params[p].kind != ParamKind::Signal) {
@@ -183,7 +210,7 @@ void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t re
     for (uint32_t v = 0; v < n; ++v) {
         if (!rec.on_path[v]) continue;
         const NodeSpec &spec = *graph_.nodes[v].spec;
-        bool needed = rec.buffer_request[v] >= 0;
+        bool needed = rec.buffer_request[v] >= 0 || rec.history_request[v] >= 0;
         for (int32_t request : rec.param_request[v]) needed = needed || request >= 0;
         for (const LinkPlan &link : plan_.links)
             needed = needed || (link.to == v && rec.on_path[link.from]);
@@ -236,7 +263,12 @@ void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradi
                          "a checkpointed recording re-renders its segments, and this graph reads "
                          "control-history curves: pass the history the span was rendered with "
                          "(times relative to its first frame)");
-    if (rec.checkpoint > 0 && (history != nullptr || needs_curves_)) check_history(history);
+    if (history != nullptr || (rec.checkpoint > 0 && needs_curves_)) check_history(history);
+    rec.has_history = history != nullptr;
+    if (history != nullptr) {
+        rec.history = *history;
+        rec.history.frame_offset = rec.start; // curve time 0 is the span's first frame
+    }
     plan_backward(requests, request_count);
     for (uint32_t id = 0; id < plan_.links.size(); ++id)
         std::fill_n(rec.link_grads[id],
@@ -249,6 +281,8 @@ void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradi
                 ? static_cast<uint64_t>(batches_) * plan_.output_channels[v] * t
             : std::strcmp(requests[i].param, kBufferRequest) == 0
                 ? buffer_gradient_values(v, requests[i])
+            : std::strcmp(requests[i].param, kHistoryRequest) == 0
+                ? history_gradient_values(v)
                 : (requests[i].summed != 0 ? batches_ : static_cast<uint64_t>(batches_) * t);
         std::fill_n(requests[i].out, count, 0.0);
     }
@@ -367,6 +401,10 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
     if (rec.buffer_request[v] >= 0 && step.kind != StepKind::Emit) {
         context.buffer_gradient = requests[rec.buffer_request[v]].out;
         context.buffer_summed = requests[rec.buffer_request[v]].summed != 0;
+    }
+    if (rec.history_request[v] >= 0 && step.kind != StepKind::Emit) {
+        context.history_gradient = requests[rec.history_request[v]].out;
+        context.history = &rec.history;
     }
     Node &node = *plan_.nodes[v];
     const int32_t status = step.kind == StepKind::Process ? node.backward(context)

@@ -312,7 +312,10 @@ class GraphRuntime {
         std::vector<std::vector<uint32_t>> out_links;     // [node]: links leaving it, id order
         std::vector<uint8_t> reaches, from_target, on_path, needs; // per node, per pass
         std::vector<int32_t> output_request;                       // per node: request or -1
-        std::vector<int32_t> buffer_request;             // per node: "@buffer" request or -1
+        std::vector<int32_t> buffer_request;  // per node: "@buffer" request or -1
+        std::vector<int32_t> history_request; // per node: "@history" request or -1
+        AmpControlHistory history{};          // the pass's history (span time 0)
+        bool has_history = false;
         std::vector<std::vector<int32_t>> param_request; // [node][param]: request or -1
         std::vector<uint32_t> queue;                     // graph walks
     };
@@ -342,6 +345,8 @@ class GraphRuntime {
                           const AmpGradientRequest *requests);
     void plan_backward(const AmpGradientRequest *requests, uint32_t request_count);
     uint64_t buffer_gradient_values(uint32_t node, const AmpGradientRequest &request) const;
+    // Values of a node's "@history" gradient for the pass's history (0: none).
+    uint64_t history_gradient_values(uint32_t node) const;
     std::string backward_path(uint32_t node) const;
     void backward_step(const Step &step, uint64_t r, uint32_t n, const double *output_gradient,
                        const AmpGradientRequest *requests);

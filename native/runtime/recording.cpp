@@ -143,6 +143,7 @@ void GraphRuntime::record(uint64_t frames, uint64_t max_bytes, uint64_t checkpoi
     rec.needs.assign(n, 0);
     rec.output_request.assign(n, -1);
     rec.buffer_request.assign(n, -1);
+    rec.history_request.assign(n, -1);
     rec.queue.assign(n, 0);
     rec.start = position_;
     rec.frames = frames;

@@ -387,6 +387,115 @@ TEST(biquad_gradients_match_finite_differences) {
     }
 }
 
+// Gradients with respect to control-history points ("@history"): a controller plays a linear
+// curve into an oscillator's frequency (add) and a step curve into a gain (multiply); each
+// point's value and each linear point's time against central differences of whole renders
+// (B = 2, block 64), the same bits from a checkpointed recording, step times 0.
+namespace history_points {
+
+constexpr uint32_t kSpan = 400;
+const char *kJson = R"({"nodes":[
+ {"name":"ctl","type":"controller","params":{"curves":["a","b"],"scale":1.3}},
+ {"name":"osc","type":"sine_osc","params":{"frequency":200,"amplitude":0.5}},
+ {"name":"m","type":"gain","params":{"gain":0.5}},
+ {"name":"out","type":"safety","params":{"limit":10}}],
+ "edges":[{"from":"osc","to":"m"},{"from":"m","to":"out"}],
+ "modulations":[{"from":"ctl.a","to":"osc","param":"frequency","mode":"add","scale":100},
+  {"from":"ctl.b","to":"m","param":"gain","mode":"multiply"}],
+ "output":"out"})";
+
+struct Curves {
+    std::vector<double> at{-0.5, 100.5, 250.25, 399.75}, av{0.1, 0.9, -0.4, 0.6};
+    std::vector<double> bt{0.0, 150.0, 300.0}, bv{1.0, 0.3, 0.8};
+};
+
+// Renders kSpan frames with the curves; with `grads`, records (checkpointed when K > 0) and
+// returns the "@history" gradient: a values, a times, b values, b times.
+std::vector<double> render(const Curves &k, const std::vector<double> &dy,
+                           std::vector<double> *grads, uint64_t checkpoint = 0) {
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(kJson, &rt), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_configure(rt, 2, 64), AMP_OK);
+    if (grads != nullptr)
+        CHECK_EQ(checkpoint == 0 ? amp_graph_runtime_record(rt, kSpan, 0)
+                                 : amp_graph_runtime_record_checkpointed(rt, kSpan, checkpoint, 0),
+                 AMP_OK);
+    const AmpHistoryCurve curves[] = {{"a", k.at.data(), k.av.data(), 4, AMP_INTERPOLATION_LINEAR},
+                                      {"b", k.bt.data(), k.bv.data(), 3, AMP_INTERPOLATION_STEP}};
+    AmpControlHistory history{curves, 2, 0};
+    AmpRenderOptions options{};
+    options.history = &history;
+    std::vector<double> y(2 * kSpan);
+    CHECK_EQ(amp_graph_runtime_execute(rt, kSpan, y.data(), y.size(), &options), AMP_OK);
+    if (grads != nullptr) {
+        grads->assign(14, -1.0);
+        const AmpGradientRequest request{"ctl", "@history", 0, grads->data(), grads->size()};
+        const int32_t status =
+            amp_graph_runtime_backward_history(rt, dy.data(), dy.size(), &request, 1, &history);
+        CHECK_EQ(status, AMP_OK);
+        if (status != AMP_OK) std::printf("  %s\n", amp_test::last_error(rt).c_str());
+    }
+    amp_graph_runtime_destroy(rt);
+    return y;
+}
+
+} // namespace history_points
+
+TEST(control_history_point_gradients_match_finite_differences) {
+    using namespace history_points;
+    const std::vector<double> dy = noise(2, 1, kSpan, 311).data;
+    const Curves base;
+    std::vector<double> grads, checkpointed;
+    render(base, dy, &grads);
+    render(base, dy, &checkpointed, 37);
+    CHECK(grads == checkpointed);
+    auto loss = [&](const Curves &k) { return dot(dy, render(k, dy, nullptr)); };
+    const double h = 1e-6;
+    auto central = [&](std::vector<double> Curves::*member, size_t i) {
+        Curves plus = base, minus = base;
+        (plus.*member)[i] += h;
+        (minus.*member)[i] -= h;
+        return (loss(plus) - loss(minus)) / (2 * h);
+    };
+    for (size_t i = 0; i < 4; ++i) {
+        check_close(("a value " + std::to_string(i)).c_str(), grads[i], central(&Curves::av, i));
+        check_close(("a time " + std::to_string(i)).c_str(), grads[4 + i], central(&Curves::at, i));
+    }
+    for (size_t i = 0; i < 3; ++i) {
+        check_close(("b value " + std::to_string(i)).c_str(), grads[8 + i],
+                    central(&Curves::bv, i));
+        CHECK_EQ(grads[11 + i], 0.0); // a step curve's times: no gradient
+    }
+}
+
+TEST(control_history_point_gradients_refuse_without_a_history_or_points) {
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(history_points::kJson, &rt), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_record(rt, 16, 0), AMP_OK);
+    std::vector<double> times{0}, values{0.5}, y(16), dy(16, 1.0), out(4);
+    const AmpHistoryCurve curves[] = {{"a", times.data(), values.data(), 1, 1},
+                                      {"b", times.data(), values.data(), 1, 0}};
+    AmpControlHistory history{curves, 2, 0};
+    AmpRenderOptions options{};
+    options.history = &history;
+    CHECK_EQ(amp_graph_runtime_execute(rt, 16, y.data(), y.size(), &options), AMP_OK);
+    const AmpGradientRequest request{"ctl", "@history", 0, out.data(), out.size()};
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &request, 1),
+             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "needs the history the span was rendered with");
+    const AmpGradientRequest small{"ctl", "@history", 0, out.data(), 3};
+    CHECK_EQ(amp_graph_runtime_backward_history(rt, dy.data(), dy.size(), &small, 1, &history),
+             AMP_ERR_SHAPE_MISMATCH);
+    CHECK_CONTAINS(amp_test::last_error(rt), "needs 4 doubles, got 3");
+    const AmpGradientRequest osc{"osc", "@history", 0, out.data(), out.size()};
+    CHECK_EQ(amp_graph_runtime_backward_history(rt, dy.data(), dy.size(), &osc, 1, &history),
+             AMP_ERR_UNSUPPORTED);
+    CHECK_CONTAINS(amp_test::last_error(rt), "reads no control-history points");
+    CHECK_EQ(amp_graph_runtime_backward_history(rt, dy.data(), dy.size(), &request, 1, &history),
+             AMP_OK);
+    amp_graph_runtime_destroy(rt);
+}
+
 // A node without an adjoint on the path: AMP_ERR_UNSUPPORTED naming it and the path.
 TEST(a_node_without_an_adjoint_on_the_path_is_named_with_the_path) {
     const std::string json = R"({"nodes":[

@@ -50,6 +50,11 @@ export interface BackwardOptions {
    * - `"node.buffer"`: the node's PCM buffer (slot 0, handed over with `setBuffer` or the render
    *   option `buffers`), e.g. a `sampler`'s sound: `batches x buffer channels x buffer frames`,
    *   or `1 x buffer channels x buffer frames` when `summed` (summed over batches).
+   * - `"node.history"`: the points of the control-history curves a `controller` plays (the
+   *   render's `history`), summed over batches: {@link Gradient.curves} gives, per curve, the
+   *   gradient with respect to each point's value and time (time in the curve's unit: per second
+   *   for seconds, per frame for frames; 0 for step curves). `data` holds them per curve in the
+   *   controller's order: values, then times in frames.
    */
   readonly wrt: readonly string[];
   /** Sum parameter gradients over the recorded frames: one number per batch (the gradient with respect to a constant value); buffer gradients over batches. Default false. */
@@ -66,6 +71,28 @@ export interface Gradient {
   /** `batches x 1 x frames` (parameters), `batches x 1 x 1` (summed), `batches x channels x frames` (outputs). */
   readonly shape: TensorShape;
   readonly data: Float64Array;
+  /** For `"node.history"`: per curve name, the gradient with respect to each point's value and time. */
+  readonly curves?: Readonly<Record<string, CurvePointGradients>> | undefined;
+}
+
+/** The gradient of a loss with respect to the points of one control-history curve. */
+export interface CurvePointGradients {
+  /** dL/d(value of point i), one per point. */
+  readonly values: Float64Array;
+  /**
+   * dL/d(time of point i), in the curve's time unit (per second or per frame): exact between
+   * frames for linear curves (`-slope x weight`, a frame exactly on a point uses the segment
+   * starting there); 0 for step curves and held ends (the value jumps there).
+   */
+  readonly times: Float64Array;
+}
+
+/** The render's control history, for the backward pass (re-renders, point gradients). */
+export interface RecordedHistory {
+  readonly native: NativeHistoryCurve[];
+  /** Each curve's time unit as given. */
+  readonly units: ReadonlyMap<string, "seconds" | "frames">;
+  readonly sampleRate: number;
 }
 
 /** Gradients by `wrt` entry. */
@@ -76,6 +103,24 @@ const BACKWARD_KEYS = ["wrt", "summed"];
 /** True when the node type has a parameter named `name` (a parameter wins over `"buffer"`). */
 function hasParam(node: string, type: string, name: string): boolean {
   return requireNodeType(node, type).params.some((p) => p.name === name);
+}
+
+/** A render's history kept for its backward pass: the native curves and each curve's unit. */
+export function recordedHistory(source: unknown, native: NativeHistoryCurve[], sampleRate: number): RecordedHistory {
+  const units = new Map<string, "seconds" | "frames">();
+  for (const [name, input] of Object.entries(source as Record<string, unknown>)) {
+    const unit = Array.isArray(input) ? undefined : (input as { unit?: unknown }).unit;
+    units.set(name, unit === "frames" ? "frames" : "seconds");
+  }
+  return { native, units, sampleRate };
+}
+
+/** The curves a node reads: a controller's `curve` or `curves` parameter (other nodes: none). */
+function curveNames(params: Readonly<Record<string, unknown>>): string[] {
+  const { curve, curves } = params as { curve?: unknown; curves?: unknown };
+  if (typeof curve === "string") return [curve];
+  if (Array.isArray(curves)) return curves.filter((c): c is string => typeof c === "string");
+  return [];
 }
 
 /** The shape of a PCM buffer handed to a node (slot 0), for the shape of its gradient. */
@@ -96,7 +141,7 @@ export function runBackward(
   dLdy: unknown,
   options: unknown,
   buffers: ReadonlyMap<string, BufferShape> = new Map(),
-  history?: NativeHistoryCurve[],
+  history?: RecordedHistory,
 ): Gradients {
   if (!(dLdy instanceof Float64Array)) throw validationError({ param: "dLdy", label: "argument" }, "a Float64Array", dLdy);
   const expected = shape.batches * shape.channels * shape.frames;
@@ -131,7 +176,31 @@ export function runBackward(
     let param: string | undefined;
     let nativeParam: string | undefined;
     let gradientShape: TensorShape;
+    let curves: Record<string, CurvePointGradients> | undefined;
     const suffix = entry.slice(dot + 1);
+    if (dot >= 0 && suffix === "history" && !hasParam(nodeName, node.type, "history")) {
+      // The points of the curves the node reads; the runtime refuses a node that reads none.
+      param = "history";
+      nativeParam = "@history";
+      if (history === undefined)
+        throw invalidError({ param: "wrt", label: "backward option" }, `entry ${JSON.stringify(entry)} needs a render made with a history`);
+      const names = curveNames(node.params);
+      let count = 0;
+      for (const name of names) count += 2 * (history.native.find((c) => c.name === name)?.timesFrames.length ?? 0);
+      const data = new Float64Array(count);
+      curves = {};
+      let at = 0;
+      for (const name of names) {
+        const points = history.native.find((c) => c.name === name)?.timesFrames.length ?? 0;
+        curves[name] = { values: data.subarray(at, at + points), times: data.subarray(at + points, at + 2 * points) };
+        at += 2 * points;
+      }
+      gradientShape = { batches: 1, channels: 1, frames: count };
+      const request: NativeGradientRequest = { node: nodeName, summed: false, out: data, param: nativeParam };
+      requests.push(request);
+      results[entry] = { wrt: entry, node: nodeName, param, shape: Object.freeze(gradientShape), data, curves };
+      continue;
+    }
     if (dot >= 0 && suffix === "buffer" && !hasParam(nodeName, node.type, "buffer")) {
       // The node's PCM buffer: the runtime refuses a node without one, naming it.
       const buffer = buffers.get(nodeName) ?? { channels: 0, frames: 0 };
@@ -153,11 +222,23 @@ export function runBackward(
     const request: NativeGradientRequest = { node: nodeName, summed: param !== undefined && summed, out: data };
     if (nativeParam !== undefined) request.param = nativeParam;
     requests.push(request);
-    results[entry] = Object.freeze({ wrt: entry, node: nodeName, param, shape: Object.freeze(gradientShape), data });
+    results[entry] = { wrt: entry, node: nodeName, param, shape: Object.freeze(gradientShape), data };
   }
   // The render's history: a checkpointed recording re-renders its segments with it.
   if (history === undefined) native.backward(dLdy, requests);
-  else native.backwardHistory(dLdy, requests, history);
+  else native.backwardHistory(dLdy, requests, history.native);
+  // Point times: the runtime's are per frame; a curve given in seconds gets per second.
+  for (const result of Object.values(results)) {
+    if (result.curves === undefined || history === undefined) continue;
+    const perCurve: Record<string, CurvePointGradients> = {};
+    for (const [name, points] of Object.entries(result.curves)) {
+      const times = Float64Array.from(points.times);
+      if (history.units.get(name) === "seconds") for (let i = 0; i < times.length; i += 1) times[i] = (times[i] ?? 0) * history.sampleRate;
+      perCurve[name] = Object.freeze({ values: points.values, times });
+    }
+    results[result.wrt] = Object.freeze({ ...result, curves: Object.freeze(perCurve) });
+  }
+  for (const key of Object.keys(results)) results[key] = Object.freeze(results[key] as Gradient);
   return Object.freeze(results);
 }
 

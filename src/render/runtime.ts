@@ -7,7 +7,7 @@ import { recordRenderedGraph } from "./rendered-graphs";
 import { inspect } from "node:util";
 import { AmpError, ampError, checkOptionKeys, invalidError, validationError } from "../errors";
 import { Graph } from "../graph/graph";
-import type { NativeHistoryCurve, NativeRenderOptions, NativeRenderOutput, NativeRuntime } from "../native/addon-types";
+import type { NativeRenderOptions, NativeRenderOutput, NativeRuntime } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
 import { toNativeHistory, type ControlHistory } from "./history";
 import { checkRenderOption, checkSampleRate, RENDER_LIMITS } from "./limits";
@@ -18,7 +18,16 @@ import { checkMemoryBudget, checkRenderOutputSize, formatBytes, renderOutputByte
 import { checkTensor, type TensorShape } from "./shape";
 import { interruptSignal } from "./interrupt";
 import { signalTarget } from "./signal-params";
-import { checkRecordOption, runBackward, type BackwardOptions, type BufferShape, type Gradients, type RecordOptions } from "./gradients";
+import {
+  checkRecordOption,
+  recordedHistory,
+  runBackward,
+  type BackwardOptions,
+  type BufferShape,
+  type Gradients,
+  type RecordedHistory,
+  type RecordOptions,
+} from "./gradients";
 import { isCancelled, ProgressJob, type ProgressCallback } from "./progress";
 import { checkPcmBuffer, type PcmBuffer } from "./buffers";
 
@@ -518,7 +527,16 @@ export class Runtime {
     const after = native.describeGraph();
     job?.advance(after.framesRendered, after.totalHeat);
     if (output.cancelled !== true)
-      return this.#result(frames, output.samples, output.heat, output.overBudget, output, record ? { recording, history } : undefined);
+      return this.#result(
+        frames,
+        output.samples,
+        output.heat,
+        output.overBudget,
+        output,
+        record
+          ? { recording, history: history === undefined ? undefined : recordedHistory(options.history, history, this.#sampleRate) }
+          : undefined,
+      );
     const done = output.framesDone ?? 0;
     const batches = graphSummary.batches;
     const samples = packLanes(output.samples, batches * graphSummary.outputChannels, frames, done);
@@ -753,7 +771,7 @@ export class Runtime {
     heat: Float64Array | undefined,
     overBudget: Uint8Array | undefined,
     tapOutput: Pick<NativeRenderOutput, "taps" | "tapTimes" | "tapRecords"> | undefined,
-    recording: { readonly recording: number; readonly history: NativeHistoryCurve[] | undefined } | undefined,
+    recording: { readonly recording: number; readonly history: RecordedHistory | undefined } | undefined,
     partial = false,
   ): RenderResult {
     const description = this.describe();
@@ -798,7 +816,7 @@ export class Runtime {
     shape: TensorShape,
     dLdy: Float64Array,
     options: BackwardOptions,
-    history: NativeHistoryCurve[] | undefined,
+    history: RecordedHistory | undefined,
   ): Gradients {
     const native = this.#live();
     if (recording !== this.#recording)
