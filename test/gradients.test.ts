@@ -21,6 +21,7 @@ import {
   safety,
   sampler,
   sineOsc,
+  spectralL2Loss,
   subharmonic,
 } from "../src/index";
 
@@ -419,6 +420,46 @@ describe("backward through a whole graph", () => {
       /needs a render made with a history/,
     );
     plain.release();
+  });
+
+  it("spectralL2Loss: STFT magnitudes from the runtime against a reference here, its gradient through backward", async () => {
+    // The reference: frames with size - hop zeros first, a periodic hann window, a direct DFT.
+    const reference = (y: Float64Array, t: Float64Array, size: number, hop: number) => {
+      const pad = size - hop;
+      const frames = Math.floor((y.length - 1 + pad) / hop) + 1;
+      const bins = Math.floor(size / 2) + 1;
+      let total = 0;
+      for (let m = 0; m < frames; m += 1)
+        for (let k = 0; k < bins; k += 1) {
+          let [yr, yi, tr, ti] = [0, 0, 0, 0];
+          for (let j = 0; j < size; j += 1) {
+            const n = m * hop + j - pad;
+            if (n < 0 || n >= y.length) continue;
+            const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * j) / size);
+            const a = (-2 * Math.PI * ((j * k) % size)) / size;
+            yr += w * (y[n] ?? 0) * Math.cos(a);
+            yi += w * (y[n] ?? 0) * Math.sin(a);
+            tr += w * (t[n] ?? 0) * Math.cos(a);
+            ti += w * (t[n] ?? 0) * Math.sin(a);
+          }
+          total += (Math.hypot(yr, yi) - Math.hypot(tr, ti)) ** 2;
+        }
+      return total / (frames * bins);
+    };
+    const target = (await render(chain(0.37, 440), { frames: 400 })).samples;
+    const spectral = { size: 64, hop: 16 };
+    const r = await render(chain(0.8), { frames: 400, record: true });
+    const { loss, dLdy } = spectralL2Loss(r.samples, target, spectral);
+    expect(Math.abs(loss - reference(r.samples, target, 64, 16))).toBeLessThan(1e-12 * loss);
+    const slope = (await r.backward(dLdy, { wrt: ["g.gain"], summed: true }))["g.gain"]?.data[0] ?? NaN;
+    r.release();
+    const h = 1e-6;
+    const at = async (g: number) => spectralL2Loss((await render(chain(g), { frames: 400 })).samples, target, spectral).loss;
+    const numeric = ((await at(0.8 + h)) - (await at(0.8 - h))) / (2 * h);
+    expect(Math.abs(slope - numeric)).toBeLessThan(1e-6 * Math.abs(numeric));
+    expect(() => spectralL2Loss(r.samples, target, { size: 64, hop: 65 })).toThrow(/hop.*integer in \[1, 64\]/);
+    expect(() => spectralL2Loss(r.samples, target, { size: 64, hop: 16, window: "nope" as never })).toThrow(/window/);
+    expect(() => spectralL2Loss(r.samples, target, { size: 64, hop: 16, lanes: 3 })).toThrow(/lanes \(3\) x frames/);
   });
 
   it("Runtime: the recording size grows with the span, a later recorded render replaces an earlier one", async () => {

@@ -508,6 +508,29 @@ typedef struct AmpGradientRequest {
 int32_t amp_loss_l2(const double *y, const double *target, uint64_t count, double *out_loss,
                     double *out_gradient);
 
+/*
+ * Spectral L2 loss (docs/gradients.md): the mean squared difference between the STFT
+ * magnitudes of y and of a target, and its exact gradient with respect to y. A lane of `frames`
+ * samples is framed as amp_analysis_stft (size - hop zeros before it, M = stft frames), each
+ * frame windowed (periodic window, AMP_WINDOW_*) and transformed by the project's real FFT:
+ *   loss = sum over lanes, frames m, bins k = 0 .. size/2 of (|Y[m][k]| - |T[m][k]|)^2
+ *          / (lanes x M x (size/2 + 1)),
+ * out_gradient (optional, lanes x frames planar like y) = dloss/dy (where |Y| = 0 the
+ * magnitude's subgradient 0 is used). amp_loss_spectral_create checks size in [2, 2^24], hop in
+ * [1, size], the window code and kaiser_beta in [0, 50] and allocates everything; a call with
+ * the plan allocates nothing (one call at a time per plan). Failures return
+ * AMP_ERR_INVALID_ARGUMENT (null pointers, lanes 0, frames outside [1, 2^40], a non-finite
+ * value) with a message for amp_loss_last_error (the calling thread's, stage "loss").
+ */
+typedef struct AmpSpectralLoss AmpSpectralLoss;
+int32_t amp_loss_spectral_create(uint32_t size, uint32_t hop, uint32_t window, double kaiser_beta,
+                                 AmpSpectralLoss **out_loss);
+void amp_loss_spectral_destroy(AmpSpectralLoss *loss);
+int32_t amp_loss_spectral_l2(AmpSpectralLoss *loss, const double *y, const double *target,
+                             uint32_t lanes, uint64_t frames, double *out_loss,
+                             double *out_gradient);
+int32_t amp_loss_last_error(AmpErrorView *out_error);
+
 int32_t amp_graph_runtime_record_size(const AmpGraphRuntime *runtime, uint64_t frames,
                                       uint64_t *out_bytes);
 int32_t amp_graph_runtime_record(AmpGraphRuntime *runtime, uint64_t frames, uint64_t max_bytes);

@@ -209,6 +209,28 @@ TEST(checkpointed_recording_and_backward_allocate_nothing_after_record) {
     amp_graph_runtime_destroy(rt);
 }
 
+// The spectral loss allocates everything in its create call; evaluations allocate nothing.
+TEST(spectral_loss_allocates_nothing_after_create) {
+    AmpSpectralLoss *plan = nullptr;
+    CHECK_EQ(amp_loss_spectral_create(1024, 256, AMP_WINDOW_HANN, 0.0, &plan), AMP_OK);
+    std::vector<double> y(2 * 20000), target(2 * 20000), gradient(2 * 20000);
+    for (size_t i = 0; i < y.size(); ++i) {
+        y[i] = std::sin(0.01 * static_cast<double>(i));
+        target[i] = std::sin(0.011 * static_cast<double>(i));
+    }
+    double loss = 0.0;
+    const long before = g_allocations;
+    for (int call = 0; call < 3; ++call)
+        CHECK_EQ(
+            amp_loss_spectral_l2(plan, y.data(), target.data(), 2, 20000, &loss, gradient.data()),
+            AMP_OK);
+    const long during = g_allocations - before;
+    std::printf("  allocations during 3 spectral loss calls: %ld\n", during);
+    CHECK_EQ(during, 0L);
+    CHECK(loss > 0.0);
+    amp_loss_spectral_destroy(plan);
+}
+
 TEST(analysis_calls_allocate_nothing_after_planning) {
     const uint32_t frames = 20000;
     std::vector<double> x(2 * frames);

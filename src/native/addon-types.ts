@@ -398,6 +398,17 @@ export interface NativeAddon extends NativeAnalysis {
   countNonFinite(samples: Float64Array): number;
   /** amp_loss_l2: mean squared error of y against target; fills gradientOut with dL/dy (same length). */
   lossL2(y: Float64Array, target: Float64Array, gradientOut: Float64Array): number;
+  /** amp_loss_spectral_l2 with a plan made and destroyed around it: the loss; fills gradientOut. */
+  lossSpectralL2(
+    size: number,
+    hop: number,
+    window: number,
+    kaiserBeta: number,
+    y: Float64Array,
+    target: Float64Array,
+    lanes: number,
+    gradientOut: Float64Array,
+  ): number;
   /** amp_analysis_column_stats: per-column sum, mean and max of a lanes x frames series over [start, end), each lanes x columns. */
   columnStats(
     data: Float64Array,

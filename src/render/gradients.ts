@@ -10,6 +10,7 @@ import { loadAddon } from "../native/load-addon";
 import type { TensorShape } from "./shape";
 import { requireNodeType } from "../graph/validate-params";
 import { signalTarget } from "./signal-params";
+import { WINDOW_NAMES, type WindowName } from "../analysis/common";
 
 /**
  * How a render records for {@link RenderResult.backward}: `record: true` keeps every value the
@@ -261,5 +262,57 @@ export function l2Loss(samples: Float64Array, target: Float64Array): Loss {
   if (samples.length === 0) throw ampError("AMP_ERR_INVALID_ARGUMENT", 'argument "samples" is empty');
   const dLdy = new Float64Array(samples.length);
   const loss = loadAddon().lossL2(samples, target, dLdy);
+  return Object.freeze({ loss, dLdy });
+}
+
+/** Options of {@link spectralL2Loss}. */
+export interface SpectralLossOptions {
+  /** Frame (window and FFT) length in samples, an integer in [2, 16777216]. */
+  readonly size: number;
+  /** Samples between frames, an integer in [1, size]. */
+  readonly hop: number;
+  /** The analysis window (periodic). Default `"hann"`. */
+  readonly window?: WindowName | undefined;
+  /** Kaiser shape, in [0, 50], for `window: "kaiser"`. Default 8. */
+  readonly kaiserBeta?: number | undefined;
+  /** Rows of the planar samples (batches x channels of a render: `result.shape`); each row is one signal. Default 1. */
+  readonly lanes?: number | undefined;
+}
+
+const SPECTRAL_KEYS = ["size", "hop", "window", "kaiserBeta", "lanes"];
+
+/**
+ * Spectral L2 loss, computed natively (`amp_loss_spectral_l2`, the project's own STFT):
+ * `loss = mean over lanes, STFT frames and bins 0..size/2 of (|Y| - |T|)^2`, the STFT magnitudes
+ * of the samples and of the target (frames as `stft`: `size - hop` zeros before each lane), and
+ * `dLdy`, its exact gradient with respect to the samples (the `dLdy` of `backward`).
+ * @param samples - e.g. `result.samples` (`lanes x frames`, planar)
+ * @param target - the signal to match, same length
+ * @param options - frame size, hop, window, lanes
+ */
+export function spectralL2Loss(samples: Float64Array, target: Float64Array, options: SpectralLossOptions): Loss {
+  if (!(samples instanceof Float64Array)) throw validationError({ param: "samples", label: "argument" }, "a Float64Array", samples);
+  if (!(target instanceof Float64Array) || target.length !== samples.length)
+    throw validationError({ param: "target", label: "argument" }, `a Float64Array of ${samples.length} values`, target);
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw validationError({ param: "options", label: "argument" }, "an object { size, hop, window?, kaiserBeta?, lanes? }", options);
+  checkOptionKeys({ label: "spectral loss option" }, options, SPECTRAL_KEYS, "spectralL2Loss()");
+  const { size, hop, window = "hann", kaiserBeta = 8, lanes = 1 } = options;
+  const integer = (name: string, value: unknown, low: number, high: number): number => {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < low || value > high)
+      throw validationError({ param: name, label: "spectral loss option" }, `an integer in [${low}, ${high}]`, value);
+    return value;
+  };
+  integer("size", size, 2, 16777216);
+  integer("hop", hop, 1, size);
+  integer("lanes", lanes, 1, Math.max(1, samples.length));
+  const code = WINDOW_NAMES.indexOf(window);
+  if (code < 0) throw validationError({ param: "window", label: "spectral loss option" }, `one of ${WINDOW_NAMES.join(", ")}`, window);
+  if (typeof kaiserBeta !== "number" || !(kaiserBeta >= 0 && kaiserBeta <= 50))
+    throw validationError({ param: "kaiserBeta", label: "spectral loss option" }, "a number in [0, 50]", kaiserBeta);
+  if (samples.length === 0 || samples.length % lanes !== 0)
+    throw invalidError({ param: "samples", label: "argument" }, `expects lanes (${lanes}) x frames values, got ${samples.length}`);
+  const dLdy = new Float64Array(samples.length);
+  const loss = loadAddon().lossSpectralL2(size, hop, code, kaiserBeta, samples, target, lanes, dLdy);
   return Object.freeze({ loss, dLdy });
 }
