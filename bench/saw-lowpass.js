@@ -106,4 +106,5 @@ module.exports = async function sawLowpass({ rounds }) {
   return printChecks("Output checks against the reference (worst over all rounds; max |error| vs the naive-saw graph):", checks);
 };
 
+// For bench/callgrind-graph.js (the same graph, rendered natively).
 module.exports.sawLowpassGraph = sawLowpassGraph;
