@@ -18,9 +18,8 @@ void SpectralL2::transform(const double *x, std::size_t n, std::size_t m, double
     const std::size_t padding = size_ - hop_;
     for (std::size_t j = 0; j < size_; ++j) {
         const std::size_t shifted = m * hop_ + j; // sample index + padding
-        frame_[j] = shifted >= padding && shifted - padding < n
-                        ? x[shifted - padding] * window_[j]
-                        : 0.0;
+        frame_[j] =
+            shifted >= padding && shifted - padding < n ? x[shifted - padding] * window_[j] : 0.0;
     }
     plan_->forward(frame_.data(), spectrum, scratch_.data());
 }

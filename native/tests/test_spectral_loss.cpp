@@ -68,8 +68,8 @@ TEST(spectral_l2_matches_its_definition_and_finite_differences) {
         CHECK_EQ(amp_loss_spectral_create(c.size, c.hop, c.window, 0.0, &plan), AMP_OK);
         std::vector<double> gradient(y.size());
         const double value = loss_of(plan, y, target, lanes, c.frames, gradient.data());
-        const double expected = reference(y, target, lanes, c.frames, c.size, c.hop,
-                                          c.window == AMP_WINDOW_HANN);
+        const double expected =
+            reference(y, target, lanes, c.frames, c.size, c.hop, c.window == AMP_WINDOW_HANN);
         std::printf("  size %u hop %u window %u: loss %.15g, reference %.15g\n", c.size, c.hop,
                     c.window, value, expected);
         CHECK(std::fabs(value - expected) <= 1e-12 * expected);
@@ -100,8 +100,8 @@ TEST(spectral_l2_matches_its_definition_and_finite_differences) {
             analytic += gradient[i] * e[i];
         }
         const double numeric = (at(plus) - at(minus)) / (2 * h);
-        std::printf("    along a direction: gradient %.12g, central differences %.12g\n",
-                    analytic, numeric);
+        std::printf("    along a direction: gradient %.12g, central differences %.12g\n", analytic,
+                    numeric);
         CHECK(std::fabs(analytic - numeric) <= 1e-6 * std::fabs(numeric));
         // Equal signals: zero loss, zero gradient.
         CHECK_EQ(loss_of(plan, y, y, lanes, c.frames, gradient.data()), 0.0);
