@@ -49,8 +49,16 @@ export { interruptSignal, setInterruptSignal } from "./render/interrupt";
 export type { WorkOptions } from "./render/work";
 export type { RenderOptions } from "./render/render";
 export { RenderResult } from "./render/result";
-export { l2Loss } from "./render/gradients";
-export type { BackwardOptions, Gradient, Gradients, Loss } from "./render/gradients";
+export { l2Loss, spectralL2Loss } from "./render/gradients";
+export type {
+  BackwardOptions,
+  CurvePointGradients,
+  Gradient,
+  Gradients,
+  Loss,
+  RecordOptions,
+  SpectralLossOptions,
+} from "./render/gradients";
 export type { GraphSummary, HeatCurves, NodeMetrics, NodeSummary, Tap } from "./render/result";
 export type { TensorShape } from "./render/shape";
 export { summarizeRender } from "./render/summary";

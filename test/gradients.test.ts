@@ -7,6 +7,7 @@ import { AmpError } from "../src/errors";
 import {
   adsr,
   biquad,
+  controller,
   delay,
   gain,
   graph,
@@ -21,6 +22,7 @@ import {
   safety,
   sampler,
   sineOsc,
+  spectralL2Loss,
   subharmonic,
 } from "../src/index";
 
@@ -326,6 +328,171 @@ describe("backward through a whole graph", () => {
     const { loss, dLdy } = l2Loss(Float64Array.of(1, 2, 4), Float64Array.of(1, 1, 2));
     expect(loss).toBeCloseTo(5 / 3, 15);
     expect(Array.from(dLdy)).toEqual([0, 2 / 3, 4 / 3]);
+  });
+
+  it("checkpointed recordings give the fully recorded gradients bit for bit, with a control history", async () => {
+    // The input is a controller's curve; it fans out to g1 and g2 (which declares 5 frames of
+    // latency, so the runtime compensates g1's path), a multiply edge modulates g1, and a
+    // feedback loop runs through a delay.
+    const g = graph()
+      .add("x", controller({ curve: "x" }))
+      .add("lfo", sineOsc({ frequency: 170, amplitude: 0.8 }))
+      .add("g1", gain({ gain: 0.8 }))
+      .add("g2", gain({ gain: -0.7, declaredDelayFrames: 5 }))
+      .add("sum", mix({ channels: 1 }))
+      .add("d", delay({ frames: 3 }))
+      .add("fb", gain({ gain: 0.6 }))
+      .add("out", safety({ limit: 10 }))
+      .connect("x", "g1")
+      .connect("x", "g2")
+      .connect("g1", "sum")
+      .connect("g2", "sum")
+      .connect("fb", "sum")
+      .chain("sum", "d", "fb")
+      .connect("sum", "out")
+      .modulate("lfo", "g1.gain", { mode: "multiply", scale: 1.5 })
+      .output("out");
+    const frames = 1000;
+    const history = {
+      x: {
+        points: [
+          [0, 0.2],
+          [300, -0.5],
+          [310, 0.9],
+          [999, 0.1],
+        ] as [number, number][],
+        unit: "frames" as const,
+      },
+    };
+    const dLdy = new Float64Array(2 * frames).map((_, i) => Math.sin(0.31 * i) - 0.1);
+    const wrt = ["x", "g1.gain", "fb.gain", "lfo.amplitude", "lfo.frequency"];
+    const gradients = async (record: true | { checkpointFrames: number }, blockFrames: number) => {
+      const r = await render(g, { frames, batches: 2, blockFrames, history, record });
+      const grads = await r.backward(dLdy, { wrt });
+      // The stream state is the render's after the pass: a second pass gives the same bits.
+      const again = await r.backward(dLdy, { wrt });
+      r.release();
+      for (const w of wrt) expect(Array.from(again[w]?.data ?? [])).toEqual(Array.from(grads[w]?.data ?? []));
+      return { samples: r.samples, grads };
+    };
+    const full = await gradients(true, 512);
+    for (const [checkpointFrames, blockFrames] of [
+      [512, 512],
+      [333, 512],
+      [1, 64],
+      [37, 37],
+      [5000, 128],
+    ] as const) {
+      const checkpointed = await gradients({ checkpointFrames }, blockFrames);
+      expect(Array.from(checkpointed.samples)).toEqual(Array.from(full.samples));
+      for (const w of wrt) expect(Array.from(checkpointed.grads[w]?.data ?? [])).toEqual(Array.from(full.grads[w]?.data ?? []));
+    }
+    expect(full.grads["x"]?.data.some((v) => v !== 0)).toBe(true);
+    // Sizes: one segment's values (a tenth of the span here) plus a snapshot per segment.
+    const runtime = Runtime.create(g, { batches: 2 });
+    expect(runtime.recordSize(480000, { checkpointFrames: 48000 })).toBeLessThan(runtime.recordSize(480000) / 5);
+    expect(() => runtime.recordSize(1000, { checkpointFrames: 0 })).toThrow(/checkpointFrames/);
+    runtime.dispose();
+    const bad = await thrownAsync(() => render(g, { frames: 10, history, record: { checkpointFrames: 2.5 } }));
+    expect(bad.message).toMatch(/checkpointFrames.*integer in \[1, 2\^40\]/);
+    const extra = await thrownAsync(() => render(g, { frames: 10, history, record: { checkpointFrames: 5, every: 3 } as never }));
+    expect(extra.message).toMatch(/every/);
+  });
+
+  it("differentiates with respect to control-history points (values, and linear times in the curve's unit)", async () => {
+    const g = graph()
+      .add("ctl", controller({ curves: ["a", "b"], scale: 1.3 }))
+      .add("osc", sineOsc({ frequency: 200, amplitude: 0.5 }))
+      .add("m", gain({ gain: 0.5 }))
+      .add("out", safety({ limit: 10 }))
+      .chain("osc", "m", "out")
+      .modulate("ctl.a", "osc.frequency", { mode: "add", scale: 100 })
+      .modulate("ctl.b", "m.gain", { mode: "multiply" })
+      .output("out");
+    const frames = 480;
+    const sampleRate = 48000;
+    const aTimes = [-0.00001, 0.0021, 0.0052, 0.00999];
+    const aValues = [0.1, 0.9, -0.4, 0.6];
+    const history = (at: number[], av: number[], bv: number[]) => ({
+      a: at.map((t, i) => [t, av[i] ?? 0] as [number, number]),
+      b: { points: bv.map((v, i) => [i * 200, v] as [number, number]), unit: "frames" as const, interpolation: "step" as const },
+    });
+    const bValues = [1, 0.3, 0.8];
+    const dLdy = new Float64Array(2 * frames).map((_, i) => Math.cos(0.21 * i) + 0.3);
+    const loss = async (at: number[], av: number[], bv: number[]) =>
+      dot(dLdy, (await render(g, { frames, batches: 2, sampleRate, history: history(at, av, bv) })).samples);
+    const r = await render(g, { frames, batches: 2, sampleRate, history: history(aTimes, aValues, bValues), record: true });
+    const grad = (await r.backward(dLdy, { wrt: ["ctl.history"] }))["ctl.history"];
+    r.release();
+    const curves = grad?.curves ?? {};
+    expect(grad?.shape).toEqual({ batches: 1, channels: 1, frames: 14 });
+    const h = 1e-6;
+    const close = (analytic: number | undefined, numeric: number) =>
+      expect(Math.abs((analytic ?? NaN) - numeric)).toBeLessThan(2e-6 * Math.max(1e-3, Math.abs(numeric)));
+    for (const i of [0, 2]) {
+      const plus = [...aValues];
+      const minus = [...aValues];
+      plus[i] = (plus[i] ?? 0) + h;
+      minus[i] = (minus[i] ?? 0) - h;
+      close(curves["a"]?.values[i], ((await loss(aTimes, plus, bValues)) - (await loss(aTimes, minus, bValues))) / (2 * h));
+    }
+    // A time in seconds: a step of 1e-9 s (0.000048 frames).
+    const ht = 1e-9;
+    const later = [...aTimes];
+    const earlier = [...aTimes];
+    later[1] = (later[1] ?? 0) + ht;
+    earlier[1] = (earlier[1] ?? 0) - ht;
+    close(curves["a"]?.times[1], ((await loss(later, aValues, bValues)) - (await loss(earlier, aValues, bValues))) / (2 * ht));
+    const bPlus = [1, 0.3 + h, 0.8];
+    const bMinus = [1, 0.3 - h, 0.8];
+    close(curves["b"]?.values[1], ((await loss(aTimes, aValues, bPlus)) - (await loss(aTimes, aValues, bMinus))) / (2 * h));
+    expect(Array.from(curves["b"]?.times ?? [])).toEqual([0, 0, 0]);
+    // Without a history, and on a node that reads none: refused.
+    const plain = await render(chain(0.8), { frames: 32, record: true });
+    expect((await thrownAsync(() => plain.backward(new Float64Array(32), { wrt: ["g.history"] }))).message).toMatch(
+      /needs a render made with a history/,
+    );
+    plain.release();
+  });
+
+  it("spectralL2Loss: STFT magnitudes from the runtime against a reference here, its gradient through backward", async () => {
+    // The reference: frames with size - hop zeros first, a periodic hann window, a direct DFT.
+    const reference = (y: Float64Array, t: Float64Array, size: number, hop: number) => {
+      const pad = size - hop;
+      const frames = Math.floor((y.length - 1 + pad) / hop) + 1;
+      const bins = Math.floor(size / 2) + 1;
+      let total = 0;
+      for (let m = 0; m < frames; m += 1)
+        for (let k = 0; k < bins; k += 1) {
+          let [yr, yi, tr, ti] = [0, 0, 0, 0];
+          for (let j = 0; j < size; j += 1) {
+            const n = m * hop + j - pad;
+            if (n < 0 || n >= y.length) continue;
+            const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * j) / size);
+            const a = (-2 * Math.PI * ((j * k) % size)) / size;
+            yr += w * (y[n] ?? 0) * Math.cos(a);
+            yi += w * (y[n] ?? 0) * Math.sin(a);
+            tr += w * (t[n] ?? 0) * Math.cos(a);
+            ti += w * (t[n] ?? 0) * Math.sin(a);
+          }
+          total += (Math.hypot(yr, yi) - Math.hypot(tr, ti)) ** 2;
+        }
+      return total / (frames * bins);
+    };
+    const target = (await render(chain(0.37, 440), { frames: 400 })).samples;
+    const spectral = { size: 64, hop: 16 };
+    const r = await render(chain(0.8), { frames: 400, record: true });
+    const { loss, dLdy } = spectralL2Loss(r.samples, target, spectral);
+    expect(Math.abs(loss - reference(r.samples, target, 64, 16))).toBeLessThan(1e-12 * loss);
+    const slope = (await r.backward(dLdy, { wrt: ["g.gain"], summed: true }))["g.gain"]?.data[0] ?? NaN;
+    r.release();
+    const h = 1e-6;
+    const at = async (g: number) => spectralL2Loss((await render(chain(g), { frames: 400 })).samples, target, spectral).loss;
+    const numeric = ((await at(0.8 + h)) - (await at(0.8 - h))) / (2 * h);
+    expect(Math.abs(slope - numeric)).toBeLessThan(1e-6 * Math.abs(numeric));
+    expect(() => spectralL2Loss(r.samples, target, { size: 64, hop: 65 })).toThrow(/hop.*integer in \[1, 64\]/);
+    expect(() => spectralL2Loss(r.samples, target, { size: 64, hop: 16, window: "nope" as never })).toThrow(/window/);
+    expect(() => spectralL2Loss(r.samples, target, { size: 64, hop: 16, lanes: 3 })).toThrow(/lanes \(3\) x frames/);
   });
 
   it("Runtime: the recording size grows with the span, a later recorded render replaces an earlier one", async () => {

@@ -56,6 +56,7 @@ Napi::Object InitAmpKpn(Napi::Env env, Napi::Object exports) {
     exports.Set("analyzeLevels", Napi::Function::New<AnalyzeLevels>(env, "analyzeLevels"));
     exports.Set("countNonFinite", Napi::Function::New<CountNonFinite>(env, "countNonFinite"));
     exports.Set("lossL2", Napi::Function::New<LossL2>(env, "lossL2"));
+    exports.Set("lossSpectralL2", Napi::Function::New<LossSpectralL2>(env, "lossSpectralL2"));
     exports.Set("columnStats", Napi::Function::New<ColumnStats>(env, "columnStats"));
     exports.Set("runningSum", Napi::Function::New<RunningSum>(env, "runningSum"));
     exports.Set("fftComplexForward",

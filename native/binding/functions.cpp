@@ -1,6 +1,7 @@
 // functions.cpp: stateless entry points (see functions.h).
 #include "functions.h"
 
+#include <cmath>
 #include <string>
 
 #include "amp_native.h"
@@ -51,6 +52,47 @@ Napi::Value LossL2(const Napi::CallbackInfo &info) {
         failure.detail = "lossL2: y and target must be non-empty and finite";
         throw MakeAmpError(info.Env(), failure);
     }
+    return Napi::Number::New(info.Env(), loss);
+}
+
+Napi::Value LossSpectralL2(const Napi::CallbackInfo &info) {
+    const ArgContext ctx{info, "lossSpectralL2"};
+    const double size = NumberArg(ctx, 0, "size"), hop = NumberArg(ctx, 1, "hop");
+    const double window = NumberArg(ctx, 2, "window"), beta = NumberArg(ctx, 3, "kaiserBeta");
+    const Napi::Float64Array y = Float64ArrayArg(ctx, 4, "y");
+    const Napi::Float64Array target = Float64ArrayArg(ctx, 5, "target");
+    const double lanes = NumberArg(ctx, 6, "lanes");
+    Napi::Float64Array gradient = Float64ArrayArg(ctx, 7, "gradientOut");
+    auto integer = [](double v) { return v >= 0.0 && v <= 4294967295.0 && v == std::floor(v); };
+    if (!integer(size) || !integer(hop) || !integer(window) || !integer(lanes) || lanes < 1.0 ||
+        target.ElementLength() != y.ElementLength() ||
+        gradient.ElementLength() != y.ElementLength() ||
+        y.ElementLength() % static_cast<size_t>(lanes) != 0 || y.ElementLength() == 0) {
+        throw Napi::RangeError::New(info.Env(),
+                                    "lossSpectralL2: integer size, hop, window and lanes >= 1; y, "
+                                    "target and gradientOut of one non-empty length, lanes x "
+                                    "frames");
+    }
+    const auto failure = [&info](int32_t status) {
+        AmpErrorView view{};
+        amp_loss_last_error(&view);
+        ErrorInfo error;
+        error.code = status;
+        error.stage = "loss";
+        error.detail = view.detail != nullptr ? view.detail : "";
+        return MakeAmpError(info.Env(), error);
+    };
+    AmpSpectralLoss *plan = nullptr;
+    int32_t status =
+        amp_loss_spectral_create(static_cast<uint32_t>(size), static_cast<uint32_t>(hop),
+                                 static_cast<uint32_t>(window), beta, &plan);
+    if (status != AMP_OK) throw failure(status);
+    double loss = 0.0;
+    status = amp_loss_spectral_l2(plan, y.Data(), target.Data(), static_cast<uint32_t>(lanes),
+                                  y.ElementLength() / static_cast<size_t>(lanes), &loss,
+                                  gradient.Data());
+    amp_loss_spectral_destroy(plan);
+    if (status != AMP_OK) throw failure(status);
     return Napi::Number::New(info.Env(), loss);
 }
 

@@ -16,5 +16,8 @@ Napi::Value AnalyzeLevels(const Napi::CallbackInfo &info);
 Napi::Value CountNonFinite(const Napi::CallbackInfo &info);
 // lossL2(y, target, gradientOut): amp_loss_l2; returns the loss, fills gradientOut.
 Napi::Value LossL2(const Napi::CallbackInfo &info);
+// lossSpectralL2(size, hop, window, kaiserBeta, y, target, lanes, gradientOut):
+// amp_loss_spectral_create / _l2 / _destroy; returns the loss, fills gradientOut.
+Napi::Value LossSpectralL2(const Napi::CallbackInfo &info);
 
 } // namespace amp_binding

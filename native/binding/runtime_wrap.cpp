@@ -81,6 +81,8 @@ Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
             InstanceMethod<&RuntimeWrap::RecordSize>("recordSize"),
             InstanceMethod<&RuntimeWrap::Record>("record"),
             InstanceMethod<&RuntimeWrap::Backward>("backward"),
+            InstanceMethod<&RuntimeWrap::RecordCheckpointedSize>("recordCheckpointedSize"),
+            InstanceMethod<&RuntimeWrap::RecordCheckpointed>("recordCheckpointed"),
             InstanceMethod<&RuntimeWrap::Destroy>("destroy"),
         });
 }
@@ -275,9 +277,9 @@ class BackwardJob : public WorkJob {
           outs(count), requests(count) {}
 
     int32_t Run(const AmpWorkOptions &work, ErrorInfo &failure) override {
-        const int32_t status =
-            amp_graph_runtime_backward_v2(handle_, gradient_data, gradient_len, requests.data(),
-                                          static_cast<uint32_t>(requests.size()), &work);
+        const int32_t status = amp_graph_runtime_backward_v2(
+            handle_, gradient_data, gradient_len, requests.data(),
+            static_cast<uint32_t>(requests.size()), history ? history->view() : nullptr, &work);
         if (status != AMP_OK) failure = LastErrorFor(handle_, status, "backward");
         return status;
     }
@@ -292,6 +294,7 @@ class BackwardJob : public WorkJob {
     std::vector<Napi::Reference<Napi::Float64Array>> outs;
     std::vector<AmpGradientRequest> requests;
     Napi::Reference<Napi::Float64Array> gradient;
+    std::unique_ptr<HistoryCopy> history; // the span's control history, or none
     const double *gradient_data = nullptr;
     uint64_t gradient_len = 0;
     bool asynchronous = false;
@@ -306,10 +309,13 @@ Napi::Value RuntimeWrap::Backward(const Napi::CallbackInfo &info) {
     // The work options first: no user code runs after the arrays are read.
     std::optional<WorkArgs> work;
     if (!info[2].IsUndefined()) work = WorkArg(ctx, info[2], "work", false);
+    std::unique_ptr<HistoryCopy> history;
+    if (!info[3].IsUndefined()) history = HistoryCopy::FromJs(ctx, info[3], "history");
     const Napi::Float64Array gradient = Float64ArrayArg(ctx, 0, "outputGradient");
     const Napi::Array list = ArrayValue(ctx, info[1], "requests");
     // Strings and arrays copied out of JS first; the C call sees plain pointers.
     auto job = std::make_unique<BackwardJob>(state_, list.Length());
+    job->history = std::move(history);
     std::vector<Napi::Float64Array> outs(list.Length());
     for (uint32_t i = 0; i < list.Length(); ++i) {
         const std::string name = "requests[" + std::to_string(i) + "]";
@@ -352,6 +358,33 @@ Napi::Value RuntimeWrap::Backward(const Napi::CallbackInfo &info) {
         throw;
     }
     return promise;
+}
+
+Napi::Value RuntimeWrap::RecordCheckpointedSize(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "recordCheckpointedSize"};
+    const uint64_t frames = FrameCountArg(ctx, 0, "frames");
+    const uint64_t checkpoint = FrameCountArg(ctx, 1, "checkpointFrames");
+    uint64_t bytes = 0;
+    Check(info.Env(),
+          amp_graph_runtime_record_checkpointed_size(handle, frames, checkpoint, &bytes), "record");
+    return Napi::Number::New(info.Env(), static_cast<double>(bytes));
+}
+
+void RuntimeWrap::RecordCheckpointed(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "recordCheckpointed"};
+    const uint64_t frames = FrameCountArg(ctx, 0, "frames");
+    const uint64_t checkpoint = FrameCountArg(ctx, 1, "checkpointFrames");
+    const double max_bytes = NumberArg(ctx, 2, "maxBytes");
+    if (!(max_bytes >= 0.0) || max_bytes > 9007199254740991.0) {
+        throw Napi::RangeError::New(info.Env(),
+                                    "recordCheckpointed: maxBytes must be in [0, 2^53 - 1]");
+    }
+    Check(info.Env(),
+          amp_graph_runtime_record_checkpointed(handle, frames, checkpoint,
+                                                static_cast<uint64_t>(max_bytes)),
+          "record");
 }
 
 void RuntimeWrap::ClearParams(const Napi::CallbackInfo &info) {

@@ -12,6 +12,7 @@
 
 #include <memory>
 
+#include "args.h"
 #include "runtime_state.h"
 
 namespace amp_binding {
@@ -55,10 +56,16 @@ class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
     // (amp_graph_runtime_record); backward(outputGradient, requests) with requests
     // [{ node, param?, summed, out: Float64Array }] (amp_graph_runtime_backward_v2: fills `out`);
     // with a third argument work = {onProgress?, intervalMs} the pass runs on a worker thread
-    // (progress in frames of the span; cancel() stops it) and returns a Promise.
+    // (progress in frames of the span; cancel() stops it) and returns a Promise; a fourth,
+    // history (curves as render's), is the span's control history (a checkpointed recording
+    // re-renders with it; "@history" requests need it). recordCheckpointedSize(frames,
+    // checkpointFrames) / recordCheckpointed(frames, checkpointFrames, maxBytes):
+    // amp_graph_runtime_record_checkpointed(_size).
     Napi::Value RecordSize(const Napi::CallbackInfo &info);
     void Record(const Napi::CallbackInfo &info);
     Napi::Value Backward(const Napi::CallbackInfo &info);
+    Napi::Value RecordCheckpointedSize(const Napi::CallbackInfo &info);
+    void RecordCheckpointed(const Napi::CallbackInfo &info);
     void Destroy(const Napi::CallbackInfo &info);
 
     // The handle, or throws the "destroyed" / "busy" error.

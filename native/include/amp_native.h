@@ -503,7 +503,11 @@ int32_t amp_graph_runtime_restore(AmpGraphRuntime *runtime, const void *buffer, 
 typedef struct AmpGradientRequest {
     const char *node; /* node name */
     /* signal parameter name, or NULL for the node's output, or "@buffer" for the node's PCM
-     * buffer (slot 0, e.g. a sampler's): batches x buffer channels x buffer frames */
+     * buffer (slot 0, e.g. a sampler's): batches x buffer channels x buffer frames, or
+     * "@history" for the points of the control-history curves the node reads (a controller's;
+     * needs amp_graph_runtime_backward_v2 with the history, summed 0): summed over batches, per
+     * curve in the node's order, the points' values' gradients then their times' (per frame; 0 for
+     * step curves), 2 x points doubles per curve (docs/gradients.md) */
     const char *param;
     uint32_t summed;  /* parameters: 1 sums over frames; "@buffer": 1 sums over batches */
     double *out;      /* caller-owned, overwritten */
@@ -518,6 +522,29 @@ typedef struct AmpGradientRequest {
 int32_t amp_loss_l2(const double *y, const double *target, uint64_t count, double *out_loss,
                     double *out_gradient);
 
+/*
+ * Spectral L2 loss (docs/gradients.md): the mean squared difference between the STFT
+ * magnitudes of y and of a target, and its exact gradient with respect to y. A lane of `frames`
+ * samples is framed as amp_analysis_stft (size - hop zeros before it, M = stft frames), each
+ * frame windowed (periodic window, AMP_WINDOW_*) and transformed by the project's real FFT:
+ *   loss = sum over lanes, frames m, bins k = 0 .. size/2 of (|Y[m][k]| - |T[m][k]|)^2
+ *          / (lanes x M x (size/2 + 1)),
+ * out_gradient (optional, lanes x frames planar like y) = dloss/dy (where |Y| = 0 the
+ * magnitude's subgradient 0 is used). amp_loss_spectral_create checks size in [2, 2^24], hop in
+ * [1, size], the window code and kaiser_beta in [0, 50] and allocates everything; a call with
+ * the plan allocates nothing (one call at a time per plan). Failures return
+ * AMP_ERR_INVALID_ARGUMENT (null pointers, lanes 0, frames outside [1, 2^40], a non-finite
+ * value) with a message for amp_loss_last_error (the calling thread's, stage "loss").
+ */
+typedef struct AmpSpectralLoss AmpSpectralLoss;
+int32_t amp_loss_spectral_create(uint32_t size, uint32_t hop, uint32_t window, double kaiser_beta,
+                                 AmpSpectralLoss **out_loss);
+void amp_loss_spectral_destroy(AmpSpectralLoss *loss);
+int32_t amp_loss_spectral_l2(AmpSpectralLoss *loss, const double *y, const double *target,
+                             uint32_t lanes, uint64_t frames, double *out_loss,
+                             double *out_gradient);
+int32_t amp_loss_last_error(AmpErrorView *out_error);
+
 int32_t amp_graph_runtime_record_size(const AmpGraphRuntime *runtime, uint64_t frames,
                                       uint64_t *out_bytes);
 int32_t amp_graph_runtime_record(AmpGraphRuntime *runtime, uint64_t frames, uint64_t max_bytes);
@@ -525,17 +552,46 @@ int32_t amp_graph_runtime_backward(AmpGraphRuntime *runtime, const double *outpu
                                    uint64_t output_gradient_len, const AmpGradientRequest *requests,
                                    uint32_t request_count);
 
-/* amp_graph_runtime_backward with progress and cancel (work may be NULL: the same call).
- * Units: frames of the recorded span, walked from its end (call_frames = span frames,
+/*
+ * Checkpointed recording (docs/gradients.md, "Costs"): like amp_graph_runtime_record, but the
+ * render keeps a snapshot of the stream state every `checkpoint_frames` frames (>= 1; at least
+ * the span: one segment) instead of every recorded value, and a hash of each segment's output.
+ * The backward pass then re-renders each segment from its snapshot, from the last, with
+ * recording, and runs over it: the gradients are bit-identical to a full recording's, for about
+ * one more forward render of time and memory for one segment (recorded values of
+ * checkpoint_frames frames, link-gradient rings of checkpoint_frames plus each link's delay)
+ * plus one snapshot per segment and one more, all allocated here. _size gives those bytes; a
+ * limit is refused as by amp_graph_runtime_record.
+ */
+int32_t amp_graph_runtime_record_checkpointed_size(const AmpGraphRuntime *runtime, uint64_t frames,
+                                                   uint64_t checkpoint_frames, uint64_t *out_bytes);
+int32_t amp_graph_runtime_record_checkpointed(AmpGraphRuntime *runtime, uint64_t frames,
+                                              uint64_t checkpoint_frames, uint64_t max_bytes);
+
+/*
+ * amp_graph_runtime_backward with the span's control history and with progress and cancel
+ * (history and work may be NULL; amp_graph_runtime_backward(...) is
+ * amp_graph_runtime_backward_v2(..., NULL, NULL)).
+ *
+ * history: the control history the span was rendered with, curve times relative to the span's
+ * first frame (for a span rendered by one execute call: that call's history). A checkpointed
+ * recording re-renders with it; a full one ignores it except for "@history" requests (which
+ * need it); NULL when the graph reads no curves (a checkpointed graph that does is refused). A
+ * re-rendered segment whose output differs from the render's (another history, changed
+ * overrides or buffers) fails with AMP_ERR_INVALID_ARGUMENT naming its frames. The stream state
+ * (position, node states, heat) after the call is the one before it.
+ *
+ * work: units are frames of the recorded span, walked from its end (call_frames = span frames,
  * call_done = frames done so far); the flag is read before each window of at most the
  * scheduler block. A cancelled pass returns AMP_ERR_CANCELLED (recorded as the last error) with
  * the request buffers partly written (their contents are then unspecified); the recording, the
  * stream and the configuration are untouched, so the pass can run again (same bits) and the
- * runtime renders, records and runs backward passes as before. */
+ * runtime renders, records and runs backward passes as before.
+ */
 int32_t amp_graph_runtime_backward_v2(AmpGraphRuntime *runtime, const double *output_gradient,
                                       uint64_t output_gradient_len,
                                       const AmpGradientRequest *requests, uint32_t request_count,
-                                      const AmpWorkOptions *work);
+                                      const AmpControlHistory *history, const AmpWorkOptions *work);
 
 /* Bytes amp_graph_runtime_configure(runtime, batches, block_frames) would allocate (every
  * buffer and node state), without allocating; batches and block_frames in the configure ranges.

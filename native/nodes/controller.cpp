@@ -17,7 +17,16 @@
 // Heat: the shared model on its output, W = 0.5.
 // Backward (graph backward pass; no audio input): d scale = g * curve value, d offset = g, per
 // frame (the curve values are recorded, one row per curve). The curve itself is an input of the
-// render: a backward request for this node's output gives dL/d(curve value) per frame.
+// render: a backward request for this node's output gives dL/d(curve value) per frame, and a
+// request "@history" the gradient with respect to each point of each curve (the backward pass is
+// given the history): with u[f] = sum over batches and the curve's channels of g x scale, the
+// value of point i gets sum_f u[f] x (its interpolation weight at frame f) (step: 1 on the
+// point in force; linear: 1 - w and w on the segment's two points, w = (t - t_i) / (t_{i+1} -
+// t_i); the ends hold v_0 and v_last), and for linear curves the time of point i gets
+// sum_f u[f] x (-s (1 - w)) and point i+1 sum_f u[f] x (-s w), s the segment's slope (a frame
+// exactly on a point takes the segment that starts there; step curves and held ends: 0, the
+// value jumps at a point's time). Layout: per curve in order, the point values' gradients, then
+// the point times' (in frames).
 #include <vector>
 
 #include "dsp/control_curve.h"
@@ -115,8 +124,17 @@ class ControllerNode final : public Node {
     bool has_param_gradient(uint32_t param) const override {
         return param == kScale || param == kOffset;
     }
+    uint64_t history_gradient_values(const AmpControlHistory &history) const override {
+        uint64_t total = 0;
+        for (const std::string &name : names_)
+            if (const AmpHistoryCurve *curve = dsp::find_curve(&history, name.c_str()))
+                total += 2 * static_cast<uint64_t>(curve->point_count);
+        return total;
+    }
+
     int32_t backward(const BackwardContext &ctx) noexcept override {
         if (ctx.record == nullptr) return AMP_ERR_UNSUPPORTED;
+        if (ctx.history_gradient != nullptr) history_backward(ctx);
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < ctx.gradient.channels; ++c) {
                 const double *g = ctx.gradient.row(b, c);
@@ -132,6 +150,45 @@ class ControllerNode final : public Node {
     }
 
   private:
+    // Adds this window's contributions to the points' gradients (see the header comment).
+    void history_backward(const BackwardContext &ctx) const noexcept {
+        double *out = ctx.history_gradient;
+        const double origin = static_cast<double>(ctx.history->frame_offset);
+        const TensorView &scale = ctx.params[kScale];
+        for (size_t k = 0; k < names_.size(); ++k) {
+            const AmpHistoryCurve *curve = dsp::find_curve(ctx.history, names_[k].c_str());
+            if (curve == nullptr) continue; // the runtime checked every curve is there
+            const uint32_t points = curve->point_count;
+            double *dvalue = out, *dtime = out + points;
+            out += 2 * static_cast<size_t>(points);
+            const uint32_t first = static_cast<uint32_t>(k) * channels_;
+            for (uint32_t f = ctx.frames; f-- > 0;) {
+                double u = 0.0; // dL/d(curve value) at frame f
+                for (uint32_t b = 0; b < ctx.batches; ++b)
+                    for (uint32_t c = first; c < first + channels_; ++c)
+                        u += ctx.gradient.row(b, c)[f] * scale.row(b, c)[f * scale.frame_stride()];
+                const double t = static_cast<double>(ctx.frame_index + f) - origin;
+                const int64_t i = dsp::curve_segment(*curve, t);
+                if (i < 0) {
+                    dvalue[0] += u;
+                    continue;
+                }
+                const size_t at = static_cast<size_t>(i);
+                if (curve->interpolation == AMP_INTERPOLATION_STEP || at + 1 >= points) {
+                    dvalue[at] += u;
+                    continue;
+                }
+                const double t0 = curve->times_frames[at], t1 = curve->times_frames[at + 1];
+                const double w = (t - t0) / (t1 - t0);
+                const double slope = (curve->values[at + 1] - curve->values[at]) / (t1 - t0);
+                dvalue[at] += u * (1.0 - w);
+                dvalue[at + 1] += u * w;
+                dtime[at] -= u * slope * (1.0 - w);
+                dtime[at + 1] -= u * slope * w;
+            }
+        }
+    }
+
     std::vector<std::string> names_;
     uint32_t channels_;
     std::vector<const AmpHistoryCurve *> curves_; // this block's curve of each output
@@ -152,7 +209,9 @@ NodeSpec controller_spec() {
         /*heat_work=*/0.5,
         /*has_backward=*/true,
         /*backward_doc=*/
-        "Graph backward: d scale = g * curve value, d offset = g (no input gradient).",
+        "Graph backward: d scale = g * curve value, d offset = g (no input gradient); "
+        "\"@history\": each curve point's value (interpolation weights) and, for linear "
+        "curves, time (-slope x weight).",
         /*create=*/create,
     };
     spec.outputs_param = "curves";

@@ -348,6 +348,13 @@ struct BackwardContext {
     // bits). Null: not requested.
     double *buffer_gradient = nullptr;
     bool buffer_summed = false;
+    // The gradient with respect to the points of the control-history curves the node reads
+    // (Node::history_gradient_values), when requested ("@history"): summed over batches,
+    // zero-filled by the runtime; the node ADDS this window's contributions, frames from the
+    // last of the window. `history` is the span's history (frame_offset: the stream frame of
+    // curve time 0). Null: not requested.
+    double *history_gradient = nullptr;
+    const AmpControlHistory *history = nullptr;
 
     double *input_gradient(uint32_t port) const {
         return input_gradients != nullptr ? input_gradients[port] : (port == 0 ? out : nullptr);
@@ -394,6 +401,11 @@ class Node {
     // Values (channels x frames) of the PCM buffer in slot 0 when backward() can differentiate
     // with respect to it (BackwardContext::buffer_gradient); 0: no buffer gradient (default).
     virtual uint64_t buffer_values() const { return 0; }
+    // Values of the gradient with respect to the control-history points the node reads from
+    // `history` (every curve it requires is there: the runtime checked); 0: none (default).
+    virtual uint64_t history_gradient_values(const AmpControlHistory & /*history*/) const {
+        return 0;
+    }
     // True when backward() computes the gradient with respect to signal parameter `param`.
     virtual bool has_param_gradient(uint32_t /*param*/) const { return false; }
     // Rows of `frames` doubles the node records per frame during a recorded forward render for

@@ -25,6 +25,8 @@ namespace {
 
 // The request naming a node's PCM buffer (slot 0) instead of a parameter.
 constexpr const char *kBufferRequest = "@buffer";
+// The request naming the points of the control-history curves a node reads.
+constexpr const char *kHistoryRequest = "@history";
 
 int32_t find_param(const NodeSpec &spec, const char *name) {
     for (uint32_t p = 0; p < spec.param_count; ++p)
@@ -45,7 +47,8 @@ std::string GraphRuntime::backward_path(uint32_t target) const {
     uint32_t start = target;
     for (size_t i = 0; i < queue.size(); ++i) {
         const uint32_t v = queue[i];
-        bool requested = rec_.output_request[v] >= 0 || rec_.buffer_request[v] >= 0;
+        bool requested = rec_.output_request[v] >= 0 || rec_.buffer_request[v] >= 0 ||
+                         rec_.history_request[v] >= 0;
         for (int32_t request : rec_.param_request[v]) requested = requested || request >= 0;
         if (requested) {
             start = v;
@@ -91,6 +94,10 @@ uint64_t GraphRuntime::buffer_gradient_values(uint32_t v, const AmpGradientReque
            plan_.nodes[v]->buffer_values();
 }
 
+uint64_t GraphRuntime::history_gradient_values(uint32_t v) const {
+    return rec_.has_history ? plan_.nodes[v]->history_gradient_values(rec_.history) : 0;
+}
+
 void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t request_count) {
     Recording &rec = rec_;
     const uint32_t n = node_count();
@@ -101,6 +108,7 @@ void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t re
     std::fill(rec.needs.begin(), rec.needs.end(), 0);
     std::fill(rec.output_request.begin(), rec.output_request.end(), -1);
     std::fill(rec.buffer_request.begin(), rec.buffer_request.end(), -1);
+    std::fill(rec.history_request.begin(), rec.history_request.end(), -1);
     for (auto &row : rec.param_request) std::fill(row.begin(), row.end(), -1);
     for (uint32_t i = 0; i < request_count; ++i) {
         const AmpGradientRequest &request = requests[i];
@@ -127,6 +135,25 @@ void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t re
                                  label() + ": its buffer is requested twice");
             rec.buffer_request[v] = static_cast<int32_t>(i);
             needed = buffer_gradient_values(v, request);
+        } else if (std::strcmp(request.param, kHistoryRequest) == 0) {
+            if (!rec.has_history)
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", node.name,
+                                 label() + ": the gradient with respect to its control-history "
+                                           "points needs the history the span was rendered with "
+                                           "(amp_graph_runtime_backward_v2 with the history)");
+            needed = history_gradient_values(v);
+            if (needed == 0)
+                throw AmpFailure(AMP_ERR_UNSUPPORTED, "backward", node.name,
+                                 label() + " reads no control-history points to differentiate "
+                                           "(\"@history\" asks for them, e.g. a controller's)");
+            if (rec.history_request[v] >= 0)
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", node.name,
+                                 label() + ": its history is requested twice");
+            if (request.summed != 0)
+                throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", node.name,
+                                 label() + ": a history gradient is always summed over batches "
+                                           "(summed must be 0)");
+            rec.history_request[v] = static_cast<int32_t>(i);
         } else {
             const int32_t p = find_param(*node.spec, request.param);
             if (p < 0 || node.spec->params[p].kind != ParamKind::Signal) {
@@ -184,7 +211,7 @@ void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t re
     for (uint32_t v = 0; v < n; ++v) {
         if (!rec.on_path[v]) continue;
         const NodeSpec &spec = *graph_.nodes[v].spec;
-        bool needed = rec.buffer_request[v] >= 0;
+        bool needed = rec.buffer_request[v] >= 0 || rec.history_request[v] >= 0;
         for (int32_t request : rec.param_request[v]) needed = needed || request >= 0;
         for (const LinkPlan &link : plan_.links)
             needed = needed || (link.to == v && rec.on_path[link.from]);
@@ -211,7 +238,7 @@ void GraphRuntime::plan_backward(const AmpGradientRequest *requests, uint32_t re
 
 void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradient_len,
                             const AmpGradientRequest *requests, uint32_t request_count,
-                            const AmpWorkOptions *work) {
+                            const AmpControlHistory *history, const AmpWorkOptions *work) {
     Recording &rec = rec_;
     if (!rec.armed)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", "",
@@ -232,9 +259,21 @@ void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradi
                                                          : std::to_string(output_gradient_len)));
     if (requests == nullptr && request_count > 0)
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", "", "requests is null");
+    if (rec.checkpoint > 0 && needs_curves_ && history == nullptr)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "backward", "",
+                         "a checkpointed recording re-renders its segments, and this graph reads "
+                         "control-history curves: pass the history the span was rendered with "
+                         "(times relative to its first frame)");
+    if (history != nullptr || (rec.checkpoint > 0 && needs_curves_)) check_history(history);
+    rec.has_history = history != nullptr;
+    if (history != nullptr) {
+        rec.history = *history;
+        rec.history.frame_offset = rec.start; // curve time 0 is the span's first frame
+    }
     plan_backward(requests, request_count);
     for (uint32_t id = 0; id < plan_.links.size(); ++id)
-        std::fill_n(rec.link_grads[id], static_cast<size_t>(batches_) * plan_.link_channels[id] * t,
+        std::fill_n(rec.link_grads[id],
+                    static_cast<size_t>(batches_) * plan_.link_channels[id] * rec.link_capacity[id],
                     0.0);
     for (uint32_t i = 0; i < request_count; ++i) {
         const uint32_t v = find_node(requests[i].node, "backward");
@@ -243,6 +282,8 @@ void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradi
                 ? static_cast<uint64_t>(batches_) * plan_.output_channels[v] * t
             : std::strcmp(requests[i].param, kBufferRequest) == 0
                 ? buffer_gradient_values(v, requests[i])
+            : std::strcmp(requests[i].param, kHistoryRequest) == 0
+                ? history_gradient_values(v)
                 : (requests[i].summed != 0 ? batches_ : static_cast<uint64_t>(batches_) * t);
         std::fill_n(requests[i].out, count, 0.0);
     }
@@ -253,12 +294,38 @@ void GraphRuntime::backward(const double *output_gradient, uint64_t output_gradi
     WorkMeter meter;
     meter.set(work);
     meter.begin(t, "backward", "frames of the span");
-    uint64_t end = t;
-    while (end > 0) {
-        const uint64_t stream_end = rec.start + end;
+    if (rec.checkpoint == 0) {
+        backward_windows(0, t, output_gradient, requests, meter);
+        return;
+    }
+    // Checkpointed: the segments from the last, each re-rendered from its snapshot with
+    // recording, then walked backward; the stream state is put back afterwards (also when the
+    // pass fails or is cancelled).
+    const uint64_t segments = rec.hashes.size();
+    unsigned char *current = rec.snapshots.data() + segments * rec.snapshot_size;
+    snapshot(current, rec.snapshot_size);
+    try {
+        for (uint64_t k = segments; k-- > 0;) {
+            replay_segment(k, history);
+            backward_windows(rec.origin, rec.origin + rec.window, output_gradient, requests, meter);
+        }
+    } catch (...) {
+        rec.capturing = false;
+        restore(current, rec.snapshot_size);
+        throw;
+    }
+    rec.capturing = false;
+    restore(current, rec.snapshot_size);
+}
+
+void GraphRuntime::backward_windows(uint64_t from, uint64_t to, const double *output_gradient,
+                                    const AmpGradientRequest *requests, WorkMeter &meter) {
+    uint64_t end = to;
+    while (end > from) {
+        const uint64_t stream_end = rec_.start + end;
         const uint64_t in_block = (stream_end - 1) % block_ + 1;
         const uint32_t n = static_cast<uint32_t>(
-            std::min<uint64_t>({end, static_cast<uint64_t>(max_step_), in_block}));
+            std::min<uint64_t>({end - from, static_cast<uint64_t>(max_step_), in_block}));
         const uint64_t r = end - n;
         for (auto step = plan_.steps.rbegin(); step != plan_.steps.rend(); ++step)
             backward_step(*step, r, n, output_gradient, requests);
@@ -288,11 +355,17 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
             const size_t delay = plan_.links[id].delay;
             const uint32_t count = plan_.link_channels[id];
             const uint32_t first = plan_.link_first_channel[id];
+            const size_t ring = static_cast<size_t>(rec.link_capacity[id]);
             for (uint32_t b = 0; b < batches_; ++b)
                 for (uint32_t s = 0; s < count; ++s) {
-                    const double *g = rec.link_grads[id] + (static_cast<size_t>(b) * count + s) * t;
+                    const double *g =
+                        rec.link_grads[id] + (static_cast<size_t>(b) * count + s) * ring;
                     double *to = gout + (static_cast<size_t>(b) * channels + first + s) * n;
-                    for (uint32_t f = 0; f < n && r + f + delay < t; ++f) to[f] += g[r + f + delay];
+                    size_t at = (r + delay) % ring;
+                    for (uint32_t f = 0; f < n && r + f + delay < t; ++f) {
+                        to[f] += g[at];
+                        if (++at == ring) at = 0;
+                    }
                 }
         }
         const int32_t request = rec.output_request[v];
@@ -303,15 +376,17 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
     }
     if (!rec.needs[v]) return;
     const NodeSpec &spec = *graph_.nodes[v].spec;
+    const size_t stride = static_cast<size_t>(rec.stride);
+    const size_t local = static_cast<size_t>(r - rec.origin); // frame r in the recorded values
     for (uint32_t p = 0; p < spec.input_count; ++p) {
         const uint32_t c = plan_.port_channels[v][p];
-        rec.input_views[v][p] = TensorView{rec.inputs[v][p] + r, batches_, c, n, t};
+        rec.input_views[v][p] = TensorView{rec.inputs[v][p] + local, batches_, c, n, stride};
         std::fill_n(rec.port_grads[v][p], static_cast<size_t>(batches_) * c * n, 0.0);
     }
     for (uint32_t p = 0; p < spec.param_count; ++p) {
         if (spec.params[p].kind != ParamKind::Signal) continue;
         const uint32_t c = plan_.param_channels[plan_.param_slot(v, p)];
-        rec.param_views[v][p] = TensorView{rec.params[v][p] + r, batches_, c, n, t};
+        rec.param_views[v][p] = TensorView{rec.params[v][p] + local, batches_, c, n, stride};
         std::fill_n(rec.param_grads[v][p], static_cast<size_t>(batches_) * c * n, 0.0);
     }
     BackwardContext context{};
@@ -327,13 +402,17 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
     context.input_gradients = rec.port_grads[v].data();
     context.param_gradients = step.kind != StepKind::Emit ? rec.wanted_grads[v].data() : nullptr;
     if (plan_.nodes[v]->record_rows() > 0) {
-        context.record = rec.rows[v] + r;
-        context.record_lane_stride = t;
+        context.record = rec.rows[v] + local;
+        context.record_lane_stride = stride;
     }
     context.frame_index = rec.start + r;
     if (rec.buffer_request[v] >= 0 && step.kind != StepKind::Emit) {
         context.buffer_gradient = requests[rec.buffer_request[v]].out;
         context.buffer_summed = requests[rec.buffer_request[v]].summed != 0;
+    }
+    if (rec.history_request[v] >= 0 && step.kind != StepKind::Emit) {
+        context.history_gradient = requests[rec.history_request[v]].out;
+        context.history = &rec.history;
     }
     Node &node = *plan_.nodes[v];
     const int32_t status = step.kind == StepKind::Process ? node.backward(context)
@@ -351,7 +430,6 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
 
 void GraphRuntime::scatter_ports(uint32_t v, uint64_t r, uint32_t n) {
     const NodeSpec &spec = *graph_.nodes[v].spec;
-    const size_t t = static_cast<size_t>(rec_.frames);
     for (uint32_t p = 0; p < spec.input_count; ++p) {
         const uint32_t channels = plan_.port_channels[v][p];
         const double *dport = rec_.port_grads[v][p];
@@ -359,21 +437,33 @@ void GraphRuntime::scatter_ports(uint32_t v, uint64_t r, uint32_t n) {
         uint32_t first_channel = 0;
         for (uint32_t id : plan_.port_edges[v][p]) {
             const uint32_t count = plan_.link_channels[id];
+            const size_t ring = static_cast<size_t>(rec_.link_capacity[id]);
+            const size_t at = static_cast<size_t>(r % ring);
+            // Frame f of the window is ring[(at + f) % ring] of the lane.
+            auto lane = [&](uint32_t b, uint32_t s) {
+                return rec_.link_grads[id] + (static_cast<size_t>(b) * count + s) * ring;
+            };
             for (uint32_t b = 0; b < batches_; ++b) {
-                double *g = rec_.link_grads[id] + static_cast<size_t>(b) * count * t + r;
                 if (concat) {
                     for (uint32_t s = 0; s < count; ++s) {
                         const double *from =
                             dport + (static_cast<size_t>(b) * channels + first_channel + s) * n;
-                        std::copy(from, from + n, g + s * t);
+                        double *g = lane(b, s);
+                        for (size_t f = 0, j = at; f < n; ++f, j = j + 1 == ring ? 0 : j + 1)
+                            g[j] = from[f];
                     }
                     continue;
                 }
-                for (uint32_t s = 0; s < count; ++s) std::fill_n(g + s * t, n, 0.0);
+                for (uint32_t s = 0; s < count; ++s) {
+                    double *g = lane(b, s);
+                    for (size_t f = 0, j = at; f < n; ++f, j = j + 1 == ring ? 0 : j + 1)
+                        g[j] = 0.0;
+                }
                 for (uint32_t c = 0; c < channels; ++c) {
                     const double *from = dport + (static_cast<size_t>(b) * channels + c) * n;
-                    double *to = g + (c % count) * t;
-                    for (uint32_t f = 0; f < n; ++f) to[f] += from[f];
+                    double *to = lane(b, c % count);
+                    for (size_t f = 0, j = at; f < n; ++f, j = j + 1 == ring ? 0 : j + 1)
+                        to[j] += from[f];
                 }
             }
             first_channel += count;
@@ -385,6 +475,7 @@ void GraphRuntime::scatter_params(uint32_t v, uint64_t r, uint32_t n,
                                   const AmpGradientRequest *requests) {
     const NodeSpec &spec = *graph_.nodes[v].spec;
     const size_t t = static_cast<size_t>(rec_.frames);
+    const size_t stride = static_cast<size_t>(rec_.stride);
     for (uint32_t p = 0; p < spec.param_count; ++p) {
         const double *dparam = rec_.wanted_grads[v][p];
         if (dparam == nullptr) continue;
@@ -395,14 +486,18 @@ void GraphRuntime::scatter_params(uint32_t v, uint64_t r, uint32_t n,
         const bool summed = request >= 0 && requests[request].summed != 0;
         for (uint32_t id : mods) {
             const uint32_t link = plan_.audio_edge_count + id;
+            const size_t ring = static_cast<size_t>(rec_.link_capacity[link]);
             for (size_t lane = 0; lane < static_cast<size_t>(batches_) * plan_.link_channels[link];
                  ++lane)
-                std::fill_n(rec_.link_grads[link] + lane * t + r, n, 0.0);
+                for (size_t f = 0, j = static_cast<size_t>(r % ring); f < n;
+                     ++f, j = j + 1 == ring ? 0 : j + 1)
+                    rec_.link_grads[link][lane * ring + j] = 0.0;
         }
         // Frames from the last, channels in order: the same order of additions for any split.
         for (uint32_t b = 0; b < batches_; ++b)
             for (uint32_t f = n; f-- > 0;) {
-                const size_t x = r + f; // frame within the span
+                const size_t x = r + f;                                 // frame within the span
+                const size_t xl = x - static_cast<size_t>(rec_.origin); // in the recorded values
                 for (uint32_t c = 0; c < channels; ++c) {
                     double d = dparam[(static_cast<size_t>(b) * channels + c) * n + f];
                     for (size_t k = mods.size(); k-- > 0;) {
@@ -411,14 +506,15 @@ void GraphRuntime::scatter_params(uint32_t v, uint64_t r, uint32_t n,
                         const uint32_t count = plan_.link_channels[link];
                         const uint32_t sc =
                             edge.channel >= 0 ? static_cast<uint32_t>(edge.channel) : c % count;
-                        const size_t at = (static_cast<size_t>(b) * count + sc) * t + x;
-                        double &g = rec_.link_grads[link][at];
+                        const size_t ring = static_cast<size_t>(rec_.link_capacity[link]);
+                        const size_t lane = static_cast<size_t>(b) * count + sc;
+                        double &g = rec_.link_grads[link][lane * ring + x % ring];
                         if (edge.mode == ModulationMode::Add) {
                             g += edge.scale * d;
                             continue;
                         }
                         // The parameter before this edge, recomputed as evaluate_params did.
-                        double before = rec_.bases[v][p][static_cast<size_t>(b) * t + x];
+                        double before = rec_.bases[v][p][static_cast<size_t>(b) * stride + xl];
                         for (size_t j = 0; j < k; ++j) {
                             const ModulationEdge &earlier = graph_.modulations[mods[j]];
                             const uint32_t l = plan_.audio_edge_count + mods[j];
@@ -427,14 +523,15 @@ void GraphRuntime::scatter_params(uint32_t v, uint64_t r, uint32_t n,
                                                     ? static_cast<uint32_t>(earlier.channel)
                                                     : c % cj;
                             const double m =
-                                rec_.mods[mods[j]][(static_cast<size_t>(b) * cj + sj) * t + x];
+                                rec_.mods[mods[j]]
+                                         [(static_cast<size_t>(b) * cj + sj) * stride + xl];
                             if (earlier.mode == ModulationMode::Add)
                                 before += earlier.scale * m;
                             else
                                 before *= earlier.scale * m;
                         }
                         g += edge.scale * before * d;
-                        d *= edge.scale * rec_.mods[mods[k]][at];
+                        d *= edge.scale * rec_.mods[mods[k]][lane * stride + xl];
                     }
                     if (out == nullptr) continue;
                     if (summed)

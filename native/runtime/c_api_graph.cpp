@@ -90,6 +90,15 @@ int32_t guarded(AmpGraphRuntime *handle, const char *stage, Body body) {
     }
 }
 
+// The checkpoint interval of a checkpointed recording (0 would mean "no checkpoints").
+void check_checkpoint(uint64_t checkpoint_frames) {
+    if (checkpoint_frames < 1 || checkpoint_frames > (uint64_t{1} << 40))
+        throw amp::AmpFailure(AMP_ERR_INVALID_ARGUMENT, "record", "",
+                              "checkpoint_frames expects an integer in [1, 2^40] (frames between "
+                              "snapshots), got " +
+                                  std::to_string(checkpoint_frames));
+}
+
 } // namespace
 
 extern "C" {
@@ -273,12 +282,33 @@ int32_t amp_graph_runtime_backward(AmpGraphRuntime *runtime, const double *outpu
     });
 }
 
+int32_t amp_graph_runtime_record_checkpointed_size(const AmpGraphRuntime *runtime, uint64_t frames,
+                                                   uint64_t checkpoint_frames,
+                                                   uint64_t *out_bytes) {
+    if (out_bytes == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    return guarded(const_cast<AmpGraphRuntime *>(runtime), "record", [&](amp::GraphRuntime &rt) {
+        check_checkpoint(checkpoint_frames);
+        *out_bytes = rt.record_bytes(frames, checkpoint_frames);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_record_checkpointed(AmpGraphRuntime *runtime, uint64_t frames,
+                                              uint64_t checkpoint_frames, uint64_t max_bytes) {
+    return guarded(runtime, "record", [&](amp::GraphRuntime &rt) {
+        check_checkpoint(checkpoint_frames);
+        rt.record(frames, max_bytes, checkpoint_frames);
+        return AMP_OK;
+    });
+}
+
 int32_t amp_graph_runtime_backward_v2(AmpGraphRuntime *runtime, const double *output_gradient,
                                       uint64_t output_gradient_len,
                                       const AmpGradientRequest *requests, uint32_t request_count,
+                                      const AmpControlHistory *history,
                                       const AmpWorkOptions *work) {
     return guarded(runtime, "backward", [&](amp::GraphRuntime &rt) {
-        rt.backward(output_gradient, output_gradient_len, requests, request_count, work);
+        rt.backward(output_gradient, output_gradient_len, requests, request_count, history, work);
         return AMP_OK;
     });
 }

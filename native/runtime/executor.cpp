@@ -135,12 +135,20 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         const uint32_t offset = static_cast<uint32_t>(position_ % block_);
         uint32_t n = static_cast<uint32_t>(
             std::min<uint64_t>({frames - done, static_cast<uint64_t>(block_ - offset), max_step_}));
-        // A recorded span ends at a window boundary (frames after it are not recorded).
-        if (recording_at(position_))
+        // A recorded span ends at a window boundary (frames after it are not recorded), and so
+        // does each of its checkpointed segments.
+        const bool recorded = in_span(position_);
+        if (recorded) {
             n = static_cast<uint32_t>(std::min<uint64_t>(n, rec_.start + rec_.frames - position_));
-        const bool recorded = recording_at(position_);
+            if (rec_.checkpoint > 0) {
+                const uint64_t into = (position_ - rec_.start) % rec_.checkpoint;
+                n = static_cast<uint32_t>(std::min<uint64_t>(n, rec_.checkpoint - into));
+                checkpoint_block(position_, n, true);
+            }
+        }
         if (!tap_nodes_.empty()) count_tap_records(position_, n);
         run_block(position_, n, offset, history_ptr);
+        if (recorded && rec_.checkpoint > 0) checkpoint_block(position_, n, false);
         if (padded) {
             output_fifo_.push(output.out, block_, position_, n);
             output_fifo_.pull(position_, n);
@@ -282,8 +290,8 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
     context.history = history;
     context.frame_index = position;
     if (recording_at(position) && rec_.rows[v] != nullptr && plan_.nodes[v]->record_rows() > 0) {
-        context.record = rec_.rows[v] + (position - rec_.start);
-        context.record_lane_stride = static_cast<size_t>(rec_.frames);
+        context.record = rec_.rows[v] + (position - rec_.start - rec_.origin);
+        context.record_lane_stride = static_cast<size_t>(rec_.stride);
     } else {
         context.record = nullptr;
         context.record_lane_stride = 0;

@@ -13,6 +13,7 @@
 //   thread_plan.cpp      helper threads and the split of each level among them
 //   snapshot.cpp         the stream state as bytes (snapshot / restore)
 //   recording.cpp        recording a span of a render for a backward pass
+//   checkpoint.cpp       checkpointed recordings: snapshots per segment, segment re-renders
 //   backward.cpp         the graph backward pass (reverse schedule through every link)
 //   buffers.cpp          set_buffer: PCM data handed to a node
 //   single_node.cpp      the one-node graph behind amp_run_node / amp_run_node_v2
@@ -30,6 +31,8 @@
 #include "runtime/link_fifo.h"
 
 namespace amp {
+
+class WorkMeter;
 
 class GraphRuntime {
   public:
@@ -88,18 +91,24 @@ class GraphRuntime {
 
     // --- Gradients (recording.cpp, backward.cpp; docs/gradients.md) ---
     // Bytes a recording of `frames` frames needs (recorded forward values and the backward
-    // pass's buffers) for the current configuration.
-    uint64_t record_bytes(uint64_t frames) const;
+    // pass's buffers) for the current configuration; with `checkpoint` > 0 (checkpoint.cpp),
+    // the recording of one segment of `checkpoint` frames plus a snapshot per segment.
+    uint64_t record_bytes(uint64_t frames, uint64_t checkpoint = 0) const;
     // Arms a recording of the next `frames` frames of the stream (from the current position):
     // allocates every buffer now, refusing (with the bytes needed) more than `max_bytes` (0: half
-    // the machine's memory). configure, set_sample_rate, reset and restore drop a recording.
-    void record(uint64_t frames, uint64_t max_bytes);
+    // the machine's memory). `checkpoint` > 0 keeps a snapshot every `checkpoint` frames instead
+    // of the recorded values; the backward pass re-renders each segment from its snapshot.
+    // configure, set_sample_rate, reset and restore drop a recording.
+    void record(uint64_t frames, uint64_t max_bytes, uint64_t checkpoint = 0);
     // One backward pass over the recorded span: `output_gradient` is dL/dy (batches x output
-    // channels x frames of the span); each request receives its gradient. No allocation.
-    // `work` (may be null): progress per window and the cancel flag (AmpWorkOptions).
+    // channels x frames of the span); each request receives its gradient. `history` is the
+    // control history the span was rendered with, times relative to its first frame: a
+    // checkpointed recording re-renders its segments with it (a full one ignores it). The
+    // stream state after the pass is the one before it. `work` (may be null): progress per
+    // window and the cancel flag (AmpWorkOptions). No allocation.
     void backward(const double *output_gradient, uint64_t output_gradient_len,
                   const AmpGradientRequest *requests, uint32_t request_count,
-                  const AmpWorkOptions *work = nullptr);
+                  const AmpControlHistory *history = nullptr, const AmpWorkOptions *work = nullptr);
 
     uint32_t node_count() const { return static_cast<uint32_t>(graph_.nodes.size()); }
     uint32_t batches() const { return batches_; }
@@ -267,22 +276,38 @@ class GraphRuntime {
     };
     std::vector<std::string> log_;
 
-    // A recording for the backward pass (recording.cpp). Every buffer is a slice of `buffer`,
-    // cut by record(); spans are `frames` long (lane stride = frames).
+    // A recording for the backward pass (recording.cpp, checkpoint.cpp). Every buffer is a
+    // slice of `buffer`, cut by record(). Recorded values (inputs, params, bases, rows, mods)
+    // hold `window` frames from span frame `origin`, lane stride `stride`: the whole span
+    // (origin 0, stride = window = frames), or with checkpoints the segment being re-rendered
+    // (stride = checkpoint). Link gradients are rings of link_capacity[link] frames per lane
+    // (span frame x at x % capacity): the span, or a segment plus the link's delay.
     struct Recording {
         bool armed = false;
-        uint64_t start = 0;    // stream position of the span's frame 0
-        uint64_t frames = 0;   // span length
-        uint64_t recorded = 0; // frames recorded so far
+        uint64_t start = 0;      // stream position of the span's frame 0
+        uint64_t frames = 0;     // span length
+        uint64_t recorded = 0;   // frames rendered of the span so far
+        uint64_t checkpoint = 0; // frames between snapshots; 0: every value recorded
+        uint64_t stride = 0;     // lane stride of the recorded values
+        uint64_t origin = 0;     // span frame of recorded frame 0
+        uint64_t window = 0;     // frames the recorded values hold
+        bool capturing = false;  // execution copies values (false in a checkpointed forward)
         std::vector<double> buffer;
-        std::vector<std::vector<double *>> inputs;     // [node][port]: B x C_port x T
-        std::vector<std::vector<double *>> params;     // [node][param]: B x C_param x T (signal)
-        std::vector<std::vector<double *>> bases;      // [node][param]: B x T base (modulated only)
-        std::vector<double *> rows;                    // [node]: record_rows x T
-        std::vector<double *> mods;                    // [modulation]: B x C_link x T, as read
-        std::vector<double *> link_grads;              // [link]: B x C_link x T, consumer side
-        std::vector<double *> out_grads;               // [node]: B x C_out x max_step
-        std::vector<std::vector<double *>> port_grads; // [node][port]: B x C_port x max_step
+        std::vector<std::vector<double *>> inputs; // [node][port]: B x C_port x stride
+        std::vector<std::vector<double *>> params; // [node][param]: B x C_param x stride
+        std::vector<std::vector<double *>> bases;  // [node][param]: B x stride base (modulated)
+        std::vector<double *> rows;                // [node]: record_rows x stride
+        std::vector<double *> mods;                // [modulation]: B x C_link x stride
+        std::vector<double *> link_grads;          // [link]: B x C_link x capacity (consumer)
+        std::vector<uint64_t> link_capacity;       // [link]: ring frames per lane
+        // Checkpoints: segment k's snapshot at k x snapshot_size (the last slot keeps the stream
+        // state across a backward pass) and the hash of its forward output (to detect a replay
+        // that renders differently, e.g. with another history).
+        std::vector<unsigned char> snapshots;
+        uint64_t snapshot_size = 0;
+        std::vector<uint64_t> hashes;
+        std::vector<double *> out_grads;                  // [node]: B x C_out x max_step
+        std::vector<std::vector<double *>> port_grads;    // [node][port]: B x C_port x max_step
         std::vector<std::vector<double *>> param_grads;   // [node][param]: B x C_param x max_step
         std::vector<std::vector<TensorView>> input_views; // [node][port], per window
         std::vector<std::vector<TensorView>> param_views; // [node][param], per window
@@ -290,20 +315,41 @@ class GraphRuntime {
         std::vector<std::vector<uint32_t>> out_links;     // [node]: links leaving it, id order
         std::vector<uint8_t> reaches, from_target, on_path, needs; // per node, per pass
         std::vector<int32_t> output_request;                       // per node: request or -1
-        std::vector<int32_t> buffer_request;             // per node: "@buffer" request or -1
+        std::vector<int32_t> buffer_request;  // per node: "@buffer" request or -1
+        std::vector<int32_t> history_request; // per node: "@history" request or -1
+        AmpControlHistory history{};          // the pass's history (span time 0)
+        bool has_history = false;
         std::vector<std::vector<int32_t>> param_request; // [node][param]: request or -1
         std::vector<uint32_t> queue;                     // graph walks
     };
     Recording rec_;
-    size_t record_doubles(uint64_t frames) const;
+    // Doubles of the recorded values and gradient buffers, with `stride` frames per recorded
+    // lane and link rings of min(frames, stride + link delay) frames (stride = frames: all).
+    size_t record_doubles(uint64_t frames, uint64_t stride) const;
     void drop_recording() { rec_.armed = false; }
     // Copies what the backward pass needs of one step's window (a no-op unless recording).
     void record_step(const Step &step, uint64_t position, uint32_t frames);
-    bool recording_at(uint64_t position) const {
+    // True inside the recorded span (the forward render, checkpointed or not).
+    bool in_span(uint64_t position) const {
         return rec_.armed && position >= rec_.start && position < rec_.start + rec_.frames;
     }
+    // True where execution copies values into the recording.
+    bool recording_at(uint64_t position) const {
+        return rec_.armed && rec_.capturing && position >= rec_.start + rec_.origin &&
+               position < rec_.start + rec_.origin + rec_.window;
+    }
+    // Checkpoints (checkpoint.cpp): the forward's snapshot and output hash of each segment, and
+    // the replay of segment k (restore, render with recording, compare the output's hash).
+    void checkpoint_block(uint64_t position, uint32_t frames, bool before);
+    void replay_segment(uint64_t segment, const AmpControlHistory *history);
+    uint64_t hash_output(uint64_t hash, uint32_t frames) const;
+    // The backward pass's windows over the span frames [from, to), from the last.
+    void backward_windows(uint64_t from, uint64_t to, const double *output_gradient,
+                          const AmpGradientRequest *requests, WorkMeter &meter);
     void plan_backward(const AmpGradientRequest *requests, uint32_t request_count);
     uint64_t buffer_gradient_values(uint32_t node, const AmpGradientRequest &request) const;
+    // Values of a node's "@history" gradient for the pass's history (0: none).
+    uint64_t history_gradient_values(uint32_t node) const;
     std::string backward_path(uint32_t node) const;
     void backward_step(const Step &step, uint64_t r, uint32_t n, const double *output_gradient,
                        const AmpGradientRequest *requests);

@@ -15,8 +15,8 @@
 
 namespace amp {
 
-size_t GraphRuntime::record_doubles(uint64_t frames) const {
-    const size_t b = batches_, t = static_cast<size_t>(frames), s = max_step_;
+size_t GraphRuntime::record_doubles(uint64_t frames, uint64_t stride) const {
+    const size_t b = batches_, t = static_cast<size_t>(stride), s = max_step_;
     size_t total = 0;
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         const NodeSpec &spec = *graph_.nodes[v].spec;
@@ -33,17 +33,24 @@ size_t GraphRuntime::record_doubles(uint64_t frames) const {
     }
     for (uint32_t id = 0; id < plan_.links.size(); ++id) {
         const size_t lanes = b * plan_.link_channels[id];
-        total += lanes * t;                                 // link gradient
+        const uint64_t ring = std::min<uint64_t>(frames, stride + plan_.links[id].delay);
+        total += lanes * static_cast<size_t>(ring);         // link gradient
         if (plan_.links[id].modulation) total += lanes * t; // recorded modulator
     }
     return total;
 }
 
-uint64_t GraphRuntime::record_bytes(uint64_t frames) const {
-    return static_cast<uint64_t>(record_doubles(frames)) * sizeof(double);
+uint64_t GraphRuntime::record_bytes(uint64_t frames, uint64_t checkpoint) const {
+    const uint64_t stride = checkpoint == 0 ? frames : std::min(frames, checkpoint);
+    uint64_t bytes = static_cast<uint64_t>(record_doubles(frames, stride)) * sizeof(double);
+    if (checkpoint > 0) {
+        const uint64_t segments = (frames + stride - 1) / stride;
+        bytes += (segments + 1) * snapshot_bytes() + segments * sizeof(uint64_t);
+    }
+    return bytes;
 }
 
-void GraphRuntime::record(uint64_t frames, uint64_t max_bytes) {
+void GraphRuntime::record(uint64_t frames, uint64_t max_bytes, uint64_t checkpoint) {
     for (uint32_t v = 0; v < node_count(); ++v)
         if (state_[v].feeder)
             throw AmpFailure(AMP_ERR_UNSUPPORTED, "record", "",
@@ -51,7 +58,7 @@ void GraphRuntime::record(uint64_t frames, uint64_t max_bytes) {
     if (frames < 1 || frames > (uint64_t{1} << 40))
         throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "record", "",
                          "frames expects an integer in [1, 2^40], got " + std::to_string(frames));
-    const double needed = static_cast<double>(record_doubles(frames)) * sizeof(double);
+    const double needed = static_cast<double>(record_bytes(frames, checkpoint));
     double limit = static_cast<double>(max_bytes);
     if (max_bytes == 0) {
         const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
@@ -59,16 +66,20 @@ void GraphRuntime::record(uint64_t frames, uint64_t max_bytes) {
         limit = page > 0 && pages > 0 ? page * pages / 2.0 : 8.0 * 1024 * 1024 * 1024;
     }
     if (needed > limit)
-        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "record", "",
-                         "recording " + std::to_string(frames) + " frames needs " +
-                             format_number(needed) + " bytes; the limit is " +
-                             format_number(std::floor(limit)) +
-                             " bytes (record a shorter span, or fewer batches)");
+        throw AmpFailure(
+            AMP_ERR_INVALID_ARGUMENT, "record", "",
+            "recording " + std::to_string(frames) + " frames" +
+                (checkpoint > 0 ? " with a snapshot every " + std::to_string(checkpoint) + " frames"
+                                : std::string()) +
+                " needs " + format_number(needed) + " bytes; the limit is " +
+                format_number(std::floor(limit)) + " bytes (record a shorter span, fewer batches" +
+                (checkpoint > 0 ? ", or another checkpoint interval)" : ", or use checkpoints)"));
     Recording &rec = rec_;
     rec.armed = false;
     const size_t n = node_count();
-    const size_t b = batches_, t = static_cast<size_t>(frames), s = max_step_;
-    rec.buffer.assign(record_doubles(frames), 0.0);
+    const uint64_t stride = checkpoint == 0 ? frames : std::min(frames, checkpoint);
+    const size_t b = batches_, t = static_cast<size_t>(stride), s = max_step_;
+    rec.buffer.assign(record_doubles(frames, stride), 0.0);
     double *cursor = rec.buffer.data();
     auto take = [&cursor](size_t count) {
         double *slice = cursor;
@@ -113,25 +124,38 @@ void GraphRuntime::record(uint64_t frames, uint64_t max_bytes) {
         rec.param_request[v].assign(spec.param_count, -1);
     }
     rec.link_grads.assign(plan_.links.size(), nullptr);
+    rec.link_capacity.assign(plan_.links.size(), 0);
     rec.mods.assign(graph_.modulations.size(), nullptr);
     for (uint32_t id = 0; id < plan_.links.size(); ++id) {
         const size_t lanes = b * plan_.link_channels[id];
-        rec.link_grads[id] = take(lanes * t);
+        rec.link_capacity[id] = std::min<uint64_t>(frames, stride + plan_.links[id].delay);
+        rec.link_grads[id] = take(lanes * static_cast<size_t>(rec.link_capacity[id]));
         if (plan_.links[id].modulation) rec.mods[plan_.links[id].index] = take(lanes * t);
         rec.out_links[plan_.links[id].from].push_back(id);
     }
+    const uint64_t segments = checkpoint == 0 ? 0 : (frames + stride - 1) / stride;
+    rec.snapshot_size = checkpoint == 0 ? 0 : snapshot_bytes();
+    rec.snapshots.assign(checkpoint == 0 ? 0 : (segments + 1) * rec.snapshot_size, 0);
+    rec.hashes.assign(segments, 0);
     rec.reaches.assign(n, 0);
     rec.from_target.assign(n, 0);
     rec.on_path.assign(n, 0);
     rec.needs.assign(n, 0);
     rec.output_request.assign(n, -1);
     rec.buffer_request.assign(n, -1);
+    rec.history_request.assign(n, -1);
     rec.queue.assign(n, 0);
     rec.start = position_;
     rec.frames = frames;
     rec.recorded = 0;
+    rec.checkpoint = checkpoint == 0 ? 0 : stride;
+    rec.stride = stride;
+    rec.origin = 0;
+    rec.window = checkpoint == 0 ? frames : 0;
+    rec.capturing = checkpoint == 0;
     rec.armed = true;
     log("{\"event\":\"amp_graph_runtime_record\",\"frames\":" + std::to_string(frames) +
+        ",\"checkpoint_frames\":" + std::to_string(rec.checkpoint) +
         ",\"bytes\":" + format_number(needed) + "}");
 }
 
@@ -140,8 +164,8 @@ void GraphRuntime::record_step(const Step &step, uint64_t position, uint32_t fra
     const uint32_t v = step.node;
     const NodeState &node = state_[v];
     const NodeSpec &spec = *graph_.nodes[v].spec;
-    const size_t t = static_cast<size_t>(rec_.frames);
-    const size_t r = static_cast<size_t>(position - rec_.start);
+    const size_t t = static_cast<size_t>(rec_.stride);
+    const size_t r = static_cast<size_t>(position - rec_.start - rec_.origin);
     // A view (which may broadcast batches, channels or frames) into B x channels rows.
     auto copy = [&](const TensorView &view, uint32_t channels, double *to) {
         for (uint32_t b = 0; b < batches_; ++b)

@@ -170,6 +170,68 @@ TEST(recording_and_backward_allocate_nothing_after_record) {
     amp_graph_runtime_destroy(rt);
 }
 
+// The same with a checkpointed recording: snapshots during the render, and during the backward
+// pass the segments' restores, re-renders with recording and the final restore.
+TEST(checkpointed_recording_and_backward_allocate_nothing_after_record) {
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(kGraph, &rt), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_set_threads(rt, 2), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_configure(rt, 2, 256), AMP_OK);
+    const uint64_t frames = 24000;
+    CHECK_EQ(amp_graph_runtime_record_checkpointed(rt, frames, 4999, 0), AMP_OK);
+    std::vector<double> out(2 * 2 * frames), dy(2 * 2 * frames, 1e-3);
+    for (size_t i = 0; i < dy.size(); ++i) dy[i] *= static_cast<double>(i % 17) - 8.0;
+    const double times[3] = {0.0, 12000.0, 20000.0};
+    const double values[3] = {0.0, 1.0, 0.5};
+    AmpHistoryCurve curve{"level", times, values, 3, AMP_INTERPOLATION_LINEAR};
+    AmpControlHistory history{&curve, 1, 0};
+    AmpRenderOptions options{};
+    options.history = &history;
+    std::vector<double> dfreq(2 * frames), dgain(2), dfb(2), dbias(2 * 2 * frames), damp(2);
+    const AmpGradientRequest requests[] = {
+        {"osc", "frequency", 0, dfreq.data(), dfreq.size()},
+        {"amp", "gain", 1, dgain.data(), dgain.size()},
+        {"fb", "gain", 1, dfb.data(), dfb.size()},
+        {"bias", nullptr, 0, dbias.data(), dbias.size()},
+        {"lfo", "amplitude", 1, damp.data(), damp.size()},
+    };
+    const long before = g_allocations;
+    CHECK_EQ(amp_graph_runtime_execute(rt, frames, out.data(), out.size(), &options), AMP_OK);
+    CHECK_EQ(
+        amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), requests, 5, &history, nullptr),
+        AMP_OK);
+    const long during = g_allocations - before;
+    std::printf("  allocations while recording %llu frames (checkpoints every 4999) and running "
+                "backward: %ld\n",
+                static_cast<unsigned long long>(frames), during);
+    CHECK_EQ(during, 0L);
+    CHECK(dgain[0] != 0.0 && dfb[0] != 0.0 && damp[0] != 0.0);
+    CHECK(std::any_of(dfreq.begin(), dfreq.end(), [](double v) { return v != 0.0; }));
+    amp_graph_runtime_destroy(rt);
+}
+
+// The spectral loss allocates everything in its create call; evaluations allocate nothing.
+TEST(spectral_loss_allocates_nothing_after_create) {
+    AmpSpectralLoss *plan = nullptr;
+    CHECK_EQ(amp_loss_spectral_create(1024, 256, AMP_WINDOW_HANN, 0.0, &plan), AMP_OK);
+    std::vector<double> y(2 * 20000), target(2 * 20000), gradient(2 * 20000);
+    for (size_t i = 0; i < y.size(); ++i) {
+        y[i] = std::sin(0.01 * static_cast<double>(i));
+        target[i] = std::sin(0.011 * static_cast<double>(i));
+    }
+    double loss = 0.0;
+    const long before = g_allocations;
+    for (int call = 0; call < 3; ++call)
+        CHECK_EQ(
+            amp_loss_spectral_l2(plan, y.data(), target.data(), 2, 20000, &loss, gradient.data()),
+            AMP_OK);
+    const long during = g_allocations - before;
+    std::printf("  allocations during 3 spectral loss calls: %ld\n", during);
+    CHECK_EQ(during, 0L);
+    CHECK(loss > 0.0);
+    amp_loss_spectral_destroy(plan);
+}
+
 // The oscillator's adjoint: oversampled (the decimator's transpose), stereo, the periodicity
 // cache serving most frames (4800 Hz, a 10-frame period) while the render records.
 TEST(oscillator_recording_and_backward_allocate_nothing_after_record) {

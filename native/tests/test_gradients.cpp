@@ -1,7 +1,8 @@
 // test_gradients.cpp: the graph backward pass (amp_graph_runtime_record / _backward) against
 // central finite differences of whole renders, on a graph with fan-out, fan-in, a multiply
 // modulation edge, latency compensation and a feedback loop through a delay; bit-identity of
-// the gradients across block sizes 1, 37 and 512, thread counts and call splits; refusals.
+// the gradients across block sizes 1, 37 and 512, thread counts and call splits, and between
+// full and checkpointed recordings (several intervals); refusals.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -48,7 +49,10 @@ struct Setup {
     uint32_t block = 512;
     uint32_t threads = 1;
     std::vector<uint64_t> calls; // execute call sizes (cycled); empty: one call
+    uint64_t checkpoint = 0;     // checkpointed recording's interval; 0: a full recording
 };
+
+constexpr uint32_t kTail = 77; // frames rendered after the backward pass (the stream goes on)
 
 struct Result {
     int32_t status = AMP_OK;
@@ -57,6 +61,7 @@ struct Result {
     std::vector<double> dx;                    // d/d x's output, B x 1 x T
     std::vector<double> dfreq, dg1, dfb, dlfo; // summed, per batch
     std::vector<double> dg1_frames;            // per frame, B x T
+    std::vector<double> tail;                  // kTail frames rendered after the passes
 };
 
 std::vector<double> curve_values(const std::vector<double> &delta) {
@@ -76,7 +81,10 @@ Result run(double freq, double g1, double fb, const std::vector<double> &delta, 
     if (result.status == AMP_OK && setup.threads > 1)
         result.status = amp_graph_runtime_set_threads(rt, setup.threads);
     if (result.status == AMP_OK && dy != nullptr)
-        result.status = amp_graph_runtime_record(rt, kFrames, 0);
+        result.status =
+            setup.checkpoint == 0
+                ? amp_graph_runtime_record(rt, kFrames, 0)
+                : amp_graph_runtime_record_checkpointed(rt, kFrames, setup.checkpoint, 0);
     std::vector<double> times(kFrames);
     for (uint32_t f = 0; f < kFrames; ++f) times[f] = f;
     const std::vector<double> values = curve_values(delta);
@@ -115,12 +123,26 @@ Result run(double freq, double g1, double fb, const std::vector<double> &delta, 
             {"fb", "gain", 1, result.dfb.data(), kBatches},
             {"lfo", "amplitude", 1, result.dlfo.data(), kBatches},
         };
-        result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), requests, 5);
+        // The span's history, curve times from its first frame (a checkpointed pass re-renders).
+        curve.times_frames = times.data();
+        result.status = amp_graph_runtime_backward_v2(rt, dy->data(), dy->size(), requests, 5,
+                                                      &history, nullptr);
         const AmpGradientRequest frames_request{"g1", "gain", 0, result.dg1_frames.data(),
                                                 result.dg1_frames.size()};
         if (result.status == AMP_OK)
-            result.status =
-                amp_graph_runtime_backward(rt, dy->data(), dy->size(), &frames_request, 1);
+            result.status = amp_graph_runtime_backward_v2(rt, dy->data(), dy->size(),
+                                                          &frames_request, 1, &history, nullptr);
+    }
+    if (result.status == AMP_OK) {
+        // The stream goes on after the passes as if they had not run.
+        std::vector<double> shifted(kFrames);
+        for (uint32_t f = 0; f < kFrames; ++f) shifted[f] = times[f] - kFrames;
+        curve.times_frames = shifted.data();
+        AmpRenderOptions options{};
+        options.history = &history;
+        result.tail.assign(kBatches * kTail, 0.0);
+        result.status =
+            amp_graph_runtime_execute(rt, kTail, result.tail.data(), result.tail.size(), &options);
     }
     if (result.status != AMP_OK) result.error = amp_test::last_error(rt);
     amp_graph_runtime_destroy(rt);
@@ -215,7 +237,95 @@ TEST(gradients_are_bit_identical_across_blocks_threads_and_call_splits) {
         CHECK(other.dfb == reference.dfb);
         CHECK(other.dlfo == reference.dlfo);
         CHECK(other.dg1_frames == reference.dg1_frames);
+        CHECK(other.tail == reference.tail);
     }
+}
+
+// A checkpointed recording (a snapshot every K frames, each segment re-rendered during the
+// pass) gives the fully recorded pass's bits: K = 1, 7, 250 and 512 (neither divides the 600
+// frames but 1), one block (K = the block), the whole span and more, with call splits and
+// threads; and the stream continues after the pass as if it had not run.
+TEST(checkpointed_gradients_equal_the_full_recording_bit_for_bit) {
+    const std::vector<double> dy = upstream();
+    const Result reference = run(220, 0.8, 0.6, kNoDelta, Setup{512, 1, {}, 0}, &dy);
+    CHECK_EQ(reference.status, AMP_OK);
+    const Result plain = run(220, 0.8, 0.6, kNoDelta, Setup{512, 1, {}, 0}, nullptr);
+    for (const Setup &setup :
+         {Setup{512, 1, {}, 1}, Setup{512, 1, {}, 7}, Setup{512, 1, {}, 250},
+          Setup{512, 1, {}, 512}, Setup{512, 1, {}, 600}, Setup{512, 1, {}, 5000},
+          Setup{37, 1, {}, 37}, Setup{37, 1, {}, 91}, Setup{512, 1, {100, 1, 250}, 91},
+          Setup{37, 1, {100, 1, 250}, 91}, Setup{512, 2, {}, 128}, Setup{1, 1, {}, 64}}) {
+        const Result other = run(220, 0.8, 0.6, kNoDelta, setup, &dy);
+        std::printf("  block %u, threads %u, K = %llu: %s\n", setup.block, setup.threads,
+                    static_cast<unsigned long long>(setup.checkpoint),
+                    other.status == AMP_OK ? "ok" : other.error.c_str());
+        CHECK_EQ(other.status, AMP_OK);
+        CHECK(other.y == reference.y);
+        CHECK(other.dx == reference.dx);
+        CHECK(other.dfreq == reference.dfreq);
+        CHECK(other.dg1 == reference.dg1);
+        CHECK(other.dfb == reference.dfb);
+        CHECK(other.dlfo == reference.dlfo);
+        CHECK(other.dg1_frames == reference.dg1_frames);
+        CHECK(other.tail == reference.tail);
+        CHECK(other.tail == plain.tail);
+    }
+}
+
+// Memory: a checkpointed recording needs one segment's values plus a snapshot per segment,
+// sized up front and refused with the bytes; a wrong history is caught by the output hash, a
+// missing one refused before anything runs; a bad interval is refused.
+TEST(checkpointed_recordings_are_sized_up_front_and_check_their_replay) {
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(graph_json(220, 0.8, 0.6).c_str(), &rt), AMP_OK);
+    uint64_t full = 0, checkpointed = 0, snapshot = 0;
+    const uint64_t span = 480000;
+    CHECK_EQ(amp_graph_runtime_record_size(rt, span, &full), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_record_checkpointed_size(rt, span, 4800, &checkpointed), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_snapshot_size(rt, &snapshot), AMP_OK);
+    std::printf("  %llu frames: full %llu bytes, K = 4800: %llu bytes (snapshot %llu)\n",
+                static_cast<unsigned long long>(span), static_cast<unsigned long long>(full),
+                static_cast<unsigned long long>(checkpointed),
+                static_cast<unsigned long long>(snapshot));
+    CHECK(checkpointed < full / 5);
+    CHECK(checkpointed > 101 * snapshot);
+    uint64_t small = 0;
+    CHECK_EQ(amp_graph_runtime_record_checkpointed_size(rt, span, 480, &small), AMP_OK);
+    CHECK(small > checkpointed); // more snapshots outweigh the shorter segment here
+    CHECK_EQ(amp_graph_runtime_record_checkpointed(rt, span, 4800, checkpointed - 1),
+             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "with a snapshot every 4800 frames needs " +
+                                                 std::to_string(checkpointed) + " bytes");
+    CHECK_EQ(amp_graph_runtime_record_checkpointed(rt, span, 0, 0), AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "checkpoint_frames expects an integer in [1, 2^40]");
+    CHECK_EQ(amp_test::last_error(rt).find("needs"), std::string::npos);
+    // A short span, then a pass with the wrong history and with none.
+    const uint64_t frames = 300;
+    CHECK_EQ(amp_graph_runtime_record_checkpointed(rt, frames, 64, 0), AMP_OK);
+    std::vector<double> times{0, 299}, values{0.5, -0.5}, other_values{0.5, -0.4};
+    AmpHistoryCurve curve{"x", times.data(), values.data(), 2, AMP_INTERPOLATION_LINEAR};
+    AmpControlHistory history{&curve, 1, 0};
+    AmpRenderOptions options{};
+    options.history = &history;
+    std::vector<double> y(frames), dy(frames, 1.0), dx(frames), again(frames);
+    CHECK_EQ(amp_graph_runtime_execute(rt, frames, y.data(), y.size(), &options), AMP_OK);
+    const AmpGradientRequest request{"x", nullptr, 0, dx.data(), dx.size()};
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &request, 1),
+             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "pass the history the span was rendered with");
+    AmpHistoryCurve wrong{"x", times.data(), other_values.data(), 2, AMP_INTERPOLATION_LINEAR};
+    AmpControlHistory wrong_history{&wrong, 1, 0};
+    CHECK_EQ(amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), &request, 1, &wrong_history,
+                                           nullptr),
+             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt),
+                   "re-rendering frames [256, 300) of the checkpointed span gave other samples");
+    // The failed pass left the stream where it was: the right history still works.
+    CHECK_EQ(
+        amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), &request, 1, &history, nullptr),
+        AMP_OK);
+    CHECK(std::any_of(dx.begin(), dx.end(), [](double v) { return v != 0.0; }));
+    amp_graph_runtime_destroy(rt);
 }
 
 // biquad (peaking and highshelf, where gain_db matters): frequency, q and gain_db modulated per
@@ -276,6 +386,116 @@ TEST(biquad_gradients_match_finite_differences) {
         else
             check_close("biquad gain_db", grads[2], dg);
     }
+}
+
+// Gradients with respect to control-history points ("@history"): a controller plays a linear
+// curve into an oscillator's frequency (add) and a step curve into a gain (multiply); each
+// point's value and each linear point's time against central differences of whole renders
+// (B = 2, block 64), the same bits from a checkpointed recording, step times 0.
+namespace history_points {
+
+constexpr uint32_t kSpan = 400;
+const char *kJson = R"({"nodes":[
+ {"name":"ctl","type":"controller","params":{"curves":["a","b"],"scale":1.3}},
+ {"name":"osc","type":"sine_osc","params":{"frequency":200,"amplitude":0.5}},
+ {"name":"m","type":"gain","params":{"gain":0.5}},
+ {"name":"out","type":"safety","params":{"limit":10}}],
+ "edges":[{"from":"osc","to":"m"},{"from":"m","to":"out"}],
+ "modulations":[{"from":"ctl.a","to":"osc","param":"frequency","mode":"add","scale":100},
+  {"from":"ctl.b","to":"m","param":"gain","mode":"multiply"}],
+ "output":"out"})";
+
+struct Curves {
+    std::vector<double> at{-0.5, 100.5, 250.25, 399.75}, av{0.1, 0.9, -0.4, 0.6};
+    std::vector<double> bt{0.0, 150.0, 300.0}, bv{1.0, 0.3, 0.8};
+};
+
+// Renders kSpan frames with the curves; with `grads`, records (checkpointed when K > 0) and
+// returns the "@history" gradient: a values, a times, b values, b times.
+std::vector<double> render(const Curves &k, const std::vector<double> &dy,
+                           std::vector<double> *grads, uint64_t checkpoint = 0) {
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(kJson, &rt), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_configure(rt, 2, 64), AMP_OK);
+    if (grads != nullptr)
+        CHECK_EQ(checkpoint == 0 ? amp_graph_runtime_record(rt, kSpan, 0)
+                                 : amp_graph_runtime_record_checkpointed(rt, kSpan, checkpoint, 0),
+                 AMP_OK);
+    const AmpHistoryCurve curves[] = {{"a", k.at.data(), k.av.data(), 4, AMP_INTERPOLATION_LINEAR},
+                                      {"b", k.bt.data(), k.bv.data(), 3, AMP_INTERPOLATION_STEP}};
+    AmpControlHistory history{curves, 2, 0};
+    AmpRenderOptions options{};
+    options.history = &history;
+    std::vector<double> y(2 * kSpan);
+    CHECK_EQ(amp_graph_runtime_execute(rt, kSpan, y.data(), y.size(), &options), AMP_OK);
+    if (grads != nullptr) {
+        grads->assign(14, -1.0);
+        const AmpGradientRequest request{"ctl", "@history", 0, grads->data(), grads->size()};
+        const int32_t status =
+            amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), &request, 1, &history, nullptr);
+        CHECK_EQ(status, AMP_OK);
+        if (status != AMP_OK) std::printf("  %s\n", amp_test::last_error(rt).c_str());
+    }
+    amp_graph_runtime_destroy(rt);
+    return y;
+}
+
+} // namespace history_points
+
+TEST(control_history_point_gradients_match_finite_differences) {
+    using namespace history_points;
+    const std::vector<double> dy = noise(2, 1, kSpan, 311).data;
+    const Curves base;
+    std::vector<double> grads, checkpointed;
+    render(base, dy, &grads);
+    render(base, dy, &checkpointed, 37);
+    CHECK(grads == checkpointed);
+    auto loss = [&](const Curves &k) { return dot(dy, render(k, dy, nullptr)); };
+    const double h = 1e-6;
+    auto central = [&](std::vector<double> Curves::*member, size_t i) {
+        Curves plus = base, minus = base;
+        (plus.*member)[i] += h;
+        (minus.*member)[i] -= h;
+        return (loss(plus) - loss(minus)) / (2 * h);
+    };
+    for (size_t i = 0; i < 4; ++i) {
+        check_close(("a value " + std::to_string(i)).c_str(), grads[i], central(&Curves::av, i));
+        check_close(("a time " + std::to_string(i)).c_str(), grads[4 + i], central(&Curves::at, i));
+    }
+    for (size_t i = 0; i < 3; ++i) {
+        check_close(("b value " + std::to_string(i)).c_str(), grads[8 + i],
+                    central(&Curves::bv, i));
+        CHECK_EQ(grads[11 + i], 0.0); // a step curve's times: no gradient
+    }
+}
+
+TEST(control_history_point_gradients_refuse_without_a_history_or_points) {
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(history_points::kJson, &rt), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_record(rt, 16, 0), AMP_OK);
+    std::vector<double> times{0}, values{0.5}, y(16), dy(16, 1.0), out(4);
+    const AmpHistoryCurve curves[] = {{"a", times.data(), values.data(), 1, 1},
+                                      {"b", times.data(), values.data(), 1, 0}};
+    AmpControlHistory history{curves, 2, 0};
+    AmpRenderOptions options{};
+    options.history = &history;
+    CHECK_EQ(amp_graph_runtime_execute(rt, 16, y.data(), y.size(), &options), AMP_OK);
+    const AmpGradientRequest request{"ctl", "@history", 0, out.data(), out.size()};
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &request, 1),
+             AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "needs the history the span was rendered with");
+    const AmpGradientRequest small{"ctl", "@history", 0, out.data(), 3};
+    CHECK_EQ(amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), &small, 1, &history, nullptr),
+             AMP_ERR_SHAPE_MISMATCH);
+    CHECK_CONTAINS(amp_test::last_error(rt), "needs 4 doubles, got 3");
+    const AmpGradientRequest osc{"osc", "@history", 0, out.data(), out.size()};
+    CHECK_EQ(amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), &osc, 1, &history, nullptr),
+             AMP_ERR_UNSUPPORTED);
+    CHECK_CONTAINS(amp_test::last_error(rt), "reads no control-history points");
+    CHECK_EQ(
+        amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), &request, 1, &history, nullptr),
+        AMP_OK);
+    amp_graph_runtime_destroy(rt);
 }
 
 // A node without an adjoint on the path: AMP_ERR_UNSUPPORTED naming it and the path.

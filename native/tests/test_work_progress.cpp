@@ -180,7 +180,8 @@ Pass record_and_backward(AmpGraphRuntime *rt, uint64_t frames, const AmpWorkOpti
     pass.freq.assign(1, 0.0);
     const AmpGradientRequest requests[] = {{"amp", "gain", 0, pass.gain.data(), frames},
                                            {"osc", "frequency", 1, pass.freq.data(), 1}};
-    pass.status = amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), requests, 2, work);
+    pass.status =
+        amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), requests, 2, nullptr, work);
     return pass;
 }
 
@@ -226,7 +227,8 @@ TEST(backward_reports_windows_and_a_cancelled_pass_leaves_the_runtime_usable) {
     for (size_t i = 0; i < dy.size(); ++i) dy[i] = std::cos(0.01 * static_cast<double>(i));
     const AmpGradientRequest requests[] = {{"amp", "gain", 0, gain.data(), frames},
                                            {"osc", "frequency", 1, freq.data(), 1}};
-    CHECK_EQ(amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), requests, 2, &work), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), requests, 2, nullptr, &work),
+             AMP_OK);
     CHECK(same_bits(gain, plain.gain));
     CHECK(same_bits(freq, plain.freq));
     // A new record + render + backward on the same runtime gives the same bits.
@@ -243,7 +245,7 @@ TEST(backward_reports_windows_and_a_cancelled_pass_leaves_the_runtime_usable) {
     log = Log{};
     log.flag = 1;
     work = options_for(log);
-    CHECK_EQ(amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), requests, 2, &work),
+    CHECK_EQ(amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), requests, 2, nullptr, &work),
              AMP_ERR_CANCELLED);
     CHECK(log.reports.empty());
     amp_graph_runtime_destroy(rt);

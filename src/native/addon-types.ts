@@ -203,9 +203,19 @@ export interface NativeRuntime {
   /**
    * amp_graph_runtime_backward_v2 on a worker thread: progress events count frames of the span
    * (`callDone` of `callFrames`), coalesced to one per `intervalMs`; `cancel()` stops the pass
-   * (AMP_ERR_CANCELLED); the runtime is busy until the promise settles.
+   * (AMP_ERR_CANCELLED); the runtime is busy until the promise settles. `history`: the span's
+   * control history (times from its first frame; a checkpointed recording re-renders with it).
    */
-  backward(outputGradient: Float64Array, requests: NativeGradientRequest[], work: NativeRuntimeWork): Promise<void>;
+  backward(
+    outputGradient: Float64Array,
+    requests: NativeGradientRequest[],
+    work: NativeRuntimeWork,
+    history?: NativeHistoryCurve[],
+  ): Promise<void>;
+  /** amp_graph_runtime_record_checkpointed_size: bytes a checkpointed recording (a snapshot every `checkpointFrames`) needs. */
+  recordCheckpointedSize(frames: number, checkpointFrames: number): number;
+  /** amp_graph_runtime_record_checkpointed: arms a checkpointed recording of the next `frames` frames. */
+  recordCheckpointed(frames: number, checkpointFrames: number, maxBytes: number): void;
   /** Releases the native runtime (deferred until a render in flight settles). Idempotent. */
   destroy(): void;
 }
@@ -499,6 +509,17 @@ export interface NativeAddon extends NativeAnalysis {
   countNonFinite(samples: Float64Array): number;
   /** amp_loss_l2: mean squared error of y against target; fills gradientOut with dL/dy (same length). */
   lossL2(y: Float64Array, target: Float64Array, gradientOut: Float64Array): number;
+  /** amp_loss_spectral_l2 with a plan made and destroyed around it: the loss; fills gradientOut. */
+  lossSpectralL2(
+    size: number,
+    hop: number,
+    window: number,
+    kaiserBeta: number,
+    y: Float64Array,
+    target: Float64Array,
+    lanes: number,
+    gradientOut: Float64Array,
+  ): number;
   /** amp_analysis_column_stats: per-column sum, mean and max of a lanes x frames series over [start, end), each lanes x columns. */
   columnStats(
     data: Float64Array,

@@ -135,7 +135,7 @@ export function constant(options: ConstantOptions = {}): NodeSpec<"constant"> {
 /**
  * Options of the `controller` node: Outputs named control-history curves, sampled per frame, one output each.
  *
- * Heat work W = 0.5 per frame. Backward: Graph backward: d scale = g * curve value, d offset = g (no input gradient).
+ * Heat work W = 0.5 per frame. Backward: Graph backward: d scale = g * curve value, d offset = g (no input gradient); "@history": each curve point's value (interpolation weights) and, for linear curves, time (-slope x weight).
  */
 export interface ControllerOptions extends CommonNodeOptions {
   /**
@@ -1457,7 +1457,7 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 0.5,
       "hasBackward": true,
-      "backwardDoc": "Graph backward: d scale = g * curve value, d offset = g (no input gradient).",
+      "backwardDoc": "Graph backward: d scale = g * curve value, d offset = g (no input gradient); \"@history\": each curve point's value (interpolation weights) and, for linear curves, time (-slope x weight).",
       "oversamples": false,
       "outputsParam": "curves"
     },

@@ -5,6 +5,7 @@ import { RenderResult } from "./result";
 import type { ControlHistory } from "./history";
 import type { ProgressCallback } from "./progress";
 import type { PcmBuffer } from "./buffers";
+import type { RecordOptions } from "./gradients";
 import { checkRenderOption, checkSampleRate, RENDER_LIMITS } from "./limits";
 import { cancelledError, checkGraph, checkSignal, Runtime } from "./runtime";
 
@@ -71,9 +72,13 @@ export interface RenderOptions {
   /**
    * Record the render for {@link RenderResult.backward} (gradients through the whole graph). The
    * result then keeps the runtime until {@link RenderResult.release} (or garbage collection).
-   * Refused up front, with the bytes needed, when the recording would not fit. Default false.
+   * Refused up front, with the bytes needed, when the recording would not fit. `true` records
+   * every value the backward pass reads; `{ checkpointFrames: 48000 }` keeps a snapshot every
+   * 48000 frames instead and re-renders each segment during the backward pass: memory for one
+   * segment plus a snapshot per segment, about twice the time, the same gradients bit for bit
+   * (see {@link RecordOptions}). Default false.
    */
-  readonly record?: boolean | undefined;
+  readonly record?: boolean | RecordOptions | undefined;
   /**
    * Progress events while the render runs (at most ~10 a second, the last one when it ends):
    * frames done, x realtime, time left, live peak / RMS per output lane and the heat total, all
@@ -173,7 +178,7 @@ export async function render(graph: Graph, options: RenderOptions): Promise<Rend
       progress: options.progress,
       partial: options.partial,
     });
-    if (options.record !== true) return result;
+    if (options.record === undefined || options.record === false) return result;
     // The recording lives in the runtime: the result owns it from here.
     keep = true;
     return new RenderResult({

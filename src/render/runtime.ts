@@ -18,7 +18,16 @@ import { checkMemoryBudget, checkRenderOutputSize, formatBytes, renderOutputByte
 import { checkTensor, type TensorShape } from "./shape";
 import { interruptSignal } from "./interrupt";
 import { signalTarget } from "./signal-params";
-import { runBackward, type BackwardOptions, type BufferShape, type Gradients } from "./gradients";
+import {
+  checkRecordOption,
+  recordedHistory,
+  runBackward,
+  type BackwardOptions,
+  type BufferShape,
+  type Gradients,
+  type RecordedHistory,
+  type RecordOptions,
+} from "./gradients";
 import { isCancelled, ProgressJob, type ProgressCallback } from "./progress";
 import { checkPcmBuffer, type PcmBuffer } from "./buffers";
 
@@ -71,9 +80,12 @@ export interface RuntimeRenderOptions {
   /**
    * Record the render for a backward pass ({@link RenderResult.backward}): every buffer is sized
    * before the render starts (see {@link Runtime.recordSize}), and a span too long to record is
-   * refused up front with the bytes it needs. Audio is identical either way. Default false.
+   * refused up front with the bytes it needs. Audio is identical either way. `true` records every
+   * value; `{ checkpointFrames }` keeps a snapshot every `checkpointFrames` frames instead and
+   * re-renders each segment during the backward pass (bounded memory, same gradient bits; see
+   * {@link RecordOptions}). Default false.
    */
-  readonly record?: boolean | undefined;
+  readonly record?: boolean | RecordOptions | undefined;
   /**
    * Progress events while the render runs (at most ~10 a second, the last one when it ends),
    * with live levels per output lane and the heat total, all computed natively. A throw from the
@@ -457,8 +469,8 @@ export class Runtime {
         'render option "recordOverBudget" needs a graph with a thermal budget: use graph.withThermalBudget(heatPerSecond)',
       );
     }
-    const record = options.record === undefined ? false : options.record;
-    if (typeof record !== "boolean") throw validationError({ param: "record", label: "render option" }, "a boolean", record);
+    const checkpoint = checkRecordOption(options.record);
+    const record = checkpoint !== undefined;
     const history = options.history === undefined ? undefined : toNativeHistory(options.history, this.#sampleRate);
     const graphSummary = native.describeGraph();
     const outputSize = {
@@ -486,10 +498,9 @@ export class Runtime {
     for (const s of signals) s.addEventListener("abort", onAbort, { once: true });
     job?.onFailure(() => native.cancel());
     let output;
-    if (record) {
-      native.record(frames, 0);
-      this.#recording += 1;
-    }
+    if (checkpoint === 0) native.record(frames, 0);
+    else if (checkpoint !== undefined) native.recordCheckpointed(frames, checkpoint, 0);
+    if (record) this.#recording += 1;
     const recording = this.#recording;
     try {
       const nativeOptions: NativeRenderOptions = { recordHeat };
@@ -516,7 +527,16 @@ export class Runtime {
     const after = native.describeGraph();
     job?.advance(after.framesRendered, after.totalHeat);
     if (output.cancelled !== true)
-      return this.#result(frames, output.samples, output.heat, output.overBudget, output, record ? recording : undefined);
+      return this.#result(
+        frames,
+        output.samples,
+        output.heat,
+        output.overBudget,
+        output,
+        record
+          ? { recording, history: history === undefined ? undefined : recordedHistory(options.history, history, this.#sampleRate) }
+          : undefined,
+      );
     const done = output.framesDone ?? 0;
     const batches = graphSummary.batches;
     const samples = packLanes(output.samples, batches * graphSummary.outputChannels, frames, done);
@@ -613,13 +633,18 @@ export class Runtime {
 
   /**
    * Bytes a render of `frames` frames with `record: true` would hold for the backward pass
-   * (recorded inputs, parameters and node rows, and the backward pass's buffers).
+   * (recorded inputs, parameters and node rows, and the backward pass's buffers), or with
+   * `record: { checkpointFrames }` when `record` is given (one segment's values plus a snapshot
+   * per segment).
    * @param frames - integer in [1, 2147483647]
+   * @param record - `true` (default) or `{ checkpointFrames }`, as the render option
    */
-  recordSize(frames: number): number {
+  recordSize(frames: number, record: true | RecordOptions = true): number {
     const native = this.#live();
     checkRenderOption("frames", frames);
-    return native.recordSize(frames);
+    const checkpoint = checkRecordOption(record);
+    if (checkpoint === undefined) throw validationError({ param: "record", label: "argument" }, "true or { checkpointFrames }", record);
+    return checkpoint === 0 ? native.recordSize(frames) : native.recordCheckpointedSize(frames, checkpoint);
   }
 
   /** Raises the cancel flag of the render in flight (no-op when none). */
@@ -746,7 +771,7 @@ export class Runtime {
     heat: Float64Array | undefined,
     overBudget: Uint8Array | undefined,
     tapOutput: Pick<NativeRenderOutput, "taps" | "tapTimes" | "tapRecords"> | undefined,
-    recording: number | undefined,
+    recording: { readonly recording: number; readonly history: RecordedHistory | undefined } | undefined,
     partial = false,
   ): RenderResult {
     const description = this.describe();
@@ -779,12 +804,20 @@ export class Runtime {
       nodes: description.nodes,
       summary: description.graph,
       backward:
-        recording === undefined ? undefined : (dLdy, options) => this.#backward(recording, { batches, channels, frames }, dLdy, options),
+        recording === undefined
+          ? undefined
+          : (dLdy, options) => this.#backward(recording.recording, { batches, channels, frames }, dLdy, options, recording.history),
       partial,
     });
   }
 
-  #backward(recording: number, shape: TensorShape, dLdy: Float64Array, options: BackwardOptions): Promise<Gradients> {
+  #backward(
+    recording: number,
+    shape: TensorShape,
+    dLdy: Float64Array,
+    options: BackwardOptions,
+    history: RecordedHistory | undefined,
+  ): Promise<Gradients> {
     const native = this.#live();
     if (recording !== this.#recording)
       throw ampError(
@@ -794,6 +827,6 @@ export class Runtime {
           stage: "backward",
         },
       );
-    return runBackward(native, this.graph, shape, this.#sampleRate, dLdy, options, this.#buffers);
+    return runBackward(native, this.graph, shape, this.#sampleRate, dLdy, options, this.#buffers, history);
   }
 }
