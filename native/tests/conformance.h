@@ -37,8 +37,9 @@
 //                     the node differentiates, at blocks 97 (one window), 1 and 7 and with
 //                     uneven render calls; linear types (linear_types()) by the dot-product
 //                     test <A e, v> = <e, A^T v> to 1e-10 relative, others by central
-//                     differences (step 1e-6 x max(1, |value|), 1e-6 relative); the gradients
-//                     must also be bit-identical across the window splits
+//                     differences (step 1e-6 x max(1, |value|, gradient_step_scales()), 1e-6
+//                     relative); the gradients must also be bit-identical across the window
+//                     splits
 //   snapshot          a single-node state snapshotted mid-stream and restored renders the rest
 //                     of the stream bit for bit as the uninterrupted run (amp_node_state_*)
 // Zero allocations while rendering is checked per node in test_conformance_allocations.cpp
@@ -1105,6 +1106,16 @@ inline std::set<std::string> &single_node_adjoint_only() {
     return types;
 }
 
+// Signal parameters whose effect on the output is measured on a larger scale than their own
+// (type -> parameter -> scale): the central-difference step is 1e-6 x max(1, |base|, scale), so
+// the output's change stays far above its rounding (e.g. cents and Hz added to a 440 Hz
+// output: a step of 1e-6 would move it by ~1e-7 Hz, near the sum's rounding).
+inline std::map<std::string, std::map<std::string, double>> &gradient_step_scales() {
+    static std::map<std::string, std::map<std::string, double>> scales = {
+        {"oscillator_pitch", {{"offset_cents", 1200.0}, {"add_hz", 440.0}}}};
+    return scales;
+}
+
 struct GradientRun {
     int32_t status = AMP_OK;
     std::string error;
@@ -1275,7 +1286,11 @@ inline Problems gradients(const NodeType &node) {
         // Parameters: along a per-frame direction (periodic with the block, as overrides are).
         for (size_t q = 0; q < signal.size(); ++q) {
             if (run.param_grads[q].empty()) continue; // not differentiated by this node
-            const double h = linear ? 1.0 : 1e-6 * std::max(1.0, std::fabs(bases[q]));
+            double scale = std::max(1.0, std::fabs(bases[q]));
+            const auto scales = gradient_step_scales().find(node.type);
+            if (scales != gradient_step_scales().end() && scales->second.count(signal[q]) > 0)
+                scale = std::max(scale, scales->second.at(signal[q]));
+            const double h = linear ? 1.0 : 1e-6 * scale;
             const Tensor e = noise(2, 1, split.block, 900 + q);
             double side[2] = {0.0, 0.0};
             for (int sign = 0; sign < 2; ++sign) {

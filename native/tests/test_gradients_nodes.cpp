@@ -231,6 +231,179 @@ TEST(sampler_buffer_gradient_passes_the_dot_product_test) {
     }
 }
 
+// The integrator's adjoint in each mode and with each limit binding: the ideal running sum,
+// a slew limit, an acceleration limit, clamps (the room bound) and all of them (the braking
+// bound). Inputs are the suite's noise (|x| < 1 unit/s), so the limits below bind on many
+// frames; `integrator_limits_bind` shows they do.
+TEST(integrator_adjoint_passes_the_gradients_check_with_each_limit) {
+    for (const auto &config : std::vector<std::vector<std::pair<std::string, std::string>>>{
+             {{"mode", "\"no_impingement\""}, {"initial", "0.25"}},
+             {{"slew_rate", "0.5"}},
+             {{"max_acceleration", "3000"}},
+             {{"clamp_min", "-3e-5"}, {"clamp_max", "3e-5"}},
+             {{"max_acceleration", "3000"},
+              {"slew_rate", "0.6"},
+              {"clamp_min", "-2e-5"},
+              {"clamp_max", "2e-5"}}}) {
+        std::string what = "integrator";
+        for (const auto &[key, value] : config) what += " " + key + "=" + value;
+        report(what, gradients_with("integrator", config));
+    }
+}
+
+// The limited configurations above really bind: their outputs differ from the running sum on
+// the suite's input (so the gradient check exercised the bound frames).
+TEST(integrator_limits_bind_on_the_suite_input) {
+    conformance::register_input_node();
+    gradient_inputs()[0] = amp_test::noise(2, 2, 97, 600);
+    const std::vector<double> dy = amp_test::noise(2, 2, 97, 700).data;
+    const SpanRun free = span_run("integrator", "{}", 0, 97, 97, &dy);
+    CHECK_EQ(free.status, AMP_OK);
+    for (const char *params :
+         {R"({"slew_rate":0.5})", R"({"max_acceleration":3000})",
+          R"({"clamp_min":-3e-5,"clamp_max":3e-5})",
+          R"({"max_acceleration":3000,"slew_rate":0.6,"clamp_min":-2e-5,"clamp_max":2e-5})"}) {
+        const SpanRun run = span_run("integrator", params, 0, 97, 97, &dy);
+        CHECK_EQ(run.status, AMP_OK);
+        size_t differ = 0, stopped = 0;
+        for (size_t i = 0; i < run.y.size(); ++i) {
+            differ += run.y[i] != free.y[i] ? 1 : 0;
+            stopped += run.dx[i] != free.dx[i] ? 1 : 0;
+        }
+        std::printf("  %s: %zu of %zu outputs limited, %zu input gradients changed\n", params,
+                    differ, run.y.size(), stopped);
+        CHECK(differ > run.y.size() / 4);
+        CHECK(stopped > run.y.size() / 4);
+    }
+}
+
+TEST(pitch_quantizer_adjoint_passes_the_gradients_check_with_glide) {
+    report("pitch_quantizer glide", gradients_with("pitch_quantizer", {{"glide_ms", "1"}}));
+}
+
+// oscillator_pitch: the slew binding (a step of ~2 Hz per frame against targets that move by
+// tens of Hz), the min_freq clamp binding, and both.
+TEST(oscillator_pitch_adjoint_passes_the_gradients_check_with_slew_and_clamp) {
+    for (const auto &config : std::vector<std::vector<std::pair<std::string, std::string>>>{
+             {{"slew_hz_per_s", "1e5"}},
+             {{"min_freq", "430"}},
+             {{"min_freq", "430"}, {"slew_hz_per_s", "3e5"}}}) {
+        std::string what = "oscillator_pitch";
+        for (const auto &[key, value] : config) what += " " + key + "=" + value;
+        report(what, gradients_with("oscillator_pitch", config));
+    }
+}
+
+TEST(subharmonic_adjoint_passes_the_gradients_check_in_other_settings) {
+    for (const auto &config : std::vector<std::vector<std::pair<std::string, std::string>>>{
+             {{"div4", "0.7"}, {"out_hp_hz", "0"}, {"env_attack_ms", "0"}},
+             {{"mix", "1"}, {"drive", "0.3"}, {"band_lo_hz", "0"}, {"band_hi_hz", "5000"}}}) {
+        std::string what = "subharmonic";
+        for (const auto &[key, value] : config) what += " " + key + "=" + value;
+        report(what, gradients_with("subharmonic", config));
+    }
+}
+
+// smp (sampler, 2 channels, the rate per batch and frame given for one block) -> g (gain 0.5):
+// y and, with dy, dL/d rate (batches x frames).
+namespace {
+
+struct RateRun {
+    int32_t status = AMP_OK;
+    std::vector<double> y, drate;
+};
+
+RateRun sampler_rate_run(const std::string &params, const std::vector<double> &buffer,
+                         uint32_t frames, uint32_t block, uint32_t call,
+                         const std::vector<double> &rate, const std::vector<double> *dy) {
+    RateRun result;
+    const std::string json = R"({"nodes":[{"name":"smp","type":"sampler","params":)" + params +
+                             R"(},{"name":"g","type":"gain","params":{"gain":0.5}}],
+ "edges":[{"from":"smp","to":"g"}],"output":"g"})";
+    AmpGraphRuntime *rt = nullptr;
+    result.status = amp_graph_runtime_create(json.c_str(), &rt);
+    if (result.status == AMP_OK) result.status = amp_graph_runtime_configure(rt, 2, block);
+    if (result.status == AMP_OK)
+        result.status =
+            amp_graph_runtime_set_buffer(rt, "smp", 0, buffer.data(), 1, buffer.size(), 48000.0);
+    if (result.status == AMP_OK)
+        result.status = amp_graph_runtime_set_param(rt, "smp", "rate", rate.data(), 2, 1, block);
+    if (result.status == AMP_OK && dy != nullptr)
+        result.status = amp_graph_runtime_record(rt, frames, 0);
+    result.y.assign(static_cast<size_t>(2) * 2 * frames, 0.0);
+    for (uint32_t done = 0; result.status == AMP_OK && done < frames;) {
+        const uint32_t n = std::min(call, frames - done);
+        std::vector<double> part(static_cast<size_t>(4) * n);
+        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), nullptr);
+        for (size_t lane = 0; lane < 4; ++lane)
+            for (uint32_t f = 0; f < n; ++f)
+                result.y[lane * frames + done + f] = part[lane * n + f];
+        done += n;
+    }
+    if (result.status == AMP_OK && dy != nullptr) {
+        result.drate.assign(static_cast<size_t>(2) * frames, 0.0);
+        const AmpGradientRequest request{"smp", "rate", 0, result.drate.data(),
+                                         result.drate.size()};
+        result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), &request, 1);
+    }
+    if (result.status != AMP_OK) std::printf("  %s\n", amp_test::last_error(rt).c_str());
+    amp_graph_runtime_destroy(rt);
+    return result;
+}
+
+} // namespace
+
+// The sampler's rate gradient against central differences along a per-frame direction (step
+// 1e-6, 1e-6 relative), cubic and linear, with and without a loop (wrapping several times) and
+// a lane that plays to the end; bit-identical across blocks 1, 7 and 160 and uneven calls.
+TEST(sampler_rate_gradient_matches_central_differences) {
+    const uint32_t frames = 160, length = 90;
+    const std::vector<double> buffer = amp_test::noise(1, 1, length, 31).data;
+    const std::vector<double> dy = amp_test::noise(2, 2, frames, 33).data;
+    const std::vector<double> e = amp_test::noise(2, 1, frames, 34).data;
+    const std::vector<double> wobble = amp_test::noise(2, 1, frames, 35).data;
+    std::vector<double> rate(2 * static_cast<size_t>(frames));
+    for (uint32_t f = 0; f < frames; ++f) { // batch 0 slower, batch 1 faster (reaches the end)
+        rate[f] = 0.73 + 0.2 * wobble[f];
+        rate[frames + f] = 1.37 + 0.3 * wobble[frames + f];
+    }
+    for (const char *params :
+         {R"({"channels":2})", R"({"channels":2,"interpolation":"linear","start":3})",
+          R"({"channels":2,"loop":true,"loop_start":20,"loop_end":70,"start":5})",
+          R"({"channels":2,"loop":true,"loop_start":10,"interpolation":"linear"})"}) {
+        const RateRun run = sampler_rate_run(params, buffer, frames, frames, frames, rate, &dy);
+        CHECK_EQ(run.status, AMP_OK);
+        const double h = 1e-6;
+        double side[2] = {0.0, 0.0};
+        for (int sign = 0; sign < 2; ++sign) {
+            std::vector<double> moved = rate;
+            for (size_t i = 0; i < moved.size(); ++i) moved[i] += (sign == 0 ? h : -h) * e[i];
+            const RateRun other =
+                sampler_rate_run(params, buffer, frames, frames, frames, moved, nullptr);
+            for (size_t i = 0; i < dy.size(); ++i) side[sign] += dy[i] * other.y[i];
+        }
+        const double numeric = (side[0] - side[1]) / (2 * h);
+        double analytic = 0.0;
+        for (size_t i = 0; i < e.size(); ++i) analytic += e[i] * run.drate[i];
+        std::printf("  %s: <e, drate> = %.17g, central differences %.17g\n", params, analytic,
+                    numeric);
+        CHECK(std::fabs(numeric) > 1e-1);
+        CHECK(std::fabs(analytic - numeric) <= 1e-6 * std::fabs(numeric));
+        // Bit-identity across blocks: a rate constant per batch (the same at any block size).
+        std::vector<RateRun> flat;
+        for (const auto &[block, call] :
+             std::vector<std::pair<uint32_t, uint32_t>>{{frames, frames}, {1, frames}, {7, 33}}) {
+            std::vector<double> constant(2 * static_cast<size_t>(block), 0.81);
+            std::fill(constant.begin() + block, constant.end(), 1.29);
+            flat.push_back(sampler_rate_run(params, buffer, frames, block, call, constant, &dy));
+        }
+        for (size_t i = 1; i < flat.size(); ++i) {
+            CHECK(flat[i].y == flat[0].y);
+            CHECK(flat[i].drate == flat[0].drate);
+        }
+    }
+}
+
 // Refusals: a node without a buffer, a buffer requested twice, a short output array.
 TEST(buffer_gradient_refusals_name_the_node) {
     const std::string json = R"({"nodes":[{"name":"smp","type":"sampler","params":{}},
