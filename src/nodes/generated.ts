@@ -741,7 +741,7 @@ export function pitchQuantizer(options: PitchQuantizerOptions = {}): NodeSpec<"p
 /**
  * Options of the `pitch_shift` node: Streaming phase-vocoder pitch shifter (ratio or semitones); latency window - 1 frames.
  *
- * Heat work W = 64 per frame. Backward: Not implemented (returns -4).
+ * Heat work W = 64 per frame. Backward: Not implemented (returns -4): the synthesis phases are a running sum over every earlier frame of frequencies from consecutive analysis phases; an exact adjoint would record each frame's spectrum and peaks and run that recursion backward.
  */
 export interface PitchShiftOptions extends CommonNodeOptions {
   /**
@@ -2717,7 +2717,7 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 64,
       "hasBackward": false,
-      "backwardDoc": "Not implemented (returns -4).",
+      "backwardDoc": "Not implemented (returns -4): the synthesis phases are a running sum over every earlier frame of frequencies from consecutive analysis phases; an exact adjoint would record each frame's spectrum and peaks and run that recursion backward.",
       "oversamples": false
     },
     {
