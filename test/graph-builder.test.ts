@@ -249,6 +249,24 @@ describe("immutability", () => {
     }).toThrow(TypeError);
   });
 
+  it("branches grown from one graph each find their own nodes by name (they share a name index)", () => {
+    const root = graph().add("a", constant({ value: 1 }));
+    const left = root.add("x", gain({ gain: 2 }));
+    const right = root.add("y", gain()).add("x", gain({ gain: 3 }));
+    const removed = right.remove("y");
+    expect(left.node("x")?.params.gain).toBe(2);
+    expect(right.node("x")?.params.gain).toBe(3);
+    expect(left.node("x")?.params.gain).toBe(2);
+    expect(left.has("y")).toBe(false);
+    expect(root.has("x")).toBe(false);
+    expect(removed.node("x")?.params.gain).toBe(3);
+    expect(removed.has("y")).toBe(false);
+    expect(right.set("x", { gain: 4 }).node("x")?.params.gain).toBe(4);
+    expect(right.node("x")?.params.gain).toBe(3);
+    expect(() => left.add("x", gain())).toThrow(/already in the graph/);
+    expect(left.add("y", gain()).connect("x", "y").edges).toEqual([{ from: "x", to: "y" }]);
+  });
+
   it("chain adds [name, spec] links and connects in series", () => {
     const g = graph()
       .chain(["c", constant({ value: 0.75 })], ["g1", gain({ gain: 2 })], ["g2", gain()])

@@ -8,6 +8,7 @@ import {
   constant,
   controller,
   delay,
+  fftDivider,
   gain,
   graph,
   mix,
@@ -83,6 +84,31 @@ describe("latency compensation (declared delays on parallel paths)", () => {
     expect(result.samples[10]).toBe(1);
     expect(result.summary.latencyCompensation).toBe(false);
   });
+});
+
+describe("latency compensation around a node with real latency (fft_divider: W - 1 = 511 frames)", () => {
+  const around = graph()
+    .add("impulse", controller({ curve: "impulse" }))
+    .add("divider", fftDivider())
+    .add("sum", mix())
+    .connect("impulse", "divider")
+    .connect("divider", "sum")
+    .connect("impulse", "sum")
+    .output("sum");
+
+  it.each([1, 37, 512])(
+    "the direct path waits for the divider: one impulse of 2 at frame 511, not 510 or 512 (block %i)",
+    async (blockFrames) => {
+      const result = await render(around, { frames: 1200, blockFrames, history: IMPULSE });
+      const loud: number[] = [];
+      result.samples.forEach((value, f) => {
+        if (Math.abs(value) > 1e-9) loud.push(f);
+      });
+      expect(result.summary.latencyFrames).toBe(511);
+      expect(loud).toEqual([511]);
+      expect(Math.abs((result.samples[511] ?? 0) - 2)).toBeLessThan(1e-12);
+    },
+  );
 });
 
 describe("feedback: y[n] = x[n] + a * y[n - D] is exact for any block size", () => {

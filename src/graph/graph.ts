@@ -19,6 +19,7 @@ import { readGraphJSON } from "./from-json";
 import type { EdgeJSON, GraphJSON, ModulationJSON, NodeJSON, NodeParamsJSON } from "./json";
 import { checkNodeCount, GRAPH_LIMITS } from "./limits";
 import { edgeJSON, modulationJSON } from "./links";
+import { NodeIndex } from "./node-index";
 import type { ChainLink, ConnectOptions, ModulateOptions } from "./options";
 import { checkScheduleComplete, copySchedule, scheduleWithout } from "./schedule";
 import { checkNodeName, checkNumber, checkParamRequirements, toParamsJSON } from "./validate-params";
@@ -41,16 +42,19 @@ const EMPTY: GraphData = Object.freeze({
 /** An immutable dataflow graph: nodes, audio edges, modulation edges and an output node. */
 export class Graph {
   readonly #data: GraphData;
+  /** Name lookup of `#data.nodes`, shared with graphs derived by adding nodes (see NodeIndex). */
+  readonly #index: NodeIndex;
   #hash: string | undefined;
 
-  private constructor(data: GraphData) {
+  private constructor(data: GraphData, index: NodeIndex) {
     this.#data = data;
+    this.#index = index;
     Object.freeze(this);
   }
 
   /** The empty graph (same as {@link graph}). */
   static empty(): Graph {
-    return new Graph(EMPTY);
+    return new Graph(EMPTY, new NodeIndex());
   }
 
   /**
@@ -125,7 +129,7 @@ export class Graph {
 
   /** The node of that name, or `undefined`. */
   node(name: string): NodeJSON | undefined {
-    return this.#data.nodes.find((node) => node.name === name);
+    return this.#index.find(this.#data.nodes, name);
   }
 
   /** True when a node of that name exists. */
@@ -158,14 +162,14 @@ export class Graph {
     }
     checkParamRequirements(name, node.type, params);
     const replaced: NodeJSON = Object.freeze({ name, type: node.type, params: Object.freeze(params) });
-    return this.#with({ nodes: Object.freeze(this.#data.nodes.map((n) => (n.name === name ? replaced : n))) });
+    return this.#withNodes({ nodes: Object.freeze(this.#data.nodes.map((n) => (n.name === name ? replaced : n))) });
   }
 
   /** Removes a node with its edges and modulations (and the output, when it was the output). */
   remove(name: string): Graph {
     this.#requireNode(name, "remove");
     const d = this.#data;
-    return this.#with({
+    return this.#withNodes({
       nodes: Object.freeze(d.nodes.filter((n) => n.name !== name)),
       edges: Object.freeze(d.edges.filter((e) => sourceNodeName(e.from) !== name && e.to !== name)),
       modulations: Object.freeze(d.modulations.filter((m) => sourceNodeName(m.from) !== name && m.to !== name)),
@@ -334,8 +338,14 @@ export class Graph {
     return graphBundle(this);
   }
 
-  #with(patch: Partial<GraphData>): Graph {
-    return new Graph(Object.freeze({ ...this.#data, ...patch }));
+  /** A graph with the same nodes and some other fields replaced. */
+  #with(patch: Partial<Omit<GraphData, "nodes">>): Graph {
+    return new Graph(Object.freeze({ ...this.#data, ...patch }), this.#index);
+  }
+
+  /** A graph whose nodes were replaced or removed (a fresh name index). */
+  #withNodes(patch: Partial<GraphData> & Pick<GraphData, "nodes">): Graph {
+    return new Graph(Object.freeze({ ...this.#data, ...patch }), NodeIndex.of(patch.nodes));
   }
 
   #requireNode(name: unknown, role: string): NodeJSON {
@@ -353,7 +363,9 @@ export class Graph {
     checkNodeCount(this.#data.nodes.length + 1);
     if (this.has(name)) throw invalidError({ node: name }, "is already in the graph (node names are unique)");
     const node: NodeJSON = Object.freeze({ name, type: type as string, params });
-    return this.#with({ nodes: Object.freeze([...this.#data.nodes, node]) });
+    const nodes = Object.freeze([...this.#data.nodes, node]);
+    this.#index.register(node, nodes.length - 1);
+    return new Graph(Object.freeze({ ...this.#data, nodes }), this.#index);
   }
 
   /**
@@ -391,7 +403,6 @@ export function graph(): Graph {
   return Graph.empty();
 }
 
-/** The node part of an edge source (`"env.reset"` -> `"env"`; node names hold no dot). */
 /** A node instance's named outputs: the items of its outputs parameter when given, else the catalogue's. */
 function outputNames(node: NodeJSON): readonly { readonly name: string }[] {
   const type = findNodeType(node.type);
@@ -400,6 +411,7 @@ function outputNames(node: NodeJSON): readonly { readonly name: string }[] {
   return type?.outputs ?? [];
 }
 
+/** The node part of an edge source (`"env.reset"` -> `"env"`; node names hold no dot). */
 function sourceNodeName(from: string): string {
   const dot = from.indexOf(".");
   return dot < 0 ? from : from.slice(0, dot);
