@@ -1,9 +1,22 @@
-// Gradients through the adjoints of integrator, pitch_quantizer, oscillator_pitch, subharmonic
-// and the sampler's rate, from TypeScript: render({ record: true }) then result.backward(),
-// against central differences of the same loss rendered natively (docs/gradients.md).
+// Gradients through the adjoints of integrator, pitch_quantizer, oscillator_pitch, subharmonic,
+// the sampler's rate and fft_divider in the graph pass, from TypeScript: render({ record: true })
+// then result.backward(), against central differences (or, for linear paths, a unit step) of
+// the same loss rendered natively (docs/gradients.md).
 import { describe, expect, it } from "vitest";
 
-import { constant, gain, graph, integrator, oscillatorPitch, pitchQuantizer, render, sampler, sineOsc, subharmonic } from "../src/index";
+import {
+  constant,
+  fftDivider,
+  gain,
+  graph,
+  integrator,
+  oscillatorPitch,
+  pitchQuantizer,
+  render,
+  sampler,
+  sineOsc,
+  subharmonic,
+} from "../src/index";
 import type { Graph } from "../src/index";
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -96,6 +109,36 @@ describe("adjoints of the control and modulation nodes", () => {
     const { analytic, numeric } = await checkSummed(line, 0.6, "osc.amplitude", 2400, 1e-6);
     expect(Math.abs(numeric)).toBeGreaterThan(1e-2);
     expect(Math.abs(analytic - numeric)).toBeLessThan(1e-6 * Math.abs(numeric));
+  });
+
+  it("fft_divider: its exact adjoint runs in the graph pass, between other nodes, over split renders", async () => {
+    // osc -> g -> fd (W 64, divisor 2, a band gate, a phase turn) -> out, plus osc -> out directly
+    // (latency-compensated by the divider's 63 frames). Linear in g.gain: the summed gradient
+    // equals the loss's change over a unit step, and is the same bits at blocks 512, 37 and 1.
+    const line = (k: number) =>
+      graph()
+        .add("osc", sineOsc({ frequency: 1200, amplitude: 0.5 }))
+        .add("g", gain({ gain: k }))
+        .add("fd", fftDivider({ windowSize: 64, divisor: 2, lowerBand: 0.02, upperBand: 0.2, filterIntensity: 0.8, phaseOffset: 0.7 }))
+        .add("out", gain({ gain: 1 }))
+        .chain("osc", "g", "fd", "out")
+        .connect("osc", "out")
+        .output("out");
+    const frames = 700;
+    const weights = weightsFor(frames);
+    const gradients: number[] = [];
+    for (const blockFrames of [512, 37, 1]) {
+      const r = await render(line(0.6), { frames, record: true, blockFrames });
+      const grads = await r.backward(weights, { wrt: ["g.gain"], summed: true });
+      r.release();
+      gradients.push(grads["g.gain"]?.data[0] ?? NaN);
+    }
+    const loss = async (k: number) => dot(weights, (await render(line(k), { frames })).samples);
+    const numeric = (await loss(1.6)) - (await loss(0.6));
+    expect(Math.abs(numeric)).toBeGreaterThan(0.1);
+    expect(Math.abs((gradients[0] ?? NaN) - numeric)).toBeLessThan(1e-10 * Math.abs(numeric));
+    expect(gradients[1]).toBe(gradients[0]);
+    expect(gradients[2]).toBe(gradients[0]);
   });
 
   it("sampler: the gradient with respect to the playback rate, through the read position", async () => {

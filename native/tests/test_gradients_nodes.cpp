@@ -277,6 +277,43 @@ TEST(integrator_limits_bind_on_the_suite_input) {
     }
 }
 
+// no_impingement needs no recorded values: the suite's single-node `adjoint` check (central
+// differences against backward calls walked from the end, split windows) runs it.
+TEST(integrator_no_impingement_adjoint_runs_in_single_node_calls) {
+    conformance::register_input_node();
+    const std::vector<conformance::NodeType> types = conformance::catalogue();
+    const conformance::NodeType *node = conformance::find(types, "integrator");
+    CHECK(node != nullptr);
+    if (node == nullptr) return;
+    auto &setups = conformance::suite_setups();
+    const auto saved = setups;
+    setups["integrator"] = {{{"mode", "\"no_impingement\""}}, node->heat_work()};
+    report("integrator no_impingement (single-node)", conformance::adjoint(*node));
+    // The call answers (not -4): one window through amp_run_node_v2 backward mode.
+    const std::string params = conformance::base_params(*node);
+    const amp_test::Tensor x = amp_test::noise(1, 1, 8, 61);
+    void *state = nullptr;
+    int32_t status = AMP_OK;
+    conformance::call(*node, params, conformance::Inputs{{x}, {}}, 1, 0, 8, &state, &status);
+    CHECK_EQ(status, AMP_OK);
+    AmpNodeDescriptorView descriptor{"cut", "integrator", params.c_str()};
+    const std::vector<double> g(8, 1.0);
+    AmpAudioView audio{g.data(), 1, 1, 8};
+    AmpNodeInputs inputs{&audio, 1, nullptr, 0};
+    double *out = nullptr;
+    int32_t channels = 0;
+    CHECK_EQ(amp_run_node_v2(&descriptor, &inputs, 1, 1, 8, 48000.0, &out, &channels, &state,
+                             nullptr, AMP_EXECUTION_BACKWARD, nullptr),
+             AMP_OK);
+    if (out != nullptr) { // the reverse cumulative sum over 1 / sr
+        CHECK_NEAR(out[0], 8.0 / 48000.0, 1e-18);
+        CHECK_NEAR(out[7], 1.0 / 48000.0, 1e-18);
+    }
+    amp_free(out);
+    amp_release_state(state);
+    setups = saved;
+}
+
 TEST(pitch_quantizer_adjoint_passes_the_gradients_check_with_glide) {
     report("pitch_quantizer glide", gradients_with("pitch_quantizer", {{"glide_ms", "1"}}));
 }
