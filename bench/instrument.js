@@ -153,7 +153,7 @@ module.exports = async function instrumentBench({ rounds }) {
   return ok;
 };
 
-// For bench/callgrind-instrument.js (the same graph and curves, rendered natively).
+// For bench/callgrind-graph.js (the same graph and curves, rendered natively).
 module.exports.instrument = instrument;
 module.exports.HISTORY = HISTORY;
 module.exports.SAMPLE_RATE = SAMPLE_RATE;

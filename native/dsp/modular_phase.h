@@ -39,6 +39,7 @@ inline int64_t round_half_away(double x) {
 inline uint64_t modular_increment(double frequency, uint64_t cycle) {
     const int64_t units = round_half_away(frequency * kModularUnitsPerHz);
     const int64_t n = static_cast<int64_t>(cycle);
+    if (units >= 0 && units < n) return static_cast<uint64_t>(units); // the usual case, no division
     int64_t r = units % n;
     if (r < 0) r += n;
     return static_cast<uint64_t>(r);

@@ -37,6 +37,7 @@
 #include "dsp/sin2pi.h"
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
+#include "nodes/oscillator_block.h"
 #include "nodes/oscillator_cache.h"
 #include "nodes/oscillator_config.h"
 
@@ -109,6 +110,10 @@ class OscillatorNode final : public Node {
                 if (ctx.frames > 0) hoist(rows);
                 double *left = ctx.out_row(b, c * per_lane);
                 double *right = settings_.stereo ? ctx.out_row(b, c * per_lane + 1) : nullptr;
+                if (ctx.frames > 0 && direct_block(ctx)) {
+                    render_direct(lane, rows, left, ctx.frames);
+                    continue;
+                }
                 const size_t wave_lane = static_cast<size_t>(b) * settings_.channels + c;
                 for (uint32_t f = 0; f < ctx.frames; ++f) {
                     LaneState start{lane.phase, lane.state};
@@ -181,7 +186,7 @@ class OscillatorNode final : public Node {
         const bool constant = rows.fs == 0;
         const uint64_t inc =
             constant ? hoisted_.inc : dsp::modular_increment(rows.frequency[f * rows.fs], cycle_);
-        const double dt = constant ? hoisted_.dt : dt_of(inc);
+        const double dt = constant ? hoisted_.dt : blep_dt(inc, cycle_);
         const double reset = rows.reset[f * rows.rs];
         if (reset > 0.5 && lane.reset_high == 0.0) lane.phase = 0;
         lane.reset_high = reset > 0.5 ? 1.0 : 0.0;
@@ -224,10 +229,24 @@ class OscillatorNode final : public Node {
         }
     }
 
-    // The increment's distance to a whole cycle, in cycles (PolyBLEP's dt).
-    double dt_of(uint64_t inc) const noexcept {
-        return static_cast<double>(std::min(inc, cycle_ - inc)) / static_cast<double>(cycle_);
+    // True when this lane's block can take oscillator_block.h's loops: mode direct, no
+    // oversampling, cache or stereo, and no recording for a backward pass.
+    bool direct_block(const ProcessContext &ctx) const noexcept {
+        return settings_.mode == Mode::Direct && settings_.oversample == 1 && !settings_.cache &&
+               !settings_.stereo && ctx.record == nullptr;
     }
+    void render_direct(Lane &lane, const Rows &rows, double *out, uint32_t frames) noexcept {
+        const DirectRows direct{rows.frequency, rows.amplitude,  rows.offset,    rows.width,
+                                rows.reset,     rows.fs,         rows.as,        rows.os,
+                                rows.ws,        rows.rs,         cycle_,         hoisted_.inc,
+                                hoisted_.dt,    hoisted_.offset, settings_.clamp};
+        DirectLane state{lane.phase, lane.reset_high};
+        render_direct_block(settings_.wave, settings_.driver == Driver::PolyBlep, state, direct,
+                            out, frames);
+        lane.phase = state.phase;
+        lane.reset_high = state.reset_high;
+    }
+
     // Values of one lane's parameters that are constant over the block (frame stride 0),
     // computed once per lane and block instead of once per frame.
     struct Hoisted {
@@ -238,7 +257,7 @@ class OscillatorNode final : public Node {
     void hoist(const Rows &rows) noexcept {
         if (rows.fs == 0) {
             hoisted_.inc = dsp::modular_increment(rows.frequency[0], cycle_);
-            hoisted_.dt = dt_of(hoisted_.inc);
+            hoisted_.dt = blep_dt(hoisted_.inc, cycle_);
         }
         if (rows.os == 0) hoisted_.offset = dsp::modular_from_cycles(rows.offset[0], cycle_);
     }

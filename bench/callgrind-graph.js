@@ -1,8 +1,9 @@
-// callgrind-instrument.js: instruction counts (callgrind, so not disturbed by machine load) of
-// the 17-node instrument of bench/instrument.js, rendered natively by graph_file_run, per node
-// type's process() (inclusive Ir) and in total.
+// callgrind-graph.js: instruction counts (callgrind, so not disturbed by machine load) of a
+// bench graph rendered natively by graph_file_run, per node type's process() (inclusive Ir) and
+// in total: the 17-node instrument of bench/instrument.js (with its control curves), or the
+// saw -> lowpass -> gain graph of bench/saw-lowpass.js (polyblep or naive driver).
 //
-// Usage: node bench/callgrind-instrument.js <build-dir> [block] [seconds]
+// Usage: node bench/callgrind-graph.js <build-dir> [block] [seconds] [instrument|sawlp|sawlp-naive]
 //   <build-dir>: a CMake build of this repository, e.g. made with
 //     cmake -S . -B /tmp/build-cg -G Ninja -DCMAKE_BUILD_TYPE=Release -DAMP_NATIVE_ARCH=OFF \
 //       -DCMAKE_CXX_FLAGS="-march=x86-64-v3 -g"
@@ -14,26 +15,36 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { instrument, HISTORY, SAMPLE_RATE } = require("./instrument.js");
+const { sawLowpassGraph } = require("./saw-lowpass.js");
 
-function historyText() {
+// The graph JSON and control curves of each graph this script can count.
+const GRAPHS = {
+  instrument: () => ({ graph: instrument().graph, history: HISTORY }),
+  sawlp: () => ({ graph: sawLowpassGraph("polyblep"), history: {} }),
+  "sawlp-naive": () => ({ graph: sawLowpassGraph("naive"), history: {} }),
+};
+
+function historyText(history) {
   const lines = [];
-  for (const [name, curve] of Object.entries(HISTORY)) {
+  for (const [name, curve] of Object.entries(history)) {
     const points = Array.isArray(curve) ? curve : curve.points;
     const mode = Array.isArray(curve) ? "linear" : (curve.interpolation ?? "linear");
     lines.push([name, mode, ...points.flatMap(([t, v]) => [t * SAMPLE_RATE, v])].join(" "));
   }
-  return `${lines.join("\n")}\n`;
+  return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }
 
 function main() {
-  const [buildDir, block = "512", seconds = "2"] = process.argv.slice(2);
-  if (buildDir === undefined) throw new Error("usage: node bench/callgrind-instrument.js <build-dir> [block] [seconds]");
+  const [buildDir, block = "512", seconds = "2", name = "instrument"] = process.argv.slice(2);
+  const usage = "usage: node bench/callgrind-graph.js <build-dir> [block] [seconds] [instrument|sawlp|sawlp-naive]";
+  if (buildDir === undefined || !(name in GRAPHS)) throw new Error(usage);
+  const { graph, history } = GRAPHS[name]();
   execFileSync("cmake", ["--build", buildDir, "--target", "graph_file_run"], { stdio: "inherit" });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amp-cg-"));
   const graphFile = path.join(dir, "graph.json");
   const historyFile = path.join(dir, "history.txt");
-  fs.writeFileSync(graphFile, JSON.stringify(instrument().graph.toJSON()));
-  fs.writeFileSync(historyFile, historyText());
+  fs.writeFileSync(graphFile, JSON.stringify(graph.toJSON()));
+  fs.writeFileSync(historyFile, historyText(history));
   const out = path.join(dir, "callgrind.out");
   const frames = String(Math.round(Number(seconds) * SAMPLE_RATE));
   const program = path.join(buildDir, "bench", "native", "graph_file_run");
@@ -61,7 +72,7 @@ function main() {
     if (node !== null) rows.push({ fn: `${node[1]}::process`, ir });
   }
   if (total === 0) total = Number((/([\d,]+)\s+\(100\.0%\)\s+PROGRAM TOTALS/.exec(annotated)?.[1] ?? "0").replace(/,/g, ""));
-  console.log(`instrument, block ${block}, ${seconds} s (${frames} frames); output ${printed.trim()}`);
+  console.log(`${name}, block ${block}, ${seconds} s (${frames} frames); output ${printed.trim()}`);
   console.log("| function | Ir (inclusive) | Ir per frame |");
   console.log("| --- | --- | --- |");
   for (const row of rows.sort((a, b) => b.ir - a.ir)) console.log(`| ${row.fn} | ${row.ir} | ${(row.ir / Number(frames)).toFixed(1)} |`);
