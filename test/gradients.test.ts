@@ -13,6 +13,7 @@ import {
   l2Loss,
   lfo,
   mix,
+  oscillator,
   rci,
   render,
   resampler,
@@ -237,6 +238,38 @@ describe("backward through a whole graph", () => {
     const relative = (a: number | undefined, b: number) => Math.abs((a ?? NaN) - b) / Math.abs(b);
     expect(relative(grads["wob.depth"]?.data[0], dDepth)).toBeLessThan(1e-10);
     expect(relative(grads["wob.rateHz"]?.data[0], dRate)).toBeLessThan(1e-5);
+  });
+
+  it("differentiates an oversampled band-limited oscillator's frequency and amplitude, also through its integrator", async () => {
+    const line = (frequency: number, amplitude: number, mode: "direct" | "integrator" = "direct") =>
+      graph()
+        .add("osc", oscillator({ waveform: "saw", frequency, amplitude, oversample: 4, quality: "fast", mode }))
+        .add("g", gain({ gain: 0.8 }))
+        .chain("osc", "g")
+        .output("g");
+    const frames = 600;
+    const weights = new Float64Array(frames).map((_, i) => Math.sin(0.031 * i) + 0.2);
+    const loss = async (f: number, a: number) => dot(weights, (await render(line(f, a), { frames })).samples);
+    const r = await render(line(997, 0.4), { frames, record: true, blockFrames: 64 });
+    const grads = await r.backward(weights, { wrt: ["osc.frequency", "osc.amplitude"], summed: true });
+    r.release();
+    // The increment is quantized to 2^-20 Hz: steps on that grid are seen exactly.
+    const h = 2 ** -12;
+    const dFrequency = ((await loss(997 + h, 0.4)) - (await loss(997 - h, 0.4))) / (2 * h);
+    const dAmplitude = ((await loss(997, 1.4)) - (await loss(997, -0.6))) / 2; // linear in amplitude
+    expect(Math.abs(dFrequency)).toBeGreaterThan(1e-4);
+    const relative = (a: number | undefined, b: number) => Math.abs((a ?? NaN) - b) / Math.abs(b);
+    expect(relative(grads["osc.frequency"]?.data[0], dFrequency)).toBeLessThan(1e-6);
+    expect(relative(grads["osc.amplitude"]?.data[0], dAmplitude)).toBeLessThan(1e-10);
+    // The integrator mode: its recursion's adjoint (the output stays linear in amplitude).
+    const integrated = await render(line(997, 0.4, "integrator"), { frames, record: true, blockFrames: 64 });
+    const viaIntegrator = await integrated.backward(weights, { wrt: ["osc.amplitude", "osc.frequency"], summed: true });
+    integrated.release();
+    const integratedLoss = async (f: number, a: number) => dot(weights, (await render(line(f, a, "integrator"), { frames })).samples);
+    const dIntegrated = ((await integratedLoss(997, 1.4)) - (await integratedLoss(997, -0.6))) / 2;
+    const dIntegratedFrequency = ((await integratedLoss(997 + h, 0.4)) - (await integratedLoss(997 - h, 0.4))) / (2 * h);
+    expect(relative(viaIntegrator["osc.amplitude"]?.data[0], dIntegrated)).toBeLessThan(1e-10);
+    expect(relative(viaIntegrator["osc.frequency"]?.data[0], dIntegratedFrequency)).toBeLessThan(1e-6);
   });
 
   it("differentiates an adsr's latched velocity (its only non-zero gradient) back to the gate's source", async () => {

@@ -43,4 +43,40 @@ inline double wave_sample(Wave wave, double t, Phase fixed, double dt, double wi
     return 0.0;
 }
 
+// Partial derivatives of wave_sample with respect to the phase t (per cycle), dt and width,
+// between the naive wave's jumps (a jump's Dirac term is not included: the naive saw and
+// square have slope 2 and 0 there; the band-limited ones are continuous in t and width).
+struct WaveSlopes {
+    double t = 0.0;
+    double dt = 0.0;
+    double width = 0.0;
+};
+
+inline WaveSlopes wave_slopes(Wave wave, double t, Phase fixed, double dt, double width,
+                              bool band_limited) {
+    const bool corrected = band_limited && dt > 0.0;
+    switch (wave) {
+    case Wave::Sine: return {6.283185307179586476925286766559 * sin2pi(fixed + (Phase{1} << 62))};
+    case Wave::Saw: {
+        if (!corrected) return {2.0};
+        const ResidualSlopes s = step_residual_slopes(t, dt);
+        return {2.0 - 2.0 * s.t, -2.0 * s.dt};
+    }
+    case Wave::Square: {
+        if (!corrected) return {};
+        const ResidualSlopes rise = step_residual_slopes(t, dt);
+        const ResidualSlopes fall = step_residual_slopes(phase_after(t, width), dt);
+        return {2.0 * rise.t - 2.0 * fall.t, 2.0 * rise.dt - 2.0 * fall.dt, 2.0 * fall.t};
+    }
+    case Wave::Triangle: {
+        const double naive = t < 0.25 ? 4.0 : (t < 0.75 ? -4.0 : 4.0);
+        if (!corrected) return {naive};
+        const ResidualSlopes top = scaled_ramp_residual_slopes(phase_after(t, 0.25), dt);
+        const ResidualSlopes bottom = scaled_ramp_residual_slopes(phase_after(t, 0.75), dt);
+        return {naive - 8.0 * top.t + 8.0 * bottom.t, -8.0 * top.dt + 8.0 * bottom.dt};
+    }
+    }
+    return {};
+}
+
 } // namespace amp::dsp

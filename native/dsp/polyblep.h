@@ -31,4 +31,33 @@ inline double ramp_residual(double t, double dt) {
     return x * x * x / 6.0;
 }
 
+// The residuals' partial derivatives with respect to the phase t and to dt (zero outside
+// their two-sample support), for the oscillator's adjoint.
+struct ResidualSlopes {
+    double t = 0.0;
+    double dt = 0.0;
+};
+
+inline ResidualSlopes step_residual_slopes(double t, double dt) {
+    if (t < dt) {
+        const double x = 1.0 - t / dt;
+        return {x / dt, -x * t / (dt * dt)};
+    }
+    if (t > 1.0 - dt) {
+        const double x = 1.0 + (t - 1.0) / dt;
+        return {x / dt, x * (1.0 - t) / (dt * dt)};
+    }
+    return {};
+}
+
+// Of dt x ramp_residual(t, dt) (the term the triangle adds, per unit slope change).
+inline ResidualSlopes scaled_ramp_residual_slopes(double t, double dt) {
+    const double near = t < 0.5 ? t : 1.0 - t;
+    const double distance = near / dt;
+    if (distance >= 1.0) return {};
+    const double x = 1.0 - distance;
+    const double half_square = 0.5 * x * x;
+    return {t < 0.5 ? -half_square : half_square, x * x * x / 6.0 + half_square * distance};
+}
+
 } // namespace amp::dsp

@@ -26,7 +26,35 @@
 // the runtime where params_json gives none (runtime/node_config.cpp); its 48-bit content hash
 // is published as telemetry reserved[1].
 // Heat: the shared model on its output, W = 12 per internal sample (x oversample).
-// Backward: not implemented (returns -4); parameter gradients come with the gradients work.
+// Backward (graph backward pass): the render records per wave lane and frame the modular phase
+// of each internal sample (phase + phase_offset, the integer in [0, N) as a double; os rows)
+// and whether reset restarted the phase on that frame (one row); modes integrator and op_amp
+// also the state after each internal sample and its flags (state clamp passed, slew limited;
+// 2 x os rows). It records whether the cache served the frame or not (from the lane state at
+// the frame's start), so the gradients are the same with the cache on and off.
+// Backward recomputes each internal sample v = clamp(wave(t, dt, width)) and, per output
+// channel, takes the sample gradients xbar: the output frame's gradient at oversample 1, else
+// the decimator's transpose (dsp/resample/decimator.h, frames from the last). Then, with
+// s = gain v per channel (gain = amplitude, or amplitude cos / sin of the pan angle):
+//   d amplitude = sum_r xbar v (x cos / sin when stereo); d pan = amplitude (pi / 4)
+//   sum_r v (-sin xbar_left + cos xbar_right), 0 outside [-1, 1]; vbar = sum_ch gain xbar,
+//   0 where the clamp cut v; tbar = vbar dwave/dt, dtbar = vbar dwave/d dt, and d pulse_width
+//   = vbar dwave/d width (0 outside [0, 1]) from dsp/osc_wave.h's wave_slopes (the PolyBLEP /
+//   BLAMP residuals' dependence on the phase and on dt included);
+//   d phase_offset[f] = sum_r tbar[f][r];
+//   d frequency[f] = (2^20 / N) (sum_r (r + 1) tbar[f][r] + os sum_{j > f} sum_r tbar[j][r]
+//   +- sum_r dtbar[f][r]) (phase units per Hz: the increment is f x 2^20 units of 1 / N cycle;
+//   dt = min(inc, N - inc) / N: + for inc < N / 2), the running sum over later frames carried
+//   across windows and cleared on frames where reset restarted the phase; d reset = 0 (a
+//   threshold). Exact between the naive waves' jumps (saw, square), whose Dirac terms it
+//   ignores, and the kinks of the residuals and the clamps (a sample exactly on one takes one
+//   side's slope); the rounding of the increment (2^-20 Hz) and of phase_offset (1 / N cycle)
+//   is ignored. Modes integrator and op_amp: vbar is the wave sample's gradient through the
+//   recursion's adjoint, run over the internal samples from the last (carried across frames
+//   and windows): S = gain xbar + carry (dL/d state[n]), P = S where the state clamp passed
+//   else 0; integrator (state = clamp(leak' state + gain' w)): vbar = gain' P, carry =
+//   leak' P; op_amp (state = clamp(state + clamp(w - state, +-slew'))): free, vbar = P and
+//   carry = 0; slew-limited, vbar = 0 and carry = P. d amplitude uses the recorded states.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -64,9 +92,12 @@ class OscillatorNode final : public Node {
                    : 1;
         const size_t outputs = static_cast<size_t>(ctx.batches) * ctx.output_channels;
         const size_t cache = settings_.cache ? settings_.cache_frames : 0;
+        const size_t adjoint = os > 1 ? taps : 0; // the decimator's transpose
         return static_cast<size_t>(ctx.batches) * settings_.channels *
-                   (sizeof(Lane) + cache * sizeof(LaneState)) +
-               outputs * ((2 * taps + taps + cache * (os + 1)) * sizeof(double) + sizeof(uint32_t));
+                   (sizeof(Lane) + cache * sizeof(LaneState) + 2 * sizeof(double)) +
+               outputs * ((2 * taps + taps + adjoint + cache * (os + 1)) * sizeof(double) +
+                          sizeof(uint32_t)) +
+               4 * os * sizeof(double);
     }
     void prepare(const PrepareContext &ctx) override {
         const uint32_t os = settings_.oversample;
@@ -77,6 +108,11 @@ class OscillatorNode final : public Node {
         slew_step_ = settings_.slew / (ctx.sample_rate * os);
         left_.assign(os, 0.0);
         right_.assign(os, 0.0);
+        pending_.assign(lanes_.size(), 0.0);
+        carry_.assign(lanes_.size(), 0.0);
+        high_bar_.assign(2 * static_cast<size_t>(os), 0.0);
+        if (os > 1)
+            adjoint_.prepare(decimator_, static_cast<size_t>(ctx.batches) * ctx.output_channels);
         if (settings_.cache)
             cache_.prepare(lanes_.size(), settings_.stereo ? 2 : 1, os, settings_.cache_frames,
                            decimator_);
@@ -115,6 +151,9 @@ class OscillatorNode final : public Node {
                     continue;
                 }
                 const size_t wave_lane = static_cast<size_t>(b) * settings_.channels + c;
+                double *record = ctx.record != nullptr ? ctx.record + wave_lane * rows_per_lane() *
+                                                                          ctx.record_lane_stride
+                                                       : nullptr;
                 for (uint32_t f = 0; f < ctx.frames; ++f) {
                     LaneState start{lane.phase, lane.state};
                     double out[2] = {0.0, 0.0};
@@ -128,11 +167,19 @@ class OscillatorNode final : public Node {
                         if (cache_.before(wave_lane, key, step, cycle_, start, decimator_, out)) {
                             left[f] = out[0];
                             if (right != nullptr) right[f] = out[1];
+                            // A served frame never restarts the phase (its run began rendered).
+                            if (record != nullptr)
+                                record_frame(rows, f, cache_.served_start(wave_lane), false, record,
+                                             ctx.record_lane_stride);
                             continue;
                         }
                         lane.phase = start.phase; // restored when a replay ended
                         lane.state = start.state;
                     }
+                    if (record != nullptr)
+                        record_frame(rows, f, start,
+                                     rows.reset[f * rows.rs] > 0.5 && lane.reset_high == 0.0,
+                                     record, ctx.record_lane_stride);
                     render_frame(lane, rows, f);
                     out[0] = settings_.oversample > 1 ? decimator_.process(out_lane, left_.data())
                                                       : left_[0];
@@ -153,6 +200,28 @@ class OscillatorNode final : public Node {
             ctx.telemetry[0] = static_cast<double>(cache_.replayed_frames());
         if (settings_.preset_hash != 0 && ctx.telemetry != nullptr)
             ctx.telemetry[1] = static_cast<double>(settings_.preset_hash);
+    }
+
+    uint32_t record_rows() const override {
+        return static_cast<uint32_t>(lanes_.size()) * rows_per_lane();
+    }
+    // Every signal parameter (pan, pulse_width and reset have 0 where they do not act).
+    bool has_param_gradient(uint32_t param) const override { return param <= kReset; }
+    void reset_backward() noexcept override {
+        std::fill(pending_.begin(), pending_.end(), 0.0);
+        std::fill(carry_.begin(), carry_.end(), 0.0);
+        if (settings_.oversample > 1) adjoint_.reset();
+    }
+
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        if (ctx.record == nullptr) {
+            if (ctx.error != nullptr)
+                *ctx.error = "the oscillator's adjoint needs a recorded graph render";
+            return AMP_ERR_UNSUPPORTED;
+        }
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < settings_.channels; ++c) backward_lane(ctx, b, c);
+        return AMP_OK;
     }
 
   private:
@@ -262,6 +331,169 @@ class OscillatorNode final : public Node {
         if (rows.os == 0) hoisted_.offset = dsp::modular_from_cycles(rows.offset[0], cycle_);
     }
 
+    // Recorded rows per wave lane: the phases (os) and the restart flag; modes integrator and
+    // op_amp also the state after each internal sample (os) and its flags (os).
+    uint32_t rows_per_lane() const {
+        const uint32_t os = settings_.oversample;
+        return settings_.mode == Mode::Direct ? os + 1 : 3 * os + 1;
+    }
+    enum : uint32_t { kClampPassed = 1, kSlewLimited = 2 };
+
+    // The recorded rows of one frame (see the header), recomputed from the lane's state at the
+    // frame's start as render_frame advances it: the modular phase read by each internal sample
+    // and, in modes integrator and op_amp, the state after it with its flags (kClampPassed:
+    // the state clamp did not cut; kSlewLimited: the follower's step was limited). The mode
+    // recursion mirrors render_frame's (the gradients check proves them equal).
+    void record_frame(const Rows &rows, uint32_t f, const LaneState &start, bool restarted,
+                      double *record, size_t stride) const noexcept {
+        const uint64_t inc = dsp::modular_increment(rows.frequency[f * rows.fs], cycle_);
+        const uint64_t offset = dsp::modular_from_cycles(rows.offset[f * rows.os], cycle_);
+        const double dt = blep_dt(inc, cycle_);
+        const double width = std::clamp(rows.width[f * rows.ws], 0.0, 1.0);
+        const bool band_limited = settings_.driver == Driver::PolyBlep;
+        const double limit = settings_.clamp;
+        uint64_t phase = restarted ? 0 : start.phase;
+        double state = start.state;
+        const uint32_t os = settings_.oversample;
+        for (uint32_t r = 0; r < os; ++r) {
+            phase = dsp::modular_add(phase, inc, cycle_);
+            const uint64_t p = dsp::modular_add(phase, offset, cycle_);
+            record[r * stride + f] = static_cast<double>(p);
+            if (settings_.mode == Mode::Direct) continue;
+            const dsp::Phase fixed =
+                settings_.wave == dsp::Wave::Sine ? dsp::modular_to_fixed(p, cycle_) : 0;
+            const double w = dsp::wave_sample(settings_.wave, dsp::modular_cycles(p, cycle_), fixed,
+                                              dt, width, band_limited);
+            uint32_t flags = 0;
+            double pre = 0.0;
+            if (settings_.mode == Mode::Integrator) {
+                pre = settings_.leak_step * state + settings_.gain_step * w;
+            } else {
+                const double step = w - state;
+                if (step > slew_step_ || step < -slew_step_) flags |= kSlewLimited;
+                pre = state + std::clamp(step, -slew_step_, slew_step_);
+            }
+            if (!(pre > limit || pre < -limit)) flags |= kClampPassed;
+            state = std::clamp(pre, -limit, limit);
+            record[(os + 1 + r) * stride + f] = state;
+            record[(2 * os + 1 + r) * stride + f] = static_cast<double>(flags);
+        }
+        record[os * stride + f] = restarted ? 1.0 : 0.0;
+    }
+
+    // The adjoint of one wave lane over the window, frames from the last (see the header).
+    void backward_lane(const BackwardContext &ctx, uint32_t b, uint32_t c) noexcept {
+        constexpr double kEighthTurn = 0.78539816339744830961566084581988; // d angle / d pan, rad
+        const uint32_t os = settings_.oversample;
+        const uint32_t per_lane = settings_.stereo ? 2 : 1;
+        const size_t wave_lane = static_cast<size_t>(b) * settings_.channels + c;
+        const size_t out_lane = wave_lane * per_lane;
+        const size_t stride = ctx.record_lane_stride;
+        const double *record = ctx.record + wave_lane * rows_per_lane() * stride;
+        const double *states = record + (os + 1) * stride, *flags = record + (2 * os + 1) * stride;
+        const Mode mode = settings_.mode;
+        double &carry = carry_[wave_lane]; // dL/d state from the later samples (modes)
+        const double *g_left = ctx.gradient.row(b, c * per_lane);
+        const double *g_right = settings_.stereo ? ctx.gradient.row(b, c * per_lane + 1) : nullptr;
+        const TensorView *params = ctx.params;
+        const double *frequency = params[kFrequency].row(b, c);
+        const double *amplitude = params[kAmplitude].row(b, c);
+        const double *pan = params[kPan].row(b, c);
+        const double *width = params[kPulseWidth].row(b, c);
+        const size_t fs = params[kFrequency].frame_stride(), as = params[kAmplitude].frame_stride(),
+                     ps = params[kPan].frame_stride(), ws = params[kPulseWidth].frame_stride();
+        double *d_frequency = ctx.param_gradient_row(kFrequency, b, c);
+        double *d_amplitude = ctx.param_gradient_row(kAmplitude, b, c);
+        double *d_pan = ctx.param_gradient_row(kPan, b, c);
+        double *d_offset = ctx.param_gradient_row(kPhaseOffset, b, c);
+        double *d_width = ctx.param_gradient_row(kPulseWidth, b, c);
+        double *bar_left = high_bar_.data();
+        double *bar_right = high_bar_.data() + os;
+        const double per_hz = dsp::kModularUnitsPerHz / static_cast<double>(cycle_);
+        const bool band_limited = settings_.driver == Driver::PolyBlep;
+        const double limit = settings_.clamp;
+        double &pending = pending_[wave_lane];
+        for (uint32_t f = ctx.frames; f-- > 0;) {
+            // The gradients of this frame's internal samples, per output channel.
+            if (os > 1) {
+                adjoint_.step(out_lane, g_left[f], bar_left);
+                if (g_right != nullptr) adjoint_.step(out_lane + 1, g_right[f], bar_right);
+            } else {
+                bar_left[0] = g_left[f];
+                bar_right[0] = g_right != nullptr ? g_right[f] : 0.0;
+            }
+            // The frame's values as render_frame computed them.
+            const uint64_t inc = dsp::modular_increment(frequency[f * fs], cycle_);
+            const double dt = blep_dt(inc, cycle_);
+            const double raw_width = width[f * ws];
+            const double w = std::clamp(raw_width, 0.0, 1.0);
+            const double a = amplitude[f * as];
+            double cos_pan = 1.0, sin_pan = 0.0;
+            const double raw_pan = pan[f * ps];
+            if (settings_.stereo) {
+                const dsp::Phase angle =
+                    dsp::phase_from_cycles((std::clamp(raw_pan, -1.0, 1.0) + 1.0) / 8.0);
+                cos_pan = dsp::sin2pi(angle + (dsp::Phase{1} << 62));
+                sin_pan = dsp::sin2pi(angle);
+            }
+            const double gain_left = settings_.stereo ? a * cos_pan : a;
+            const double gain_right = settings_.stereo ? a * sin_pan : 0.0;
+            double v_left = 0.0, v_right = 0.0; // sum_r xbar v per channel
+            double t_sum = 0.0, t_ramp = 0.0, dt_sum = 0.0, width_sum = 0.0;
+            for (uint32_t r = os; r-- > 0;) { // the modes' recursion runs backwards
+                const uint64_t p = static_cast<uint64_t>(record[r * stride + f]);
+                const double t = dsp::modular_cycles(p, cycle_);
+                const dsp::Phase fixed =
+                    settings_.wave == dsp::Wave::Sine ? dsp::modular_to_fixed(p, cycle_) : 0;
+                const double out_bar = gain_left * bar_left[r] + gain_right * bar_right[r];
+                double vbar = 0.0; // dL/d (the wave sample)
+                if (mode == Mode::Direct) {
+                    const double raw =
+                        dsp::wave_sample(settings_.wave, t, fixed, dt, w, band_limited);
+                    const double v = std::clamp(raw, -limit, limit);
+                    v_left += bar_left[r] * v;
+                    v_right += bar_right[r] * v;
+                    if (raw > limit || raw < -limit) continue; // the clamp cut it: no slope
+                    vbar = out_bar;
+                } else {
+                    // state[n] = clamp(pre[n]): integrator pre = leak state[n-1] + gain w[n];
+                    // op_amp pre = w[n] (free) or state[n-1] +- slew (limited).
+                    const double v = states[r * stride + f];
+                    v_left += bar_left[r] * v;
+                    v_right += bar_right[r] * v;
+                    const uint32_t flag = static_cast<uint32_t>(flags[r * stride + f]);
+                    const double pre_bar = (flag & kClampPassed) != 0 ? out_bar + carry : 0.0;
+                    if (mode == Mode::Integrator) {
+                        vbar = settings_.gain_step * pre_bar;
+                        carry = settings_.leak_step * pre_bar;
+                    } else {
+                        const bool limited = (flag & kSlewLimited) != 0;
+                        vbar = limited ? 0.0 : pre_bar;
+                        carry = limited ? pre_bar : 0.0;
+                    }
+                }
+                const dsp::WaveSlopes slope =
+                    dsp::wave_slopes(settings_.wave, t, fixed, dt, w, band_limited);
+                const double tbar = vbar * slope.t;
+                t_sum += tbar;
+                t_ramp += static_cast<double>(r + 1) * tbar;
+                dt_sum += vbar * slope.dt;
+                width_sum += vbar * slope.width;
+            }
+            if (d_amplitude != nullptr)
+                d_amplitude[f] += settings_.stereo ? v_left * cos_pan + v_right * sin_pan : v_left;
+            if (d_pan != nullptr && settings_.stereo && raw_pan >= -1.0 && raw_pan <= 1.0)
+                d_pan[f] += a * kEighthTurn * (v_right * cos_pan - v_left * sin_pan);
+            if (d_width != nullptr && raw_width >= 0.0 && raw_width <= 1.0) d_width[f] += width_sum;
+            if (d_offset != nullptr) d_offset[f] += t_sum;
+            const double dt_sign = inc <= cycle_ - inc ? 1.0 : -1.0;
+            if (d_frequency != nullptr)
+                d_frequency[f] +=
+                    per_hz * (t_ramp + static_cast<double>(os) * pending + dt_sign * dt_sum);
+            pending = record[os * stride + f] != 0.0 ? 0.0 : pending + t_sum;
+        }
+    }
+
     Settings settings_;
     Hoisted hoisted_;
     uint64_t cycle_ = 1;
@@ -270,6 +502,12 @@ class OscillatorNode final : public Node {
     dsp::resample::Decimator decimator_;
     PeriodCache cache_;
     std::vector<double> left_, right_; // one frame's internal samples
+    // Backward: per wave lane the sum of tbar over the later frames (since a restart), the
+    // decimator's transpose (oversample > 1) and one frame's sample gradients (left, right).
+    std::vector<double> pending_;
+    std::vector<double> carry_; // modes: dL/d state from the later internal samples, per lane
+    dsp::resample::DecimatorAdjoint adjoint_;
+    std::vector<double> high_bar_;
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {
@@ -286,10 +524,12 @@ extern const NodeSpec kOscillatorSpec = {
     /*params=*/oscillator::kParams,
     /*param_count=*/oscillator::kParamCount,
     /*heat_work=*/12.0,
-    /*has_backward=*/false,
+    /*has_backward=*/true,
     /*backward_doc=*/
-    "Not implemented: a source with no audio input (returns -4); its parameter gradients "
-    "come with the gradients work.",
+    "Graph backward: amplitude and pan exactly; frequency (through the phase accumulator), "
+    "phase_offset and pulse_width through the wave's slope, PolyBLEP / BLAMP residuals "
+    "included, exact between the naive waves' jumps; the integrator / op_amp recursion's "
+    "adjoint; oversampling through the decimator's transpose; reset 0.",
     /*create=*/create,
     /*check=*/oscillator::check,
     /*oversamples=*/true,

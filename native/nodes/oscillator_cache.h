@@ -52,6 +52,12 @@ class PeriodCache {
     size_t state_bytes() const;
     unsigned char *save(unsigned char *to) const noexcept;
     const unsigned char *load(const unsigned char *from) noexcept;
+    // The lane state at the start of the frame before() just served (a recorded render reads
+    // the phase there).
+    const LaneState &served_start(size_t lane) const noexcept {
+        const Lane &s = lanes_[lane];
+        return starts_[lane * capacity_ + (s.position == 0 ? s.period - 1 : s.position - 1)];
+    }
     // Frames served from the cache since prepare / reset (telemetry and tests).
     uint64_t replayed_frames() const { return replayed_; }
 

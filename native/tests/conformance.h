@@ -1128,6 +1128,18 @@ inline std::map<std::string, std::map<std::string, double>> &gradient_step_scale
     return scales;
 }
 
+// Signal parameters a node quantizes ("type.param": resolution). Central differences of a
+// quantized value see the rounding of the steps, not the derivative: the check snaps such a
+// parameter's values and steps to multiples of the resolution, so the forward sees exactly
+// the step the analytic side is dotted with. The oscillator's phase increment is
+// round(f x 2^20) units of 1 / N cycle and its phase_offset floor(frac x N) units, N =
+// sr x 2^20 x oversample: both exact on the 2^-20 grid at an integer sample rate.
+inline std::map<std::string, double> &param_resolutions() {
+    static std::map<std::string, double> resolutions{{"oscillator.frequency", 0x1p-20},
+                                                     {"oscillator.phase_offset", 0x1p-20}};
+    return resolutions;
+}
+
 struct GradientRun {
     int32_t status = AMP_OK;
     std::string error;
@@ -1239,6 +1251,14 @@ inline Problems gradients(const NodeType &node) {
             if (margin > 0.0) base = std::min(std::max(base, min + margin), max - margin);
             bases.push_back(base);
         }
+    std::vector<double> resolution(signal.size(), 0.0);
+    for (size_t q = 0; q < signal.size(); ++q) {
+        const auto found = param_resolutions().find(node.type + "." + signal[q]);
+        if (found != param_resolutions().end()) resolution[q] = found->second;
+    }
+    auto snap = [&](size_t q, double x) {
+        return resolution[q] > 0.0 ? std::round(x / resolution[q]) * resolution[q] : x;
+    };
     // Per batch and frame values near the default (inside any sane range), for a block.
     auto overrides_for = [&](uint32_t block, const std::vector<std::vector<double>> &step) {
         std::vector<std::vector<double>> values;
@@ -1246,8 +1266,9 @@ inline Problems gradients(const NodeType &node) {
             const Tensor wobble = noise(2, 1, block, 300 + q);
             std::vector<double> v(2 * static_cast<size_t>(block));
             for (size_t i = 0; i < v.size(); ++i)
-                v[i] = bases[q] + 0.05 * std::max(1.0, std::fabs(bases[q])) * wobble.data[i] +
-                       (step.empty() ? 0.0 : step[q][i]);
+                v[i] =
+                    snap(q, bases[q] + 0.05 * std::max(1.0, std::fabs(bases[q])) * wobble.data[i]) +
+                    (step.empty() ? 0.0 : step[q][i]);
             values.push_back(v);
         }
         return values;
@@ -1301,13 +1322,14 @@ inline Problems gradients(const NodeType &node) {
             if (scales != gradient_step_scales().end() && scales->second.count(signal[q]) > 0)
                 scale = std::max(scale, scales->second.at(signal[q]));
             const double h = linear ? 1.0 : 1e-6 * scale;
-            const Tensor e = noise(2, 1, split.block, 900 + q);
+            Tensor e = noise(2, 1, split.block, 900 + q);
+            for (double &x : e.data) x = snap(q, h * x) / h; // the direction the steps take
             double side[2] = {0.0, 0.0};
             for (int sign = 0; sign < 2; ++sign) {
                 std::vector<std::vector<double>> step(signal.size(),
                                                       std::vector<double>(2 * split.block, 0.0));
                 for (size_t i = 0; i < step[q].size(); ++i)
-                    step[q][i] = (sign == 0 ? h : -h) * e.data[i];
+                    step[q][i] = snap(q, (sign == 0 ? h : -h) * e.data[i]);
                 const GradientRun moved =
                     gradient_run(node, signal, overrides_for(split.block, step), split.block,
                                  frames, split.calls, nullptr);

@@ -225,6 +225,37 @@ TEST(recording_and_backward_of_the_second_adjoints_allocate_nothing) {
     amp_graph_runtime_destroy(rt);
 }
 
+// The oscillator's adjoint: oversampled (the decimator's transpose), stereo, the periodicity
+// cache serving most frames (4800 Hz, a 10-frame period) while the render records.
+TEST(oscillator_recording_and_backward_allocate_nothing_after_record) {
+    const char *graph = R"({"nodes":[{"name":"osc","type":"oscillator","params":{
+ "waveform":"saw","frequency":4800,"oversample":4,"stereo":true,"pan":0.3,"cache":true}}],
+ "edges":[],"output":"osc"})";
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(graph, &rt), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_configure(rt, 2, 256), AMP_OK);
+    const uint64_t frames = 6000;
+    CHECK_EQ(amp_graph_runtime_record(rt, frames, 0), AMP_OK);
+    std::vector<double> out(2 * 2 * frames), dy(2 * 2 * frames, 1e-3);
+    for (size_t i = 0; i < dy.size(); ++i) dy[i] *= static_cast<double>(i % 13) - 6.0;
+    std::vector<double> dfreq(2 * frames), damp(2), dpan(2 * frames);
+    const AmpGradientRequest requests[] = {
+        {"osc", "frequency", 0, dfreq.data(), dfreq.size()},
+        {"osc", "amplitude", 1, damp.data(), damp.size()},
+        {"osc", "pan", 0, dpan.data(), dpan.size()},
+    };
+    const long before = g_allocations;
+    CHECK_EQ(amp_graph_runtime_execute(rt, 2501, out.data(), out.size(), nullptr), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_execute(rt, frames - 2501, out.data(), out.size(), nullptr), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), requests, 3), AMP_OK);
+    const long during = g_allocations - before;
+    CHECK_EQ(during, 0L);
+    CHECK(damp[0] != 0.0);
+    CHECK(std::any_of(dfreq.begin(), dfreq.end(), [](double v) { return v != 0.0; }));
+    CHECK(std::any_of(dpan.begin(), dpan.end(), [](double v) { return v != 0.0; }));
+    amp_graph_runtime_destroy(rt);
+}
+
 TEST(analysis_calls_allocate_nothing_after_planning) {
     const uint32_t frames = 20000;
     std::vector<double> x(2 * frames);

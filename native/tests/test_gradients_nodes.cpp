@@ -127,6 +127,68 @@ SamplerRun sampler_run(const std::string &params, const std::vector<double> &buf
     return result;
 }
 
+// A graph `json` rendered for `frames` frames at `block` (B = 2), recorded, then one backward
+// pass per request ("node", "param") of dL/dparam for dy = noise (summed over frames when
+// `summed`); `replayed`: node "osc"'s cache count (telemetry reserved[0]).
+struct GraphGrads {
+    int32_t status = AMP_OK;
+    std::vector<double> y;
+    std::vector<std::vector<double>> grads;
+    double replayed = 0.0;
+};
+
+GraphGrads graph_grads(const std::string &json, uint32_t frames, uint32_t block,
+                       const std::vector<std::pair<std::string, std::string>> &wrt, bool summed) {
+    GraphGrads result;
+    AmpGraphRuntime *rt = nullptr;
+    result.status = amp_graph_runtime_create(json.c_str(), &rt);
+    if (result.status == AMP_OK) result.status = amp_graph_runtime_configure(rt, 2, block);
+    if (result.status == AMP_OK) result.status = amp_graph_runtime_record(rt, frames, 0);
+    AmpGraphSummary summary{};
+    if (result.status == AMP_OK) amp_graph_runtime_describe_graph(rt, &summary);
+    result.y.assign(static_cast<size_t>(2) * summary.output_channels * frames, 0.0);
+    if (result.status == AMP_OK)
+        result.status =
+            amp_graph_runtime_execute(rt, frames, result.y.data(), result.y.size(), nullptr);
+    AmpNodeSummary node{};
+    if (result.status == AMP_OK && amp_graph_runtime_describe_node(rt, "osc", &node) == AMP_OK)
+        result.replayed = node.last_metrics.reserved[0];
+    const std::vector<double> dy =
+        amp_test::noise(1, 1, static_cast<uint32_t>(result.y.size()), 31).data;
+    for (const auto &request : wrt) {
+        if (result.status != AMP_OK) break;
+        std::vector<double> grad(summed ? 2 : static_cast<size_t>(2) * frames);
+        const AmpGradientRequest r{request.first.c_str(), request.second.c_str(), summed ? 1u : 0u,
+                                   grad.data(), grad.size()};
+        result.status = amp_graph_runtime_backward(rt, dy.data(), dy.size(), &r, 1);
+        result.grads.push_back(grad);
+    }
+    if (result.status != AMP_OK) std::printf("  %s\n", amp_test::last_error(rt).c_str());
+    amp_graph_runtime_destroy(rt);
+    return result;
+}
+
+// <dy, y> of a graph (the loss whose gradient graph_grads takes).
+double loss_of(const std::string &json, uint32_t frames) {
+    const GraphGrads run = graph_grads(json, frames, 64, {}, true);
+    const std::vector<double> dy =
+        amp_test::noise(1, 1, static_cast<uint32_t>(run.y.size()), 31).data;
+    double total = 0.0;
+    for (size_t i = 0; i < dy.size(); ++i) total += dy[i] * run.y[i];
+    return total;
+}
+
+std::string number(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    return text;
+}
+
+std::string osc_graph(const std::string &params) {
+    return R"({"nodes":[{"name":"osc","type":"oscillator","params":)" + params +
+           R"(}],"edges":[],"output":"osc"})";
+}
+
 } // namespace
 
 TEST(resampler_adjoint_passes_the_gradients_check_for_real_conversions) {
@@ -655,6 +717,172 @@ TEST(buffer_gradient_refusals_name_the_node) {
     for (uint32_t i = 0; i < 40; ++i) total += d[i];
     CHECK_NEAR(total, 40.0, 1e-12); // every output frame read one buffer frame at weight 1
     amp_graph_runtime_destroy(rt);
+}
+
+// Every waveform with both drivers at oversample 1 (per-frame frequency, amplitude, phase_offset
+// and pulse_width from the suite's wobble; steps of frequency and phase_offset on the 2^-20
+// grid the oscillator quantizes to), stereo (pan) and a clamp that cuts the wave.
+TEST(oscillator_adjoint_passes_the_gradients_check_for_each_waveform_and_driver) {
+    for (const char *wave : {"sine", "saw", "square", "triangle"})
+        for (const char *driver : {"polyblep", "naive"})
+            report(std::string("oscillator ") + wave + " " + driver,
+                   gradients_with("oscillator", {{"waveform", std::string("\"") + wave + "\""},
+                                                 {"driver", std::string("\"") + driver + "\""}}));
+    report("oscillator stereo",
+           gradients_with("oscillator", {{"waveform", "\"triangle\""}, {"stereo", "true"}}));
+    report("oscillator clamp", gradients_with("oscillator", {{"clamp", "0.8"}}));
+    report("oscillator square stereo clamp",
+           gradients_with("oscillator",
+                          {{"waveform", "\"square\""}, {"stereo", "true"}, {"clamp", "0.9"}}));
+}
+
+// Oversampling: the rendered-rate gradient through the decimator's transpose (its latency,
+// K frames, inside the span), every factor and tier.
+TEST(oscillator_adjoint_passes_the_gradients_check_when_oversampling) {
+    const char *waves[] = {"saw", "square", "triangle", "sine"};
+    const char *tiers[] = {"fast", "linear", "best", "fast"};
+    uint32_t i = 0;
+    for (const char *os : {"2", "4", "8", "16"}) {
+        const std::string wave = waves[i], tier = tiers[i++];
+        report("oscillator " + wave + " oversample " + os + " " + tier,
+               gradients_with("oscillator", {{"waveform", "\"" + wave + "\""},
+                                             {"oversample", os},
+                                             {"quality", "\"" + tier + "\""}}));
+    }
+    report("oscillator stereo naive saw oversample 4",
+           gradients_with("oscillator", {{"waveform", "\"saw\""},
+                                         {"driver", "\"naive\""},
+                                         {"stereo", "true"},
+                                         {"oversample", "4"}}));
+}
+
+// The periodicity cache serves most frames of a 10-frame period (4800 Hz; the op_amp follower's
+// state repeats too once settled): the gradients are the
+// same bits with it on and off (and at block 1), and the summed frequency gradient matches
+// central differences (steps on the 2^-20 Hz grid, so the quantized increment sees them exactly).
+TEST(oscillator_gradients_are_the_same_with_the_cache_on_and_off) {
+    const uint32_t frames = 400;
+    const std::vector<std::pair<std::string, std::string>> wrt = {{"osc", "frequency"},
+                                                                  {"osc", "amplitude"},
+                                                                  {"osc", "phase_offset"},
+                                                                  {"osc", "pulse_width"}};
+    for (const char *os : {"1", "4"})
+        for (const char *wave :
+             {R"("waveform":"saw")", R"("waveform":"square")",
+              R"("waveform":"square","mode":"op_amp","slew":200000,"clamp":0.9)"}) {
+            const std::string common = std::string(wave) + R"(,"oversample":)" + os +
+                                       R"(,"phase_offset":0.013,"amplitude":0.7)";
+            const auto with = [&](double frequency, const char *cache) {
+                return osc_graph("{" + common + ",\"frequency\":" + number(frequency) +
+                                 ",\"cache\":" + cache + "}");
+            };
+            const std::string what = std::string(wave) + " oversample " + os;
+            const GraphGrads on = graph_grads(with(4800.0, "true"), frames, 64, wrt, false);
+            const GraphGrads off = graph_grads(with(4800.0, "false"), frames, 64, wrt, false);
+            const GraphGrads on_block1 = graph_grads(with(4800.0, "true"), frames, 1, wrt, false);
+            CHECK_EQ(on.status, AMP_OK);
+            CHECK_EQ(off.status, AMP_OK);
+            if (on.replayed < 0.5 * frames)
+                std::printf("  %s: %g frames replayed\n", what.c_str(), on.replayed);
+            CHECK(on.replayed > 0.5 * frames);
+            CHECK(off.replayed == 0.0);
+            CHECK(on.y == off.y);
+            CHECK(on.grads == off.grads);
+            CHECK(on_block1.grads == on.grads);
+            // The summed frequency gradient against central differences (both batches move).
+            const GraphGrads summed = graph_grads(with(4800.0, "true"), frames, 64, wrt, true);
+            const double h = 0x1p-12;
+            const double numeric = (loss_of(with(4800.0 + h, "true"), frames) -
+                                    loss_of(with(4800.0 - h, "true"), frames)) /
+                                   (2 * h);
+            const double analytic = summed.grads[0][0] + summed.grads[0][1];
+            if (!conformance::gradient_close(numeric, analytic, 1e-6))
+                std::printf("  %s: d frequency %.12g, central differences %.12g\n", what.c_str(),
+                            analytic, numeric);
+            CHECK(conformance::gradient_close(numeric, analytic, 1e-6));
+            CHECK(std::fabs(analytic) > 1e-3);
+        }
+}
+
+// Frequency modulated through an add edge (scale 4) from a constant into an oversampled
+// PolyBLEP saw: the constant's gradient (summed) against central differences (steps of 2^-14,
+// 2^-12 Hz at the oscillator: on its grid).
+TEST(oscillator_frequency_gradient_through_a_modulation_edge) {
+    const auto graph = [](double value) {
+        return R"({"nodes":[{"name":"m","type":"constant","params":{"value":)" + number(value) +
+               R"(}},{"name":"osc","type":"oscillator","params":{"waveform":"saw",
+ "frequency":997,"oversample":2,"amplitude":0.6}}],"edges":[],
+ "modulations":[{"from":"m","to":"osc","param":"frequency","mode":"add","scale":4}],
+ "output":"osc"})";
+    };
+    const uint32_t frames = 300;
+    const GraphGrads run = graph_grads(graph(3.0), frames, 37, {{"m", "value"}}, true);
+    CHECK_EQ(run.status, AMP_OK);
+    const double h = 0x1p-14;
+    const double numeric =
+        (loss_of(graph(3.0 + h), frames) - loss_of(graph(3.0 - h), frames)) / (2 * h);
+    const double analytic = run.grads[0][0] + run.grads[0][1];
+    if (!conformance::gradient_close(numeric, analytic, 1e-6))
+        std::printf("  d m.value %.12g, central differences %.12g\n", analytic, numeric);
+    CHECK(conformance::gradient_close(numeric, analytic, 1e-6));
+    CHECK(std::fabs(analytic) > 1e-3);
+}
+
+// A square lfo on reset restarts the phase every 160 frames: the frequency gradient's running
+// sum stops at each restart (frames before it no longer move the phase), in every mode; the
+// summed gradient against central differences at oversample 1 and 2.
+TEST(oscillator_frequency_gradient_stops_at_phase_restarts) {
+    for (const char *extra :
+         {R"("oversample":1)", R"("oversample":2,"mode":"op_amp","slew":90000)"}) {
+        const auto graph = [&](double frequency) {
+            return R"({"nodes":[{"name":"wob","type":"lfo","params":{"shape":"square",
+ "rate_hz":300,"depth":1}},{"name":"osc","type":"oscillator","params":{"waveform":"saw",
+ "amplitude":0.6,"frequency":)" +
+                   number(frequency) + "," + extra + R"(}}],"edges":[],
+ "modulations":[{"from":"wob","to":"osc","param":"reset","mode":"add"}],"output":"osc"})";
+        };
+        const uint32_t frames = 700;
+        const GraphGrads run = graph_grads(graph(1234.5), frames, 64, {{"osc", "frequency"}}, true);
+        CHECK_EQ(run.status, AMP_OK);
+        const double h = 0x1p-12;
+        const double numeric =
+            (loss_of(graph(1234.5 + h), frames) - loss_of(graph(1234.5 - h), frames)) / (2 * h);
+        const double analytic = run.grads[0][0] + run.grads[0][1];
+        if (!conformance::gradient_close(numeric, analytic, 1e-6))
+            std::printf("  %s: d frequency %.12g, central differences %.12g\n", extra, analytic,
+                        numeric);
+        CHECK(conformance::gradient_close(numeric, analytic, 1e-6));
+        CHECK(std::fabs(analytic) > 1e-3);
+    }
+}
+
+// Modes integrator and op_amp: the recursion's adjoint (the state clamp and the follower's slew
+// limit as recorded), at oversample 1 and 4, mono and stereo.
+TEST(oscillator_modes_pass_the_gradients_check) {
+    report("oscillator integrator square",
+           gradients_with("oscillator", {{"mode", "\"integrator\""}, {"waveform", "\"square\""}}));
+    report("oscillator integrator saw clamped",
+           gradients_with("oscillator", {{"mode", "\"integrator\""},
+                                         {"waveform", "\"saw\""},
+                                         {"integrator_gain", "2"},
+                                         {"leak", "0.9"},
+                                         {"clamp", "0.7"}}));
+    report("oscillator integrator triangle oversample 4",
+           gradients_with("oscillator", {{"mode", "\"integrator\""},
+                                         {"waveform", "\"triangle\""},
+                                         {"oversample", "4"},
+                                         {"stereo", "true"}}));
+    report("oscillator op_amp square",
+           gradients_with("oscillator", {{"mode", "\"op_amp\""}, {"waveform", "\"square\""}}));
+    report("oscillator op_amp sine slew",
+           gradients_with("oscillator",
+                          {{"mode", "\"op_amp\""}, {"slew", "20000"}, {"clamp", "0.6"}}));
+    report("oscillator op_amp saw oversample 4",
+           gradients_with("oscillator", {{"mode", "\"op_amp\""},
+                                         {"waveform", "\"saw\""},
+                                         {"slew", "50000"},
+                                         {"oversample", "4"},
+                                         {"quality", "\"linear\""}}));
 }
 
 AMP_TEST_MAIN()

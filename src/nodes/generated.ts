@@ -459,7 +459,7 @@ export function mix(options: MixOptions = {}): NodeSpec<"mix"> {
 /**
  * Options of the `oscillator` node: Band-limited sine, saw, square or triangle with real oversampling.
  *
- * Heat work W = 12 per frame. Backward: Not implemented: a source with no audio input (returns -4); its parameter gradients come with the gradients work.
+ * Heat work W = 12 per frame. Backward: Graph backward: amplitude and pan exactly; frequency (through the phase accumulator), phase_offset and pulse_width through the wave's slope, PolyBLEP / BLAMP residuals included, exact between the naive waves' jumps; the integrator / op_amp recursion's adjoint; oversampling through the decimator's transpose; reset 0.
  */
 export interface OscillatorOptions extends CommonNodeOptions {
   /**
@@ -2419,8 +2419,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 12,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4); its parameter gradients come with the gradients work.",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: amplitude and pan exactly; frequency (through the phase accumulator), phase_offset and pulse_width through the wave's slope, PolyBLEP / BLAMP residuals included, exact between the naive waves' jumps; the integrator / op_amp recursion's adjoint; oversampling through the decimator's transpose; reset 0.",
       "oversamples": true
     },
     {

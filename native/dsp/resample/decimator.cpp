@@ -85,4 +85,24 @@ void Decimator::set_window(size_t lane, const double *samples) noexcept {
     write_[lane] = 0;
 }
 
+void DecimatorAdjoint::prepare(const Decimator &decimator, size_t lanes) {
+    taps_ = decimator.coefficients();
+    n_ = decimator.taps();
+    factor_ = decimator.factor();
+    pending_.assign(lanes * n_, 0.0);
+}
+
+void DecimatorAdjoint::reset() noexcept { std::fill(pending_.begin(), pending_.end(), 0.0); }
+
+void DecimatorAdjoint::step(size_t lane, double ybar, double *high_bar) noexcept {
+    double *window = pending_.data() + lane * n_;
+    for (size_t k = 0; k < n_; ++k)
+        window[k] += taps_[k] * ybar; // process(): y = sum_k h[k] window[k]
+    const size_t f = factor_;
+    for (size_t r = 0; r < f; ++r) high_bar[r] = window[n_ - f + r];
+    // Move one frame back: the window of frame n - 1 ends F samples earlier.
+    std::memmove(window + f, window, (n_ - f) * sizeof(double));
+    std::fill(window, window + f, 0.0);
+}
+
 } // namespace amp::dsp::resample

@@ -35,6 +35,7 @@ class Decimator {
     // The last taps() high-rate samples of a lane, oldest first (the cache's alignment check).
     const double *window(size_t lane) const noexcept;
     size_t taps() const { return taps_.size(); }
+    const double *coefficients() const { return taps_.data(); } // h, taps() values
     void set_window(size_t lane, const double *samples) noexcept;
 
   private:
@@ -43,6 +44,27 @@ class Decimator {
     std::vector<double> taps_;    // h, symmetric
     std::vector<double> history_; // per lane: 2 x taps mirrored ring
     std::vector<uint32_t> write_; // per lane: next write position in [0, taps)
+};
+
+// The decimator's adjoint (transpose), run over output frames from the last: frame n's
+// gradient ybar[n] reaches the high-rate samples of its window, xbar[n F + F - 1 - k] +=
+// h[k] ybar[n]; once frame n is taken, no earlier frame reaches samples n F .. n F + F - 1,
+// so their gradients are final and handed out. Samples after the last frame taken (and frames
+// after the span) get nothing. The filter is the Decimator's own (coefficients()). Per lane a
+// window of taps() pending gradients; prepare allocates, nothing else does.
+class DecimatorAdjoint {
+  public:
+    void prepare(const Decimator &decimator, size_t lanes);
+    void reset() noexcept; // "after the end": nothing pending
+    // Takes output frame n's gradient `ybar` (frames in decreasing order) and writes the
+    // gradients of its `factor` high-rate samples, oldest first, to `high_bar`.
+    void step(size_t lane, double ybar, double *high_bar) noexcept;
+
+  private:
+    const double *taps_ = nullptr;
+    size_t n_ = 0;
+    uint32_t factor_ = 1;
+    std::vector<double> pending_; // per lane: n_ sample gradients, the window oldest first
 };
 
 } // namespace amp::dsp::resample
