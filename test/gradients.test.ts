@@ -21,9 +21,9 @@ import {
   Runtime,
   safety,
   sampler,
+  pitchShift,
   sineOsc,
   spectralL2Loss,
-  subharmonic,
 } from "../src/index";
 
 function chain(gainValue: number, frequency = 330) {
@@ -299,7 +299,7 @@ describe("backward through a whole graph", () => {
   it("names a node without an adjoint and the path", async () => {
     const g = graph()
       .add("osc", sineOsc({}))
-      .add("env", subharmonic({}))
+      .add("env", pitchShift({}))
       .add("g", gain({}))
       .connect("osc", "env")
       .connect("env", "g")
@@ -308,7 +308,7 @@ describe("backward through a whole graph", () => {
     const error = await thrownAsync(() => r.backward(new Float64Array(64), { wrt: ["osc.amplitude"] }));
     expect(error.code).toBe("AMP_ERR_UNSUPPORTED");
     expect(error.node).toBe("env");
-    expect(error.message).toContain('node "env" (subharmonic) has no adjoint');
+    expect(error.message).toContain('node "env" (pitch_shift) has no adjoint');
     expect(error.message).toContain("osc -> env -> g");
     r.release();
   });

@@ -85,6 +85,7 @@ class FftDividerNode final : public Node {
     void reset() noexcept override;
     void process(const ProcessContext &context) noexcept override;
     int32_t backward(const BackwardContext &context) noexcept override;
+    void reset_backward() noexcept override { walking_ = false; }
     uint32_t latency_frames() const override { return geometry_.latency(); }
     TapLayout tap_layout(uint32_t tap, uint32_t output_channels) const override;
     size_t state_bytes() const override;

@@ -9,12 +9,13 @@
 // in reversed time it is the forward's streaming structure again: the same FrameStream runs over
 // the reversed gradient, each frame's segment and contribution reversed.
 //
-// Calls on one state walk back from the end of its forward stream (N frames): each window lies
-// just before the previous one (back-propagation through time), a fresh walk starts whenever
-// the forward advanced. Frame m's parameters are read from the backward call whose window holds
-// t_m (the views of that call, at the same stream frame as in the forward). Any split of the
-// walk into windows gives the same bits. A divisor signal on the port is refused: frame m needs
-// the divisor's W samples up to t_m, earlier than the walk has seen.
+// Calls on one state walk back from the end of its forward stream (N frames; in a graph
+// backward pass, the end of the recorded span): each window lies just before the previous one
+// (back-propagation through time), a fresh walk starts whenever the forward advanced or
+// reset_backward() was called (every graph pass). Frame m's parameters are read from the backward
+// call whose window holds t_m (the views of that call, at the same stream frame as in the forward).
+// Any split of the walk into windows gives the same bits. A divisor signal on the port is refused:
+// frame m needs the divisor's W samples up to t_m, earlier than the walk has seen.
 #include <algorithm>
 #include <cstring>
 
@@ -68,10 +69,13 @@ int32_t FftDividerNode::backward(const BackwardContext &ctx) noexcept {
                       "the gradient's batches or channels differ from the forward stream's");
     const uint32_t W = geometry_.window, H = geometry_.hop, P = W - H, n = ctx.frames;
     if (!walking_) {
+        // The walk starts at the end N of the forward stream (single-node calls) or of the
+        // recorded span (graph pass: its first window ends there; the forward may have run on).
         // The first reversed frame completes at the last t_m <= N - 1, after N mod H + 1
         // samples; the ring's first W - 1 - (N mod H) values are the zeros beyond the end.
-        backward_.clear(W - 1 - static_cast<uint32_t>(position_ % H));
-        walk_position_ = position_;
+        const uint64_t end = ctx.inputs != nullptr ? ctx.frame_index + n : position_;
+        backward_.clear(W - 1 - static_cast<uint32_t>(end % H));
+        walk_position_ = end;
         walking_ = true;
     }
     if (n > walk_position_)

@@ -18,7 +18,21 @@
 // Ports: in (the derivative). Parameters: mode (enum limited | no_impingement; the limits are
 // refused in no_impingement mode), slew_rate (units/s), max_acceleration (units/s^2),
 // clamp_min, clamp_max, initial (numbers).
-// Heat: the shared model on its input, W = 4. Backward: not implemented (returns -4).
+// Heat: the shared model on its input, W = 4.
+// Backward (the adjoint of the recursion, per lane; docs/gradients.md): each frame is the map
+// next = N(x, y[n-1], u_prev), y[n] = next, u_prev' = next - y[n-1], with slopes
+// (N_x, N_y, N_u). Free frames (the wanted increment strictly inside the limits, the value
+// inside the clamp): N = y[n-1] + x / sr, slopes (1/sr, 1, 0). A binding limit replaces x / sr
+// by the limit, so N_x = 0 and the state dependence of that limit survives: the slew bound is
+// a constant (N_y = 1, N_u = 0), the acceleration bound u_prev +- d gives N_u = 1, the room to
+// a clamp without acceleration (clamp - y[n-1]) gives N_y = 0, the braking bound
+// (distance + d m (m + 1) / 2) / (m + 1) (m fixed between its breakpoints) gives
+// N_y = 1 - 1 / (m + 1) (either side); a value clamped onto clamp_min / clamp_max has slopes 0.
+// With A = g[n] + Y[n] + U[n] (the adjoints of y[n] and u_prev after frame n): dx[n] = A N_x,
+// Y[n-1] = A N_y - U[n], U[n-1] = A N_u. no_impingement: the reverse cumulative sum,
+// dx[n] = (1 / sr) sum_{k >= n} g[k], no recording; limited mode records the three slopes
+// per lane and frame (needs a graph backward pass). Exact between the frames where a limit
+// starts or stops binding (a tie takes the side the forward took).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -88,15 +102,25 @@ double travel(double u, double d) {
     const double m = std::floor(u / d);
     return (m + 1.0) * u - d * m * (m + 1.0) / 2.0;
 }
+// An increment limit and its slopes in y[n - 1] and u_prev (the backward pass's N_y, N_u).
+struct Bound {
+    double value, dy, du;
+};
+// std::max / std::min on the values, keeping the winner's slopes (the same ties).
+inline Bound larger(const Bound &a, const Bound &b) { return a.value < b.value ? b : a; }
+inline Bound smaller(const Bound &a, const Bound &b) { return b.value < a.value ? b : a; }
+
 // `cap`: the largest increment the other limits allow (finite); the result is min(cap, limit).
-double braking_limit(double distance, double d, double cap) {
-    if (!(distance > 0.0)) return 0.0;
-    if (cap <= 0.0 || travel(cap, d) <= distance) return cap;
+// `ddistance`: the slope of `distance` in y[n - 1] (-1 towards clamp_max, +1 towards clamp_min).
+Bound braking_limit(double distance, double ddistance, double d, const Bound &cap) {
+    if (!(distance > 0.0)) return Bound{0.0, 0.0, 0.0};
+    if (cap.value <= 0.0 || travel(cap.value, d) <= distance) return cap;
     // distance < travel(cap), so the quotient below is moderate; m is exact within one step.
     double m = std::floor((std::sqrt(1.0 + 8.0 * distance / d) - 1.0) / 2.0);
     for (int i = 0; i < 4 && m > 0.0 && d * m * (m + 1.0) / 2.0 > distance; ++i) m -= 1.0;
     for (int i = 0; i < 4 && d * (m + 1.0) * (m + 2.0) / 2.0 <= distance; ++i) m += 1.0;
-    return std::min(cap, (distance + d * m * (m + 1.0) / 2.0) / (m + 1.0));
+    return smaller(
+        cap, Bound{(distance + d * m * (m + 1.0) / 2.0) / (m + 1.0), ddistance / (m + 1.0), 0.0});
 }
 
 class IntegratorNode final : public Node {
@@ -116,10 +140,12 @@ class IntegratorNode final : public Node {
                                  : std::numeric_limits<double>::infinity();
         step_ = acceleration_ > 0.0 ? acceleration_ / (ctx.sample_rate * ctx.sample_rate) : 0.0;
         lanes_.assign(static_cast<size_t>(ctx.batches) * ctx.output_channels, Lane{});
+        adjoint_.assign(lanes_.size(), Adjoint{});
         reset();
     }
     size_t prepared_bytes(const PrepareContext &ctx) const override {
-        return static_cast<size_t>(ctx.batches) * ctx.output_channels * sizeof(Lane);
+        return static_cast<size_t>(ctx.batches) * ctx.output_channels *
+               (sizeof(Lane) + sizeof(Adjoint));
     }
     void reset() noexcept override {
         const double start = ideal_ ? initial_ : std::min(std::max(initial_, low_), high_);
@@ -144,10 +170,62 @@ class IntegratorNode final : public Node {
                     double value = lane.value;
                     for (uint32_t f = 0; f < ctx.frames; ++f) y[f] = value += x[f] / rate_;
                     lane.value = value;
+                } else if (ctx.record == nullptr) {
+                    Slopes slopes;
+                    for (uint32_t f = 0; f < ctx.frames; ++f)
+                        y[f] = limited_step(lane, x[f], slopes);
                 } else {
-                    for (uint32_t f = 0; f < ctx.frames; ++f) y[f] = limited_step(lane, x[f]);
+                    // The slopes of every frame, for the backward pass (three rows per lane).
+                    const size_t stride = ctx.record_lane_stride;
+                    double *rows = ctx.record +
+                                   3 * (static_cast<size_t>(b) * ctx.output_channels + c) * stride;
+                    Slopes slopes;
+                    for (uint32_t f = 0; f < ctx.frames; ++f) {
+                        y[f] = limited_step(lane, x[f], slopes);
+                        rows[f] = slopes.x;
+                        rows[stride + f] = slopes.y;
+                        rows[2 * stride + f] = slopes.u;
+                    }
                 }
             }
+    }
+
+    uint32_t record_rows() const override {
+        return ideal_ ? 0 : static_cast<uint32_t>(3 * lanes_.size());
+    }
+    void reset_backward() noexcept override {
+        std::fill(adjoint_.begin(), adjoint_.end(), Adjoint{});
+    }
+
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        // Limited mode needs the recorded slopes (a graph backward pass).
+        if (!ideal_ && ctx.record == nullptr) return AMP_ERR_UNSUPPORTED;
+        if (adjoint_.size() != static_cast<size_t>(ctx.batches) * ctx.input_channels)
+            return AMP_ERR_SHAPE_MISMATCH;
+        const size_t stride = ctx.record_lane_stride;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.input_channels; ++c) {
+                const size_t lane = static_cast<size_t>(b) * ctx.input_channels + c;
+                Adjoint &adj = adjoint_[lane];
+                double *dx = ctx.out + lane * ctx.frames;
+                if (ideal_) {
+                    double sum = adj.value;
+                    for (uint32_t f = ctx.frames; f-- > 0;) {
+                        sum += ctx.gradient.at(b, c, f);
+                        dx[f] = sum / rate_;
+                    }
+                    adj.value = sum;
+                    continue;
+                }
+                const double *rows = ctx.record + 3 * lane * stride;
+                for (uint32_t f = ctx.frames; f-- > 0;) {
+                    const double a = ctx.gradient.at(b, c, f) + adj.value + adj.increment;
+                    dx[f] = a * rows[f];
+                    adj.value = a * rows[stride + f] - adj.increment;
+                    adj.increment = a * rows[2 * stride + f];
+                }
+            }
+        return AMP_OK;
     }
 
   private:
@@ -156,23 +234,47 @@ class IntegratorNode final : public Node {
         double increment; // u_prev
     };
 
-    double limited_step(Lane &lane, double x) const noexcept {
-        double lo = -slew_, hi = slew_;
+    // d next / d (x, y[n-1], u_prev) of one limited step.
+    struct Slopes {
+        double x = 0.0, y = 0.0, u = 0.0;
+    };
+    struct Adjoint {
+        double value = 0.0;     // Y: dL/dy of the frame after the window
+        double increment = 0.0; // U: dL/du_prev after the window's last frame
+    };
+
+    double limited_step(Lane &lane, double x, Slopes &slopes) const noexcept {
+        Bound lo{-slew_, 0.0, 0.0}, hi{slew_, 0.0, 0.0};
         const double room_up = high_ - lane.value, room_down = lane.value - low_;
         if (step_ > 0.0) {
-            lo = std::max(lo, lane.increment - step_);
-            hi = std::min(hi, lane.increment + step_);
-            hi = std::min(hi, braking_limit(room_up, step_, hi));
-            lo = std::max(lo, -braking_limit(room_down, step_, -lo));
+            lo = larger(lo, Bound{lane.increment - step_, 0.0, 1.0});
+            hi = smaller(hi, Bound{lane.increment + step_, 0.0, 1.0});
+            hi = smaller(hi, braking_limit(room_up, -1.0, step_, hi));
+            const Bound down =
+                braking_limit(room_down, 1.0, step_, Bound{-lo.value, -lo.dy, -lo.du});
+            lo = larger(lo, Bound{-down.value, -down.dy, -down.du});
         } else {
-            hi = std::min(hi, room_up);
-            lo = std::max(lo, -room_down);
+            hi = smaller(hi, Bound{room_up, -1.0, 0.0});
+            lo = larger(lo, Bound{-room_down, -1.0, 0.0});
         }
         const double wanted = x / rate_;
         // A NaN input holds the output (increment 0 within the limits).
-        double u = wanted == wanted ? wanted : 0.0;
-        u = std::min(std::max(u, lo), hi);
-        const double next = std::min(std::max(lane.value + u, low_), high_);
+        Bound u = wanted == wanted ? Bound{wanted, 0.0, 0.0} : Bound{0.0, 0.0, 0.0};
+        double ux = wanted == wanted ? 1.0 / rate_ : 0.0;
+        if (u.value < lo.value) {
+            u = lo;
+            ux = 0.0;
+        }
+        if (hi.value < u.value) {
+            u = hi;
+            ux = 0.0;
+        }
+        const double sum = lane.value + u.value;
+        const double next = std::min(std::max(sum, low_), high_);
+        if (sum < low_ || high_ < sum)
+            slopes = Slopes{}; // clamped onto a bound: a constant
+        else
+            slopes = Slopes{ux, 1.0 + u.dy, u.du};
         lane.increment = next - lane.value;
         lane.value = next;
         return next;
@@ -183,6 +285,7 @@ class IntegratorNode final : public Node {
     double rate_ = 48000.0;
     double slew_ = 0.0, step_ = 0.0;
     std::vector<Lane> lanes_;
+    std::vector<Adjoint> adjoint_; // backward, per lane
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {
@@ -198,8 +301,13 @@ NodeSpec integrator_spec() {
         /*params=*/kParams,
         /*param_count=*/6,
         /*heat_work=*/4.0,
-        /*has_backward=*/false,
-        /*backward_doc=*/"Not implemented (returns -4).",
+        /*has_backward=*/true,
+        /*backward_doc=*/
+        "The recursion's adjoint: no_impingement the reverse cumulative sum (also in the "
+        "single-node call); limited mode (graph backward pass) passes the gradient through "
+        "frames where no limit binds and keeps the state dependence of a binding limit "
+        "(acceleration: the previous increment; room and braking: the previous value; a clamped "
+        "value: none).",
         /*create=*/create,
     };
     spec.check = check;

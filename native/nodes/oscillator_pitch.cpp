@@ -10,7 +10,14 @@
 // (signals), min_freq (number, Hz), slew_hz_per_s (number, Hz/s), channels (integer 1..64).
 // Per-channel parameter tensors give per-channel outputs. Output in Hz.
 // Heat: the shared model on its output, W = 1.
-// Backward: not implemented (a source; returns -4).
+// Backward (graph backward pass): per frame y = S(target, y_prev) with slopes recorded per lane
+// (two rows): a = dy/d(raw target) and k = dy/dy_prev. Free frames (no slew, the first frame,
+// or |target - y_prev| inside the step) pass the target: a = 1, k = 0; a frame where the slew
+// binds moves by the constant step: a = 0, k = 1; a target clamped up to min_freq (or NaN) is a
+// constant: a = 0. The adjoint runs Y[f] = k[f+1] A[f+1], A[f] = g[f] + Y[f], tbar = a A. The
+// raw target's gradient goes to pitch_hz where pitch_hz > 0, else to root_hz (2^(o / 1200)),
+// offset_cents (root 2^(o / 1200) ln 2 / 1200) and add_hz (1). Exact between the frames where
+// the slew, the clamp or pitch_hz > 0 switch (a tie takes the forward's side).
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -49,9 +56,11 @@ class OscillatorPitchNode final : public Node {
     void prepare(const PrepareContext &ctx) override {
         step_ = slew_ > 0.0 ? slew_ / ctx.sample_rate : 0.0;
         lanes_.assign(static_cast<size_t>(ctx.batches) * ctx.output_channels, Lane{});
+        adjoint_.assign(lanes_.size(), Adjoint{});
     }
     size_t prepared_bytes(const PrepareContext &ctx) const override {
-        return static_cast<size_t>(ctx.batches) * ctx.output_channels * sizeof(Lane);
+        return static_cast<size_t>(ctx.batches) * ctx.output_channels *
+               (sizeof(Lane) + sizeof(Adjoint));
     }
     void reset() noexcept override { std::fill(lanes_.begin(), lanes_.end(), Lane{}); }
     size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
@@ -78,17 +87,74 @@ class OscillatorPitchNode final : public Node {
                 for (uint32_t f = 0; f < ctx.frames; ++f)
                     y[f] = p[f * ps] > 0.0 ? p[f * ps]
                                            : r[f * rs] * std::exp2(o[f * os] / 1200.0) + a[f * as];
+                double *rows = nullptr; // the backward pass's slopes a, k
+                if (ctx.record != nullptr)
+                    rows = ctx.record + 2 * (static_cast<size_t>(b) * ctx.output_channels + c) *
+                                            ctx.record_lane_stride;
                 for (uint32_t f = 0; f < ctx.frames; ++f) {
                     // A NaN target becomes min_freq.
-                    const double target = y[f] >= min_freq_ ? y[f] : min_freq_;
-                    if (step_ == 0.0 || !lane.started)
+                    const bool passed = y[f] >= min_freq_;
+                    const double target = passed ? y[f] : min_freq_;
+                    double through = passed ? 1.0 : 0.0, hold = 0.0; // a, k
+                    if (step_ == 0.0 || !lane.started) {
                         lane.value = target;
-                    else
-                        lane.value += std::clamp(target - lane.value, -step_, step_);
+                    } else {
+                        const double change = target - lane.value;
+                        if (change < -step_ || step_ < change) {
+                            through = 0.0;
+                            hold = 1.0;
+                        }
+                        lane.value += std::clamp(change, -step_, step_);
+                    }
                     lane.started = true;
                     y[f] = lane.value;
+                    if (rows != nullptr) {
+                        rows[f] = through;
+                        rows[ctx.record_lane_stride + f] = hold;
+                    }
                 }
             }
+    }
+
+    uint32_t record_rows() const override { return static_cast<uint32_t>(2 * lanes_.size()); }
+    bool has_param_gradient(uint32_t param) const override { return param <= kAdd; }
+    void reset_backward() noexcept override {
+        std::fill(adjoint_.begin(), adjoint_.end(), Adjoint{});
+    }
+
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        if (ctx.record == nullptr) return AMP_ERR_UNSUPPORTED; // needs the recorded slopes
+        const TensorView &pitch = ctx.params[kPitch];
+        const TensorView &root = ctx.params[kRoot];
+        const TensorView &offset = ctx.params[kOffset];
+        const size_t ps = pitch.frame_stride(), rs = root.frame_stride(),
+                     os = offset.frame_stride(), stride = ctx.record_lane_stride;
+        constexpr double kLn2 = 0.693147180559945309417232121458;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels_; ++c) {
+                const size_t lane = static_cast<size_t>(b) * channels_ + c;
+                Adjoint &adj = adjoint_[lane];
+                const double *rows = ctx.record + 2 * lane * stride;
+                const double *p = pitch.row(b, c), *r = root.row(b, c), *o = offset.row(b, c);
+                double *dp = ctx.param_gradient_row(kPitch, b, c);
+                double *dr = ctx.param_gradient_row(kRoot, b, c);
+                double *dof = ctx.param_gradient_row(kOffset, b, c);
+                double *da = ctx.param_gradient_row(kAdd, b, c);
+                for (uint32_t f = ctx.frames; f-- > 0;) {
+                    const double total = ctx.gradient.at(b, c, f) + adj.next;
+                    adj.next = rows[stride + f] * total;
+                    const double tbar = rows[f] * total;
+                    if (p[f * ps] > 0.0) {
+                        if (dp != nullptr) dp[f] += tbar;
+                        continue;
+                    }
+                    const double ratio = std::exp2(o[f * os] / 1200.0);
+                    if (dr != nullptr) dr[f] += tbar * ratio;
+                    if (dof != nullptr) dof[f] += tbar * r[f * rs] * ratio * (kLn2 / 1200.0);
+                    if (da != nullptr) da[f] += tbar;
+                }
+            }
+        return AMP_OK;
     }
 
   private:
@@ -96,12 +162,16 @@ class OscillatorPitchNode final : public Node {
         double value = 0.0;
         bool started = false;
     };
+    struct Adjoint {
+        double next = 0.0; // dL/dy_prev carried from the window after: k[f+1] A[f+1]
+    };
 
     double min_freq_;
     double slew_;
     uint32_t channels_;
     double step_ = 0.0;
     std::vector<Lane> lanes_;
+    std::vector<Adjoint> adjoint_; // backward, per lane
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {
@@ -118,8 +188,11 @@ extern const NodeSpec kOscillatorPitchSpec = {
     /*params=*/kParams,
     /*param_count=*/7,
     /*heat_work=*/1.0,
-    /*has_backward=*/false,
-    /*backward_doc=*/"Not implemented: a source with no audio input (returns -4).",
+    /*has_backward=*/true,
+    /*backward_doc=*/
+    "Graph backward: pitch_hz, root_hz, offset_cents and add_hz through the target formula, "
+    "the min_freq clamp and the slew recursion (a binding slew passes the previous output, "
+    "not the target); exact between the frames where they switch.",
     /*create=*/create,
 };
 

@@ -11,7 +11,14 @@
 // recursion, so the output is the same whatever the block size. glide_ms = 0: no smoothing.
 // Ports: in (the control signal). Parameters: span_oct (number), grid_cents (list, default
 // 12-TET), root_midi (number), glide_ms (number, ms). Output: the input's channels, Hz.
-// Heat: the shared model on its input, W = 3. Backward: not implemented (returns -4).
+// Heat: the shared model on its input, W = 3.
+// Backward: the output is piecewise constant in the input (the grid point changes only where
+// the fractional index crosses a half), and the glide is a linear recursion on those constants,
+// so dL/dx = 0 at every input off those thresholds (almost everywhere), exactly; no parameter
+// is a signal. The adjoint writes that zero, in graph passes and single-node calls alike, so a
+// path through the quantiser carries no gradient (a gradient step does not move a quantised
+// pitch) instead of being refused.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -102,6 +109,13 @@ class PitchQuantizerNode final : public Node {
             }
     }
 
+    // dL/dx = 0 almost everywhere (see the header); the runtime zero-filled the buffers.
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        const size_t count = static_cast<size_t>(ctx.batches) * ctx.input_channels * ctx.frames;
+        std::fill(ctx.out, ctx.out + count, 0.0);
+        return AMP_OK;
+    }
+
   private:
     struct Lane {
         double cents = 0.0;
@@ -147,8 +161,10 @@ extern const NodeSpec kPitchQuantizerSpec = {
     /*params=*/kParams,
     /*param_count=*/4,
     /*heat_work=*/3.0,
-    /*has_backward=*/false,
-    /*backward_doc=*/"Not implemented (returns -4).",
+    /*has_backward=*/true,
+    /*backward_doc=*/
+    "Exact: the output is piecewise constant in the input, so the input gradient is 0 almost "
+    "everywhere (off the rounding thresholds); no signal parameters.",
     /*create=*/create,
 };
 

@@ -33,7 +33,12 @@
 // Heat: the shared model on the input, W = 64 (FFT work per frame, amortised per input frame).
 // State: the STFT stream (input ring, overlap accumulator, output queue), the previous analysis
 // phases and running synthesis phases per lane, and the frame counter (snapshot copies all).
-// Backward: none (returns -4).
+// Backward: none (returns -4, and a graph backward pass through it is refused naming it). Why:
+// the output is differentiable almost everywhere (peak choice and round(t) are piecewise
+// constant; magnitudes, atan2 phases, W(j - t) are smooth), but every frame's synthesis phase
+// is a running sum over all earlier frames of true frequencies that come from the phase
+// differences of consecutive analysis spectra, so an exact adjoint must record each frame's
+// spectrum, peaks and phases and run that phase recursion backward across frames; not done.
 // Reference: M. Dolson, "The phase vocoder: a tutorial" (1986); J. Laroche and M. Dolson,
 // "New phase-vocoder techniques for pitch-shifting" (1999).
 #include <algorithm>
@@ -331,7 +336,10 @@ extern const NodeSpec kPitchShiftSpec = {
     /*param_count=*/4,
     /*heat_work=*/64.0,
     /*has_backward=*/false,
-    /*backward_doc=*/"Not implemented (returns -4).",
+    /*backward_doc=*/
+    "Not implemented (returns -4): the synthesis phases are a running sum over every earlier "
+    "frame of frequencies from consecutive analysis phases; an exact adjoint would record each "
+    "frame's spectrum and peaks and run that recursion backward.",
     /*create=*/create,
     /*check=*/check,
 };

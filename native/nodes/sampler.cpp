@@ -26,8 +26,14 @@
 // respect to it (request "@buffer") is exact: each output frame's gradient g goes to the buffer
 // frames its interpolation read, weighted as read() weighted them (cubic: the Catmull-Rom
 // weights of t; linear: 1 - t and t; t = 0: the frame itself), through the same wrapping rules.
-// The read position (i, t) of every frame is recorded (two rows per lane). `rate` has no
-// gradient yet (a request for it is refused).
+// The read position (i, t) of every frame is recorded (two rows per lane).
+// `rate`: frame n reads at p[n] = start + sum_{k < n} rate[k] scale (scale = buffer rate /
+// sample rate), so d rate[k] = scale sum_{n > k} g[n] read'(p[n]) for the frames k whose step
+// advanced the position (rate > 0, not finished), with read' the interpolation's slope in t
+// (linear: x[i+1] - x[i]; cubic: the Catmull-Rom curve's derivative, 0.5 (A + 2 B t + 3 C t^2)
+// in read()'s coefficients; at t = 0 the right-hand slope). A loop wrap subtracts a constant,
+// so the sum runs across wraps; exact between the frames where the position crosses a buffer
+// frame into or out of the loop's wrapping neighbourhood and the hold (rate 0) boundary.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -104,10 +110,11 @@ class SamplerNode final : public Node {
     }
     void prepare(const PrepareContext &ctx) override {
         lanes_.assign(static_cast<size_t>(ctx.batches) * channels_, Position{});
+        adjoint_.assign(lanes_.size(), 0.0);
         reset();
     }
     size_t prepared_bytes(const PrepareContext &ctx) const override {
-        return static_cast<size_t>(ctx.batches) * channels_ * sizeof(Position);
+        return static_cast<size_t>(ctx.batches) * channels_ * (sizeof(Position) + sizeof(double));
     }
     void reset() noexcept override {
         for (Position &p : lanes_) p = Position{start_, 0.0};
@@ -179,8 +186,12 @@ class SamplerNode final : public Node {
         return static_cast<uint64_t>(buffer_channels_) * static_cast<uint64_t>(frames_);
     }
 
+    bool has_param_gradient(uint32_t param) const override { return param == kRate; }
+    void reset_backward() noexcept override { std::fill(adjoint_.begin(), adjoint_.end(), 0.0); }
+
     int32_t backward(const BackwardContext &ctx) noexcept override {
         if (ctx.record == nullptr) return AMP_ERR_UNSUPPORTED; // needs the recorded positions
+        if (frames_ > 0 && ctx.param_gradient(kRate) != nullptr) rate_adjoint(ctx);
         double *grad = ctx.buffer_gradient;
         if (grad == nullptr || frames_ == 0) return AMP_OK;
         const size_t per_batch = static_cast<size_t>(buffer_channels_) * frames_;
@@ -211,6 +222,46 @@ class SamplerNode final : public Node {
         int64_t frame = 0;     // i
         double fraction = 0.0; // t in [0, 1)
     };
+
+    // d rate over one window, per lane: frames from the last, adjoint_ carrying
+    // S = sum over later frames of g read'(p).
+    void rate_adjoint(const BackwardContext &ctx) noexcept {
+        const TensorView &rate = ctx.params[kRate];
+        const size_t rs = rate.frame_stride(), stride = ctx.record_lane_stride;
+        const double scale = buffer_rate_ / ctx.sample_rate;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < channels_; ++c) {
+                const size_t lane = static_cast<size_t>(b) * channels_ + c;
+                const double *where = ctx.record + 2 * lane * stride;
+                const double *x = samples_.data() + static_cast<size_t>(c % buffer_channels_) *
+                                                        static_cast<size_t>(frames_);
+                const double *r = rate.row(b, c);
+                double *dr = ctx.param_gradient_row(kRate, b, c);
+                double later = adjoint_[lane];
+                for (uint32_t f = ctx.frames; f-- > 0;) {
+                    const Position p{static_cast<int64_t>(where[f]), where[stride + f]};
+                    const double step = r[f * rs] * scale;
+                    // advance() moved the position by `step` (rate 0 holds; a finished lane
+                    // stays; a step above the cap is the cap).
+                    if (step > 0.0 && step < 1e9 && p.frame < frames_) dr[f] += scale * later;
+                    later += ctx.gradient.at(b, c, f) * slope(x, p);
+                }
+                adjoint_[lane] = later;
+            }
+    }
+
+    // d read() / d t at p (the right-hand slope at t = 0).
+    double slope(const double *x, const Position &p) const {
+        const int64_t i = p.frame;
+        if (i >= frames_) return 0.0;
+        const double t = p.fraction;
+        const double x0 = x[i], x1 = at(x, i, i + 1);
+        if (!cubic_) return x1 - x0;
+        const double xm = at(x, i, i - 1), x2 = at(x, i, i + 2);
+        const double a = x1 - xm, b = 2.0 * xm - 5.0 * x0 + 4.0 * x1 - x2,
+                     c = 3.0 * (x0 - x1) + x2 - xm;
+        return 0.5 * (a + t * (2.0 * b + 3.0 * t * c));
+    }
 
     bool in_loop(int64_t i) const { return loop_ && i >= loop_start_; }
 
@@ -295,6 +346,7 @@ class SamplerNode final : public Node {
     int64_t frames_ = 0, loop_end_ = 0;
     double buffer_rate_ = 48000.0;
     std::vector<Position> lanes_;
+    std::vector<double> adjoint_; // backward, per lane: S after the window (rate)
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {
@@ -316,7 +368,8 @@ extern const NodeSpec kSamplerSpec = {
     /*has_backward=*/true,
     /*backward_doc=*/
     "Graph backward: exact with respect to the buffer (request \"@buffer\"), the "
-    "interpolation's weights at the recorded read positions; rate has no gradient yet.",
+    "interpolation's weights at the recorded read positions; rate through the read position "
+    "(the interpolation's slope times the accumulated rate), exact between frame crossings.",
     /*create=*/create,
     /*check=*/check,
 };

@@ -16,7 +16,20 @@
 // any block split gives the same bits.
 // Ports: in. Parameters: band_lo_hz, band_hi_hz, env_attack_ms, env_release_ms, sub_lp_hz,
 // out_hp_hz, div4 (level of the /4 square, 0 = off), drive, mix (numbers).
-// Heat: the shared model on its input, W = 12. Backward: not implemented (returns -4).
+// Heat: the shared model on its input, W = 12.
+// Backward (graph backward pass), the input gradient through every linear stage and the
+// envelope: the flip-flops, and so the squares and their low-passes, are piecewise constant in
+// x (they change only where the band crosses zero), so d sub / dx = 0 almost everywhere and
+// d wet = tanh(drive sub) d e. Adjoints, frame by frame from the last (barred: dL/d):
+//   out HP:   O[n] = g[n] + a_o O[n+1], mbar[n] = a_o (O[n] - O[n+1]);
+//   mix:      xbar += (1 - mix) mbar, wetbar = mix mbar, ebar = wetbar tanh(drive sub);
+//   envelope: E[n] = ebar[n] + (1 - k[n+1]) E[n+1], vbar = k sign(v) E (k the attack or
+//             release coefficient the frame used);
+//   band LP:  V[n] = vbar[n] + (1 - b) V[n+1], hbar = b V;
+//   band HP:  H[n] = hbar[n] + a H[n+1], xbar += a (H[n] - H[n+1]).
+// Recorded per lane and frame: tanh(drive sub), k and sign(v) (three rows). Exact between the
+// zero crossings (which toggle the flip-flops) and the envelope's attack / release switches
+// (a tie takes the forward's side); the parameters are static numbers (no gradient).
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -86,10 +99,12 @@ class SubharmonicNode final : public Node {
         sub_lp_ = low_pass(config_.value(kSubLp));
         out_hp_ = high_pass(config_.value(kOutHp));
         lanes_.assign(static_cast<size_t>(ctx.batches) * ctx.output_channels, Lane{});
+        adjoint_.assign(lanes_.size(), Adjoint{});
         env_.assign(ctx.max_frames, 0.0);
     }
     size_t prepared_bytes(const PrepareContext &ctx) const override {
-        return static_cast<size_t>(ctx.batches) * ctx.output_channels * sizeof(Lane) +
+        return static_cast<size_t>(ctx.batches) * ctx.output_channels *
+                   (sizeof(Lane) + sizeof(Adjoint)) +
                ctx.max_frames * sizeof(double);
     }
     void reset() noexcept override { std::fill(lanes_.begin(), lanes_.end(), Lane{}); }
@@ -112,6 +127,11 @@ class SubharmonicNode final : public Node {
                 // Three passes over the block: the recursions up to the shaper's argument
                 // (serial), the shaper (no recursion: vectorised), the output high-pass.
                 double *env = env_.data();
+                double *rows = nullptr; // the backward pass's rows: tanh, k, sign(v)
+                const size_t stride = ctx.record_lane_stride;
+                if (ctx.record != nullptr)
+                    rows = ctx.record +
+                           3 * (static_cast<size_t>(b) * ctx.output_channels + c) * stride;
                 for (uint32_t f = 0; f < ctx.frames; ++f) {
                     const double in = x[f];
                     s.band_hp = band_hp_ * (s.band_hp + in - s.x_prev);
@@ -119,7 +139,12 @@ class SubharmonicNode final : public Node {
                     const double previous = s.band;
                     s.band += band_lp_ * (s.band_hp - s.band);
                     const double level = std::fabs(s.band);
-                    s.env += (level > s.env ? attack_ : release_) * (level - s.env);
+                    const double follow = level > s.env ? attack_ : release_;
+                    s.env += follow * (level - s.env);
+                    if (rows != nullptr) {
+                        rows[stride + f] = follow;
+                        rows[2 * stride + f] = s.band > 0.0 ? 1.0 : s.band < 0.0 ? -1.0 : 0.0;
+                    }
                     if (previous <= 0.0 && s.band > 0.0) {
                         s.q2 = -s.q2;
                         if (s.q2 > 0.0) s.q4 = -s.q4;
@@ -129,7 +154,14 @@ class SubharmonicNode final : public Node {
                     y[f] = drive * (s.sub2 + div4 * s.sub4);
                     env[f] = s.env;
                 }
-                for (uint32_t f = 0; f < ctx.frames; ++f) y[f] = dsp::tanh_vec(y[f]) * env[f];
+                if (rows == nullptr) {
+                    for (uint32_t f = 0; f < ctx.frames; ++f) y[f] = dsp::tanh_vec(y[f]) * env[f];
+                } else {
+                    for (uint32_t f = 0; f < ctx.frames; ++f) {
+                        rows[f] = dsp::tanh_vec(y[f]);
+                        y[f] = rows[f] * env[f];
+                    }
+                }
                 for (uint32_t f = 0; f < ctx.frames; ++f) {
                     const double mixed = (1.0 - mix) * x[f] + mix * y[f];
                     s.out_hp = out_hp_ * (s.out_hp + mixed - s.mixed_prev);
@@ -139,7 +171,48 @@ class SubharmonicNode final : public Node {
             }
     }
 
+    uint32_t record_rows() const override { return static_cast<uint32_t>(3 * lanes_.size()); }
+    void reset_backward() noexcept override {
+        std::fill(adjoint_.begin(), adjoint_.end(), Adjoint{});
+    }
+
+    int32_t backward(const BackwardContext &ctx) noexcept override {
+        if (ctx.record == nullptr) return AMP_ERR_UNSUPPORTED; // needs the recorded rows
+        if (adjoint_.size() != static_cast<size_t>(ctx.batches) * ctx.input_channels)
+            return AMP_ERR_SHAPE_MISMATCH;
+        const double mix = config_.value(kMix);
+        const size_t stride = ctx.record_lane_stride;
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.input_channels; ++c) {
+                const size_t lane = static_cast<size_t>(b) * ctx.input_channels + c;
+                Adjoint &adj = adjoint_[lane];
+                const double *rows = ctx.record + 3 * lane * stride;
+                double *dx = ctx.out + lane * ctx.frames;
+                for (uint32_t f = ctx.frames; f-- > 0;) {
+                    const double out = ctx.gradient.at(b, c, f) + out_hp_ * adj.out;
+                    const double mixed = out_hp_ * (out - adj.out);
+                    adj.out = out;
+                    const double env = mix * mixed * rows[f] + adj.env;
+                    const double follow = rows[stride + f];
+                    adj.env = (1.0 - follow) * env;
+                    const double band =
+                        follow * rows[2 * stride + f] * env + (1.0 - band_lp_) * adj.band;
+                    adj.band = band;
+                    const double high = band_lp_ * band + band_hp_ * adj.high;
+                    dx[f] = (1.0 - mix) * mixed + band_hp_ * (high - adj.high);
+                    adj.high = high;
+                }
+            }
+        return AMP_OK;
+    }
+
   private:
+    struct Adjoint {       // of the frame after the window
+        double out = 0.0;  // O: the output high-pass
+        double env = 0.0;  // (1 - k) E: what the envelope passes back
+        double band = 0.0; // V: the band's low-pass
+        double high = 0.0; // H: the band's high-pass
+    };
     struct Lane {
         double x_prev = 0.0, band_hp = 0.0, band = 0.0, env = 0.0;
         double q2 = -1.0, q4 = -1.0, sub2 = 0.0, sub4 = 0.0;
@@ -150,7 +223,8 @@ class SubharmonicNode final : public Node {
     double band_hp_ = 1.0, band_lp_ = 1.0, attack_ = 1.0, release_ = 1.0;
     double sub_lp_ = 1.0, out_hp_ = 1.0;
     std::vector<Lane> lanes_;
-    std::vector<double> env_; // the envelope of one block, between the passes
+    std::vector<double> env_;      // the envelope of one block, between the passes
+    std::vector<Adjoint> adjoint_; // backward, per lane
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {
@@ -167,8 +241,11 @@ extern const NodeSpec kSubharmonicSpec = {
     /*params=*/kParams,
     /*param_count=*/9,
     /*heat_work=*/12.0,
-    /*has_backward=*/false,
-    /*backward_doc=*/"Not implemented (returns -4).",
+    /*has_backward=*/true,
+    /*backward_doc=*/
+    "Graph backward: the input gradient through the band filters, the envelope (attack or "
+    "release as recorded), tanh and the output high-pass; the flip-flops are piecewise "
+    "constant (zero gradient between zero crossings); static parameters.",
     /*create=*/create,
 };
 

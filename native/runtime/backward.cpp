@@ -414,6 +414,8 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
         context.history_gradient = requests[rec.history_request[v]].out;
         context.history = &rec.history;
     }
+    const char *refusal = nullptr; // a node's static sentence saying why it refused
+    context.error = &refusal;
     Node &node = *plan_.nodes[v];
     const int32_t status = step.kind == StepKind::Process ? node.backward(context)
                            : step.kind == StepKind::Emit  ? node.backward_emit(context)
@@ -422,7 +424,8 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
         throw AmpFailure(status, "backward", graph_.nodes[v].name,
                          node_label(graph_.nodes[v].name, spec.type_name) +
                              ": backward failed with " + amp_status_name(status) + " on frames [" +
-                             std::to_string(r) + ", " + std::to_string(r + n) + ") of the span");
+                             std::to_string(r) + ", " + std::to_string(r + n) + ") of the span" +
+                             (refusal != nullptr ? std::string(": ") + refusal : std::string()));
     if (step.kind == StepKind::Emit) return;
     scatter_ports(v, r, n);
     scatter_params(v, r, n, requests);

@@ -2,6 +2,7 @@
 // through the counting malloc family below (operator new calls malloc in libstdc++); the count
 // must not move while amp_graph_runtime_execute runs, after configure.
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -230,6 +231,60 @@ TEST(spectral_loss_allocates_nothing_after_create) {
     CHECK_EQ(during, 0L);
     CHECK(loss > 0.0);
     amp_loss_spectral_destroy(plan);
+}
+
+// The adjoints that record their own rows or keep walk state (issue 13's second set): a pitch
+// from oscillator_pitch (slew) modulating a sine's frequency -> subharmonic -> integrator (slew,
+// acceleration, clamps) -> fft_divider, summed with a sampler (rate gradient, buffer gradient)
+// and a pitch_quantizer on it: recording and backward allocate nothing.
+TEST(recording_and_backward_of_the_second_adjoints_allocate_nothing) {
+    const char *json = R"({
+  "nodes": [
+    {"name": "op", "type": "oscillator_pitch", "params": {"root_hz": 220, "slew_hz_per_s": 5000}},
+    {"name": "osc", "type": "sine_osc", "params": {"frequency": 0, "amplitude": 0.5}},
+    {"name": "sub", "type": "subharmonic", "params": {"div4": 0.3}},
+    {"name": "int", "type": "integrator",
+     "params": {"slew_rate": 2, "max_acceleration": 5000, "clamp_min": -0.001, "clamp_max": 0.001}},
+    {"name": "fd", "type": "fft_divider", "params": {"window_size": 64, "divisor": 0.5}},
+    {"name": "smp", "type": "sampler", "params": {"rate": 0.9, "loop": true}},
+    {"name": "q", "type": "pitch_quantizer", "params": {"glide_ms": 1}},
+    {"name": "out", "type": "gain", "params": {"gain": 1}}
+  ],
+  "edges": [
+    {"from": "osc", "to": "sub"}, {"from": "sub", "to": "int"}, {"from": "int", "to": "fd"},
+    {"from": "fd", "to": "out"}, {"from": "smp", "to": "out"}, {"from": "smp", "to": "q"},
+    {"from": "q", "to": "out"}
+  ],
+  "modulations": [{"from": "op", "to": "osc", "param": "frequency", "mode": "add"}],
+  "output": "out"
+})";
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(json, &rt), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_configure(rt, 2, 256), AMP_OK);
+    std::vector<double> sound(3000);
+    for (size_t i = 0; i < sound.size(); ++i) sound[i] = std::sin(0.05 * static_cast<double>(i));
+    CHECK_EQ(amp_graph_runtime_set_buffer(rt, "smp", 0, sound.data(), 1, sound.size(), 48000.0),
+             AMP_OK);
+    const uint64_t frames = 12000;
+    CHECK_EQ(amp_graph_runtime_record(rt, frames, 0), AMP_OK);
+    std::vector<double> out(2 * frames), dy(2 * frames);
+    for (size_t i = 0; i < dy.size(); ++i) dy[i] = 1e-3 * (static_cast<double>(i % 13) - 6.0);
+    std::vector<double> droot(2), drate(2), dbuffer(sound.size());
+    const AmpGradientRequest requests[] = {
+        {"op", "root_hz", 1, droot.data(), droot.size()},
+        {"smp", "rate", 1, drate.data(), drate.size()},
+        {"smp", "@buffer", 1, dbuffer.data(), dbuffer.size()},
+    };
+    const long before = g_allocations;
+    CHECK_EQ(amp_graph_runtime_execute(rt, 5003, out.data(), out.size(), nullptr), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_execute(rt, frames - 5003, out.data(), out.size(), nullptr), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), requests, 3), AMP_OK);
+    const long during = g_allocations - before;
+    std::printf("  allocations while recording %llu frames and running backward: %ld\n",
+                static_cast<unsigned long long>(frames), during);
+    CHECK_EQ(during, 0L);
+    CHECK(droot[0] != 0.0 && drate[0] != 0.0);
+    amp_graph_runtime_destroy(rt);
 }
 
 // The oscillator's adjoint: oversampled (the decimator's transpose), stereo, the periodicity

@@ -502,7 +502,7 @@ TEST(control_history_point_gradients_refuse_without_a_history_or_points) {
 TEST(a_node_without_an_adjoint_on_the_path_is_named_with_the_path) {
     const std::string json = R"({"nodes":[
  {"name":"osc","type":"sine_osc","params":{}},
- {"name":"env","type":"subharmonic","params":{}},
+ {"name":"env","type":"pitch_shift","params":{}},
  {"name":"g","type":"gain","params":{}}],
  "edges":[{"from":"osc","to":"env"},{"from":"env","to":"g"}],"output":"g"})";
     AmpGraphRuntime *rt = nullptr;
@@ -513,7 +513,7 @@ TEST(a_node_without_an_adjoint_on_the_path_is_named_with_the_path) {
     const AmpGradientRequest request{"osc", "amplitude", 1, da.data(), 1};
     const int32_t status = amp_graph_runtime_backward(rt, dy.data(), dy.size(), &request, 1);
     CHECK_EQ(status, AMP_ERR_UNSUPPORTED);
-    CHECK_CONTAINS(amp_test::last_error(rt), "node \"env\" (subharmonic) has no adjoint");
+    CHECK_CONTAINS(amp_test::last_error(rt), "node \"env\" (pitch_shift) has no adjoint");
     CHECK_CONTAINS(amp_test::last_error(rt), "osc -> env -> g");
     amp_graph_runtime_destroy(rt);
 }

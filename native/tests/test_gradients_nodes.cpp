@@ -293,6 +293,398 @@ TEST(sampler_buffer_gradient_passes_the_dot_product_test) {
     }
 }
 
+// The integrator's adjoint in each mode and with each limit binding: the ideal running sum,
+// a slew limit, an acceleration limit, clamps (the room bound) and all of them (the braking
+// bound). Inputs are the suite's noise (|x| < 1 unit/s), so the limits below bind on many
+// frames; `integrator_limits_bind` shows they do.
+TEST(integrator_adjoint_passes_the_gradients_check_with_each_limit) {
+    for (const auto &config : std::vector<std::vector<std::pair<std::string, std::string>>>{
+             {{"mode", "\"no_impingement\""}, {"initial", "0.25"}},
+             {{"slew_rate", "0.5"}},
+             {{"max_acceleration", "3000"}},
+             {{"clamp_min", "-3e-5"}, {"clamp_max", "3e-5"}},
+             {{"max_acceleration", "3000"},
+              {"slew_rate", "0.6"},
+              {"clamp_min", "-2e-5"},
+              {"clamp_max", "2e-5"}}}) {
+        std::string what = "integrator";
+        for (const auto &[key, value] : config) what += " " + key + "=" + value;
+        report(what, gradients_with("integrator", config));
+    }
+}
+
+// The limited configurations above really bind: their outputs differ from the running sum on
+// the suite's input (so the gradient check exercised the bound frames).
+TEST(integrator_limits_bind_on_the_suite_input) {
+    conformance::register_input_node();
+    gradient_inputs()[0] = amp_test::noise(2, 2, 97, 600);
+    const std::vector<double> dy = amp_test::noise(2, 2, 97, 700).data;
+    const SpanRun free = span_run("integrator", "{}", 0, 97, 97, &dy);
+    CHECK_EQ(free.status, AMP_OK);
+    for (const char *params :
+         {R"({"slew_rate":0.5})", R"({"max_acceleration":3000})",
+          R"({"clamp_min":-3e-5,"clamp_max":3e-5})",
+          R"({"max_acceleration":3000,"slew_rate":0.6,"clamp_min":-2e-5,"clamp_max":2e-5})"}) {
+        const SpanRun run = span_run("integrator", params, 0, 97, 97, &dy);
+        CHECK_EQ(run.status, AMP_OK);
+        size_t differ = 0, stopped = 0;
+        for (size_t i = 0; i < run.y.size(); ++i) {
+            differ += run.y[i] != free.y[i] ? 1 : 0;
+            stopped += run.dx[i] != free.dx[i] ? 1 : 0;
+        }
+        std::printf("  %s: %zu of %zu outputs limited, %zu input gradients changed\n", params,
+                    differ, run.y.size(), stopped);
+        CHECK(differ > run.y.size() / 4);
+        CHECK(stopped > run.y.size() / 4);
+    }
+}
+
+// no_impingement needs no recorded values: the suite's single-node `adjoint` check (central
+// differences against backward calls walked from the end, split windows) runs it.
+TEST(integrator_no_impingement_adjoint_runs_in_single_node_calls) {
+    conformance::register_input_node();
+    const std::vector<conformance::NodeType> types = conformance::catalogue();
+    const conformance::NodeType *node = conformance::find(types, "integrator");
+    CHECK(node != nullptr);
+    if (node == nullptr) return;
+    auto &setups = conformance::suite_setups();
+    const auto saved = setups;
+    setups["integrator"] = {{{"mode", "\"no_impingement\""}}, node->heat_work()};
+    report("integrator no_impingement (single-node)", conformance::adjoint(*node));
+    // The call answers (not -4): one window through amp_run_node_v2 backward mode.
+    const std::string params = conformance::base_params(*node);
+    const amp_test::Tensor x = amp_test::noise(1, 1, 8, 61);
+    void *state = nullptr;
+    int32_t status = AMP_OK;
+    conformance::call(*node, params, conformance::Inputs{{x}, {}}, 1, 0, 8, &state, &status);
+    CHECK_EQ(status, AMP_OK);
+    AmpNodeDescriptorView descriptor{"cut", "integrator", params.c_str()};
+    const std::vector<double> g(8, 1.0);
+    AmpAudioView audio{g.data(), 1, 1, 8};
+    AmpNodeInputs inputs{&audio, 1, nullptr, 0};
+    double *out = nullptr;
+    int32_t channels = 0;
+    CHECK_EQ(amp_run_node_v2(&descriptor, &inputs, 1, 1, 8, 48000.0, &out, &channels, &state,
+                             nullptr, AMP_EXECUTION_BACKWARD, nullptr),
+             AMP_OK);
+    if (out != nullptr) { // the reverse cumulative sum over 1 / sr
+        CHECK_NEAR(out[0], 8.0 / 48000.0, 1e-18);
+        CHECK_NEAR(out[7], 1.0 / 48000.0, 1e-18);
+    }
+    amp_free(out);
+    amp_release_state(state);
+    setups = saved;
+}
+
+TEST(pitch_quantizer_adjoint_passes_the_gradients_check_with_glide) {
+    report("pitch_quantizer glide", gradients_with("pitch_quantizer", {{"glide_ms", "1"}}));
+}
+
+// oscillator_pitch: the slew binding (a step of ~2 Hz per frame against targets that move by
+// tens of Hz), the min_freq clamp binding, and both.
+TEST(oscillator_pitch_adjoint_passes_the_gradients_check_with_slew_and_clamp) {
+    for (const auto &config : std::vector<std::vector<std::pair<std::string, std::string>>>{
+             {{"slew_hz_per_s", "1e5"}},
+             {{"min_freq", "430"}},
+             {{"min_freq", "430"}, {"slew_hz_per_s", "3e5"}}}) {
+        std::string what = "oscillator_pitch";
+        for (const auto &[key, value] : config) what += " " + key + "=" + value;
+        report(what, gradients_with("oscillator_pitch", config));
+    }
+}
+
+TEST(subharmonic_adjoint_passes_the_gradients_check_in_other_settings) {
+    for (const auto &config : std::vector<std::vector<std::pair<std::string, std::string>>>{
+             {{"div4", "0.7"}, {"out_hp_hz", "0"}, {"env_attack_ms", "0"}},
+             {{"mix", "1"}, {"drive", "0.3"}, {"band_lo_hz", "0"}, {"band_hi_hz", "5000"}}}) {
+        std::string what = "subharmonic";
+        for (const auto &[key, value] : config) what += " " + key + "=" + value;
+        report(what, gradients_with("subharmonic", config));
+    }
+}
+
+// smp (sampler, 2 channels, the rate per batch and frame given for one block) -> g (gain 0.5):
+// y and, with dy, dL/d rate (batches x frames).
+namespace {
+
+struct RateRun {
+    int32_t status = AMP_OK;
+    std::vector<double> y, drate;
+};
+
+RateRun sampler_rate_run(const std::string &params, const std::vector<double> &buffer,
+                         uint32_t frames, uint32_t block, uint32_t call,
+                         const std::vector<double> &rate, const std::vector<double> *dy) {
+    RateRun result;
+    const std::string json = R"({"nodes":[{"name":"smp","type":"sampler","params":)" + params +
+                             R"(},{"name":"g","type":"gain","params":{"gain":0.5}}],
+ "edges":[{"from":"smp","to":"g"}],"output":"g"})";
+    AmpGraphRuntime *rt = nullptr;
+    result.status = amp_graph_runtime_create(json.c_str(), &rt);
+    if (result.status == AMP_OK) result.status = amp_graph_runtime_configure(rt, 2, block);
+    if (result.status == AMP_OK)
+        result.status =
+            amp_graph_runtime_set_buffer(rt, "smp", 0, buffer.data(), 1, buffer.size(), 48000.0);
+    if (result.status == AMP_OK)
+        result.status = amp_graph_runtime_set_param(rt, "smp", "rate", rate.data(), 2, 1, block);
+    if (result.status == AMP_OK && dy != nullptr)
+        result.status = amp_graph_runtime_record(rt, frames, 0);
+    result.y.assign(static_cast<size_t>(2) * 2 * frames, 0.0);
+    for (uint32_t done = 0; result.status == AMP_OK && done < frames;) {
+        const uint32_t n = std::min(call, frames - done);
+        std::vector<double> part(static_cast<size_t>(4) * n);
+        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), nullptr);
+        for (size_t lane = 0; lane < 4; ++lane)
+            for (uint32_t f = 0; f < n; ++f)
+                result.y[lane * frames + done + f] = part[lane * n + f];
+        done += n;
+    }
+    if (result.status == AMP_OK && dy != nullptr) {
+        result.drate.assign(static_cast<size_t>(2) * frames, 0.0);
+        const AmpGradientRequest request{"smp", "rate", 0, result.drate.data(),
+                                         result.drate.size()};
+        result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), &request, 1);
+    }
+    if (result.status != AMP_OK) std::printf("  %s\n", amp_test::last_error(rt).c_str());
+    amp_graph_runtime_destroy(rt);
+    return result;
+}
+
+} // namespace
+
+// The sampler's rate gradient against central differences along a per-frame direction (step
+// 1e-6, 1e-6 relative), cubic and linear, with and without a loop (wrapping several times) and
+// a lane that plays to the end; bit-identical across blocks 1, 7 and 160 and uneven calls.
+TEST(sampler_rate_gradient_matches_central_differences) {
+    const uint32_t frames = 160, length = 90;
+    const std::vector<double> buffer = amp_test::noise(1, 1, length, 31).data;
+    const std::vector<double> dy = amp_test::noise(2, 2, frames, 33).data;
+    const std::vector<double> e = amp_test::noise(2, 1, frames, 34).data;
+    const std::vector<double> wobble = amp_test::noise(2, 1, frames, 35).data;
+    std::vector<double> rate(2 * static_cast<size_t>(frames));
+    for (uint32_t f = 0; f < frames; ++f) { // batch 0 slower, batch 1 faster (reaches the end)
+        rate[f] = 0.73 + 0.2 * wobble[f];
+        rate[frames + f] = 1.37 + 0.3 * wobble[frames + f];
+    }
+    for (const char *params :
+         {R"({"channels":2})", R"({"channels":2,"interpolation":"linear","start":3})",
+          R"({"channels":2,"loop":true,"loop_start":20,"loop_end":70,"start":5})",
+          R"({"channels":2,"loop":true,"loop_start":10,"interpolation":"linear"})"}) {
+        const RateRun run = sampler_rate_run(params, buffer, frames, frames, frames, rate, &dy);
+        CHECK_EQ(run.status, AMP_OK);
+        const double h = 1e-6;
+        double side[2] = {0.0, 0.0};
+        for (int sign = 0; sign < 2; ++sign) {
+            std::vector<double> moved = rate;
+            for (size_t i = 0; i < moved.size(); ++i) moved[i] += (sign == 0 ? h : -h) * e[i];
+            const RateRun other =
+                sampler_rate_run(params, buffer, frames, frames, frames, moved, nullptr);
+            for (size_t i = 0; i < dy.size(); ++i) side[sign] += dy[i] * other.y[i];
+        }
+        const double numeric = (side[0] - side[1]) / (2 * h);
+        double analytic = 0.0;
+        for (size_t i = 0; i < e.size(); ++i) analytic += e[i] * run.drate[i];
+        std::printf("  %s: <e, drate> = %.17g, central differences %.17g\n", params, analytic,
+                    numeric);
+        CHECK(std::fabs(numeric) > 1e-1);
+        CHECK(std::fabs(analytic - numeric) <= 1e-6 * std::fabs(numeric));
+        // Bit-identity across blocks: a rate constant per batch (the same at any block size).
+        std::vector<RateRun> flat;
+        for (const auto &[block, call] :
+             std::vector<std::pair<uint32_t, uint32_t>>{{frames, frames}, {1, frames}, {7, 33}}) {
+            std::vector<double> constant(2 * static_cast<size_t>(block), 0.81);
+            std::fill(constant.begin() + block, constant.end(), 1.29);
+            flat.push_back(sampler_rate_run(params, buffer, frames, block, call, constant, &dy));
+        }
+        for (size_t i = 1; i < flat.size(); ++i) {
+            CHECK(flat[i].y == flat[0].y);
+            CHECK(flat[i].drate == flat[0].drate);
+        }
+    }
+}
+
+// The FFT divider inside a graph: in -> g1 (gain 0.7) -> fd (W 16, H 4, divisor 2 - 0.5i,
+// filter_intensity and phase_offset per frame) -> d (delay 3) -> out (a gain summing it with
+// `in` directly: latency compensation pads the direct edge by the divider's 15 frames), fan-out
+// from `in`. y is linear in `in`: the dot-product test over the whole span, and the gradient
+// bit-identical across blocks 97 (one window), 1 and 7 with uneven render calls.
+namespace {
+
+struct DividerRun {
+    int32_t status = AMP_OK;
+    std::vector<double> y, dx;
+};
+
+DividerRun divider_run(const std::string &fd_params, uint32_t frames, uint32_t block,
+                       const std::vector<uint32_t> &calls, bool varying,
+                       const std::vector<double> *dy) {
+    DividerRun result;
+    const std::string json =
+        R"({"nodes":[{"name":"in","type":"conformance input","params":{}},
+ {"name":"g1","type":"gain","params":{"gain":0.7}},
+ {"name":"fd","type":"fft_divider","params":)" +
+        fd_params + R"(},
+ {"name":"d","type":"delay","params":{"frames":3}},
+ {"name":"out","type":"gain","params":{"gain":1.0}}],
+ "edges":[{"from":"in","to":"g1"},{"from":"g1","to":"fd"},{"from":"fd","to":"d"},
+  {"from":"d","to":"out"},{"from":"in","to":"out"}],"output":"out"})";
+    AmpGraphRuntime *rt = nullptr;
+    result.status = amp_graph_runtime_create(json.c_str(), &rt);
+    if (result.status == AMP_OK) result.status = amp_graph_runtime_configure(rt, 2, block);
+    // Per batch and frame (`varying`: periodic with the block; else constant per batch): the
+    // gate's intensity and the phase.
+    std::vector<double> intensity(2 * static_cast<size_t>(block)),
+        phase(2 * static_cast<size_t>(block));
+    for (uint32_t i = 0; i < 2 * block; ++i) {
+        const double at = varying ? i : (i < block ? 0.0 : 1.0);
+        intensity[i] = 0.6 + 0.3 * std::sin(0.37 * at);
+        phase[i] = 0.8 * std::cos(0.23 * at);
+    }
+    if (result.status == AMP_OK)
+        result.status = amp_graph_runtime_set_param(rt, "fd", "filter_intensity", intensity.data(),
+                                                    2, 1, block);
+    if (result.status == AMP_OK)
+        result.status =
+            amp_graph_runtime_set_param(rt, "fd", "phase_offset", phase.data(), 2, 1, block);
+    if (result.status == AMP_OK && dy != nullptr)
+        result.status = amp_graph_runtime_record(rt, frames, 0);
+    result.y.assign(static_cast<size_t>(2) * 2 * frames, 0.0);
+    for (uint32_t done = 0, call = 0; result.status == AMP_OK && done < frames; ++call) {
+        const uint32_t n = std::min(calls[call % calls.size()], frames - done);
+        std::vector<double> part(static_cast<size_t>(4) * n);
+        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), nullptr);
+        for (size_t lane = 0; lane < 4; ++lane)
+            for (uint32_t f = 0; f < n; ++f)
+                result.y[lane * frames + done + f] = part[lane * n + f];
+        done += n;
+    }
+    if (result.status == AMP_OK && dy != nullptr) {
+        result.dx.assign(result.y.size(), 0.0);
+        const AmpGradientRequest request{"in", nullptr, 0, result.dx.data(), result.dx.size()};
+        // Twice: a second pass over the same recording gives the same bits.
+        result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), &request, 1);
+        std::vector<double> again(result.dx.size());
+        const AmpGradientRequest repeat{"in", nullptr, 0, again.data(), again.size()};
+        if (result.status == AMP_OK)
+            result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), &repeat, 1);
+        if (result.status == AMP_OK && again != result.dx) result.status = AMP_ERR_INTERNAL;
+    }
+    if (result.status != AMP_OK) std::printf("  %s\n", amp_test::last_error(rt).c_str());
+    amp_graph_runtime_destroy(rt);
+    return result;
+}
+
+} // namespace
+
+TEST(fft_divider_adjoint_runs_in_the_graph_pass_between_other_nodes) {
+    conformance::register_input_node();
+    const uint32_t frames = 97;
+    const std::vector<double> dy = amp_test::noise(2, 2, frames, 41).data;
+    const amp_test::Tensor x = amp_test::noise(2, 2, frames, 42);
+    const amp_test::Tensor e = amp_test::noise(2, 2, frames, 43);
+    for (const char *params :
+         {R"({"window_size":16,"divisor":2,"divisor_imag":-0.5,"lower_band":0.2,"upper_band":0.7})",
+          R"({"window_size":16,"hop":8,"window":"hamming","divisor":0.5})"}) {
+        // The dot-product test with per-frame parameters, in one window and at block 7 with
+        // uneven render calls.
+        for (const auto &[block, calls] : std::vector<std::pair<uint32_t, std::vector<uint32_t>>>{
+                 {97, {97}}, {7, {5, 1, 30, 2}}}) {
+            gradient_inputs()[0] = x;
+            const DividerRun run = divider_run(params, frames, block, calls, true, &dy);
+            CHECK_EQ(run.status, AMP_OK);
+            amp_test::Tensor moved = x;
+            for (size_t i = 0; i < moved.data.size(); ++i) moved.data[i] += e.data[i];
+            gradient_inputs()[0] = moved;
+            const DividerRun shifted = divider_run(params, frames, block, calls, true, nullptr);
+            gradient_inputs()[0] = x;
+            double numeric = 0.0, analytic = 0.0;
+            for (size_t i = 0; i < dy.size(); ++i) numeric += dy[i] * (shifted.y[i] - run.y[i]);
+            for (size_t i = 0; i < e.data.size(); ++i) analytic += e.data[i] * run.dx[i];
+            std::printf("  %s block %u: <e, dx> = %.17g, <J e, dy> = %.17g\n", params, block,
+                        analytic, numeric);
+            CHECK(std::fabs(numeric) > 1e-1);
+            CHECK(std::fabs(analytic - numeric) <= 1e-10 * std::fabs(numeric));
+        }
+        // Bit-identity across blocks 97, 1 and 7 (parameters constant per batch).
+        gradient_inputs()[0] = x;
+        const DividerRun one = divider_run(params, frames, 97, {97}, false, &dy);
+        for (const auto &[block, calls] : std::vector<std::pair<uint32_t, std::vector<uint32_t>>>{
+                 {1, {97}}, {7, {5, 1, 30, 2}}}) {
+            const DividerRun other = divider_run(params, frames, block, calls, false, &dy);
+            CHECK_EQ(other.status, AMP_OK);
+            CHECK(other.y == one.y);
+            CHECK(other.dx == one.dx);
+        }
+    }
+}
+
+// The divider's walk starts at the end of the recorded span, not at the end of the forward
+// stream: 13 frames before the span, 60 recorded, 21 rendered after it; the dot-product test
+// over the span (the input moved inside the span only).
+TEST(fft_divider_adjoint_of_a_span_recorded_mid_stream_with_frames_after_it) {
+    conformance::register_input_node();
+    const uint32_t skip = 13, frames = 60, after = 21, total = skip + frames + after;
+    const std::string json =
+        R"({"nodes":[{"name":"in","type":"conformance input","params":{}},
+ {"name":"fd","type":"fft_divider","params":{"window_size":16,"hop":4,"divisor":1.5,"phase_offset":0.4}}],
+ "edges":[{"from":"in","to":"fd"}],"output":"fd"})";
+    const amp_test::Tensor x = amp_test::noise(2, 2, total, 51);
+    const amp_test::Tensor e = amp_test::noise(2, 2, frames, 52);
+    const std::vector<double> dy = amp_test::noise(2, 2, frames, 53).data;
+    // y over the span for input `input`; with `dx`, the gradient with respect to `in` over it.
+    auto run = [&](const amp_test::Tensor &input, std::vector<double> *dx) {
+        gradient_inputs()[0] = input;
+        AmpGraphRuntime *rt = nullptr;
+        CHECK_EQ(amp_graph_runtime_create(json.c_str(), &rt), AMP_OK);
+        CHECK_EQ(amp_graph_runtime_configure(rt, 2, 8), AMP_OK);
+        std::vector<double> head(4 * static_cast<size_t>(skip)), y(4 * static_cast<size_t>(frames)),
+            tail(4 * static_cast<size_t>(after));
+        CHECK_EQ(amp_graph_runtime_execute(rt, skip, head.data(), head.size(), nullptr), AMP_OK);
+        if (dx != nullptr) CHECK_EQ(amp_graph_runtime_record(rt, frames, 0), AMP_OK);
+        CHECK_EQ(amp_graph_runtime_execute(rt, frames, y.data(), y.size(), nullptr), AMP_OK);
+        CHECK_EQ(amp_graph_runtime_execute(rt, after, tail.data(), tail.size(), nullptr), AMP_OK);
+        if (dx != nullptr) {
+            dx->assign(y.size(), 0.0);
+            const AmpGradientRequest request{"in", nullptr, 0, dx->data(), dx->size()};
+            CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &request, 1), AMP_OK);
+        }
+        amp_graph_runtime_destroy(rt);
+        return y;
+    };
+    std::vector<double> dx;
+    const std::vector<double> y = run(x, &dx);
+    amp_test::Tensor moved = x;
+    for (uint32_t lane = 0; lane < 4; ++lane)
+        for (uint32_t f = 0; f < frames; ++f)
+            moved.data[lane * total + skip + f] += e.data[lane * frames + f];
+    const std::vector<double> shifted = run(moved, nullptr);
+    double numeric = 0.0, analytic = 0.0;
+    for (size_t i = 0; i < dy.size(); ++i) numeric += dy[i] * (shifted[i] - y[i]);
+    for (size_t i = 0; i < e.data.size(); ++i) analytic += e.data[i] * dx[i];
+    std::printf("  mid-stream span: <e, dx> = %.17g, <J e, dy> = %.17g\n", analytic, numeric);
+    CHECK(std::fabs(numeric) > 1e-1);
+    CHECK(std::fabs(analytic - numeric) <= 1e-10 * std::fabs(numeric));
+}
+
+// With a divisor signal on its port the divider's graph pass is refused, saying why.
+TEST(fft_divider_with_a_divisor_signal_is_refused_with_the_reason) {
+    const std::string json = R"({"nodes":[{"name":"osc","type":"sine_osc","params":{}},
+ {"name":"den","type":"constant","params":{"value":2}},
+ {"name":"fd","type":"fft_divider","params":{"window_size":16}}],
+ "edges":[{"from":"osc","to":"fd"},{"from":"den","to":"fd","port":"divisor"}],"output":"fd"})";
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(amp_graph_runtime_create(json.c_str(), &rt), AMP_OK);
+    std::vector<double> y(64), dy(64, 1.0), da(1);
+    CHECK_EQ(amp_graph_runtime_record(rt, 64, 0), AMP_OK);
+    CHECK_EQ(amp_graph_runtime_execute(rt, 64, y.data(), y.size(), nullptr), AMP_OK);
+    const AmpGradientRequest request{"osc", "amplitude", 1, da.data(), 1};
+    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &request, 1),
+             AMP_ERR_UNSUPPORTED);
+    CHECK_CONTAINS(amp_test::last_error(rt), "node \"fd\" (fft_divider)");
+    CHECK_CONTAINS(amp_test::last_error(rt), "divisor signal is not available");
+    amp_graph_runtime_destroy(rt);
+}
+
 // Refusals: a node without a buffer, a buffer requested twice, a short output array.
 TEST(buffer_gradient_refusals_name_the_node) {
     const std::string json = R"({"nodes":[{"name":"smp","type":"sampler","params":{}},

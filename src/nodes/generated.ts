@@ -321,7 +321,7 @@ export function gain(options: GainOptions = {}): NodeSpec<"gain"> {
 /**
  * Options of the `integrator` node: Slew-aware integrator: limits on slope, acceleration and value, or ideal.
  *
- * Heat work W = 4 per frame. Backward: Not implemented (returns -4).
+ * Heat work W = 4 per frame. Backward: The recursion's adjoint: no_impingement the reverse cumulative sum (also in the single-node call); limited mode (graph backward pass) passes the gradient through frames where no limit binds and keeps the state dependence of a binding limit (acceleration: the previous increment; room and braking: the previous value; a clamped value: none).
  */
 export interface IntegratorOptions extends CommonNodeOptions {
   /**
@@ -591,7 +591,7 @@ export function oscillator(options: OscillatorOptions = {}): NodeSpec<"oscillato
 /**
  * Options of the `oscillator_pitch` node: Oscillator frequency from pitch_hz or root/cents/add, clamped and slew-limited.
  *
- * Heat work W = 1 per frame. Backward: Not implemented: a source with no audio input (returns -4).
+ * Heat work W = 1 per frame. Backward: Graph backward: pitch_hz, root_hz, offset_cents and add_hz through the target formula, the min_freq clamp and the slew recursion (a binding slew passes the previous output, not the target); exact between the frames where they switch.
  */
 export interface OscillatorPitchOptions extends CommonNodeOptions {
   /**
@@ -699,7 +699,7 @@ export function parametricDriver(options: ParametricDriverOptions = {}): NodeSpe
 /**
  * Options of the `pitch_quantizer` node: Control signal to a frequency on a pitch grid (default 12-TET), with glide.
  *
- * Heat work W = 3 per frame. Backward: Not implemented (returns -4).
+ * Heat work W = 3 per frame. Backward: Exact: the output is piecewise constant in the input, so the input gradient is 0 almost everywhere (off the rounding thresholds); no signal parameters.
  */
 export interface PitchQuantizerOptions extends CommonNodeOptions {
   /**
@@ -741,7 +741,7 @@ export function pitchQuantizer(options: PitchQuantizerOptions = {}): NodeSpec<"p
 /**
  * Options of the `pitch_shift` node: Streaming phase-vocoder pitch shifter (ratio or semitones); latency window - 1 frames.
  *
- * Heat work W = 64 per frame. Backward: Not implemented (returns -4).
+ * Heat work W = 64 per frame. Backward: Not implemented (returns -4): the synthesis phases are a running sum over every earlier frame of frequencies from consecutive analysis phases; an exact adjoint would record each frame's spectrum and peaks and run that recursion backward.
  */
 export interface PitchShiftOptions extends CommonNodeOptions {
   /**
@@ -891,7 +891,7 @@ export function safety(options: SafetyOptions = {}): NodeSpec<"safety"> {
 /**
  * Options of the `sampler` node: Plays a PCM buffer set with setBuffer (e.g. a WAV file) at a modulatable rate, with a start offset and seamless loop points.
  *
- * Heat work W = 4 per frame. Backward: Graph backward: exact with respect to the buffer (request "@buffer"), the interpolation's weights at the recorded read positions; rate has no gradient yet.
+ * Heat work W = 4 per frame. Backward: Graph backward: exact with respect to the buffer (request "@buffer"), the interpolation's weights at the recorded read positions; rate through the read position (the interpolation's slope times the accumulated rate), exact between frame crossings.
  */
 export interface SamplerOptions extends CommonNodeOptions {
   /**
@@ -993,7 +993,7 @@ export function sineOsc(options: SineOscOptions = {}): NodeSpec<"sine_osc"> {
 /**
  * Options of the `subharmonic` node: Sub-octave generator: band-pass, zero-crossing flip-flops, shaped squares.
  *
- * Heat work W = 12 per frame. Backward: Not implemented (returns -4).
+ * Heat work W = 12 per frame. Backward: Graph backward: the input gradient through the band filters, the envelope (attack or release as recorded), tanh and the output high-pass; the flip-flops are piecewise constant (zero gradient between zero crossings); static parameters.
  */
 export interface SubharmonicOptions extends CommonNodeOptions {
   /**
@@ -1881,8 +1881,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 1,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented: a source with no audio input (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: pitch_hz, root_hz, offset_cents and add_hz through the target formula, the min_freq clamp and the slew recursion (a binding slew passes the previous output, not the target); exact between the frames where they switch.",
       "oversamples": false
     },
     {
@@ -1971,8 +1971,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 4,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "The recursion's adjoint: no_impingement the reverse cumulative sum (also in the single-node call); limited mode (graph backward pass) passes the gradient through frames where no limit binds and keeps the state dependence of a binding limit (acceleration: the previous increment; room and braking: the previous value; a clamped value: none).",
       "oversamples": false
     },
     {
@@ -2051,8 +2051,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 3,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Exact: the output is piecewise constant in the input, so the input gradient is 0 almost everywhere (off the rounding thresholds); no signal parameters.",
       "oversamples": false
     },
     {
@@ -2170,8 +2170,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 12,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented (returns -4).",
+      "hasBackward": true,
+      "backwardDoc": "Graph backward: the input gradient through the band filters, the envelope (attack or release as recorded), tanh and the output high-pass; the flip-flops are piecewise constant (zero gradient between zero crossings); static parameters.",
       "oversamples": false
     },
     {
@@ -2653,7 +2653,7 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 4,
       "hasBackward": true,
-      "backwardDoc": "Graph backward: exact with respect to the buffer (request \"@buffer\"), the interpolation's weights at the recorded read positions; rate has no gradient yet.",
+      "backwardDoc": "Graph backward: exact with respect to the buffer (request \"@buffer\"), the interpolation's weights at the recorded read positions; rate through the read position (the interpolation's slope times the accumulated rate), exact between frame crossings.",
       "oversamples": false
     },
     {
@@ -2717,7 +2717,7 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 64,
       "hasBackward": false,
-      "backwardDoc": "Not implemented (returns -4).",
+      "backwardDoc": "Not implemented (returns -4): the synthesis phases are a running sum over every earlier frame of frequencies from consecutive analysis phases; an exact adjoint would record each frame's spectrum and peaks and run that recursion backward.",
       "oversamples": false
     },
     {
