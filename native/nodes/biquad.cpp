@@ -150,10 +150,23 @@ class BiquadNode final : public Node {
                 const size_t fs = frequency.frame_stride(), qs = q.frame_stride(),
                              gs = gain.frame_stride();
                 double *dx = ctx.out + index * ctx.frames;
+                // Parameters constant over the window: the design and its differences once
+                // (the same values, so the same bits, as per frame).
+                const bool constant = fs == 0 && qs == 0 && gs == 0 && ctx.frames > 0;
+                const double first[3] = {fr[0], qr[0], gr[0]};
+                const dsp::BiquadCoefficients constant_k =
+                    constant
+                        ? dsp::design_biquad(type_, first[0], first[1], first[2], ctx.sample_rate)
+                        : dsp::BiquadCoefficients{};
+                DesignDifference constant_d[3]{};
+                for (uint32_t p = 0; p < 3 && constant; ++p)
+                    if (wanted[p] != nullptr)
+                        constant_d[p] = design_difference(p, first, ctx.sample_rate);
                 for (uint32_t n = ctx.frames; n-- > 0;) {
                     const double fv = fr[n * fs], qv = qr[n * qs], gv = gr[n * gs];
                     const dsp::BiquadCoefficients k =
-                        dsp::design_biquad(type_, fv, qv, gv, ctx.sample_rate);
+                        constant ? constant_k
+                                 : dsp::design_biquad(type_, fv, qv, gv, ctx.sample_rate);
                     const double y_total = g[n] - adj.next.a1 * adj.y1 - adj.after.a2 * adj.y2;
                     dx[n] = k.b0 * y_total + adj.next.b1 * adj.y1 + adj.after.b2 * adj.y2;
                     const double x1 = rows[n], x2 = rows[stride + n], y1 = rows[2 * stride + n],
@@ -167,7 +180,10 @@ class BiquadNode final : public Node {
                         double *d =
                             wanted[p] +
                             (static_cast<size_t>(b) * channels[p] + c % channels[p]) * ctx.frames;
-                        d[n] += design_slope(p, values, ctx.sample_rate, dk);
+                        d[n] +=
+                            design_slope(constant ? constant_d[p]
+                                                  : design_difference(p, values, ctx.sample_rate),
+                                         dk);
                     }
                     adj.after = adj.next;
                     adj.next = k;
@@ -250,10 +266,14 @@ class BiquadNode final : public Node {
         }
     }
 
-    // d L / d (frequency, q or gain_db) at one frame: the coefficient gradients `dk` (b0, b1,
-    // b2, a1, a2) times the design's slope, by central differences of design_biquad.
-    double design_slope(uint32_t which, const double *values, double sample_rate,
-                        const double *dk) const {
+    // The design's central differences for one parameter at one point: hi - lo of each
+    // coefficient (b0, b1, b2, a1, a2) and the step's width.
+    struct DesignDifference {
+        double diff[5];
+        double width;
+    };
+    DesignDifference design_difference(uint32_t which, const double *values,
+                                       double sample_rate) const {
         double up[3] = {values[0], values[1], values[2]};
         double down[3] = {values[0], values[1], values[2]};
         const double step = std::max(std::fabs(values[which]), 1.0) * 0x1p-20;
@@ -263,10 +283,15 @@ class BiquadNode final : public Node {
             dsp::design_biquad(type_, up[0], up[1], up[2], sample_rate);
         const dsp::BiquadCoefficients lo =
             dsp::design_biquad(type_, down[0], down[1], down[2], sample_rate);
-        const double width = up[which] - down[which];
-        return (dk[0] * (hi.b0 - lo.b0) + dk[1] * (hi.b1 - lo.b1) + dk[2] * (hi.b2 - lo.b2) +
-                dk[3] * (hi.a1 - lo.a1) + dk[4] * (hi.a2 - lo.a2)) /
-               width;
+        return {{hi.b0 - lo.b0, hi.b1 - lo.b1, hi.b2 - lo.b2, hi.a1 - lo.a1, hi.a2 - lo.a2},
+                up[which] - down[which]};
+    }
+    // d L / d (frequency, q or gain_db) at one frame: the coefficient gradients `dk` (b0, b1,
+    // b2, a1, a2) times the design's slope, by central differences of design_biquad.
+    static double design_slope(const DesignDifference &d, const double *dk) {
+        return (dk[0] * d.diff[0] + dk[1] * d.diff[1] + dk[2] * d.diff[2] + dk[3] * d.diff[3] +
+                dk[4] * d.diff[4]) /
+               d.width;
     }
 
     dsp::BiquadType type_;

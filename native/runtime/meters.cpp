@@ -33,10 +33,12 @@ void accumulate_meters(AmpMeters &meters, const double *rows, uint64_t lane_stri
                 ++bad;
                 v = 0.0;
             }
+            // a is finite and >= +0, so a plain comparison gives fmax's result (std::fmax is a
+            // libm call per sample here: NaN rules).
             const double a = std::fabs(v), sq = v * v;
-            peak = std::fmax(peak, a);
+            peak = a > peak ? a : peak;
             energy += sq;
-            window_peak = std::fmax(window_peak, a);
+            window_peak = a > window_peak ? a : window_peak;
             window_energy += sq;
         }
         meters.peak[lane] = peak;
