@@ -333,6 +333,41 @@ export interface NativeAnalysisWork extends NativeRuntimeWork {
   cancel: NativeCancelFlag;
 }
 
+/** What amp_analysis_spectrum gives (analysisSpectrum). */
+export type NativeSpectrumResult = {
+  powerDb: Float64Array;
+  psdDb: Float64Array;
+  frequencies: Float64Array;
+  segments: number;
+  binHz: number;
+  gains: NativeWindowGains;
+};
+/** What amp_analysis_peaks gives (analysisPeaks). */
+export type NativePeaksResult = { frequency: Float64Array; bin: Float64Array; levelDb: Float64Array; found: Uint32Array; binHz: number };
+/** What amp_analysis_spectrogram gives (analysisSpectrogram). */
+export interface NativeSpectrogramResult {
+  db: Float64Array;
+  times: Float64Array;
+  frequencies: Float64Array;
+  columns: number;
+  /** Smallest and largest dB value in db. */
+  minDb: number;
+  maxDb: number;
+  frames: number;
+  binHz: number;
+  gains: NativeWindowGains;
+}
+/** What amp_analysis_band_energy gives (analysisBandEnergy). */
+export type NativeBandEnergyResult = {
+  energy: Float64Array;
+  levelDb: Float64Array;
+  times: Float64Array;
+  frames: number;
+  gains: NativeWindowGains;
+};
+/** What amp_analysis_stft gives (analysisStft). */
+export type NativeStftResult = { data: Float64Array; frames: number; bins: number };
+
 /**
  * The amp_analysis_* functions. Those taking a config create the plan, run and destroy it in one
  * call. `lanes` selects lanes (b * channels + c); outputs are planar over the selection. Failures
@@ -348,7 +383,7 @@ export interface NativeAnalysis {
     channels: number,
     frames: number,
     lanes: Uint32Array,
-  ): { powerDb: Float64Array; psdDb: Float64Array; frequencies: Float64Array; segments: number; binHz: number; gains: NativeWindowGains };
+  ): NativeSpectrumResult;
   analysisSpectrum(
     config: NativeAnalysisConfig,
     samples: Float64Array,
@@ -357,14 +392,7 @@ export interface NativeAnalysis {
     frames: number,
     lanes: Uint32Array,
     work: NativeAnalysisWork,
-  ): Promise<{
-    powerDb: Float64Array;
-    psdDb: Float64Array;
-    frequencies: Float64Array;
-    segments: number;
-    binHz: number;
-    gains: NativeWindowGains;
-  }>;
+  ): Promise<NativeSpectrumResult>;
   /** amp_analysis_centroid: the lanes' spectral centroids in Hz. */
   analysisCentroid(
     config: NativeAnalysisConfig,
@@ -392,7 +420,7 @@ export interface NativeAnalysis {
     lanes: Uint32Array,
     maxPeaks: number,
     minDb: number,
-  ): { frequency: Float64Array; bin: Float64Array; levelDb: Float64Array; found: Uint32Array; binHz: number };
+  ): NativePeaksResult;
   analysisPeaks(
     config: NativeAnalysisConfig,
     samples: Float64Array,
@@ -403,7 +431,7 @@ export interface NativeAnalysis {
     maxPeaks: number,
     minDb: number,
     work: NativeAnalysisWork,
-  ): Promise<{ frequency: Float64Array; bin: Float64Array; levelDb: Float64Array; found: Uint32Array; binHz: number }>;
+  ): Promise<NativePeaksResult>;
   analysisSpectrogram(
     config: NativeAnalysisConfig,
     samples: Float64Array,
@@ -412,18 +440,7 @@ export interface NativeAnalysis {
     frames: number,
     lanes: Uint32Array,
     maxColumns: number,
-  ): {
-    db: Float64Array;
-    times: Float64Array;
-    frequencies: Float64Array;
-    columns: number;
-    /** Smallest and largest dB value in db. */
-    minDb: number;
-    maxDb: number;
-    frames: number;
-    binHz: number;
-    gains: NativeWindowGains;
-  };
+  ): NativeSpectrogramResult;
   analysisSpectrogram(
     config: NativeAnalysisConfig,
     samples: Float64Array,
@@ -433,18 +450,7 @@ export interface NativeAnalysis {
     lanes: Uint32Array,
     maxColumns: number,
     work: NativeAnalysisWork,
-  ): Promise<{
-    db: Float64Array;
-    times: Float64Array;
-    frequencies: Float64Array;
-    columns: number;
-    /** Smallest and largest dB value in db. */
-    minDb: number;
-    maxDb: number;
-    frames: number;
-    binHz: number;
-    gains: NativeWindowGains;
-  }>;
+  ): Promise<NativeSpectrogramResult>;
   analysisBandEnergy(
     config: NativeAnalysisConfig,
     samples: Float64Array,
@@ -453,7 +459,7 @@ export interface NativeAnalysis {
     frames: number,
     lanes: Uint32Array,
     bands: Float64Array,
-  ): { energy: Float64Array; levelDb: Float64Array; times: Float64Array; frames: number; gains: NativeWindowGains };
+  ): NativeBandEnergyResult;
   analysisBandEnergy(
     config: NativeAnalysisConfig,
     samples: Float64Array,
@@ -463,7 +469,7 @@ export interface NativeAnalysis {
     lanes: Uint32Array,
     bands: Float64Array,
     work: NativeAnalysisWork,
-  ): Promise<{ energy: Float64Array; levelDb: Float64Array; times: Float64Array; frames: number; gains: NativeWindowGains }>;
+  ): Promise<NativeBandEnergyResult>;
   analysisEnvelope(
     samples: Float64Array,
     batches: number,
@@ -480,12 +486,8 @@ export interface NativeAnalysis {
     channels: number,
     frames: number,
   ): { peak: Float64Array; rms: Float64Array; dc: Float64Array; crest: Float64Array; crestDb: Float64Array };
-  analysisStft(config: NativeAnalysisConfig, samples: Float64Array): { data: Float64Array; frames: number; bins: number };
-  analysisStft(
-    config: NativeAnalysisConfig,
-    samples: Float64Array,
-    work: NativeAnalysisWork,
-  ): Promise<{ data: Float64Array; frames: number; bins: number }>;
+  analysisStft(config: NativeAnalysisConfig, samples: Float64Array): NativeStftResult;
+  analysisStft(config: NativeAnalysisConfig, samples: Float64Array, work: NativeAnalysisWork): Promise<NativeStftResult>;
   analysisIstft(config: NativeAnalysisConfig, spectra: Float64Array, stftFrames: number, length: number): Float64Array;
   analysisIstft(
     config: NativeAnalysisConfig,
