@@ -90,8 +90,8 @@ export { bandEnergy, bandEnergyAsync } from "./analysis/band-energy";
 export { spectralCentroid, spectralCentroidAsync } from "./analysis/centroid";
 export type { Centroid, CentroidOptions } from "./analysis/centroid";
 export type { Band, BandEnergy, BandEnergyOptions } from "./analysis/band-energy";
-export { istft, stft } from "./analysis/stft";
-export type { Stft, StftOptions } from "./analysis/stft";
+export { istft, istftAsync, stft, stftAsync } from "./analysis/stft";
+export type { IstftOptions, Stft, StftOptions, StftWorkOptions } from "./analysis/stft";
 export { fft, ifft, rfft, irfft, FFT_MAX_SIZE } from "./analysis/fft";
 
 export { decodeWav, encodeWav, readWav, writeWav } from "./io/wav";

@@ -21,6 +21,10 @@ import {
   spectrogramAsync,
   spectrum,
   spectrumAsync,
+  istft,
+  istftAsync,
+  stft,
+  stftAsync,
   summaryLine,
   type AnalysisSignal,
   type Graph,
@@ -240,5 +244,27 @@ describe("asynchronous backward passes", () => {
     } finally {
       runtime.dispose();
     }
+  }, 120_000);
+});
+
+describe("stftAsync and istftAsync", () => {
+  it("give the synchronous results bit for bit, report progress ending in the summary, and stop on an AbortSignal", async () => {
+    const samples = tone(60).samples;
+    const events: ProgressEvent[] = [];
+    const a = await stftAsync(samples, { size: 1024, hop: 128, onProgress: (e) => events.push(e) });
+    const s = stft(samples, { size: 1024, hop: 128 });
+    expectSameBits(a.data, s.data);
+    expect([a.frames, a.bins, a.signalFrames]).toEqual([s.frames, s.bins, s.signalFrames]);
+    const last = events[events.length - 1]!;
+    expect(last).toMatchObject({ label: "stft", done: true, partial: false, totalFrames: samples.length, sampleRate: 48000 });
+    const back = await istftAsync(a, { length: 1000, sampleRate: 44100 });
+    expectSameBits(back, istft(s, 1000));
+    const controller = new AbortController();
+    controller.abort();
+    const error = await rejection(stftAsync(samples, { size: 1024, hop: 128, signal: controller.signal }));
+    expect(error.code).toBe("AMP_ERR_CANCELLED");
+    expectSameBits((await stftAsync(samples, { size: 1024, hop: 128 })).data, s.data);
+    await expect(stftAsync(samples, { sampleRate: -1 })).rejects.toThrow(/sampleRate/);
+    await expect(istftAsync(a, { length: 0 })).rejects.toThrow(/length/);
   }, 120_000);
 });

@@ -4,19 +4,22 @@
 
 #include <cmath>
 
+#include "dsp/frame_lanes.h"
+
 namespace amp::analysis {
 
 void levels(const double *data, uint64_t lanes, uint64_t frames, double *peak, double *rms,
             double *dc, double *crest, double *crest_db) {
     for (uint64_t lane = 0; lane < lanes; ++lane) {
         const double *row = data + lane * frames;
-        double top = 0.0, energy = 0.0, sum = 0.0;
+        double top = 0.0, sum = 0.0;
         for (uint64_t f = 0; f < frames; ++f) {
             const double x = std::isfinite(row[f]) ? row[f] : 0.0;
             top = std::fmax(top, std::fabs(x));
-            energy += x * x;
             sum += x;
         }
+        // by frame lanes, as AmpMeters sums it (so a render's meters equal these levels)
+        const double energy = dsp::sum_of_squares_by_frame_lanes(row, frames);
         const double count = static_cast<double>(frames);
         peak[lane] = top;
         rms[lane] = frames > 0 ? std::sqrt(energy / count) : 0.0;

@@ -13,12 +13,13 @@ constexpr napi_type_tag kMetersTag = {0x616d706b706e0002ull, 0x4d65746572730001u
 } // namespace
 
 MeterState::MeterState(uint32_t lanes, double interval)
-    : arrays(4 * static_cast<size_t>(lanes), 0.0), interval_seconds(interval) {
+    : arrays((4 + 8) * static_cast<size_t>(lanes), 0.0), interval_seconds(interval) {
     meters.lanes = lanes;
     meters.peak = arrays.data();
     meters.energy = arrays.data() + lanes;
     meters.window_peak = arrays.data() + 2 * static_cast<size_t>(lanes);
     meters.window_energy = arrays.data() + 3 * static_cast<size_t>(lanes);
+    meters.energy_lanes = arrays.data() + 4 * static_cast<size_t>(lanes); // lanes x 8
     last_event = std::chrono::steady_clock::now();
 }
 

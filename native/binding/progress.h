@@ -32,7 +32,8 @@ struct MeterState {
     explicit MeterState(uint32_t lanes, double interval_seconds);
     void Clear();
 
-    std::vector<double> arrays; // peak, energy, window peak, window energy: lanes each
+    std::vector<double>
+        arrays; // peak, energy, window peak, window energy: lanes each; energy lanes: 8 x lanes
     AmpMeters meters{};
     double interval_seconds;
     std::chrono::steady_clock::time_point last_event;

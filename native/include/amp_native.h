@@ -274,18 +274,21 @@ typedef struct AmpGraphSummary {
 /* Running levels of a render's output, kept by the caller across execute calls (one per
  * streamed render, say). Caller-owned: zero the counts and arrays to start; every execute call
  * that passes it adds its output frames. lanes = batches x output channels (checked). Non-finite
- * samples count as 0 in peak and energy and are counted in `nonfinite`. Energy is summed in
- * frame order, so sqrt(energy / frames) is bit for bit amp_analyze_levels' RMS of the
- * concatenated output, whatever the block size or the split into calls. */
+ * samples count as 0 in peak and energy and are counted in `nonfinite`. Energy is summed in 8
+ * partial sums by frame index mod 8 (counted from the meters' start; energy_lanes) added in a
+ * fixed tree, the rule amp_analyze_levels and amp_analysis_levels use, so sqrt(energy / frames)
+ * is bit for bit their RMS of the concatenated output, whatever the block size or the split into
+ * calls. */
 typedef struct AmpMeters {
     uint32_t lanes;
     double *peak;          /* [lanes] largest |x| */
-    double *energy;        /* [lanes] sum of x^2 */
+    double *energy;        /* [lanes] sum of x^2 (the fold of energy_lanes, after each block) */
     double *window_peak;   /* [lanes] the same since the caller last cleared the window */
-    double *window_energy; /* [lanes] */
+    double *window_energy; /* [lanes] (each block's sum added: within rounding of energy's) */
     uint64_t frames;       /* frames accumulated per lane */
     uint64_t window_frames;
-    uint64_t nonfinite; /* non-finite samples seen, all lanes */
+    uint64_t nonfinite;   /* non-finite samples seen, all lanes */
+    double *energy_lanes; /* [lanes x 8] the partial sums of x^2 by frame index mod 8 */
 } AmpMeters;
 
 /* What a progress callback sees after each block. */

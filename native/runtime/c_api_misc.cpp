@@ -3,6 +3,7 @@
 #include <string>
 
 #include "amp_native.h"
+#include "dsp/frame_lanes.h"
 #include "nodes/node.h"
 #include "runtime/errors.h"
 #include "runtime/json.h"
@@ -209,12 +210,13 @@ int32_t amp_analyze_levels(const double *data, uint32_t batches, uint32_t channe
         return AMP_ERR_INVALID_ARGUMENT;
     for (size_t lane = 0; lane < static_cast<size_t>(batches) * channels; ++lane) {
         const double *row = data + lane * frames;
-        double peak = 0.0, energy = 0.0;
+        double peak = 0.0;
         for (uint32_t f = 0; f < frames; ++f) {
             const double x = std::isfinite(row[f]) ? row[f] : 0.0;
             peak = std::fmax(peak, std::fabs(x));
-            energy += x * x;
         }
+        // by frame lanes, as AmpMeters sums it
+        const double energy = amp::dsp::sum_of_squares_by_frame_lanes(row, frames);
         peak_out[lane] = peak;
         rms_out[lane] = frames > 0 ? std::sqrt(energy / frames) : 0.0;
     }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "dsp/frame_lanes.h"
 #include "nodes/node.h"
 
 namespace amp {
@@ -36,27 +37,13 @@ inline void heat_curve_for_batch(const HeatModel &model, const TensorView *signa
     for (uint32_t f = 0; f < frames; ++f) heat[f] = heat[f] * model.conductance + model.work;
 }
 
-// Block-invariant accumulation of per-frame heat. Frame x (absolute stream index) is added to
-// lane x mod kHeatLanes, so each lane sums its frames in stream order whatever the block split;
-// the total is read by adding the lanes in a fixed tree. Sums are therefore bit-identical for
-// any block size, any split of a render into calls, and any thread count.
-constexpr uint32_t kHeatLanes = 8;
+// Block-invariant accumulation of per-frame heat (dsp/frame_lanes.h): frame x (absolute stream
+// index) goes to lane x mod kHeatLanes; the total adds the lanes in a fixed tree.
+constexpr uint32_t kHeatLanes = dsp::kFrameLanes;
 
-// Each lane's sum is kept in a local during the aligned body (variable lane indices stay in
-// the head and tail), so the compiler keeps the sums in vector registers.
 template <typename Value>
 inline void accumulate_lanes(double *lanes, uint64_t position, uint32_t n, Value value) {
-    uint32_t f = 0;
-    uint32_t lane = static_cast<uint32_t>(position % kHeatLanes);
-    for (; f < n && lane != 0; ++f, lane = (lane + 1) % kHeatLanes) lanes[lane] += value(f);
-    if (f + kHeatLanes <= n) {
-        double body[kHeatLanes];
-        for (uint32_t j = 0; j < kHeatLanes; ++j) body[j] = lanes[j];
-        for (; f + kHeatLanes <= n; f += kHeatLanes)
-            for (uint32_t j = 0; j < kHeatLanes; ++j) body[j] += value(f + j);
-        for (uint32_t j = 0; j < kHeatLanes; ++j) lanes[j] = body[j];
-    }
-    for (uint32_t j = 0; f < n; ++f, ++j) lanes[j] += value(f);
+    dsp::accumulate_frame_lanes(lanes, position, n, value);
 }
 
 inline void accumulate_heat(double *lanes, uint64_t position, const double *heat, uint32_t n) {
@@ -71,9 +58,6 @@ inline void accumulate_lane_heat(double *lanes, uint64_t position, const HeatMod
     accumulate_lanes(lanes, position, n, [x, g, w](uint32_t f) { return x[f] * x[f] * g + w; });
 }
 
-inline double fold_heat(const double *lanes) {
-    return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
-           ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-}
+inline double fold_heat(const double *lanes) { return dsp::fold_frame_lanes(lanes); }
 
 } // namespace amp

@@ -84,7 +84,7 @@ TEST(rendering_allocates_nothing_after_configure) {
     options.tap_len = taps.size();
 
     // Meters and a progress callback (which clears the window, as hosts do) are counted too.
-    std::vector<double> meter_arrays(4 * 4, 0.0);
+    std::vector<double> meter_arrays(4 * 4 + 4 * 8, 0.0);
     AmpMeters meters{4,
                      meter_arrays.data(),
                      meter_arrays.data() + 4,
@@ -92,7 +92,8 @@ TEST(rendering_allocates_nothing_after_configure) {
                      meter_arrays.data() + 12,
                      0,
                      0,
-                     0};
+                     0,
+                     meter_arrays.data() + 16};
     options.meters = &meters;
     long reports = 0;
     options.progress_user = &reports;

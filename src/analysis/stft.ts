@@ -13,8 +13,10 @@
 import { validationError } from "../errors";
 import type { NativeAnalysisConfig } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
+import type { WorkOptions } from "../render/work";
 import { checkBeta, checkInt, checkOptions, MAX_FRAME_SIZE, optionSubject, windowCode } from "./checks";
 import type { WindowName } from "./common";
+import { analysisWork, asyncKeys } from "./work";
 
 interface StftSettings {
   readonly size: number;
@@ -73,37 +75,71 @@ export interface Stft {
   readonly signalFrames: number;
 }
 
+const STFT_KEYS = ["size", "hop", "window", "beta", "symmetric"];
+
+/** Options of the asynchronous variants: progress, stop, and the rate the progress display uses. */
+export interface StftWorkOptions extends WorkOptions {
+  /**
+   * Sample rate of the signal in Hz, used only by the progress display (x realtime, audio
+   * duration): the transform itself has no time axis. Default 48000.
+   */
+  readonly sampleRate?: number;
+}
+
+function workRate(fn: string, options: StftWorkOptions): number {
+  const rate = options.sampleRate ?? 48000;
+  if (typeof rate !== "number" || !Number.isFinite(rate) || rate <= 0)
+    throw validationError(optionSubject(fn, "sampleRate"), "a finite number of Hz above 0", rate);
+  return rate;
+}
+
+function stftSettings(fn: string, samples: unknown, options: unknown, keys: readonly string[]): StftSettings {
+  if (!(samples instanceof Float64Array) || samples.length < 1)
+    throw validationError({ type: `${fn}()`, param: "samples", label: "argument" }, "a Float64Array of at least 1 sample", samples);
+  const opts = checkOptions<StftOptions>(fn, options, keys);
+  const size = opts.size === undefined ? 2048 : checkInt(optionSubject(fn, "size"), opts.size, 2, MAX_FRAME_SIZE, "samples");
+  const hop =
+    opts.hop === undefined
+      ? Math.max(1, Math.floor(size / 4))
+      : checkInt(optionSubject(fn, "hop"), opts.hop, 1, size, "samples (at most size)");
+  const window: WindowName = opts.window ?? "hann";
+  windowCode(fn, window);
+  const beta = checkBeta(fn, window, opts.beta);
+  if (opts.symmetric !== undefined && typeof opts.symmetric !== "boolean")
+    throw validationError(optionSubject(fn, "symmetric"), "a boolean", opts.symmetric);
+  return { size, hop, window, beta, symmetric: opts.symmetric ?? false };
+}
+
+function stftResult(native: { data: Float64Array; frames: number; bins: number }, settings: StftSettings, samples: Float64Array): Stft {
+  return Object.freeze({ data: native.data, frames: native.frames, bins: native.bins, ...settings, signalFrames: samples.length });
+}
+
 /**
  * STFT of one lane (a plain `Float64Array` of samples), computed natively.
  * @param samples - the signal, at least 1 sample, all finite
  * @param options - frame length, hop and window
  */
 export function stft(samples: Float64Array, options: StftOptions = {}): Stft {
-  if (!(samples instanceof Float64Array) || samples.length < 1)
-    throw validationError({ type: "stft()", param: "samples", label: "argument" }, "a Float64Array of at least 1 sample", samples);
-  const opts = checkOptions<StftOptions>("stft", options, ["size", "hop", "window", "beta", "symmetric"]);
-  const size = opts.size === undefined ? 2048 : checkInt(optionSubject("stft", "size"), opts.size, 2, MAX_FRAME_SIZE, "samples");
-  const hop =
-    opts.hop === undefined
-      ? Math.max(1, Math.floor(size / 4))
-      : checkInt(optionSubject("stft", "hop"), opts.hop, 1, size, "samples (at most size)");
-  const window: WindowName = opts.window ?? "hann";
-  windowCode("stft", window);
-  const beta = checkBeta("stft", window, opts.beta);
-  if (opts.symmetric !== undefined && typeof opts.symmetric !== "boolean")
-    throw validationError(optionSubject("stft", "symmetric"), "a boolean", opts.symmetric);
-  const settings: StftSettings = { size, hop, window, beta, symmetric: opts.symmetric ?? false };
-  const native = loadAddon().analysisStft(config(settings, "stft"), samples);
-  return Object.freeze({ data: native.data, frames: native.frames, bins: native.bins, ...settings, signalFrames: samples.length });
+  const settings = stftSettings("stft", samples, options, STFT_KEYS);
+  return stftResult(loadAddon().analysisStft(config(settings, "stft"), samples), settings, samples);
 }
 
 /**
- * Inverse STFT by weighted overlap-add: `istft(stft(x))` equals `x` to rounding.
- * @param transform - an {@link Stft} (its `data` may be modified)
- * @param length - samples to return, an integer in [1, signalFrames]; default `transform.signalFrames`
+ * {@link stft} on a worker thread, with progress (`onProgress`, the kernel's display) and a stop
+ * (`signal`, a kernel interrupt): the same result bit for bit.
  */
-export function istft(transform: Stft, length?: number): Float64Array {
-  const subject = { type: "istft()", param: "transform", label: "argument" };
+export async function stftAsync(samples: Float64Array, options: StftOptions & StftWorkOptions = {}): Promise<Stft> {
+  const settings = stftSettings("stftAsync", samples, options, [...asyncKeys(STFT_KEYS), "sampleRate"]);
+  const rate = workRate("stftAsync", options);
+  const native = await analysisWork("stft", samples.length, rate, options, (work) =>
+    loadAddon().analysisStft(config(settings, "stftAsync"), samples, work),
+  );
+  return stftResult(native, settings, samples);
+}
+
+/** The checked settings and output length of an inverse STFT. */
+function istftSettings(fn: string, transform: Stft, length: unknown): { settings: StftSettings; n: number } {
+  const subject = { type: `${fn}()`, param: "transform", label: "argument" };
   if (typeof transform !== "object" || transform === null || !(transform.data instanceof Float64Array))
     throw validationError(subject, "an Stft (the result of stft())", transform);
   const { size, hop, frames, bins, signalFrames } = transform;
@@ -114,9 +150,37 @@ export function istft(transform: Stft, length?: number): Float64Array {
   checkInt({ ...subject, param: "transform.frames" }, frames, 1, 2 ** 32 - 1);
   if (transform.data.length !== frames * bins * 2)
     throw validationError({ ...subject, param: "transform.data" }, `frames x bins x 2 = ${frames * bins * 2} values`, transform.data);
-  const beta = checkBeta("istft", transform.window, transform.window === "kaiser" ? transform.beta : undefined);
+  const beta = checkBeta(fn, transform.window, transform.window === "kaiser" ? transform.beta : undefined);
   const n =
-    length === undefined ? signalFrames : checkInt({ type: "istft()", param: "length", label: "argument" }, length, 1, signalFrames);
-  const settings: StftSettings = { size, hop, window: transform.window, beta, symmetric: transform.symmetric === true };
-  return loadAddon().analysisIstft(config(settings, "istft"), transform.data, frames, n);
+    length === undefined ? signalFrames : checkInt({ type: `${fn}()`, param: "length", label: "argument" }, length, 1, signalFrames);
+  return { settings: { size, hop, window: transform.window, beta, symmetric: transform.symmetric === true }, n };
+}
+
+/**
+ * Inverse STFT by weighted overlap-add: `istft(stft(x))` equals `x` to rounding.
+ * @param transform - an {@link Stft} (its `data` may be modified)
+ * @param length - samples to return, an integer in [1, signalFrames]; default `transform.signalFrames`
+ */
+export function istft(transform: Stft, length?: number): Float64Array {
+  const { settings, n } = istftSettings("istft", transform, length);
+  return loadAddon().analysisIstft(config(settings, "istft"), transform.data, transform.frames, n);
+}
+
+/** Options of {@link istftAsync}. */
+export interface IstftOptions extends StftWorkOptions {
+  /** Samples to return, an integer in [1, signalFrames]; default `transform.signalFrames`. */
+  readonly length?: number;
+}
+
+/**
+ * {@link istft} on a worker thread, with progress (`onProgress`, the kernel's display) and a stop
+ * (`signal`, a kernel interrupt): the same samples bit for bit.
+ */
+export async function istftAsync(transform: Stft, options: IstftOptions = {}): Promise<Float64Array> {
+  checkOptions<IstftOptions>("istftAsync", options, [...asyncKeys(["length"]), "sampleRate"]);
+  const { settings, n } = istftSettings("istftAsync", transform, options.length);
+  const rate = workRate("istftAsync", options);
+  return analysisWork("istft", n, rate, options, (work) =>
+    loadAddon().analysisIstft(config(settings, "istftAsync"), transform.data, transform.frames, n, work),
+  );
 }
