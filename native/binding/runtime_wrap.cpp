@@ -268,6 +268,25 @@ void RuntimeWrap::Record(const Napi::CallbackInfo &info) {
 
 namespace {
 
+// Queues an async worker that holds the runtime's render slot until it settles: the slot is
+// taken first, and a worker that cannot be queued is deleted (its OnOK/OnError then never run).
+template <typename Worker>
+Napi::Promise QueueOnRuntime(RuntimeState &state, Worker *worker) {
+    const Napi::Promise promise = worker->Promise();
+    state.BeginRender();
+    try {
+        worker->Queue();
+    } catch (...) {
+        delete worker;
+        throw;
+    }
+    return promise;
+}
+
+} // namespace
+
+namespace {
+
 // One backward pass: the copied request strings, the arrays it reads and writes (kept alive)
 // and, when asynchronous, the runtime's render slot (so destroy waits and cancel() reaches it).
 class BackwardJob : public WorkJob {
@@ -349,15 +368,7 @@ Napi::Value RuntimeWrap::Backward(const Napi::CallbackInfo &info) {
     job->asynchronous = true;
     const volatile int32_t *flag = state_->cancel_flag();
     auto *worker = new WorkWorker(env, "amp_kpn:backward", std::move(job), flag, std::move(*work));
-    const Napi::Promise promise = worker->Promise();
-    state_->BeginRender();
-    try {
-        worker->Queue();
-    } catch (...) {
-        delete worker;
-        throw;
-    }
-    return promise;
+    return QueueOnRuntime(*state_, worker);
 }
 
 Napi::Value RuntimeWrap::RecordCheckpointedSize(const Napi::CallbackInfo &info) {
@@ -480,15 +491,7 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
     const Napi::Value partial = options.Get("partial");
     if (!partial.IsUndefined() && BooleanValue(ctx, partial, "options.partial"))
         worker->SetPartial(summary.frames_rendered);
-    const Napi::Promise promise = worker->Promise();
-    state_->BeginRender();
-    try {
-        worker->Queue();
-    } catch (...) {
-        delete worker;
-        throw;
-    }
-    return promise;
+    return QueueOnRuntime(*state_, worker);
 }
 
 void RuntimeWrap::RenderInto(const Napi::CallbackInfo &info) {
