@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIND_FAILURE_EXIT } from "../src/kernel/exit-status";
 import { installKernel, kernelPrefix } from "./helpers/installed-kernel";
-import { KernelClient, type Message } from "./helpers/kernel-client";
+import { type KernelClient, type Message, startKernel } from "./helpers/kernel-client";
 
 const kernelspec = kernelPrefix("amp-kpn-test");
 const { prefix, specDir } = kernelspec;
@@ -29,7 +29,7 @@ async function withKernel(
   run: (kernel: KernelClient) => Promise<void>,
   options: { key?: string; signatureScheme?: string } = {},
 ): Promise<void> {
-  const kernel = await KernelClient.start({ specDir, cwd: notebookDir, ...options });
+  const kernel = await startKernel({ specDir, cwd: notebookDir, ...options });
   try {
     await run(kernel);
   } finally {
@@ -428,7 +428,7 @@ again["lfo.amplitude"].data[0] === grads["lfo.amplitude"].data[0] && again["f0.f
         writeFileSync(join(modules, "local-pkg", "index.d.ts"), "export declare function twice(n: number): number;\n");
         mkdirSync(join(modules, "@types", "local-globals"), { recursive: true });
         writeFileSync(join(modules, "@types", "local-globals", "index.d.ts"), "declare const localAnswer: number;\n");
-        const kernel = await KernelClient.start({ specDir, cwd: dir });
+        const kernel = await startKernel({ specDir, cwd: dir });
         try {
           const run = await kernel.execute(`import { twice } from "local-pkg";
 import { graph } from "amp-kpn";

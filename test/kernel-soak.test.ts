@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installKernel, kernelPrefix } from "./helpers/installed-kernel";
-import { KernelClient, type Reply } from "./helpers/kernel-client";
+import { type KernelClient, type Reply, startKernel } from "./helpers/kernel-client";
 
 const CELLS = Number(process.env["AMP_SOAK_CELLS"] ?? 120);
 /** Growth of the kernel's RSS allowed after warm-up (the first 20% of the cells, at least 40). */
@@ -137,7 +137,7 @@ describe("kernel soak", () => {
   it(
     `one session runs ${CELLS} cells: every reply arrives, the kernel lives, RSS stays bounded, the last result is a fresh kernel's`,
     async () => {
-      const kernel = await KernelClient.start({ specDir, cwd: notebookDir });
+      const kernel = await startKernel({ specDir, cwd: notebookDir });
       let soakFinal: string | undefined;
       const rss: number[] = [];
       const warmUp = Math.max(40, Math.floor(CELLS / 5));
@@ -153,7 +153,7 @@ describe("kernel soak", () => {
           }
           expect(kernel.exited, `the kernel died at cell ${i}: ${kernel.stderr.slice(-2000)}`).toBe(false);
           expect(kernel.readErrors, `cell ${i}`).toEqual([]);
-          if (i >= warmUp - 1 && i % 10 === 9) rss.push(rssMiB(kernel.process.pid ?? 0));
+          if (i >= warmUp - 1 && i % 10 === 9) rss.push(rssMiB(kernel.pid ?? 0));
         }
         soakFinal = text(await kernel.execute(FINAL));
         expect(kernel.exited).toBe(false);
@@ -169,7 +169,7 @@ describe("kernel soak", () => {
       );
       expect(peak - base).toBeLessThanOrEqual(RSS_GROWTH_BOUND_MIB);
 
-      const fresh = await KernelClient.start({ specDir, cwd: notebookDir });
+      const fresh = await startKernel({ specDir, cwd: notebookDir });
       try {
         expect(text(await fresh.execute(SETUP))).toBe("ready");
         const freshFinal = text(await fresh.execute(FINAL));

@@ -38,6 +38,29 @@ export interface KernelStart {
   readonly cwd: string;
   /** How long to wait for the first kernel_info_reply, in ms. Default 60000. */
   readonly startTimeoutMs?: number;
+  /** The HMAC key written to the connection file. Default: 32 random bytes in hex. */
+  readonly key?: string;
+  /** The connection file's `signature_scheme`; `""` (with an empty key) means unsigned. Default "hmac-sha256". */
+  readonly signatureScheme?: string;
+}
+
+/** Options of {@link KernelClient.collect} and {@link KernelClient.request}. */
+export interface CollectOptions {
+  /** How long to wait, in ms. Default 60000. */
+  timeoutMs?: number;
+  /** Whether a request that times out interrupts the kernel (SIGINT). Default true. */
+  interruptOnTimeout?: boolean;
+  /** Sees each iopub message of the request (status messages left out) as it arrives. */
+  onIopub?: (message: KernelMessage) => void;
+  /** What completes the request: the reply alone, or the reply and the iopub idle status (default). */
+  until?: "reply" | "idle";
+}
+
+/** Options of {@link KernelClient.send}. */
+export interface SendOptions {
+  channel?: "shell" | "control";
+  /** Sign with this key instead of the kernel's (to test that the kernel drops forged messages). */
+  key?: string;
 }
 
 /** Thrown when the kernel cannot be started or stops answering. */
@@ -54,6 +77,12 @@ class KernelBindError extends KernelError {}
 /** How many times a kernel is started when its ports were taken before it could bind them. */
 const START_ATTEMPTS = 3;
 
+/** How much of the kernel's stderr is kept (the tail), in characters: enough to explain a crash. */
+const STDERR_TAIL_CHARS = 64_000;
+
+/** How many unreadable-message reasons are kept (the first ones). */
+const READ_ERRORS_KEPT = 100;
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -69,7 +98,10 @@ const PORT_NAMES = ["shell_port", "iopub_port", "stdin_port", "control_port", "h
 
 export class KernelClient {
   readonly #child: ChildProcess;
-  readonly #key: string;
+  /** The connection's HMAC key ("" when unsigned). */
+  readonly key: string;
+  /** The ports written to the connection file, by name (`shell_port`, ...). */
+  readonly ports: Readonly<Record<string, number>>;
   readonly #dir: string;
   readonly #session = randomUUID();
   readonly #shell = new zmq.Dealer();
@@ -80,18 +112,19 @@ export class KernelClient {
   readonly #listeners = new Set<() => void>();
   #stderr = "";
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  /** Messages dropped because their signature did not verify. */
-  badSignatures = 0;
-  /** Messages with a valid signature whose frames were not JSON objects (dropped). */
-  malformedMessages = 0;
+  /**
+   * Why messages from the kernel were dropped (a signature that does not verify, signed frames
+   * that are not JSON objects), first {@link READ_ERRORS_KEPT} kept. A throw would end reading.
+   */
+  readonly readErrors: string[] = [];
 
-  private constructor(child: ChildProcess, key: string, dir: string) {
+  private constructor(child: ChildProcess, key: string, ports: Record<string, number>, dir: string) {
     this.#child = child;
-    this.#key = key;
+    this.key = key;
+    this.ports = ports;
     this.#dir = dir;
     child.stderr?.on("data", (chunk: Buffer) => {
-      // Keep the tail only: enough to explain a crash.
-      this.#stderr = (this.#stderr + chunk.toString()).slice(-20000);
+      this.#stderr = (this.#stderr + chunk.toString()).slice(-STDERR_TAIL_CHARS);
     });
     child.once("exit", (code, signal) => {
       this.#exit = { code, signal };
@@ -124,17 +157,18 @@ export class KernelClient {
     const dir = mkdtempSync(join(tmpdir(), "amp-kpn-run-"));
     const ports: Record<string, number> = {};
     for (const name of PORT_NAMES) ports[name] = await freePort();
-    const key = randomBytes(32).toString("hex");
+    const key = options.key ?? randomBytes(32).toString("hex");
+    const signatureScheme = options.signatureScheme ?? "hmac-sha256";
     const connectionFile = join(dir, "connection.json");
     writeFileSync(
       connectionFile,
-      JSON.stringify({ ...ports, ip: "127.0.0.1", transport: "tcp", key, signature_scheme: "hmac-sha256", kernel_name: "amp-kpn" }),
+      JSON.stringify({ ...ports, ip: "127.0.0.1", transport: "tcp", key, signature_scheme: signatureScheme, kernel_name: "amp-kpn" }),
       { mode: 0o600 },
     );
     const [command, ...args] = options.argv.map((arg) => arg.replace("{connection_file}", connectionFile));
     if (command === undefined) throw new KernelError("the kernelspec's argv is empty");
     const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "ignore", "pipe"] });
-    const client = new KernelClient(child, key, dir);
+    const client = new KernelClient(child, key, ports, dir);
     client.#shell.connect(`tcp://127.0.0.1:${ports["shell_port"]}`);
     client.#control.connect(`tcp://127.0.0.1:${ports["control_port"]}`);
     client.#iopub.connect(`tcp://127.0.0.1:${ports["iopub_port"]}`);
@@ -189,8 +223,23 @@ export class KernelClient {
     return this.#exit !== undefined;
   }
 
-  /** Sends a signed request on shell (or control); returns its msg_id. */
-  async send(msgType: string, content: object, channel: "shell" | "control" = "shell"): Promise<string> {
+  /** The kernel's process id (undefined if it could not be started). */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** The tail of what the kernel wrote to stderr (the last {@link STDERR_TAIL_CHARS} characters). */
+  get stderr(): string {
+    return this.#stderr;
+  }
+
+  /** Interrupts the kernel as Jupyter does for `interrupt_mode` "signal". */
+  interrupt(): void {
+    this.#child.kill("SIGINT");
+  }
+
+  /** The signed frames of a request (after the routing identities) and its msg_id. */
+  frames(msgType: string, content: object, key = this.key): { msgId: string; frames: Buffer[] } {
     const msgId = randomUUID();
     const header = {
       msg_id: msgId,
@@ -201,9 +250,27 @@ export class KernelClient {
       version: "5.3",
     };
     const parts = [JSON.stringify(header), "{}", "{}", JSON.stringify(content)];
-    const signature = signParts(this.#key, parts);
-    await (channel === "control" ? this.#control : this.#shell).send([DELIMITER, signature, ...parts]);
+    const signature = key === "" ? "" : signParts(key, parts);
+    return { msgId, frames: [DELIMITER, Buffer.from(signature), ...parts.map((part) => Buffer.from(part))] };
+  }
+
+  /** Sends a signed request on shell (or control) without waiting; returns its msg_id. */
+  async send(msgType: string, content: object, options: SendOptions = {}): Promise<string> {
+    const { msgId, frames } = this.frames(msgType, content, options.key);
+    await (options.channel === "control" ? this.#control : this.#shell).send(frames);
     return msgId;
+  }
+
+  /** Sends raw frames on the shell socket (to test how the kernel treats malformed messages). */
+  async sendRaw(frames: readonly Buffer[]): Promise<void> {
+    await this.#shell.send([...frames]);
+  }
+
+  /** The types of the iopub messages received so far for a request still being collected (diagnostics). */
+  iopubTypes(msgId: string): string[] {
+    return (this.#iopubByParent.get(msgId) ?? []).map(
+      (m) => `${m.header.msg_type}${m.header.msg_type === "status" ? `:${String(m.content["execution_state"])}` : ""}`,
+    );
   }
 
   /**
@@ -211,19 +278,16 @@ export class KernelClient {
    * `onIopub` sees each iopub message of the request as it arrives. On timeout the kernel is
    * interrupted (unless `interruptOnTimeout` is false) and {@link KernelTimeoutError} thrown.
    */
-  async request(
-    msgType: string,
-    content: object,
-    options: {
-      channel?: "shell" | "control";
-      timeoutMs?: number;
-      interruptOnTimeout?: boolean;
-      onIopub?: (message: KernelMessage) => void;
-      /** What completes the request: the reply alone, or the reply and the iopub idle status (default). */
-      until?: "reply" | "idle";
-    } = {},
-  ): Promise<KernelReply> {
-    const msgId = await this.send(msgType, content, options.channel);
+  async request(msgType: string, content: object, options: CollectOptions & { channel?: "shell" | "control" } = {}): Promise<KernelReply> {
+    const msgId = await this.send(msgType, content, options.channel === undefined ? {} : { channel: options.channel });
+    return this.collect(msgId, options, msgType);
+  }
+
+  /**
+   * Waits for the reply and the iopub output (up to `idle`) of a request sent with
+   * {@link send}; what {@link request} does after sending. The request's messages are then forgotten.
+   */
+  async collect(msgId: string, options: CollectOptions = {}, what = msgId): Promise<KernelReply> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     let seen = 0;
     const done = (): boolean => {
@@ -248,7 +312,7 @@ export class KernelClient {
       };
       const timer = setTimeout(() => {
         if (options.interruptOnTimeout !== false && this.#exit === undefined) this.#child.kill("SIGINT");
-        finish(new KernelTimeoutError(`no reply to ${msgType} within ${timeoutMs / 1000} s`));
+        finish(new KernelTimeoutError(`no reply to ${what} within ${timeoutMs / 1000} s`));
       }, timeoutMs);
       this.#listeners.add(listener);
       listener();
@@ -260,14 +324,41 @@ export class KernelClient {
     return { reply, iopub };
   }
 
-  /** Runs code as a notebook cell would (stop_on_error, stored in history). */
-  execute(
-    code: string,
-    options: { timeoutMs?: number; onIopub?: (message: KernelMessage) => void; storeHistory?: boolean } = {},
-  ): Promise<KernelReply> {
+  /** Waits until an iopub message of request `msgId` satisfies `predicate` (throws after `timeoutMs`). */
+  async waitForIopub(msgId: string, predicate: (message: KernelMessage) => boolean, timeoutMs = 60_000): Promise<KernelMessage> {
+    return new Promise<KernelMessage>((resolve, reject) => {
+      const finish = (error?: Error, message?: KernelMessage): void => {
+        clearTimeout(timer);
+        this.#listeners.delete(listener);
+        if (message !== undefined) resolve(message);
+        else reject(error);
+      };
+      const listener = (): void => {
+        const message = (this.#iopubByParent.get(msgId) ?? []).find(predicate);
+        if (message !== undefined) finish(undefined, message);
+        else if (this.#exit !== undefined) finish(new KernelError(`the kernel died (${this.exitText()})${this.stderrTail()}`));
+      };
+      const timer = setTimeout(
+        () => finish(new KernelTimeoutError(`no matching iopub message for ${msgId} within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
+      this.#listeners.add(listener);
+      listener();
+    });
+  }
+
+  /** Runs code as a notebook cell would (stored in history unless told otherwise). */
+  execute(code: string, options: CollectOptions & { storeHistory?: boolean; stopOnError?: boolean } = {}): Promise<KernelReply> {
     return this.request(
       "execute_request",
-      { code, silent: false, store_history: options.storeHistory ?? true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+      {
+        code,
+        silent: false,
+        store_history: options.storeHistory ?? true,
+        user_expressions: {},
+        allow_stdin: false,
+        stop_on_error: options.stopOnError ?? true,
+      },
       options,
     );
   }
@@ -284,7 +375,7 @@ export class KernelClient {
           };
           this.#listeners.add(listener);
         });
-        await this.send("shutdown_request", { restart: false }, "control").catch(() => undefined);
+        await this.send("shutdown_request", { restart: false }, { channel: "control" }).catch(() => undefined);
         const timer = setTimeout(() => {
           if (this.#exit === undefined) this.#child.kill("SIGKILL");
         }, 5000);
@@ -325,21 +416,21 @@ export class KernelClient {
 
   #verify(frames: Buffer[]): KernelMessage | undefined {
     const split = splitMessage(frames);
-    if (split === undefined || !constantTimeEqual(split.signature, signParts(this.#key, split.signed))) {
-      this.badSignatures += 1;
-      return undefined;
-    }
-    // A signed but malformed message is dropped and counted; throwing here would end the reading loop.
+    if (split === undefined) return this.#dropped("no <IDS|MSG> delimiter or a signed frame missing");
+    if (this.key !== "" && !constantTimeEqual(split.signature, signParts(this.key, split.signed)))
+      return this.#dropped("a wrong signature");
     const decoded = decodeSignedFrames(split.signed);
-    if (typeof decoded === "string") {
-      this.malformedMessages += 1;
-      return undefined;
-    }
+    if (typeof decoded === "string") return this.#dropped(decoded);
     return {
       header: decoded.header as unknown as KernelMessage["header"],
       parent_header: decoded.parent_header as KernelMessage["parent_header"],
       metadata: decoded.metadata as Record<string, unknown>,
       content: decoded.content as Record<string, unknown>,
     };
+  }
+
+  #dropped(reason: string): undefined {
+    if (this.readErrors.length < READ_ERRORS_KEPT) this.readErrors.push(reason);
+    return undefined;
   }
 }
