@@ -369,6 +369,25 @@ export type NativeBandEnergyResult = {
 export type NativeStftResult = { data: Float64Array; frames: number; bins: number };
 
 /**
+ * A native call that runs synchronously, or on a worker thread when given one more, last `work`
+ * argument (then it returns a Promise of the same result).
+ */
+export interface SyncOrOnWorker<Args extends unknown[], Result> {
+  (...args: Args): Result;
+  (...args: [...args: Args, work: NativeAnalysisWork]): Promise<Result>;
+}
+
+/** The arguments every config-taking analysis call starts with. */
+export type AnalysisInput = [
+  config: NativeAnalysisConfig,
+  samples: Float64Array,
+  batches: number,
+  channels: number,
+  frames: number,
+  lanes: Uint32Array,
+];
+
+/**
  * The amp_analysis_* functions. Those taking a config create the plan, run and destroy it in one
  * call. `lanes` selects lanes (b * channels + c); outputs are planar over the selection. Failures
  * throw the registered class with amp_analysis_last_error (stage "analysis"). Those taking a
@@ -376,100 +395,12 @@ export type NativeStftResult = { data: Float64Array; frames: number; bins: numbe
  */
 export interface NativeAnalysis {
   analysisWindow(window: number, beta: number, symmetric: boolean, n: number): { values: Float64Array; gains: NativeWindowGains };
-  analysisSpectrum(
-    config: NativeAnalysisConfig,
-    samples: Float64Array,
-    batches: number,
-    channels: number,
-    frames: number,
-    lanes: Uint32Array,
-  ): NativeSpectrumResult;
-  analysisSpectrum(
-    config: NativeAnalysisConfig,
-    samples: Float64Array,
-    batches: number,
-    channels: number,
-    frames: number,
-    lanes: Uint32Array,
-    work: NativeAnalysisWork,
-  ): Promise<NativeSpectrumResult>;
+  analysisSpectrum: SyncOrOnWorker<AnalysisInput, NativeSpectrumResult>;
   /** amp_analysis_centroid: the lanes' spectral centroids in Hz. */
-  analysisCentroid(
-    config: NativeAnalysisConfig,
-    samples: Float64Array,
-    batches: number,
-    channels: number,
-    frames: number,
-    lanes: Uint32Array,
-  ): Float64Array;
-  analysisCentroid(
-    config: NativeAnalysisConfig,
-    samples: Float64Array,
-    batches: number,
-    channels: number,
-    frames: number,
-    lanes: Uint32Array,
-    work: NativeAnalysisWork,
-  ): Promise<Float64Array>;
-  analysisPeaks(
-    config: NativeAnalysisConfig,
-    samples: Float64Array,
-    batches: number,
-    channels: number,
-    frames: number,
-    lanes: Uint32Array,
-    maxPeaks: number,
-    minDb: number,
-  ): NativePeaksResult;
-  analysisPeaks(
-    config: NativeAnalysisConfig,
-    samples: Float64Array,
-    batches: number,
-    channels: number,
-    frames: number,
-    lanes: Uint32Array,
-    maxPeaks: number,
-    minDb: number,
-    work: NativeAnalysisWork,
-  ): Promise<NativePeaksResult>;
-  analysisSpectrogram(
-    config: NativeAnalysisConfig,
-    samples: Float64Array,
-    batches: number,
-    channels: number,
-    frames: number,
-    lanes: Uint32Array,
-    maxColumns: number,
-  ): NativeSpectrogramResult;
-  analysisSpectrogram(
-    config: NativeAnalysisConfig,
-    samples: Float64Array,
-    batches: number,
-    channels: number,
-    frames: number,
-    lanes: Uint32Array,
-    maxColumns: number,
-    work: NativeAnalysisWork,
-  ): Promise<NativeSpectrogramResult>;
-  analysisBandEnergy(
-    config: NativeAnalysisConfig,
-    samples: Float64Array,
-    batches: number,
-    channels: number,
-    frames: number,
-    lanes: Uint32Array,
-    bands: Float64Array,
-  ): NativeBandEnergyResult;
-  analysisBandEnergy(
-    config: NativeAnalysisConfig,
-    samples: Float64Array,
-    batches: number,
-    channels: number,
-    frames: number,
-    lanes: Uint32Array,
-    bands: Float64Array,
-    work: NativeAnalysisWork,
-  ): Promise<NativeBandEnergyResult>;
+  analysisCentroid: SyncOrOnWorker<AnalysisInput, Float64Array>;
+  analysisPeaks: SyncOrOnWorker<[...input: AnalysisInput, maxPeaks: number, minDb: number], NativePeaksResult>;
+  analysisSpectrogram: SyncOrOnWorker<[...input: AnalysisInput, maxColumns: number], NativeSpectrogramResult>;
+  analysisBandEnergy: SyncOrOnWorker<[...input: AnalysisInput, bands: Float64Array], NativeBandEnergyResult>;
   analysisEnvelope(
     samples: Float64Array,
     batches: number,
@@ -486,16 +417,8 @@ export interface NativeAnalysis {
     channels: number,
     frames: number,
   ): { peak: Float64Array; rms: Float64Array; dc: Float64Array; crest: Float64Array; crestDb: Float64Array };
-  analysisStft(config: NativeAnalysisConfig, samples: Float64Array): NativeStftResult;
-  analysisStft(config: NativeAnalysisConfig, samples: Float64Array, work: NativeAnalysisWork): Promise<NativeStftResult>;
-  analysisIstft(config: NativeAnalysisConfig, spectra: Float64Array, stftFrames: number, length: number): Float64Array;
-  analysisIstft(
-    config: NativeAnalysisConfig,
-    spectra: Float64Array,
-    stftFrames: number,
-    length: number,
-    work: NativeAnalysisWork,
-  ): Promise<Float64Array>;
+  analysisStft: SyncOrOnWorker<[config: NativeAnalysisConfig, samples: Float64Array], NativeStftResult>;
+  analysisIstft: SyncOrOnWorker<[config: NativeAnalysisConfig, spectra: Float64Array, stftFrames: number, length: number], Float64Array>;
 }
 
 export interface NativeAddon extends NativeAnalysis {
