@@ -28,6 +28,16 @@ constexpr const char *kBufferRequest = "@buffer";
 // The request naming the points of the control-history curves a node reads.
 constexpr const char *kHistoryRequest = "@history";
 
+// Calls run(f, j, count) over frames [0, frames) of a window whose frame 0 is slot `start` of a
+// ring of `ring` slots (frames <= ring): frames f .. f + count - 1 are slots j .. j + count - 1,
+// at most two contiguous runs (so the loops inside need no wrap test per frame).
+template <typename Run>
+void ring_runs(size_t start, size_t ring, size_t frames, Run run) {
+    const size_t first = std::min(frames, ring - start);
+    if (first > 0) run(size_t{0}, start, first);
+    if (first < frames) run(first, size_t{0}, frames - first);
+}
+
 int32_t find_param(const NodeSpec &spec, const char *name) {
     for (uint32_t p = 0; p < spec.param_count; ++p)
         if (std::strcmp(spec.params[p].name, name) == 0) return static_cast<int32_t>(p);
@@ -347,9 +357,14 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
         std::fill_n(gout, static_cast<size_t>(batches_) * channels * n, 0.0);
         if (v == graph_.output) {
             const size_t pad = plan_.padding[graph_.output];
-            for (size_t lane = 0; lane < static_cast<size_t>(batches_) * channels; ++lane)
-                for (uint32_t f = 0; f < n && r + f + pad < t; ++f)
-                    gout[lane * n + f] += output_gradient[lane * t + r + f + pad];
+            // Frames whose padded position lies past the span's end receive nothing.
+            const size_t frames = r + pad < t ? std::min<size_t>(n, t - r - pad) : 0;
+            for (size_t lane = 0; frames > 0 && lane < static_cast<size_t>(batches_) * channels;
+                 ++lane) {
+                const double *from = output_gradient + lane * t + r + pad;
+                double *to = gout + lane * n;
+                for (size_t f = 0; f < frames; ++f) to[f] += from[f];
+            }
         }
         for (uint32_t id : rec.out_links[v]) {
             const size_t delay = plan_.links[id].delay;
@@ -361,11 +376,11 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
                     const double *g =
                         rec.link_grads[id] + (static_cast<size_t>(b) * count + s) * ring;
                     double *to = gout + (static_cast<size_t>(b) * channels + first + s) * n;
-                    size_t at = (r + delay) % ring;
-                    for (uint32_t f = 0; f < n && r + f + delay < t; ++f) {
-                        to[f] += g[at];
-                        if (++at == ring) at = 0;
-                    }
+                    // Frames past the span's end (r + f + delay >= t) receive nothing.
+                    const size_t frames = r + delay < t ? std::min<size_t>(n, t - r - delay) : 0;
+                    ring_runs((r + delay) % ring, ring, frames, [&](size_t f, size_t j, size_t k) {
+                        for (size_t i = 0; i < k; ++i) to[f + i] += g[j + i];
+                    });
                 }
         }
         const int32_t request = rec.output_request[v];
@@ -387,7 +402,9 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
         if (spec.params[p].kind != ParamKind::Signal) continue;
         const uint32_t c = plan_.param_channels[plan_.param_slot(v, p)];
         rec.param_views[v][p] = TensorView{rec.params[v][p] + local, batches_, c, n, stride};
-        std::fill_n(rec.param_grads[v][p], static_cast<size_t>(batches_) * c * n, 0.0);
+        // Only the wanted gradients reach the node (wanted_grads); the others stay unwritten.
+        if (rec.wanted_grads[v][p] != nullptr)
+            std::fill_n(rec.param_grads[v][p], static_cast<size_t>(batches_) * c * n, 0.0);
     }
     BackwardContext context{};
     if (step.kind != StepKind::Absorb)
@@ -452,21 +469,23 @@ void GraphRuntime::scatter_ports(uint32_t v, uint64_t r, uint32_t n) {
                         const double *from =
                             dport + (static_cast<size_t>(b) * channels + first_channel + s) * n;
                         double *g = lane(b, s);
-                        for (size_t f = 0, j = at; f < n; ++f, j = j + 1 == ring ? 0 : j + 1)
-                            g[j] = from[f];
+                        ring_runs(at, ring, n, [&](size_t f, size_t j, size_t k) {
+                            std::copy(from + f, from + f + k, g + j);
+                        });
                     }
                     continue;
                 }
                 for (uint32_t s = 0; s < count; ++s) {
                     double *g = lane(b, s);
-                    for (size_t f = 0, j = at; f < n; ++f, j = j + 1 == ring ? 0 : j + 1)
-                        g[j] = 0.0;
+                    ring_runs(at, ring, n,
+                              [&](size_t, size_t j, size_t k) { std::fill_n(g + j, k, 0.0); });
                 }
                 for (uint32_t c = 0; c < channels; ++c) {
                     const double *from = dport + (static_cast<size_t>(b) * channels + c) * n;
                     double *to = lane(b, c % count);
-                    for (size_t f = 0, j = at; f < n; ++f, j = j + 1 == ring ? 0 : j + 1)
-                        to[j] += from[f];
+                    ring_runs(at, ring, n, [&](size_t f, size_t j, size_t k) {
+                        for (size_t i = 0; i < k; ++i) to[j + i] += from[f + i];
+                    });
                 }
             }
             first_channel += count;
@@ -487,6 +506,25 @@ void GraphRuntime::scatter_params(uint32_t v, uint64_t r, uint32_t n,
         const int32_t request = rec_.param_request[v][p];
         double *out = request >= 0 ? requests[request].out : nullptr;
         const bool summed = request >= 0 && requests[request].summed != 0;
+        if (mods.empty()) {
+            // Unmodulated: the base's gradient is the parameter's, added in the order below
+            // (frames from the last, channels in order), with the sum kept in a local.
+            if (out == nullptr) continue;
+            for (uint32_t b = 0; b < batches_; ++b) {
+                const double *rows = dparam + static_cast<size_t>(b) * channels * n;
+                if (summed) {
+                    double total = out[b];
+                    for (uint32_t f = n; f-- > 0;)
+                        for (uint32_t c = 0; c < channels; ++c) total += rows[c * n + f];
+                    out[b] = total;
+                    continue;
+                }
+                double *frames = out + static_cast<size_t>(b) * t + r;
+                for (uint32_t f = n; f-- > 0;)
+                    for (uint32_t c = 0; c < channels; ++c) frames[f] += rows[c * n + f];
+            }
+            continue;
+        }
         for (uint32_t id : mods) {
             const uint32_t link = plan_.audio_edge_count + id;
             const size_t ring = static_cast<size_t>(rec_.link_capacity[link]);

@@ -171,9 +171,11 @@ void GraphRuntime::record_step(const Step &step, uint64_t position, uint32_t fra
         for (uint32_t b = 0; b < batches_; ++b)
             for (uint32_t c = 0; c < channels; ++c) {
                 const double *from = view.row(b, c);
-                const size_t step_in = view.frame_stride();
                 double *row = to + (static_cast<size_t>(b) * channels + c) * t + r;
-                for (uint32_t f = 0; f < frames; ++f) row[f] = from[f * step_in];
+                if (view.frame_stride() == 0)
+                    std::fill_n(row, frames, from[0]);
+                else
+                    std::copy(from, from + frames, row);
             }
     };
     for (uint32_t p = 0; p < spec.input_count; ++p) {
