@@ -159,8 +159,13 @@ class BiquadNode final : public Node {
                             (static_cast<size_t>(b) * channels[p] + c % channels[p]) * ctx.frames;
                 // Parameters constant over the window (every frame the same bits): the design
                 // and its differences once (the same values, so the same bits, as per frame).
+                // Lowpass, highpass, bandpass and notch designs do not read gain_db.
+                const bool gain_read = type_ == dsp::BiquadType::Peaking ||
+                                       type_ == dsp::BiquadType::Lowshelf ||
+                                       type_ == dsp::BiquadType::Highshelf;
                 if (ctx.frames > 0 && row_is_constant(fr, fs, ctx.frames) &&
-                    row_is_constant(qr, qs, ctx.frames) && row_is_constant(gr, gs, ctx.frames)) {
+                    row_is_constant(qr, qs, ctx.frames) &&
+                    (!gain_read || row_is_constant(gr, gs, ctx.frames))) {
                     const double first[3] = {fr[0], qr[0], gr[0]};
                     DesignDifference difference[3]{};
                     for (uint32_t p = 0; p < 3; ++p)

@@ -409,9 +409,12 @@ class OscillatorNode final : public Node {
                                cycle_,
                                settings_.clamp,
                                dsp::kModularUnitsPerHz / static_cast<double>(cycle_)};
+        // pulse_width is read only by the square and by its own gradient: otherwise its row
+        // may vary without changing anything hoisted.
+        const bool width_read = settings_.wave == dsp::Wave::Square || rows.d_width != nullptr;
         const bool constant = row_is_constant(rows.frequency, rows.fs, ctx.frames) &&
                               row_is_constant(rows.amplitude, rows.as, ctx.frames) &&
-                              row_is_constant(rows.width, rows.ws, ctx.frames);
+                              (!width_read || row_is_constant(rows.width, rows.ws, ctx.frames));
         adjoint_direct_block(settings_.wave, settings_.driver == Driver::PolyBlep, rows,
                              pending_[wave_lane], ctx.frames, constant);
         return true;

@@ -498,9 +498,57 @@ void GraphRuntime::scatter_params(uint32_t v, uint64_t r, uint32_t n,
     const NodeSpec &spec = *graph_.nodes[v].spec;
     const size_t t = static_cast<size_t>(rec_.frames);
     const size_t stride = static_cast<size_t>(rec_.stride);
+    // Summed, unmodulated, one-channel parameters (the common case): two sums per frame loop,
+    // each in the order below (frames from the last), so their serial chains of additions
+    // overlap instead of running one after the other.
+    uint32_t paired[2] = {0, 0}, waiting = 0;
+    auto simple_sum = [&](uint32_t p) {
+        const int32_t request = rec_.param_request[v][p];
+        return rec_.wanted_grads[v][p] != nullptr && plan_.param_mods[v][p].empty() &&
+               request >= 0 && requests[request].summed != 0 &&
+               plan_.param_channels[plan_.param_slot(v, p)] == 1;
+    };
+    auto flush = [&]() {
+        const double *a = rec_.wanted_grads[v][paired[0]];
+        double *out_a = requests[rec_.param_request[v][paired[0]]].out;
+        if (waiting == 1) {
+            for (uint32_t b = 0; b < batches_; ++b) {
+                const double *rows = a + static_cast<size_t>(b) * n;
+                double total = out_a[b];
+                for (uint32_t f = n; f-- > 0;) total += rows[f];
+                out_a[b] = total;
+            }
+        } else {
+            const double *c = rec_.wanted_grads[v][paired[1]];
+            double *out_c = requests[rec_.param_request[v][paired[1]]].out;
+            for (uint32_t b = 0; b < batches_; ++b) {
+                const double *rows_a = a + static_cast<size_t>(b) * n;
+                const double *rows_c = c + static_cast<size_t>(b) * n;
+                double total_a = out_a[b], total_c = out_c[b];
+                for (uint32_t f = n; f-- > 0;) {
+                    total_a += rows_a[f];
+                    total_c += rows_c[f];
+                }
+                out_a[b] = total_a;
+                out_c[b] = total_c;
+            }
+        }
+        waiting = 0;
+    };
+    for (uint32_t p = 0; p < spec.param_count; ++p) {
+        if (!simple_sum(p)) continue;
+        if (waiting == 1) { // two requests given overlapping outputs: added one after the other
+            const double *first = requests[rec_.param_request[v][paired[0]]].out;
+            const double *next = requests[rec_.param_request[v][p]].out;
+            if (next < first + batches_ && first < next + batches_) flush();
+        }
+        paired[waiting++] = p;
+        if (waiting == 2) flush();
+    }
+    if (waiting > 0) flush();
     for (uint32_t p = 0; p < spec.param_count; ++p) {
         const double *dparam = rec_.wanted_grads[v][p];
-        if (dparam == nullptr) continue;
+        if (dparam == nullptr || simple_sum(p)) continue;
         const std::vector<uint32_t> &mods = plan_.param_mods[v][p];
         const uint32_t channels = plan_.param_channels[plan_.param_slot(v, p)];
         const int32_t request = rec_.param_request[v][p];
