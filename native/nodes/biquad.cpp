@@ -23,7 +23,9 @@
 // design's derivative, taken by central differences of design_biquad (relative step 2^-20,
 // ~1e-9 relative error; 0 where a value is clamped). The history (x and y of the two previous
 // frames) is recorded per frame (four rows per lane); the adjoint state (Y and coefficients of
-// the two frames after the window) is carried across windows.
+// the two frames after the window) is carried across windows. A window whose frequency, q and
+// (peaking, shelves) gain_db are constant (BackwardContext::param_constant, else the rows'
+// bits) designs once and runs a loop with the state in registers: the same bits.
 // Reference: R. Bristow-Johnson, "Cookbook formulae for audio EQ biquad filter coefficients".
 #include <algorithm>
 #include <cmath>
@@ -163,9 +165,12 @@ class BiquadNode final : public Node {
                 const bool gain_read = type_ == dsp::BiquadType::Peaking ||
                                        type_ == dsp::BiquadType::Lowshelf ||
                                        type_ == dsp::BiquadType::Highshelf;
-                if (ctx.frames > 0 && row_is_constant(fr, fs, ctx.frames) &&
-                    row_is_constant(qr, qs, ctx.frames) &&
-                    (!gain_read || row_is_constant(gr, gs, ctx.frames))) {
+                // The runtime's flag first (it reads nothing), else the rows themselves.
+                auto constant_row = [&](uint32_t p, const double *row, size_t frame_stride) {
+                    return ctx.param_constant(p) || row_is_constant(row, frame_stride, ctx.frames);
+                };
+                if (ctx.frames > 0 && constant_row(kFrequency, fr, fs) &&
+                    constant_row(kQ, qr, qs) && (!gain_read || constant_row(kGainDb, gr, gs))) {
                     const double first[3] = {fr[0], qr[0], gr[0]};
                     DesignDifference difference[3]{};
                     for (uint32_t p = 0; p < 3; ++p)

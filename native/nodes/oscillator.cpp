@@ -55,6 +55,9 @@
 //   else 0; integrator (state = clamp(leak' state + gain' w)): vbar = gain' P, carry =
 //   leak' P; op_amp (state = clamp(state + clamp(w - state, +-slew'))): free, vbar = P and
 //   carry = 0; slew-limited, vbar = 0 and carry = P. d amplitude uses the recorded states.
+// Mode direct, oversample 1, mono: the same operations in oscillator_adjoint.h's block loop
+// (same bits), and a recorded render of that configuration takes oscillator_block.h's loop
+// after record_direct has written the rows.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -412,9 +415,13 @@ class OscillatorNode final : public Node {
         // pulse_width is read only by the square and by its own gradient: otherwise its row
         // may vary without changing anything hoisted.
         const bool width_read = settings_.wave == dsp::Wave::Square || rows.d_width != nullptr;
-        const bool constant = row_is_constant(rows.frequency, rows.fs, ctx.frames) &&
-                              row_is_constant(rows.amplitude, rows.as, ctx.frames) &&
-                              (!width_read || row_is_constant(rows.width, rows.ws, ctx.frames));
+        // The runtime's flag first (it reads nothing), else the rows themselves.
+        auto constant_row = [&](uint32_t p, const double *row, size_t frame_stride) {
+            return ctx.param_constant(p) || row_is_constant(row, frame_stride, ctx.frames);
+        };
+        const bool constant = constant_row(kFrequency, rows.frequency, rows.fs) &&
+                              constant_row(kAmplitude, rows.amplitude, rows.as) &&
+                              (!width_read || constant_row(kPulseWidth, rows.width, rows.ws));
         adjoint_direct_block(settings_.wave, settings_.driver == Driver::PolyBlep, rows,
                              pending_[wave_lane], ctx.frames, constant);
         return true;

@@ -38,6 +38,19 @@ void ring_runs(size_t start, size_t ring, size_t frames, Run run) {
     if (first < frames) run(first, size_t{0}, frames - first);
 }
 
+// True when bits [from, to) of `bits` are all set (an empty range: true).
+bool all_set(const uint64_t *bits, size_t from, size_t to) {
+    for (size_t x = from; x < to;) {
+        const size_t word = x / 64, low = x % 64;
+        const size_t high = std::min<size_t>(64, low + (to - x));
+        const uint64_t mask =
+            (high == 64 ? ~uint64_t{0} : (uint64_t{1} << high) - 1) & ~((uint64_t{1} << low) - 1);
+        if ((bits[word] & mask) != mask) return false;
+        x += high - low;
+    }
+    return true;
+}
+
 int32_t find_param(const NodeSpec &spec, const char *name) {
     for (uint32_t p = 0; p < spec.param_count; ++p)
         if (std::strcmp(spec.params[p].name, name) == 0) return static_cast<int32_t>(p);
@@ -402,6 +415,8 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
         if (spec.params[p].kind != ParamKind::Signal) continue;
         const uint32_t c = plan_.param_channels[plan_.param_slot(v, p)];
         rec.param_views[v][p] = TensorView{rec.params[v][p] + local, batches_, c, n, stride};
+        // Every frame after the window's first has its predecessor's bits: constant.
+        rec.window_constant[v][p] = all_set(rec.same_bits[v][p], local + 1, local + n) ? 1 : 0;
         // Only the wanted gradients reach the node (wanted_grads); the others stay unwritten.
         if (rec.wanted_grads[v][p] != nullptr)
             std::fill_n(rec.param_grads[v][p], static_cast<size_t>(batches_) * c * n, 0.0);
@@ -416,6 +431,7 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
     context.frames = n;
     context.sample_rate = sample_rate_;
     context.inputs = rec.input_views[v].data();
+    context.params_constant = rec.window_constant[v].data();
     context.input_gradients = rec.port_grads[v].data();
     context.param_gradients = step.kind != StepKind::Emit ? rec.wanted_grads[v].data() : nullptr;
     if (plan_.nodes[v]->record_rows() > 0) {
