@@ -193,21 +193,36 @@ void GraphRuntime::record(uint64_t frames, uint64_t max_bytes, uint64_t checkpoi
 
 namespace {
 
-// Sets bit x of `bits` for recorded frames x in [r, r + frames) whose values have frame
-// x - 1's bits in every lane of `rows` (lanes x stride doubles); frame 0 of the recording has
-// no predecessor (bit clear). `constant`: the step's view had one value per lane for all its
-// frames, so only its first frame needs comparing.
+// Sets (value true) or clears bits [from, to) of `bits`, a word at a time.
+void set_bits(uint64_t *bits, size_t from, size_t to, bool value) {
+    for (size_t x = from; x < to;) {
+        const size_t word = x / 64, low = x % 64;
+        const size_t high = std::min<size_t>(64, low + (to - x));
+        const uint64_t mask =
+            (high == 64 ? ~uint64_t{0} : (uint64_t{1} << high) - 1) & ~((uint64_t{1} << low) - 1);
+        bits[word] = value ? bits[word] | mask : bits[word] & ~mask;
+        x += high - low;
+    }
+}
+
+// Bit x of `bits` for recorded frames x in [r, r + frames): set when the frame has frame
+// x - 1's bits in every lane of `rows` (lanes x stride doubles). A step whose view had one value
+// per lane (`constant`) compares its first frame with the frame before (none before recorded
+// frame 0: clear) and sets the rest; a per-frame view clears its frames (the adjoint then reads
+// the row itself when it wants to know).
 void mark_same_frames(const double *rows, size_t lanes, size_t stride, bool constant,
                       uint64_t *bits, size_t r, uint32_t frames) {
-    for (size_t x = r; x < r + frames; ++x) {
-        bool same = x > 0;
-        if (same && !(constant && x > r))
-            for (size_t lane = 0; lane < lanes && same; ++lane)
-                same = std::memcmp(rows + lane * stride + x, rows + lane * stride + x - 1,
-                                   sizeof(double)) == 0;
-        const uint64_t mask = uint64_t{1} << (x % 64);
-        bits[x / 64] = same ? bits[x / 64] | mask : bits[x / 64] & ~mask;
+    if (frames == 0) return;
+    if (!constant) {
+        set_bits(bits, r, r + frames, false);
+        return;
     }
+    bool same = r > 0;
+    for (size_t lane = 0; lane < lanes && same; ++lane)
+        same = std::memcmp(rows + lane * stride + r, rows + lane * stride + r - 1,
+                           sizeof(double)) == 0;
+    set_bits(bits, r, r + 1, same);
+    set_bits(bits, r + 1, r + frames, true);
 }
 
 } // namespace
