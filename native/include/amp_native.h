@@ -562,7 +562,7 @@ int32_t amp_graph_runtime_backward(AmpGraphRuntime *runtime, const double *outpu
  * The backward pass then re-renders each segment from its snapshot, from the last, with
  * recording, and runs over it: the gradients are bit-identical to a full recording's, for about
  * one more forward render of time and memory for one segment (recorded values of
- * checkpoint_frames frames, link-gradient rings of checkpoint_frames plus each link's delay)
+ * checkpoint_frames frames, link-gradient rings of one backward window plus each link's delay)
  * plus one snapshot per segment and one more, all allocated here. _size gives those bytes; a
  * limit is refused as by amp_graph_runtime_record.
  */

@@ -23,7 +23,9 @@
 // design's derivative, taken by central differences of design_biquad (relative step 2^-20,
 // ~1e-9 relative error; 0 where a value is clamped). The history (x and y of the two previous
 // frames) is recorded per frame (four rows per lane); the adjoint state (Y and coefficients of
-// the two frames after the window) is carried across windows.
+// the two frames after the window) is carried across windows. A window whose frequency, q and
+// (peaking, shelves) gain_db are constant (BackwardContext::param_constant, else the rows'
+// bits) designs once and runs a loop with the state in registers: the same bits.
 // Reference: R. Bristow-Johnson, "Cookbook formulae for audio EQ biquad filter coefficients".
 #include <algorithm>
 #include <cmath>
@@ -33,6 +35,7 @@
 #include "dsp/biquad_design.h"
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
+#include "nodes/window_rows.h"
 
 namespace amp {
 namespace {
@@ -150,23 +153,38 @@ class BiquadNode final : public Node {
                 const size_t fs = frequency.frame_stride(), qs = q.frame_stride(),
                              gs = gain.frame_stride();
                 double *dx = ctx.out + index * ctx.frames;
-                // Parameters constant over the window: the design and its differences once
-                // (the same values, so the same bits, as per frame).
-                const bool constant = fs == 0 && qs == 0 && gs == 0 && ctx.frames > 0;
-                const double first[3] = {fr[0], qr[0], gr[0]};
-                const dsp::BiquadCoefficients constant_k =
-                    constant
-                        ? dsp::design_biquad(type_, first[0], first[1], first[2], ctx.sample_rate)
-                        : dsp::BiquadCoefficients{};
-                DesignDifference constant_d[3]{};
-                for (uint32_t p = 0; p < 3 && constant; ++p)
+                double *d[3] = {};
+                for (uint32_t p = 0; p < 3; ++p)
                     if (wanted[p] != nullptr)
-                        constant_d[p] = design_difference(p, first, ctx.sample_rate);
+                        d[p] =
+                            wanted[p] +
+                            (static_cast<size_t>(b) * channels[p] + c % channels[p]) * ctx.frames;
+                // Parameters constant over the window (every frame the same bits): the design
+                // and its differences once (the same values, so the same bits, as per frame).
+                // Lowpass, highpass, bandpass and notch designs do not read gain_db.
+                const bool gain_read = type_ == dsp::BiquadType::Peaking ||
+                                       type_ == dsp::BiquadType::Lowshelf ||
+                                       type_ == dsp::BiquadType::Highshelf;
+                // The runtime's flag first (it reads nothing), else the rows themselves.
+                auto constant_row = [&](uint32_t p, const double *row, size_t frame_stride) {
+                    return ctx.param_constant(p) || row_is_constant(row, frame_stride, ctx.frames);
+                };
+                if (ctx.frames > 0 && constant_row(kFrequency, fr, fs) &&
+                    constant_row(kQ, qr, qs) && (!gain_read || constant_row(kGainDb, gr, gs))) {
+                    const double first[3] = {fr[0], qr[0], gr[0]};
+                    DesignDifference difference[3]{};
+                    for (uint32_t p = 0; p < 3; ++p)
+                        if (d[p] != nullptr)
+                            difference[p] = design_difference(p, first, ctx.sample_rate);
+                    const dsp::BiquadCoefficients k =
+                        dsp::design_biquad(type_, first[0], first[1], first[2], ctx.sample_rate);
+                    backward_constant(k, difference, g, x, rows, stride, dx, d, ctx.frames, adj);
+                    continue;
+                }
                 for (uint32_t n = ctx.frames; n-- > 0;) {
                     const double fv = fr[n * fs], qv = qr[n * qs], gv = gr[n * gs];
                     const dsp::BiquadCoefficients k =
-                        constant ? constant_k
-                                 : dsp::design_biquad(type_, fv, qv, gv, ctx.sample_rate);
+                        dsp::design_biquad(type_, fv, qv, gv, ctx.sample_rate);
                     const double y_total = g[n] - adj.next.a1 * adj.y1 - adj.after.a2 * adj.y2;
                     dx[n] = k.b0 * y_total + adj.next.b1 * adj.y1 + adj.after.b2 * adj.y2;
                     const double x1 = rows[n], x2 = rows[stride + n], y1 = rows[2 * stride + n],
@@ -175,16 +193,10 @@ class BiquadNode final : public Node {
                     const double dk[5] = {y_total * x[n], y_total * x1, y_total * x2, -y_total * y1,
                                           -y_total * y2};
                     const double values[3] = {fv, qv, gv};
-                    for (uint32_t p = 0; p < 3; ++p) {
-                        if (wanted[p] == nullptr) continue;
-                        double *d =
-                            wanted[p] +
-                            (static_cast<size_t>(b) * channels[p] + c % channels[p]) * ctx.frames;
-                        d[n] +=
-                            design_slope(constant ? constant_d[p]
-                                                  : design_difference(p, values, ctx.sample_rate),
-                                         dk);
-                    }
+                    for (uint32_t p = 0; p < 3; ++p)
+                        if (d[p] != nullptr)
+                            d[p][n] +=
+                                design_slope(design_difference(p, values, ctx.sample_rate), dk);
                     adj.after = adj.next;
                     adj.next = k;
                     adj.y2 = adj.y1;
@@ -254,7 +266,20 @@ class BiquadNode final : public Node {
         double *rows = ctx.record + 4 * index * ctx.record_lane_stride;
         const size_t stride = ctx.record_lane_stride;
         double *y = ctx.out_row(b, c);
-        History &h = lane.history;
+        History h = lane.history; // a local: the stores below cannot alias it
+        if (fs == 0 && qs == 0 && gs == 0) {
+            const dsp::BiquadCoefficients k =
+                lane.coefficients(type_, fr[0], qr[0], gr[0], ctx.sample_rate);
+            for (uint32_t f = 0; f < ctx.frames; ++f) {
+                rows[f] = h.x1;
+                rows[stride + f] = h.x2;
+                rows[2 * stride + f] = h.y1;
+                rows[3 * stride + f] = h.y2;
+                y[f] = h.step(k, x[f * xs]);
+            }
+            lane.history = h;
+            return;
+        }
         for (uint32_t f = 0; f < ctx.frames; ++f) {
             rows[f] = h.x1;
             rows[stride + f] = h.x2;
@@ -264,6 +289,7 @@ class BiquadNode final : public Node {
                 lane.coefficients(type_, fr[f * fs], qr[f * qs], gr[f * gs], ctx.sample_rate);
             y[f] = h.step(k, x[f * xs]);
         }
+        lane.history = h;
     }
 
     // The design's central differences for one parameter at one point: hi - lo of each
@@ -292,6 +318,40 @@ class BiquadNode final : public Node {
         return (dk[0] * d.diff[0] + dk[1] * d.diff[1] + dk[2] * d.diff[2] + dk[3] * d.diff[3] +
                 dk[4] * d.diff[4]) /
                d.width;
+    }
+
+    // The adjoint over a window whose frequency, q and gain_db are constant (coefficients k,
+    // design differences `difference` for the wanted gradients d[p], null when not wanted): the
+    // per-frame loop's operations, frames from the last, with the adjoint state in locals (the
+    // stores through dx and d cannot alias it, so it stays in registers).
+    static void backward_constant(const dsp::BiquadCoefficients &k,
+                                  const DesignDifference *difference, const double *g,
+                                  const double *x, const double *rows, size_t stride, double *dx,
+                                  double *const *d, uint32_t frames, Adjoint &adj) noexcept {
+        const double *const x1s = rows, *const x2s = rows + stride, *const y1s = rows + 2 * stride,
+                            *const y2s = rows + 3 * stride;
+        double *const d0 = d[0], *const d1 = d[1], *const d2 = d[2];
+        const DesignDifference e0 = difference[0], e1 = difference[1], e2 = difference[2];
+        const dsp::BiquadCoefficients kk = k;
+        dsp::BiquadCoefficients next = adj.next, after = adj.after;
+        double total1 = adj.y1, total2 = adj.y2; // Y[n+1], Y[n+2]
+        for (uint32_t n = frames; n-- > 0;) {
+            const double y_total = g[n] - next.a1 * total1 - after.a2 * total2;
+            dx[n] = kk.b0 * y_total + next.b1 * total1 + after.b2 * total2;
+            const double dk[5] = {y_total * x[n], y_total * x1s[n], y_total * x2s[n],
+                                  -y_total * y1s[n], -y_total * y2s[n]};
+            if (d0 != nullptr) d0[n] += design_slope(e0, dk);
+            if (d1 != nullptr) d1[n] += design_slope(e1, dk);
+            if (d2 != nullptr) d2[n] += design_slope(e2, dk);
+            after = next;
+            next = kk;
+            total2 = total1;
+            total1 = y_total;
+        }
+        adj.next = next;
+        adj.after = after;
+        adj.y1 = total1;
+        adj.y2 = total2;
     }
 
     dsp::BiquadType type_;

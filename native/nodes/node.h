@@ -355,12 +355,19 @@ struct BackwardContext {
     // curve time 0). Null: not requested.
     double *history_gradient = nullptr;
     const AmpControlHistory *history = nullptr;
+    // Per spec param: 1 when the recorded row of every lane has the same bits on every frame of
+    // this window (the runtime tracks it while recording), else 0, which says nothing (the row
+    // may still be constant). Lets an adjoint hoist per-frame work without reading the row.
+    const uint8_t *params_constant = nullptr;
 
     double *input_gradient(uint32_t port) const {
         return input_gradients != nullptr ? input_gradients[port] : (port == 0 ? out : nullptr);
     }
     double *param_gradient(uint32_t param) const {
         return param_gradients != nullptr ? param_gradients[param] : nullptr;
+    }
+    bool param_constant(uint32_t param) const {
+        return params_constant != nullptr && params_constant[param] != 0;
     }
     // The frames of dL/dparam that output lane (b, c) adds to: the parameter's channel
     // c % its channel count (a parameter with fewer channels than the output is broadcast, so

@@ -55,6 +55,9 @@
 //   else 0; integrator (state = clamp(leak' state + gain' w)): vbar = gain' P, carry =
 //   leak' P; op_amp (state = clamp(state + clamp(w - state, +-slew'))): free, vbar = P and
 //   carry = 0; slew-limited, vbar = 0 and carry = P. d amplitude uses the recorded states.
+// Mode direct, oversample 1, mono: the same operations in oscillator_adjoint.h's block loop
+// (same bits), and a recorded render of that configuration takes oscillator_block.h's loop
+// after record_direct has written the rows.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -65,6 +68,7 @@
 #include "dsp/sin2pi.h"
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
+#include "nodes/oscillator_adjoint.h"
 #include "nodes/oscillator_block.h"
 #include "nodes/oscillator_cache.h"
 #include "nodes/oscillator_config.h"
@@ -147,6 +151,7 @@ class OscillatorNode final : public Node {
                 double *left = ctx.out_row(b, c * per_lane);
                 double *right = settings_.stereo ? ctx.out_row(b, c * per_lane + 1) : nullptr;
                 if (ctx.frames > 0 && direct_block(ctx)) {
+                    if (ctx.record != nullptr) record_direct(lane, rows, ctx, b, c);
                     render_direct(lane, rows, left, ctx.frames);
                     continue;
                 }
@@ -220,7 +225,8 @@ class OscillatorNode final : public Node {
             return AMP_ERR_UNSUPPORTED;
         }
         for (uint32_t b = 0; b < ctx.batches; ++b)
-            for (uint32_t c = 0; c < settings_.channels; ++c) backward_lane(ctx, b, c);
+            for (uint32_t c = 0; c < settings_.channels; ++c)
+                if (!backward_direct(ctx, b, c)) backward_lane(ctx, b, c);
         return AMP_OK;
     }
 
@@ -299,10 +305,10 @@ class OscillatorNode final : public Node {
     }
 
     // True when this lane's block can take oscillator_block.h's loops: mode direct, no
-    // oversampling, cache or stereo, and no recording for a backward pass.
-    bool direct_block(const ProcessContext &ctx) const noexcept {
+    // oversampling, cache or stereo (a recorded render records first: record_direct).
+    bool direct_block(const ProcessContext &) const noexcept {
         return settings_.mode == Mode::Direct && settings_.oversample == 1 && !settings_.cache &&
-               !settings_.stereo && ctx.record == nullptr;
+               !settings_.stereo;
     }
     void render_direct(Lane &lane, const Rows &rows, double *out, uint32_t frames) noexcept {
         const DirectRows direct{rows.frequency, rows.amplitude,  rows.offset,    rows.width,
@@ -379,6 +385,73 @@ class OscillatorNode final : public Node {
             record[(2 * os + 1 + r) * stride + f] = static_cast<double>(flags);
         }
         record[os * stride + f] = restarted ? 1.0 : 0.0;
+    }
+
+    // oscillator_adjoint.h's loop for one wave lane when the configuration allows it (mode
+    // direct, oversample 1, mono); false otherwise (backward_lane then runs).
+    bool backward_direct(const BackwardContext &ctx, uint32_t b, uint32_t c) noexcept {
+        if (settings_.mode != Mode::Direct || settings_.oversample != 1 || settings_.stereo)
+            return false;
+        const size_t wave_lane = static_cast<size_t>(b) * settings_.channels + c;
+        const size_t stride = ctx.record_lane_stride;
+        const double *record = ctx.record + wave_lane * rows_per_lane() * stride;
+        const TensorView *params = ctx.params;
+        const AdjointRows rows{ctx.gradient.row(b, c),
+                               record,
+                               record + stride,
+                               params[kFrequency].row(b, c),
+                               params[kAmplitude].row(b, c),
+                               params[kPulseWidth].row(b, c),
+                               params[kFrequency].frame_stride(),
+                               params[kAmplitude].frame_stride(),
+                               params[kPulseWidth].frame_stride(),
+                               ctx.param_gradient_row(kFrequency, b, c),
+                               ctx.param_gradient_row(kAmplitude, b, c),
+                               ctx.param_gradient_row(kPhaseOffset, b, c),
+                               ctx.param_gradient_row(kPulseWidth, b, c),
+                               cycle_,
+                               settings_.clamp,
+                               dsp::kModularUnitsPerHz / static_cast<double>(cycle_)};
+        // pulse_width is read only by the square and by its own gradient: otherwise its row
+        // may vary without changing anything hoisted.
+        const bool width_read = settings_.wave == dsp::Wave::Square || rows.d_width != nullptr;
+        // The runtime's flag first (it reads nothing), else the rows themselves.
+        auto constant_row = [&](uint32_t p, const double *row, size_t frame_stride) {
+            return ctx.param_constant(p) || row_is_constant(row, frame_stride, ctx.frames);
+        };
+        const bool constant = constant_row(kFrequency, rows.frequency, rows.fs) &&
+                              constant_row(kAmplitude, rows.amplitude, rows.as) &&
+                              (!width_read || constant_row(kPulseWidth, rows.width, rows.ws));
+        adjoint_direct_block(settings_.wave, settings_.driver == Driver::PolyBlep, rows,
+                             pending_[wave_lane], ctx.frames, constant);
+        return true;
+    }
+
+    // record_frame's rows for a block that oscillator_block.h renders (mode direct, oversample
+    // 1): from the lane's state before the block, per frame the phase the sample reads and the
+    // restart flag, as render_direct_block advances them (the same phase steps and reset rule).
+    void record_direct(const Lane &lane, const Rows &rows, const ProcessContext &ctx, uint32_t b,
+                       uint32_t c) const noexcept {
+        const size_t stride = ctx.record_lane_stride;
+        double *phases = ctx.record + (static_cast<size_t>(b) * settings_.channels + c) *
+                                          rows_per_lane() * stride;
+        double *restarts = phases + stride;
+        uint64_t phase = lane.phase;
+        double reset_high = lane.reset_high;
+        for (uint32_t f = 0; f < ctx.frames; ++f) {
+            const uint64_t inc = rows.fs == 0
+                                     ? hoisted_.inc
+                                     : dsp::modular_increment(rows.frequency[f * rows.fs], cycle_);
+            const uint64_t offset =
+                rows.os == 0 ? hoisted_.offset
+                             : dsp::modular_from_cycles(rows.offset[f * rows.os], cycle_);
+            const double reset = rows.reset[f * rows.rs];
+            const bool restarted = reset > 0.5 && reset_high == 0.0;
+            reset_high = reset > 0.5 ? 1.0 : 0.0;
+            phase = dsp::modular_add(restarted ? 0 : phase, inc, cycle_);
+            phases[f] = static_cast<double>(dsp::modular_add(phase, offset, cycle_));
+            restarts[f] = restarted ? 1.0 : 0.0;
+        }
     }
 
     // The adjoint of one wave lane over the window, frames from the last (see the header).

@@ -28,6 +28,29 @@ constexpr const char *kBufferRequest = "@buffer";
 // The request naming the points of the control-history curves a node reads.
 constexpr const char *kHistoryRequest = "@history";
 
+// Calls run(f, j, count) over frames [0, frames) of a window whose frame 0 is slot `start` of a
+// ring of `ring` slots (frames <= ring): frames f .. f + count - 1 are slots j .. j + count - 1,
+// at most two contiguous runs (so the loops inside need no wrap test per frame).
+template <typename Run>
+void ring_runs(size_t start, size_t ring, size_t frames, Run run) {
+    const size_t first = std::min(frames, ring - start);
+    if (first > 0) run(size_t{0}, start, first);
+    if (first < frames) run(first, size_t{0}, frames - first);
+}
+
+// True when bits [from, to) of `bits` are all set (an empty range: true).
+bool all_set(const uint64_t *bits, size_t from, size_t to) {
+    for (size_t x = from; x < to;) {
+        const size_t word = x / 64, low = x % 64;
+        const size_t high = std::min<size_t>(64, low + (to - x));
+        const uint64_t mask =
+            (high == 64 ? ~uint64_t{0} : (uint64_t{1} << high) - 1) & ~((uint64_t{1} << low) - 1);
+        if ((bits[word] & mask) != mask) return false;
+        x += high - low;
+    }
+    return true;
+}
+
 int32_t find_param(const NodeSpec &spec, const char *name) {
     for (uint32_t p = 0; p < spec.param_count; ++p)
         if (std::strcmp(spec.params[p].name, name) == 0) return static_cast<int32_t>(p);
@@ -347,9 +370,14 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
         std::fill_n(gout, static_cast<size_t>(batches_) * channels * n, 0.0);
         if (v == graph_.output) {
             const size_t pad = plan_.padding[graph_.output];
-            for (size_t lane = 0; lane < static_cast<size_t>(batches_) * channels; ++lane)
-                for (uint32_t f = 0; f < n && r + f + pad < t; ++f)
-                    gout[lane * n + f] += output_gradient[lane * t + r + f + pad];
+            // Frames whose padded position lies past the span's end receive nothing.
+            const size_t frames = r + pad < t ? std::min<size_t>(n, t - r - pad) : 0;
+            for (size_t lane = 0; frames > 0 && lane < static_cast<size_t>(batches_) * channels;
+                 ++lane) {
+                const double *from = output_gradient + lane * t + r + pad;
+                double *to = gout + lane * n;
+                for (size_t f = 0; f < frames; ++f) to[f] += from[f];
+            }
         }
         for (uint32_t id : rec.out_links[v]) {
             const size_t delay = plan_.links[id].delay;
@@ -361,11 +389,11 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
                     const double *g =
                         rec.link_grads[id] + (static_cast<size_t>(b) * count + s) * ring;
                     double *to = gout + (static_cast<size_t>(b) * channels + first + s) * n;
-                    size_t at = (r + delay) % ring;
-                    for (uint32_t f = 0; f < n && r + f + delay < t; ++f) {
-                        to[f] += g[at];
-                        if (++at == ring) at = 0;
-                    }
+                    // Frames past the span's end (r + f + delay >= t) receive nothing.
+                    const size_t frames = r + delay < t ? std::min<size_t>(n, t - r - delay) : 0;
+                    ring_runs((r + delay) % ring, ring, frames, [&](size_t f, size_t j, size_t k) {
+                        for (size_t i = 0; i < k; ++i) to[f + i] += g[j + i];
+                    });
                 }
         }
         const int32_t request = rec.output_request[v];
@@ -387,7 +415,11 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
         if (spec.params[p].kind != ParamKind::Signal) continue;
         const uint32_t c = plan_.param_channels[plan_.param_slot(v, p)];
         rec.param_views[v][p] = TensorView{rec.params[v][p] + local, batches_, c, n, stride};
-        std::fill_n(rec.param_grads[v][p], static_cast<size_t>(batches_) * c * n, 0.0);
+        // Every frame after the window's first has its predecessor's bits: constant.
+        rec.window_constant[v][p] = all_set(rec.same_bits[v][p], local + 1, local + n) ? 1 : 0;
+        // Only the wanted gradients reach the node (wanted_grads); the others stay unwritten.
+        if (rec.wanted_grads[v][p] != nullptr)
+            std::fill_n(rec.param_grads[v][p], static_cast<size_t>(batches_) * c * n, 0.0);
     }
     BackwardContext context{};
     if (step.kind != StepKind::Absorb)
@@ -399,6 +431,7 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
     context.frames = n;
     context.sample_rate = sample_rate_;
     context.inputs = rec.input_views[v].data();
+    context.params_constant = rec.window_constant[v].data();
     context.input_gradients = rec.port_grads[v].data();
     context.param_gradients = step.kind != StepKind::Emit ? rec.wanted_grads[v].data() : nullptr;
     if (plan_.nodes[v]->record_rows() > 0) {
@@ -452,21 +485,23 @@ void GraphRuntime::scatter_ports(uint32_t v, uint64_t r, uint32_t n) {
                         const double *from =
                             dport + (static_cast<size_t>(b) * channels + first_channel + s) * n;
                         double *g = lane(b, s);
-                        for (size_t f = 0, j = at; f < n; ++f, j = j + 1 == ring ? 0 : j + 1)
-                            g[j] = from[f];
+                        ring_runs(at, ring, n, [&](size_t f, size_t j, size_t k) {
+                            std::copy(from + f, from + f + k, g + j);
+                        });
                     }
                     continue;
                 }
                 for (uint32_t s = 0; s < count; ++s) {
                     double *g = lane(b, s);
-                    for (size_t f = 0, j = at; f < n; ++f, j = j + 1 == ring ? 0 : j + 1)
-                        g[j] = 0.0;
+                    ring_runs(at, ring, n,
+                              [&](size_t, size_t j, size_t k) { std::fill_n(g + j, k, 0.0); });
                 }
                 for (uint32_t c = 0; c < channels; ++c) {
                     const double *from = dport + (static_cast<size_t>(b) * channels + c) * n;
                     double *to = lane(b, c % count);
-                    for (size_t f = 0, j = at; f < n; ++f, j = j + 1 == ring ? 0 : j + 1)
-                        to[j] += from[f];
+                    ring_runs(at, ring, n, [&](size_t f, size_t j, size_t k) {
+                        for (size_t i = 0; i < k; ++i) to[j + i] += from[f + i];
+                    });
                 }
             }
             first_channel += count;
@@ -479,14 +514,81 @@ void GraphRuntime::scatter_params(uint32_t v, uint64_t r, uint32_t n,
     const NodeSpec &spec = *graph_.nodes[v].spec;
     const size_t t = static_cast<size_t>(rec_.frames);
     const size_t stride = static_cast<size_t>(rec_.stride);
+    // Summed, unmodulated, one-channel parameters (the common case): two sums per frame loop,
+    // each in the order below (frames from the last), so their serial chains of additions
+    // overlap instead of running one after the other.
+    uint32_t paired[2] = {0, 0}, waiting = 0;
+    auto simple_sum = [&](uint32_t p) {
+        const int32_t request = rec_.param_request[v][p];
+        return rec_.wanted_grads[v][p] != nullptr && plan_.param_mods[v][p].empty() &&
+               request >= 0 && requests[request].summed != 0 &&
+               plan_.param_channels[plan_.param_slot(v, p)] == 1;
+    };
+    auto flush = [&]() {
+        const double *a = rec_.wanted_grads[v][paired[0]];
+        double *out_a = requests[rec_.param_request[v][paired[0]]].out;
+        if (waiting == 1) {
+            for (uint32_t b = 0; b < batches_; ++b) {
+                const double *rows = a + static_cast<size_t>(b) * n;
+                double total = out_a[b];
+                for (uint32_t f = n; f-- > 0;) total += rows[f];
+                out_a[b] = total;
+            }
+        } else {
+            const double *c = rec_.wanted_grads[v][paired[1]];
+            double *out_c = requests[rec_.param_request[v][paired[1]]].out;
+            for (uint32_t b = 0; b < batches_; ++b) {
+                const double *rows_a = a + static_cast<size_t>(b) * n;
+                const double *rows_c = c + static_cast<size_t>(b) * n;
+                double total_a = out_a[b], total_c = out_c[b];
+                for (uint32_t f = n; f-- > 0;) {
+                    total_a += rows_a[f];
+                    total_c += rows_c[f];
+                }
+                out_a[b] = total_a;
+                out_c[b] = total_c;
+            }
+        }
+        waiting = 0;
+    };
+    for (uint32_t p = 0; p < spec.param_count; ++p) {
+        if (!simple_sum(p)) continue;
+        if (waiting == 1) { // two requests given overlapping outputs: added one after the other
+            const double *first = requests[rec_.param_request[v][paired[0]]].out;
+            const double *next = requests[rec_.param_request[v][p]].out;
+            if (next < first + batches_ && first < next + batches_) flush();
+        }
+        paired[waiting++] = p;
+        if (waiting == 2) flush();
+    }
+    if (waiting > 0) flush();
     for (uint32_t p = 0; p < spec.param_count; ++p) {
         const double *dparam = rec_.wanted_grads[v][p];
-        if (dparam == nullptr) continue;
+        if (dparam == nullptr || simple_sum(p)) continue;
         const std::vector<uint32_t> &mods = plan_.param_mods[v][p];
         const uint32_t channels = plan_.param_channels[plan_.param_slot(v, p)];
         const int32_t request = rec_.param_request[v][p];
         double *out = request >= 0 ? requests[request].out : nullptr;
         const bool summed = request >= 0 && requests[request].summed != 0;
+        if (mods.empty()) {
+            // Unmodulated: the base's gradient is the parameter's, added in the order below
+            // (frames from the last, channels in order), with the sum kept in a local.
+            if (out == nullptr) continue;
+            for (uint32_t b = 0; b < batches_; ++b) {
+                const double *rows = dparam + static_cast<size_t>(b) * channels * n;
+                if (summed) {
+                    double total = out[b];
+                    for (uint32_t f = n; f-- > 0;)
+                        for (uint32_t c = 0; c < channels; ++c) total += rows[c * n + f];
+                    out[b] = total;
+                    continue;
+                }
+                double *frames = out + static_cast<size_t>(b) * t + r;
+                for (uint32_t f = n; f-- > 0;)
+                    for (uint32_t c = 0; c < channels; ++c) frames[f] += rows[c * n + f];
+            }
+            continue;
+        }
         for (uint32_t id : mods) {
             const uint32_t link = plan_.audio_edge_count + id;
             const size_t ring = static_cast<size_t>(rec_.link_capacity[link]);

@@ -281,7 +281,7 @@ class GraphRuntime {
     // hold `window` frames from span frame `origin`, lane stride `stride`: the whole span
     // (origin 0, stride = window = frames), or with checkpoints the segment being re-rendered
     // (stride = checkpoint). Link gradients are rings of link_capacity[link] frames per lane
-    // (span frame x at x % capacity): the span, or a segment plus the link's delay.
+    // (span frame x at x % capacity): one backward window plus the link's delay (link_ring).
     struct Recording {
         bool armed = false;
         uint64_t start = 0;      // stream position of the span's frame 0
@@ -311,8 +311,13 @@ class GraphRuntime {
         std::vector<std::vector<double *>> param_grads;   // [node][param]: B x C_param x max_step
         std::vector<std::vector<TensorView>> input_views; // [node][port], per window
         std::vector<std::vector<TensorView>> param_views; // [node][param], per window
-        std::vector<std::vector<double *>> wanted_grads;  // [node][param]: the call's pointers
-        std::vector<std::vector<uint32_t>> out_links;     // [node]: links leaving it, id order
+        // [node][param] (signal params): bit x set when recorded frame x has frame x - 1's
+        // bits in every lane (words of `bits`); and per window, whether the row is constant.
+        std::vector<std::vector<uint64_t *>> same_bits;
+        std::vector<uint64_t> bits;
+        std::vector<std::vector<uint8_t>> window_constant;
+        std::vector<std::vector<double *>> wanted_grads; // [node][param]: the call's pointers
+        std::vector<std::vector<uint32_t>> out_links;    // [node]: links leaving it, id order
         std::vector<uint8_t> reaches, from_target, on_path, needs; // per node, per pass
         std::vector<int32_t> output_request;                       // per node: request or -1
         std::vector<int32_t> buffer_request;  // per node: "@buffer" request or -1
@@ -324,8 +329,12 @@ class GraphRuntime {
     };
     Recording rec_;
     // Doubles of the recorded values and gradient buffers, with `stride` frames per recorded
-    // lane and link rings of min(frames, stride + link delay) frames (stride = frames: all).
+    // lane (stride = frames: all) and link rings of link_ring frames.
     size_t record_doubles(uint64_t frames, uint64_t stride) const;
+    // 64-bit words of the recording's same_bits (one bit per recorded frame and signal param).
+    size_t record_bit_words(uint64_t stride) const;
+    // A link's gradient ring: min(frames, min(stride, max_step_) + the link's delay) frames.
+    uint64_t link_ring(uint32_t link, uint64_t frames, uint64_t stride) const;
     void drop_recording() { rec_.armed = false; }
     // Copies what the backward pass needs of one step's window (a no-op unless recording).
     void record_step(const Step &step, uint64_t position, uint32_t frames);

@@ -15,6 +15,15 @@
 
 namespace amp {
 
+uint64_t GraphRuntime::link_ring(uint32_t id, uint64_t frames, uint64_t stride) const {
+    // A backward window (at most max_step_ frames, within one segment of `stride`) writes the
+    // link's gradient for its frames [r, r + n) and its producer reads [r + delay, r + n +
+    // delay): frames read later than they are written are at most n + delay - 1 frames apart,
+    // so a ring of one window plus the delay holds every frame between its write and its read.
+    const uint64_t window = std::min<uint64_t>(stride, max_step_);
+    return std::min<uint64_t>(frames, window + plan_.links[id].delay);
+}
+
 size_t GraphRuntime::record_doubles(uint64_t frames, uint64_t stride) const {
     const size_t b = batches_, t = static_cast<size_t>(stride), s = max_step_;
     size_t total = 0;
@@ -33,16 +42,27 @@ size_t GraphRuntime::record_doubles(uint64_t frames, uint64_t stride) const {
     }
     for (uint32_t id = 0; id < plan_.links.size(); ++id) {
         const size_t lanes = b * plan_.link_channels[id];
-        const uint64_t ring = std::min<uint64_t>(frames, stride + plan_.links[id].delay);
+        const uint64_t ring = link_ring(id, frames, stride);
         total += lanes * static_cast<size_t>(ring);         // link gradient
         if (plan_.links[id].modulation) total += lanes * t; // recorded modulator
     }
     return total;
 }
 
+size_t GraphRuntime::record_bit_words(uint64_t stride) const {
+    size_t params = 0;
+    for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
+        const NodeSpec &spec = *graph_.nodes[v].spec;
+        for (uint32_t p = 0; p < spec.param_count; ++p)
+            params += spec.params[p].kind == ParamKind::Signal ? 1 : 0;
+    }
+    return params * static_cast<size_t>((stride + 63) / 64);
+}
+
 uint64_t GraphRuntime::record_bytes(uint64_t frames, uint64_t checkpoint) const {
     const uint64_t stride = checkpoint == 0 ? frames : std::min(frames, checkpoint);
-    uint64_t bytes = static_cast<uint64_t>(record_doubles(frames, stride)) * sizeof(double);
+    uint64_t bytes = static_cast<uint64_t>(record_doubles(frames, stride)) * sizeof(double) +
+                     static_cast<uint64_t>(record_bit_words(stride)) * sizeof(uint64_t);
     if (checkpoint > 0) {
         const uint64_t segments = (frames + stride - 1) / stride;
         bytes += (segments + 1) * snapshot_bytes() + segments * sizeof(uint64_t);
@@ -95,6 +115,11 @@ void GraphRuntime::record(uint64_t frames, uint64_t max_bytes, uint64_t checkpoi
     rec.param_grads.assign(n, {});
     rec.input_views.assign(n, {});
     rec.param_views.assign(n, {});
+    rec.same_bits.assign(n, {});
+    rec.window_constant.assign(n, {});
+    rec.bits.assign(record_bit_words(stride), 0);
+    uint64_t *bit_cursor = rec.bits.data();
+    const size_t words = static_cast<size_t>((stride + 63) / 64);
     rec.wanted_grads.assign(n, {});
     rec.out_links.assign(n, {});
     rec.param_request.assign(n, {});
@@ -120,6 +145,13 @@ void GraphRuntime::record(uint64_t frames, uint64_t max_bytes, uint64_t checkpoi
         rec.out_grads[v] = take(b * plan_.output_channels[v] * s);
         rec.input_views[v].assign(spec.input_count, TensorView{});
         rec.param_views[v].assign(spec.param_count, TensorView{});
+        rec.same_bits[v].assign(spec.param_count, nullptr);
+        rec.window_constant[v].assign(spec.param_count, 0);
+        for (uint32_t p = 0; p < spec.param_count; ++p)
+            if (spec.params[p].kind == ParamKind::Signal) {
+                rec.same_bits[v][p] = bit_cursor;
+                bit_cursor += words;
+            }
         rec.wanted_grads[v].assign(spec.param_count, nullptr);
         rec.param_request[v].assign(spec.param_count, -1);
     }
@@ -128,7 +160,7 @@ void GraphRuntime::record(uint64_t frames, uint64_t max_bytes, uint64_t checkpoi
     rec.mods.assign(graph_.modulations.size(), nullptr);
     for (uint32_t id = 0; id < plan_.links.size(); ++id) {
         const size_t lanes = b * plan_.link_channels[id];
-        rec.link_capacity[id] = std::min<uint64_t>(frames, stride + plan_.links[id].delay);
+        rec.link_capacity[id] = link_ring(id, frames, stride);
         rec.link_grads[id] = take(lanes * static_cast<size_t>(rec.link_capacity[id]));
         if (plan_.links[id].modulation) rec.mods[plan_.links[id].index] = take(lanes * t);
         rec.out_links[plan_.links[id].from].push_back(id);
@@ -159,6 +191,42 @@ void GraphRuntime::record(uint64_t frames, uint64_t max_bytes, uint64_t checkpoi
         ",\"bytes\":" + format_number(needed) + "}");
 }
 
+namespace {
+
+// Sets (value true) or clears bits [from, to) of `bits`, a word at a time.
+void set_bits(uint64_t *bits, size_t from, size_t to, bool value) {
+    for (size_t x = from; x < to;) {
+        const size_t word = x / 64, low = x % 64;
+        const size_t high = std::min<size_t>(64, low + (to - x));
+        const uint64_t mask =
+            (high == 64 ? ~uint64_t{0} : (uint64_t{1} << high) - 1) & ~((uint64_t{1} << low) - 1);
+        bits[word] = value ? bits[word] | mask : bits[word] & ~mask;
+        x += high - low;
+    }
+}
+
+// Bit x of `bits` for recorded frames x in [r, r + frames): set when the frame has frame
+// x - 1's bits in every lane of `rows` (lanes x stride doubles). A step whose view had one value
+// per lane (`constant`) compares its first frame with the frame before (none before recorded
+// frame 0: clear) and sets the rest; a per-frame view clears its frames (the adjoint then reads
+// the row itself when it wants to know).
+void mark_same_frames(const double *rows, size_t lanes, size_t stride, bool constant,
+                      uint64_t *bits, size_t r, uint32_t frames) {
+    if (frames == 0) return;
+    if (!constant) {
+        set_bits(bits, r, r + frames, false);
+        return;
+    }
+    bool same = r > 0;
+    for (size_t lane = 0; lane < lanes && same; ++lane)
+        same = std::memcmp(rows + lane * stride + r, rows + lane * stride + r - 1,
+                           sizeof(double)) == 0;
+    set_bits(bits, r, r + 1, same);
+    set_bits(bits, r + 1, r + frames, true);
+}
+
+} // namespace
+
 void GraphRuntime::record_step(const Step &step, uint64_t position, uint32_t frames) {
     if (!recording_at(position) || step.kind == StepKind::Emit) return;
     const uint32_t v = step.node;
@@ -167,13 +235,20 @@ void GraphRuntime::record_step(const Step &step, uint64_t position, uint32_t fra
     const size_t t = static_cast<size_t>(rec_.stride);
     const size_t r = static_cast<size_t>(position - rec_.start - rec_.origin);
     // A view (which may broadcast batches, channels or frames) into B x channels rows.
+    auto mark_same = [&](const double *rows, uint32_t channels, bool constant, uint64_t *bits,
+                         size_t at, uint32_t count) {
+        mark_same_frames(rows, static_cast<size_t>(batches_) * channels, t, constant, bits, at,
+                         count);
+    };
     auto copy = [&](const TensorView &view, uint32_t channels, double *to) {
         for (uint32_t b = 0; b < batches_; ++b)
             for (uint32_t c = 0; c < channels; ++c) {
                 const double *from = view.row(b, c);
-                const size_t step_in = view.frame_stride();
                 double *row = to + (static_cast<size_t>(b) * channels + c) * t + r;
-                for (uint32_t f = 0; f < frames; ++f) row[f] = from[f * step_in];
+                if (view.frame_stride() == 0)
+                    std::fill_n(row, frames, from[0]);
+                else
+                    std::copy(from, from + frames, row);
             }
     };
     for (uint32_t p = 0; p < spec.input_count; ++p) {
@@ -189,6 +264,8 @@ void GraphRuntime::record_step(const Step &step, uint64_t position, uint32_t fra
         if (spec.params[p].kind != ParamKind::Signal) continue;
         const uint32_t channels = plan_.param_channels[plan_.param_slot(v, p)];
         copy(node.params[p], channels, rec_.params[v][p]);
+        mark_same(rec_.params[v][p], channels, node.params[p].frame_stride() == 0,
+                  rec_.same_bits[v][p], r, frames);
         if (plan_.param_mods[v][p].empty()) continue;
         // The base again (cheap, and exactly what evaluate_params started from).
         const std::vector<double> &override_values = node.overrides[p];
