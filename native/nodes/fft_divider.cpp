@@ -29,7 +29,7 @@
 // reserved[4] = W, reserved[5] = algorithm (0 fft, 1 dft); backward calls write the same.
 // Heat: the shared model on the inputs, W_node = W log2(W) / (4 H) per frame (an FFT pair per
 // hop); 9 at the defaults.
-// Backward: fft_divider_adjoint.cpp.
+// Backward: fft_divider_adjoint.cpp (input, divisor signal and every signal parameter).
 #include "nodes/fft_divider.h"
 
 #include <algorithm>
@@ -212,6 +212,9 @@ void FftDividerNode::prepare(const PrepareContext &ctx) {
     const uint32_t W = geometry_.window, bins = geometry_.bins();
     forward_.allocate(lanes, geometry_);
     backward_.allocate(lanes, geometry_);
+    divisor_backward_.allocate(divisor_lanes, geometry_);
+    upstream_.assign(2 * static_cast<size_t>(bins), 0.0);
+    divisor_grads_.assign(divisor_lanes * 2 * bins, 0.0);
     divisor_ring_.assign(divisor_lanes * W, 0.0);
     divisor_spectra_.assign(divisor_lanes * 2 * bins, 0.0);
     frame_.assign(W, 0.0);
@@ -226,8 +229,9 @@ size_t FftDividerNode::prepared_bytes(const PrepareContext &ctx) const {
         static_cast<size_t>(ctx.batches) *
         (ctx.input_count > kDivisorPort ? ctx.input_channels[kDivisorPort] : 0);
     const size_t W = geometry_.window, H = geometry_.hop;
-    return sizeof(double) * (2 * lanes * (2 * W + H) + divisor_lanes * (W + 2 * (W / 2 + 1)) +
-                             4 * W + setup_->plan().scratch_doubles());
+    return sizeof(double) *
+           (2 * lanes * (2 * W + H) + divisor_lanes * (3 * W + 2 * (2 * W + H) + 4 * (W / 2 + 1)) +
+            6 * W + setup_->plan().scratch_doubles());
 }
 
 void FftDividerNode::reset() noexcept {
@@ -237,7 +241,9 @@ void FftDividerNode::reset() noexcept {
     position_ = 0;
     std::copy(std::begin(configured_), std::end(configured_), latest_);
     backward_.clear(start);
+    divisor_backward_.clear(start);
     walking_ = false;
+    graph_walk_ = false;
     walk_position_ = 0;
 }
 
@@ -290,6 +296,13 @@ void FftDividerNode::run_frame(const ProcessContext &ctx, uint32_t f, uint32_t r
         for (uint32_t j = 0; j < W; ++j) frame_[j] = d[j] * w[j];
         transform(frame_.data(), divisor_spectra_.data() + static_cast<size_t>(dl) * 2 * bins);
     }
+    const size_t lanes = static_cast<size_t>(batches_) * channels_;
+    double *side = ctx.record_side == nullptr
+                       ? nullptr
+                       : ctx.record_side + (ctx.frame_index + f - ctx.record_side_start) / H *
+                                               side_frame_doubles();
+    if (side != nullptr)
+        std::copy(divisor_spectra_.begin(), divisor_spectra_.end(), side + lanes * 2 * bins);
     double energy_reference = 0.0; // 0.5 sum(w^2): a full-scale sine's windowed energy
     for (uint32_t j = 0; j < W; ++j) energy_reference += w[j] * w[j];
     energy_reference *= 0.5;
@@ -300,6 +313,8 @@ void FftDividerNode::run_frame(const ProcessContext &ctx, uint32_t f, uint32_t r
             const double *x = forward_.ring.data() + lane * W;
             for (uint32_t j = 0; j < W; ++j) frame_[j] = x[j] * w[j];
             transform(frame_.data(), spectrum_.data());
+            if (side != nullptr)
+                std::copy(spectrum_.begin(), spectrum_.end(), side + lane * 2 * bins);
             const double *d =
                 divisor_channels_ == 0
                     ? nullptr
@@ -393,7 +408,9 @@ void FftDividerNode::process(const ProcessContext &ctx) noexcept {
         f += take;
     }
     position_ += ctx.frames;
-    walking_ = false; // a backward walk restarts from the new end of the stream
+    // A single-node backward walk restarts from the new end of the stream; a graph pass's walk
+    // goes on across its re-rendered checkpoint segments (it starts at reset_backward()).
+    if (!graph_walk_) walking_ = false;
     publish_telemetry(ctx.telemetry);
 }
 
@@ -421,7 +438,21 @@ void FftDividerNode::load_state(const unsigned char *from) noexcept {
     from = load_values(from, latest_, 4);
     from = load_values(from, &forward_.fill, 1);
     load_values(from, &position_, 1);
-    walking_ = false;
+    if (!graph_walk_) walking_ = false;
+}
+
+size_t FftDividerNode::side_frame_doubles() const {
+    return static_cast<size_t>(batches_) * (channels_ + divisor_channels_) * 2 * geometry_.bins();
+}
+
+size_t FftDividerNode::record_side_doubles(uint64_t frames) const {
+    // Analysis frames are H apart: a stretch of n frames holds at most (n - 1) / H + 1.
+    const uint64_t slots = frames == 0 ? 0 : (frames - 1) / geometry_.hop + 1;
+    return static_cast<size_t>(slots) * side_frame_doubles();
+}
+
+bool FftDividerNode::has_param_gradient(uint32_t param) const {
+    return param <= kStabilizer; // every signal parameter (band edges: 0 almost everywhere)
 }
 
 namespace {
@@ -442,11 +473,13 @@ NodeSpec make_spec() {
     spec.heat_work = 9.0; // W log2(W) / (4 H) at W = 512, H = 128
     spec.has_backward = true;
     spec.backward_doc =
-        "Exact adjoint in x for a fixed divisor, gates and phase (the parameters of each frame "
-        "taken from the backward call's views at the frame's last sample): the transposed "
-        "frames with the conjugate multipliers, overlap-added in reverse. Calls walk back from "
-        "the end of the state's forward stream; with a divisor signal on the port it returns -4 "
-        "(the divisor's earlier samples are not known in a walk from the end).";
+        "Exact adjoint in x (linear: the transposed frames with the conjugate multipliers, "
+        "overlap-added in reverse), in the divisor signal (per bin d(X c / D)/dD = -X c / D^2, "
+        "or X c conj(.) / eps where |D|^2 < eps) and in every signal parameter, read once per "
+        "analysis frame, so its gradient lands on the frame's last sample (band edges: 0 almost "
+        "everywhere). Graph passes record each analysis frame's spectra; a single-node call "
+        "(no recording) gives the input gradient for a fixed divisor and returns -4 with a "
+        "divisor signal.";
     spec.create = create;
     spec.check = check;
     spec.heat_doc = "W depends on the parameters: window_size log2(window_size) / (4 hop), an "

@@ -85,7 +85,12 @@ class FftDividerNode final : public Node {
     void reset() noexcept override;
     void process(const ProcessContext &context) noexcept override;
     int32_t backward(const BackwardContext &context) noexcept override;
-    void reset_backward() noexcept override { walking_ = false; }
+    void reset_backward() noexcept override {
+        walking_ = false;
+        graph_walk_ = false;
+    }
+    bool has_param_gradient(uint32_t param) const override;
+    size_t record_side_doubles(uint64_t frames) const override;
     uint32_t latency_frames() const override { return geometry_.latency(); }
     TapLayout tap_layout(uint32_t tap, uint32_t output_channels) const override;
     size_t state_bytes() const override;
@@ -104,8 +109,13 @@ class FftDividerNode final : public Node {
     void inverse(const double *bins, double *out) const;
     void run_frame(const ProcessContext &ctx, uint32_t f, uint32_t record);
     void publish_telemetry(double *telemetry) const;
+    // Side record (graph recordings): per analysis frame, the spectra X of the input lanes
+    // then D of the divisor lanes (2 x bins doubles each), at slot (t_m - start) / H.
+    size_t side_frame_doubles() const;
     // Adjoint (fft_divider_adjoint.cpp).
     void run_adjoint_frame(const BackwardContext &ctx, uint32_t f);
+    void adjoint_divisor_and_params(const BackwardContext &ctx, uint32_t f, uint32_t b, uint32_t c,
+                                    const double *x, const double *d);
 
     fft_divider::Geometry geometry_;
     std::unique_ptr<dsp::StftSetup> setup_; // window, FFT plan, overlap-added squared window
@@ -120,7 +130,12 @@ class FftDividerNode final : public Node {
     double configured_[4] = {}; // the same from params_json (clamped), before any frame
     // Backward: the walk from the end of the forward stream (fft_divider_adjoint.cpp).
     fft_divider::FrameStream backward_;
+    // The divisor port's gradient stream (acc and ready per divisor lane; its ring is unused),
+    // the upstream spectrum G of the frame, and the divisor gradient spectra of the frame.
+    fft_divider::FrameStream divisor_backward_;
+    std::vector<double> upstream_, divisor_grads_;
     bool walking_ = false;
+    bool graph_walk_ = false;    // the walk is a graph pass's (a recorded re-render keeps it)
     uint64_t walk_position_ = 0; // stream frame where the next backward window ends
 };
 

@@ -294,6 +294,12 @@ struct ProcessContext {
     // does not record (then the node writes nothing).
     double *record = nullptr;
     size_t record_lane_stride = 0;
+    // The node's side record (Node::record_side_doubles) for the recorded frames
+    // [record_side_start, ...) of the stream (the span, or in a checkpointed pass the segment
+    // being re-rendered); null when the render does not record. The node writes the values of
+    // the frames it processes (e.g. one slot per analysis frame, at the frame's last sample).
+    double *record_side = nullptr;
+    uint64_t record_side_start = 0;
 
     double *out_row(uint32_t b, uint32_t c) const {
         return out + (static_cast<size_t>(b) * output_channels + c) * out_lane_stride;
@@ -339,6 +345,10 @@ struct BackwardContext {
     double *const *param_gradients = nullptr; // per spec param (null entries: not wanted)
     const double *record = nullptr;           // row r at record + r * record_lane_stride
     size_t record_lane_stride = 0;
+    // The side record the forward wrote (ProcessContext::record_side, the same start): it holds
+    // at least the frames of this window.
+    const double *record_side = nullptr;
+    uint64_t record_side_start = 0;
     uint64_t frame_index = 0; // absolute stream index of frame 0 of this window
     // The gradient with respect to the node's PCM buffer of slot 0 (Node::buffer_values), when
     // requested ("@buffer"): batches x buffer channels x buffer frames, or buffer channels x
@@ -419,6 +429,10 @@ class Node {
     // its adjoint (e.g. a phase, a clip's pre-clip value), for the prepared configuration;
     // recorded inputs and parameters come from the runtime and need no row.
     virtual uint32_t record_rows() const { return 0; }
+    // Doubles of the node's side record for a recorded stretch of `frames` frames (for the
+    // prepared configuration): values not tied to single frames, e.g. an STFT node's spectra,
+    // one slot per analysis frame (frames / hop + 1 slots). 0: none (default).
+    virtual size_t record_side_doubles(uint64_t /*frames*/) const { return 0; }
     virtual void reset() noexcept = 0;
     // Processing latency the node adds, in output frames (e.g. a linear-phase filter's group
     // delay). A delay node's delay is its function, not latency: it reports 0.

@@ -33,17 +33,26 @@
 // Heat: the shared model on the input, W = 64 (FFT work per frame, amortised per input frame).
 // State: the STFT stream (input ring, overlap accumulator, output queue), the previous analysis
 // phases and running synthesis phases per lane, and the frame counter (snapshot copies all).
-// Backward: none (returns -4, and a graph backward pass through it is refused naming it). Why:
-// the output is differentiable almost everywhere (peak choice and round(t) are piecewise
-// constant; magnitudes, atan2 phases, W(j - t) are smooth), but every frame's synthesis phase
-// is a running sum over all earlier frames of true frequencies that come from the phase
-// differences of consecutive analysis spectra, so an exact adjoint must record each frame's
-// spectrum, peaks and phases and run that phase recursion backward across frames; not done.
+// Backward (graph passes; pitch_shift_frame.cpp has the rules): the exact adjoint of the frames
+// as computed, in the input and in ratio / semitones. A recorded render keeps, per analysis
+// frame and lane, the frame's spectrum X and the state it started from (analysis phases one
+// frame earlier, running synthesis phases, whether the lane had started): the side record,
+// 4 (window / 2 + 1) + 1 doubles per lane and analysis frame, sized before the render. The
+// backward walks the frames from the end of the span, the frame-to-frame phase recursions
+// (true frequencies from consecutive analysis phases, running synthesis phases) carried
+// backward across frames as two adjoint vectors per lane, the STFT and overlap-add transposed
+// as in the FFT divider. The peak choice, round(t) and ratio exactly 1 are piecewise constant
+// (derivative 0 almost everywhere); phase wraps add constants (derivative 1). The ratio is read
+// once per analysis frame, so its gradient lands on the frame that completes each analysis
+// frame (0 elsewhere): dL/dratio = dL/dr 2^(semitones / 12), dL/dsemitones = dL/dr r ln 2 / 12
+// (0 where the clamp to [0.25, 4] holds). A single-node backward call has no recording and
+// returns -4.
 // Reference: M. Dolson, "The phase vocoder: a tutorial" (1986); J. Laroche and M. Dolson,
 // "New phase-vocoder techniques for pitch-shifting" (1999).
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -51,6 +60,7 @@
 #include "dsp/window.h"
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
+#include "nodes/pitch_shift_frame.h"
 
 namespace amp {
 namespace {
@@ -96,16 +106,11 @@ bool check(const NodeConfig &config, std::string &error) {
     return true;
 }
 
-constexpr double kTwoPi = 6.283185307179586476925286766559;
-constexpr double kLobe = 4.0; // bins re-synthesised on each side of a shifted peak
-
-double wrap_phase(double x) { return x - kTwoPi * std::floor((x + M_PI) / kTwoPi); }
-
 class PitchShiftNode final : public Node {
   public:
     explicit PitchShiftNode(const NodeConfig &config)
         : window_(static_cast<uint32_t>(config.value(kWindow))), hop_(hop_of(config)),
-          bins_(window_ / 2 + 1) {}
+          bins_(window_ / 2 + 1), shifter_(window_, hop_) {}
 
     uint32_t output_channels(const uint32_t *input_channels, uint32_t input_count,
                              std::string &error) const override {
@@ -122,22 +127,37 @@ class PitchShiftNode final : public Node {
         lanes_.clear();
         lanes_.reserve(lanes);
         for (size_t i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<Lane>(setup_, bins_));
-        for (auto *scratch :
-             {&magnitude_, &phase_, &frequency_, &out_re_, &out_im_, &next_running_})
-            scratch->assign(bins_, 0.0);
+        out_window_.resize(window_);
+        for (uint32_t j = 0; j < window_; ++j)
+            out_window_[j] = setup_->window()[j] / setup_->overlap_square()[j % hop_];
+        frame_.assign(window_, 0.0);
+        spectrum_.assign(2 * bins_, 0.0);
+        fft_scratch_.assign(setup_->plan().scratch_doubles(), 0.0);
         position_ = 0;
+        walking_ = false;
     }
 
     size_t prepared_bytes(const PrepareContext &ctx) const override {
-        const size_t per_lane = 5 * static_cast<size_t>(window_) + 2 * hop_ + 4 * bins_ + 64;
-        return (static_cast<size_t>(ctx.batches) * ctx.output_channels * per_lane + 4 * bins_) *
+        const size_t per_lane = 7 * static_cast<size_t>(window_) + 3 * hop_ + 6 * bins_ + 64;
+        return (static_cast<size_t>(ctx.batches) * ctx.output_channels * per_lane + 12 * bins_ +
+                3 * static_cast<size_t>(window_)) *
                sizeof(double);
     }
 
     void reset() noexcept override {
         for (auto &lane : lanes_) lane->reset();
         position_ = 0;
+        walking_ = false;
     }
+    void reset_backward() noexcept override { walking_ = false; }
+    bool has_param_gradient(uint32_t param) const override {
+        return param == kRatio || param == kSemitones;
+    }
+    size_t record_side_doubles(uint64_t frames) const override {
+        const uint64_t slots = frames == 0 ? 0 : (frames - 1) / hop_ + 1;
+        return static_cast<size_t>(slots) * lanes_.size() * side_lane_doubles();
+    }
+    int32_t backward(const BackwardContext &ctx) noexcept override;
 
     uint32_t latency_frames() const override { return window_ - 1; }
 
@@ -154,7 +174,11 @@ class PitchShiftNode final : public Node {
                             ratio.row(b, c),
                             ratio.frame_stride(),
                             semitones.row(b, c),
-                            semitones.frame_stride()};
+                            semitones.frame_stride(),
+                            ctx.record_side,
+                            ctx.record_side_start,
+                            ctx.frame_index,
+                            static_cast<size_t>(b) * ctx.output_channels + c};
                 if (ctx.inputs[0].frame_stride() == 0) {
                     for (uint32_t f = 0; f < ctx.frames; ++f)
                         lane.stream.process(x, y + f, 1, on_frame, &frame); // a constant input
@@ -196,10 +220,22 @@ class PitchShiftNode final : public Node {
     }
 
   private:
+    // Backward state of a lane (backward()): the reversed gradient stream (as the
+    // forward's: ring, overlap-add accumulator, the next hop of results) and the adjoints of
+    // the state the frames pass on (analysis phases, running synthesis phases).
+    struct LaneAdjoint {
+        std::vector<double> ring, acc, ready, previous, running;
+    };
     struct Lane {
-        Lane(std::shared_ptr<const dsp::StftSetup> setup, size_t bins)
-            : stream(std::move(setup)), previous(bins, 0.0), running(bins, 0.0),
-              state(stream.state_doubles(), 0.0) {}
+        Lane(const std::shared_ptr<const dsp::StftSetup> &setup, size_t bins)
+            : stream(setup), previous(bins, 0.0), running(bins, 0.0),
+              state(stream.state_doubles(), 0.0) {
+            adjoint.ring.assign(setup->size(), 0.0);
+            adjoint.acc.assign(setup->size(), 0.0);
+            adjoint.ready.assign(setup->hop(), 0.0);
+            adjoint.previous.assign(bins, 0.0);
+            adjoint.running.assign(bins, 0.0);
+        }
         void reset() {
             stream.reset();
             std::fill(previous.begin(), previous.end(), 0.0);
@@ -211,6 +247,7 @@ class PitchShiftNode final : public Node {
         std::vector<double> running;  // synthesis phase of each bin
         std::vector<double> state;    // snapshot staging (the stream's doubles)
         bool started = false;
+        LaneAdjoint adjoint;
     };
     // What the frame callback needs: the node, the lane and the ratio rows of the block.
     struct Frame {
@@ -220,11 +257,24 @@ class PitchShiftNode final : public Node {
         size_t ratio_stride;
         const double *semitones;
         size_t semitones_stride;
+        double *side;         // the side record (recorded renders), or null
+        uint64_t side_start;  // its first stream frame
+        uint64_t block_start; // stream frame of the block's frame 0
+        size_t index;         // b C + c
     };
 
     size_t lane_doubles() const { return lanes_[0]->stream.state_doubles() + 2 * bins_ + 1; }
     // Snapshot staging: the first lane's spare vector (save and load run between blocks).
     double *scratch_state() const { return lanes_[0]->state.data(); }
+
+    // Doubles per lane and analysis frame of the side record: X (2 bins), previous (bins),
+    // running (bins), started (1).
+    size_t side_lane_doubles() const { return 4 * bins_ + 1; }
+
+    static double ratio_of(double ratio, double semitones) {
+        const double r0 = ratio * std::exp2(semitones / 12.0);
+        return std::isnan(r0) ? 1.0 : (r0 < 0.25 ? 0.25 : (r0 > 4.0 ? 4.0 : r0));
+    }
 
     static void on_frame(void *context, double *spectrum, size_t bins, uint64_t frame_index) {
         Frame &frame = *static_cast<Frame *>(context);
@@ -232,93 +282,131 @@ class PitchShiftNode final : public Node {
         // The input frame that completed this analysis frame, within the block.
         const uint64_t completed = frame_index * node.hop_ + node.hop_ - 1;
         const size_t f = static_cast<size_t>(completed - node.position_);
-        const double r0 = frame.ratio[f * frame.ratio_stride] *
-                          std::exp2(frame.semitones[f * frame.semitones_stride] / 12.0);
-        const double r = std::isnan(r0) ? 1.0 : (r0 < 0.25 ? 0.25 : (r0 > 4.0 ? 4.0 : r0));
-        node.shift(*frame.lane, spectrum, bins, r);
-    }
-
-    // The periodic Hann window's transform at x bins from a complex exponential's frequency:
-    // sum_n w[n] exp(-2 pi i x n / N) = D(x) / 2 - D(x - 1) / 4 - D(x + 1) / 4 with the
-    // Dirichlet kernel D(x) = exp(-i pi x (N - 1) / N) sin(pi x) / sin(pi x / N).
-    std::complex<double> hann_kernel(double x) const {
-        const double n = static_cast<double>(window_);
-        auto dirichlet = [n](double y) {
-            const double denominator = std::sin(M_PI * y / n);
-            const double magnitude = std::fabs(y) < 1e-9 ? n : std::sin(M_PI * y) / denominator;
-            return std::polar(magnitude, -M_PI * y * (n - 1.0) / n);
-        };
-        return 0.5 * dirichlet(x) - 0.25 * dirichlet(x - 1.0) - 0.25 * dirichlet(x + 1.0);
-    }
-
-    void shift(Lane &lane, double *spectrum, size_t bins, double r) {
-        const double e = kTwoPi * hop_ / window_;
-        // 1. Analysis: magnitude, phase and true frequency (in bins) of every bin.
-        for (size_t k = 0; k < bins; ++k) {
-            const double re = spectrum[2 * k], im = spectrum[2 * k + 1];
-            phase_[k] = std::atan2(im, re);
-            magnitude_[k] = std::hypot(re, im);
-            const double deviation =
-                wrap_phase(phase_[k] - lane.previous[k] - static_cast<double>(k) * e);
-            frequency_[k] = static_cast<double>(k) + deviation / e;
-            lane.previous[k] = phase_[k];
-            out_re_[k] = 0.0;
-            out_im_[k] = 0.0;
-            next_running_[k] = lane.running[k]; // targets no peak reaches keep their phase
+        const double r = ratio_of(frame.ratio[f * frame.ratio_stride],
+                                  frame.semitones[f * frame.semitones_stride]);
+        Lane &lane = *frame.lane;
+        if (frame.side != nullptr) {
+            const uint64_t slot = (frame.block_start + f - frame.side_start) / node.hop_;
+            double *to =
+                frame.side + (slot * node.lanes_.size() + frame.index) * node.side_lane_doubles();
+            to = std::copy(spectrum, spectrum + 2 * bins, to);
+            to = std::copy(lane.previous.begin(), lane.previous.end(), to);
+            to = std::copy(lane.running.begin(), lane.running.end(), to);
+            *to = lane.started ? 1.0 : 0.0;
         }
-        // 2.-3. Peaks (see the header). Each is a sinusoid c W(k - w) with w its true frequency; it
-        // is
-        //    re-synthesised at t = w r as |c| exp(i phi) W(j - t) over the bins j within
-        //    kLobe of t, phi advancing by t e per frame from the lane's synthesis phase of
-        //    bin round(t) (phi = arg c on the lane's first frame).
-        const bool identity = r == 1.0;
-        for (size_t k = 0; k < bins; ++k) {
-            const double m = magnitude_[k];
-            if (!(m > 0.0)) continue;
-            // A local maximum whose true frequency lies within a bin of it (a window side
-            // lobe's phase turns at its neighbour's frequency, farther away: not a peak).
-            const bool left = k == 0 || m > magnitude_[k - 1];
-            const bool right = k + 1 == bins || m >= magnitude_[k + 1];
-            const double w = frequency_[k];
-            if (!left || !right || std::fabs(w - static_cast<double>(k)) > 1.0) continue;
-            const std::complex<double> c =
-                std::polar(m, phase_[k]) / hann_kernel(static_cast<double>(k) - w);
-            const double t = w * r;
-            const double nearest = std::nearbyint(t);
-            if (nearest >= static_cast<double>(bins)) continue;
-            const size_t target = static_cast<size_t>(nearest);
-            const double phi =
-                lane.started ? wrap_phase(lane.running[target] + t * e) : std::arg(c);
-            next_running_[target] = identity ? std::arg(c) : phi;
-            if (identity) continue;
-            const std::complex<double> amplitude = std::polar(std::abs(c), phi);
-            const double first = std::max(0.0, nearest - kLobe);
-            const double last = std::min(static_cast<double>(bins - 1), nearest + kLobe);
-            for (double j = first; j <= last; j += 1.0) {
-                const std::complex<double> y = amplitude * hann_kernel(j - t);
-                out_re_[static_cast<size_t>(j)] += y.real();
-                out_im_[static_cast<size_t>(j)] += y.imag();
-            }
-        }
-        // 4. Synthesis spectrum (ratio 1 leaves the spectrum as it is: the input comes back).
-        for (size_t k = 0; k < bins; ++k) {
-            if (!identity) {
-                spectrum[2 * k] = out_re_[k];
-                spectrum[2 * k + 1] = out_im_[k];
-            }
-            lane.running[k] = next_running_[k];
-        }
+        node.shifter_.shift(spectrum, lane.previous.data(), lane.running.data(), lane.started, r);
         lane.started = true;
     }
 
+    void run_adjoint_frame(const BackwardContext &ctx, uint32_t f);
+
     uint32_t window_, hop_;
     size_t bins_;
+    pitch_shift::FrameShifter shifter_;
     std::shared_ptr<const dsp::StftSetup> setup_;
     std::vector<std::unique_ptr<Lane>> lanes_;
-    // Per-frame scratch (one frame at a time; lanes run one after another).
-    std::vector<double> magnitude_, phase_, frequency_, out_re_, out_im_, next_running_;
     uint64_t position_ = 0; // input frames since reset (the same in every lane)
+    // Backward: synthesis window w / dsq, one frame's samples and spectrum, FFT scratch.
+    std::vector<double> out_window_, frame_, spectrum_, fft_scratch_;
+    bool walking_ = false;
+    uint32_t fill_ = 0; // samples of the current reversed frame (every lane)
 };
+
+// One adjoint frame over every lane; its t_m is index f of the call's window. The lane rings
+// hold the gradient reversed: ring[i] = v[t_m + W - 1 - i].
+void PitchShiftNode::run_adjoint_frame(const BackwardContext &ctx, uint32_t f) {
+    const uint32_t W = window_, H = hop_;
+    const double *w = setup_->window();
+    const uint64_t slot = (ctx.frame_index + f - ctx.record_side_start) / H;
+    const TensorView &ratio = ctx.params[kRatio];
+    const TensorView &semitones = ctx.params[kSemitones];
+    for (uint32_t b = 0; b < ctx.batches; ++b)
+        for (uint32_t c = 0; c < ctx.input_channels; ++c) {
+            const size_t index = static_cast<size_t>(b) * ctx.input_channels + c;
+            LaneAdjoint &lane = lanes_[index]->adjoint;
+            for (uint32_t j = 0; j < W; ++j) frame_[j] = lane.ring[W - 1 - j] * out_window_[j];
+            setup_->plan().forward(frame_.data(), spectrum_.data(), fft_scratch_.data());
+            const double *record =
+                ctx.record_side + (slot * lanes_.size() + index) * side_lane_doubles();
+            const double raw_ratio = ratio.at(b, c, f), raw_semitones = semitones.at(b, c, f);
+            const double r = ratio_of(raw_ratio, raw_semitones);
+            const double dr = shifter_.shift_adjoint(record, record + 2 * bins_, record + 3 * bins_,
+                                                     record[4 * bins_] != 0.0, r, spectrum_.data(),
+                                                     lane.previous.data(), lane.running.data());
+            setup_->plan().inverse(spectrum_.data(), frame_.data(), fft_scratch_.data());
+            for (uint32_t j = 0; j < W; ++j) lane.acc[j] += frame_[W - 1 - j] * w[W - 1 - j];
+            std::copy(lane.acc.begin(), lane.acc.begin() + H, lane.ready.begin());
+            std::memmove(lane.acc.data(), lane.acc.data() + H, (W - H) * sizeof(double));
+            std::fill(lane.acc.begin() + (W - H), lane.acc.end(), 0.0);
+            // r = clamp(ratio 2^(semitones / 12)): its derivative where no clamp holds.
+            const double scale = std::exp2(raw_semitones / 12.0), r0 = raw_ratio * scale;
+            if (!(r0 >= 0.25 && r0 <= 4.0)) continue;
+            if (double *row = ctx.param_gradient_row(kRatio, b, c)) row[f] += dr * scale;
+            if (double *row = ctx.param_gradient_row(kSemitones, b, c))
+                row[f] += dr * r0 * (M_LN2 / 12.0);
+        }
+}
+
+// The walk from the end of the recorded span, window by window (the FFT divider's scheme,
+// fft_divider_adjoint.cpp): frame m's adjoint needs the gradient of y[t_m, t_m + W) and writes
+// dx[t_m - W + 1, t_m], so in reversed time it streams like the forward.
+int32_t PitchShiftNode::backward(const BackwardContext &ctx) noexcept {
+    auto refuse = [&ctx](int32_t status, const char *why) {
+        if (ctx.error != nullptr) *ctx.error = why;
+        return status;
+    };
+    if (ctx.record_side == nullptr || ctx.inputs == nullptr)
+        return refuse(AMP_ERR_UNSUPPORTED,
+                      "the adjoint needs a graph recording (each analysis frame's spectrum and "
+                      "phases); record a graph render and run its backward pass");
+    if (static_cast<size_t>(ctx.batches) * ctx.input_channels != lanes_.size())
+        return refuse(AMP_ERR_SHAPE_MISMATCH,
+                      "the gradient's batches or channels differ from the forward stream's");
+    const uint32_t W = window_, H = hop_, P = W - H, n = ctx.frames;
+    if (!walking_) {
+        // The first reversed frame completes at the last t_m <= end - 1, after end mod H + 1
+        // samples; the rings' first W - 1 - (end mod H) values are the zeros beyond the end.
+        const uint64_t end = ctx.frame_index + n;
+        fill_ = W - 1 - static_cast<uint32_t>(end % H);
+        for (auto &lane : lanes_) {
+            LaneAdjoint &a = lane->adjoint;
+            for (auto *values : {&a.ring, &a.acc, &a.ready, &a.previous, &a.running})
+                std::fill(values->begin(), values->end(), 0.0);
+        }
+        walking_ = true;
+    }
+    for (uint32_t f = 0; f < n;) { // f counts the window's samples in reversed order
+        const uint32_t fill = fill_;
+        const uint32_t take = std::min(n - f, W - fill);
+        const bool complete = fill + take == W;
+        for (size_t index = 0; index < lanes_.size(); ++index) {
+            LaneAdjoint &lane = lanes_[index]->adjoint;
+            const uint32_t b = static_cast<uint32_t>(index / ctx.input_channels);
+            const uint32_t c = static_cast<uint32_t>(index % ctx.input_channels);
+            const double *g = ctx.gradient.row(b, c);
+            const size_t gs = ctx.gradient.frame_stride();
+            double *dx = ctx.out + index * n;
+            double *ring = lane.ring.data() + fill;
+            const double *ready = lane.ready.data() + (fill - P + 1);
+            for (uint32_t k = 0; k < take; ++k) ring[k] = g[(n - 1 - (f + k)) * gs];
+            for (uint32_t k = 0; k < (complete ? take - 1 : take); ++k)
+                dx[n - 1 - (f + k)] = ready[k];
+        }
+        fill_ = fill + take;
+        if (complete) {
+            const uint32_t last = n - 1 - (f + take - 1);
+            run_adjoint_frame(ctx, last);
+            for (size_t index = 0; index < lanes_.size(); ++index) {
+                LaneAdjoint &lane = lanes_[index]->adjoint;
+                ctx.out[index * n + last] = lane.ready[0];
+                std::memmove(lane.ring.data(), lane.ring.data() + H, P * sizeof(double));
+            }
+            fill_ = P;
+        }
+        f += take;
+    }
+    return AMP_OK;
+}
 
 std::unique_ptr<Node> create(const NodeConfig &config) {
     return std::make_unique<PitchShiftNode>(config);
@@ -335,11 +423,13 @@ extern const NodeSpec kPitchShiftSpec = {
     /*params=*/kParams,
     /*param_count=*/4,
     /*heat_work=*/64.0,
-    /*has_backward=*/false,
+    /*has_backward=*/true,
     /*backward_doc=*/
-    "Not implemented (returns -4): the synthesis phases are a running sum over every earlier "
-    "frame of frequencies from consecutive analysis phases; an exact adjoint would record each "
-    "frame's spectrum and peaks and run that recursion backward.",
+    "Exact adjoint of the frames as computed, in the input and in ratio / semitones (graph "
+    "passes: a recording keeps each analysis frame's spectrum and phase state; the phase "
+    "recursions run backward across frames). Peak choice, round(t) and ratio exactly 1 are "
+    "piecewise constant (derivative 0). The ratio's gradient lands on the frame completing "
+    "each analysis frame. A single-node backward call returns -4 (no recording).",
     /*create=*/create,
     /*check=*/check,
 };

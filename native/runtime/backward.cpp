@@ -439,6 +439,8 @@ void GraphRuntime::backward_step(const Step &step, uint64_t r, uint32_t n,
         context.record_lane_stride = stride;
     }
     context.frame_index = rec.start + r;
+    context.record_side = rec.sides[v];
+    context.record_side_start = rec.start + rec.origin;
     if (rec.buffer_request[v] >= 0 && step.kind != StepKind::Emit) {
         context.buffer_gradient = requests[rec.buffer_request[v]].out;
         context.buffer_summed = requests[rec.buffer_request[v]].summed != 0;

@@ -296,6 +296,9 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
         context.record = nullptr;
         context.record_lane_stride = 0;
     }
+    const bool side = recording_at(position) && rec_.sides[v] != nullptr;
+    context.record_side = side ? rec_.sides[v] : nullptr;
+    context.record_side_start = side ? rec_.start + rec_.origin : 0;
     switch (step.kind) {
     case StepKind::Process: plan_.nodes[v]->process(context); break;
     case StepKind::Emit: plan_.nodes[v]->emit(context); break;

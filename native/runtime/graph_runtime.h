@@ -297,6 +297,7 @@ class GraphRuntime {
         std::vector<std::vector<double *>> params; // [node][param]: B x C_param x stride
         std::vector<std::vector<double *>> bases;  // [node][param]: B x stride base (modulated)
         std::vector<double *> rows;                // [node]: record_rows x stride
+        std::vector<double *> sides;               // [node]: record_side_doubles(stride)
         std::vector<double *> mods;                // [modulation]: B x C_link x stride
         std::vector<double *> link_grads;          // [link]: B x C_link x capacity (consumer)
         std::vector<uint64_t> link_capacity;       // [link]: ring frames per lane

@@ -2,7 +2,8 @@
 // record() sizes and cuts every buffer up front; record_step() copies, after each step of a
 // recorded window, what the adjoints need: the gathered input of every port, every signal
 // parameter after modulation, the base and the modulators of modulated parameters, and the
-// node's own rows (Node::record_rows, written by the node through ProcessContext::record).
+// node's own rows (Node::record_rows, written by the node through ProcessContext::record) and
+// side record (Node::record_side_doubles, through ProcessContext::record_side).
 #include "runtime/graph_runtime.h"
 
 #include <algorithm>
@@ -38,6 +39,7 @@ size_t GraphRuntime::record_doubles(uint64_t frames, uint64_t stride) const {
             if (!plan_.param_mods[v][p].empty()) total += b * t; // base
         }
         total += static_cast<size_t>(plan_.nodes[v]->record_rows()) * t;
+        total += plan_.nodes[v]->record_side_doubles(stride);
         total += b * plan_.output_channels[v] * s; // output gradient of a window
     }
     for (uint32_t id = 0; id < plan_.links.size(); ++id) {
@@ -110,6 +112,7 @@ void GraphRuntime::record(uint64_t frames, uint64_t max_bytes, uint64_t checkpoi
     rec.params.assign(n, {});
     rec.bases.assign(n, {});
     rec.rows.assign(n, nullptr);
+    rec.sides.assign(n, nullptr);
     rec.out_grads.assign(n, nullptr);
     rec.port_grads.assign(n, {});
     rec.param_grads.assign(n, {});
@@ -142,6 +145,8 @@ void GraphRuntime::record(uint64_t frames, uint64_t max_bytes, uint64_t checkpoi
             if (!plan_.param_mods[v][p].empty()) rec.bases[v][p] = take(b * t);
         }
         rec.rows[v] = take(static_cast<size_t>(plan_.nodes[v]->record_rows()) * t);
+        const size_t side = plan_.nodes[v]->record_side_doubles(stride);
+        rec.sides[v] = side > 0 ? take(side) : nullptr;
         rec.out_grads[v] = take(b * plan_.output_channels[v] * s);
         rec.input_views[v].assign(spec.input_count, TensorView{});
         rec.param_views[v].assign(spec.param_count, TensorView{});

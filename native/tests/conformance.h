@@ -127,8 +127,10 @@ struct SuiteSetup {
 inline std::map<std::string, SuiteSetup> &suite_setups() {
     // fft_divider: W = 16, H = 16 / 4 = 4; heat work W log2(W) / (4 H) = 16 * 4 / 16.
     // resampler: its default (up = down = 1) is the identity; 3 / 2 runs both filters.
+    // pitch_shift: window 64 (hop 16, latency 63), so that 97 frames reach its output.
     static std::map<std::string, SuiteSetup> setups = {
         {"fft_divider", {{{"window_size", "16"}}, 16.0 * 4.0 / 16.0}},
+        {"pitch_shift", {{{"window", "64"}}, 64.0}},
         {"resampler", {{{"up", "3"}, {"down", "2"}}, 4.0}}};
     return setups;
 }
@@ -1099,10 +1101,9 @@ inline std::set<std::string> &linear_types() {
 }
 
 // Types whose adjoint covers their required ports only: the gradients check leaves their
-// optional ports open (fft_divider: with a divisor signal on its port the graph pass answers
-// AMP_ERR_UNSUPPORTED, documented in docs/gradients.md; the divisor parameters apply).
+// optional ports open (none today: fft_divider's divisor port is differentiated too).
 inline std::set<std::string> &gradient_required_ports_only() {
-    static std::set<std::string> types{"fft_divider"};
+    static std::set<std::string> types;
     return types;
 }
 

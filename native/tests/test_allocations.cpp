@@ -288,6 +288,58 @@ TEST(recording_and_backward_of_the_second_adjoints_allocate_nothing) {
     amp_graph_runtime_destroy(rt);
 }
 
+// The spectral adjoints: fft_divider with a divisor signal and its parameters, pitch_shift
+// with its ratio (side records per analysis frame), fully recorded and checkpointed.
+TEST(recording_and_backward_of_the_spectral_adjoints_allocate_nothing) {
+    const char *json = R"({
+  "nodes": [
+    {"name": "osc", "type": "sine_osc", "params": {"frequency": 330, "amplitude": 0.5, "channels": 2}},
+    {"name": "den", "type": "sine_osc", "params": {"frequency": 3, "amplitude": 0.2}},
+    {"name": "one", "type": "constant", "params": {"value": 1}},
+    {"name": "fd", "type": "fft_divider", "params": {"window_size": 128, "phase_offset": 0.3}},
+    {"name": "ps", "type": "pitch_shift", "params": {"window": 256, "ratio": 1.3}},
+    {"name": "out", "type": "gain", "params": {"gain": 1}}
+  ],
+  "edges": [
+    {"from": "osc", "to": "fd"}, {"from": "den", "to": "fd", "port": "divisor"},
+    {"from": "one", "to": "fd", "port": "divisor"}, {"from": "fd", "to": "ps"},
+    {"from": "ps", "to": "out"}
+  ],
+  "output": "out"
+})";
+    for (const uint64_t checkpoint : {uint64_t{0}, uint64_t{2999}}) {
+        AmpGraphRuntime *rt = nullptr;
+        CHECK_EQ(amp_graph_runtime_create(json, &rt), AMP_OK);
+        CHECK_EQ(amp_graph_runtime_configure(rt, 2, 256), AMP_OK);
+        const uint64_t frames = 12000;
+        CHECK_EQ(checkpoint == 0 ? amp_graph_runtime_record(rt, frames, 0)
+                                 : amp_graph_runtime_record_checkpointed(rt, frames, checkpoint, 0),
+                 AMP_OK);
+        std::vector<double> out(2 * 2 * frames), dy(2 * 2 * frames);
+        for (size_t i = 0; i < dy.size(); ++i) dy[i] = 1e-3 * (static_cast<double>(i % 13) - 6.0);
+        std::vector<double> dphase(2), dratio(2), dden(2 * frames);
+        const AmpGradientRequest requests[] = {
+            {"fd", "phase_offset", 1, dphase.data(), dphase.size()},
+            {"ps", "ratio", 1, dratio.data(), dratio.size()},
+            {"den", nullptr, 0, dden.data(), dden.size()},
+        };
+        const long before = g_allocations;
+        CHECK_EQ(amp_graph_runtime_execute(rt, 5003, out.data(), out.size(), nullptr), AMP_OK);
+        CHECK_EQ(amp_graph_runtime_execute(rt, frames - 5003, out.data(), out.size(), nullptr),
+                 AMP_OK);
+        CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), requests, 3), AMP_OK);
+        const long during = g_allocations - before;
+        std::printf("  allocations while recording %llu frames (checkpoint %llu) and running "
+                    "backward: %ld\n",
+                    static_cast<unsigned long long>(frames),
+                    static_cast<unsigned long long>(checkpoint), during);
+        CHECK_EQ(during, 0L);
+        CHECK(dphase[0] != 0.0 && dratio[0] != 0.0);
+        CHECK(std::any_of(dden.begin(), dden.end(), [](double v) { return v != 0.0; }));
+        amp_graph_runtime_destroy(rt);
+    }
+}
+
 // The oscillator's adjoint: oversampled (the decimator's transpose), stereo, the periodicity
 // cache serving most frames (4800 Hz, a 10-frame period) while the render records.
 TEST(oscillator_recording_and_backward_allocate_nothing_after_record) {

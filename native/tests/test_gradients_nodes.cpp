@@ -666,23 +666,175 @@ TEST(fft_divider_adjoint_of_a_span_recorded_mid_stream_with_frames_after_it) {
     CHECK(std::fabs(analytic - numeric) <= 1e-10 * std::fabs(numeric));
 }
 
-// With a divisor signal on its port the divider's graph pass is refused, saying why.
-TEST(fft_divider_with_a_divisor_signal_is_refused_with_the_reason) {
-    const std::string json = R"({"nodes":[{"name":"osc","type":"sine_osc","params":{}},
- {"name":"den","type":"constant","params":{"value":2}},
- {"name":"fd","type":"fft_divider","params":{"window_size":16}}],
- "edges":[{"from":"osc","to":"fd"},{"from":"den","to":"fd","port":"divisor"}],"output":"fd"})";
+// The divider with a divisor signal, between other nodes: in (2 channels) -> g (gain 0.7) -> fd
+// (W 16, H 4, stabilizer 0.05 so that some bins divide by eps) <- den (1 channel, 1.2 + 0.4
+// noise: broadcast to both lanes); fd -> out. Central differences of <dy, y> along directions of
+// the divisor signal, of phase_offset and of stabilizer (per frame, only the analysis frames'
+// values count) against the graph pass's gradients at blocks 16 and 5 with uneven calls, which
+// agree bit for bit with each other and with a checkpointed recording (every 23 frames).
+namespace {
+
+struct DivisorRun {
+    int32_t status = AMP_OK;
+    std::vector<double> y, dden, dphase, deps;
+};
+
+DivisorRun divisor_run(uint32_t frames, uint32_t block, const std::vector<uint32_t> &calls,
+                       uint64_t checkpoint, const std::vector<double> &phase,
+                       const std::vector<double> &eps, const std::vector<double> *dy) {
+    DivisorRun result;
+    const std::string json =
+        R"({"nodes":[{"name":"in","type":"conformance input","params":{}},
+ {"name":"den","type":"conformance input","params":{"slot":1,"channels":1}},
+ {"name":"g","type":"gain","params":{"gain":0.7}},
+ {"name":"fd","type":"fft_divider","params":{"window_size":16,"hop":4,"lower_band":0.1,"upper_band":0.8,"filter_intensity":0.7}},
+ {"name":"out","type":"gain","params":{"gain":1.0}}],
+ "edges":[{"from":"in","to":"g"},{"from":"g","to":"fd"},{"from":"den","to":"fd","port":"divisor"},
+  {"from":"fd","to":"out"}],"output":"out"})";
     AmpGraphRuntime *rt = nullptr;
-    CHECK_EQ(amp_graph_runtime_create(json.c_str(), &rt), AMP_OK);
-    std::vector<double> y(64), dy(64, 1.0), da(1);
-    CHECK_EQ(amp_graph_runtime_record(rt, 64, 0), AMP_OK);
-    CHECK_EQ(amp_graph_runtime_execute(rt, 64, y.data(), y.size(), nullptr), AMP_OK);
-    const AmpGradientRequest request{"osc", "amplitude", 1, da.data(), 1};
-    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), &request, 1),
-             AMP_ERR_UNSUPPORTED);
-    CHECK_CONTAINS(amp_test::last_error(rt), "node \"fd\" (fft_divider)");
-    CHECK_CONTAINS(amp_test::last_error(rt), "divisor signal is not available");
+    result.status = amp_graph_runtime_create(json.c_str(), &rt);
+    if (result.status == AMP_OK) result.status = amp_graph_runtime_configure(rt, 2, block);
+    if (result.status == AMP_OK)
+        result.status = amp_graph_runtime_set_param(rt, "fd", "phase_offset", phase.data(), 2, 1,
+                                                    static_cast<uint32_t>(phase.size() / 2));
+    if (result.status == AMP_OK)
+        result.status = amp_graph_runtime_set_param(rt, "fd", "stabilizer", eps.data(), 2, 1,
+                                                    static_cast<uint32_t>(eps.size() / 2));
+    if (result.status == AMP_OK && dy != nullptr)
+        result.status = checkpoint == 0
+                            ? amp_graph_runtime_record(rt, frames, 0)
+                            : amp_graph_runtime_record_checkpointed(rt, frames, checkpoint, 0);
+    result.y.assign(static_cast<size_t>(2) * 2 * frames, 0.0);
+    for (uint32_t done = 0, call = 0; result.status == AMP_OK && done < frames; ++call) {
+        const uint32_t n = std::min(calls[call % calls.size()], frames - done);
+        std::vector<double> part(static_cast<size_t>(4) * n);
+        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), nullptr);
+        for (size_t lane = 0; lane < 4; ++lane)
+            for (uint32_t f = 0; f < n; ++f)
+                result.y[lane * frames + done + f] = part[lane * n + f];
+        done += n;
+    }
+    if (result.status == AMP_OK && dy != nullptr) {
+        result.dden.assign(static_cast<size_t>(2) * frames, 0.0);
+        result.dphase.assign(static_cast<size_t>(2) * frames, 0.0);
+        result.deps.assign(static_cast<size_t>(2) * frames, 0.0);
+        const AmpGradientRequest requests[] = {
+            {"den", nullptr, 0, result.dden.data(), result.dden.size()},
+            {"fd", "phase_offset", 0, result.dphase.data(), result.dphase.size()},
+            {"fd", "stabilizer", 0, result.deps.data(), result.deps.size()}};
+        result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), requests, 3);
+    }
+    if (result.status != AMP_OK) std::printf("  %s\n", amp_test::last_error(rt).c_str());
     amp_graph_runtime_destroy(rt);
+    return result;
+}
+
+} // namespace
+
+TEST(fft_divider_divisor_signal_and_parameter_gradients_through_a_graph) {
+    conformance::register_input_node();
+    const uint32_t frames = 90;
+    const std::vector<double> dy = amp_test::noise(2, 2, frames, 61).data;
+    gradient_inputs()[0] = amp_test::noise(2, 2, frames, 62);
+    amp_test::Tensor den = amp_test::noise(2, 1, frames, 63);
+    for (double &v : den.data) v = 1.2 + 0.4 * v;
+    gradient_inputs()[1] = den;
+    // Per-frame parameters for a block (the overrides repeat with the block).
+    auto values = [](uint32_t block, double base, double depth, uint64_t seed) {
+        std::vector<double> v = amp_test::noise(2, 1, block, seed).data;
+        for (double &x : v) x = base + depth * x;
+        return v;
+    };
+    std::vector<DivisorRun> runs;
+    for (const auto &[block, calls] :
+         std::vector<std::pair<uint32_t, std::vector<uint32_t>>>{{16, {16}}, {5, {5, 1, 30, 2}}}) {
+        const std::vector<double> phase = values(block, 0.3, 0.5, 64);
+        const std::vector<double> eps = values(block, 0.05, 0.02, 65);
+        const DivisorRun run = divisor_run(frames, block, calls, 0, phase, eps, &dy);
+        CHECK_EQ(run.status, AMP_OK);
+        if (run.status != AMP_OK) return;
+        auto objective = [&](const DivisorRun &moved) {
+            double sum = 0.0;
+            for (size_t i = 0; i < dy.size(); ++i) sum += dy[i] * moved.y[i];
+            return sum;
+        };
+        const double h = 1e-6;
+        // The divisor signal.
+        const amp_test::Tensor e = amp_test::noise(2, 1, frames, 66);
+        double side[2];
+        for (int sign = 0; sign < 2; ++sign) {
+            amp_test::Tensor moved = den;
+            for (size_t i = 0; i < moved.data.size(); ++i)
+                moved.data[i] += (sign == 0 ? h : -h) * e.data[i];
+            gradient_inputs()[1] = moved;
+            side[sign] = objective(divisor_run(frames, block, calls, 0, phase, eps, nullptr));
+        }
+        gradient_inputs()[1] = den;
+        double numeric = (side[0] - side[1]) / (2 * h), analytic = 0.0;
+        for (size_t i = 0; i < e.data.size(); ++i) analytic += e.data[i] * run.dden[i];
+        std::printf("  block %u divisor: <e, dd> = %.17g, central differences %.17g\n", block,
+                    analytic, numeric);
+        CHECK(std::fabs(numeric) > 1e-2);
+        CHECK(std::fabs(analytic - numeric) <= 1e-6 * std::fabs(numeric));
+        // The parameters, along per-frame directions periodic with the block.
+        for (int which = 0; which < 2; ++which) {
+            const std::vector<double> direction = values(block, 0.0, 1.0, 67 + which);
+            const std::vector<double> &base = which == 0 ? phase : eps;
+            const std::vector<double> &grad = which == 0 ? run.dphase : run.deps;
+            const double step = which == 0 ? h : 1e-8;
+            for (int sign = 0; sign < 2; ++sign) {
+                std::vector<double> moved = base;
+                for (size_t i = 0; i < moved.size(); ++i)
+                    moved[i] += (sign == 0 ? step : -step) * direction[i];
+                side[sign] =
+                    objective(divisor_run(frames, block, calls, 0, which == 0 ? moved : phase,
+                                          which == 0 ? eps : moved, nullptr));
+            }
+            numeric = (side[0] - side[1]) / (2 * step);
+            analytic = 0.0;
+            for (uint32_t b = 0; b < 2; ++b)
+                for (uint32_t f = 0; f < frames; ++f)
+                    analytic += direction[b * block + f % block] * grad[b * frames + f];
+            std::printf("  block %u %s: <e, dp> = %.17g, central differences %.17g\n", block,
+                        which == 0 ? "phase_offset" : "stabilizer", analytic, numeric);
+            CHECK(std::fabs(numeric) > 1e-2);
+            CHECK(std::fabs(analytic - numeric) <= 1e-6 * std::fabs(numeric));
+        }
+        runs.push_back(run);
+    }
+    // Bit for bit across blocks and with a checkpointed recording (parameters constant per
+    // batch, so the same at any block size).
+    auto flat = [](uint32_t block, double first, double second) {
+        std::vector<double> v(2 * static_cast<size_t>(block), first);
+        std::fill(v.begin() + block, v.end(), second);
+        return v;
+    };
+    std::vector<DivisorRun> same;
+    for (const auto &[block, checkpoint] :
+         std::vector<std::pair<uint32_t, uint64_t>>{{16, 0}, {5, 0}, {16, 23}, {1, 23}})
+        same.push_back(divisor_run(frames, block, {frames}, checkpoint, flat(block, 0.3, -0.2),
+                                   flat(block, 0.05, 0.03), &dy));
+    for (size_t i = 1; i < same.size(); ++i) {
+        CHECK_EQ(same[i].status, AMP_OK);
+        CHECK(same[i].y == same[0].y);
+        CHECK(same[i].dden == same[0].dden);
+        CHECK(same[i].dphase == same[0].dphase);
+        CHECK(same[i].deps == same[0].deps);
+    }
+    // Only the analysis frames' parameter values count (t_m = 4m + 3).
+    for (uint32_t f = 0; f < frames; ++f)
+        if (f % 4 != 3) CHECK(same[0].dphase[f] == 0.0 && same[0].dphase[frames + f] == 0.0);
+}
+
+// Other geometries through the suite's `gradients` check (every port, the divisor signal
+// included, and every signal parameter): an odd window with direct sums, and hop W / 2.
+TEST(fft_divider_passes_the_gradients_check_in_other_geometries) {
+    report("fft_divider W 15 H 5 dft", gradients_with("fft_divider", {{"window_size", "15"},
+                                                                      {"hop", "5"},
+                                                                      {"window", "\"hamming\""},
+                                                                      {"algorithm", "\"dft\""}}));
+    report("fft_divider W 16 H 8",
+           gradients_with("fft_divider", {{"window_size", "16"}, {"hop", "8"}}));
 }
 
 // Refusals: a node without a buffer, a buffer requested twice, a short output array.
@@ -886,3 +1038,143 @@ TEST(oscillator_modes_pass_the_gradients_check) {
 }
 
 AMP_TEST_MAIN()
+
+// The pitch shifter's adjoint through a graph: in (two partials and a little noise, 2 channels)
+// -> g (gain 0.8) -> ps (window 256, hop 64, ratio per frame near 1.2 or 0.8) -> out. Central
+// differences of <dy, y> (step 1e-7 for both: the noise's bins, magnitudes near 0.01, turn their
+// phases fast, so a step of 1e-6 leaves a truncation error near 1e-5 relative; 1e-5 crosses peak
+// choices) along a direction of the input and of the ratio (per frame: only the analysis
+// frames' values count) against the graph pass at blocks 64 and 7 (uneven calls), and
+// the gradients bit for bit across blocks 64, 1 and 7 and a checkpointed recording.
+namespace {
+
+struct ShiftRun {
+    int32_t status = AMP_OK;
+    std::vector<double> y, dx, dratio;
+};
+
+ShiftRun shift_run(uint32_t frames, uint32_t block, const std::vector<uint32_t> &calls,
+                   uint64_t checkpoint, const std::vector<double> &ratio,
+                   const std::vector<double> *dy) {
+    ShiftRun result;
+    const std::string json =
+        R"({"nodes":[{"name":"in","type":"conformance input","params":{}},
+ {"name":"g","type":"gain","params":{"gain":0.8}},
+ {"name":"ps","type":"pitch_shift","params":{"window":256,"hop":64}},
+ {"name":"out","type":"gain","params":{"gain":1.0}}],
+ "edges":[{"from":"in","to":"g"},{"from":"g","to":"ps"},{"from":"ps","to":"out"}],
+ "output":"out"})";
+    AmpGraphRuntime *rt = nullptr;
+    result.status = amp_graph_runtime_create(json.c_str(), &rt);
+    if (result.status == AMP_OK) result.status = amp_graph_runtime_configure(rt, 2, block);
+    if (result.status == AMP_OK)
+        result.status = amp_graph_runtime_set_param(rt, "ps", "ratio", ratio.data(), 2, 1, block);
+    if (result.status == AMP_OK && dy != nullptr)
+        result.status = checkpoint == 0
+                            ? amp_graph_runtime_record(rt, frames, 0)
+                            : amp_graph_runtime_record_checkpointed(rt, frames, checkpoint, 0);
+    result.y.assign(static_cast<size_t>(2) * 2 * frames, 0.0);
+    for (uint32_t done = 0, call = 0; result.status == AMP_OK && done < frames; ++call) {
+        const uint32_t n = std::min(calls[call % calls.size()], frames - done);
+        std::vector<double> part(static_cast<size_t>(4) * n);
+        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), nullptr);
+        for (size_t lane = 0; lane < 4; ++lane)
+            for (uint32_t f = 0; f < n; ++f)
+                result.y[lane * frames + done + f] = part[lane * n + f];
+        done += n;
+    }
+    if (result.status == AMP_OK && dy != nullptr) {
+        result.dx.assign(result.y.size(), 0.0);
+        result.dratio.assign(static_cast<size_t>(2) * frames, 0.0);
+        const AmpGradientRequest requests[] = {
+            {"in", nullptr, 0, result.dx.data(), result.dx.size()},
+            {"ps", "ratio", 0, result.dratio.data(), result.dratio.size()}};
+        result.status = amp_graph_runtime_backward(rt, dy->data(), dy->size(), requests, 2);
+    }
+    if (result.status != AMP_OK) std::printf("  %s\n", amp_test::last_error(rt).c_str());
+    amp_graph_runtime_destroy(rt);
+    return result;
+}
+
+} // namespace
+
+TEST(pitch_shift_gradients_through_a_graph_match_central_differences) {
+    conformance::register_input_node();
+    const uint32_t frames = 700;
+    const std::vector<double> dy = amp_test::noise(2, 2, frames, 71).data;
+    amp_test::Tensor x = amp_test::noise(2, 2, frames, 72);
+    for (uint32_t lane = 0; lane < 4; ++lane)
+        for (uint32_t f = 0; f < frames; ++f) {
+            double &v = x.data[lane * frames + f];
+            v = 0.5 * std::sin(2 * M_PI * (0.031 + 0.002 * lane) * f) +
+                0.3 * std::sin(2 * M_PI * 0.083 * f + lane) + 0.01 * v;
+        }
+    gradient_inputs()[0] = x;
+    for (const double centre : {1.2, 0.8}) {
+        for (const auto &[block, calls] : std::vector<std::pair<uint32_t, std::vector<uint32_t>>>{
+                 {64, {64}}, {7, {5, 1, 300, 2}}}) {
+            std::vector<double> ratio = amp_test::noise(2, 1, block, 73).data;
+            for (double &r : ratio) r = centre + 0.05 * r;
+            const ShiftRun run = shift_run(frames, block, calls, 0, ratio, &dy);
+            CHECK_EQ(run.status, AMP_OK);
+            if (run.status != AMP_OK) return;
+            auto objective = [&](const ShiftRun &moved) {
+                double sum = 0.0;
+                for (size_t i = 0; i < dy.size(); ++i) sum += dy[i] * moved.y[i];
+                return sum;
+            };
+            const double h = 1e-7;
+            const amp_test::Tensor e = amp_test::noise(2, 2, frames, 74);
+            double side[2];
+            for (int sign = 0; sign < 2; ++sign) {
+                amp_test::Tensor moved = x;
+                for (size_t i = 0; i < moved.data.size(); ++i)
+                    moved.data[i] += (sign == 0 ? h : -h) * e.data[i];
+                gradient_inputs()[0] = moved;
+                side[sign] = objective(shift_run(frames, block, calls, 0, ratio, nullptr));
+            }
+            gradient_inputs()[0] = x;
+            double numeric = (side[0] - side[1]) / (2 * h), analytic = 0.0;
+            for (size_t i = 0; i < e.data.size(); ++i) analytic += e.data[i] * run.dx[i];
+            std::printf("  ratio %.1f block %u input: <e, dx> = %.17g, central differences "
+                        "%.17g\n",
+                        centre, block, analytic, numeric);
+            CHECK(std::fabs(numeric) > 1e-2);
+            CHECK(std::fabs(analytic - numeric) <= 1e-6 * std::fabs(numeric));
+            const std::vector<double> direction = amp_test::noise(2, 1, block, 75).data;
+            for (int sign = 0; sign < 2; ++sign) {
+                std::vector<double> moved = ratio;
+                for (size_t i = 0; i < moved.size(); ++i)
+                    moved[i] += (sign == 0 ? h : -h) * direction[i];
+                side[sign] = objective(shift_run(frames, block, calls, 0, moved, nullptr));
+            }
+            numeric = (side[0] - side[1]) / (2 * h);
+            analytic = 0.0;
+            for (uint32_t b = 0; b < 2; ++b)
+                for (uint32_t f = 0; f < frames; ++f)
+                    analytic += direction[b * block + f % block] * run.dratio[b * frames + f];
+            std::printf("  ratio %.1f block %u ratio: <e, dr> = %.17g, central differences "
+                        "%.17g\n",
+                        centre, block, analytic, numeric);
+            CHECK(std::fabs(numeric) > 1e-2);
+            CHECK(std::fabs(analytic - numeric) <= 1e-6 * std::fabs(numeric));
+        }
+    }
+    // Bit for bit across blocks and with a checkpointed recording (the ratio constant per
+    // batch); only the analysis frames' ratio values get a gradient (t_m = 64 m + 63).
+    std::vector<ShiftRun> same;
+    for (const auto &[block, checkpoint] :
+         std::vector<std::pair<uint32_t, uint64_t>>{{64, 0}, {1, 0}, {7, 0}, {64, 150}}) {
+        std::vector<double> ratio(2 * static_cast<size_t>(block), 1.25);
+        std::fill(ratio.begin() + block, ratio.end(), 0.75);
+        same.push_back(shift_run(frames, block, {frames}, checkpoint, ratio, &dy));
+    }
+    for (size_t i = 1; i < same.size(); ++i) {
+        CHECK_EQ(same[i].status, AMP_OK);
+        CHECK(same[i].y == same[0].y);
+        CHECK(same[i].dx == same[0].dx);
+        CHECK(same[i].dratio == same[0].dratio);
+    }
+    for (uint32_t f = 0; f < frames; ++f)
+        if (f % 64 != 63) CHECK(same[0].dratio[f] == 0.0 && same[0].dratio[frames + f] == 0.0);
+}

@@ -207,7 +207,7 @@ export function delay(options: DelayOptions = {}): NodeSpec<"delay"> {
 /**
  * Options of the `fft_divider` node: Divides the short-time spectrum by a divisor's, gates a band, rotates phase (docs/fft-divider.md).
  *
- * Heat work W = 9 per frame (W depends on the parameters: window_size log2(window_size) / (4 hop), an FFT pair per hop (9 at window_size 512, hop 128)). Backward: Exact adjoint in x for a fixed divisor, gates and phase (the parameters of each frame taken from the backward call's views at the frame's last sample): the transposed frames with the conjugate multipliers, overlap-added in reverse. Calls walk back from the end of the state's forward stream; with a divisor signal on the port it returns -4 (the divisor's earlier samples are not known in a walk from the end).
+ * Heat work W = 9 per frame (W depends on the parameters: window_size log2(window_size) / (4 hop), an FFT pair per hop (9 at window_size 512, hop 128)). Backward: Exact adjoint in x (linear: the transposed frames with the conjugate multipliers, overlap-added in reverse), in the divisor signal (per bin d(X c / D)/dD = -X c / D^2, or X c conj(.) / eps where |D|^2 < eps) and in every signal parameter, read once per analysis frame, so its gradient lands on the frame's last sample (band edges: 0 almost everywhere). Graph passes record each analysis frame's spectra; a single-node call (no recording) gives the input gradient for a fixed divisor and returns -4 with a divisor signal.
  */
 export interface FftDividerOptions extends CommonNodeOptions {
   /**
@@ -741,7 +741,7 @@ export function pitchQuantizer(options: PitchQuantizerOptions = {}): NodeSpec<"p
 /**
  * Options of the `pitch_shift` node: Streaming phase-vocoder pitch shifter (ratio or semitones); latency window - 1 frames.
  *
- * Heat work W = 64 per frame. Backward: Not implemented (returns -4): the synthesis phases are a running sum over every earlier frame of frequencies from consecutive analysis phases; an exact adjoint would record each frame's spectrum and peaks and run that recursion backward.
+ * Heat work W = 64 per frame. Backward: Exact adjoint of the frames as computed, in the input and in ratio / semitones (graph passes: a recording keeps each analysis frame's spectrum and phase state; the phase recursions run backward across frames). Peak choice, round(t) and ratio exactly 1 are piecewise constant (derivative 0). The ratio's gradient lands on the frame completing each analysis frame. A single-node backward call returns -4 (no recording).
  */
 export interface PitchShiftOptions extends CommonNodeOptions {
   /**
@@ -2716,8 +2716,8 @@ export const NODE_CATALOG: NodeCatalog = {
         }
       ],
       "heatWork": 64,
-      "hasBackward": false,
-      "backwardDoc": "Not implemented (returns -4): the synthesis phases are a running sum over every earlier frame of frequencies from consecutive analysis phases; an exact adjoint would record each frame's spectrum and peaks and run that recursion backward.",
+      "hasBackward": true,
+      "backwardDoc": "Exact adjoint of the frames as computed, in the input and in ratio / semitones (graph passes: a recording keeps each analysis frame's spectrum and phase state; the phase recursions run backward across frames). Peak choice, round(t) and ratio exactly 1 are piecewise constant (derivative 0). The ratio's gradient lands on the frame completing each analysis frame. A single-node backward call returns -4 (no recording).",
       "oversamples": false
     },
     {
@@ -2914,7 +2914,7 @@ export const NODE_CATALOG: NodeCatalog = {
       ],
       "heatWork": 9,
       "hasBackward": true,
-      "backwardDoc": "Exact adjoint in x for a fixed divisor, gates and phase (the parameters of each frame taken from the backward call's views at the frame's last sample): the transposed frames with the conjugate multipliers, overlap-added in reverse. Calls walk back from the end of the state's forward stream; with a divisor signal on the port it returns -4 (the divisor's earlier samples are not known in a walk from the end).",
+      "backwardDoc": "Exact adjoint in x (linear: the transposed frames with the conjugate multipliers, overlap-added in reverse), in the divisor signal (per bin d(X c / D)/dD = -X c / D^2, or X c conj(.) / eps where |D|^2 < eps) and in every signal parameter, read once per analysis frame, so its gradient lands on the frame's last sample (band edges: 0 almost everywhere). Graph passes record each analysis frame's spectra; a single-node call (no recording) gives the input gradient for a fixed divisor and returns -4 with a divisor signal.",
       "oversamples": false,
       "heatDoc": "W depends on the parameters: window_size log2(window_size) / (4 hop), an FFT pair per hop (9 at window_size 512, hop 128)",
       "delayIsLatency": true
