@@ -129,6 +129,7 @@ void GraphRuntime::set_param(const char *node_name, const char *param, const dou
                                  std::to_string(i / frames) + ", frame " +
                                  std::to_string(i % frames));
     }
+    check_shared_override(v, name, data); // lanes.cpp
     std::vector<double> &target =
         is_heat ? state_[v].heat_override : state_[v].overrides[static_cast<size_t>(index)];
     target.assign(data, data + count);
@@ -174,7 +175,7 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
         }
         const uint32_t channels = plan_.param_channels[plan_.param_slot(v, p)];
         const size_t base_step = base.frame_stride();
-        for (uint32_t b = 0; b < batches_; ++b)
+        for (uint32_t b = 0; b < node.lanes; ++b)
             for (uint32_t c = 0; c < channels; ++c) {
                 const double *from = base.row(b, c);
                 double *to = buffer + (static_cast<size_t>(b) * channels + c) * block_;
@@ -188,11 +189,13 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
             const uint32_t source_channels = plan_.link_channels[link];
             const double *src = link_source(link);
             const double scale = edge.scale;
-            for (uint32_t b = 0; b < batches_; ++b)
+            for (uint32_t b = 0; b < node.lanes; ++b)
                 for (uint32_t c = 0; c < channels; ++c) {
                     const uint32_t sc = edge.channel >= 0 ? static_cast<uint32_t>(edge.channel)
                                                           : c % source_channels;
-                    const double *m = src + (static_cast<size_t>(b) * total + first + sc) * block_;
+                    const double *m =
+                        src +
+                        (static_cast<size_t>(lane_of(edge.from, b)) * total + first + sc) * block_;
                     double *to = buffer + (static_cast<size_t>(b) * channels + c) * block_;
                     if (edge.mode == ModulationMode::Add)
                         for (uint32_t f = 0; f < frames; ++f) to[f] += scale * m[f];
@@ -200,7 +203,7 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
                         for (uint32_t f = 0; f < frames; ++f) to[f] *= scale * m[f];
                 }
         }
-        node.params[p] = TensorView{buffer, batches_, channels, frames, block_};
+        node.params[p] = TensorView{buffer, node.lanes, channels, frames, block_};
     }
 }
 
