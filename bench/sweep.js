@@ -2,7 +2,8 @@
 // sweep.js (`node bench/sweep.js [--rounds N] [--points P] [--markdown]`, section "sweep" of
 // `npm run bench`): a sweep of the 32-sine graph (one signal parameter, s0.frequency, over P
 // values; 1 s at 48 kHz per point) run sequentially (one render per point, this thread), batch
-// packed (32 points per render, this thread), on pools of 1 and 2 worker threads, and through
+// packed (32 points per render, this thread), on pools of 1 and 2 worker threads (started by a
+// warm-up sweep: sweeps keep their threads), and through
 // BullMQ on a local redis-server with two `amp-kpn worker` processes. A second table sweeps a
 // lowpass after the same 32 sines (lp.frequency over P values): the common research case, where
 // packing with lane sharing renders the sines once per pack (docs/sweeps.md). Rounds interleave
@@ -133,7 +134,9 @@ async function run({ rounds } = { rounds: roundsFromEnvironment() }) {
     console.log(
       `sweep: ${count} points of the 32-sine graph (s0.frequency), 1 s at 48 kHz each, measure levels, heat, latency and centroid; ${rounds} rounds, order rotated${hasRedis() ? "" : "; BullMQ absent (no redis-server)"}`,
     );
-    await sweep(g, { ...common, grid: { "s0.frequency": [100, 101] }, workers: 0 }); // warm-up
+    // Warm-up: this thread, and the pool's two threads (kept between sweeps, as in a session).
+    await sweep(g, { ...common, grid: { "s0.frequency": [100, 101] }, workers: 0 });
+    await sweep(g, { ...common, grid: { "s0.frequency": [100, 101] }, pack: false, workers: 2 });
     const first = await measure(systems, common, g, rounds, count);
     if (first.seconds.has("BullMQ, 2 local workers")) {
       const bull = first.seconds.get("BullMQ, 2 local workers");

@@ -5,7 +5,8 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { biquad, graph, mix, render, Runtime, safety, sineOsc, sweep, type Graph } from "../src/index";
 import { ensureDist } from "./helpers/dist";
-import { pointGraphOf } from "./helpers/sweep-graph";
+import { pointGraphOf, sweepGraph } from "./helpers/sweep-graph";
+import { pointHashes } from "../src/sweep/hash";
 
 const FRAMES = 2000;
 const CUTOFFS = [300, 600, 1200, 2400, 4800, 9600];
@@ -127,4 +128,18 @@ describe("sweep(): packed lanes share the work upstream of the swept parameter",
       expect(unpacked.rows.map((r) => r.measurements)).toEqual(table.rows.map((r) => r.measurements));
     });
   }
+});
+
+describe("sweep's point hashes", () => {
+  it("equal Graph.hash for graphs sharing node objects, whatever the grid sets", () => {
+    const base = sweepGraph().withThermalBudget(5);
+    const graphs = [
+      bankGraph(),
+      bankGraph().set("lp", { frequency: 123.25 }),
+      bankGraph().set("lp", { frequency: 123.25, filter: "highpass" }).set("a", { phase: 0.5 }),
+      base,
+      base.set("osc", { frequency: 1e-7 }).set("rc", { resistance: 5 }),
+    ];
+    expect(pointHashes(graphs)).toEqual(graphs.map((g) => g.hash));
+  });
 });

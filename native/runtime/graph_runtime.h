@@ -177,11 +177,14 @@ class GraphRuntime {
         ProcessContext context{};
         std::vector<double *> param_buffers;        // per spec param; null when not modulated
         std::vector<std::vector<double>> overrides; // per spec param; empty when not overridden
-        std::vector<double> heat_override;          // batches x 1 x block, or empty
-        std::vector<double> heat_lanes;             // batches x kHeatLanes: since create / reset
-        double call_start_heat = 0.0; // node total when the current execute call started
-        bool feeder = false;          // a single-node call's input feeder: no heat, no timing
-        bool publishes_heat = false;  // Node::publishes_heat(): the node writes its own heat
+        // Per spec param: the override holds one value per lane (every frame of a lane equal),
+        // so evaluate_params hands the node a view constant over frames, as a params_json value.
+        std::vector<uint8_t> override_constant;
+        std::vector<double> heat_override; // batches x 1 x block, or empty
+        std::vector<double> heat_lanes;    // batches x kHeatLanes: since create / reset
+        double call_start_heat = 0.0;      // node total when the current execute call started
+        bool feeder = false;               // a single-node call's input feeder: no heat, no timing
+        bool publishes_heat = false;       // Node::publishes_heat(): the node writes its own heat
         // A single-node call's views (CallBinding), valid during that execute only; windows
         // are taken at the frame offset within the call.
         std::vector<TensorView> call_params; // per spec param; empty view = not given

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "runtime/errors.h"
@@ -133,6 +134,15 @@ void GraphRuntime::set_param(const char *node_name, const char *param, const dou
     std::vector<double> &target =
         is_heat ? state_[v].heat_override : state_[v].overrides[static_cast<size_t>(index)];
     target.assign(data, data + count);
+    if (!is_heat) {
+        // Constant within every lane (a sweep's per-lane value): the view evaluate_params builds
+        // is then constant over frames, the one a params_json value gives, so the node takes the
+        // path it takes for that value (same bits, and no per-frame work).
+        bool constant = true;
+        for (size_t i = 0; i < count && constant; ++i)
+            constant = std::memcmp(&data[i], &data[i - i % frames], sizeof(double)) == 0;
+        state_[v].override_constant[static_cast<size_t>(index)] = constant ? 1 : 0;
+    }
     refresh_params(v);
     log("{\"event\":\"amp_graph_runtime_set_param\",\"node\":" + json_quote(node.name) +
         ",\"param\":" + json_quote(name) + ",\"shape\":" + shape_json(batches, channels, frames) +
@@ -164,9 +174,10 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
         const std::vector<double> &override_values = node.overrides[p];
         const TensorView &call = node.call_params[p];
         const TensorView base =
-            !call.empty() ? frame_window(call, position - call_start_, frames)
-            : override_values.empty()
-                ? TensorView{&description.config.values[p], 1, 1, 1, 0}
+            !call.empty()             ? frame_window(call, position - call_start_, frames)
+            : override_values.empty() ? TensorView{&description.config.values[p], 1, 1, 1, 0}
+            : node.override_constant[p] != 0
+                ? TensorView{override_values.data(), batches_, 1, 1, block_} // lane b: [b x block]
                 : TensorView{override_values.data() + offset_in_block, batches_, 1, frames, block_};
         double *buffer = node.param_buffers[p];
         if (buffer == nullptr) {
