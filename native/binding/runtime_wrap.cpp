@@ -65,6 +65,7 @@ Napi::Function RuntimeWrap::DefineClass(Napi::Env env) {
             InstanceMethod<&RuntimeWrap::SetParam>("setParam"),
             InstanceMethod<&RuntimeWrap::SetBuffer>("setBuffer"),
             InstanceMethod<&RuntimeWrap::ClearParams>("clearParams"),
+            InstanceMethod<&RuntimeWrap::ShareLanes>("shareLanes"),
             InstanceMethod<&RuntimeWrap::Render>("render"),
             InstanceMethod<&RuntimeWrap::RenderInto>("renderInto"),
             InstanceMethod<&RuntimeWrap::Cancel>("cancel"),
@@ -407,6 +408,30 @@ void RuntimeWrap::ClearParams(const Napi::CallbackInfo &info) {
     }
     const std::string node = StringArg(ctx, 0, "node");
     Check(info.Env(), amp_graph_runtime_clear_params(handle, node.c_str()), "clear_params");
+}
+
+// shareLanes(nodes: string[], params: string[]): amp_graph_runtime_share_lanes.
+void RuntimeWrap::ShareLanes(const Napi::CallbackInfo &info) {
+    AmpGraphRuntime *handle = Usable(info.Env());
+    const ArgContext ctx{info, "shareLanes"};
+    const Napi::Array nodes = ArrayValue(ctx, info[0], "nodes");
+    const Napi::Array params = ArrayValue(ctx, info[1], "params");
+    if (nodes.Length() != params.Length())
+        ThrowTypeError(info.Env(), "shareLanes", "params", "an array as long as nodes");
+    std::vector<std::string> node_names, param_names;
+    for (uint32_t i = 0; i < nodes.Length(); ++i) {
+        node_names.push_back(StringValue(ctx, nodes.Get(i), "nodes[" + std::to_string(i) + "]"));
+        param_names.push_back(StringValue(ctx, params.Get(i), "params[" + std::to_string(i) + "]"));
+    }
+    std::vector<const char *> node_ptrs, param_ptrs;
+    for (size_t i = 0; i < node_names.size(); ++i) {
+        node_ptrs.push_back(node_names[i].c_str());
+        param_ptrs.push_back(param_names[i].c_str());
+    }
+    Check(info.Env(),
+          amp_graph_runtime_share_lanes(handle, node_ptrs.data(), param_ptrs.data(),
+                                        static_cast<uint32_t>(node_ptrs.size())),
+          "share_lanes");
 }
 
 Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {

@@ -35,6 +35,7 @@ class RuntimeWrap : public Napi::ObjectWrap<RuntimeWrap> {
     void SetParam(const Napi::CallbackInfo &info);
     void SetBuffer(const Napi::CallbackInfo &info);
     void ClearParams(const Napi::CallbackInfo &info);
+    void ShareLanes(const Napi::CallbackInfo &info);
     Napi::Value Render(const Napi::CallbackInfo &info);
     // renderInto(buffer, frames): amp_graph_runtime_execute on the calling thread into the
     // caller's buffer (batches x output channels x frames); for short interactive blocks.

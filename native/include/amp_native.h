@@ -422,6 +422,24 @@ int32_t amp_graph_runtime_set_param(AmpGraphRuntime *runtime, const char *node, 
 int32_t amp_graph_runtime_clear_params(AmpGraphRuntime *runtime, const char *node);
 
 /*
+ * Lane sharing: declares that the batch lanes differ only in `count` parameters (nodes[i],
+ * params[i]: a signal parameter or the node's heat parameter, e.g. "thermo.heat"), as when a
+ * parameter sweep packs its points into the lanes. Every node outside the downstream cone of
+ * those nodes (over audio and modulation edges), other than the output node, then runs once per
+ * block for all lanes and every lane reads its output (no copy); its heat totals, heat curves
+ * and taps are reported for every lane. Each lane's output, heat and taps stay bit-identical to
+ * a one-batch runtime rendering that lane alone. While nodes are shared, a set_param override
+ * whose lanes differ on a shared node is refused (AMP_ERR_INVALID_ARGUMENT naming the node and
+ * parameter), and so is recording (amp_graph_runtime_record*). count 0 turns sharing off. The
+ * declaration survives configure; the call re-prepares the nodes and resets the stream to frame
+ * 0 (overrides stay). Refused, changing nothing, for an unknown node or a parameter that is not
+ * a signal or heat parameter, or when an override in force differs between lanes on a node
+ * that would be shared.
+ */
+int32_t amp_graph_runtime_share_lanes(AmpGraphRuntime *runtime, const char *const *nodes,
+                                      const char *const *params, uint32_t count);
+
+/*
  * Hands a PCM buffer to a node (e.g. the sound a "sampler" plays; docs/buffers.md): `data` holds
  * channels x frames samples, planar (channel 0's frames first), finite; `sample_rate` (Hz, in
  * (0, 1e7]) is the rate it was recorded at. The runtime checks channels in [1, 64],

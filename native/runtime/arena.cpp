@@ -86,6 +86,7 @@ void GraphRuntime::allocate() {
     const uint32_t output_padding = plan_.padding[graph_.output];
     const size_t output_lanes = b * plan_.output_channels[graph_.output];
     arena_.assign(total, 0.0);
+    plan_lanes();
     double *cursor = arena_.data();
     auto take = [&cursor](size_t count) {
         double *slice = cursor;
@@ -121,7 +122,8 @@ void GraphRuntime::allocate() {
         LinkFifo &fifo = fifos_[id];
         fifo = LinkFifo{};
         if (link.delay == 0) continue;
-        fifo.lanes = static_cast<uint32_t>(b * plan_.output_channels[link.from]);
+        // A shared producer's link carries its one lane (lanes.cpp).
+        fifo.lanes = state_[link.from].lanes * plan_.output_channels[link.from];
         fifo.delay = link.delay;
         fifo.block = f;
         fifo.capacity = link.delay + f;
@@ -154,10 +156,11 @@ void GraphRuntime::allocate() {
                 for (uint32_t id : edges) {
                     const uint32_t lanes = plan_.output_channels[graph_.edges[id].from];
                     for (uint32_t c = 0; c < plan_.link_channels[id]; ++c)
-                        node.port_rows[p].push_back(link_source(id) +
-                                                    (static_cast<size_t>(batch) * lanes +
-                                                     plan_.link_first_channel[id] + c) *
-                                                        f);
+                        node.port_rows[p].push_back(
+                            link_source(id) +
+                            (static_cast<size_t>(lane_of(graph_.edges[id].from, batch)) * lanes +
+                             plan_.link_first_channel[id] + c) *
+                                f);
                 }
         }
         plan_inputs(v);
@@ -165,7 +168,7 @@ void GraphRuntime::allocate() {
         plan_heat(v);
         plan_context(v);
         std::vector<uint32_t> channels(plan_.port_channels[v]);
-        PrepareContext context{batches_,        max_step_,        sample_rate_,
+        PrepareContext context{node.lanes,      max_step_,        sample_rate_,
                                channels.data(), spec.input_count, plan_.output_channels[v]};
         plan_.nodes[v]->prepare(context);
     }

@@ -6,6 +6,8 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "amp_native.h"
 #include "runtime/errors.h"
@@ -184,6 +186,25 @@ int32_t amp_graph_runtime_set_buffer(AmpGraphRuntime *runtime, const char *node,
 int32_t amp_graph_runtime_clear_params(AmpGraphRuntime *runtime, const char *node) {
     return guarded(runtime, "clear_params", [&](amp::GraphRuntime &rt) {
         rt.clear_params(node);
+        return AMP_OK;
+    });
+}
+
+int32_t amp_graph_runtime_share_lanes(AmpGraphRuntime *runtime, const char *const *nodes,
+                                      const char *const *params, uint32_t count) {
+    return guarded(runtime, "share_lanes", [&](amp::GraphRuntime &rt) {
+        if (count > 0 && (nodes == nullptr || params == nullptr))
+            throw amp::AmpFailure(AMP_ERR_INVALID_ARGUMENT, "share_lanes", "",
+                                  "nodes and params must not be null when count > 0");
+        std::vector<std::pair<std::string, std::string>> varying;
+        for (uint32_t i = 0; i < count; ++i) {
+            if (nodes[i] == nullptr || params[i] == nullptr)
+                throw amp::AmpFailure(AMP_ERR_INVALID_ARGUMENT, "share_lanes", "",
+                                      "lane-varying parameter " + std::to_string(i) +
+                                          " has a null node or parameter name");
+            varying.emplace_back(nodes[i], params[i]);
+        }
+        rt.share_lanes(varying);
         return AMP_OK;
     });
 }

@@ -161,9 +161,12 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         if (heat_out != nullptr) {
             for (uint32_t v = 0; v <= node_count(); ++v) {
                 const double *rows = v < node_count() ? state_[v].heat : graph_heat_;
-                for (uint32_t b = 0; b < batches_; ++b)
+                for (uint32_t b = 0; b < batches_; ++b) {
+                    // A shared node's one lane stands for every lane (lanes.cpp).
+                    const size_t lane = v < node_count() ? lane_of(v, b) : b;
                     std::memcpy(heat_out + (static_cast<size_t>(v) * batches_ + b) * frames + done,
-                                rows + static_cast<size_t>(b) * block_, n * sizeof(double));
+                                rows + lane * block_, n * sizeof(double));
+                }
             }
         }
         if (tap_out != nullptr || tap_time_out != nullptr)
@@ -320,7 +323,7 @@ void GraphRuntime::plan_context(uint32_t v) {
     context.out = node.out;
     context.out_lane_stride = block_;
     context.output_channels = plan_.output_channels[v];
-    context.batches = batches_;
+    context.batches = node.lanes; // 1 for a node whose work the lanes share (lanes.cpp)
     context.sample_rate = sample_rate_;
     context.telemetry = node.telemetry;
     if (node.publishes_heat) {

@@ -28,10 +28,12 @@ void GraphRuntime::plan_inputs(uint32_t v) {
         else if (!node.port_rows[p].empty())
             node.inputs[p] = TensorView{link_source(edges[0]),   batches_, channels, 0, block_,
                                         node.port_rows[p].data()};
-        else if (node.port_buffers[p] == nullptr)
-            node.inputs[p] = TensorView{link_source(edges[0]), batches_, channels, 0, block_};
+        else if (node.port_buffers[p] == nullptr) // one lane (a shared producer) broadcasts
+            node.inputs[p] =
+                TensorView{link_source(edges[0]), state_[graph_.edges[edges[0]].from].lanes,
+                           channels, 0, block_};
         else {
-            node.inputs[p] = TensorView{node.port_buffers[p], batches_, channels, 0, block_};
+            node.inputs[p] = TensorView{node.port_buffers[p], node.lanes, channels, 0, block_};
             node.gathered_ports.push_back(p);
         }
     }
@@ -48,7 +50,7 @@ void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
         double *buffer = node.port_buffers[p];
         const bool concat = spec.inputs[p].gather == Gather::Concat;
         if (!concat)
-            for (uint32_t b = 0; b < batches_; ++b)
+            for (uint32_t b = 0; b < node.lanes; ++b)
                 for (uint32_t c = 0; c < channels; ++c)
                     std::fill_n(buffer + (static_cast<size_t>(b) * channels + c) * block_, frames,
                                 0.0);
@@ -60,19 +62,19 @@ void GraphRuntime::gather_inputs(uint32_t v, uint32_t frames) {
             const uint32_t first = plan_.link_first_channel[id];
             const uint32_t source_channels = plan_.link_channels[id];
             const double *src = link_source(id);
-            for (uint32_t b = 0; b < batches_; ++b) {
+            const uint32_t from = graph_.edges[id].from;
+            for (uint32_t b = 0; b < node.lanes; ++b) {
+                const size_t sb = lane_of(from, b); // a shared producer's one lane
                 if (concat) {
                     for (uint32_t c = 0; c < source_channels; ++c)
-                        std::memcpy(buffer +
-                                        (static_cast<size_t>(b) * channels + first_channel + c) *
-                                            block_,
-                                    src + (static_cast<size_t>(b) * total + first + c) * block_,
-                                    frames * sizeof(double));
+                        std::memcpy(
+                            buffer +
+                                (static_cast<size_t>(b) * channels + first_channel + c) * block_,
+                            src + (sb * total + first + c) * block_, frames * sizeof(double));
                 } else {
                     for (uint32_t c = 0; c < channels; ++c) {
                         const double *in =
-                            src +
-                            (static_cast<size_t>(b) * total + first + c % source_channels) * block_;
+                            src + (sb * total + first + c % source_channels) * block_;
                         double *acc = buffer + (static_cast<size_t>(b) * channels + c) * block_;
                         for (uint32_t f = 0; f < frames; ++f) acc[f] += in[f];
                     }

@@ -28,6 +28,7 @@ GraphRuntime::GraphRuntime(GraphDescription graph)
     state_.resize(graph_.nodes.size());
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         state_[v].overrides.assign(graph_.nodes[v].spec->param_count, {});
+        state_[v].override_constant.assign(graph_.nodes[v].spec->param_count, 0);
         state_[v].params.assign(graph_.nodes[v].spec->param_count, TensorView{});
         state_[v].call_params.assign(graph_.nodes[v].spec->param_count, TensorView{});
         state_[v].publishes_heat = plan_.nodes[v]->publishes_heat();

@@ -16,11 +16,14 @@
 //   checkpoint.cpp       checkpointed recordings: snapshots per segment, segment re-renders
 //   backward.cpp         the graph backward pass (reverse schedule through every link)
 //   buffers.cpp          set_buffer: PCM data handed to a node
+//   lanes.cpp            lane sharing: nodes outside the cone of the lane-varying parameters
+//                        run once for every batch lane
 //   single_node.cpp      the one-node graph behind amp_run_node / amp_run_node_v2
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "amp_native.h"
@@ -51,6 +54,17 @@ class GraphRuntime {
     void set_param(const char *node, const char *param, const double *data, uint32_t batches,
                    uint32_t channels, uint32_t frames);
     void clear_params(const char *node);
+    // Lane sharing (lanes.cpp, docs/sweeps.md): the batch lanes may differ only in these
+    // parameters (node, param: a signal parameter or the node's heat parameter). Every node
+    // outside their downstream cone (audio and modulation links), other than the output node,
+    // then runs once per block as one lane (lane 0) and every lane reads that lane; its heat,
+    // heat curves and taps are reported for every lane. Each lane stays bit-identical to a
+    // one-batch runtime rendering it alone. An empty list turns sharing off. Re-prepares the
+    // nodes and resets the stream (overrides stay); refused, changing nothing, when an
+    // override in force differs between lanes on a node that would be shared.
+    void share_lanes(const std::vector<std::pair<std::string, std::string>> &varying);
+    // Nodes whose work every lane shares (0 when sharing is off or batches is 1).
+    uint32_t shared_node_count() const;
     // Hands a PCM buffer (planar channels x frames) to a node (buffers.cpp); the node copies it.
     void set_buffer(const char *node, uint32_t slot, const double *data, uint32_t channels,
                     uint64_t frames, double sample_rate);
@@ -135,6 +149,9 @@ class GraphRuntime {
 
   private:
     struct NodeState {
+        // Batch lanes the node computes: batches_, or 1 when every lane shares its work (lane
+        // sharing, lanes.cpp): its buffers then hold lane 0 only, which every lane reads.
+        uint32_t lanes = 1;
         double *out = nullptr;              // batches x output_channels x block
         double *heat = nullptr;             // batches x block
         std::vector<double *> taps;         // per spec tap: batches x V x tap_strides[t]
@@ -160,11 +177,14 @@ class GraphRuntime {
         ProcessContext context{};
         std::vector<double *> param_buffers;        // per spec param; null when not modulated
         std::vector<std::vector<double>> overrides; // per spec param; empty when not overridden
-        std::vector<double> heat_override;          // batches x 1 x block, or empty
-        std::vector<double> heat_lanes;             // batches x kHeatLanes: since create / reset
-        double call_start_heat = 0.0; // node total when the current execute call started
-        bool feeder = false;          // a single-node call's input feeder: no heat, no timing
-        bool publishes_heat = false;  // Node::publishes_heat(): the node writes its own heat
+        // Per spec param: the override holds one value per lane (every frame of a lane equal),
+        // so evaluate_params hands the node a view constant over frames, as a params_json value.
+        std::vector<uint8_t> override_constant;
+        std::vector<double> heat_override; // batches x 1 x block, or empty
+        std::vector<double> heat_lanes;    // batches x kHeatLanes: since create / reset
+        double call_start_heat = 0.0;      // node total when the current execute call started
+        bool feeder = false;               // a single-node call's input feeder: no heat, no timing
+        bool publishes_heat = false;       // Node::publishes_heat(): the node writes its own heat
         // A single-node call's views (CallBinding), valid during that execute only; windows
         // are taken at the frame offset within the call.
         std::vector<TensorView> call_params; // per spec param; empty view = not given
@@ -176,6 +196,15 @@ class GraphRuntime {
     };
 
     uint32_t find_node(const char *name, const char *stage) const;
+    // The lane of node v's buffers that batch lane b reads: 0 when v's work is shared.
+    uint32_t lane_of(uint32_t v, uint32_t b) const { return state_[v].lanes == 1 ? 0 : b; }
+    // Sets every node's lanes from varying_ (allocate(), before the buffers are cut).
+    void plan_lanes();
+    // Refuses an override (batches_ x block_ values) that differs between lanes on a node whose
+    // work the lanes share, naming the node, the parameter and the first differing value.
+    void check_shared_override(uint32_t v, const std::string &param, const double *data) const;
+    // Refuses `stage` (recording) while lanes are shared.
+    void refuse_shared_lanes(const char *stage) const;
     // What a consumer of link `id` reads: the producer's output, or the link's FIFO staging.
     const double *link_source(uint32_t id) const;
     void check_history(const AmpControlHistory *history) const;
@@ -211,7 +240,7 @@ class GraphRuntime {
             !node.heat_override.empty())
             return false;
         const double g = node.heat_model.conductance, w = node.heat_model.work;
-        for (uint32_t b = 0; b < batches_; ++b) {
+        for (uint32_t b = 0; b < node.lanes; ++b) {
             double *lanes = node.heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes;
             const double *x = node.model_row + static_cast<size_t>(b) * node.model_batch_stride;
             if (frames == 1) // a 1-frame step: the one value, into its lane
@@ -230,7 +259,8 @@ class GraphRuntime {
     void plan_heat(uint32_t node);
     // Sets the fixed fields of state_[node].context (after the buffers exist).
     void plan_context(uint32_t node);
-    double fold_batches(const std::vector<double> &lanes) const;
+    // Node v's heat total: its lanes folded, batches in order (a shared node's lane 0 per batch).
+    double fold_batches(uint32_t v) const;
     uint64_t fingerprint() const;
     size_t node_record_bytes() const;
     void reset_heat();
@@ -255,6 +285,11 @@ class GraphRuntime {
     bool per_frame_taps_only_ = true; // every published tap has a record per frame (period 1)
     uint32_t counted_frames_ = 0;     // the frames count_tap_records last counted (0: none)
     std::vector<NodeState> state_;
+    // Lane sharing: per node, 1 when it computes every lane (in the cone of a lane-varying
+    // parameter, or the output); empty when sharing is off. varying_text_ lists the
+    // declared parameters for error messages ("s0.frequency, lp.cutoff").
+    std::vector<uint8_t> varying_;
+    std::string varying_text_;
     std::vector<LinkFifo> fifos_;                    // per link; capacity 0 when not delayed
     std::vector<std::vector<uint32_t>> delayed_out_; // per node: its delayed outgoing links
     std::vector<std::vector<uint32_t>> delayed_in_;  // per node: its delayed incoming links

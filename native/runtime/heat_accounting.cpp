@@ -37,7 +37,7 @@ void GraphRuntime::sum_graph_heat(uint32_t frames) {
         std::fill_n(total, frames, 0.0);
         for (uint32_t v = 0; v < node_count(); ++v) {
             if (state_[v].feeder) continue;
-            const double *heat = state_[v].heat + static_cast<size_t>(b) * block_;
+            const double *heat = state_[v].heat + static_cast<size_t>(lane_of(v, b)) * block_;
             for (uint32_t f = 0; f < frames; ++f) total[f] += heat[f];
         }
     }
@@ -54,11 +54,11 @@ void GraphRuntime::compute_heat(uint32_t v, uint64_t position, uint32_t frames,
     if (add_model_heat(node, position, frames)) return;
     const NodeDescription &description = graph_.nodes[v];
     const bool source = description.spec->input_count == 0;
-    const TensorView output{node.out, batches_, plan_.output_channels[v], frames, block_};
+    const TensorView output{node.out, node.lanes, plan_.output_channels[v], frames, block_};
     const TensorView *signals = source ? &output : node.inputs.data();
     const uint32_t signal_count = source ? 1 : description.spec->input_count;
     const uint64_t call_offset = position - call_start_;
-    for (uint32_t b = 0; b < batches_; ++b) {
+    for (uint32_t b = 0; b < node.lanes; ++b) {
         double *heat = node.heat + static_cast<size_t>(b) * block_;
         if (!node.call_heat.empty()) {
             for (uint32_t f = 0; f < frames; ++f)
@@ -105,16 +105,15 @@ void GraphRuntime::plan_heat(uint32_t v) {
     node.model_batch_stride = in.batches == 1 ? 0 : in.stride();
 }
 
-double GraphRuntime::fold_batches(const std::vector<double> &lanes) const {
+double GraphRuntime::fold_batches(uint32_t v) const {
+    const double *lanes = state_[v].heat_lanes.data();
     double total = 0.0;
     for (uint32_t b = 0; b < batches_; ++b)
-        total += fold_heat(lanes.data() + static_cast<size_t>(b) * kHeatLanes);
+        total += fold_heat(lanes + static_cast<size_t>(lane_of(v, b)) * kHeatLanes);
     return total;
 }
 
-double GraphRuntime::node_heat_total(uint32_t v) const {
-    return fold_batches(state_[v].heat_lanes);
-}
+double GraphRuntime::node_heat_total(uint32_t v) const { return fold_batches(v); }
 
 // The node's total now minus its total when the call started: both block-invariant, so the
 // difference is too (and exact for a call that starts a stream).
@@ -135,8 +134,8 @@ void GraphRuntime::heat_by_batch(double *out) const {
     for (uint32_t v = 0; v < node_count(); ++v) {
         for (uint32_t b = 0; b < batches_; ++b) {
             // 0.0 + fold: the value fold_batches gives a one-batch runtime.
-            const double total =
-                0.0 + fold_heat(state_[v].heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes);
+            const double total = 0.0 + fold_heat(state_[v].heat_lanes.data() +
+                                                 static_cast<size_t>(lane_of(v, b)) * kHeatLanes);
             out[static_cast<size_t>(v) * batches_ + b] = total;
             if (!state_[v].feeder) graph[b] += total;
         }
@@ -153,13 +152,7 @@ void GraphRuntime::reset_heat() {
 
 // node_heat_total of every node, written out (it runs at the start of every execute call).
 void GraphRuntime::reset_call_heat() {
-    for (NodeState &node : state_) {
-        const double *lanes = node.heat_lanes.data();
-        double total = 0.0;
-        for (uint32_t b = 0; b < batches_; ++b)
-            total += fold_heat(lanes + static_cast<size_t>(b) * kHeatLanes);
-        node.call_start_heat = total;
-    }
+    for (uint32_t v = 0; v < node_count(); ++v) state_[v].call_start_heat = fold_batches(v);
 }
 
 } // namespace amp

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "runtime/errors.h"
@@ -129,9 +130,19 @@ void GraphRuntime::set_param(const char *node_name, const char *param, const dou
                                  std::to_string(i / frames) + ", frame " +
                                  std::to_string(i % frames));
     }
+    check_shared_override(v, name, data); // lanes.cpp
     std::vector<double> &target =
         is_heat ? state_[v].heat_override : state_[v].overrides[static_cast<size_t>(index)];
     target.assign(data, data + count);
+    if (!is_heat) {
+        // Constant within every lane (a sweep's per-lane value): the view evaluate_params builds
+        // is then constant over frames, the one a params_json value gives, so the node takes the
+        // path it takes for that value (same bits, and no per-frame work).
+        bool constant = true;
+        for (size_t i = 0; i < count && constant; ++i)
+            constant = std::memcmp(&data[i], &data[i - i % frames], sizeof(double)) == 0;
+        state_[v].override_constant[static_cast<size_t>(index)] = constant ? 1 : 0;
+    }
     refresh_params(v);
     log("{\"event\":\"amp_graph_runtime_set_param\",\"node\":" + json_quote(node.name) +
         ",\"param\":" + json_quote(name) + ",\"shape\":" + shape_json(batches, channels, frames) +
@@ -163,9 +174,10 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
         const std::vector<double> &override_values = node.overrides[p];
         const TensorView &call = node.call_params[p];
         const TensorView base =
-            !call.empty() ? frame_window(call, position - call_start_, frames)
-            : override_values.empty()
-                ? TensorView{&description.config.values[p], 1, 1, 1, 0}
+            !call.empty()             ? frame_window(call, position - call_start_, frames)
+            : override_values.empty() ? TensorView{&description.config.values[p], 1, 1, 1, 0}
+            : node.override_constant[p] != 0
+                ? TensorView{override_values.data(), batches_, 1, 1, block_} // lane b: [b x block]
                 : TensorView{override_values.data() + offset_in_block, batches_, 1, frames, block_};
         double *buffer = node.param_buffers[p];
         if (buffer == nullptr) {
@@ -174,7 +186,7 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
         }
         const uint32_t channels = plan_.param_channels[plan_.param_slot(v, p)];
         const size_t base_step = base.frame_stride();
-        for (uint32_t b = 0; b < batches_; ++b)
+        for (uint32_t b = 0; b < node.lanes; ++b)
             for (uint32_t c = 0; c < channels; ++c) {
                 const double *from = base.row(b, c);
                 double *to = buffer + (static_cast<size_t>(b) * channels + c) * block_;
@@ -188,11 +200,13 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
             const uint32_t source_channels = plan_.link_channels[link];
             const double *src = link_source(link);
             const double scale = edge.scale;
-            for (uint32_t b = 0; b < batches_; ++b)
+            for (uint32_t b = 0; b < node.lanes; ++b)
                 for (uint32_t c = 0; c < channels; ++c) {
                     const uint32_t sc = edge.channel >= 0 ? static_cast<uint32_t>(edge.channel)
                                                           : c % source_channels;
-                    const double *m = src + (static_cast<size_t>(b) * total + first + sc) * block_;
+                    const double *m =
+                        src +
+                        (static_cast<size_t>(lane_of(edge.from, b)) * total + first + sc) * block_;
                     double *to = buffer + (static_cast<size_t>(b) * channels + c) * block_;
                     if (edge.mode == ModulationMode::Add)
                         for (uint32_t f = 0; f < frames; ++f) to[f] += scale * m[f];
@@ -200,7 +214,7 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
                         for (uint32_t f = 0; f < frames; ++f) to[f] *= scale * m[f];
                 }
         }
-        node.params[p] = TensorView{buffer, batches_, channels, frames, block_};
+        node.params[p] = TensorView{buffer, node.lanes, channels, frames, block_};
     }
 }
 

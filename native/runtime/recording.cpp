@@ -73,6 +73,7 @@ uint64_t GraphRuntime::record_bytes(uint64_t frames, uint64_t checkpoint) const 
 }
 
 void GraphRuntime::record(uint64_t frames, uint64_t max_bytes, uint64_t checkpoint) {
+    refuse_shared_lanes("record"); // lanes.cpp: the backward pass reads every lane
     for (uint32_t v = 0; v < node_count(); ++v)
         if (state_[v].feeder)
             throw AmpFailure(AMP_ERR_UNSUPPORTED, "record", "",

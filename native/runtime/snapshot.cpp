@@ -48,6 +48,11 @@ uint64_t GraphRuntime::fingerprint() const {
     uint64_t hash = 0xcbf29ce484222325ull;
     for (const NodeDescription &node : graph_.nodes)
         hash = fnv1a(fnv1a(hash, node.name), node.spec->type_name);
+    // Lane sharing changes what the arena and the node states hold (lanes.cpp): the shared
+    // nodes are part of the fingerprint (nothing is added without sharing).
+    if (shared_node_count() > 0)
+        for (uint32_t v = 0; v < node_count(); ++v)
+            hash = (hash ^ (state_[v].lanes == 1 ? 1u : 2u)) * 0x100000001b3ull;
     return hash;
 }
 
@@ -115,7 +120,8 @@ void GraphRuntime::restore(const void *buffer, uint64_t size) {
                                              " (truncated or padded)");
     if (header.fingerprint != fingerprint() || header.nodes != node_count())
         refuse(AMP_ERR_INVALID_ARGUMENT,
-               "snapshot was taken from another graph (node names and types differ)");
+               "snapshot was taken from another graph (node names and types differ) or with "
+               "other lanes shared (lane sharing)");
     if (header.batches != batches_ || header.block != block_ || header.sample_rate != sample_rate_)
         refuse(AMP_ERR_SHAPE_MISMATCH,
                "snapshot was taken with batches " + std::to_string(header.batches) +

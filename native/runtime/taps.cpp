@@ -126,11 +126,16 @@ void GraphRuntime::copy_taps(double *tap_out, double *tap_time_out, uint64_t fra
             const uint64_t done = tap_records_in(layout, call_start_, position_ - call_start_);
             const uint64_t here = tap_records_in(layout, position_, n);
             const uint64_t total = tap_records_in(layout, call_start_, frames);
-            const size_t rows = static_cast<size_t>(batches_) * spec.taps[t].values * layout.groups;
+            const size_t values = static_cast<size_t>(spec.taps[t].values) * layout.groups;
+            const size_t rows = batches_ * values;
             if (tap != nullptr) {
-                for (size_t r = 0; r < rows; ++r)
-                    std::memcpy(tap + r * total + done, node.taps[t] + r * node.tap_strides[t],
+                // Row r = b x values + k; a shared node's lane 0 stands for every b (lanes.cpp).
+                for (size_t r = 0; r < rows; ++r) {
+                    const size_t from =
+                        lane_of(v, static_cast<uint32_t>(r / values)) * values + r % values;
+                    std::memcpy(tap + r * total + done, node.taps[t] + from * node.tap_strides[t],
                                 here * sizeof(double));
+                }
                 tap += rows * total;
             }
             if (times != nullptr) {

@@ -170,6 +170,7 @@ export interface NativeRuntime {
   reset(): void;
   setParam(node: string, param: string, data: Float64Array, batches: number, channels: number, frames: number): void;
   clearParams(node?: string): void;
+  shareLanes(nodes: readonly string[], params: readonly string[]): void;
   /** amp_graph_runtime_set_buffer: `data` holds channels x frames planar samples. */
   setBuffer(node: string, slot: number, data: Float64Array, channels: number, frames: number, sampleRate: number): void;
   /** Renders on a worker thread; resolves with the samples. */

@@ -394,6 +394,34 @@ export class Runtime {
   }
 
   /**
+   * Lane sharing: declares that the batch lanes differ only in these parameters (signal
+   * parameters or a node's heat channel). Every node outside their downstream cone (audio and
+   * modulation edges), other than the output, then runs once per block for all lanes and every
+   * lane reads its output; its heat and taps are reported for every lane. Each lane's samples,
+   * heat and taps stay bit-identical to rendering that lane alone, so a render whose lanes vary
+   * one filter after a bank of sources computes the sources once. While nodes are shared, an
+   * override whose lanes differ on a shared node throws (naming node and parameter), and so does
+   * `record()`. An empty list turns sharing off. Resets the stream to frame 0 (overrides stay).
+   * @param varying - the lane-varying parameters, `{ node, param }` (JSON or camelCase name)
+   */
+  shareLanes(varying: readonly { readonly node: string; readonly param: string }[]): void {
+    const native = this.#live();
+    if (!Array.isArray(varying)) throw validationError({ param: "varying", label: "argument" }, "an array of { node, param }", varying);
+    const nodes: string[] = [];
+    const params: string[] = [];
+    for (const entry of varying as readonly unknown[]) {
+      if (typeof entry !== "object" || entry === null || typeof (entry as { node?: unknown }).node !== "string")
+        throw validationError({ param: "varying", label: "argument" }, "an array of { node: string, param: string }", entry);
+      const { node, param } = entry as { node: string; param: unknown };
+      if (typeof param !== "string")
+        throw validationError({ node, param: "param", label: "lane-varying entry" }, "a parameter name", param);
+      nodes.push(node);
+      params.push(this.#checkOverride(node, param));
+    }
+    native.shareLanes(nodes, params);
+  }
+
+  /**
    * Hands a PCM buffer to a node, e.g. the sound a `sampler` plays (`readWav` output is one). The
    * samples are checked here and again natively before anything is allocated, then copied into
    * native memory the node owns (the array may be reused at once). The buffer is configuration,

@@ -84,6 +84,9 @@ export async function executeJob(job: SweepJob, signal?: AbortSignal): Promise<J
   const { frames, sampleRate, blockFrames, threads } = job.render;
   const runtime = Runtime.create(Graph.fromJSON(job.graph), { sampleRate, batches: lanes, blockFrames, threads });
   try {
+    // The lanes differ only in the overridden parameters: nodes upstream of them (and not
+    // downstream of any) render once for every lane, bit-identically (Runtime.shareLanes).
+    if (lanes > 1 && job.overrides.length > 0) runtime.shareLanes(job.overrides.map(({ node, param }) => ({ node, param })));
     for (const override of job.overrides) {
       const data = new Float64Array(lanes * blockFrames);
       override.values.forEach((value, b) => data.fill(value, b * blockFrames, (b + 1) * blockFrames));

@@ -1,7 +1,11 @@
 /**
  * A pool of worker threads running sweep jobs, each thread with its own runtime. Jobs are handed
  * out one at a time to the next free thread; results come back in any order, keyed by point.
- * The threads load the compiled library (`dist/sweep/pool-worker.js`).
+ * The threads load the compiled library (`dist/sweep/pool-worker.js`), which costs each thread
+ * about as much as tens of renders of a small graph, so threads are kept between sweeps: a sweep
+ * takes idle threads (starting more when it needs them) and gives them back when it ends; idle
+ * threads do not keep the process alive and exit after {@link POOL_IDLE_MS} unused. A thread
+ * that failed (an error or exit, not a failed job) is never reused.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -23,9 +27,58 @@ export function poolWorkerScript(): string {
   throw ampError("AMP_ERR_INTERNAL", `sweep pool: the worker script ${built} is missing; run npm run build`, { stage: "sweep" });
 }
 
+/** Idle threads exit after this many milliseconds without a sweep. */
+export const POOL_IDLE_MS = 30_000;
+
+const idle: Worker[] = [];
+let reaper: ReturnType<typeof setTimeout> | undefined;
+
+function spawn(script: string): Worker {
+  const thread = new Worker(script);
+  // A thread that dies while idle leaves the pool.
+  thread.once("exit", () => {
+    const at = idle.indexOf(thread);
+    if (at >= 0) idle.splice(at, 1);
+  });
+  return thread;
+}
+
+/** Starts threads now (idle, unreferenced) so that at least `count` are ready for the next sweep. */
+export function prestartPool(count: number): void {
+  if (count < 1 || idle.length >= count) return;
+  const script = poolWorkerScript();
+  while (idle.length < count) {
+    const thread = spawn(script);
+    thread.unref();
+    idle.push(thread);
+  }
+  scheduleReaper();
+}
+
+function scheduleReaper(): void {
+  if (reaper !== undefined) clearTimeout(reaper);
+  reaper = setTimeout(() => {
+    reaper = undefined;
+    for (const thread of idle.splice(0)) void thread.terminate();
+  }, POOL_IDLE_MS);
+  reaper.unref();
+}
+
+/** Threads for one sweep: idle ones first, then new ones; referenced while in use. */
+function acquire(count: number): Worker[] {
+  const threads = idle.splice(0, count);
+  if (threads.length < count) {
+    const script = poolWorkerScript();
+    while (threads.length < count) threads.push(spawn(script));
+  }
+  for (const thread of threads) thread.ref();
+  return threads;
+}
+
 /**
  * Runs `jobs` on `size` threads; `onResult` sees each job's results as they arrive. Rejects with
- * the first failure (after stopping the other threads); `signal` cancels the renders in flight.
+ * the first failure (after the other threads finished their job in flight); `signal` cancels the
+ * renders in flight. The threads go back to the pool (those that failed are terminated).
  */
 export async function runPool(
   jobs: readonly SweepJob[],
@@ -33,11 +86,11 @@ export async function runPool(
   onResult: (results: JobPointResult[]) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  const script = poolWorkerScript();
-  const threads = Array.from({ length: Math.min(size, jobs.length) }, () => new Worker(script));
+  const threads = acquire(Math.min(size, jobs.length));
+  const broken = new Set<Worker>();
+  const detach: (() => void)[] = [];
   let next = 0;
   let failure: unknown;
-  let closing = false; // terminate() below makes threads exit with code 1: not a failure
   const onAbort = () => {
     for (const t of threads) t.postMessage({ type: "cancel" });
   };
@@ -57,19 +110,28 @@ export async function runPool(
               next += 1;
               thread.postMessage({ type: "job", id, job: jobs[id] });
             };
-            thread.on("message", (message: Outgoing) => {
+            const onMessage = (message: Outgoing) => {
               if (message.type === "done") onResult(message.results);
               else failure ??= errorFromJSON(message.error);
               feed();
-            });
-            thread.on("error", (error) => {
+            };
+            const onError = (error: Error) => {
+              broken.add(thread);
               failure ??= error;
               resolve();
-            });
-            thread.on("exit", (code) => {
-              if (code !== 0 && !closing)
-                failure ??= ampError("AMP_ERR_INTERNAL", `sweep pool: a worker thread exited with code ${code}`, { stage: "sweep" });
+            };
+            const onExit = (code: number) => {
+              broken.add(thread);
+              failure ??= ampError("AMP_ERR_INTERNAL", `sweep pool: a worker thread exited with code ${code}`, { stage: "sweep" });
               resolve();
+            };
+            thread.on("message", onMessage);
+            thread.on("error", onError);
+            thread.on("exit", onExit);
+            detach.push(() => {
+              thread.off("message", onMessage);
+              thread.off("error", onError);
+              thread.off("exit", onExit);
             });
             feed();
           }),
@@ -77,8 +139,17 @@ export async function runPool(
     );
   } finally {
     signal?.removeEventListener("abort", onAbort);
-    closing = true;
-    await Promise.all(threads.map((t) => t.terminate()));
+    for (const off of detach) off();
+    // Every live thread has answered its last job: none has work in flight.
+    for (const thread of threads) {
+      if (broken.has(thread)) {
+        void thread.terminate();
+        continue;
+      }
+      thread.unref();
+      idle.push(thread);
+    }
+    scheduleReaper();
   }
   if (failure !== undefined) throw failure;
 }

@@ -20,12 +20,13 @@ import { expandGrid, type GridCombine, type GridSampling, type SweepGrid, type S
 import { executeJob, type JobPointResult, type SweepAudio, type SweepJob, type SweepRenderSettings } from "./job";
 import { checkMeasure, type SweepMeasure } from "./measure";
 import { planJobs } from "./plan";
-import { runPool } from "./pool";
+import { prestartPool, runPool } from "./pool";
 import { runDistributed, type PointFailure } from "./distributed";
 import { SweepTable, type SweepRow } from "./table";
 import { pointGraph, resolveTargets } from "./targets";
 import { openResultsFile, type ResultsFile } from "./results-file";
 import { runtimeIdentity } from "./runtime-identity";
+import { pointHashes } from "./hash";
 
 /** Progress of a sweep: points finished (measured or failed) out of all. */
 export interface SweepProgress {
@@ -272,9 +273,13 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
       },
     );
   const points = expandGrid(options.grid, options.combine ?? "cross", options.sample);
+  const cores = availableParallelism();
+  const workers = redis !== undefined ? 0 : intOption("workers", options.workers, 0, 256, cores);
+  // Threads load the library while this thread plans the sweep.
+  if (workers > 0 && points.length > 1) prestartPool(Math.min(workers, points.length));
   const targets = resolveTargets(graph, points);
   const graphs = points.map((p) => pointGraph(graph, targets, p));
-  const hashes = graphs.map((g) => g.hash);
+  const hashes = pointHashes(graphs);
 
   // Compile the first point once: it checks the graph and gives the output's channels.
   const probe = Runtime.create(graphs[0] as Graph, { sampleRate, blockFrames });
@@ -292,8 +297,6 @@ export async function sweep(graph: Graph, options: SweepOptions): Promise<SweepT
       `sweep: keeping the audio of ${points.length} points needs ${laneBytes * points.length} bytes (${channels} channels x ${frames} frames x 8 bytes each), more than maxMemoryBytes ${maxMemory}; write WAV files (audio: { folder }) or sweep fewer points`,
       { stage: "sweep" },
     );
-  const cores = availableParallelism();
-  const workers = redis !== undefined ? 0 : intOption("workers", options.workers, 0, 256, cores);
   const parallel = Math.max(1, workers);
   // Renders in flight hold their samples and one lane copy each.
   const budget = maxMemory - (keepSamples ? laneBytes * points.length : 0);
