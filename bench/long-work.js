@@ -54,10 +54,14 @@ function sines() {
     .output("out");
 }
 
+// Wall seconds of `run`, and the CPU seconds the process spent meanwhile (every thread: the
+// render's worker and the JS thread; less disturbed by other processes than the wall time).
 async function seconds(run) {
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const value = await run();
-  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, value };
+  const cpu = process.cpuUsage(cpuStart);
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, cpu: (cpu.user + cpu.system) / 1e6, value };
 }
 
 function sameBits(a, b) {
@@ -79,9 +83,11 @@ async function run({ rounds }) {
   const plain = [];
   const metered = [];
   const overheads = [];
+  const cpuOverheads = [];
   let events = 0;
   for (let round = 0; round < rounds; round += 1) {
     const totals = { plain: 0, metered: 0 };
+    const cpu = { plain: 0, metered: 0 };
     const outputs = {};
     for (let pair = 0; pair < PAIRS; pair += 1) {
       const order = (round + pair) % 2 === 0 ? ["plain", "metered"] : ["metered", "plain"];
@@ -90,18 +96,20 @@ async function run({ rounds }) {
         const t = await seconds(() => render(g, options));
         (which === "plain" ? plain : metered).push(t.seconds);
         totals[which] += t.seconds;
+        cpu[which] += t.cpu;
         outputs[which] = t.value.samples;
       }
     }
     if (!sameBits(outputs.plain, outputs.metered)) ok = false;
     // Per round (both peers measured in the same seconds), so the machine's load drifts cancel out.
     overheads.push((100 * (totals.metered - totals.plain)) / totals.plain);
+    cpuOverheads.push((100 * (cpu.metered - cpu.plain)) / cpu.plain);
   }
   console.log(
     `32-sine graph, 30 s of audio: render ${summary(plain, 1000, "ms")}; with onProgress (meters, events) ${summary(metered, 1000, "ms")}`,
   );
   console.log(
-    `  progress and meters: ${summary(overheads, 1, "%")} of render time (per round of ${PAIRS} interleaved pairs; ${events} events in all)`,
+    `  progress and meters: ${summary(overheads, 1, "%")} of render time (per round of ${PAIRS} interleaved pairs; ${events} events in all); of the process's CPU time ${summary(cpuOverheads, 1, "%")}`,
   );
 
   // 2. Streaming WAV, 10 minutes of stereo.
