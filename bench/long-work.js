@@ -1,7 +1,8 @@
 // long-work.js (`node bench/run.js long`): what long work costs beyond the render itself, each
 // peer measured in the same rounds (order rotated), medians with [min, max]:
 //   1. progress events and live meters on the 32-sine graph (30 s of audio, block 512):
-//      render() with onProgress against render() without;
+//      render() with onProgress against render() without, 4 interleaved pairs per round
+//      (instruction counts of the same: node bench/callgrind-progress.js);
 //   2. 10 minutes of stereo 32-bit float WAV: render streamed to a WavWriter against the same
 //      stream with no writer (the difference is the WAV cost), and readWav of the file;
 //   3. per-call cost of 128 frames of a one-node graph (a constant: the call overhead): renderInto
@@ -53,10 +54,14 @@ function sines() {
     .output("out");
 }
 
+// Wall seconds of `run`, and the CPU seconds the process spent meanwhile (every thread: the
+// render's worker and the JS thread; less disturbed by other processes than the wall time).
 async function seconds(run) {
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const value = await run();
-  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, value };
+  const cpu = process.cpuUsage(cpuStart);
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, cpu: (cpu.user + cpu.system) / 1e6, value };
 }
 
 function sameBits(a, b) {
@@ -69,29 +74,43 @@ async function run({ rounds }) {
   let ok = true;
   console.log("\n## Long work: progress and meters, streaming WAV, renderInto");
 
-  // 1. Progress and meters.
+  // 1. Progress and meters. One render is ~0.1 s, and the machine's noise on one render is
+  // several percent: each round renders PAIRS pairs, alternating which peer goes first (ABBA...),
+  // and compares the two peers' total time in the round; the median over rounds is the figure.
   const g = sines();
   const frames = 48000 * 30;
+  const PAIRS = 4;
   const plain = [];
   const metered = [];
+  const overheads = [];
+  const cpuOverheads = [];
   let events = 0;
   for (let round = 0; round < rounds; round += 1) {
-    const order = round % 2 === 0 ? ["plain", "metered"] : ["metered", "plain"];
+    const totals = { plain: 0, metered: 0 };
+    const cpu = { plain: 0, metered: 0 };
     const outputs = {};
-    for (const which of order) {
-      const options = which === "plain" ? { frames } : { frames, onProgress: () => (events += 1) };
-      const t = await seconds(() => render(g, options));
-      (which === "plain" ? plain : metered).push(t.seconds);
-      outputs[which] = t.value.samples;
+    for (let pair = 0; pair < PAIRS; pair += 1) {
+      const order = (round + pair) % 2 === 0 ? ["plain", "metered"] : ["metered", "plain"];
+      for (const which of order) {
+        const options = which === "plain" ? { frames } : { frames, onProgress: () => (events += 1) };
+        const t = await seconds(() => render(g, options));
+        (which === "plain" ? plain : metered).push(t.seconds);
+        totals[which] += t.seconds;
+        cpu[which] += t.cpu;
+        outputs[which] = t.value.samples;
+      }
     }
     if (!sameBits(outputs.plain, outputs.metered)) ok = false;
+    // Per round (both peers measured in the same seconds), so the machine's load drifts cancel out.
+    overheads.push((100 * (totals.metered - totals.plain)) / totals.plain);
+    cpuOverheads.push((100 * (cpu.metered - cpu.plain)) / cpu.plain);
   }
-  // Per round (both peers measured back to back), so the machine's load drifts cancel out.
-  const overheads = metered.map((t, i) => (100 * (t - plain[i])) / plain[i]);
   console.log(
     `32-sine graph, 30 s of audio: render ${summary(plain, 1000, "ms")}; with onProgress (meters, events) ${summary(metered, 1000, "ms")}`,
   );
-  console.log(`  progress and meters: ${summary(overheads, 1, "%")} of render time (per-round; ${events} events in all)`);
+  console.log(
+    `  progress and meters: ${summary(overheads, 1, "%")} of render time (per round of ${PAIRS} interleaved pairs; ${events} events in all); of the process's CPU time ${summary(cpuOverheads, 1, "%")}`,
+  );
 
   // 2. Streaming WAV, 10 minutes of stereo.
   const dir = mkdtempSync(join(tmpdir(), "amp-bench-long-"));

@@ -30,6 +30,7 @@ const SECTIONS = {
 
   gradients: "./gradients.js",
   long: "./long-work.js",
+  progress_instructions: "./callgrind-progress.js",
 
   osc_cache: "./oscillator-cache.js",
 

@@ -121,10 +121,20 @@ double GraphRuntime::node_call_heat(uint32_t v) const {
     return node_heat_total(v) - state_[v].call_start_heat;
 }
 
+// Runs after every block of a render with a progress callback: the node totals are folded
+// inline (the same additions, in the same order, as node_heat_total).
 double GraphRuntime::graph_heat_total() const {
     double total = 0.0;
-    for (uint32_t v = 0; v < node_count(); ++v)
-        if (!state_[v].feeder) total += node_heat_total(v);
+    const uint32_t count = node_count();
+    for (uint32_t v = 0; v < count; ++v) {
+        const NodeState &node = state_[v];
+        if (node.feeder) continue;
+        const double *lanes = node.heat_lanes.data();
+        double node_total = 0.0;
+        for (uint32_t b = 0; b < batches_; ++b)
+            node_total += fold_heat(lanes + static_cast<size_t>(b) * kHeatLanes);
+        total += node_total;
+    }
     return total;
 }
 

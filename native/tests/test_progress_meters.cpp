@@ -2,12 +2,15 @@
 // Meters equal amp_analyze_levels of the concatenated output bit for bit, for any block size
 // and any split into calls; the callback runs once per block with the stream position, the
 // call's progress and the graph heat; cancelling mid-call leaves the meters at the frames
-// written; bad meters are refused.
+// written; bad meters are refused; rows mixing finite and non-finite samples (any block split)
+// meter as the levels functions measure them.
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "runtime/meters.h"
 #include "test_support.h"
 
 namespace {
@@ -219,6 +222,55 @@ TEST(non_finite_output_is_counted_and_metered_as_zero) {
     CHECK_EQ(store.meters.energy[0], 0.0);
     CHECK_EQ(store.meters.frames, uint64_t{16});
     amp_graph_runtime_destroy(rt);
+}
+
+TEST(rows_mixing_non_finite_samples_meter_like_the_levels_for_any_block_split) {
+    // Lane 0: finite noise with NaN and +-inf here and there; lane 1: finite only, with values
+    // whose square overflows; lane 2: every sample a zero of either sign (the peak is +0).
+    const uint32_t lanes = 3, frames = 1001;
+    std::vector<double> rows(lanes * frames);
+    uint64_t seed = 12345;
+    auto noise = [&seed]() {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<double>(seed >> 11) / 9007199254740992.0 * 2.0 - 1.0;
+    };
+    const double inf = std::numeric_limits<double>::infinity();
+    for (uint32_t f = 0; f < frames; ++f) {
+        double x = noise();
+        if (f % 97 == 13) x = std::numeric_limits<double>::quiet_NaN();
+        if (f % 211 == 7) x = (f % 2 == 0) ? inf : -inf;
+        rows[f] = x;
+        rows[frames + f] = f == 500 ? -1e200 : (f == 900 ? 1e160 : noise());
+        rows[2 * frames + f] = f % 3 == 0 ? -0.0 : 0.0;
+    }
+    std::vector<double> peak(lanes), rms(lanes);
+    CHECK_EQ(amp_analyze_levels(rows.data(), 1, lanes, frames, peak.data(), rms.data()), AMP_OK);
+    const uint64_t bad = amp_count_nonfinite(rows.data(), rows.size());
+    CHECK(bad > 10);
+    for (uint32_t block : {1u, 5u, 8u, 13u, 64u, 512u, 1001u}) {
+        std::vector<double> arrays(12 * lanes, 0.0);
+        AmpMeters m{};
+        m.lanes = lanes;
+        m.peak = arrays.data();
+        m.energy = arrays.data() + lanes;
+        m.window_peak = arrays.data() + 2 * lanes;
+        m.window_energy = arrays.data() + 3 * lanes;
+        m.energy_lanes = arrays.data() + 4 * lanes;
+        for (uint32_t done = 0; done < frames; done += block)
+            amp::accumulate_meters(m, rows.data() + done, frames, std::min(block, frames - done));
+        CHECK_EQ(m.frames, uint64_t{frames});
+        CHECK_EQ(m.window_frames, uint64_t{frames});
+        CHECK_EQ(m.nonfinite, bad);
+        for (uint32_t l = 0; l < lanes; ++l) {
+            CHECK_EQ(m.peak[l], peak[l]);
+            CHECK_EQ(m.window_peak[l], peak[l]);
+            CHECK_EQ(std::sqrt(m.energy[l] / frames), rms[l]);
+        }
+        CHECK(!std::signbit(m.peak[2]));
+        CHECK(std::isinf(m.energy[1])); // 1e200 squared
+        CHECK(std::isfinite(m.energy[0]) && m.energy[0] > 0.0);
+        CHECK(std::fabs(m.window_energy[0] - m.energy[0]) <= 1e-12 * m.energy[0]);
+    }
 }
 
 AMP_TEST_MAIN()
