@@ -48,7 +48,13 @@ inline void accumulate_lanes(double *lanes, uint64_t position, uint32_t n, Value
 }
 
 inline void accumulate_heat(double *lanes, uint64_t position, const double *heat, uint32_t n) {
-    accumulate_lanes(lanes, position, n, [heat](uint32_t f) { return heat[f]; });
+    dsp::accumulate_frame_lanes(
+        lanes, position, n, [heat](uint32_t f) { return heat[f]; },
+        [heat](uint32_t f) {
+            dsp::FrameFour v;
+            std::memcpy(&v, heat + f, sizeof v);
+            return v;
+        });
 }
 
 // accumulate_heat of the model on one lane x (x^2 * conductance + work per frame) without
