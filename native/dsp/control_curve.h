@@ -65,7 +65,62 @@ class CurveCursor {
         return sample_segment(curve_, segment_, t);
     }
 
+    // values[f] = (*this)(static_cast<double>(first + f) - origin) for f < frames (a block's
+    // times, origin an integer and first + frames < 2^53, so each time is first + f - origin
+    // exactly): per run of frames within one segment, its constant or the linear formula,
+    // the same operations on four frames at a time.
+    void fill(uint64_t first, double origin, uint32_t frames, double *values) {
+        const int64_t last = static_cast<int64_t>(curve_.point_count) - 1;
+        auto time = [&](uint32_t f) { return static_cast<double>(first + f) - origin; };
+        for (uint32_t f = 0; f < frames;) {
+            const double t = time(f);
+            while (segment_ < last && curve_.times_frames[segment_ + 1] <= t) ++segment_;
+            uint32_t end = frames; // the run: frames before the next point's time
+            if (segment_ < last) {
+                const double next = curve_.times_frames[segment_ + 1];
+                const double gap = std::ceil(next - t);
+                end =
+                    gap < static_cast<double>(frames - f) ? f + static_cast<uint32_t>(gap) : frames;
+                end = end > f ? end : f + 1;
+                while (end > f + 1 && time(end - 1) >= next) --end;
+                while (end < frames && time(end) < next) ++end;
+            }
+            fill_run(f, end, time(f), values);
+            f = end;
+        }
+    }
+
   private:
+    // Frames [f, end) of one segment, t_f the first one's time.
+    void fill_run(uint32_t f, uint32_t end, double t_f, double *values) const {
+        typedef double Lanes __attribute__((vector_size(32)));
+        const int64_t i = segment_;
+        const uint32_t last = curve_.point_count - 1;
+        if (i < 0 || curve_.interpolation == AMP_INTERPOLATION_STEP ||
+            static_cast<uint32_t>(i) >= last) {
+            const double v = curve_.values[i < 0 ? 0 : i];
+            for (; f < end; ++f) values[f] = v;
+            return;
+        }
+        const double t0 = curve_.times_frames[i], t1 = curve_.times_frames[i + 1];
+        const double v0 = curve_.values[i], delta = curve_.values[i + 1] - v0;
+        if (!std::isfinite(delta)) { // the overflow-safe formula of sample_segment, per frame
+            for (uint32_t g = f; g < end; ++g)
+                values[g] = sample_segment(curve_, i, t_f + static_cast<double>(g - f));
+            return;
+        }
+        const double span = t1 - t0;
+        uint32_t g = f;
+        for (; g + 4 <= end; g += 4) {
+            const double t = t_f + static_cast<double>(g - f);
+            const Lanes times = Lanes{t, t, t, t} + Lanes{0.0, 1.0, 2.0, 3.0};
+            const Lanes v = v0 + delta * ((times - t0) / span);
+            std::memcpy(values + g, &v, sizeof v);
+        }
+        for (; g < end; ++g)
+            values[g] = v0 + delta * ((t_f + static_cast<double>(g - f) - t0) / span);
+    }
+
     const AmpHistoryCurve &curve_;
     int64_t segment_;
 };

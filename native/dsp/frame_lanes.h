@@ -8,26 +8,44 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace amp::dsp {
 
 constexpr uint32_t kFrameLanes = 8;
 
+typedef double FrameFour __attribute__((vector_size(32))); // frames f .. f + 3
+
 // Adds value(f) for f in [0, n) to lanes[(position + f) mod kFrameLanes]. Each lane's sum is kept
-// in a local during the aligned body (variable lane indices stay in the head and tail).
-template <typename Index, typename Value>
-inline void accumulate_frame_lanes(double *lanes, uint64_t position, Index n, Value value) {
+// in a local during the aligned body (variable lane indices stay in the head and tail); there
+// four(f) gives value(f .. f + 3) as one vector (the same four values), added to lanes 0-3 or
+// 4-7 four at a time.
+template <typename Index, typename Value, typename Four>
+inline void accumulate_frame_lanes(double *lanes, uint64_t position, Index n, Value value,
+                                   Four four) {
     Index f = 0;
     uint32_t lane = static_cast<uint32_t>(position % kFrameLanes);
     for (; f < n && lane != 0; ++f, lane = (lane + 1) % kFrameLanes) lanes[lane] += value(f);
     if (f + kFrameLanes <= n) {
-        double body[kFrameLanes];
-        for (uint32_t j = 0; j < kFrameLanes; ++j) body[j] = lanes[j];
-        for (; f + kFrameLanes <= n; f += kFrameLanes)
-            for (uint32_t j = 0; j < kFrameLanes; ++j) body[j] += value(f + j);
-        for (uint32_t j = 0; j < kFrameLanes; ++j) lanes[j] = body[j];
+        FrameFour low, high;
+        std::memcpy(&low, lanes, sizeof low);
+        std::memcpy(&high, lanes + 4, sizeof high);
+        for (; f + kFrameLanes <= n; f += kFrameLanes) {
+            low += four(f);
+            high += four(f + 4);
+        }
+        std::memcpy(lanes, &low, sizeof low);
+        std::memcpy(lanes + 4, &high, sizeof high);
     }
     for (uint32_t j = 0; f < n; ++f, ++j) lanes[j] += value(f);
+}
+
+// The same with the four values built from value() (for values the caller has no vector form of).
+template <typename Index, typename Value>
+inline void accumulate_frame_lanes(double *lanes, uint64_t position, Index n, Value value) {
+    accumulate_frame_lanes(lanes, position, n, value, [&value](Index f) {
+        return FrameFour{value(f), value(f + 1), value(f + 2), value(f + 3)};
+    });
 }
 
 // The lanes' total, added in a fixed tree.

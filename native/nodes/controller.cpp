@@ -27,6 +27,7 @@
 // exactly on a point takes the segment that starts there; step curves and held ends: 0, the
 // value jumps at a point's time). Layout: per curve in order, the point values' gradients, then
 // the point times' (in frames).
+#include <algorithm>
 #include <vector>
 
 #include "dsp/control_curve.h"
@@ -84,40 +85,52 @@ class ControllerNode final : public Node {
     uint32_t output_channels(const uint32_t *, uint32_t, std::string &) const override {
         return channels_ * static_cast<uint32_t>(names_.size());
     }
-    void prepare(const PrepareContext &) override { curves_.assign(names_.size(), nullptr); }
-    size_t prepared_bytes(const PrepareContext &) const override {
-        return names_.size() * sizeof(const AmpHistoryCurve *);
-    }
+    void prepare(const PrepareContext &) override {}
+    size_t prepared_bytes(const PrepareContext &) const override { return 0; }
     void reset() noexcept override {}
     const char *required_curve(uint32_t index) const override {
         return index < names_.size() ? names_[index].c_str() : nullptr;
     }
 
+    // Per curve, its values for a chunk of frames once (dsp::CurveCursor::fill), then each of
+    // its output channels value x scale + offset.
     void process(const ProcessContext &ctx) noexcept override {
-        for (size_t k = 0; k < names_.size(); ++k)
-            curves_[k] = dsp::find_curve(ctx.history, names_[k].c_str());
         const double origin =
             ctx.history != nullptr ? static_cast<double>(ctx.history->frame_offset) : 0.0;
         const TensorView &scale = ctx.params[kScale];
         const TensorView &offset = ctx.params[kOffset];
         const size_t ks = scale.frame_stride(), os = offset.frame_stride();
-        for (uint32_t b = 0; b < ctx.batches; ++b)
-            for (uint32_t c = 0; c < ctx.output_channels; ++c) {
-                const AmpHistoryCurve *curve = curves_[c / channels_];
-                double *y = ctx.out_row(b, c);
-                const double *k = scale.row(b, c);
-                const double *o = offset.row(b, c);
-                const AmpHistoryCurve none{nullptr, nullptr, nullptr, 0, 0};
-                dsp::CurveCursor at(curve != nullptr ? *curve : none,
-                                    static_cast<double>(ctx.frame_index) - origin);
-                for (uint32_t f = 0; f < ctx.frames; ++f) {
-                    const double t = static_cast<double>(ctx.frame_index + f) - origin;
-                    const double value = curve != nullptr ? at(t) : 0.0;
-                    y[f] = value * k[f * ks] + o[f * os];
-                    if (ctx.record != nullptr && b == 0 && c % channels_ == 0)
-                        ctx.record[(c / channels_) * ctx.record_lane_stride + f] = value;
-                }
+        constexpr uint64_t kExact = uint64_t{1} << 53; // times below it are exact integers
+        const bool exact = ctx.frame_index + ctx.frames < kExact && origin < 0x1p53;
+        double values[kChunk];
+        for (size_t k = 0; k < names_.size(); ++k) {
+            const AmpHistoryCurve *curve = dsp::find_curve(ctx.history, names_[k].c_str());
+            const AmpHistoryCurve none{nullptr, nullptr, nullptr, 0, 0};
+            dsp::CurveCursor at(curve != nullptr ? *curve : none,
+                                static_cast<double>(ctx.frame_index) - origin);
+            for (uint32_t start = 0; start < ctx.frames; start += kChunk) {
+                const uint32_t count = std::min(kChunk, ctx.frames - start);
+                const uint64_t first = ctx.frame_index + start;
+                if (curve == nullptr)
+                    std::fill_n(values, count, 0.0);
+                else if (exact)
+                    at.fill(first, origin, count, values);
+                else
+                    for (uint32_t f = 0; f < count; ++f)
+                        values[f] = at(static_cast<double>(first + f) - origin);
+                if (ctx.record != nullptr)
+                    std::copy_n(values, count, ctx.record + k * ctx.record_lane_stride + start);
+                for (uint32_t b = 0; b < ctx.batches; ++b)
+                    for (uint32_t c = static_cast<uint32_t>(k) * channels_;
+                         c < static_cast<uint32_t>(k + 1) * channels_; ++c) {
+                        double *y = ctx.out_row(b, c) + start;
+                        const double *scale_row = scale.row(b, c) + start * ks;
+                        const double *offset_row = offset.row(b, c) + start * os;
+                        for (uint32_t f = 0; f < count; ++f)
+                            y[f] = values[f] * scale_row[f * ks] + offset_row[f * os];
+                    }
             }
+        }
     }
 
     uint32_t record_rows() const override { return static_cast<uint32_t>(names_.size()); }
@@ -189,9 +202,10 @@ class ControllerNode final : public Node {
         }
     }
 
+    static constexpr uint32_t kChunk = 256; // frames of curve values computed at once
+
     std::vector<std::string> names_;
     uint32_t channels_;
-    std::vector<const AmpHistoryCurve *> curves_; // this block's curve of each output
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {

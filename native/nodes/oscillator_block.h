@@ -4,6 +4,9 @@
 // for operation, so the output is bit-identical (test_oscillator compares both paths); they only
 // drop the waveform switch (a template argument here), the one-frame staging buffers and, when
 // every parameter is constant over the block, the per-frame parameter reads.
+// Saw, square and triangle run in passes over chunks of frames instead (oscillator_lanes.h):
+// the phases, the naive wave four frames at a time, then wave_sample itself only on the frames
+// where a PolyBLEP / BLAMP residual is not zero; the same bits.
 #pragma once
 
 #include <algorithm>
@@ -12,31 +15,10 @@
 
 #include "dsp/modular_phase.h"
 #include "dsp/osc_wave.h"
+#include "nodes/oscillator_direct.h"
+#include "nodes/oscillator_lanes.h"
 
 namespace amp::oscillator {
-
-// PolyBLEP's dt: the increment's distance to a whole cycle, in cycles.
-inline double blep_dt(uint64_t inc, uint64_t cycle) noexcept {
-    return static_cast<double>(std::min(inc, cycle - inc)) / static_cast<double>(cycle);
-}
-
-// One lane's running state as the loops see it.
-struct DirectLane {
-    uint64_t phase;    // modular phase units (dsp/modular_phase.h)
-    double reset_high; // 1 while reset is above 0.5
-};
-
-// One lane's parameter rows (frame strides: 0 when constant over the block) and the values
-// hoisted from constant rows.
-struct DirectRows {
-    const double *frequency, *amplitude, *offset, *width, *reset;
-    size_t fs, as, os, ws, rs;
-    uint64_t cycle;        // modular phase units per cycle
-    uint64_t inc;          // hoisted increment (used when fs == 0)
-    double dt;             // hoisted blep_dt (used when fs == 0)
-    uint64_t offset_units; // hoisted phase offset (used when os == 0)
-    double clamp;          // output clamp
-};
 
 // Every parameter constant over the block: the reset (constant) acts on the first frame only.
 template <dsp::Wave kWave, bool kBandLimited>
@@ -90,10 +72,18 @@ void render_varying_block(DirectLane &lane, const DirectRows &rows, double *out,
 template <dsp::Wave kWave, bool kBandLimited>
 void render_direct_block(DirectLane &lane, const DirectRows &rows, double *out,
                          uint32_t frames) noexcept {
-    if (rows.fs == 0 && rows.as == 0 && rows.os == 0 && rows.ws == 0 && rows.rs == 0)
+    const bool constant =
+        rows.fs == 0 && rows.as == 0 && rows.os == 0 && rows.ws == 0 && rows.rs == 0;
+    if (kWave != dsp::Wave::Sine && lanes_apply(rows)) {
+        if (constant)
+            render_constant_lanes<kWave, kBandLimited>(lane, rows, out, frames);
+        else
+            render_varying_lanes<kWave, kBandLimited>(lane, rows, out, frames);
+    } else if (constant) {
         render_constant_block<kWave, kBandLimited>(lane, rows, out, frames);
-    else
+    } else {
         render_varying_block<kWave, kBandLimited>(lane, rows, out, frames);
+    }
 }
 
 // The loops above for a waveform and driver chosen at run time.

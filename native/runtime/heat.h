@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "dsp/frame_lanes.h"
 #include "nodes/node.h"
@@ -47,7 +48,13 @@ inline void accumulate_lanes(double *lanes, uint64_t position, uint32_t n, Value
 }
 
 inline void accumulate_heat(double *lanes, uint64_t position, const double *heat, uint32_t n) {
-    accumulate_lanes(lanes, position, n, [heat](uint32_t f) { return heat[f]; });
+    dsp::accumulate_frame_lanes(
+        lanes, position, n, [heat](uint32_t f) { return heat[f]; },
+        [heat](uint32_t f) {
+            dsp::FrameFour v;
+            std::memcpy(&v, heat + f, sizeof v);
+            return v;
+        });
 }
 
 // accumulate_heat of the model on one lane x (x^2 * conductance + work per frame) without
@@ -55,7 +62,13 @@ inline void accumulate_heat(double *lanes, uint64_t position, const double *heat
 inline void accumulate_lane_heat(double *lanes, uint64_t position, const HeatModel &model,
                                  const double *x, uint32_t n) {
     const double g = model.conductance, w = model.work;
-    accumulate_lanes(lanes, position, n, [x, g, w](uint32_t f) { return x[f] * x[f] * g + w; });
+    dsp::accumulate_frame_lanes(
+        lanes, position, n, [x, g, w](uint32_t f) { return x[f] * x[f] * g + w; },
+        [x, g, w](uint32_t f) {
+            dsp::FrameFour v;
+            std::memcpy(&v, x + f, sizeof v);
+            return v * v * g + w;
+        });
 }
 
 inline double fold_heat(const double *lanes) { return dsp::fold_frame_lanes(lanes); }

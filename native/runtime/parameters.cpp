@@ -186,13 +186,49 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
         }
         const uint32_t channels = plan_.param_channels[plan_.param_slot(v, p)];
         const size_t base_step = base.frame_stride();
+        const auto &mods = plan_.param_mods[v][p];
+        // The base copied with the first edge applied in the same pass (the same operations:
+        // base + scale m, or base x (scale m)); the other edges then add or multiply in turn.
+        const ModulationEdge *head = mods.empty() ? nullptr : &graph_.modulations[mods[0]];
+        const double *head_src = nullptr;
+        uint32_t head_total = 0, head_channel = 0, head_count = 1;
+        if (head != nullptr) {
+            const uint32_t link = plan_.audio_edge_count + mods[0];
+            head_src = link_source(link);
+            head_total = plan_.output_channels[head->from];
+            head_channel = plan_.link_first_channel[link];
+            head_count = plan_.link_channels[link];
+        }
         for (uint32_t b = 0; b < node.lanes; ++b)
             for (uint32_t c = 0; c < channels; ++c) {
                 const double *from = base.row(b, c);
                 double *to = buffer + (static_cast<size_t>(b) * channels + c) * block_;
-                for (uint32_t f = 0; f < frames; ++f) to[f] = from[f * base_step];
+                if (head == nullptr) {
+                    for (uint32_t f = 0; f < frames; ++f) to[f] = from[f * base_step];
+                    continue;
+                }
+                const uint32_t sc =
+                    head->channel >= 0 ? static_cast<uint32_t>(head->channel) : c % head_count;
+                const double *m =
+                    head_src +
+                    (static_cast<size_t>(lane_of(head->from, b)) * head_total + head_channel + sc) *
+                        block_;
+                const double scale = head->scale;
+                const bool add = head->mode == ModulationMode::Add;
+                if (base_step == 0) {
+                    const double x = from[0];
+                    if (add)
+                        for (uint32_t f = 0; f < frames; ++f) to[f] = x + scale * m[f];
+                    else
+                        for (uint32_t f = 0; f < frames; ++f) to[f] = x * (scale * m[f]);
+                } else if (add) {
+                    for (uint32_t f = 0; f < frames; ++f) to[f] = from[f] + scale * m[f];
+                } else {
+                    for (uint32_t f = 0; f < frames; ++f) to[f] = from[f] * (scale * m[f]);
+                }
             }
-        for (uint32_t id : plan_.param_mods[v][p]) {
+        for (size_t e = 1; e < mods.size(); ++e) {
+            const uint32_t id = mods[e];
             const ModulationEdge &edge = graph_.modulations[id];
             const uint32_t link = plan_.audio_edge_count + id;
             const uint32_t total = plan_.output_channels[edge.from];

@@ -341,7 +341,8 @@ TEST(direct_block_loops_give_the_general_paths_bits) {
     // the cache on the same configuration takes the general per-frame path (whose cache is
     // proven bit-exact above). Both must give the same bits, for every waveform and driver,
     // with constant parameters (the constant loop) and with per-frame frequency, amplitude,
-    // phase offset, pulse width and reset pulses (the varying loop), B = 2, C = 2, uneven blocks.
+    // phase offset, pulse width and reset pulses or a held reset (the varying loop), B = 2,
+    // C = 2, uneven blocks.
     const uint32_t frames = 3000;
     auto ramp = [&](double a0, double a1, double b0, double b1) {
         Tensor t{2, 1, frames, std::vector<double>(2 * frames)};
@@ -356,32 +357,43 @@ TEST(direct_block_loops_give_the_general_paths_bits) {
         reset.data[f] = (f / 333) % 2 == 1 ? 1.0 : 0.0;
         reset.data[frames + f] = (f / 1000) % 2 == 1 ? 1.0 : 0.0;
     }
-    for (const std::string wave : {"sine", "saw", "square", "triangle"})
-        for (const std::string driver : {"polyblep", "naive"}) {
-            const std::string width = wave == "square" ? ",\"pulse_width\":0.3" : "";
-            const std::string base = "{\"waveform\":\"" + wave + "\",\"driver\":\"" + driver +
-                                     "\",\"channels\":2,\"frequency\":1234.5," +
-                                     "\"amplitude\":0.7,\"phase_offset\":0.3,\"reset\":1" + width;
-            std::vector<amp_test::NamedTensor> varying{
-                {"frequency", ramp(80.0, 9000.0, 5000.0, 30.0)},
-                {"amplitude", ramp(0.1, 0.9, 1.0, 0.2)},
-                {"phase_offset", ramp(-0.5, 2.25, 0.0, 0.75)},
-                {"reset", reset}};
-            if (wave == "square") varying.push_back({"pulse_width", ramp(0.05, 0.95, 0.5, 0.1)});
-            for (const auto &params : {std::vector<amp_test::NamedTensor>{}, varying}) {
-                const auto general =
-                    run_node("oscillator", base + ",\"cache\":true}", {}, params, 2, frames);
-                CHECK_EQ(general.status, AMP_OK);
-                for (const std::vector<uint32_t> &chunks :
-                     std::vector<std::vector<uint32_t>>{{}, {1, 7, 512, 3}}) {
-                    const auto loop =
-                        run_node("oscillator", base + "}", {}, params, 2, frames, chunks);
-                    CHECK_EQ(loop.status, AMP_OK);
-                    if (loop.out.data != general.out.data)
-                        std::printf("  %s %s (%s): the two paths differ\n", wave.c_str(),
-                                    driver.c_str(), params.empty() ? "constant" : "per frame");
-                    CHECK(loop.out.data == general.out.data);
+    // Constant frequencies: low, mid, above sr / 4, above Nyquist, negative, zero (the saw, square
+    // and triangle loops of oscillator_lanes.h select the frames near the discontinuities).
+    for (const std::string frequency : {"1234.5", "220", "0", "13000", "30000", "-440"})
+        for (const std::string wave : {"sine", "saw", "square", "triangle"})
+            for (const std::string driver : {"polyblep", "naive"}) {
+                const std::string width = wave == "square" ? ",\"pulse_width\":0.3" : "";
+                const std::string base = "{\"waveform\":\"" + wave + "\",\"driver\":\"" + driver +
+                                         "\",\"channels\":2,\"frequency\":" + frequency + "," +
+                                         "\"amplitude\":0.7,\"phase_offset\":0.3,\"reset\":1" +
+                                         width;
+                std::vector<amp_test::NamedTensor> varying{
+                    {"frequency", ramp(80.0, 30000.0, 5000.0, -300.0)},
+                    {"amplitude", ramp(0.1, 0.9, 1.0, 0.2)},
+                    {"phase_offset", ramp(-0.5, 2.25, 0.0, 0.75)},
+                    {"reset", reset}};
+                if (wave == "square")
+                    varying.push_back({"pulse_width", ramp(0.05, 0.95, 0.5, 0.1)});
+                std::vector<amp_test::NamedTensor> held_reset = varying; // reset constant (1)
+                held_reset.erase(held_reset.begin() + 3);
+                const bool first = frequency == "1234.5"; // the per-frame cases once
+                for (const auto &params :
+                     {std::vector<amp_test::NamedTensor>{}, varying, held_reset}) {
+                    if (!params.empty() && !first) continue;
+                    const auto general =
+                        run_node("oscillator", base + ",\"cache\":true}", {}, params, 2, frames);
+                    CHECK_EQ(general.status, AMP_OK);
+                    for (const std::vector<uint32_t> &chunks :
+                         std::vector<std::vector<uint32_t>>{{}, {1, 7, 512, 3}}) {
+                        const auto loop =
+                            run_node("oscillator", base + "}", {}, params, 2, frames, chunks);
+                        CHECK_EQ(loop.status, AMP_OK);
+                        if (loop.out.data != general.out.data)
+                            std::printf("  %s %s %s Hz (%s): the two paths differ\n", wave.c_str(),
+                                        driver.c_str(), frequency.c_str(),
+                                        params.empty() ? "constant" : "per frame");
+                        CHECK(loop.out.data == general.out.data);
+                    }
                 }
             }
-        }
 }
