@@ -132,7 +132,7 @@ double GraphRuntime::graph_heat_total() const {
         const double *lanes = node.heat_lanes.data();
         double node_total = 0.0;
         for (uint32_t b = 0; b < batches_; ++b)
-            node_total += fold_heat(lanes + static_cast<size_t>(b) * kHeatLanes);
+            node_total += fold_heat(lanes + static_cast<size_t>(lane_of(v, b)) * kHeatLanes);
         total += node_total;
     }
     return total;
