@@ -383,9 +383,12 @@ export class KernelClient {
         clearTimeout(timer);
       }
     } finally {
-      this.#shell.close();
-      this.#control.close();
-      this.#iopub.close();
+      // Linger 0: requests queued for a kernel that never connected (one that did not start) are
+      // dropped; otherwise ZeroMQ keeps them and the process can never exit.
+      for (const socket of [this.#shell, this.#control, this.#iopub]) {
+        socket.linger = 0;
+        socket.close();
+      }
       rmSync(this.#dir, { recursive: true, force: true });
     }
   }
