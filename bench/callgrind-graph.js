@@ -45,7 +45,8 @@ function historyText(history) {
 // The gradients bench/gradients.js asks of the saw graph.
 const SAW_WRT = ["osc.frequency", "osc.amplitude", "lp.frequency", "lp.q", "out.gain"];
 
-// Inclusive counts per function name of a callgrind output file.
+// Inclusive counts per function name of a callgrind output file (annotated from `dir`, outside
+// the repository: there callgrind_annotate 3.19 printed exclusive counts).
 function inclusiveCounts(out, dir) {
   const annotated = execFileSync("callgrind_annotate", ["--inclusive=yes", "--auto=no", "--threshold=100", out], {
     cwd: dir,
@@ -146,25 +147,14 @@ function main() {
     ["--tool=callgrind", `--callgrind-out-file=${out}`, program, graphFile, historyFile, block, frames],
     { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
   );
-  // Run outside the repository: there callgrind_annotate 3.19 printed exclusive counts.
-  const annotated = execFileSync("callgrind_annotate", ["--inclusive=yes", "--auto=no", "--threshold=100", out], {
-    cwd: dir,
-    encoding: "utf8",
-    maxBuffer: 64 << 20,
-  });
+  const counted = inclusiveCounts(out, dir);
   const rows = [];
-  let total = 0;
-  for (const line of annotated.split("\n")) {
-    const m = /^\s*([\d,]+)\s+\([^)]*\)\s+(.*)$/.exec(line);
-    if (m === null) continue;
-    const ir = Number(m[1].replace(/,/g, ""));
-    const name = m[2];
-    if (/PROGRAM TOTALS/.test(name)) total = ir;
+  const total = counted.total;
+  for (const { name: fn, ir } of counted.rows) {
     // A function's own line ends with its binary; lines without it are inlined code by file.
-    const node = /amp::\(anonymous namespace\)::(\w+)::process\(.*\[.*graph_file_run\]$/.exec(name);
+    const node = /amp::\(anonymous namespace\)::(\w+)::process\(.*\[.*graph_file_run\]$/.exec(fn);
     if (node !== null) rows.push({ fn: `${node[1]}::process`, ir });
   }
-  if (total === 0) total = Number((/([\d,]+)\s+\(100\.0%\)\s+PROGRAM TOTALS/.exec(annotated)?.[1] ?? "0").replace(/,/g, ""));
   console.log(`${name}, block ${block}, ${seconds} s (${frames} frames); output ${printed.trim()}`);
   console.log("| function | Ir (inclusive) | Ir per frame |");
   console.log("| --- | --- | --- |");
