@@ -55,6 +55,7 @@
 #include <string>
 #include <vector>
 
+#include "finite_differences.h"
 #include "node_harness.h"
 #include "nodes/node.h"
 #include "rci_reference.h"
@@ -1299,18 +1300,16 @@ inline Problems gradients(const NodeType &node) {
             const Tensor saved = gradient_inputs()[p];
             const Tensor e = noise(2, 2, frames, 800 + p);
             const double h = linear ? 1.0 : 1e-6;
-            double side[2] = {0.0, 0.0};
-            for (int sign = 0; sign < 2; ++sign) {
-                for (size_t i = 0; i < e.data.size(); ++i)
-                    gradient_inputs()[p].data[i] = saved.data[i] + (sign == 0 ? h : -h) * e.data[i];
-                const GradientRun moved = gradient_run(node, signal, overrides_for(split.block, {}),
-                                                       split.block, frames, split.calls, nullptr);
-                for (size_t i = 0; i < dy.size(); ++i) side[sign] += dy[i] * moved.y[i];
-            }
+            const double numeric = amp_test::central_difference(
+                saved.data, e.data, h, [&](const std::vector<double> &moved) {
+                    gradient_inputs()[p].data = moved;
+                    return amp_test::dot(dy,
+                                         gradient_run(node, signal, overrides_for(split.block, {}),
+                                                      split.block, frames, split.calls, nullptr)
+                                             .y);
+                });
             gradient_inputs()[p] = saved;
-            const double numeric = (side[0] - side[1]) / (2 * h);
-            double analytic = 0.0;
-            for (size_t i = 0; i < e.data.size(); ++i) analytic += e.data[i] * run.port_grads[p][i];
+            const double analytic = amp_test::dot(e.data, run.port_grads[p]);
             if (!gradient_close(numeric, analytic, linear ? 1e-10 : 1e-6))
                 problems.push_back(name + ": port " + std::to_string(p) + ": <e, dx> = " +
                                    num(analytic) + " but <J e, dy> = " + num(numeric));

@@ -5,8 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "finite_differences.h"
 #include "node_harness.h"
 
+using amp_test::dot;
 using amp_test::noise;
 using amp_test::Tensor;
 
@@ -81,12 +83,6 @@ Tensor backward_split(const std::string &type, const std::string &params, const 
 const std::string &type_delay() {
     static const std::string name = "delay";
     return name;
-}
-
-double dot(const std::vector<double> &a, const std::vector<double> &b) {
-    double sum = 0.0;
-    for (size_t i = 0; i < a.size() && i < b.size(); ++i) sum += a[i] * b[i];
-    return sum;
 }
 
 void dot_product_test(const std::string &type, const std::string &params, uint32_t in_channels,

@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "finite_differences.h"
 #include "node_harness.h"
 #include "nodes/node.h"
 
+using amp_test::dot;
 using amp_test::noise;
 
 namespace {
@@ -149,12 +151,6 @@ Result run(double freq, double g1, double fb, const std::vector<double> &delta, 
     if (result.status != AMP_OK) result.error = amp_test::last_error(rt);
     amp_graph_runtime_destroy(rt);
     return result;
-}
-
-double dot(const std::vector<double> &a, const std::vector<double> &b) {
-    double total = 0.0;
-    for (size_t i = 0; i < a.size(); ++i) total += a[i] * b[i];
-    return total;
 }
 
 // Relative agreement of an analytic and a finite-difference derivative.

@@ -472,18 +472,12 @@ TEST(sampler_rate_gradient_matches_central_differences) {
           R"({"channels":2,"loop":true,"loop_start":10,"interpolation":"linear"})"}) {
         const RateRun run = sampler_rate_run(params, buffer, frames, frames, frames, rate, &dy);
         CHECK_EQ(run.status, AMP_OK);
-        const double h = 1e-6;
-        double side[2] = {0.0, 0.0};
-        for (int sign = 0; sign < 2; ++sign) {
-            std::vector<double> moved = rate;
-            for (size_t i = 0; i < moved.size(); ++i) moved[i] += (sign == 0 ? h : -h) * e[i];
-            const RateRun other =
-                sampler_rate_run(params, buffer, frames, frames, frames, moved, nullptr);
-            for (size_t i = 0; i < dy.size(); ++i) side[sign] += dy[i] * other.y[i];
-        }
-        const double numeric = (side[0] - side[1]) / (2 * h);
-        double analytic = 0.0;
-        for (size_t i = 0; i < e.size(); ++i) analytic += e[i] * run.drate[i];
+        const double numeric =
+            amp_test::central_difference(rate, e, 1e-6, [&](const std::vector<double> &moved) {
+                return amp_test::dot(
+                    dy, sampler_rate_run(params, buffer, frames, frames, frames, moved, nullptr).y);
+            });
+        const double analytic = amp_test::dot(e, run.drate);
         std::printf("  %s: <e, drate> = %.17g, central differences %.17g\n", params, analytic,
                     numeric);
         CHECK(std::fabs(numeric) > 1e-1);
@@ -761,17 +755,13 @@ TEST(fft_divider_divisor_signal_and_parameter_gradients_through_a_graph) {
         const double h = 1e-6;
         // The divisor signal.
         const amp_test::Tensor e = amp_test::noise(2, 1, frames, 66);
-        double side[2];
-        for (int sign = 0; sign < 2; ++sign) {
-            amp_test::Tensor moved = den;
-            for (size_t i = 0; i < moved.data.size(); ++i)
-                moved.data[i] += (sign == 0 ? h : -h) * e.data[i];
-            gradient_inputs()[1] = moved;
-            side[sign] = objective(divisor_run(frames, block, calls, 0, phase, eps, nullptr));
-        }
+        double numeric = amp_test::central_difference(
+            den.data, e.data, h, [&](const std::vector<double> &moved) {
+                gradient_inputs()[1].data = moved;
+                return objective(divisor_run(frames, block, calls, 0, phase, eps, nullptr));
+            });
         gradient_inputs()[1] = den;
-        double numeric = (side[0] - side[1]) / (2 * h), analytic = 0.0;
-        for (size_t i = 0; i < e.data.size(); ++i) analytic += e.data[i] * run.dden[i];
+        double analytic = amp_test::dot(e.data, run.dden);
         std::printf("  block %u divisor: <e, dd> = %.17g, central differences %.17g\n", block,
                     analytic, numeric);
         CHECK(std::fabs(numeric) > 1e-2);
@@ -782,15 +772,12 @@ TEST(fft_divider_divisor_signal_and_parameter_gradients_through_a_graph) {
             const std::vector<double> &base = which == 0 ? phase : eps;
             const std::vector<double> &grad = which == 0 ? run.dphase : run.deps;
             const double step = which == 0 ? h : 1e-8;
-            for (int sign = 0; sign < 2; ++sign) {
-                std::vector<double> moved = base;
-                for (size_t i = 0; i < moved.size(); ++i)
-                    moved[i] += (sign == 0 ? step : -step) * direction[i];
-                side[sign] =
-                    objective(divisor_run(frames, block, calls, 0, which == 0 ? moved : phase,
-                                          which == 0 ? eps : moved, nullptr));
-            }
-            numeric = (side[0] - side[1]) / (2 * step);
+            numeric = amp_test::central_difference(
+                base, direction, step, [&](const std::vector<double> &moved) {
+                    return objective(divisor_run(frames, block, calls, 0,
+                                                 which == 0 ? moved : phase,
+                                                 which == 0 ? eps : moved, nullptr));
+                });
             analytic = 0.0;
             for (uint32_t b = 0; b < 2; ++b)
                 for (uint32_t f = 0; f < frames; ++f)
@@ -1125,30 +1112,23 @@ TEST(pitch_shift_gradients_through_a_graph_match_central_differences) {
             };
             const double h = 1e-7;
             const amp_test::Tensor e = amp_test::noise(2, 2, frames, 74);
-            double side[2];
-            for (int sign = 0; sign < 2; ++sign) {
-                amp_test::Tensor moved = x;
-                for (size_t i = 0; i < moved.data.size(); ++i)
-                    moved.data[i] += (sign == 0 ? h : -h) * e.data[i];
-                gradient_inputs()[0] = moved;
-                side[sign] = objective(shift_run(frames, block, calls, 0, ratio, nullptr));
-            }
+            double numeric = amp_test::central_difference(
+                x.data, e.data, h, [&](const std::vector<double> &moved) {
+                    gradient_inputs()[0].data = moved;
+                    return objective(shift_run(frames, block, calls, 0, ratio, nullptr));
+                });
             gradient_inputs()[0] = x;
-            double numeric = (side[0] - side[1]) / (2 * h), analytic = 0.0;
-            for (size_t i = 0; i < e.data.size(); ++i) analytic += e.data[i] * run.dx[i];
+            double analytic = amp_test::dot(e.data, run.dx);
             std::printf("  ratio %.1f block %u input: <e, dx> = %.17g, central differences "
                         "%.17g\n",
                         centre, block, analytic, numeric);
             CHECK(std::fabs(numeric) > 1e-2);
             CHECK(std::fabs(analytic - numeric) <= 1e-6 * std::fabs(numeric));
             const std::vector<double> direction = amp_test::noise(2, 1, block, 75).data;
-            for (int sign = 0; sign < 2; ++sign) {
-                std::vector<double> moved = ratio;
-                for (size_t i = 0; i < moved.size(); ++i)
-                    moved[i] += (sign == 0 ? h : -h) * direction[i];
-                side[sign] = objective(shift_run(frames, block, calls, 0, moved, nullptr));
-            }
-            numeric = (side[0] - side[1]) / (2 * h);
+            numeric = amp_test::central_difference(
+                ratio, direction, h, [&](const std::vector<double> &moved) {
+                    return objective(shift_run(frames, block, calls, 0, moved, nullptr));
+                });
             analytic = 0.0;
             for (uint32_t b = 0; b < 2; ++b)
                 for (uint32_t f = 0; f < frames; ++f)
