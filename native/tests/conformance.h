@@ -1184,18 +1184,11 @@ inline GradientRun gradient_run(const NodeType &node, const std::vector<std::str
     const size_t lanes = 2 * static_cast<size_t>(summary.output_channels);
     result.y.assign(lanes * frames, 0.0);
     History history;
-    for (uint32_t done = 0, call = 0; result.status == AMP_OK && done < frames; ++call) {
-        const uint32_t n = std::min(calls[call % calls.size()], frames - done);
-        std::vector<double> part(lanes * n);
-        AmpRenderOptions options{};
-        options.history = &history.history;
-        // Curve times count from each call's start: this curve is constant over the render.
-        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), &options);
-        for (size_t lane = 0; lane < lanes; ++lane)
-            for (uint32_t f = 0; f < n; ++f)
-                result.y[lane * frames + done + f] = part[lane * n + f];
-        done += n;
-    }
+    AmpRenderOptions options{};
+    options.history = &history.history;
+    // Curve times count from each call's start: this curve is constant over the render.
+    if (result.status == AMP_OK)
+        result.status = amp_test::execute_in_calls(rt, lanes, frames, calls, result.y, &options);
     if (result.status == AMP_OK && dy != nullptr) {
         for (uint32_t p = 0; p < gradient_ports(node) && result.status == AMP_OK; ++p) {
             std::vector<double> grad(static_cast<size_t>(2) * gradient_inputs()[p].channels *

@@ -102,15 +102,8 @@ SamplerRun sampler_run(const std::string &params, const std::vector<double> &buf
     if (result.status == AMP_OK && dy != nullptr)
         result.status = amp_graph_runtime_record(rt, frames, 0);
     result.y.assign(static_cast<size_t>(2) * 2 * frames, 0.0);
-    for (uint32_t done = 0; result.status == AMP_OK && done < frames;) {
-        const uint32_t n = std::min(call, frames - done);
-        std::vector<double> part(static_cast<size_t>(4) * n);
-        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), nullptr);
-        for (size_t lane = 0; lane < 4; ++lane)
-            for (uint32_t f = 0; f < n; ++f)
-                result.y[lane * frames + done + f] = part[lane * n + f];
-        done += n;
-    }
+    if (result.status == AMP_OK)
+        result.status = amp_test::execute_in_calls(rt, 4, frames, {call}, result.y);
     if (result.status == AMP_OK && dy != nullptr) {
         result.summed.assign(buffer.size(), 0.0);
         result.per_batch.assign(2 * buffer.size(), 0.0);
@@ -430,15 +423,8 @@ RateRun sampler_rate_run(const std::string &params, const std::vector<double> &b
     if (result.status == AMP_OK && dy != nullptr)
         result.status = amp_graph_runtime_record(rt, frames, 0);
     result.y.assign(static_cast<size_t>(2) * 2 * frames, 0.0);
-    for (uint32_t done = 0; result.status == AMP_OK && done < frames;) {
-        const uint32_t n = std::min(call, frames - done);
-        std::vector<double> part(static_cast<size_t>(4) * n);
-        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), nullptr);
-        for (size_t lane = 0; lane < 4; ++lane)
-            for (uint32_t f = 0; f < n; ++f)
-                result.y[lane * frames + done + f] = part[lane * n + f];
-        done += n;
-    }
+    if (result.status == AMP_OK)
+        result.status = amp_test::execute_in_calls(rt, 4, frames, {call}, result.y);
     if (result.status == AMP_OK && dy != nullptr) {
         result.drate.assign(static_cast<size_t>(2) * frames, 0.0);
         const AmpGradientRequest request{"smp", "rate", 0, result.drate.data(),
@@ -543,15 +529,8 @@ DividerRun divider_run(const std::string &fd_params, uint32_t frames, uint32_t b
     if (result.status == AMP_OK && dy != nullptr)
         result.status = amp_graph_runtime_record(rt, frames, 0);
     result.y.assign(static_cast<size_t>(2) * 2 * frames, 0.0);
-    for (uint32_t done = 0, call = 0; result.status == AMP_OK && done < frames; ++call) {
-        const uint32_t n = std::min(calls[call % calls.size()], frames - done);
-        std::vector<double> part(static_cast<size_t>(4) * n);
-        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), nullptr);
-        for (size_t lane = 0; lane < 4; ++lane)
-            for (uint32_t f = 0; f < n; ++f)
-                result.y[lane * frames + done + f] = part[lane * n + f];
-        done += n;
-    }
+    if (result.status == AMP_OK)
+        result.status = amp_test::execute_in_calls(rt, 4, frames, calls, result.y);
     if (result.status == AMP_OK && dy != nullptr) {
         result.dx.assign(result.y.size(), 0.0);
         const AmpGradientRequest request{"in", nullptr, 0, result.dx.data(), result.dx.size()};
@@ -699,15 +678,8 @@ DivisorRun divisor_run(uint32_t frames, uint32_t block, const std::vector<uint32
                             ? amp_graph_runtime_record(rt, frames, 0)
                             : amp_graph_runtime_record_checkpointed(rt, frames, checkpoint, 0);
     result.y.assign(static_cast<size_t>(2) * 2 * frames, 0.0);
-    for (uint32_t done = 0, call = 0; result.status == AMP_OK && done < frames; ++call) {
-        const uint32_t n = std::min(calls[call % calls.size()], frames - done);
-        std::vector<double> part(static_cast<size_t>(4) * n);
-        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), nullptr);
-        for (size_t lane = 0; lane < 4; ++lane)
-            for (uint32_t f = 0; f < n; ++f)
-                result.y[lane * frames + done + f] = part[lane * n + f];
-        done += n;
-    }
+    if (result.status == AMP_OK)
+        result.status = amp_test::execute_in_calls(rt, 4, frames, calls, result.y);
     if (result.status == AMP_OK && dy != nullptr) {
         result.dden.assign(static_cast<size_t>(2) * frames, 0.0);
         result.dphase.assign(static_cast<size_t>(2) * frames, 0.0);
@@ -1061,15 +1033,8 @@ ShiftRun shift_run(uint32_t frames, uint32_t block, const std::vector<uint32_t> 
                             ? amp_graph_runtime_record(rt, frames, 0)
                             : amp_graph_runtime_record_checkpointed(rt, frames, checkpoint, 0);
     result.y.assign(static_cast<size_t>(2) * 2 * frames, 0.0);
-    for (uint32_t done = 0, call = 0; result.status == AMP_OK && done < frames; ++call) {
-        const uint32_t n = std::min(calls[call % calls.size()], frames - done);
-        std::vector<double> part(static_cast<size_t>(4) * n);
-        result.status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), nullptr);
-        for (size_t lane = 0; lane < 4; ++lane)
-            for (uint32_t f = 0; f < n; ++f)
-                result.y[lane * frames + done + f] = part[lane * n + f];
-        done += n;
-    }
+    if (result.status == AMP_OK)
+        result.status = amp_test::execute_in_calls(rt, 4, frames, calls, result.y);
     if (result.status == AMP_OK && dy != nullptr) {
         result.dx.assign(result.y.size(), 0.0);
         result.dratio.assign(static_cast<size_t>(2) * frames, 0.0);

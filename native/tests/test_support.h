@@ -3,6 +3,7 @@
 // AMP_TEST_MAIN() runs every case and prints "N passed, M failed".
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -115,6 +116,26 @@ inline Rendered render(const std::string &json, uint32_t batches, uint32_t block
     }
     amp_graph_runtime_destroy(rt);
     return result;
+}
+
+// Executes `frames` frames through amp_graph_runtime_execute in calls of calls[0], calls[1], ...
+// (cycled; the last call is cut to what remains), each call's lane-major output stitched into
+// `y` (lanes x frames, assigned here); `options` is passed to every call. Returns AMP_OK or the
+// first failing call's status (the frames after it stay 0).
+inline int32_t execute_in_calls(AmpGraphRuntime *rt, size_t lanes, uint32_t frames,
+                                const std::vector<uint32_t> &calls, std::vector<double> &y,
+                                const AmpRenderOptions *options = nullptr) {
+    y.assign(lanes * frames, 0.0);
+    int32_t status = AMP_OK;
+    for (uint32_t done = 0, call = 0; status == AMP_OK && done < frames; ++call) {
+        const uint32_t n = std::min(calls[call % calls.size()], frames - done);
+        std::vector<double> part(lanes * n);
+        status = amp_graph_runtime_execute(rt, n, part.data(), part.size(), options);
+        for (size_t lane = 0; lane < lanes; ++lane)
+            for (uint32_t f = 0; f < n; ++f) y[lane * frames + done + f] = part[lane * n + f];
+        done += n;
+    }
+    return status;
 }
 
 inline std::string last_error(AmpGraphRuntime *rt) {
