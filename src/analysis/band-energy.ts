@@ -10,7 +10,7 @@
 import { validationError } from "../errors";
 import { loadAddon } from "../native/load-addon";
 import type { WorkOptions } from "../render/work";
-import { checkFloor, checkFrames, checkOptions, checkSignal, nativeConfig, optionSubject, selectLanes } from "./checks";
+import { checkFloor, checkFramedCall, optionSubject } from "./checks";
 import type { AnalysisSignal, FrameOptions, LaneSelection, WindowGains, WindowName } from "./common";
 import { analysisWork, asyncKeys, type NativeResult } from "./work";
 
@@ -62,10 +62,8 @@ export interface BandEnergy {
 
 /** Checks the arguments of {@link bandEnergy} and returns its native arguments and result shaping. */
 function prepareBandEnergy(signal: AnalysisSignal, options: BandEnergyOptions, keys: readonly string[]) {
-  const checked = checkSignal("bandEnergy", signal);
-  const opts = checkOptions<BandEnergyOptions>("bandEnergy", options, keys);
-  const selection = selectLanes("bandEnergy", checked.shape, opts);
-  const frames = checkFrames("bandEnergy", opts, checked.shape.frames, 2048, 0.5);
+  const call = checkFramedCall<BandEnergyOptions>("bandEnergy", signal, options, keys, 2048, 0.5);
+  const { checked, opts, selection, frames } = call;
   const floorDb = checkFloor("bandEnergy", opts.floorDb);
   const nyquist = checked.sampleRate / 2;
   const list: unknown = opts.bands;
@@ -89,16 +87,7 @@ function prepareBandEnergy(signal: AnalysisSignal, options: BandEnergyOptions, k
     bands[2 * i] = (band as number[])[0] ?? 0;
     bands[2 * i + 1] = (band as number[])[1] ?? 0;
   });
-  const { batches, channels, frames: length } = checked.shape;
-  const args = [
-    nativeConfig(checked.sampleRate, frames, undefined, floorDb),
-    checked.samples,
-    batches,
-    channels,
-    length,
-    selection.lanes,
-    bands,
-  ] as const;
+  const args = [...call.signalArgs(undefined, floorDb), bands] as const;
   const finish = (native: NativeResult<"analysisBandEnergy">): BandEnergy => {
     return Object.freeze({
       times: native.times,
@@ -121,7 +110,7 @@ function prepareBandEnergy(signal: AnalysisSignal, options: BandEnergyOptions, k
       units: UNITS,
     });
   };
-  return { args, finish, laneFrames: selection.lanes.length * checked.shape.frames, sampleRate: checked.sampleRate };
+  return { args, finish, laneFrames: call.laneFrames, sampleRate: call.sampleRate };
 }
 
 /**

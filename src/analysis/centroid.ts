@@ -6,7 +6,7 @@
  */
 import { loadAddon } from "../native/load-addon";
 import type { WorkOptions } from "../render/work";
-import { checkFrames, checkOptions, checkSignal, nativeConfig, selectLanes } from "./checks";
+import { checkFramedCall } from "./checks";
 import type { AnalysisSignal, FrameOptions, LaneSelection } from "./common";
 import { analysisWork, asyncKeys, type NativeResult } from "./work";
 
@@ -35,23 +35,13 @@ export interface Centroid {
 
 /** Checks the arguments of {@link spectralCentroid} and returns its native arguments and result shaping. */
 function prepareCentroid(signal: AnalysisSignal, options: CentroidOptions, keys: readonly string[]) {
-  const checked = checkSignal("spectralCentroid", signal);
-  const opts = checkOptions<CentroidOptions>("spectralCentroid", options, keys);
-  const selection = selectLanes("spectralCentroid", checked.shape, opts);
-  const frames = checkFrames("spectralCentroid", opts, checked.shape.frames, 4096, 0.5);
-  const { batches, channels, frames: length } = checked.shape;
-  const args = [
-    nativeConfig(checked.sampleRate, frames, undefined, -200),
-    checked.samples,
-    batches,
-    channels,
-    length,
-    selection.lanes,
-  ] as const;
+  const call = checkFramedCall<CentroidOptions>("spectralCentroid", signal, options, keys, 4096, 0.5);
+  const { selection, frames } = call;
+  const args = call.signalArgs(undefined, -200);
   const finish = (hz: NativeResult<"analysisCentroid">): Centroid => {
     return Object.freeze({ hz, batches: selection.batches, channels: selection.channels, size: frames.size, hop: frames.hop });
   };
-  return { args, finish, laneFrames: selection.lanes.length * checked.shape.frames, sampleRate: checked.sampleRate };
+  return { args, finish, laneFrames: call.laneFrames, sampleRate: call.sampleRate };
 }
 
 /**

@@ -226,3 +226,29 @@ export function nativeConfig(sampleRate: number, frames: Frames, axis: Axis | un
     floorDb,
   };
 }
+
+/**
+ * The checks every frame-based analysis starts with, in this order: the signal, the option keys,
+ * the lane selection and the frame options (defaults `defaultSize` samples, `defaultOverlap`).
+ * `signalArgs(axis, floorDb)` gives the leading arguments of the native call: the config, the
+ * samples, their shape (batches, channels, frames) and the selected lanes.
+ */
+export function checkFramedCall<T extends FrameInput & LaneSelection>(
+  fn: string,
+  signal: AnalysisSignal,
+  options: unknown,
+  keys: readonly string[],
+  defaultSize: number,
+  defaultOverlap: number,
+) {
+  const checked = checkSignal(fn, signal);
+  const opts = checkOptions<T>(fn, options, keys);
+  // Partial<T> keeps T's lane and frame fields (T extends both), which TypeScript cannot see
+  // through the generic.
+  const selection = selectLanes(fn, checked.shape, opts as LaneSelection);
+  const frames = checkFrames(fn, opts as FrameInput, checked.shape.frames, defaultSize, defaultOverlap);
+  const { batches, channels, frames: length } = checked.shape;
+  const signalArgs = (axis: Axis | undefined, floorDb: number) =>
+    [nativeConfig(checked.sampleRate, frames, axis, floorDb), checked.samples, batches, channels, length, selection.lanes] as const;
+  return { checked, opts, selection, frames, signalArgs, laneFrames: selection.lanes.length * length, sampleRate: checked.sampleRate };
+}

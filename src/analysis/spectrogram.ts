@@ -9,17 +9,7 @@
  */
 import { loadAddon } from "../native/load-addon";
 import type { WorkOptions } from "../render/work";
-import {
-  checkAxis,
-  checkFloor,
-  checkFrames,
-  checkInt,
-  checkOptions,
-  checkSignal,
-  nativeConfig,
-  optionSubject,
-  selectLanes,
-} from "./checks";
+import { checkAxis, checkFloor, checkFramedCall, checkInt, optionSubject } from "./checks";
 import type { AnalysisSignal, FrameOptions, FrequencyScale, LaneSelection, WindowGains, WindowName } from "./common";
 import { analysisWork, asyncKeys, type NativeResult } from "./work";
 
@@ -93,10 +83,8 @@ export interface Spectrogram {
 
 /** Checks the arguments of a spectrogram and returns its native arguments and result shaping. */
 function prepare(signal: AnalysisSignal, options: SpectrogramOptions, keys: readonly string[]) {
-  const checked = checkSignal("spectrogram", signal);
-  const opts = checkOptions<SpectrogramOptions>("spectrogram", options, keys);
-  const selection = selectLanes("spectrogram", checked.shape, opts);
-  const frames = checkFrames("spectrogram", opts, checked.shape.frames, 2048, 0.75);
+  const call = checkFramedCall<SpectrogramOptions>("spectrogram", signal, options, keys, 2048, 0.75);
+  const { checked, opts, selection, frames } = call;
   const axis = checkAxis(
     "spectrogram",
     { scale: opts.scale, points: opts.rows, minHz: opts.minHz, maxHz: opts.maxHz },
@@ -108,16 +96,7 @@ function prepare(signal: AnalysisSignal, options: SpectrogramOptions, keys: read
   const maxColumns =
     opts.maxColumns === undefined ? 2000 : checkInt(optionSubject("spectrogram", "maxColumns"), opts.maxColumns, 1, 1000000);
   const floorDb = checkFloor("spectrogram", opts.floorDb);
-  const { batches, channels, frames: length } = checked.shape;
-  const args = [
-    nativeConfig(checked.sampleRate, frames, axis, floorDb),
-    checked.samples,
-    batches,
-    channels,
-    length,
-    selection.lanes,
-    maxColumns,
-  ] as const;
+  const args = [...call.signalArgs(axis, floorDb), maxColumns] as const;
   const finish = (native: NativeResult<"analysisSpectrogram">): Spectrogram =>
     Object.freeze({
       times: native.times,
@@ -143,7 +122,7 @@ function prepare(signal: AnalysisSignal, options: SpectrogramOptions, keys: read
       maxDb: native.maxDb,
       units: UNITS,
     });
-  return { args, finish, laneFrames: selection.lanes.length * length, sampleRate: checked.sampleRate };
+  return { args, finish, laneFrames: call.laneFrames, sampleRate: call.sampleRate };
 }
 
 /**

@@ -14,18 +14,7 @@
  */
 import { loadAddon } from "../native/load-addon";
 import type { WorkOptions } from "../render/work";
-import {
-  checkAxis,
-  checkFloor,
-  checkFrames,
-  checkInt,
-  checkNumber,
-  checkOptions,
-  checkSignal,
-  nativeConfig,
-  optionSubject,
-  selectLanes,
-} from "./checks";
+import { checkAxis, checkFloor, checkFramedCall, checkInt, checkNumber, optionSubject } from "./checks";
 import type { AnalysisSignal, FrameOptions, FrequencyScale, LaneSelection, WindowGains, WindowName } from "./common";
 import { analysisWork, asyncKeys, type NativeResult } from "./work";
 
@@ -91,21 +80,10 @@ export interface Spectrum {
 
 /** Checks the arguments of {@link spectrum} and returns its native arguments and result shaping. */
 function prepareSpectrum(signal: AnalysisSignal, options: SpectrumOptions, keys: readonly string[]) {
-  const checked = checkSignal("spectrum", signal);
-  const opts = checkOptions<SpectrumOptions>("spectrum", options, keys);
-  const selection = selectLanes("spectrum", checked.shape, opts);
-  const frames = checkFrames("spectrum", opts, checked.shape.frames, 4096, 0.5);
+  const call = checkFramedCall<SpectrumOptions>("spectrum", signal, options, keys, 4096, 0.5);
+  const { checked, opts, selection, frames } = call;
   const axis = checkAxis("spectrum", opts, "points", checked.sampleRate, ["linear", "log"], 512);
-  const floorDb = checkFloor("spectrum", opts.floorDb);
-  const { batches, channels, frames: length } = checked.shape;
-  const args = [
-    nativeConfig(checked.sampleRate, frames, axis, floorDb),
-    checked.samples,
-    batches,
-    channels,
-    length,
-    selection.lanes,
-  ] as const;
+  const args = call.signalArgs(axis, checkFloor("spectrum", opts.floorDb));
   const finish = (native: NativeResult<"analysisSpectrum">): Spectrum => {
     return Object.freeze({
       frequencies: native.frequencies,
@@ -125,7 +103,7 @@ function prepareSpectrum(signal: AnalysisSignal, options: SpectrumOptions, keys:
       units: UNITS,
     });
   };
-  return { args, finish, laneFrames: selection.lanes.length * checked.shape.frames, sampleRate: checked.sampleRate };
+  return { args, finish, laneFrames: call.laneFrames, sampleRate: call.sampleRate };
 }
 
 /**
@@ -184,23 +162,11 @@ export interface Peak {
 
 /** Checks the arguments of {@link peaks} and returns its native arguments and result shaping. */
 function preparePeaks(signal: AnalysisSignal, options: PeaksOptions, keys: readonly string[]) {
-  const checked = checkSignal("peaks", signal);
-  const opts = checkOptions<PeaksOptions>("peaks", options, keys);
-  const selection = selectLanes("peaks", checked.shape, opts);
-  const frames = checkFrames("peaks", opts, checked.shape.frames, 4096, 0.5);
+  const call = checkFramedCall<PeaksOptions>("peaks", signal, options, keys, 4096, 0.5);
+  const { checked, opts, selection, frames } = call;
   const count = opts.count === undefined ? 1 : checkInt(optionSubject("peaks", "count"), opts.count, 1, 1000);
   const minDb = opts.minDb === undefined ? -120 : checkNumber(optionSubject("peaks", "minDb"), opts.minDb, -400, 400, "dBFS");
-  const { batches, channels, frames: length } = checked.shape;
-  const args = [
-    nativeConfig(checked.sampleRate, frames, undefined, -400),
-    checked.samples,
-    batches,
-    channels,
-    length,
-    selection.lanes,
-    count,
-    minDb,
-  ] as const;
+  const args = [...call.signalArgs(undefined, -400), count, minDb] as const;
   const finish = (native: NativeResult<"analysisPeaks">): Peak[] => {
     const result: Peak[] = [];
     let lane = 0;
@@ -224,7 +190,7 @@ function preparePeaks(signal: AnalysisSignal, options: PeaksOptions, keys: reado
     }
     return result;
   };
-  return { args, finish, laneFrames: selection.lanes.length * checked.shape.frames, sampleRate: checked.sampleRate };
+  return { args, finish, laneFrames: call.laneFrames, sampleRate: call.sampleRate };
 }
 
 /**
