@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -133,15 +134,25 @@ TEST(rendering_allocates_nothing_after_configure) {
     amp_graph_runtime_destroy(rt);
 }
 
-// Recording a render for the backward pass and the backward pass itself allocate nothing after
-// amp_graph_runtime_record (which sizes everything): the same graph, every link on the path.
-TEST(recording_and_backward_allocate_nothing_after_record) {
+namespace {
+
+// Records 24,000 frames of kGraph (2 threads, B = 2, block 256, a control curve) with
+// `record`, then renders them with `render` and runs `backward` over the recording (every link
+// on the path requested); checks that render and backward allocate nothing and that the
+// gradients are not all zero. `what` names the recording in the printed count.
+void check_recorded_backward_allocates_nothing(
+    const char *what, const std::function<int32_t(AmpGraphRuntime *, uint64_t)> &record,
+    const std::function<void(AmpGraphRuntime *, std::vector<double> &, const AmpRenderOptions &)>
+        &render,
+    const std::function<int32_t(AmpGraphRuntime *, const std::vector<double> &,
+                                const AmpGradientRequest *, uint32_t, const AmpControlHistory &)>
+        &backward) {
     AmpGraphRuntime *rt = nullptr;
     CHECK_EQ(amp_graph_runtime_create(kGraph, &rt), AMP_OK);
     CHECK_EQ(amp_graph_runtime_set_threads(rt, 2), AMP_OK);
     CHECK_EQ(amp_graph_runtime_configure(rt, 2, 256), AMP_OK);
     const uint64_t frames = 24000;
-    CHECK_EQ(amp_graph_runtime_record(rt, frames, 0), AMP_OK);
+    CHECK_EQ(record(rt, frames), AMP_OK);
     std::vector<double> out(2 * 2 * frames), dy(2 * 2 * frames, 1e-3);
     for (size_t i = 0; i < dy.size(); ++i) dy[i] *= static_cast<double>(i % 17) - 8.0;
     const double times[3] = {0.0, 12000.0, 20000.0};
@@ -159,57 +170,60 @@ TEST(recording_and_backward_allocate_nothing_after_record) {
         {"lfo", "amplitude", 1, damp.data(), damp.size()},
     };
     const long before = g_allocations;
-    CHECK_EQ(amp_graph_runtime_execute(rt, 10007, out.data(), out.size(), &options), AMP_OK);
-    CHECK_EQ(amp_graph_runtime_execute(rt, frames - 10007, out.data(), out.size(), &options),
-             AMP_OK);
-    CHECK_EQ(amp_graph_runtime_backward(rt, dy.data(), dy.size(), requests, 5), AMP_OK);
+    render(rt, out, options);
+    CHECK_EQ(backward(rt, dy, requests, 5, history), AMP_OK);
     const long during = g_allocations - before;
-    std::printf("  allocations while recording %llu frames and running backward: %ld\n",
-                static_cast<unsigned long long>(frames), during);
+    std::printf("  allocations while recording %llu frames (%s) and running backward: %ld\n",
+                static_cast<unsigned long long>(frames), what, during);
     CHECK_EQ(during, 0L);
     CHECK(dgain[0] != 0.0 && dfb[0] != 0.0 && damp[0] != 0.0);
     CHECK(std::any_of(dfreq.begin(), dfreq.end(), [](double v) { return v != 0.0; }));
     amp_graph_runtime_destroy(rt);
 }
 
+} // namespace
+
+// Recording a render for the backward pass and the backward pass itself allocate nothing after
+// amp_graph_runtime_record (which sizes everything): the same graph, every link on the path,
+// the render split into two calls.
+TEST(recording_and_backward_allocate_nothing_after_record) {
+    check_recorded_backward_allocates_nothing(
+        "full recording",
+        [](AmpGraphRuntime *rt, uint64_t frames) {
+            return amp_graph_runtime_record(rt, frames, 0);
+        },
+        [](AmpGraphRuntime *rt, std::vector<double> &out, const AmpRenderOptions &options) {
+            const uint64_t frames = out.size() / 4;
+            CHECK_EQ(amp_graph_runtime_execute(rt, 10007, out.data(), out.size(), &options),
+                     AMP_OK);
+            CHECK_EQ(
+                amp_graph_runtime_execute(rt, frames - 10007, out.data(), out.size(), &options),
+                AMP_OK);
+        },
+        [](AmpGraphRuntime *rt, const std::vector<double> &dy, const AmpGradientRequest *requests,
+           uint32_t count, const AmpControlHistory &) {
+            return amp_graph_runtime_backward(rt, dy.data(), dy.size(), requests, count);
+        });
+}
+
 // The same with a checkpointed recording: snapshots during the render, and during the backward
 // pass the segments' restores, re-renders with recording and the final restore.
 TEST(checkpointed_recording_and_backward_allocate_nothing_after_record) {
-    AmpGraphRuntime *rt = nullptr;
-    CHECK_EQ(amp_graph_runtime_create(kGraph, &rt), AMP_OK);
-    CHECK_EQ(amp_graph_runtime_set_threads(rt, 2), AMP_OK);
-    CHECK_EQ(amp_graph_runtime_configure(rt, 2, 256), AMP_OK);
-    const uint64_t frames = 24000;
-    CHECK_EQ(amp_graph_runtime_record_checkpointed(rt, frames, 4999, 0), AMP_OK);
-    std::vector<double> out(2 * 2 * frames), dy(2 * 2 * frames, 1e-3);
-    for (size_t i = 0; i < dy.size(); ++i) dy[i] *= static_cast<double>(i % 17) - 8.0;
-    const double times[3] = {0.0, 12000.0, 20000.0};
-    const double values[3] = {0.0, 1.0, 0.5};
-    AmpHistoryCurve curve{"level", times, values, 3, AMP_INTERPOLATION_LINEAR};
-    AmpControlHistory history{&curve, 1, 0};
-    AmpRenderOptions options{};
-    options.history = &history;
-    std::vector<double> dfreq(2 * frames), dgain(2), dfb(2), dbias(2 * 2 * frames), damp(2);
-    const AmpGradientRequest requests[] = {
-        {"osc", "frequency", 0, dfreq.data(), dfreq.size()},
-        {"amp", "gain", 1, dgain.data(), dgain.size()},
-        {"fb", "gain", 1, dfb.data(), dfb.size()},
-        {"bias", nullptr, 0, dbias.data(), dbias.size()},
-        {"lfo", "amplitude", 1, damp.data(), damp.size()},
-    };
-    const long before = g_allocations;
-    CHECK_EQ(amp_graph_runtime_execute(rt, frames, out.data(), out.size(), &options), AMP_OK);
-    CHECK_EQ(
-        amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), requests, 5, &history, nullptr),
-        AMP_OK);
-    const long during = g_allocations - before;
-    std::printf("  allocations while recording %llu frames (checkpoints every 4999) and running "
-                "backward: %ld\n",
-                static_cast<unsigned long long>(frames), during);
-    CHECK_EQ(during, 0L);
-    CHECK(dgain[0] != 0.0 && dfb[0] != 0.0 && damp[0] != 0.0);
-    CHECK(std::any_of(dfreq.begin(), dfreq.end(), [](double v) { return v != 0.0; }));
-    amp_graph_runtime_destroy(rt);
+    check_recorded_backward_allocates_nothing(
+        "checkpoints every 4999",
+        [](AmpGraphRuntime *rt, uint64_t frames) {
+            return amp_graph_runtime_record_checkpointed(rt, frames, 4999, 0);
+        },
+        [](AmpGraphRuntime *rt, std::vector<double> &out, const AmpRenderOptions &options) {
+            CHECK_EQ(
+                amp_graph_runtime_execute(rt, out.size() / 4, out.data(), out.size(), &options),
+                AMP_OK);
+        },
+        [](AmpGraphRuntime *rt, const std::vector<double> &dy, const AmpGradientRequest *requests,
+           uint32_t count, const AmpControlHistory &history) {
+            return amp_graph_runtime_backward_v2(rt, dy.data(), dy.size(), requests, count,
+                                                 &history, nullptr);
+        });
 }
 
 // The spectral loss allocates everything in its create call; evaluations allocate nothing.
