@@ -1,7 +1,8 @@
 // callgrind-graph.js: instruction counts (callgrind, so not disturbed by machine load) of a
-// bench graph rendered natively by graph_file_run, per node type's process() (inclusive Ir) and
-// in total: the 17-node instrument of bench/instrument.js (with its control curves), or the
-// saw -> lowpass -> gain graph of bench/saw-lowpass.js (polyblep or naive driver).
+// bench graph rendered natively by graph_file_run, per node type's process() and the runtime's
+// evaluate_params and compute_heat (inclusive Ir), and in total: the 17-node instrument of
+// bench/instrument.js (with its control curves), or the saw -> lowpass -> gain graph of
+// bench/saw-lowpass.js (polyblep or naive driver).
 //
 // Usage: node bench/callgrind-graph.js <build-dir> [block] [seconds] [instrument|sawlp|sawlp-naive]
 //   <build-dir>: a CMake build of this repository, e.g. made with
@@ -154,6 +155,9 @@ function main() {
     // A function's own line ends with its binary; lines without it are inlined code by file.
     const node = /amp::\(anonymous namespace\)::(\w+)::process\(.*\[.*graph_file_run\]$/.exec(fn);
     if (node !== null) rows.push({ fn: `${node[1]}::process`, ir });
+    // The runtime's per-block work around the nodes: parameter evaluation and the heat model.
+    const runtime = /amp::GraphRuntime::(evaluate_params|compute_heat)\(.*\[.*graph_file_run\]$/.exec(fn);
+    if (runtime !== null) rows.push({ fn: `runtime ${runtime[1]}`, ir });
   }
   console.log(`${name}, block ${block}, ${seconds} s (${frames} frames); output ${printed.trim()}`);
   console.log("| function | Ir (inclusive) | Ir per frame |");

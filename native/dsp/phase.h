@@ -83,6 +83,35 @@ inline Phase signed_phase(Phase magnitude, bool inexact, bool negative) {
     return Phase{0} - (magnitude + (inexact ? 1 : 0));
 }
 
+// floor(n / d) for every 64-bit n and a fixed d >= 1, without a division instruction
+// (Granlund and Montgomery, "Division by invariant integers using multiplication", 1994, fig.
+// 4.1): with l = ceil(log2 d) and m = floor(2^64 (2^l - d) / d) + 1 < 2^64, t = floor(m n / 2^64)
+// and floor(n / d) = (t + ((n - t) >> min(l, 1))) >> max(l - 1, 0), exactly. test_phase checks it
+// against `/` for many divisors and numerators.
+class DivideBy {
+  public:
+    explicit DivideBy(uint64_t d) {
+        using U128 = unsigned __int128;
+        int l = 0;
+        while (l < 64 && (U128{1} << l) < d) ++l;
+        multiplier_ = static_cast<uint64_t>((((U128{1} << l) - d) << 64) / d + 1);
+        shift1_ = l < 1 ? l : 1;
+        shift2_ = l > 1 ? l - 1 : 0;
+    }
+    uint64_t multiplier() const { return multiplier_; }
+    int shift1() const { return shift1_; }
+    int shift2() const { return shift2_; }
+    uint64_t operator()(uint64_t n) const {
+        const uint64_t t =
+            static_cast<uint64_t>((static_cast<unsigned __int128>(multiplier_) * n) >> 64);
+        return (t + ((n - t) >> shift1_)) >> shift2_;
+    }
+
+  private:
+    uint64_t multiplier_ = 0;
+    int shift1_ = 0, shift2_ = 0;
+};
+
 } // namespace detail
 
 // floor(cycles * 2^64) mod 2^64: frac(cycles) as fixed point, for any finite real (negative
@@ -98,13 +127,14 @@ inline Phase phase_from_cycles(double cycles) {
 // phase_increment(frequency, sr) for many frequencies at one sample rate (> 0): the rate's
 // split done once, and its mantissa as odd x 2^tz. When a x 2^s / (odd x 2^tz) has a numerator
 // a x 2^(s - tz) below 2^64 (e.g. at 48 kHz, odd = 375, every |frequency| below 64 Hz: an
-// LFO's rates), one 64-bit division gives the quotient and its remainder; otherwise the 128-bit
+// LFO's rates), one exact division by the invariant odd (a multiply-high by a precomputed
+// reciprocal, detail::DivideBy) gives the quotient and its remainder; otherwise the 128-bit
 // path of phase_increment. The same bits as phase_increment.
 class IncrementAt {
   public:
     explicit IncrementAt(double sample_rate_hz)
         : sr_(detail::split(sample_rate_hz)), tz_(__builtin_ctzll(sr_.mantissa)),
-          odd_(sr_.mantissa >> tz_) {}
+          odd_(sr_.mantissa >> tz_), divide_(odd_) {}
     Phase operator()(double frequency_hz) const {
         if (frequency_hz == 0.0) return 0;
         const bool negative = frequency_hz < 0.0;
@@ -114,7 +144,7 @@ class IncrementAt {
         Phase magnitude = 0;
         if (s >= tz_ && s - tz_ <= 10) { // f.mantissa < 2^53: the numerator stays below 2^63
             const uint64_t numerator = f.mantissa << (s - tz_);
-            magnitude = numerator / odd_;
+            magnitude = divide_(numerator);
             inexact = magnitude * odd_ != numerator;
         } else {
             magnitude = detail::quotient(f.mantissa, sr_.mantissa, s, inexact);
@@ -122,10 +152,26 @@ class IncrementAt {
         return detail::signed_phase(magnitude, inexact, negative);
     }
 
+    // The constants of the 64-bit case for increment_lanes.h: a frequency with biased exponent
+    // e (a normal double) takes it when 0 <= e + shift_bias <= 10 (the numerator's shift), and
+    // `vector` when the odd part is below 2^32 (its products split in 32-bit halves).
+    struct Lanes {
+        bool vector;
+        int64_t shift_bias;
+        uint64_t multiplier, odd;
+        int shift1, shift2;
+    };
+    Lanes lanes() const {
+        return {odd_ < (uint64_t{1} << 32), int64_t{-1075} - sr_.exponent + 64 - tz_,
+                divide_.multiplier(),       odd_,
+                divide_.shift1(),           divide_.shift2()};
+    }
+
   private:
     detail::Split sr_;
     int tz_;       // trailing zero bits of the rate's mantissa
     uint64_t odd_; // the mantissa without them
+    detail::DivideBy divide_;
 };
 
 // Phase increment of one frame at `frequency_hz` (any finite value) and `sample_rate_hz` (> 0).

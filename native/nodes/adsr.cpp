@@ -107,6 +107,7 @@ class AdsrNode final : public Node {
         const uint32_t channels = ctx.output_channels / 2;
         const TensorView &gate = ctx.inputs[kGate];
         const TensorView &trigger = ctx.inputs[kTrigger];
+        const bool recording = ctx.record != nullptr && velocity();
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < channels; ++c) {
                 Lane &lane = lanes_[static_cast<size_t>(b) * channels + c];
@@ -114,6 +115,10 @@ class AdsrNode final : public Node {
                 const double *t = trigger.empty() ? nullptr : trigger.row(b, c);
                 double *amplitude = ctx.out_row(b, c);
                 double *reset = ctx.out_row(b, channels + c);
+                if (!recording) {
+                    render_runs(lane, g, t, amplitude, reset, ctx.frames);
+                    continue;
+                }
                 for (uint32_t f = 0; f < ctx.frames; ++f) {
                     const double gv = g != nullptr ? g[f] : 0.0;
                     const double tv = t != nullptr ? t[f] : 0.0;
@@ -185,6 +190,107 @@ class AdsrNode final : public Node {
         bool gate_was_on = false;
         bool trigger_was_on = false;
     };
+
+    // process() without a record, in runs: each frame where a gate or trigger input crosses its
+    // threshold (the only frames where an attack can start or a sustain end) goes through the
+    // per-frame logic; the frames after it, up to the next crossing, are rendered stage by stage
+    // with the same expressions as step() (vectorisable loops), the frame that ends a stage by
+    // step() itself. The same bits as the per-frame loop (test_nodes checks every stage).
+    void render_runs(Lane &lane, const double *g, const double *t, double *amplitude, double *reset,
+                     uint32_t frames) const {
+        uint32_t f = 0;
+        while (f < frames) {
+            const double gv = g != nullptr ? g[f] : 0.0;
+            const double tv = t != nullptr ? t[f] : 0.0;
+            const bool gate_on = gv > 0.5;
+            const bool fire = tv > 0.5 && !lane.trigger_was_on;
+            const bool gate_rise = gate_on && !lane.gate_was_on &&
+                                   (lane.stage == Stage::Idle || lane.stage == Stage::Release);
+            lane.trigger_was_on = tv > 0.5;
+            lane.gate_was_on = gate_on;
+            reset[f] = 0.0;
+            if (fire || gate_rise) {
+                lane.peak = config_.value(kVelocity) != 0.0 ? (fire ? tv : gv) : 1.0;
+                enter(lane, Stage::Attack);
+                reset[f] = 1.0;
+            }
+            amplitude[f] = step(lane, gate_on);
+            ++f;
+            // Following frames with the same input states: no attack starts, the gate stays.
+            uint32_t end = f;
+            while (end < frames && (g == nullptr || (g[end] > 0.5) == gate_on) &&
+                   (t == nullptr || (t[end] > 0.5) == lane.trigger_was_on))
+                ++end;
+            std::fill(reset + f, reset + end, 0.0);
+            run_stages(lane, gate_on, amplitude + f, end - f);
+            f = end;
+        }
+    }
+
+    // `count` frames of step(lane, gate_on), no attack starting among them.
+    void run_stages(Lane &lane, bool gate_on, double *__restrict y, uint32_t count) const {
+        constexpr uint64_t kExact = uint64_t{1} << 53; // positions convert to double exactly
+        uint32_t i = 0;
+        while (i < count) {
+            const uint32_t left = count - i;
+            // Frames left in a timed stage before the frame that ends it (0: step() handles it).
+            const auto span = [&](uint64_t length) -> uint32_t {
+                if (lane.position >= length || length >= kExact) return 0;
+                return static_cast<uint32_t>(std::min<uint64_t>(left, length - lane.position));
+            };
+            double *to = y + i;
+            uint32_t n = 0;
+            const double at = static_cast<double>(lane.position); // frame k: position at + k + 1
+            switch (lane.stage) {
+            case Stage::Idle:
+                std::fill(to, to + left, 0.0);
+                lane.level = 0.0;
+                i = count;
+                continue;
+            case Stage::Attack:
+                n = span(attack_);
+                if (n == 0) break;
+                for (uint32_t k = 0; k < n; ++k)
+                    to[k] = lane.peak * (at + static_cast<double>(k + 1)) /
+                            static_cast<double>(attack_);
+                break;
+            case Stage::Hold:
+                n = span(hold_);
+                if (n == 0) break;
+                std::fill(to, to + n, lane.peak);
+                break;
+            case Stage::Decay: {
+                n = span(decay_);
+                if (n == 0) break;
+                const double target = config_.value(kSustain) * lane.peak;
+                for (uint32_t k = 0; k < n; ++k)
+                    to[k] = lane.peak + (target - lane.peak) * (at + static_cast<double>(k + 1)) /
+                                            static_cast<double>(decay_);
+                break;
+            }
+            case Stage::Sustain:
+                if (!gate_on) break;
+                std::fill(to, to + left, config_.value(kSustain) * lane.peak);
+                lane.level = to[left - 1];
+                i = count;
+                continue;
+            case Stage::Release:
+                n = span(release_);
+                if (n == 0) break;
+                for (uint32_t k = 0; k < n; ++k)
+                    to[k] = lane.from * (1.0 - (at + static_cast<double>(k + 1)) /
+                                                   static_cast<double>(release_));
+                break;
+            }
+            if (n == 0) { // a stage's last frame or a sustain ending: one frame of step()
+                y[i++] = step(lane, gate_on);
+                continue;
+            }
+            lane.position += n;
+            lane.level = to[n - 1];
+            i += n;
+        }
+    }
 
     void enter(Lane &lane, Stage stage) const {
         lane.stage = stage;

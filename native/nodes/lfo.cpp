@@ -23,6 +23,7 @@
 #include <cmath>
 #include <vector>
 
+#include "dsp/increment_lanes.h"
 #include "dsp/phase.h"
 #include "dsp/sin2pi.h"
 #include "nodes/node.h"
@@ -177,7 +178,8 @@ class LfoNode final : public Node {
 
     // One shape per instantiation (no per-frame switch). A constant rate gives the phases in
     // closed form (phase + (f + 1) step: the same bits as the running sum, and a loop the
-    // compiler vectorises); a modulated one runs the sum with the rate's split done once.
+    // compiler vectorises); a modulated one converts a chunk of rates four at a time
+    // (dsp::increments_at, the bits of IncrementAt) and runs the sum over them.
     template <uint32_t kShape>
     void render(const ProcessContext &ctx) noexcept {
         const TensorView &rate = ctx.params[kRate];
@@ -206,9 +208,14 @@ class LfoNode final : public Node {
                     lane.phase = render_sine_chunks(start, r, d, ds, increment, y, ctx.frames);
                 } else {
                     dsp::Phase phase = start;
-                    for (uint32_t f = 0; f < ctx.frames; ++f) {
-                        phase += increment(r[f]);
-                        y[f] = d[f * ds] * wave<kShape>(phase);
+                    dsp::Phase steps[kChunk];
+                    for (uint32_t from = 0; from < ctx.frames; from += kChunk) {
+                        const uint32_t count = std::min(kChunk, ctx.frames - from);
+                        dsp::increments_at(increment, r + from, count, steps);
+                        for (uint32_t i = 0; i < count; ++i) {
+                            phase += steps[i];
+                            y[from + i] = d[(from + i) * ds] * wave<kShape>(phase);
+                        }
                     }
                     lane.phase = phase;
                 }
@@ -217,17 +224,19 @@ class LfoNode final : public Node {
             }
     }
 
-    // A modulated rate for the sine: the increments' serial sum into a chunk of phases, then
-    // the sine over the chunk in a loop the compiler vectorises (in the per-frame loop the
-    // scalar sin2pi dominated). Returns the phase after the last frame.
+    // A modulated rate for the sine: the increments of a chunk (four at a time), their serial
+    // sum into the chunk's phases, then the sine over the chunk in a loop the compiler
+    // vectorises (in the per-frame loop the scalar sin2pi dominated). Returns the phase after
+    // the last frame.
     static dsp::Phase render_sine_chunks(dsp::Phase phase, const double *r, const double *d,
                                          size_t ds, const dsp::IncrementAt &increment,
                                          double *__restrict y, uint32_t frames) noexcept {
         dsp::Phase phases[kChunk];
         for (uint32_t from = 0; from < frames; from += kChunk) {
             const uint32_t count = std::min(kChunk, frames - from);
+            dsp::increments_at(increment, r + from, count, phases); // the steps, then the phases
             for (uint32_t i = 0; i < count; ++i) {
-                phase += increment(r[from + i]);
+                phase += phases[i];
                 phases[i] = phase;
             }
             double *__restrict to = y + from;

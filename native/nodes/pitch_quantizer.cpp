@@ -20,6 +20,8 @@
 // pitch) instead of being refused.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <vector>
 
 #include "nodes/node.h"
@@ -77,9 +79,11 @@ class PitchQuantizerNode final : public Node {
         alpha_ =
             glide_ms_ > 0.0 ? 1.0 - std::exp(-1.0 / (ctx.sample_rate * glide_ms_ / 1000.0)) : 1.0;
         lanes_.assign(static_cast<size_t>(ctx.batches) * ctx.output_channels, Lane{});
+        memos_.assign(lanes_.size(), Memo{});
     }
     size_t prepared_bytes(const PrepareContext &ctx) const override {
-        return static_cast<size_t>(ctx.batches) * ctx.output_channels * sizeof(Lane);
+        return static_cast<size_t>(ctx.batches) * ctx.output_channels *
+               (sizeof(Lane) + sizeof(Memo));
     }
     void reset() noexcept override { std::fill(lanes_.begin(), lanes_.end(), Lane{}); }
     size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
@@ -94,17 +98,26 @@ class PitchQuantizerNode final : public Node {
         const TensorView &in = ctx.inputs[0];
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < ctx.output_channels; ++c) {
-                Lane &lane = lanes_[static_cast<size_t>(b) * ctx.output_channels + c];
+                const size_t index = static_cast<size_t>(b) * ctx.output_channels + c;
+                Lane &lane = lanes_[index];
+                Memo &memo = memos_[index];
                 const double *x = in.row(b, c);
                 double *y = ctx.out_row(b, c);
                 for (uint32_t f = 0; f < ctx.frames; ++f) {
-                    const double target = quantize(1200.0 * span_ * x[f]);
+                    if (!same_bits(x[f], memo.x)) {
+                        memo.x = x[f];
+                        memo.target = quantize(1200.0 * span_ * x[f]);
+                    }
                     if (!lane.started || glide_ms_ == 0.0)
-                        lane.cents = target;
+                        lane.cents = memo.target;
                     else
-                        lane.cents += alpha_ * (target - lane.cents);
+                        lane.cents += alpha_ * (memo.target - lane.cents);
                     lane.started = true;
-                    y[f] = root_hz_ * std::exp2(lane.cents / 1200.0);
+                    if (!same_bits(lane.cents, memo.cents)) {
+                        memo.cents = lane.cents;
+                        memo.hz = root_hz_ * std::exp2(lane.cents / 1200.0);
+                    }
+                    y[f] = memo.hz;
                 }
             }
     }
@@ -121,6 +134,23 @@ class PitchQuantizerNode final : public Node {
         double cents = 0.0;
         bool started = false;
     };
+
+    // Per lane, the last input and its grid target, the last cents and its frequency: pure
+    // functions of their arguments (not state), so a held input or a settled glide skips
+    // quantize() and exp2 with the same bits. NaN matches nothing.
+    struct Memo {
+        double x = std::numeric_limits<double>::quiet_NaN();
+        double target = 0.0; // quantize(NaN)
+        double cents = std::numeric_limits<double>::quiet_NaN();
+        double hz = std::numeric_limits<double>::quiet_NaN(); // exp2 of a NaN
+    };
+
+    static bool same_bits(double a, double b) {
+        uint64_t x = 0, y = 0;
+        std::memcpy(&x, &a, sizeof x);
+        std::memcpy(&y, &b, sizeof y);
+        return x == y;
+    }
 
     // The grid point (in absolute cents) the piecewise-linear index mapping rounds to.
     double quantize(double cents) const noexcept {
@@ -145,6 +175,7 @@ class PitchQuantizerNode final : public Node {
     double glide_ms_;
     double alpha_ = 1.0;
     std::vector<Lane> lanes_;
+    std::vector<Memo> memos_;
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) {

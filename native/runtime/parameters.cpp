@@ -34,6 +34,61 @@ TensorView frame_window(const TensorView &view, uint64_t offset, uint32_t n) {
     return part;
 }
 
+// One modulation edge of a parameter lane: its source row, scale and mode.
+struct Term {
+    const double *m;
+    double scale;
+    bool add;
+};
+
+// to[f] = the base (x, or from[f]) with one or two terms applied in order: v + scale m (add) or
+// v x (scale m) (multiply).
+template <bool kConstant, bool kAdd1, int kTerms, bool kAdd2>
+void apply_loop(double *__restrict to, const double *from, const Term *terms, uint32_t frames) {
+    const double x = from[0], s1 = terms[0].scale;
+    const double *m1 = terms[0].m;
+    const double s2 = kTerms > 1 ? terms[1].scale : 0.0;
+    const double *m2 = kTerms > 1 ? terms[1].m : nullptr;
+    for (uint32_t f = 0; f < frames; ++f) {
+        double value = kConstant ? x : from[f];
+        value = kAdd1 ? value + s1 * m1[f] : value * (s1 * m1[f]);
+        if (kTerms > 1) value = kAdd2 ? value + s2 * m2[f] : value * (s2 * m2[f]);
+        to[f] = value;
+    }
+}
+
+template <bool kConstant>
+void apply_terms_from(double *to, const double *from, const Term *terms, size_t count,
+                      uint32_t frames) {
+    const bool a1 = terms[0].add;
+    if (count == 1) {
+        if (a1)
+            apply_loop<kConstant, true, 1, true>(to, from, terms, frames);
+        else
+            apply_loop<kConstant, false, 1, true>(to, from, terms, frames);
+        return;
+    }
+    const bool a2 = terms[1].add;
+    if (a1 && a2)
+        apply_loop<kConstant, true, 2, true>(to, from, terms, frames);
+    else if (a1)
+        apply_loop<kConstant, true, 2, false>(to, from, terms, frames);
+    else if (a2)
+        apply_loop<kConstant, false, 2, true>(to, from, terms, frames);
+    else
+        apply_loop<kConstant, false, 2, false>(to, from, terms, frames);
+}
+
+// A parameter lane's base (constant over frames, or one value per frame) with its first one
+// or two modulation edges applied, into `to`.
+void apply_terms(double *to, const double *from, bool constant, const Term *terms, size_t count,
+                 uint32_t frames) {
+    if (constant)
+        apply_terms_from<true>(to, from, terms, count, frames);
+    else
+        apply_terms_from<false>(to, from, terms, count, frames);
+}
+
 } // namespace
 
 void GraphRuntime::bind_call(uint32_t v, const TensorView *params, TensorView heat) {
@@ -187,62 +242,42 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
         const uint32_t channels = plan_.param_channels[plan_.param_slot(v, p)];
         const size_t base_step = base.frame_stride();
         const auto &mods = plan_.param_mods[v][p];
-        // The base copied with the first edge applied in the same pass (the same operations:
-        // base + scale m, or base x (scale m)); the other edges then add or multiply in turn.
-        const ModulationEdge *head = mods.empty() ? nullptr : &graph_.modulations[mods[0]];
-        const double *head_src = nullptr;
-        uint32_t head_total = 0, head_channel = 0, head_count = 1;
-        if (head != nullptr) {
-            const uint32_t link = plan_.audio_edge_count + mods[0];
-            head_src = link_source(link);
-            head_total = plan_.output_channels[head->from];
-            head_channel = plan_.link_first_channel[link];
-            head_count = plan_.link_channels[link];
-        }
+        // Edge e's source row for lane (b, c) of the parameter.
+        const auto source_row = [&](size_t e, uint32_t b, uint32_t c) {
+            const ModulationEdge &edge = graph_.modulations[mods[e]];
+            const uint32_t link = plan_.audio_edge_count + mods[e];
+            const uint32_t sc = edge.channel >= 0 ? static_cast<uint32_t>(edge.channel)
+                                                  : c % plan_.link_channels[link];
+            return link_source(link) +
+                   (static_cast<size_t>(lane_of(edge.from, b)) * plan_.output_channels[edge.from] +
+                    plan_.link_first_channel[link] + sc) *
+                       block_;
+        };
+        // The base copied with the first two edges applied in the same pass (the same
+        // operations in the same order: base + scale m, or base x (scale m), then the second
+        // edge on that value); the other edges then add or multiply in turn.
+        const size_t fused = std::min<size_t>(mods.size(), 2);
         for (uint32_t b = 0; b < node.lanes; ++b)
             for (uint32_t c = 0; c < channels; ++c) {
                 const double *from = base.row(b, c);
                 double *to = buffer + (static_cast<size_t>(b) * channels + c) * block_;
-                if (head == nullptr) {
+                if (fused == 0) {
                     for (uint32_t f = 0; f < frames; ++f) to[f] = from[f * base_step];
                     continue;
                 }
-                const uint32_t sc =
-                    head->channel >= 0 ? static_cast<uint32_t>(head->channel) : c % head_count;
-                const double *m =
-                    head_src +
-                    (static_cast<size_t>(lane_of(head->from, b)) * head_total + head_channel + sc) *
-                        block_;
-                const double scale = head->scale;
-                const bool add = head->mode == ModulationMode::Add;
-                if (base_step == 0) {
-                    const double x = from[0];
-                    if (add)
-                        for (uint32_t f = 0; f < frames; ++f) to[f] = x + scale * m[f];
-                    else
-                        for (uint32_t f = 0; f < frames; ++f) to[f] = x * (scale * m[f]);
-                } else if (add) {
-                    for (uint32_t f = 0; f < frames; ++f) to[f] = from[f] + scale * m[f];
-                } else {
-                    for (uint32_t f = 0; f < frames; ++f) to[f] = from[f] * (scale * m[f]);
+                Term terms[2];
+                for (size_t e = 0; e < fused; ++e) {
+                    const ModulationEdge &edge = graph_.modulations[mods[e]];
+                    terms[e] = {source_row(e, b, c), edge.scale, edge.mode == ModulationMode::Add};
                 }
+                apply_terms(to, from, base_step == 0, terms, fused, frames);
             }
-        for (size_t e = 1; e < mods.size(); ++e) {
-            const uint32_t id = mods[e];
-            const ModulationEdge &edge = graph_.modulations[id];
-            const uint32_t link = plan_.audio_edge_count + id;
-            const uint32_t total = plan_.output_channels[edge.from];
-            const uint32_t first = plan_.link_first_channel[link];
-            const uint32_t source_channels = plan_.link_channels[link];
-            const double *src = link_source(link);
+        for (size_t e = 2; e < mods.size(); ++e) {
+            const ModulationEdge &edge = graph_.modulations[mods[e]];
             const double scale = edge.scale;
             for (uint32_t b = 0; b < node.lanes; ++b)
                 for (uint32_t c = 0; c < channels; ++c) {
-                    const uint32_t sc = edge.channel >= 0 ? static_cast<uint32_t>(edge.channel)
-                                                          : c % source_channels;
-                    const double *m =
-                        src +
-                        (static_cast<size_t>(lane_of(edge.from, b)) * total + first + sc) * block_;
+                    const double *m = source_row(e, b, c);
                     double *to = buffer + (static_cast<size_t>(b) * channels + c) * block_;
                     if (edge.mode == ModulationMode::Add)
                         for (uint32_t f = 0; f < frames; ++f) to[f] += scale * m[f];

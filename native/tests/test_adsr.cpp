@@ -161,6 +161,35 @@ TEST(random_gates_and_triggers_match_the_reference_state_machine) {
     }
 }
 
+// The render in runs between input crossings (stage by stage) gives the per-frame path's bits:
+// one call against frame-by-frame calls and uneven chunks (where a call of one frame is all
+// per-frame logic), with held gates and sparse triggers, every stage reached and interrupted.
+TEST(runs_between_input_crossings_give_the_per_frame_bits) {
+    const uint32_t frames = 48000;
+    for (const char *times : {"\"attack_ms\":3,\"hold_ms\":2,\"decay_ms\":4,\"release_ms\":5",
+                              "\"attack_ms\":0,\"hold_ms\":0,\"decay_ms\":0,\"release_ms\":3",
+                              "\"attack_ms\":7,\"hold_ms\":0,\"decay_ms\":11,\"release_ms\":0"})
+        for (const char *velocity : {"false", "true"}) {
+            amp_test::Tensor gate{1, 1, frames, std::vector<double>(frames)};
+            amp_test::Tensor trigger{1, 1, frames, std::vector<double>(frames)};
+            uint64_t seed = 99;
+            auto next = [&seed] {
+                seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                return static_cast<double>(seed >> 11) / 9007199254740992.0;
+            };
+            double g = 0.0;
+            for (uint32_t f = 0; f < frames; ++f) {
+                if (next() < 0.002) g = g > 0.5 ? 0.0 : 0.55 + 0.45 * next();
+                gate.data[f] = g;
+                trigger.data[f] = next() < 0.001 ? 0.6 + 0.4 * next() : 0.0;
+            }
+            const std::string params =
+                std::string("{") + times + ",\"sustain\":0.6,\"velocity\":" + velocity + "}";
+            CHECK(amp_test::block_invariant("adsr", params, {gate, trigger}, {}, 1, frames));
+            CHECK(amp_test::block_invariant("adsr", params, {gate}, {}, 1, frames));
+        }
+}
+
 TEST(a_held_gate_gives_attack_hold_decay_sustain_and_one_reset_pulse) {
     const auto amplitude = render(graph("gate", "env"), 1, 512, 14);
     CHECK_EQ(amplitude.status, AMP_OK);

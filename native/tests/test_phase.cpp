@@ -6,7 +6,9 @@
 // frequencies and rates take the frexp path of the split, normal ones the bit path.
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
+#include "dsp/increment_lanes.h"
 #include "dsp/modular_phase.h"
 #include "dsp/phase.h"
 #include "test_support.h"
@@ -65,6 +67,73 @@ TEST(increments_at_one_rate_equal_phase_increment) {
         CHECK(same);
         CHECK_EQ(at(0.0), uint64_t{0});
     }
+}
+
+// increments_at (four frequencies per vector) gives IncrementAt's bits: LFO-like rates (the
+// vector path), mixed with zeros, subnormals, huge and negative values (groups that fall back),
+// at rates whose odd part is small (48 kHz, 44.1 kHz) or not (a rate with a 53-bit mantissa).
+TEST(increments_in_lanes_equal_increment_at) {
+    for (const double sr : {48000.0, 44100.0, 96000.0, 1e-320, 48000.0 * (1.0 + 0x1p-52)}) {
+        const amp::dsp::IncrementAt at(sr);
+        std::vector<double> f;
+        for (int i = 0; i < 20000; ++i)
+            f.push_back((i % 3 ? 1.0 : -1.0) *
+                        std::ldexp(1.0 + i * 0.618033988749895e-4, i % 14 - 8));
+        for (int i = 0; i < 4000; ++i)
+            f.push_back((i % 2 ? -1.0 : 1.0) * std::ldexp(1.0 + i * 0.37e-3, i % 80 - 40));
+        for (const double x :
+             {0.0, -0.0, 4.9e-324, -1e-310, 1e300, 63.999999, 64.0, 1e5, -1e5, 0.5, 0.3, 3.0, 2.7})
+            f.insert(f.begin() + static_cast<long>(f.size() / 2), x);
+        std::vector<uint64_t> lanes(f.size());
+        amp::dsp::increments_at(at, f.data(), static_cast<uint32_t>(f.size()), lanes.data());
+        bool same = true;
+        for (size_t i = 0; i < f.size(); ++i) same = same && lanes[i] == at(f[i]);
+        CHECK(same);
+    }
+}
+
+// detail::DivideBy (IncrementAt's division by the sample rate's odd part) is floor(n / d) for
+// divisors 1 .. 2^64 - 1 (small ones, the sample rates' odd parts, powers of two and their
+// neighbours) and numerators spread over the 64-bit range with their edges and multiples of d.
+TEST(divide_by_invariant_equals_integer_division) {
+    std::vector<uint64_t> divisors = {1,
+                                      2,
+                                      3,
+                                      5,
+                                      7,
+                                      375,
+                                      11025,
+                                      1875,
+                                      441,
+                                      3 * 375,
+                                      0xFFFFFFFFFFFFFFFF,
+                                      0x8000000000000001,
+                                      0x7FFFFFFFFFFFFFFF};
+    for (int k = 1; k < 64; ++k) {
+        const uint64_t p = uint64_t{1} << k;
+        divisors.insert(divisors.end(), {p - 1, p, p + 1});
+    }
+    uint64_t x = 0x9E3779B97F4A7C15;
+    for (int i = 0; i < 200; ++i) {
+        x = x * 6364136223846793005 + 1442695040888963407;
+        divisors.push_back((x >> (i % 64)) | 1);
+    }
+    bool same = true;
+    for (const uint64_t d : divisors) {
+        const amp::dsp::detail::DivideBy divide(d);
+        for (const uint64_t n :
+             {uint64_t{0}, uint64_t{1}, d - 1, d, d + 1, 2 * d - 1, 2 * d, ~uint64_t{0},
+              ~uint64_t{0} - 1, uint64_t{1} << 63, (uint64_t{1} << 63) - 1})
+            same = same && divide(n) == n / d;
+        for (int i = 0; i < 2000; ++i) {
+            x = x * 6364136223846793005 + 1442695040888963407;
+            const uint64_t n = x >> (i % 64);
+            const uint64_t q = n / d;
+            same = same && divide(n) == q && divide(q * d) == q &&
+                   (q == 0 || divide(q * d - 1) == q - 1);
+        }
+    }
+    CHECK(same);
 }
 
 // The oscillator's modular increment rounds with round_half_away: std::llround's bits, ties and
