@@ -17,6 +17,8 @@
 const { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
+const v8 = require("node:v8");
+const vm = require("node:vm");
 const {
   biquad,
   graph,
@@ -93,6 +95,12 @@ function threadSplit(before, after) {
   return { render: (rest[0] ?? 0) / 1e6, js: js / 1e6, other: rest.slice(1).reduce((a, b) => a + b, 0) / 1e6 };
 }
 
+// A full garbage collection, so that collecting the previous renders' output arrays (tens of
+// MB each, in both peers) does not land inside one peer's timed render: such collections run in
+// bursts every few renders on the JS thread and V8's helper threads, and dwarf the 2 % to resolve.
+v8.setFlagsFromString("--expose-gc");
+const collect = vm.runInNewContext("gc");
+
 function sameBits(a, b) {
   return (
     a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
@@ -110,7 +118,8 @@ async function run({ rounds }) {
   // the 2 % to resolve is below one render's noise). Both in wall time and in the process's CPU
   // time (the render's worker, the JS thread and V8's helper threads), and on Linux split by
   // thread: the render thread's own CPU time (the native meters, heat total and progress
-  // bridge) and the JS thread's (the events' delivery and objects) per render.
+  // bridge) and the JS thread's (the events' delivery and objects) per render. A full GC runs
+  // before every timed render (outside the timing; see collect()).
   const g = sines();
   const frames = 48000 * 60;
   const PAIRS = 6;
@@ -131,6 +140,8 @@ async function run({ rounds }) {
       const order = (round + pair) % 2 === 0 ? ["plain", "metered"] : ["metered", "plain"];
       for (const which of order) {
         const options = which === "plain" ? { frames } : { frames, onProgress: () => (events += 1) };
+        outputs[which] = undefined;
+        collect();
         const clocks = threadClocks();
         const t = await seconds(() => render(g, options));
         const split = threadSplit(clocks, threadClocks());
