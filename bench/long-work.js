@@ -1,7 +1,8 @@
 // long-work.js (`node bench/run.js long`): what long work costs beyond the render itself, each
 // peer measured in the same rounds (order rotated), medians with [min, max]:
-//   1. progress events and live meters on the 32-sine graph (30 s of audio, block 512):
-//      render() with onProgress against render() without, 4 interleaved pairs per round
+//   1. progress events and live meters on the 32-sine graph (60 s of audio, block 512):
+//      render() with onProgress against render() without, 6 interleaved pairs per round, in
+//      wall time and in the process's CPU time, per round and pooled over every round
 //      (instruction counts of the same: node bench/callgrind-progress.js);
 //   2. 10 minutes of stereo 32-bit float WAV: render streamed to a WavWriter against the same
 //      stream with no writer (the difference is the WAV cost), and readWav of the file;
@@ -13,9 +14,11 @@
 // Outputs are checked: the progress render equals the plain one bit for bit, the WAV reads back
 // with the frames written.
 "use strict";
-const { mkdtempSync, rmSync } = require("node:fs");
+const { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
+const v8 = require("node:v8");
+const vm = require("node:vm");
 const {
   biquad,
   graph,
@@ -64,6 +67,40 @@ async function seconds(run) {
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, cpu: (cpu.user + cpu.system) / 1e6, value };
 }
 
+// Linux: CPU nanoseconds run by each thread of this process so far (/proc/self/task/*/schedstat),
+// or undefined elsewhere. A render call runs on one worker thread, so the thread that ran most
+// during a render is its render thread; the JS thread is the one whose id is the process id.
+function threadClocks() {
+  if (!existsSync("/proc/self/task")) return undefined;
+  const clocks = new Map();
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      clocks.set(tid, Number(readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ")[0]));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return clocks;
+}
+
+// CPU ms of the render thread, the JS thread and every other thread between two threadClocks().
+function threadSplit(before, after) {
+  if (before === undefined || after === undefined) return undefined;
+  const deltas = [...after].map(([tid, ns]) => [tid, ns - (before.get(tid) ?? 0)]);
+  const js = deltas.find(([tid]) => tid === String(process.pid))?.[1] ?? 0;
+  const rest = deltas
+    .filter(([tid]) => tid !== String(process.pid))
+    .map(([, ns]) => ns)
+    .sort((a, b) => b - a);
+  return { render: (rest[0] ?? 0) / 1e6, js: js / 1e6, other: rest.slice(1).reduce((a, b) => a + b, 0) / 1e6 };
+}
+
+// A full garbage collection, so that collecting the previous renders' output arrays (tens of
+// MB each, in both peers) does not land inside one peer's timed render: such collections run in
+// bursts every few renders on the JS thread and V8's helper threads, and dwarf the 2 % to resolve.
+v8.setFlagsFromString("--expose-gc");
+const collect = vm.runInNewContext("gc");
+
 function sameBits(a, b) {
   return (
     a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
@@ -74,26 +111,44 @@ async function run({ rounds }) {
   let ok = true;
   console.log("\n## Long work: progress and meters, streaming WAV, renderInto");
 
-  // 1. Progress and meters. One render is ~0.1 s, and the machine's noise on one render is
+  // 1. Progress and meters. One render is ~0.2 s, and the machine's noise on one render is
   // several percent: each round renders PAIRS pairs, alternating which peer goes first (ABBA...),
-  // and compares the two peers' total time in the round; the median over rounds is the figure.
+  // and compares the two peers' total time in the round; the median over rounds is the figure,
+  // and the pooled figure compares the totals over every round (the tightest estimate, since
+  // the 2 % to resolve is below one render's noise). Both in wall time and in the process's CPU
+  // time (the render's worker, the JS thread and V8's helper threads), and on Linux split by
+  // thread: the render thread's own CPU time (the native meters, heat total and progress
+  // bridge) and the JS thread's (the events' delivery and objects) per render. A full GC runs
+  // before every timed render (outside the timing; see collect()).
   const g = sines();
-  const frames = 48000 * 30;
-  const PAIRS = 4;
+  const frames = 48000 * 60;
+  const PAIRS = 6;
   const plain = [];
   const metered = [];
   const overheads = [];
   const cpuOverheads = [];
+  const pooled = { plain: 0, metered: 0, cpuPlain: 0, cpuMetered: 0 };
+  const threads = { plain: { render: 0, js: 0, other: 0 }, metered: { render: 0, js: 0, other: 0 } };
+  const renderThread = [];
   let events = 0;
   for (let round = 0; round < rounds; round += 1) {
     const totals = { plain: 0, metered: 0 };
     const cpu = { plain: 0, metered: 0 };
+    const renderCpu = { plain: 0, metered: 0 };
     const outputs = {};
     for (let pair = 0; pair < PAIRS; pair += 1) {
       const order = (round + pair) % 2 === 0 ? ["plain", "metered"] : ["metered", "plain"];
       for (const which of order) {
         const options = which === "plain" ? { frames } : { frames, onProgress: () => (events += 1) };
+        outputs[which] = undefined;
+        collect();
+        const clocks = threadClocks();
         const t = await seconds(() => render(g, options));
+        const split = threadSplit(clocks, threadClocks());
+        if (split !== undefined) {
+          for (const key of Object.keys(split)) threads[which][key] += split[key];
+          renderCpu[which] += split.render;
+        }
         (which === "plain" ? plain : metered).push(t.seconds);
         totals[which] += t.seconds;
         cpu[which] += t.cpu;
@@ -104,13 +159,28 @@ async function run({ rounds }) {
     // Per round (both peers measured in the same seconds), so the machine's load drifts cancel out.
     overheads.push((100 * (totals.metered - totals.plain)) / totals.plain);
     cpuOverheads.push((100 * (cpu.metered - cpu.plain)) / cpu.plain);
+    if (renderCpu.plain > 0) renderThread.push((100 * (renderCpu.metered - renderCpu.plain)) / renderCpu.plain);
+    pooled.plain += totals.plain;
+    pooled.metered += totals.metered;
+    pooled.cpuPlain += cpu.plain;
+    pooled.cpuMetered += cpu.metered;
   }
+  const percent = (a, b) => `${((100 * (a - b)) / b).toFixed(2)} %`;
   console.log(
-    `32-sine graph, 30 s of audio: render ${summary(plain, 1000, "ms")}; with onProgress (meters, events) ${summary(metered, 1000, "ms")}`,
+    `32-sine graph, 60 s of audio: render ${summary(plain, 1000, "ms")}; with onProgress (meters, events) ${summary(metered, 1000, "ms")}`,
   );
   console.log(
-    `  progress and meters: ${summary(overheads, 1, "%")} of render time (per round of ${PAIRS} interleaved pairs; ${events} events in all); of the process's CPU time ${summary(cpuOverheads, 1, "%")}`,
+    `  progress and meters, wall time: ${summary(overheads, 1, "%")} per round of ${PAIRS} interleaved pairs, ${percent(pooled.metered, pooled.plain)} pooled over ${rounds} rounds (${events} events in all)`,
   );
+  console.log(
+    `  progress and meters, the process's CPU time: ${summary(cpuOverheads, 1, "%")} per round, ${percent(pooled.cpuMetered, pooled.cpuPlain)} pooled`,
+  );
+  if (renderThread.length > 0) {
+    const perRender = (which, key) => (threads[which][key] / (rounds * PAIRS)).toFixed(2);
+    console.log(
+      `  by thread (CPU ms per render, plain / with onProgress): render thread ${perRender("plain", "render")} / ${perRender("metered", "render")} (${summary(renderThread, 1, "%")} per round, ${percent(threads.metered.render, threads.plain.render)} pooled); JS thread ${perRender("plain", "js")} / ${perRender("metered", "js")}; other threads ${perRender("plain", "other")} / ${perRender("metered", "other")}`,
+    );
+  }
 
   // 2. Streaming WAV, 10 minutes of stereo.
   const dir = mkdtempSync(join(tmpdir(), "amp-bench-long-"));

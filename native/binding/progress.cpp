@@ -138,11 +138,14 @@ void ProgressBridge::Shared::Deliver(Napi::Env env) {
     object.Set("heatTotal", event.heat_total);
     object.Set("meterFrames", static_cast<double>(event.meter_frames));
     object.Set("nonFinite", static_cast<double>(event.nonfinite));
-    Napi::Float64Array peak = Napi::Float64Array::New(env, event.peak.size());
-    Napi::Float64Array rms = Napi::Float64Array::New(env, event.rms.size());
+    // Plain arrays, not Float64Arrays: an event allocates no ArrayBuffer backing store (V8 may
+    // force a young-generation GC on such an allocation while a render's large output array is
+    // young), and the JS side copies the values into arrays anyway.
+    Napi::Array peak = Napi::Array::New(env, event.peak.size());
+    Napi::Array rms = Napi::Array::New(env, event.rms.size());
     for (size_t l = 0; l < event.peak.size(); ++l) {
-        peak[l] = event.peak[l];
-        rms[l] = event.rms[l];
+        peak.Set(static_cast<uint32_t>(l), event.peak[l]);
+        rms.Set(static_cast<uint32_t>(l), event.rms[l]);
     }
     object.Set("peak", peak);
     object.Set("rms", rms);

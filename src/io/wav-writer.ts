@@ -4,6 +4,14 @@
  * {@link WavWriter.close}, so a stopped render still leaves a valid file holding exactly the
  * frames written. Samples are converted natively (`amp_pcm_encode`: 16/24/32-bit integer with
  * optional TPDF dither, 32/64-bit float); a block with a non-finite sample is refused whole.
+ *
+ * Write-behind: {@link WavWriter.write} converts the block at once (the caller may then reuse
+ * its samples) and starts the file write at the block's own offset without waiting for it, so
+ * the disk write of one block overlaps whatever the caller does next (e.g. rendering the next
+ * block). At most {@link MAX_IN_FLIGHT} writes are pending, each with its own encoded buffer
+ * (memory stays bounded by a few blocks); a further write waits for the oldest. A failed file
+ * write rejects the next `write()` and `close()`; `close()` then still patches the header with
+ * the frames before the failed block. The bytes on disk do not depend on the overlap.
  */
 import { open, rm, type FileHandle } from "node:fs/promises";
 import { ampError, checkOptionKeys, validationError } from "../errors";
@@ -35,6 +43,16 @@ export interface WavWriterResult {
   readonly bytes: number;
   /** Integer formats: samples beyond [-1, 1] that were clipped. */
   readonly clipped: number;
+}
+
+/** Most file writes of a {@link WavWriter} pending at once. */
+const MAX_IN_FLIGHT = 2;
+
+/** One pending file write: its encoded bytes (reused once it is done) and its first frame. */
+interface Pending {
+  readonly done: Promise<void>;
+  readonly buffer: Uint8Array;
+  readonly startFrame: number;
 }
 
 const KEYS = ["channels", "sampleRate", "bitDepth", "dither", "ditherSeed"];
@@ -98,7 +116,12 @@ export class WavWriter {
   #file: FileHandle | undefined;
   #frames = 0;
   #clipped = 0;
-  #buffer = new Uint8Array(0);
+  /** Encoded buffers free for the next block. */
+  #free: Uint8Array[] = [];
+  /** File writes started and not yet awaited, oldest first. */
+  #pending: Pending[] = [];
+  /** The first failed file write: its error and the first frame of its block. */
+  #failure: { error: unknown; startFrame: number } | undefined;
   #queue: Promise<void> = Promise.resolve();
 
   private constructor(path: string, file: FileHandle, options: CheckedWavOptions) {
@@ -127,7 +150,7 @@ export class WavWriter {
     return new WavWriter(path, file, checked);
   }
 
-  /** Frames written so far. */
+  /** Frames written so far (converted and handed to the file; see the module comment). */
   get frames(): number {
     return this.#frames;
   }
@@ -135,7 +158,9 @@ export class WavWriter {
   /**
    * Appends a block: planar `channels x frames` samples (a one-batch render block's `samples`,
    * or `batches x channels` lanes as channels). Refused whole (nothing written) when a sample
-   * is not finite. Writes are applied in call order.
+   * is not finite. Writes are applied in call order. Resolves once the block is converted and
+   * its file write started (the samples may then be reused); rejects when an earlier file write
+   * failed.
    */
   write(samples: Float64Array): Promise<void> {
     const run = this.#queue.then(() => this.#write(samples));
@@ -154,30 +179,73 @@ export class WavWriter {
     const bytes = frames * channels * width;
     if ((this.#frames + frames) * channels * width > MAX_DATA_BYTES)
       throw ampError("AMP_ERR_INVALID_ARGUMENT", `WAV file ${this.path} would exceed the 4 GiB a RIFF file can hold`, { stage: "wav" });
-    if (this.#buffer.length < bytes) this.#buffer = new Uint8Array(bytes);
-    const out = this.#buffer.subarray(0, bytes);
+    while (this.#pending.length >= MAX_IN_FLIGHT) await this.#settleOldest();
+    this.#throwFailure();
+    let buffer = this.#free.pop();
+    if (buffer === undefined || buffer.length < bytes) buffer = new Uint8Array(bytes);
+    const out = buffer.subarray(0, bytes);
     this.#clipped += encodeBlock(samples, frames, frames, this.options, this.#frames, out);
-    await file.write(out, 0, bytes, HEADER_BYTES + this.#frames * channels * width);
+    const startFrame = this.#frames;
+    const done = file.write(out, 0, bytes, HEADER_BYTES + startFrame * channels * width).then(
+      () => undefined,
+      (error: unknown) => {
+        if (this.#failure === undefined || startFrame < this.#failure.startFrame) this.#failure = { error, startFrame };
+      },
+    );
+    this.#pending.push({ done, buffer, startFrame });
     this.#frames += frames;
   }
 
-  /** Waits for pending writes, patches the header with the real sizes and closes the file. */
+  /** Waits for the oldest pending file write and frees its buffer. */
+  async #settleOldest(): Promise<void> {
+    const oldest = this.#pending.shift();
+    if (oldest === undefined) return;
+    await oldest.done;
+    this.#free.push(oldest.buffer);
+  }
+
+  /** Throws the first failed file write as an AmpError naming the file. */
+  #throwFailure(): void {
+    if (this.#failure === undefined) return;
+    const { error } = this.#failure;
+    throw ampError(
+      "AMP_ERR_INVALID_ARGUMENT",
+      `cannot write WAV file ${this.path}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        stage: "wav",
+      },
+    );
+  }
+
+  /**
+   * Waits for pending writes, patches the header with the real sizes and closes the file. When
+   * a file write failed, the header counts the frames before the failed block and the returned
+   * promise rejects with that failure.
+   */
   async close(): Promise<WavWriterResult> {
     await this.#queue;
     const file = this.#live();
     this.#file = undefined;
+    while (this.#pending.length > 0) await this.#settleOldest();
+    this.#free = [];
+    if (this.#failure !== undefined) this.#frames = Math.min(this.#frames, this.#failure.startFrame);
     const dataBytes = this.#frames * this.options.channels * PCM_BYTES[this.options.bitDepth];
     try {
+      // Blocks after a failed one may have reached the file: the data chunk ends at the header's size.
+      if (this.#failure !== undefined) await file.truncate(HEADER_BYTES + dataBytes);
       await file.write(wavHeader(this.options.bitDepth, this.options.channels, this.options.sampleRate, dataBytes), 0, HEADER_BYTES, 0);
     } finally {
       await file.close();
     }
+    this.#throwFailure();
     return { path: this.path, frames: this.#frames, bytes: HEADER_BYTES + dataBytes, clipped: this.#clipped };
   }
 
   /** Closes and deletes the file (a failed job leaves nothing behind). Idempotent. */
   async abort(): Promise<void> {
     await this.#queue;
+    while (this.#pending.length > 0) await this.#settleOldest();
+    this.#free = [];
     const file = this.#file;
     this.#file = undefined;
     if (file !== undefined) await file.close();

@@ -5,7 +5,7 @@
  * through `wavefile`. Large files are read in chunks straight into the output array, and written
  * through a {@link WavWriter}, so neither holds a second copy of the audio.
  */
-import { open, stat } from "node:fs/promises";
+import { open, stat, type FileHandle } from "node:fs/promises";
 import { WaveFile } from "wavefile";
 import { ampError, checkOptionKeys, validationError } from "../errors";
 import { formatBytes, renderMemoryBudget } from "../render/output-size";
@@ -30,8 +30,11 @@ export interface WavAudio {
   readonly bitDepth: string;
 }
 
-/** Frames per chunk when writing or reading a file piecewise. */
+/** Frames per chunk when writing a file piecewise. */
 const CHUNK_FRAMES = 65536;
+
+/** Frames per chunk when reading a file piecewise (two chunks are held: one read, one decoded). */
+const READ_CHUNK_FRAMES = 262144;
 
 /** A file-system failure of readWav / writeWav as an AmpError naming the file. */
 function fileError(action: string, path: unknown, error: unknown): Error {
@@ -182,7 +185,7 @@ export async function writeWav(path: string, samples: Float64Array, options: Wav
  */
 export async function readWav(path: string, options?: WavReadOptions): Promise<WavAudio> {
   const maxBytes = readBudget(options, "readWav()");
-  let file;
+  let file: FileHandle;
   try {
     file = await open(path, "r");
   } catch (error) {
@@ -203,15 +206,27 @@ export async function readWav(path: string, options?: WavReadOptions): Promise<W
     const frameBytes = channels * PCM_BYTES[layout.pcm];
     const frames = dataBytes / frameBytes;
     const samples = new Float64Array(channels * frames);
-    const chunk = new Uint8Array(Math.min(frames, CHUNK_FRAMES) * frameBytes);
+    // Double-buffered: the next chunk is read (on the thread pool) while this one is decoded.
+    const chunkFrames = Math.min(frames, READ_CHUNK_FRAMES);
+    const buffers = [new Uint8Array(chunkFrames * frameBytes), new Uint8Array(frames > chunkFrames ? chunkFrames * frameBytes : 0)];
     const addon = loadAddon();
-    for (let start = 0; start < frames; start += CHUNK_FRAMES) {
-      const n = Math.min(CHUNK_FRAMES, frames - start);
-      const bytes = chunk.subarray(0, n * frameBytes);
-      const { bytesRead } = await file.read(bytes, 0, bytes.length, dataOffset + start * frameBytes);
+    const readChunk = (start: number, buffer: Uint8Array) => {
+      const n = Math.min(chunkFrames, frames - start);
+      const bytes = buffer.subarray(0, n * frameBytes);
+      return file.read(bytes, 0, bytes.length, dataOffset + start * frameBytes).then(({ bytesRead }) => ({ bytes, n, bytesRead }));
+    };
+    let next = frames > 0 ? readChunk(0, buffers[0]!) : undefined;
+    for (let start = 0, k = 0; next !== undefined; start += chunkFrames, k += 1) {
+      const { bytes, n, bytesRead } = await next;
       if (bytesRead !== bytes.length)
         throw wavError(`truncated: the file ended inside frame ${start + Math.floor(bytesRead / frameBytes)}`);
-      addon.pcmDecode(bytes, channels, n, PCM_CODES[layout.pcm], samples.subarray(start), frames);
+      next = start + chunkFrames < frames ? readChunk(start + chunkFrames, buffers[(k + 1) % 2]!) : undefined;
+      try {
+        addon.pcmDecode(bytes, channels, n, PCM_CODES[layout.pcm], samples.subarray(start), frames);
+      } catch (error) {
+        await next?.catch(() => undefined);
+        throw error;
+      }
     }
     return { samples, channels, frames, sampleRate: layout.sampleRate, bitDepth: bitDepthName(layout) };
   } catch (error) {

@@ -100,9 +100,9 @@ export interface NativeProgressEvent {
   /** Frames the meters accumulated, non-finite samples seen. */
   meterFrames: number;
   nonFinite: number;
-  /** Peak |x| and RMS per (batch, channel) since the previous event. */
-  peak: Float64Array;
-  rms: Float64Array;
+  /** Peak |x| and RMS per (batch, channel) since the previous event (plain arrays: no backing store per event). */
+  peak: number[];
+  rms: number[];
 }
 
 /** AmpMeters owned by the binding: `new Meters(lanes, intervalMs)`. */
