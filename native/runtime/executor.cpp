@@ -20,9 +20,6 @@ namespace amp {
 
 namespace {
 
-// Blocks of at most this many frames are copied out frame by frame.
-constexpr uint32_t kShortCopy = 4;
-
 // Kept out of line so that execute()'s size checks stay a few instructions.
 [[noreturn]] __attribute__((noinline, cold)) void refuse_frames(const char *what, uint64_t frames,
                                                                 uint64_t lanes) {
@@ -134,6 +131,7 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
     const NodeState &output = state_[graph_.output];
     const bool padded = output_fifo_.capacity > 0;
     const double *result = padded ? output_fifo_.staging : output.out;
+    const size_t out_lanes = static_cast<size_t>(batches_) * out_channels;
     uint64_t done = 0;
     int32_t status = AMP_OK;
     while (done < frames) {
@@ -164,15 +162,15 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
             output_fifo_.push(output.out, block_, position_, n);
             output_fifo_.pull(position_, n);
         }
-        for (uint32_t b = 0; b < batches_; ++b)
-            for (uint32_t c = 0; c < out_channels; ++c) {
-                double *to = out + (static_cast<size_t>(b) * out_channels + c) * frames + done;
-                const double *from = result + (static_cast<size_t>(b) * out_channels + c) * block_;
-                if (n <= kShortCopy) // a few frames: no library call
-                    for (uint32_t f = 0; f < n; ++f) to[f] = from[f];
-                else
-                    std::memcpy(to, from, n * sizeof(double));
-            }
+        // Lane k = b x out_channels + c: at k x frames + done in `out`, at k x block_ in result.
+        for (size_t k = 0; k < out_lanes; ++k) {
+            double *to = out + k * frames + done;
+            const double *from = result + k * block_;
+            if (n == 1) // a 1-frame block: no library call
+                to[0] = from[0];
+            else
+                std::memcpy(to, from, n * sizeof(double));
+        }
         if (heat_out != nullptr) {
             for (uint32_t v = 0; v <= node_count(); ++v) {
                 const double *rows = v < node_count() ? state_[v].heat : graph_heat_;
