@@ -54,18 +54,23 @@ class GainNode final : public Node {
     static void scale(const TensorView &x, const TensorView &gain, uint32_t batches,
                       uint32_t channels, uint32_t frames, double *out, size_t out_stride) {
         const size_t step = gain.frame_stride();
+        if (batches == 1 && channels == 1) { // one lane: no lane bookkeeping
+            scale_lane(x.first_row(), gain.first_row(), step, frames, out);
+            return;
+        }
         for (uint32_t b = 0; b < batches; ++b)
-            for (uint32_t c = 0; c < channels; ++c) {
-                const double *in = x.row(b, c);
-                const double *g = gain.row(b, c);
-                double *y = out + (static_cast<size_t>(b) * channels + c) * out_stride;
-                if (step == 0) {
-                    const double k = g[0];
-                    for (uint32_t f = 0; f < frames; ++f) y[f] = in[f] * k;
-                } else {
-                    for (uint32_t f = 0; f < frames; ++f) y[f] = in[f] * g[f];
-                }
-            }
+            for (uint32_t c = 0; c < channels; ++c)
+                scale_lane(x.row(b, c), gain.row(b, c), step, frames,
+                           out + (static_cast<size_t>(b) * channels + c) * out_stride);
+    }
+    static void scale_lane(const double *in, const double *g, size_t step, uint32_t frames,
+                           double *y) {
+        if (step == 0) {
+            const double k = g[0];
+            for (uint32_t f = 0; f < frames; ++f) y[f] = in[f] * k;
+        } else {
+            for (uint32_t f = 0; f < frames; ++f) y[f] = in[f] * g[f];
+        }
     }
 };
 

@@ -42,6 +42,8 @@ struct TensorView {
         if (rows != nullptr) return rows[bb * channels + cc];
         return data + (bb * channels + cc) * stride();
     }
+    // row(0, 0) without the broadcasting arithmetic: a one-lane step's row.
+    const double *first_row() const { return rows != nullptr ? rows[0] : data; }
     // Step between consecutive frames of a row: 0 when the tensor is constant over frames.
     size_t frame_stride() const { return frames == 1 ? 0 : 1; }
     double at(uint32_t b, uint32_t c, uint32_t f) const { return row(b, c)[f * frame_stride()]; }

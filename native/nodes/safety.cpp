@@ -62,36 +62,23 @@ class SafetyNode final : public Node {
     void process(const ProcessContext &ctx) noexcept override {
         const TensorView &limit = ctx.params[kLimit];
         const size_t step = limit.frame_stride();
-        const double beta = 1.0 - alpha_;
-        for (uint32_t b = 0; b < ctx.batches; ++b) {
-            double *clipped = ctx.taps[kClipped] + b * ctx.tap_lane_stride;
-            double *replaced = ctx.taps[kReplaced] + b * ctx.tap_lane_stride;
-            std::fill(clipped, clipped + ctx.frames, 0.0);
-            std::fill(replaced, replaced + ctx.frames, 0.0);
-            for (uint32_t c = 0; c < ctx.output_channels; ++c) {
-                const double *x = ctx.inputs[0].row(b, c);
-                const double *lim = limit.row(b, c);
-                double *y = ctx.out_row(b, c);
-                double &dc = dc_[static_cast<size_t>(b) * ctx.output_channels + c];
-                for (uint32_t f = 0; f < ctx.frames; ++f) {
-                    double in = x[f];
-                    if (!std::isfinite(in)) {
-                        in = 0.0;
-                        ++nonfinite_;
-                        replaced[f] += 1.0;
-                    }
-                    dc = alpha_ * dc + beta * in;
-                    const double l = lim[f * step];
-                    const double v = in - dc;
-                    y[f] = std::min(l, std::max(-l, v));
-                    clipped[f] += std::max(0.0, std::fabs(v) - l);
-                    if (ctx.record != nullptr)
-                        ctx.record[(static_cast<size_t>(b) * ctx.output_channels + c) *
-                                       ctx.record_lane_stride +
-                                   f] = v;
-                }
-            }
+        if (ctx.batches == 1 && ctx.output_channels == 1) { // one lane: no lane bookkeeping
+            run_lane(ctx.inputs[0].first_row(), limit.first_row(), step, ctx.out,
+                     ctx.taps[kClipped], ctx.taps[kReplaced], dc_[0], true, ctx.frames, ctx.record);
+            ctx.telemetry[0] = static_cast<double>(nonfinite_);
+            return;
         }
+        for (uint32_t b = 0; b < ctx.batches; ++b)
+            for (uint32_t c = 0; c < ctx.output_channels; ++c) {
+                const size_t lane = static_cast<size_t>(b) * ctx.output_channels + c;
+                // Channel 0 writes the taps, later channels add to them: the sums the taps
+                // had when zeroed first (0 + x == x for every value written here, none is -0).
+                run_lane(
+                    ctx.inputs[0].row(b, c), limit.row(b, c), step, ctx.out_row(b, c),
+                    ctx.taps[kClipped] + b * ctx.tap_lane_stride,
+                    ctx.taps[kReplaced] + b * ctx.tap_lane_stride, dc_[lane], c == 0, ctx.frames,
+                    ctx.record != nullptr ? ctx.record + lane * ctx.record_lane_stride : nullptr);
+            }
         ctx.telemetry[0] = static_cast<double>(nonfinite_);
     }
 
@@ -141,6 +128,32 @@ class SafetyNode final : public Node {
     }
 
   private:
+    // One lane (b, c) over the block: the input x, the limit row (frame step `step`), the
+    // output y, batch b's tap rows (written when `first`, else added to), the lane's DC state
+    // and its record row (null: not recording).
+    void run_lane(const double *x, const double *lim, size_t step, double *y, double *clipped,
+                  double *replaced, double &dc, bool first, uint32_t frames,
+                  double *record) noexcept {
+        const double beta = 1.0 - alpha_;
+        for (uint32_t f = 0; f < frames; ++f) {
+            double in = x[f];
+            double bad = 0.0;
+            if (!std::isfinite(in)) {
+                in = 0.0;
+                ++nonfinite_;
+                bad = 1.0;
+            }
+            dc = alpha_ * dc + beta * in;
+            const double l = lim[f * step];
+            const double v = in - dc;
+            y[f] = std::min(l, std::max(-l, v));
+            const double over = std::max(0.0, std::fabs(v) - l);
+            clipped[f] = first ? over : clipped[f] + over;
+            replaced[f] = first ? bad : replaced[f] + bad;
+            if (record != nullptr) record[f] = v;
+        }
+    }
+
     double alpha_;
     std::vector<double> dc_;
     std::vector<double> pending_; // backward: the DC adjoint L of the frame after the window

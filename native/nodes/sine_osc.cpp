@@ -58,6 +58,15 @@ class SineOscNode final : public Node {
         const TensorView &frequency = ctx.params[kFrequency];
         const TensorView &amplitude = ctx.params[kAmplitude];
         const double sample_rate = ctx.sample_rate;
+        if (ctx.batches == 1 && channels_ == 1 && ctx.record == nullptr &&
+            frequency.frame_stride() == 0 && amplitude.frame_stride() == 0) {
+            // One lane at constant parameters (every 1-frame step): the loop below without
+            // its lane bookkeeping.
+            phases_[0] =
+                dsp::sine_frames(phases_[0], increments_.get(frequency.first_row()[0], sample_rate),
+                                 amplitude.first_row()[0], ctx.out, ctx.frames);
+            return;
+        }
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < channels_; ++c) {
                 dsp::Phase &phase = phases_[static_cast<size_t>(b) * channels_ + c];
@@ -66,8 +75,8 @@ class SineOscNode final : public Node {
                 const double *amp = amplitude.row(b, c);
                 const bool constant_amplitude = amplitude.frame_stride() == 0;
                 if (frequency.frame_stride() == 0) {
-                    phase = dsp::sine_block(phase, increments_.get(freq[0], sample_rate),
-                                            constant_amplitude ? amp[0] : 1.0, y, ctx.frames);
+                    phase = dsp::sine_frames(phase, increments_.get(freq[0], sample_rate),
+                                             constant_amplitude ? amp[0] : 1.0, y, ctx.frames);
                 } else {
                     dsp::Phase p = phase;
                     const double a = constant_amplitude ? amp[0] : 1.0;

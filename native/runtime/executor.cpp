@@ -20,6 +20,15 @@ namespace amp {
 
 namespace {
 
+// Kept out of line so that execute()'s size checks stay a few instructions.
+[[noreturn]] __attribute__((noinline, cold)) void refuse_frames(const char *what, uint64_t frames,
+                                                                uint64_t lanes) {
+    throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "",
+                     std::string("frames expects a count whose ") + what +
+                         " buffer fits in 2^64 elements, got " + std::to_string(frames) +
+                         " frames x " + std::to_string(lanes) + " rows");
+}
+
 double thread_cpu_seconds() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -38,10 +47,7 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         uint64_t lanes = 0, count = 0;
         if (__builtin_mul_overflow(rows, static_cast<uint64_t>(batches_), &lanes) ||
             __builtin_mul_overflow(lanes, frames, &count))
-            throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "",
-                             std::string("frames expects a count whose ") + what +
-                                 " buffer fits in 2^64 elements, got " + std::to_string(frames) +
-                                 " frames x " + std::to_string(lanes) + " rows");
+            refuse_frames(what, frames, lanes);
         return count;
     };
     const uint64_t needed = needed_for(out_channels, "output");
@@ -125,6 +131,7 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
     const NodeState &output = state_[graph_.output];
     const bool padded = output_fifo_.capacity > 0;
     const double *result = padded ? output_fifo_.staging : output.out;
+    const size_t out_lanes = static_cast<size_t>(batches_) * out_channels;
     uint64_t done = 0;
     int32_t status = AMP_OK;
     while (done < frames) {
@@ -146,18 +153,24 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
                 checkpoint_block(position_, n, true);
             }
         }
-        if (!tap_nodes_.empty()) count_tap_records(position_, n);
+        // Per-frame taps only: the counts depend on n alone, and were set for this n.
+        if (!tap_nodes_.empty() && !(per_frame_taps_only_ && n == counted_frames_))
+            count_tap_records(position_, n);
         run_block(position_, n, offset, history_ptr);
         if (recorded && rec_.checkpoint > 0) checkpoint_block(position_, n, false);
         if (padded) {
             output_fifo_.push(output.out, block_, position_, n);
             output_fifo_.pull(position_, n);
         }
-        for (uint32_t b = 0; b < batches_; ++b)
-            for (uint32_t c = 0; c < out_channels; ++c)
-                std::memcpy(out + (static_cast<size_t>(b) * out_channels + c) * frames + done,
-                            result + (static_cast<size_t>(b) * out_channels + c) * block_,
-                            n * sizeof(double));
+        // Lane k = b x out_channels + c: at k x frames + done in `out`, at k x block_ in result.
+        for (size_t k = 0; k < out_lanes; ++k) {
+            double *to = out + k * frames + done;
+            const double *from = result + k * block_;
+            if (n == 1) // a 1-frame block: no library call
+                to[0] = from[0];
+            else
+                std::memcpy(to, from, n * sizeof(double));
+        }
         if (heat_out != nullptr) {
             for (uint32_t v = 0; v <= node_count(); ++v) {
                 const double *rows = v < node_count() ? state_[v].heat : graph_heat_;
@@ -228,15 +241,40 @@ void GraphRuntime::check_history(const AmpControlHistory *history) const {
         }
 }
 
+// run_step for a plain node's Process step while nothing records: no link FIFO to pull or
+// push, no port to gather, no record field to set (they are null); the same work otherwise.
+inline void GraphRuntime::run_lean_step(uint32_t v, uint64_t position, uint32_t frames,
+                                        uint32_t offset_in_block,
+                                        const AmpControlHistory *history) {
+    NodeState &node = state_[v];
+    for (TensorView &view : node.inputs)
+        if (!view.empty()) view.frames = frames;
+    if (!node.static_params) evaluate_params(v, position, frames, offset_in_block);
+    ProcessContext &context = node.context;
+    context.frames = frames;
+    context.history = history;
+    context.frame_index = position;
+    plan_.nodes[v]->process(context);
+    if (!add_model_heat(node, position, frames)) compute_heat(v, position, frames, offset_in_block);
+}
+
 void GraphRuntime::run_block(uint64_t position, uint32_t frames, uint32_t offset_in_block,
                              const AmpControlHistory *history) {
     if (!serial_steps_.empty()) { // every level on this thread: the steps in schedule order
-        if (graph_.timing)
+        if (graph_.timing) {
             for (const Step &step : serial_steps_)
                 run_timed_step(step, position, frames, offset_in_block, history);
-        else
+        } else if (rec_.armed) {
             for (const Step &step : serial_steps_)
                 run_step(step, position, frames, offset_in_block, history);
+        } else { // the lean step where it applies (run_step takes it too; this skips a call)
+            for (const Step &step : serial_steps_) {
+                if (state_[step.node].plain && step.kind == StepKind::Process)
+                    run_lean_step(step.node, position, frames, offset_in_block, history);
+                else
+                    run_step(step, position, frames, offset_in_block, history);
+            }
+        }
         sum_graph_heat(frames);
         return;
     }
@@ -279,6 +317,10 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
                             uint32_t offset_in_block, const AmpControlHistory *history) {
     const uint32_t v = step.node;
     NodeState &node = state_[v];
+    if (node.plain && step.kind == StepKind::Process && !rec_.armed) {
+        run_lean_step(v, position, frames, offset_in_block, history);
+        return;
+    }
     for (uint32_t id : delayed_in_[v])
         if (plan_.links[id].modulation || step.kind != StepKind::Emit)
             fifos_[id].pull(position, frames);
@@ -307,6 +349,8 @@ void GraphRuntime::run_step(const Step &step, uint64_t position, uint32_t frames
     case StepKind::Emit: plan_.nodes[v]->emit(context); break;
     case StepKind::Absorb: plan_.nodes[v]->absorb(context); break;
     }
+    context.record = nullptr; // outside a recording step they stay null (the lean step's rule)
+    context.record_side = nullptr;
     if (rec_.armed) record_step(step, position, frames);
     if (step.kind != StepKind::Absorb)
         for (uint32_t id : delayed_out_[v]) fifos_[id].push(node.out, block_, position, frames);
@@ -337,6 +381,7 @@ void GraphRuntime::plan_context(uint32_t v) {
         context.tap_records = node.tap_records.data();
     }
     node.context = context;
+    node.plain = delayed_in_[v].empty() && delayed_out_[v].empty() && node.gathered_ports.empty();
 }
 
 } // namespace amp

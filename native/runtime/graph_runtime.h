@@ -174,17 +174,24 @@ class GraphRuntime {
         const double *model_row = nullptr;
         size_t model_batch_stride = 0;
         // The step's context: every field fixed at configure except those run_step sets.
+        // Its record fields are null outside a step that records (run_step restores them).
         ProcessContext context{};
+        // No delayed link in or out and no gathered port (plan_context): a forward step that
+        // records nothing takes run_step's lean path.
+        bool plain = false;
         std::vector<double *> param_buffers;        // per spec param; null when not modulated
         std::vector<std::vector<double>> overrides; // per spec param; empty when not overridden
         // Per spec param: the override holds one value per lane (every frame of a lane equal),
         // so evaluate_params hands the node a view constant over frames, as a params_json value.
         std::vector<uint8_t> override_constant;
         std::vector<double> heat_override; // batches x 1 x block, or empty
-        std::vector<double> heat_lanes;    // batches x kHeatLanes: since create / reset
-        double call_start_heat = 0.0;      // node total when the current execute call started
-        bool feeder = false;               // a single-node call's input feeder: no heat, no timing
-        bool publishes_heat = false;       // Node::publishes_heat(): the node writes its own heat
+        // batches x kHeatLanes, a slice of heat_lanes_: since create / reset.
+        double *heat_lanes = nullptr;
+        // The node total when the current execute call started, when it came from a snapshot
+        // (call_start_restored_); otherwise it is folded from call_start_lanes_ when read.
+        double call_start_heat = 0.0;
+        bool feeder = false;         // a single-node call's input feeder: no heat, no timing
+        bool publishes_heat = false; // Node::publishes_heat(): the node writes its own heat
         // A single-node call's views (CallBinding), valid during that execute only; windows
         // are taken at the frame offset within the call.
         std::vector<TensorView> call_params; // per spec param; empty view = not given
@@ -225,6 +232,8 @@ class GraphRuntime {
                    const AmpControlHistory *history);
     void run_step(const Step &step, uint64_t position, uint32_t frames, uint32_t offset_in_block,
                   const AmpControlHistory *history);
+    void run_lean_step(uint32_t node, uint64_t position, uint32_t frames, uint32_t offset_in_block,
+                       const AmpControlHistory *history);
     void run_timed_step(const Step &step, uint64_t position, uint32_t frames,
                         uint32_t offset_in_block, const AmpControlHistory *history);
     void plan_parallel_levels();
@@ -241,7 +250,7 @@ class GraphRuntime {
             return false;
         const double g = node.heat_model.conductance, w = node.heat_model.work;
         for (uint32_t b = 0; b < node.lanes; ++b) {
-            double *lanes = node.heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes;
+            double *lanes = node.heat_lanes + static_cast<size_t>(b) * kHeatLanes;
             const double *x = node.model_row + static_cast<size_t>(b) * node.model_batch_stride;
             if (frames == 1) // a 1-frame step: the one value, into its lane
                 lanes[position % kHeatLanes] += x[0] * x[0] * g + w;
@@ -264,7 +273,16 @@ class GraphRuntime {
     uint64_t fingerprint() const;
     size_t node_record_bytes() const;
     void reset_heat();
+    // Records the heat totals at the start of an execute call: a copy of every node's lanes
+    // (one memcpy), folded only when a call's heat is read (call_start_total).
     void reset_call_heat();
+    // Node v's total when the current call started (the same bits as folding its lanes then).
+    double call_start_total(uint32_t v) const;
+    // Every node's heat lanes (node v's at v x batches x kHeatLanes) and their copy at the
+    // start of the current execute call.
+    std::vector<double> heat_lanes_;
+    std::vector<double> call_start_lanes_;
+    bool call_start_restored_ = false; // call_start_heat holds the totals (restore())
 
     GraphDescription graph_;
     CompiledGraph plan_;

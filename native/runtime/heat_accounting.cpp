@@ -70,14 +70,14 @@ void GraphRuntime::compute_heat(uint32_t v, uint64_t position, uint32_t frames,
         } else if (!node.publishes_heat) {
             if (!heat_curves_ && signal_count == 1 && signals[0].channels == 1) {
                 // One lane and no curve asked for: the same sums without writing the curve.
-                accumulate_lane_heat(node.heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes,
+                accumulate_lane_heat(node.heat_lanes + static_cast<size_t>(b) * kHeatLanes,
                                      position, model, signals[0].row(b, 0), frames);
                 continue;
             }
             heat_curve_for_batch(model, signals, signal_count, b, frames, heat);
         } // else: the node wrote its own heat for this block in process() / absorb()
-        accumulate_heat(node.heat_lanes.data() + static_cast<size_t>(b) * kHeatLanes, position,
-                        heat, frames);
+        accumulate_heat(node.heat_lanes + static_cast<size_t>(b) * kHeatLanes, position, heat,
+                        frames);
     }
 }
 
@@ -106,7 +106,7 @@ void GraphRuntime::plan_heat(uint32_t v) {
 }
 
 double GraphRuntime::fold_batches(uint32_t v) const {
-    const double *lanes = state_[v].heat_lanes.data();
+    const double *lanes = state_[v].heat_lanes;
     double total = 0.0;
     for (uint32_t b = 0; b < batches_; ++b)
         total += fold_heat(lanes + static_cast<size_t>(lane_of(v, b)) * kHeatLanes);
@@ -118,7 +118,18 @@ double GraphRuntime::node_heat_total(uint32_t v) const { return fold_batches(v);
 // The node's total now minus its total when the call started: both block-invariant, so the
 // difference is too (and exact for a call that starts a stream).
 double GraphRuntime::node_call_heat(uint32_t v) const {
-    return node_heat_total(v) - state_[v].call_start_heat;
+    return node_heat_total(v) - call_start_total(v);
+}
+
+// fold_batches over the lanes copied at the start of the call: the same values in the same
+// order, so the same bits as folding them then.
+double GraphRuntime::call_start_total(uint32_t v) const {
+    if (call_start_restored_) return state_[v].call_start_heat;
+    const double *lanes = call_start_lanes_.data() + static_cast<size_t>(v) * batches_ * kHeatLanes;
+    double total = 0.0;
+    for (uint32_t b = 0; b < batches_; ++b)
+        total += fold_heat(lanes + static_cast<size_t>(lane_of(v, b)) * kHeatLanes);
+    return total;
 }
 
 // Runs after every block of a render with a progress callback: the node totals are folded
@@ -129,7 +140,7 @@ double GraphRuntime::graph_heat_total() const {
     for (uint32_t v = 0; v < count; ++v) {
         const NodeState &node = state_[v];
         if (node.feeder) continue;
-        const double *lanes = node.heat_lanes.data();
+        const double *lanes = node.heat_lanes;
         double node_total = 0.0;
         for (uint32_t b = 0; b < batches_; ++b)
             node_total += fold_heat(lanes + static_cast<size_t>(lane_of(v, b)) * kHeatLanes);
@@ -144,7 +155,7 @@ void GraphRuntime::heat_by_batch(double *out) const {
     for (uint32_t v = 0; v < node_count(); ++v) {
         for (uint32_t b = 0; b < batches_; ++b) {
             // 0.0 + fold: the value fold_batches gives a one-batch runtime.
-            const double total = 0.0 + fold_heat(state_[v].heat_lanes.data() +
+            const double total = 0.0 + fold_heat(state_[v].heat_lanes +
                                                  static_cast<size_t>(lane_of(v, b)) * kHeatLanes);
             out[static_cast<size_t>(v) * batches_ + b] = total;
             if (!state_[v].feeder) graph[b] += total;
@@ -154,15 +165,20 @@ void GraphRuntime::heat_by_batch(double *out) const {
 
 // Sizes the accumulators for the configured batches (at configure) and zeroes them.
 void GraphRuntime::reset_heat() {
-    for (NodeState &node : state_) {
-        node.heat_lanes.assign(static_cast<size_t>(batches_) * kHeatLanes, 0.0);
-        node.call_start_heat = 0.0;
+    const size_t per_node = static_cast<size_t>(batches_) * kHeatLanes;
+    heat_lanes_.assign(per_node * state_.size(), 0.0);
+    call_start_lanes_.assign(heat_lanes_.size(), 0.0);
+    call_start_restored_ = false;
+    for (size_t v = 0; v < state_.size(); ++v) {
+        state_[v].heat_lanes = heat_lanes_.data() + v * per_node;
+        state_[v].call_start_heat = 0.0;
     }
 }
 
-// node_heat_total of every node, written out (it runs at the start of every execute call).
+// Runs at the start of every execute call: one copy, no fold (call_start_total folds).
 void GraphRuntime::reset_call_heat() {
-    for (uint32_t v = 0; v < node_count(); ++v) state_[v].call_start_heat = fold_batches(v);
+    std::memcpy(call_start_lanes_.data(), heat_lanes_.data(), heat_lanes_.size() * sizeof(double));
+    call_start_restored_ = false;
 }
 
 } // namespace amp

@@ -81,12 +81,14 @@ void GraphRuntime::snapshot(void *buffer, uint64_t capacity) const {
                         position_,      frames_over_budget_, bytes};
     std::memcpy(to, &header, sizeof header);
     to += sizeof header;
+    const size_t lane_bytes = static_cast<size_t>(batches_) * kHeatLanes * sizeof(double);
     for (const NodeState &node : state_) {
         std::memcpy(to, node.telemetry, sizeof node.telemetry);
         to += sizeof node.telemetry;
-        std::memcpy(to, node.heat_lanes.data(), node.heat_lanes.size() * sizeof(double));
-        to += node.heat_lanes.size() * sizeof(double);
-        std::memcpy(to, &node.call_start_heat, sizeof(double));
+        std::memcpy(to, node.heat_lanes, lane_bytes);
+        to += lane_bytes;
+        const double call_start = call_start_total(static_cast<uint32_t>(&node - state_.data()));
+        std::memcpy(to, &call_start, sizeof(double));
         to += sizeof(double);
         const uint64_t state_size = plan_.nodes[&node - state_.data()]->state_bytes();
         std::memcpy(to, &state_size, sizeof state_size);
@@ -143,14 +145,16 @@ void GraphRuntime::restore(const void *buffer, uint64_t size) {
     }
     // Everything checked: now apply.
     cursor = from + sizeof header;
+    const size_t lane_bytes = static_cast<size_t>(batches_) * kHeatLanes * sizeof(double);
     for (NodeState &node : state_) {
         std::memcpy(node.telemetry, cursor, sizeof node.telemetry);
         cursor += sizeof node.telemetry;
-        std::memcpy(node.heat_lanes.data(), cursor, node.heat_lanes.size() * sizeof(double));
-        cursor += node.heat_lanes.size() * sizeof(double);
+        std::memcpy(node.heat_lanes, cursor, lane_bytes);
+        cursor += lane_bytes;
         std::memcpy(&node.call_start_heat, cursor, sizeof(double));
         cursor += sizeof(double) + sizeof(uint64_t);
     }
+    call_start_restored_ = true; // the totals, not the lanes, were saved
     std::memcpy(arena_.data(), cursor, arena_.size() * sizeof(double));
     cursor += arena_.size() * sizeof(double);
     for (uint32_t v = 0; v < node_count(); ++v) {
