@@ -130,6 +130,35 @@ describe("sweep(): packed lanes share the work upstream of the swept parameter",
   }
 });
 
+describe("sweep: a packed render measures all its lanes at once", () => {
+  it("two output channels, levels, centroid and bands: every row equals the point measured alone", async () => {
+    // A stereo mix of the bank: the packed job measures levels and the centroid in one native
+    // call over 6 lanes x 2 channels; the unpacked sweep measures each point's one-batch audio.
+    const stereo = bankGraph()
+      .add("wide", mix({ channels: 2 }))
+      .connect("out", "wide")
+      .output("wide");
+    const measure = {
+      heat: "nodes",
+      centroid: { size: 256 },
+      bands: {
+        bands: [
+          [100, 500],
+          [500, 4000],
+        ],
+        size: 256,
+      },
+    } as const;
+    const grid = { "lp.frequency": CUTOFFS };
+    const packed = await sweep(stereo, { grid, frames: FRAMES, workers: 0, measure });
+    const alone = await sweep(stereo, { grid, frames: FRAMES, workers: 0, pack: false, measure });
+    expect(Object.keys(packed.rows[0]!.measurements)).toEqual(expect.arrayContaining(["peak.c1", "centroidHz.c1", "band1Db.c1"]));
+    expect(packed.rows.map((r) => r.measurements)).toEqual(alone.rows.map((r) => r.measurements));
+    // The lanes differ: a measurement that mixed up lanes would not give six distinct values.
+    expect(new Set(packed.rows.map((r) => r.measurements["centroidHz.c0"])).size).toBe(CUTOFFS.length);
+  });
+});
+
 describe("sweep's point hashes", () => {
   it("equal Graph.hash for graphs sharing node objects, whatever the grid sets", () => {
     const base = sweepGraph().withThermalBudget(5);

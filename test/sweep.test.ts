@@ -168,6 +168,17 @@ describe("sweep: table, figure, progress and cancellation", () => {
     }
   });
 
+  it("a job that fails on a pool rejects the sweep with its error, and the threads serve the next sweep", async () => {
+    // Every point fails measuring (a centroid frame longer than the render); each thread holds a
+    // queued job when the first failure arrives, and drops it.
+    const grid = { "osc.frequency": Array.from({ length: 24 }, (_, i) => 100 + i) };
+    const failing = sweep(base, { grid, frames: 64, pack: false, workers: 2, measure: { centroid: { size: 1024 } } });
+    await expect(failing).rejects.toMatchObject({ code: "AMP_ERR_INVALID_ARGUMENT", message: expect.stringMatching(/"size".*1024/) });
+    const table = await sweep(base, { grid, frames: 64, pack: false, workers: 2 });
+    expect(table.rows.map((r) => r.error)).toEqual(grid["osc.frequency"].map(() => undefined));
+    expect(table.rows.map((r) => r.index)).toEqual(grid["osc.frequency"].map((_, i) => i));
+  });
+
   it("an analyze callback adds columns computed from each point's audio", async () => {
     const table = await sweep(base, {
       grid: { "osc.frequency": [220, 440] },

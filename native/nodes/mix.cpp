@@ -8,7 +8,10 @@
 // Backward: the transpose of the sum: dx[c_in] = sum over c_out of g[c_out] (times 1/C_in
 // when normalized).
 #include <algorithm>
+#include <cstring>
 #include <vector>
+
+#include "dsp/frame_lanes.h"
 
 #include "nodes/node.h"
 
@@ -40,7 +43,9 @@ class MixNode final : public Node {
         }
         return channels_;
     }
-    void prepare(const PrepareContext &) override {}
+    void prepare(const PrepareContext &ctx) override {
+        rows_.assign(ctx.input_channels[0], nullptr);
+    }
     void reset() noexcept override {}
 
     void process(const ProcessContext &ctx) noexcept override {
@@ -48,7 +53,7 @@ class MixNode final : public Node {
         const double weight = normalize_ ? 1.0 / static_cast<double>(x.channels) : 1.0;
         for (uint32_t b = 0; b < ctx.batches; ++b) {
             double *first = ctx.out_row(b, 0);
-            sum_rows(x, b, ctx.frames, first);
+            sum_rows(x, b, ctx.frames, rows_.data(), first);
             if (normalize_)
                 for (uint32_t f = 0; f < ctx.frames; ++f) first[f] *= weight;
             for (uint32_t c = 1; c < ctx.output_channels; ++c)
@@ -76,26 +81,60 @@ class MixNode final : public Node {
 
   private:
     // out[f] = sum over c of x[b, c, f], four channels per pass: ((x0 + x1) + (x2 + x3)) added
-    // to the running sum, then the remaining channels one by one. A fixed order: deterministic.
-    static void sum_rows(const TensorView &x, uint32_t b, uint32_t frames, double *__restrict out) {
+    // to the running sum (which starts at 0.0), then the remaining channels one by one. A fixed
+    // order: deterministic. 32 frames at a time are kept in 8 vector sums while every row is
+    // read once (the same additions per frame as the plain loop: -ffp-contract=off).
+    // `rows` holds x.channels pointers (scratch).
+    static void sum_rows(const TensorView &x, uint32_t b, uint32_t frames, const double **rows,
+                         double *__restrict out) {
+        constexpr uint32_t kVectors = 8;
+        constexpr uint32_t kWide = 4 * kVectors;
         const uint32_t channels = x.channels;
-        uint32_t c = 0;
-        for (uint32_t f = 0; f < frames; ++f) out[f] = 0.0;
-        for (; c + 4 <= channels; c += 4) {
-            const double *__restrict x0 = x.row(b, c);
-            const double *__restrict x1 = x.row(b, c + 1);
-            const double *__restrict x2 = x.row(b, c + 2);
-            const double *__restrict x3 = x.row(b, c + 3);
-            for (uint32_t f = 0; f < frames; ++f) out[f] += (x0[f] + x1[f]) + (x2[f] + x3[f]);
+        const uint32_t quads = channels / 4;
+        for (uint32_t c = 0; c < channels; ++c) rows[c] = x.row(b, c);
+        uint32_t f = 0;
+        for (; f + kWide <= frames; f += kWide) {
+            dsp::FrameFour acc[kVectors];
+#pragma GCC unroll 8
+            for (uint32_t k = 0; k < kVectors; ++k) acc[k] = dsp::FrameFour{0.0, 0.0, 0.0, 0.0};
+            for (uint32_t q = 0; q < quads; ++q) {
+                const double *x0 = rows[4 * q] + f;
+                const double *x1 = rows[4 * q + 1] + f;
+                const double *x2 = rows[4 * q + 2] + f;
+                const double *x3 = rows[4 * q + 3] + f;
+#pragma GCC unroll 8
+                for (uint32_t k = 0; k < kVectors; ++k)
+                    acc[k] += (load(x0 + 4 * k) + load(x1 + 4 * k)) +
+                              (load(x2 + 4 * k) + load(x3 + 4 * k));
+            }
+            for (uint32_t c = 4 * quads; c < channels; ++c) {
+                const double *in = rows[c] + f;
+#pragma GCC unroll 8
+                for (uint32_t k = 0; k < kVectors; ++k) acc[k] += load(in + 4 * k);
+            }
+#pragma GCC unroll 8
+            for (uint32_t k = 0; k < kVectors; ++k)
+                std::memcpy(out + f + 4 * k, &acc[k], sizeof acc[k]);
         }
-        for (; c < channels; ++c) {
-            const double *__restrict in = x.row(b, c);
-            for (uint32_t f = 0; f < frames; ++f) out[f] += in[f];
+        for (; f < frames; ++f) {
+            double acc = 0.0;
+            for (uint32_t q = 0; q < quads; ++q)
+                acc += (rows[4 * q][f] + rows[4 * q + 1][f]) +
+                       (rows[4 * q + 2][f] + rows[4 * q + 3][f]);
+            for (uint32_t c = 4 * quads; c < channels; ++c) acc += rows[c][f];
+            out[f] = acc;
         }
+    }
+
+    static dsp::FrameFour load(const double *p) {
+        dsp::FrameFour v;
+        std::memcpy(&v, p, sizeof v);
+        return v;
     }
 
     uint32_t channels_;
     bool normalize_;
+    std::vector<const double *> rows_; // one per input channel (sum_rows' scratch)
 };
 
 std::unique_ptr<Node> create(const NodeConfig &config) { return std::make_unique<MixNode>(config); }

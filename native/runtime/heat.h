@@ -20,22 +20,85 @@ struct HeatModel {
     }
 };
 
-// Writes the per-frame heat[0 .. frames) of batch b.
+// heat[f] (+)= x[0][f]^2 + x[1][f]^2 + ... over `count` rows, added in row order for each frame
+// (the first row assigns when `start`, else adds to heat[f]); when `finish`, then heat[f] =
+// heat[f] * g + w. Frames are independent, so the loop keeps 32 frames in 8 vector sums and
+// reads each row once per 32 frames (the per-frame order of additions is the plain loop's, so
+// the values are bit-identical to it: -ffp-contract=off, no reassociation).
+inline void sum_squares_rows(const double *const *rows, uint32_t count, uint32_t frames, bool start,
+                             bool finish, double g, double w, double *heat) {
+    constexpr uint32_t kVectors = 8;
+    constexpr uint32_t kWide = 4 * kVectors;
+    uint32_t f = 0;
+    for (; f + kWide <= frames; f += kWide) {
+        dsp::FrameFour acc[kVectors];
+        uint32_t c = 0;
+        if (start) {
+#pragma GCC unroll 8
+            for (uint32_t k = 0; k < kVectors; ++k) {
+                dsp::FrameFour v;
+                std::memcpy(&v, rows[0] + f + 4 * k, sizeof v);
+                acc[k] = v * v;
+            }
+            c = 1;
+        } else {
+#pragma GCC unroll 8
+            for (uint32_t k = 0; k < kVectors; ++k)
+                std::memcpy(&acc[k], heat + f + 4 * k, sizeof acc[k]);
+        }
+        for (; c < count; ++c) {
+            const double *x = rows[c] + f;
+#pragma GCC unroll 8
+            for (uint32_t k = 0; k < kVectors; ++k) {
+                dsp::FrameFour v;
+                std::memcpy(&v, x + 4 * k, sizeof v);
+                acc[k] += v * v;
+            }
+        }
+#pragma GCC unroll 8
+        for (uint32_t k = 0; k < kVectors; ++k) {
+            if (finish) acc[k] = acc[k] * g + w;
+            std::memcpy(heat + f + 4 * k, &acc[k], sizeof acc[k]);
+        }
+    }
+    for (; f < frames; ++f) {
+        uint32_t c = 0;
+        double acc;
+        if (start) {
+            acc = rows[0][f] * rows[0][f];
+            c = 1;
+        } else {
+            acc = heat[f];
+        }
+        for (; c < count; ++c) acc += rows[c][f] * rows[c][f];
+        heat[f] = finish ? acc * g + w : acc;
+    }
+}
+
+// Writes the per-frame heat[0 .. frames) of batch b: the channels' squares added in signal and
+// channel order, then times the conductance plus the work (the rows are read in groups of up
+// to 64, each group adding to the previous group's partial sums).
 inline void heat_curve_for_batch(const HeatModel &model, const TensorView *signals,
                                  uint32_t signal_count, uint32_t b, uint32_t frames, double *heat) {
-    bool first = true; // 0 + x^2 == x^2 exactly: the first lane assigns
+    constexpr uint32_t kGroup = 64;
+    const double *rows[kGroup];
+    uint32_t count = 0;
+    bool start = true;
     for (uint32_t s = 0; s < signal_count; ++s)
         for (uint32_t c = 0; c < signals[s].channels; ++c) {
-            const double *x = signals[s].row(b, c);
-            if (first)
-                for (uint32_t f = 0; f < frames; ++f) heat[f] = x[f] * x[f];
-            else
-                for (uint32_t f = 0; f < frames; ++f) heat[f] += x[f] * x[f];
-            first = false;
+            if (count == kGroup) {
+                sum_squares_rows(rows, count, frames, start, false, 0.0, 0.0, heat);
+                start = false;
+                count = 0;
+            }
+            rows[count++] = signals[s].row(b, c);
         }
-    if (first)
-        for (uint32_t f = 0; f < frames; ++f) heat[f] = 0.0;
-    for (uint32_t f = 0; f < frames; ++f) heat[f] = heat[f] * model.conductance + model.work;
+    if (start && count == 0) {
+        // No channel: 0 * conductance + work.
+        for (uint32_t f = 0; f < frames; ++f) heat[f] = 0.0 * model.conductance + model.work;
+        return;
+    }
+    sum_squares_rows(rows, count, frames, start, true, model.conductance, model.work, heat);
 }
 
 // Block-invariant accumulation of per-frame heat (dsp/frame_lanes.h): frame x (absolute stream

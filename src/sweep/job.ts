@@ -12,7 +12,7 @@ import { Graph } from "../graph/graph";
 import type { GraphJSON } from "../graph/json";
 import { writeWav, type WavBitDepth } from "../io/wav";
 import { Runtime } from "../render/runtime";
-import { measureLane, type SweepMeasure } from "./measure";
+import { measureLanes, type LaneFacts, type SweepMeasure } from "./measure";
 
 /** Where a sweep's audio goes: kept in memory, or one WAV file per point in a folder (created when missing). */
 export type SweepAudio = "memory" | { readonly folder: string; readonly bitDepth?: WavBitDepth };
@@ -98,18 +98,20 @@ export async function executeJob(job: SweepJob, signal?: AbortSignal): Promise<J
     const laneLength = channels * frames;
     const folder = typeof job.audio === "object" ? job.audio.folder : undefined;
     if (folder !== undefined) await mkdir(folder, { recursive: true });
+    const nodes = Object.entries(heat.nodes);
+    const facts: LaneFacts[] = [];
+    for (let b = 0; b < lanes; b += 1) {
+      const nodeHeat: Record<string, number> = {};
+      for (const [name, totals] of nodes) nodeHeat[name] = totals[b] ?? NaN;
+      facts.push({ heat: heat.graph[b] ?? NaN, nodeHeat, latencyFrames: result.summary.latencyFrames });
+    }
+    // Every lane measured in one pass (each lane's values are those of measuring it alone).
+    const measured = measureLanes({ samples: result.samples, shape: { batches: lanes, channels, frames }, sampleRate }, facts, job.measure);
     const out: JobPointResult[] = [];
     for (let b = 0; b < lanes; b += 1) {
       const point = job.points[b] as JobPoint;
       const samples = result.samples.subarray(b * laneLength, (b + 1) * laneLength);
-      const lane = { samples, shape: { batches: 1, channels, frames }, sampleRate };
-      const nodeHeat: Record<string, number> = {};
-      for (const [name, totals] of Object.entries(heat.nodes)) nodeHeat[name] = totals[b] ?? NaN;
-      const measurements = measureLane(
-        lane,
-        { heat: heat.graph[b] ?? NaN, nodeHeat, latencyFrames: result.summary.latencyFrames },
-        job.measure,
-      );
+      const measurements = measured[b] as Record<string, number>;
       let file: string | undefined;
       if (folder !== undefined && typeof job.audio === "object") {
         file = join(folder, audioFileName(point));

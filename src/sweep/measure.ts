@@ -88,37 +88,53 @@ export interface LaneFacts {
   readonly latencyFrames: number;
 }
 
-/** The measurements of one point: `signal` is its one-batch audio. */
-export function measureLane(signal: AnalysisSignal, facts: LaneFacts, measure: SweepMeasure): Record<string, number> {
-  const out: Record<string, number> = {};
-  const channels = signal.shape.channels;
+/**
+ * The measurements of each batch lane of `signal` (one point per batch; `facts[b]` is batch b's).
+ * Levels and the centroid are measured in one native call over every lane (one analysis plan for
+ * all of them): the native functions measure each lane on its own, so every value equals that of
+ * measuring the lane's one-batch audio alone. Band levels are measured lane by lane.
+ */
+export function measureLanes(signal: AnalysisSignal, facts: readonly LaneFacts[], measure: SweepMeasure): Record<string, number>[] {
+  const { batches, channels, frames } = signal.shape;
   const name = (base: string, c: number) => (channels === 1 ? base : `${base}.c${c}`);
-  if (measure.levels !== false) {
-    const levels = analyzeLevels(signal.samples, signal.shape);
-    for (let c = 0; c < channels; c += 1) {
-      out[name("peak", c)] = levels.peak[c] ?? NaN;
-      out[name("rms", c)] = levels.rms[c] ?? NaN;
-      out[name("dc", c)] = levels.dc[c] ?? NaN;
-      out[name("crestDb", c)] = levels.crestDb[c] ?? NaN;
+  const levels = measure.levels !== false ? analyzeLevels(signal.samples, signal.shape) : undefined;
+  const centroid =
+    measure.centroid !== undefined && measure.centroid !== false
+      ? spectralCentroid(signal, measure.centroid === true ? {} : measure.centroid)
+      : undefined;
+  const out: Record<string, number>[] = [];
+  for (let b = 0; b < batches; b += 1) {
+    const row: Record<string, number> = {};
+    const lane = b * channels;
+    if (levels !== undefined) {
+      for (let c = 0; c < channels; c += 1) {
+        row[name("peak", c)] = levels.peak[lane + c] ?? NaN;
+        row[name("rms", c)] = levels.rms[lane + c] ?? NaN;
+        row[name("dc", c)] = levels.dc[lane + c] ?? NaN;
+        row[name("crestDb", c)] = levels.crestDb[lane + c] ?? NaN;
+      }
     }
-  }
-  if (measure.heat !== false) {
-    out["heat"] = facts.heat;
-    if (measure.heat === "nodes") for (const [node, total] of Object.entries(facts.nodeHeat)) out[`heat.${node}`] = total;
-  }
-  if (measure.latency !== false) out["latencyFrames"] = facts.latencyFrames;
-  if (measure.centroid !== undefined && measure.centroid !== false) {
-    const options = measure.centroid === true ? {} : measure.centroid;
-    const centroid = spectralCentroid(signal, options);
-    for (let c = 0; c < channels; c += 1) out[name("centroidHz", c)] = centroid.hz[c] ?? NaN;
-  }
-  if (measure.bands !== undefined) {
-    const { bands, ...frames } = measure.bands;
-    const energy = bandEnergy(signal, { bands, ...frames });
-    const lanes = channels * bands.length;
-    const mean = columnStats(energy.levelDb, lanes, energy.shape.frames, 1).mean;
-    for (let c = 0; c < channels; c += 1)
-      for (let k = 0; k < bands.length; k += 1) out[name(`band${k}Db`, c)] = mean[c * bands.length + k] ?? NaN;
+    const fact = facts[b] as LaneFacts;
+    if (measure.heat !== false) {
+      row["heat"] = fact.heat;
+      if (measure.heat === "nodes") for (const [node, total] of Object.entries(fact.nodeHeat)) row[`heat.${node}`] = total;
+    }
+    if (measure.latency !== false) row["latencyFrames"] = fact.latencyFrames;
+    if (centroid !== undefined) for (let c = 0; c < channels; c += 1) row[name("centroidHz", c)] = centroid.hz[lane + c] ?? NaN;
+    if (measure.bands !== undefined) {
+      const { bands, ...frameOptions } = measure.bands;
+      const one = {
+        ...signal,
+        samples: signal.samples.subarray(lane * frames, (lane + channels) * frames),
+        shape: { batches: 1, channels, frames },
+      };
+      const energy = bandEnergy(one, { bands, ...frameOptions });
+      const rows = channels * bands.length;
+      const mean = columnStats(energy.levelDb, rows, energy.shape.frames, 1).mean;
+      for (let c = 0; c < channels; c += 1)
+        for (let k = 0; k < bands.length; k += 1) row[name(`band${k}Db`, c)] = mean[c * bands.length + k] ?? NaN;
+    }
+    out.push(row);
   }
   return out;
 }

@@ -1,28 +1,57 @@
 /**
  * Entry of a sweep pool thread (`worker_threads`): one runtime at a time, jobs from the parent
- * one by one. Messages in: `{ type: "job", id, job }`, `{ type: "cancel" }`; out: `{ type: "done",
- * id, results }` (sample buffers transferred) or `{ type: "failed", id, error }`.
+ * queued here and run one by one in arrival order (the parent sends the next job before this one
+ * ends, so the thread starts it without waiting for a round trip). Messages in: `{ type: "job",
+ * id, job }`; `{ type: "cancel" }` (cancels the render in flight and drops the queued jobs);
+ * `{ type: "drain" }` (drops the queued jobs, the one in flight finishes). Out, once per job:
+ * `{ type: "done", id, results }` (sample buffers transferred), `{ type: "failed", id, error }`
+ * or `{ type: "skipped", id }` (dropped before it started).
  */
 import { parentPort } from "node:worker_threads";
 import { executeJob, type SweepJob } from "./job";
 import { errorToJSON } from "./remote-error";
 
-type Incoming = { readonly type: "job"; readonly id: number; readonly job: SweepJob } | { readonly type: "cancel" };
+type Incoming =
+  { readonly type: "job"; readonly id: number; readonly job: SweepJob } | { readonly type: "cancel" } | { readonly type: "drain" };
 
 let controller = new AbortController();
+const queue: { readonly id: number; readonly job: SweepJob }[] = [];
+let running = false;
+
+function dropQueued(): void {
+  for (const { id } of queue.splice(0)) parentPort?.postMessage({ type: "skipped", id });
+}
+
+async function runQueue(): Promise<void> {
+  if (running) return;
+  running = true;
+  try {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const { id, job } = next;
+      try {
+        const results = await executeJob(job, controller.signal);
+        const transfer = results.flatMap((r) => (r.samples === undefined ? [] : [r.samples.buffer as ArrayBuffer]));
+        parentPort?.postMessage({ type: "done", id, results }, transfer);
+      } catch (error: unknown) {
+        parentPort?.postMessage({ type: "failed", id, error: errorToJSON(error) });
+      }
+    }
+  } finally {
+    running = false;
+  }
+}
 
 parentPort?.on("message", (message: Incoming) => {
   if (message.type === "cancel") {
     controller.abort(new Error("sweep cancelled"));
     controller = new AbortController();
+    dropQueued();
     return;
   }
-  const { id, job } = message;
-  executeJob(job, controller.signal).then(
-    (results) => {
-      const transfer = results.flatMap((r) => (r.samples === undefined ? [] : [r.samples.buffer as ArrayBuffer]));
-      parentPort?.postMessage({ type: "done", id, results }, transfer);
-    },
-    (error: unknown) => parentPort?.postMessage({ type: "failed", id, error: errorToJSON(error) }),
-  );
+  if (message.type === "drain") {
+    dropQueued();
+    return;
+  }
+  queue.push({ id: message.id, job: message.job });
+  void runQueue();
 });

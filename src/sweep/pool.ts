@@ -1,6 +1,9 @@
 /**
- * A pool of worker threads running sweep jobs, each thread with its own runtime. Jobs are handed
- * out one at a time to the next free thread; results come back in any order, keyed by point.
+ * A pool of worker threads running sweep jobs, each thread with its own runtime. Each thread
+ * holds up to {@link POOL_DEPTH} jobs (one running, the next queued in the thread), so it starts
+ * its next job without waiting for this thread to answer; once no more jobs remain than threads,
+ * a thread gets a job only when it is free, so the last ones go to whichever thread frees first.
+ * Results come back in any order, keyed by point.
  * The threads load the compiled library (`dist/sweep/pool-worker.js`), which costs each thread
  * about as much as tens of renders of a small graph, so threads are kept between sweeps: a sweep
  * takes idle threads (starting more when it needs them) and gives them back when it ends; idle
@@ -16,7 +19,11 @@ import { errorFromJSON, type ErrorJSON } from "./remote-error";
 
 type Outgoing =
   | { readonly type: "done"; readonly id: number; readonly results: JobPointResult[] }
-  | { readonly type: "failed"; readonly id: number; readonly error: ErrorJSON };
+  | { readonly type: "failed"; readonly id: number; readonly error: ErrorJSON }
+  | { readonly type: "skipped"; readonly id: number };
+
+/** Jobs a thread holds at once (running and queued) while more jobs remain than threads. */
+export const POOL_DEPTH = 2;
 
 /** The worker script: next to this file when running compiled, else the package's dist/. */
 export function poolWorkerScript(): string {
@@ -77,8 +84,8 @@ function acquire(count: number): Worker[] {
 
 /**
  * Runs `jobs` on `size` threads; `onResult` sees each job's results as they arrive. Rejects with
- * the first failure (after the other threads finished their job in flight); `signal` cancels the
- * renders in flight. The threads go back to the pool (those that failed are terminated).
+ * the first failure (after the other threads dropped their queued jobs and finished the one in
+ * flight); `signal` cancels the renders in flight and drops the queued jobs. The threads go back to the pool (those that failed are terminated).
  */
 export async function runPool(
   jobs: readonly SweepJob[],
@@ -94,35 +101,44 @@ export async function runPool(
   const onAbort = () => {
     for (const t of threads) t.postMessage({ type: "cancel" });
   };
+  // After a failure the threads drop their queued jobs (the ones running finish).
+  const stop = (error: unknown) => {
+    if (failure !== undefined) return;
+    failure = error;
+    for (const t of threads) if (!broken.has(t)) t.postMessage({ type: "drain" });
+  };
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
     await Promise.all(
       threads.map(
         (thread) =>
           new Promise<void>((resolve) => {
+            let held = 0;
             const feed = () => {
               // After a stop no new job starts (the cancel reaches only the renders in flight).
-              if (failure !== undefined || next >= jobs.length || signal?.aborted === true) {
-                resolve();
-                return;
+              const stopped = failure !== undefined || signal?.aborted === true;
+              while (!stopped && next < jobs.length && held < (jobs.length - next > threads.length ? POOL_DEPTH : 1)) {
+                const id = next;
+                next += 1;
+                held += 1;
+                thread.postMessage({ type: "job", id, job: jobs[id] });
               }
-              const id = next;
-              next += 1;
-              thread.postMessage({ type: "job", id, job: jobs[id] });
+              if (held === 0) resolve();
             };
             const onMessage = (message: Outgoing) => {
+              held -= 1;
               if (message.type === "done") onResult(message.results);
-              else failure ??= errorFromJSON(message.error);
+              else if (message.type === "failed") stop(errorFromJSON(message.error));
               feed();
             };
             const onError = (error: Error) => {
               broken.add(thread);
-              failure ??= error;
+              stop(error);
               resolve();
             };
             const onExit = (code: number) => {
               broken.add(thread);
-              failure ??= ampError("AMP_ERR_INTERNAL", `sweep pool: a worker thread exited with code ${code}`, { stage: "sweep" });
+              stop(ampError("AMP_ERR_INTERNAL", `sweep pool: a worker thread exited with code ${code}`, { stage: "sweep" }));
               resolve();
             };
             thread.on("message", onMessage);
@@ -140,7 +156,7 @@ export async function runPool(
   } finally {
     signal?.removeEventListener("abort", onAbort);
     for (const off of detach) off();
-    // Every live thread has answered its last job: none has work in flight.
+    // Every live thread has answered every job it held: none has work in flight or queued.
     for (const thread of threads) {
       if (broken.has(thread)) {
         void thread.terminate();
