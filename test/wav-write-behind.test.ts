@@ -1,13 +1,15 @@
 // The WAV writer's write-behind (a block's file write overlaps what the caller does next) and
-// readWav's double-buffered chunked reads: the bytes and samples do not depend on either, a
-// failed file write is reported and still leaves a valid file, and reads across chunk
-// boundaries equal decoding the whole file at once.
+// readWav's double-buffered chunked reads of two halves at once (decoded on the thread pool):
+// the bytes and samples do not depend on either, a failed file write is reported and still
+// leaves a valid file, reads across chunk boundaries equal decoding the whole file at once, and a
+// file that fails or ends early in either half reports the first failure a single pass meets.
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { decodeWav, encodeWav, readWav, WavWriter, writeWav } from "../src/index";
+import { AmpError, decodeWav, encodeWav, readWav, WavWriter, writeWav } from "../src/index";
+import { loadAddon } from "../src/native/load-addon";
 
 const dir = mkdtempSync(join(tmpdir(), "amp-wav-behind-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -84,6 +86,9 @@ describe("readWav in double-buffered chunks", () => {
     { channels: 1, bitDepth: "16" as const, frames: 700_001 },
     { channels: 2, bitDepth: "24" as const, frames: 262_144 * 2 },
     { channels: 3, bitDepth: "32f" as const, frames: 262_145 },
+    { channels: 2, bitDepth: "32f" as const, frames: 262_144 * 4 + 3 },
+    { channels: 3, bitDepth: "16" as const, frames: 262_144 * 3 - 1 },
+    { channels: 1, bitDepth: "24" as const, frames: 262_144 * 5 + 17 },
   ])("equals decoding the whole file at once ($channels ch, $bitDepth, $frames frames)", async ({ channels, bitDepth, frames }) => {
     const path = join(dir, `chunks-${channels}-${bitDepth}.wav`);
     await writeWav(path, planar(channels, frames, channels), { channels, sampleRate: 44100, bitDepth });
@@ -91,5 +96,73 @@ describe("readWav in double-buffered chunks", () => {
     const read = await readWav(path);
     expect(read).toMatchObject({ channels, frames, sampleRate: 44100, bitDepth });
     expect(Buffer.from(read.samples.buffer).equals(Buffer.from(whole.samples.buffer))).toBe(true);
+  });
+});
+
+describe("readWav failures in either half", () => {
+  const channels = 2;
+  const frames = 262_144 * 3 + 5; // halves of 393_219 and 393_218 frames, each over a chunk
+  const frameBytes = channels * 2;
+  let path = "";
+
+  /** Replaces FileHandle.prototype.read for reads at or past `offset` of a file (others pass through). */
+  async function injectRead(failure: (position: number, length: number, read: () => Promise<{ bytesRead: number }>) => Promise<unknown>) {
+    path = join(dir, "halves.wav");
+    await writeWav(path, planar(channels, frames, 7), { channels, sampleRate: 8000, bitDepth: "16" });
+    const probe = await open(path, "r");
+    const proto = Object.getPrototypeOf(probe) as { read: (...args: unknown[]) => Promise<{ bytesRead: number }> };
+    await probe.close();
+    const original = proto.read;
+    vi.spyOn(proto, "read").mockImplementation(function (this: unknown, ...args: unknown[]) {
+      const [, , length, position] = args as [unknown, number, number, number];
+      return failure(position, length, () => original.apply(this, args)) as Promise<{ bytesRead: number }>;
+    });
+  }
+
+  it.each([
+    { half: "first", frame: 300_001 },
+    { half: "second", frame: 700_003 },
+  ])("a file that ends early in the $half half names the frame it ended inside", async ({ frame }) => {
+    const end = 44 + frame * frameBytes + 1; // one byte into `frame`
+    await injectRead(async (position, length, read) => {
+      const result = await read();
+      return position >= 44 ? { ...result, bytesRead: Math.max(0, Math.min(length, end - position)) } : result;
+    });
+    const error = await readWav(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AmpError);
+    expect((error as Error).message).toBe(`not a readable WAV file: truncated: the file ended inside frame ${frame}`);
+  });
+
+  it.each([
+    { half: "first", frame: 262_144 },
+    { half: "second", frame: 393_219 + 262_144 },
+  ])("a failed read in the $half half rejects with an AmpError naming the file", async ({ frame }) => {
+    await injectRead(async (position, _length, read) =>
+      position === 44 + frame * frameBytes ? Promise.reject(new Error("injected failure")) : read(),
+    );
+    const error = await readWav(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AmpError);
+    expect((error as Error).message).toBe(`cannot read WAV file ${path}: injected failure`);
+    vi.restoreAllMocks();
+    const back = await readWav(path);
+    expect(back.frames).toBe(frames);
+  });
+});
+
+describe("pcmDecode on the thread pool", () => {
+  it("writes what the synchronous decode writes, and rejects a bad format with an AmpError", async () => {
+    const addon = loadAddon();
+    const frames = 1000;
+    const bytes = encodeWav(planar(3, frames, 3), { channels: 3, sampleRate: 8000, bitDepth: "24" }).subarray(44);
+    const sync = new Float64Array(3 * (frames + 10));
+    const pooled = new Float64Array(3 * (frames + 10));
+    addon.pcmDecode(bytes, 3, frames, 1, sync, frames + 10);
+    await expect(addon.pcmDecode(bytes, 3, frames, 1, pooled, frames + 10, { cancel: new addon.CancelFlag() })).resolves.toBeUndefined();
+    expect(Buffer.from(pooled.buffer).equals(Buffer.from(sync.buffer))).toBe(true);
+    const refused = await addon
+      .pcmDecode(bytes, 3, frames, 99, pooled, frames + 10, { cancel: new addon.CancelFlag() })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AmpError);
+    expect((refused as Error).message).toMatch(/pcm decode failed/);
   });
 });

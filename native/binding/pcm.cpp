@@ -3,11 +3,13 @@
 
 #include <charconv>
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "amp_native.h"
 #include "args.h"
 #include "errors.h"
+#include "work_worker.h"
 
 namespace amp_binding {
 
@@ -34,6 +36,44 @@ void Fail(Napi::Env env, int32_t status, const std::string &detail) {
     failure.detail = detail;
     throw MakeAmpError(env, failure);
 }
+
+std::string DecodeFailure(int32_t status) {
+    return std::string("pcm decode failed (") + StatusName(status) + ")";
+}
+
+// One amp_pcm_decode on a worker: the byte and sample arrays are kept alive (and in place) by
+// references released on the JS thread when the worker is destroyed.
+class PcmDecodeJob : public WorkJob {
+  public:
+    PcmDecodeJob(const Napi::Uint8Array &bytes, Napi::Float64Array out, uint32_t channels,
+                 uint64_t frames, uint32_t format, uint64_t lane_stride)
+        : bytes_ref_(Napi::Persistent(bytes)), out_ref_(Napi::Persistent(out)),
+          bytes_(bytes.Data()), bytes_len_(bytes.ByteLength()), out_(out.Data()),
+          channels_(channels), frames_(frames), format_(format), lane_stride_(lane_stride) {}
+
+    int32_t Run(const AmpWorkOptions &, ErrorInfo &failure) override {
+        const int32_t status =
+            amp_pcm_decode(bytes_, bytes_len_, channels_, frames_, format_, out_, lane_stride_);
+        if (status != AMP_OK) {
+            failure.code = status;
+            failure.stage = "wav";
+            failure.detail = DecodeFailure(status);
+        }
+        return status;
+    }
+    Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
+
+  private:
+    Napi::Reference<Napi::Uint8Array> bytes_ref_;
+    Napi::Reference<Napi::Float64Array> out_ref_;
+    const uint8_t *bytes_;
+    size_t bytes_len_;
+    double *out_;
+    uint32_t channels_;
+    uint64_t frames_;
+    uint32_t format_;
+    uint64_t lane_stride_;
+};
 
 } // namespace
 
@@ -76,9 +116,10 @@ Napi::Value PcmEncode(const Napi::CallbackInfo &info) {
     return Napi::Number::New(env, static_cast<double>(result.clipped));
 }
 
-void PcmDecode(const Napi::CallbackInfo &info) {
+Napi::Value PcmDecode(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     const ArgContext ctx{info, "pcmDecode"};
+    std::optional<WorkArgs> work = OptionalWorkArg(ctx, 6);
     const Napi::Uint8Array bytes = CurrentUint8Array(Uint8ArrayArg(ctx, 0, "bytes"));
     const uint32_t channels = Uint32Arg(ctx, 1, "channels");
     const uint64_t frames = FrameCountArg(ctx, 2, "frames");
@@ -90,10 +131,14 @@ void PcmDecode(const Napi::CallbackInfo &info) {
         throw Napi::RangeError::New(
             env, "pcmDecode: argument \"out\" holds " + std::to_string(out.ElementLength()) +
                      " values, too few for the channels, stride and frames");
+    if (work)
+        return RunWork(
+            env, std::move(work), "amp_kpn:pcmDecode",
+            std::make_unique<PcmDecodeJob>(bytes, out, channels, frames, format, lane_stride));
     const int32_t status = amp_pcm_decode(bytes.Data(), bytes.ByteLength(), channels, frames,
                                           format, out.Data(), lane_stride);
-    if (status != AMP_OK)
-        Fail(env, status, std::string("pcm decode failed (") + StatusName(status) + ")");
+    if (status != AMP_OK) Fail(env, status, DecodeFailure(status));
+    return env.Undefined();
 }
 
 } // namespace amp_binding

@@ -206,28 +206,52 @@ export async function readWav(path: string, options?: WavReadOptions): Promise<W
     const frameBytes = channels * PCM_BYTES[layout.pcm];
     const frames = dataBytes / frameBytes;
     const samples = new Float64Array(channels * frames);
-    // Double-buffered: the next chunk is read (on the thread pool) while this one is decoded.
+    // Two halves of the frames at once, each double-buffered: a chunk is read (on the thread pool)
+    // while the previous one is decoded (also on the pool) into its own half of `samples`, so the
+    // first-touch page faults of the output array and the decoding run on two threads.
     const chunkFrames = Math.min(frames, READ_CHUNK_FRAMES);
-    const buffers = [new Uint8Array(chunkFrames * frameBytes), new Uint8Array(frames > chunkFrames ? chunkFrames * frameBytes : 0)];
+    const halves = frames > chunkFrames ? 2 : 1;
+    const split = Math.ceil(frames / halves);
     const addon = loadAddon();
-    const readChunk = (start: number, buffer: Uint8Array) => {
-      const n = Math.min(chunkFrames, frames - start);
-      const bytes = buffer.subarray(0, n * frameBytes);
-      return file.read(bytes, 0, bytes.length, dataOffset + start * frameBytes).then(({ bytesRead }) => ({ bytes, n, bytesRead }));
-    };
-    let next = frames > 0 ? readChunk(0, buffers[0]!) : undefined;
-    for (let start = 0, k = 0; next !== undefined; start += chunkFrames, k += 1) {
-      const { bytes, n, bytesRead } = await next;
-      if (bytesRead !== bytes.length)
-        throw wavError(`truncated: the file ended inside frame ${start + Math.floor(bytesRead / frameBytes)}`);
-      next = start + chunkFrames < frames ? readChunk(start + chunkFrames, buffers[(k + 1) % 2]!) : undefined;
-      try {
-        addon.pcmDecode(bytes, channels, n, PCM_CODES[layout.pcm], samples.subarray(start), frames);
-      } catch (error) {
-        await next?.catch(() => undefined);
-        throw error;
+    const work = { cancel: new addon.CancelFlag() };
+    // The earliest range that failed: a later range stops early, an earlier one reads on (its own
+    // failure, met first by a single pass through the file, is the one thrown).
+    let firstFailed = halves;
+    const readRange = async (h: number, from: number, to: number): Promise<void> => {
+      const buffers = [new Uint8Array(chunkFrames * frameBytes), new Uint8Array(to - from > chunkFrames ? chunkFrames * frameBytes : 0)];
+      const readChunk = (start: number, buffer: Uint8Array) => {
+        const n = Math.min(chunkFrames, to - start);
+        const bytes = buffer.subarray(0, n * frameBytes);
+        const read = file.read(bytes, 0, bytes.length, dataOffset + start * frameBytes).then(({ bytesRead }) => ({ bytes, n, bytesRead }));
+        // Awaited only after the decode in flight: handled now, so that a failed read is never
+        // an unhandled rejection in between (its failure is still thrown where it is awaited).
+        read.catch(() => undefined);
+        return read;
+      };
+      let next = from < to ? readChunk(from, buffers[0]!) : undefined;
+      for (let start = from, k = 0; next !== undefined && firstFailed >= h; start += chunkFrames, k += 1) {
+        const { bytes, n, bytesRead } = await next;
+        if (bytesRead !== bytes.length)
+          throw wavError(`truncated: the file ended inside frame ${start + Math.floor(bytesRead / frameBytes)}`);
+        next = start + chunkFrames < to ? readChunk(start + chunkFrames, buffers[(k + 1) % 2]!) : undefined;
+        try {
+          await addon.pcmDecode(bytes, channels, n, PCM_CODES[pcm], samples.subarray(start), frames, work);
+        } catch (error) {
+          await next?.catch(() => undefined);
+          throw error;
+        }
       }
-    }
+      await next?.catch(() => undefined);
+    };
+    const { pcm } = layout;
+    const ranges = Array.from({ length: halves }, (_, h) =>
+      readRange(h, h * split, Math.min(frames, (h + 1) * split)).catch((error: unknown) => {
+        firstFailed = Math.min(firstFailed, h);
+        throw error;
+      }),
+    );
+    // Every range is over before the file is closed; the failure of the earliest range is thrown.
+    for (const outcome of await Promise.allSettled(ranges)) if (outcome.status === "rejected") throw outcome.reason;
     return { samples, channels, frames, sampleRate: layout.sampleRate, bitDepth: bitDepthName(layout) };
   } catch (error) {
     if (error instanceof Error && (error as { stage?: string }).stage === "wav") throw error;

@@ -488,6 +488,19 @@ export interface NativeAddon extends NativeAnalysis {
   /** amp_pcm_decode: interleaved bytes to planar rows (row c at c * laneStride) of `out`. */
   pcmDecode(bytes: Uint8Array, channels: number, frames: number, format: number, out: Float64Array, laneStride: number): void;
   /**
+   * The same decode on the libuv thread pool: resolves when `out` is written, rejects with the
+   * AmpError of a failure. `bytes` and `out` must stay attached and unchanged until it settles.
+   */
+  pcmDecode(
+    bytes: Uint8Array,
+    channels: number,
+    frames: number,
+    format: number,
+    out: Float64Array,
+    laneStride: number,
+    work: { cancel: NativeCancelFlag },
+  ): Promise<void>;
+  /**
    * amp_run_node_v2 on one window, synchronously (amp_run_node is mode 0 without metrics).
    * Throws a TypeError naming a mistyped argument, a RangeError when a data array's length is not
    * its batches x channels x frames, and the registered class with amp_run_node_last_error when
