@@ -1329,11 +1329,8 @@ inline Problems gradients(const NodeType &node) {
                 for (size_t i = 0; i < dy.size(); ++i) side[sign] += dy[i] * moved.y[i];
             }
             const double numeric = (side[0] - side[1]) / (2 * h);
-            double analytic = 0.0;
-            for (uint32_t b = 0; b < 2; ++b)
-                for (uint32_t f = 0; f < frames; ++f)
-                    analytic += e.data[b * split.block + f % split.block] *
-                                run.param_grads[q][b * frames + f];
+            const double analytic =
+                amp_test::periodic_dot(e.data, split.block, run.param_grads[q], 2, frames);
             if (!gradient_close(numeric, analytic, linear ? 1e-10 : 1e-6))
                 problems.push_back(name + ": parameter \"" + signal[q] + "\": <e, dparam> = " +
                                    num(analytic) + " but central differences give " + num(numeric));

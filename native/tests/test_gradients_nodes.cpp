@@ -719,11 +719,8 @@ TEST(fft_divider_divisor_signal_and_parameter_gradients_through_a_graph) {
         const DivisorRun run = divisor_run(frames, block, calls, 0, phase, eps, &dy);
         CHECK_EQ(run.status, AMP_OK);
         if (run.status != AMP_OK) return;
-        auto objective = [&](const DivisorRun &moved) {
-            double sum = 0.0;
-            for (size_t i = 0; i < dy.size(); ++i) sum += dy[i] * moved.y[i];
-            return sum;
-        };
+        // <dy, y> of a run: the loss whose gradient is checked.
+        auto objective = [&](const DivisorRun &moved) { return amp_test::dot(dy, moved.y); };
         const double h = 1e-6;
         // The divisor signal.
         const amp_test::Tensor e = amp_test::noise(2, 1, frames, 66);
@@ -750,10 +747,7 @@ TEST(fft_divider_divisor_signal_and_parameter_gradients_through_a_graph) {
                                                  which == 0 ? moved : phase,
                                                  which == 0 ? eps : moved, nullptr));
                 });
-            analytic = 0.0;
-            for (uint32_t b = 0; b < 2; ++b)
-                for (uint32_t f = 0; f < frames; ++f)
-                    analytic += direction[b * block + f % block] * grad[b * frames + f];
+            analytic = amp_test::periodic_dot(direction, block, grad, 2, frames);
             std::printf("  block %u %s: <e, dp> = %.17g, central differences %.17g\n", block,
                         which == 0 ? "phase_offset" : "stabilizer", analytic, numeric);
             CHECK(std::fabs(numeric) > 1e-2);
@@ -1070,11 +1064,8 @@ TEST(pitch_shift_gradients_through_a_graph_match_central_differences) {
             const ShiftRun run = shift_run(frames, block, calls, 0, ratio, &dy);
             CHECK_EQ(run.status, AMP_OK);
             if (run.status != AMP_OK) return;
-            auto objective = [&](const ShiftRun &moved) {
-                double sum = 0.0;
-                for (size_t i = 0; i < dy.size(); ++i) sum += dy[i] * moved.y[i];
-                return sum;
-            };
+            // <dy, y> of a run: the loss whose gradient is checked.
+            auto objective = [&](const ShiftRun &moved) { return amp_test::dot(dy, moved.y); };
             const double h = 1e-7;
             const amp_test::Tensor e = amp_test::noise(2, 2, frames, 74);
             double numeric = amp_test::central_difference(
@@ -1094,10 +1085,7 @@ TEST(pitch_shift_gradients_through_a_graph_match_central_differences) {
                 ratio, direction, h, [&](const std::vector<double> &moved) {
                     return objective(shift_run(frames, block, calls, 0, moved, nullptr));
                 });
-            analytic = 0.0;
-            for (uint32_t b = 0; b < 2; ++b)
-                for (uint32_t f = 0; f < frames; ++f)
-                    analytic += direction[b * block + f % block] * run.dratio[b * frames + f];
+            analytic = amp_test::periodic_dot(direction, block, run.dratio, 2, frames);
             std::printf("  ratio %.1f block %u ratio: <e, dr> = %.17g, central differences "
                         "%.17g\n",
                         centre, block, analytic, numeric);
