@@ -2,6 +2,7 @@
 #include "render_worker.h"
 
 #include "errors.h"
+#include "settle.h"
 
 namespace amp_binding {
 
@@ -111,14 +112,7 @@ void RenderWorker::OnOK() {
 }
 
 void RenderWorker::OnError(const Napi::Error &error) {
-    ErrorInfo failure;
-    failure.code = AMP_ERR_INTERNAL;
-    failure.stage = "binding";
-    try {
-        failure.detail = error.Message();
-    } catch (...) {
-        failure.detail = "render worker failed";
-    }
+    const ErrorInfo failure = WorkerFailure(error, "render worker failed");
     Settle(Env(), &failure);
 }
 
@@ -126,24 +120,13 @@ void RenderWorker::Settle(Napi::Env env, const ErrorInfo *failure) {
     settled_ = true;
     state_->EndRender();
     if (meters_) meters_->in_use = false;
-    if (progress_) {
-        // The last event reaches JS before the promise settles; a throwing callback is ignored
-        // here (the TypeScript layer wraps user callbacks).
-        try {
-            progress_->Settle(env);
-        } catch (...) {
-        }
-    }
-    try {
-        if (failure == nullptr) {
-            Napi::Object result = Napi::Object::New(env);
+    SettlePromise(
+        env, deferred_, progress_.get(), failure,
+        [this](Napi::Env e) {
+            Napi::Object result = Napi::Object::New(e);
             result.Set("samples", samples_.Value());
-            if (!heat_.IsEmpty()) {
-                result.Set("heat", heat_.Value());
-            }
-            if (!over_budget_.IsEmpty()) {
-                result.Set("overBudget", over_budget_.Value());
-            }
+            if (!heat_.IsEmpty()) result.Set("heat", heat_.Value());
+            if (!over_budget_.IsEmpty()) result.Set("overBudget", over_budget_.Value());
             if (!taps_.IsEmpty()) {
                 result.Set("taps", taps_.Value());
                 result.Set("tapTimes", tap_times_.Value());
@@ -154,23 +137,9 @@ void RenderWorker::Settle(Napi::Env env, const ErrorInfo *failure) {
                 result.Set("framesDone", static_cast<double>(frames_done_));
                 if (!records_done_.IsEmpty()) result.Set("tapRecordsDone", records_done_.Value());
             }
-            deferred_.Resolve(result);
-        } else {
-            deferred_.Reject(MakeAmpError(env, *failure).Value());
-        }
-    } catch (const Napi::Error &error) {
-        try {
-            deferred_.Reject(error.Value());
-        } catch (...) {
-            // The environment is shutting down; nothing is left to notify.
-        }
-    } catch (...) {
-        try {
-            deferred_.Reject(Napi::Error::New(env, "amp_kpn: render settlement failed").Value());
-        } catch (...) {
-            // As above.
-        }
-    }
+            return result;
+        },
+        "render");
 }
 
 } // namespace amp_binding

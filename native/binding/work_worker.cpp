@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include "settle.h"
+
 namespace amp_binding {
 
 namespace {
@@ -85,45 +87,16 @@ void WorkWorker::Execute() {
 void WorkWorker::OnOK() { Settle(Env(), status_ == AMP_OK ? nullptr : &failure_); }
 
 void WorkWorker::OnError(const Napi::Error &error) {
-    ErrorInfo failure;
-    failure.code = AMP_ERR_INTERNAL;
-    failure.stage = "binding";
-    try {
-        failure.detail = error.Message();
-    } catch (...) {
-        failure.detail = "work worker failed";
-    }
+    const ErrorInfo failure = WorkerFailure(error, "work worker failed");
     Settle(Env(), &failure);
 }
 
 void WorkWorker::Settle(Napi::Env env, const ErrorInfo *failure) {
     settled_ = true;
     job_->Over();
-    if (progress_) {
-        // The last event reaches JS before the promise settles (as for renders).
-        try {
-            progress_->Settle(env);
-        } catch (...) {
-        }
-    }
-    try {
-        if (failure == nullptr)
-            deferred_.Resolve(job_->Result(env));
-        else
-            deferred_.Reject(MakeAmpError(env, *failure).Value());
-    } catch (const Napi::Error &error) {
-        try {
-            deferred_.Reject(error.Value());
-        } catch (...) {
-            // The environment is shutting down; nothing is left to notify.
-        }
-    } catch (...) {
-        try {
-            deferred_.Reject(Napi::Error::New(env, "amp_kpn: work settlement failed").Value());
-        } catch (...) {
-            // As above.
-        }
-    }
+    SettlePromise(
+        env, deferred_, progress_.get(), failure, [this](Napi::Env e) { return job_->Result(e); },
+        "work");
 }
 
 std::optional<WorkArgs> OptionalWorkArg(const ArgContext &ctx, size_t index) {
