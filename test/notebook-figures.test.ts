@@ -22,6 +22,7 @@ interface PageReport {
   figures: { id: string; drawn: boolean; traces: number; emptyTraces: number; heatmaps: number }[];
   audios: { readyState: number; duration: number; error: number | null; canPlay: string; srcLength: number }[];
   diagrams: number;
+  diagramOverflow: number[];
   cards: number;
   blocked: string[];
   errors: string[];
@@ -50,7 +51,13 @@ const PAGE_REPORT = `(() => {
     canPlay: a.canPlayType("audio/wav"),
     srcLength: (a.getAttribute("src") || "").length,
   }));
-  return { figures, audios, diagrams: document.querySelectorAll("svg.amp-graph").length, cards: document.querySelectorAll("div.amp-result").length };
+  // A diagram fits its cell (shrunk to the cell's width when wider) rather than being cut off.
+  const diagramOverflow = [...document.querySelectorAll("svg.amp-graph")].map((svg) => {
+    const box = svg.getBoundingClientRect();
+    const cell = svg.parentElement.getBoundingClientRect();
+    return Math.max(0, Math.round(box.right - cell.right));
+  });
+  return { figures, audios, diagrams: document.querySelectorAll("svg.amp-graph").length, diagramOverflow, cards: document.querySelectorAll("div.amp-result").length };
 })()`;
 
 let prefix = "";
@@ -121,6 +128,7 @@ describe("notebooks/figures.ipynb through the kernel, nbconvert and Chromium", (
     }
     expect(report.figures.filter((f) => f.heatmaps > 0).length).toBe(2);
     expect(report.diagrams).toBe(2);
+    expect(report.diagramOverflow).toEqual([0, 0]);
     expect(report.cards).toBe(1);
     // The card's player and the audio() cell's player.
     expect(report.audios.length).toBe(2);

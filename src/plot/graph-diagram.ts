@@ -30,6 +30,11 @@ const GAP_Y = 46;
 const MARGIN = 24;
 const TITLE_H = 28;
 const LOOP_H = 44;
+/**
+ * A wide diagram shrinks to fit its cell down to this fraction of its natural size (text stays
+ * readable: 11-13 px fonts become 7-8 px at worst); beyond that the cell scrolls sideways.
+ */
+const MIN_FIT_SCALE = 0.6;
 const AUDIO = "#2b2b2b";
 const MOD = "#7b4fb0";
 
@@ -95,7 +100,7 @@ export function graphDiagram(g: Graph, options: GraphDiagramOptions = {}): strin
 
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="amp-graph" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="amp-graph" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" style="max-width:100%;height:auto;min-width:${Math.round(width * MIN_FIT_SCALE)}px" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">`,
   );
   out.push(
     `<defs>` +
@@ -185,12 +190,17 @@ export function graphDiagram(g: Graph, options: GraphDiagramOptions = {}): strin
   return out.join("\n");
 }
 
+/** The `text/html` form of a diagram: the SVG inline, scrolling sideways when it cannot shrink to fit. */
+function diagramHtml(svg: string): string {
+  return `<div class="amp-graph-diagram" style="overflow-x:auto">${svg}</div>`;
+}
+
 /** The MIME bundle of a graph: the diagram as `image/svg+xml` and `text/html`, and the text form. */
 export function graphBundle(g: Graph, options: GraphDiagramOptions = {}): MimeBundle {
   const svg = graphDiagram(g, options);
   return {
     "image/svg+xml": svg,
-    "text/html": `<div class="amp-graph-diagram" style="overflow-x:auto">${svg}</div>`,
+    "text/html": diagramHtml(svg),
     "text/plain": g.toString(),
   };
 }
@@ -220,7 +230,7 @@ export class GraphDiagram implements Displayable {
   [DISPLAY_SYMBOL](): MimeBundle {
     return {
       "image/svg+xml": this.svg,
-      "text/html": `<div class="amp-graph-diagram" style="overflow-x:auto">${this.svg}</div>`,
+      "text/html": diagramHtml(this.svg),
       "text/plain": this.#text,
     };
   }
