@@ -93,6 +93,19 @@ inline I64x4 modular_increment_lanes(F64x4 frequency, int64_t cycle, I64x4 &done
     return units;
 }
 
+// The same integers, `done` by a cheaper test on the lanes' frequencies alone: f x 2^20 in
+// [0, N - 1) (its rounding is then in [0, N), and below 2^51); the other lanes (negative
+// frequencies, within 1 unit of the sample rate or above, non-finite) are left to the scalar
+// function. `top` is N - 1 as a double (exact: N < 2^51), converted once by the caller.
+inline I64x4 modular_increment_lanes(F64x4 frequency, double top, I64x4 &done) noexcept {
+    const F64x4 x = frequency * kModularUnitsPerHz;
+    const F64x4 whole = trunc_lanes(x);
+    const F64x4 rest = x - whole;
+    const I64x4 units = exact_integers(whole) - (rest >= 0.5) + (rest <= -0.5);
+    done = (x >= 0.0) & (x < top);
+    return units;
+}
+
 // dsp::modular_from_cycles of four values in cycles, for the lanes of `done` (|cycles| < 2^51;
 // the others are left to the scalar function).
 // `units_per_cycle` is N as a double (static_cast<double>(cycle), converted once by the caller).

@@ -205,7 +205,7 @@ void render_held_reset_lanes(DirectLane &lane, const DirectRows &rows, double *o
                              uint32_t frames) noexcept {
     const uint64_t cycle = rows.cycle;
     const int64_t n = static_cast<int64_t>(cycle);
-    const double cycles = static_cast<double>(cycle);
+    const double cycles = static_cast<double>(cycle), top = cycles - 1.0;
     const double *const frequency = rows.frequency, *const offsets = rows.offset;
     const double *const widths = rows.width, *const amplitudes = rows.amplitude;
     const size_t fs = rows.fs, os = rows.os, ws = rows.ws, as = rows.as;
@@ -222,7 +222,7 @@ void render_held_reset_lanes(DirectLane &lane, const DirectRows &rows, double *o
         F64x4 dt = broadcast(dt0);
         if (fs != 0) {
             I64x4 done;
-            inc = dsp::modular_increment_lanes(dsp::load_lanes(frequency + f), n, done);
+            inc = dsp::modular_increment_lanes(dsp::load_lanes(frequency + f), top, done);
             if (!dsp::all_lanes(done)) increments_left(frequency + f, cycle, done, inc);
             if (kBandLimited) dt = dsp::blep_dt_lanes(inc, n, cycles);
         }

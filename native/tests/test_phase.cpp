@@ -191,6 +191,8 @@ TEST(modular_lanes_equal_the_scalar_conversions) {
         const F64x4 x{values[i], values[i + 1], values[i + 2], values[i + 3]};
         I64x4 done_inc, done_cycles;
         const I64x4 inc = amp::dsp::modular_increment_lanes(x, n, done_inc);
+        I64x4 done_top;
+        const I64x4 inc_top = amp::dsp::modular_increment_lanes(x, units - 1.0, done_top);
         const I64x4 from = amp::dsp::modular_from_cycles_lanes(x, n, units, done_cycles);
         for (int l = 0; l < 4; ++l) {
             const double v = x[l];
@@ -198,11 +200,15 @@ TEST(modular_lanes_equal_the_scalar_conversions) {
             if (done_inc[l] != 0)
                 same =
                     same && static_cast<uint64_t>(inc[l]) == amp::dsp::modular_increment(v, cycle);
+            if (done_top[l] != 0)
+                same = same &&
+                       static_cast<uint64_t>(inc_top[l]) == amp::dsp::modular_increment(v, cycle);
             if (done_cycles[l] != 0)
                 same = same &&
                        static_cast<uint64_t>(from[l]) == amp::dsp::modular_from_cycles(v, cycle);
             // Every ordinary value in [0, sr) Hz, and every finite phase below 2^51 cycles.
-            if (ordinary && v >= 0.0 && v < 47999.0) claimed = claimed && done_inc[l] != 0;
+            if (ordinary && v >= 0.0 && v < 47999.0)
+                claimed = claimed && done_inc[l] != 0 && done_top[l] != 0;
             if (ordinary) claimed = claimed && done_cycles[l] != 0;
         }
     }
