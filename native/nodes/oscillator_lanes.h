@@ -1,8 +1,9 @@
 // oscillator_lanes.h: the oscillator's direct block loops for saw, square and triangle
 // (oscillator_block.h picks them), in passes that vectorise: the modular phases of the frames
-// (serial integer adds only when a parameter varies per frame), then four frames at a time the
-// phase in cycles t = phase / N, the naive wave and amplitude x clamp(wave), and last
-// dsp::wave_sample itself on the few frames where a PolyBLEP / BLAMP residual may be non-zero.
+// (with a per-frame reset, serial integer adds; with a held reset, four frames at a time by
+// prefix sums), then four frames at a time the phase in cycles t = phase / N, the naive wave and
+// amplitude x clamp(wave), and last dsp::wave_sample itself on the few frames where a PolyBLEP /
+// BLAMP residual may be non-zero.
 //
 // Same bits as the per-frame loops: every value is computed by the same IEEE operations in the
 // same order (dsp/modular_lanes.h converts the phases exactly). The frames left to the naive

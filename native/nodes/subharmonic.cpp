@@ -32,6 +32,7 @@
 // (a tie takes the forward's side); the parameters are static numbers (no gradient).
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "dsp/tanh_vec.h"
@@ -138,28 +139,35 @@ class SubharmonicNode final : public Node {
                 double q2 = s.q2, q4 = s.q4, sub2 = s.sub2, sub4 = s.sub4;
                 const double a_hp = band_hp_, b_lp = band_lp_, attack = attack_, release = release_,
                              k_sub = sub_lp_;
-                for (uint32_t f = 0; f < ctx.frames; ++f) {
-                    const double in = x[f];
-                    band_hp = a_hp * (band_hp + in - x_prev);
-                    x_prev = in;
-                    const double previous = band;
-                    band += b_lp * (band_hp - band);
-                    const double level = std::fabs(band);
-                    const double follow = level > e ? attack : release;
-                    e += follow * (level - e);
-                    if (rows != nullptr) {
-                        rows[stride + f] = follow;
-                        rows[2 * stride + f] = band > 0.0 ? 1.0 : band < 0.0 ? -1.0 : 0.0;
+                // One loop with the recording stores and one without (no per-frame test).
+                const auto recursions = [&](auto recording) {
+                    for (uint32_t f = 0; f < ctx.frames; ++f) {
+                        const double in = x[f];
+                        band_hp = a_hp * (band_hp + in - x_prev);
+                        x_prev = in;
+                        const double previous = band;
+                        band += b_lp * (band_hp - band);
+                        const double level = std::fabs(band);
+                        const double follow = level > e ? attack : release;
+                        e += follow * (level - e);
+                        if constexpr (decltype(recording)::value) {
+                            rows[stride + f] = follow;
+                            rows[2 * stride + f] = band > 0.0 ? 1.0 : band < 0.0 ? -1.0 : 0.0;
+                        }
+                        if (previous <= 0.0 && band > 0.0) {
+                            q2 = -q2;
+                            if (q2 > 0.0) q4 = -q4;
+                        }
+                        sub2 += k_sub * (q2 - sub2);
+                        sub4 += k_sub * (q4 - sub4);
+                        y[f] = drive * (sub2 + div4 * sub4);
+                        env[f] = e;
                     }
-                    if (previous <= 0.0 && band > 0.0) {
-                        q2 = -q2;
-                        if (q2 > 0.0) q4 = -q4;
-                    }
-                    sub2 += k_sub * (q2 - sub2);
-                    sub4 += k_sub * (q4 - sub4);
-                    y[f] = drive * (sub2 + div4 * sub4);
-                    env[f] = e;
-                }
+                };
+                if (rows != nullptr)
+                    recursions(std::true_type{});
+                else
+                    recursions(std::false_type{});
                 s.band_hp = band_hp;
                 s.x_prev = x_prev;
                 s.band = band;
