@@ -144,9 +144,20 @@ inline I64x4 modular_add_lanes(I64x4 a, I64x4 b, int64_t cycle) noexcept {
 // steps of lane shifts and modular adds (each sum below 2N). The same integers as adding them
 // one after another mod N (modular addition is exact and associative).
 inline I64x4 modular_prefix_lanes(I64x4 v, int64_t cycle) noexcept {
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_shufflevector)
+#define AMP_HAS_SHUFFLEVECTOR 1
+#endif
+#endif
+#if defined(AMP_HAS_SHUFFLEVECTOR)
     const I64x4 zero{0, 0, 0, 0};
     v = modular_add_lanes(v, __builtin_shufflevector(zero, v, 0, 4, 5, 6), cycle);
     return modular_add_lanes(v, __builtin_shufflevector(zero, v, 0, 1, 4, 5), cycle);
+#undef AMP_HAS_SHUFFLEVECTOR
+#else // compilers without the builtin (GCC before 12): the same lanes, built one by one
+    v = modular_add_lanes(v, I64x4{0, v[0], v[1], v[2]}, cycle);
+    return modular_add_lanes(v, I64x4{0, 0, v[0], v[1]}, cycle);
+#endif
 }
 
 // std::clamp(v, -limit, limit) lane by lane (limit >= 0): the same selects.
