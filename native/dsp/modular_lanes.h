@@ -41,26 +41,42 @@ inline I64x4 exact_integers(F64x4 x) noexcept {
     return bits - kMagicBits;
 }
 
-// trunc(x) lane by lane for |x| < 2^51 (round to nearest by the magic number, then one step
-// toward zero where that went past x), exactly.
+// trunc(x) lane by lane for |x| < 2^51, exactly: with AVX one rounding instruction, else round
+// to nearest by the magic number, then one step toward zero where that went past x. (The two
+// can differ only in the sign of a zero result; every caller converts the result to an integer.)
 inline F64x4 trunc_lanes(F64x4 x) noexcept {
+#if defined(__AVX__)
+    return reinterpret_cast<F64x4>(
+        _mm256_round_pd(reinterpret_cast<__m256d>(x), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC));
+#else
     constexpr double kMagic = 6755399441055744.0; // 2^52 + 2^51
     const F64x4 nearest = (x + kMagic) - kMagic;
     const F64x4 down = nearest > x ? nearest - 1.0 : nearest;
     const F64x4 up = nearest < x ? nearest + 1.0 : nearest;
     return x >= 0.0 ? down : up;
+#endif
 }
 
-// floor(x) lane by lane for |x| < 2^51, exactly.
+// floor(x) lane by lane for |x| < 2^51, exactly (the same note on zeros).
 inline F64x4 floor_lanes(F64x4 x) noexcept {
+#if defined(__AVX__)
+    return reinterpret_cast<F64x4>(
+        _mm256_round_pd(reinterpret_cast<__m256d>(x), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
+#else
     constexpr double kMagic = 6755399441055744.0; // 2^52 + 2^51
     const F64x4 nearest = (x + kMagic) - kMagic;
     return nearest > x ? nearest - 1.0 : nearest;
+#endif
 }
 
 // Lanes whose |x| < 2^51 (false for NaN): where the conversions above are exact.
 inline I64x4 convertible_lanes(F64x4 x) noexcept {
-    const F64x4 magnitude = x < 0.0 ? -x : x;
+    constexpr int64_t kNoSign = 0x7fffffffffffffffll;
+    I64x4 bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    bits &= kNoSign; // |x| (NaN stays NaN and fails the test)
+    F64x4 magnitude;
+    std::memcpy(&magnitude, &bits, sizeof magnitude);
     return magnitude < 2251799813685248.0; // 2^51
 }
 
@@ -77,13 +93,28 @@ inline I64x4 modular_increment_lanes(F64x4 frequency, int64_t cycle, I64x4 &done
     return units;
 }
 
+// The same integers, `done` by a cheaper test on the lanes' frequencies alone: f x 2^20 in
+// [0, N - 1) (its rounding is then in [0, N), and below 2^51); the other lanes (negative
+// frequencies, within 1 unit of the sample rate or above, non-finite) are left to the scalar
+// function. `top` is N - 1 as a double (exact: N < 2^51), converted once by the caller.
+inline I64x4 modular_increment_lanes(F64x4 frequency, double top, I64x4 &done) noexcept {
+    const F64x4 x = frequency * kModularUnitsPerHz;
+    const F64x4 whole = trunc_lanes(x);
+    const F64x4 rest = x - whole;
+    const I64x4 units = exact_integers(whole) - (rest >= 0.5) + (rest <= -0.5);
+    done = (x >= 0.0) & (x < top);
+    return units;
+}
+
 // dsp::modular_from_cycles of four values in cycles, for the lanes of `done` (|cycles| < 2^51;
 // the others are left to the scalar function).
-inline I64x4 modular_from_cycles_lanes(F64x4 cycles, int64_t cycle, I64x4 &done) noexcept {
+// `units_per_cycle` is N as a double (static_cast<double>(cycle), converted once by the caller).
+inline I64x4 modular_from_cycles_lanes(F64x4 cycles, int64_t cycle, double units_per_cycle,
+                                       I64x4 &done) noexcept {
     done = convertible_lanes(cycles);
     const F64x4 fraction = cycles - floor_lanes(cycles);
     // fraction x N is in [0, N], N < 2^51: its truncation converts exactly.
-    const I64x4 units = exact_integers(trunc_lanes(fraction * static_cast<double>(cycle)));
+    const I64x4 units = exact_integers(trunc_lanes(fraction * units_per_cycle));
     return units >= cycle ? cycle - 1 : units;
 }
 
@@ -91,6 +122,11 @@ inline I64x4 modular_from_cycles_lanes(F64x4 cycles, int64_t cycle, I64x4 &done)
 inline F64x4 blep_dt_lanes(I64x4 inc, int64_t cycle) noexcept {
     const I64x4 other = cycle - inc;
     return exact_doubles(other < inc ? other : inc) / static_cast<double>(cycle);
+}
+// The same with N as a double given (static_cast<double>(cycle), converted once by the caller).
+inline F64x4 blep_dt_lanes(I64x4 inc, int64_t cycle, double units_per_cycle) noexcept {
+    const I64x4 other = cycle - inc;
+    return exact_doubles(other < inc ? other : inc) / units_per_cycle;
 }
 
 // modular_cycles of four phases in [0, N): each phase / N, the same IEEE division.
@@ -102,6 +138,26 @@ inline F64x4 modular_cycles_lanes(I64x4 phase, double cycle) noexcept {
 inline I64x4 modular_add_lanes(I64x4 a, I64x4 b, int64_t cycle) noexcept {
     const I64x4 s = a + b;
     return s - ((s >= cycle) & cycle);
+}
+
+// Inclusive prefix sums mod N of four values in [0, N): lane k = (v0 + ... + vk) mod N, in two
+// steps of lane shifts and modular adds (each sum below 2N). The same integers as adding them
+// one after another mod N (modular addition is exact and associative).
+inline I64x4 modular_prefix_lanes(I64x4 v, int64_t cycle) noexcept {
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_shufflevector)
+#define AMP_HAS_SHUFFLEVECTOR 1
+#endif
+#endif
+#if defined(AMP_HAS_SHUFFLEVECTOR)
+    const I64x4 zero{0, 0, 0, 0};
+    v = modular_add_lanes(v, __builtin_shufflevector(zero, v, 0, 4, 5, 6), cycle);
+    return modular_add_lanes(v, __builtin_shufflevector(zero, v, 0, 1, 4, 5), cycle);
+#undef AMP_HAS_SHUFFLEVECTOR
+#else // compilers without the builtin (GCC before 12): the same lanes, built one by one
+    v = modular_add_lanes(v, I64x4{0, v[0], v[1], v[2]}, cycle);
+    return modular_add_lanes(v, I64x4{0, 0, v[0], v[1]}, cycle);
+#endif
 }
 
 // std::clamp(v, -limit, limit) lane by lane (limit >= 0): the same selects.

@@ -26,6 +26,8 @@
 // (attack_ms ... sustain) are static parameters: no gradient.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "nodes/node.h"
@@ -217,14 +219,41 @@ class AdsrNode final : public Node {
             amplitude[f] = step(lane, gate_on);
             ++f;
             // Following frames with the same input states: no attack starts, the gate stays.
-            uint32_t end = f;
-            while (end < frames && (g == nullptr || (g[end] > 0.5) == gate_on) &&
-                   (t == nullptr || (t[end] > 0.5) == lane.trigger_was_on))
-                ++end;
+            const uint32_t end = same_states_until(g, gate_on, t, lane.trigger_was_on, f, frames);
             std::fill(reset + f, reset + end, 0.0);
             run_stages(lane, gate_on, amplitude + f, end - f);
             f = end;
         }
+    }
+
+    // The first frame in [from, frames) where a connected input's state (above 0.5 or not)
+    // differs from the one given, or `frames`: four frames per comparison (the same `> 0.5`
+    // tests, NaN is not above), the frames left one by one.
+    static uint32_t same_states_until(const double *g, bool gate_on, const double *t,
+                                      bool trigger_on, uint32_t from, uint32_t frames) noexcept {
+        typedef double F64x4 __attribute__((vector_size(32)));
+        typedef int64_t I64x4 __attribute__((vector_size(32)));
+        const int64_t gate_mask = gate_on ? -1 : 0, trigger_mask = trigger_on ? -1 : 0;
+        const I64x4 gate_state{gate_mask, gate_mask, gate_mask, gate_mask};
+        const I64x4 trigger_state{trigger_mask, trigger_mask, trigger_mask, trigger_mask};
+        uint32_t end = from;
+        for (; end + 4 <= frames; end += 4) {
+            I64x4 differs{0, 0, 0, 0};
+            F64x4 x;
+            if (g != nullptr) {
+                std::memcpy(&x, g + end, sizeof x);
+                differs |= (x > 0.5) ^ gate_state;
+            }
+            if (t != nullptr) {
+                std::memcpy(&x, t + end, sizeof x);
+                differs |= (x > 0.5) ^ trigger_state;
+            }
+            if ((differs[0] | differs[1] | differs[2] | differs[3]) != 0) break;
+        }
+        while (end < frames && (g == nullptr || (g[end] > 0.5) == gate_on) &&
+               (t == nullptr || (t[end] > 0.5) == trigger_on))
+            ++end;
+        return end;
     }
 
     // `count` frames of step(lane, gate_on), no attack starting among them.

@@ -77,6 +77,8 @@ void render_direct_block(DirectLane &lane, const DirectRows &rows, double *out,
     if (kWave != dsp::Wave::Sine && lanes_apply(rows)) {
         if (constant)
             render_constant_lanes<kWave, kBandLimited>(lane, rows, out, frames);
+        else if (rows.rs == 0)
+            render_held_reset_lanes<kWave, kBandLimited>(lane, rows, out, frames);
         else
             render_varying_lanes<kWave, kBandLimited>(lane, rows, out, frames);
     } else if (constant) {

@@ -1,8 +1,9 @@
 // oscillator_lanes.h: the oscillator's direct block loops for saw, square and triangle
 // (oscillator_block.h picks them), in passes that vectorise: the modular phases of the frames
-// (serial integer adds only when a parameter varies per frame), then four frames at a time the
-// phase in cycles t = phase / N, the naive wave and amplitude x clamp(wave), and last
-// dsp::wave_sample itself on the few frames where a PolyBLEP / BLAMP residual may be non-zero.
+// (with a per-frame reset, serial integer adds; with a held reset, four frames at a time by
+// prefix sums), then four frames at a time the phase in cycles t = phase / N, the naive wave and
+// amplitude x clamp(wave), and last dsp::wave_sample itself on the few frames where a PolyBLEP /
+// BLAMP residual may be non-zero.
 //
 // Same bits as the per-frame loops: every value is computed by the same IEEE operations in the
 // same order (dsp/modular_lanes.h converts the phases exactly). The frames left to the naive
@@ -84,8 +85,8 @@ double frame_value(double t, double dt, double width, double amplitude, double c
 
 // Four frames from their phases in cycles: naive, then the residual frames recomputed.
 template <dsp::Wave kWave, bool kBandLimited>
-void four_frames(F64x4 t, F64x4 dt, F64x4 width, F64x4 amplitude, double clamp,
-                 double *out) noexcept {
+[[gnu::always_inline]] inline void four_frames(F64x4 t, F64x4 dt, F64x4 width, F64x4 amplitude,
+                                               double clamp, double *out) noexcept {
     dsp::store_lanes(out, amplitude * dsp::clamp_lanes(naive_lanes<kWave>(t, width), clamp));
     if constexpr (kBandLimited) {
         const I64x4 near = residual_lanes<kWave>(t, dt, width);
@@ -140,6 +141,7 @@ template <bool kBandLimited>
 void increments_and_offsets(const DirectRows &rows, uint32_t start, uint32_t count, int64_t *incs,
                             double *dts, int64_t *offsets) noexcept {
     const int64_t n = static_cast<int64_t>(rows.cycle);
+    const double cycles = static_cast<double>(rows.cycle);
     uint32_t i = 0;
     for (; i + 4 <= count; i += 4) {
         const uint32_t f = start + i;
@@ -157,7 +159,7 @@ void increments_and_offsets(const DirectRows &rows, uint32_t start, uint32_t cou
         if (rows.os != 0) {
             I64x4 done;
             I64x4 offset =
-                dsp::modular_from_cycles_lanes(dsp::load_lanes(rows.offset + f), n, done);
+                dsp::modular_from_cycles_lanes(dsp::load_lanes(rows.offset + f), n, cycles, done);
             if (!dsp::all_lanes(done))
                 for (int l = 0; l < 4; ++l)
                     if (done[l] == 0)
@@ -176,6 +178,83 @@ void increments_and_offsets(const DirectRows &rows, uint32_t start, uint32_t cou
         if (rows.os != 0)
             offsets[i] = static_cast<int64_t>(dsp::modular_from_cycles(rows.offset[f], rows.cycle));
     }
+}
+
+// Lanes of `done` left 0 by a lane helper, computed by the scalar function instead (out of range
+// or non-finite values: rare, kept out of the loops).
+[[gnu::noinline, gnu::cold]] inline void increments_left(const double *frequency, uint64_t cycle,
+                                                         I64x4 done, I64x4 &inc) noexcept {
+    for (int l = 0; l < 4; ++l)
+        if (done[l] == 0)
+            inc[l] = static_cast<int64_t>(dsp::modular_increment(frequency[l], cycle));
+}
+[[gnu::noinline, gnu::cold]] inline void offsets_left(const double *offset, uint64_t cycle,
+                                                      I64x4 done, I64x4 &units) noexcept {
+    for (int l = 0; l < 4; ++l)
+        if (done[l] == 0)
+            units[l] = static_cast<int64_t>(dsp::modular_from_cycles(offset[l], cycle));
+}
+
+// Parameters read frame by frame with the reset constant over the block (it acts on the
+// block's first frame at most): one pass, four frames at a time: their increments and offsets,
+// the phases as the running phase plus the increments' prefix sums mod N (dsp::modular_prefix_
+// lanes: the same integers as the serial adds), then the wave. The last frames (fewer than
+// four) one by one as render_varying_block computes them. The rows' fields are copied to
+// locals first so that the loop keeps them (and their vectors) in registers.
+template <dsp::Wave kWave, bool kBandLimited>
+void render_held_reset_lanes(DirectLane &lane, const DirectRows &rows, double *out,
+                             uint32_t frames) noexcept {
+    const uint64_t cycle = rows.cycle;
+    const int64_t n = static_cast<int64_t>(cycle);
+    const double cycles = static_cast<double>(cycle), top = cycles - 1.0;
+    const double *const frequency = rows.frequency, *const offsets = rows.offset;
+    const double *const widths = rows.width, *const amplitudes = rows.amplitude;
+    const size_t fs = rows.fs, os = rows.os, ws = rows.ws, as = rows.as;
+    const double clamp = rows.clamp, dt0 = kBandLimited ? rows.dt : 0.0;
+    const double reset = rows.reset[0];
+    uint64_t phase = lane.phase;
+    if (reset > 0.5 && lane.reset_high == 0.0) phase = 0;
+    lane.reset_high = reset > 0.5 ? 1.0 : 0.0;
+    const int64_t inc0 = static_cast<int64_t>(rows.inc);
+    const int64_t offset0 = static_cast<int64_t>(rows.offset_units);
+    uint32_t f = 0;
+    for (; f + 4 <= frames; f += 4) {
+        I64x4 inc{inc0, inc0, inc0, inc0};
+        F64x4 dt = broadcast(dt0);
+        if (fs != 0) {
+            I64x4 done;
+            inc = dsp::modular_increment_lanes(dsp::load_lanes(frequency + f), top, done);
+            if (!dsp::all_lanes(done)) increments_left(frequency + f, cycle, done, inc);
+            if (kBandLimited) dt = dsp::blep_dt_lanes(inc, n, cycles);
+        }
+        I64x4 offset{offset0, offset0, offset0, offset0};
+        if (os != 0) {
+            I64x4 done;
+            offset = dsp::modular_from_cycles_lanes(dsp::load_lanes(offsets + f), n, cycles, done);
+            if (!dsp::all_lanes(done)) offsets_left(offsets + f, cycle, done, offset);
+        }
+        const int64_t from = static_cast<int64_t>(phase);
+        const I64x4 running = dsp::modular_add_lanes(I64x4{from, from, from, from},
+                                                     dsp::modular_prefix_lanes(inc, n), n);
+        phase = static_cast<uint64_t>(running[3]);
+        const F64x4 t =
+            dsp::modular_cycles_lanes(dsp::modular_add_lanes(running, offset, n), cycles);
+        const F64x4 width = row_lanes(widths, ws, f);
+        const F64x4 clamped = width < 0.0 ? broadcast(0.0) : (1.0 < width ? 1.0 : width);
+        four_frames<kWave, kBandLimited>(t, dt, clamped, row_lanes(amplitudes, as, f), clamp,
+                                         out + f);
+    }
+    for (; f < frames; ++f) {
+        const uint64_t inc = fs == 0 ? rows.inc : dsp::modular_increment(frequency[f], cycle);
+        const double dt = !kBandLimited ? 0.0 : fs == 0 ? dt0 : blep_dt(inc, cycle);
+        const uint64_t offset =
+            os != 0 ? dsp::modular_from_cycles(offsets[f], cycle) : rows.offset_units;
+        phase = dsp::modular_add(phase, inc, cycle);
+        out[f] = frame_value<kWave, kBandLimited>(
+            dsp::modular_cycles(dsp::modular_add(phase, offset, cycle), cycle), dt,
+            std::clamp(widths[f * ws], 0.0, 1.0), amplitudes[f * as], clamp);
+    }
+    lane.phase = phase;
 }
 
 // Parameters read frame by frame: per chunk, the increments and offsets (four frames at a time),

@@ -32,6 +32,7 @@
 // (a tie takes the forward's side); the parameters are static numbers (no gradient).
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "dsp/tanh_vec.h"
@@ -132,28 +133,49 @@ class SubharmonicNode final : public Node {
                 if (ctx.record != nullptr)
                     rows = ctx.record +
                            3 * (static_cast<size_t>(b) * ctx.output_channels + c) * stride;
-                for (uint32_t f = 0; f < ctx.frames; ++f) {
-                    const double in = x[f];
-                    s.band_hp = band_hp_ * (s.band_hp + in - s.x_prev);
-                    s.x_prev = in;
-                    const double previous = s.band;
-                    s.band += band_lp_ * (s.band_hp - s.band);
-                    const double level = std::fabs(s.band);
-                    const double follow = level > s.env ? attack_ : release_;
-                    s.env += follow * (level - s.env);
-                    if (rows != nullptr) {
-                        rows[stride + f] = follow;
-                        rows[2 * stride + f] = s.band > 0.0 ? 1.0 : s.band < 0.0 ? -1.0 : 0.0;
+                // The recursions' state and the coefficients in locals (registers: the stores
+                // to y and env could alias members), written back after the passes.
+                double band_hp = s.band_hp, x_prev = s.x_prev, band = s.band, e = s.env;
+                double q2 = s.q2, q4 = s.q4, sub2 = s.sub2, sub4 = s.sub4;
+                const double a_hp = band_hp_, b_lp = band_lp_, attack = attack_, release = release_,
+                             k_sub = sub_lp_;
+                // One loop with the recording stores and one without (no per-frame test).
+                const auto recursions = [&](auto recording) {
+                    for (uint32_t f = 0; f < ctx.frames; ++f) {
+                        const double in = x[f];
+                        band_hp = a_hp * (band_hp + in - x_prev);
+                        x_prev = in;
+                        const double previous = band;
+                        band += b_lp * (band_hp - band);
+                        const double level = std::fabs(band);
+                        const double follow = level > e ? attack : release;
+                        e += follow * (level - e);
+                        if constexpr (decltype(recording)::value) {
+                            rows[stride + f] = follow;
+                            rows[2 * stride + f] = band > 0.0 ? 1.0 : band < 0.0 ? -1.0 : 0.0;
+                        }
+                        if (previous <= 0.0 && band > 0.0) {
+                            q2 = -q2;
+                            if (q2 > 0.0) q4 = -q4;
+                        }
+                        sub2 += k_sub * (q2 - sub2);
+                        sub4 += k_sub * (q4 - sub4);
+                        y[f] = drive * (sub2 + div4 * sub4);
+                        env[f] = e;
                     }
-                    if (previous <= 0.0 && s.band > 0.0) {
-                        s.q2 = -s.q2;
-                        if (s.q2 > 0.0) s.q4 = -s.q4;
-                    }
-                    s.sub2 += sub_lp_ * (s.q2 - s.sub2);
-                    s.sub4 += sub_lp_ * (s.q4 - s.sub4);
-                    y[f] = drive * (s.sub2 + div4 * s.sub4);
-                    env[f] = s.env;
-                }
+                };
+                if (rows != nullptr)
+                    recursions(std::true_type{});
+                else
+                    recursions(std::false_type{});
+                s.band_hp = band_hp;
+                s.x_prev = x_prev;
+                s.band = band;
+                s.env = e;
+                s.q2 = q2;
+                s.q4 = q4;
+                s.sub2 = sub2;
+                s.sub4 = sub4;
                 if (rows == nullptr) {
                     for (uint32_t f = 0; f < ctx.frames; ++f) y[f] = dsp::tanh_vec(y[f]) * env[f];
                 } else {
@@ -162,12 +184,18 @@ class SubharmonicNode final : public Node {
                         y[f] = rows[f] * env[f];
                     }
                 }
+                // The mix (no recursion: vectorised) into env, then the output high-pass.
+                for (uint32_t f = 0; f < ctx.frames; ++f) env[f] = (1.0 - mix) * x[f] + mix * y[f];
+                double out_hp = s.out_hp, mixed_prev = s.mixed_prev;
+                const double a_out = out_hp_;
                 for (uint32_t f = 0; f < ctx.frames; ++f) {
-                    const double mixed = (1.0 - mix) * x[f] + mix * y[f];
-                    s.out_hp = out_hp_ * (s.out_hp + mixed - s.mixed_prev);
-                    s.mixed_prev = mixed;
-                    y[f] = s.out_hp;
+                    const double mixed = env[f];
+                    out_hp = a_out * (out_hp + mixed - mixed_prev);
+                    mixed_prev = mixed;
+                    y[f] = out_hp;
                 }
+                s.out_hp = out_hp;
+                s.mixed_prev = mixed_prev;
             }
     }
 

@@ -134,6 +134,32 @@ inline void accumulate_lane_heat(double *lanes, uint64_t position, const HeatMod
         });
 }
 
+// accumulate_heat of the model's curve over `count` rows (1 <= count <= kFusedHeatRows) without
+// writing the curve: per frame the squares added in row order, times the conductance plus the
+// work (heat_curve_for_batch's operations for one group of rows), then into the frame lanes.
+constexpr uint32_t kFusedHeatRows = 8;
+inline void accumulate_rows_heat(double *lanes, uint64_t position, const HeatModel &model,
+                                 const double *const *rows, uint32_t count, uint32_t n) {
+    const double g = model.conductance, w = model.work;
+    dsp::accumulate_frame_lanes(
+        lanes, position, n,
+        [rows, count, g, w](uint32_t f) {
+            double acc = rows[0][f] * rows[0][f];
+            for (uint32_t c = 1; c < count; ++c) acc += rows[c][f] * rows[c][f];
+            return acc * g + w;
+        },
+        [rows, count, g, w](uint32_t f) {
+            dsp::FrameFour v, acc;
+            std::memcpy(&v, rows[0] + f, sizeof v);
+            acc = v * v;
+            for (uint32_t c = 1; c < count; ++c) {
+                std::memcpy(&v, rows[c] + f, sizeof v);
+                acc += v * v;
+            }
+            return acc * g + w;
+        });
+}
+
 inline double fold_heat(const double *lanes) { return dsp::fold_frame_lanes(lanes); }
 
 } // namespace amp

@@ -74,6 +74,18 @@ void GraphRuntime::compute_heat(uint32_t v, uint64_t position, uint32_t frames,
                                      position, model, signals[0].row(b, 0), frames);
                 continue;
             }
+            if (!heat_curves_) { // a few rows (e.g. a controller's curves): the same, fused
+                const double *rows[kFusedHeatRows];
+                uint32_t count = 0;
+                for (uint32_t s = 0; s < signal_count && count <= kFusedHeatRows; ++s)
+                    for (uint32_t c = 0; c < signals[s].channels && count <= kFusedHeatRows; ++c)
+                        if (count++ < kFusedHeatRows) rows[count - 1] = signals[s].row(b, c);
+                if (count >= 1 && count <= kFusedHeatRows) {
+                    accumulate_rows_heat(node.heat_lanes + static_cast<size_t>(b) * kHeatLanes,
+                                         position, model, rows, count, frames);
+                    continue;
+                }
+            }
             heat_curve_for_batch(model, signals, signal_count, b, frames, heat);
         } // else: the node wrote its own heat for this block in process() / absorb()
         accumulate_heat(node.heat_lanes + static_cast<size_t>(b) * kHeatLanes, position, heat,
@@ -98,9 +110,17 @@ void GraphRuntime::plan_heat(uint32_t v) {
         node.model_batch_stride = block_;
         return;
     }
-    if (spec.input_count != 1) return;
-    const TensorView &in = node.inputs[0];
-    if (in.empty() || in.channels != 1 || in.rows != nullptr) return;
+    // The one connected port (optional ports left open add no channel to the model's sum, so
+    // the sum over the connected one is the same value).
+    const TensorView *connected = nullptr;
+    for (uint32_t p = 0; p < spec.input_count; ++p) {
+        if (node.inputs[p].empty()) continue;
+        if (connected != nullptr) return; // two or more ports
+        connected = &node.inputs[p];
+    }
+    if (connected == nullptr) return;
+    const TensorView &in = *connected;
+    if (in.channels != 1 || in.rows != nullptr) return;
     node.model_row = in.data;
     node.model_batch_stride = in.batches == 1 ? 0 : in.stride();
 }

@@ -85,4 +85,27 @@ TEST(broadcast_batches_and_gathered_rows_read_the_same_rows_as_the_plain_loop) {
         }
 }
 
+// accumulate_rows_heat (the curve's sums without writing it) equals heat_curve_for_batch then
+// accumulate_heat, bit for bit: 1 to kFusedHeatRows rows, frame counts around the 8-frame lanes,
+// starting positions that are not a multiple of 8.
+TEST(fused_row_sums_equal_the_written_curves_sums) {
+    const amp::HeatModel model{1.0 / 3.0, 0.125};
+    for (uint32_t channels = 1; channels <= amp::kFusedHeatRows; ++channels)
+        for (uint32_t frames : {1u, 7u, 8u, 9u, 31u, 100u, 512u})
+            for (uint64_t position : {0ull, 3ull, 13ull}) {
+                std::vector<double> data(static_cast<size_t>(channels) * frames);
+                for (size_t i = 0; i < data.size(); ++i) data[i] = value(static_cast<uint32_t>(i));
+                const amp::TensorView view{data.data(), 1, channels, frames, 0, nullptr};
+                std::vector<const double *> rows(channels);
+                for (uint32_t c = 0; c < channels; ++c) rows[c] = view.row(0, c);
+                std::vector<double> curve(frames);
+                amp::heat_curve_for_batch(model, &view, 1, 0, frames, curve.data());
+                std::vector<double> want(amp::kHeatLanes, 0.25), got(amp::kHeatLanes, 0.25);
+                amp::accumulate_heat(want.data(), position, curve.data(), frames);
+                amp::accumulate_rows_heat(got.data(), position, model, rows.data(), channels,
+                                          frames);
+                CHECK(same_bits(got, want, amp::kHeatLanes));
+            }
+}
+
 AMP_TEST_MAIN()

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dsp/increment_lanes.h"
+#include "dsp/modular_lanes.h"
 #include "dsp/modular_phase.h"
 #include "dsp/phase.h"
 #include "test_support.h"
@@ -149,6 +150,88 @@ TEST(round_half_away_is_llround) {
         same = same && amp::dsp::round_half_away(x) == std::llround(x);
     }
     CHECK(same);
+}
+
+// The oscillator's four-frame conversions (dsp/modular_lanes.h) give the scalar functions'
+// integers in every lane they claim (done), and claim every ordinary value; the prefix sums
+// equal the serial modular adds. Values: ties, near-ties, negatives, signed zeros, beyond the
+// cycle, out of the 2^51 range, non-finite.
+TEST(modular_lanes_equal_the_scalar_conversions) {
+    using amp::dsp::F64x4;
+    using amp::dsp::I64x4;
+    const uint64_t cycle = amp::dsp::modular_cycle(48000.0, 1);
+    const int64_t n = static_cast<int64_t>(cycle);
+    const double units = static_cast<double>(cycle);
+    std::vector<double> values{0.0,
+                               -0.0,
+                               0.5 / 1048576.0,
+                               -0.5 / 1048576.0,
+                               1.5 / 1048576.0,
+                               220.0,
+                               -440.0,
+                               47999.9999999,
+                               48000.0,
+                               96000.5,
+                               0.49999999999999994,
+                               -0.25,
+                               -1e-30,
+                               2.25,
+                               -3.3,
+                               1e300,
+                               -1e300,
+                               std::nan(""),
+                               INFINITY,
+                               -INFINITY};
+    for (int i = 0; i < 20000; ++i)
+        values.push_back((i % 3 == 0 ? -1.0 : 1.0) * std::ldexp(1.0 + i * 0.731e-4, i % 40 - 20) *
+                         (i % 7 == 0 ? 1.0 : 331.7));
+    while (values.size() % 4 != 0) values.push_back(1.0);
+    bool same = true, claimed = true;
+    for (size_t i = 0; i < values.size(); i += 4) {
+        const F64x4 x{values[i], values[i + 1], values[i + 2], values[i + 3]};
+        I64x4 done_inc, done_cycles;
+        const I64x4 inc = amp::dsp::modular_increment_lanes(x, n, done_inc);
+        I64x4 done_top;
+        const I64x4 inc_top = amp::dsp::modular_increment_lanes(x, units - 1.0, done_top);
+        const I64x4 from = amp::dsp::modular_from_cycles_lanes(x, n, units, done_cycles);
+        for (int l = 0; l < 4; ++l) {
+            const double v = x[l];
+            const bool ordinary = std::isfinite(v) && std::fabs(v) < 1e9;
+            if (done_inc[l] != 0)
+                same =
+                    same && static_cast<uint64_t>(inc[l]) == amp::dsp::modular_increment(v, cycle);
+            if (done_top[l] != 0)
+                same = same &&
+                       static_cast<uint64_t>(inc_top[l]) == amp::dsp::modular_increment(v, cycle);
+            if (done_cycles[l] != 0)
+                same = same &&
+                       static_cast<uint64_t>(from[l]) == amp::dsp::modular_from_cycles(v, cycle);
+            // Every ordinary value in [0, sr) Hz, and every finite phase below 2^51 cycles.
+            if (ordinary && v >= 0.0 && v < 47999.0)
+                claimed = claimed && done_inc[l] != 0 && done_top[l] != 0;
+            if (ordinary) claimed = claimed && done_cycles[l] != 0;
+        }
+    }
+    CHECK(same);
+    CHECK(claimed);
+    // Prefix sums mod N of increments in [0, N), against the serial adds.
+    bool prefix = true;
+    uint64_t seed = 12345;
+    for (int i = 0; i < 10000; ++i) {
+        I64x4 v;
+        for (int l = 0; l < 4; ++l) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            v[l] = static_cast<int64_t>((seed >> 11) % cycle);
+            if (i % 5 == 0) v[l] = n - 1 - (i % 3); // near the top
+        }
+        const I64x4 sums = amp::dsp::modular_prefix_lanes(v, n);
+        uint64_t running = 0;
+        for (int l = 0; l < 4; ++l) {
+            running = amp::dsp::modular_add(running, static_cast<uint64_t>(v[l]), cycle);
+            prefix = prefix && static_cast<uint64_t>(sums[l]) == running;
+        }
+    }
+    CHECK(prefix);
 }
 
 TEST(phases_from_cycles_are_the_exact_floor_of_x_times_2_to_the_64) {
