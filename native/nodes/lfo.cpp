@@ -21,11 +21,13 @@
 // whether the smoothing had started (three rows).
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "dsp/increment_lanes.h"
 #include "dsp/phase.h"
 #include "dsp/sin2pi.h"
+#include "nodes/lfo_waves.h"
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
 
@@ -33,7 +35,12 @@ namespace amp {
 namespace {
 
 enum : uint32_t { kShape, kRate, kDepth, kSlew, kPhase, kChannels };
-enum : uint32_t { kSine, kSquare, kSaw, kTriangle };
+using lfo::cycles_of;
+using lfo::kSaw;
+using lfo::kSine;
+using lfo::kSquare;
+using lfo::kTriangle;
+using lfo::wave;
 
 const char *const kShapes[] = {"sine", "square", "saw", "triangle"};
 
@@ -59,11 +66,6 @@ const ParamSpec kParams[] = {
     {"phase", ParamKind::Number, 0.0, -1e6, 1e6, "cycles", "Initial phase."},
     {"channels", ParamKind::Integer, 1.0, 1.0, 64.0, "", "Number of output channels."},
 };
-
-// phi as a double in [0, 1): the top 53 bits of the fixed-point phase, exactly.
-inline double cycles_of(dsp::Phase phase) {
-    return static_cast<double>(phase >> 11) * (1.0 / 9007199254740992.0);
-}
 
 class LfoNode final : public Node {
   public:
@@ -166,16 +168,6 @@ class LfoNode final : public Node {
         bool started; // smoothed holds a value
     };
 
-    template <uint32_t kShape>
-    static double wave(dsp::Phase phase) {
-        switch (kShape) {
-        case kSquare: return (phase >> 63) == 0 ? 1.0 : -1.0;
-        case kSaw: return 2.0 * cycles_of(phase) - 1.0;
-        case kTriangle: return 2.0 * std::fabs(2.0 * cycles_of(phase) - 1.0) - 1.0;
-        default: return dsp::sin2pi(phase);
-        }
-    }
-
     // One shape per instantiation (no per-frame switch). A constant rate gives the phases in
     // closed form (phase + (f + 1) step: the same bits as the running sum, and a loop the
     // compiler vectorises); a modulated one converts a chunk of rates four at a time
@@ -206,22 +198,53 @@ class LfoNode final : public Node {
                     lane.phase = start + ctx.frames * step;
                 } else if (kShape == kSine) {
                     lane.phase = render_sine_chunks(start, r, d, ds, increment, y, ctx.frames);
+                } else if (ds == 0) {
+                    lane.phase = render_modulated<kShape, 0>(start, r, d, 0, increment, y,
+                                                             ctx.frames);
+                } else if (ds == 1) {
+                    lane.phase = render_modulated<kShape, 1>(start, r, d, 1, increment, y,
+                                                             ctx.frames);
                 } else {
-                    dsp::Phase phase = start;
-                    dsp::Phase steps[kChunk];
-                    for (uint32_t from = 0; from < ctx.frames; from += kChunk) {
-                        const uint32_t count = std::min(kChunk, ctx.frames - from);
-                        dsp::increments_at(increment, r + from, count, steps);
-                        for (uint32_t i = 0; i < count; ++i) {
-                            phase += steps[i];
-                            y[from + i] = d[(from + i) * ds] * wave<kShape>(phase);
-                        }
-                    }
-                    lane.phase = phase;
+                    lane.phase = render_modulated<kShape, 2>(start, r, d, ds, increment, y,
+                                                             ctx.frames);
                 }
                 if (ctx.record != nullptr) record<kShape>(ctx, b, c, lane, start, r, rs, increment);
                 if (slew_ms_ > 0.0) smooth(lane, y, ctx.frames);
             }
+    }
+
+    // A modulated rate for square, saw and triangle, four frames at a time: their increments
+    // (dsp::four_increments, or IncrementAt frame by frame when a rate leaves its range), the
+    // running sum into four phases, the wave of the four (lfo::wave4) times the depth (kDepthMode 0:
+    // constant, 1: contiguous, 2: stride ds). The same operations per frame as the scalar loop,
+    // which takes the last frames. Returns the phase after the last frame.
+    template <uint32_t kShape, int kDepthMode>
+    static dsp::Phase render_modulated(dsp::Phase phase, const double *r, const double *d,
+                                       size_t ds, const dsp::IncrementAt &increment,
+                                       double *__restrict y, uint32_t frames) noexcept {
+        const dsp::IncrementAt::Lanes k = increment.lanes();
+        uint32_t f = 0;
+        for (; f + 4 <= frames; f += 4) {
+            dsp::U64x4 steps;
+            if (!k.vector || !dsp::four_increments(k, r + f, steps))
+                for (uint32_t j = 0; j < 4; ++j) steps[j] = increment(r[f + j]);
+            const dsp::U64x4 phases = dsp::running_phases(phase, steps);
+            phase = phases[3];
+            lfo::D4 depth;
+            if (kDepthMode == 0)
+                depth = lfo::D4{} + d[0];
+            else if (kDepthMode == 1)
+                std::memcpy(&depth, d + f, sizeof depth);
+            else
+                depth = lfo::D4{d[f * ds], d[(f + 1) * ds], d[(f + 2) * ds], d[(f + 3) * ds]};
+            const lfo::D4 out = depth * lfo::wave4<kShape>(phases);
+            std::memcpy(y + f, &out, sizeof out);
+        }
+        for (; f < frames; ++f) {
+            phase += increment(r[f]);
+            y[f] = d[kDepthMode == 0 ? 0 : f * ds] * wave<kShape>(phase);
+        }
+        return phase;
     }
 
     // A modulated rate for the sine: the increments of a chunk (four at a time), their serial
@@ -235,9 +258,17 @@ class LfoNode final : public Node {
         for (uint32_t from = 0; from < frames; from += kChunk) {
             const uint32_t count = std::min(kChunk, frames - from);
             dsp::increments_at(increment, r + from, count, phases); // the steps, then the phases
-            for (uint32_t i = 0; i < count; ++i) {
-                phase += phases[i];
-                phases[i] = phase;
+            uint32_t g = 0;
+            for (; g + 4 <= count; g += 4) {
+                dsp::U64x4 steps;
+                std::memcpy(&steps, phases + g, sizeof steps);
+                const dsp::U64x4 sums = dsp::running_phases(phase, steps);
+                std::memcpy(phases + g, &sums, sizeof sums);
+                phase = sums[3];
+            }
+            for (; g < count; ++g) {
+                phase += phases[g];
+                phases[g] = phase;
             }
             double *__restrict to = y + from;
             if (ds == 0) {
