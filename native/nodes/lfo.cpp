@@ -26,7 +26,6 @@
 
 #include "dsp/increment_lanes.h"
 #include "dsp/phase.h"
-#include "dsp/sin2pi.h"
 #include "nodes/lfo_waves.h"
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
@@ -80,6 +79,8 @@ class LfoNode final : public Node {
     void prepare(const PrepareContext &ctx) override {
         alpha_ =
             slew_ms_ > 0.0 ? 1.0 - std::exp(-1.0 / (ctx.sample_rate * slew_ms_ / 1000.0)) : 1.0;
+        increment_ = dsp::IncrementAt(ctx.sample_rate);
+        increment_rate_ = ctx.sample_rate;
         lanes_.assign(static_cast<size_t>(ctx.batches) * channels_, Lane{});
         adjoint_.assign(lanes_.size(), Adjoint{});
         reset();
@@ -170,14 +171,17 @@ class LfoNode final : public Node {
 
     // One shape per instantiation (no per-frame switch). A constant rate gives the phases in
     // closed form (phase + (f + 1) step: the same bits as the running sum, and a loop the
-    // compiler vectorises); a modulated one converts a chunk of rates four at a time
-    // (dsp::increments_at, the bits of IncrementAt) and runs the sum over them.
+    // compiler vectorises); a modulated one runs four frames at a time (render_modulated).
     template <uint32_t kShape>
     void render(const ProcessContext &ctx) noexcept {
         const TensorView &rate = ctx.params[kRate];
         const TensorView &depth = ctx.params[kDepth];
         const size_t rs = rate.frame_stride(), ds = depth.frame_stride();
-        const dsp::IncrementAt increment(ctx.sample_rate);
+        if (ctx.sample_rate != increment_rate_) { // prepared at another rate (or not yet)
+            increment_ = dsp::IncrementAt(ctx.sample_rate);
+            increment_rate_ = ctx.sample_rate;
+        }
+        const dsp::IncrementAt &increment = increment_;
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < channels_; ++c) {
                 Lane &lane = lanes_[static_cast<size_t>(b) * channels_ + c];
@@ -196,8 +200,6 @@ class LfoNode final : public Node {
                             y[f] = d[f] * wave<kShape>(start + (f + dsp::Phase{1}) * step);
                     }
                     lane.phase = start + ctx.frames * step;
-                } else if (kShape == kSine) {
-                    lane.phase = render_sine_chunks(start, r, d, ds, increment, y, ctx.frames);
                 } else if (ds == 0) {
                     lane.phase = render_modulated<kShape, 0>(start, r, d, 0, increment, y,
                                                              ctx.frames);
@@ -213,7 +215,7 @@ class LfoNode final : public Node {
             }
     }
 
-    // A modulated rate for square, saw and triangle, four frames at a time: their increments
+    // A modulated rate, four frames at a time: their increments
     // (dsp::four_increments, or IncrementAt frame by frame when a rate leaves its range), the
     // running sum into four phases, the wave of the four (lfo::wave4) times the depth (kDepthMode 0:
     // constant, 1: contiguous, 2: stride ds). The same operations per frame as the scalar loop,
@@ -247,41 +249,6 @@ class LfoNode final : public Node {
         return phase;
     }
 
-    // A modulated rate for the sine: the increments of a chunk (four at a time), their serial
-    // sum into the chunk's phases, then the sine over the chunk in a loop the compiler
-    // vectorises (in the per-frame loop the scalar sin2pi dominated). Returns the phase after
-    // the last frame.
-    static dsp::Phase render_sine_chunks(dsp::Phase phase, const double *r, const double *d,
-                                         size_t ds, const dsp::IncrementAt &increment,
-                                         double *__restrict y, uint32_t frames) noexcept {
-        dsp::Phase phases[kChunk];
-        for (uint32_t from = 0; from < frames; from += kChunk) {
-            const uint32_t count = std::min(kChunk, frames - from);
-            dsp::increments_at(increment, r + from, count, phases); // the steps, then the phases
-            uint32_t g = 0;
-            for (; g + 4 <= count; g += 4) {
-                dsp::U64x4 steps;
-                std::memcpy(&steps, phases + g, sizeof steps);
-                const dsp::U64x4 sums = dsp::running_phases(phase, steps);
-                std::memcpy(phases + g, &sums, sizeof sums);
-                phase = sums[3];
-            }
-            for (; g < count; ++g) {
-                phase += phases[g];
-                phases[g] = phase;
-            }
-            double *__restrict to = y + from;
-            if (ds == 0) {
-                const double k = d[0];
-                for (uint32_t i = 0; i < count; ++i) to[i] = k * dsp::sin2pi(phases[i]);
-            } else {
-                const double *depth = d + from;
-                for (uint32_t i = 0; i < count; ++i) to[i] = depth[i] * dsp::sin2pi(phases[i]);
-            }
-        }
-        return phase;
-    }
-
     // The backward pass's record of one lane (before smoothing updates `started`): per frame the
     // phase in cycles, wave(phase) and whether the smoothing had started; the phases are the
     // render's, recomputed.
@@ -303,6 +270,7 @@ class LfoNode final : public Node {
 
     void smooth(Lane &lane, double *y, uint32_t frames) const {
         double s = lane.started ? lane.smoothed : y[0];
+#pragma GCC unroll 4
         for (uint32_t f = 0; f < frames; ++f) {
             s += alpha_ * (y[f] - s);
             y[f] = s;
@@ -311,13 +279,15 @@ class LfoNode final : public Node {
         lane.started = lane.started || frames > 0;
     }
 
-    static constexpr uint32_t kChunk = 256; // frames per pass of a modulated sine
-
     uint32_t shape_;
     double slew_ms_;
     uint32_t channels_;
     dsp::Phase initial_phase_;
     double alpha_ = 1.0;
+    // The rate conversion at increment_rate_ Hz (its divisions' constants computed once, not
+    // per call).
+    dsp::IncrementAt increment_{48000.0};
+    double increment_rate_ = 48000.0;
     std::vector<Lane> lanes_;
     std::vector<Adjoint> adjoint_; // backward, per lane
 };
