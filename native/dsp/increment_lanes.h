@@ -117,8 +117,8 @@ inline U64x4 running_phases(Phase phase, U64x4 steps) noexcept {
 #if defined(__AVX2__)
     const __m256i x = (__m256i)steps, zero = _mm256_setzero_si256();
     // x + {0, x0, x1, x2}, then + {0, 0, y0, y1}.
-    const __m256i y = _mm256_add_epi64(
-        x, _mm256_blend_epi32(_mm256_permute4x64_epi64(x, 0x90), zero, 0x03));
+    const __m256i y =
+        _mm256_add_epi64(x, _mm256_blend_epi32(_mm256_permute4x64_epi64(x, 0x90), zero, 0x03));
     const __m256i z = _mm256_add_epi64(y, _mm256_permute2x128_si256(y, y, 0x08));
     return (U64x4)z + phase;
 #else

@@ -201,14 +201,14 @@ class LfoNode final : public Node {
                     }
                     lane.phase = start + ctx.frames * step;
                 } else if (ds == 0) {
-                    lane.phase = render_modulated<kShape, 0>(start, r, d, 0, increment, y,
-                                                             ctx.frames);
+                    lane.phase =
+                        render_modulated<kShape, 0>(start, r, d, 0, increment, y, ctx.frames);
                 } else if (ds == 1) {
-                    lane.phase = render_modulated<kShape, 1>(start, r, d, 1, increment, y,
-                                                             ctx.frames);
+                    lane.phase =
+                        render_modulated<kShape, 1>(start, r, d, 1, increment, y, ctx.frames);
                 } else {
-                    lane.phase = render_modulated<kShape, 2>(start, r, d, ds, increment, y,
-                                                             ctx.frames);
+                    lane.phase =
+                        render_modulated<kShape, 2>(start, r, d, ds, increment, y, ctx.frames);
                 }
                 if (ctx.record != nullptr) record<kShape>(ctx, b, c, lane, start, r, rs, increment);
                 if (slew_ms_ > 0.0) smooth(lane, y, ctx.frames);
@@ -217,8 +217,8 @@ class LfoNode final : public Node {
 
     // A modulated rate, four frames at a time: their increments
     // (dsp::four_increments, or IncrementAt frame by frame when a rate leaves its range), the
-    // running sum into four phases, the wave of the four (lfo::wave4) times the depth (kDepthMode 0:
-    // constant, 1: contiguous, 2: stride ds). The same operations per frame as the scalar loop,
+    // running sum into four phases, the wave of the four (lfo::wave4) times the depth (kDepthMode
+    // 0: constant, 1: contiguous, 2: stride ds). The same operations per frame as the scalar loop,
     // which takes the last frames. Returns the phase after the last frame.
     template <uint32_t kShape, int kDepthMode>
     static dsp::Phase render_modulated(dsp::Phase phase, const double *r, const double *d,

@@ -269,8 +269,8 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
         // when it adds (the same operations in the same order: base + scale m, or base x
         // (scale m), then the next edge on that value); the other edges then add or multiply
         // in turn.
-        const bool third_adds = mods.size() > 2 && graph_.modulations[mods[2]].mode ==
-                                                       ModulationMode::Add;
+        const bool third_adds =
+            mods.size() > 2 && graph_.modulations[mods[2]].mode == ModulationMode::Add;
         const size_t fused = third_adds ? 3 : std::min<size_t>(mods.size(), 2);
         for (uint32_t b = 0; b < node.lanes; ++b)
             for (uint32_t c = 0; c < channels; ++c) {

@@ -126,9 +126,9 @@ TEST(constant_scale_and_offset_give_the_bits_of_per_frame_tensors) {
     const AmpControlHistory history{views.data(), 2, 0};
     const uint32_t frames = 301;
     // params_json constants: one value for every frame (the node's constant loop).
-    const auto constant = run_node("controller",
-                                   R"({"curves":["cutoff","res"],"scale":1.7,"offset":-0.3})", {},
-                                   {}, 1, frames, {64, 13}, 48000.0, &history);
+    const auto constant =
+        run_node("controller", R"({"curves":["cutoff","res"],"scale":1.7,"offset":-0.3})", {}, {},
+                 1, frames, {64, 13}, 48000.0, &history);
     // The same values as tensors with one value per frame (the general loop).
     const Tensor scale{1, 1, frames, std::vector<double>(frames, 1.7)};
     const Tensor offset{1, 1, frames, std::vector<double>(frames, -0.3)};

@@ -170,8 +170,7 @@ TEST(a_modulated_rate_gives_the_bits_of_the_per_frame_sum) {
                                                      : amp::lfo::wave<amp::lfo::kTriangle>(phase);
                 expected[f] = d * w;
             }
-            const std::string params =
-                "{\"shape\":\"" + shape + "\",\"phase\":0.3,\"depth\":0.7}";
+            const std::string params = "{\"shape\":\"" + shape + "\",\"phase\":0.3,\"depth\":0.7}";
             std::vector<amp_test::NamedTensor> inputs = {{"rate_hz", rate}};
             if (per_frame_depth) inputs.push_back({"depth", depth});
             for (const std::vector<uint32_t> &chunks :

@@ -159,9 +159,8 @@ TEST(divide_below_2_63_equals_integer_division) {
     bool same = true;
     for (const uint64_t d : divisors) {
         const amp::dsp::detail::DivideBelow63 divide(d);
-        for (const uint64_t n :
-             {uint64_t{0}, uint64_t{1}, d - 1, d, d + 1, 2 * d - 1, 2 * d, top, top - 1,
-              top / d * d, top / d * d - 1})
+        for (const uint64_t n : {uint64_t{0}, uint64_t{1}, d - 1, d, d + 1, 2 * d - 1, 2 * d, top,
+                                 top - 1, top / d * d, top / d * d - 1})
             same = same && (n > top || divide(n) == n / d);
         for (int i = 0; i < 2000; ++i) {
             x = x * 6364136223846793005 + 1442695040888963407;

@@ -1,8 +1,9 @@
 // test_pitch_quantizer.cpp: quantisation against a nearest-grid-point search computed here (over
 // the grid repeated in the octaves around the input; ties go up), with 12-TET and an uneven grid,
-// span_oct and root_midi; the glide against its one-pole recursion in cents (and bit for bit against
-// the recursion written here over held inputs, through the settled fast path); the output does not
-// depend on the block size (graph renders at blocks 1, 37, 128, 512 and uneven calls); refusals.
+// span_oct and root_midi; the glide against its one-pole recursion in cents (and bit for bit
+// against the recursion written here over held inputs, through the settled fast path); the output
+// does not depend on the block size (graph renders at blocks 1, 37, 128, 512 and uneven calls);
+// refusals.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -110,9 +111,8 @@ TEST(held_inputs_give_the_bits_of_the_per_frame_recursion) {
     CHECK(settled); // the recursion reaches its fixed point within the second step
     for (const std::vector<uint32_t> &chunks :
          {std::vector<uint32_t>{}, std::vector<uint32_t>{512}, std::vector<uint32_t>{37, 3, 1}}) {
-        const auto run =
-            run_node("pitch_quantizer", "{\"glide_ms\":1,\"root_midi\":69}", {x}, {}, 1, frames,
-                     chunks);
+        const auto run = run_node("pitch_quantizer", "{\"glide_ms\":1,\"root_midi\":69}", {x}, {},
+                                  1, frames, chunks);
         CHECK_EQ(run.status, AMP_OK);
         CHECK(run.out.data == expected);
     }
