@@ -111,19 +111,24 @@ inline void increments_at(const IncrementAt &increment, const double *frequency_
     for (; i < n; ++i) out[i] = increment(frequency_hz[i]);
 }
 
-// The phases after each of four steps from `phase`: {phase + s0, phase + s0 + s1, ...} (an
-// inclusive running sum, wrapping like the scalar one: the same bits).
-inline U64x4 running_phases(Phase phase, U64x4 steps) noexcept {
+// The phases after each of four steps from the phase in every lane of `phase`: {phase + s0,
+// phase + s0 + s1, ...} (an inclusive running sum, wrapping like the scalar one: the same bits);
+// `phase` becomes the last of them in every lane.
+inline U64x4 running_phases(U64x4 &phase, U64x4 steps) noexcept {
 #if defined(__AVX2__)
     const __m256i x = (__m256i)steps, zero = _mm256_setzero_si256();
     // x + {0, x0, x1, x2}, then + {0, 0, y0, y1}.
     const __m256i y =
         _mm256_add_epi64(x, _mm256_blend_epi32(_mm256_permute4x64_epi64(x, 0x90), zero, 0x03));
     const __m256i z = _mm256_add_epi64(y, _mm256_permute2x128_si256(y, y, 0x08));
-    return (U64x4)z + phase;
+    const __m256i out = _mm256_add_epi64(z, (__m256i)phase);
+    phase = (U64x4)_mm256_permute4x64_epi64(out, 0xFF);
+    return (U64x4)out;
 #else
     U64x4 out;
-    for (int i = 0; i < 4; ++i) out[i] = phase += steps[i];
+    Phase sum = phase[0];
+    for (int i = 0; i < 4; ++i) out[i] = sum += steps[i];
+    phase = U64x4{} + sum;
     return out;
 #endif
 }

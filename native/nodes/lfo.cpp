@@ -202,13 +202,10 @@ class LfoNode final : public Node {
                     lane.phase = start + ctx.frames * step;
                 } else if (ds == 0) {
                     lane.phase =
-                        render_modulated<kShape, 0>(start, r, d, 0, increment, y, ctx.frames);
-                } else if (ds == 1) {
+                        render_modulated<kShape, false>(start, r, d, increment, y, ctx.frames);
+                } else { // a view's frame stride is 0 or 1
                     lane.phase =
-                        render_modulated<kShape, 1>(start, r, d, 1, increment, y, ctx.frames);
-                } else {
-                    lane.phase =
-                        render_modulated<kShape, 2>(start, r, d, ds, increment, y, ctx.frames);
+                        render_modulated<kShape, true>(start, r, d, increment, y, ctx.frames);
                 }
                 if (ctx.record != nullptr) record<kShape>(ctx, b, c, lane, start, r, rs, increment);
                 if (slew_ms_ > 0.0) smooth(lane, y, ctx.frames);
@@ -217,34 +214,30 @@ class LfoNode final : public Node {
 
     // A modulated rate, four frames at a time: their increments
     // (dsp::four_increments, or IncrementAt frame by frame when a rate leaves its range), the
-    // running sum into four phases, the wave of the four (lfo::wave4) times the depth (kDepthMode
-    // 0: constant, 1: contiguous, 2: stride ds). The same operations per frame as the scalar loop,
-    // which takes the last frames. Returns the phase after the last frame.
-    template <uint32_t kShape, int kDepthMode>
+    // running sum into four phases, the wave of the four (lfo::wave4) times the depth (one value
+    // per frame when kDepthPerFrame, else d[0]). The same operations per frame as the scalar
+    // loop, which takes the last frames. Returns the phase after the last frame.
+    template <uint32_t kShape, bool kDepthPerFrame>
     static dsp::Phase render_modulated(dsp::Phase phase, const double *r, const double *d,
-                                       size_t ds, const dsp::IncrementAt &increment,
-                                       double *__restrict y, uint32_t frames) noexcept {
+                                       const dsp::IncrementAt &increment, double *__restrict y,
+                                       uint32_t frames) noexcept {
         const dsp::IncrementAt::Lanes k = increment.lanes();
+        dsp::U64x4 phase4 = dsp::U64x4{} + phase; // the phase in every lane
         uint32_t f = 0;
         for (; f + 4 <= frames; f += 4) {
             dsp::U64x4 steps;
             if (!k.vector || !dsp::four_increments(k, r + f, steps))
                 for (uint32_t j = 0; j < 4; ++j) steps[j] = increment(r[f + j]);
-            const dsp::U64x4 phases = dsp::running_phases(phase, steps);
-            phase = phases[3];
-            lfo::D4 depth;
-            if (kDepthMode == 0)
-                depth = lfo::D4{} + d[0];
-            else if (kDepthMode == 1)
-                std::memcpy(&depth, d + f, sizeof depth);
-            else
-                depth = lfo::D4{d[f * ds], d[(f + 1) * ds], d[(f + 2) * ds], d[(f + 3) * ds]};
+            const dsp::U64x4 phases = dsp::running_phases(phase4, steps);
+            lfo::D4 depth = lfo::D4{} + d[0];
+            if (kDepthPerFrame) std::memcpy(&depth, d + f, sizeof depth);
             const lfo::D4 out = depth * lfo::wave4<kShape>(phases);
             std::memcpy(y + f, &out, sizeof out);
         }
+        phase = phase4[0];
         for (; f < frames; ++f) {
             phase += increment(r[f]);
-            y[f] = d[kDepthMode == 0 ? 0 : f * ds] * wave<kShape>(phase);
+            y[f] = d[kDepthPerFrame ? f : 0] * wave<kShape>(phase);
         }
         return phase;
     }

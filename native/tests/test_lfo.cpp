@@ -116,7 +116,8 @@ bool four_frame_wave_matches(const std::vector<uint64_t> &phases) {
         const amp::lfo::D4 lanes = amp::lfo::wave4<kShape>(four);
         for (int j = 0; j < 4; ++j) {
             const double scalar = amp::lfo::wave<kShape>(phases[i + j]);
-            same = same && std::memcmp(&lanes[j], &scalar, sizeof scalar) == 0;
+            const double lane = lanes[j];
+            same = same && std::memcmp(&lane, &scalar, sizeof scalar) == 0;
         }
     }
     return same;
