@@ -111,11 +111,12 @@ class CurveCursor {
         }
         const double span = t1 - t0;
         uint32_t g = f;
+        // The frames' times t_f + (g - f), advanced by 4 (integers below 2^53: exact).
+        Lanes times = Lanes{t_f, t_f, t_f, t_f} + Lanes{0.0, 1.0, 2.0, 3.0};
         for (; g + 4 <= end; g += 4) {
-            const double t = t_f + static_cast<double>(g - f);
-            const Lanes times = Lanes{t, t, t, t} + Lanes{0.0, 1.0, 2.0, 3.0};
             const Lanes v = v0 + delta * ((times - t0) / span);
             std::memcpy(values + g, &v, sizeof v);
+            times += 4.0;
         }
         for (; g < end; ++g)
             values[g] = v0 + delta * ((t_f + static_cast<double>(g - f) - t0) / span);

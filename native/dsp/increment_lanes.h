@@ -4,10 +4,12 @@
 //
 // Four frames take the vector path when each frequency is a normal double whose numerator
 // mantissa x 2^(s - tz) fits IncrementAt's 64-bit case (shift 0..10) and the rate's odd part is
-// below 2^32; the quotient floor(n / odd) is then detail::DivideBy's multiply-high, done on 32-bit
-// halves (AVX2 has no 64-bit multiply-high), and the remainder test n != q x odd on two 32-bit
-// products. Any other group of four (a zero, a subnormal, a rate outside the range, a large odd
-// part) goes through operator() frame by frame.
+// 3 .. 2^32 - 1; the quotient floor(n / odd) (n < 2^63) is then detail::DivideBelow63's
+// multiply-high and shift, the multiply-high done on 32-bit halves (AVX2 has no 64-bit
+// multiply-high), and, only when a rate is negative, the remainder test n != q x odd on two
+// 32-bit products. Any other group of four (a zero, a subnormal, a rate outside the range, an odd
+// part of 1 or above 2^32) goes through operator() frame by frame. running_phases sums four
+// increments into four phases.
 #pragma once
 
 #include <cstdint>
@@ -39,12 +41,12 @@ inline U64x4 mul_low32(U64x4 a, U64x4 b) noexcept {
 #endif
 }
 
-// Whether any lane is non-zero.
-inline bool any(S64x4 x) noexcept {
+// Whether any lane has its sign bit set.
+inline bool any_negative(S64x4 x) noexcept {
 #if defined(__AVX__)
-    return !_mm256_testz_si256((__m256i)x, (__m256i)x);
+    return _mm256_movemask_pd((__m256d)x) != 0;
 #else
-    return (x[0] | x[1] | x[2] | x[3]) != 0;
+    return (x[0] | x[1] | x[2] | x[3]) < 0;
 #endif
 }
 
@@ -61,40 +63,74 @@ inline U64x4 mul_high64(U64x4 a, U64x4 b) noexcept {
 
 } // namespace detail
 
+// The increments of the four frequencies at frequency_hz[0..3], the bits of the scalar calls,
+// when all four take the vector case (k = increment.lanes(), k.vector true); false otherwise,
+// `out` then unspecified.
+inline bool four_increments(const IncrementAt::Lanes &k, const double *frequency_hz,
+                            U64x4 &out) noexcept {
+    constexpr uint64_t kMagnitude = ~(uint64_t{1} << 63), kMantissa = (uint64_t{1} << 52) - 1;
+    U64x4 bits;
+    std::memcpy(&bits, frequency_hz, sizeof bits);
+    const U64x4 magnitude = bits & kMagnitude;
+    const S64x4 biased = detail::as_signed(magnitude >> 52);
+    // shift = exponent - sr exponent + 64 - tz, exponent = biased - 1075; 0..10 wanted.
+    const S64x4 shift = biased + k.shift_bias;
+    // Outside 0..10 when shift or 10 - shift is negative (a zero or subnormal, biased 0, is
+    // outside too: Lanes::vector requires shift_bias < 0).
+    if (detail::any_negative(shift | (10 - shift))) return false;
+    const U64x4 numerator = ((magnitude & kMantissa) | (uint64_t{1} << 52))
+                            << detail::as_unsigned(shift);
+    const U64x4 q = detail::mul_high64(numerator, U64x4{} + k.multiplier) >> k.shift;
+    if (!detail::any_negative(detail::as_signed(bits))) { // every rate positive: q
+        out = q;
+        return true;
+    }
+    const U64x4 odd = U64x4{} + k.odd;
+    const U64x4 product = detail::mul_low32(q, odd) + (detail::mul_low32(q >> 32, odd) << 32);
+    const U64x4 inexact = detail::as_unsigned(product != numerator) & 1;
+    const U64x4 negative = detail::as_unsigned(detail::as_signed(bits) < 0);
+    // negative: 0 - (q + inexact); else q (signed_phase).
+    out = (q & ~negative) | ((U64x4{} - (q + inexact)) & negative);
+    return true;
+}
+
 // out[i] = increment(frequency_hz[i]) for i < n, the same bits as the scalar calls.
 inline void increments_at(const IncrementAt &increment, const double *frequency_hz, uint32_t n,
                           Phase *out) noexcept {
     const IncrementAt::Lanes k = increment.lanes();
     uint32_t i = 0;
     if (k.vector) {
-        constexpr uint64_t kMagnitude = ~(uint64_t{1} << 63), kMantissa = (uint64_t{1} << 52) - 1;
         for (; i + 4 <= n; i += 4) {
-            U64x4 bits;
-            std::memcpy(&bits, frequency_hz + i, sizeof bits);
-            const U64x4 magnitude = bits & kMagnitude;
-            const S64x4 biased = detail::as_signed(magnitude >> 52);
-            // shift = exponent - sr exponent + 64 - tz, exponent = biased - 1075; 0..10 wanted.
-            const S64x4 shift = biased + k.shift_bias;
-            const S64x4 bad = (biased == 0) | (shift < 0) | (shift > 10);
-            if (detail::any(bad)) {
+            U64x4 steps;
+            if (four_increments(k, frequency_hz + i, steps))
+                std::memcpy(out + i, &steps, sizeof steps);
+            else
                 for (uint32_t j = i; j < i + 4; ++j) out[j] = increment(frequency_hz[j]);
-                continue;
-            }
-            const U64x4 numerator = ((magnitude & kMantissa) | (uint64_t{1} << 52))
-                                    << detail::as_unsigned(shift);
-            const U64x4 t = detail::mul_high64(numerator, U64x4{} + k.multiplier);
-            const U64x4 q = (t + ((numerator - t) >> k.shift1)) >> k.shift2;
-            const U64x4 odd = U64x4{} + k.odd;
-            const U64x4 product =
-                detail::mul_low32(q, odd) + (detail::mul_low32(q >> 32, odd) << 32);
-            const U64x4 inexact = detail::as_unsigned(product != numerator) & 1;
-            const U64x4 negative = detail::as_unsigned(detail::as_signed(bits) < 0);
-            // negative: 0 - (q + inexact); else q (signed_phase).
-            const U64x4 result = (q & ~negative) | ((U64x4{} - (q + inexact)) & negative);
-            std::memcpy(out + i, &result, sizeof result);
         }
     }
     for (; i < n; ++i) out[i] = increment(frequency_hz[i]);
+}
+
+// The phases after each of four steps from the phase in every lane of `phase`: {phase + s0,
+// phase + s0 + s1, ...} (an inclusive running sum, wrapping like the scalar one: the same bits);
+// `phase` becomes the last of them in every lane.
+inline U64x4 running_phases(U64x4 &phase, U64x4 steps) noexcept {
+#if defined(__AVX2__)
+    const __m256i x = (__m256i)steps, zero = _mm256_setzero_si256();
+    // x + {0, x0, x1, x2}, then + {0, 0, y0, y1}.
+    const __m256i y =
+        _mm256_add_epi64(x, _mm256_blend_epi32(_mm256_permute4x64_epi64(x, 0x90), zero, 0x03));
+    const __m256i z = _mm256_add_epi64(y, _mm256_permute2x128_si256(y, y, 0x08));
+    const __m256i out = _mm256_add_epi64(z, (__m256i)phase);
+    phase = (U64x4)_mm256_permute4x64_epi64(out, 0xFF);
+    return (U64x4)out;
+#else
+    U64x4 out;
+    Phase sum = phase[0];
+    for (int i = 0; i < 4; ++i) out[i] = sum += steps[i];
+    phase = U64x4{} + sum;
+    return out;
+#endif
 }
 
 } // namespace amp::dsp

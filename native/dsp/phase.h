@@ -112,6 +112,31 @@ class DivideBy {
     int shift1_ = 0, shift2_ = 0;
 };
 
+// floor(n / d) for n < 2^63 and a fixed d >= 2 (Granlund and Montgomery, theorem 4.2 with N =
+// 63): with l = ceil(log2 d) and m = ceil(2^(63 + l) / d) < 2^64, m d - 2^(63 + l) < d <= 2^l,
+// so floor(n / d) = floor(m n / 2^(63 + l)) = floor(m n / 2^64) >> (l - 1): one multiply-high
+// and one shift (IncrementAt's numerators are below 2^63). test_phase checks it against `/`.
+class DivideBelow63 {
+  public:
+    explicit DivideBelow63(uint64_t d) {
+        using U128 = unsigned __int128;
+        if (d < 2) return; // unused: multiplier 0
+        const int l = 64 - __builtin_clzll(d - 1);
+        multiplier_ = static_cast<uint64_t>(((U128{1} << (63 + l)) + (d - 1)) / d);
+        shift_ = l - 1;
+    }
+    uint64_t multiplier() const { return multiplier_; }
+    int shift() const { return shift_; }
+    uint64_t operator()(uint64_t n) const {
+        return static_cast<uint64_t>((static_cast<unsigned __int128>(multiplier_) * n) >> 64) >>
+               shift_;
+    }
+
+  private:
+    uint64_t multiplier_ = 0;
+    int shift_ = 0;
+};
+
 } // namespace detail
 
 // floor(cycles * 2^64) mod 2^64: frac(cycles) as fixed point, for any finite real (negative
@@ -134,7 +159,7 @@ class IncrementAt {
   public:
     explicit IncrementAt(double sample_rate_hz)
         : sr_(detail::split(sample_rate_hz)), tz_(__builtin_ctzll(sr_.mantissa)),
-          odd_(sr_.mantissa >> tz_), divide_(odd_) {}
+          odd_(sr_.mantissa >> tz_), divide_(odd_), below63_(odd_) {}
     Phase operator()(double frequency_hz) const {
         if (frequency_hz == 0.0) return 0;
         const bool negative = frequency_hz < 0.0;
@@ -153,18 +178,21 @@ class IncrementAt {
     }
 
     // The constants of the 64-bit case for increment_lanes.h: a frequency with biased exponent
-    // e (a normal double) takes it when 0 <= e + shift_bias <= 10 (the numerator's shift), and
-    // `vector` when the odd part is below 2^32 (its products split in 32-bit halves).
+    // e (a normal double) takes it when 0 <= e + shift_bias <= 10 (the numerator's shift, so
+    // the numerator is below 2^63), and `vector` when the odd part is 3 .. 2^32 - 1 (its
+    // products split in 32-bit halves; quotient floor(numerator x multiplier / 2^64) >> shift,
+    // detail::DivideBelow63) and shift_bias < 0 (so a zero or subnormal, biased exponent 0, is
+    // outside the range; at any sample rate above 2^-950 Hz).
     struct Lanes {
         bool vector;
         int64_t shift_bias;
         uint64_t multiplier, odd;
-        int shift1, shift2;
+        int shift;
     };
     Lanes lanes() const {
-        return {odd_ < (uint64_t{1} << 32), int64_t{-1075} - sr_.exponent + 64 - tz_,
-                divide_.multiplier(),       odd_,
-                divide_.shift1(),           divide_.shift2()};
+        const int64_t shift_bias = int64_t{-1075} - sr_.exponent + 64 - tz_;
+        return {odd_ > 1 && odd_ < (uint64_t{1} << 32) && shift_bias < 0, shift_bias,
+                below63_.multiplier(), odd_, below63_.shift()};
     }
 
   private:
@@ -172,6 +200,7 @@ class IncrementAt {
     int tz_;       // trailing zero bits of the rate's mantissa
     uint64_t odd_; // the mantissa without them
     detail::DivideBy divide_;
+    detail::DivideBelow63 below63_; // the same quotients for the vector case (numerator < 2^63)
 };
 
 // Phase increment of one frame at `frequency_hz` (any finite value) and `sample_rate_hz` (> 0).

@@ -126,8 +126,11 @@ class ControllerNode final : public Node {
                         double *y = ctx.out_row(b, c) + start;
                         const double *scale_row = scale.row(b, c) + start * ks;
                         const double *offset_row = offset.row(b, c) + start * os;
-                        for (uint32_t f = 0; f < count; ++f)
-                            y[f] = values[f] * scale_row[f * ks] + offset_row[f * os];
+                        if (ks == 0 && os == 0) // constant scale and offset: a loop it vectorises
+                            scale_constant(values, scale_row[0], offset_row[0], y, count);
+                        else
+                            for (uint32_t f = 0; f < count; ++f)
+                                y[f] = values[f] * scale_row[f * ks] + offset_row[f * os];
                     }
             }
         }
@@ -163,6 +166,14 @@ class ControllerNode final : public Node {
     }
 
   private:
+    // y[f] = values[f] x k + o, the same operations as the general loop (separate multiply and
+    // add), without its per-frame strides.
+    static void scale_constant(const double *__restrict values, double k, double o,
+                               double *__restrict y, uint32_t count) noexcept {
+#pragma GCC unroll 4
+        for (uint32_t f = 0; f < count; ++f) y[f] = values[f] * k + o;
+    }
+
     // Adds this window's contributions to the points' gradients (see the header comment).
     void history_backward(const BackwardContext &ctx) const noexcept {
         double *out = ctx.history_gradient;

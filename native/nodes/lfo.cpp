@@ -21,11 +21,12 @@
 // whether the smoothing had started (three rows).
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "dsp/increment_lanes.h"
 #include "dsp/phase.h"
-#include "dsp/sin2pi.h"
+#include "nodes/lfo_waves.h"
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
 
@@ -33,7 +34,12 @@ namespace amp {
 namespace {
 
 enum : uint32_t { kShape, kRate, kDepth, kSlew, kPhase, kChannels };
-enum : uint32_t { kSine, kSquare, kSaw, kTriangle };
+using lfo::cycles_of;
+using lfo::kSaw;
+using lfo::kSine;
+using lfo::kSquare;
+using lfo::kTriangle;
+using lfo::wave;
 
 const char *const kShapes[] = {"sine", "square", "saw", "triangle"};
 
@@ -60,11 +66,6 @@ const ParamSpec kParams[] = {
     {"channels", ParamKind::Integer, 1.0, 1.0, 64.0, "", "Number of output channels."},
 };
 
-// phi as a double in [0, 1): the top 53 bits of the fixed-point phase, exactly.
-inline double cycles_of(dsp::Phase phase) {
-    return static_cast<double>(phase >> 11) * (1.0 / 9007199254740992.0);
-}
-
 class LfoNode final : public Node {
   public:
     explicit LfoNode(const NodeConfig &config)
@@ -78,6 +79,8 @@ class LfoNode final : public Node {
     void prepare(const PrepareContext &ctx) override {
         alpha_ =
             slew_ms_ > 0.0 ? 1.0 - std::exp(-1.0 / (ctx.sample_rate * slew_ms_ / 1000.0)) : 1.0;
+        increment_ = dsp::IncrementAt(ctx.sample_rate);
+        increment_rate_ = ctx.sample_rate;
         lanes_.assign(static_cast<size_t>(ctx.batches) * channels_, Lane{});
         adjoint_.assign(lanes_.size(), Adjoint{});
         reset();
@@ -166,26 +169,19 @@ class LfoNode final : public Node {
         bool started; // smoothed holds a value
     };
 
-    template <uint32_t kShape>
-    static double wave(dsp::Phase phase) {
-        switch (kShape) {
-        case kSquare: return (phase >> 63) == 0 ? 1.0 : -1.0;
-        case kSaw: return 2.0 * cycles_of(phase) - 1.0;
-        case kTriangle: return 2.0 * std::fabs(2.0 * cycles_of(phase) - 1.0) - 1.0;
-        default: return dsp::sin2pi(phase);
-        }
-    }
-
     // One shape per instantiation (no per-frame switch). A constant rate gives the phases in
     // closed form (phase + (f + 1) step: the same bits as the running sum, and a loop the
-    // compiler vectorises); a modulated one converts a chunk of rates four at a time
-    // (dsp::increments_at, the bits of IncrementAt) and runs the sum over them.
+    // compiler vectorises); a modulated one runs four frames at a time (render_modulated).
     template <uint32_t kShape>
     void render(const ProcessContext &ctx) noexcept {
         const TensorView &rate = ctx.params[kRate];
         const TensorView &depth = ctx.params[kDepth];
         const size_t rs = rate.frame_stride(), ds = depth.frame_stride();
-        const dsp::IncrementAt increment(ctx.sample_rate);
+        if (ctx.sample_rate != increment_rate_) { // prepared at another rate (or not yet)
+            increment_ = dsp::IncrementAt(ctx.sample_rate);
+            increment_rate_ = ctx.sample_rate;
+        }
+        const dsp::IncrementAt &increment = increment_;
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < channels_; ++c) {
                 Lane &lane = lanes_[static_cast<size_t>(b) * channels_ + c];
@@ -204,49 +200,44 @@ class LfoNode final : public Node {
                             y[f] = d[f] * wave<kShape>(start + (f + dsp::Phase{1}) * step);
                     }
                     lane.phase = start + ctx.frames * step;
-                } else if (kShape == kSine) {
-                    lane.phase = render_sine_chunks(start, r, d, ds, increment, y, ctx.frames);
-                } else {
-                    dsp::Phase phase = start;
-                    dsp::Phase steps[kChunk];
-                    for (uint32_t from = 0; from < ctx.frames; from += kChunk) {
-                        const uint32_t count = std::min(kChunk, ctx.frames - from);
-                        dsp::increments_at(increment, r + from, count, steps);
-                        for (uint32_t i = 0; i < count; ++i) {
-                            phase += steps[i];
-                            y[from + i] = d[(from + i) * ds] * wave<kShape>(phase);
-                        }
-                    }
-                    lane.phase = phase;
+                } else if (ds == 0) {
+                    lane.phase =
+                        render_modulated<kShape, false>(start, r, d, increment, y, ctx.frames);
+                } else { // a view's frame stride is 0 or 1
+                    lane.phase =
+                        render_modulated<kShape, true>(start, r, d, increment, y, ctx.frames);
                 }
                 if (ctx.record != nullptr) record<kShape>(ctx, b, c, lane, start, r, rs, increment);
                 if (slew_ms_ > 0.0) smooth(lane, y, ctx.frames);
             }
     }
 
-    // A modulated rate for the sine: the increments of a chunk (four at a time), their serial
-    // sum into the chunk's phases, then the sine over the chunk in a loop the compiler
-    // vectorises (in the per-frame loop the scalar sin2pi dominated). Returns the phase after
-    // the last frame.
-    static dsp::Phase render_sine_chunks(dsp::Phase phase, const double *r, const double *d,
-                                         size_t ds, const dsp::IncrementAt &increment,
-                                         double *__restrict y, uint32_t frames) noexcept {
-        dsp::Phase phases[kChunk];
-        for (uint32_t from = 0; from < frames; from += kChunk) {
-            const uint32_t count = std::min(kChunk, frames - from);
-            dsp::increments_at(increment, r + from, count, phases); // the steps, then the phases
-            for (uint32_t i = 0; i < count; ++i) {
-                phase += phases[i];
-                phases[i] = phase;
-            }
-            double *__restrict to = y + from;
-            if (ds == 0) {
-                const double k = d[0];
-                for (uint32_t i = 0; i < count; ++i) to[i] = k * dsp::sin2pi(phases[i]);
-            } else {
-                const double *depth = d + from;
-                for (uint32_t i = 0; i < count; ++i) to[i] = depth[i] * dsp::sin2pi(phases[i]);
-            }
+    // A modulated rate, four frames at a time: their increments
+    // (dsp::four_increments, or IncrementAt frame by frame when a rate leaves its range), the
+    // running sum into four phases, the wave of the four (lfo::wave4) times the depth (one value
+    // per frame when kDepthPerFrame, else d[0]). The same operations per frame as the scalar
+    // loop, which takes the last frames. Returns the phase after the last frame.
+    template <uint32_t kShape, bool kDepthPerFrame>
+    static dsp::Phase render_modulated(dsp::Phase phase, const double *r, const double *d,
+                                       const dsp::IncrementAt &increment, double *__restrict y,
+                                       uint32_t frames) noexcept {
+        const dsp::IncrementAt::Lanes k = increment.lanes();
+        dsp::U64x4 phase4 = dsp::U64x4{} + phase; // the phase in every lane
+        uint32_t f = 0;
+        for (; f + 4 <= frames; f += 4) {
+            dsp::U64x4 steps;
+            if (!k.vector || !dsp::four_increments(k, r + f, steps))
+                for (uint32_t j = 0; j < 4; ++j) steps[j] = increment(r[f + j]);
+            const dsp::U64x4 phases = dsp::running_phases(phase4, steps);
+            lfo::D4 depth = lfo::D4{} + d[0];
+            if (kDepthPerFrame) std::memcpy(&depth, d + f, sizeof depth);
+            const lfo::D4 out = depth * lfo::wave4<kShape>(phases);
+            std::memcpy(y + f, &out, sizeof out);
+        }
+        phase = phase4[0];
+        for (; f < frames; ++f) {
+            phase += increment(r[f]);
+            y[f] = d[kDepthPerFrame ? f : 0] * wave<kShape>(phase);
         }
         return phase;
     }
@@ -272,6 +263,7 @@ class LfoNode final : public Node {
 
     void smooth(Lane &lane, double *y, uint32_t frames) const {
         double s = lane.started ? lane.smoothed : y[0];
+#pragma GCC unroll 4
         for (uint32_t f = 0; f < frames; ++f) {
             s += alpha_ * (y[f] - s);
             y[f] = s;
@@ -280,13 +272,15 @@ class LfoNode final : public Node {
         lane.started = lane.started || frames > 0;
     }
 
-    static constexpr uint32_t kChunk = 256; // frames per pass of a modulated sine
-
     uint32_t shape_;
     double slew_ms_;
     uint32_t channels_;
     dsp::Phase initial_phase_;
     double alpha_ = 1.0;
+    // The rate conversion at increment_rate_ Hz (its divisions' constants computed once, not
+    // per call).
+    dsp::IncrementAt increment_{48000.0};
+    double increment_rate_ = 48000.0;
     std::vector<Lane> lanes_;
     std::vector<Adjoint> adjoint_; // backward, per lane
 };

@@ -103,11 +103,13 @@ class PitchQuantizerNode final : public Node {
                 Memo &memo = memos_[index];
                 const double *x = in.row(b, c);
                 double *y = ctx.out_row(b, c);
-                for (uint32_t f = 0; f < ctx.frames; ++f) {
+                for (uint32_t f = 0; f < ctx.frames;) {
                     if (!same_bits(x[f], memo.x)) {
                         memo.x = x[f];
                         memo.target = quantize(1200.0 * span_ * x[f]);
                     }
+                    const double before = lane.cents;
+                    const bool started = lane.started;
                     if (!lane.started || glide_ms_ == 0.0)
                         lane.cents = memo.target;
                     else
@@ -117,7 +119,12 @@ class PitchQuantizerNode final : public Node {
                         memo.cents = lane.cents;
                         memo.hz = root_hz_ * std::exp2(lane.cents / 1200.0);
                     }
-                    y[f] = memo.hz;
+                    y[f++] = memo.hz;
+                    // A fixed point: the frame's update (a function of the cents and the
+                    // target) left the cents as they were, so while the input keeps its bits
+                    // (the same target) every frame gives these cents and this frequency.
+                    if (started && same_bits(lane.cents, before))
+                        f = hold(x, memo.x, memo.hz, y, f, ctx.frames);
                 }
             }
     }
@@ -150,6 +157,27 @@ class PitchQuantizerNode final : public Node {
         std::memcpy(&x, &a, sizeof x);
         std::memcpy(&y, &b, sizeof y);
         return x == y;
+    }
+
+    // y[f] = hz from frame `from` while x[f] has the bits of `held` (four frames per vector
+    // compare); returns the first frame that differs (or `frames`).
+    static uint32_t hold(const double *x, double held, double hz, double *y, uint32_t from,
+                         uint32_t frames) noexcept {
+        typedef uint64_t U64x4 __attribute__((vector_size(32)));
+        uint64_t key = 0;
+        std::memcpy(&key, &held, sizeof key);
+        const U64x4 keys = U64x4{} + key;
+        const double hzs[4] = {hz, hz, hz, hz};
+        uint32_t f = from;
+        for (; f + 4 <= frames; f += 4) {
+            U64x4 bits;
+            std::memcpy(&bits, x + f, sizeof bits);
+            const U64x4 differ = (U64x4)(bits != keys);
+            if ((differ[0] | differ[1] | differ[2] | differ[3]) != 0) break;
+            std::memcpy(y + f, hzs, sizeof hzs);
+        }
+        for (; f < frames && same_bits(x[f], held); ++f) y[f] = hz;
+        return f;
     }
 
     // The grid point (in absolute cents) the piecewise-linear index mapping rounds to.

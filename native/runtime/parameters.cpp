@@ -41,20 +41,37 @@ struct Term {
     bool add;
 };
 
-// to[f] = the base (x, or from[f]) with one or two terms applied in order: v + scale m (add) or
-// v x (scale m) (multiply).
+// to[f] = the base (x, or from[f]) with one, two or three terms applied in order: v + scale m
+// (add) or v x (scale m) (multiply); a third term is always an add.
 template <bool kConstant, bool kAdd1, int kTerms, bool kAdd2>
 void apply_loop(double *__restrict to, const double *from, const Term *terms, uint32_t frames) {
     const double x = from[0], s1 = terms[0].scale;
     const double *m1 = terms[0].m;
     const double s2 = kTerms > 1 ? terms[1].scale : 0.0;
     const double *m2 = kTerms > 1 ? terms[1].m : nullptr;
+    const double s3 = kTerms > 2 ? terms[2].scale : 0.0;
+    const double *m3 = kTerms > 2 ? terms[2].m : nullptr;
+#pragma GCC unroll 4
     for (uint32_t f = 0; f < frames; ++f) {
         double value = kConstant ? x : from[f];
         value = kAdd1 ? value + s1 * m1[f] : value * (s1 * m1[f]);
         if (kTerms > 1) value = kAdd2 ? value + s2 * m2[f] : value * (s2 * m2[f]);
+        if (kTerms > 2) value = value + s3 * m3[f];
         to[f] = value;
     }
+}
+
+template <bool kConstant, int kTerms>
+void apply_two_modes(double *to, const double *from, const Term *terms, uint32_t frames) {
+    const bool a1 = terms[0].add, a2 = terms[1].add;
+    if (a1 && a2)
+        apply_loop<kConstant, true, kTerms, true>(to, from, terms, frames);
+    else if (a1)
+        apply_loop<kConstant, true, kTerms, false>(to, from, terms, frames);
+    else if (a2)
+        apply_loop<kConstant, false, kTerms, true>(to, from, terms, frames);
+    else
+        apply_loop<kConstant, false, kTerms, false>(to, from, terms, frames);
 }
 
 template <bool kConstant>
@@ -68,19 +85,14 @@ void apply_terms_from(double *to, const double *from, const Term *terms, size_t 
             apply_loop<kConstant, false, 1, true>(to, from, terms, frames);
         return;
     }
-    const bool a2 = terms[1].add;
-    if (a1 && a2)
-        apply_loop<kConstant, true, 2, true>(to, from, terms, frames);
-    else if (a1)
-        apply_loop<kConstant, true, 2, false>(to, from, terms, frames);
-    else if (a2)
-        apply_loop<kConstant, false, 2, true>(to, from, terms, frames);
+    if (count == 2)
+        apply_two_modes<kConstant, 2>(to, from, terms, frames);
     else
-        apply_loop<kConstant, false, 2, false>(to, from, terms, frames);
+        apply_two_modes<kConstant, 3>(to, from, terms, frames);
 }
 
-// A parameter lane's base (constant over frames, or one value per frame) with its first one
-// or two modulation edges applied, into `to`.
+// A parameter lane's base (constant over frames, or one value per frame) with its first one,
+// two or three modulation edges applied (a third only when it adds), into `to`.
 void apply_terms(double *to, const double *from, bool constant, const Term *terms, size_t count,
                  uint32_t frames) {
     if (constant)
@@ -253,10 +265,13 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
                     plan_.link_first_channel[link] + sc) *
                        block_;
         };
-        // The base copied with the first two edges applied in the same pass (the same
-        // operations in the same order: base + scale m, or base x (scale m), then the second
-        // edge on that value); the other edges then add or multiply in turn.
-        const size_t fused = std::min<size_t>(mods.size(), 2);
+        // The base copied with the first two edges applied in the same pass, and the third
+        // when it adds (the same operations in the same order: base + scale m, or base x
+        // (scale m), then the next edge on that value); the other edges then add or multiply
+        // in turn.
+        const bool third_adds =
+            mods.size() > 2 && graph_.modulations[mods[2]].mode == ModulationMode::Add;
+        const size_t fused = third_adds ? 3 : std::min<size_t>(mods.size(), 2);
         for (uint32_t b = 0; b < node.lanes; ++b)
             for (uint32_t c = 0; c < channels; ++c) {
                 const double *from = base.row(b, c);
@@ -265,14 +280,14 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
                     for (uint32_t f = 0; f < frames; ++f) to[f] = from[f * base_step];
                     continue;
                 }
-                Term terms[2];
+                Term terms[3];
                 for (size_t e = 0; e < fused; ++e) {
                     const ModulationEdge &edge = graph_.modulations[mods[e]];
                     terms[e] = {source_row(e, b, c), edge.scale, edge.mode == ModulationMode::Add};
                 }
                 apply_terms(to, from, base_step == 0, terms, fused, frames);
             }
-        for (size_t e = 2; e < mods.size(); ++e) {
+        for (size_t e = fused; e < mods.size(); ++e) {
             const ModulationEdge &edge = graph_.modulations[mods[e]];
             const double scale = edge.scale;
             for (uint32_t b = 0; b < node.lanes; ++b)

@@ -1,7 +1,8 @@
 // test_controller.cpp: the controller with several named curves (`curves`): one named output per
 // curve (channel groups in order) against the curves sampled here, routed by "ctl.<curve>" edges
 // and modulation edges, per-output-channel scale / offset tensors, every curve required before a
-// render, and refusals (curve and curves together or neither, duplicate or dotted names, unknown
+// render, constant scale / offset (the vectorised loop) against the same values per frame, bit for
+// bit, and refusals (curve and curves together or neither, duplicate or dotted names, unknown
 // outputs listing the instance's names).
 #include <cmath>
 #include <string>
@@ -116,3 +117,27 @@ TEST(every_curve_is_required_and_bad_names_are_refused) {
 }
 
 AMP_TEST_MAIN()
+
+TEST(constant_scale_and_offset_give_the_bits_of_per_frame_tensors) {
+    std::vector<AmpHistoryCurve> views;
+    for (const Curve &c : kCurves)
+        views.push_back({c.name.c_str(), c.times.data(), c.values.data(),
+                         static_cast<uint32_t>(c.times.size()), c.interpolation});
+    const AmpControlHistory history{views.data(), 2, 0};
+    const uint32_t frames = 301;
+    // params_json constants: one value for every frame (the node's constant loop).
+    const auto constant =
+        run_node("controller", R"({"curves":["cutoff","res"],"scale":1.7,"offset":-0.3})", {}, {},
+                 1, frames, {64, 13}, 48000.0, &history);
+    // The same values as tensors with one value per frame (the general loop).
+    const Tensor scale{1, 1, frames, std::vector<double>(frames, 1.7)};
+    const Tensor offset{1, 1, frames, std::vector<double>(frames, -0.3)};
+    const auto per_frame =
+        run_node("controller", R"({"curves":["cutoff","res"]})", {},
+                 {{"scale", scale}, {"offset", offset}}, 1, frames, {64, 13}, 48000.0, &history);
+    CHECK_EQ(constant.status, AMP_OK);
+    CHECK_EQ(per_frame.status, AMP_OK);
+    CHECK(constant.out.data == per_frame.out.data);
+    for (uint32_t f = 0; f < frames && constant.status == AMP_OK; f += 10)
+        CHECK_NEAR(constant.out.at(0, 1, f), 1.7 * linear(kCurves[1], f) - 0.3, 1e-12);
+}

@@ -71,15 +71,20 @@ TEST(increments_at_one_rate_equal_phase_increment) {
 }
 
 // increments_at (four frequencies per vector) gives IncrementAt's bits: LFO-like rates (the
-// vector path), mixed with zeros, subnormals, huge and negative values (groups that fall back),
-// at rates whose odd part is small (48 kHz, 44.1 kHz) or not (a rate with a 53-bit mantissa).
+// vector path; groups all positive, or with negative ones), mixed with zeros, subnormals, huge
+// and negative values (groups that fall back), at rates whose odd part is small (48 kHz, 44.1
+// kHz, 8 kHz), 1 (32768 Hz: no vector path), near 2^32 or above it (a rate with a 53-bit
+// mantissa).
 TEST(increments_in_lanes_equal_increment_at) {
-    for (const double sr : {48000.0, 44100.0, 96000.0, 1e-320, 48000.0 * (1.0 + 0x1p-52)}) {
+    for (const double sr : {48000.0, 44100.0, 96000.0, 8000.0, 22050.0, 32768.0, 12345.0, 3.0,
+                            4294967295.0, 2147483647.0 * 64.0, 1e-320, 48000.0 * (1.0 + 0x1p-52)}) {
         const amp::dsp::IncrementAt at(sr);
         std::vector<double> f;
         for (int i = 0; i < 20000; ++i)
             f.push_back((i % 3 ? 1.0 : -1.0) *
                         std::ldexp(1.0 + i * 0.618033988749895e-4, i % 14 - 8));
+        for (int i = 0; i < 20000; ++i) // positive runs of four: the path without remainders
+            f.push_back(std::ldexp(1.0 + i * 0.3819660112501051e-4, i % 17 - 10));
         for (int i = 0; i < 4000; ++i)
             f.push_back((i % 2 ? -1.0 : 1.0) * std::ldexp(1.0 + i * 0.37e-3, i % 80 - 40));
         for (const double x :
@@ -129,6 +134,38 @@ TEST(divide_by_invariant_equals_integer_division) {
         for (int i = 0; i < 2000; ++i) {
             x = x * 6364136223846793005 + 1442695040888963407;
             const uint64_t n = x >> (i % 64);
+            const uint64_t q = n / d;
+            same = same && divide(n) == q && divide(q * d) == q &&
+                   (q == 0 || divide(q * d - 1) == q - 1);
+        }
+    }
+    CHECK(same);
+}
+
+// detail::DivideBelow63 (the vector increments' division) is floor(n / d) for n < 2^63 and
+// divisors 2 .. 2^32 and beyond (small and odd ones, the sample rates' odd parts, powers of two
+// and their neighbours, random), numerators at the edges, multiples of d and random.
+TEST(divide_below_2_63_equals_integer_division) {
+    std::vector<uint64_t> divisors = {2, 3, 5, 7, 375, 11025, 1875, 441, 125, 12345, 4294967295};
+    for (int k = 2; k < 63; ++k) {
+        const uint64_t p = uint64_t{1} << k;
+        divisors.insert(divisors.end(), {p - 1, p, p + 1});
+    }
+    uint64_t x = 0x9E3779B97F4A7C15;
+    for (int i = 0; i < 200; ++i) {
+        x = x * 6364136223846793005 + 1442695040888963407;
+        divisors.push_back(((x >> 1) >> (i % 63)) | 2);
+    }
+    const uint64_t top = (uint64_t{1} << 63) - 1; // the largest numerator
+    bool same = true;
+    for (const uint64_t d : divisors) {
+        const amp::dsp::detail::DivideBelow63 divide(d);
+        for (const uint64_t n : {uint64_t{0}, uint64_t{1}, d - 1, d, d + 1, 2 * d - 1, 2 * d, top,
+                                 top - 1, top / d * d, top / d * d - 1})
+            same = same && (n > top || divide(n) == n / d);
+        for (int i = 0; i < 2000; ++i) {
+            x = x * 6364136223846793005 + 1442695040888963407;
+            const uint64_t n = (x >> 1) >> (i % 63);
             const uint64_t q = n / d;
             same = same && divide(n) == q && divide(q * d) == q &&
                    (q == 0 || divide(q * d - 1) == q - 1);

@@ -1,7 +1,9 @@
 // test_pitch_quantizer.cpp: quantisation against a nearest-grid-point search computed here (over
 // the grid repeated in the octaves around the input; ties go up), with 12-TET and an uneven grid,
-// span_oct and root_midi; the glide against its one-pole recursion in cents; the output does not
-// depend on the block size (graph renders at blocks 1, 37, 128, 512 and uneven calls); refusals.
+// span_oct and root_midi; the glide against its one-pole recursion in cents (and bit for bit
+// against the recursion written here over held inputs, through the settled fast path); the output
+// does not depend on the block size (graph renders at blocks 1, 37, 128, 512 and uneven calls);
+// refusals.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -86,6 +88,34 @@ TEST(glide_follows_the_one_pole_in_cents_from_the_first_target) {
     }
     CHECK(worst < 1e-12);
     CHECK_EQ(run.out.data[0], 440.0);
+}
+
+TEST(held_inputs_give_the_bits_of_the_per_frame_recursion) {
+    // Steps held long enough for the glide to settle (the node then fills frames while the input
+    // keeps its bits), on grid points: 0, 600 and -300 cents, root 440 Hz.
+    const uint32_t frames = 9000;
+    Tensor x{1, 1, frames, std::vector<double>(frames, 0.0)};
+    for (uint32_t f = 0; f < frames; ++f)
+        x.data[f] = f < 2000 ? 0.0 : f < 5003 ? 0.5 : f == 7001 ? 0.5 : -0.25;
+    const double alpha = 1.0 - std::exp(-1.0 / (48000.0 * 1.0 / 1000.0));
+    std::vector<double> expected(frames);
+    double c = 0.0;
+    bool settled = false;
+    for (uint32_t f = 0; f < frames; ++f) {
+        const double target = x.data[f] == 0.5 ? 600.0 : x.data[f] == 0.0 ? 0.0 : -300.0;
+        const double before = c;
+        c = f == 0 ? target : c + alpha * (target - c);
+        settled = settled || (f > 2500 && f < 5003 && c == before);
+        expected[f] = 440.0 * std::exp2(c / 1200.0);
+    }
+    CHECK(settled); // the recursion reaches its fixed point within the second step
+    for (const std::vector<uint32_t> &chunks :
+         {std::vector<uint32_t>{}, std::vector<uint32_t>{512}, std::vector<uint32_t>{37, 3, 1}}) {
+        const auto run = run_node("pitch_quantizer", "{\"glide_ms\":1,\"root_midi\":69}", {x}, {},
+                                  1, frames, chunks);
+        CHECK_EQ(run.status, AMP_OK);
+        CHECK(run.out.data == expected);
+    }
 }
 
 TEST(the_output_does_not_depend_on_the_block_size) {
