@@ -300,6 +300,10 @@ class GraphRuntime {
     // set_small_frames: small_frames_ and the per-frame taps' record counts for `frames`.
     __attribute__((noinline)) void set_small_frames(uint32_t frames);
     __attribute__((noinline)) void clear_step_seconds();
+    // add_model_heat of a block of more than one frame, out of line (its vector sums would
+    // make every small call align its stack).
+    __attribute__((noinline)) void add_block_heat(NodeState &node, uint64_t position,
+                                                  uint32_t frames);
     // position_ % block_ when position_ is small_position_ (cached: a division per call costs
     // more than the rest of a one-frame call's bookkeeping).
     uint64_t small_position_ = 0;

@@ -49,6 +49,10 @@ void GraphRuntime::set_small_frames(uint32_t frames) {
     small_frames_ = frames;
 }
 
+void GraphRuntime::add_block_heat(NodeState &node, uint64_t position, uint32_t frames) {
+    add_model_heat(node, position, frames);
+}
+
 void GraphRuntime::clear_step_seconds() {
     for (NodeState &node : state_) {
         node.processing_seconds = 0.0;
@@ -109,16 +113,24 @@ int32_t GraphRuntime::execute_small(uint32_t frames, double *out, uint64_t out_l
                 x += x_stride;
             } while (--count != 0);
         } else {
-            add_model_heat(node, position, frames);
+            add_block_heat(node, position, frames);
         }
     }
-    // Lane k = b x out_channels + c: at k x frames in `out`, at k x block_ in the output buffer.
+    // Lane k = b x out_channels + c: at k x frames in `out`, at k x block_ in the output buffer
+    // (small_out_lanes_ >= 1).
     const double *from = small_result_;
+    const double *const end = out + small_out_lanes_ * frames;
     if (frames == 1) {
-        for (size_t k = 0; k < small_out_lanes_; ++k, from += block_) out[k] = *from;
+        do {
+            *out++ = *from;
+            from += block_;
+        } while (out != end);
     } else {
-        for (size_t k = 0; k < small_out_lanes_; ++k, from += block_)
-            std::memcpy(out + k * frames, from, frames * sizeof(double));
+        do {
+            std::memcpy(out, from, frames * sizeof(double));
+            out += frames;
+            from += block_;
+        } while (out != end);
     }
     const uint32_t next = offset + frames;
     position_ = position + frames;
