@@ -27,6 +27,15 @@ class GainNode final : public Node {
     void reset() noexcept override {}
 
     void process(const ProcessContext &ctx) noexcept override {
+        if (ctx.batches == 1 && ctx.output_channels == 1 && ctx.frames == 1) {
+            // One frame of one lane (a one-frame call): scale_lane's one product.
+            ctx.out[0] = ctx.inputs[0].first_row()[0] * ctx.params[kGain].first_row()[0];
+            return;
+        }
+        scale_block(ctx);
+    }
+    // process() for any block, out of line (the one-frame path saves no registers).
+    __attribute__((noinline)) static void scale_block(const ProcessContext &ctx) noexcept {
         scale(ctx.inputs[0], ctx.params[kGain], ctx.batches, ctx.output_channels, ctx.frames,
               ctx.out, ctx.out_lane_stride);
     }
@@ -53,11 +62,18 @@ class GainNode final : public Node {
   private:
     static void scale(const TensorView &x, const TensorView &gain, uint32_t batches,
                       uint32_t channels, uint32_t frames, double *out, size_t out_stride) {
-        const size_t step = gain.frame_stride();
         if (batches == 1 && channels == 1) { // one lane: no lane bookkeeping
-            scale_lane(x.first_row(), gain.first_row(), step, frames, out);
+            scale_lane(x.first_row(), gain.first_row(), gain.frame_stride(), frames, out);
             return;
         }
+        scale_lanes(x, gain, batches, channels, frames, out, out_stride);
+    }
+    // Every lane (b, c); out of line, so the one-lane path saves no registers it does not use.
+    __attribute__((noinline)) static void scale_lanes(const TensorView &x, const TensorView &gain,
+                                                      uint32_t batches, uint32_t channels,
+                                                      uint32_t frames, double *out,
+                                                      size_t out_stride) {
+        const size_t step = gain.frame_stride();
         for (uint32_t b = 0; b < batches; ++b)
             for (uint32_t c = 0; c < channels; ++c)
                 scale_lane(x.row(b, c), gain.row(b, c), step, frames,

@@ -60,12 +60,28 @@ class SafetyNode final : public Node {
     }
 
     void process(const ProcessContext &ctx) noexcept override {
+        if (ctx.batches == 1 && ctx.output_channels == 1 && ctx.frames == 1) {
+            // One frame of one lane (a one-frame call): run_lane's one frame.
+            double over = 0.0, bad = 0.0;
+            const double v = frame(ctx.inputs[0].first_row()[0], ctx.params[kLimit].first_row()[0],
+                                   dc_[0], ctx.out[0], over, bad);
+            ctx.taps[kClipped][0] = over;
+            ctx.taps[kReplaced][0] = bad;
+            if (ctx.record != nullptr) ctx.record[0] = v;
+            ctx.telemetry[0] = count_value();
+            return;
+        }
+        process_block(ctx);
+    }
+
+    // process() for any block, out of line (the one-frame path saves no registers).
+    __attribute__((noinline)) void process_block(const ProcessContext &ctx) noexcept {
         const TensorView &limit = ctx.params[kLimit];
         const size_t step = limit.frame_stride();
         if (ctx.batches == 1 && ctx.output_channels == 1) { // one lane: no lane bookkeeping
             run_lane(ctx.inputs[0].first_row(), limit.first_row(), step, ctx.out,
                      ctx.taps[kClipped], ctx.taps[kReplaced], dc_[0], true, ctx.frames, ctx.record);
-            ctx.telemetry[0] = static_cast<double>(nonfinite_);
+            ctx.telemetry[0] = count_value();
             return;
         }
         for (uint32_t b = 0; b < ctx.batches; ++b)
@@ -79,7 +95,7 @@ class SafetyNode final : public Node {
                     ctx.taps[kReplaced] + b * ctx.tap_lane_stride, dc_[lane], c == 0, ctx.frames,
                     ctx.record != nullptr ? ctx.record + lane * ctx.record_lane_stride : nullptr);
             }
-        ctx.telemetry[0] = static_cast<double>(nonfinite_);
+        ctx.telemetry[0] = count_value();
     }
 
     uint32_t record_rows() const override { return static_cast<uint32_t>(dc_.size()); }
@@ -128,26 +144,37 @@ class SafetyNode final : public Node {
     }
 
   private:
+    // The replaced-sample count as telemetry: a count of samples stays far below 2^63, where the
+    // signed conversion (one instruction) gives the unsigned one's value.
+    double count_value() const { return static_cast<double>(static_cast<int64_t>(nonfinite_)); }
+
+    // One frame: the input x (non-finite: counted and read as 0), the limit l and the lane's DC
+    // state; writes the output y, the clip's excess `over` and `bad` (1 when x was replaced);
+    // returns the DC-blocked value x - dc.
+    double frame(double x, double l, double &dc, double &y, double &over, double &bad) noexcept {
+        double in = x;
+        bad = 0.0;
+        if (!std::isfinite(in)) {
+            in = 0.0;
+            ++nonfinite_;
+            bad = 1.0;
+        }
+        dc = alpha_ * dc + (1.0 - alpha_) * in;
+        const double v = in - dc;
+        y = std::min(l, std::max(-l, v));
+        over = std::max(0.0, std::fabs(v) - l);
+        return v;
+    }
+
     // One lane (b, c) over the block: the input x, the limit row (frame step `step`), the
     // output y, batch b's tap rows (written when `first`, else added to), the lane's DC state
     // and its record row (null: not recording).
     void run_lane(const double *x, const double *lim, size_t step, double *y, double *clipped,
                   double *replaced, double &dc, bool first, uint32_t frames,
                   double *record) noexcept {
-        const double beta = 1.0 - alpha_;
         for (uint32_t f = 0; f < frames; ++f) {
-            double in = x[f];
-            double bad = 0.0;
-            if (!std::isfinite(in)) {
-                in = 0.0;
-                ++nonfinite_;
-                bad = 1.0;
-            }
-            dc = alpha_ * dc + beta * in;
-            const double l = lim[f * step];
-            const double v = in - dc;
-            y[f] = std::min(l, std::max(-l, v));
-            const double over = std::max(0.0, std::fabs(v) - l);
+            double over = 0.0, bad = 0.0;
+            const double v = frame(x[f], lim[f * step], dc, y[f], over, bad);
             clipped[f] = first ? over : clipped[f] + over;
             replaced[f] = first ? bad : replaced[f] + bad;
             if (record != nullptr) record[f] = v;

@@ -57,16 +57,34 @@ class SineOscNode final : public Node {
     void process(const ProcessContext &ctx) noexcept override {
         const TensorView &frequency = ctx.params[kFrequency];
         const TensorView &amplitude = ctx.params[kAmplitude];
-        const double sample_rate = ctx.sample_rate;
         if (ctx.batches == 1 && channels_ == 1 && ctx.record == nullptr &&
             frequency.frame_stride() == 0 && amplitude.frame_stride() == 0) {
-            // One lane at constant parameters (every 1-frame step): the loop below without
-            // its lane bookkeeping.
-            phases_[0] =
-                dsp::sine_frames(phases_[0], increments_.get(frequency.first_row()[0], sample_rate),
-                                 amplitude.first_row()[0], ctx.out, ctx.frames);
+            // One lane at constant parameters (every 1-frame step): process_lanes' loop
+            // without its lane bookkeeping (which stays out of line, so this path saves no
+            // registers it does not use).
+            const dsp::Phase increment = increments_.get(frequency.first_row()[0], ctx.sample_rate);
+            const double a = amplitude.first_row()[0];
+            if (ctx.frames == 1) { // sine_frames' one frame
+                const dsp::Phase phase = phases_[0] + increment;
+                phases_[0] = phase;
+                ctx.out[0] = a * dsp::sin2pi(phase);
+                return;
+            }
+            phases_[0] = lane_frames(phases_[0], increment, a, ctx.out, ctx.frames);
             return;
         }
+        process_lanes(ctx, frequency, amplitude);
+    }
+
+    __attribute__((noinline)) static dsp::Phase
+    lane_frames(dsp::Phase phase, dsp::Phase increment, double a, double *out, uint32_t frames) {
+        return dsp::sine_frames(phase, increment, a, out, frames);
+    }
+
+    __attribute__((noinline)) void process_lanes(const ProcessContext &ctx,
+                                                 const TensorView &frequency,
+                                                 const TensorView &amplitude) noexcept {
+        const double sample_rate = ctx.sample_rate;
         for (uint32_t b = 0; b < ctx.batches; ++b)
             for (uint32_t c = 0; c < channels_; ++c) {
                 dsp::Phase &phase = phases_[static_cast<size_t>(b) * channels_ + c];
@@ -171,12 +189,13 @@ class SineOscNode final : public Node {
         double sample_rate = 0.0;
         dsp::Phase increment = 0;
         dsp::Phase get(double f, double sr) {
-            if (f != frequency || sr != sample_rate) {
-                frequency = f;
-                sample_rate = sr;
-                increment = dsp::phase_increment(f, sr);
-            }
+            if (f != frequency || sr != sample_rate) refresh(f, sr);
             return increment;
+        }
+        __attribute__((noinline)) void refresh(double f, double sr) {
+            frequency = f;
+            sample_rate = sr;
+            increment = dsp::phase_increment(f, sr);
         }
     };
 

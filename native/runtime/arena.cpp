@@ -187,6 +187,7 @@ void GraphRuntime::allocate() {
         }
         if (taps) tap_nodes_.push_back(v);
     }
+    plan_small_calls();
 }
 
 } // namespace amp

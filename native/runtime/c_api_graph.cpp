@@ -64,19 +64,19 @@ void record(AmpGraphRuntime *handle, int32_t code, const std::string &stage,
         handle->creation_log += line + "\n";
 }
 
-// Runs `body` against a live runtime, turning every failure into a status code.
-template <typename Body>
-int32_t guarded(AmpGraphRuntime *handle, const char *stage, Body body) {
-    if (handle == nullptr) return AMP_ERR_INVALID_ARGUMENT;
-    const UseGuard use(handle);
-    if (!use.acquired()) return AMP_ERR_PENDING; // another thread is inside a call: not recorded
-    if (!handle->runtime) {
-        record(handle, AMP_ERR_INVALID_ARGUMENT, stage, "",
-               "this runtime failed at creation; only last_error, read_log and destroy apply");
-        return AMP_ERR_INVALID_ARGUMENT;
-    }
+// The refusal of a call on a runtime whose creation failed.
+__attribute__((cold, noinline)) int32_t refuse_failed_runtime(AmpGraphRuntime *handle,
+                                                              const char *stage) {
+    record(handle, AMP_ERR_INVALID_ARGUMENT, stage, "",
+           "this runtime failed at creation; only last_error, read_log and destroy apply");
+    return AMP_ERR_INVALID_ARGUMENT;
+}
+
+// Records the exception being handled (called from a catch block) and returns its status code.
+__attribute__((cold, noinline)) int32_t record_current_exception(AmpGraphRuntime *handle,
+                                                                 const char *stage) {
     try {
-        return body(*handle->runtime);
+        throw;
     } catch (const amp::AmpFailure &failure) {
         record(handle, failure.code, failure.stage, failure.node, failure.what());
         return failure.code;
@@ -89,6 +89,23 @@ int32_t guarded(AmpGraphRuntime *handle, const char *stage, Body body) {
     } catch (...) {
         record(handle, AMP_ERR_INTERNAL, stage, "", "internal error");
         return AMP_ERR_INTERNAL;
+    }
+}
+
+// Runs `body` against a live runtime, turning every failure into a status code. Inlined into
+// each entry point, with the failure paths out of line: a call that succeeds (a one-frame
+// execute is the seed's usual invocation) pays for the checks and the use flag only.
+template <typename Body>
+__attribute__((always_inline)) inline int32_t guarded(AmpGraphRuntime *handle, const char *stage,
+                                                      Body body) {
+    if (handle == nullptr) return AMP_ERR_INVALID_ARGUMENT;
+    const UseGuard use(handle);
+    if (!use.acquired()) return AMP_ERR_PENDING; // another thread is inside a call: not recorded
+    if (!handle->runtime) return refuse_failed_runtime(handle, stage);
+    try {
+        return body(*handle->runtime);
+    } catch (...) {
+        return record_current_exception(handle, stage);
     }
 }
 

@@ -37,8 +37,19 @@ double thread_cpu_seconds() {
 
 } // namespace
 
-int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
-                              const AmpRenderOptions *options) {
+void GraphRuntime::refuse_output(const double *out, uint64_t out_len, uint64_t frames,
+                                 uint64_t needed) const {
+    if (out == nullptr)
+        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "", "output buffer is null");
+    throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
+                     "output buffer holds " + std::to_string(out_len) + " doubles; " +
+                         std::to_string(batches_) + "x" +
+                         std::to_string(plan_.output_channels[graph_.output]) + "x" +
+                         std::to_string(frames) + " needs " + std::to_string(needed));
+}
+
+int32_t GraphRuntime::execute_blocks(uint64_t frames, double *out, uint64_t out_len,
+                                     const AmpRenderOptions *options) {
     const uint32_t out_channels = plan_.output_channels[graph_.output];
     // Buffer sizes: rows x batches x frames, refused when the product does not fit in 64 bits
     // (a wrapped size would pass the capacity checks below and the render would write past
@@ -51,13 +62,8 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
         return count;
     };
     const uint64_t needed = needed_for(out_channels, "output");
-    if (out == nullptr && frames > 0)
-        throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, "execute", "", "output buffer is null");
-    if (out_len < needed)
-        throw AmpFailure(AMP_ERR_SHAPE_MISMATCH, "execute", "",
-                         "output buffer holds " + std::to_string(out_len) + " doubles; " +
-                             std::to_string(batches_) + "x" + std::to_string(out_channels) + "x" +
-                             std::to_string(frames) + " needs " + std::to_string(needed));
+    if ((out == nullptr && frames > 0) || out_len < needed)
+        refuse_output(out, out_len, frames, needed);
     double *heat_out = options != nullptr ? options->heat_out : nullptr;
     if (heat_out != nullptr) {
         const uint64_t heat_needed = needed_for(uint64_t{node_count()} + 1, "heat");
@@ -106,7 +112,7 @@ int32_t GraphRuntime::execute(uint64_t frames, double *out, uint64_t out_len,
     if (history_ptr != nullptr || needs_curves_) check_history(history_ptr);
 
     heat_curves_ = heat_out != nullptr || graph_.thermal_budget > 0.0;
-    reset_call_heat();
+    begin_call_heat();
     call_start_ = position_;
     // Timing is opt-in ("timing": true, or a single-node call that asks for metrics): reading
     // the clocks costs more than a short block.
@@ -260,6 +266,7 @@ inline void GraphRuntime::run_lean_step(uint32_t v, uint64_t position, uint32_t 
 
 void GraphRuntime::run_block(uint64_t position, uint32_t frames, uint32_t offset_in_block,
                              const AmpControlHistory *history) {
+    small_frames_ = 0;            // the steps set their contexts' frames and this block's history
     if (!serial_steps_.empty()) { // every level on this thread: the steps in schedule order
         if (graph_.timing) {
             for (const Step &step : serial_steps_)

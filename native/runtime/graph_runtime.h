@@ -8,6 +8,8 @@
 //   parameters.cpp       set_param / clear_params overrides, per-block parameter evaluation
 //                        with modulation
 //   executor.cpp         execute(): the block loop, one node's step
+//   small_calls.cpp      the small-call plan: a call within one block that asks for the
+//                        output only runs a flat step list fixed at configure
 //   gather.cpp           what each input port reads (in place, lane table, or summed)
 //   heat_accounting.cpp  heat per node and graph, curves, thermal-budget flags
 //   thread_plan.cpp      helper threads and the split of each level among them
@@ -69,8 +71,14 @@ class GraphRuntime {
     void set_buffer(const char *node, uint32_t slot, const double *data, uint32_t channels,
                     uint64_t frames, double sample_rate);
     // Returns AMP_OK or AMP_ERR_CANCELLED; throws on invalid arguments.
+    // A call within one block that asks for the output only takes the small-call plan
+    // (small_calls.cpp), any other the block loop (executor.cpp); both give the same bits.
     int32_t execute(uint64_t frames, double *out, uint64_t out_len,
-                    const AmpRenderOptions *options);
+                    const AmpRenderOptions *options) {
+        if (takes_small_plan(frames, options))
+            return execute_small(static_cast<uint32_t>(frames), out, out_len, options);
+        return execute_blocks(frames, out, out_len, options);
+    }
 
     // Heat since create / reset, summed over batches (block-invariant: see heat_accounting.cpp).
     double node_heat_total(uint32_t node) const;
@@ -95,6 +103,13 @@ class GraphRuntime {
     void unbind_call(uint32_t node);
     void set_timing(bool on) { graph_.timing = on; }
     void keep_history_offset(bool keep) { keep_history_offset_ = keep; }
+    // The small-call plan (small_calls.cpp): on by default; off, every call takes the general
+    // block loop (tests compare the two). small_calls() counts the calls that took the plan.
+    void set_small_calls(bool on) {
+        small_enabled_ = on;
+        plan_small_calls();
+    }
+    uint64_t small_calls() const { return small_calls_; }
     Node &node_instance(uint32_t node) { return *plan_.nodes[node]; }
     uint64_t position() const { return position_; }
 
@@ -236,6 +251,63 @@ class GraphRuntime {
                        const AmpControlHistory *history);
     void run_timed_step(const Step &step, uint64_t position, uint32_t frames,
                         uint32_t offset_in_block, const AmpControlHistory *history);
+
+    // --- The small-call plan (small_calls.cpp; docs/architecture.md, "What a step costs at
+    // small blocks"). A call takes it when its frames fit in what is left of the current block
+    // and of the scheduler block, nothing records (no backward recording, no timing) and it
+    // asks for the output only (options null or every field but cancel_flag null); the graph
+    // must run serially, without output padding, thermal budget or control-history curves
+    // (small_ready_, fixed at configure). The call then runs small_steps_: the serial schedule
+    // with each step's state and node resolved, a plain Process step inline (run_lean_step's
+    // work), any other step through run_step. Same work, same order, same bits.
+    struct SmallStep {
+        NodeState *state;
+        Node *node;
+        Step step;
+        bool lean; // a plain node's Process step
+    };
+    // Rebuilds small_steps_ and small_ready_ (end of allocate() and plan_parallel_levels()).
+    void plan_small_calls();
+    // True when a call of `frames` frames with these options may take the plan (execute_small
+    // then checks that they fit in what is left of the current block).
+    bool takes_small_plan(uint64_t frames, const AmpRenderOptions *options) const {
+        if (!small_ready_ || rec_.armed || graph_.timing || frames - 1 >= max_step_) return false;
+        return options == nullptr ||
+               (options->heat_out == nullptr && options->history == nullptr &&
+                options->over_budget_out == nullptr && options->tap_out == nullptr &&
+                options->tap_time_out == nullptr && options->meters == nullptr &&
+                options->progress == nullptr);
+    }
+    int32_t execute_small(uint32_t frames, double *out, uint64_t out_len,
+                          const AmpRenderOptions *options);
+    // Any other call: the block loop (executor.cpp).
+    int32_t execute_blocks(uint64_t frames, double *out, uint64_t out_len,
+                           const AmpRenderOptions *options);
+    // Throws execute()'s refusal of the caller's output buffer: null, or `out_len` doubles
+    // where `needed` are needed (kept out of line: the checks stay a few instructions).
+    [[noreturn, gnu::cold, gnu::noinline]] void
+    refuse_output(const double *out, uint64_t out_len, uint64_t frames, uint64_t needed) const;
+    std::vector<SmallStep> small_steps_;
+    bool small_ready_ = false;
+    bool small_enabled_ = true;
+    uint64_t small_calls_ = 0;
+    size_t small_out_lanes_ = 0;           // batches x output channels
+    const double *small_result_ = nullptr; // the output node's buffer
+    // The frames every node's context and input views hold, with a null history, or 0 when
+    // unknown (allocate() rebuilt them, or a general block set its own history).
+    uint32_t small_frames_ = 0;
+    bool small_counts_taps_ = false; // some tap's record count depends on the position
+    // set_small_frames: small_frames_ and the per-frame taps' record counts for `frames`.
+    __attribute__((noinline)) void set_small_frames(uint32_t frames);
+    __attribute__((noinline)) void clear_step_seconds();
+    // add_model_heat of a block of more than one frame, out of line (its vector sums would
+    // make every small call align its stack).
+    __attribute__((noinline)) void add_block_heat(NodeState &node, uint64_t position,
+                                                  uint32_t frames);
+    // position_ % block_ when position_ is small_position_ (cached: a division per call costs
+    // more than the rest of a one-frame call's bookkeeping).
+    uint64_t small_position_ = 0;
+    uint32_t small_offset_ = 0;
     void plan_parallel_levels();
     void sum_graph_heat(uint32_t frames);
     void gather_inputs(uint32_t node, uint32_t frames);
@@ -249,14 +321,19 @@ class GraphRuntime {
             !node.heat_override.empty())
             return false;
         const double g = node.heat_model.conductance, w = node.heat_model.work;
-        for (uint32_t b = 0; b < node.lanes; ++b) {
-            double *lanes = node.heat_lanes + static_cast<size_t>(b) * kHeatLanes;
-            const double *x = node.model_row + static_cast<size_t>(b) * node.model_batch_stride;
-            if (frames == 1) // a 1-frame step: the one value, into its lane
-                lanes[position % kHeatLanes] += x[0] * x[0] * g + w;
-            else // the same sums, in the same order per lane
-                accumulate_lane_heat(lanes, position, node.heat_model, x, frames);
+        const double *x = node.model_row;
+        const size_t x_stride = node.model_batch_stride;
+        const uint32_t count = node.lanes;
+        if (frames == 1) { // a 1-frame step: the one value per lane, into the frame's lane
+            double *lanes = node.heat_lanes + position % kHeatLanes;
+            for (uint32_t b = 0; b < count; ++b)
+                lanes[static_cast<size_t>(b) * kHeatLanes] +=
+                    x[b * x_stride] * x[b * x_stride] * g + w;
+            return true;
         }
+        for (uint32_t b = 0; b < count; ++b) // the same sums, in the same order per lane
+            accumulate_lane_heat(node.heat_lanes + static_cast<size_t>(b) * kHeatLanes, position,
+                                 node.heat_model, x + b * x_stride, frames);
         return true;
     }
     // Recomputes state_[node].static_params after its overrides, modulations or call views
@@ -276,6 +353,25 @@ class GraphRuntime {
     // Records the heat totals at the start of an execute call: a copy of every node's lanes
     // (one memcpy), folded only when a call's heat is read (call_start_total).
     void reset_call_heat();
+    // reset_call_heat for a call that starts where the previous one ended: between calls the
+    // two copies differ only in the lanes of the previous call's frames [call_start_,
+    // position_), so after a call of fewer than kHeatLanes frames only those are copied.
+    // Nothing else writes heat_lanes_ between calls but restore() (which sets
+    // call_start_restored_: its lanes are not the previous call's) and reset() (which zeroes
+    // both copies and the position, so position_ - call_start_ wraps to a large count unless
+    // both are 0).
+    void begin_call_heat() {
+        const uint64_t since = position_ - call_start_;
+        if (call_start_restored_ || since >= kHeatLanes) {
+            reset_call_heat();
+            return;
+        }
+        double *to = call_start_lanes_.data();
+        const double *from = heat_lanes_.data();
+        const size_t size = heat_lanes_.size();
+        for (uint64_t frame = call_start_; frame < position_; ++frame)
+            for (size_t i = frame % kHeatLanes; i < size; i += kHeatLanes) to[i] = from[i];
+    }
     // Node v's total when the current call started (the same bits as folding its lanes then).
     double call_start_total(uint32_t v) const;
     // Every node's heat lanes (node v's at v x batches x kHeatLanes) and their copy at the

@@ -34,7 +34,10 @@ void GraphRuntime::plan_parallel_levels() {
     serial_steps_.clear();
     for (const std::vector<Step> &level : plan_.levels)
         serial_steps_.insert(serial_steps_.end(), level.begin(), level.end());
-    if (!workers_ || workers_->participants() <= 1 || max_step_ < kMinParallelFrames) return;
+    if (!workers_ || workers_->participants() <= 1 || max_step_ < kMinParallelFrames) {
+        plan_small_calls();
+        return;
+    }
     const uint32_t participants = workers_->participants();
     for (size_t level = 0; level < plan_.levels.size(); ++level) {
         const std::vector<Step> &steps = plan_.levels[level];
@@ -60,6 +63,7 @@ void GraphRuntime::plan_parallel_levels() {
         level_buckets_[level] = std::move(buckets);
         serial_steps_.clear(); // a level runs on several threads
     }
+    plan_small_calls();
 }
 
 } // namespace amp
