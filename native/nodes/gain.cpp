@@ -27,6 +27,11 @@ class GainNode final : public Node {
     void reset() noexcept override {}
 
     void process(const ProcessContext &ctx) noexcept override {
+        if (ctx.frames == 1 && ctx.batches == 1 && ctx.output_channels == 1) {
+            // One frame of one lane (a single-node call per frame): the one product.
+            ctx.out[0] = ctx.inputs[0].first_row()[0] * ctx.params[kGain].first_row()[0];
+            return;
+        }
         scale(ctx.inputs[0], ctx.params[kGain], ctx.batches, ctx.output_channels, ctx.frames,
               ctx.out, ctx.out_lane_stride);
     }

@@ -57,6 +57,7 @@ struct SingleNodeState {
     std::vector<amp::TensorView> audio;
     std::vector<amp::TensorView> params;
     std::vector<const double *> feeds; // one-frame calls: each audio port's data
+    amp::TensorView heat;              // one-frame calls: the heat view
     // The `channels` argument a call on this state passes (audio port 0's channels, 0 for a
     // source), and the one-frame calls served by forward_frame (test hook).
     int32_t call_channels = 0;
@@ -226,9 +227,12 @@ bool run_one_frame(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs 
             return false;
         state->feeds[p] = view->data;
     }
-    amp::TensorView heat;
     const bool bound = inputs != nullptr && inputs->param_count > 0;
-    if (bound && !bind_params_quietly(*state, *inputs, B, heat)) return false;
+    amp::TensorView &heat = state->heat;
+    if (bound) {
+        heat = amp::TensorView{};
+        if (!bind_params_quietly(*state, *inputs, B, heat)) return false;
+    }
     const uint32_t produced = runtime.output_channels();
     double *buffer = amp::acquire_call_buffer(static_cast<size_t>(B) * produced);
     try {

@@ -41,13 +41,15 @@ double *payload_of(Header *header) { return reinterpret_cast<double *>(header + 
 
 // Trivial (zero-initialised, no constructor or destructor), so reading it costs no TLS guard;
 // the Drain object below empties it when the thread exits.
+enum : uint8_t { kUnregistered, kCaching, kClosed };
 struct ThreadCache {
     Header *heads[kClasses];  // free lists (next block in the payload's first double)
     uint8_t counts[kClasses]; // blocks in each list
-    bool drain_registered;    // the thread's Drain exists
-    bool closed;              // the thread is exiting: releases go to the system
+    // kUnregistered: the thread's Drain does not exist yet; kCaching: it does; kClosed: the
+    // thread is exiting (its Drain ran) and releases go to the system.
+    uint8_t mode;
 };
-thread_local ThreadCache t_cache;
+__thread ThreadCache t_cache;
 
 Header *&next_of(Header *header) { return *reinterpret_cast<Header **>(header + 1); }
 
@@ -69,16 +71,16 @@ void drain(ThreadCache &cache) noexcept {
 struct Drain {
     ~Drain() {
         drain(t_cache);
-        t_cache.closed = true;
+        t_cache.mode = kClosed;
     }
 };
 
 // The first time a thread keeps a block: creates its Drain (a thread_local with a destructor,
 // registered with the C++ runtime once per thread).
-__attribute__((noinline, cold)) void register_drain() {
+void register_drain() {
     thread_local Drain drain_at_exit;
     (void)&drain_at_exit;
-    t_cache.drain_registered = true;
+    t_cache.mode = kCaching;
 }
 
 // The class of a request: the smallest k with 2^k >= count.
@@ -114,25 +116,46 @@ double *acquire_call_buffer(size_t count) {
     return payload_of(block);
 }
 
+namespace {
+
+// Keeps a block in the cache of class k (room checked by the caller).
+inline void keep(ThreadCache &cache, Header *block, uint32_t k) {
+    block->tag = kCached;
+    next_of(block) = cache.heads[k];
+    cache.heads[k] = block;
+    ++cache.counts[k];
+    AMP_POISON(payload_of(block), block->capacity * sizeof(double));
+}
+
+// release_call_buffer's other cases: a block too large to cache, a full class, a thread whose
+// cache is not registered yet or is closed.
+__attribute__((noinline, cold)) void release_slowly(Header *block) noexcept {
+    ThreadCache &cache = t_cache;
+    const uint32_t k = block->size_class;
+    if (k < kClasses && cache.counts[k] < kCachedPerClass && cache.mode != kClosed) {
+        try {
+            if (cache.mode == kUnregistered) register_drain();
+            keep(cache, block, k);
+            return;
+        } catch (...) { // the Drain could not be registered: no cache on this thread
+        }
+    }
+    block->tag = 0;
+    std::free(block);
+}
+
+} // namespace
+
 void release_call_buffer(double *buffer) noexcept {
     if (buffer == nullptr) return;
     Header *block = header_of(buffer);
     if (block->tag != kLive) return; // released already: ignored
     const uint32_t k = block->size_class;
     ThreadCache &cache = t_cache;
-    // Blocks above the cached sizes, and any block once the cache is full or closed, go to the
-    // system.
-    if (k == kClasses || cache.counts[k] >= kCachedPerClass || cache.closed) {
-        block->tag = 0;
-        std::free(block);
-        return;
-    }
-    if (!cache.drain_registered) register_drain();
-    block->tag = kCached;
-    next_of(block) = cache.heads[k];
-    cache.heads[k] = block;
-    ++cache.counts[k];
-    AMP_POISON(buffer, block->capacity * sizeof(double));
+    if (k < kClasses && cache.counts[k] < kCachedPerClass && cache.mode == kCaching)
+        keep(cache, block, k);
+    else
+        release_slowly(block);
 }
 
 uint32_t cached_call_buffers() noexcept {

@@ -18,7 +18,7 @@
 // compares this path with execute() bit for bit (samples, heat, metrics, snapshots).
 #include "runtime/graph_runtime.h"
 
-#include <algorithm>
+#include <cstring>
 
 #include "runtime/errors.h"
 
@@ -44,8 +44,13 @@ void GraphRuntime::forward_one_frame(uint32_t target, const double *const *feeds
     if (rec_.armed) throw AmpFailure(AMP_ERR_INTERNAL, "run_node", "", "one-frame path recording");
     // execute(): per-call bookkeeping.
     heat_curves_ = false;
-    // reset_call_heat(), as a plain copy (the lanes of a one-node graph are a few doubles).
-    std::copy(heat_lanes_.begin(), heat_lanes_.end(), call_start_lanes_.begin());
+    // reset_call_heat(), as a plain copy (the lanes of a one-node graph are a few rows of
+    // kHeatLanes doubles; a row of constant size copies without a library call).
+    const double *lanes_from = heat_lanes_.data();
+    double *lanes_to = call_start_lanes_.data();
+    for (size_t row = 0, rows = heat_lanes_.size() / kHeatLanes; row < rows; ++row)
+        std::memcpy(lanes_to + row * kHeatLanes, lanes_from + row * kHeatLanes,
+                    kHeatLanes * sizeof(double));
     call_start_restored_ = false;
     call_start_ = position_;
     if (step_seconds_kept_)
@@ -55,7 +60,9 @@ void GraphRuntime::forward_one_frame(uint32_t target, const double *const *feeds
         }
     step_seconds_kept_ = false;
     const uint64_t position = position_;
-    const uint32_t offset = static_cast<uint32_t>(position % block_);
+    // The frame's offset in the configured block (read by parameter overrides and heat
+    // overrides only).
+    auto offset = [&] { return static_cast<uint32_t>(position % block_); };
     // The feeders' steps: the frame of each input (batches x feeder channels values, lane k =
     // b x channels + c at feeds[p][k]; null: an optional port left open, zeros) into lane k of
     // the feeder's output (stride block_).
@@ -72,13 +79,13 @@ void GraphRuntime::forward_one_frame(uint32_t target, const double *const *feeds
     NodeState &node = state_[target];
     for (TensorView &view : node.inputs)
         if (!view.empty()) view.frames = 1;
-    if (!node.static_params) evaluate_params(target, position, 1, offset);
+    if (!node.static_params) evaluate_params(target, position, 1, offset());
     ProcessContext &context = node.context;
     context.frames = 1;
     context.history = nullptr;
     context.frame_index = position;
     plan_.nodes[target]->process(context);
-    if (!add_model_heat(node, position, 1)) compute_heat(target, position, 1, offset);
+    if (!add_model_heat(node, position, 1)) compute_heat(target, position, 1, offset());
     // execute(): padding, output, position.
     const double *result = node.out;
     if (output_fifo_.capacity > 0) {
@@ -87,7 +94,10 @@ void GraphRuntime::forward_one_frame(uint32_t target, const double *const *feeds
         result = output_fifo_.staging;
     }
     const size_t lanes = static_cast<size_t>(batches_) * plan_.output_channels[target];
-    for (size_t k = 0; k < lanes; ++k) out[k] = result[k * block_];
+    if (lanes == 1)
+        out[0] = result[0];
+    else
+        for (size_t k = 0; k < lanes; ++k) out[k] = result[k * block_];
     position_ = position + 1;
     last_total_seconds_ = 0.0;
 }
