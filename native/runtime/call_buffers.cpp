@@ -10,46 +10,21 @@
 
 #include "amp_native.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#define AMP_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define AMP_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define AMP_POISON(p, n) ((void)(p), (void)(n))
-#define AMP_UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
-
 namespace amp {
+
+namespace call_buffers_detail {
+__thread ThreadCache t_cache;
+} // namespace call_buffers_detail
 
 namespace {
 
-// Header tags (arbitrary distinct values).
-constexpr uint32_t kLive = 0x4556494cu;
-constexpr uint32_t kCached = 0x48434143u;
-constexpr uint32_t kClasses = 14; // capacities 2^0 .. 2^13 doubles
-static_assert((size_t{1} << (kClasses - 1)) == kMaxCachedDoubles, "classes cover the cache");
+using namespace call_buffers_detail;
 
-struct alignas(16) Header {
-    uint64_t capacity;   // doubles after the header
-    uint32_t size_class; // k for a capacity of 2^k <= kMaxCachedDoubles, else kClasses
-    uint32_t tag;        // kLive or kCached
-};
+static_assert((size_t{1} << (kClasses - 1)) == kMaxCachedDoubles, "classes cover the cache");
 static_assert(sizeof(Header) == 16, "the payload stays 16-byte aligned");
 
 Header *header_of(double *buffer) { return reinterpret_cast<Header *>(buffer) - 1; }
 double *payload_of(Header *header) { return reinterpret_cast<double *>(header + 1); }
-
-// Trivial (zero-initialised, no constructor or destructor), so reading it costs no TLS guard;
-// the Drain object below empties it when the thread exits.
-enum : uint8_t { kUnregistered, kCaching, kClosed };
-struct ThreadCache {
-    Header *heads[kClasses];  // free lists (next block in the payload's first double)
-    uint8_t counts[kClasses]; // blocks in each list
-    // kUnregistered: the thread's Drain does not exist yet; kCaching: it does; kClosed: the
-    // thread is exiting (its Drain ran) and releases go to the system.
-    uint8_t mode;
-};
-__thread ThreadCache t_cache;
 
 Header *&next_of(Header *header) { return *reinterpret_cast<Header **>(header + 1); }
 
@@ -83,11 +58,6 @@ void register_drain() {
     t_cache.mode = kCaching;
 }
 
-// The class of a request: the smallest k with 2^k >= count.
-inline uint32_t class_of(size_t count) {
-    return count <= 1 ? 0u : static_cast<uint32_t>(64 - __builtin_clzll(count - 1));
-}
-
 __attribute__((noinline)) double *fresh_block(size_t capacity, uint32_t size_class) {
     void *memory = std::malloc(sizeof(Header) + capacity * sizeof(double));
     if (memory == nullptr) throw std::bad_alloc();
@@ -100,20 +70,13 @@ __attribute__((noinline)) double *fresh_block(size_t capacity, uint32_t size_cla
 
 } // namespace
 
-double *acquire_call_buffer(size_t count) {
+double *call_buffers_detail::acquire_slowly(size_t count) {
     if (count > kMaxCachedDoubles) {
         if (count > (SIZE_MAX - sizeof(Header)) / sizeof(double)) throw std::bad_alloc();
         return fresh_block(count, kClasses);
     }
-    const uint32_t k = class_of(count);
-    ThreadCache &cache = t_cache;
-    Header *block = cache.heads[k];
-    if (block == nullptr) return fresh_block(size_t{1} << k, k);
-    AMP_UNPOISON(payload_of(block), block->capacity * sizeof(double));
-    cache.heads[k] = next_of(block);
-    --cache.counts[k];
-    block->tag = kLive;
-    return payload_of(block);
+    const uint32_t k = class_of(count); // its cache is empty
+    return fresh_block(size_t{1} << k, k);
 }
 
 namespace {

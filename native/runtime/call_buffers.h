@@ -23,13 +23,74 @@
 #include <cstddef>
 #include <cstdint>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define AMP_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define AMP_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define AMP_POISON(p, n) ((void)(p), (void)(n))
+#define AMP_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 namespace amp {
 
 constexpr size_t kMaxCachedDoubles = size_t{1} << 13; // 64 KiB
 constexpr uint32_t kCachedPerClass = 4;
 
-double *acquire_call_buffer(size_t count);
 void release_call_buffer(double *buffer) noexcept;
+
+namespace call_buffers_detail {
+
+constexpr uint32_t kClasses = 14; // capacities 2^0 .. 2^13 doubles
+// Header tags (arbitrary distinct values).
+constexpr uint32_t kLive = 0x4556494cu;
+constexpr uint32_t kCached = 0x48434143u;
+
+struct alignas(16) Header {
+    uint64_t capacity;   // doubles after the header
+    uint32_t size_class; // k for a capacity of 2^k <= kMaxCachedDoubles, else kClasses
+    uint32_t tag;        // kLive or kCached
+};
+
+enum : uint8_t { kUnregistered, kCaching, kClosed };
+// Trivial (zero-initialised, no constructor or destructor: GNU __thread, no TLS guard); a
+// thread_local Drain (call_buffers.cpp) empties it when the thread exits.
+struct ThreadCache {
+    Header *heads[kClasses];  // free lists (next block in the payload's first double)
+    uint8_t counts[kClasses]; // blocks in each list
+    // kUnregistered: the thread's Drain does not exist yet; kCaching: it does; kClosed: the
+    // thread is exiting (its Drain ran) and releases go to the system.
+    uint8_t mode;
+};
+extern __thread ThreadCache t_cache;
+
+double *acquire_slowly(size_t count);
+
+// The class of a request: the smallest k with 2^k >= count.
+inline uint32_t class_of(size_t count) {
+    return count <= 1 ? 0u : static_cast<uint32_t>(64 - __builtin_clzll(count - 1));
+}
+
+} // namespace call_buffers_detail
+
+// The common case inline: a cached block of the request's class.
+inline double *acquire_call_buffer(size_t count) {
+    using namespace call_buffers_detail;
+    if (count <= kMaxCachedDoubles) {
+        const uint32_t k = class_of(count);
+        ThreadCache &cache = t_cache;
+        Header *block = cache.heads[k];
+        if (block != nullptr) {
+            auto *payload = reinterpret_cast<double *>(block + 1);
+            AMP_UNPOISON(payload, block->capacity * sizeof(double));
+            cache.heads[k] = *reinterpret_cast<Header **>(payload);
+            --cache.counts[k];
+            block->tag = kLive;
+            return payload;
+        }
+    }
+    return acquire_slowly(count);
+}
 
 // Buffers held by the calling thread's cache (tests).
 uint32_t cached_call_buffers() noexcept;

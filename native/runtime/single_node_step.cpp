@@ -85,7 +85,13 @@ void GraphRuntime::forward_one_frame(uint32_t target, const double *const *feeds
     context.history = nullptr;
     context.frame_index = position;
     plan_.nodes[target]->process(context);
-    if (!add_model_heat(node, position, 1)) compute_heat(target, position, 1, offset());
+    if (node.lanes == 1 && node.model_row != nullptr && node.call_heat.empty() &&
+        node.heat_override.empty()) // add_model_heat's one-frame case for its one lane
+        node.heat_lanes[position % kHeatLanes] +=
+            node.model_row[0] * node.model_row[0] * node.heat_model.conductance +
+            node.heat_model.work;
+    else if (!add_model_heat(node, position, 1))
+        compute_heat(target, position, 1, offset());
     // execute(): padding, output, position.
     const double *result = node.out;
     if (output_fifo_.capacity > 0) {
