@@ -77,14 +77,15 @@ inline uint32_t class_of(size_t count) {
 inline double *acquire_call_buffer(size_t count) {
     using namespace call_buffers_detail;
     if (count <= kMaxCachedDoubles) {
+        // t_cache named directly, not through a reference: GCC's UBSan reports a reference to
+        // an extern __thread object as null in a non-PIC translation unit (a false positive).
         const uint32_t k = class_of(count);
-        ThreadCache &cache = t_cache;
-        Header *block = cache.heads[k];
+        Header *block = t_cache.heads[k];
         if (block != nullptr) {
             auto *payload = reinterpret_cast<double *>(block + 1);
             AMP_UNPOISON(payload, block->capacity * sizeof(double));
-            cache.heads[k] = *reinterpret_cast<Header **>(payload);
-            --cache.counts[k];
+            t_cache.heads[k] = *reinterpret_cast<Header **>(payload);
+            --t_cache.counts[k];
             block->tag = kLive;
             return payload;
         }

@@ -322,6 +322,13 @@ TEST(the_output_allocator_reuses_buffers_and_keeps_a_bounded_cache) {
     }).join();
     CHECK_EQ(other_cached, 1u);
     CHECK_EQ(amp::cached_call_buffers(), cached);
+#if defined(__SANITIZE_ADDRESS__)
+    // A cached block is poisoned: a use after amp_free is reported.
+    double *d = amp::acquire_call_buffer(2);
+    CHECK_EQ(__asan_address_is_poisoned(d), 0);
+    amp_free(d);
+    CHECK(__asan_address_is_poisoned(d) != 0);
+#endif
 }
 
 AMP_TEST_MAIN()
