@@ -161,7 +161,11 @@ typedef struct AmpNodeMetrics {
  * - inputs->params: signal parameters by name (B in {1, batches}, C in {1, output channels},
  *   F in {1, frames}; otherwise AMP_ERR_SHAPE_MISMATCH). A parameter named like the node's
  *   thermo.heat_param replaces its published heat.
- * - *out receives a B x (*out_channels) x frames buffer to release with amp_free().
+ * - *out receives a B x (*out_channels) x frames buffer to release with amp_free(), on any
+ *   thread (amp_free(NULL) is a no-op). It comes from the runtime's allocator, which keeps a few
+ *   freed buffers per thread for the next calls (released when the thread exits).
+ * - A forward call of one frame with metrics and history NULL, on a state made for the same
+ *   node type and shapes, skips the block loop (the same checks, results and state).
  * - history may be NULL.
  * Consecutive calls continue the stream (block invariance: any split of the frames gives the
  * same output, bit for bit).

@@ -15,6 +15,7 @@
 
 #include "amp_native.h"
 #include "nodes/node.h"
+#include "runtime/call_buffers.h"
 #include "runtime/errors.h"
 #include "runtime/json.h"
 #include "runtime/node_config.h"
@@ -24,6 +25,7 @@ namespace {
 
 constexpr uint64_t kStateMagic = 0x31454432504d41ull; // "AMP2DE1"
 std::atomic<int64_t> g_live_states{0};
+std::atomic<bool> g_one_frame_path{true};
 
 // The last failure of amp_run_node / amp_run_node_v2 on this thread (like errno: per thread,
 // so concurrent callers never see each other's errors).
@@ -54,6 +56,12 @@ struct SingleNodeState {
     // Per-call views, reused so that a call allocates nothing but its output.
     std::vector<amp::TensorView> audio;
     std::vector<amp::TensorView> params;
+    std::vector<const double *> feeds; // one-frame calls: each audio port's data
+    amp::TensorView heat;              // one-frame calls: the heat view
+    // The `channels` argument a call on this state passes (audio port 0's channels, 0 for a
+    // source), and the one-frame calls served by forward_frame (test hook).
+    int32_t call_channels = 0;
+    uint64_t one_frame_calls = 0;
 
     SingleNodeState() { ++g_live_states; }
     ~SingleNodeState() {
@@ -92,6 +100,9 @@ std::unique_ptr<SingleNodeState> make_state(const amp::NodeSpec &spec,
         sample_rate);
     state->audio.resize(spec.input_count);
     state->params.resize(spec.param_count);
+    state->feeds.resize(spec.input_count);
+    state->call_channels =
+        spec.input_count == 0 ? 0 : static_cast<int32_t>(state->runtime->input_channels()[0]);
     return state;
 }
 
@@ -144,6 +155,96 @@ amp::TensorView bind_params(SingleNodeState &state, const AmpNodeInputs *inputs,
             state.params[static_cast<size_t>(index)] = tensor;
     }
     return heat;
+}
+
+// The call's parameter views when every one is valid (known signal parameter or the heat
+// parameter, dimensions 1 or full, data present, values in range) into state.params and `heat`:
+// the checks of bind_params, without building a message. False: some check fails (bind_params
+// then names it).
+bool bind_params_quietly(SingleNodeState &state, const AmpNodeInputs &inputs, uint32_t B,
+                         amp::TensorView &heat) {
+    amp::SingleNodeRuntime &runtime = *state.runtime;
+    const amp::NodeSpec &spec = runtime.spec();
+    const uint32_t C = runtime.output_channels();
+    std::fill(state.params.begin(), state.params.end(), amp::TensorView{});
+    for (uint32_t i = 0; i < inputs.param_count; ++i) {
+        const AmpParamView &view = inputs.params[i];
+        if (view.name == nullptr || view.data == nullptr || view.frames != 1 ||
+            (view.batches != 1 && view.batches != B) || (view.channels != 1 && view.channels != C))
+            return false;
+        const amp::TensorView tensor{view.data, view.batches, view.channels, 1, 0};
+        const size_t count = static_cast<size_t>(view.batches) * view.channels;
+        if (std::strcmp(view.name, runtime.config().heat_param.c_str()) == 0) {
+            for (size_t k = 0; k < count; ++k)
+                if (!(std::isfinite(view.data[k]) && view.data[k] >= 0.0)) return false;
+            heat = tensor;
+            continue;
+        }
+        uint32_t index = 0;
+        while (index < spec.param_count && std::strcmp(spec.params[index].name, view.name) != 0)
+            ++index;
+        if (index == spec.param_count || spec.params[index].kind != amp::ParamKind::Signal)
+            return false;
+        for (size_t k = 0; k < count; ++k)
+            if (!amp::value_in_range(spec.params[index], view.data[k])) return false;
+        state.params[index] = tensor;
+    }
+    return true;
+}
+
+// The one-frame fast path: a forward call of one frame, metrics and history NULL, on a state
+// made for exactly this call's node type and shapes. Every argument is checked as run() checks
+// it (null pointers, the state's magic and node type by name, batches, channels, sample rate,
+// every audio view's data and shape, every parameter view); the comparisons are with the values
+// the state was made for. Returns false, having changed nothing, when anything differs or
+// fails: run() then handles the call (a new state, or the error and its message).
+bool run_one_frame(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs,
+                   int32_t batches, int32_t channels, double sample_rate, double **out,
+                   int32_t *out_channels, void **state_slot) {
+    if (descriptor == nullptr || descriptor->type_name == nullptr || out == nullptr ||
+        out_channels == nullptr || state_slot == nullptr || *state_slot == nullptr)
+        return false;
+    auto *state = static_cast<SingleNodeState *>(*state_slot);
+    if (state->magic != kStateMagic) return false;
+    amp::SingleNodeRuntime &runtime = *state->runtime;
+    const amp::NodeSpec &spec = runtime.spec();
+    const uint32_t B = runtime.batches();
+    if (!runtime.one_frame_ready() || batches != static_cast<int32_t>(B) ||
+        channels != state->call_channels || sample_rate != runtime.sample_rate() ||
+        std::strcmp(descriptor->type_name, spec.type_name) != 0)
+        return false;
+    const uint32_t audio_count = inputs != nullptr ? inputs->audio_count : 0;
+    const std::vector<uint32_t> &input_channels = runtime.input_channels();
+    for (uint32_t p = 0; p < spec.input_count; ++p) {
+        const AmpAudioView *view = p < audio_count ? &inputs->audio[p] : nullptr;
+        if (input_channels[p] == 0) { // an optional port left open when the state was made
+            if (view != nullptr && (view->data != nullptr || view->channels != 0)) return false;
+            state->feeds[p] = nullptr;
+            continue;
+        }
+        if (view == nullptr || view->data == nullptr || view->channels != input_channels[p] ||
+            view->batches != B || view->frames != 1)
+            return false;
+        state->feeds[p] = view->data;
+    }
+    const bool bound = inputs != nullptr && inputs->param_count > 0;
+    amp::TensorView &heat = state->heat;
+    if (bound) {
+        heat = amp::TensorView{};
+        if (!bind_params_quietly(*state, *inputs, B, heat)) return false;
+    }
+    const uint32_t produced = runtime.output_channels();
+    double *buffer = amp::acquire_call_buffer(static_cast<size_t>(B) * produced);
+    try {
+        runtime.forward_frame(state->feeds.data(), state->params.data(), heat, bound, buffer);
+    } catch (...) {
+        amp::release_call_buffer(buffer);
+        throw;
+    }
+    ++state->one_frame_calls;
+    *out = buffer;
+    *out_channels = static_cast<int32_t>(produced);
+    return true;
 }
 
 int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs, int32_t batches,
@@ -243,8 +344,10 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
 
     const uint32_t produced_channels = backward ? input_channels[0] : runtime.output_channels();
     const size_t count = static_cast<size_t>(B) * produced_channels * F;
-    double *buffer = static_cast<double *>(std::calloc(count > 0 ? count : 1, sizeof(double)));
-    if (buffer == nullptr) fail(AMP_ERR_INTERNAL, "out of memory");
+    // A forward render writes every element; a backward hook may not, and a 0-frame call
+    // returns one zero.
+    double *buffer = amp::acquire_call_buffer(count);
+    if (backward || count == 0) std::fill_n(buffer, count > 0 ? count : 1, 0.0);
     try {
         if (backward) {
             const AmpAudioView &g = inputs->audio[0];
@@ -301,7 +404,7 @@ int32_t run(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs
                             metrics);
         }
     } catch (...) {
-        std::free(buffer);
+        amp::release_call_buffer(buffer);
         throw;
     }
     *out = buffer;
@@ -339,6 +442,11 @@ int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeIn
                         const AmpControlHistory *history, AmpExecutionMode mode,
                         AmpNodeMetrics *metrics) {
     try {
+        if (frames == 1 && mode == AMP_EXECUTION_FORWARD && metrics == nullptr &&
+            history == nullptr && g_one_frame_path.load(std::memory_order_relaxed) &&
+            run_one_frame(descriptor, inputs, batches, channels, sample_rate, out, out_channels,
+                          state))
+            return AMP_OK;
         return run(descriptor, inputs, batches, channels, frames, sample_rate, out, out_channels,
                    state, history, mode, metrics);
     } catch (const amp::AmpFailure &failure) {
@@ -380,8 +488,6 @@ void amp_release_state(void *state) {
     if (node_state != nullptr && node_state->magic == kStateMagic) delete node_state;
 }
 
-void amp_free(double *buffer) { std::free(buffer); }
-
 int64_t amp_live_state_count(void) { return g_live_states.load(); }
 
 int32_t amp_node_state_snapshot_size(const void *state, uint64_t *out_bytes) {
@@ -402,3 +508,24 @@ int32_t amp_node_state_restore(void *state, const void *buffer, uint64_t size) {
 }
 
 } // extern "C"
+
+namespace amp {
+
+uint64_t one_frame_calls(const void *state) {
+    const auto *s = static_cast<const SingleNodeState *>(state);
+    return s != nullptr && s->magic == kStateMagic ? s->one_frame_calls : 0;
+}
+
+void set_one_frame_path(bool on) { g_one_frame_path.store(on, std::memory_order_relaxed); }
+
+uint64_t node_saved_state_bytes(const void *state) {
+    const auto *s = static_cast<const SingleNodeState *>(state);
+    if (s == nullptr || s->magic != kStateMagic) return 0;
+    GraphRuntime &runtime = s->runtime->runtime();
+    uint64_t bytes = 0;
+    for (uint32_t v = 0; v < runtime.node_count(); ++v)
+        bytes += runtime.node_instance(v).state_bytes();
+    return bytes;
+}
+
+} // namespace amp

@@ -21,6 +21,7 @@
 //   lanes.cpp            lane sharing: nodes outside the cone of the lane-varying parameters
 //                        run once for every batch lane
 //   single_node.cpp      the one-node graph behind amp_run_node / amp_run_node_v2
+//   single_node_step.cpp its one-frame forward without the block loop
 #pragma once
 
 #include <cstdint>
@@ -112,6 +113,13 @@ class GraphRuntime {
     uint64_t small_calls() const { return small_calls_; }
     Node &node_instance(uint32_t node) { return *plan_.nodes[node]; }
     uint64_t position() const { return position_; }
+    // One forward frame of a single-node graph (single_node_step.cpp): true when this graph is
+    // the single-node call's (feeders 0 .. target - 1, then target) and forward_one_frame is
+    // execute(1) with no option, history or timing; fixed once configured.
+    bool one_frame_ready(uint32_t target) const;
+    // execute(1) as above; feeds[p]: feeder p's frame (batches x its channels values, lane
+    // order; null for an optional port left open). Writes batches x output channels to `out`.
+    void forward_one_frame(uint32_t target, const double *const *feeds, double *out);
 
     // Snapshot / restore of the stream state (snapshot.cpp); no allocation either way.
     uint64_t snapshot_bytes() const;

@@ -103,6 +103,19 @@ SingleNodeRuntime::SingleNodeRuntime(const NodeSpec &spec, NodeConfig config,
     AmpNodeSummary summary{};
     runtime_->describe_node(target_, summary);
     output_channels_ = summary.output_channels;
+    one_frame_ready_ = runtime_->one_frame_ready(target_);
+}
+
+void SingleNodeRuntime::forward_frame_bound(const double *const *feeds, const TensorView *params,
+                                            const TensorView &heat, double *out) {
+    runtime_->bind_call(target_, params, heat);
+    try {
+        runtime_->forward_one_frame(target_, feeds, out);
+    } catch (...) {
+        runtime_->unbind_call(target_);
+        throw;
+    }
+    runtime_->unbind_call(target_);
 }
 
 void SingleNodeRuntime::forward(const TensorView *audio, const TensorView *params, TensorView heat,

@@ -43,7 +43,28 @@ class SingleNodeRuntime {
                  uint32_t frames, double *out, const AmpControlHistory *history,
                  AmpNodeMetrics *metrics);
 
+    // True when forward_frame() may serve a one-frame call (single_node_step.cpp: fixed once the
+    // graph is configured).
+    bool one_frame_ready() const { return one_frame_ready_; }
+    // forward(audio, params, heat, 1, out, nullptr, nullptr), without the block loop: the same
+    // bits and the same state after it. feeds[p]: audio port p's frame (batches x channels x 1,
+    // as the call's view; null for an optional port left open). `bound`: some params view or
+    // the heat view is not empty.
+    void forward_frame(const double *const *feeds, const TensorView *params, const TensorView &heat,
+                       bool bound, double *out) {
+        // forward() binds every call (an all-empty binding changes nothing: the views are empty
+        // between calls) and sets the timing from the metrics (none here).
+        runtime_->set_timing(false);
+        if (!bound)
+            runtime_->forward_one_frame(target_, feeds, out);
+        else
+            forward_frame_bound(feeds, params, heat, out);
+    }
+
   private:
+    void forward_frame_bound(const double *const *feeds, const TensorView *params,
+                             const TensorView &heat, double *out);
+
     const NodeSpec *spec_;
     NodeConfig config_;
     std::vector<uint32_t> input_channels_;
@@ -51,7 +72,16 @@ class SingleNodeRuntime {
     double sample_rate_;
     uint32_t target_ = 0;
     uint32_t output_channels_ = 0;
+    bool one_frame_ready_ = false;
     std::unique_ptr<GraphRuntime> runtime_;
 };
+
+// Test hooks (c_api_node.cpp). The one-frame calls a node state made by amp_run_node served
+// through forward_frame (0 for anything else); a switch (on by default) that sends every call
+// through forward() instead, so a test can compare both paths.
+uint64_t one_frame_calls(const void *state);
+void set_one_frame_path(bool on);
+// Bytes at the end of a node state's snapshot that the nodes save themselves (Node::save_state).
+uint64_t node_saved_state_bytes(const void *state);
 
 } // namespace amp

@@ -459,4 +459,41 @@ TEST(the_streamed_stft_allocates_nothing_while_processing) {
     CHECK(std::fabs(y[10000] - x[10000 - 511]) < 1e-6); // 0.05 rad/sample: bin 4 of 257
 }
 
+// A host's loop "call one frame, read, amp_free" on a kept state: after the first calls (the
+// state, the output allocator's first block of each size) it allocates nothing: the outputs come
+// back from the allocator's per-thread cache, and the one-frame path binds nothing new. Sine and
+// gain with B = 2, C = 2, and gain with a parameter view per call.
+TEST(single_node_calls_of_one_frame_allocate_nothing_once_warm) {
+    const double x[4] = {0.5, -0.25, 0.125, 1.0};
+    const double g[2] = {0.5, 2.0};
+    const AmpParamView gain_view{"gain", g, 2, 1, 1};
+    const AmpAudioView audio{x, 2, 2, 1};
+    struct Case {
+        AmpNodeDescriptorView descriptor;
+        AmpNodeInputs inputs;
+        int32_t channels;
+    };
+    const Case cases[] = {
+        {{"s", "sine_osc", R"({"channels":2})"}, {nullptr, 0, nullptr, 0}, 0},
+        {{"g", "gain", "{}"}, {&audio, 1, nullptr, 0}, 2},
+        {{"g", "gain", "{}"}, {&audio, 1, &gain_view, 1}, 2},
+    };
+    for (const Case &c : cases) {
+        void *state = nullptr;
+        long before = 0;
+        for (int call = 0; call < 200; ++call) {
+            if (call == 10) before = g_allocations;
+            double *out = nullptr;
+            int32_t out_channels = 0;
+            CHECK_EQ(amp_run_node_v2(&c.descriptor, &c.inputs, 2, c.channels, 1, 48000.0, &out,
+                                     &out_channels, &state, nullptr, AMP_EXECUTION_FORWARD,
+                                     nullptr),
+                     AMP_OK);
+            amp_free(out);
+        }
+        CHECK_EQ(g_allocations - before, 0L);
+        amp_release_state(state);
+    }
+}
+
 AMP_TEST_MAIN()

@@ -1,0 +1,111 @@
+// single_node_step.cpp: one forward frame of a single-node call (single_node.h) without the block
+// loop: GraphRuntime::execute(1) reduced to the work it does for a one-node graph.
+//
+// Why it is the same computation: when one_frame_ready() holds, execute(1, out, ...) with no
+// heat, budget, tap, meter, progress or cancel option and no history (what a single-node call
+// with metrics NULL and history NULL passes), and timing off, does exactly this, in this order:
+//   reset_call_heat(); call_start_ = position_; clear the kept step timings;
+//   one block of n = 1 at offset position_ % block_: run_block -> serial_steps_ in schedule
+//   order (the feeders, then the node), each a lean step (every step is a plain Process step
+//   and nothing records); sum_graph_heat returns at once (no curves: no thermal budget);
+//   the output node's padding FIFO (declared delay) push and pull; out[k] = result[k x block_];
+//   position_ += 1; last_total_seconds_ = 0.
+// A feeder's lean step is FeederNode::process for one frame at offset 0 of the call's window
+// (its view's frame 0: the view is batches x channels x 1 with no broadcast, so lane k's value
+// is data[k]; or zeros for an optional port left open), with no heat (feeders neither heat nor
+// are timed) and static parameters: here it is that copy, written inline. The node's
+// lean step is the same lines as run_lean_step (executor.cpp). test_single_node_fast_path
+// compares this path with execute() bit for bit (samples, heat, metrics, snapshots).
+#include "runtime/graph_runtime.h"
+
+#include <cstring>
+
+#include "runtime/errors.h"
+
+namespace amp {
+
+bool GraphRuntime::one_frame_ready(uint32_t target) const {
+    if (serial_steps_.size() != node_count() || workers_ != nullptr || !tap_nodes_.empty() ||
+        needs_curves_ || graph_.thermal_budget > 0.0 || graph_.output != target ||
+        target + 1 != node_count())
+        return false;
+    for (uint32_t i = 0; i < node_count(); ++i) {
+        const Step &step = serial_steps_[i];
+        // Feeders first, the node last (its only producers are the feeders).
+        if (step.kind != StepKind::Process || !state_[step.node].plain ||
+            (step.node == target) != (i == target) || state_[step.node].lanes != batches_)
+            return false;
+        if (step.node != target && !state_[step.node].feeder) return false;
+    }
+    return true;
+}
+
+void GraphRuntime::forward_one_frame(uint32_t target, const double *const *feeds, double *out) {
+    if (rec_.armed) throw AmpFailure(AMP_ERR_INTERNAL, "run_node", "", "one-frame path recording");
+    // execute(): per-call bookkeeping.
+    heat_curves_ = false;
+    // reset_call_heat(), as a plain copy (the lanes of a one-node graph are a few rows of
+    // kHeatLanes doubles; a row of constant size copies without a library call).
+    const double *lanes_from = heat_lanes_.data();
+    double *lanes_to = call_start_lanes_.data();
+    for (size_t row = 0, rows = heat_lanes_.size() / kHeatLanes; row < rows; ++row)
+        std::memcpy(lanes_to + row * kHeatLanes, lanes_from + row * kHeatLanes,
+                    kHeatLanes * sizeof(double));
+    call_start_restored_ = false;
+    call_start_ = position_;
+    if (step_seconds_kept_)
+        for (NodeState &node : state_) {
+            node.processing_seconds = 0.0;
+            node.cpu_seconds = 0.0;
+        }
+    step_seconds_kept_ = false;
+    const uint64_t position = position_;
+    // The frame's offset in the configured block (read by parameter overrides and heat
+    // overrides only).
+    auto offset = [&] { return static_cast<uint32_t>(position % block_); };
+    // The feeders' steps: the frame of each input (batches x feeder channels values, lane k =
+    // b x channels + c at feeds[p][k]; null: an optional port left open, zeros) into lane k of
+    // the feeder's output (stride block_).
+    for (uint32_t p = 0; p < target; ++p) {
+        double *to = state_[p].out;
+        const double *from = feeds[p];
+        const size_t lanes = static_cast<size_t>(batches_) * plan_.output_channels[p];
+        if (lanes == 1)
+            to[0] = from != nullptr ? from[0] : 0.0;
+        else
+            for (size_t k = 0; k < lanes; ++k) to[k * block_] = from != nullptr ? from[k] : 0.0;
+    }
+    // The node's step (run_lean_step).
+    NodeState &node = state_[target];
+    for (TensorView &view : node.inputs)
+        if (!view.empty()) view.frames = 1;
+    if (!node.static_params) evaluate_params(target, position, 1, offset());
+    ProcessContext &context = node.context;
+    context.frames = 1;
+    context.history = nullptr;
+    context.frame_index = position;
+    plan_.nodes[target]->process(context);
+    if (node.lanes == 1 && node.model_row != nullptr && node.call_heat.empty() &&
+        node.heat_override.empty()) // add_model_heat's one-frame case for its one lane
+        node.heat_lanes[position % kHeatLanes] +=
+            node.model_row[0] * node.model_row[0] * node.heat_model.conductance +
+            node.heat_model.work;
+    else if (!add_model_heat(node, position, 1))
+        compute_heat(target, position, 1, offset());
+    // execute(): padding, output, position.
+    const double *result = node.out;
+    if (output_fifo_.capacity > 0) {
+        output_fifo_.push(node.out, block_, position, 1);
+        output_fifo_.pull(position, 1);
+        result = output_fifo_.staging;
+    }
+    const size_t lanes = static_cast<size_t>(batches_) * plan_.output_channels[target];
+    if (lanes == 1)
+        out[0] = result[0];
+    else
+        for (size_t k = 0; k < lanes; ++k) out[k] = result[k * block_];
+    position_ = position + 1;
+    last_total_seconds_ = 0.0;
+}
+
+} // namespace amp
