@@ -1,14 +1,16 @@
 /**
- * Entry of a sweep pool thread (`worker_threads`): one runtime at a time, jobs from the parent
+ * Entry of a sweep pool thread (`worker_threads`): one render at a time, jobs from the parent
  * queued here and run one by one in arrival order (the parent sends the next job before this one
  * ends, so the thread starts it without waiting for a round trip). Messages in: `{ type: "job",
  * id, job }`; `{ type: "cancel" }` (cancels the render in flight and drops the queued jobs);
  * `{ type: "drain" }` (drops the queued jobs, the one in flight finishes). Out, once per job:
  * `{ type: "done", id, results }` (sample buffers transferred), `{ type: "failed", id, error }`
- * or `{ type: "skipped", id }` (dropped before it started).
+ * or `{ type: "skipped", id }` (dropped before it started). The thread keeps the runtime of its
+ * last job that ended well, for the next job of the same graph (see ./job-runtimes.ts).
  */
 import { parentPort } from "node:worker_threads";
 import { executeJob, type SweepJob } from "./job";
+import { JobRuntimes } from "./job-runtimes";
 import { errorToJSON } from "./remote-error";
 
 type Incoming =
@@ -17,6 +19,7 @@ type Incoming =
 let controller = new AbortController();
 const queue: { readonly id: number; readonly job: SweepJob }[] = [];
 let running = false;
+const runtimes = new JobRuntimes(1);
 
 function dropQueued(): void {
   for (const { id } of queue.splice(0)) parentPort?.postMessage({ type: "skipped", id });
@@ -29,7 +32,7 @@ async function runQueue(): Promise<void> {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
       const { id, job } = next;
       try {
-        const results = await executeJob(job, controller.signal);
+        const results = await executeJob(job, controller.signal, runtimes);
         const transfer = results.flatMap((r) => (r.samples === undefined ? [] : [r.samples.buffer as ArrayBuffer]));
         parentPort?.postMessage({ type: "done", id, results }, transfer);
       } catch (error: unknown) {
