@@ -9,12 +9,15 @@
  * (test/sweep-reuse.test.ts checks it). Each runtime is used by one job at a time (taken out
  * while in use), so one cache may serve jobs that run concurrently.
  */
+import type { NodeParamsJSON } from "../graph/json";
 import type { Runtime } from "../render/runtime";
 
 /** What a job reads about its runtime's graph, fixed once compiled (read once per runtime). */
 export interface CompiledFacts {
   readonly outputChannels: number;
   readonly latencyFrames: number;
+  /** Each node's parameters in the compiled graph JSON, by node name. */
+  readonly params: ReadonlyMap<string, NodeParamsJSON>;
 }
 
 /** A runtime with the facts read when it was compiled. */

@@ -104,7 +104,8 @@ function compile(job: SweepJob, varying: readonly JobOverride[]): HeldRuntime {
     // downstream of any) render once for every lane, bit-identically (Runtime.shareLanes).
     if (varying.length > 0) runtime.shareLanes(varying.map(({ node, param }) => ({ node, param })));
     const graph = runtime.describe().graph;
-    return { runtime, facts: { outputChannels: graph.outputChannels, latencyFrames: graph.latencyFrames } };
+    const params = new Map(job.graph.nodes.map((node) => [node.name, node.params]));
+    return { runtime, facts: { outputChannels: graph.outputChannels, latencyFrames: graph.latencyFrames, params } };
   } catch (error) {
     runtime.dispose();
     throw error;
@@ -127,9 +128,8 @@ export async function executeJob(job: SweepJob, signal?: AbortSignal, runtimes?:
   try {
     // A parameter is overridden where some lane's value differs from the graph's own: the others
     // keep the graph's value, as rendering the point's own graph would.
-    const nodes = new Map(job.graph.nodes.map((node) => [node.name, node]));
     for (const override of job.overrides) {
-      const own = nodes.get(override.node)?.params[override.param];
+      const own = facts.params.get(override.node)?.[override.param];
       if (override.values.every((value) => value === own)) continue;
       const data = new Float64Array(lanes * blockFrames);
       override.values.forEach((value, b) => data.fill(value, b * blockFrames, (b + 1) * blockFrames));
