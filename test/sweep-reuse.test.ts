@@ -143,3 +143,28 @@ describe("executeJob with kept runtimes", () => {
     }
   });
 });
+
+describe("Runtime.renderSamples", () => {
+  it("gives the samples render() gives, continues the stream, and cancels (resetting to frame 0)", async () => {
+    const g = stateful();
+    const lean = Runtime.create(g, { batches: 2 });
+    const full = Runtime.create(g, { batches: 2 });
+    try {
+      for (const frames of [1000, 777]) {
+        const samples = await lean.renderSamples(frames);
+        const result = await full.render(frames);
+        expect(samples).toEqual(result.samples);
+      }
+      expect(lean.heatByBatch().graph).toEqual(full.heatByBatch().graph);
+      const controller = new AbortController();
+      const run = lean.renderSamples(2_000_000, { signal: controller.signal });
+      controller.abort();
+      await expect(run).rejects.toMatchObject({ code: "AMP_ERR_CANCELLED" });
+      expect(lean.describe().graph.framesRendered).toBe(0);
+      await expect(lean.renderSamples(0)).rejects.toMatchObject({ code: "AMP_ERR_INVALID_ARGUMENT" });
+    } finally {
+      lean.dispose();
+      full.dispose();
+    }
+  });
+});
