@@ -12,7 +12,8 @@
 // Valgrind 3.19 does not decode AVX-512, so count with an addon built without -march=native:
 //   npx cmake-js configure --out build-cg --CDAMP_NATIVE_ARCH=OFF
 //   cmake --build build-cg --target amp_kpn
-//   node bench/sweep-thread-count.js --addon build-cg/Release/amp_kpn.node [--points 8,40] [--workers 1] [--dist DIR]
+//   node bench/sweep-thread-count.js --addon build-cg/Release/amp_kpn.node [--points 8,40] [--workers 1] [--pack] [--dist DIR]
+// (`--workers 0` renders in the calling thread; `--pack` packs the points, 32 per render).
 // The script copies package.json and dist/ (or the compiled library in DIR, e.g. another
 // commit's) with that addon into a temporary package root (the library loads
 // build/Release/amp_kpn.node under its root). Needs dist/ (npm run build:ts).
@@ -30,11 +31,11 @@ function flag(name, fallback) {
 }
 
 /** The sweep itself, run by the child process under callgrind. */
-async function child(root, points, workers) {
+async function child(root, points, workers, pack) {
   const { sweep } = require(join(root, "dist", "index.js"));
   const { parallelSines } = require(join(root, "bench", "graphs.js"));
   const grid = { "s0.frequency": Array.from({ length: points }, (_, i) => 100 + i) };
-  const table = await sweep(parallelSines(32), { grid, seconds: 1, measure: { centroid: true }, pack: false, workers });
+  const table = await sweep(parallelSines(32), { grid, seconds: 1, measure: { centroid: true }, pack, workers });
   if (table.rows.length !== points || table.failed.length !== 0) throw new Error("the sweep did not measure every point");
 }
 
@@ -60,7 +61,7 @@ function kindsOf(file) {
 }
 
 /** Instructions per thread role of one callgrind run (one file per thread). */
-function countRun(root, points, workers) {
+function countRun(root, points, workers, pack) {
   const dir = mkdtempSync(join(tmpdir(), "amp-cg-"));
   try {
     execFileSync(
@@ -76,6 +77,7 @@ function countRun(root, points, workers) {
         root,
         String(points),
         String(workers),
+        String(pack),
       ],
       { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 },
     );
@@ -105,6 +107,7 @@ function main() {
   const [p1, p2] = flag("points", "8,40").split(",").map(Number);
   const dist = resolve(flag("dist", join(here, "dist")));
   const workers = Number(flag("workers", "1"));
+  const pack = process.argv.includes("--pack");
   const root = mkdtempSync(join(tmpdir(), "amp-cg-root-"));
   try {
     copyFileSync(join(here, "package.json"), join(root, "package.json"));
@@ -114,9 +117,10 @@ function main() {
     mkdirSync(join(root, "build", "Release"), { recursive: true });
     copyFileSync(addon, join(root, "build", "Release", "amp_kpn.node"));
     symlinkSync(join(here, "node_modules"), join(root, "node_modules"));
-    const a = countRun(root, p1, workers);
-    const b = countRun(root, p2, workers);
-    console.log(`instructions per point (callgrind, (I(${p2}) - I(${p1})) / ${p2 - p1}), pool of ${workers}:`);
+    const a = countRun(root, p1, workers, pack);
+    const b = countRun(root, p2, workers, pack);
+    const how = `${workers === 0 ? "in the calling thread" : `pool of ${workers}`}${pack ? ", packed" : ""}`;
+    console.log(`instructions per point (callgrind, (I(${p2}) - I(${p1})) / ${p2 - p1}), ${how}:`);
     const perPoint = (x, y) => Math.round((y - x) / (p2 - p1));
     const print = (name, count) => console.log(`  ${name.padEnd(40)} ${count.toLocaleString("en-US").padStart(14)}`);
     let sum = 0;
@@ -134,7 +138,7 @@ function main() {
 }
 
 if (process.argv[2] === "--child") {
-  child(process.argv[3], Number(process.argv[4]), Number(process.argv[5])).catch((error) => {
+  child(process.argv[3], Number(process.argv[4]), Number(process.argv[5]), process.argv[6] === "true").catch((error) => {
     console.error(error);
     process.exit(1);
   });
