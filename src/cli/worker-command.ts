@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import type { Job } from "bullmq";
 import { executeJob, type JobPointResult, type SweepJob } from "../sweep/job";
+import { JobRuntimes } from "../sweep/job-runtimes";
 import { bullConnection, loadBullmq, probeRedis } from "../sweep/distributed";
 import { runtimeIdentity, runtimeMismatch } from "../sweep/runtime-identity";
 import { numberFlag, requiredFlag, usageError } from "./args";
@@ -15,11 +16,11 @@ export const WORKER_USAGE = `amp-kpn worker --redis URL [options]
                       elsewhere once its lock expires (BullMQ stalled-job check, every MS)
   Runs until SIGINT or SIGTERM; refuses jobs sent from another runtime build.`;
 
-/** Renders one job (no samples travel back: audio goes to the job's folder). */
-async function serveJob(job: Job<SweepJob>): Promise<JobPointResult[]> {
+/** Renders one job (no samples travel back: audio goes to the job's folder) on a kept runtime when one fits. */
+async function serveJob(job: Job<SweepJob>, runtimes: JobRuntimes): Promise<JobPointResult[]> {
   const mismatch = runtimeMismatch(job.data.runtime, runtimeIdentity());
   if (mismatch !== undefined) throw new (loadBullmq().UnrecoverableError)(mismatch);
-  const results = await executeJob(job.data);
+  const results = await executeJob(job.data, undefined, runtimes);
   return results.map(({ samples: _samples, ...rest }) => rest);
 }
 
@@ -50,7 +51,9 @@ export async function workerCommand(args: readonly string[], print: (line: strin
   const connection = bullConnection(url);
   const name = `${hostname()}-${globalThis.process.pid}`;
   const { Worker } = loadBullmq();
-  const worker = new Worker<SweepJob, JobPointResult[]>(queue, serveJob, {
+  // One kept runtime per job slot: concurrent jobs each take their own.
+  const runtimes = new JobRuntimes(concurrency);
+  const worker = new Worker<SweepJob, JobPointResult[]>(queue, (job) => serveJob(job, runtimes), {
     name,
     connection,
     concurrency,
@@ -65,6 +68,7 @@ export async function workerCommand(args: readonly string[], print: (line: strin
   await new Promise<void>((resolve) => {
     const stop = () => {
       void worker.close().finally(() => {
+        runtimes.clear();
         connection.disconnect();
         resolve();
       });

@@ -474,6 +474,60 @@ export class Runtime {
   }
 
   /**
+   * Renders `frames` more frames on a worker thread and resolves with the samples alone, planar
+   * `batches x outputChannels x frames` (the bits {@link Runtime.render} gives): no summaries,
+   * taps, heat curves or progress display, and no entry in the session's rendered graphs. For
+   * callers that render one runtime many times and read only what they need ({@link
+   * Runtime.heatByBatch}, {@link Runtime.describe}), such as a sweep's workers. Cancels as
+   * `render` does (`signal`, the host interrupt): rejects with AMP_ERR_CANCELLED and resets the
+   * runtime to frame 0.
+   * @param frames - integer in [1, 2147483647]
+   * @param options - cancellation and control history, as for {@link Runtime.render}
+   */
+  async renderSamples(
+    frames: number,
+    options: { readonly signal?: AbortSignal | undefined; readonly history?: ControlHistory | undefined } = {},
+  ): Promise<Float64Array> {
+    const holder: { stack?: string } = {};
+    Error.captureStackTrace(holder, Runtime.prototype.renderSamples);
+    const native = this.#live();
+    checkRenderOption("frames", frames);
+    checkSignal(options.signal);
+    const history = options.history === undefined ? undefined : toNativeHistory(options.history, this.#sampleRate);
+    const graph = native.describeGraph();
+    const size = {
+      frames,
+      batches: graph.batches,
+      channels: graph.outputChannels,
+      nodes: graph.nodeCount,
+      recordHeat: false,
+      recordOverBudget: false,
+      tapValues: native.tapInfos().reduce((sum, tap) => sum + tap.values, 0),
+    };
+    checkRenderOutputSize(size);
+    if (this.#maxBytes !== undefined)
+      checkMemoryBudget(
+        `a render of ${frames} frames (runtime buffers plus result arrays)`,
+        native.bufferBytes(graph.batches, graph.blockFrames) + renderOutputBytes(size),
+        this.#maxBytes,
+      );
+    const signals = [options.signal, interruptSignal()].filter((s): s is AbortSignal => s !== undefined);
+    const aborted = signals.find((s) => s.aborted);
+    if (aborted !== undefined) throw withCallerStack(cancelledError(aborted.reason), holder.stack);
+    const onAbort = (): void => native.cancel();
+    for (const s of signals) s.addEventListener("abort", onAbort, { once: true });
+    try {
+      const output = await native.render(frames, history === undefined ? { recordHeat: false } : { recordHeat: false, history });
+      return output.samples;
+    } catch (error) {
+      if (error instanceof AmpError && error.status === -6 && !this.#disposed) native.reset();
+      throw withCallerStack(error, holder.stack);
+    } finally {
+      for (const s of signals) s.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /**
    * Renders `frames` frames on a worker thread, metering into `job` (one job may span calls).
    * Resolves with a partial result when stopped and `partial`; rejects with the cancel error
    * otherwise (after resetting the runtime to frame 0), or with the error a progress callback threw.

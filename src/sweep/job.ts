@@ -13,6 +13,7 @@ import type { GraphJSON } from "../graph/json";
 import { writeWav, type WavBitDepth } from "../io/wav";
 import { Runtime } from "../render/runtime";
 import { measureLanes, type LaneFacts, type SweepMeasure } from "./measure";
+import type { HeldRuntime, JobRuntimes } from "./job-runtimes";
 
 /** Where a sweep's audio goes: kept in memory, or one WAV file per point in a folder (created when missing). */
 export type SweepAudio = "memory" | { readonly folder: string; readonly bitDepth?: WavBitDepth };
@@ -34,7 +35,11 @@ export interface JobPoint {
   readonly hash: string;
 }
 
-/** A per-lane parameter override: `values[i]` for the job's i-th point. */
+/**
+ * A signal parameter's values per lane: `values[i]` for the job's i-th point. The job's graph is
+ * shared by every job of its structure, so it carries the values of every swept signal
+ * parameter; one is overridden only where a value differs from the graph's own.
+ */
 export interface JobOverride {
   readonly node: string;
   readonly param: string;
@@ -50,11 +55,17 @@ export interface JobRuntime {
 
 /** One unit of work (plain JSON). */
 export interface SweepJob {
+  /** The graph every point of the job renders, with the overrides applied. */
   readonly graph: GraphJSON;
+  /**
+   * `Graph.hash` of `graph`: a worker reuses a runtime compiled for an earlier job of the same
+   * hash (and lanes and settings) instead of compiling the graph again.
+   */
+  readonly graphHash: string;
   readonly render: SweepRenderSettings;
   readonly measure: SweepMeasure;
   readonly points: readonly JobPoint[];
-  /** Empty for a single point rendered from its own graph. */
+  /** Every swept signal parameter (packable grid path); empty when the grid sweeps none. */
   readonly overrides: readonly JobOverride[];
   readonly audio?: SweepAudio | undefined;
   readonly runtime?: JobRuntime | undefined;
@@ -78,39 +89,72 @@ export function audioFileName(point: JobPoint): string {
   return `point-${String(point.index).padStart(6, "0")}-${point.hash.slice(0, 12)}.wav`;
 }
 
-/** Renders a job and measures each of its points. */
-export async function executeJob(job: SweepJob, signal?: AbortSignal): Promise<JobPointResult[]> {
-  const lanes = job.points.length;
-  const { frames, sampleRate, blockFrames, threads } = job.render;
-  const runtime = Runtime.create(Graph.fromJSON(job.graph), { sampleRate, batches: lanes, blockFrames, threads });
+/** The key of the runtimes a job can render with: its graph, lanes, render settings and lane sharing. */
+function runtimeKey(job: SweepJob, varying: readonly JobOverride[]): string {
+  const { sampleRate, blockFrames, threads } = job.render;
+  return JSON.stringify([job.graphHash, job.points.length, sampleRate, blockFrames, threads, varying.map((o) => [o.node, o.param])]);
+}
+
+/** Compiles the job's graph for its lanes, declaring lane sharing for the parameters that vary between lanes. */
+function compile(job: SweepJob, varying: readonly JobOverride[]): HeldRuntime {
+  const { sampleRate, blockFrames, threads } = job.render;
+  const runtime = Runtime.create(Graph.fromJSON(job.graph), { sampleRate, batches: job.points.length, blockFrames, threads });
   try {
-    // The lanes differ only in the overridden parameters: nodes upstream of them (and not
+    // The lanes differ only in the varying parameters: nodes upstream of them (and not
     // downstream of any) render once for every lane, bit-identically (Runtime.shareLanes).
-    if (lanes > 1 && job.overrides.length > 0) runtime.shareLanes(job.overrides.map(({ node, param }) => ({ node, param })));
+    if (varying.length > 0) runtime.shareLanes(varying.map(({ node, param }) => ({ node, param })));
+    const graph = runtime.describe().graph;
+    const params = new Map(job.graph.nodes.map((node) => [node.name, node.params]));
+    return { runtime, facts: { outputChannels: graph.outputChannels, latencyFrames: graph.latencyFrames, params } };
+  } catch (error) {
+    runtime.dispose();
+    throw error;
+  }
+}
+
+/**
+ * Renders a job and measures each of its points. With `runtimes`, the job renders on a runtime
+ * compiled for an earlier job of the same graph, lanes and settings when one is idle there (reset
+ * to frame 0, overrides replaced), and gives it back after; the results are the same bits either way.
+ */
+export async function executeJob(job: SweepJob, signal?: AbortSignal, runtimes?: JobRuntimes): Promise<JobPointResult[]> {
+  const lanes = job.points.length;
+  const { frames, sampleRate, blockFrames } = job.render;
+  const varying = lanes > 1 ? job.overrides.filter((o) => o.values.some((v) => v !== o.values[0])) : [];
+  const key = runtimeKey(job, varying);
+  const held = runtimes?.take(key) ?? compile(job, varying);
+  const { runtime, facts } = held;
+  let reusable = false;
+  try {
+    // A parameter is overridden where some lane's value differs from the graph's own: the others
+    // keep the graph's value, as rendering the point's own graph would.
     for (const override of job.overrides) {
+      const own = facts.params.get(override.node)?.[override.param];
+      if (override.values.every((value) => value === own)) continue;
       const data = new Float64Array(lanes * blockFrames);
       override.values.forEach((value, b) => data.fill(value, b * blockFrames, (b + 1) * blockFrames));
       runtime.setParam(override.node, override.param, data, { batches: lanes, channels: 1, frames: blockFrames });
     }
-    const result = await runtime.render(frames, { history: job.render.history, signal });
+    const rendered = await runtime.renderSamples(frames, { history: job.render.history, signal });
     const heat = runtime.heatByBatch();
-    const channels = result.shape.channels;
+    const channels = facts.outputChannels;
     const laneLength = channels * frames;
     const folder = typeof job.audio === "object" ? job.audio.folder : undefined;
     if (folder !== undefined) await mkdir(folder, { recursive: true });
-    const nodes = Object.entries(heat.nodes);
-    const facts: LaneFacts[] = [];
+    const nodeHeat = job.measure.heat === "nodes" ? Object.entries(heat.nodes) : [];
+    const laneFacts: LaneFacts[] = [];
     for (let b = 0; b < lanes; b += 1) {
-      const nodeHeat: Record<string, number> = {};
-      for (const [name, totals] of nodes) nodeHeat[name] = totals[b] ?? NaN;
-      facts.push({ heat: heat.graph[b] ?? NaN, nodeHeat, latencyFrames: result.summary.latencyFrames });
+      const perNode: Record<string, number> = {};
+      for (const [name, totals] of nodeHeat) perNode[name] = totals[b] ?? NaN;
+      laneFacts.push({ heat: heat.graph[b] ?? NaN, nodeHeat: perNode, latencyFrames: facts.latencyFrames });
     }
     // Every lane measured in one pass (each lane's values are those of measuring it alone).
-    const measured = measureLanes({ samples: result.samples, shape: { batches: lanes, channels, frames }, sampleRate }, facts, job.measure);
+    const measured = measureLanes({ samples: rendered, shape: { batches: lanes, channels, frames }, sampleRate }, laneFacts, job.measure);
     const out: JobPointResult[] = [];
     for (let b = 0; b < lanes; b += 1) {
       const point = job.points[b] as JobPoint;
-      const samples = result.samples.subarray(b * laneLength, (b + 1) * laneLength);
+      // One lane is the whole array, which nothing else holds: it is handed over without a copy.
+      const samples = lanes === 1 ? rendered : rendered.subarray(b * laneLength, (b + 1) * laneLength);
       const measurements = measured[b] as Record<string, number>;
       let file: string | undefined;
       if (folder !== undefined && typeof job.audio === "object") {
@@ -122,13 +166,16 @@ export async function executeJob(job: SweepJob, signal?: AbortSignal): Promise<J
         hash: point.hash,
         measurements,
         ...(file === undefined ? {} : { file }),
-        ...(job.audio === "memory" ? { samples: samples.slice() } : {}),
+        ...(job.audio === "memory" ? { samples: lanes === 1 ? samples : samples.slice() } : {}),
         channels,
         frames,
       });
     }
+    reusable = true;
     return out;
   } finally {
-    runtime.dispose();
+    // A runtime whose job failed (or was cancelled) is not kept.
+    if (reusable && runtimes !== undefined) runtimes.give(key, held);
+    else runtime.dispose();
   }
 }

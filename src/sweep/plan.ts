@@ -1,9 +1,10 @@
 /**
- * Splits a sweep's points into jobs. With packing, points whose graphs differ only in the values
- * of packable (signal) parameters form a group; a group is cut into jobs of at most `packSize`
- * points (and into at least `parallel` jobs when it has enough points, so every worker gets one).
- * A job of several points renders the first point's graph with per-lane overrides of the
- * parameters whose values differ inside it; a job of one point renders that point's own graph.
+ * Splits a sweep's points into jobs. Points whose graphs differ only in the values of packable
+ * (signal) parameters form a group, whose jobs all carry the graph of its first point (so a
+ * worker compiles it once and reuses the runtime for the group's next jobs) and every point's
+ * values of the packable parameters. With packing, a group is cut into jobs of at most
+ * `packSize` points (and into at least `parallel` jobs when it has enough points, so every
+ * worker gets one), each rendering its points as batch lanes; without, each point is a job.
  */
 import type { Graph } from "../graph/graph";
 import type { SweepPoint } from "./grid";
@@ -34,31 +35,31 @@ export function planJobs(input: PlanInput): SweepJob[] {
   const groups = new Map<string, number[]>();
   points.forEach((point, index) => {
     if (input.skip?.has(index) === true) return;
-    const key = input.pack ? JSON.stringify(targets.filter((t) => !t.packable).map((t) => point[t.path])) : String(index);
+    const key = JSON.stringify(targets.filter((t) => !t.packable).map((t) => point[t.path]));
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [index]);
     else group.push(index);
   });
   const jobs: SweepJob[] = [];
   for (const members of groups.values()) {
-    const size = Math.max(1, Math.min(input.packSize, Math.ceil(members.length / input.parallel)));
-    for (let start = 0; start < members.length; start += size) jobs.push(job(input, members.slice(start, start + size)));
+    const size = input.pack ? Math.max(1, Math.min(input.packSize, Math.ceil(members.length / input.parallel))) : 1;
+    const base = members[0] as number;
+    for (let start = 0; start < members.length; start += size) jobs.push(job(input, base, members.slice(start, start + size)));
   }
   return jobs;
 }
 
-function job(input: PlanInput, members: readonly number[]): SweepJob {
-  const first = members[0] as number;
-  const overrides: JobOverride[] = [];
-  if (members.length > 1) {
-    for (const target of input.targets) {
-      if (!target.packable) continue;
-      const values = members.map((i) => (input.points[i] as SweepPoint)[target.path] as number);
-      if (values.some((v) => v !== values[0])) overrides.push({ node: target.node, param: target.param, values });
-    }
-  }
+function job(input: PlanInput, base: number, members: readonly number[]): SweepJob {
+  const overrides: JobOverride[] = input.targets
+    .filter((target) => target.packable)
+    .map((target) => ({
+      node: target.node,
+      param: target.param,
+      values: members.map((i) => (input.points[i] as SweepPoint)[target.path] as number),
+    }));
   return {
-    graph: (input.graphs[first] as Graph).toJSON(),
+    graph: (input.graphs[base] as Graph).toJSON(),
+    graphHash: input.hashes[base] as string,
     render: input.settings,
     measure: input.measure,
     points: members.map((index) => ({ index, hash: input.hashes[index] as string })),

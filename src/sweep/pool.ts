@@ -3,7 +3,8 @@
  * holds up to {@link POOL_DEPTH} jobs (one running, the next queued in the thread), so it starts
  * its next job without waiting for this thread to answer; once no more jobs remain than threads,
  * a thread gets a job only when it is free, so the last ones go to whichever thread frees first.
- * Results come back in any order, keyed by point.
+ * Results come back in any order, keyed by point. A job travels without its graph when the last
+ * job sent to that thread had the same graph (the thread keeps it).
  * The threads load the compiled library (`dist/sweep/pool-worker.js`), which costs each thread
  * about as much as tens of renders of a small graph, so threads are kept between sweeps: a sweep
  * takes idle threads (starting more when it needs them) and gives them back when it ends; idle
@@ -114,6 +115,7 @@ export async function runPool(
         (thread) =>
           new Promise<void>((resolve) => {
             let held = 0;
+            let lastGraph: string | undefined; // graphHash of the last graph sent to this thread
             const feed = () => {
               // After a stop no new job starts (the cancel reaches only the renders in flight).
               const stopped = failure !== undefined || signal?.aborted === true;
@@ -121,7 +123,15 @@ export async function runPool(
                 const id = next;
                 next += 1;
                 held += 1;
-                thread.postMessage({ type: "job", id, job: jobs[id] });
+                const job = jobs[id] as SweepJob;
+                // The thread keeps the last graph it was sent: the next jobs of that graph travel without it.
+                if (job.graphHash === lastGraph) {
+                  const { graph: _graph, ...rest } = job;
+                  thread.postMessage({ type: "job", id, job: rest });
+                } else {
+                  lastGraph = job.graphHash;
+                  thread.postMessage({ type: "job", id, job });
+                }
               }
               if (held === 0) resolve();
             };

@@ -18,6 +18,7 @@ import { recordRenderedGraph } from "../render/rendered-graphs";
 import { cancelledError, checkGraph, checkSignal, Runtime } from "../render/runtime";
 import { expandGrid, type GridCombine, type GridSampling, type SweepGrid, type SweepPoint } from "./grid";
 import { executeJob, type JobPointResult, type SweepAudio, type SweepJob, type SweepRenderSettings } from "./job";
+import { JobRuntimes } from "./job-runtimes";
 import { checkMeasure, type SweepMeasure } from "./measure";
 import { planJobs } from "./plan";
 import { prestartPool, runPool } from "./pool";
@@ -189,9 +190,15 @@ async function dispatch(
   if (how.redis !== undefined) {
     await runDistributed(jobs, { url: how.redis, queue: how.queue }, onResults, signal);
   } else if (how.workers === 0 || jobs.length === 1) {
-    for (const job of jobs) {
-      if (isAborted(signal)) throw cancelledError(signal?.reason);
-      onResults(await executeJob(job, signal));
+    // Jobs of one graph render on one compiled runtime, reset between them.
+    const runtimes = new JobRuntimes(1);
+    try {
+      for (const job of jobs) {
+        if (isAborted(signal)) throw cancelledError(signal?.reason);
+        onResults(await executeJob(job, signal, runtimes));
+      }
+    } finally {
+      runtimes.clear();
     }
   } else {
     await runPool(jobs, how.workers, onResults, signal);
