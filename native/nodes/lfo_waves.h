@@ -55,26 +55,8 @@ inline D4 as_doubles(dsp::U64x4 bits) noexcept {
 // exponent of 2^52; the reflections are selects.
 inline D4 sin2pi4(dsp::U64x4 phase) noexcept {
     constexpr uint64_t kSign = uint64_t{1} << 63;
-    constexpr uint64_t kTwo52 = 0x4330000000000000ull;          // bits of 2^52
-    constexpr double kMagic = 6755399441055744.0;               // 2^52 + 2^51
-    constexpr double kCyclesPerUnit = 1.0 / 4503599627370496.0; // 2^-52
-    constexpr double kTwoPi = 6.283185307179586476925286766559;
-    const D4 biased = as_doubles(((phase ^ kSign) >> 12) | kTwo52);
-    D4 t = (biased - kMagic) * kCyclesPerUnit; // exact
-    t = t > 0.25 ? 0.5 - t : t;
-    t = t < -0.25 ? -0.5 - t : t;
-    const D4 x = t * kTwoPi;
-    const D4 y = x * x;
-    const D4 q0 = -1.6666666666666666e-01 + 8.3333333333333333e-03 * y;
-    const D4 q1 = -1.9841269841269841e-04 + 2.7557319223985893e-06 * y;
-    const D4 q2 = -2.5052108385441720e-08 + 1.6059043836821613e-10 * y;
-    const D4 q3 = -7.6471637318198164e-13 + 2.8114572543455206e-15 * y;
-    const D4 q4 = -8.2206352466243295e-18 + 1.9572941063391263e-20 * y;
-    const D4 y2 = y * y;
-    const D4 y4 = y2 * y2;
-    const D4 y8 = y4 * y4;
-    const D4 p = ((q0 + q1 * y2) + (q2 + q3 * y2) * y4) + q4 * y8;
-    return x + x * (y * p);
+    constexpr uint64_t kTwo52 = 0x4330000000000000ull; // bits of 2^52
+    return dsp::sin2pi_of_biased(as_doubles(((phase ^ kSign) >> 12) | kTwo52));
 }
 
 } // namespace detail
