@@ -38,7 +38,7 @@ async function runQueue(): Promise<void> {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
       const { id, job } = next;
       try {
-        const results = await executeJob(job, controller.signal, runtimes);
+        const results = await executeJob(job, controller.signal, runtimes, true);
         const transfer = results.flatMap((r) => (r.samples === undefined ? [] : [r.samples.buffer as ArrayBuffer]));
         parentPort?.postMessage({ type: "done", id, results }, transfer);
       } catch (error: unknown) {
