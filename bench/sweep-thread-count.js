@@ -5,8 +5,9 @@
 // `--workers` threads twice, with P1 and P2 points, each under
 // `valgrind --tool=callgrind --separate-threads=yes`, and prints (I(P2) - I(P1)) / (P2 - P1) per
 // role: the calling thread, the pool threads' JavaScript threads (compiling, overrides,
-// measuring, messages), the render threads (the native renders, on libuv's thread pool) and the
-// other threads (V8's garbage collector and compiler helpers). The difference leaves out
+// measuring, messages, and the native renders, which a pool thread runs itself: see
+// src/sweep/render-here.ts), the render threads (the native renders on libuv's thread pool, with
+// `--workers 0`) and the other threads (V8's garbage collector and compiler helpers). The difference leaves out
 // start-up and each sweep's fixed costs.
 //
 // Valgrind 3.19 does not decode AVX-512, so count with an addon built without -march=native:
@@ -42,7 +43,7 @@ async function child(root, points, workers, pack) {
 /** What a pool thread's instructions go to, by the function's library (callgrind_annotate's list). */
 const KINDS = [
   ["native analysis (FFT, window, levels)", (fn) => fn.includes("amp_kpn.node") && /fft|analysis::|window|Stft|Plan/.test(fn)],
-  ["native runtime (compile, overrides)", (fn) => fn.includes("amp_kpn.node")],
+  ["native runtime (render, compile, overrides)", (fn) => fn.includes("amp_kpn.node")],
   ["libm (sin, cos, fmax)", (fn) => /libm|s_sin|fenv|fmax/.test(fn)],
   ["libc (memset, malloc)", (fn) => /libc|string\/|malloc/.test(fn)],
   ["V8 and compiled JavaScript", () => true],

@@ -24,6 +24,11 @@ export interface CompiledFacts {
 export interface HeldRuntime {
   readonly runtime: Runtime;
   readonly facts: CompiledFacts;
+  /**
+   * The output array of its last render on the calling thread (./render-here.ts), reused by the
+   * next job of the same length whose samples are not kept (no audio in memory).
+   */
+  output?: Float64Array | undefined;
 }
 
 /** Idle compiled runtimes by key; at most `capacity` kept, the least recently given back dropped first. */

@@ -14,6 +14,7 @@ import { writeWav, type WavBitDepth } from "../io/wav";
 import { Runtime } from "../render/runtime";
 import { measureLanes, type LaneFacts, type SweepMeasure } from "./measure";
 import type { HeldRuntime, JobRuntimes } from "./job-runtimes";
+import { renderHere } from "./render-here";
 
 /** Where a sweep's audio goes: kept in memory, or one WAV file per point in a folder (created when missing). */
 export type SweepAudio = "memory" | { readonly folder: string; readonly bitDepth?: WavBitDepth };
@@ -105,19 +106,35 @@ function compile(job: SweepJob, varying: readonly JobOverride[]): HeldRuntime {
     if (varying.length > 0) runtime.shareLanes(varying.map(({ node, param }) => ({ node, param })));
     const graph = runtime.describe().graph;
     const params = new Map(job.graph.nodes.map((node) => [node.name, node.params]));
-    return { runtime, facts: { outputChannels: graph.outputChannels, latencyFrames: graph.latencyFrames, params } };
+    return { runtime, facts: { outputChannels: graph.outputChannels, latencyFrames: graph.latencyFrames, params }, output: undefined };
   } catch (error) {
     runtime.dispose();
     throw error;
   }
 }
 
+/** Renders the job's samples: on libuv's thread pool, or on this thread into a kept array (`here`). */
+async function renderJob(job: SweepJob, held: HeldRuntime, signal: AbortSignal | undefined, here: boolean): Promise<Float64Array> {
+  const { frames, sampleRate, blockFrames, history } = job.render;
+  // Rendering on this thread has no control history (Runtime.renderInto takes none).
+  if (!here || history !== undefined) return held.runtime.renderSamples(frames, { history, signal });
+  const rows = job.points.length * held.facts.outputChannels;
+  // Samples kept in memory leave with the results: those get an array of their own.
+  const keep = job.audio !== "memory";
+  const out = keep && held.output?.length === rows * frames ? held.output : new Float64Array(rows * frames);
+  if (keep) held.output = out;
+  await renderHere(held.runtime, { out, rows, frames, sampleRate, blockFrames }, signal);
+  return out;
+}
+
 /**
  * Renders a job and measures each of its points. With `runtimes`, the job renders on a runtime
  * compiled for an earlier job of the same graph, lanes and settings when one is idle there (reset
  * to frame 0, overrides replaced), and gives it back after; the results are the same bits either way.
+ * With `here`, the samples render on this thread (see ./render-here.ts: for a thread that has
+ * nothing else to do meanwhile, a sweep pool thread), not on libuv's thread pool.
  */
-export async function executeJob(job: SweepJob, signal?: AbortSignal, runtimes?: JobRuntimes): Promise<JobPointResult[]> {
+export async function executeJob(job: SweepJob, signal?: AbortSignal, runtimes?: JobRuntimes, here = false): Promise<JobPointResult[]> {
   const lanes = job.points.length;
   const { frames, sampleRate, blockFrames } = job.render;
   const varying = lanes > 1 ? job.overrides.filter((o) => o.values.some((v) => v !== o.values[0])) : [];
@@ -135,7 +152,7 @@ export async function executeJob(job: SweepJob, signal?: AbortSignal, runtimes?:
       override.values.forEach((value, b) => data.fill(value, b * blockFrames, (b + 1) * blockFrames));
       runtime.setParam(override.node, override.param, data, { batches: lanes, channels: 1, frames: blockFrames });
     }
-    const rendered = await runtime.renderSamples(frames, { history: job.render.history, signal });
+    const rendered = await renderJob(job, held, signal, here);
     const heat = runtime.heatByBatch();
     const channels = facts.outputChannels;
     const laneLength = channels * frames;

@@ -7,7 +7,9 @@
  * `{ type: "drain" }` (drops the queued jobs, the one in flight finishes). Out, once per job:
  * `{ type: "done", id, results }` (sample buffers transferred), `{ type: "failed", id, error }`
  * or `{ type: "skipped", id }` (dropped before it started). The thread keeps the runtime of its
- * last job that ended well, for the next job of the same graph (see ./job-runtimes.ts).
+ * last job that ended well, for the next job of the same graph (see ./job-runtimes.ts), and
+ * renders on itself, in chunks into an array kept with that runtime (see ./render-here.ts): it
+ * reads a cancel between chunks.
  */
 import { parentPort } from "node:worker_threads";
 import type { GraphJSON } from "../graph/json";
@@ -38,7 +40,7 @@ async function runQueue(): Promise<void> {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
       const { id, job } = next;
       try {
-        const results = await executeJob(job, controller.signal, runtimes);
+        const results = await executeJob(job, controller.signal, runtimes, true);
         const transfer = results.flatMap((r) => (r.samples === undefined ? [] : [r.samples.buffer as ArrayBuffer]));
         parentPort?.postMessage({ type: "done", id, results }, transfer);
       } catch (error: unknown) {
