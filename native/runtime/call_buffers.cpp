@@ -29,6 +29,11 @@ double *payload_of(Header *header) { return reinterpret_cast<double *>(header + 
 Header *&next_of(Header *header) { return *reinterpret_cast<Header **>(header + 1); }
 
 void drain(ThreadCache &cache) noexcept {
+    if (cache.slot != nullptr) {
+        AMP_UNPOISON(payload_of(cache.slot), cache.slot->capacity * sizeof(double));
+        std::free(cache.slot);
+        cache.slot = nullptr;
+    }
     for (uint32_t k = 0; k < kClasses; ++k) {
         Header *block = cache.heads[k];
         while (block != nullptr) {
@@ -115,14 +120,18 @@ void release_call_buffer(double *buffer) noexcept {
     if (block->tag != kLive) return; // released already: ignored
     const uint32_t k = block->size_class;
     ThreadCache &cache = t_cache;
-    if (k < kClasses && cache.counts[k] < kCachedPerClass && cache.mode == kCaching)
+    if (cache.slot == nullptr && k < kClasses && cache.mode == kCaching) {
+        block->tag = kCached;
+        cache.slot = block;
+        AMP_POISON(payload_of(block), block->capacity * sizeof(double));
+    } else if (k < kClasses && cache.counts[k] < kCachedPerClass && cache.mode == kCaching)
         keep(cache, block, k);
     else
         release_slowly(block);
 }
 
 uint32_t cached_call_buffers() noexcept {
-    uint32_t total = 0;
+    uint32_t total = t_cache.slot != nullptr ? 1 : 0;
     for (uint32_t k = 0; k < kClasses; ++k) total += t_cache.counts[k];
     return total;
 }
