@@ -114,20 +114,32 @@ __attribute__((noinline, cold)) void release_slowly(Header *block) noexcept {
 
 } // namespace
 
+namespace {
+
+// release_call_buffer when the slot is taken: the block's class list, or release_slowly.
+__attribute__((noinline)) void release_to_lists(Header *block) noexcept {
+    const uint32_t k = block->size_class;
+    ThreadCache &cache = t_cache;
+    if (k < kClasses && cache.counts[k] < kCachedPerClass && cache.mode == kCaching)
+        keep(cache, block, k);
+    else
+        release_slowly(block);
+}
+
+} // namespace
+
 void release_call_buffer(double *buffer) noexcept {
     if (buffer == nullptr) return;
     Header *block = header_of(buffer);
     if (block->tag != kLive) return; // released already: ignored
-    const uint32_t k = block->size_class;
-    ThreadCache &cache = t_cache;
-    if (cache.slot == nullptr && k < kClasses && cache.mode == kCaching) {
+    // The slot first (a loop holding one output at a time): no list, no count.
+    if (t_cache.slot == nullptr && block->size_class < kClasses && t_cache.mode == kCaching) {
         block->tag = kCached;
-        cache.slot = block;
+        t_cache.slot = block;
         AMP_POISON(payload_of(block), block->capacity * sizeof(double));
-    } else if (k < kClasses && cache.counts[k] < kCachedPerClass && cache.mode == kCaching)
-        keep(cache, block, k);
-    else
-        release_slowly(block);
+        return;
+    }
+    release_to_lists(block);
 }
 
 uint32_t cached_call_buffers() noexcept {
