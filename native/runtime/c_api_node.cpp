@@ -564,24 +564,6 @@ __attribute__((noinline)) int32_t run_guarded(const AmpNodeDescriptorView *descr
     }
 }
 
-// amp_run_node_v2 for a call that may take lean_frame (one forward frame, metrics and history
-// NULL, the path on): lean_frame, else run_guarded. Out of line with amp_run_node_v2's
-// signature, so both reach it and run_guarded by a jump: the other calls do not pay for the
-// lean path's register saves.
-__attribute__((noinline)) int32_t run_lean(const AmpNodeDescriptorView *descriptor,
-                                           const AmpNodeInputs *inputs, int32_t batches,
-                                           int32_t channels, int32_t frames, double sample_rate,
-                                           double **out, int32_t *out_channels, void **state,
-                                           const AmpControlHistory *history, AmpExecutionMode mode,
-                                           AmpNodeMetrics *metrics) {
-    if (state != nullptr && *state != nullptr &&
-        lean_frame(descriptor, inputs, batches, channels, sample_rate, out, out_channels,
-                   static_cast<SingleNodeState *>(*state)))
-        return AMP_OK;
-    return run_guarded(descriptor, inputs, batches, channels, frames, sample_rate, out,
-                       out_channels, state, history, mode, metrics);
-}
-
 } // namespace
 
 extern "C" {
@@ -592,9 +574,10 @@ int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeIn
                         const AmpControlHistory *history, AmpExecutionMode mode,
                         AmpNodeMetrics *metrics) {
     if (frames == 1 && mode == AMP_EXECUTION_FORWARD && metrics == nullptr && history == nullptr &&
-        g_one_frame_path.load(std::memory_order_relaxed))
-        return run_lean(descriptor, inputs, batches, channels, frames, sample_rate, out,
-                        out_channels, state, history, mode, metrics);
+        state != nullptr && *state != nullptr && g_one_frame_path.load(std::memory_order_relaxed) &&
+        lean_frame(descriptor, inputs, batches, channels, sample_rate, out, out_channels,
+                   static_cast<SingleNodeState *>(*state)))
+        return AMP_OK;
     return run_guarded(descriptor, inputs, batches, channels, frames, sample_rate, out,
                        out_channels, state, history, mode, metrics);
 }
