@@ -62,6 +62,20 @@ struct SingleNodeState {
     // source), and the one-frame calls served by forward_frame (test hook).
     int32_t call_channels = 0;
     uint64_t one_frame_calls = 0;
+    // Fixed when the state is made, for lean_frame: the values a one-frame call is compared
+    // with and the runtime it runs, without the indirections of SingleNodeRuntime.
+    const char *type_name = nullptr;          // spec().type_name (registry storage)
+    uint32_t batches = 0;                     // runtime->batches()
+    double sample_rate = 0.0;                 // runtime->sample_rate()
+    uint32_t input_count = 0;                 // spec().input_count
+    const uint32_t *input_channels = nullptr; // runtime->input_channels().data()
+    uint32_t produced = 0;                    // runtime->output_channels()
+    uint32_t output_class = 0;                // call_buffer_class(batches x produced)
+    // Every audio port is connected (no optional port left open when the state was made).
+    bool ports_connected = false;
+    bool one_frame_ready = false;       // runtime->one_frame_ready()
+    amp::GraphRuntime *graph = nullptr; // &runtime->runtime()
+    uint32_t target = 0;                // the node's index in `graph`
 
     SingleNodeState() { ++g_live_states; }
     ~SingleNodeState() {
@@ -103,6 +117,21 @@ std::unique_ptr<SingleNodeState> make_state(const amp::NodeSpec &spec,
     state->feeds.resize(spec.input_count);
     state->call_channels =
         spec.input_count == 0 ? 0 : static_cast<int32_t>(state->runtime->input_channels()[0]);
+    amp::SingleNodeRuntime &runtime = *state->runtime;
+    state->type_name = spec.type_name;
+    state->batches = runtime.batches();
+    state->sample_rate = runtime.sample_rate();
+    state->input_count = spec.input_count;
+    state->input_channels = runtime.input_channels().data();
+    state->produced = runtime.output_channels();
+    state->output_class =
+        amp::call_buffer_class(static_cast<size_t>(runtime.batches()) * runtime.output_channels());
+    state->ports_connected =
+        std::all_of(runtime.input_channels().begin(), runtime.input_channels().end(),
+                    [](uint32_t port_channels) { return port_channels > 0; });
+    state->one_frame_ready = runtime.one_frame_ready();
+    state->graph = &runtime.runtime();
+    state->target = spec.input_count; // feeders 0 .. input_count - 1, then the node
     return state;
 }
 
@@ -244,6 +273,75 @@ bool run_one_frame(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs 
     ++state->one_frame_calls;
     *out = buffer;
     *out_channels = static_cast<int32_t>(produced);
+    return true;
+}
+
+// The type name a call passes against the state's (spec().type_name): the same pointer, or
+// the same characters (read in order, stopping at the first difference, so a shorter given
+// string is never read past its terminator).
+inline bool same_type_name(const char *given, const char *expected) {
+    if (given == expected) return true;
+    if (given == nullptr) return false;
+    for (; *expected != '\0'; ++given, ++expected)
+        if (*given != *expected) return false;
+    return *given == '\0';
+}
+
+// run_one_frame's common case, without a throw: no parameter or heat view, the output buffer
+// from the calling thread's cache. The same checks as run_one_frame against the values the
+// state was made for (the caller checked frames, mode, metrics, history and the state slot);
+// false, having changed nothing, when any differs, when a view is given, when the cache has no
+// buffer of the size or a recording is armed: run_one_frame / run then take the call.
+inline bool lean_frame(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs,
+                       int32_t batches, int32_t channels, double sample_rate, double **out,
+                       int32_t *out_channels, SingleNodeState *state) noexcept {
+    if (descriptor == nullptr || out == nullptr || out_channels == nullptr ||
+        state->magic != kStateMagic || !state->one_frame_ready ||
+        batches != static_cast<int32_t>(state->batches) || channels != state->call_channels ||
+        sample_rate != state->sample_rate ||
+        !same_type_name(descriptor->type_name, state->type_name))
+        return false;
+    uint32_t audio_count = 0;
+    if (inputs != nullptr) {
+        if (inputs->param_count > 0) return false;
+        audio_count = inputs->audio_count;
+    }
+    const double **feeds = state->feeds.data();
+    const uint32_t ports = state->input_count;
+    if (state->ports_connected && audio_count >= ports) { // every port needs its view
+        const AmpAudioView *views = inputs != nullptr ? inputs->audio : nullptr;
+        for (uint32_t p = 0; p < ports; ++p) {
+            const AmpAudioView &view = views[p];
+            if (view.data == nullptr || view.channels != state->input_channels[p] ||
+                view.batches != state->batches || view.frames != 1)
+                return false;
+            feeds[p] = view.data;
+        }
+    } else
+        for (uint32_t p = 0; p < ports; ++p) {
+            const AmpAudioView *view = p < audio_count ? &inputs->audio[p] : nullptr;
+            const uint32_t expected = state->input_channels[p];
+            if (expected == 0) { // an optional port left open when the state was made
+                if (view != nullptr && (view->data != nullptr || view->channels != 0)) return false;
+                feeds[p] = nullptr;
+                continue;
+            }
+            if (view == nullptr || view->data == nullptr || view->channels != expected ||
+                view->batches != state->batches || view->frames != 1)
+                return false;
+            feeds[p] = view->data;
+        }
+    amp::GraphRuntime &graph = *state->graph;
+    if (graph.recording_armed()) return false;
+    double *buffer = amp::acquire_cached_call_buffer_of_class(state->output_class);
+    if (buffer == nullptr) return false;
+    // SingleNodeRuntime::forward_frame with nothing bound: timing off, then the frame (its
+    // only throw is for an armed recording, refused above).
+    graph.set_timing(false);
+    graph.forward_one_frame(state->target, feeds, buffer);
+    ++state->one_frame_calls;
+    *out = buffer;
+    *out_channels = static_cast<int32_t>(state->produced);
     return true;
 }
 
@@ -432,15 +530,15 @@ int32_t guarded_state(const void *state, Body body) {
     }
 }
 
-} // namespace
-
-extern "C" {
-
-int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs,
-                        int32_t batches, int32_t channels, int32_t frames, double sample_rate,
-                        double **out, int32_t *out_channels, void **state,
-                        const AmpControlHistory *history, AmpExecutionMode mode,
-                        AmpNodeMetrics *metrics) {
+// Every call lean_frame did not take: the one-frame path with views (run_one_frame) or the
+// general one (run), each failure recorded for amp_run_node_last_error. Out of line, so the
+// exported entry point stays a few instructions in front of lean_frame.
+__attribute__((noinline)) int32_t run_guarded(const AmpNodeDescriptorView *descriptor,
+                                              const AmpNodeInputs *inputs, int32_t batches,
+                                              int32_t channels, int32_t frames, double sample_rate,
+                                              double **out, int32_t *out_channels, void **state,
+                                              const AmpControlHistory *history,
+                                              AmpExecutionMode mode, AmpNodeMetrics *metrics) {
     try {
         if (frames == 1 && mode == AMP_EXECUTION_FORWARD && metrics == nullptr &&
             history == nullptr && g_one_frame_path.load(std::memory_order_relaxed) &&
@@ -464,6 +562,24 @@ int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeIn
     } catch (...) {
         return record_failure(AMP_ERR_INTERNAL, "run_node", "", "internal error");
     }
+}
+
+} // namespace
+
+extern "C" {
+
+int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs,
+                        int32_t batches, int32_t channels, int32_t frames, double sample_rate,
+                        double **out, int32_t *out_channels, void **state,
+                        const AmpControlHistory *history, AmpExecutionMode mode,
+                        AmpNodeMetrics *metrics) {
+    if (frames == 1 && mode == AMP_EXECUTION_FORWARD && metrics == nullptr && history == nullptr &&
+        state != nullptr && *state != nullptr && g_one_frame_path.load(std::memory_order_relaxed) &&
+        lean_frame(descriptor, inputs, batches, channels, sample_rate, out, out_channels,
+                   static_cast<SingleNodeState *>(*state)))
+        return AMP_OK;
+    return run_guarded(descriptor, inputs, batches, channels, frames, sample_rate, out,
+                       out_channels, state, history, mode, metrics);
 }
 
 int32_t amp_run_node_last_error(AmpErrorView *out_error) {

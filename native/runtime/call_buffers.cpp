@@ -29,6 +29,11 @@ double *payload_of(Header *header) { return reinterpret_cast<double *>(header + 
 Header *&next_of(Header *header) { return *reinterpret_cast<Header **>(header + 1); }
 
 void drain(ThreadCache &cache) noexcept {
+    if (cache.slot != nullptr) {
+        AMP_UNPOISON(payload_of(cache.slot), cache.slot->capacity * sizeof(double));
+        std::free(cache.slot);
+        cache.slot = nullptr;
+    }
     for (uint32_t k = 0; k < kClasses; ++k) {
         Header *block = cache.heads[k];
         while (block != nullptr) {
@@ -109,10 +114,10 @@ __attribute__((noinline, cold)) void release_slowly(Header *block) noexcept {
 
 } // namespace
 
-void release_call_buffer(double *buffer) noexcept {
-    if (buffer == nullptr) return;
-    Header *block = header_of(buffer);
-    if (block->tag != kLive) return; // released already: ignored
+namespace {
+
+// release_call_buffer when the slot is taken: the block's class list, or release_slowly.
+__attribute__((noinline)) void release_to_lists(Header *block) noexcept {
     const uint32_t k = block->size_class;
     ThreadCache &cache = t_cache;
     if (k < kClasses && cache.counts[k] < kCachedPerClass && cache.mode == kCaching)
@@ -121,8 +126,24 @@ void release_call_buffer(double *buffer) noexcept {
         release_slowly(block);
 }
 
+} // namespace
+
+void release_call_buffer(double *buffer) noexcept {
+    if (buffer == nullptr) return;
+    Header *block = header_of(buffer);
+    if (block->tag != kLive) return; // released already: ignored
+    // The slot first (a loop holding one output at a time): no list, no count.
+    if (t_cache.slot == nullptr && block->size_class < kClasses && t_cache.mode == kCaching) {
+        block->tag = kCached;
+        t_cache.slot = block;
+        AMP_POISON(payload_of(block), block->capacity * sizeof(double));
+        return;
+    }
+    release_to_lists(block);
+}
+
 uint32_t cached_call_buffers() noexcept {
-    uint32_t total = 0;
+    uint32_t total = t_cache.slot != nullptr ? 1 : 0;
     for (uint32_t k = 0; k < kClasses; ++k) total += t_cache.counts[k];
     return total;
 }

@@ -120,6 +120,8 @@ class GraphRuntime {
     // execute(1) as above; feeds[p]: feeder p's frame (batches x its channels values, lane
     // order; null for an optional port left open). Writes batches x output channels to `out`.
     void forward_one_frame(uint32_t target, const double *const *feeds, double *out);
+    // A backward recording is armed (forward_one_frame refuses to run then).
+    bool recording_armed() const { return rec_.armed; }
 
     // Snapshot / restore of the stream state (snapshot.cpp); no allocation either way.
     uint64_t snapshot_bytes() const;

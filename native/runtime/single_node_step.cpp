@@ -4,7 +4,7 @@
 // Why it is the same computation: when one_frame_ready() holds, execute(1, out, ...) with no
 // heat, budget, tap, meter, progress or cancel option and no history (what a single-node call
 // with metrics NULL and history NULL passes), and timing off, does exactly this, in this order:
-//   reset_call_heat(); call_start_ = position_; clear the kept step timings;
+//   begin_call_heat(); call_start_ = position_; clear the kept step timings;
 //   one block of n = 1 at offset position_ % block_: run_block -> serial_steps_ in schedule
 //   order (the feeders, then the node), each a lean step (every step is a plain Process step
 //   and nothing records); sum_graph_heat returns at once (no curves: no thermal budget);
@@ -44,22 +44,31 @@ void GraphRuntime::forward_one_frame(uint32_t target, const double *const *feeds
     if (rec_.armed) throw AmpFailure(AMP_ERR_INTERNAL, "run_node", "", "one-frame path recording");
     // execute(): per-call bookkeeping.
     heat_curves_ = false;
-    // reset_call_heat(), as a plain copy (the lanes of a one-node graph are a few rows of
-    // kHeatLanes doubles; a row of constant size copies without a library call).
-    const double *lanes_from = heat_lanes_.data();
-    double *lanes_to = call_start_lanes_.data();
-    for (size_t row = 0, rows = heat_lanes_.size() / kHeatLanes; row < rows; ++row)
-        std::memcpy(lanes_to + row * kHeatLanes, lanes_from + row * kHeatLanes,
-                    kHeatLanes * sizeof(double));
-    call_start_restored_ = false;
-    call_start_ = position_;
+    // reset_call_heat(), through begin_call_heat: after a one-frame call only the previous
+    // frame's lane of each row differs between the two copies, so one double per row is
+    // copied (the whole copy after a restore, a reset or a call of kHeatLanes frames or more).
+    NodeState &node = state_[target];
+    const uint64_t position = position_;
+    if (position - call_start_ == 1 && !call_start_restored_) {
+        // begin_call_heat after a one-frame call: the previous frame's lane of each row, and of
+        // the node's rows only (feeders never heat: compute_heat and plan_heat skip them, so
+        // their rows change only by restore() or reset(), after which this branch is not taken).
+        const size_t lane = call_start_ % kHeatLanes;
+        double *to = call_start_lanes_.data() + static_cast<size_t>(target) * batches_ * kHeatLanes;
+        for (size_t i = lane, end = static_cast<size_t>(batches_) * kHeatLanes; i < end;
+             i += kHeatLanes)
+            to[i] = node.heat_lanes[i];
+    } else {
+        begin_call_heat();
+        call_start_restored_ = false;
+    }
+    call_start_ = position;
     if (step_seconds_kept_)
-        for (NodeState &node : state_) {
-            node.processing_seconds = 0.0;
-            node.cpu_seconds = 0.0;
+        for (NodeState &each : state_) {
+            each.processing_seconds = 0.0;
+            each.cpu_seconds = 0.0;
         }
     step_seconds_kept_ = false;
-    const uint64_t position = position_;
     // The frame's offset in the configured block (read by parameter overrides and heat
     // overrides only).
     auto offset = [&] { return static_cast<uint32_t>(position % block_); };
@@ -76,7 +85,6 @@ void GraphRuntime::forward_one_frame(uint32_t target, const double *const *feeds
             for (size_t k = 0; k < lanes; ++k) to[k * block_] = from != nullptr ? from[k] : 0.0;
     }
     // The node's step (run_lean_step).
-    NodeState &node = state_[target];
     for (TensorView &view : node.inputs)
         if (!view.empty()) view.frames = 1;
     if (!node.static_params) evaluate_params(target, position, 1, offset());
