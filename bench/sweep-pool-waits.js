@@ -6,7 +6,9 @@
 // context switches (`process.resourceUsage()`): a thread that sleeps until another thread
 // finishes something (a render on libuv's pool, a message) counts one voluntary switch.
 // Wall-clock numbers depend on the machine's load; the switch counts much less.
-//   node bench/sweep-pool-waits.js [--dist DIR]   (DIR: the compiled library, default dist/)
+//   node bench/sweep-pool-waits.js [--dist DIR] [--packed]
+//     DIR: the compiled library, default dist/; --packed: the sequential sweep (this thread, one
+//     render per point) against the packed one (32 points per render) instead of the two pools
 "use strict";
 const { join, resolve } = require("node:path");
 const { loadavg } = require("node:os");
@@ -27,7 +29,16 @@ function parallelSines(count) {
 async function main() {
   const g = parallelSines(32);
   const grid = { "s0.frequency": Array.from({ length: 256 }, (_, i) => 100 + i) };
-  const common = { grid, seconds: 1, measure: { centroid: true }, pack: false };
+  const common = { grid, seconds: 1, measure: { centroid: true } };
+  const systems = process.argv.includes("--packed")
+    ? [
+        { name: "sequential", options: { pack: false, workers: 0 } },
+        { name: "packed", options: { pack: true, packSize: 32, workers: 0 } },
+      ]
+    : [
+        { name: "workers 1", options: { pack: false, workers: 1 } },
+        { name: "workers 2", options: { pack: false, workers: 2 } },
+      ];
   await sweep(g, { ...common, grid: { "s0.frequency": [100, 101] }, workers: 2 });
   console.log(
     `dist ${dist}, load average ${loadavg()
@@ -35,15 +46,15 @@ async function main() {
       .join(" ")}`,
   );
   for (let round = 0; round < 3; round += 1)
-    for (const workers of [1, 2]) {
+    for (const { name, options } of systems) {
       const before = process.resourceUsage();
       const t0 = process.hrtime.bigint();
-      await sweep(g, { ...common, workers });
+      await sweep(g, { ...common, ...options });
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       const after = process.resourceUsage();
       const delta = (key) => after[key] - before[key];
       console.log(
-        `workers ${workers}: ${(256 / seconds).toFixed(1)} points/s, CPU user ${(delta("userCPUTime") / 1e6).toFixed(2)} s sys ${(delta("systemCPUTime") / 1e6).toFixed(2)} s, ` +
+        `${name}: ${(256 / seconds).toFixed(1)} points/s, CPU user ${(delta("userCPUTime") / 1e6).toFixed(2)} s sys ${(delta("systemCPUTime") / 1e6).toFixed(2)} s, ` +
           `minor faults ${delta("minorPageFault")}, voluntary switches ${delta("voluntaryContextSwitches")}, involuntary ${delta("involuntaryContextSwitches")}`,
       );
     }
