@@ -7,7 +7,7 @@ import { recordRenderedGraph } from "./rendered-graphs";
 import { inspect } from "node:util";
 import { AmpError, ampError, checkOptionKeys, invalidError, validationError } from "../errors";
 import { Graph } from "../graph/graph";
-import type { NativeRenderOptions, NativeRenderOutput, NativeRuntime } from "../native/addon-types";
+import type { NativeGraphSummary, NativeRenderOptions, NativeRenderOutput, NativeRuntime } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
 import { toNativeHistory, type ControlHistory } from "./history";
 import { checkRenderOption, checkSampleRate, RENDER_LIMITS } from "./limits";
@@ -494,23 +494,7 @@ export class Runtime {
     checkRenderOption("frames", frames);
     checkSignal(options.signal);
     const history = options.history === undefined ? undefined : toNativeHistory(options.history, this.#sampleRate);
-    const graph = native.describeGraph();
-    const size = {
-      frames,
-      batches: graph.batches,
-      channels: graph.outputChannels,
-      nodes: graph.nodeCount,
-      recordHeat: false,
-      recordOverBudget: false,
-      tapValues: native.tapInfos().reduce((sum, tap) => sum + tap.values, 0),
-    };
-    checkRenderOutputSize(size);
-    if (this.#maxBytes !== undefined)
-      checkMemoryBudget(
-        `a render of ${frames} frames (runtime buffers plus result arrays)`,
-        native.bufferBytes(graph.batches, graph.blockFrames) + renderOutputBytes(size),
-        this.#maxBytes,
-      );
+    this.#checkRenderSize(native, frames, false, false);
     const signals = [options.signal, interruptSignal()].filter((s): s is AbortSignal => s !== undefined);
     const aborted = signals.find((s) => s.aborted);
     if (aborted !== undefined) throw withCallerStack(cancelledError(aborted.reason), holder.stack);
@@ -554,24 +538,7 @@ export class Runtime {
     const checkpoint = checkRecordOption(options.record);
     const record = checkpoint !== undefined;
     const history = options.history === undefined ? undefined : toNativeHistory(options.history, this.#sampleRate);
-    const graphSummary = native.describeGraph();
-    const outputSize = {
-      frames,
-      batches: graphSummary.batches,
-      channels: graphSummary.outputChannels,
-      nodes: graphSummary.nodeCount,
-      recordHeat,
-      recordOverBudget,
-      tapValues: native.tapInfos().reduce((sum, tap) => sum + tap.values, 0),
-    };
-    checkRenderOutputSize(outputSize);
-    if (this.#maxBytes !== undefined) {
-      checkMemoryBudget(
-        `a render of ${frames} frames (runtime buffers plus result arrays)`,
-        native.bufferBytes(graphSummary.batches, graphSummary.blockFrames) + renderOutputBytes(outputSize),
-        this.#maxBytes,
-      );
-    }
+    const graphSummary = this.#checkRenderSize(native, frames, recordHeat, recordOverBudget);
     // The caller's signal and the host interrupt signal (see ./interrupt.ts) both cancel.
     const signals = [options.signal, interruptSignal()].filter((s): s is AbortSignal => s !== undefined);
     const aborted = signals.find((s) => s.aborted);
@@ -799,6 +766,31 @@ export class Runtime {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#native.destroy();
+  }
+
+  /**
+   * Refuses a render of `frames` whose result arrays exceed the size limits, or whose buffers
+   * and results exceed the runtime's memory budget; returns the graph's native summary.
+   */
+  #checkRenderSize(native: NativeRuntime, frames: number, recordHeat: boolean, recordOverBudget: boolean): NativeGraphSummary {
+    const graph = native.describeGraph();
+    const size = {
+      frames,
+      batches: graph.batches,
+      channels: graph.outputChannels,
+      nodes: graph.nodeCount,
+      recordHeat,
+      recordOverBudget,
+      tapValues: native.tapInfos().reduce((sum, tap) => sum + tap.values, 0),
+    };
+    checkRenderOutputSize(size);
+    if (this.#maxBytes !== undefined)
+      checkMemoryBudget(
+        `a render of ${frames} frames (runtime buffers plus result arrays)`,
+        native.bufferBytes(graph.batches, graph.blockFrames) + renderOutputBytes(size),
+        this.#maxBytes,
+      );
+    return graph;
   }
 
   #live(): NativeRuntime {
