@@ -183,15 +183,20 @@ class AdsrNode final : public Node {
   private:
     bool velocity() const { return config_.value(kVelocity) != 0.0; }
 
+    // Saved byte for byte by snapshots: the padding is spelled out (and zero) so that the same
+    // state always saves the same bytes.
     struct Lane {
         Stage stage = Stage::Idle;
+        uint8_t unused_after_stage[7] = {};
         uint64_t position = 0; // frames into the stage
         double level = 0.0;
         double from = 0.0; // release: the level it started at
         double peak = 1.0;
         bool gate_was_on = false;
         bool trigger_was_on = false;
+        uint8_t unused_at_end[6] = {};
     };
+    static_assert(sizeof(Lane) == 48, "Lane has padding a snapshot would save unset");
 
     // process() without a record, in runs: each frame where a gate or trigger input crosses its
     // threshold (the only frames where an attack can start or a sustain end) goes through the

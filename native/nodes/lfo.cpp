@@ -163,11 +163,15 @@ class LfoNode final : public Node {
         }
     }
 
+    // Saved byte for byte by snapshots: the padding is spelled out (and zero) so that the same
+    // state always saves the same bytes.
     struct Lane {
         dsp::Phase phase;
         double smoothed;
         bool started; // smoothed holds a value
+        uint8_t unused[7] = {};
     };
+    static_assert(sizeof(Lane) == 24, "Lane has padding a snapshot would save unset");
 
     // One shape per instantiation (no per-frame switch). A constant rate gives the phases in
     // closed form (phase + (f + 1) step: the same bits as the running sum, and a loop the

@@ -21,6 +21,8 @@ inline uint32_t same_channels_as_input(const uint32_t *input_channels, uint32_t 
 // Snapshot helpers: copy `count` values to / from a byte cursor and advance it. `values` may be
 // null when count is 0 (an empty vector's data()): memcpy may not be given null, so nothing is
 // copied then.
+// T must have no padding (spell it out as zeroed members): a snapshot of the same state must
+// always be the same bytes (the conformance suite's `snapshot` property compares two).
 template <typename T>
 unsigned char *save_values(unsigned char *to, const T *values, size_t count) {
     if (count == 0) return to;

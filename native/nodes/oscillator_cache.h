@@ -63,13 +63,18 @@ class PeriodCache {
 
   private:
     enum Status : uint32_t { Watching, Recording, Replaying, Aperiodic };
+    // Saved byte for byte by snapshots: the padding is spelled out (and zero) so that the same
+    // state always saves the same bytes.
     struct Lane {
         Status status = Watching;
+        uint32_t unused = 0;
         double key[kKeyValues] = {};
         uint64_t run = 0;      // frames already rendered with these values
         uint64_t period = 0;   // P, frames
         uint64_t position = 0; // frames recorded, or the replay offset
     };
+    static_assert(sizeof(Lane) == 8 + 8 * kKeyValues + 24,
+                  "Lane has padding a snapshot would save unset");
     size_t out_lane(size_t lane, uint32_t c) const { return lane * per_lane_ + c; }
     void restore(size_t lane, LaneState &lane_state, dsp::resample::Decimator &decimator) noexcept;
 

@@ -158,10 +158,14 @@ class OscillatorPitchNode final : public Node {
     }
 
   private:
+    // Saved byte for byte by snapshots: the padding is spelled out (and zero) so that the same
+    // state always saves the same bytes.
     struct Lane {
         double value = 0.0;
         bool started = false;
+        uint8_t unused[7] = {};
     };
+    static_assert(sizeof(Lane) == 16, "Lane has padding a snapshot would save unset");
     struct Adjoint {
         double next = 0.0; // dL/dy_prev carried from the window after: k[f+1] A[f+1]
     };

@@ -137,10 +137,14 @@ class PitchQuantizerNode final : public Node {
     }
 
   private:
+    // Saved byte for byte by snapshots: the padding is spelled out (and zero) so that the same
+    // state always saves the same bytes.
     struct Lane {
         double cents = 0.0;
         bool started = false;
+        uint8_t unused[7] = {};
     };
+    static_assert(sizeof(Lane) == 16, "Lane has padding a snapshot would save unset");
 
     // Per lane, the last input and its grid target, the last cents and its frequency: pure
     // functions of their arguments (not state), so a held input or a settled glide skips

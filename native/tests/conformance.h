@@ -1022,10 +1022,17 @@ inline Problems snapshot(const NodeType &node) {
         return {"snapshot / restore failed with status " + std::to_string(status)};
     void *whole_state = nullptr;
     call(node, params, in, 2, 0, half, &whole_state, &status);
+    // The same stream snapshotted at the same frame gives the same bytes (no padding or other
+    // unset bytes in a node's saved state).
+    std::vector<unsigned char> again(saved.size());
+    if (status == AMP_OK) status = amp_node_state_snapshot(whole_state, again.data(), bytes);
     if (status == AMP_OK)
         uninterrupted = call(node, params, in, 2, half, rest, &whole_state, &status);
     amp_release_state(whole_state);
     Problems problems;
+    if (again != saved)
+        problems.push_back("two snapshots of the same stream at the same frame differ (unset "
+                           "bytes in the saved state)");
     if (first != uninterrupted) problems.push_back("taking a snapshot changed the stream");
     if (second != uninterrupted)
         problems.push_back("the stream continued from a restored snapshot differs from the "
