@@ -42,6 +42,7 @@
 //                     splits
 //   snapshot          a single-node state snapshotted mid-stream and restored renders the rest
 //                     of the stream bit for bit as the uninterrupted run (amp_node_state_*)
+//                     and two snapshots of the same stream at the same frame are the same bytes
 // Zero allocations while rendering is checked per node in test_conformance_allocations.cpp
 // (it replaces malloc, so it stays out of sanitizer builds).
 #pragma once
