@@ -33,6 +33,15 @@ const std::vector<Curve> kCurves = {
     {"res", {10.0, 90.0}, {0.1, 0.9}, AMP_INTERPOLATION_LINEAR},
 };
 
+// kCurves as the C ABI's curve views (pointing into kCurves).
+std::vector<AmpHistoryCurve> curve_views() {
+    std::vector<AmpHistoryCurve> views;
+    for (const Curve &c : kCurves)
+        views.push_back({c.name.c_str(), c.times.data(), c.values.data(),
+                         static_cast<uint32_t>(c.times.size()), c.interpolation});
+    return views;
+}
+
 } // namespace
 
 TEST(each_curve_has_its_named_output_in_order) {
@@ -68,10 +77,7 @@ TEST(modulation_edges_and_plain_edges_read_the_right_curve) {
 }
 
 TEST(per_channel_scale_and_offset_tensors_route_to_each_output) {
-    std::vector<AmpHistoryCurve> views;
-    for (const Curve &c : kCurves)
-        views.push_back({c.name.c_str(), c.times.data(), c.values.data(),
-                         static_cast<uint32_t>(c.times.size()), c.interpolation});
+    const std::vector<AmpHistoryCurve> views = curve_views();
     const AmpControlHistory history{views.data(), 2, 0};
     const Tensor scale{1, 2, 1, {2.0, 0.0}};
     const Tensor offset{1, 2, 1, {1.0, -3.5}};
@@ -119,10 +125,7 @@ TEST(every_curve_is_required_and_bad_names_are_refused) {
 AMP_TEST_MAIN()
 
 TEST(constant_scale_and_offset_give_the_bits_of_per_frame_tensors) {
-    std::vector<AmpHistoryCurve> views;
-    for (const Curve &c : kCurves)
-        views.push_back({c.name.c_str(), c.times.data(), c.values.data(),
-                         static_cast<uint32_t>(c.times.size()), c.interpolation});
+    const std::vector<AmpHistoryCurve> views = curve_views();
     const AmpControlHistory history{views.data(), 2, 0};
     const uint32_t frames = 301;
     // params_json constants: one value for every frame (the node's constant loop).
