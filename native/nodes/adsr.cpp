@@ -30,8 +30,8 @@
 #include <cstring>
 #include <vector>
 
+#include "nodes/lane_state_node.h"
 #include "nodes/node.h"
-#include "nodes/node_helpers.h"
 
 namespace amp {
 namespace {
@@ -58,7 +58,22 @@ const OutputSpec kOutputs[] = {
     {"reset", "1 on the frame an attack starts, else 0."},
 };
 
-class AdsrNode final : public Node {
+// One lane's state (LaneStateNode), saved byte for byte by snapshots: the padding is spelled
+// out (and zero) so that the same state always saves the same bytes.
+struct Lane {
+    Stage stage = Stage::Idle;
+    uint8_t unused_after_stage[7] = {};
+    uint64_t position = 0; // frames into the stage
+    double level = 0.0;
+    double from = 0.0; // release: the level it started at
+    double peak = 1.0;
+    bool gate_was_on = false;
+    bool trigger_was_on = false;
+    uint8_t unused_at_end[6] = {};
+};
+static_assert(sizeof(Lane) == 48, "Lane has padding a snapshot would save unset");
+
+class AdsrNode final : public LaneStateNode<Lane> {
   public:
     explicit AdsrNode(const NodeConfig &config) : config_(config) {}
 
@@ -95,14 +110,6 @@ class AdsrNode final : public Node {
     size_t prepared_bytes(const PrepareContext &ctx) const override {
         return static_cast<size_t>(ctx.batches) * (ctx.output_channels / 2) *
                (sizeof(Lane) + sizeof(double));
-    }
-    void reset() noexcept override { std::fill(lanes_.begin(), lanes_.end(), Lane{}); }
-    size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
-    void save_state(unsigned char *to) const noexcept override {
-        save_values(to, lanes_.data(), lanes_.size());
-    }
-    void load_state(const unsigned char *from) noexcept override {
-        load_values(from, lanes_.data(), lanes_.size());
     }
 
     void process(const ProcessContext &ctx) noexcept override {
@@ -182,21 +189,6 @@ class AdsrNode final : public Node {
 
   private:
     bool velocity() const { return config_.value(kVelocity) != 0.0; }
-
-    // Saved byte for byte by snapshots: the padding is spelled out (and zero) so that the same
-    // state always saves the same bytes.
-    struct Lane {
-        Stage stage = Stage::Idle;
-        uint8_t unused_after_stage[7] = {};
-        uint64_t position = 0; // frames into the stage
-        double level = 0.0;
-        double from = 0.0; // release: the level it started at
-        double peak = 1.0;
-        bool gate_was_on = false;
-        bool trigger_was_on = false;
-        uint8_t unused_at_end[6] = {};
-    };
-    static_assert(sizeof(Lane) == 48, "Lane has padding a snapshot would save unset");
 
     // process() without a record, in runs: each frame where a gate or trigger input crosses its
     // threshold (the only frames where an attack can start or a sustain end) goes through the
@@ -386,7 +378,6 @@ class AdsrNode final : public Node {
 
     NodeConfig config_;
     uint64_t attack_ = 0, hold_ = 0, decay_ = 0, release_ = 0;
-    std::vector<Lane> lanes_;
     std::vector<double> adjoint_; // backward, per lane: g x shape summed since the next latch
 };
 

@@ -38,6 +38,7 @@
 #include <limits>
 #include <vector>
 
+#include "nodes/lane_state_node.h"
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
 
@@ -123,7 +124,13 @@ Bound braking_limit(double distance, double ddistance, double d, const Bound &ca
         cap, Bound{(distance + d * m * (m + 1.0) / 2.0) / (m + 1.0), ddistance / (m + 1.0), 0.0});
 }
 
-class IntegratorNode final : public Node {
+// One lane's state (LaneStateNode), saved byte for byte by snapshots.
+struct Lane {
+    double value;     // y[n - 1]
+    double increment; // u_prev
+};
+
+class IntegratorNode final : public LaneStateNode<Lane> {
   public:
     explicit IntegratorNode(const NodeConfig &config)
         : ideal_(config.choice(kMode) == kNoImpingement), slew_rate_(config.value(kSlew)),
@@ -150,13 +157,6 @@ class IntegratorNode final : public Node {
     void reset() noexcept override {
         const double start = ideal_ ? initial_ : std::min(std::max(initial_, low_), high_);
         for (Lane &lane : lanes_) lane = Lane{start, 0.0};
-    }
-    size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
-    void save_state(unsigned char *to) const noexcept override {
-        save_values(to, lanes_.data(), lanes_.size());
-    }
-    void load_state(const unsigned char *from) noexcept override {
-        load_values(from, lanes_.data(), lanes_.size());
     }
 
     void process(const ProcessContext &ctx) noexcept override {
@@ -229,11 +229,6 @@ class IntegratorNode final : public Node {
     }
 
   private:
-    struct Lane {
-        double value;     // y[n - 1]
-        double increment; // u_prev
-    };
-
     // d next / d (x, y[n-1], u_prev) of one limited step.
     struct Slopes {
         double x = 0.0, y = 0.0, u = 0.0;
@@ -284,7 +279,6 @@ class IntegratorNode final : public Node {
     double slew_rate_, acceleration_, low_, high_, initial_;
     double rate_ = 48000.0;
     double slew_ = 0.0, step_ = 0.0;
-    std::vector<Lane> lanes_;
     std::vector<Adjoint> adjoint_; // backward, per lane
 };
 

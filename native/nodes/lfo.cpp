@@ -26,9 +26,9 @@
 
 #include "dsp/increment_lanes.h"
 #include "dsp/phase.h"
+#include "nodes/lane_state_node.h"
 #include "nodes/lfo_waves.h"
 #include "nodes/node.h"
-#include "nodes/node_helpers.h"
 
 namespace amp {
 namespace {
@@ -66,7 +66,17 @@ const ParamSpec kParams[] = {
     {"channels", ParamKind::Integer, 1.0, 1.0, 64.0, "", "Number of output channels."},
 };
 
-class LfoNode final : public Node {
+// One lane's state (LaneStateNode), saved byte for byte by snapshots: the padding is spelled
+// out (and zero) so that the same state always saves the same bytes.
+struct Lane {
+    dsp::Phase phase;
+    double smoothed;
+    bool started; // smoothed holds a value
+    uint8_t unused[7] = {};
+};
+static_assert(sizeof(Lane) == 24, "Lane has padding a snapshot would save unset");
+
+class LfoNode final : public LaneStateNode<Lane> {
   public:
     explicit LfoNode(const NodeConfig &config)
         : shape_(config.choice(kShape)), slew_ms_(config.value(kSlew)),
@@ -90,13 +100,6 @@ class LfoNode final : public Node {
     }
     void reset() noexcept override {
         for (Lane &lane : lanes_) lane = Lane{initial_phase_, 0.0, false};
-    }
-    size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
-    void save_state(unsigned char *to) const noexcept override {
-        save_values(to, lanes_.data(), lanes_.size());
-    }
-    void load_state(const unsigned char *from) noexcept override {
-        load_values(from, lanes_.data(), lanes_.size());
     }
 
     void process(const ProcessContext &ctx) noexcept override {
@@ -162,16 +165,6 @@ class LfoNode final : public Node {
         default: return kTwoPi * std::cos(kTwoPi * phi);
         }
     }
-
-    // Saved byte for byte by snapshots: the padding is spelled out (and zero) so that the same
-    // state always saves the same bytes.
-    struct Lane {
-        dsp::Phase phase;
-        double smoothed;
-        bool started; // smoothed holds a value
-        uint8_t unused[7] = {};
-    };
-    static_assert(sizeof(Lane) == 24, "Lane has padding a snapshot would save unset");
 
     // One shape per instantiation (no per-frame switch). A constant rate gives the phases in
     // closed form (phase + (f + 1) step: the same bits as the running sum, and a loop the
@@ -285,7 +278,6 @@ class LfoNode final : public Node {
     // per call).
     dsp::IncrementAt increment_{48000.0};
     double increment_rate_ = 48000.0;
-    std::vector<Lane> lanes_;
     std::vector<Adjoint> adjoint_; // backward, per lane
 };
 

@@ -22,8 +22,8 @@
 #include <cmath>
 #include <vector>
 
+#include "nodes/lane_state_node.h"
 #include "nodes/node.h"
-#include "nodes/node_helpers.h"
 
 namespace amp {
 namespace {
@@ -44,7 +44,16 @@ const ParamSpec kParams[] = {
     {"channels", ParamKind::Integer, 1.0, 1.0, 64.0, "", "Number of output channels."},
 };
 
-class OscillatorPitchNode final : public Node {
+// One lane's state (LaneStateNode), saved byte for byte by snapshots: the padding is spelled
+// out (and zero) so that the same state always saves the same bytes.
+struct Lane {
+    double value = 0.0;
+    bool started = false;
+    uint8_t unused[7] = {};
+};
+static_assert(sizeof(Lane) == 16, "Lane has padding a snapshot would save unset");
+
+class OscillatorPitchNode final : public LaneStateNode<Lane> {
   public:
     explicit OscillatorPitchNode(const NodeConfig &config)
         : min_freq_(config.value(kMinFreq)), slew_(config.value(kSlew)),
@@ -61,14 +70,6 @@ class OscillatorPitchNode final : public Node {
     size_t prepared_bytes(const PrepareContext &ctx) const override {
         return static_cast<size_t>(ctx.batches) * ctx.output_channels *
                (sizeof(Lane) + sizeof(Adjoint));
-    }
-    void reset() noexcept override { std::fill(lanes_.begin(), lanes_.end(), Lane{}); }
-    size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
-    void save_state(unsigned char *to) const noexcept override {
-        save_values(to, lanes_.data(), lanes_.size());
-    }
-    void load_state(const unsigned char *from) noexcept override {
-        load_values(from, lanes_.data(), lanes_.size());
     }
 
     void process(const ProcessContext &ctx) noexcept override {
@@ -158,14 +159,6 @@ class OscillatorPitchNode final : public Node {
     }
 
   private:
-    // Saved byte for byte by snapshots: the padding is spelled out (and zero) so that the same
-    // state always saves the same bytes.
-    struct Lane {
-        double value = 0.0;
-        bool started = false;
-        uint8_t unused[7] = {};
-    };
-    static_assert(sizeof(Lane) == 16, "Lane has padding a snapshot would save unset");
     struct Adjoint {
         double next = 0.0; // dL/dy_prev carried from the window after: k[f+1] A[f+1]
     };
@@ -174,7 +167,6 @@ class OscillatorPitchNode final : public Node {
     double slew_;
     uint32_t channels_;
     double step_ = 0.0;
-    std::vector<Lane> lanes_;
     std::vector<Adjoint> adjoint_; // backward, per lane
 };
 

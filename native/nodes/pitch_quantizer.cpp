@@ -24,6 +24,7 @@
 #include <limits>
 #include <vector>
 
+#include "nodes/lane_state_node.h"
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
 
@@ -64,7 +65,16 @@ const PortSpec kPorts[] = {
     {"in", "Control signal; 1 = span_oct octaves above the root.", Gather::Sum},
 };
 
-class PitchQuantizerNode final : public Node {
+// One lane's state (LaneStateNode), saved byte for byte by snapshots: the padding is spelled
+// out (and zero) so that the same state always saves the same bytes.
+struct Lane {
+    double cents = 0.0;
+    bool started = false;
+    uint8_t unused[7] = {};
+};
+static_assert(sizeof(Lane) == 16, "Lane has padding a snapshot would save unset");
+
+class PitchQuantizerNode final : public LaneStateNode<Lane> {
   public:
     explicit PitchQuantizerNode(const NodeConfig &config)
         : span_(config.value(kSpan)), grid_(config.list(kGrid)),
@@ -84,14 +94,6 @@ class PitchQuantizerNode final : public Node {
     size_t prepared_bytes(const PrepareContext &ctx) const override {
         return static_cast<size_t>(ctx.batches) * ctx.output_channels *
                (sizeof(Lane) + sizeof(Memo));
-    }
-    void reset() noexcept override { std::fill(lanes_.begin(), lanes_.end(), Lane{}); }
-    size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
-    void save_state(unsigned char *to) const noexcept override {
-        save_values(to, lanes_.data(), lanes_.size());
-    }
-    void load_state(const unsigned char *from) noexcept override {
-        load_values(from, lanes_.data(), lanes_.size());
     }
 
     void process(const ProcessContext &ctx) noexcept override {
@@ -137,15 +139,6 @@ class PitchQuantizerNode final : public Node {
     }
 
   private:
-    // Saved byte for byte by snapshots: the padding is spelled out (and zero) so that the same
-    // state always saves the same bytes.
-    struct Lane {
-        double cents = 0.0;
-        bool started = false;
-        uint8_t unused[7] = {};
-    };
-    static_assert(sizeof(Lane) == 16, "Lane has padding a snapshot would save unset");
-
     // Per lane, the last input and its grid target, the last cents and its frequency: pure
     // functions of their arguments (not state), so a held input or a settled glide skips
     // quantize() and exp2 with the same bits. NaN matches nothing.
@@ -206,7 +199,6 @@ class PitchQuantizerNode final : public Node {
     double root_hz_;
     double glide_ms_;
     double alpha_ = 1.0;
-    std::vector<Lane> lanes_;
     std::vector<Memo> memos_;
 };
 

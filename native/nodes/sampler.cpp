@@ -38,8 +38,8 @@
 #include <cmath>
 #include <vector>
 
+#include "nodes/lane_state_node.h"
 #include "nodes/node.h"
-#include "nodes/node_helpers.h"
 
 namespace amp {
 namespace {
@@ -96,7 +96,13 @@ bool check(const NodeConfig &config, std::string &error) {
     return true;
 }
 
-class SamplerNode final : public Node {
+// One lane's read position (LaneStateNode), saved byte for byte by snapshots.
+struct Position {
+    int64_t frame = 0;     // i
+    double fraction = 0.0; // t in [0, 1)
+};
+
+class SamplerNode final : public LaneStateNode<Position> {
   public:
     explicit SamplerNode(const NodeConfig &config)
         : channels_(static_cast<uint32_t>(config.value(kChannels))),
@@ -209,20 +215,7 @@ class SamplerNode final : public Node {
         return AMP_OK;
     }
 
-    size_t state_bytes() const override { return lanes_.size() * sizeof(Position); }
-    void save_state(unsigned char *to) const noexcept override {
-        save_values(to, lanes_.data(), lanes_.size());
-    }
-    void load_state(const unsigned char *from) noexcept override {
-        load_values(from, lanes_.data(), lanes_.size());
-    }
-
   private:
-    struct Position {
-        int64_t frame = 0;     // i
-        double fraction = 0.0; // t in [0, 1)
-    };
-
     // d rate over one window, per lane: frames from the last, adjoint_ carrying
     // S = sum over later frames of g read'(p).
     void rate_adjoint(const BackwardContext &ctx) noexcept {
@@ -345,7 +338,6 @@ class SamplerNode final : public Node {
     uint32_t buffer_channels_ = 1;
     int64_t frames_ = 0, loop_end_ = 0;
     double buffer_rate_ = 48000.0;
-    std::vector<Position> lanes_;
     std::vector<double> adjoint_; // backward, per lane: S after the window (rate)
 };
 

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "dsp/tanh_vec.h"
+#include "nodes/lane_state_node.h"
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
 
@@ -78,7 +79,14 @@ const PortSpec kPorts[] = {
 
 constexpr double kTwoPi = 6.283185307179586476925286766559;
 
-class SubharmonicNode final : public Node {
+// One lane's state (LaneStateNode), saved byte for byte by snapshots.
+struct Lane {
+    double x_prev = 0.0, band_hp = 0.0, band = 0.0, env = 0.0;
+    double q2 = -1.0, q4 = -1.0, sub2 = 0.0, sub4 = 0.0;
+    double mixed_prev = 0.0, out_hp = 0.0;
+};
+
+class SubharmonicNode final : public LaneStateNode<Lane> {
   public:
     explicit SubharmonicNode(const NodeConfig &config) : config_(config) {}
 
@@ -107,14 +115,6 @@ class SubharmonicNode final : public Node {
         return static_cast<size_t>(ctx.batches) * ctx.output_channels *
                    (sizeof(Lane) + sizeof(Adjoint)) +
                ctx.max_frames * sizeof(double);
-    }
-    void reset() noexcept override { std::fill(lanes_.begin(), lanes_.end(), Lane{}); }
-    size_t state_bytes() const override { return lanes_.size() * sizeof(Lane); }
-    void save_state(unsigned char *to) const noexcept override {
-        save_values(to, lanes_.data(), lanes_.size());
-    }
-    void load_state(const unsigned char *from) noexcept override {
-        load_values(from, lanes_.data(), lanes_.size());
     }
 
     void process(const ProcessContext &ctx) noexcept override {
@@ -241,16 +241,10 @@ class SubharmonicNode final : public Node {
         double band = 0.0; // V: the band's low-pass
         double high = 0.0; // H: the band's high-pass
     };
-    struct Lane {
-        double x_prev = 0.0, band_hp = 0.0, band = 0.0, env = 0.0;
-        double q2 = -1.0, q4 = -1.0, sub2 = 0.0, sub4 = 0.0;
-        double mixed_prev = 0.0, out_hp = 0.0;
-    };
 
     NodeConfig config_;
     double band_hp_ = 1.0, band_lp_ = 1.0, attack_ = 1.0, release_ = 1.0;
     double sub_lp_ = 1.0, out_hp_ = 1.0;
-    std::vector<Lane> lanes_;
     std::vector<double> env_;      // the envelope of one block, between the passes
     std::vector<Adjoint> adjoint_; // backward, per lane
 };
