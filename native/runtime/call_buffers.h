@@ -108,6 +108,19 @@ inline double *acquire_cached_call_buffer_of_class(uint32_t k) noexcept {
     return payload;
 }
 
+// The slot's block when it is of size class k, else null (the slot alone: one thread-local
+// access, for a loop that holds one output at a time).
+inline double *acquire_slot_call_buffer_of_class(uint32_t k) noexcept {
+    using namespace call_buffers_detail;
+    Header *block = t_cache.slot;
+    if (block == nullptr || block->size_class != k) return nullptr;
+    t_cache.slot = nullptr;
+    auto *payload = reinterpret_cast<double *>(block + 1);
+    AMP_UNPOISON(payload, block->capacity * sizeof(double));
+    block->tag = kLive;
+    return payload;
+}
+
 // A cached block for `count` doubles, or null.
 inline double *acquire_cached_call_buffer(size_t count) noexcept {
     return acquire_cached_call_buffer_of_class(call_buffer_class(count));
