@@ -355,11 +355,11 @@ inline bool lean_frame(const AmpNodeDescriptorView *descriptor, const AmpNodeInp
     return true;
 }
 
-// The one-lane frame when the calling thread's cache has no one-double buffer in its slot: the general
-// cache, else one from the system (what the general path would do), a failure recorded as
+// The one-lane frame when the calling thread's cache has no one-double buffer in its slot: the
+// general cache, else one from the system (what the general path would do), a failure recorded as
 // run_guarded records it.
 __attribute__((noinline, cold)) int32_t lane_call_fresh(SingleNodeState *state, const double *x,
-                                                       double **out, int32_t *out_channels) {
+                                                        double **out, int32_t *out_channels) {
     double *buffer = nullptr;
     try {
         buffer = amp::acquire_call_buffer(1);
@@ -628,8 +628,8 @@ __attribute__((noinline)) int32_t run_other(const AmpNodeDescriptorView *descrip
                                             const AmpNodeInputs *inputs, int32_t batches,
                                             int32_t channels, int32_t frames, double sample_rate,
                                             double **out, int32_t *out_channels, void **state,
-                                            const AmpControlHistory *history,
-                                            AmpExecutionMode mode, AmpNodeMetrics *metrics) {
+                                            const AmpControlHistory *history, AmpExecutionMode mode,
+                                            AmpNodeMetrics *metrics) {
     if (*state != nullptr && g_one_frame_path.load(std::memory_order_relaxed) &&
         lean_frame(descriptor, inputs, batches, channels, sample_rate, out, out_channels,
                    static_cast<SingleNodeState *>(*state)))
@@ -717,6 +717,11 @@ namespace amp {
 uint64_t one_frame_calls(const void *state) {
     const auto *s = static_cast<const SingleNodeState *>(state);
     return s != nullptr && s->magic == kStateMagic ? s->one_frame_calls : 0;
+}
+
+bool one_lane_frame_armed(const void *state) {
+    const auto *s = static_cast<const SingleNodeState *>(state);
+    return s != nullptr && s->magic == kStateMagic && s->lane_armed;
 }
 
 void set_one_frame_path(bool on) { g_one_frame_path.store(on, std::memory_order_relaxed); }

@@ -122,18 +122,19 @@ class GraphRuntime {
     void forward_one_frame(uint32_t target, const double *const *feeds, double *out);
     // A backward recording is armed (forward_one_frame refuses to run then).
     bool recording_armed() const { return rec_.armed; }
-    // The one-lane frame (one_lane_frame.h, single_node_step.cpp): forward_one_frame for a single-node graph of one
-    // batch lane whose node has one output channel and at most one input port (connected, one
-    // channel), static parameters, the heat model on one row, no output padding. The plan
-    // holds what the frame touches, resolved once (valid while the graph is not reconfigured).
+    // The one-lane frame (one_lane_frame.h, single_node_step.cpp): forward_one_frame for a
+    // single-node graph of one batch lane whose node has one output channel and at most one input
+    // port (connected, one channel), static parameters, the heat model on one row, no output
+    // padding. The plan holds what the frame touches, resolved once (valid while the graph is not
+    // reconfigured).
     struct OneLaneFrame {
         Node *node = nullptr;
         Node::FrameKernel kernel = nullptr; // node->frame_kernel()
         ProcessContext *context = nullptr;
-        double *feeder_out = nullptr;       // feeder 0's output lane; null for a source
-        double *result = nullptr;           // the node's output lane
-        double *heat_lanes = nullptr;       // the node's kHeatLanes heat accumulators
-        const double *model_row = nullptr;  // the value the heat model squares
+        double *feeder_out = nullptr;      // feeder 0's output lane; null for a source
+        double *result = nullptr;          // the node's output lane
+        double *heat_lanes = nullptr;      // the node's kHeatLanes heat accumulators
+        const double *model_row = nullptr; // the value the heat model squares
         double conductance = 0.0;
         double work = 0.0;
     };

@@ -7,12 +7,12 @@
 // frames and history) already hold their one-frame values, the node's parameters are static
 // and bound to nothing, and its heat is the model on one row. What is left is done here in
 // the same order where it matters: the feeder's copy of the input, the node's process() (or
-// its Node::frame_kernel, whose value is stored where process() writes it) at the stream position, the model's one heat term added to the frame's lane (the same expression),
-// the output, the position. The call-start heat is not copied: the lane's value before the
-// frame is kept instead (kCallStartFrame; call_start_total folds it when a total is read, the
-// next call other than this one copies every lane). test_single_node_fast_path compares this
-// path with execute() bit for bit (samples, heat, metrics, snapshots, state changes between
-// calls).
+// its Node::frame_kernel, whose value is stored where process() writes it) at the stream position,
+// the model's one heat term added to the frame's lane (the same expression), the output, the
+// position. The call-start heat is not copied: the lane's value before the frame is kept instead
+// (kCallStartFrame; call_start_total folds it when a total is read, the next call other than this
+// one copies every lane). test_single_node_fast_path compares this path with execute() bit for bit
+// (samples, heat, metrics, snapshots, state changes between calls).
 #pragma once
 
 #include "runtime/graph_runtime.h"
