@@ -27,6 +27,11 @@ namespace {
 constexpr uint64_t kStateMagic = 0x31454432504d41ull; // "AMP2DE1"
 std::atomic<int64_t> g_live_states{0};
 std::atomic<bool> g_one_frame_path{true};
+// SingleNodeState::lane_key of an armed state; the key the entry compares it with is
+// g_lane_key: kLaneKey while the one-frame path is on, kNoLaneKey (never stored) while it is off.
+constexpr uint64_t kLaneKey = 0x314e414c504d41ull; // "AMPLAN1"
+constexpr uint64_t kNoLaneKey = 1;
+std::atomic<uint64_t> g_lane_key{kLaneKey};
 
 // The last failure of amp_run_node / amp_run_node_v2 on this thread (like errno: per thread,
 // so concurrent callers never see each other's errors).
@@ -53,6 +58,9 @@ int32_t record_failure(int32_t code, const std::string &stage, const std::string
 
 struct SingleNodeState {
     uint64_t magic = kStateMagic;
+    // kLaneKey while the one-lane frame is armed, else 0: the entry's one comparison for the
+    // state's magic, the arming and the one-frame switch (g_lane_key).
+    uint64_t lane_key = 0;
     std::unique_ptr<amp::SingleNodeRuntime> runtime;
     // Per-call views, reused so that a call allocates nothing but its output.
     std::vector<amp::TensorView> audio;
@@ -77,17 +85,17 @@ struct SingleNodeState {
     bool one_frame_ready = false;       // runtime->one_frame_ready()
     amp::GraphRuntime *graph = nullptr; // &runtime->runtime()
     uint32_t target = 0;                // the node's index in `graph`
-    // The one-lane frame (one_lane_frame.h): its plan when the runtime has that shape, and
-    // whether the next lean call may take it. lean_frame arms it after a forward_one_frame
-    // that left the runtime ready for it (one_lane_frame_ready); every call that takes another
-    // path (run_guarded) disarms it first, so nothing but lean calls ran since it was armed.
+    // The one-lane frame (one_lane_frame.h): its plan when the runtime has that shape.
+    // lean_frame arms it (lane_key) after a forward_one_frame that left the runtime ready for it
+    // (one_lane_frame_ready); every call that takes another path (run_guarded) disarms it first,
+    // so nothing but lean calls ran since it was armed.
     amp::GraphRuntime::OneLaneFrame lane_plan;
     bool lane_shape = false;
-    bool lane_armed = false;
 
     SingleNodeState() { ++g_live_states; }
     ~SingleNodeState() {
         magic = 0;
+        lane_key = 0;
         --g_live_states;
     }
 };
@@ -348,7 +356,7 @@ inline bool lean_frame(const AmpNodeDescriptorView *descriptor, const AmpNodeInp
     // only throw is for an armed recording, refused above).
     graph.set_timing(false);
     graph.forward_one_frame(state->target, feeds, buffer);
-    state->lane_armed = state->lane_shape && graph.one_lane_frame_ready(state->target);
+    state->lane_key = state->lane_shape && graph.one_lane_frame_ready(state->target) ? kLaneKey : 0;
     ++state->one_frame_calls;
     *out = buffer;
     *out_channels = static_cast<int32_t>(state->produced);
@@ -373,7 +381,7 @@ __attribute__((noinline, cold)) int32_t lane_call_fresh(SingleNodeState *state, 
 }
 
 // lean_frame on a state whose one-lane frame is armed (amp_run_node_v2 checked frames, mode,
-// metrics, history, the state slot, the magic and lane_armed): the remaining checks against the
+// metrics, history, the state slot and its lane_key): the remaining checks against the
 // values the state was made for, specialised to its shape (batches 1; no port, or one port of
 // one channel). True: the call is run_one_lane_frame's, `x` its input (null for a source);
 // false, having changed nothing, when a check fails (run_other then takes the call).
@@ -383,7 +391,6 @@ inline bool lane_checks(const AmpNodeDescriptorView *descriptor, const AmpNodeIn
                         const double *&x) noexcept {
     if (descriptor == nullptr || out == nullptr || out_channels == nullptr || batches != 1 ||
         channels != state->call_channels || sample_rate != state->sample_rate ||
-        !g_one_frame_path.load(std::memory_order_relaxed) ||
         !same_type_name(descriptor->type_name, state->type_name))
         return false;
     x = nullptr;
@@ -594,7 +601,7 @@ __attribute__((noinline)) int32_t run_guarded(const AmpNodeDescriptorView *descr
                                               AmpExecutionMode mode, AmpNodeMetrics *metrics) {
     if (state != nullptr && *state != nullptr) { // this call may change what the plan assumes
         auto *s = static_cast<SingleNodeState *>(*state);
-        if (s->magic == kStateMagic) s->lane_armed = false;
+        if (s->magic == kStateMagic) s->lane_key = 0;
     }
     try {
         if (frames == 1 && mode == AMP_EXECUTION_FORWARD && metrics == nullptr &&
@@ -651,7 +658,7 @@ int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeIn
         state != nullptr) {
         auto *s = static_cast<SingleNodeState *>(*state);
         const double *x;
-        if (s != nullptr && s->magic == kStateMagic && s->lane_armed &&
+        if (s != nullptr && s->lane_key == g_lane_key.load(std::memory_order_relaxed) &&
             lane_checks(descriptor, inputs, batches, channels, sample_rate, out, out_channels, s,
                         x)) {
             // The output from the slot of the thread's cache.
@@ -721,10 +728,13 @@ uint64_t one_frame_calls(const void *state) {
 
 bool one_lane_frame_armed(const void *state) {
     const auto *s = static_cast<const SingleNodeState *>(state);
-    return s != nullptr && s->magic == kStateMagic && s->lane_armed;
+    return s != nullptr && s->magic == kStateMagic && s->lane_key == kLaneKey;
 }
 
-void set_one_frame_path(bool on) { g_one_frame_path.store(on, std::memory_order_relaxed); }
+void set_one_frame_path(bool on) {
+    g_one_frame_path.store(on, std::memory_order_relaxed);
+    g_lane_key.store(on ? kLaneKey : kNoLaneKey, std::memory_order_relaxed);
+}
 
 uint64_t node_saved_state_bytes(const void *state) {
     const auto *s = static_cast<const SingleNodeState *>(state);

@@ -71,6 +71,8 @@ struct ThreadCache {
 extern __thread ThreadCache t_cache;
 
 double *acquire_slowly(size_t count);
+// release_call_buffer's body (call_buffers.cpp; amp_free runs it inline).
+void release(double *buffer) noexcept;
 
 // The class of a request: the smallest k with 2^k >= count.
 inline uint32_t class_of(size_t count) {
