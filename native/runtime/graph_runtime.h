@@ -22,6 +22,7 @@
 //                        run once for every batch lane
 //   single_node.cpp      the one-node graph behind amp_run_node / amp_run_node_v2
 //   single_node_step.cpp its one-frame forward without the block loop
+//   one_lane_frame.h     its one-lane frame, inline in the single-node call's entry point
 #pragma once
 
 #include <cstdint>
