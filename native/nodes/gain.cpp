@@ -34,6 +34,11 @@ class GainNode final : public Node {
         }
         scale_block(ctx);
     }
+    // process()'s one-lane, one-frame case as a scalar (Node::frame_kernel): the same product.
+    static double frame(Node &, const ProcessContext &ctx, double x) noexcept {
+        return x * ctx.params[kGain].first_row()[0];
+    }
+    FrameKernel frame_kernel() const override { return frame; }
     // process() for any block, out of line (the one-frame path saves no registers).
     __attribute__((noinline)) static void scale_block(const ProcessContext &ctx) noexcept {
         scale(ctx.inputs[0], ctx.params[kGain], ctx.batches, ctx.output_channels, ctx.frames,

@@ -404,6 +404,15 @@ class Node {
     // before anything is allocated); small fixed states may report 0.
     virtual size_t prepared_bytes(const PrepareContext &) const { return 0; }
     virtual void process(const ProcessContext &context) noexcept = 0;
+    // An optional scalar form of process() for the single-node call's one-lane frame
+    // (runtime/one_lane_frame.h): kernel(node, context, x) returns what process(context) writes
+    // to context.out[0], and does everything else process() does (state updates), for a context
+    // of one batch, one output channel and one frame whose one input port (if any) is a
+    // one-channel view holding `x` (a source gets 0) and whose signal parameters are static
+    // (their params_json values). The runtime stores the value in context.out[0]. Null (the
+    // default): the runtime calls process().
+    using FrameKernel = double (*)(Node &node, const ProcessContext &context, double x) noexcept;
+    virtual FrameKernel frame_kernel() const { return nullptr; }
     // The adjoint of process() over one window (see BackwardContext for the contract).
     virtual int32_t backward(const BackwardContext &) noexcept { return AMP_ERR_UNSUPPORTED; }
     // A node split by a feedback loop (emit / absorb) runs backward as the two adjoints in

@@ -19,6 +19,7 @@
 #include "runtime/errors.h"
 #include "runtime/json.h"
 #include "runtime/node_config.h"
+#include "runtime/one_lane_frame.h"
 #include "runtime/single_node.h"
 
 namespace {
@@ -26,6 +27,11 @@ namespace {
 constexpr uint64_t kStateMagic = 0x31454432504d41ull; // "AMP2DE1"
 std::atomic<int64_t> g_live_states{0};
 std::atomic<bool> g_one_frame_path{true};
+// SingleNodeState::lane_key of an armed state; the key the entry compares it with is
+// g_lane_key: kLaneKey while the one-frame path is on, kNoLaneKey (never stored) while it is off.
+constexpr uint64_t kLaneKey = 0x314e414c504d41ull; // "AMPLAN1"
+constexpr uint64_t kNoLaneKey = 1;
+std::atomic<uint64_t> g_lane_key{kLaneKey};
 
 // The last failure of amp_run_node / amp_run_node_v2 on this thread (like errno: per thread,
 // so concurrent callers never see each other's errors).
@@ -52,6 +58,9 @@ int32_t record_failure(int32_t code, const std::string &stage, const std::string
 
 struct SingleNodeState {
     uint64_t magic = kStateMagic;
+    // kLaneKey while the one-lane frame is armed, else 0: the entry's one comparison for the
+    // state's magic, the arming and the one-frame switch (g_lane_key).
+    uint64_t lane_key = 0;
     std::unique_ptr<amp::SingleNodeRuntime> runtime;
     // Per-call views, reused so that a call allocates nothing but its output.
     std::vector<amp::TensorView> audio;
@@ -76,10 +85,17 @@ struct SingleNodeState {
     bool one_frame_ready = false;       // runtime->one_frame_ready()
     amp::GraphRuntime *graph = nullptr; // &runtime->runtime()
     uint32_t target = 0;                // the node's index in `graph`
+    // The one-lane frame (one_lane_frame.h): its plan when the runtime has that shape.
+    // lean_frame arms it (lane_key) after a forward_one_frame that left the runtime ready for it
+    // (one_lane_frame_ready); every call that takes another path (run_guarded) disarms it first,
+    // so nothing but lean calls ran since it was armed.
+    amp::GraphRuntime::OneLaneFrame lane_plan;
+    bool lane_shape = false;
 
     SingleNodeState() { ++g_live_states; }
     ~SingleNodeState() {
         magic = 0;
+        lane_key = 0;
         --g_live_states;
     }
 };
@@ -132,6 +148,7 @@ std::unique_ptr<SingleNodeState> make_state(const amp::NodeSpec &spec,
     state->one_frame_ready = runtime.one_frame_ready();
     state->graph = &runtime.runtime();
     state->target = spec.input_count; // feeders 0 .. input_count - 1, then the node
+    state->lane_shape = state->graph->plan_one_lane_frame(state->target, state->lane_plan);
     return state;
 }
 
@@ -339,9 +356,52 @@ inline bool lean_frame(const AmpNodeDescriptorView *descriptor, const AmpNodeInp
     // only throw is for an armed recording, refused above).
     graph.set_timing(false);
     graph.forward_one_frame(state->target, feeds, buffer);
+    state->lane_key = state->lane_shape && graph.one_lane_frame_ready(state->target) ? kLaneKey : 0;
     ++state->one_frame_calls;
     *out = buffer;
     *out_channels = static_cast<int32_t>(state->produced);
+    return true;
+}
+
+// The one-lane frame when the calling thread's cache has no one-double buffer in its slot: the
+// general cache, else one from the system (what the general path would do), a failure recorded as
+// run_guarded records it.
+__attribute__((noinline, cold)) int32_t lane_call_fresh(SingleNodeState *state, const double *x,
+                                                        double **out, int32_t *out_channels) {
+    double *buffer = nullptr;
+    try {
+        buffer = amp::acquire_call_buffer(1);
+    } catch (...) {
+        return record_failure(AMP_ERR_INTERNAL, "run_node", "", "out of memory");
+    }
+    ++state->one_frame_calls;
+    *out = buffer;
+    *out_channels = 1;
+    return state->graph->run_one_lane_frame(state->lane_plan, x, buffer);
+}
+
+// lean_frame on a state whose one-lane frame is armed (amp_run_node_v2 checked frames, mode,
+// metrics, history, the state slot and its lane_key): the remaining checks against the
+// values the state was made for, specialised to its shape (batches 1; no port, or one port of
+// one channel). True: the call is run_one_lane_frame's, `x` its input (null for a source);
+// false, having changed nothing, when a check fails (run_other then takes the call).
+inline bool lane_checks(const AmpNodeDescriptorView *descriptor, const AmpNodeInputs *inputs,
+                        int32_t batches, int32_t channels, double sample_rate, double **out,
+                        int32_t *out_channels, const SingleNodeState *state,
+                        const double *&x) noexcept {
+    if (descriptor == nullptr || out == nullptr || out_channels == nullptr || batches != 1 ||
+        channels != state->call_channels || sample_rate != state->sample_rate ||
+        !same_type_name(descriptor->type_name, state->type_name))
+        return false;
+    x = nullptr;
+    if (inputs != nullptr && inputs->param_count != 0) return false;
+    if (state->input_count != 0) { // its one port, connected, of one channel
+        if (inputs == nullptr || inputs->audio_count == 0) return false;
+        const AmpAudioView &view = inputs->audio[0];
+        if (view.data == nullptr || view.batches != 1 || view.channels != 1 || view.frames != 1)
+            return false;
+        x = view.data;
+    }
     return true;
 }
 
@@ -539,6 +599,10 @@ __attribute__((noinline)) int32_t run_guarded(const AmpNodeDescriptorView *descr
                                               double **out, int32_t *out_channels, void **state,
                                               const AmpControlHistory *history,
                                               AmpExecutionMode mode, AmpNodeMetrics *metrics) {
+    if (state != nullptr && *state != nullptr) { // this call may change what the plan assumes
+        auto *s = static_cast<SingleNodeState *>(*state);
+        if (s->magic == kStateMagic) s->lane_key = 0;
+    }
     try {
         if (frames == 1 && mode == AMP_EXECUTION_FORWARD && metrics == nullptr &&
             history == nullptr && g_one_frame_path.load(std::memory_order_relaxed) &&
@@ -564,6 +628,23 @@ __attribute__((noinline)) int32_t run_guarded(const AmpNodeDescriptorView *descr
     }
 }
 
+// A call of one frame, forward, metrics and history null, with a state slot, that the one-lane
+// frame does not take: lean_frame, else run_guarded. Out of line, so the exported entry point
+// keeps few registers in front of the one-lane frame.
+__attribute__((noinline)) int32_t run_other(const AmpNodeDescriptorView *descriptor,
+                                            const AmpNodeInputs *inputs, int32_t batches,
+                                            int32_t channels, int32_t frames, double sample_rate,
+                                            double **out, int32_t *out_channels, void **state,
+                                            const AmpControlHistory *history, AmpExecutionMode mode,
+                                            AmpNodeMetrics *metrics) {
+    if (*state != nullptr && g_one_frame_path.load(std::memory_order_relaxed) &&
+        lean_frame(descriptor, inputs, batches, channels, sample_rate, out, out_channels,
+                   static_cast<SingleNodeState *>(*state)))
+        return AMP_OK;
+    return run_guarded(descriptor, inputs, batches, channels, frames, sample_rate, out,
+                       out_channels, state, history, mode, metrics);
+}
+
 } // namespace
 
 extern "C" {
@@ -574,10 +655,23 @@ int32_t amp_run_node_v2(const AmpNodeDescriptorView *descriptor, const AmpNodeIn
                         const AmpControlHistory *history, AmpExecutionMode mode,
                         AmpNodeMetrics *metrics) {
     if (frames == 1 && mode == AMP_EXECUTION_FORWARD && metrics == nullptr && history == nullptr &&
-        state != nullptr && *state != nullptr && g_one_frame_path.load(std::memory_order_relaxed) &&
-        lean_frame(descriptor, inputs, batches, channels, sample_rate, out, out_channels,
-                   static_cast<SingleNodeState *>(*state)))
-        return AMP_OK;
+        state != nullptr) {
+        auto *s = static_cast<SingleNodeState *>(*state);
+        const double *x;
+        if (s != nullptr && s->lane_key == g_lane_key.load(std::memory_order_relaxed) &&
+            lane_checks(descriptor, inputs, batches, channels, sample_rate, out, out_channels, s,
+                        x)) {
+            // The output from the slot of the thread's cache.
+            double *buffer = amp::acquire_slot_call_buffer_of_class(0);
+            if (buffer == nullptr) return lane_call_fresh(s, x, out, out_channels);
+            ++s->one_frame_calls;
+            *out = buffer;
+            *out_channels = 1;
+            return s->graph->run_one_lane_frame(s->lane_plan, x, buffer);
+        }
+        return run_other(descriptor, inputs, batches, channels, frames, sample_rate, out,
+                         out_channels, state, history, mode, metrics);
+    }
     return run_guarded(descriptor, inputs, batches, channels, frames, sample_rate, out,
                        out_channels, state, history, mode, metrics);
 }
@@ -632,7 +726,15 @@ uint64_t one_frame_calls(const void *state) {
     return s != nullptr && s->magic == kStateMagic ? s->one_frame_calls : 0;
 }
 
-void set_one_frame_path(bool on) { g_one_frame_path.store(on, std::memory_order_relaxed); }
+bool one_lane_frame_armed(const void *state) {
+    const auto *s = static_cast<const SingleNodeState *>(state);
+    return s != nullptr && s->magic == kStateMagic && s->lane_key == kLaneKey;
+}
+
+void set_one_frame_path(bool on) {
+    g_one_frame_path.store(on, std::memory_order_relaxed);
+    g_lane_key.store(on ? kLaneKey : kNoLaneKey, std::memory_order_relaxed);
+}
 
 uint64_t node_saved_state_bytes(const void *state) {
     const auto *s = static_cast<const SingleNodeState *>(state);

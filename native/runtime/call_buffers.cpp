@@ -128,7 +128,8 @@ __attribute__((noinline)) void release_to_lists(Header *block) noexcept {
 
 } // namespace
 
-void release_call_buffer(double *buffer) noexcept {
+// release_call_buffer, inline in amp_free too (one call less per release).
+inline void call_buffers_detail::release(double *buffer) noexcept {
     if (buffer == nullptr) return;
     Header *block = header_of(buffer);
     if (block->tag != kLive) return; // released already: ignored
@@ -142,6 +143,8 @@ void release_call_buffer(double *buffer) noexcept {
     release_to_lists(block);
 }
 
+void release_call_buffer(double *buffer) noexcept { call_buffers_detail::release(buffer); }
+
 uint32_t cached_call_buffers() noexcept {
     uint32_t total = t_cache.slot != nullptr ? 1 : 0;
     for (uint32_t k = 0; k < kClasses; ++k) total += t_cache.counts[k];
@@ -150,4 +153,4 @@ uint32_t cached_call_buffers() noexcept {
 
 } // namespace amp
 
-extern "C" void amp_free(double *buffer) { amp::release_call_buffer(buffer); }
+extern "C" void amp_free(double *buffer) { amp::call_buffers_detail::release(buffer); }

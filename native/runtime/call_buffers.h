@@ -71,6 +71,8 @@ struct ThreadCache {
 extern __thread ThreadCache t_cache;
 
 double *acquire_slowly(size_t count);
+// release_call_buffer's body (call_buffers.cpp; amp_free runs it inline).
+void release(double *buffer) noexcept;
 
 // The class of a request: the smallest k with 2^k >= count.
 inline uint32_t class_of(size_t count) {
@@ -102,6 +104,19 @@ inline double *acquire_cached_call_buffer_of_class(uint32_t k) noexcept {
         t_cache.heads[k] = *reinterpret_cast<Header **>(block + 1);
         --t_cache.counts[k];
     }
+    auto *payload = reinterpret_cast<double *>(block + 1);
+    AMP_UNPOISON(payload, block->capacity * sizeof(double));
+    block->tag = kLive;
+    return payload;
+}
+
+// The slot's block when it is of size class k, else null (the slot alone: one thread-local
+// access, for a loop that holds one output at a time).
+inline double *acquire_slot_call_buffer_of_class(uint32_t k) noexcept {
+    using namespace call_buffers_detail;
+    Header *block = t_cache.slot;
+    if (block == nullptr || block->size_class != k) return nullptr;
+    t_cache.slot = nullptr;
     auto *payload = reinterpret_cast<double *>(block + 1);
     AMP_UNPOISON(payload, block->capacity * sizeof(double));
     block->tag = kLive;

@@ -22,6 +22,7 @@
 //                        run once for every batch lane
 //   single_node.cpp      the one-node graph behind amp_run_node / amp_run_node_v2
 //   single_node_step.cpp its one-frame forward without the block loop
+//   one_lane_frame.h     its one-lane frame, inline in the single-node call's entry point
 #pragma once
 
 #include <cstdint>
@@ -122,6 +123,35 @@ class GraphRuntime {
     void forward_one_frame(uint32_t target, const double *const *feeds, double *out);
     // A backward recording is armed (forward_one_frame refuses to run then).
     bool recording_armed() const { return rec_.armed; }
+    // The one-lane frame (one_lane_frame.h, single_node_step.cpp): forward_one_frame for a
+    // single-node graph of one batch lane whose node has one output channel and at most one input
+    // port (connected, one channel), static parameters, the heat model on one row, no output
+    // padding. The plan holds what the frame touches, resolved once (valid while the graph is not
+    // reconfigured).
+    struct OneLaneFrame {
+        Node *node = nullptr;
+        Node::FrameKernel kernel = nullptr; // node->frame_kernel()
+        ProcessContext *context = nullptr;
+        double *feeder_out = nullptr;      // feeder 0's output lane; null for a source
+        double *result = nullptr;          // the node's output lane
+        double *heat_lanes = nullptr;      // the node's kHeatLanes heat accumulators
+        const double *model_row = nullptr; // the value the heat model squares
+        double conductance = 0.0;
+        double work = 0.0;
+    };
+    // Fills `plan` and returns true when the graph has that shape (fixed at configure).
+    bool plan_one_lane_frame(uint32_t target, OneLaneFrame &plan);
+    // True when run_one_lane_frame is forward_one_frame now: what forward_one_frame sets per
+    // call (timing off, no kept step timings, no curves, one-frame views and contexts) holds,
+    // the node's parameters are static, no heat override or call view is bound, nothing records.
+    // A caller checks it after a forward_one_frame and keeps using the plan until anything but
+    // run_one_lane_frame touches the runtime.
+    bool one_lane_frame_ready(uint32_t target) const;
+    // forward_one_frame(target, &x, out) for a plan of plan_one_lane_frame while
+    // one_lane_frame_ready holds: `x` is the input's one value (unused for a source). Returns
+    // AMP_OK.
+    __attribute__((always_inline)) inline int32_t
+    run_one_lane_frame(const OneLaneFrame &plan, const double *x, double *out) noexcept;
 
     // Snapshot / restore of the stream state (snapshot.cpp); no allocation either way.
     uint64_t snapshot_bytes() const;
@@ -213,7 +243,7 @@ class GraphRuntime {
         // batches x kHeatLanes, a slice of heat_lanes_: since create / reset.
         double *heat_lanes = nullptr;
         // The node total when the current execute call started, when it came from a snapshot
-        // (call_start_restored_); otherwise it is folded from call_start_lanes_ when read.
+        // (call_start_kind_ kCallStartRestored); otherwise it is folded when read.
         double call_start_heat = 0.0;
         bool feeder = false;         // a single-node call's input feeder: no heat, no timing
         bool publishes_heat = false; // Node::publishes_heat(): the node writes its own heat
@@ -367,12 +397,12 @@ class GraphRuntime {
     // two copies differ only in the lanes of the previous call's frames [call_start_,
     // position_), so after a call of fewer than kHeatLanes frames only those are copied.
     // Nothing else writes heat_lanes_ between calls but restore() (which sets
-    // call_start_restored_: its lanes are not the previous call's) and reset() (which zeroes
+    // kCallStartRestored: its lanes are not the previous call's) and reset() (which zeroes
     // both copies and the position, so position_ - call_start_ wraps to a large count unless
-    // both are 0).
+    // both are 0). After a one-lane frame (kCallStartFrame) the copy was not kept: all of it.
     void begin_call_heat() {
         const uint64_t since = position_ - call_start_;
-        if (call_start_restored_ || since >= kHeatLanes) {
+        if (call_start_kind_ != kCallStartLanes || since >= kHeatLanes) {
             reset_call_heat();
             return;
         }
@@ -388,7 +418,15 @@ class GraphRuntime {
     // start of the current execute call.
     std::vector<double> heat_lanes_;
     std::vector<double> call_start_lanes_;
-    bool call_start_restored_ = false; // call_start_heat holds the totals (restore())
+    // What holds the totals at the start of the current call: call_start_lanes_ (a copy of
+    // heat_lanes_ then), each node's call_start_heat (restore()), or, after a one-lane frame
+    // (run_one_lane_frame), heat_lanes_ itself but for the lane that frame added to in node
+    // call_start_frame_node_'s one row, whose value then was call_start_frame_value_ (the copy
+    // is not made per frame: call_start_total folds that, begin_call_heat copies all).
+    enum : uint8_t { kCallStartLanes, kCallStartRestored, kCallStartFrame };
+    uint8_t call_start_kind_ = kCallStartLanes;
+    uint32_t call_start_frame_node_ = 0;
+    double call_start_frame_value_ = 0.0;
 
     GraphDescription graph_;
     CompiledGraph plan_;

@@ -144,7 +144,18 @@ double GraphRuntime::node_call_heat(uint32_t v) const {
 // fold_batches over the lanes copied at the start of the call: the same values in the same
 // order, so the same bits as folding them then.
 double GraphRuntime::call_start_total(uint32_t v) const {
-    if (call_start_restored_) return state_[v].call_start_heat;
+    if (call_start_kind_ == kCallStartRestored) return state_[v].call_start_heat;
+    if (call_start_kind_ == kCallStartFrame) {
+        // The lanes then: heat_lanes_ now, but for the one lane the call's frame added to (one
+        // batch lane: run_one_lane_frame needs batches 1).
+        if (v != call_start_frame_node_) return fold_batches(v);
+        double lanes[kHeatLanes];
+        std::memcpy(lanes, state_[v].heat_lanes, sizeof lanes);
+        lanes[call_start_ % kHeatLanes] = call_start_frame_value_;
+        double total = 0.0;
+        total += fold_heat(lanes);
+        return total;
+    }
     const double *lanes = call_start_lanes_.data() + static_cast<size_t>(v) * batches_ * kHeatLanes;
     double total = 0.0;
     for (uint32_t b = 0; b < batches_; ++b)
@@ -188,7 +199,7 @@ void GraphRuntime::reset_heat() {
     const size_t per_node = static_cast<size_t>(batches_) * kHeatLanes;
     heat_lanes_.assign(per_node * state_.size(), 0.0);
     call_start_lanes_.assign(heat_lanes_.size(), 0.0);
-    call_start_restored_ = false;
+    call_start_kind_ = kCallStartLanes;
     for (size_t v = 0; v < state_.size(); ++v) {
         state_[v].heat_lanes = heat_lanes_.data() + v * per_node;
         state_[v].call_start_heat = 0.0;
@@ -198,7 +209,7 @@ void GraphRuntime::reset_heat() {
 // Runs at the start of every execute call: one copy, no fold (call_start_total folds).
 void GraphRuntime::reset_call_heat() {
     std::memcpy(call_start_lanes_.data(), heat_lanes_.data(), heat_lanes_.size() * sizeof(double));
-    call_start_restored_ = false;
+    call_start_kind_ = kCallStartLanes;
 }
 
 } // namespace amp

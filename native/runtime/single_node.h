@@ -81,6 +81,9 @@ class SingleNodeRuntime {
 // through forward() instead, so a test can compare both paths.
 uint64_t one_frame_calls(const void *state);
 void set_one_frame_path(bool on);
+// True when the next one-frame call on a node state may take the one-lane frame
+// (one_lane_frame.h; false for anything else).
+bool one_lane_frame_armed(const void *state);
 // Bytes at the end of a node state's snapshot that the nodes save themselves (Node::save_state).
 uint64_t node_saved_state_bytes(const void *state);
 

@@ -49,7 +49,7 @@ void GraphRuntime::forward_one_frame(uint32_t target, const double *const *feeds
     // copied (the whole copy after a restore, a reset or a call of kHeatLanes frames or more).
     NodeState &node = state_[target];
     const uint64_t position = position_;
-    if (position - call_start_ == 1 && !call_start_restored_) {
+    if (position - call_start_ == 1 && call_start_kind_ == kCallStartLanes) {
         // begin_call_heat after a one-frame call: the previous frame's lane of each row, and of
         // the node's rows only (feeders never heat: compute_heat and plan_heat skip them, so
         // their rows change only by restore() or reset(), after which this branch is not taken).
@@ -60,7 +60,7 @@ void GraphRuntime::forward_one_frame(uint32_t target, const double *const *feeds
             to[i] = node.heat_lanes[i];
     } else {
         begin_call_heat();
-        call_start_restored_ = false;
+        call_start_kind_ = kCallStartLanes;
     }
     call_start_ = position;
     if (step_seconds_kept_)
@@ -114,6 +114,47 @@ void GraphRuntime::forward_one_frame(uint32_t target, const double *const *feeds
         for (size_t k = 0; k < lanes; ++k) out[k] = result[k * block_];
     position_ = position + 1;
     last_total_seconds_ = 0.0;
+}
+
+} // namespace amp
+
+namespace amp {
+
+bool GraphRuntime::plan_one_lane_frame(uint32_t target, OneLaneFrame &plan) {
+    if (!one_frame_ready(target) || batches_ != 1 || target > 1 || output_fifo_.capacity > 0 ||
+        plan_.output_channels[target] != 1)
+        return false;
+    NodeState &node = state_[target];
+    if (node.lanes != 1 || node.model_row == nullptr || node.publishes_heat) return false;
+    double *feeder_out = nullptr;
+    if (target == 1) { // one port: connected (its view reads the feeder's lane), one channel
+        if (plan_.output_channels[0] != 1 || node.inputs.size() != 1 ||
+            node.inputs[0].data != state_[0].out || node.inputs[0].rows != nullptr)
+            return false;
+        feeder_out = state_[0].out;
+    }
+    plan = OneLaneFrame{plan_.nodes[target].get(),
+                        plan_.nodes[target]->frame_kernel(),
+                        &node.context,
+                        feeder_out,
+                        node.out,
+                        node.heat_lanes,
+                        node.model_row,
+                        node.heat_model.conductance,
+                        node.heat_model.work};
+    call_start_frame_node_ = target;
+    return true;
+}
+
+bool GraphRuntime::one_lane_frame_ready(uint32_t target) const {
+    const NodeState &node = state_[target];
+    if (rec_.armed || graph_.timing || step_seconds_kept_ || heat_curves_ || !node.static_params ||
+        !node.call_heat.empty() || !node.heat_override.empty() || node.call_params_bound ||
+        node.context.frames != 1 || node.context.history != nullptr)
+        return false;
+    for (const TensorView &view : node.inputs)
+        if (!view.empty() && view.frames != 1) return false;
+    return true;
 }
 
 } // namespace amp

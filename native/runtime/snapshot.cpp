@@ -154,7 +154,7 @@ void GraphRuntime::restore(const void *buffer, uint64_t size) {
         std::memcpy(&node.call_start_heat, cursor, sizeof(double));
         cursor += sizeof(double) + sizeof(uint64_t);
     }
-    call_start_restored_ = true; // the totals, not the lanes, were saved
+    call_start_kind_ = kCallStartRestored; // the totals, not the lanes, were saved
     std::memcpy(arena_.data(), cursor, arena_.size() * sizeof(double));
     cursor += arena_.size() * sizeof(double);
     for (uint32_t v = 0; v < node_count(); ++v) {

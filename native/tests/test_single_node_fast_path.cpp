@@ -29,6 +29,13 @@ struct Call {
     const char *type = nullptr; // another node type for this call (null: the sequence's)
     std::vector<std::pair<std::string, std::vector<double>>> params; // name, B x C x F data
     std::vector<uint32_t> param_shape;                               // B, C per param view
+    bool metrics = false; // pass metrics (their heat and telemetry join the call's output)
+    // Before the call: keep a snapshot of the state (save), or restore the kept one (restore).
+    bool save = false;
+    bool restore = false;
+    // Free this call's output after the next call (whose output block then is not the one in the
+    // cache's slot).
+    bool hold = false;
 };
 
 struct Outcome {
@@ -41,6 +48,7 @@ struct Outcome {
     AmpNodeMetrics metrics{};
     uint64_t one_frame_calls = 0;
     uint32_t states_replaced = 0;
+    bool lane_armed = false; // the one-lane frame was armed after the sequence
 };
 
 double input_value(uint32_t call, size_t k) {
@@ -60,8 +68,17 @@ Outcome run_sequence(const amp::NodeSpec &spec, const std::string &params_json,
     Outcome result;
     void *state = nullptr;
     const std::string json = "{" + params_json + "}";
+    std::vector<unsigned char> kept;
+    double *held = nullptr;
     for (uint32_t i = 0; i < calls.size(); ++i) {
         const Call &call = calls[i];
+        if (call.save) {
+            uint64_t bytes = 0;
+            CHECK_EQ(amp_node_state_snapshot_size(state, &bytes), AMP_OK);
+            kept.resize(bytes);
+            CHECK_EQ(amp_node_state_snapshot(state, kept.data(), bytes), AMP_OK);
+        }
+        if (call.restore) CHECK_EQ(amp_node_state_restore(state, kept.data(), kept.size()), AMP_OK);
         AmpNodeDescriptorView descriptor{"n", call.type != nullptr ? call.type : spec.type_name,
                                          json.c_str()};
         std::vector<double> audio_data(static_cast<size_t>(call.batches) * call.channels *
@@ -79,11 +96,12 @@ Outcome run_sequence(const amp::NodeSpec &spec, const std::string &params_json,
         double *out = nullptr;
         int32_t out_channels = -1;
         void *before = state;
+        AmpNodeMetrics metrics{};
         const int32_t status =
             amp_run_node_v2(&descriptor, &inputs, static_cast<int32_t>(call.batches),
                             static_cast<int32_t>(spec.input_count == 0 ? 0 : call.channels),
                             static_cast<int32_t>(call.frames), 48000.0, &out, &out_channels, &state,
-                            nullptr, AMP_EXECUTION_FORWARD, nullptr);
+                            nullptr, AMP_EXECUTION_FORWARD, call.metrics ? &metrics : nullptr);
         result.statuses.push_back(status);
         AmpErrorView error{};
         if (status != AMP_OK) amp_run_node_last_error(&error);
@@ -97,10 +115,22 @@ Outcome run_sequence(const amp::NodeSpec &spec, const std::string &params_json,
         if (status == AMP_OK)
             result.outputs.back().assign(out, out + static_cast<size_t>(call.batches) *
                                                         out_channels * call.frames);
-        amp_free(out);
+        if (call.metrics) {
+            result.outputs.back().push_back(metrics.accumulated_heat);
+            result.outputs.back().insert(result.outputs.back().end(), metrics.reserved,
+                                         metrics.reserved + 6);
+        }
+        amp_free(held);
+        held = nullptr;
+        if (call.hold)
+            held = out;
+        else
+            amp_free(out);
     }
+    amp_free(held);
     if (state != nullptr) {
         result.one_frame_calls += amp::one_frame_calls(state);
+        result.lane_armed = amp::one_lane_frame_armed(state);
         uint64_t bytes = 0;
         CHECK_EQ(amp_node_state_snapshot_size(state, &bytes), AMP_OK);
         result.snapshot.resize(bytes);
@@ -154,6 +184,7 @@ Outcome compare_paths(const amp::NodeSpec &spec, const std::string &params_json,
     for (int i = 0; i < 6; ++i)
         CHECK(same_bits(fast.metrics.reserved[i], slow.metrics.reserved[i]));
     CHECK_EQ(slow.one_frame_calls, 0u);
+    CHECK(!slow.lane_armed);
     CHECK_EQ(fast.states_replaced, slow.states_replaced);
     return fast;
 }
@@ -293,6 +324,46 @@ TEST(parameter_and_heat_views_given_per_call_agree_and_bad_ones_give_the_same_er
     }
     sine.push_back(frames_of(1, 2, 0)[0]); // then the params_json values again
     CHECK_EQ(compare_paths(spec_named("sine_osc"), "\"channels\":2", sine).one_frame_calls, 5u);
+}
+
+// The one-lane frame (one_lane_frame.h): one batch lane, one channel. Every node type, then the
+// events that disarm it or that it must survive, between one-frame calls.
+TEST(one_lane_calls_agree_for_every_node_type_and_across_state_changes) {
+    size_t count = 0;
+    const amp::NodeSpec *const *registry = amp::node_registry(&count);
+    uint32_t armed = 0;
+    for (size_t i = 0; i < count; ++i) {
+        const amp::NodeSpec &spec = *registry[i];
+        std::printf("  %s\n", spec.type_name);
+        const Outcome run =
+            compare_paths(spec, base_params(spec), frames_of(24, 1, spec.input_count == 0 ? 0 : 1));
+        armed += run.lane_armed ? 1 : 0;
+    }
+    CHECK(armed >= 2);
+    for (const char *name : {"gain", "sine_osc"}) {
+        const amp::NodeSpec &spec = spec_named(name);
+        const uint32_t channels = spec.input_count == 0 ? 0 : 1;
+        const std::string params = std::strcmp(name, "gain") == 0 ? "\"gain\":0.75" : "";
+        const Outcome plain = compare_paths(spec, params, frames_of(12, 1, channels));
+        CHECK(plain.lane_armed);
+        CHECK_EQ(plain.one_frame_calls, 11u);
+        std::vector<Call> calls = frames_of(30, 1, channels);
+        calls[5].metrics = true;  // one frame with metrics after lean calls
+        calls[6].metrics = true;  // twice (the lanes were copied by the first)
+        calls[9].save = true;     // a snapshot between lean calls ...
+        calls[14].restore = true; // ... restored five frames later
+        calls[17].restore = true; // ... and again
+        calls[18].frames = 5;     // a window
+        calls[20].params = {{spec.params[0].name, {spec.params[0].default_value * 0.5 + 1.0}}};
+        calls[20].param_shape = {1, 1}; // a parameter view on one call, then none
+        calls[24].params = {{"thermo.heat", {0.375}}};
+        calls[24].param_shape = {1, 1}; // a heat view on one call, then none
+        calls[27].metrics = true;       // metrics right after the heat view's call
+        calls[28].hold = true;          // call 29's output block is not the slot's
+        const Outcome run = compare_paths(spec, params, calls);
+        CHECK(run.lane_armed);
+        for (const int32_t status : run.statuses) CHECK_EQ(status, AMP_OK);
+    }
 }
 
 TEST(the_output_allocator_reuses_buffers_and_keeps_a_bounded_cache) {

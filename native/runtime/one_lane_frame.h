@@ -1,0 +1,50 @@
+// one_lane_frame.h: GraphRuntime::run_one_lane_frame, inline so that the single-node call's
+// entry point (c_api_node.cpp) runs it without a call of its own (the entry has saved the
+// registers the node's call needs already).
+//
+// Why run_one_lane_frame is forward_one_frame: with one_lane_frame_ready() true, that
+// function's per-call settings (heat_curves_, the kept step timings, the views' and context's
+// frames and history) already hold their one-frame values, the node's parameters are static
+// and bound to nothing, and its heat is the model on one row. What is left is done here in
+// the same order where it matters: the feeder's copy of the input, the node's process() (or
+// its Node::frame_kernel, whose value is stored where process() writes it) at the stream position,
+// the model's one heat term added to the frame's lane (the same expression), the output, the
+// position. The call-start heat is not copied: the lane's value before the frame is kept instead
+// (kCallStartFrame; call_start_total folds it when a total is read, the next call other than this
+// one copies every lane). test_single_node_fast_path compares this path with execute() bit for bit
+// (samples, heat, metrics, snapshots, state changes between calls).
+#pragma once
+
+#include "runtime/graph_runtime.h"
+
+namespace amp {
+
+inline int32_t GraphRuntime::run_one_lane_frame(const OneLaneFrame &plan, const double *x,
+                                                double *out) noexcept {
+    const uint64_t position = position_;
+    double input = 0.0;
+    if (plan.feeder_out != nullptr) {
+        input = *x;
+        *plan.feeder_out = input;
+    }
+    double *lane = plan.heat_lanes + position % kHeatLanes;
+    call_start_frame_value_ = *lane;
+    call_start_kind_ = kCallStartFrame;
+    call_start_ = position;
+    position_ = position + 1;
+    plan.context->frame_index = position;
+    if (plan.kernel != nullptr) {
+        const double y = plan.kernel(*plan.node, *plan.context, input);
+        *plan.result = y;
+        *lane += plan.model_row[0] * plan.model_row[0] * plan.conductance + plan.work;
+        out[0] = y;
+        return AMP_OK;
+    }
+    plan.node->process(*plan.context);
+    const double *row = plan.model_row;
+    *lane += row[0] * row[0] * plan.conductance + plan.work;
+    out[0] = plan.result[0];
+    return AMP_OK;
+}
+
+} // namespace amp
