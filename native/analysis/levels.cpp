@@ -15,7 +15,9 @@ void levels(const double *data, uint64_t lanes, uint64_t frames, double *peak, d
         double top = 0.0, sum = 0.0;
         for (uint64_t f = 0; f < frames; ++f) {
             const double x = std::isfinite(row[f]) ? row[f] : 0.0;
-            top = std::fmax(top, std::fabs(x));
+            // Neither value is NaN here, so this is fmax's result without its libm call per sample.
+            const double magnitude = std::fabs(x);
+            top = magnitude > top ? magnitude : top;
             sum += x;
         }
         // by frame lanes, as AmpMeters sums it (so a render's meters equal these levels)
