@@ -124,6 +124,29 @@ describe("executeJob with kept runtimes", () => {
     }
   });
 
+  it("renders jobs without audio in memory into the kept runtime's one array, and each result equals the point alone", async () => {
+    const runtimes = new JobRuntimes(1);
+    const rendered = vi.spyOn(Runtime.prototype, "renderSamples");
+    try {
+      for (const i of [0, 1, 2, 0]) {
+        const point = points[i]!;
+        const { audio: _memory, ...noAudio } = job(point, i);
+        const [result] = await executeJob(noAudio, undefined, runtimes);
+        expect(result!.samples).toBeUndefined();
+        expect(result!.measurements).toEqual(references.get(keyOf(point))!.m);
+      }
+      const arrays = rendered.mock.calls.map(([, options]) => options?.into);
+      expect(arrays).toHaveLength(4);
+      expect(arrays[0]).toBeInstanceOf(Float64Array);
+      for (const array of arrays) expect(array).toBe(arrays[0]);
+      // The array each render resolved with is the kept one.
+      for (const call of rendered.mock.results) expect(await call.value).toBe(arrays[0]);
+    } finally {
+      runtimes.clear();
+      rendered.mockRestore();
+    }
+  });
+
   it("drops the runtime of a failed job, and keeps at most `capacity` idle runtimes", async () => {
     const runtimes = new JobRuntimes(1);
     try {
@@ -162,6 +185,29 @@ describe("Runtime.renderSamples", () => {
       await expect(run).rejects.toMatchObject({ code: "AMP_ERR_CANCELLED" });
       expect(lean.describe().graph.framesRendered).toBe(0);
       await expect(lean.renderSamples(0)).rejects.toMatchObject({ code: "AMP_ERR_INVALID_ARGUMENT" });
+    } finally {
+      lean.dispose();
+      full.dispose();
+    }
+  });
+
+  it("writes into the array given as `into` (no new array), and refuses one of the wrong length", async () => {
+    const g = stateful();
+    const lean = Runtime.create(g, { batches: 2 });
+    const full = Runtime.create(g, { batches: 2 });
+    try {
+      const into = new Float64Array(2 * 500).fill(Number.NaN);
+      for (let k = 0; k < 3; k += 1) {
+        const samples = await lean.renderSamples(500, { into });
+        expect(samples).toBe(into);
+        expect(samples).toEqual((await full.render(500)).samples);
+      }
+      await expect(lean.renderSamples(499, { into })).rejects.toMatchObject({ code: "AMP_ERR_INVALID_ARGUMENT" });
+      await expect(lean.renderSamples(500, { into: [] as unknown as Float64Array })).rejects.toMatchObject({
+        code: "AMP_ERR_INVALID_ARGUMENT",
+      });
+      // A refused call renders nothing.
+      expect(lean.describe().graph.framesRendered).toBe(1500);
     } finally {
       lean.dispose();
       full.dispose();

@@ -453,8 +453,18 @@ Napi::Value RuntimeWrap::Render(const Napi::CallbackInfo &info) {
 
     AmpGraphSummary summary{};
     Check(env, amp_graph_runtime_describe_graph(handle, &summary), "describe_graph");
-    const Napi::Float64Array samples =
-        NewOutputArray(env, "samples", {summary.batches, summary.output_channels, frames});
+    // The samples go into the caller's array when given (exactly batches x output channels x
+    // frames values; the caller must not transfer it while the render runs), else a new one.
+    Napi::Float64Array samples;
+    const Napi::Value into = options.Get("into");
+    if (into.IsUndefined()) {
+        samples =
+            NewOutputArray(env, "samples", {summary.batches, summary.output_channels, frames});
+    } else {
+        samples = CurrentFloat64Array(Float64ArrayValue(ctx, into, "options.into"));
+        CheckTensorLength(ctx, samples.ElementLength(), "options.into", summary.batches,
+                          summary.output_channels, static_cast<uint32_t>(frames));
+    }
     Napi::Float64Array heat;
     if (record_heat) {
         heat = NewOutputArray(env, "heat",

@@ -20,11 +20,20 @@ bool GraphRuntime::port_needs_buffer(uint32_t v, uint32_t p) const {
     return graph_.nodes[v].spec->inputs[p].gather == Gather::Sum;
 }
 
+size_t GraphRuntime::heat_square_channels(uint32_t v, size_t b) const {
+    if (b < 2) return 0;
+    size_t channels = 0;
+    for (uint32_t p = 0; p < graph_.nodes[v].spec->input_count; ++p)
+        channels += plan_.port_channels[v][p];
+    return channels;
+}
+
 size_t GraphRuntime::arena_doubles(size_t b, size_t f) const {
     size_t total = b * f; // graph heat
     for (uint32_t v = 0; v < graph_.nodes.size(); ++v) {
         const NodeSpec &spec = *graph_.nodes[v].spec;
         total += b * plan_.output_channels[v] * f + b * f;
+        total += heat_square_channels(v, b) * f;
         for (uint32_t t = 0; t < spec.tap_count; ++t) {
             const TapLayout &layout = state_[v].tap_layouts[t];
             total += b * spec.taps[t].values * layout.groups * tap_block_records(layout, f);
@@ -99,6 +108,9 @@ void GraphRuntime::allocate() {
         NodeState &node = state_[v];
         node.out = take(b * plan_.output_channels[v] * f);
         node.heat = take(b * f);
+        const size_t square_channels = heat_square_channels(v, b);
+        node.heat_squares = square_channels > 0 ? take(square_channels * f) : nullptr;
+        node.heat_square_rows.assign(square_channels, nullptr);
         node.taps.assign(spec.tap_count, nullptr);
         node.tap_strides.assign(spec.tap_count, 0);
         node.tap_records.assign(spec.tap_count, 0);

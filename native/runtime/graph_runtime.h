@@ -225,6 +225,11 @@ class GraphRuntime {
         std::vector<TensorView> params;
         bool static_params = true;
         HeatModel heat_model{}; // HeatModel::of(config), computed once
+        // With more than one batch, for a node with inputs: the squares of the input rows that
+        // every lane reads alike (input channels x block), computed once per step for the heat
+        // model over many rows, and per input row its squares there or null (read per lane).
+        double *heat_squares = nullptr;
+        std::vector<const double *> heat_square_rows;
         // The lane the heat model reads when it is one (plan_heat), else null.
         const double *model_row = nullptr;
         size_t model_batch_stride = 0;
@@ -272,6 +277,13 @@ class GraphRuntime {
     void check_history(const AmpControlHistory *history) const;
     void check_budget(uint32_t frames, uint64_t done, uint64_t total, uint8_t *flags);
     size_t arena_doubles(size_t batches, size_t block) const;
+    // Input channels of node v whose squares the heat model may keep (NodeState::heat_squares):
+    // its input channels with more than one batch, else 0.
+    size_t heat_square_channels(uint32_t v, size_t batches) const;
+    // Squares once, into node.heat_squares, the input rows every lane reads alike; returns the
+    // per-row table for heat_curve_for_batch, or null when no row is alike or there is no room.
+    const double *const *square_shared_rows(NodeState &node, const TensorView *signals,
+                                            uint32_t signal_count, uint32_t frames);
     double buffer_bytes(uint32_t batches, uint32_t block, uint32_t max_step) const;
     void check_memory(uint32_t batches, uint32_t block, uint32_t max_step) const;
     void allocate();

@@ -25,15 +25,24 @@ struct HeatModel {
 // heat[f] * g + w. Frames are independent, so the loop keeps 32 frames in 8 vector sums and
 // reads each row once per 32 frames (the per-frame order of additions is the plain loop's, so
 // the values are bit-identical to it: -ffp-contract=off, no reassociation).
+// With `squared`, a row c whose squared[c] is set already holds the squares x[c][f]^2 (computed
+// as x * x, so adding it is adding x * x: the same values).
 inline void sum_squares_rows(const double *const *rows, uint32_t count, uint32_t frames, bool start,
-                             bool finish, double g, double w, double *heat) {
+                             bool finish, double g, double w, double *heat,
+                             const bool *squared = nullptr) {
+    const auto is_squared = [squared](uint32_t c) { return squared != nullptr && squared[c]; };
     constexpr uint32_t kVectors = 8;
     constexpr uint32_t kWide = 4 * kVectors;
     uint32_t f = 0;
     for (; f + kWide <= frames; f += kWide) {
         dsp::FrameFour acc[kVectors];
         uint32_t c = 0;
-        if (start) {
+        if (start && is_squared(0)) {
+#pragma GCC unroll 8
+            for (uint32_t k = 0; k < kVectors; ++k)
+                std::memcpy(&acc[k], rows[0] + f + 4 * k, sizeof acc[k]);
+            c = 1;
+        } else if (start) {
 #pragma GCC unroll 8
             for (uint32_t k = 0; k < kVectors; ++k) {
                 dsp::FrameFour v;
@@ -48,6 +57,15 @@ inline void sum_squares_rows(const double *const *rows, uint32_t count, uint32_t
         }
         for (; c < count; ++c) {
             const double *x = rows[c] + f;
+            if (is_squared(c)) {
+#pragma GCC unroll 8
+                for (uint32_t k = 0; k < kVectors; ++k) {
+                    dsp::FrameFour v;
+                    std::memcpy(&v, x + 4 * k, sizeof v);
+                    acc[k] += v;
+                }
+                continue;
+            }
 #pragma GCC unroll 8
             for (uint32_t k = 0; k < kVectors; ++k) {
                 dsp::FrameFour v;
@@ -65,40 +83,47 @@ inline void sum_squares_rows(const double *const *rows, uint32_t count, uint32_t
         uint32_t c = 0;
         double acc;
         if (start) {
-            acc = rows[0][f] * rows[0][f];
+            acc = is_squared(0) ? rows[0][f] : rows[0][f] * rows[0][f];
             c = 1;
         } else {
             acc = heat[f];
         }
-        for (; c < count; ++c) acc += rows[c][f] * rows[c][f];
+        for (; c < count; ++c) acc += is_squared(c) ? rows[c][f] : rows[c][f] * rows[c][f];
         heat[f] = finish ? acc * g + w : acc;
     }
 }
 
 // Writes the per-frame heat[0 .. frames) of batch b: the channels' squares added in signal and
 // channel order, then times the conductance plus the work (the rows are read in groups of up
-// to 64, each group adding to the previous group's partial sums).
+// to 64, each group adding to the previous group's partial sums). With `squares`, the i-th row
+// (in that order) whose squares[i] is not null is read from squares[i], which holds its squares
+// (rows every lane reads alike, squared once for all lanes: the same values).
 inline void heat_curve_for_batch(const HeatModel &model, const TensorView *signals,
-                                 uint32_t signal_count, uint32_t b, uint32_t frames, double *heat) {
+                                 uint32_t signal_count, uint32_t b, uint32_t frames, double *heat,
+                                 const double *const *squares = nullptr) {
     constexpr uint32_t kGroup = 64;
     const double *rows[kGroup];
-    uint32_t count = 0;
+    bool squared[kGroup];
+    uint32_t count = 0, i = 0;
     bool start = true;
     for (uint32_t s = 0; s < signal_count; ++s)
-        for (uint32_t c = 0; c < signals[s].channels; ++c) {
+        for (uint32_t c = 0; c < signals[s].channels; ++c, ++i) {
             if (count == kGroup) {
-                sum_squares_rows(rows, count, frames, start, false, 0.0, 0.0, heat);
+                sum_squares_rows(rows, count, frames, start, false, 0.0, 0.0, heat, squared);
                 start = false;
                 count = 0;
             }
-            rows[count++] = signals[s].row(b, c);
+            const double *square = squares != nullptr ? squares[i] : nullptr;
+            squared[count] = square != nullptr;
+            rows[count++] = square != nullptr ? square : signals[s].row(b, c);
         }
     if (start && count == 0) {
         // No channel: 0 * conductance + work.
         for (uint32_t f = 0; f < frames; ++f) heat[f] = 0.0 * model.conductance + model.work;
         return;
     }
-    sum_squares_rows(rows, count, frames, start, true, model.conductance, model.work, heat);
+    sum_squares_rows(rows, count, frames, start, true, model.conductance, model.work, heat,
+                     squared);
 }
 
 // Block-invariant accumulation of per-frame heat (dsp/frame_lanes.h): frame x (absolute stream

@@ -58,6 +58,7 @@ void GraphRuntime::compute_heat(uint32_t v, uint64_t position, uint32_t frames,
     const TensorView *signals = source ? &output : node.inputs.data();
     const uint32_t signal_count = source ? 1 : description.spec->input_count;
     const uint64_t call_offset = position - call_start_;
+    const double *const *squares = nullptr; // set by lane 0 for the model over many rows
     for (uint32_t b = 0; b < node.lanes; ++b) {
         double *heat = node.heat + static_cast<size_t>(b) * block_;
         if (!node.call_heat.empty()) {
@@ -86,11 +87,39 @@ void GraphRuntime::compute_heat(uint32_t v, uint64_t position, uint32_t frames,
                     continue;
                 }
             }
-            heat_curve_for_batch(model, signals, signal_count, b, frames, heat);
+            // Every lane reaches this line or none does (nothing above depends on the lane).
+            if (b == 0 && node.lanes > 1 && !source)
+                squares = square_shared_rows(node, signals, signal_count, frames);
+            heat_curve_for_batch(model, signals, signal_count, b, frames, heat, squares);
         } // else: the node wrote its own heat for this block in process() / absorb()
         accumulate_heat(node.heat_lanes + static_cast<size_t>(b) * kHeatLanes, position, heat,
                         frames);
     }
+}
+
+// A row every lane reads alike (a shared node's output read by a node that runs per lane) has
+// the same squares in every lane: they are computed once here (x * x, the value the model adds)
+// and every lane's sum reads them, in the same order as the rows they stand for.
+const double *const *GraphRuntime::square_shared_rows(NodeState &node, const TensorView *signals,
+                                                      uint32_t signal_count, uint32_t frames) {
+    size_t total = 0;
+    for (uint32_t s = 0; s < signal_count; ++s) total += signals[s].channels;
+    if (node.heat_squares == nullptr || total > node.heat_square_rows.size()) return nullptr;
+    bool any = false;
+    size_t i = 0;
+    for (uint32_t s = 0; s < signal_count; ++s)
+        for (uint32_t c = 0; c < signals[s].channels; ++c, ++i) {
+            const double *x = signals[s].row(0, c);
+            bool alike = true;
+            for (uint32_t b = 1; b < node.lanes && alike; ++b) alike = signals[s].row(b, c) == x;
+            node.heat_square_rows[i] = nullptr;
+            if (!alike) continue;
+            double *square = node.heat_squares + i * block_;
+            for (uint32_t f = 0; f < frames; ++f) square[f] = x[f] * x[f];
+            node.heat_square_rows[i] = square;
+            any = true;
+        }
+    return any ? node.heat_square_rows.data() : nullptr;
 }
 
 // The one lane the heat model reads, when it reads one (a node without published heat whose

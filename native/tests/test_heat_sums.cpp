@@ -109,3 +109,31 @@ TEST(fused_row_sums_equal_the_written_curves_sums) {
 }
 
 AMP_TEST_MAIN()
+
+TEST(rows_given_as_squares_give_the_plain_loops_bits) {
+    // Rows every lane reads alike are squared once (GraphRuntime::square_shared_rows) and the
+    // curve reads their squares: any subset of rows, the first included, gives the same bits.
+    const amp::HeatModel model{1.0 / 3.0, 0.125};
+    for (uint32_t channels : {1u, 2u, 33u, 70u}) {
+        for (uint32_t frames : {1u, 33u, 100u}) {
+            std::vector<double> data(static_cast<size_t>(2) * channels * frames);
+            for (size_t i = 0; i < data.size(); ++i) data[i] = value(static_cast<uint32_t>(i));
+            const amp::TensorView view{data.data(), 2, channels, frames, 0, nullptr};
+            for (uint32_t every : {1u, 2u, 3u}) {
+                // Rows c with c % every == 0 given as squares of lane 0's row.
+                std::vector<std::vector<double>> squares(channels);
+                std::vector<const double *> table(channels, nullptr);
+                for (uint32_t c = 0; c < channels; c += every) {
+                    const double *x = view.row(0, c);
+                    squares[c].resize(frames);
+                    for (uint32_t f = 0; f < frames; ++f) squares[c][f] = x[f] * x[f];
+                    table[c] = squares[c].data();
+                }
+                std::vector<double> got(frames, -1.0), want(frames, -2.0);
+                amp::heat_curve_for_batch(model, &view, 1, 0, frames, got.data(), table.data());
+                reference_curve(model, &view, 1, 0, frames, want.data());
+                CHECK(same_bits(got, want, frames));
+            }
+        }
+    }
+}

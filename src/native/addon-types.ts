@@ -86,6 +86,8 @@ export interface NativeRenderOptions {
   onProgress?: (event: NativeProgressEvent) => void;
   /** A cancelled render resolves with its arrays, `cancelled: true` and `framesDone` instead of rejecting. */
   partial?: boolean;
+  /** Write the samples here (exactly batches x outputChannels x frames; not transferred while the render runs) instead of a new array. */
+  into?: Float64Array;
 }
 
 /** One progress event of a render (AmpProgressReport, coalesced by the binding). */

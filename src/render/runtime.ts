@@ -482,11 +482,18 @@ export class Runtime {
    * `render` does (`signal`, the host interrupt): rejects with AMP_ERR_CANCELLED and resets the
    * runtime to frame 0.
    * @param frames - integer in [1, 2147483647]
-   * @param options - cancellation and control history, as for {@link Runtime.render}
+   * @param options - cancellation and control history, as for {@link Runtime.render}; `into`: an
+   *   array of exactly `batches x outputChannels x frames` values the samples are written to and
+   *   resolved in, instead of a new one (no allocation and no page faults for a caller that
+   *   renders many times; it must not be transferred while the render runs)
    */
   async renderSamples(
     frames: number,
-    options: { readonly signal?: AbortSignal | undefined; readonly history?: ControlHistory | undefined } = {},
+    options: {
+      readonly signal?: AbortSignal | undefined;
+      readonly history?: ControlHistory | undefined;
+      readonly into?: Float64Array | undefined;
+    } = {},
   ): Promise<Float64Array> {
     const holder: { stack?: string } = {};
     Error.captureStackTrace(holder, Runtime.prototype.renderSamples);
@@ -494,6 +501,17 @@ export class Runtime {
     checkRenderOption("frames", frames);
     checkSignal(options.signal);
     const history = options.history === undefined ? undefined : toNativeHistory(options.history, this.#sampleRate);
+    const into = options.into;
+    if (into !== undefined) {
+      if (this.#outputChannels === undefined) this.#outputChannels = native.describeGraph().outputChannels;
+      const needed = this.#batches * this.#outputChannels * frames;
+      if (!(into instanceof Float64Array) || into.length !== needed)
+        throw validationError(
+          { param: "into", label: "render option" },
+          `a Float64Array of batches x output channels x frames = ${this.#batches} x ${this.#outputChannels} x ${frames} = ${needed} values`,
+          into,
+        );
+    }
     this.#checkRenderSize(native, frames, false, false);
     const signals = [options.signal, interruptSignal()].filter((s): s is AbortSignal => s !== undefined);
     const aborted = signals.find((s) => s.aborted);
@@ -501,7 +519,11 @@ export class Runtime {
     const onAbort = (): void => native.cancel();
     for (const s of signals) s.addEventListener("abort", onAbort, { once: true });
     try {
-      const output = await native.render(frames, history === undefined ? { recordHeat: false } : { recordHeat: false, history });
+      const output = await native.render(frames, {
+        recordHeat: false,
+        ...(history === undefined ? {} : { history }),
+        ...(into === undefined ? {} : { into }),
+      });
       return output.samples;
     } catch (error) {
       if (error instanceof AmpError && error.status === -6 && !this.#disposed) native.reset();

@@ -25,8 +25,9 @@ export interface HeldRuntime {
   readonly runtime: Runtime;
   readonly facts: CompiledFacts;
   /**
-   * The output array of its last render on the calling thread (./render-here.ts), reused by the
-   * next job of the same length whose samples are not kept (no audio in memory).
+   * The output array of its last render (on libuv's pool or on the calling thread, see
+   * ./render-here.ts), reused by the next job of the same length whose samples are not kept (no
+   * audio in memory). Used by one job at a time, as the runtime is.
    */
   output?: Float64Array | undefined;
 }

@@ -113,18 +113,23 @@ function compile(job: SweepJob, varying: readonly JobOverride[]): HeldRuntime {
   }
 }
 
-/** Renders the job's samples: on libuv's thread pool, or on this thread into a kept array (`here`). */
+/**
+ * Renders the job's samples: on libuv's thread pool, or on this thread (`here`). Either way into
+ * the array kept with the runtime (reused by the next job of the same length: no new array, no
+ * page faults), except samples kept in memory, which leave with the results and get an array of
+ * their own.
+ */
 async function renderJob(job: SweepJob, held: HeldRuntime, signal: AbortSignal | undefined, here: boolean): Promise<Float64Array> {
   const { frames, sampleRate, blockFrames, history } = job.render;
-  // Rendering on this thread has no control history (Runtime.renderInto takes none).
-  if (!here || history !== undefined) return held.runtime.renderSamples(frames, { history, signal });
   const rows = job.points.length * held.facts.outputChannels;
-  // Samples kept in memory leave with the results: those get an array of their own.
   const keep = job.audio !== "memory";
-  const out = keep && held.output?.length === rows * frames ? held.output : new Float64Array(rows * frames);
-  if (keep) held.output = out;
-  await renderHere(held.runtime, { out, rows, frames, sampleRate, blockFrames }, signal);
-  return out;
+  const out = keep ? (held.output?.length === rows * frames ? held.output : new Float64Array(rows * frames)) : undefined;
+  if (out !== undefined) held.output = out;
+  // Rendering on this thread has no control history (Runtime.renderInto takes none).
+  if (!here || history !== undefined) return held.runtime.renderSamples(frames, { history, signal, into: out });
+  const target = out ?? new Float64Array(rows * frames);
+  await renderHere(held.runtime, { out: target, rows, frames, sampleRate, blockFrames }, signal);
+  return target;
 }
 
 /**
