@@ -409,8 +409,10 @@ class Node {
     // to context.out[0], and does everything else process() does (state updates), for a context
     // of one batch, one output channel and one frame whose one input port (if any) is a
     // one-channel view holding `x` (a source gets 0) and whose signal parameters are static
-    // (their params_json values). The runtime stores the value in context.out[0]. Null (the
-    // default): the runtime calls process().
+    // (their params_json values). context.frame_index is not set for the kernel: a node whose
+    // process() reads it offers no kernel. The runtime stores the value in context.out[0], and
+    // calls the kernel only for a node with one input port whose heat model squares that input
+    // (gain); otherwise, or when null (the default), it calls process().
     using FrameKernel = double (*)(Node &node, const ProcessContext &context, double x) noexcept;
     virtual FrameKernel frame_kernel() const { return nullptr; }
     // The adjoint of process() over one window (see BackwardContext for the contract).

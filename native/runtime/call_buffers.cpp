@@ -1,8 +1,9 @@
 // call_buffers.cpp: see call_buffers.h.
 //
 // Layout of a block: a 16-byte header (capacity in doubles, a tag) followed by the doubles the
-// caller sees. The tag says whether the block is handed out (kLive) or sits in a cache
-// (kCached); a free list links cached blocks through their first double.
+// caller sees. The tag says whether the block is handed out (kLive; kLiveLarge above the cached
+// classes) or sits in a cache (kCached); a free list links cached blocks through their first
+// double.
 #include "runtime/call_buffers.h"
 
 #include <cstdlib>
@@ -69,7 +70,7 @@ __attribute__((noinline)) double *fresh_block(size_t capacity, uint32_t size_cla
     auto *header = static_cast<Header *>(memory);
     header->capacity = capacity;
     header->size_class = size_class;
-    header->tag = kLive;
+    header->tag = size_class < kClasses ? kLive : kLiveLarge;
     return payload_of(header);
 }
 
@@ -95,12 +96,12 @@ inline void keep(ThreadCache &cache, Header *block, uint32_t k) {
     AMP_POISON(payload_of(block), block->capacity * sizeof(double));
 }
 
-// release_call_buffer's other cases: a block too large to cache, a full class, a thread whose
-// cache is not registered yet or is closed.
+// release_call_buffer's other cases for a block of a cached class (kLive): a full class, a thread
+// whose cache is not registered yet or is closed.
 __attribute__((noinline, cold)) void release_slowly(Header *block) noexcept {
     ThreadCache &cache = t_cache;
     const uint32_t k = block->size_class;
-    if (k < kClasses && cache.counts[k] < kCachedPerClass && cache.mode != kClosed) {
+    if (cache.counts[k] < kCachedPerClass && cache.mode != kClosed) {
         try {
             if (cache.mode == kUnregistered) register_drain();
             keep(cache, block, k);
@@ -116,11 +117,12 @@ __attribute__((noinline, cold)) void release_slowly(Header *block) noexcept {
 
 namespace {
 
-// release_call_buffer when the slot is taken: the block's class list, or release_slowly.
+// release_call_buffer when the slot is taken (a kLive block): the block's class list, or
+// release_slowly.
 __attribute__((noinline)) void release_to_lists(Header *block) noexcept {
     const uint32_t k = block->size_class;
     ThreadCache &cache = t_cache;
-    if (k < kClasses && cache.counts[k] < kCachedPerClass && cache.mode == kCaching)
+    if (cache.counts[k] < kCachedPerClass && cache.mode == kCaching)
         keep(cache, block, k);
     else
         release_slowly(block);
@@ -128,13 +130,20 @@ __attribute__((noinline)) void release_to_lists(Header *block) noexcept {
 
 } // namespace
 
+// A block too large to cache goes back to the system (release's other tag).
+__attribute__((noinline, cold)) void release_large(Header *block) noexcept {
+    if (block->tag != kLiveLarge) return; // released already: ignored
+    block->tag = 0;
+    std::free(block);
+}
+
 // release_call_buffer, inline in amp_free too (one call less per release).
 inline void call_buffers_detail::release(double *buffer) noexcept {
     if (buffer == nullptr) return;
     Header *block = header_of(buffer);
-    if (block->tag != kLive) return; // released already: ignored
+    if (block->tag != kLive) return release_large(block); // or released already: ignored
     // The slot first (a loop holding one output at a time): no list, no count.
-    if (t_cache.slot == nullptr && block->size_class < kClasses && t_cache.mode == kCaching) {
+    if (t_cache.slot == nullptr && t_cache.mode == kCaching) {
         block->tag = kCached;
         t_cache.slot = block;
         AMP_POISON(payload_of(block), block->capacity * sizeof(double));

@@ -47,14 +47,16 @@ void release_call_buffer(double *buffer) noexcept;
 namespace call_buffers_detail {
 
 constexpr uint32_t kClasses = 14; // capacities 2^0 .. 2^13 doubles
-// Header tags (arbitrary distinct values).
+// Header tags (arbitrary distinct values). A handed-out block of a cached class is kLive, one
+// too large to cache kLiveLarge (so a release tells the two apart by the tag it reads anyway).
 constexpr uint32_t kLive = 0x4556494cu;
+constexpr uint32_t kLiveLarge = 0x4752414cu;
 constexpr uint32_t kCached = 0x48434143u;
 
 struct alignas(16) Header {
     uint64_t capacity;   // doubles after the header
     uint32_t size_class; // k for a capacity of 2^k <= kMaxCachedDoubles, else kClasses
-    uint32_t tag;        // kLive or kCached
+    uint32_t tag;        // kLive, kLiveLarge or kCached
 };
 
 enum : uint8_t { kUnregistered, kCaching, kClosed };

@@ -130,7 +130,7 @@ class GraphRuntime {
     // reconfigured).
     struct OneLaneFrame {
         Node *node = nullptr;
-        Node::FrameKernel kernel = nullptr; // node->frame_kernel()
+        Node::FrameKernel kernel = nullptr; // node->frame_kernel(), or null (plan_one_lane_frame)
         ProcessContext *context = nullptr;
         double *feeder_out = nullptr;      // feeder 0's output lane; null for a source
         double *result = nullptr;          // the node's output lane

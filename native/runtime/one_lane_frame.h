@@ -8,11 +8,12 @@
 // and bound to nothing, and its heat is the model on one row. What is left is done here in
 // the same order where it matters: the feeder's copy of the input, the node's process() (or
 // its Node::frame_kernel, whose value is stored where process() writes it) at the stream position,
-// the model's one heat term added to the frame's lane (the same expression), the output, the
-// position. The call-start heat is not copied: the lane's value before the frame is kept instead
-// (kCallStartFrame; call_start_total folds it when a total is read, the next call other than this
-// one copies every lane). test_single_node_fast_path compares this path with execute() bit for bit
-// (samples, heat, metrics, snapshots, state changes between calls).
+// the model's one heat term added to the frame's lane (the same expression; before the kernel's
+// call, which cannot change the input it squares), the output, the position. The call-start heat is
+// not copied: the lane's value before the frame is kept instead (kCallStartFrame; call_start_total
+// folds it when a total is read, the next call other than this one copies every lane).
+// test_single_node_fast_path compares this path with execute() bit for bit (samples, heat, metrics,
+// snapshots, state changes between calls).
 #pragma once
 
 #include "runtime/graph_runtime.h"
@@ -32,14 +33,17 @@ inline int32_t GraphRuntime::run_one_lane_frame(const OneLaneFrame &plan, const 
     call_start_kind_ = kCallStartFrame;
     call_start_ = position;
     position_ = position + 1;
-    plan.context->frame_index = position;
     if (plan.kernel != nullptr) {
+        // The model squares the input here (plan_one_lane_frame): its term first, so that
+        // nothing but the output waits for the kernel's call. The kernel does not read the
+        // context's frame_index (Node::frame_kernel).
+        *lane += input * input * plan.conductance + plan.work;
         const double y = plan.kernel(*plan.node, *plan.context, input);
         *plan.result = y;
-        *lane += plan.model_row[0] * plan.model_row[0] * plan.conductance + plan.work;
         out[0] = y;
         return AMP_OK;
     }
+    plan.context->frame_index = position;
     plan.node->process(*plan.context);
     const double *row = plan.model_row;
     *lane += row[0] * row[0] * plan.conductance + plan.work;

@@ -133,8 +133,11 @@ bool GraphRuntime::plan_one_lane_frame(uint32_t target, OneLaneFrame &plan) {
             return false;
         feeder_out = state_[0].out;
     }
+    // The frame kernel when the heat model squares the node's input (not its output), so that
+    // run_one_lane_frame adds the heat term before the kernel's call.
+    const bool model_reads_input = feeder_out != nullptr && node.model_row == feeder_out;
     plan = OneLaneFrame{plan_.nodes[target].get(),
-                        plan_.nodes[target]->frame_kernel(),
+                        model_reads_input ? plan_.nodes[target]->frame_kernel() : nullptr,
                         &node.context,
                         feeder_out,
                         node.out,
