@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "nodes/lane_state_node.h"
 #include "nodes/node.h"
 #include "nodes/node_helpers.h"
 
@@ -53,7 +54,15 @@ const ParamSpec kParams[] = {
 };
 const PortSpec kPorts[] = {{"in", "Input voltage in volts.", Gather::Sum}};
 
-class RciNode final : public Node {
+// One lane's state (LaneStateNode), saved byte for byte by snapshots (no padding).
+struct Lane {
+    double current = 0.0;        // i (A)
+    double voltage = 0.0;        // v (V)
+    double previous_input = 0.0; // u[n-1] (V)
+};
+static_assert(sizeof(Lane) == 3 * sizeof(double), "Lane has padding a snapshot would save unset");
+
+class RciNode final : public LaneStateNode<Lane> {
   public:
     explicit RciNode(const NodeConfig &config)
         : r_(config.value(kResistance)), l_(config.value(kInductance)),
@@ -65,8 +74,8 @@ class RciNode final : public Node {
     }
 
     void prepare(const PrepareContext &ctx) override {
-        state_.assign(static_cast<size_t>(ctx.batches) * ctx.output_channels * 3, 0.0);
-        adjoint_.assign(state_.size(), 0.0);
+        lanes_.assign(static_cast<size_t>(ctx.batches) * ctx.output_channels, Lane{});
+        adjoint_.assign(lanes_.size() * 3, 0.0);
         const double h = 1.0 / ctx.sample_rate;
         a_ = h / (2.0 * l_);
         b_ = h / (2.0 * c_);
@@ -78,8 +87,6 @@ class RciNode final : public Node {
         return static_cast<size_t>(ctx.batches) * ctx.output_channels * 6 * sizeof(double);
     }
 
-    void reset() noexcept override { std::fill(state_.begin(), state_.end(), 0.0); }
-
     bool publishes_heat() const override { return true; }
 
     void process(const ProcessContext &ctx) noexcept override {
@@ -87,8 +94,8 @@ class RciNode final : public Node {
             double *heat = ctx.heat + b * ctx.heat_lane_stride;
             std::fill(heat, heat + ctx.frames, 0.0);
             for (uint32_t c = 0; c < ctx.output_channels; ++c) {
-                double *s = state_.data() + (static_cast<size_t>(b) * ctx.output_channels + c) * 3;
-                double i = s[0], v = s[1], u_prev = s[2];
+                Lane &lane = lanes_[static_cast<size_t>(b) * ctx.output_channels + c];
+                double i = lane.current, v = lane.voltage, u_prev = lane.previous_input;
                 const double *u = ctx.inputs[0].row(b, c);
                 const size_t step = ctx.inputs[0].frame_stride();
                 double *y = ctx.out_row(b, c);
@@ -102,9 +109,7 @@ class RciNode final : public Node {
                     y[f] = current_out_ ? i : v;
                     heat[f] += i_mid * i_mid * r_;
                 }
-                s[0] = i;
-                s[1] = v;
-                s[2] = u_prev;
+                lane = Lane{i, v, u_prev};
             }
         }
     }
@@ -141,19 +146,10 @@ class RciNode final : public Node {
         return AMP_OK;
     }
 
-    size_t state_bytes() const override { return state_.size() * sizeof(double); }
-    void save_state(unsigned char *to) const noexcept override {
-        save_values(to, state_.data(), state_.size());
-    }
-    void load_state(const unsigned char *from) noexcept override {
-        load_values(from, state_.data(), state_.size());
-    }
-
   private:
     double r_, l_, c_;
     bool current_out_;
     double a_ = 0.0, b_ = 0.0, keep_ = 1.0, norm_ = 1.0;
-    std::vector<double> state_;   // per lane: i (A), v (V), previous input (V)
     std::vector<double> adjoint_; // backward, per lane: lambda of i and v after the window, 0
 };
 

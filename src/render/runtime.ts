@@ -5,7 +5,7 @@
  */
 import { recordRenderedGraph } from "./rendered-graphs";
 import { inspect } from "node:util";
-import { AmpError, ampError, checkOptionKeys, invalidError, validationError } from "../errors";
+import { AmpError, ampError, checkOptionKeys, invalidError, validationError, type ValidationSubject } from "../errors";
 import { Graph } from "../graph/graph";
 import type { NativeGraphSummary, NativeRenderOptions, NativeRenderOutput, NativeRuntime } from "../native/addon-types";
 import { loadAddon } from "../native/load-addon";
@@ -502,16 +502,7 @@ export class Runtime {
     checkSignal(options.signal);
     const history = options.history === undefined ? undefined : toNativeHistory(options.history, this.#sampleRate);
     const into = options.into;
-    if (into !== undefined) {
-      if (this.#outputChannels === undefined) this.#outputChannels = native.describeGraph().outputChannels;
-      const needed = this.#batches * this.#outputChannels * frames;
-      if (!(into instanceof Float64Array) || into.length !== needed)
-        throw validationError(
-          { param: "into", label: "render option" },
-          `a Float64Array of batches x output channels x frames = ${this.#batches} x ${this.#outputChannels} x ${frames} = ${needed} values`,
-          into,
-        );
-    }
+    if (into !== undefined) this.#checkOutputArray(native, into, frames, { param: "into", label: "render option" });
     this.#checkRenderSize(native, frames, false, false);
     const signals = [options.signal, interruptSignal()].filter((s): s is AbortSignal => s !== undefined);
     const aborted = signals.find((s) => s.aborted);
@@ -690,14 +681,7 @@ export class Runtime {
   renderInto(buffer: Float64Array, frames: number): Float64Array {
     const native = this.#live();
     checkRenderOption("frames", frames);
-    if (this.#outputChannels === undefined) this.#outputChannels = native.describeGraph().outputChannels;
-    const needed = this.#batches * this.#outputChannels * frames;
-    if (!(buffer instanceof Float64Array) || buffer.length !== needed)
-      throw validationError(
-        { param: "buffer", label: "argument" },
-        `a Float64Array of batches x output channels x frames = ${this.#batches} x ${this.#outputChannels} x ${frames} = ${needed} values`,
-        buffer,
-      );
+    this.#checkOutputArray(native, buffer, frames, { param: "buffer", label: "argument" });
     native.renderInto(buffer, frames);
     return buffer;
   }
@@ -794,6 +778,18 @@ export class Runtime {
    * Refuses a render of `frames` whose result arrays exceed the size limits, or whose buffers
    * and results exceed the runtime's memory budget; returns the graph's native summary.
    */
+  /** Refuses, naming `where`, an output array that is not a Float64Array of batches x output channels x frames values. */
+  #checkOutputArray(native: NativeRuntime, array: unknown, frames: number, where: ValidationSubject): void {
+    if (this.#outputChannels === undefined) this.#outputChannels = native.describeGraph().outputChannels;
+    const needed = this.#batches * this.#outputChannels * frames;
+    if (!(array instanceof Float64Array) || array.length !== needed)
+      throw validationError(
+        where,
+        `a Float64Array of batches x output channels x frames = ${this.#batches} x ${this.#outputChannels} x ${frames} = ${needed} values`,
+        array,
+      );
+  }
+
   #checkRenderSize(native: NativeRuntime, frames: number, recordHeat: boolean, recordOverBudget: boolean): NativeGraphSummary {
     const graph = native.describeGraph();
     const size = {
