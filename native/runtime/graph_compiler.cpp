@@ -271,7 +271,18 @@ void infer_channels(const GraphDescription &graph, CompiledGraph &plan) {
                 changed = true;
             }
         }
-        if (!changed) return;
+        if (!changed) {
+            // Settled: a node still without channels reads only a feedback loop that no source
+            // feeds (nothing fixes its channel count).
+            for (uint32_t v = 0; v < n; ++v)
+                if (plan.output_channels[v] == 0)
+                    throw AmpFailure(
+                        AMP_ERR_INVALID_ARGUMENT, kStage, graph.nodes[v].name,
+                        node_label(graph.nodes[v].name, graph.nodes[v].spec->type_name) +
+                            ": its channel count cannot be inferred: its inputs "
+                            "come only from a feedback loop that no source feeds");
+            return;
+        }
     }
     throw AmpFailure(AMP_ERR_INVALID_ARGUMENT, kStage, "",
                      "graph: channel counts inside a feedback loop do not settle (a concat input "

@@ -138,6 +138,20 @@ TEST(a_heat_channel_may_not_shadow_a_parameter) {
     amp_graph_runtime_destroy(rt);
 }
 
+// Found by fuzz_graph_description: a mix fed only by a delay loop that no source feeds had 0
+// channels, and gathering its input divided by them.
+TEST(a_loop_no_source_feeds_is_refused_naming_its_node) {
+    AmpGraphRuntime *rt = nullptr;
+    CHECK_EQ(
+        amp_graph_runtime_create(
+            R"({"nodes":[{"name":"o","type":"sine_osc","params":{"frequency":440}},{"name":"s","type":"safety"},{"name":"m","type":"mix"},{"name":"d","type":"delay","params":{"frames":4}}],"edges":[{"from":"o","to":"s"},{"from":"m","to":"d"},{"from":"d","to":"m","delay_frames":2},{"from":"m","to":"s"}],"output":"s"})",
+            &rt),
+        AMP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(amp_test::last_error(rt), "its channel count cannot be inferred: its inputs "
+                                             "come only from a feedback loop that no source feeds");
+    amp_graph_runtime_destroy(rt);
+}
+
 TEST(run_node_refuses_a_controller_without_its_curve_and_names_shapes_plainly) {
     AmpNodeDescriptorView controller{"k", "controller", "{\"curve\": \"cutoff\"}"};
     double *out = nullptr;
