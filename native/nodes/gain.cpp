@@ -35,8 +35,8 @@ class GainNode final : public Node {
         scale_block(ctx);
     }
     // process()'s one-lane, one-frame case as a scalar (Node::frame_kernel): the same product.
-    static double frame(Node &, const ProcessContext &ctx, double x) noexcept {
-        return x * ctx.params[kGain].first_row()[0];
+    static double frame(Node &, const double *values, double x) noexcept {
+        return x * values[kGain];
     }
     FrameKernel frame_kernel() const override { return frame; }
     // process() for any block, out of line (the one-frame path saves no registers).

@@ -405,15 +405,16 @@ class Node {
     virtual size_t prepared_bytes(const PrepareContext &) const { return 0; }
     virtual void process(const ProcessContext &context) noexcept = 0;
     // An optional scalar form of process() for the single-node call's one-lane frame
-    // (runtime/one_lane_frame.h): kernel(node, context, x) returns what process(context) writes
+    // (runtime/one_lane_frame.h): kernel(node, values, x) returns what process(context) writes
     // to context.out[0], and does everything else process() does (state updates), for a context
     // of one batch, one output channel and one frame whose one input port (if any) is a
-    // one-channel view holding `x` (a source gets 0) and whose signal parameters are static
-    // (their params_json values). context.frame_index is not set for the kernel: a node whose
-    // process() reads it offers no kernel. The runtime stores the value in context.out[0], and
-    // calls the kernel only for a node with one input port whose heat model squares that input
-    // (gain); otherwise, or when null (the default), it calls process().
-    using FrameKernel = double (*)(Node &node, const ProcessContext &context, double x) noexcept;
+    // one-channel view holding `x` (a source gets 0) and whose signal parameters are static:
+    // each is the params_json value, values[p] for the spec's param p (NodeConfig::values). The
+    // kernel sees no context (no frame_index, no views): a node whose process() needs more
+    // offers no kernel. The runtime stores the value in context.out[0], and calls the kernel
+    // only for a node with one input port whose heat model squares that input (gain);
+    // otherwise, or when null (the default), it calls process().
+    using FrameKernel = double (*)(Node &node, const double *values, double x) noexcept;
     virtual FrameKernel frame_kernel() const { return nullptr; }
     // The adjoint of process() over one window (see BackwardContext for the contract).
     virtual int32_t backward(const BackwardContext &) noexcept { return AMP_ERR_UNSUPPORTED; }

@@ -132,6 +132,7 @@ class GraphRuntime {
         Node *node = nullptr;
         Node::FrameKernel kernel = nullptr; // node->frame_kernel(), or null (plan_one_lane_frame)
         ProcessContext *context = nullptr;
+        const double *values = nullptr;    // the node's params_json values (NodeConfig::values)
         double *feeder_out = nullptr;      // feeder 0's output lane; null for a source
         double *result = nullptr;          // the node's output lane
         double *heat_lanes = nullptr;      // the node's kHeatLanes heat accumulators
@@ -413,8 +414,7 @@ class GraphRuntime {
     // both copies and the position, so position_ - call_start_ wraps to a large count unless
     // both are 0). After a one-lane frame (kCallStartFrame) the copy was not kept: all of it.
     void begin_call_heat() {
-        const uint64_t since = position_ - call_start_;
-        if (call_start_kind_ != kCallStartLanes || since >= kHeatLanes) {
+        if (call_start_kind_ != kCallStartLanes || position_ - call_start_ >= kHeatLanes) {
             reset_call_heat();
             return;
         }
@@ -446,8 +446,14 @@ class GraphRuntime {
     uint32_t block_ = 512;    // configured block: buffer size and override period
     uint32_t max_step_ = 512; // largest scheduler block: min(block_, feedback limit)
     double sample_rate_ = 48000.0;
-    uint64_t position_ = 0;   // frames rendered since reset
-    uint64_t call_start_ = 0; // position_ when the current execute call started
+    uint64_t position_ = 0; // frames rendered since reset
+    // position_ when the current execute call started; read through call_start(): after a
+    // one-lane frame (kCallStartFrame) it is position_ - 1, and run_one_lane_frame does not
+    // store it.
+    uint64_t call_start_ = 0;
+    uint64_t call_start() const {
+        return call_start_kind_ == kCallStartFrame ? position_ - 1 : call_start_;
+    }
     bool keep_history_offset_ = false;
     double last_total_seconds_ = 0.0;
     bool step_seconds_kept_ = false;  // some NodeState holds the timing of a timed call

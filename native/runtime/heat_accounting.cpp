@@ -57,7 +57,7 @@ void GraphRuntime::compute_heat(uint32_t v, uint64_t position, uint32_t frames,
     const TensorView output{node.out, node.lanes, plan_.output_channels[v], frames, block_};
     const TensorView *signals = source ? &output : node.inputs.data();
     const uint32_t signal_count = source ? 1 : description.spec->input_count;
-    const uint64_t call_offset = position - call_start_;
+    const uint64_t call_offset = position - call_start();
     const double *const *squares = nullptr; // set by lane 0 for the model over many rows
     for (uint32_t b = 0; b < node.lanes; ++b) {
         double *heat = node.heat + static_cast<size_t>(b) * block_;
@@ -180,7 +180,7 @@ double GraphRuntime::call_start_total(uint32_t v) const {
         if (v != call_start_frame_node_) return fold_batches(v);
         double lanes[kHeatLanes];
         std::memcpy(lanes, state_[v].heat_lanes, sizeof lanes);
-        lanes[call_start_ % kHeatLanes] = call_start_frame_value_;
+        lanes[call_start() % kHeatLanes] = call_start_frame_value_;
         double total = 0.0;
         total += fold_heat(lanes);
         return total;

@@ -241,7 +241,7 @@ void GraphRuntime::evaluate_params(uint32_t v, uint64_t position, uint32_t frame
         const std::vector<double> &override_values = node.overrides[p];
         const TensorView &call = node.call_params[p];
         const TensorView base =
-            !call.empty()             ? frame_window(call, position - call_start_, frames)
+            !call.empty()             ? frame_window(call, position - call_start(), frames)
             : override_values.empty() ? TensorView{&description.config.values[p], 1, 1, 1, 0}
             : node.override_constant[p] != 0
                 ? TensorView{override_values.data(), batches_, 1, 1, block_} // lane b: [b x block]

@@ -49,7 +49,7 @@ void GraphRuntime::forward_one_frame(uint32_t target, const double *const *feeds
     // copied (the whole copy after a restore, a reset or a call of kHeatLanes frames or more).
     NodeState &node = state_[target];
     const uint64_t position = position_;
-    if (position - call_start_ == 1 && call_start_kind_ == kCallStartLanes) {
+    if (call_start_kind_ == kCallStartLanes && position - call_start_ == 1) {
         // begin_call_heat after a one-frame call: the previous frame's lane of each row, and of
         // the node's rows only (feeders never heat: compute_heat and plan_heat skip them, so
         // their rows change only by restore() or reset(), after which this branch is not taken).
@@ -139,6 +139,7 @@ bool GraphRuntime::plan_one_lane_frame(uint32_t target, OneLaneFrame &plan) {
     plan = OneLaneFrame{plan_.nodes[target].get(),
                         model_reads_input ? plan_.nodes[target]->frame_kernel() : nullptr,
                         &node.context,
+                        graph_.nodes[target].config.values.data(),
                         feeder_out,
                         node.out,
                         node.heat_lanes,

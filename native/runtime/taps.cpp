@@ -123,9 +123,9 @@ void GraphRuntime::copy_taps(double *tap_out, double *tap_time_out, uint64_t fra
             const TapLayout &layout = node.tap_layouts[t];
             if (layout.groups == 0) continue;
             // This call's records so far, this block's, and the call's total.
-            const uint64_t done = tap_records_in(layout, call_start_, position_ - call_start_);
+            const uint64_t done = tap_records_in(layout, call_start(), position_ - call_start());
             const uint64_t here = tap_records_in(layout, position_, n);
-            const uint64_t total = tap_records_in(layout, call_start_, frames);
+            const uint64_t total = tap_records_in(layout, call_start(), frames);
             const size_t values = static_cast<size_t>(spec.taps[t].values) * layout.groups;
             const size_t rows = batches_ * values;
             if (tap != nullptr) {
