@@ -30,11 +30,11 @@ double *payload_of(Header *header) { return reinterpret_cast<double *>(header + 
 Header *&next_of(Header *header) { return *reinterpret_cast<Header **>(header + 1); }
 
 void drain(ThreadCache &cache) noexcept {
-    if (cache.slot != nullptr) {
+    if (slot_holds_block(cache.slot)) {
         AMP_UNPOISON(payload_of(cache.slot), cache.slot->capacity * sizeof(double));
         std::free(cache.slot);
-        cache.slot = nullptr;
     }
+    cache.slot = nullptr; // no slot while closed
     for (uint32_t k = 0; k < kClasses; ++k) {
         Header *block = cache.heads[k];
         while (block != nullptr) {
@@ -62,6 +62,7 @@ void register_drain() {
     thread_local Drain drain_at_exit;
     (void)&drain_at_exit;
     t_cache.mode = kCaching;
+    t_cache.slot = vacant_slot();
 }
 
 __attribute__((noinline)) double *fresh_block(size_t capacity, uint32_t size_class) {
@@ -142,8 +143,9 @@ inline void call_buffers_detail::release(double *buffer) noexcept {
     if (buffer == nullptr) return;
     Header *block = header_of(buffer);
     if (block->tag != kLive) return release_large(block); // or released already: ignored
-    // The slot first (a loop holding one output at a time): no list, no count.
-    if (t_cache.slot == nullptr && t_cache.mode == kCaching) {
+    // The slot first (a loop holding one output at a time): no list, no count. A vacant slot
+    // also says that the thread caches (ThreadCache::slot).
+    if (t_cache.slot == vacant_slot()) {
         block->tag = kCached;
         t_cache.slot = block;
         AMP_POISON(payload_of(block), block->capacity * sizeof(double));
@@ -155,7 +157,7 @@ inline void call_buffers_detail::release(double *buffer) noexcept {
 void release_call_buffer(double *buffer) noexcept { call_buffers_detail::release(buffer); }
 
 uint32_t cached_call_buffers() noexcept {
-    uint32_t total = t_cache.slot != nullptr ? 1 : 0;
+    uint32_t total = slot_holds_block(t_cache.slot) ? 1 : 0;
     for (uint32_t k = 0; k < kClasses; ++k) total += t_cache.counts[k];
     return total;
 }

@@ -63,7 +63,10 @@ enum : uint8_t { kUnregistered, kCaching, kClosed };
 // Trivial (zero-initialised, no constructor or destructor: GNU __thread, no TLS guard); a
 // thread_local Drain (call_buffers.cpp) empties it when the thread exits.
 struct ThreadCache {
-    Header *slot;             // one cached block of any class, or null (taken first)
+    // One cached block of any class (taken first); vacant_slot() when the thread caches and the
+    // slot is empty; null while the thread's Drain does not exist yet or after it ran (so the
+    // release's one comparison with vacant_slot() also says the thread caches).
+    Header *slot;
     Header *heads[kClasses];  // free lists (next block in the payload's first double)
     uint8_t counts[kClasses]; // blocks in each list
     // kUnregistered: the thread's Drain does not exist yet; kCaching: it does; kClosed: the
@@ -71,6 +74,11 @@ struct ThreadCache {
     uint8_t mode;
 };
 extern __thread ThreadCache t_cache;
+
+// ThreadCache::slot's "caching, empty" value (never a block's address).
+inline Header *vacant_slot() { return reinterpret_cast<Header *>(uintptr_t{1}); }
+// True when the slot holds a block (neither null nor vacant_slot()).
+inline bool slot_holds_block(const Header *slot) { return reinterpret_cast<uintptr_t>(slot) > 1; }
 
 double *acquire_slowly(size_t count);
 // release_call_buffer's body (call_buffers.cpp; amp_free runs it inline).
@@ -97,8 +105,8 @@ inline double *acquire_cached_call_buffer_of_class(uint32_t k) noexcept {
     // t_cache named directly, not through a reference: GCC's UBSan reports a reference to an
     // extern __thread object as null in a non-PIC translation unit (a false positive).
     Header *block = t_cache.slot;
-    if (block != nullptr && block->size_class == k) {
-        t_cache.slot = nullptr;
+    if (slot_holds_block(block) && block->size_class == k) {
+        t_cache.slot = vacant_slot();
     } else {
         block = t_cache.heads[k];
         if (block == nullptr) return nullptr;
@@ -117,8 +125,8 @@ inline double *acquire_cached_call_buffer_of_class(uint32_t k) noexcept {
 inline double *acquire_slot_call_buffer_of_class(uint32_t k) noexcept {
     using namespace call_buffers_detail;
     Header *block = t_cache.slot;
-    if (block == nullptr || block->size_class != k) return nullptr;
-    t_cache.slot = nullptr;
+    if (!slot_holds_block(block) || block->size_class != k) return nullptr;
+    t_cache.slot = vacant_slot();
     auto *payload = reinterpret_cast<double *>(block + 1);
     AMP_UNPOISON(payload, block->capacity * sizeof(double));
     block->tag = kLive;
