@@ -11,28 +11,16 @@
 //   printed as a 64-bit FNV-1a hash of their bits and their sum). No control history (graphs
 //   without curves). Under callgrind, amp_graph_runtime_execute's and
 //   amp_graph_runtime_backward's inclusive counts separate the render from the backward pass.
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "amp_native.h"
+#include "graph_file_render.h"
 
-namespace {
-
-int fail(AmpGraphRuntime *rt, int32_t status) {
-    AmpErrorView view{};
-    if (rt != nullptr) amp_graph_runtime_last_error(rt, &view);
-    std::fprintf(stderr, "failed (%d): %s\n", status, view.detail ? view.detail : "");
-    amp_graph_runtime_destroy(rt);
-    return 1;
-}
-
-} // namespace
+using amp_bench::fail;
 
 int main(int argc, char **argv) {
     const bool per_frame = argc >= 5 && std::strcmp(argv[4], "frames") == 0;
@@ -42,29 +30,16 @@ int main(int argc, char **argv) {
                              "plain | backward | frames <node.param> ...\n");
         return 1;
     }
-    std::ifstream graph_file(argv[1]);
-    std::stringstream graph;
-    graph << graph_file.rdbuf();
     const uint32_t block = static_cast<uint32_t>(std::strtoul(argv[2], nullptr, 10));
     const uint64_t frames = std::strtoull(argv[3], nullptr, 10);
     AmpGraphRuntime *rt = nullptr;
-    int32_t status = amp_graph_runtime_create(graph.str().c_str(), &rt);
-    if (status == AMP_OK) status = amp_graph_runtime_configure(rt, 1, block);
-    AmpGraphSummary summary{};
-    if (status == AMP_OK) status = amp_graph_runtime_describe_graph(rt, &summary);
+    size_t channels = 0;
+    int32_t status = amp_bench::open_graph(amp_bench::read_text_file(argv[1]), block, rt, channels);
     if (status == AMP_OK && backward) status = amp_graph_runtime_record(rt, frames, 0);
     if (status != AMP_OK) return fail(rt, status);
-    const size_t channels = summary.output_channels;
-    std::vector<double> out(channels * block);
     double sum = 0.0, peak = 0.0;
-    for (uint64_t done = 0; status == AMP_OK && done < frames; done += block) {
-        const uint32_t n = static_cast<uint32_t>(frames - done < block ? frames - done : block);
-        status = amp_graph_runtime_execute(rt, n, out.data(), out.size(), nullptr);
-        for (size_t i = 0; i < channels * n; ++i) {
-            sum += out[i];
-            peak = std::fmax(peak, std::fabs(out[i]));
-        }
-    }
+    status = amp_bench::render_span(
+        rt, channels, block, frames, nullptr, [](uint32_t) {}, sum, peak);
     if (status != AMP_OK) return fail(rt, status);
     std::printf("{\"sum\":%.17g,\"peak\":%.17g", sum, peak);
     if (backward) {

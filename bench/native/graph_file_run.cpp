@@ -4,7 +4,6 @@
 //
 // Usage: graph_file_run <graph.json> <history.txt> <block> <frames>
 //   history.txt: one curve per line, "name step|linear t0 v0 t1 v1 ..." (times in frames).
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -13,15 +12,13 @@
 #include <vector>
 
 #include "amp_native.h"
+#include "graph_file_render.h"
 
 int main(int argc, char **argv) {
     if (argc != 5) {
         std::fprintf(stderr, "usage: graph_file_run <graph.json> <history.txt> <block> <frames>\n");
         return 1;
     }
-    std::ifstream graph_file(argv[1]);
-    std::stringstream graph;
-    graph << graph_file.rdbuf();
     std::vector<std::string> names;
     std::vector<std::vector<double>> times, values;
     std::vector<uint32_t> modes;
@@ -47,34 +44,22 @@ int main(int argc, char **argv) {
     const uint32_t block = static_cast<uint32_t>(std::strtoul(argv[3], nullptr, 10));
     const uint64_t frames = std::strtoull(argv[4], nullptr, 10);
     AmpGraphRuntime *rt = nullptr;
-    int32_t status = amp_graph_runtime_create(graph.str().c_str(), &rt);
-    if (status == AMP_OK) status = amp_graph_runtime_configure(rt, 1, block);
-    AmpGraphSummary summary{};
-    if (status == AMP_OK) status = amp_graph_runtime_describe_graph(rt, &summary);
-    std::vector<double> out(static_cast<size_t>(summary.output_channels) * block);
+    size_t channels = 0;
+    int32_t status = amp_bench::open_graph(amp_bench::read_text_file(argv[1]), block, rt, channels);
+    AmpRenderOptions options{};
+    options.history = &history;
     double sum = 0.0, peak = 0.0;
-    for (uint64_t done = 0; status == AMP_OK && done < frames; done += block) {
-        const uint32_t n = static_cast<uint32_t>(frames - done < block ? frames - done : block);
-        AmpRenderOptions options{};
-        options.history = &history;
-        status = amp_graph_runtime_execute(rt, n, out.data(), out.size(), &options);
-        // Curve times count from each execute call's start (the C ABI's rule): move the curves
-        // back by the frames just rendered, so the next call continues them (times are whole
-        // frames, so the shift is exact) and the output does not depend on the block size.
+    // Curve times count from each execute call's start (the C ABI's rule): after each call the
+    // curves move back by the frames just rendered, so the next call continues them (times are
+    // whole frames, so the shift is exact) and the output does not depend on the block size.
+    const auto shift_curves = [&](uint32_t n) {
         for (std::vector<double> &curve_times : times)
             for (double &t : curve_times) t -= static_cast<double>(n);
-        for (size_t i = 0; i < static_cast<size_t>(summary.output_channels) * n; ++i) {
-            sum += out[i];
-            peak = std::fmax(peak, std::fabs(out[i]));
-        }
-    }
-    if (status != AMP_OK) {
-        AmpErrorView view{};
-        amp_graph_runtime_last_error(rt, &view);
-        std::fprintf(stderr, "failed (%d): %s\n", status, view.detail ? view.detail : "");
-        amp_graph_runtime_destroy(rt);
-        return 1;
-    }
+    };
+    if (status == AMP_OK)
+        status =
+            amp_bench::render_span(rt, channels, block, frames, &options, shift_curves, sum, peak);
+    if (status != AMP_OK) return amp_bench::fail(rt, status);
     std::printf("{\"sum\":%.17g,\"peak\":%.17g}\n", sum, peak);
     amp_graph_runtime_destroy(rt);
     return 0;
