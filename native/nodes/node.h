@@ -407,8 +407,8 @@ class Node {
     // An optional scalar form of process() for the single-node call's one-lane frame
     // (runtime/one_lane_frame.h): kernel(node, values, x) returns what process(context) writes
     // to context.out[0], and does everything else process() does (state updates), for a context
-    // of one batch, one output channel and one frame whose one input port (if any) is a
-    // one-channel view holding `x` (a source gets 0) and whose signal parameters are static:
+    // of one batch, one output channel and one frame whose one input port is a one-channel
+    // view holding `x` and whose signal parameters are static:
     // each is the params_json value, values[p] for the spec's param p (NodeConfig::values). The
     // kernel sees no context (no frame_index, no views): a node whose process() needs more
     // offers no kernel. The runtime stores the value in context.out[0], and calls the kernel
